@@ -1,0 +1,236 @@
+//! The syntax tree. Every node carries the `Span` of the source it came from,
+//! so every later error can point at it.
+
+use super::source::Span;
+use std::rc::Rc;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Plus,
+    Not,
+    BitNot,
+    Typeof,
+    Void,
+    Delete,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    Eq,
+    Ne,
+    StrictEq,
+    StrictNe,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
+    UShr,
+    In,
+    Instanceof,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogicalOp {
+    And,
+    Or,
+    Nullish,
+}
+
+/// `=` or a compound assignment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignOp {
+    Assign,
+    Binary(BinaryOp),
+    Logical(LogicalOp),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PropKey {
+    Name(String),
+    Computed(Expr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Prop {
+    /// `key: value`, `key` (shorthand) or a method.
+    Init { key: PropKey, value: Expr },
+    /// `{ a = 1 }`: only valid once the literal is turned into a pattern.
+    ShorthandDefault { name: String, default: Expr, span: Span },
+    Spread(Expr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArrayElem {
+    Expr(Expr),
+    Spread(Expr),
+    Hole,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Undefined,
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    /// `quasis.len() == exprs.len() + 1`.
+    Template { quasis: Vec<String>, exprs: Vec<Expr> },
+    Ident(String),
+    This,
+    Array(Vec<ArrayElem>),
+    Object(Vec<Prop>),
+    Function(Rc<Function>),
+    Unary(UnaryOp, Box<Expr>),
+    Update { inc: bool, prefix: bool, target: Box<Expr> },
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    Logical(LogicalOp, Box<Expr>, Box<Expr>),
+    Assign { op: AssignOp, target: Box<Pattern>, value: Box<Expr> },
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    Call { callee: Box<Expr>, args: Vec<ArrayElem>, optional: bool },
+    New { callee: Box<Expr>, args: Vec<ArrayElem> },
+    Member { object: Box<Expr>, name: String, optional: bool },
+    Index { object: Box<Expr>, index: Box<Expr>, optional: bool },
+    /// The end of an optional chain: a `?.` inside short-circuits to here.
+    OptChain(Box<Expr>),
+    Seq(Vec<Expr>),
+}
+
+/// A binding or assignment target.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pattern {
+    Ident(String, Span),
+    /// Assignment to a member or index expression (assignments only).
+    Expr(Expr),
+    Object { props: Vec<PatProp>, rest: Option<Box<Pattern>>, span: Span },
+    Array { elems: Vec<Option<PatElem>>, rest: Option<Box<Pattern>>, span: Span },
+}
+
+impl Pattern {
+    pub fn span(&self) -> Span {
+        match self {
+            Pattern::Ident(_, s) | Pattern::Object { span: s, .. } | Pattern::Array { span: s, .. } => *s,
+            Pattern::Expr(e) => e.span,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatProp {
+    pub key: PropKey,
+    pub value: Pattern,
+    pub default: Option<Expr>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatElem {
+    pub pattern: Pattern,
+    pub default: Option<Expr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VarKind {
+    Var,
+    Let,
+    Const,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Declarator {
+    pub pattern: Pattern,
+    pub init: Option<Expr>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ForInit {
+    Decl(VarKind, Vec<Declarator>),
+    Expr(Expr),
+}
+
+/// The left side of `for (… of …)` / `for (… in …)`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ForHead {
+    Decl(VarKind, Pattern),
+    Target(Pattern),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Case {
+    pub test: Option<Expr>,
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    Empty,
+    Expr(Expr),
+    Var(VarKind, Vec<Declarator>),
+    Function(Rc<Function>),
+    Block(Vec<Stmt>),
+    If(Expr, Box<Stmt>, Option<Box<Stmt>>),
+    For { init: Option<ForInit>, test: Option<Expr>, update: Option<Expr>, body: Box<Stmt> },
+    ForOf { head: ForHead, iter: Expr, body: Box<Stmt> },
+    ForIn { head: ForHead, object: Expr, body: Box<Stmt> },
+    While(Expr, Box<Stmt>),
+    DoWhile(Box<Stmt>, Expr),
+    Break(Option<String>),
+    Continue(Option<String>),
+    Return(Option<Expr>),
+    Throw(Expr),
+    Try { block: Vec<Stmt>, param: Option<Pattern>, handler: Option<Vec<Stmt>>, finalizer: Option<Vec<Stmt>> },
+    Switch(Expr, Vec<Case>),
+    Labeled(String, Box<Stmt>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub pattern: Pattern,
+    pub default: Option<Expr>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    Block(Vec<Stmt>),
+    /// An arrow's expression body.
+    Expr(Expr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Function {
+    pub name: Option<String>,
+    pub params: Vec<Param>,
+    pub rest: Option<Pattern>,
+    pub body: Body,
+    pub is_arrow: bool,
+    pub span: Span,
+}
+
+/// A parsed file: its top-level statements.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Program {
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}

@@ -1,0 +1,409 @@
+//! The `logos` token set of the Kitwork language, and `tokenize`, which turns
+//! a source text into tokens with spans (and diagnostics for bad input).
+
+use super::diag::Diagnostic;
+use super::source::Span;
+use logos::Logos;
+
+#[derive(Logos, Clone, Debug, PartialEq)]
+#[logos(skip r"[ \t\r\n\f\u{feff}\u{a0}\u{2028}\u{2029}]+")]
+#[logos(skip(r"//[^\n]*", allow_greedy = true))]
+#[logos(skip r"/\*([^*]|\*+[^*/])*\*+/")]
+pub enum Token<'s> {
+    #[regex(r"[0-9][0-9_]*(\.[0-9_]*)?([eE][+-]?[0-9_]+)?", number)]
+    #[regex(r"\.[0-9][0-9_]*([eE][+-]?[0-9_]+)?", number)]
+    #[regex(r"0[xX][0-9a-fA-F_]+", radix_number)]
+    #[regex(r"0[bB][01_]+", radix_number)]
+    #[regex(r"0[oO][0-7_]+", radix_number)]
+    Number(f64),
+    #[regex(r#""([^"\\\n]|\\(.|\n))*""#, string)]
+    #[regex(r#"'([^'\\\n]|\\(.|\n))*'"#, string)]
+    Str(String),
+    #[token("`", template)]
+    Template(&'s str),
+    #[regex(r"[A-Za-z_$\u{c0}-\u{2027}\u{202a}-\u{fefe}\u{ff00}-\u{10FFFF}][A-Za-z0-9_$\u{c0}-\u{2027}\u{202a}-\u{fefe}\u{ff00}-\u{10FFFF}]*")]
+    Ident(&'s str),
+
+    #[token("let")] Let,
+    #[token("const")] Const,
+    #[token("var")] Var,
+    #[token("function")] Function,
+    #[token("return")] Return,
+    #[token("if")] If,
+    #[token("else")] Else,
+    #[token("for")] For,
+    #[token("while")] While,
+    #[token("do")] Do,
+    #[token("break")] Break,
+    #[token("continue")] Continue,
+    #[token("switch")] Switch,
+    #[token("case")] Case,
+    #[token("default")] Default,
+    #[token("throw")] Throw,
+    #[token("try")] Try,
+    #[token("catch")] Catch,
+    #[token("finally")] Finally,
+    #[token("new")] New,
+    #[token("delete")] Delete,
+    #[token("typeof")] Typeof,
+    #[token("void")] Void,
+    #[token("instanceof")] Instanceof,
+    #[token("in")] In,
+    #[token("this")] This,
+    #[token("null")] Null,
+    #[token("true")] True,
+    #[token("false")] False,
+    #[token("class")] Class,
+
+    #[token("{")] LBrace,
+    #[token("}")] RBrace,
+    #[token("(")] LParen,
+    #[token(")")] RParen,
+    #[token("[")] LBracket,
+    #[token("]")] RBracket,
+    #[token(";")] Semi,
+    #[token(",")] Comma,
+    #[token(".")] Dot,
+    #[token("...")] Ellipsis,
+    #[token("?")] Question,
+    #[token("?.")] QuestionDot,
+    #[token(":")] Colon,
+    #[token("=>")] Arrow,
+    #[token("=")] Assign,
+    #[token("+=")] PlusAssign,
+    #[token("-=")] MinusAssign,
+    #[token("*=")] StarAssign,
+    #[token("/=")] SlashAssign,
+    #[token("%=")] PercentAssign,
+    #[token("**=")] StarStarAssign,
+    #[token("<<=")] ShlAssign,
+    #[token(">>=")] ShrAssign,
+    #[token(">>>=")] UShrAssign,
+    #[token("&=")] AmpAssign,
+    #[token("|=")] PipeAssign,
+    #[token("^=")] CaretAssign,
+    #[token("&&=")] AndAssign,
+    #[token("||=")] OrAssign,
+    #[token("??=")] NullishAssign,
+    #[token("==")] EqEq,
+    #[token("===")] EqEqEq,
+    #[token("!=")] NotEq,
+    #[token("!==")] NotEqEq,
+    #[token("<")] Lt,
+    #[token("<=")] Le,
+    #[token(">")] Gt,
+    #[token(">=")] Ge,
+    #[token("+")] Plus,
+    #[token("-")] Minus,
+    #[token("*")] Star,
+    #[token("**")] StarStar,
+    #[token("/")] Slash,
+    #[token("%")] Percent,
+    #[token("++")] PlusPlus,
+    #[token("--")] MinusMinus,
+    #[token("<<")] Shl,
+    #[token(">>")] Shr,
+    #[token(">>>")] UShr,
+    #[token("&")] Amp,
+    #[token("|")] Pipe,
+    #[token("^")] Caret,
+    #[token("!")] Bang,
+    #[token("~")] Tilde,
+    #[token("&&")] AndAnd,
+    #[token("||")] OrOr,
+    #[token("??")] Nullish,
+
+    /// End of input; added by `tokenize`, never produced by logos.
+    Eof,
+}
+
+fn number<'s>(lex: &mut logos::Lexer<'s, Token<'s>>) -> Option<f64> {
+    let s = lex.slice();
+    if s.contains('_') { s.replace('_', "").parse().ok() } else { s.parse().ok() }
+}
+
+fn radix_number<'s>(lex: &mut logos::Lexer<'s, Token<'s>>) -> Option<f64> {
+    let s = lex.slice();
+    let radix = match s.as_bytes()[1] {
+        b'x' | b'X' => 16,
+        b'b' | b'B' => 2,
+        _ => 8,
+    };
+    let mut v = 0f64;
+    for c in s[2..].chars().filter(|&c| c != '_') {
+        v = v * radix as f64 + c.to_digit(radix)? as f64;
+    }
+    Some(v)
+}
+
+fn string<'s>(lex: &mut logos::Lexer<'s, Token<'s>>) -> Option<String> {
+    let s = lex.slice();
+    unescape(&s[1..s.len() - 1])
+}
+
+/// Consumes a template literal up to its closing backtick, skipping over
+/// `${ … }` substitutions (which may hold strings and nested templates).
+fn template<'s>(lex: &mut logos::Lexer<'s, Token<'s>>) -> Option<&'s str> {
+    let rest = lex.remainder();
+    let len = scan_template(rest.as_bytes())?;
+    lex.bump(len);
+    let s = lex.slice();
+    Some(s)
+}
+
+/// Length of a template's body plus its closing backtick, or None if it never closes.
+fn scan_template(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'`' => return Some(i + 1),
+            b'$' if b.get(i + 1) == Some(&b'{') => {
+                i += 2 + scan_substitution(&b[i + 2..])?;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Length of a `${` substitution's body including its closing `}`.
+pub(crate) fn scan_substitution(b: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'{' => depth += 1,
+            b'}' if depth == 0 => return Some(i + 1),
+            b'}' => depth -= 1,
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'`' => i += scan_template(&b[i + 1..])?,
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Decodes the escapes of a string literal body; None on a malformed escape.
+pub fn unescape(s: &str) -> Option<String> {
+    if !s.contains('\\') {
+        return Some(s.to_string());
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut units: Vec<u16> = Vec::new();
+    let mut chars = s.chars().peekable();
+    let flush = |units: &mut Vec<u16>, out: &mut String| {
+        if !units.is_empty() {
+            out.push_str(&String::from_utf16_lossy(units));
+            units.clear();
+        }
+    };
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            flush(&mut units, &mut out);
+            out.push(c);
+            continue;
+        }
+        let e = chars.next()?;
+        let hex = |chars: &mut std::iter::Peekable<std::str::Chars>, n: usize| -> Option<u32> {
+            let mut v = 0;
+            for _ in 0..n {
+                v = v * 16 + chars.next()?.to_digit(16)?;
+            }
+            Some(v)
+        };
+        match e {
+            'u' => {
+                let v = if chars.peek() == Some(&'{') {
+                    chars.next();
+                    let mut v = 0u32;
+                    loop {
+                        let c = chars.next()?;
+                        if c == '}' {
+                            break;
+                        }
+                        v = v.checked_mul(16)? + c.to_digit(16)?;
+                        if v > 0x10FFFF {
+                            return None;
+                        }
+                    }
+                    v
+                } else {
+                    hex(&mut chars, 4)?
+                };
+                if v <= 0xFFFF {
+                    units.push(v as u16);
+                } else {
+                    flush(&mut units, &mut out);
+                    out.push(char::from_u32(v)?);
+                }
+                continue;
+            }
+            'x' => {
+                flush(&mut units, &mut out);
+                out.push(char::from_u32(hex(&mut chars, 2)?)?);
+                continue;
+            }
+            _ => {}
+        }
+        flush(&mut units, &mut out);
+        match e {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'v' => out.push('\u{b}'),
+            '0' => out.push('\0'),
+            '\n' => {}
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    flush(&mut units, &mut out);
+    Some(out)
+}
+
+/// A token with its span and whether a line break precedes it (for automatic
+/// semicolon insertion).
+#[derive(Clone, Debug)]
+pub struct Lexeme<'s> {
+    pub token: Token<'s>,
+    pub span: Span,
+    pub newline_before: bool,
+}
+
+/// Tokenizes `src` whose first byte sits at `base` in its file (templates
+/// re-lex their substitutions with a base). Always ends with `Eof`.
+pub fn tokenize(src: &str, base: usize) -> (Vec<Lexeme<'_>>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    let mut lex = Token::lexer(src);
+    let mut prev_end = 0;
+    while let Some(tok) = lex.next() {
+        let r = lex.span();
+        let span = Span::new(base + r.start, base + r.end);
+        let newline_before = src[prev_end..r.start].contains('\n');
+        prev_end = r.end;
+        match tok {
+            Ok(token) => out.push(Lexeme { token, span, newline_before }),
+            Err(()) => {
+                let slice = lex.slice();
+                let msg = match slice.chars().next() {
+                    Some('"' | '\'') if slice.len() > 1 => "invalid escape sequence in string literal".to_string(),
+                    Some('"' | '\'') => "unterminated string literal".to_string(),
+                    Some('`') => "unterminated template literal".to_string(),
+                    Some('/') if src[r.start..].starts_with("/*") => "unterminated block comment".to_string(),
+                    Some(c) => format!("unexpected character `{}`", c.escape_default()),
+                    None => "unexpected end of input".to_string(),
+                };
+                diags.push(Diagnostic::new(msg, span));
+                if src[r.start..].starts_with("/*") {
+                    break;
+                }
+            }
+        }
+    }
+    let end = base + src.len();
+    out.push(Lexeme {
+        token: Token::Eof,
+        span: Span::new(end, end),
+        newline_before: src[prev_end..].contains('\n'),
+    });
+    (out, diags)
+}
+
+/// How a token is named in "expected …, found …" messages.
+pub fn describe(tok: &Token) -> String {
+    match tok {
+        Token::Number(_) => "a number".into(),
+        Token::Str(_) => "a string".into(),
+        Token::Template(_) => "a template literal".into(),
+        Token::Ident(s) => format!("`{s}`"),
+        Token::Eof => "end of input".into(),
+        other => format!("`{}`", punct_text(other)),
+    }
+}
+
+fn punct_text(tok: &Token) -> &'static str {
+    use Token::*;
+    match tok {
+        Let => "let", Const => "const", Var => "var", Function => "function", Return => "return",
+        If => "if", Else => "else", For => "for", While => "while", Do => "do", Break => "break",
+        Continue => "continue", Switch => "switch", Case => "case", Default => "default",
+        Throw => "throw", Try => "try", Catch => "catch", Finally => "finally", New => "new",
+        Delete => "delete", Typeof => "typeof", Void => "void", Instanceof => "instanceof",
+        In => "in", This => "this", Null => "null", True => "true", False => "false", Class => "class",
+        LBrace => "{", RBrace => "}", LParen => "(", RParen => ")", LBracket => "[", RBracket => "]",
+        Semi => ";", Comma => ",", Dot => ".", Ellipsis => "...", Question => "?", QuestionDot => "?.",
+        Colon => ":", Arrow => "=>", Assign => "=", PlusAssign => "+=", MinusAssign => "-=",
+        StarAssign => "*=", SlashAssign => "/=", PercentAssign => "%=", StarStarAssign => "**=",
+        ShlAssign => "<<=", ShrAssign => ">>=", UShrAssign => ">>>=", AmpAssign => "&=",
+        PipeAssign => "|=", CaretAssign => "^=", AndAssign => "&&=", OrAssign => "||=",
+        NullishAssign => "??=", EqEq => "==", EqEqEq => "===", NotEq => "!=", NotEqEq => "!==",
+        Lt => "<", Le => "<=", Gt => ">", Ge => ">=", Plus => "+", Minus => "-", Star => "*",
+        StarStar => "**", Slash => "/", Percent => "%", PlusPlus => "++", MinusMinus => "--",
+        Shl => "<<", Shr => ">>", UShr => ">>>", Amp => "&", Pipe => "|", Caret => "^", Bang => "!",
+        Tilde => "~", AndAnd => "&&", OrOr => "||", Nullish => "??",
+        Number(_) | Str(_) | Template(_) | Ident(_) | Eof => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<Token<'_>> {
+        tokenize(s, 0).0.into_iter().map(|l| l.token).collect()
+    }
+
+    #[test]
+    fn numbers_strings_and_operators() {
+        assert_eq!(
+            toks("x = 0x1F + 1_000.5e1 >>>= 'a\\n'"),
+            vec![
+                Token::Ident("x"), Token::Assign, Token::Number(31.0), Token::Plus,
+                Token::Number(10005.0), Token::UShrAssign, Token::Str("a\n".into()), Token::Eof
+            ]
+        );
+    }
+
+    #[test]
+    fn templates_nest() {
+        let t = toks("`a${ `b${c}` + \"}\" }d` x");
+        assert_eq!(t[0], Token::Template("`a${ `b${c}` + \"}\" }d`"));
+        assert_eq!(t[1], Token::Ident("x"));
+    }
+
+    #[test]
+    fn surrogate_pairs_combine() {
+        assert_eq!(unescape("\\uD83D\\uDE00").unwrap(), "😀");
+        assert_eq!(unescape("\\u{1F600}").unwrap(), "😀");
+    }
+
+    #[test]
+    fn errors_are_reported() {
+        let (_, d) = tokenize("let a = \"abc\nlet b = #;", 0);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].message, "unterminated string literal");
+        assert_eq!(d[1].message, "unexpected character `#`");
+    }
+}

@@ -1,0 +1,117 @@
+//! The `kitwork` command line: parses arguments, calls the library, maps
+//! outcomes to exit codes (0 ok, 1 uncaught script error, 2 compile or usage error).
+
+use clap::{Parser, Subcommand};
+use kitwork::lang::diag::render_all;
+use kitwork::vm::{Limits, Vm};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "kitwork", version, about = "A scriptable, thread-per-core API gateway")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a script; console.log prints to stdout.
+    Run {
+        file: PathBuf,
+        /// Instruction budget for the run.
+        #[arg(long)]
+        budget: Option<u64>,
+        /// Memory budget for the run, in bytes.
+        #[arg(long)]
+        memory: Option<usize>,
+    },
+    /// Compile files (or every .js under folders) and print all diagnostics.
+    Check {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Print the bytecode of every function of a script.
+    Disasm { file: PathBuf },
+}
+
+fn read(path: &Path) -> Result<String, ExitCode> {
+    std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        ExitCode::from(2)
+    })
+}
+
+fn compile(path: &Path) -> Result<kitwork::lang::Program, ExitCode> {
+    let text = read(path)?;
+    kitwork::compile_file(&path.display().to_string(), &text).map_err(|(src, diags)| {
+        eprint!("{}", render_all(&diags, &src));
+        ExitCode::from(2)
+    })
+}
+
+fn js_files(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        let mut entries: Vec<_> = std::fs::read_dir(path).into_iter().flatten().flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            js_files(&p, out);
+        }
+    } else if path.extension().is_some_and(|e| e == "js") || path.is_file() {
+        out.push(path.to_path_buf());
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run { file, budget, memory } => (|| {
+            let program = compile(&file)?;
+            let mut limits = Limits::default();
+            if let Some(b) = budget {
+                limits.instructions = b.max(1);
+            }
+            if let Some(m) = memory {
+                limits.memory = m;
+            }
+            let mut vm = Vm::new(limits);
+            vm.out = Box::new(std::io::BufWriter::new(std::io::stdout()));
+            let r = kitwork::run_to_completion(&mut vm, &program);
+            drop(std::mem::replace(&mut vm.out, Box::new(std::io::sink())));
+            match r {
+                Ok(_) => Ok(()),
+                Err(e) => {
+                    eprintln!("{}", e.report);
+                    Err(ExitCode::from(1))
+                }
+            }
+        })(),
+        Command::Check { paths } => (|| {
+            let mut files = Vec::new();
+            for p in &paths {
+                if !p.exists() {
+                    eprintln!("error: {} does not exist", p.display());
+                    return Err(ExitCode::from(2));
+                }
+                js_files(p, &mut files);
+            }
+            let mut failed = 0;
+            for f in &files {
+                if compile(f).is_err() {
+                    failed += 1;
+                }
+            }
+            if failed > 0 {
+                eprintln!("{failed} of {} file(s) failed to compile", files.len());
+                return Err(ExitCode::from(2));
+            }
+            eprintln!("{} file(s) ok", files.len());
+            Ok(())
+        })(),
+        Command::Disasm { file } => compile(&file).map(|p| print!("{}", p.disassemble())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}

@@ -1,0 +1,366 @@
+//! `Array` and `Array.prototype`. Callbacks receive `(value, index, array)`.
+
+use super::{arg, callable, constructor, method, relative_index, set};
+use crate::vm::convert::compare_strings;
+use crate::vm::error::{ErrorKind, Interrupt};
+use crate::vm::heap::{Class, SLOT_COST};
+use crate::vm::interp::{Args, Vm};
+use crate::vm::value::{ObjId, Value};
+use std::cmp::Ordering;
+
+pub fn install(vm: &mut Vm) {
+    let ap = vm.realm.array_proto;
+    let array = constructor(vm, "Array", 1, |vm, _, a| {
+        if a.len == 1 {
+            if let Value::Num(n) = arg(vm, a, 0) {
+                let Some(len) = crate::vm::number::as_index(n) else {
+                    return Err(Interrupt::Error(ErrorKind::RangeError, "invalid array length".into()));
+                };
+                vm.heap.charge(len * SLOT_COST)?;
+                let arr = vm.new_array(&[])?;
+                vm.heap.obj_mut(arr.as_obj().unwrap()).elems.resize(len, Value::Undefined);
+                return Ok(arr);
+            }
+        }
+        let items: Vec<Value> = (0..a.len).map(|i| arg(vm, a, i)).collect();
+        vm.new_array(&items)
+    }, ap);
+    method(vm, array, "isArray", 1, |vm, _, a| {
+        Ok(Value::Bool(matches!(arg(vm, a, 0), Value::Obj(o) if vm.heap.obj(o).class == Class::Array)))
+    });
+    method(vm, array, "of", 0, |vm, _, a| {
+        let items: Vec<Value> = (0..a.len).map(|i| arg(vm, a, i)).collect();
+        vm.new_array(&items)
+    });
+    method(vm, array, "from", 1, array_from);
+
+    method(vm, ap, "push", 1, |vm, this, a| {
+        let arr = this_array(vm, this, "push")?;
+        vm.heap.charge(a.len * SLOT_COST)?;
+        for i in 0..a.len {
+            let v = arg(vm, a, i);
+            vm.heap.obj_mut(arr).elems.push(v);
+        }
+        Ok(Value::Num(vm.heap.obj(arr).elems.len() as f64))
+    });
+    method(vm, ap, "pop", 0, |vm, this, _| {
+        let arr = this_array(vm, this, "pop")?;
+        Ok(vm.heap.obj_mut(arr).elems.pop().unwrap_or(Value::Undefined))
+    });
+    method(vm, ap, "shift", 0, |vm, this, _| {
+        let arr = this_array(vm, this, "shift")?;
+        let e = &mut vm.heap.obj_mut(arr).elems;
+        Ok(if e.is_empty() { Value::Undefined } else { e.remove(0) })
+    });
+    method(vm, ap, "unshift", 1, |vm, this, a| {
+        let arr = this_array(vm, this, "unshift")?;
+        vm.heap.charge(a.len * SLOT_COST)?;
+        let items: Vec<Value> = (0..a.len).map(|i| arg(vm, a, i)).collect();
+        let e = &mut vm.heap.obj_mut(arr).elems;
+        e.splice(0..0, items);
+        Ok(Value::Num(e.len() as f64))
+    });
+    method(vm, ap, "slice", 2, |vm, this, a| {
+        let arr = this_array(vm, this, "slice")?;
+        let len = vm.heap.obj(arr).elems.len();
+        let start = relative_index(vm, arg(vm, a, 0), len, 0)?;
+        let end = relative_index(vm, arg(vm, a, 1), len, len)?;
+        let items: Vec<Value> = if start < end { vm.heap.obj(arr).elems[start..end].to_vec() } else { Vec::new() };
+        vm.new_array(&items)
+    });
+    method(vm, ap, "splice", 2, |vm, this, a| {
+        let arr = this_array(vm, this, "splice")?;
+        let len = vm.heap.obj(arr).elems.len();
+        let start = relative_index(vm, arg(vm, a, 0), len, 0)?;
+        let count = if a.len < 2 {
+            len - start
+        } else {
+            let n = vm.to_number(arg(vm, a, 1))?;
+            (if n.is_nan() { 0.0 } else { n.trunc() }).clamp(0.0, (len - start) as f64) as usize
+        };
+        let items: Vec<Value> = (2..a.len).map(|i| arg(vm, a, i)).collect();
+        vm.heap.charge(items.len() * SLOT_COST)?;
+        let removed: Vec<Value> = vm.heap.obj_mut(arr).elems.splice(start..start + count, items).collect();
+        vm.new_array(&removed)
+    });
+    method(vm, ap, "concat", 1, |vm, this, a| {
+        let arr = this_array(vm, this, "concat")?;
+        let mut items = vm.heap.obj(arr).elems.clone();
+        for i in 0..a.len {
+            match arg(vm, a, i) {
+                Value::Obj(o) if vm.heap.obj(o).class == Class::Array => items.extend_from_slice(&vm.heap.obj(o).elems),
+                v => items.push(v),
+            }
+        }
+        vm.new_array(&items)
+    });
+    method(vm, ap, "join", 1, |vm, this, a| {
+        let arr = this_array(vm, this, "join")?;
+        let sep = match arg(vm, a, 0) {
+            Value::Undefined => ",".to_string(),
+            v => {
+                let mut s = String::new();
+                vm.write_string(v, &mut s)?;
+                s
+            }
+        };
+        let mut out = String::new();
+        for i in 0..vm.heap.obj(arr).elems.len() {
+            if i > 0 {
+                out.push_str(&sep);
+            }
+            let e = vm.heap.obj(arr).elems[i];
+            if !e.is_nullish() {
+                vm.write_string(e, &mut out)?;
+            }
+            if out.len() > vm.heap.limit {
+                return Err(crate::vm::heap::OutOfMemory.into());
+            }
+        }
+        Ok(vm.heap.alloc_str(&out)?)
+    });
+    method(vm, ap, "reverse", 0, |vm, this, _| {
+        let arr = this_array(vm, this, "reverse")?;
+        vm.heap.obj_mut(arr).elems.reverse();
+        Ok(this)
+    });
+    method(vm, ap, "indexOf", 1, |vm, this, a| {
+        let arr = this_array(vm, this, "indexOf")?;
+        let x = arg(vm, a, 0);
+        let len = vm.heap.obj(arr).elems.len();
+        let from = relative_index(vm, arg(vm, a, 1), len, 0)?;
+        let pos = (from..len).find(|&i| vm.strict_equals(vm.heap.obj(arr).elems[i], x));
+        Ok(Value::Num(pos.map_or(-1.0, |p| p as f64)))
+    });
+    method(vm, ap, "lastIndexOf", 1, |vm, this, a| {
+        let arr = this_array(vm, this, "lastIndexOf")?;
+        let x = arg(vm, a, 0);
+        let len = vm.heap.obj(arr).elems.len();
+        let pos = (0..len).rev().find(|&i| vm.strict_equals(vm.heap.obj(arr).elems[i], x));
+        Ok(Value::Num(pos.map_or(-1.0, |p| p as f64)))
+    });
+    method(vm, ap, "includes", 1, |vm, this, a| {
+        let arr = this_array(vm, this, "includes")?;
+        let x = arg(vm, a, 0);
+        let nan = matches!(x, Value::Num(n) if n.is_nan());
+        let found = vm.heap.obj(arr).elems.iter().any(|&e| vm.strict_equals(e, x) || (nan && matches!(e, Value::Num(n) if n.is_nan())));
+        Ok(Value::Bool(found))
+    });
+    method(vm, ap, "at", 1, |vm, this, a| {
+        let arr = this_array(vm, this, "at")?;
+        let len = vm.heap.obj(arr).elems.len() as f64;
+        let n = vm.to_number(arg(vm, a, 0))?;
+        let n = if n.is_nan() { 0.0 } else { n.trunc() };
+        let i = if n < 0.0 { len + n } else { n };
+        Ok(if i >= 0.0 && i < len { vm.heap.obj(arr).elems[i as usize] } else { Value::Undefined })
+    });
+    method(vm, ap, "fill", 1, |vm, this, a| {
+        let arr = this_array(vm, this, "fill")?;
+        let len = vm.heap.obj(arr).elems.len();
+        let v = arg(vm, a, 0);
+        let start = relative_index(vm, arg(vm, a, 1), len, 0)?;
+        let end = relative_index(vm, arg(vm, a, 2), len, len)?;
+        for i in start..end.max(start) {
+            vm.heap.obj_mut(arr).elems[i] = v;
+        }
+        Ok(this)
+    });
+    method(vm, ap, "forEach", 1, |vm, this, a| {
+        iterate(vm, this, a, "forEach", |_, _, _| Ok(Step::Continue))?;
+        Ok(Value::Undefined)
+    });
+    method(vm, ap, "map", 1, |vm, this, a| {
+        let arr = this_array(vm, this, "map")?;
+        let len = vm.heap.obj(arr).elems.len();
+        let out = vm.new_array(&[])?.as_obj().unwrap();
+        vm.heap.charge(len * SLOT_COST)?;
+        vm.heap.obj_mut(out).elems.reserve(len);
+        iterate(vm, this, a, "map", |vm, _, r| {
+            vm.heap.obj_mut(out).elems.push(r);
+            Ok(Step::Continue)
+        })?;
+        Ok(Value::Obj(out))
+    });
+    method(vm, ap, "filter", 1, |vm, this, a| {
+        let out = vm.new_array(&[])?.as_obj().unwrap();
+        iterate(vm, this, a, "filter", |vm, (v, _), r| {
+            if vm.truthy(r) {
+                vm.heap.charge(SLOT_COST)?;
+                vm.heap.obj_mut(out).elems.push(v);
+            }
+            Ok(Step::Continue)
+        })?;
+        Ok(Value::Obj(out))
+    });
+    method(vm, ap, "find", 1, |vm, this, a| {
+        let found = iterate(vm, this, a, "find", |vm, (v, _), r| Ok(if vm.truthy(r) { Step::Stop(v) } else { Step::Continue }))?;
+        Ok(found.unwrap_or(Value::Undefined))
+    });
+    method(vm, ap, "findIndex", 1, |vm, this, a| {
+        let found = iterate(vm, this, a, "findIndex", |vm, (_, i), r| {
+            Ok(if vm.truthy(r) { Step::Stop(Value::Num(i as f64)) } else { Step::Continue })
+        })?;
+        Ok(found.unwrap_or(Value::Num(-1.0)))
+    });
+    method(vm, ap, "some", 1, |vm, this, a| {
+        let found = iterate(vm, this, a, "some", |vm, _, r| Ok(if vm.truthy(r) { Step::Stop(Value::Bool(true)) } else { Step::Continue }))?;
+        Ok(found.unwrap_or(Value::Bool(false)))
+    });
+    method(vm, ap, "every", 1, |vm, this, a| {
+        let found = iterate(vm, this, a, "every", |vm, _, r| Ok(if !vm.truthy(r) { Step::Stop(Value::Bool(false)) } else { Step::Continue }))?;
+        Ok(found.unwrap_or(Value::Bool(true)))
+    });
+    method(vm, ap, "reduce", 2, |vm, this, a| {
+        let arr = this_array(vm, this, "reduce")?;
+        let f = callable(vm, arg(vm, a, 0), "reduce")?;
+        let mut i = 0;
+        let mut acc = if a.len >= 2 {
+            arg(vm, a, 1)
+        } else {
+            match vm.heap.obj(arr).elems.first() {
+                Some(&v) => {
+                    i = 1;
+                    v
+                }
+                None => return Err(vm.type_error("reduce of empty array with no initial value")),
+            }
+        };
+        while i < vm.heap.obj(arr).elems.len() {
+            let v = vm.heap.obj(arr).elems[i];
+            acc = vm.call_function(f, Value::Undefined, &[acc, v, Value::Num(i as f64), this])?;
+            i += 1;
+        }
+        Ok(acc)
+    });
+    method(vm, ap, "sort", 1, |vm, this, a| {
+        let arr = this_array(vm, this, "sort")?;
+        let cmp = match arg(vm, a, 0) {
+            Value::Undefined => None,
+            f => Some(callable(vm, f, "sort")?),
+        };
+        let mut items = vm.heap.obj(arr).elems.clone();
+        merge_sort(vm, &mut items, cmp)?;
+        vm.heap.obj_mut(arr).elems = items;
+        Ok(this)
+    });
+    let _ = set;
+}
+
+fn this_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+    match this {
+        Value::Obj(o) if vm.heap.obj(o).class == Class::Array => Ok(o),
+        _ => Err(vm.type_error(format!("Array.prototype.{method} called on a non-array"))),
+    }
+}
+
+enum Step {
+    Continue,
+    Stop(Value),
+}
+
+/// Calls `args[0]` for each element with `(value, index, array)` and `this`
+/// = `args[1]`; `each` sees the element and the callback's result.
+fn iterate(
+    vm: &mut Vm,
+    this: Value,
+    a: Args,
+    name: &str,
+    mut each: impl FnMut(&mut Vm, (Value, usize), Value) -> Result<Step, Interrupt>,
+) -> Result<Option<Value>, Interrupt> {
+    let arr = this_array(vm, this, name)?;
+    let f = callable(vm, arg(vm, a, 0), name)?;
+    let this_arg = arg(vm, a, 1);
+    let mut i = 0;
+    while i < vm.heap.obj(arr).elems.len() {
+        let v = vm.heap.obj(arr).elems[i];
+        let r = vm.call_function(f, this_arg, &[v, Value::Num(i as f64), this])?;
+        if let Step::Stop(x) = each(vm, (v, i), r)? {
+            return Ok(Some(x));
+        }
+        i += 1;
+    }
+    Ok(None)
+}
+
+fn array_from(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+    let src = arg(vm, a, 0);
+    let out = vm.new_array(&[])?.as_obj().unwrap();
+    match src {
+        Value::Obj(o) if vm.heap.obj(o).class == Class::Array => vm.spread_into(out, src)?,
+        Value::Atom(_) | Value::Str(_) => vm.spread_into(out, src)?,
+        Value::Obj(_) => {
+            // An array-like: { length: n, 0: …, 1: … }.
+            let len = vm.get_field(src, vm.atoms.length)?;
+            let len = vm.to_number(len)?;
+            let len = if len.is_nan() { 0 } else { len.clamp(0.0, (1u64 << 24) as f64) as usize };
+            vm.heap.charge(len * SLOT_COST)?;
+            for i in 0..len {
+                let v = vm.get_index(src, Value::Num(i as f64))?;
+                vm.heap.obj_mut(out).elems.push(v);
+            }
+        }
+        _ => {}
+    }
+    if let f @ Value::Obj(_) = arg(vm, a, 1) {
+        let f = callable(vm, f, "Array.from")?;
+        for i in 0..vm.heap.obj(out).elems.len() {
+            let v = vm.heap.obj(out).elems[i];
+            let r = vm.call_function(f, Value::Undefined, &[v, Value::Num(i as f64)])?;
+            vm.heap.obj_mut(out).elems[i] = r;
+        }
+    }
+    Ok(Value::Obj(out))
+}
+
+fn compare(vm: &mut Vm, cmp: Option<Value>, x: Value, y: Value) -> Result<Ordering, Interrupt> {
+    // undefined sorts last, whatever the comparator says.
+    match (x, y) {
+        (Value::Undefined, Value::Undefined) => return Ok(Ordering::Equal),
+        (Value::Undefined, _) => return Ok(Ordering::Greater),
+        (_, Value::Undefined) => return Ok(Ordering::Less),
+        _ => {}
+    }
+    match cmp {
+        Some(f) => {
+            let r = vm.call_function(f, Value::Undefined, &[x, y])?;
+            let n = vm.to_number(r)?;
+            Ok(if n < 0.0 { Ordering::Less } else if n > 0.0 { Ordering::Greater } else { Ordering::Equal })
+        }
+        None => {
+            let (a, b) = (vm.to_string_value(x)?, vm.to_string_value(y)?);
+            Ok(compare_strings(vm.heap.str(a).unwrap(), vm.heap.str(b).unwrap()))
+        }
+    }
+}
+
+/// A stable merge sort whose comparisons may call the script (and fail).
+fn merge_sort(vm: &mut Vm, items: &mut Vec<Value>, cmp: Option<Value>) -> Result<(), Interrupt> {
+    let n = items.len();
+    let mut buf = items.clone();
+    let mut width = 1;
+    while width < n {
+        let mut lo = 0;
+        while lo < n {
+            let mid = (lo + width).min(n);
+            let hi = (lo + 2 * width).min(n);
+            let (mut i, mut j, mut k) = (lo, mid, lo);
+            while i < mid && j < hi {
+                if compare(vm, cmp, items[j], items[i])? == Ordering::Less {
+                    buf[k] = items[j];
+                    j += 1;
+                } else {
+                    buf[k] = items[i];
+                    i += 1;
+                }
+                k += 1;
+            }
+            buf[k..k + (mid - i)].copy_from_slice(&items[i..mid]);
+            k += mid - i;
+            buf[k..k + (hi - j)].copy_from_slice(&items[j..hi]);
+            lo = hi;
+        }
+        std::mem::swap(items, &mut buf);
+        width *= 2;
+    }
+    Ok(())
+}

@@ -1,0 +1,359 @@
+//! The run's heap: objects, strings, cells and atoms, all addressed by index.
+//!
+//! It is an arena in the sense DESIGN.md means: everything a run creates dies
+//! together at `reset`, with no collector and no reference counts. Unlike a
+//! byte bump allocator it keeps typed slots, and `reset` keeps their buffers,
+//! so a warmed-up run that creates the same shapes again allocates nothing
+//! from the system. Objects created before `seal` (the built-ins) survive
+//! every reset and are read-only to scripts.
+
+use super::value::{Atom, ObjId, StrSlice, Value};
+use std::collections::HashMap;
+
+/// Strings up to this many bytes share one bump buffer; longer ones get a
+/// buffer of their own, so appending to them (`s += x`) grows in place.
+const SMALL_STRING: usize = 64;
+/// Size of the shared buffer for small strings.
+const SMALL_BUF: usize = 16 * 1024;
+/// A reused slot keeps its buffers unless they grew past this many entries.
+const KEEP_CAPACITY: usize = 4096;
+/// What an object costs against the memory budget, before its contents.
+const OBJ_COST: usize = 64;
+/// What a property, element or cell costs against the memory budget.
+pub const SLOT_COST: usize = 16;
+
+/// The run went over its memory budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfMemory;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    Object,
+    Array,
+    /// A closure over `Vm::funcs[i]`; `elems` holds its upvalue cells.
+    Closure(u32),
+    /// A built-in function, `Vm::natives[i]`.
+    Native(u32),
+    Error,
+    /// A `for…of` iterator over `elems[0]`, at position `pos`.
+    ValueIter { pos: u32 },
+    /// A `for…in` iterator over the keys in `elems`, at position `pos`.
+    KeyIter { pos: u32 },
+}
+
+#[derive(Debug)]
+pub struct Obj {
+    pub class: Class,
+    pub proto: Option<ObjId>,
+    /// Own properties in insertion order; linear search beats hashing at the
+    /// sizes request handlers use.
+    pub props: Vec<(Atom, Value)>,
+    /// Array elements, closure upvalues or iterator state.
+    pub elems: Vec<Value>,
+    pub frozen: bool,
+}
+
+pub struct Heap {
+    objs: Vec<Obj>,
+    live_objs: usize,
+    perm_objs: usize,
+    bufs: Vec<String>,
+    live_bufs: usize,
+    /// The buffer small strings are bumped into, if any yet.
+    small_buf: Option<u32>,
+    cells: Vec<Value>,
+    atoms: Vec<Box<str>>,
+    atom_map: HashMap<Box<str>, Atom>,
+    perm_atoms: usize,
+    /// Bytes charged to the current run.
+    pub used: usize,
+    /// The current run's memory budget in bytes.
+    pub limit: usize,
+}
+
+impl Heap {
+    pub fn new(limit: usize) -> Heap {
+        Heap {
+            objs: Vec::new(),
+            live_objs: 0,
+            perm_objs: 0,
+            bufs: Vec::new(),
+            live_bufs: 0,
+            small_buf: None,
+            cells: Vec::new(),
+            atoms: Vec::new(),
+            atom_map: HashMap::new(),
+            perm_atoms: 0,
+            used: 0,
+            limit,
+        }
+    }
+
+    #[inline]
+    pub fn charge(&mut self, bytes: usize) -> Result<(), OutOfMemory> {
+        self.used += bytes;
+        if self.used > self.limit { Err(OutOfMemory) } else { Ok(()) }
+    }
+
+    /// Makes everything allocated so far permanent (survives `reset`, read-only to scripts).
+    pub fn seal(&mut self) {
+        self.perm_objs = self.live_objs;
+        self.perm_atoms = self.atoms.len();
+        self.used = 0;
+    }
+
+    pub fn is_permanent(&self, id: ObjId) -> bool {
+        (id.0 as usize) < self.perm_objs
+    }
+
+    /// Ends a run: every object, string and cell it made is gone.
+    pub fn reset(&mut self) {
+        self.live_objs = self.perm_objs;
+        self.live_bufs = 0;
+        self.small_buf = None;
+        self.cells.clear();
+        if self.cells.capacity() > KEEP_CAPACITY * 16 {
+            self.cells.shrink_to(KEEP_CAPACITY);
+        }
+        for a in self.atoms.drain(self.perm_atoms..) {
+            self.atom_map.remove(&a);
+        }
+        self.used = 0;
+    }
+
+    // ---- objects ----
+
+    pub fn alloc(&mut self, class: Class, proto: Option<ObjId>) -> Result<ObjId, OutOfMemory> {
+        self.charge(OBJ_COST)?;
+        let id = self.live_objs;
+        if id < self.objs.len() {
+            let o = &mut self.objs[id];
+            o.class = class;
+            o.proto = proto;
+            o.frozen = false;
+            o.props.clear();
+            o.elems.clear();
+            if o.elems.capacity() > KEEP_CAPACITY {
+                o.elems = Vec::new();
+            }
+            if o.props.capacity() > KEEP_CAPACITY {
+                o.props = Vec::new();
+            }
+        } else {
+            if id >= u32::MAX as usize {
+                return Err(OutOfMemory);
+            }
+            self.objs.push(Obj { class, proto, props: Vec::new(), elems: Vec::new(), frozen: false });
+        }
+        self.live_objs += 1;
+        Ok(ObjId(id as u32))
+    }
+
+    #[inline]
+    pub fn obj(&self, id: ObjId) -> &Obj {
+        &self.objs[id.0 as usize]
+    }
+
+    #[inline]
+    pub fn obj_mut(&mut self, id: ObjId) -> &mut Obj {
+        &mut self.objs[id.0 as usize]
+    }
+
+    /// Objects alive now (built-ins included).
+    pub fn live_objects(&self) -> usize {
+        self.live_objs
+    }
+
+    // ---- cells ----
+
+    pub fn new_cell(&mut self, v: Value) -> Result<u32, OutOfMemory> {
+        self.charge(SLOT_COST)?;
+        self.cells.push(v);
+        Ok((self.cells.len() - 1) as u32)
+    }
+
+    #[inline]
+    pub fn cell(&self, c: u32) -> Value {
+        self.cells[c as usize]
+    }
+
+    #[inline]
+    pub fn set_cell(&mut self, c: u32, v: Value) {
+        self.cells[c as usize] = v;
+    }
+
+    // ---- atoms ----
+
+    pub fn intern(&mut self, s: &str) -> Atom {
+        if let Some(&a) = self.atom_map.get(s) {
+            return a;
+        }
+        let a = self.atoms.len() as Atom;
+        self.atoms.push(s.into());
+        self.atom_map.insert(s.into(), a);
+        a
+    }
+
+    /// The atom for `s` if it was interned already (no allocation).
+    pub fn lookup_atom(&self, s: &str) -> Option<Atom> {
+        self.atom_map.get(s).copied()
+    }
+
+    #[inline]
+    pub fn atom_str(&self, a: Atom) -> &str {
+        &self.atoms[a as usize]
+    }
+
+    // ---- strings ----
+
+    /// The text of a string value; `None` for other values.
+    #[inline]
+    pub fn str(&self, v: Value) -> Option<&str> {
+        match v {
+            Value::Atom(a) => Some(&self.atoms[a as usize]),
+            Value::Str(s) => Some(self.slice(s)),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn slice(&self, s: StrSlice) -> &str {
+        &self.bufs[s.buf as usize][s.start as usize..(s.start + s.len) as usize]
+    }
+
+    fn new_buf(&mut self, capacity: usize) -> u32 {
+        let i = self.live_bufs;
+        if i < self.bufs.len() {
+            let b = &mut self.bufs[i];
+            b.clear();
+            if b.capacity() > SMALL_BUF * 64 {
+                b.shrink_to(capacity.max(SMALL_BUF));
+            }
+            b.reserve(capacity);
+        } else {
+            self.bufs.push(String::with_capacity(capacity));
+        }
+        self.live_bufs += 1;
+        i as u32
+    }
+
+    /// A buffer with room for `len` more bytes, where a new string may start.
+    fn buf_for(&mut self, len: usize) -> u32 {
+        if len <= SMALL_STRING {
+            if let Some(b) = self.small_buf {
+                let buf = &self.bufs[b as usize];
+                if buf.len() + len <= buf.capacity() {
+                    return b;
+                }
+            }
+            let b = self.new_buf(SMALL_BUF);
+            self.small_buf = Some(b);
+            b
+        } else {
+            self.new_buf(len)
+        }
+    }
+
+    pub fn alloc_str(&mut self, s: &str) -> Result<Value, OutOfMemory> {
+        self.alloc_str_parts(&[s])
+    }
+
+    /// One new string made of several parts.
+    pub fn alloc_str_parts(&mut self, parts: &[&str]) -> Result<Value, OutOfMemory> {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        if len > u32::MAX as usize / 2 {
+            return Err(OutOfMemory);
+        }
+        self.charge(len)?;
+        let b = self.buf_for(len);
+        let buf = &mut self.bufs[b as usize];
+        let start = buf.len();
+        for p in parts {
+            buf.push_str(p);
+        }
+        Ok(Value::Str(StrSlice { buf: b, start: start as u32, len: len as u32 }))
+    }
+
+    /// `a + tail` for a string `a`. When `a` ends its buffer the tail is
+    /// appended in place (the old value stays a valid prefix), which makes a
+    /// loop of `s += x` linear instead of quadratic.
+    pub fn append(&mut self, a: Value, tail: &str) -> Result<Value, OutOfMemory> {
+        if let Value::Str(s) = a {
+            let buf = &self.bufs[s.buf as usize];
+            let total = s.len as usize + tail.len();
+            if (s.start + s.len) as usize == buf.len() && Some(s.buf) != self.small_buf.filter(|_| total > SMALL_STRING) {
+                if total > u32::MAX as usize / 2 {
+                    return Err(OutOfMemory);
+                }
+                self.charge(tail.len())?;
+                self.bufs[s.buf as usize].push_str(tail);
+                return Ok(Value::Str(StrSlice { buf: s.buf, start: s.start, len: total as u32 }));
+            }
+        }
+        let total = self.str(a).map_or(0, |x| x.len()) + tail.len();
+        self.charge(total)?;
+        let b = self.buf_for(total);
+        let start = self.bufs[b as usize].len();
+        match a {
+            Value::Atom(at) => {
+                let (atoms, bufs) = (&self.atoms, &mut self.bufs);
+                bufs[b as usize].push_str(&atoms[at as usize]);
+            }
+            Value::Str(s) if s.buf == b => {
+                let (from, to) = (s.start as usize, (s.start + s.len) as usize);
+                let buf = &mut self.bufs[b as usize];
+                buf.extend_from_within(from..to);
+            }
+            Value::Str(s) => {
+                let (lo, hi) = (s.buf.min(b) as usize, s.buf.max(b) as usize);
+                let (left, right) = self.bufs.split_at_mut(hi);
+                let (src, dst) = if (s.buf as usize) < hi { (&left[lo], &mut right[0]) } else { (&right[0], &mut left[lo]) };
+                dst.push_str(&src[s.start as usize..(s.start + s.len) as usize]);
+            }
+            _ => {}
+        }
+        self.bufs[b as usize].push_str(tail);
+        Ok(Value::Str(StrSlice { buf: b, start: start as u32, len: total as u32 }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn append_grows_in_place_and_keeps_old_prefixes() {
+        let mut h = Heap::new(1 << 30);
+        let mut s = h.alloc_str(&"x".repeat(100)).unwrap();
+        let first = s;
+        for _ in 0..1000 {
+            s = h.append(s, "ab").unwrap();
+        }
+        assert_eq!(h.str(s).unwrap().len(), 2100);
+        assert_eq!(h.str(first).unwrap(), "x".repeat(100));
+        let t = h.append(first, "!").unwrap();
+        assert_eq!(h.str(t).unwrap(), format!("{}!", "x".repeat(100)));
+        assert_eq!(h.str(s).unwrap().len(), 2100);
+    }
+
+    #[test]
+    fn reset_reuses_slots_and_keeps_permanent_objects() {
+        let mut h = Heap::new(1 << 20);
+        let perm = h.alloc(Class::Object, None).unwrap();
+        let a = h.intern("perm");
+        h.seal();
+        let o = h.alloc(Class::Array, None).unwrap();
+        h.intern("temp");
+        h.reset();
+        assert_eq!(h.alloc(Class::Object, None).unwrap(), o);
+        assert!(h.is_permanent(perm) && !h.is_permanent(o));
+        assert_eq!(h.lookup_atom("perm"), Some(a));
+        assert_eq!(h.lookup_atom("temp"), None);
+    }
+
+    #[test]
+    fn budget_is_enforced() {
+        let mut h = Heap::new(1000);
+        assert!(h.alloc_str(&"x".repeat(2000)).is_err());
+    }
+}

@@ -1,0 +1,1145 @@
+//! The interpreter: a dispatch loop over explicit frames. Because no VM state
+//! lives on the Rust stack between instructions, a native function can answer
+//! "pending" and the loop returns `Outcome::Pending`; `resume` later pushes
+//! the answer and carries on exactly where it stopped.
+
+use super::builtins;
+use super::error::{ErrorKind, Interrupt, PendingOp};
+use super::heap::{Class, Heap, SLOT_COST};
+use super::value::{Atom, ObjId, Value};
+use crate::lang::bytecode::{Capture, FuncIdx, Label, Name, Op, Program};
+use crate::lang::source::{SourceFile, Span};
+use std::io::Write;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Deepest call nesting before `RangeError: maximum call stack size exceeded`.
+/// Natives that call back into scripts (map, sort…) recurse on the Rust stack,
+/// so this also bounds host stack use (about 1 KiB per level).
+pub const FRAMES_MAX: usize = 2_000;
+/// Most values the operand stack may hold (16 bytes each).
+pub const STACK_MAX: usize = 1 << 20;
+
+/// Per-run limits; exhausting the first two ends the run (not catchable).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Instructions one run may execute.
+    pub instructions: u64,
+    /// Bytes one run may allocate on the heap.
+    pub memory: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { instructions: u64::MAX, memory: 256 << 20 }
+    }
+}
+
+/// A function linked into this VM: names rewritten to atoms, constants to values.
+pub struct Function {
+    pub name: String,
+    pub arity: u16,
+    pub has_rest: bool,
+    pub is_arrow: bool,
+    pub slots: u16,
+    pub code: Box<[Op]>,
+    pub consts: Box<[Value]>,
+    pub spans: Box<[Span]>,
+    pub captures: Box<[Capture]>,
+    pub source: Arc<SourceFile>,
+    pub span: Span,
+}
+
+/// A native function's arguments: a window of the operand stack.
+#[derive(Clone, Copy, Debug)]
+pub struct Args {
+    pub start: usize,
+    pub len: usize,
+}
+
+pub type NativeFn = fn(&mut Vm, Value, Args) -> Result<Value, Interrupt>;
+
+pub struct Native {
+    pub name: &'static str,
+    pub f: NativeFn,
+    pub arity: u8,
+}
+
+struct Frame {
+    func: Rc<Function>,
+    closure: ObjId,
+    pc: u32,
+    /// Stack index of slot 0; the callee and `this` sit just below.
+    base: u32,
+    /// Called with `new`: a non-object return value yields `this`.
+    construct: bool,
+}
+
+struct Handler {
+    /// `frames.len()` when the handler was pushed.
+    frame: u32,
+    stack: u32,
+    pc: u32,
+}
+
+/// How a run (or a resumed run) ended.
+#[derive(Debug)]
+pub enum Outcome {
+    Done(Value),
+    /// The script waits for the host; call `resume` with the answer.
+    Pending(PendingOp),
+}
+
+/// An exception nobody caught.
+#[derive(Debug)]
+pub struct Uncaught {
+    pub value: Value,
+    /// `Uncaught TypeError: …` followed by `at fn (file:line:col)` lines.
+    pub report: String,
+}
+
+/// Well-known atoms, interned once.
+pub struct Atoms {
+    pub length: Atom,
+    pub prototype: Atom,
+    pub constructor: Atom,
+    pub name: Atom,
+    pub message: Atom,
+    pub stack: Atom,
+    pub cause: Atom,
+    pub to_string: Atom,
+    pub type_names: [Atom; 6],
+    pub empty: Atom,
+}
+
+/// The built-in objects every run sees.
+pub struct Realm {
+    pub global: ObjId,
+    pub object_proto: ObjId,
+    pub function_proto: ObjId,
+    pub array_proto: ObjId,
+    pub string_proto: ObjId,
+    pub number_proto: ObjId,
+    pub boolean_proto: ObjId,
+    /// Indexed by `ErrorKind as usize`.
+    pub error_protos: [ObjId; 5],
+}
+
+pub struct Vm {
+    pub heap: Heap,
+    pub(crate) stack: Vec<Value>,
+    frames: Vec<Frame>,
+    handlers: Vec<Handler>,
+    pub(crate) funcs: Vec<Rc<Function>>,
+    pub(crate) natives: Vec<Native>,
+    pub realm: Realm,
+    pub atoms: Atoms,
+    pub limits: Limits,
+    fuel: u64,
+    /// How many natives are running script callbacks right now; suspension
+    /// is only possible at depth 0.
+    nested: usize,
+    /// Where `console.log` writes.
+    pub out: Box<dyn Write>,
+    /// Trace of the last throw of a non-Error value.
+    throw_trace: String,
+    pub(crate) scratch: String,
+    /// Atoms of the one-character ASCII strings, so `s[i]` allocates nothing.
+    pub(crate) ascii_atoms: Vec<Atom>,
+    /// State of `Math.random` (xorshift), seedable for tests.
+    pub rng: u64,
+}
+
+macro_rules! pop {
+    ($vm:ident) => {
+        match $vm.stack.pop() {
+            Some(v) => v,
+            None => unreachable!("operand stack underflow"),
+        }
+    };
+}
+
+impl Vm {
+    pub fn new(limits: Limits) -> Vm {
+        let mut heap = Heap::new(usize::MAX);
+        let atoms = Atoms {
+            length: heap.intern("length"),
+            prototype: heap.intern("prototype"),
+            constructor: heap.intern("constructor"),
+            name: heap.intern("name"),
+            message: heap.intern("message"),
+            stack: heap.intern("stack"),
+            cause: heap.intern("cause"),
+            to_string: heap.intern("toString"),
+            type_names: ["undefined", "object", "boolean", "number", "string", "function"].map(|n| heap.intern(n)),
+            empty: heap.intern(""),
+        };
+        let placeholder = ObjId(0);
+        let mut vm = Vm {
+            heap,
+            stack: Vec::with_capacity(1024),
+            frames: Vec::with_capacity(64),
+            handlers: Vec::new(),
+            funcs: Vec::new(),
+            natives: Vec::new(),
+            realm: Realm {
+                global: placeholder,
+                object_proto: placeholder,
+                function_proto: placeholder,
+                array_proto: placeholder,
+                string_proto: placeholder,
+                number_proto: placeholder,
+                boolean_proto: placeholder,
+                error_protos: [placeholder; 5],
+            },
+            atoms,
+            limits,
+            fuel: limits.instructions,
+            nested: 0,
+            out: Box::new(std::io::stdout()),
+            throw_trace: String::new(),
+            scratch: String::new(),
+            ascii_atoms: Vec::new(),
+            rng: 0x2545_F491_4F6C_DD1D,
+        };
+        builtins::install(&mut vm);
+        vm.heap.seal();
+        vm.heap.limit = limits.memory;
+        vm
+    }
+
+    /// Links a compiled program into this VM; returns its top-level function.
+    /// Must be called between runs.
+    pub fn load(&mut self, program: &Program) -> FuncIdx {
+        self.reset();
+        let names: Vec<Atom> = program.names.iter().map(|n| self.heap.intern(n)).collect();
+        let base = self.funcs.len() as u32;
+        for f in &program.functions {
+            let code = f
+                .code
+                .iter()
+                .map(|op| relink(*op, &names, base))
+                .collect::<Vec<_>>()
+                .into_boxed_slice();
+            let consts = f
+                .consts
+                .iter()
+                .map(|c| match c {
+                    crate::lang::bytecode::Constant::Num(n) => Value::Num(*n),
+                    crate::lang::bytecode::Constant::Str(s) => Value::Atom(self.heap.intern(s)),
+                })
+                .collect();
+            self.funcs.push(Rc::new(Function {
+                name: f.name.clone(),
+                arity: f.arity,
+                has_rest: f.has_rest,
+                is_arrow: f.is_arrow,
+                slots: f.slots,
+                code,
+                consts,
+                spans: f.spans.clone().into_boxed_slice(),
+                captures: f.captures.clone().into_boxed_slice(),
+                source: program.source.clone(),
+                span: f.span,
+            }));
+        }
+        self.heap.seal();
+        FuncIdx(base)
+    }
+
+    /// Forgets everything the last run made (objects, strings, frames).
+    pub fn reset(&mut self) {
+        self.stack.clear();
+        self.frames.clear();
+        self.handlers.clear();
+        self.nested = 0;
+        self.heap.reset();
+        self.fuel = self.limits.instructions;
+        self.heap.limit = self.limits.memory;
+    }
+
+    /// Runs a loaded program's top level from the start (after a reset).
+    pub fn start(&mut self, main: FuncIdx) -> Result<Outcome, Uncaught> {
+        self.reset();
+        let closure = match self.heap.alloc(Class::Closure(main.0), Some(self.realm.function_proto)) {
+            Ok(c) => c,
+            Err(_) => return Err(self.uncaught(Interrupt::Abort(ErrorKind::RangeError, "memory limit exceeded".into()))),
+        };
+        self.stack.push(Value::Obj(closure));
+        self.stack.push(Value::Undefined);
+        if let Err(e) = self.push_frame(main.0, closure, 2, 0, false) {
+            return Err(self.uncaught(e));
+        }
+        self.drive()
+    }
+
+    /// Continues a run that returned `Outcome::Pending`, with the host's answer.
+    pub fn resume(&mut self, answer: Value) -> Result<Outcome, Uncaught> {
+        self.stack.push(answer);
+        self.drive()
+    }
+
+    /// Continues a pending run by throwing `error` at the waiting call.
+    pub fn resume_with_error(&mut self, kind: ErrorKind, message: &str) -> Result<Outcome, Uncaught> {
+        if let Err(e) = self.raise(Interrupt::Error(kind, message.to_string()), 0) {
+            return Err(self.uncaught(e));
+        }
+        self.drive()
+    }
+
+    fn drive(&mut self) -> Result<Outcome, Uncaught> {
+        match self.run_loop(0) {
+            Ok(o) => Ok(o),
+            Err(e) => Err(self.uncaught(e)),
+        }
+    }
+
+    fn uncaught(&mut self, e: Interrupt) -> Uncaught {
+        let value = match e {
+            Interrupt::Throw(v) => v,
+            Interrupt::Error(k, m) | Interrupt::Abort(k, m) => self.make_error(k, &m),
+            Interrupt::Suspend(_) => self.make_error(ErrorKind::Error, "suspended outside a run"),
+        };
+        let report = self.uncaught_report(value);
+        self.frames.clear();
+        self.handlers.clear();
+        self.stack.clear();
+        Uncaught { value, report }
+    }
+
+    fn uncaught_report(&mut self, value: Value) -> String {
+        if let Value::Obj(o) = value {
+            if self.heap.obj(o).class == Class::Error {
+                let stack = self.get_own(o, self.atoms.stack).and_then(|s| self.heap.str(s).map(str::to_string));
+                if let Some(s) = stack {
+                    return format!("Uncaught {s}");
+                }
+            }
+        }
+        let shown = super::inspect::inspect(self, value);
+        format!("Uncaught {shown}{}", self.throw_trace)
+    }
+
+    // ---- calls ----
+
+    pub(crate) fn push_frame(&mut self, fi: u32, closure: ObjId, base: usize, argc: usize, construct: bool) -> Result<(), Interrupt> {
+        if self.frames.len() >= FRAMES_MAX {
+            return Err(Interrupt::Error(ErrorKind::RangeError, "maximum call stack size exceeded".into()));
+        }
+        let f = self.funcs[fi as usize].clone();
+        let arity = f.arity as usize;
+        if argc < arity {
+            self.stack.resize(base + arity, Value::Undefined);
+        } else if argc > arity && !f.has_rest {
+            self.stack.truncate(base + arity);
+        }
+        if f.has_rest {
+            let rest = self.heap.alloc(Class::Array, Some(self.realm.array_proto))?;
+            if argc > arity {
+                self.heap.charge((argc - arity) * SLOT_COST)?;
+                let (stack, heap) = (&mut self.stack, &mut self.heap);
+                heap.obj_mut(rest).elems.extend(stack.drain(base + arity..));
+            }
+            self.stack.push(Value::Obj(rest));
+        }
+        let need = base + f.slots as usize;
+        if need > STACK_MAX {
+            return Err(Interrupt::Error(ErrorKind::RangeError, "maximum call stack size exceeded".into()));
+        }
+        if self.stack.len() < need {
+            self.stack.resize(need, Value::Undefined);
+        }
+        self.frames.push(Frame { func: f, closure, pc: 0, base: base as u32, construct });
+        Ok(())
+    }
+
+    /// Calls the callee at `stack[len - argc - 2]` with `this` above it.
+    /// Returns true when a script frame was pushed (the loop must reload).
+    fn call(&mut self, argc: usize, construct: bool) -> Result<bool, Interrupt> {
+        let callee_pos = self.stack.len() - argc - 2;
+        let callee = self.stack[callee_pos];
+        let Value::Obj(id) = callee else {
+            return Err(self.not_a_function(callee));
+        };
+        match self.heap.obj(id).class {
+            Class::Closure(fi) => {
+                if construct && self.funcs[fi as usize].is_arrow {
+                    return Err(self.type_error(format!("{} is not a constructor", self.callee_text())));
+                }
+                self.push_frame(fi, id, callee_pos + 2, argc, construct)?;
+                Ok(true)
+            }
+            Class::Native(ni) => {
+                let this = self.stack[callee_pos + 1];
+                let f = self.natives[ni as usize].f;
+                let r = f(self, this, Args { start: callee_pos + 2, len: argc })?;
+                let r = if construct && !matches!(r, Value::Obj(_)) { this } else { r };
+                self.stack.truncate(callee_pos);
+                self.stack.push(r);
+                Ok(false)
+            }
+            _ => Err(self.not_a_function(callee)),
+        }
+    }
+
+    fn not_a_function(&mut self, v: Value) -> Interrupt {
+        let text = self.callee_text();
+        let shown = super::inspect::inspect_short(self, v);
+        self.type_error(format!("{text} is not a function (it is {shown})"))
+    }
+
+    /// Source text of the callee of the call being executed, for messages.
+    fn callee_text(&self) -> String {
+        let Some(f) = self.frames.last() else { return "value".into() };
+        let span = f.func.spans[(f.pc as usize).saturating_sub(1)];
+        let text = f.func.source.text.get(span.start as usize..span.end as usize).unwrap_or("value");
+        let mut text = text.trim();
+        if text.starts_with("new ") {
+            text = text[4..].trim_start();
+        }
+        if text.ends_with(')') {
+            let mut depth = 0;
+            for (i, c) in text.char_indices().rev() {
+                match c {
+                    ')' => depth += 1,
+                    '(' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            text = text[..i].trim_end().trim_end_matches("?.");
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if text.chars().count() > 40 { format!("{}…", text.chars().take(40).collect::<String>()) } else { text.to_string() }
+    }
+
+    /// Calls a function value from native code (callbacks of map, sort…).
+    pub fn call_function(&mut self, f: Value, this: Value, args: &[Value]) -> Result<Value, Interrupt> {
+        let floor = self.stack.len();
+        self.stack.push(f);
+        self.stack.push(this);
+        self.stack.extend_from_slice(args);
+        let stop = self.frames.len();
+        match self.call(args.len(), false) {
+            Ok(false) => Ok(pop!(self)),
+            Ok(true) => {
+                self.nested += 1;
+                let r = self.run_loop(stop);
+                self.nested -= 1;
+                match r {
+                    Ok(Outcome::Done(v)) => Ok(v),
+                    Ok(Outcome::Pending(_)) => unreachable!("nested runs never suspend"),
+                    Err(e) => {
+                        self.frames.truncate(stop);
+                        self.stack.truncate(floor);
+                        Err(e)
+                    }
+                }
+            }
+            Err(e) => {
+                self.stack.truncate(floor);
+                Err(e)
+            }
+        }
+    }
+
+    /// Constructs `new f(...args)` from native code.
+    pub fn construct(&mut self, f: Value, args: &[Value]) -> Result<Value, Interrupt> {
+        let floor = self.stack.len();
+        self.stack.push(f);
+        self.stack.extend_from_slice(args);
+        self.prepare_new(args.len())?;
+        let stop = self.frames.len();
+        match self.call(args.len(), true) {
+            Ok(false) => Ok(pop!(self)),
+            Ok(true) => {
+                self.nested += 1;
+                let r = self.run_loop(stop);
+                self.nested -= 1;
+                match r {
+                    Ok(Outcome::Done(v)) => Ok(v),
+                    Ok(Outcome::Pending(_)) => unreachable!("nested runs never suspend"),
+                    Err(e) => {
+                        self.frames.truncate(stop);
+                        self.stack.truncate(floor);
+                        Err(e)
+                    }
+                }
+            }
+            Err(e) => {
+                self.stack.truncate(floor);
+                Err(e)
+            }
+        }
+    }
+
+    /// [callee, args × n] → [callee, new object, args × n]
+    fn prepare_new(&mut self, argc: usize) -> Result<(), Interrupt> {
+        let callee_pos = self.stack.len() - argc - 1;
+        let callee = self.stack[callee_pos];
+        let Value::Obj(id) = callee else {
+            return Err(self.type_error(format!("{} is not a constructor", self.callee_text())));
+        };
+        if !matches!(self.heap.obj(id).class, Class::Closure(_) | Class::Native(_)) {
+            return Err(self.type_error(format!("{} is not a constructor", self.callee_text())));
+        }
+        let proto = match self.get_field(callee, self.atoms.prototype)? {
+            Value::Obj(p) => p,
+            _ => self.realm.object_proto,
+        };
+        let obj = self.heap.alloc(Class::Object, Some(proto))?;
+        self.stack.insert(callee_pos + 1, Value::Obj(obj));
+        Ok(())
+    }
+
+    fn spread_args(&mut self) -> Result<usize, Interrupt> {
+        let arr = pop!(self);
+        let Value::Obj(a) = arr else { unreachable!("spread arguments are an array") };
+        let n = self.heap.obj(a).elems.len();
+        if n > u16::MAX as usize || self.stack.len() + n > STACK_MAX {
+            return Err(Interrupt::Error(ErrorKind::RangeError, "too many arguments in a spread call".into()));
+        }
+        let (stack, heap) = (&mut self.stack, &self.heap);
+        stack.extend_from_slice(&heap.obj(a).elems);
+        Ok(n)
+    }
+
+    // ---- exceptions ----
+
+    /// Finds the handler for an exception thrown while running above frame
+    /// depth `stop`; on success the loop continues there.
+    fn raise(&mut self, e: Interrupt, stop: usize) -> Result<(), Interrupt> {
+        let value = match e {
+            Interrupt::Throw(v) => v,
+            Interrupt::Error(kind, msg) => self.make_error(kind, &msg),
+            Interrupt::Abort(..) => return Err(e),
+            Interrupt::Suspend(_) => self.make_error(
+                ErrorKind::Error,
+                "cannot wait for I/O inside a callback called by a built-in function (map, forEach, sort…); use a loop",
+            ),
+        };
+        match self.handlers.last() {
+            Some(h) if h.frame as usize > stop => {
+                let h = self.handlers.pop().unwrap();
+                self.frames.truncate(h.frame as usize);
+                self.stack.truncate(h.stack as usize);
+                self.stack.push(value);
+                self.frames.last_mut().unwrap().pc = h.pc;
+                Ok(())
+            }
+            _ => Err(Interrupt::Throw(value)),
+        }
+    }
+
+    /// `    at fn (file:line:col)` for every frame, innermost first.
+    pub fn trace(&self) -> String {
+        let mut out = String::new();
+        for f in self.frames.iter().rev() {
+            let pc = (f.pc as usize).saturating_sub(1).min(f.func.spans.len().saturating_sub(1));
+            let span = f.func.spans.get(pc).copied().unwrap_or_default();
+            let name = if f.func.name.is_empty() { "<anonymous>" } else { &f.func.name };
+            out.push_str(&format!("\n    at {} ({})", name, f.func.source.location(span)));
+        }
+        out
+    }
+
+    pub fn type_error(&self, msg: impl Into<String>) -> Interrupt {
+        Interrupt::Error(ErrorKind::TypeError, msg.into())
+    }
+
+    // ---- the loop ----
+
+    fn run_loop(&mut self, stop: usize) -> Result<Outcome, Interrupt> {
+        let mut fuel = self.fuel;
+        // Runs `$e`; on error, records the pc, unwinds to a handler and reloads.
+        macro_rules! tri {
+            ($l:lifetime, $pc:ident, $e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.frames.last_mut().unwrap().pc = $pc as u32;
+                        self.fuel = fuel;
+                        self.raise(e, stop)?;
+                        continue $l;
+                    }
+                }
+            };
+        }
+        'reload: loop {
+            let frame = self.frames.last().unwrap();
+            let func = frame.func.clone();
+            let closure = frame.closure;
+            let base = frame.base as usize;
+            let mut pc = frame.pc as usize;
+            let code: &[Op] = &func.code;
+            loop {
+                let op = code[pc];
+                pc += 1;
+                fuel -= 1;
+                if fuel == 0 {
+                    self.frames.last_mut().unwrap().pc = pc as u32;
+                    self.fuel = 0;
+                    return Err(Interrupt::Abort(
+                        ErrorKind::RangeError,
+                        format!("instruction budget exhausted (the budget is {} instructions)", self.limits.instructions),
+                    ));
+                }
+                match op {
+                    Op::Const(c) => self.stack.push(func.consts[c.0 as usize]),
+                    Op::Int(i) => self.stack.push(Value::Num(i as f64)),
+                    Op::Undef => self.stack.push(Value::Undefined),
+                    Op::Null => self.stack.push(Value::Null),
+                    Op::True => self.stack.push(Value::Bool(true)),
+                    Op::False => self.stack.push(Value::Bool(false)),
+                    Op::Pop => {
+                        self.stack.pop();
+                    }
+                    Op::PopN(n) => {
+                        let len = self.stack.len() - n as usize;
+                        self.stack.truncate(len);
+                    }
+                    Op::Dup => {
+                        let v = *self.stack.last().unwrap();
+                        self.stack.push(v);
+                    }
+                    Op::Dup2 => {
+                        let n = self.stack.len();
+                        let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
+                        self.stack.push(a);
+                        self.stack.push(b);
+                    }
+                    Op::Swap => {
+                        let n = self.stack.len();
+                        self.stack.swap(n - 1, n - 2);
+                    }
+                    Op::LoadLocal(s) => {
+                        let v = self.stack[base + s.0 as usize];
+                        self.stack.push(v);
+                    }
+                    Op::StoreLocal(s) => {
+                        let v = *self.stack.last().unwrap();
+                        self.stack[base + s.0 as usize] = v;
+                    }
+                    Op::StoreLocalPop(s) => {
+                        let v = pop!(self);
+                        self.stack[base + s.0 as usize] = v;
+                    }
+                    Op::LoadCell(s) => {
+                        let c = cell_of(self.stack[base + s.0 as usize]);
+                        self.stack.push(self.heap.cell(c));
+                    }
+                    Op::StoreCell(s) => {
+                        let c = cell_of(self.stack[base + s.0 as usize]);
+                        self.heap.set_cell(c, *self.stack.last().unwrap());
+                    }
+                    Op::NewCell(s) => {
+                        let v = pop!(self);
+                        let c = tri!('reload, pc, self.heap.new_cell(v).map_err(Interrupt::from));
+                        self.stack[base + s.0 as usize] = Value::Cell(c);
+                    }
+                    Op::RenewCell(s) => {
+                        let old = cell_of(self.stack[base + s.0 as usize]);
+                        let v = self.heap.cell(old);
+                        let c = tri!('reload, pc, self.heap.new_cell(v).map_err(Interrupt::from));
+                        self.stack[base + s.0 as usize] = Value::Cell(c);
+                    }
+                    Op::LoadUpval(i) => {
+                        let c = cell_of(self.heap.obj(closure).elems[i as usize]);
+                        self.stack.push(self.heap.cell(c));
+                    }
+                    Op::StoreUpval(i) => {
+                        let c = cell_of(self.heap.obj(closure).elems[i as usize]);
+                        self.heap.set_cell(c, *self.stack.last().unwrap());
+                    }
+                    Op::LoadGlobal(Name(a)) => {
+                        let v = match self.get_own(self.realm.global, a) {
+                            Some(v) => v,
+                            None => tri!('reload, pc, Err(Interrupt::Error(
+                                ErrorKind::ReferenceError,
+                                format!("{} is not defined", self.heap.atom_str(a))
+                            ))),
+                        };
+                        self.stack.push(v);
+                    }
+                    Op::LoadGlobalOrUndef(Name(a)) => {
+                        let v = self.get_own(self.realm.global, a).unwrap_or(Value::Undefined);
+                        self.stack.push(v);
+                    }
+                    Op::StoreGlobal(Name(a)) => {
+                        let msg = if self.get_own(self.realm.global, a).is_some() {
+                            (ErrorKind::TypeError, format!("cannot assign to the built-in `{}`", self.heap.atom_str(a)))
+                        } else {
+                            (ErrorKind::ReferenceError, format!("{} is not defined", self.heap.atom_str(a)))
+                        };
+                        tri!('reload, pc, Err(Interrupt::Error(msg.0, msg.1)));
+                    }
+                    Op::LoadThis => self.stack.push(self.stack[base - 1]),
+                    Op::NewArray(n) => {
+                        let a = tri!('reload, pc, self.heap.alloc(Class::Array, Some(self.realm.array_proto)).map_err(Interrupt::from));
+                        self.heap.obj_mut(a).elems.reserve(n as usize);
+                        self.stack.push(Value::Obj(a));
+                    }
+                    Op::ArrayPush => {
+                        let v = pop!(self);
+                        let a = obj_of(*self.stack.last().unwrap());
+                        tri!('reload, pc, self.heap.charge(SLOT_COST).map_err(Interrupt::from));
+                        self.heap.obj_mut(a).elems.push(v);
+                    }
+                    Op::ArrayHole => {
+                        let a = obj_of(*self.stack.last().unwrap());
+                        tri!('reload, pc, self.heap.charge(SLOT_COST).map_err(Interrupt::from));
+                        self.heap.obj_mut(a).elems.push(Value::Undefined);
+                    }
+                    Op::ArraySpread => {
+                        let src = pop!(self);
+                        let a = obj_of(*self.stack.last().unwrap());
+                        tri!('reload, pc, self.spread_into(a, src));
+                    }
+                    Op::NewObject => {
+                        let o = tri!('reload, pc, self.heap.alloc(Class::Object, Some(self.realm.object_proto)).map_err(Interrupt::from));
+                        self.stack.push(Value::Obj(o));
+                    }
+                    Op::InitField(Name(a)) => {
+                        let v = pop!(self);
+                        let o = obj_of(*self.stack.last().unwrap());
+                        tri!('reload, pc, self.define_own(o, a, v));
+                    }
+                    Op::InitIndex => {
+                        let v = pop!(self);
+                        let k = pop!(self);
+                        let o = *self.stack.last().unwrap();
+                        let a = tri!('reload, pc, self.to_atom(k));
+                        tri!('reload, pc, self.define_own(obj_of(o), a, v));
+                    }
+                    Op::ObjectSpread => {
+                        let src = pop!(self);
+                        let o = obj_of(*self.stack.last().unwrap());
+                        tri!('reload, pc, self.copy_props(o, src, &[]));
+                    }
+                    Op::ObjectRest(n) => {
+                        let keys_at = self.stack.len() - n as usize;
+                        let mut exclude = [0 as Atom; 255];
+                        for i in 0..n as usize {
+                            exclude[i] = tri!('reload, pc, self.to_atom(self.stack[keys_at + i]));
+                        }
+                        self.stack.truncate(keys_at);
+                        let src = pop!(self);
+                        let o = tri!('reload, pc, self.heap.alloc(Class::Object, Some(self.realm.object_proto)).map_err(Interrupt::from));
+                        tri!('reload, pc, self.copy_props(o, src, &exclude[..n as usize]));
+                        self.stack.push(Value::Obj(o));
+                    }
+                    Op::ArrayRest(n) => {
+                        let src = pop!(self);
+                        let a = tri!('reload, pc, self.heap.alloc(Class::Array, Some(self.realm.array_proto)).map_err(Interrupt::from));
+                        tri!('reload, pc, self.spread_into(a, src));
+                        let elems = &mut self.heap.obj_mut(a).elems;
+                        elems.drain(..(n as usize).min(elems.len()));
+                        self.stack.push(Value::Obj(a));
+                    }
+                    Op::GetField(Name(a)) => {
+                        let o = pop!(self);
+                        let v = tri!('reload, pc, self.get_field(o, a));
+                        self.stack.push(v);
+                    }
+                    Op::SetField(Name(a)) => {
+                        let v = pop!(self);
+                        let o = pop!(self);
+                        tri!('reload, pc, self.set_field(o, a, v));
+                        self.stack.push(v);
+                    }
+                    Op::GetIndex => {
+                        let k = pop!(self);
+                        let o = pop!(self);
+                        let v = tri!('reload, pc, self.get_index(o, k));
+                        self.stack.push(v);
+                    }
+                    Op::SetIndex => {
+                        let v = pop!(self);
+                        let k = pop!(self);
+                        let o = pop!(self);
+                        tri!('reload, pc, self.set_index(o, k, v));
+                        self.stack.push(v);
+                    }
+                    Op::GetMethod(Name(a)) => {
+                        let o = *self.stack.last().unwrap();
+                        let f = tri!('reload, pc, self.get_field(o, a));
+                        let n = self.stack.len();
+                        self.stack[n - 1] = f;
+                        self.stack.push(o);
+                    }
+                    Op::DeleteField(Name(a)) => {
+                        let o = pop!(self);
+                        let r = tri!('reload, pc, self.delete(o, a));
+                        self.stack.push(Value::Bool(r));
+                    }
+                    Op::DeleteIndex => {
+                        let k = pop!(self);
+                        let o = pop!(self);
+                        let r = tri!('reload, pc, self.delete_index(o, k));
+                        self.stack.push(Value::Bool(r));
+                    }
+                    Op::Closure(FuncIdx(fi)) => {
+                        let c = tri!('reload, pc, self.make_closure(fi, closure, base).map_err(Interrupt::from));
+                        self.stack.push(Value::Obj(c));
+                    }
+                    Op::Call(argc) => {
+                        self.frames.last_mut().unwrap().pc = pc as u32;
+                        match self.call(argc as usize, false) {
+                            Ok(true) => continue 'reload,
+                            Ok(false) => {}
+                            Err(Interrupt::Suspend(op)) if self.nested == 0 => {
+                                self.fuel = fuel;
+                                return Ok(Outcome::Pending(op));
+                            }
+                            Err(e) => tri!('reload, pc, Err(e)),
+                        }
+                    }
+                    Op::CallSpread => {
+                        self.frames.last_mut().unwrap().pc = pc as u32;
+                        let argc = tri!('reload, pc, self.spread_args());
+                        match self.call(argc, false) {
+                            Ok(true) => continue 'reload,
+                            Ok(false) => {}
+                            Err(Interrupt::Suspend(op)) if self.nested == 0 => {
+                                self.fuel = fuel;
+                                return Ok(Outcome::Pending(op));
+                            }
+                            Err(e) => tri!('reload, pc, Err(e)),
+                        }
+                    }
+                    Op::New(argc) => {
+                        self.frames.last_mut().unwrap().pc = pc as u32;
+                        tri!('reload, pc, self.prepare_new(argc as usize));
+                        if tri!('reload, pc, self.call(argc as usize, true)) {
+                            continue 'reload;
+                        }
+                    }
+                    Op::NewSpread => {
+                        self.frames.last_mut().unwrap().pc = pc as u32;
+                        let argc = tri!('reload, pc, self.spread_args());
+                        tri!('reload, pc, self.prepare_new(argc));
+                        if tri!('reload, pc, self.call(argc, true)) {
+                            continue 'reload;
+                        }
+                    }
+                    Op::Return => {
+                        let mut v = pop!(self);
+                        let f = self.frames.pop().unwrap();
+                        let fbase = f.base as usize;
+                        if f.construct && !matches!(v, Value::Obj(_)) {
+                            v = self.stack[fbase - 1];
+                        }
+                        self.stack.truncate(fbase - 2);
+                        let depth = self.frames.len() as u32;
+                        while self.handlers.last().is_some_and(|h| h.frame > depth) {
+                            self.handlers.pop();
+                        }
+                        if self.frames.len() == stop {
+                            self.fuel = fuel;
+                            return Ok(Outcome::Done(v));
+                        }
+                        self.stack.push(v);
+                        continue 'reload;
+                    }
+                    Op::Throw => {
+                        let v = pop!(self);
+                        self.frames.last_mut().unwrap().pc = pc as u32;
+                        if !self.is_error(v) {
+                            self.throw_trace = self.trace();
+                        }
+                        tri!('reload, pc, Err(Interrupt::Throw(v)));
+                    }
+                    Op::Jump(Label(t)) => pc = t as usize,
+                    Op::JumpIfFalse(Label(t)) => {
+                        let v = pop!(self);
+                        if !self.truthy(v) {
+                            pc = t as usize;
+                        }
+                    }
+                    Op::JumpIfTrue(Label(t)) => {
+                        let v = pop!(self);
+                        if self.truthy(v) {
+                            pc = t as usize;
+                        }
+                    }
+                    Op::JumpIfFalseKeep(Label(t)) => {
+                        if !self.truthy(*self.stack.last().unwrap()) {
+                            pc = t as usize;
+                        } else {
+                            self.stack.pop();
+                        }
+                    }
+                    Op::JumpIfTrueKeep(Label(t)) => {
+                        if self.truthy(*self.stack.last().unwrap()) {
+                            pc = t as usize;
+                        } else {
+                            self.stack.pop();
+                        }
+                    }
+                    Op::JumpIfNotNullishKeep(Label(t)) => {
+                        if !self.stack.last().unwrap().is_nullish() {
+                            pc = t as usize;
+                        } else {
+                            self.stack.pop();
+                        }
+                    }
+                    Op::JumpIfNotNullish(Label(t)) => {
+                        if !self.stack.last().unwrap().is_nullish() {
+                            pc = t as usize;
+                        }
+                    }
+                    Op::JumpIfNotUndefined(Label(t)) => {
+                        if !matches!(self.stack.last().unwrap(), Value::Undefined) {
+                            pc = t as usize;
+                        } else {
+                            self.stack.pop();
+                        }
+                    }
+                    Op::PushTry(Label(t)) => {
+                        self.handlers.push(Handler { frame: self.frames.len() as u32, stack: self.stack.len() as u32, pc: t });
+                    }
+                    Op::PopTry => {
+                        self.handlers.pop();
+                    }
+                    Op::IterValues(s) => {
+                        let v = pop!(self);
+                        let it = tri!('reload, pc, self.iter_values(v));
+                        self.stack[base + s.0 as usize] = it;
+                    }
+                    Op::IterKeys(s) => {
+                        let v = pop!(self);
+                        let it = tri!('reload, pc, self.iter_keys(v));
+                        self.stack[base + s.0 as usize] = it;
+                    }
+                    Op::IterNext(s, Label(t)) => {
+                        let it = obj_of(self.stack[base + s.0 as usize]);
+                        match tri!('reload, pc, self.iter_next(it)) {
+                            Some(v) => self.stack.push(v),
+                            None => pc = t as usize,
+                        }
+                    }
+                    Op::Add => {
+                        let b = pop!(self);
+                        let a = pop!(self);
+                        let r = match (a, b) {
+                            (Value::Num(x), Value::Num(y)) => Value::Num(x + y),
+                            _ => tri!('reload, pc, self.add_slow(a, b)),
+                        };
+                        self.stack.push(r);
+                    }
+                    Op::Sub | Op::Mul | Op::Div | Op::Mod | Op::Pow => {
+                        let b = pop!(self);
+                        let a = pop!(self);
+                        let (x, y) = match (a, b) {
+                            (Value::Num(x), Value::Num(y)) => (x, y),
+                            _ => (tri!('reload, pc, self.to_number(a)), tri!('reload, pc, self.to_number(b))),
+                        };
+                        let r = match op {
+                            Op::Sub => x - y,
+                            Op::Mul => x * y,
+                            Op::Div => x / y,
+                            Op::Mod => super::number::js_rem(x, y),
+                            _ => super::number::js_pow(x, y),
+                        };
+                        self.stack.push(Value::Num(r));
+                    }
+                    Op::Neg | Op::ToNumber | Op::Inc | Op::Dec => {
+                        let a = pop!(self);
+                        let x = match a {
+                            Value::Num(x) => x,
+                            _ => tri!('reload, pc, self.to_number(a)),
+                        };
+                        let r = match op {
+                            Op::Neg => -x,
+                            Op::Inc => x + 1.0,
+                            Op::Dec => x - 1.0,
+                            _ => x,
+                        };
+                        self.stack.push(Value::Num(r));
+                    }
+                    Op::Not => {
+                        let v = pop!(self);
+                        self.stack.push(Value::Bool(!self.truthy(v)));
+                    }
+                    Op::BitNot => {
+                        let a = pop!(self);
+                        let x = tri!('reload, pc, self.to_number(a));
+                        self.stack.push(Value::Num(!super::number::to_int32(x) as f64));
+                    }
+                    Op::BitAnd | Op::BitOr | Op::BitXor | Op::Shl | Op::Shr | Op::UShr => {
+                        let b = pop!(self);
+                        let a = pop!(self);
+                        let x = tri!('reload, pc, self.to_number(a));
+                        let y = tri!('reload, pc, self.to_number(b));
+                        let (i, j) = (super::number::to_int32(x), super::number::to_int32(y));
+                        let r = match op {
+                            Op::BitAnd => (i & j) as f64,
+                            Op::BitOr => (i | j) as f64,
+                            Op::BitXor => (i ^ j) as f64,
+                            Op::Shl => i.wrapping_shl(j as u32 & 31) as f64,
+                            Op::Shr => (i >> (j as u32 & 31)) as f64,
+                            _ => ((i as u32) >> (j as u32 & 31)) as f64,
+                        };
+                        self.stack.push(Value::Num(r));
+                    }
+                    Op::StrictEq | Op::StrictNe => {
+                        let b = pop!(self);
+                        let a = pop!(self);
+                        let eq = self.strict_equals(a, b);
+                        self.stack.push(Value::Bool(eq == (op == Op::StrictEq)));
+                    }
+                    Op::Eq | Op::Ne => {
+                        let b = pop!(self);
+                        let a = pop!(self);
+                        let eq = tri!('reload, pc, self.loose_equals(a, b));
+                        self.stack.push(Value::Bool(eq == (op == Op::Eq)));
+                    }
+                    Op::Lt | Op::Le | Op::Gt | Op::Ge => {
+                        let b = pop!(self);
+                        let a = pop!(self);
+                        let r = match (a, b) {
+                            (Value::Num(x), Value::Num(y)) => match op {
+                                Op::Lt => x < y,
+                                Op::Le => x <= y,
+                                Op::Gt => x > y,
+                                _ => x >= y,
+                            },
+                            _ => tri!('reload, pc, self.compare_slow(op, a, b)),
+                        };
+                        self.stack.push(Value::Bool(r));
+                    }
+                    Op::TypeOf => {
+                        let v = pop!(self);
+                        let t = self.type_of(v);
+                        self.stack.push(Value::Atom(t));
+                    }
+                    Op::In => {
+                        let o = pop!(self);
+                        let k = pop!(self);
+                        let r = tri!('reload, pc, self.has_property(o, k));
+                        self.stack.push(Value::Bool(r));
+                    }
+                    Op::InstanceOf => {
+                        let c = pop!(self);
+                        let v = pop!(self);
+                        let r = tri!('reload, pc, self.instance_of(v, c));
+                        self.stack.push(Value::Bool(r));
+                    }
+                    Op::Concat(n) => {
+                        let at = self.stack.len() - n as usize;
+                        let mut s = std::mem::take(&mut self.scratch);
+                        s.clear();
+                        let mut r = Ok(());
+                        for i in at..self.stack.len() {
+                            r = self.write_string(self.stack[i], &mut s);
+                            if r.is_err() {
+                                break;
+                            }
+                        }
+                        let v = r.and_then(|_| self.heap.alloc_str(&s).map_err(Interrupt::from));
+                        self.scratch = s;
+                        self.stack.truncate(at);
+                        let v = tri!('reload, pc, v);
+                        self.stack.push(v);
+                    }
+                    Op::AddLocalInt(s, k) => {
+                        let slot = base + s.0 as usize;
+                        let x = match self.stack[slot] {
+                            Value::Num(x) => x,
+                            other => tri!('reload, pc, self.to_number(other)),
+                        };
+                        self.stack[slot] = Value::Num(x + k as f64);
+                    }
+                    Op::JumpIfNotLessLocalConst(s, c, Label(t)) => {
+                        let a = self.stack[base + s.0 as usize];
+                        let b = func.consts[c.0 as usize];
+                        let less = match (a, b) {
+                            (Value::Num(x), Value::Num(y)) => x < y,
+                            _ => tri!('reload, pc, self.compare_slow(Op::Lt, a, b)),
+                        };
+                        if !less {
+                            pc = t as usize;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn make_closure(&mut self, fi: u32, current: ObjId, base: usize) -> Result<ObjId, super::heap::OutOfMemory> {
+        let c = self.heap.alloc(Class::Closure(fi), Some(self.realm.function_proto))?;
+        let f = self.funcs[fi as usize].clone();
+        self.heap.charge(f.captures.len() * SLOT_COST)?;
+        for cap in f.captures.iter() {
+            let v = match *cap {
+                Capture::Local(s) => self.stack[base + s.0 as usize],
+                Capture::Upval(i) => self.heap.obj(current).elems[i as usize],
+            };
+            self.heap.obj_mut(c).elems.push(v);
+        }
+        Ok(c)
+    }
+
+    /// Writes `console.log`-style output.
+    pub fn print(&mut self, s: &str) {
+        let _ = self.out.write_all(s.as_bytes());
+    }
+
+    /// The function name of a closure or native, for messages and inspection.
+    pub fn function_name(&self, id: ObjId) -> String {
+        match self.heap.obj(id).class {
+            Class::Closure(fi) => self.funcs[fi as usize].name.clone(),
+            Class::Native(ni) => self.natives[ni as usize].name.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    pub fn function_arity(&self, id: ObjId) -> usize {
+        match self.heap.obj(id).class {
+            Class::Closure(fi) => self.funcs[fi as usize].arity as usize,
+            Class::Native(ni) => self.natives[ni as usize].arity as usize,
+            _ => 0,
+        }
+    }
+
+    /// The instruction budget left in this run.
+    pub fn fuel_left(&self) -> u64 {
+        self.fuel
+    }
+}
+
+#[inline]
+fn cell_of(v: Value) -> u32 {
+    match v {
+        Value::Cell(c) => c,
+        _ => unreachable!("a captured slot always holds a cell"),
+    }
+}
+
+#[inline]
+fn obj_of(v: Value) -> ObjId {
+    match v {
+        Value::Obj(o) => o,
+        _ => unreachable!("the compiler put an object here"),
+    }
+}
+
+/// Rewrites a compiled op's program-local names and function indices for this VM.
+fn relink(op: Op, names: &[Atom], base: u32) -> Op {
+    let n = |x: Name| Name(names[x.0 as usize]);
+    match op {
+        Op::LoadGlobal(x) => Op::LoadGlobal(n(x)),
+        Op::LoadGlobalOrUndef(x) => Op::LoadGlobalOrUndef(n(x)),
+        Op::StoreGlobal(x) => Op::StoreGlobal(n(x)),
+        Op::InitField(x) => Op::InitField(n(x)),
+        Op::GetField(x) => Op::GetField(n(x)),
+        Op::SetField(x) => Op::SetField(n(x)),
+        Op::GetMethod(x) => Op::GetMethod(n(x)),
+        Op::DeleteField(x) => Op::DeleteField(n(x)),
+        Op::Closure(FuncIdx(i)) => Op::Closure(FuncIdx(base + i)),
+        other => other,
+    }
+}

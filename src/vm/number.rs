@@ -1,0 +1,148 @@
+//! Number semantics that JavaScript defines and Rust does not: printing
+//! (shortest round-trip digits with JS exponent rules, via `ryu-js`), parsing
+//! strings, `%`, `**` and the 32-bit integer conversions.
+
+/// `Number.prototype.toString()` for radix 10.
+pub fn to_js_string(n: f64) -> String {
+    let mut s = String::new();
+    write_number(n, &mut s);
+    s
+}
+
+/// Appends the JS string form of `n`. Integers take a fast path; the rest go
+/// through `ryu-js`, which implements the ECMAScript algorithm.
+pub fn write_number(n: f64, out: &mut String) {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        let mut i = n as i64;
+        if i == 0 {
+            out.push('0');
+            return;
+        }
+        if i < 0 {
+            out.push('-');
+            i = -i;
+        }
+        let mut buf = [0u8; 20];
+        let mut pos = buf.len();
+        while i > 0 {
+            pos -= 1;
+            buf[pos] = b'0' + (i % 10) as u8;
+            i /= 10;
+        }
+        // SAFETY: only ASCII digits were written.
+        out.push_str(unsafe { std::str::from_utf8_unchecked(&buf[pos..]) });
+        return;
+    }
+    let mut b = ryu_js::Buffer::new();
+    out.push_str(b.format(n));
+}
+
+/// `ToNumber` of a string: whitespace-trimmed decimal, hex/octal/binary
+/// literals, `Infinity`; anything else is NaN; the empty string is 0.
+pub fn parse_js_number(s: &str) -> f64 {
+    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if t.is_empty() {
+        return 0.0;
+    }
+    let radix = |digits: &str, r: u32| -> f64 {
+        if digits.is_empty() {
+            return f64::NAN;
+        }
+        let mut v = 0f64;
+        for c in digits.chars() {
+            match c.to_digit(r) {
+                Some(d) => v = v * r as f64 + d as f64,
+                None => return f64::NAN,
+            }
+        }
+        v
+    };
+    let lower = t.get(..2).map(|p| p.to_ascii_lowercase());
+    match lower.as_deref() {
+        Some("0x") => return radix(&t[2..], 16),
+        Some("0o") => return radix(&t[2..], 8),
+        Some("0b") => return radix(&t[2..], 2),
+        _ => {}
+    }
+    let (sign, body) = match t.as_bytes()[0] {
+        b'-' => (-1.0, &t[1..]),
+        b'+' => (1.0, &t[1..]),
+        _ => (1.0, t),
+    };
+    if body == "Infinity" {
+        return sign * f64::INFINITY;
+    }
+    if !body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) || body.starts_with(['e', 'E']) {
+        return f64::NAN;
+    }
+    body.parse::<f64>().map(|v| sign * v).unwrap_or(f64::NAN)
+}
+
+/// JS `%`: the remainder takes the dividend's sign (as Rust's `%` on f64 does).
+pub fn js_rem(a: f64, b: f64) -> f64 {
+    a % b
+}
+
+/// JS `**`: like `powf`, except that `1 ** ±Infinity` and `x ** NaN` are NaN.
+pub fn js_pow(a: f64, b: f64) -> f64 {
+    if b.is_nan() || (a.abs() == 1.0 && b.is_infinite()) {
+        return f64::NAN;
+    }
+    a.powf(b)
+}
+
+/// `ToInt32`.
+pub fn to_int32(n: f64) -> i32 {
+    if !n.is_finite() {
+        return 0;
+    }
+    if n.abs() < 2147483648.0 {
+        return n as i32;
+    }
+    (n.trunc().rem_euclid(4294967296.0) as u64) as u32 as i32
+}
+
+/// `ToUint32`.
+pub fn to_uint32(n: f64) -> u32 {
+    to_int32(n) as u32
+}
+
+/// An array index if `n` is a non-negative integer below 2^32 - 1.
+pub fn as_index(n: f64) -> Option<usize> {
+    if n >= 0.0 && n < 4294967295.0 && n.fract() == 0.0 { Some(n as usize) } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_like_javascript() {
+        for (n, s) in [
+            (0.0, "0"), (-0.0, "0"), (1.5, "1.5"), (-42.0, "-42"), (0.1 + 0.2, "0.30000000000000004"),
+            (1e21, "1e+21"), (1e-7, "1e-7"), (123456789012345680000.0, "123456789012345680000"),
+            (f64::NAN, "NaN"), (f64::NEG_INFINITY, "-Infinity"), (2f64.powi(53), "9007199254740992"),
+        ] {
+            assert_eq!(to_js_string(n), s);
+        }
+    }
+
+    #[test]
+    fn parses_like_javascript() {
+        assert_eq!(parse_js_number("  42 "), 42.0);
+        assert_eq!(parse_js_number(""), 0.0);
+        assert_eq!(parse_js_number("0x1f"), 31.0);
+        assert_eq!(parse_js_number("-Infinity"), f64::NEG_INFINITY);
+        assert!(parse_js_number("12px").is_nan());
+        assert!(parse_js_number("inf").is_nan());
+        assert_eq!(parse_js_number("1e3"), 1000.0);
+        assert_eq!(parse_js_number(".5"), 0.5);
+    }
+
+    #[test]
+    fn int32_wraps() {
+        assert_eq!(to_int32(4294967296.0 + 5.0), 5);
+        assert_eq!(to_int32(2147483648.0), -2147483648);
+        assert_eq!(to_int32(-1.5), -1);
+    }
+}

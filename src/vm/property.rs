@@ -1,0 +1,551 @@
+//! Property access: reading, writing, defining and deleting properties,
+//! array elements and string indices, prototype chains, `in`, `instanceof`,
+//! spreading and the iterators behind `for…of` / `for…in`.
+
+use super::error::Interrupt;
+use super::heap::{Class, SLOT_COST};
+use super::interp::Vm;
+use super::number::as_index;
+use super::value::{Atom, ObjId, Value};
+
+/// A property key after conversion: an array index or a name.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Key {
+    Index(usize),
+    Name(Atom),
+}
+
+/// Most elements an array may be grown to by one assignment past its end.
+const SPARSE_MAX: usize = 1 << 24;
+
+impl Vm {
+    /// An own property, ignoring the prototype chain and special properties.
+    #[inline]
+    pub fn get_own(&self, o: ObjId, a: Atom) -> Option<Value> {
+        self.heap.obj(o).props.iter().find(|(k, _)| *k == a).map(|&(_, v)| v)
+    }
+
+    /// Looks `a` up along the prototype chain starting at `start`.
+    fn lookup_chain(&self, start: Option<ObjId>, a: Atom) -> Option<Value> {
+        let mut p = start;
+        while let Some(id) = p {
+            let o = self.heap.obj(id);
+            if let Some(&(_, v)) = o.props.iter().find(|(k, _)| *k == a) {
+                return Some(v);
+            }
+            p = o.proto;
+        }
+        None
+    }
+
+    pub fn get_field(&mut self, v: Value, a: Atom) -> Result<Value, Interrupt> {
+        match v {
+            Value::Obj(id) => {
+                let o = self.heap.obj(id);
+                if let Some(&(_, v)) = o.props.iter().find(|(k, _)| *k == a) {
+                    return Ok(v);
+                }
+                match o.class {
+                    Class::Array if a == self.atoms.length => return Ok(Value::Num(o.elems.len() as f64)),
+                    Class::Closure(_) | Class::Native(_) => {
+                        if a == self.atoms.name {
+                            let n = self.function_name(id);
+                            return Ok(self.heap.alloc_str(&n)?);
+                        }
+                        if a == self.atoms.length {
+                            return Ok(Value::Num(self.function_arity(id) as f64));
+                        }
+                        if a == self.atoms.prototype && matches!(o.class, Class::Closure(_)) {
+                            // Created on first use, so closures that are never
+                            // constructors never pay for one.
+                            let p = self.heap.alloc(Class::Object, Some(self.realm.object_proto))?;
+                            self.define_own(p, self.atoms.constructor, Value::Obj(id))?;
+                            self.define_own(id, a, Value::Obj(p))?;
+                            return Ok(Value::Obj(p));
+                        }
+                    }
+                    _ => {}
+                }
+                Ok(self.lookup_chain(o.proto, a).unwrap_or(Value::Undefined))
+            }
+            Value::Atom(_) | Value::Str(_) => {
+                if a == self.atoms.length {
+                    let s = self.heap.str(v).unwrap();
+                    return Ok(Value::Num(utf16_len(s) as f64));
+                }
+                Ok(self.lookup_chain(Some(self.realm.string_proto), a).unwrap_or(Value::Undefined))
+            }
+            Value::Num(_) => Ok(self.lookup_chain(Some(self.realm.number_proto), a).unwrap_or(Value::Undefined)),
+            Value::Bool(_) => Ok(self.lookup_chain(Some(self.realm.boolean_proto), a).unwrap_or(Value::Undefined)),
+            Value::Undefined | Value::Null | Value::Cell(_) => {
+                let what = if matches!(v, Value::Null) { "null" } else { "undefined" };
+                Err(self.type_error(format!("cannot read properties of {what} (reading '{}')", self.heap.atom_str(a))))
+            }
+        }
+    }
+
+    /// Converts a value to a property key.
+    pub fn to_key(&mut self, k: Value) -> Result<Key, Interrupt> {
+        match k {
+            Value::Num(n) => match as_index(n) {
+                Some(i) => Ok(Key::Index(i)),
+                None => {
+                    let mut s = std::mem::take(&mut self.scratch);
+                    s.clear();
+                    super::number::write_number(n, &mut s);
+                    let a = self.heap.intern(&s);
+                    self.scratch = s;
+                    Ok(Key::Name(a))
+                }
+            },
+            Value::Atom(a) => Ok(match canonical_index(self.heap.atom_str(a)) {
+                Some(i) => Key::Index(i),
+                None => Key::Name(a),
+            }),
+            _ => {
+                let mut s = std::mem::take(&mut self.scratch);
+                s.clear();
+                let r = self.write_string(k, &mut s);
+                let key = r.map(|_| match canonical_index(&s) {
+                    Some(i) => Key::Index(i),
+                    None => Key::Name(self.heap.intern(&s)),
+                });
+                self.scratch = s;
+                key
+            }
+        }
+    }
+
+    /// A key as an atom (array indices become their decimal names).
+    pub fn to_atom(&mut self, k: Value) -> Result<Atom, Interrupt> {
+        match self.to_key(k)? {
+            Key::Name(a) => Ok(a),
+            Key::Index(i) => Ok(self.index_atom(i)),
+        }
+    }
+
+    pub fn index_atom(&mut self, i: usize) -> Atom {
+        let mut s = std::mem::take(&mut self.scratch);
+        s.clear();
+        super::number::write_number(i as f64, &mut s);
+        let a = self.heap.intern(&s);
+        self.scratch = s;
+        a
+    }
+
+    pub fn get_index(&mut self, o: Value, k: Value) -> Result<Value, Interrupt> {
+        if let (Value::Obj(id), Value::Num(n)) = (o, k) {
+            let obj = self.heap.obj(id);
+            if obj.class == Class::Array {
+                if let Some(i) = as_index(n) {
+                    return Ok(obj.elems.get(i).copied().unwrap_or(Value::Undefined));
+                }
+            }
+        }
+        if o.is_nullish() {
+            let what = if matches!(o, Value::Null) { "null" } else { "undefined" };
+            let key = super::inspect::inspect_short(self, k);
+            return Err(self.type_error(format!("cannot read properties of {what} (reading {key})")));
+        }
+        match self.to_key(k)? {
+            Key::Index(i) => match o {
+                Value::Obj(id) if self.heap.obj(id).class == Class::Array => {
+                    Ok(self.heap.obj(id).elems.get(i).copied().unwrap_or(Value::Undefined))
+                }
+                Value::Atom(_) | Value::Str(_) => self.string_at(o, i),
+                _ => {
+                    let a = self.index_atom(i);
+                    self.get_field(o, a)
+                }
+            },
+            Key::Name(a) => self.get_field(o, a),
+        }
+    }
+
+    /// `s[i]`: the UTF-16 unit at `i` as a one-character string, or undefined.
+    pub fn string_at(&mut self, s: Value, i: usize) -> Result<Value, Interrupt> {
+        let text = self.heap.str(s).unwrap();
+        if text.is_ascii() {
+            return match text.as_bytes().get(i) {
+                Some(&b) => Ok(self.char_value(b as char)?),
+                None => Ok(Value::Undefined),
+            };
+        }
+        match utf16_char_at(text, i) {
+            Some(c) => Ok(self.char_value(c)?),
+            None => Ok(Value::Undefined),
+        }
+    }
+
+    /// A one-character string; ASCII ones are atoms made at start-up.
+    pub fn char_value(&mut self, c: char) -> Result<Value, super::heap::OutOfMemory> {
+        if c.is_ascii() {
+            return Ok(Value::Atom(self.ascii_atoms[c as usize]));
+        }
+        let mut b = [0u8; 4];
+        self.heap.alloc_str(c.encode_utf8(&mut b))
+    }
+
+    fn check_writable(&self, id: ObjId, a: Option<Atom>) -> Result<(), Interrupt> {
+        if self.heap.is_permanent(id) {
+            return Err(self.type_error("cannot modify a built-in object"));
+        }
+        if self.heap.obj(id).frozen {
+            let what = match a {
+                Some(a) => format!("cannot assign to read only property '{}' of object", self.heap.atom_str(a)),
+                None => "cannot modify a frozen object".to_string(),
+            };
+            return Err(self.type_error(what));
+        }
+        Ok(())
+    }
+
+    /// Defines or overwrites an own property (object literals, built-ins).
+    pub fn define_own(&mut self, id: ObjId, a: Atom, v: Value) -> Result<(), Interrupt> {
+        let o = self.heap.obj_mut(id);
+        if let Some(slot) = o.props.iter_mut().find(|(k, _)| *k == a) {
+            slot.1 = v;
+            return Ok(());
+        }
+        self.heap.charge(SLOT_COST)?;
+        self.heap.obj_mut(id).props.push((a, v));
+        Ok(())
+    }
+
+    pub fn set_field(&mut self, o: Value, a: Atom, v: Value) -> Result<(), Interrupt> {
+        match o {
+            Value::Obj(id) => {
+                if !self.heap.is_permanent(id) {
+                    let obj = self.heap.obj_mut(id);
+                    if !obj.frozen {
+                        if let Some(slot) = obj.props.iter_mut().find(|(k, _)| *k == a) {
+                            slot.1 = v;
+                            return Ok(());
+                        }
+                    }
+                }
+                self.check_writable(id, Some(a))?;
+                if self.heap.obj(id).class == Class::Array && a == self.atoms.length {
+                    return self.set_length(id, v);
+                }
+                self.define_own(id, a, v)
+            }
+            Value::Undefined | Value::Null => {
+                let what = if matches!(o, Value::Null) { "null" } else { "undefined" };
+                Err(self.type_error(format!("cannot set properties of {what} (setting '{}')", self.heap.atom_str(a))))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn set_length(&mut self, id: ObjId, v: Value) -> Result<(), Interrupt> {
+        let n = self.to_number(v)?;
+        let Some(len) = as_index(n) else {
+            return Err(Interrupt::Error(super::error::ErrorKind::RangeError, "invalid array length".into()));
+        };
+        let cur = self.heap.obj(id).elems.len();
+        if len > cur {
+            if len - cur > SPARSE_MAX {
+                return Err(Interrupt::Error(super::error::ErrorKind::RangeError, "invalid array length".into()));
+            }
+            self.heap.charge((len - cur) * SLOT_COST)?;
+        }
+        self.heap.obj_mut(id).elems.resize(len, Value::Undefined);
+        Ok(())
+    }
+
+    pub fn set_index(&mut self, o: Value, k: Value, v: Value) -> Result<(), Interrupt> {
+        if let Value::Obj(id) = o {
+            if self.heap.obj(id).class == Class::Array {
+                if let Key::Index(i) = self.to_key(k)? {
+                    self.check_writable(id, None)?;
+                    let len = self.heap.obj(id).elems.len();
+                    if i < len {
+                        self.heap.obj_mut(id).elems[i] = v;
+                    } else {
+                        if i - len > SPARSE_MAX {
+                            return Err(Interrupt::Error(super::error::ErrorKind::RangeError, "array index too far past the end".into()));
+                        }
+                        self.heap.charge((i + 1 - len) * SLOT_COST)?;
+                        let elems = &mut self.heap.obj_mut(id).elems;
+                        elems.resize(i, Value::Undefined);
+                        elems.push(v);
+                    }
+                    return Ok(());
+                }
+            }
+        }
+        if o.is_nullish() {
+            let what = if matches!(o, Value::Null) { "null" } else { "undefined" };
+            let key = super::inspect::inspect_short(self, k);
+            return Err(self.type_error(format!("cannot set properties of {what} (setting {key})")));
+        }
+        let a = self.to_atom(k)?;
+        self.set_field(o, a, v)
+    }
+
+    pub fn delete(&mut self, o: Value, a: Atom) -> Result<bool, Interrupt> {
+        let Value::Obj(id) = o else { return Ok(true) };
+        self.check_writable(id, Some(a))?;
+        let props = &mut self.heap.obj_mut(id).props;
+        if let Some(i) = props.iter().position(|(k, _)| *k == a) {
+            props.remove(i);
+        }
+        Ok(true)
+    }
+
+    pub fn delete_index(&mut self, o: Value, k: Value) -> Result<bool, Interrupt> {
+        if let Value::Obj(id) = o {
+            if self.heap.obj(id).class == Class::Array {
+                if let Key::Index(i) = self.to_key(k)? {
+                    self.check_writable(id, None)?;
+                    if let Some(e) = self.heap.obj_mut(id).elems.get_mut(i) {
+                        *e = Value::Undefined;
+                    }
+                    return Ok(true);
+                }
+            }
+        }
+        let a = self.to_atom(k)?;
+        self.delete(o, a)
+    }
+
+    /// Copies `src`'s own enumerable properties into `dst` (spread, assign, rest).
+    pub fn copy_props(&mut self, dst: ObjId, src: Value, exclude: &[Atom]) -> Result<(), Interrupt> {
+        match src {
+            Value::Obj(s) => {
+                let n = self.heap.obj(s).elems.len();
+                if matches!(self.heap.obj(s).class, Class::Array) {
+                    for i in 0..n {
+                        let v = self.heap.obj(s).elems[i];
+                        let a = self.index_atom(i);
+                        if !exclude.contains(&a) {
+                            self.define_own(dst, a, v)?;
+                        }
+                    }
+                }
+                for i in 0..self.heap.obj(s).props.len() {
+                    let (k, v) = self.heap.obj(s).props[i];
+                    if !exclude.contains(&k) {
+                        self.define_own(dst, k, v)?;
+                    }
+                }
+                Ok(())
+            }
+            Value::Atom(_) | Value::Str(_) => {
+                let chars: Vec<char> = self.heap.str(src).unwrap().chars().collect();
+                for (i, c) in chars.into_iter().enumerate() {
+                    let a = self.index_atom(i);
+                    let v = self.char_value(c)?;
+                    if !exclude.contains(&a) {
+                        self.define_own(dst, a, v)?;
+                    }
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Appends the items of an iterable (array or string) to array `arr`.
+    pub fn spread_into(&mut self, arr: ObjId, src: Value) -> Result<(), Interrupt> {
+        match src {
+            Value::Obj(s) if self.heap.obj(s).class == Class::Array => {
+                let n = self.heap.obj(s).elems.len();
+                self.heap.charge(n * SLOT_COST)?;
+                if s == arr {
+                    let copy = self.heap.obj(s).elems.clone();
+                    self.heap.obj_mut(arr).elems.extend(copy);
+                } else {
+                    for i in 0..n {
+                        let v = self.heap.obj(s).elems[i];
+                        self.heap.obj_mut(arr).elems.push(v);
+                    }
+                }
+                Ok(())
+            }
+            Value::Atom(_) | Value::Str(_) => {
+                let mut i = 0;
+                loop {
+                    let text = self.heap.str(src).unwrap();
+                    let Some(c) = text[i..].chars().next() else { break };
+                    i += c.len_utf8();
+                    let v = self.char_value(c)?;
+                    self.heap.charge(SLOT_COST)?;
+                    self.heap.obj_mut(arr).elems.push(v);
+                }
+                Ok(())
+            }
+            _ => {
+                let shown = super::inspect::inspect_short(self, src);
+                Err(self.type_error(format!("{shown} is not iterable")))
+            }
+        }
+    }
+
+    pub fn iter_values(&mut self, v: Value) -> Result<Value, Interrupt> {
+        let iterable = match v {
+            Value::Obj(o) => self.heap.obj(o).class == Class::Array,
+            Value::Atom(_) | Value::Str(_) => true,
+            _ => false,
+        };
+        if !iterable {
+            let shown = super::inspect::inspect_short(self, v);
+            return Err(self.type_error(format!("{shown} is not iterable")));
+        }
+        let it = self.heap.alloc(Class::ValueIter { pos: 0 }, None)?;
+        self.heap.obj_mut(it).elems.push(v);
+        Ok(Value::Obj(it))
+    }
+
+    pub fn iter_keys(&mut self, v: Value) -> Result<Value, Interrupt> {
+        let it = self.heap.alloc(Class::KeyIter { pos: 0 }, None)?;
+        match v {
+            Value::Obj(o) => {
+                let n = if self.heap.obj(o).class == Class::Array { self.heap.obj(o).elems.len() } else { 0 };
+                self.heap.charge(n * SLOT_COST)?;
+                for i in 0..n {
+                    let a = self.index_atom(i);
+                    self.heap.obj_mut(it).elems.push(Value::Atom(a));
+                }
+                let mut p = Some(o);
+                while let Some(id) = p {
+                    if self.heap.is_permanent(id) {
+                        break;
+                    }
+                    let np = self.heap.obj(id).props.len();
+                    self.heap.charge(np * SLOT_COST)?;
+                    for i in 0..np {
+                        let k = self.heap.obj(id).props[i].0;
+                        let seen = self.heap.obj(it).elems.iter().any(|e| matches!(e, Value::Atom(x) if *x == k));
+                        if !seen {
+                            self.heap.obj_mut(it).elems.push(Value::Atom(k));
+                        }
+                    }
+                    p = self.heap.obj(id).proto;
+                }
+            }
+            Value::Atom(_) | Value::Str(_) => {
+                let n = utf16_len(self.heap.str(v).unwrap());
+                for i in 0..n {
+                    let a = self.index_atom(i);
+                    self.heap.obj_mut(it).elems.push(Value::Atom(a));
+                }
+            }
+            _ => {}
+        }
+        Ok(Value::Obj(it))
+    }
+
+    pub fn iter_next(&mut self, it: ObjId) -> Result<Option<Value>, Interrupt> {
+        match self.heap.obj(it).class {
+            Class::ValueIter { pos } => {
+                let target = self.heap.obj(it).elems[0];
+                let next = match target {
+                    Value::Obj(a) => {
+                        let v = self.heap.obj(a).elems.get(pos as usize).copied();
+                        v.map(|v| (v, pos + 1))
+                    }
+                    _ => {
+                        let text = self.heap.str(target).unwrap();
+                        match text[pos as usize..].chars().next() {
+                            Some(c) => Some((self.char_value(c)?, pos + c.len_utf8() as u32)),
+                            None => None,
+                        }
+                    }
+                };
+                Ok(next.map(|(v, p)| {
+                    self.heap.obj_mut(it).class = Class::ValueIter { pos: p };
+                    v
+                }))
+            }
+            Class::KeyIter { pos } => {
+                let v = self.heap.obj(it).elems.get(pos as usize).copied();
+                if v.is_some() {
+                    self.heap.obj_mut(it).class = Class::KeyIter { pos: pos + 1 };
+                }
+                Ok(v)
+            }
+            _ => unreachable!("IterNext on a non-iterator"),
+        }
+    }
+
+    pub fn has_property(&mut self, o: Value, k: Value) -> Result<bool, Interrupt> {
+        let Value::Obj(id) = o else {
+            let key = super::inspect::inspect_short(self, k);
+            let shown = super::inspect::inspect_short(self, o);
+            return Err(self.type_error(format!("cannot use 'in' operator to search for {key} in {shown}")));
+        };
+        match self.to_key(k)? {
+            Key::Index(i) if self.heap.obj(id).class == Class::Array => Ok(i < self.heap.obj(id).elems.len()),
+            key => {
+                let a = match key {
+                    Key::Name(a) => a,
+                    Key::Index(i) => self.index_atom(i),
+                };
+                let obj = self.heap.obj(id);
+                if a == self.atoms.length && obj.class == Class::Array {
+                    return Ok(true);
+                }
+                Ok(self.lookup_chain(Some(id), a).is_some())
+            }
+        }
+    }
+
+    pub fn instance_of(&mut self, v: Value, c: Value) -> Result<bool, Interrupt> {
+        let callable = matches!(c, Value::Obj(id) if matches!(self.heap.obj(id).class, Class::Closure(_) | Class::Native(_)));
+        if !callable {
+            return Err(self.type_error("right-hand side of 'instanceof' is not callable"));
+        }
+        let Value::Obj(mut o) = v else { return Ok(false) };
+        let Value::Obj(proto) = self.get_field(c, self.atoms.prototype)? else { return Ok(false) };
+        while let Some(p) = self.heap.obj(o).proto {
+            if p == proto {
+                return Ok(true);
+            }
+            o = p;
+        }
+        Ok(false)
+    }
+
+    /// A new array holding `values`.
+    pub fn new_array(&mut self, values: &[Value]) -> Result<Value, Interrupt> {
+        let a = self.heap.alloc(Class::Array, Some(self.realm.array_proto))?;
+        self.heap.charge(values.len() * SLOT_COST)?;
+        self.heap.obj_mut(a).elems.extend_from_slice(values);
+        Ok(Value::Obj(a))
+    }
+
+    /// A new empty plain object.
+    pub fn new_object(&mut self) -> Result<ObjId, Interrupt> {
+        Ok(self.heap.alloc(Class::Object, Some(self.realm.object_proto))?)
+    }
+}
+
+/// `"12"` → 12; not `"012"`, `"-1"` or `"1.5"` (JS canonical array indices).
+pub fn canonical_index(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 10 || !b.iter().all(u8::is_ascii_digit) || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    let n: u64 = s.parse().ok()?;
+    if n < u32::MAX as u64 { Some(n as usize) } else { None }
+}
+
+/// A string's length in UTF-16 code units, as JavaScript counts it.
+pub fn utf16_len(s: &str) -> usize {
+    if s.is_ascii() { s.len() } else { s.chars().map(char::len_utf16).sum() }
+}
+
+/// The character at UTF-16 index `i`; half of a surrogate pair reads as U+FFFD.
+pub fn utf16_char_at(s: &str, i: usize) -> Option<char> {
+    let mut at = 0;
+    for c in s.chars() {
+        let w = c.len_utf16();
+        if i < at + w {
+            return Some(if w == 2 { '\u{FFFD}' } else { c });
+        }
+        at += w;
+    }
+    None
+}

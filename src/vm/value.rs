@@ -1,0 +1,68 @@
+//! `Value`: the 16-byte, `Copy` value every register and slot holds. Strings
+//! and objects are indices into the run's heap (see heap.rs), so a value never
+//! owns memory and copying one is free.
+
+/// An interned string: property names, constants and runtime keys.
+pub type Atom = u32;
+
+/// An index into the heap's object table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ObjId(pub u32);
+
+/// A string in one of the heap's string buffers: `buf[start..start + len]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StrSlice {
+    pub buf: u32,
+    pub start: u32,
+    pub len: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Value {
+    Undefined,
+    Null,
+    Bool(bool),
+    Num(f64),
+    /// An interned string (constants, property names).
+    Atom(Atom),
+    /// A string made while the script runs.
+    Str(StrSlice),
+    Obj(ObjId),
+    /// A captured variable's cell; only ever found in frame slots and upvalues.
+    Cell(u32),
+}
+
+impl Value {
+    pub fn is_nullish(self) -> bool {
+        matches!(self, Value::Undefined | Value::Null)
+    }
+    pub fn is_string(self) -> bool {
+        matches!(self, Value::Atom(_) | Value::Str(_))
+    }
+    pub fn as_obj(self) -> Option<ObjId> {
+        match self {
+            Value::Obj(o) => Some(o),
+            _ => None,
+        }
+    }
+}
+
+impl From<f64> for Value {
+    fn from(n: f64) -> Value {
+        Value::Num(n)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn values_are_two_words() {
+        assert_eq!(std::mem::size_of::<super::Value>(), 16);
+    }
+}
