@@ -8,7 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "kitwork", version, about = "A scriptable, thread-per-core API gateway")]
+#[command(
+    name = "kitwork",
+    version,
+    about = "A scriptable, thread-per-core API gateway"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,7 +56,12 @@ fn compile(path: &Path) -> Result<kitwork::lang::Program, ExitCode> {
 
 fn js_files(path: &Path, out: &mut Vec<PathBuf>) {
     if path.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path).into_iter().flatten().flatten().map(|e| e.path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(path)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
         entries.sort();
         for p in entries {
             js_files(&p, out);
@@ -65,7 +74,11 @@ fn js_files(path: &Path, out: &mut Vec<PathBuf>) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { file, budget, memory } => (|| {
+        Command::Run {
+            file,
+            budget,
+            memory,
+        } => (|| {
             let program = compile(&file)?;
             let mut limits = Limits::default();
             if let Some(b) = budget {

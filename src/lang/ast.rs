@@ -71,9 +71,16 @@ pub enum PropKey {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Prop {
     /// `key: value`, `key` (shorthand) or a method.
-    Init { key: PropKey, value: Expr },
+    Init {
+        key: PropKey,
+        value: Expr,
+    },
     /// `{ a = 1 }`: only valid once the literal is turned into a pattern.
-    ShorthandDefault { name: String, default: Expr, span: Span },
+    ShorthandDefault {
+        name: String,
+        default: Expr,
+        span: Span,
+    },
     Spread(Expr),
 }
 
@@ -92,22 +99,48 @@ pub enum ExprKind {
     Num(f64),
     Str(String),
     /// `quasis.len() == exprs.len() + 1`.
-    Template { quasis: Vec<String>, exprs: Vec<Expr> },
+    Template {
+        quasis: Vec<String>,
+        exprs: Vec<Expr>,
+    },
     Ident(String),
     This,
     Array(Vec<ArrayElem>),
     Object(Vec<Prop>),
     Function(Rc<Function>),
     Unary(UnaryOp, Box<Expr>),
-    Update { inc: bool, prefix: bool, target: Box<Expr> },
+    Update {
+        inc: bool,
+        prefix: bool,
+        target: Box<Expr>,
+    },
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     Logical(LogicalOp, Box<Expr>, Box<Expr>),
-    Assign { op: AssignOp, target: Box<Pattern>, value: Box<Expr> },
+    Assign {
+        op: AssignOp,
+        target: Box<Pattern>,
+        value: Box<Expr>,
+    },
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
-    Call { callee: Box<Expr>, args: Vec<ArrayElem>, optional: bool },
-    New { callee: Box<Expr>, args: Vec<ArrayElem> },
-    Member { object: Box<Expr>, name: String, optional: bool },
-    Index { object: Box<Expr>, index: Box<Expr>, optional: bool },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<ArrayElem>,
+        optional: bool,
+    },
+    New {
+        callee: Box<Expr>,
+        args: Vec<ArrayElem>,
+    },
+    Member {
+        object: Box<Expr>,
+        name: String,
+        optional: bool,
+    },
+    Index {
+        object: Box<Expr>,
+        index: Box<Expr>,
+        optional: bool,
+    },
     /// The end of an optional chain: a `?.` inside short-circuits to here.
     OptChain(Box<Expr>),
     Seq(Vec<Expr>),
@@ -119,14 +152,24 @@ pub enum Pattern {
     Ident(String, Span),
     /// Assignment to a member or index expression (assignments only).
     Expr(Expr),
-    Object { props: Vec<PatProp>, rest: Option<Box<Pattern>>, span: Span },
-    Array { elems: Vec<Option<PatElem>>, rest: Option<Box<Pattern>>, span: Span },
+    Object {
+        props: Vec<PatProp>,
+        rest: Option<Box<Pattern>>,
+        span: Span,
+    },
+    Array {
+        elems: Vec<Option<PatElem>>,
+        rest: Option<Box<Pattern>>,
+        span: Span,
+    },
 }
 
 impl Pattern {
     pub fn span(&self) -> Span {
         match self {
-            Pattern::Ident(_, s) | Pattern::Object { span: s, .. } | Pattern::Array { span: s, .. } => *s,
+            Pattern::Ident(_, s)
+            | Pattern::Object { span: s, .. }
+            | Pattern::Array { span: s, .. } => *s,
             Pattern::Expr(e) => e.span,
         }
     }
@@ -191,16 +234,34 @@ pub enum StmtKind {
     Function(Rc<Function>),
     Block(Vec<Stmt>),
     If(Expr, Box<Stmt>, Option<Box<Stmt>>),
-    For { init: Option<ForInit>, test: Option<Expr>, update: Option<Expr>, body: Box<Stmt> },
-    ForOf { head: ForHead, iter: Expr, body: Box<Stmt> },
-    ForIn { head: ForHead, object: Expr, body: Box<Stmt> },
+    For {
+        init: Option<ForInit>,
+        test: Option<Expr>,
+        update: Option<Expr>,
+        body: Box<Stmt>,
+    },
+    ForOf {
+        head: ForHead,
+        iter: Expr,
+        body: Box<Stmt>,
+    },
+    ForIn {
+        head: ForHead,
+        object: Expr,
+        body: Box<Stmt>,
+    },
     While(Expr, Box<Stmt>),
     DoWhile(Box<Stmt>, Expr),
     Break(Option<String>),
     Continue(Option<String>),
     Return(Option<Expr>),
     Throw(Expr),
-    Try { block: Vec<Stmt>, param: Option<Pattern>, handler: Option<Vec<Stmt>>, finalizer: Option<Vec<Stmt>> },
+    Try {
+        block: Vec<Stmt>,
+        param: Option<Pattern>,
+        handler: Option<Vec<Stmt>>,
+        finalizer: Option<Vec<Stmt>>,
+    },
     Switch(Expr, Vec<Case>),
     Labeled(String, Box<Stmt>),
 }

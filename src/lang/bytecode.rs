@@ -273,7 +273,11 @@ impl Program {
             let _ = writeln!(
                 out,
                 "== fn#{i} {} (arity {}{}, slots {}, upvalues {}) at {}:{line}:{col} ==",
-                if f.name.is_empty() { "<anonymous>" } else { &f.name },
+                if f.name.is_empty() {
+                    "<anonymous>"
+                } else {
+                    &f.name
+                },
                 f.arity,
                 if f.has_rest { " + rest" } else { "" },
                 f.slots,
@@ -301,26 +305,71 @@ impl Program {
             Constant::Num(n) => crate::vm::number::to_js_string(*n),
             Constant::Str(s) => format!("{s:?}"),
         };
-        let name = |n: &Name| self.names.get(n.0 as usize).cloned().unwrap_or_else(|| format!("#{}", n.0));
+        let name = |n: &Name| {
+            self.names
+                .get(n.0 as usize)
+                .cloned()
+                .unwrap_or_else(|| format!("#{}", n.0))
+        };
         match op {
             Op::Const(c) => format!("Const {}", konst(c)),
-            Op::LoadLocal(s) | Op::StoreLocal(s) | Op::StoreLocalPop(s) | Op::LoadCell(s) | Op::StoreCell(s)
-            | Op::NewCell(s) | Op::RenewCell(s) | Op::IterValues(s) | Op::IterKeys(s) => {
-                format!("{:?} {}", op, s.0).split('(').next().unwrap().to_string() + &format!(" {}", s.0)
+            Op::LoadLocal(s)
+            | Op::StoreLocal(s)
+            | Op::StoreLocalPop(s)
+            | Op::LoadCell(s)
+            | Op::StoreCell(s)
+            | Op::NewCell(s)
+            | Op::RenewCell(s)
+            | Op::IterValues(s)
+            | Op::IterKeys(s) => {
+                format!("{:?} {}", op, s.0)
+                    .split('(')
+                    .next()
+                    .unwrap()
+                    .to_string()
+                    + &format!(" {}", s.0)
             }
-            Op::LoadGlobal(n) | Op::LoadGlobalOrUndef(n) | Op::StoreGlobal(n) | Op::InitField(n) | Op::GetField(n)
-            | Op::SetField(n) | Op::GetMethod(n) | Op::DeleteField(n) => {
-                format!("{} {}", format!("{op:?}").split('(').next().unwrap(), name(n))
+            Op::LoadGlobal(n)
+            | Op::LoadGlobalOrUndef(n)
+            | Op::StoreGlobal(n)
+            | Op::InitField(n)
+            | Op::GetField(n)
+            | Op::SetField(n)
+            | Op::GetMethod(n)
+            | Op::DeleteField(n) => {
+                format!(
+                    "{} {}",
+                    format!("{op:?}").split('(').next().unwrap(),
+                    name(n)
+                )
             }
-            Op::Jump(l) | Op::JumpIfFalse(l) | Op::JumpIfTrue(l) | Op::JumpIfFalseKeep(l) | Op::JumpIfTrueKeep(l)
-            | Op::JumpIfNotNullishKeep(l) | Op::JumpIfNotNullish(l) | Op::JumpIfNotUndefined(l) | Op::PushTry(l) => {
-                format!("{} -> {:04}", format!("{op:?}").split('(').next().unwrap(), l.0)
+            Op::Jump(l)
+            | Op::JumpIfFalse(l)
+            | Op::JumpIfTrue(l)
+            | Op::JumpIfFalseKeep(l)
+            | Op::JumpIfTrueKeep(l)
+            | Op::JumpIfNotNullishKeep(l)
+            | Op::JumpIfNotNullish(l)
+            | Op::JumpIfNotUndefined(l)
+            | Op::PushTry(l) => {
+                format!(
+                    "{} -> {:04}",
+                    format!("{op:?}").split('(').next().unwrap(),
+                    l.0
+                )
             }
             Op::IterNext(s, l) => format!("IterNext {} -> {:04}", s.0, l.0),
-            Op::Closure(fi) => format!("Closure fn#{} {}", fi.0, self.functions[fi.0 as usize].name),
+            Op::Closure(fi) => {
+                format!("Closure fn#{} {}", fi.0, self.functions[fi.0 as usize].name)
+            }
             Op::AddLocalInt(s, n) => format!("AddLocalInt {} {}", s.0, n),
-            Op::JumpIfNotLessLocalConst(s, c, l) => format!("JumpIfNotLessLocalConst {} {} -> {:04}", s.0, konst(c), l.0),
-            other => format!("{other:?}").replace(['(', ')'], " ").trim().to_string(),
+            Op::JumpIfNotLessLocalConst(s, c, l) => {
+                format!("JumpIfNotLessLocalConst {} {} -> {:04}", s.0, konst(c), l.0)
+            }
+            other => format!("{other:?}")
+                .replace(['(', ')'], " ")
+                .trim()
+                .to_string(),
         }
     }
 }

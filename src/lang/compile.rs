@@ -4,11 +4,13 @@
 //! path that leaves a `try`.
 
 use super::ast::*;
-use super::bytecode::*;
 use super::bytecode::Program;
+use super::bytecode::*;
 use super::diag::Diagnostic;
-use super::parser::parse_program;
-use super::resolve::{self, collect_vars, function_name_span, lexical_names, pattern_names, this_key, Resolution};
+use super::parser::{grow, parse_program};
+use super::resolve::{
+    self, Resolution, collect_vars, function_name_span, lexical_names, pattern_names, this_key,
+};
 use super::source::{SourceFile, Span};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,13 +27,28 @@ pub fn compile(source: Arc<SourceFile>) -> Result<Program, Vec<Diagnostic>> {
         return Err(diags);
     }
     let res = resolve::resolve(&ast);
-    let mut c = Compiler { res, names: Vec::new(), name_map: HashMap::new(), functions: Vec::new(), fns: Vec::new(), diags: Vec::new() };
+    let mut c = Compiler {
+        res,
+        names: Vec::new(),
+        name_map: HashMap::new(),
+        functions: Vec::new(),
+        fns: Vec::new(),
+        diags: Vec::new(),
+    };
     c.compile_main(&ast);
     if !c.diags.is_empty() {
         return Err(c.diags);
     }
-    let functions = c.functions.into_iter().map(|f| f.expect("every reserved function is compiled")).collect();
-    Ok(Program { functions, names: c.names, source })
+    let functions = c
+        .functions
+        .into_iter()
+        .map(|f| f.expect("every reserved function is compiled"))
+        .collect();
+    Ok(Program {
+        functions,
+        names: c.names,
+        source,
+    })
 }
 
 #[derive(Clone)]
@@ -170,9 +187,17 @@ impl Compiler {
 
     fn patch_to(&mut self, at: usize, target: Label) {
         match &mut self.f().proto.code[at] {
-            Op::Jump(l) | Op::JumpIfFalse(l) | Op::JumpIfTrue(l) | Op::JumpIfFalseKeep(l) | Op::JumpIfTrueKeep(l)
-            | Op::JumpIfNotNullishKeep(l) | Op::JumpIfNotNullish(l) | Op::JumpIfNotUndefined(l) | Op::PushTry(l)
-            | Op::IterNext(_, l) | Op::JumpIfNotLessLocalConst(_, _, l) => *l = target,
+            Op::Jump(l)
+            | Op::JumpIfFalse(l)
+            | Op::JumpIfTrue(l)
+            | Op::JumpIfFalseKeep(l)
+            | Op::JumpIfTrueKeep(l)
+            | Op::JumpIfNotNullishKeep(l)
+            | Op::JumpIfNotNullish(l)
+            | Op::JumpIfNotUndefined(l)
+            | Op::PushTry(l)
+            | Op::IterNext(_, l)
+            | Op::JumpIfNotLessLocalConst(_, _, l) => *l = target,
             other => unreachable!("patching a non-jump {other:?}"),
         }
     }
@@ -237,7 +262,10 @@ impl Compiler {
     fn push_scope(&mut self) {
         let f = self.f();
         let slot_start = f.next_slot;
-        f.scopes.push(Scope { bindings: Vec::new(), slot_start });
+        f.scopes.push(Scope {
+            bindings: Vec::new(),
+            slot_start,
+        });
     }
 
     fn pop_scope(&mut self) {
@@ -273,27 +301,55 @@ impl Compiler {
     }
 
     fn declare(&mut self, name: &str, key: u32, is_const: bool, span: Span) -> Binding {
-        let existing = self.f().scopes.last().unwrap().bindings.iter().find(|b| b.name == name).cloned();
+        let existing = self
+            .f()
+            .scopes
+            .last()
+            .unwrap()
+            .bindings
+            .iter()
+            .find(|b| b.name == name)
+            .cloned();
         if let Some(b) = existing {
             if b.is_const || is_const {
-                self.error(format!("identifier `{name}` has already been declared"), span);
+                self.error(
+                    format!("identifier `{name}` has already been declared"),
+                    span,
+                );
             }
             return b.clone();
         }
         let slot = self.alloc_slot(span);
-        let b = Binding { name: name.to_string(), slot, captured: self.res.is_captured(key), is_const, precreated: false };
+        let b = Binding {
+            name: name.to_string(),
+            slot,
+            captured: self.res.is_captured(key),
+            is_const,
+            precreated: false,
+        };
         self.f().scopes.last_mut().unwrap().bindings.push(b.clone());
         b
     }
 
     fn find_local(f: &FnState, name: &str) -> Option<Binding> {
-        f.scopes.iter().rev().find_map(|s| s.bindings.iter().rev().find(|b| b.name == name)).cloned()
+        f.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.bindings.iter().rev().find(|b| b.name == name))
+            .cloned()
     }
 
     fn lookup(&mut self, name: &str) -> (Var, bool) {
         let top = self.fns.len() - 1;
         if let Some(b) = Self::find_local(&self.fns[top], name) {
-            return (if b.captured { Var::Cell(b.slot) } else { Var::Local(b.slot) }, b.is_const);
+            return (
+                if b.captured {
+                    Var::Cell(b.slot)
+                } else {
+                    Var::Local(b.slot)
+                },
+                b.is_const,
+            );
         }
         if let Some((i, c)) = self.resolve_upval(top, name) {
             return (Var::Upval(i), c);
@@ -334,7 +390,10 @@ impl Compiler {
     fn store_var(&mut self, name: &str, span: Span) {
         let (var, is_const) = self.lookup(name);
         if is_const {
-            self.error(format!("cannot assign to `{name}` because it is a constant"), span);
+            self.error(
+                format!("cannot assign to `{name}` because it is a constant"),
+                span,
+            );
         }
         match var {
             Var::Local(s) => self.emit(Op::StoreLocal(Slot(s))),
@@ -422,7 +481,11 @@ impl Compiler {
     fn compile_function(&mut self, f: &Function, name: &str) -> FuncIdx {
         let idx = self.functions.len();
         self.functions.push(None);
-        let state = self.new_fn(f.name.clone().unwrap_or_else(|| name.to_string()), Some(f), f.span);
+        let state = self.new_fn(
+            f.name.clone().unwrap_or_else(|| name.to_string()),
+            Some(f),
+            f.span,
+        );
         self.fns.push(state);
         self.push_scope();
         self.push_scope();
@@ -451,7 +514,10 @@ impl Compiler {
             proto.has_rest = f.rest.is_some();
         }
         if f.params.len() > ARGS_MAX {
-            self.error(format!("too many parameters (more than {ARGS_MAX})"), f.span);
+            self.error(
+                format!("too many parameters (more than {ARGS_MAX})"),
+                f.span,
+            );
         }
         for b in params.iter().chain(rest.iter()).flatten() {
             if b.captured {
@@ -468,10 +534,18 @@ impl Compiler {
             let slot = i as u16;
             let captured = params[i].as_ref().is_some_and(|b| b.captured);
             if let Some(d) = &p.default {
-                let load = if captured { Op::LoadCell(Slot(slot)) } else { Op::LoadLocal(Slot(slot)) };
+                let load = if captured {
+                    Op::LoadCell(Slot(slot))
+                } else {
+                    Op::LoadLocal(Slot(slot))
+                };
                 self.emit(load);
                 let j = self.emit(Op::JumpIfNotUndefined(Self::PENDING));
-                let hint = if let Pattern::Ident(n, _) = &p.pattern { n.clone() } else { String::new() };
+                let hint = if let Pattern::Ident(n, _) = &p.pattern {
+                    n.clone()
+                } else {
+                    String::new()
+                };
                 self.expr_named(d, &hint);
                 self.patch(j);
                 if captured {
@@ -582,7 +656,7 @@ impl Compiler {
     }
 
     fn stmt(&mut self, s: &Stmt) {
-        self.with_span(s.span, |c| c.stmt_inner(s));
+        grow(|| self.with_span(s.span, |c| c.stmt_inner(s)));
     }
 
     fn stmt_inner(&mut self, s: &Stmt) {
@@ -611,15 +685,31 @@ impl Compiler {
                     self.patch(j);
                 }
             }
-            StmtKind::For { init, test, update, body } => self.for_loop(init, test, update, body, None),
+            StmtKind::For {
+                init,
+                test,
+                update,
+                body,
+            } => self.for_loop(init, test, update, body, None),
             StmtKind::ForOf { head, iter, body } => self.for_each(head, iter, body, true, None),
-            StmtKind::ForIn { head, object, body } => self.for_each(head, object, body, false, None),
+            StmtKind::ForIn { head, object, body } => {
+                self.for_each(head, object, body, false, None)
+            }
             StmtKind::While(test, body) => self.while_loop(test, body, None),
             StmtKind::DoWhile(body, test) => self.do_while(body, test, None),
             StmtKind::Labeled(label, body) => match &body.kind {
-                StmtKind::For { init, test, update, body } => self.for_loop(init, test, update, body, Some(label.clone())),
-                StmtKind::ForOf { head, iter, body } => self.for_each(head, iter, body, true, Some(label.clone())),
-                StmtKind::ForIn { head, object, body } => self.for_each(head, object, body, false, Some(label.clone())),
+                StmtKind::For {
+                    init,
+                    test,
+                    update,
+                    body,
+                } => self.for_loop(init, test, update, body, Some(label.clone())),
+                StmtKind::ForOf { head, iter, body } => {
+                    self.for_each(head, iter, body, true, Some(label.clone()))
+                }
+                StmtKind::ForIn { head, object, body } => {
+                    self.for_each(head, object, body, false, Some(label.clone()))
+                }
                 StmtKind::While(test, body) => self.while_loop(test, body, Some(label.clone())),
                 StmtKind::DoWhile(body, test) => self.do_while(body, test, Some(label.clone())),
                 _ => {
@@ -651,7 +741,17 @@ impl Compiler {
                 self.expr(e);
                 self.emit(Op::Throw);
             }
-            StmtKind::Try { block, param, handler, finalizer } => self.try_stmt(block, param.as_ref(), handler.as_deref(), finalizer.as_deref()),
+            StmtKind::Try {
+                block,
+                param,
+                handler,
+                finalizer,
+            } => self.try_stmt(
+                block,
+                param.as_ref(),
+                handler.as_deref(),
+                finalizer.as_deref(),
+            ),
             StmtKind::Switch(disc, cases) => self.switch(disc, cases),
         }
     }
@@ -671,7 +771,11 @@ impl Compiler {
     }
 
     fn declarator(&mut self, kind: VarKind, d: &Declarator) {
-        let hint = if let Pattern::Ident(n, _) = &d.pattern { n.clone() } else { String::new() };
+        let hint = if let Pattern::Ident(n, _) = &d.pattern {
+            n.clone()
+        } else {
+            String::new()
+        };
         match &d.init {
             Some(init) => self.expr_named(init, &hint),
             None => {
@@ -696,7 +800,13 @@ impl Compiler {
     /// Binds or assigns one name from the value on top of the stack: [v] → [].
     fn bind_name(&mut self, name: &str, span: Span, declaring: bool) {
         if declaring {
-            if let Some(b) = self.f().scopes.last().and_then(|s| s.bindings.iter().rev().find(|b| b.name == name)).cloned() {
+            if let Some(b) = self
+                .f()
+                .scopes
+                .last()
+                .and_then(|s| s.bindings.iter().rev().find(|b| b.name == name))
+                .cloned()
+            {
                 self.init_binding(&b);
                 return;
             }
@@ -757,7 +867,11 @@ impl Compiler {
                     }
                     if let Some(d) = &pp.default {
                         let j = self.emit(Op::JumpIfNotUndefined(Self::PENDING));
-                        let hint = if let Pattern::Ident(n, _) = &pp.value { n.clone() } else { String::new() };
+                        let hint = if let Pattern::Ident(n, _) = &pp.value {
+                            n.clone()
+                        } else {
+                            String::new()
+                        };
                         self.expr_named(d, &hint);
                         self.patch(j);
                     }
@@ -815,7 +929,9 @@ impl Compiler {
             if let (ExprKind::Ident(n), ExprKind::Num(k)) = (&a.kind, &b.kind) {
                 if let (Var::Local(s), _) = self.lookup(n) {
                     let c = self.num_const(*k);
-                    return self.with_span(test.span, |c2| c2.emit(Op::JumpIfNotLessLocalConst(Slot(s), c, Self::PENDING)));
+                    return self.with_span(test.span, |c2| {
+                        c2.emit(Op::JumpIfNotLessLocalConst(Slot(s), c, Self::PENDING))
+                    });
                 }
             }
         }
@@ -825,7 +941,13 @@ impl Compiler {
 
     fn push_target(&mut self, label: Option<String>, is_loop: bool) {
         let try_depth = self.f().tries.len();
-        self.f().targets.push(JumpTarget { label, is_loop, breaks: Vec::new(), continues: Vec::new(), try_depth });
+        self.f().targets.push(JumpTarget {
+            label,
+            is_loop,
+            breaks: Vec::new(),
+            continues: Vec::new(),
+            try_depth,
+        });
     }
 
     /// Pops a jump target, pointing its `continue`s at `cont` and its `break`s here.
@@ -848,7 +970,12 @@ impl Compiler {
             self.emit(Op::PopTry);
             if let Some(fin) = &region.finally {
                 // The finally body runs outside the regions it protected.
-                let keep: Vec<TryRegion> = saved[..i].iter().map(|r| TryRegion { finally: r.finally.clone() }).collect();
+                let keep: Vec<TryRegion> = saved[..i]
+                    .iter()
+                    .map(|r| TryRegion {
+                        finally: r.finally.clone(),
+                    })
+                    .collect();
                 let outer = std::mem::take(&mut self.f().tries);
                 self.f().tries = outer.into_iter().chain(keep).collect();
                 self.scoped_block(fin);
@@ -873,17 +1000,34 @@ impl Compiler {
             return;
         };
         if !is_break && !self.f().targets[i].is_loop {
-            self.error(format!("`continue` to label `{}` which is not a loop", label.unwrap_or("")), span);
+            self.error(
+                format!(
+                    "`continue` to label `{}` which is not a loop",
+                    label.unwrap_or("")
+                ),
+                span,
+            );
             return;
         }
         let depth = self.f().targets[i].try_depth;
         self.leave_tries(depth);
         let j = self.emit(Op::Jump(Self::PENDING));
         let t = &mut self.f().targets[i];
-        if is_break { t.breaks.push(j) } else { t.continues.push(j) }
+        if is_break {
+            t.breaks.push(j)
+        } else {
+            t.continues.push(j)
+        }
     }
 
-    fn for_loop(&mut self, init: &Option<ForInit>, test: &Option<Expr>, update: &Option<Expr>, body: &Stmt, label: Option<String>) {
+    fn for_loop(
+        &mut self,
+        init: &Option<ForInit>,
+        test: &Option<Expr>,
+        update: &Option<Expr>,
+        body: &Stmt,
+        label: Option<String>,
+    ) {
         self.push_scope();
         let mut fresh = Vec::new();
         match init {
@@ -952,11 +1096,22 @@ impl Compiler {
         self.pop_target(Some(cont));
     }
 
-    fn for_each(&mut self, head: &ForHead, iterable: &Expr, body: &Stmt, values: bool, label: Option<String>) {
+    fn for_each(
+        &mut self,
+        head: &ForHead,
+        iterable: &Expr,
+        body: &Stmt,
+        values: bool,
+        label: Option<String>,
+    ) {
         self.push_scope();
         let iter = self.temp();
         self.expr(iterable);
-        self.emit(if values { Op::IterValues(Slot(iter)) } else { Op::IterKeys(Slot(iter)) });
+        self.emit(if values {
+            Op::IterValues(Slot(iter))
+        } else {
+            Op::IterKeys(Slot(iter))
+        });
         let top = self.here();
         let exit = self.emit(Op::IterNext(Slot(iter), Self::PENDING));
         self.push_scope();
@@ -978,10 +1133,18 @@ impl Compiler {
         self.pop_scope();
     }
 
-    fn try_stmt(&mut self, block: &[Stmt], param: Option<&Pattern>, handler: Option<&[Stmt]>, finalizer: Option<&[Stmt]>) {
+    fn try_stmt(
+        &mut self,
+        block: &[Stmt],
+        param: Option<&Pattern>,
+        handler: Option<&[Stmt]>,
+        finalizer: Option<&[Stmt]>,
+    ) {
         let finally = finalizer.map(|f| f.to_vec());
         let push = self.emit(Op::PushTry(Self::PENDING));
-        self.f().tries.push(TryRegion { finally: finally.clone() });
+        self.f().tries.push(TryRegion {
+            finally: finally.clone(),
+        });
         self.scoped_block(block);
         self.f().tries.pop();
         self.emit(Op::PopTry);
@@ -1001,7 +1164,9 @@ impl Compiler {
         // [exception] on the stack; with a finally, the catch body is protected too.
         let rethrow = finally.as_ref().map(|f| {
             let j = self.emit(Op::PushTry(Self::PENDING));
-            self.f().tries.push(TryRegion { finally: Some(f.clone()) });
+            self.f().tries.push(TryRegion {
+                finally: Some(f.clone()),
+            });
             j
         });
         self.push_scope();
@@ -1100,7 +1265,7 @@ impl Compiler {
 
     /// Compiles an expression; anonymous functions take `name` (as `const f = () => …` does).
     fn expr_named(&mut self, e: &Expr, name: &str) {
-        self.with_span(e.span, |c| c.expr_inner(e, name));
+        grow(|| self.with_span(e.span, |c| c.expr_inner(e, name)));
     }
 
     fn expr_inner(&mut self, e: &Expr, name: &str) {
@@ -1144,7 +1309,9 @@ impl Compiler {
             ExprKind::Ident(n) => self.ident(n),
             ExprKind::This => {
                 let top = self.fns.len() - 1;
-                if Self::find_local(&self.fns[top], "this").is_some() || self.fns[top].proto.is_arrow {
+                if Self::find_local(&self.fns[top], "this").is_some()
+                    || self.fns[top].proto.is_arrow
+                {
                     self.load_var("this");
                 } else {
                     self.emit(Op::LoadThis);
@@ -1172,12 +1339,18 @@ impl Compiler {
                 self.emit(Op::NewObject);
                 for p in props {
                     match p {
-                        Prop::Init { key: PropKey::Name(k), value } => {
+                        Prop::Init {
+                            key: PropKey::Name(k),
+                            value,
+                        } => {
                             self.expr_named(value, k);
                             let n = self.name(k);
                             self.emit(Op::InitField(n));
                         }
-                        Prop::Init { key: PropKey::Computed(k), value } => {
+                        Prop::Init {
+                            key: PropKey::Computed(k),
+                            value,
+                        } => {
                             self.expr(k);
                             self.expr(value);
                             self.emit(Op::InitIndex);
@@ -1194,7 +1367,11 @@ impl Compiler {
             }
             ExprKind::Function(f) => self.function_value(f, name),
             ExprKind::Unary(op, x) => self.unary(*op, x),
-            ExprKind::Update { inc, prefix, target } => self.update(*inc, *prefix, target),
+            ExprKind::Update {
+                inc,
+                prefix,
+                target,
+            } => self.update(*inc, *prefix, target),
             ExprKind::Binary(op, a, b) => {
                 if let Some(lit) = fold(e) {
                     match lit {
@@ -1225,7 +1402,11 @@ impl Compiler {
                 self.expr(b);
                 self.patch(end);
             }
-            ExprKind::Call { callee, args, optional } => self.call(callee, args, *optional),
+            ExprKind::Call {
+                callee,
+                args,
+                optional,
+            } => self.call(callee, args, *optional),
             ExprKind::New { callee, args } => {
                 self.expr(callee);
                 if args.iter().any(|a| matches!(a, ArrayElem::Spread(_))) {
@@ -1236,7 +1417,11 @@ impl Compiler {
                     self.emit(Op::New(n));
                 }
             }
-            ExprKind::Member { object, name, optional } => {
+            ExprKind::Member {
+                object,
+                name,
+                optional,
+            } => {
                 self.expr(object);
                 if *optional {
                     self.short_circuit(1);
@@ -1244,7 +1429,11 @@ impl Compiler {
                 let n = self.name(name);
                 self.emit(Op::GetField(n));
             }
-            ExprKind::Index { object, index, optional } => {
+            ExprKind::Index {
+                object,
+                index,
+                optional,
+            } => {
                 self.expr(object);
                 if *optional {
                     self.short_circuit(1);
@@ -1505,7 +1694,10 @@ impl Compiler {
     /// Pushes call arguments; returns their count.
     fn args(&mut self, args: &[ArrayElem], span: Span) -> u8 {
         if args.len() > ARGS_MAX {
-            self.error(format!("too many arguments in one call (more than {ARGS_MAX})"), span);
+            self.error(
+                format!("too many arguments in one call (more than {ARGS_MAX})"),
+                span,
+            );
         }
         for a in args {
             if let ArrayElem::Expr(x) = a {
@@ -1536,7 +1728,11 @@ impl Compiler {
     fn call(&mut self, callee: &Expr, args: &[ArrayElem], optional: bool) {
         // Set up [callee, this].
         match &callee.kind {
-            ExprKind::Member { object, name, optional: member_opt } => {
+            ExprKind::Member {
+                object,
+                name,
+                optional: member_opt,
+            } => {
                 self.expr(object);
                 if *member_opt {
                     self.short_circuit(1);
@@ -1551,7 +1747,11 @@ impl Compiler {
                     self.with_span(callee.span, |c| c.emit(Op::GetMethod(n)));
                 }
             }
-            ExprKind::Index { object, index, optional: member_opt } => {
+            ExprKind::Index {
+                object,
+                index,
+                optional: member_opt,
+            } => {
                 self.expr(object);
                 if *member_opt {
                     self.short_circuit(1);

@@ -17,7 +17,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(message: impl Into<String>, span: Span) -> Diagnostic {
-        Diagnostic { message: message.into(), span, label: String::new(), notes: Vec::new() }
+        Diagnostic {
+            message: message.into(),
+            span,
+            label: String::new(),
+            notes: Vec::new(),
+        }
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
@@ -50,8 +55,16 @@ impl Diagnostic {
         // Caret width: the span's characters on this line, at least one.
         let line_start = file.line_col(self.span.start).1 - 1;
         let (end_line, end_col) = file.line_col(self.span.end);
-        let width = if end_line == line { (end_col - 1).saturating_sub(line_start).max(1) } else { 1 };
-        let lead: String = text.chars().take(col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let width = if end_line == line {
+            (end_col - 1).saturating_sub(line_start).max(1)
+        } else {
+            1
+        };
+        let lead: String = text
+            .chars()
+            .take(col - 1)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
         let _ = write!(out, "{pad} | {lead}{}", "^".repeat(width));
         if !self.label.is_empty() {
             let _ = write!(out, " {}", self.label);
@@ -72,7 +85,13 @@ pub fn render_all(diags: &[Diagnostic], file: &SourceFile) -> String {
         out.push('\n');
     }
     let n = diags.len();
-    let _ = writeln!(out, "error: could not compile `{}` due to {} previous error{}", file.name, n, if n == 1 { "" } else { "s" });
+    let _ = writeln!(
+        out,
+        "error: could not compile `{}` due to {} previous error{}",
+        file.name,
+        n,
+        if n == 1 { "" } else { "s" }
+    );
     out
 }
 
@@ -82,10 +101,16 @@ mod tests {
 
     #[test]
     fn renders_like_rustc() {
-        let f = SourceFile::new("work/users.js", "let a = 1;\n  return db(\"users\").get(id;\n");
+        let f = SourceFile::new(
+            "work/users.js",
+            "let a = 1;\n  return db(\"users\").get(id;\n",
+        );
         let start = f.text.find("id;").unwrap() + 2;
-        let d = Diagnostic::new("expected `)` to close the call, found `;`", Span::new(start, start + 1))
-            .with_label("expected `)` here");
+        let d = Diagnostic::new(
+            "expected `)` to close the call, found `;`",
+            Span::new(start, start + 1),
+        )
+        .with_label("expected `)` here");
         assert_eq!(
             d.render(&f),
             r#"error: expected `)` to close the call, found `;`

@@ -24,102 +24,195 @@ pub enum Token<'s> {
     #[regex(r"[A-Za-z_$\u{c0}-\u{2027}\u{202a}-\u{fefe}\u{ff00}-\u{10FFFF}][A-Za-z0-9_$\u{c0}-\u{2027}\u{202a}-\u{fefe}\u{ff00}-\u{10FFFF}]*")]
     Ident(&'s str),
 
-    #[token("let")] Let,
-    #[token("const")] Const,
-    #[token("var")] Var,
-    #[token("function")] Function,
-    #[token("return")] Return,
-    #[token("if")] If,
-    #[token("else")] Else,
-    #[token("for")] For,
-    #[token("while")] While,
-    #[token("do")] Do,
-    #[token("break")] Break,
-    #[token("continue")] Continue,
-    #[token("switch")] Switch,
-    #[token("case")] Case,
-    #[token("default")] Default,
-    #[token("throw")] Throw,
-    #[token("try")] Try,
-    #[token("catch")] Catch,
-    #[token("finally")] Finally,
-    #[token("new")] New,
-    #[token("delete")] Delete,
-    #[token("typeof")] Typeof,
-    #[token("void")] Void,
-    #[token("instanceof")] Instanceof,
-    #[token("in")] In,
-    #[token("this")] This,
-    #[token("null")] Null,
-    #[token("true")] True,
-    #[token("false")] False,
-    #[token("class")] Class,
+    #[token("let")]
+    Let,
+    #[token("const")]
+    Const,
+    #[token("var")]
+    Var,
+    #[token("function")]
+    Function,
+    #[token("return")]
+    Return,
+    #[token("if")]
+    If,
+    #[token("else")]
+    Else,
+    #[token("for")]
+    For,
+    #[token("while")]
+    While,
+    #[token("do")]
+    Do,
+    #[token("break")]
+    Break,
+    #[token("continue")]
+    Continue,
+    #[token("switch")]
+    Switch,
+    #[token("case")]
+    Case,
+    #[token("default")]
+    Default,
+    #[token("throw")]
+    Throw,
+    #[token("try")]
+    Try,
+    #[token("catch")]
+    Catch,
+    #[token("finally")]
+    Finally,
+    #[token("new")]
+    New,
+    #[token("delete")]
+    Delete,
+    #[token("typeof")]
+    Typeof,
+    #[token("void")]
+    Void,
+    #[token("instanceof")]
+    Instanceof,
+    #[token("in")]
+    In,
+    #[token("this")]
+    This,
+    #[token("null")]
+    Null,
+    #[token("true")]
+    True,
+    #[token("false")]
+    False,
+    #[token("class")]
+    Class,
 
-    #[token("{")] LBrace,
-    #[token("}")] RBrace,
-    #[token("(")] LParen,
-    #[token(")")] RParen,
-    #[token("[")] LBracket,
-    #[token("]")] RBracket,
-    #[token(";")] Semi,
-    #[token(",")] Comma,
-    #[token(".")] Dot,
-    #[token("...")] Ellipsis,
-    #[token("?")] Question,
-    #[token("?.")] QuestionDot,
-    #[token(":")] Colon,
-    #[token("=>")] Arrow,
-    #[token("=")] Assign,
-    #[token("+=")] PlusAssign,
-    #[token("-=")] MinusAssign,
-    #[token("*=")] StarAssign,
-    #[token("/=")] SlashAssign,
-    #[token("%=")] PercentAssign,
-    #[token("**=")] StarStarAssign,
-    #[token("<<=")] ShlAssign,
-    #[token(">>=")] ShrAssign,
-    #[token(">>>=")] UShrAssign,
-    #[token("&=")] AmpAssign,
-    #[token("|=")] PipeAssign,
-    #[token("^=")] CaretAssign,
-    #[token("&&=")] AndAssign,
-    #[token("||=")] OrAssign,
-    #[token("??=")] NullishAssign,
-    #[token("==")] EqEq,
-    #[token("===")] EqEqEq,
-    #[token("!=")] NotEq,
-    #[token("!==")] NotEqEq,
-    #[token("<")] Lt,
-    #[token("<=")] Le,
-    #[token(">")] Gt,
-    #[token(">=")] Ge,
-    #[token("+")] Plus,
-    #[token("-")] Minus,
-    #[token("*")] Star,
-    #[token("**")] StarStar,
-    #[token("/")] Slash,
-    #[token("%")] Percent,
-    #[token("++")] PlusPlus,
-    #[token("--")] MinusMinus,
-    #[token("<<")] Shl,
-    #[token(">>")] Shr,
-    #[token(">>>")] UShr,
-    #[token("&")] Amp,
-    #[token("|")] Pipe,
-    #[token("^")] Caret,
-    #[token("!")] Bang,
-    #[token("~")] Tilde,
-    #[token("&&")] AndAnd,
-    #[token("||")] OrOr,
-    #[token("??")] Nullish,
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("[")]
+    LBracket,
+    #[token("]")]
+    RBracket,
+    #[token(";")]
+    Semi,
+    #[token(",")]
+    Comma,
+    #[token(".")]
+    Dot,
+    #[token("...")]
+    Ellipsis,
+    #[token("?")]
+    Question,
+    #[token("?.")]
+    QuestionDot,
+    #[token(":")]
+    Colon,
+    #[token("=>")]
+    Arrow,
+    #[token("=")]
+    Assign,
+    #[token("+=")]
+    PlusAssign,
+    #[token("-=")]
+    MinusAssign,
+    #[token("*=")]
+    StarAssign,
+    #[token("/=")]
+    SlashAssign,
+    #[token("%=")]
+    PercentAssign,
+    #[token("**=")]
+    StarStarAssign,
+    #[token("<<=")]
+    ShlAssign,
+    #[token(">>=")]
+    ShrAssign,
+    #[token(">>>=")]
+    UShrAssign,
+    #[token("&=")]
+    AmpAssign,
+    #[token("|=")]
+    PipeAssign,
+    #[token("^=")]
+    CaretAssign,
+    #[token("&&=")]
+    AndAssign,
+    #[token("||=")]
+    OrAssign,
+    #[token("??=")]
+    NullishAssign,
+    #[token("==")]
+    EqEq,
+    #[token("===")]
+    EqEqEq,
+    #[token("!=")]
+    NotEq,
+    #[token("!==")]
+    NotEqEq,
+    #[token("<")]
+    Lt,
+    #[token("<=")]
+    Le,
+    #[token(">")]
+    Gt,
+    #[token(">=")]
+    Ge,
+    #[token("+")]
+    Plus,
+    #[token("-")]
+    Minus,
+    #[token("*")]
+    Star,
+    #[token("**")]
+    StarStar,
+    #[token("/")]
+    Slash,
+    #[token("%")]
+    Percent,
+    #[token("++")]
+    PlusPlus,
+    #[token("--")]
+    MinusMinus,
+    #[token("<<")]
+    Shl,
+    #[token(">>")]
+    Shr,
+    #[token(">>>")]
+    UShr,
+    #[token("&")]
+    Amp,
+    #[token("|")]
+    Pipe,
+    #[token("^")]
+    Caret,
+    #[token("!")]
+    Bang,
+    #[token("~")]
+    Tilde,
+    #[token("&&")]
+    AndAnd,
+    #[token("||")]
+    OrOr,
+    #[token("??")]
+    Nullish,
 
     /// End of input; added by `tokenize`, never produced by logos.
     Eof,
+    /// Where the lexer reported an error; the parser stays quiet about it.
+    Error,
 }
 
 fn number<'s>(lex: &mut logos::Lexer<'s, Token<'s>>) -> Option<f64> {
     let s = lex.slice();
-    if s.contains('_') { s.replace('_', "").parse().ok() } else { s.parse().ok() }
+    if s.contains('_') {
+        s.replace('_', "").parse().ok()
+    } else {
+        s.parse().ok()
+    }
 }
 
 fn radix_number<'s>(lex: &mut logos::Lexer<'s, Token<'s>>) -> Option<f64> {
@@ -304,19 +397,44 @@ pub fn tokenize(src: &str, base: usize) -> (Vec<Lexeme<'_>>, Vec<Diagnostic>) {
         let newline_before = src[prev_end..r.start].contains('\n');
         prev_end = r.end;
         match tok {
-            Ok(token) => out.push(Lexeme { token, span, newline_before }),
+            Ok(token) => out.push(Lexeme {
+                token,
+                span,
+                newline_before,
+            }),
             Err(()) => {
                 let slice = lex.slice();
-                let msg = match slice.chars().next() {
-                    Some('"' | '\'') if slice.len() > 1 => "invalid escape sequence in string literal".to_string(),
-                    Some('"' | '\'') => "unterminated string literal".to_string(),
-                    Some('`') => "unterminated template literal".to_string(),
-                    Some('/') if src[r.start..].starts_with("/*") => "unterminated block comment".to_string(),
-                    Some(c) => format!("unexpected character `{}`", c.escape_default()),
-                    None => "unexpected end of input".to_string(),
+                let rest_of_line = src[r.end..].find('\n').map_or(src.len(), |i| r.end + i);
+                let (msg, stop) = match slice.chars().next() {
+                    Some(q @ ('"' | '\'')) if slice.len() > 1 && slice.ends_with(q) => (
+                        "invalid escape sequence in string literal".to_string(),
+                        false,
+                    ),
+                    Some('"' | '\'') => {
+                        // The string runs to the end of the line: skip it whole.
+                        lex.bump(rest_of_line - r.end);
+                        ("unterminated string literal".to_string(), false)
+                    }
+                    Some('`') => ("unterminated template literal".to_string(), true),
+                    Some('/') if src[r.start..].starts_with("/*") => {
+                        ("unterminated block comment".to_string(), true)
+                    }
+                    Some(c) => (
+                        format!("unexpected character `{}`", c.escape_default()),
+                        false,
+                    ),
+                    None => ("unexpected end of input".to_string(), true),
                 };
                 diags.push(Diagnostic::new(msg, span));
-                if src[r.start..].starts_with("/*") {
+                out.push(Lexeme {
+                    token: Token::Error,
+                    span,
+                    newline_before,
+                });
+                prev_end = lex.span().end;
+                if stop {
+                    // The rest of the file is inside the unterminated literal.
+                    prev_end = src.len();
                     break;
                 }
             }
@@ -339,6 +457,7 @@ pub fn describe(tok: &Token) -> String {
         Token::Template(_) => "a template literal".into(),
         Token::Ident(s) => format!("`{s}`"),
         Token::Eof => "end of input".into(),
+        Token::Error => "an invalid token".into(),
         other => format!("`{}`", punct_text(other)),
     }
 }
@@ -346,24 +465,94 @@ pub fn describe(tok: &Token) -> String {
 fn punct_text(tok: &Token) -> &'static str {
     use Token::*;
     match tok {
-        Let => "let", Const => "const", Var => "var", Function => "function", Return => "return",
-        If => "if", Else => "else", For => "for", While => "while", Do => "do", Break => "break",
-        Continue => "continue", Switch => "switch", Case => "case", Default => "default",
-        Throw => "throw", Try => "try", Catch => "catch", Finally => "finally", New => "new",
-        Delete => "delete", Typeof => "typeof", Void => "void", Instanceof => "instanceof",
-        In => "in", This => "this", Null => "null", True => "true", False => "false", Class => "class",
-        LBrace => "{", RBrace => "}", LParen => "(", RParen => ")", LBracket => "[", RBracket => "]",
-        Semi => ";", Comma => ",", Dot => ".", Ellipsis => "...", Question => "?", QuestionDot => "?.",
-        Colon => ":", Arrow => "=>", Assign => "=", PlusAssign => "+=", MinusAssign => "-=",
-        StarAssign => "*=", SlashAssign => "/=", PercentAssign => "%=", StarStarAssign => "**=",
-        ShlAssign => "<<=", ShrAssign => ">>=", UShrAssign => ">>>=", AmpAssign => "&=",
-        PipeAssign => "|=", CaretAssign => "^=", AndAssign => "&&=", OrAssign => "||=",
-        NullishAssign => "??=", EqEq => "==", EqEqEq => "===", NotEq => "!=", NotEqEq => "!==",
-        Lt => "<", Le => "<=", Gt => ">", Ge => ">=", Plus => "+", Minus => "-", Star => "*",
-        StarStar => "**", Slash => "/", Percent => "%", PlusPlus => "++", MinusMinus => "--",
-        Shl => "<<", Shr => ">>", UShr => ">>>", Amp => "&", Pipe => "|", Caret => "^", Bang => "!",
-        Tilde => "~", AndAnd => "&&", OrOr => "||", Nullish => "??",
-        Number(_) | Str(_) | Template(_) | Ident(_) | Eof => "",
+        Let => "let",
+        Const => "const",
+        Var => "var",
+        Function => "function",
+        Return => "return",
+        If => "if",
+        Else => "else",
+        For => "for",
+        While => "while",
+        Do => "do",
+        Break => "break",
+        Continue => "continue",
+        Switch => "switch",
+        Case => "case",
+        Default => "default",
+        Throw => "throw",
+        Try => "try",
+        Catch => "catch",
+        Finally => "finally",
+        New => "new",
+        Delete => "delete",
+        Typeof => "typeof",
+        Void => "void",
+        Instanceof => "instanceof",
+        In => "in",
+        This => "this",
+        Null => "null",
+        True => "true",
+        False => "false",
+        Class => "class",
+        LBrace => "{",
+        RBrace => "}",
+        LParen => "(",
+        RParen => ")",
+        LBracket => "[",
+        RBracket => "]",
+        Semi => ";",
+        Comma => ",",
+        Dot => ".",
+        Ellipsis => "...",
+        Question => "?",
+        QuestionDot => "?.",
+        Colon => ":",
+        Arrow => "=>",
+        Assign => "=",
+        PlusAssign => "+=",
+        MinusAssign => "-=",
+        StarAssign => "*=",
+        SlashAssign => "/=",
+        PercentAssign => "%=",
+        StarStarAssign => "**=",
+        ShlAssign => "<<=",
+        ShrAssign => ">>=",
+        UShrAssign => ">>>=",
+        AmpAssign => "&=",
+        PipeAssign => "|=",
+        CaretAssign => "^=",
+        AndAssign => "&&=",
+        OrAssign => "||=",
+        NullishAssign => "??=",
+        EqEq => "==",
+        EqEqEq => "===",
+        NotEq => "!=",
+        NotEqEq => "!==",
+        Lt => "<",
+        Le => "<=",
+        Gt => ">",
+        Ge => ">=",
+        Plus => "+",
+        Minus => "-",
+        Star => "*",
+        StarStar => "**",
+        Slash => "/",
+        Percent => "%",
+        PlusPlus => "++",
+        MinusMinus => "--",
+        Shl => "<<",
+        Shr => ">>",
+        UShr => ">>>",
+        Amp => "&",
+        Pipe => "|",
+        Caret => "^",
+        Bang => "!",
+        Tilde => "~",
+        AndAnd => "&&",
+        OrOr => "||",
+        Nullish => "??",
+        Number(_) | Str(_) | Template(_) | Ident(_) | Eof | Error => "",
     }
 }
 
@@ -380,8 +569,14 @@ mod tests {
         assert_eq!(
             toks("x = 0x1F + 1_000.5e1 >>>= 'a\\n'"),
             vec![
-                Token::Ident("x"), Token::Assign, Token::Number(31.0), Token::Plus,
-                Token::Number(10005.0), Token::UShrAssign, Token::Str("a\n".into()), Token::Eof
+                Token::Ident("x"),
+                Token::Assign,
+                Token::Number(31.0),
+                Token::Plus,
+                Token::Number(10005.0),
+                Token::UShrAssign,
+                Token::Str("a\n".into()),
+                Token::Eof
             ]
         );
     }

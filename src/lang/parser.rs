@@ -4,7 +4,7 @@
 
 use super::ast::*;
 use super::diag::Diagnostic;
-use super::lexer::{describe, scan_substitution, tokenize, unescape, Lexeme, Token};
+use super::lexer::{Lexeme, Token, describe, scan_substitution, tokenize, unescape};
 use super::source::Span;
 use std::rc::Rc;
 
@@ -16,6 +16,12 @@ pub const MAX_DEPTH: usize = 400;
 pub const MAX_ERRORS: usize = 20;
 
 type PResult<T> = Result<T, ()>;
+
+/// Runs a recursive step on a fresh stack segment when the current one runs
+/// low, so nesting depth is bounded by `MAX_DEPTH`, not by the thread's stack.
+pub fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, f)
+}
 
 pub struct Parser<'s> {
     src: &'s str,
@@ -30,12 +36,25 @@ pub struct Parser<'s> {
 /// Parses a whole file. Diagnostics are empty when the program is valid.
 pub fn parse_program(src: &str) -> (Program, Vec<Diagnostic>) {
     let (toks, diags) = tokenize(src, 0);
-    let mut p = Parser { src, toks, pos: 0, diags, no_in: false, depth: 0 };
+    let mut p = Parser {
+        src,
+        toks,
+        pos: 0,
+        diags,
+        no_in: false,
+        depth: 0,
+    };
     let mut body = Vec::new();
     while !p.at(&Token::Eof) && p.diags.len() < MAX_ERRORS {
         p.statement_into(&mut body);
     }
-    (Program { body, span: Span::new(0, src.len()) }, p.diags)
+    (
+        Program {
+            body,
+            span: Span::new(0, src.len()),
+        },
+        p.diags,
+    )
 }
 
 impl<'s> Parser<'s> {
@@ -82,10 +101,15 @@ impl<'s> Parser<'s> {
         Err(())
     }
     fn error_here<T>(&mut self, expected: &str) -> PResult<T> {
+        if self.at(&Token::Error) {
+            return Err(()); // the lexer has reported this spot already
+        }
         let found = describe(self.peek());
         let span = self.span();
-        self.diags.push(Diagnostic::new(format!("expected {expected}, found {found}"), span)
-            .with_label(format!("expected {expected}")));
+        self.diags.push(
+            Diagnostic::new(format!("expected {expected}, found {found}"), span)
+                .with_label(format!("expected {expected}")),
+        );
         Err(())
     }
     fn expect(&mut self, t: &Token, what: &str) -> PResult<Span> {
@@ -126,7 +150,11 @@ impl<'s> Parser<'s> {
         Some(name)
     }
     fn semicolon(&mut self) -> PResult<()> {
-        if self.eat(&Token::Semi) || self.at(&Token::RBrace) || self.at(&Token::Eof) || self.newline_before() {
+        if self.eat(&Token::Semi)
+            || self.at(&Token::RBrace)
+            || self.at(&Token::Eof)
+            || self.newline_before()
+        {
             Ok(())
         } else {
             self.error_here("`;`")
@@ -136,7 +164,10 @@ impl<'s> Parser<'s> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             let span = self.span();
-            return self.error(format!("program nested too deeply (more than {MAX_DEPTH} levels)"), span);
+            return self.error(
+                format!("program nested too deeply (more than {MAX_DEPTH} levels)"),
+                span,
+            );
         }
         Ok(())
     }
@@ -145,18 +176,52 @@ impl<'s> Parser<'s> {
     }
 
     /// Skips to a likely statement start after an error (clox's `synchronize`).
+    /// Braces opened after the error are skipped whole, so a broken
+    /// `if (x {` does not leave a stray `}` behind.
     fn synchronize(&mut self, start: usize) {
+        let mut depth = 0usize;
         if self.pos == start {
+            if self.at(&Token::LBrace) {
+                depth += 1;
+            }
             self.bump();
         }
         loop {
-            if self.toks[self.pos.saturating_sub(1)].token == Token::Semi && self.pos != start {
+            if depth == 0
+                && self.toks[self.pos.saturating_sub(1)].token == Token::Semi
+                && self.pos != start
+            {
                 return;
             }
             match self.peek() {
-                Token::Eof | Token::RBrace | Token::Let | Token::Const | Token::Var | Token::Function
-                | Token::If | Token::For | Token::While | Token::Do | Token::Return | Token::Throw
-                | Token::Try | Token::Switch | Token::Break | Token::Continue | Token::Class => return,
+                Token::LBrace => {
+                    depth += 1;
+                    self.bump();
+                }
+                Token::RBrace if depth > 0 => {
+                    depth -= 1;
+                    self.bump();
+                }
+                Token::Eof => return,
+                _ if depth > 0 => {
+                    self.bump();
+                }
+                Token::RBrace
+                | Token::Let
+                | Token::Const
+                | Token::Var
+                | Token::Function
+                | Token::If
+                | Token::For
+                | Token::While
+                | Token::Do
+                | Token::Return
+                | Token::Throw
+                | Token::Try
+                | Token::Switch
+                | Token::Break
+                | Token::Continue
+                | Token::Class => return,
                 _ => {
                     self.bump();
                 }
@@ -175,10 +240,13 @@ impl<'s> Parser<'s> {
     }
 
     fn block_body(&mut self) -> PResult<Vec<Stmt>> {
-        self.expect(&Token::LBrace, "`{`")?;
+        let open = self.expect(&Token::LBrace, "`{`")?;
         let mut body = Vec::new();
         while !self.at(&Token::RBrace) && !self.at(&Token::Eof) && self.diags.len() < MAX_ERRORS {
             self.statement_into(&mut body);
+        }
+        if self.at(&Token::Eof) {
+            return self.error("expected `}` to close this block, found end of input", open);
         }
         self.expect(&Token::RBrace, "`}` to close the block")?;
         Ok(body)
@@ -186,7 +254,7 @@ impl<'s> Parser<'s> {
 
     fn statement(&mut self) -> PResult<Stmt> {
         self.enter()?;
-        let r = self.statement_inner();
+        let r = grow(|| self.statement_inner());
         self.leave();
         r
     }
@@ -215,7 +283,11 @@ impl<'s> Parser<'s> {
                 let test = self.expr()?;
                 self.expect(&Token::RParen, "`)` after the condition")?;
                 let then = self.statement()?;
-                let other = if self.eat(&Token::Else) { Some(Box::new(self.statement()?)) } else { None };
+                let other = if self.eat(&Token::Else) {
+                    Some(Box::new(self.statement()?))
+                } else {
+                    None
+                };
                 StmtKind::If(test, Box::new(then), other)
             }
             Token::For => return self.for_statement(),
@@ -244,11 +316,19 @@ impl<'s> Parser<'s> {
                     None
                 };
                 self.semicolon()?;
-                if is_break { StmtKind::Break(label) } else { StmtKind::Continue(label) }
+                if is_break {
+                    StmtKind::Break(label)
+                } else {
+                    StmtKind::Continue(label)
+                }
             }
             Token::Return => {
                 self.bump();
-                let value = if self.at(&Token::Semi) || self.at(&Token::RBrace) || self.at(&Token::Eof) || self.newline_before() {
+                let value = if self.at(&Token::Semi)
+                    || self.at(&Token::RBrace)
+                    || self.at(&Token::Eof)
+                    || self.newline_before()
+                {
                     None
                 } else {
                     Some(self.expr()?)
@@ -270,7 +350,10 @@ impl<'s> Parser<'s> {
             Token::Switch => return self.switch_statement(),
             Token::Class => {
                 let s = self.span();
-                return self.error("`class` is not supported yet; use a function with a prototype", s);
+                return self.error(
+                    "`class` is not supported yet; use a function with a prototype",
+                    s,
+                );
             }
             Token::Ident(name) if *self.peek_at(1) == Token::Colon => {
                 self.bump();
@@ -284,7 +367,10 @@ impl<'s> Parser<'s> {
                 StmtKind::Expr(e)
             }
         };
-        Ok(Stmt { kind, span: start.to(self.prev_span()) })
+        Ok(Stmt {
+            kind,
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn var_kind(&mut self) -> VarKind {
@@ -300,9 +386,18 @@ impl<'s> Parser<'s> {
         let mut decls = Vec::new();
         loop {
             let pattern = self.binding_pattern()?;
-            let init = if self.eat(&Token::Assign) { Some(self.assign()?) } else { None };
-            if init.is_none() && (kind == VarKind::Const || !matches!(pattern, Pattern::Ident(..))) {
-                let what = if kind == VarKind::Const { "`const` declaration" } else { "destructuring declaration" };
+            let init = if self.eat(&Token::Assign) {
+                Some(self.assign()?)
+            } else {
+                None
+            };
+            if init.is_none() && (kind == VarKind::Const || !matches!(pattern, Pattern::Ident(..)))
+            {
+                let what = if kind == VarKind::Const {
+                    "`const` declaration"
+                } else {
+                    "destructuring declaration"
+                };
                 return self.error(format!("missing initializer in {what}"), pattern.span());
             }
             decls.push(Declarator { pattern, init });
@@ -343,12 +438,28 @@ impl<'s> Parser<'s> {
             init = Some(ForInit::Expr(e));
         }
         self.expect(&Token::Semi, "`;` after the loop initializer")?;
-        let test = if self.at(&Token::Semi) { None } else { Some(self.expr()?) };
+        let test = if self.at(&Token::Semi) {
+            None
+        } else {
+            Some(self.expr()?)
+        };
         self.expect(&Token::Semi, "`;` after the loop condition")?;
-        let update = if self.at(&Token::RParen) { None } else { Some(self.expr()?) };
+        let update = if self.at(&Token::RParen) {
+            None
+        } else {
+            Some(self.expr()?)
+        };
         self.expect(&Token::RParen, "`)` to close the loop header")?;
         let body = Box::new(self.statement()?);
-        Ok(Stmt { kind: StmtKind::For { init, test, update, body }, span: start.to(self.prev_span()) })
+        Ok(Stmt {
+            kind: StmtKind::For {
+                init,
+                test,
+                update,
+                body,
+            },
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn for_each(&mut self, start: Span, head: ForHead) -> PResult<Stmt> {
@@ -357,8 +468,19 @@ impl<'s> Parser<'s> {
         let iter = if is_of { self.assign()? } else { self.expr()? };
         self.expect(&Token::RParen, "`)` to close the loop header")?;
         let body = Box::new(self.statement()?);
-        let kind = if is_of { StmtKind::ForOf { head, iter, body } } else { StmtKind::ForIn { head, object: iter, body } };
-        Ok(Stmt { kind, span: start.to(self.prev_span()) })
+        let kind = if is_of {
+            StmtKind::ForOf { head, iter, body }
+        } else {
+            StmtKind::ForIn {
+                head,
+                object: iter,
+                body,
+            }
+        };
+        Ok(Stmt {
+            kind,
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn try_statement(&mut self) -> PResult<Stmt> {
@@ -379,7 +501,15 @@ impl<'s> Parser<'s> {
         if handler.is_none() && finalizer.is_none() {
             return self.error_here("`catch` or `finally` after the `try` block");
         }
-        Ok(Stmt { kind: StmtKind::Try { block, param, handler, finalizer }, span: start.to(self.prev_span()) })
+        Ok(Stmt {
+            kind: StmtKind::Try {
+                block,
+                param,
+                handler,
+                finalizer,
+            },
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn switch_statement(&mut self) -> PResult<Stmt> {
@@ -407,7 +537,10 @@ impl<'s> Parser<'s> {
             };
             self.expect(&Token::Colon, "`:` after the case")?;
             let mut body = Vec::new();
-            while !matches!(self.peek(), Token::Case | Token::Default | Token::RBrace | Token::Eof) {
+            while !matches!(
+                self.peek(),
+                Token::Case | Token::Default | Token::RBrace | Token::Eof
+            ) {
                 self.statement_into(&mut body);
                 if self.diags.len() >= MAX_ERRORS {
                     return Err(());
@@ -415,7 +548,10 @@ impl<'s> Parser<'s> {
             }
             cases.push(Case { test, body });
         }
-        Ok(Stmt { kind: StmtKind::Switch(disc, cases), span: start.to(self.prev_span()) })
+        Ok(Stmt {
+            kind: StmtKind::Switch(disc, cases),
+            span: start.to(self.prev_span()),
+        })
     }
 
     // ---- functions ----
@@ -431,7 +567,14 @@ impl<'s> Parser<'s> {
         };
         let (params, rest) = self.params()?;
         let body = Body::Block(self.block_body()?);
-        Ok(Function { name, params, rest, body, is_arrow: false, span: start.to(self.prev_span()) })
+        Ok(Function {
+            name,
+            params,
+            rest,
+            body,
+            is_arrow: false,
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn params(&mut self) -> PResult<(Vec<Param>, Option<Pattern>)> {
@@ -441,14 +584,17 @@ impl<'s> Parser<'s> {
         while !self.at(&Token::RParen) {
             if self.eat(&Token::Ellipsis) {
                 rest = Some(self.binding_pattern()?);
-                self.eat(&Token::Comma);
                 if !self.at(&Token::RParen) {
                     return self.error_here("`)` after the rest parameter");
                 }
                 break;
             }
             let pattern = self.binding_pattern()?;
-            let default = if self.eat(&Token::Assign) { Some(self.assign()?) } else { None };
+            let default = if self.eat(&Token::Assign) {
+                Some(self.assign()?)
+            } else {
+                None
+            };
             params.push(Param { pattern, default });
             if !self.eat(&Token::Comma) {
                 break;
@@ -483,25 +629,45 @@ impl<'s> Parser<'s> {
         let start = self.span();
         let (params, rest) = if let Token::Ident(_) = self.peek() {
             let (name, span) = self.ident()?;
-            (vec![Param { pattern: Pattern::Ident(name, span), default: None }], None)
+            (
+                vec![Param {
+                    pattern: Pattern::Ident(name, span),
+                    default: None,
+                }],
+                None,
+            )
         } else {
             self.params()?
         };
         self.expect(&Token::Arrow, "`=>`")?;
         let saved = std::mem::replace(&mut self.no_in, false);
-        let body = if self.at(&Token::LBrace) { self.block_body().map(Body::Block) } else { self.assign().map(Body::Expr) };
+        let body = if self.at(&Token::LBrace) {
+            self.block_body().map(Body::Block)
+        } else {
+            self.assign().map(Body::Expr)
+        };
         self.no_in = saved;
         let body = body?;
         let span = start.to(self.prev_span());
-        let f = Function { name: None, params, rest, body, is_arrow: true, span };
-        Ok(Expr { kind: ExprKind::Function(Rc::new(f)), span })
+        let f = Function {
+            name: None,
+            params,
+            rest,
+            body,
+            is_arrow: true,
+            span,
+        };
+        Ok(Expr {
+            kind: ExprKind::Function(Rc::new(f)),
+            span,
+        })
     }
 
     // ---- patterns ----
 
     fn binding_pattern(&mut self) -> PResult<Pattern> {
         self.enter()?;
-        let r = self.binding_pattern_inner();
+        let r = grow(|| self.binding_pattern_inner());
         self.leave();
         r
     }
@@ -529,20 +695,34 @@ impl<'s> Parser<'s> {
                         self.binding_pattern()?
                     } else {
                         match &key {
-                            PropKey::Name(n) if matches!(self.toks[self.pos - 1].token, Token::Ident(_)) => {
+                            PropKey::Name(n)
+                                if matches!(self.toks[self.pos - 1].token, Token::Ident(_)) =>
+                            {
                                 Pattern::Ident(n.clone(), key_span)
                             }
                             _ => return self.error_here("`:` after the property name"),
                         }
                     };
-                    let default = if self.eat(&Token::Assign) { Some(self.assign()?) } else { None };
-                    props.push(PatProp { key, value, default });
+                    let default = if self.eat(&Token::Assign) {
+                        Some(self.assign()?)
+                    } else {
+                        None
+                    };
+                    props.push(PatProp {
+                        key,
+                        value,
+                        default,
+                    });
                     if !self.eat(&Token::Comma) {
                         break;
                     }
                 }
                 self.expect(&Token::RBrace, "`}` to close the pattern")?;
-                Ok(Pattern::Object { props, rest, span: start.to(self.prev_span()) })
+                Ok(Pattern::Object {
+                    props,
+                    rest,
+                    span: start.to(self.prev_span()),
+                })
             }
             Token::LBracket => {
                 self.bump();
@@ -558,14 +738,22 @@ impl<'s> Parser<'s> {
                         break;
                     }
                     let pattern = self.binding_pattern()?;
-                    let default = if self.eat(&Token::Assign) { Some(self.assign()?) } else { None };
+                    let default = if self.eat(&Token::Assign) {
+                        Some(self.assign()?)
+                    } else {
+                        None
+                    };
                     elems.push(Some(PatElem { pattern, default }));
                     if !self.eat(&Token::Comma) {
                         break;
                     }
                 }
                 self.expect(&Token::RBracket, "`]` to close the pattern")?;
-                Ok(Pattern::Array { elems, rest, span: start.to(self.prev_span()) })
+                Ok(Pattern::Array {
+                    elems,
+                    rest,
+                    span: start.to(self.prev_span()),
+                })
             }
             _ => self.error_here("a binding name or pattern"),
         }
@@ -576,7 +764,12 @@ impl<'s> Parser<'s> {
         let span = e.span;
         match e.kind {
             ExprKind::Ident(name) => Ok(Pattern::Ident(name, span)),
-            ExprKind::Member { optional: false, .. } | ExprKind::Index { optional: false, .. } => Ok(Pattern::Expr(e)),
+            ExprKind::Member {
+                optional: false, ..
+            }
+            | ExprKind::Index {
+                optional: false, ..
+            } => Ok(Pattern::Expr(e)),
             ExprKind::Array(items) => {
                 let mut elems = Vec::new();
                 let mut rest = None;
@@ -584,8 +777,12 @@ impl<'s> Parser<'s> {
                 for (i, item) in items.into_iter().enumerate() {
                     match item {
                         ArrayElem::Hole => elems.push(None),
-                        ArrayElem::Spread(e) if i + 1 == n => rest = Some(Box::new(self.to_pattern(e)?)),
-                        ArrayElem::Spread(e) => return self.error("a rest element must be last", e.span),
+                        ArrayElem::Spread(e) if i + 1 == n => {
+                            rest = Some(Box::new(self.to_pattern(e)?))
+                        }
+                        ArrayElem::Spread(e) => {
+                            return self.error("a rest element must be last", e.span);
+                        }
                         ArrayElem::Expr(e) => elems.push(Some(self.to_elem(e)?)),
                     }
                 }
@@ -597,14 +794,22 @@ impl<'s> Parser<'s> {
                 for item in items {
                     match item {
                         Prop::Spread(e) => rest = Some(Box::new(self.to_pattern(e)?)),
-                        Prop::ShorthandDefault { name, default, span } => props.push(PatProp {
+                        Prop::ShorthandDefault {
+                            name,
+                            default,
+                            span,
+                        } => props.push(PatProp {
                             key: PropKey::Name(name.clone()),
                             value: Pattern::Ident(name, span),
                             default: Some(default),
                         }),
                         Prop::Init { key, value } => {
                             let PatElem { pattern, default } = self.to_elem(value)?;
-                            props.push(PatProp { key, value: pattern, default });
+                            props.push(PatProp {
+                                key,
+                                value: pattern,
+                                default,
+                            });
                         }
                     }
                 }
@@ -616,8 +821,18 @@ impl<'s> Parser<'s> {
 
     fn to_elem(&mut self, e: Expr) -> PResult<PatElem> {
         match e.kind {
-            ExprKind::Assign { op: AssignOp::Assign, target, value } => Ok(PatElem { pattern: *target, default: Some(*value) }),
-            _ => Ok(PatElem { pattern: self.to_pattern(e)?, default: None }),
+            ExprKind::Assign {
+                op: AssignOp::Assign,
+                target,
+                value,
+            } => Ok(PatElem {
+                pattern: *target,
+                default: Some(*value),
+            }),
+            _ => Ok(PatElem {
+                pattern: self.to_pattern(e)?,
+                default: None,
+            }),
         }
     }
 
@@ -633,19 +848,26 @@ impl<'s> Parser<'s> {
             items.push(self.assign()?);
         }
         let span = items[0].span.to(self.prev_span());
-        Ok(Expr { kind: ExprKind::Seq(items), span })
+        Ok(Expr {
+            kind: ExprKind::Seq(items),
+            span,
+        })
     }
 
     fn assign(&mut self) -> PResult<Expr> {
         self.enter()?;
-        let r = self.assign_inner();
+        let r = grow(|| self.assign_inner());
         self.leave();
         r
     }
 
     fn assign_inner(&mut self) -> PResult<Expr> {
         match self.peek() {
-            Token::Ident(_) if *self.peek_at(1) == Token::Arrow && !self.toks[self.pos + 1].newline_before => return self.arrow(),
+            Token::Ident(_)
+                if *self.peek_at(1) == Token::Arrow && !self.toks[self.pos + 1].newline_before =>
+            {
+                return self.arrow();
+            }
             Token::LParen if self.paren_is_arrow() => return self.arrow(),
             _ => {}
         }
@@ -674,15 +896,26 @@ impl<'s> Parser<'s> {
             self.to_pattern(lhs)?
         } else {
             match lhs.kind {
-                ExprKind::Ident(..) | ExprKind::Member { optional: false, .. } | ExprKind::Index { optional: false, .. } => {
-                    self.to_pattern(lhs)?
+                ExprKind::Ident(..)
+                | ExprKind::Member {
+                    optional: false, ..
                 }
+                | ExprKind::Index {
+                    optional: false, ..
+                } => self.to_pattern(lhs)?,
                 _ => return self.error("invalid target for a compound assignment", lhs.span),
             }
         };
         let value = self.assign()?;
         let span = target.span().to(value.span);
-        Ok(Expr { kind: ExprKind::Assign { op, target: Box::new(target), value: Box::new(value) }, span })
+        Ok(Expr {
+            kind: ExprKind::Assign {
+                op,
+                target: Box::new(target),
+                value: Box::new(value),
+            },
+            span,
+        })
     }
 
     fn conditional(&mut self) -> PResult<Expr> {
@@ -697,7 +930,10 @@ impl<'s> Parser<'s> {
         self.expect(&Token::Colon, "`:` in the conditional expression")?;
         let alt = self.assign()?;
         let span = test.span.to(alt.span);
-        Ok(Expr { kind: ExprKind::Cond(Box::new(test), Box::new(cons), Box::new(alt)), span })
+        Ok(Expr {
+            kind: ExprKind::Cond(Box::new(test), Box::new(cons), Box::new(alt)),
+            span,
+        })
     }
 
     fn binary_op(&self) -> Option<(u8, Result<BinaryOp, LogicalOp>)> {
@@ -742,13 +978,20 @@ impl<'s> Parser<'s> {
             chain += 1;
             if self.depth + chain > MAX_DEPTH {
                 let s = self.span();
-                return self.error(format!("expression too long (more than {MAX_DEPTH} operators in a row)"), s);
+                return self.error(
+                    format!("expression too long (more than {MAX_DEPTH} operators in a row)"),
+                    s,
+                );
             }
             self.bump();
             // `**` is right-associative; everything else left-associative.
-            let next = if op == Ok(BinaryOp::Pow) { prec } else { prec + 1 };
+            let next = if op == Ok(BinaryOp::Pow) {
+                prec
+            } else {
+                prec + 1
+            };
             self.depth += chain;
-            let right = self.binary(next);
+            let right = grow(|| self.binary(next));
             self.depth -= chain;
             let right = right?;
             let span = left.span.to(right.span);
@@ -779,7 +1022,14 @@ impl<'s> Parser<'s> {
                 let target = target?;
                 self.check_update_target(&target)?;
                 let span = start.to(target.span);
-                return Ok(Expr { kind: ExprKind::Update { inc, prefix: true, target: Box::new(target) }, span });
+                return Ok(Expr {
+                    kind: ExprKind::Update {
+                        inc,
+                        prefix: true,
+                        target: Box::new(target),
+                    },
+                    span,
+                });
             }
             _ => return self.postfix(),
         };
@@ -789,12 +1039,21 @@ impl<'s> Parser<'s> {
         self.leave();
         let e = e?;
         let span = start.to(e.span);
-        Ok(Expr { kind: ExprKind::Unary(op, Box::new(e)), span })
+        Ok(Expr {
+            kind: ExprKind::Unary(op, Box::new(e)),
+            span,
+        })
     }
 
     fn check_update_target(&mut self, e: &Expr) -> PResult<()> {
         match e.kind {
-            ExprKind::Ident(_) | ExprKind::Member { optional: false, .. } | ExprKind::Index { optional: false, .. } => Ok(()),
+            ExprKind::Ident(_)
+            | ExprKind::Member {
+                optional: false, ..
+            }
+            | ExprKind::Index {
+                optional: false, ..
+            } => Ok(()),
             _ => self.error("invalid target for `++` or `--`", e.span),
         }
     }
@@ -805,7 +1064,14 @@ impl<'s> Parser<'s> {
             let inc = self.bump() == Token::PlusPlus;
             self.check_update_target(&e)?;
             let span = e.span.to(self.prev_span());
-            return Ok(Expr { kind: ExprKind::Update { inc, prefix: false, target: Box::new(e) }, span });
+            return Ok(Expr {
+                kind: ExprKind::Update {
+                    inc,
+                    prefix: false,
+                    target: Box::new(e),
+                },
+                span,
+            });
         }
         Ok(e)
     }
@@ -838,7 +1104,11 @@ impl<'s> Parser<'s> {
     }
 
     fn call_member(&mut self) -> PResult<Expr> {
-        let mut e = if self.at(&Token::New) { self.new_expr()? } else { self.primary()? };
+        let mut e = if self.at(&Token::New) {
+            self.new_expr()?
+        } else {
+            self.primary()?
+        };
         let mut optional_chain = false;
         let mut chain = 0;
         loop {
@@ -850,9 +1120,18 @@ impl<'s> Parser<'s> {
             match self.peek() {
                 Token::Dot => {
                     self.bump();
-                    let Some(name) = self.property_name() else { return self.error_here("a property name after `.`") };
+                    let Some(name) = self.property_name() else {
+                        return self.error_here("a property name after `.`");
+                    };
                     let span = e.span.to(self.prev_span());
-                    e = Expr { kind: ExprKind::Member { object: Box::new(e), name, optional: false }, span };
+                    e = Expr {
+                        kind: ExprKind::Member {
+                            object: Box::new(e),
+                            name,
+                            optional: false,
+                        },
+                        span,
+                    };
                 }
                 Token::QuestionDot => {
                     self.bump();
@@ -860,16 +1139,39 @@ impl<'s> Parser<'s> {
                     if self.at(&Token::LParen) {
                         let args = self.args()?;
                         let span = e.span.to(self.prev_span());
-                        e = Expr { kind: ExprKind::Call { callee: Box::new(e), args, optional: true }, span };
+                        e = Expr {
+                            kind: ExprKind::Call {
+                                callee: Box::new(e),
+                                args,
+                                optional: true,
+                            },
+                            span,
+                        };
                     } else if self.eat(&Token::LBracket) {
                         let index = self.expr_allow_in()?;
                         self.expect(&Token::RBracket, "`]`")?;
                         let span = e.span.to(self.prev_span());
-                        e = Expr { kind: ExprKind::Index { object: Box::new(e), index: Box::new(index), optional: true }, span };
+                        e = Expr {
+                            kind: ExprKind::Index {
+                                object: Box::new(e),
+                                index: Box::new(index),
+                                optional: true,
+                            },
+                            span,
+                        };
                     } else {
-                        let Some(name) = self.property_name() else { return self.error_here("a property name after `?.`") };
+                        let Some(name) = self.property_name() else {
+                            return self.error_here("a property name after `?.`");
+                        };
                         let span = e.span.to(self.prev_span());
-                        e = Expr { kind: ExprKind::Member { object: Box::new(e), name, optional: true }, span };
+                        e = Expr {
+                            kind: ExprKind::Member {
+                                object: Box::new(e),
+                                name,
+                                optional: true,
+                            },
+                            span,
+                        };
                     }
                 }
                 Token::LBracket => {
@@ -877,12 +1179,26 @@ impl<'s> Parser<'s> {
                     let index = self.expr_allow_in()?;
                     self.expect(&Token::RBracket, "`]` to close the index")?;
                     let span = e.span.to(self.prev_span());
-                    e = Expr { kind: ExprKind::Index { object: Box::new(e), index: Box::new(index), optional: false }, span };
+                    e = Expr {
+                        kind: ExprKind::Index {
+                            object: Box::new(e),
+                            index: Box::new(index),
+                            optional: false,
+                        },
+                        span,
+                    };
                 }
                 Token::LParen => {
                     let args = self.args()?;
                     let span = e.span.to(self.prev_span());
-                    e = Expr { kind: ExprKind::Call { callee: Box::new(e), args, optional: false }, span };
+                    e = Expr {
+                        kind: ExprKind::Call {
+                            callee: Box::new(e),
+                            args,
+                            optional: false,
+                        },
+                        span,
+                    };
                 }
                 Token::Template(_) => {
                     let s = self.span();
@@ -893,7 +1209,10 @@ impl<'s> Parser<'s> {
         }
         if optional_chain {
             let span = e.span;
-            e = Expr { kind: ExprKind::OptChain(Box::new(e)), span };
+            e = Expr {
+                kind: ExprKind::OptChain(Box::new(e)),
+                span,
+            };
         }
         Ok(e)
     }
@@ -909,25 +1228,55 @@ impl<'s> Parser<'s> {
         let start = self.span();
         self.bump();
         self.enter()?;
-        let callee = if self.at(&Token::New) { self.new_expr() } else { self.primary() };
+        let callee = if self.at(&Token::New) {
+            self.new_expr()
+        } else {
+            self.primary()
+        };
         self.leave();
         let mut callee = callee?;
         loop {
             if self.eat(&Token::Dot) {
-                let Some(name) = self.property_name() else { return self.error_here("a property name after `.`") };
+                let Some(name) = self.property_name() else {
+                    return self.error_here("a property name after `.`");
+                };
                 let span = callee.span.to(self.prev_span());
-                callee = Expr { kind: ExprKind::Member { object: Box::new(callee), name, optional: false }, span };
+                callee = Expr {
+                    kind: ExprKind::Member {
+                        object: Box::new(callee),
+                        name,
+                        optional: false,
+                    },
+                    span,
+                };
             } else if self.eat(&Token::LBracket) {
                 let index = self.expr_allow_in()?;
                 self.expect(&Token::RBracket, "`]`")?;
                 let span = callee.span.to(self.prev_span());
-                callee = Expr { kind: ExprKind::Index { object: Box::new(callee), index: Box::new(index), optional: false }, span };
+                callee = Expr {
+                    kind: ExprKind::Index {
+                        object: Box::new(callee),
+                        index: Box::new(index),
+                        optional: false,
+                    },
+                    span,
+                };
             } else {
                 break;
             }
         }
-        let args = if self.at(&Token::LParen) { self.args()? } else { Vec::new() };
-        Ok(Expr { kind: ExprKind::New { callee: Box::new(callee), args }, span: start.to(self.prev_span()) })
+        let args = if self.at(&Token::LParen) {
+            self.args()?
+        } else {
+            Vec::new()
+        };
+        Ok(Expr {
+            kind: ExprKind::New {
+                callee: Box::new(callee),
+                args,
+            },
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn primary(&mut self) -> PResult<Expr> {
@@ -982,10 +1331,20 @@ impl<'s> Parser<'s> {
                 self.bump();
                 let f = self.function_rest(span, false)?;
                 let span = f.span;
-                return Ok(Expr { kind: ExprKind::Function(Rc::new(f)), span });
+                return Ok(Expr {
+                    kind: ExprKind::Function(Rc::new(f)),
+                    span,
+                });
             }
-            Token::Class => return self.error("`class` is not supported yet; use a function with a prototype", span),
-            Token::Slash | Token::SlashAssign => return self.error("regular expression literals are not supported", span),
+            Token::Class => {
+                return self.error(
+                    "`class` is not supported yet; use a function with a prototype",
+                    span,
+                );
+            }
+            Token::Slash | Token::SlashAssign => {
+                return self.error("regular expression literals are not supported", span);
+            }
             _ => return self.error_here("an expression"),
         };
         Ok(Expr { kind, span })
@@ -1018,7 +1377,10 @@ impl<'s> Parser<'s> {
             Ok(items)
         })();
         self.no_in = saved;
-        Ok(Expr { kind: ExprKind::Array(r?), span: start.to(self.prev_span()) })
+        Ok(Expr {
+            kind: ExprKind::Array(r?),
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn prop_key(&mut self) -> PResult<PropKey> {
@@ -1050,7 +1412,10 @@ impl<'s> Parser<'s> {
         let saved = std::mem::replace(&mut self.no_in, false);
         let r = self.object_props();
         self.no_in = saved;
-        Ok(Expr { kind: ExprKind::Object(r?), span: start.to(self.prev_span()) })
+        Ok(Expr {
+            kind: ExprKind::Object(r?),
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn object_props(&mut self) -> PResult<Vec<Prop>> {
@@ -1062,7 +1427,10 @@ impl<'s> Parser<'s> {
                 let key_span = self.span();
                 let was_ident = matches!(self.peek(), Token::Ident(_));
                 if (self.at_ident("get") || self.at_ident("set"))
-                    && !matches!(self.peek_at(1), Token::Colon | Token::LParen | Token::Comma | Token::RBrace | Token::Assign)
+                    && !matches!(
+                        self.peek_at(1),
+                        Token::Colon | Token::LParen | Token::Comma | Token::RBrace | Token::Assign
+                    )
                 {
                     return self.error("getters and setters are not supported", key_span);
                 }
@@ -1076,14 +1444,34 @@ impl<'s> Parser<'s> {
                     // Methods are named by the compiler from their key; a `name`
                     // here would bind it inside the body, which methods do not.
                     let span = key_span.to(self.prev_span());
-                    let f = Function { name: None, params, rest, body, is_arrow: false, span };
-                    props.push(Prop::Init { key, value: Expr { kind: ExprKind::Function(Rc::new(f)), span } });
+                    let f = Function {
+                        name: None,
+                        params,
+                        rest,
+                        body,
+                        is_arrow: false,
+                        span,
+                    };
+                    props.push(Prop::Init {
+                        key,
+                        value: Expr {
+                            kind: ExprKind::Function(Rc::new(f)),
+                            span,
+                        },
+                    });
                 } else if let (PropKey::Name(name), true) = (&key, was_ident) {
                     if self.eat(&Token::Assign) {
                         let default = self.assign()?;
-                        props.push(Prop::ShorthandDefault { name: name.clone(), default, span: key_span });
+                        props.push(Prop::ShorthandDefault {
+                            name: name.clone(),
+                            default,
+                            span: key_span,
+                        });
                     } else {
-                        let value = Expr { kind: ExprKind::Ident(name.clone()), span: key_span };
+                        let value = Expr {
+                            kind: ExprKind::Ident(name.clone()),
+                            span: key_span,
+                        };
                         props.push(Prop::Init { key, value });
                     }
                 } else {
@@ -1118,16 +1506,28 @@ impl<'s> Parser<'s> {
                     let chunk = &body[chunk_start..i];
                     match unescape(&chunk.replace("\r\n", "\n")) {
                         Some(s) => quasis.push(s),
-                        None => return self.error("invalid escape sequence in template literal", span),
+                        None => {
+                            return self.error("invalid escape sequence in template literal", span);
+                        }
                     }
                     let len = scan_substitution(&bytes[i + 2..]).ok_or(())?;
                     let sub_start = i + 2;
                     let sub = &body[sub_start..sub_start + len - 1];
                     let sub_base = base + 1 + sub_start;
                     let (toks, diags) = tokenize(sub, sub_base);
-                    let mut p = Parser { src: self.src, toks, pos: 0, diags, no_in: false, depth: self.depth + 1 };
+                    let mut p = Parser {
+                        src: self.src,
+                        toks,
+                        pos: 0,
+                        diags,
+                        no_in: false,
+                        depth: self.depth + 1,
+                    };
                     let e = if p.at(&Token::Eof) {
-                        p.error("expected an expression inside `${}`", Span::new(sub_base, sub_base + sub.len()))
+                        p.error(
+                            "expected an expression inside `${}`",
+                            Span::new(sub_base, sub_base + sub.len()),
+                        )
                     } else {
                         p.expr()
                     };
@@ -1150,7 +1550,10 @@ impl<'s> Parser<'s> {
             Some(s) => quasis.push(s),
             None => return self.error("invalid escape sequence in template literal", span),
         }
-        Ok(Expr { kind: ExprKind::Template { quasis, exprs }, span })
+        Ok(Expr {
+            kind: ExprKind::Template { quasis, exprs },
+            span,
+        })
     }
 }
 
@@ -1174,10 +1577,13 @@ mod tests {
 
     #[test]
     fn resynchronises_per_statement() {
-        assert_eq!(errors("let a = ;\nlet b = 1;\nfoo(1, ;\n"), vec![
-            "1:9: expected an expression, found `;`",
-            "3:8: expected an expression, found `;`",
-        ]);
+        assert_eq!(
+            errors("let a = ;\nlet b = 1;\nfoo(1, ;\n"),
+            vec![
+                "1:9: expected an expression, found `;`",
+                "3:8: expected an expression, found `;`",
+            ]
+        );
     }
 
     #[test]
@@ -1190,6 +1596,9 @@ mod tests {
 
     #[test]
     fn template_substitutions_keep_file_positions() {
-        assert_eq!(errors("let s = `a${1 +}`;"), vec!["1:16: expected an expression, found end of input"]);
+        assert_eq!(
+            errors("let s = `a${1 +}`;"),
+            vec!["1:16: expected an expression, found end of input"]
+        );
     }
 }

@@ -39,7 +39,11 @@ struct Resolver {
 }
 
 pub fn resolve(program: &Program) -> Resolution {
-    let mut r = Resolver { scopes: Vec::new(), fn_depth: 0, out: Resolution::default() };
+    let mut r = Resolver {
+        scopes: Vec::new(),
+        fn_depth: 0,
+        out: Resolution::default(),
+    };
     r.push();
     r.declare("this", THIS_KEY);
     let mut vars = Vec::new();
@@ -86,8 +90,15 @@ fn collect_vars_stmt(s: &Stmt, out: &mut Vec<(String, Span)>) {
             }
             collect_vars_stmt(body, out);
         }
-        StmtKind::While(_, b) | StmtKind::DoWhile(b, _) | StmtKind::Labeled(_, b) => collect_vars_stmt(b, out),
-        StmtKind::Try { block, handler, finalizer, .. } => {
+        StmtKind::While(_, b) | StmtKind::DoWhile(b, _) | StmtKind::Labeled(_, b) => {
+            collect_vars_stmt(b, out)
+        }
+        StmtKind::Try {
+            block,
+            handler,
+            finalizer,
+            ..
+        } => {
             collect_vars(block, out);
             if let Some(h) = handler {
                 collect_vars(h, out);
@@ -140,9 +151,17 @@ pub fn lexical_names(stmts: &[Stmt]) -> Vec<(String, Span, bool)> {
                 for d in decls {
                     pattern_names(&d.pattern, &mut names);
                 }
-                out.extend(names.into_iter().map(|(n, s)| (n, s, *kind == VarKind::Const)));
+                out.extend(
+                    names
+                        .into_iter()
+                        .map(|(n, s)| (n, s, *kind == VarKind::Const)),
+                );
             }
-            StmtKind::Function(f) => out.push((f.name.clone().unwrap_or_default(), function_name_span(f), false)),
+            StmtKind::Function(f) => out.push((
+                f.name.clone().unwrap_or_default(),
+                function_name_span(f),
+                false,
+            )),
             _ => {}
         }
     }
@@ -151,18 +170,28 @@ pub fn lexical_names(stmts: &[Stmt]) -> Vec<(String, Span, bool)> {
 
 /// Function declarations are keyed by their `function` keyword's offset.
 pub fn function_name_span(f: &Function) -> Span {
-    Span { start: f.span.start, end: f.span.start }
+    Span {
+        start: f.span.start,
+        end: f.span.start,
+    }
 }
 
 impl Resolver {
     fn push(&mut self) {
-        self.scopes.push(Scope { names: HashMap::new(), fn_depth: self.fn_depth });
+        self.scopes.push(Scope {
+            names: HashMap::new(),
+            fn_depth: self.fn_depth,
+        });
     }
     fn pop(&mut self) {
         self.scopes.pop();
     }
     fn declare(&mut self, name: &str, key: BindingKey) {
-        self.scopes.last_mut().unwrap().names.insert(name.to_string(), key);
+        self.scopes
+            .last_mut()
+            .unwrap()
+            .names
+            .insert(name.to_string(), key);
     }
     fn reference(&mut self, name: &str) {
         for s in self.scopes.iter().rev() {
@@ -199,6 +228,10 @@ impl Resolver {
     }
 
     fn stmt(&mut self, s: &Stmt) {
+        super::parser::grow(|| self.stmt_inner(s))
+    }
+
+    fn stmt_inner(&mut self, s: &Stmt) {
         match &s.kind {
             StmtKind::Empty | StmtKind::Break(_) | StmtKind::Continue(_) => {}
             StmtKind::Expr(e) | StmtKind::Throw(e) => self.expr(e),
@@ -224,7 +257,12 @@ impl Resolver {
                     self.stmt(b);
                 }
             }
-            StmtKind::For { init, test, update, body } => {
+            StmtKind::For {
+                init,
+                test,
+                update,
+                body,
+            } => {
                 self.push();
                 match init {
                     Some(ForInit::Decl(kind, decls)) => {
@@ -252,7 +290,16 @@ impl Resolver {
                 self.stmt(body);
                 self.pop();
             }
-            StmtKind::ForOf { head, iter: e, body } | StmtKind::ForIn { head, object: e, body } => {
+            StmtKind::ForOf {
+                head,
+                iter: e,
+                body,
+            }
+            | StmtKind::ForIn {
+                head,
+                object: e,
+                body,
+            } => {
                 self.expr(e);
                 self.push();
                 match head {
@@ -271,7 +318,12 @@ impl Resolver {
                 self.expr(t);
                 self.stmt(b);
             }
-            StmtKind::Try { block, param, handler, finalizer } => {
+            StmtKind::Try {
+                block,
+                param,
+                handler,
+                finalizer,
+            } => {
                 self.scoped_block(block);
                 if let Some(h) = handler {
                     self.push();
@@ -393,8 +445,16 @@ impl Resolver {
     }
 
     fn expr(&mut self, e: &Expr) {
+        super::parser::grow(|| self.expr_inner(e))
+    }
+
+    fn expr_inner(&mut self, e: &Expr) {
         match &e.kind {
-            ExprKind::Undefined | ExprKind::Null | ExprKind::Bool(_) | ExprKind::Num(_) | ExprKind::Str(_) => {}
+            ExprKind::Undefined
+            | ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Num(_)
+            | ExprKind::Str(_) => {}
             ExprKind::Template { exprs, .. } => exprs.iter().for_each(|x| self.expr(x)),
             ExprKind::Ident(n) => self.reference(n),
             ExprKind::This => self.reference("this"),

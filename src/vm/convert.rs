@@ -46,7 +46,12 @@ impl Vm {
         self.write_string_depth(v, out, 0)
     }
 
-    fn write_string_depth(&mut self, v: Value, out: &mut String, depth: usize) -> Result<(), Interrupt> {
+    fn write_string_depth(
+        &mut self,
+        v: Value,
+        out: &mut String,
+        depth: usize,
+    ) -> Result<(), Interrupt> {
         match v {
             Value::Undefined => out.push_str("undefined"),
             Value::Null => out.push_str("null"),
@@ -80,7 +85,12 @@ impl Vm {
                 }
                 Class::Closure(fi) => {
                     let f = &self.funcs[fi as usize];
-                    out.push_str(f.source.text.get(f.span.start as usize..f.span.end as usize).unwrap_or("function"));
+                    out.push_str(
+                        f.source
+                            .text
+                            .get(f.span.start as usize..f.span.end as usize)
+                            .unwrap_or("function"),
+                    );
                 }
                 Class::Native(ni) => {
                     out.push_str("function ");
@@ -91,7 +101,9 @@ impl Vm {
                     // A script-defined toString anywhere on the chain wins.
                     let f = self.get_field(v, self.atoms.to_string)?;
                     if let Value::Obj(fid) = f {
-                        if matches!(self.heap.obj(fid).class, Class::Closure(_)) && depth < JOIN_DEPTH_MAX {
+                        if matches!(self.heap.obj(fid).class, Class::Closure(_))
+                            && depth < JOIN_DEPTH_MAX
+                        {
                             let r = self.call_function(f, v, &[])?;
                             if !matches!(r, Value::Obj(_)) {
                                 return self.write_string_depth(r, out, depth + 1);
@@ -112,7 +124,9 @@ impl Vm {
         }
         let mut s = std::mem::take(&mut self.scratch);
         s.clear();
-        let r = self.write_string(v, &mut s).and_then(|_| Ok(self.heap.alloc_str(&s)?));
+        let r = self
+            .write_string(v, &mut s)
+            .and_then(|_| Ok(self.heap.alloc_str(&s)?));
         self.scratch = s;
         r
     }
@@ -135,7 +149,8 @@ impl Vm {
         let mut tail = std::mem::take(&mut self.scratch);
         tail.clear();
         let r = if a.is_string() {
-            self.write_string(b, &mut tail).and_then(|_| Ok(self.heap.append(a, &tail)?))
+            self.write_string(b, &mut tail)
+                .and_then(|_| Ok(self.heap.append(a, &tail)?))
         } else {
             self.write_string(a, &mut tail).and_then(|_| {
                 tail.push_str(self.heap.str(b).unwrap());
@@ -150,7 +165,9 @@ impl Vm {
         match (a, b) {
             (Value::Num(x), Value::Num(y)) => x == y,
             (Value::Atom(x), Value::Atom(y)) => x == y,
-            (Value::Atom(_) | Value::Str(_), Value::Atom(_) | Value::Str(_)) => self.heap.str(a) == self.heap.str(b),
+            (Value::Atom(_) | Value::Str(_), Value::Atom(_) | Value::Str(_)) => {
+                self.heap.str(a) == self.heap.str(b)
+            }
             (Value::Undefined, Value::Undefined) | (Value::Null, Value::Null) => true,
             (Value::Bool(x), Value::Bool(y)) => x == y,
             (Value::Obj(x), Value::Obj(y)) => x == y,
@@ -162,7 +179,8 @@ impl Vm {
         Ok(match (a, b) {
             (Value::Undefined | Value::Null, Value::Undefined | Value::Null) => true,
             (Value::Undefined | Value::Null, _) | (_, Value::Undefined | Value::Null) => false,
-            (Value::Num(_), Value::Atom(_) | Value::Str(_)) | (Value::Atom(_) | Value::Str(_), Value::Num(_)) => {
+            (Value::Num(_), Value::Atom(_) | Value::Str(_))
+            | (Value::Atom(_) | Value::Str(_), Value::Num(_)) => {
                 self.to_number(a)? == self.to_number(b)?
             }
             (Value::Bool(_), _) => {
@@ -191,7 +209,10 @@ impl Vm {
         let a = self.to_primitive(a)?;
         let b = self.to_primitive(b)?;
         let ord = if a.is_string() && b.is_string() {
-            Some(compare_strings(self.heap.str(a).unwrap(), self.heap.str(b).unwrap()))
+            Some(compare_strings(
+                self.heap.str(a).unwrap(),
+                self.heap.str(b).unwrap(),
+            ))
         } else {
             let (x, y) = (self.to_number(a)?, self.to_number(b)?);
             x.partial_cmp(&y)

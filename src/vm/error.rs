@@ -16,8 +16,13 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 5] =
-        [ErrorKind::Error, ErrorKind::TypeError, ErrorKind::RangeError, ErrorKind::ReferenceError, ErrorKind::SyntaxError];
+    pub const ALL: [ErrorKind; 5] = [
+        ErrorKind::Error,
+        ErrorKind::TypeError,
+        ErrorKind::RangeError,
+        ErrorKind::ReferenceError,
+        ErrorKind::SyntaxError,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -66,16 +71,33 @@ impl Vm {
         self.build_error(proto, kind.name(), message, &trace)
     }
 
-    pub(crate) fn build_error(&mut self, proto: super::value::ObjId, name: &str, message: &str, trace: &str) -> Value {
+    pub(crate) fn build_error(
+        &mut self,
+        proto: super::value::ObjId,
+        name: &str,
+        message: &str,
+        trace: &str,
+    ) -> Value {
         let limit = self.heap.limit;
         self.heap.limit = usize::MAX;
-        let o = self.heap.alloc(Class::Error, Some(proto)).expect("budget lifted");
+        let o = self
+            .heap
+            .alloc(Class::Error, Some(proto))
+            .expect("budget lifted");
         let msg = self.heap.alloc_str(message).expect("budget lifted");
-        let header = if message.is_empty() { name.to_string() } else { format!("{name}: {message}") };
-        let stack = self.heap.alloc_str_parts(&[&header, trace]).expect("budget lifted");
+        let header = if message.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}: {message}")
+        };
+        let stack = self
+            .heap
+            .alloc_str_parts(&[&header, trace])
+            .expect("budget lifted");
         let (m, s) = (self.atoms.message, self.atoms.stack);
         self.heap.obj_mut(o).props.push((m, msg));
         self.heap.obj_mut(o).props.push((s, stack));
+        self.heap.obj_mut(o).hidden = 2;
         self.heap.limit = limit;
         Value::Obj(o)
     }

@@ -36,9 +36,13 @@ pub enum Class {
     Native(u32),
     Error,
     /// A `for…of` iterator over `elems[0]`, at position `pos`.
-    ValueIter { pos: u32 },
+    ValueIter {
+        pos: u32,
+    },
     /// A `for…in` iterator over the keys in `elems`, at position `pos`.
-    KeyIter { pos: u32 },
+    KeyIter {
+        pos: u32,
+    },
 }
 
 #[derive(Debug)]
@@ -51,6 +55,9 @@ pub struct Obj {
     /// Array elements, closure upvalues or iterator state.
     pub elems: Vec<Value>,
     pub frozen: bool,
+    /// The first `hidden` props are not enumerable (an error's `message` and
+    /// `stack`, a prototype's `constructor`).
+    pub hidden: u16,
 }
 
 pub struct Heap {
@@ -92,7 +99,11 @@ impl Heap {
     #[inline]
     pub fn charge(&mut self, bytes: usize) -> Result<(), OutOfMemory> {
         self.used += bytes;
-        if self.used > self.limit { Err(OutOfMemory) } else { Ok(()) }
+        if self.used > self.limit {
+            Err(OutOfMemory)
+        } else {
+            Ok(())
+        }
     }
 
     /// Makes everything allocated so far permanent (survives `reset`, read-only to scripts).
@@ -131,6 +142,7 @@ impl Heap {
             o.class = class;
             o.proto = proto;
             o.frozen = false;
+            o.hidden = 0;
             o.props.clear();
             o.elems.clear();
             if o.elems.capacity() > KEEP_CAPACITY {
@@ -143,7 +155,14 @@ impl Heap {
             if id >= u32::MAX as usize {
                 return Err(OutOfMemory);
             }
-            self.objs.push(Obj { class, proto, props: Vec::new(), elems: Vec::new(), frozen: false });
+            self.objs.push(Obj {
+                class,
+                proto,
+                props: Vec::new(),
+                elems: Vec::new(),
+                frozen: false,
+                hidden: 0,
+            });
         }
         self.live_objs += 1;
         Ok(ObjId(id as u32))
@@ -157,6 +176,16 @@ impl Heap {
     #[inline]
     pub fn obj_mut(&mut self, id: ObjId) -> &mut Obj {
         &mut self.objs[id.0 as usize]
+    }
+
+    /// Index of the first enumerable own property (built-ins have none).
+    pub fn enumerable_from(&self, id: ObjId) -> usize {
+        let o = self.obj(id);
+        if self.is_permanent(id) {
+            o.props.len()
+        } else {
+            o.hidden as usize
+        }
     }
 
     /// Objects alive now (built-ins included).
@@ -271,7 +300,11 @@ impl Heap {
         for p in parts {
             buf.push_str(p);
         }
-        Ok(Value::Str(StrSlice { buf: b, start: start as u32, len: len as u32 }))
+        Ok(Value::Str(StrSlice {
+            buf: b,
+            start: start as u32,
+            len: len as u32,
+        }))
     }
 
     /// `a + tail` for a string `a`. When `a` ends its buffer the tail is
@@ -281,13 +314,19 @@ impl Heap {
         if let Value::Str(s) = a {
             let buf = &self.bufs[s.buf as usize];
             let total = s.len as usize + tail.len();
-            if (s.start + s.len) as usize == buf.len() && Some(s.buf) != self.small_buf.filter(|_| total > SMALL_STRING) {
+            if (s.start + s.len) as usize == buf.len()
+                && Some(s.buf) != self.small_buf.filter(|_| total > SMALL_STRING)
+            {
                 if total > u32::MAX as usize / 2 {
                     return Err(OutOfMemory);
                 }
                 self.charge(tail.len())?;
                 self.bufs[s.buf as usize].push_str(tail);
-                return Ok(Value::Str(StrSlice { buf: s.buf, start: s.start, len: total as u32 }));
+                return Ok(Value::Str(StrSlice {
+                    buf: s.buf,
+                    start: s.start,
+                    len: total as u32,
+                }));
             }
         }
         let total = self.str(a).map_or(0, |x| x.len()) + tail.len();
@@ -307,13 +346,21 @@ impl Heap {
             Value::Str(s) => {
                 let (lo, hi) = (s.buf.min(b) as usize, s.buf.max(b) as usize);
                 let (left, right) = self.bufs.split_at_mut(hi);
-                let (src, dst) = if (s.buf as usize) < hi { (&left[lo], &mut right[0]) } else { (&right[0], &mut left[lo]) };
+                let (src, dst) = if (s.buf as usize) < hi {
+                    (&left[lo], &mut right[0])
+                } else {
+                    (&right[0], &mut left[lo])
+                };
                 dst.push_str(&src[s.start as usize..(s.start + s.len) as usize]);
             }
             _ => {}
         }
         self.bufs[b as usize].push_str(tail);
-        Ok(Value::Str(StrSlice { buf: b, start: start as u32, len: total as u32 }))
+        Ok(Value::Str(StrSlice {
+            buf: b,
+            start: start as u32,
+            len: total as u32,
+        }))
     }
 }
 

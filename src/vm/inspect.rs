@@ -19,7 +19,13 @@ pub fn inspect(vm: &mut Vm, v: Value) -> String {
     if let Some(s) = vm.heap.str(v) {
         return s.to_string();
     }
-    let mut p = Printer { vm, seen: Vec::new(), indent: 0, deepest: 0 };
+    let mut p = Printer {
+        vm,
+        seen: Vec::new(),
+        indent: 0,
+        current_depth: 0,
+        circular: Vec::new(),
+    };
     p.value(v, 0)
 }
 
@@ -30,12 +36,22 @@ pub fn inspect_short(vm: &mut Vm, v: Value) -> String {
             Class::Array => "array".into(),
             Class::Closure(_) | Class::Native(_) => {
                 let n = vm.function_name(o);
-                if n.is_empty() { "[Function (anonymous)]".into() } else { format!("[Function: {n}]") }
+                if n.is_empty() {
+                    "[Function (anonymous)]".into()
+                } else {
+                    format!("[Function: {n}]")
+                }
             }
             _ => "object".into(),
         },
         _ => {
-            let mut p = Printer { vm, seen: Vec::new(), indent: 0, deepest: 0 };
+            let mut p = Printer {
+                vm,
+                seen: Vec::new(),
+                indent: 0,
+                current_depth: 0,
+                circular: Vec::new(),
+            };
             p.value(v, 0)
         }
     }
@@ -46,8 +62,11 @@ struct Printer<'a> {
     /// Objects being printed, to spot cycles.
     seen: Vec<ObjId>,
     indent: usize,
-    /// Deepest nesting reached while printing the current object's children.
-    deepest: usize,
+    /// node's `ctx.currentDepth`: depth of the object whose children were
+    /// formatted most recently; decides whether an object fits on one line.
+    current_depth: usize,
+    /// Objects found to contain themselves, numbered for `<ref *n>`.
+    circular: Vec<ObjId>,
 }
 
 /// Quotes a string the way node does: single quotes unless the text has some.
@@ -76,7 +95,9 @@ pub fn quote(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02X}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02X}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -112,45 +133,78 @@ impl Printer<'_> {
 
     fn key(&self, a: u32) -> String {
         let k = self.vm.heap.atom_str(a);
-        if is_identifier(k) { k.to_string() } else { quote(k) }
+        if is_identifier(k) {
+            k.to_string()
+        } else {
+            quote(k)
+        }
     }
 
     fn object(&mut self, o: ObjId, depth: usize) -> String {
         if self.seen.contains(&o) {
-            return "[Circular *1]".into();
+            let n = match self.circular.iter().position(|&c| c == o) {
+                Some(i) => i + 1,
+                None => {
+                    self.circular.push(o);
+                    self.circular.len()
+                }
+            };
+            return format!("[Circular *{n}]");
         }
-        self.deepest = self.deepest.max(depth);
         let class = self.vm.heap.obj(o).class;
         let is_array = class == Class::Array;
         if class == Class::Error {
             let stack = self.vm.get_own(o, self.vm.atoms.stack);
             if let Some(s) = stack.and_then(|s| self.vm.heap.str(s)) {
                 let s = s.to_string();
-                return if depth > 0 { format!("[{s}]").replace('\n', &format!("\n{}", " ".repeat(self.indent))) } else { s };
+                return if depth > 0 {
+                    format!("[{s}]").replace('\n', &format!("\n{}", " ".repeat(self.indent)))
+                } else {
+                    s
+                };
             }
         }
         let base = match class {
             Class::Closure(_) | Class::Native(_) => {
                 let n = self.vm.function_name(o);
-                if n.is_empty() { "[Function (anonymous)]".to_string() } else { format!("[Function: {n}]") }
+                if n.is_empty() {
+                    "[Function (anonymous)]".to_string()
+                } else {
+                    format!("[Function: {n}]")
+                }
             }
             _ => self.constructor_prefix(o),
         };
-        let nprops = self.vm.heap.obj(o).props.len();
-        let nelems = if is_array { self.vm.heap.obj(o).elems.len() } else { 0 };
+        let first_prop = self.vm.heap.enumerable_from(o);
+        let nprops = self.vm.heap.obj(o).props.len() - first_prop;
+        let nelems = if is_array {
+            self.vm.heap.obj(o).elems.len()
+        } else {
+            0
+        };
         if matches!(class, Class::Closure(_) | Class::Native(_)) && nprops == 0 {
             return base;
         }
         if nprops == 0 && nelems == 0 {
             let braces = if is_array { "[]" } else { "{}" };
-            return if base.is_empty() { braces.into() } else { format!("{base} {braces}") };
+            return if base.is_empty() {
+                braces.into()
+            } else {
+                format!("{base} {braces}")
+            };
         }
         if depth > DEPTH_MAX {
-            return if is_array { "[Array]".into() } else if base.is_empty() { "[Object]".into() } else { format!("[{}]", base) };
+            return if is_array {
+                "[Array]".into()
+            } else if base.is_empty() {
+                "[Object]".into()
+            } else {
+                format!("[{}]", base)
+            };
         }
         self.seen.push(o);
         self.indent += 2;
-        let saved_deepest = std::mem::replace(&mut self.deepest, depth);
+        self.current_depth = depth + 1;
         let mut out = Vec::new();
         for i in 0..nelems.min(ARRAY_ITEMS_MAX) {
             let e = self.vm.heap.obj(o).elems[i];
@@ -158,41 +212,63 @@ impl Printer<'_> {
         }
         if nelems > ARRAY_ITEMS_MAX {
             let more = nelems - ARRAY_ITEMS_MAX;
-            out.push(format!("... {more} more item{}", if more == 1 { "" } else { "s" }));
+            out.push(format!(
+                "... {more} more item{}",
+                if more == 1 { "" } else { "s" }
+            ));
         }
         let output_before_props = out.len();
-        for i in 0..nprops {
+        for i in first_prop..first_prop + nprops {
             let (k, v) = self.vm.heap.obj(o).props[i];
             let key = self.key(k);
             let val = self.value(v, depth + 1);
             out.push(format!("{key}: {val}"));
         }
-        let deepest = self.deepest;
-        self.deepest = saved_deepest.max(deepest);
         self.indent -= 2;
         self.seen.pop();
         let entries = out.len();
         if is_array && output_before_props == entries && entries > 6 {
-            let all_numbers = (0..nelems.min(ARRAY_ITEMS_MAX)).all(|i| matches!(self.vm.heap.obj(o).elems[i], Value::Num(_)));
+            let all_numbers = (0..nelems.min(ARRAY_ITEMS_MAX))
+                .all(|i| matches!(self.vm.heap.obj(o).elems[i], Value::Num(_)));
             out = self.group(out, all_numbers, nelems > ARRAY_ITEMS_MAX);
         }
         let braces = if is_array { ("[", "]") } else { ("{", "}") };
-        let base_sp = if base.is_empty() { String::new() } else { format!("{base} ") };
-        if deepest - depth < 3 && entries == out.len() {
+        let base = match self.circular.iter().position(|&c| c == o) {
+            Some(i) if base.is_empty() => format!("<ref *{}>", i + 1),
+            Some(i) => format!("<ref *{}> {base}", i + 1),
+            None => base,
+        };
+        let base_sp = if base.is_empty() {
+            String::new()
+        } else {
+            format!("{base} ")
+        };
+        if self.current_depth - (depth + 1) < 3 && entries == out.len() {
             let start = out.len() + self.indent + braces.0.len() + base.len() + 10;
-            let total: usize = start + out.len() + out.iter().map(|s| s.chars().count()).sum::<usize>();
+            let total: usize =
+                start + out.len() + out.iter().map(|s| s.chars().count()).sum::<usize>();
             if total <= BREAK_LENGTH && !out.iter().any(|s| s.contains('\n')) {
                 return format!("{base_sp}{} {} {}", braces.0, out.join(", "), braces.1);
             }
         }
         let ind = format!("\n{}", " ".repeat(self.indent));
-        format!("{base_sp}{}{ind}  {}{ind}{}", braces.0, out.join(&format!(",{ind}  ")), braces.1)
+        format!(
+            "{base_sp}{}{ind}  {}{ind}{}",
+            braces.0,
+            out.join(&format!(",{ind}  ")),
+            braces.1
+        )
     }
 
     /// `Foo ` for objects made by `new Foo()`.
     fn constructor_prefix(&mut self, o: ObjId) -> String {
-        let Some(p) = self.vm.heap.obj(o).proto else { return "[Object: null prototype]".into() };
-        if p == self.vm.realm.object_proto || p == self.vm.realm.array_proto || self.vm.heap.is_permanent(p) {
+        let Some(p) = self.vm.heap.obj(o).proto else {
+            return "[Object: null prototype]".into();
+        };
+        if p == self.vm.realm.object_proto
+            || p == self.vm.realm.array_proto
+            || self.vm.heap.is_permanent(p)
+        {
             return String::new();
         }
         match self.vm.get_own(p, self.vm.atoms.constructor) {
@@ -203,13 +279,19 @@ impl Printer<'_> {
 
     /// node's `groupArrayElements`: short entries in aligned columns.
     fn group(&self, output: Vec<String>, numbers: bool, has_more: bool) -> Vec<String> {
-        let len = if has_more { output.len() - 1 } else { output.len() };
+        let len = if has_more {
+            output.len() - 1
+        } else {
+            output.len()
+        };
         let sep = 2;
         let data_len: Vec<usize> = output.iter().map(|s| s.chars().count()).collect();
         let total: usize = data_len[..len].iter().map(|l| l + sep).sum();
         let max_len = data_len[..len].iter().copied().max().unwrap_or(0);
         let actual_max = max_len + sep;
-        if !(actual_max * 3 + self.indent < BREAK_LENGTH && (total as f64 / actual_max as f64 > 5.0 || max_len <= 6)) {
+        if !(actual_max * 3 + self.indent < BREAK_LENGTH
+            && (total as f64 / actual_max as f64 > 5.0 || max_len <= 6))
+        {
             return output;
         }
         let average_bias = (actual_max as f64 - total as f64 / output.len() as f64).sqrt();
@@ -263,5 +345,9 @@ fn pad(s: &str, width: usize, start: bool) -> String {
         return s.to_string();
     }
     let fill = " ".repeat(width - n);
-    if start { format!("{fill}{s}") } else { format!("{s}{fill}") }
+    if start {
+        format!("{fill}{s}")
+    } else {
+        format!("{s}{fill}")
+    }
 }

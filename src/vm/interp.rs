@@ -31,7 +31,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { instructions: u64::MAX, memory: 256 << 20 }
+        Limits {
+            instructions: u64::MAX,
+            memory: 256 << 20,
+        }
     }
 }
 
@@ -171,7 +174,15 @@ impl Vm {
             stack: heap.intern("stack"),
             cause: heap.intern("cause"),
             to_string: heap.intern("toString"),
-            type_names: ["undefined", "object", "boolean", "number", "string", "function"].map(|n| heap.intern(n)),
+            type_names: [
+                "undefined",
+                "object",
+                "boolean",
+                "number",
+                "string",
+                "function",
+            ]
+            .map(|n| heap.intern(n)),
             empty: heap.intern(""),
         };
         let placeholder = ObjId(0);
@@ -261,9 +272,17 @@ impl Vm {
     /// Runs a loaded program's top level from the start (after a reset).
     pub fn start(&mut self, main: FuncIdx) -> Result<Outcome, Uncaught> {
         self.reset();
-        let closure = match self.heap.alloc(Class::Closure(main.0), Some(self.realm.function_proto)) {
+        let closure = match self
+            .heap
+            .alloc(Class::Closure(main.0), Some(self.realm.function_proto))
+        {
             Ok(c) => c,
-            Err(_) => return Err(self.uncaught(Interrupt::Abort(ErrorKind::RangeError, "memory limit exceeded".into()))),
+            Err(_) => {
+                return Err(self.uncaught(Interrupt::Abort(
+                    ErrorKind::RangeError,
+                    "memory limit exceeded".into(),
+                )));
+            }
         };
         self.stack.push(Value::Obj(closure));
         self.stack.push(Value::Undefined);
@@ -280,7 +299,11 @@ impl Vm {
     }
 
     /// Continues a pending run by throwing `error` at the waiting call.
-    pub fn resume_with_error(&mut self, kind: ErrorKind, message: &str) -> Result<Outcome, Uncaught> {
+    pub fn resume_with_error(
+        &mut self,
+        kind: ErrorKind,
+        message: &str,
+    ) -> Result<Outcome, Uncaught> {
         if let Err(e) = self.raise(Interrupt::Error(kind, message.to_string()), 0) {
             return Err(self.uncaught(e));
         }
@@ -310,7 +333,9 @@ impl Vm {
     fn uncaught_report(&mut self, value: Value) -> String {
         if let Value::Obj(o) = value {
             if self.heap.obj(o).class == Class::Error {
-                let stack = self.get_own(o, self.atoms.stack).and_then(|s| self.heap.str(s).map(str::to_string));
+                let stack = self
+                    .get_own(o, self.atoms.stack)
+                    .and_then(|s| self.heap.str(s).map(str::to_string));
                 if let Some(s) = stack {
                     return format!("Uncaught {s}");
                 }
@@ -322,9 +347,19 @@ impl Vm {
 
     // ---- calls ----
 
-    pub(crate) fn push_frame(&mut self, fi: u32, closure: ObjId, base: usize, argc: usize, construct: bool) -> Result<(), Interrupt> {
+    pub(crate) fn push_frame(
+        &mut self,
+        fi: u32,
+        closure: ObjId,
+        base: usize,
+        argc: usize,
+        construct: bool,
+    ) -> Result<(), Interrupt> {
         if self.frames.len() >= FRAMES_MAX {
-            return Err(Interrupt::Error(ErrorKind::RangeError, "maximum call stack size exceeded".into()));
+            return Err(Interrupt::Error(
+                ErrorKind::RangeError,
+                "maximum call stack size exceeded".into(),
+            ));
         }
         let f = self.funcs[fi as usize].clone();
         let arity = f.arity as usize;
@@ -334,7 +369,9 @@ impl Vm {
             self.stack.truncate(base + arity);
         }
         if f.has_rest {
-            let rest = self.heap.alloc(Class::Array, Some(self.realm.array_proto))?;
+            let rest = self
+                .heap
+                .alloc(Class::Array, Some(self.realm.array_proto))?;
             if argc > arity {
                 self.heap.charge((argc - arity) * SLOT_COST)?;
                 let (stack, heap) = (&mut self.stack, &mut self.heap);
@@ -344,12 +381,21 @@ impl Vm {
         }
         let need = base + f.slots as usize;
         if need > STACK_MAX {
-            return Err(Interrupt::Error(ErrorKind::RangeError, "maximum call stack size exceeded".into()));
+            return Err(Interrupt::Error(
+                ErrorKind::RangeError,
+                "maximum call stack size exceeded".into(),
+            ));
         }
         if self.stack.len() < need {
             self.stack.resize(need, Value::Undefined);
         }
-        self.frames.push(Frame { func: f, closure, pc: 0, base: base as u32, construct });
+        self.frames.push(Frame {
+            func: f,
+            closure,
+            pc: 0,
+            base: base as u32,
+            construct,
+        });
         Ok(())
     }
 
@@ -364,7 +410,9 @@ impl Vm {
         match self.heap.obj(id).class {
             Class::Closure(fi) => {
                 if construct && self.funcs[fi as usize].is_arrow {
-                    return Err(self.type_error(format!("{} is not a constructor", self.callee_text())));
+                    return Err(
+                        self.type_error(format!("{} is not a constructor", self.callee_text()))
+                    );
                 }
                 self.push_frame(fi, id, callee_pos + 2, argc, construct)?;
                 Ok(true)
@@ -372,8 +420,19 @@ impl Vm {
             Class::Native(ni) => {
                 let this = self.stack[callee_pos + 1];
                 let f = self.natives[ni as usize].f;
-                let r = f(self, this, Args { start: callee_pos + 2, len: argc })?;
-                let r = if construct && !matches!(r, Value::Obj(_)) { this } else { r };
+                let r = f(
+                    self,
+                    this,
+                    Args {
+                        start: callee_pos + 2,
+                        len: argc,
+                    },
+                )?;
+                let r = if construct && !matches!(r, Value::Obj(_)) {
+                    this
+                } else {
+                    r
+                };
                 self.stack.truncate(callee_pos);
                 self.stack.push(r);
                 Ok(false)
@@ -383,16 +442,23 @@ impl Vm {
     }
 
     fn not_a_function(&mut self, v: Value) -> Interrupt {
+        let _ = v;
         let text = self.callee_text();
-        let shown = super::inspect::inspect_short(self, v);
-        self.type_error(format!("{text} is not a function (it is {shown})"))
+        self.type_error(format!("{text} is not a function"))
     }
 
     /// Source text of the callee of the call being executed, for messages.
     fn callee_text(&self) -> String {
-        let Some(f) = self.frames.last() else { return "value".into() };
+        let Some(f) = self.frames.last() else {
+            return "value".into();
+        };
         let span = f.func.spans[(f.pc as usize).saturating_sub(1)];
-        let text = f.func.source.text.get(span.start as usize..span.end as usize).unwrap_or("value");
+        let text = f
+            .func
+            .source
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("value");
         let mut text = text.trim();
         if text.starts_with("new ") {
             text = text[4..].trim_start();
@@ -413,11 +479,20 @@ impl Vm {
                 }
             }
         }
-        if text.chars().count() > 40 { format!("{}…", text.chars().take(40).collect::<String>()) } else { text.to_string() }
+        if text.chars().count() > 40 {
+            format!("{}…", text.chars().take(40).collect::<String>())
+        } else {
+            text.to_string()
+        }
     }
 
     /// Calls a function value from native code (callbacks of map, sort…).
-    pub fn call_function(&mut self, f: Value, this: Value, args: &[Value]) -> Result<Value, Interrupt> {
+    pub fn call_function(
+        &mut self,
+        f: Value,
+        this: Value,
+        args: &[Value],
+    ) -> Result<Value, Interrupt> {
         let floor = self.stack.len();
         self.stack.push(f);
         self.stack.push(this);
@@ -425,21 +500,25 @@ impl Vm {
         let stop = self.frames.len();
         match self.call(args.len(), false) {
             Ok(false) => Ok(pop!(self)),
-            Ok(true) => {
-                self.nested += 1;
-                let r = self.run_loop(stop);
-                self.nested -= 1;
-                match r {
-                    Ok(Outcome::Done(v)) => Ok(v),
-                    Ok(Outcome::Pending(_)) => unreachable!("nested runs never suspend"),
-                    Err(e) => {
-                        self.frames.truncate(stop);
-                        self.stack.truncate(floor);
-                        Err(e)
-                    }
-                }
-            }
+            Ok(true) => self.run_nested(stop, floor),
             Err(e) => {
+                self.stack.truncate(floor);
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs the frame just pushed by a native's call until it returns. Each
+    /// level recurses on the Rust stack, which grows on demand.
+    fn run_nested(&mut self, stop: usize, floor: usize) -> Result<Value, Interrupt> {
+        self.nested += 1;
+        let r = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.run_loop(stop));
+        self.nested -= 1;
+        match r {
+            Ok(Outcome::Done(v)) => Ok(v),
+            Ok(Outcome::Pending(_)) => unreachable!("nested runs never suspend"),
+            Err(e) => {
+                self.frames.truncate(stop);
                 self.stack.truncate(floor);
                 Err(e)
             }
@@ -455,20 +534,7 @@ impl Vm {
         let stop = self.frames.len();
         match self.call(args.len(), true) {
             Ok(false) => Ok(pop!(self)),
-            Ok(true) => {
-                self.nested += 1;
-                let r = self.run_loop(stop);
-                self.nested -= 1;
-                match r {
-                    Ok(Outcome::Done(v)) => Ok(v),
-                    Ok(Outcome::Pending(_)) => unreachable!("nested runs never suspend"),
-                    Err(e) => {
-                        self.frames.truncate(stop);
-                        self.stack.truncate(floor);
-                        Err(e)
-                    }
-                }
-            }
+            Ok(true) => self.run_nested(stop, floor),
             Err(e) => {
                 self.stack.truncate(floor);
                 Err(e)
@@ -483,7 +549,10 @@ impl Vm {
         let Value::Obj(id) = callee else {
             return Err(self.type_error(format!("{} is not a constructor", self.callee_text())));
         };
-        if !matches!(self.heap.obj(id).class, Class::Closure(_) | Class::Native(_)) {
+        if !matches!(
+            self.heap.obj(id).class,
+            Class::Closure(_) | Class::Native(_)
+        ) {
             return Err(self.type_error(format!("{} is not a constructor", self.callee_text())));
         }
         let proto = match self.get_field(callee, self.atoms.prototype)? {
@@ -497,10 +566,15 @@ impl Vm {
 
     fn spread_args(&mut self) -> Result<usize, Interrupt> {
         let arr = pop!(self);
-        let Value::Obj(a) = arr else { unreachable!("spread arguments are an array") };
+        let Value::Obj(a) = arr else {
+            unreachable!("spread arguments are an array")
+        };
         let n = self.heap.obj(a).elems.len();
         if n > u16::MAX as usize || self.stack.len() + n > STACK_MAX {
-            return Err(Interrupt::Error(ErrorKind::RangeError, "too many arguments in a spread call".into()));
+            return Err(Interrupt::Error(
+                ErrorKind::RangeError,
+                "too many arguments in a spread call".into(),
+            ));
         }
         let (stack, heap) = (&mut self.stack, &self.heap);
         stack.extend_from_slice(&heap.obj(a).elems);
@@ -538,10 +612,20 @@ impl Vm {
     pub fn trace(&self) -> String {
         let mut out = String::new();
         for f in self.frames.iter().rev() {
-            let pc = (f.pc as usize).saturating_sub(1).min(f.func.spans.len().saturating_sub(1));
+            let pc = (f.pc as usize)
+                .saturating_sub(1)
+                .min(f.func.spans.len().saturating_sub(1));
             let span = f.func.spans.get(pc).copied().unwrap_or_default();
-            let name = if f.func.name.is_empty() { "<anonymous>" } else { &f.func.name };
-            out.push_str(&format!("\n    at {} ({})", name, f.func.source.location(span)));
+            let name = if f.func.name.is_empty() {
+                "<anonymous>"
+            } else {
+                &f.func.name
+            };
+            out.push_str(&format!(
+                "\n    at {} ({})",
+                name,
+                f.func.source.location(span)
+            ));
         }
         out
     }
@@ -584,7 +668,10 @@ impl Vm {
                     self.fuel = 0;
                     return Err(Interrupt::Abort(
                         ErrorKind::RangeError,
-                        format!("instruction budget exhausted (the budget is {} instructions)", self.limits.instructions),
+                        format!(
+                            "instruction budget exhausted (the budget is {} instructions)",
+                            self.limits.instructions
+                        ),
                     ));
                 }
                 match op {
@@ -665,14 +752,25 @@ impl Vm {
                         self.stack.push(v);
                     }
                     Op::LoadGlobalOrUndef(Name(a)) => {
-                        let v = self.get_own(self.realm.global, a).unwrap_or(Value::Undefined);
+                        let v = self
+                            .get_own(self.realm.global, a)
+                            .unwrap_or(Value::Undefined);
                         self.stack.push(v);
                     }
                     Op::StoreGlobal(Name(a)) => {
                         let msg = if self.get_own(self.realm.global, a).is_some() {
-                            (ErrorKind::TypeError, format!("cannot assign to the built-in `{}`", self.heap.atom_str(a)))
+                            (
+                                ErrorKind::TypeError,
+                                format!(
+                                    "cannot assign to the built-in `{}`",
+                                    self.heap.atom_str(a)
+                                ),
+                            )
                         } else {
-                            (ErrorKind::ReferenceError, format!("{} is not defined", self.heap.atom_str(a)))
+                            (
+                                ErrorKind::ReferenceError,
+                                format!("{} is not defined", self.heap.atom_str(a)),
+                            )
                         };
                         tri!('reload, pc, Err(Interrupt::Error(msg.0, msg.1)));
                     }
@@ -899,7 +997,11 @@ impl Vm {
                         }
                     }
                     Op::PushTry(Label(t)) => {
-                        self.handlers.push(Handler { frame: self.frames.len() as u32, stack: self.stack.len() as u32, pc: t });
+                        self.handlers.push(Handler {
+                            frame: self.frames.len() as u32,
+                            stack: self.stack.len() as u32,
+                            pc: t,
+                        });
                     }
                     Op::PopTry => {
                         self.handlers.pop();
@@ -935,7 +1037,10 @@ impl Vm {
                         let a = pop!(self);
                         let (x, y) = match (a, b) {
                             (Value::Num(x), Value::Num(y)) => (x, y),
-                            _ => (tri!('reload, pc, self.to_number(a)), tri!('reload, pc, self.to_number(b))),
+                            _ => (
+                                tri!('reload, pc, self.to_number(a)),
+                                tri!('reload, pc, self.to_number(b)),
+                            ),
                         };
                         let r = match op {
                             Op::Sub => x - y,
@@ -967,7 +1072,8 @@ impl Vm {
                     Op::BitNot => {
                         let a = pop!(self);
                         let x = tri!('reload, pc, self.to_number(a));
-                        self.stack.push(Value::Num(!super::number::to_int32(x) as f64));
+                        self.stack
+                            .push(Value::Num(!super::number::to_int32(x) as f64));
                     }
                     Op::BitAnd | Op::BitOr | Op::BitXor | Op::Shl | Op::Shr | Op::UShr => {
                         let b = pop!(self);
@@ -1069,8 +1175,15 @@ impl Vm {
         }
     }
 
-    fn make_closure(&mut self, fi: u32, current: ObjId, base: usize) -> Result<ObjId, super::heap::OutOfMemory> {
-        let c = self.heap.alloc(Class::Closure(fi), Some(self.realm.function_proto))?;
+    fn make_closure(
+        &mut self,
+        fi: u32,
+        current: ObjId,
+        base: usize,
+    ) -> Result<ObjId, super::heap::OutOfMemory> {
+        let c = self
+            .heap
+            .alloc(Class::Closure(fi), Some(self.realm.function_proto))?;
         let f = self.funcs[fi as usize].clone();
         self.heap.charge(f.captures.len() * SLOT_COST)?;
         for cap in f.captures.iter() {

@@ -72,7 +72,11 @@ pub fn parse_js_number(s: &str) -> f64 {
     if body == "Infinity" {
         return sign * f64::INFINITY;
     }
-    if !body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) || body.starts_with(['e', 'E']) {
+    if !body
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+        || body.starts_with(['e', 'E'])
+    {
         return f64::NAN;
     }
     body.parse::<f64>().map(|v| sign * v).unwrap_or(f64::NAN)
@@ -109,7 +113,11 @@ pub fn to_uint32(n: f64) -> u32 {
 
 /// An array index if `n` is a non-negative integer below 2^32 - 1.
 pub fn as_index(n: f64) -> Option<usize> {
-    if n >= 0.0 && n < 4294967295.0 && n.fract() == 0.0 { Some(n as usize) } else { None }
+    if n >= 0.0 && n < 4294967295.0 && n.fract() == 0.0 {
+        Some(n as usize)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -119,9 +127,17 @@ mod tests {
     #[test]
     fn prints_like_javascript() {
         for (n, s) in [
-            (0.0, "0"), (-0.0, "0"), (1.5, "1.5"), (-42.0, "-42"), (0.1 + 0.2, "0.30000000000000004"),
-            (1e21, "1e+21"), (1e-7, "1e-7"), (123456789012345680000.0, "123456789012345680000"),
-            (f64::NAN, "NaN"), (f64::NEG_INFINITY, "-Infinity"), (2f64.powi(53), "9007199254740992"),
+            (0.0, "0"),
+            (-0.0, "0"),
+            (1.5, "1.5"),
+            (-42.0, "-42"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1e21, "1e+21"),
+            (1e-7, "1e-7"),
+            (123456789012345680000.0, "123456789012345680000"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (2f64.powi(53), "9007199254740992"),
         ] {
             assert_eq!(to_js_string(n), s);
         }

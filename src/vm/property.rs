@@ -22,7 +22,12 @@ impl Vm {
     /// An own property, ignoring the prototype chain and special properties.
     #[inline]
     pub fn get_own(&self, o: ObjId, a: Atom) -> Option<Value> {
-        self.heap.obj(o).props.iter().find(|(k, _)| *k == a).map(|&(_, v)| v)
+        self.heap
+            .obj(o)
+            .props
+            .iter()
+            .find(|(k, _)| *k == a)
+            .map(|&(_, v)| v)
     }
 
     /// Looks `a` up along the prototype chain starting at `start`.
@@ -46,7 +51,9 @@ impl Vm {
                     return Ok(v);
                 }
                 match o.class {
-                    Class::Array if a == self.atoms.length => return Ok(Value::Num(o.elems.len() as f64)),
+                    Class::Array if a == self.atoms.length => {
+                        return Ok(Value::Num(o.elems.len() as f64));
+                    }
                     Class::Closure(_) | Class::Native(_) => {
                         if a == self.atoms.name {
                             let n = self.function_name(id);
@@ -58,8 +65,11 @@ impl Vm {
                         if a == self.atoms.prototype && matches!(o.class, Class::Closure(_)) {
                             // Created on first use, so closures that are never
                             // constructors never pay for one.
-                            let p = self.heap.alloc(Class::Object, Some(self.realm.object_proto))?;
+                            let p = self
+                                .heap
+                                .alloc(Class::Object, Some(self.realm.object_proto))?;
                             self.define_own(p, self.atoms.constructor, Value::Obj(id))?;
+                            self.heap.obj_mut(p).hidden = 1;
                             self.define_own(id, a, Value::Obj(p))?;
                             return Ok(Value::Obj(p));
                         }
@@ -73,13 +83,26 @@ impl Vm {
                     let s = self.heap.str(v).unwrap();
                     return Ok(Value::Num(utf16_len(s) as f64));
                 }
-                Ok(self.lookup_chain(Some(self.realm.string_proto), a).unwrap_or(Value::Undefined))
+                Ok(self
+                    .lookup_chain(Some(self.realm.string_proto), a)
+                    .unwrap_or(Value::Undefined))
             }
-            Value::Num(_) => Ok(self.lookup_chain(Some(self.realm.number_proto), a).unwrap_or(Value::Undefined)),
-            Value::Bool(_) => Ok(self.lookup_chain(Some(self.realm.boolean_proto), a).unwrap_or(Value::Undefined)),
+            Value::Num(_) => Ok(self
+                .lookup_chain(Some(self.realm.number_proto), a)
+                .unwrap_or(Value::Undefined)),
+            Value::Bool(_) => Ok(self
+                .lookup_chain(Some(self.realm.boolean_proto), a)
+                .unwrap_or(Value::Undefined)),
             Value::Undefined | Value::Null | Value::Cell(_) => {
-                let what = if matches!(v, Value::Null) { "null" } else { "undefined" };
-                Err(self.type_error(format!("cannot read properties of {what} (reading '{}')", self.heap.atom_str(a))))
+                let what = if matches!(v, Value::Null) {
+                    "null"
+                } else {
+                    "undefined"
+                };
+                Err(self.type_error(format!(
+                    "Cannot read properties of {what} (reading '{}')",
+                    self.heap.atom_str(a)
+                )))
             }
         }
     }
@@ -143,15 +166,26 @@ impl Vm {
             }
         }
         if o.is_nullish() {
-            let what = if matches!(o, Value::Null) { "null" } else { "undefined" };
-            let key = super::inspect::inspect_short(self, k);
-            return Err(self.type_error(format!("cannot read properties of {what} (reading {key})")));
+            let what = if matches!(o, Value::Null) {
+                "null"
+            } else {
+                "undefined"
+            };
+            let mut key = String::new();
+            self.write_string(k, &mut key)?;
+            return Err(self.type_error(format!(
+                "Cannot read properties of {what} (reading '{key}')"
+            )));
         }
         match self.to_key(k)? {
             Key::Index(i) => match o {
-                Value::Obj(id) if self.heap.obj(id).class == Class::Array => {
-                    Ok(self.heap.obj(id).elems.get(i).copied().unwrap_or(Value::Undefined))
-                }
+                Value::Obj(id) if self.heap.obj(id).class == Class::Array => Ok(self
+                    .heap
+                    .obj(id)
+                    .elems
+                    .get(i)
+                    .copied()
+                    .unwrap_or(Value::Undefined)),
                 Value::Atom(_) | Value::Str(_) => self.string_at(o, i),
                 _ => {
                     let a = self.index_atom(i);
@@ -192,7 +226,10 @@ impl Vm {
         }
         if self.heap.obj(id).frozen {
             let what = match a {
-                Some(a) => format!("cannot assign to read only property '{}' of object", self.heap.atom_str(a)),
+                Some(a) => format!(
+                    "Cannot assign to read only property '{}' of object",
+                    self.heap.atom_str(a)
+                ),
                 None => "cannot modify a frozen object".to_string(),
             };
             return Err(self.type_error(what));
@@ -231,8 +268,15 @@ impl Vm {
                 self.define_own(id, a, v)
             }
             Value::Undefined | Value::Null => {
-                let what = if matches!(o, Value::Null) { "null" } else { "undefined" };
-                Err(self.type_error(format!("cannot set properties of {what} (setting '{}')", self.heap.atom_str(a))))
+                let what = if matches!(o, Value::Null) {
+                    "null"
+                } else {
+                    "undefined"
+                };
+                Err(self.type_error(format!(
+                    "Cannot set properties of {what} (setting '{}')",
+                    self.heap.atom_str(a)
+                )))
             }
             _ => Ok(()),
         }
@@ -241,12 +285,18 @@ impl Vm {
     fn set_length(&mut self, id: ObjId, v: Value) -> Result<(), Interrupt> {
         let n = self.to_number(v)?;
         let Some(len) = as_index(n) else {
-            return Err(Interrupt::Error(super::error::ErrorKind::RangeError, "invalid array length".into()));
+            return Err(Interrupt::Error(
+                super::error::ErrorKind::RangeError,
+                "Invalid array length".into(),
+            ));
         };
         let cur = self.heap.obj(id).elems.len();
         if len > cur {
             if len - cur > SPARSE_MAX {
-                return Err(Interrupt::Error(super::error::ErrorKind::RangeError, "invalid array length".into()));
+                return Err(Interrupt::Error(
+                    super::error::ErrorKind::RangeError,
+                    "Invalid array length".into(),
+                ));
             }
             self.heap.charge((len - cur) * SLOT_COST)?;
         }
@@ -264,7 +314,10 @@ impl Vm {
                         self.heap.obj_mut(id).elems[i] = v;
                     } else {
                         if i - len > SPARSE_MAX {
-                            return Err(Interrupt::Error(super::error::ErrorKind::RangeError, "array index too far past the end".into()));
+                            return Err(Interrupt::Error(
+                                super::error::ErrorKind::RangeError,
+                                "array index too far past the end".into(),
+                            ));
                         }
                         self.heap.charge((i + 1 - len) * SLOT_COST)?;
                         let elems = &mut self.heap.obj_mut(id).elems;
@@ -276,9 +329,16 @@ impl Vm {
             }
         }
         if o.is_nullish() {
-            let what = if matches!(o, Value::Null) { "null" } else { "undefined" };
-            let key = super::inspect::inspect_short(self, k);
-            return Err(self.type_error(format!("cannot set properties of {what} (setting {key})")));
+            let what = if matches!(o, Value::Null) {
+                "null"
+            } else {
+                "undefined"
+            };
+            let mut key = String::new();
+            self.write_string(k, &mut key)?;
+            return Err(
+                self.type_error(format!("Cannot set properties of {what} (setting '{key}')"))
+            );
         }
         let a = self.to_atom(k)?;
         self.set_field(o, a, v)
@@ -287,9 +347,12 @@ impl Vm {
     pub fn delete(&mut self, o: Value, a: Atom) -> Result<bool, Interrupt> {
         let Value::Obj(id) = o else { return Ok(true) };
         self.check_writable(id, Some(a))?;
-        let props = &mut self.heap.obj_mut(id).props;
-        if let Some(i) = props.iter().position(|(k, _)| *k == a) {
-            props.remove(i);
+        let o = self.heap.obj_mut(id);
+        if let Some(i) = o.props.iter().position(|(k, _)| *k == a) {
+            o.props.remove(i);
+            if i < o.hidden as usize {
+                o.hidden -= 1;
+            }
         }
         Ok(true)
     }
@@ -311,7 +374,12 @@ impl Vm {
     }
 
     /// Copies `src`'s own enumerable properties into `dst` (spread, assign, rest).
-    pub fn copy_props(&mut self, dst: ObjId, src: Value, exclude: &[Atom]) -> Result<(), Interrupt> {
+    pub fn copy_props(
+        &mut self,
+        dst: ObjId,
+        src: Value,
+        exclude: &[Atom],
+    ) -> Result<(), Interrupt> {
         match src {
             Value::Obj(s) => {
                 let n = self.heap.obj(s).elems.len();
@@ -324,7 +392,7 @@ impl Vm {
                         }
                     }
                 }
-                for i in 0..self.heap.obj(s).props.len() {
+                for i in self.heap.enumerable_from(s)..self.heap.obj(s).props.len() {
                     let (k, v) = self.heap.obj(s).props[i];
                     if !exclude.contains(&k) {
                         self.define_own(dst, k, v)?;
@@ -368,7 +436,9 @@ impl Vm {
                 let mut i = 0;
                 loop {
                     let text = self.heap.str(src).unwrap();
-                    let Some(c) = text[i..].chars().next() else { break };
+                    let Some(c) = text[i..].chars().next() else {
+                        break;
+                    };
                     i += c.len_utf8();
                     let v = self.char_value(c)?;
                     self.heap.charge(SLOT_COST)?;
@@ -402,7 +472,11 @@ impl Vm {
         let it = self.heap.alloc(Class::KeyIter { pos: 0 }, None)?;
         match v {
             Value::Obj(o) => {
-                let n = if self.heap.obj(o).class == Class::Array { self.heap.obj(o).elems.len() } else { 0 };
+                let n = if self.heap.obj(o).class == Class::Array {
+                    self.heap.obj(o).elems.len()
+                } else {
+                    0
+                };
                 self.heap.charge(n * SLOT_COST)?;
                 for i in 0..n {
                     let a = self.index_atom(i);
@@ -415,9 +489,14 @@ impl Vm {
                     }
                     let np = self.heap.obj(id).props.len();
                     self.heap.charge(np * SLOT_COST)?;
-                    for i in 0..np {
+                    for i in self.heap.enumerable_from(id)..np {
                         let k = self.heap.obj(id).props[i].0;
-                        let seen = self.heap.obj(it).elems.iter().any(|e| matches!(e, Value::Atom(x) if *x == k));
+                        let seen = self
+                            .heap
+                            .obj(it)
+                            .elems
+                            .iter()
+                            .any(|e| matches!(e, Value::Atom(x) if *x == k));
                         if !seen {
                             self.heap.obj_mut(it).elems.push(Value::Atom(k));
                         }
@@ -474,10 +553,14 @@ impl Vm {
         let Value::Obj(id) = o else {
             let key = super::inspect::inspect_short(self, k);
             let shown = super::inspect::inspect_short(self, o);
-            return Err(self.type_error(format!("cannot use 'in' operator to search for {key} in {shown}")));
+            return Err(self.type_error(format!(
+                "Cannot use 'in' operator to search for {key} in {shown}"
+            )));
         };
         match self.to_key(k)? {
-            Key::Index(i) if self.heap.obj(id).class == Class::Array => Ok(i < self.heap.obj(id).elems.len()),
+            Key::Index(i) if self.heap.obj(id).class == Class::Array => {
+                Ok(i < self.heap.obj(id).elems.len())
+            }
             key => {
                 let a = match key {
                     Key::Name(a) => a,
@@ -495,10 +578,14 @@ impl Vm {
     pub fn instance_of(&mut self, v: Value, c: Value) -> Result<bool, Interrupt> {
         let callable = matches!(c, Value::Obj(id) if matches!(self.heap.obj(id).class, Class::Closure(_) | Class::Native(_)));
         if !callable {
-            return Err(self.type_error("right-hand side of 'instanceof' is not callable"));
+            return Err(self.type_error("Right-hand side of 'instanceof' is not callable"));
         }
-        let Value::Obj(mut o) = v else { return Ok(false) };
-        let Value::Obj(proto) = self.get_field(c, self.atoms.prototype)? else { return Ok(false) };
+        let Value::Obj(mut o) = v else {
+            return Ok(false);
+        };
+        let Value::Obj(proto) = self.get_field(c, self.atoms.prototype)? else {
+            return Ok(false);
+        };
         while let Some(p) = self.heap.obj(o).proto {
             if p == proto {
                 return Ok(true);
@@ -510,7 +597,9 @@ impl Vm {
 
     /// A new array holding `values`.
     pub fn new_array(&mut self, values: &[Value]) -> Result<Value, Interrupt> {
-        let a = self.heap.alloc(Class::Array, Some(self.realm.array_proto))?;
+        let a = self
+            .heap
+            .alloc(Class::Array, Some(self.realm.array_proto))?;
         self.heap.charge(values.len() * SLOT_COST)?;
         self.heap.obj_mut(a).elems.extend_from_slice(values);
         Ok(Value::Obj(a))
@@ -518,23 +607,37 @@ impl Vm {
 
     /// A new empty plain object.
     pub fn new_object(&mut self) -> Result<ObjId, Interrupt> {
-        Ok(self.heap.alloc(Class::Object, Some(self.realm.object_proto))?)
+        Ok(self
+            .heap
+            .alloc(Class::Object, Some(self.realm.object_proto))?)
     }
 }
 
 /// `"12"` → 12; not `"012"`, `"-1"` or `"1.5"` (JS canonical array indices).
 pub fn canonical_index(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    if b.is_empty() || b.len() > 10 || !b.iter().all(u8::is_ascii_digit) || (b[0] == b'0' && b.len() > 1) {
+    if b.is_empty()
+        || b.len() > 10
+        || !b.iter().all(u8::is_ascii_digit)
+        || (b[0] == b'0' && b.len() > 1)
+    {
         return None;
     }
     let n: u64 = s.parse().ok()?;
-    if n < u32::MAX as u64 { Some(n as usize) } else { None }
+    if n < u32::MAX as u64 {
+        Some(n as usize)
+    } else {
+        None
+    }
 }
 
 /// A string's length in UTF-16 code units, as JavaScript counts it.
 pub fn utf16_len(s: &str) -> usize {
-    if s.is_ascii() { s.len() } else { s.chars().map(char::len_utf16).sum() }
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().map(char::len_utf16).sum()
+    }
 }
 
 /// The character at UTF-16 index `i`; half of a surrogate pair reads as U+FFFD.

@@ -10,23 +10,37 @@ use std::cmp::Ordering;
 
 pub fn install(vm: &mut Vm) {
     let ap = vm.realm.array_proto;
-    let array = constructor(vm, "Array", 1, |vm, _, a| {
-        if a.len == 1 {
-            if let Value::Num(n) = arg(vm, a, 0) {
-                let Some(len) = crate::vm::number::as_index(n) else {
-                    return Err(Interrupt::Error(ErrorKind::RangeError, "invalid array length".into()));
-                };
-                vm.heap.charge(len * SLOT_COST)?;
-                let arr = vm.new_array(&[])?;
-                vm.heap.obj_mut(arr.as_obj().unwrap()).elems.resize(len, Value::Undefined);
-                return Ok(arr);
+    let array = constructor(
+        vm,
+        "Array",
+        1,
+        |vm, _, a| {
+            if a.len == 1 {
+                if let Value::Num(n) = arg(vm, a, 0) {
+                    let Some(len) = crate::vm::number::as_index(n) else {
+                        return Err(Interrupt::Error(
+                            ErrorKind::RangeError,
+                            "Invalid array length".into(),
+                        ));
+                    };
+                    vm.heap.charge(len * SLOT_COST)?;
+                    let arr = vm.new_array(&[])?;
+                    vm.heap
+                        .obj_mut(arr.as_obj().unwrap())
+                        .elems
+                        .resize(len, Value::Undefined);
+                    return Ok(arr);
+                }
             }
-        }
-        let items: Vec<Value> = (0..a.len).map(|i| arg(vm, a, i)).collect();
-        vm.new_array(&items)
-    }, ap);
+            let items: Vec<Value> = (0..a.len).map(|i| arg(vm, a, i)).collect();
+            vm.new_array(&items)
+        },
+        ap,
+    );
     method(vm, array, "isArray", 1, |vm, _, a| {
-        Ok(Value::Bool(matches!(arg(vm, a, 0), Value::Obj(o) if vm.heap.obj(o).class == Class::Array)))
+        Ok(Value::Bool(
+            matches!(arg(vm, a, 0), Value::Obj(o) if vm.heap.obj(o).class == Class::Array),
+        ))
     });
     method(vm, array, "of", 0, |vm, _, a| {
         let items: Vec<Value> = (0..a.len).map(|i| arg(vm, a, i)).collect();
@@ -50,7 +64,11 @@ pub fn install(vm: &mut Vm) {
     method(vm, ap, "shift", 0, |vm, this, _| {
         let arr = this_array(vm, this, "shift")?;
         let e = &mut vm.heap.obj_mut(arr).elems;
-        Ok(if e.is_empty() { Value::Undefined } else { e.remove(0) })
+        Ok(if e.is_empty() {
+            Value::Undefined
+        } else {
+            e.remove(0)
+        })
     });
     method(vm, ap, "unshift", 1, |vm, this, a| {
         let arr = this_array(vm, this, "unshift")?;
@@ -65,7 +83,11 @@ pub fn install(vm: &mut Vm) {
         let len = vm.heap.obj(arr).elems.len();
         let start = relative_index(vm, arg(vm, a, 0), len, 0)?;
         let end = relative_index(vm, arg(vm, a, 1), len, len)?;
-        let items: Vec<Value> = if start < end { vm.heap.obj(arr).elems[start..end].to_vec() } else { Vec::new() };
+        let items: Vec<Value> = if start < end {
+            vm.heap.obj(arr).elems[start..end].to_vec()
+        } else {
+            Vec::new()
+        };
         vm.new_array(&items)
     });
     method(vm, ap, "splice", 2, |vm, this, a| {
@@ -80,7 +102,12 @@ pub fn install(vm: &mut Vm) {
         };
         let items: Vec<Value> = (2..a.len).map(|i| arg(vm, a, i)).collect();
         vm.heap.charge(items.len() * SLOT_COST)?;
-        let removed: Vec<Value> = vm.heap.obj_mut(arr).elems.splice(start..start + count, items).collect();
+        let removed: Vec<Value> = vm
+            .heap
+            .obj_mut(arr)
+            .elems
+            .splice(start..start + count, items)
+            .collect();
         vm.new_array(&removed)
     });
     method(vm, ap, "concat", 1, |vm, this, a| {
@@ -88,7 +115,9 @@ pub fn install(vm: &mut Vm) {
         let mut items = vm.heap.obj(arr).elems.clone();
         for i in 0..a.len {
             match arg(vm, a, i) {
-                Value::Obj(o) if vm.heap.obj(o).class == Class::Array => items.extend_from_slice(&vm.heap.obj(o).elems),
+                Value::Obj(o) if vm.heap.obj(o).class == Class::Array => {
+                    items.extend_from_slice(&vm.heap.obj(o).elems)
+                }
                 v => items.push(v),
             }
         }
@@ -136,14 +165,19 @@ pub fn install(vm: &mut Vm) {
         let arr = this_array(vm, this, "lastIndexOf")?;
         let x = arg(vm, a, 0);
         let len = vm.heap.obj(arr).elems.len();
-        let pos = (0..len).rev().find(|&i| vm.strict_equals(vm.heap.obj(arr).elems[i], x));
+        let pos = (0..len)
+            .rev()
+            .find(|&i| vm.strict_equals(vm.heap.obj(arr).elems[i], x));
         Ok(Value::Num(pos.map_or(-1.0, |p| p as f64)))
     });
     method(vm, ap, "includes", 1, |vm, this, a| {
         let arr = this_array(vm, this, "includes")?;
         let x = arg(vm, a, 0);
         let nan = matches!(x, Value::Num(n) if n.is_nan());
-        let found = vm.heap.obj(arr).elems.iter().any(|&e| vm.strict_equals(e, x) || (nan && matches!(e, Value::Num(n) if n.is_nan())));
+        let found =
+            vm.heap.obj(arr).elems.iter().any(|&e| {
+                vm.strict_equals(e, x) || (nan && matches!(e, Value::Num(n) if n.is_nan()))
+            });
         Ok(Value::Bool(found))
     });
     method(vm, ap, "at", 1, |vm, this, a| {
@@ -152,7 +186,11 @@ pub fn install(vm: &mut Vm) {
         let n = vm.to_number(arg(vm, a, 0))?;
         let n = if n.is_nan() { 0.0 } else { n.trunc() };
         let i = if n < 0.0 { len + n } else { n };
-        Ok(if i >= 0.0 && i < len { vm.heap.obj(arr).elems[i as usize] } else { Value::Undefined })
+        Ok(if i >= 0.0 && i < len {
+            vm.heap.obj(arr).elems[i as usize]
+        } else {
+            Value::Undefined
+        })
     });
     method(vm, ap, "fill", 1, |vm, this, a| {
         let arr = this_array(vm, this, "fill")?;
@@ -193,21 +231,43 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Obj(out))
     });
     method(vm, ap, "find", 1, |vm, this, a| {
-        let found = iterate(vm, this, a, "find", |vm, (v, _), r| Ok(if vm.truthy(r) { Step::Stop(v) } else { Step::Continue }))?;
+        let found = iterate(vm, this, a, "find", |vm, (v, _), r| {
+            Ok(if vm.truthy(r) {
+                Step::Stop(v)
+            } else {
+                Step::Continue
+            })
+        })?;
         Ok(found.unwrap_or(Value::Undefined))
     });
     method(vm, ap, "findIndex", 1, |vm, this, a| {
         let found = iterate(vm, this, a, "findIndex", |vm, (_, i), r| {
-            Ok(if vm.truthy(r) { Step::Stop(Value::Num(i as f64)) } else { Step::Continue })
+            Ok(if vm.truthy(r) {
+                Step::Stop(Value::Num(i as f64))
+            } else {
+                Step::Continue
+            })
         })?;
         Ok(found.unwrap_or(Value::Num(-1.0)))
     });
     method(vm, ap, "some", 1, |vm, this, a| {
-        let found = iterate(vm, this, a, "some", |vm, _, r| Ok(if vm.truthy(r) { Step::Stop(Value::Bool(true)) } else { Step::Continue }))?;
+        let found = iterate(vm, this, a, "some", |vm, _, r| {
+            Ok(if vm.truthy(r) {
+                Step::Stop(Value::Bool(true))
+            } else {
+                Step::Continue
+            })
+        })?;
         Ok(found.unwrap_or(Value::Bool(false)))
     });
     method(vm, ap, "every", 1, |vm, this, a| {
-        let found = iterate(vm, this, a, "every", |vm, _, r| Ok(if !vm.truthy(r) { Step::Stop(Value::Bool(false)) } else { Step::Continue }))?;
+        let found = iterate(vm, this, a, "every", |vm, _, r| {
+            Ok(if !vm.truthy(r) {
+                Step::Stop(Value::Bool(false))
+            } else {
+                Step::Continue
+            })
+        })?;
         Ok(found.unwrap_or(Value::Bool(true)))
     });
     method(vm, ap, "reduce", 2, |vm, this, a| {
@@ -222,7 +282,7 @@ pub fn install(vm: &mut Vm) {
                     i = 1;
                     v
                 }
-                None => return Err(vm.type_error("reduce of empty array with no initial value")),
+                None => return Err(vm.type_error("Reduce of empty array with no initial value")),
             }
         };
         while i < vm.heap.obj(arr).elems.len() {
@@ -292,7 +352,11 @@ fn array_from(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
             // An array-like: { length: n, 0: …, 1: … }.
             let len = vm.get_field(src, vm.atoms.length)?;
             let len = vm.to_number(len)?;
-            let len = if len.is_nan() { 0 } else { len.clamp(0.0, (1u64 << 24) as f64) as usize };
+            let len = if len.is_nan() {
+                0
+            } else {
+                len.clamp(0.0, (1u64 << 24) as f64) as usize
+            };
             vm.heap.charge(len * SLOT_COST)?;
             for i in 0..len {
                 let v = vm.get_index(src, Value::Num(i as f64))?;
@@ -324,11 +388,20 @@ fn compare(vm: &mut Vm, cmp: Option<Value>, x: Value, y: Value) -> Result<Orderi
         Some(f) => {
             let r = vm.call_function(f, Value::Undefined, &[x, y])?;
             let n = vm.to_number(r)?;
-            Ok(if n < 0.0 { Ordering::Less } else if n > 0.0 { Ordering::Greater } else { Ordering::Equal })
+            Ok(if n < 0.0 {
+                Ordering::Less
+            } else if n > 0.0 {
+                Ordering::Greater
+            } else {
+                Ordering::Equal
+            })
         }
         None => {
             let (a, b) = (vm.to_string_value(x)?, vm.to_string_value(y)?);
-            Ok(compare_strings(vm.heap.str(a).unwrap(), vm.heap.str(b).unwrap()))
+            Ok(compare_strings(
+                vm.heap.str(a).unwrap(),
+                vm.heap.str(b).unwrap(),
+            ))
         }
     }
 }

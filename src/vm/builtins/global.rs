@@ -19,8 +19,12 @@ pub fn install(vm: &mut Vm) {
     method(vm, g, "sleep", 1, sleep);
     method(vm, g, "parseInt", 2, parse_int);
     method(vm, g, "parseFloat", 1, parse_float);
-    method(vm, g, "isNaN", 1, |vm, _, a| Ok(Value::Bool(vm.to_number(arg(vm, a, 0))?.is_nan())));
-    method(vm, g, "isFinite", 1, |vm, _, a| Ok(Value::Bool(vm.to_number(arg(vm, a, 0))?.is_finite())));
+    method(vm, g, "isNaN", 1, |vm, _, a| {
+        Ok(Value::Bool(vm.to_number(arg(vm, a, 0))?.is_nan()))
+    });
+    method(vm, g, "isFinite", 1, |vm, _, a| {
+        Ok(Value::Bool(vm.to_number(arg(vm, a, 0))?.is_finite()))
+    });
     set(vm, g, "NaN", Value::Num(f64::NAN));
     set(vm, g, "Infinity", Value::Num(f64::INFINITY));
     set(vm, g, "undefined", Value::Undefined);
@@ -42,7 +46,10 @@ pub fn install(vm: &mut Vm) {
     });
 
     // Errors
-    let ctors: [(&'static str, fn(&mut Vm, Value, Args) -> Result<Value, Interrupt>); 5] = [
+    let ctors: [(
+        &'static str,
+        fn(&mut Vm, Value, Args) -> Result<Value, Interrupt>,
+    ); 5] = [
         ("Error", error_ctor::<0>),
         ("TypeError", error_ctor::<1>),
         ("RangeError", error_ctor::<2>),
@@ -58,36 +65,83 @@ pub fn install(vm: &mut Vm) {
         set(vm, proto, "message", Value::Atom(empty));
     }
     let ep = vm.realm.error_protos[0];
-    method(vm, ep, "toString", 0, |vm, this, _| vm.to_string_value(this));
+    method(vm, ep, "toString", 0, |vm, this, _| {
+        vm.to_string_value(this)
+    });
 
     // Number and Boolean
     let np = vm.realm.number_proto;
-    let number = constructor(vm, "Number", 1, |vm, _, a| {
-        Ok(Value::Num(if a.len == 0 { 0.0 } else { vm.to_number(arg(vm, a, 0))? }))
-    }, np);
-    set(vm, number, "MAX_SAFE_INTEGER", Value::Num(9007199254740991.0));
-    set(vm, number, "MIN_SAFE_INTEGER", Value::Num(-9007199254740991.0));
+    let number = constructor(
+        vm,
+        "Number",
+        1,
+        |vm, _, a| {
+            Ok(Value::Num(if a.len == 0 {
+                0.0
+            } else {
+                vm.to_number(arg(vm, a, 0))?
+            }))
+        },
+        np,
+    );
+    set(
+        vm,
+        number,
+        "MAX_SAFE_INTEGER",
+        Value::Num(9007199254740991.0),
+    );
+    set(
+        vm,
+        number,
+        "MIN_SAFE_INTEGER",
+        Value::Num(-9007199254740991.0),
+    );
     set(vm, number, "EPSILON", Value::Num(f64::EPSILON));
     set(vm, number, "MAX_VALUE", Value::Num(f64::MAX));
     set(vm, number, "MIN_VALUE", Value::Num(5e-324));
     set(vm, number, "POSITIVE_INFINITY", Value::Num(f64::INFINITY));
-    set(vm, number, "NEGATIVE_INFINITY", Value::Num(f64::NEG_INFINITY));
+    set(
+        vm,
+        number,
+        "NEGATIVE_INFINITY",
+        Value::Num(f64::NEG_INFINITY),
+    );
     set(vm, number, "NaN", Value::Num(f64::NAN));
     method(vm, number, "isInteger", 1, |vm, _, a| {
-        Ok(Value::Bool(matches!(arg(vm, a, 0), Value::Num(n) if n.is_finite() && n.fract() == 0.0)))
+        Ok(Value::Bool(
+            matches!(arg(vm, a, 0), Value::Num(n) if n.is_finite() && n.fract() == 0.0),
+        ))
     });
     method(vm, number, "isSafeInteger", 1, |vm, _, a| {
-        Ok(Value::Bool(matches!(arg(vm, a, 0), Value::Num(n) if n.fract() == 0.0 && n.abs() <= 9007199254740991.0)))
+        Ok(Value::Bool(
+            matches!(arg(vm, a, 0), Value::Num(n) if n.fract() == 0.0 && n.abs() <= 9007199254740991.0),
+        ))
     });
-    method(vm, number, "isFinite", 1, |vm, _, a| Ok(Value::Bool(matches!(arg(vm, a, 0), Value::Num(n) if n.is_finite()))));
-    method(vm, number, "isNaN", 1, |vm, _, a| Ok(Value::Bool(matches!(arg(vm, a, 0), Value::Num(n) if n.is_nan()))));
+    method(vm, number, "isFinite", 1, |vm, _, a| {
+        Ok(Value::Bool(
+            matches!(arg(vm, a, 0), Value::Num(n) if n.is_finite()),
+        ))
+    });
+    method(vm, number, "isNaN", 1, |vm, _, a| {
+        Ok(Value::Bool(
+            matches!(arg(vm, a, 0), Value::Num(n) if n.is_nan()),
+        ))
+    });
     method(vm, number, "parseFloat", 1, parse_float);
     method(vm, number, "parseInt", 2, parse_int);
     method(vm, np, "toString", 1, number_to_string);
     method(vm, np, "toFixed", 1, to_fixed);
     let bp = vm.realm.boolean_proto;
-    constructor(vm, "Boolean", 1, |vm, _, a| Ok(Value::Bool(vm.truthy(arg(vm, a, 0)))), bp);
-    method(vm, bp, "toString", 0, |vm, this, _| vm.to_string_value(this));
+    constructor(
+        vm,
+        "Boolean",
+        1,
+        |vm, _, a| Ok(Value::Bool(vm.truthy(arg(vm, a, 0)))),
+        bp,
+    );
+    method(vm, bp, "toString", 0, |vm, this, _| {
+        vm.to_string_value(this)
+    });
 
     // Math
     let math = plain(vm, Some(vm.realm.object_proto));
@@ -157,7 +211,9 @@ pub fn install(vm: &mut Vm) {
         x ^= x << 25;
         x ^= x >> 27;
         vm.rng = x;
-        Ok(Value::Num((x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64))
+        Ok(Value::Num(
+            (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64,
+        ))
     });
 }
 
@@ -177,7 +233,9 @@ fn console_log(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
 
 fn sleep(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
     let ms = vm.to_number(arg(vm, a, 0))?;
-    Err(Interrupt::Suspend(PendingOp::Sleep { ms: if ms.is_nan() { 0.0 } else { ms.max(0.0) } }))
+    Err(Interrupt::Suspend(PendingOp::Sleep {
+        ms: if ms.is_nan() { 0.0 } else { ms.max(0.0) },
+    }))
 }
 
 fn error_ctor<const K: usize>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
@@ -195,6 +253,7 @@ fn error_ctor<const K: usize>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, I
         let m = vm.atoms.message;
         let o = e.as_obj().unwrap();
         vm.heap.obj_mut(o).props.retain(|(k, _)| *k != m);
+        vm.heap.obj_mut(o).hidden = 1;
     }
     if let Value::Obj(opts) = arg(vm, a, 1) {
         let cause = vm.atoms.cause;
@@ -216,7 +275,11 @@ fn parse_float(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
         i += 1;
     }
     if t[i..].starts_with("Infinity") {
-        return Ok(Value::Num(if b.first() == Some(&b'-') { f64::NEG_INFINITY } else { f64::INFINITY }));
+        return Ok(Value::Num(if b.first() == Some(&b'-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        }));
     }
     let mut digits = false;
     while i < b.len() && b[i].is_ascii_digit() {
@@ -259,7 +322,11 @@ fn parse_int(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let mut r = if radix.is_nan() || radix == 0.0 { 10 } else { radix as u32 };
+    let mut r = if radix.is_nan() || radix == 0.0 {
+        10
+    } else {
+        radix as u32
+    };
     if (r == 16 || radix.is_nan() || radix == 0.0) && (t.starts_with("0x") || t.starts_with("0X")) {
         t = &t[2..];
         r = 16;
@@ -278,7 +345,13 @@ fn parse_int(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
             None => break,
         }
     }
-    Ok(Value::Num(if !any { f64::NAN } else if neg { -v } else { v }))
+    Ok(Value::Num(if !any {
+        f64::NAN
+    } else if neg {
+        -v
+    } else {
+        v
+    }))
 }
 
 fn this_number(vm: &Vm, this: Value) -> Result<f64, Interrupt> {
@@ -295,7 +368,10 @@ fn number_to_string(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrup
         r => vm.to_number(r)? as u32,
     };
     if !(2..=36).contains(&radix) {
-        return Err(Interrupt::Error(ErrorKind::RangeError, "toString() radix must be between 2 and 36".into()));
+        return Err(Interrupt::Error(
+            ErrorKind::RangeError,
+            "toString() radix must be between 2 and 36".into(),
+        ));
     }
     let mut s = String::new();
     if radix == 10 || !n.is_finite() {
@@ -335,7 +411,10 @@ fn to_fixed(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let d = vm.to_number(arg(vm, a, 0))?;
     let d = if d.is_nan() { 0.0 } else { d.trunc() };
     if !(0.0..=100.0).contains(&d) {
-        return Err(Interrupt::Error(ErrorKind::RangeError, "toFixed() digits argument must be between 0 and 100".into()));
+        return Err(Interrupt::Error(
+            ErrorKind::RangeError,
+            "toFixed() digits argument must be between 0 and 100".into(),
+        ));
     }
     let s = if !n.is_finite() || n.abs() >= 1e21 {
         crate::vm::number::to_js_string(n)
@@ -346,16 +425,21 @@ fn to_fixed(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
 }
 
 fn min_max(vm: &mut Vm, a: Args, max: bool) -> Result<Value, Interrupt> {
-    let mut r = if max { f64::NEG_INFINITY } else { f64::INFINITY };
+    let mut r = if max {
+        f64::NEG_INFINITY
+    } else {
+        f64::INFINITY
+    };
     for i in 0..a.len {
         let x = vm.to_number(arg(vm, a, i))?;
         if x.is_nan() {
             return Ok(Value::Num(f64::NAN));
         }
-        if (max && (x > r || (x == 0.0 && r == 0.0 && !x.is_sign_negative()))) || (!max && (x < r || (x == 0.0 && r == 0.0 && x.is_sign_negative()))) {
+        if (max && (x > r || (x == 0.0 && r == 0.0 && !x.is_sign_negative())))
+            || (!max && (x < r || (x == 0.0 && r == 0.0 && x.is_sign_negative())))
+        {
             r = x;
         }
     }
     Ok(Value::Num(r))
 }
-

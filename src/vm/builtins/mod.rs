@@ -15,14 +15,20 @@ use super::value::{ObjId, Value};
 /// Argument `i`, or undefined when the call passed fewer.
 #[inline]
 pub(crate) fn arg(vm: &Vm, a: Args, i: usize) -> Value {
-    if i < a.len { vm.stack[a.start + i] } else { Value::Undefined }
+    if i < a.len {
+        vm.stack[a.start + i]
+    } else {
+        Value::Undefined
+    }
 }
 
 /// A new built-in function object.
 pub(crate) fn native(vm: &mut Vm, name: &'static str, arity: u8, f: NativeFn) -> ObjId {
     let i = vm.natives.len() as u32;
     vm.natives.push(Native { name, f, arity });
-    vm.heap.alloc(Class::Native(i), Some(vm.realm.function_proto)).expect("built-ins fit the budget")
+    vm.heap
+        .alloc(Class::Native(i), Some(vm.realm.function_proto))
+        .expect("built-ins fit the budget")
 }
 
 pub(crate) fn set(vm: &mut Vm, obj: ObjId, name: &str, v: Value) {
@@ -36,11 +42,19 @@ pub(crate) fn method(vm: &mut Vm, obj: ObjId, name: &'static str, arity: u8, f: 
 }
 
 fn plain(vm: &mut Vm, proto: Option<ObjId>) -> ObjId {
-    vm.heap.alloc(Class::Object, proto).expect("built-ins fit the budget")
+    vm.heap
+        .alloc(Class::Object, proto)
+        .expect("built-ins fit the budget")
 }
 
 /// A constructor function with its `prototype`, registered as a global.
-pub(crate) fn constructor(vm: &mut Vm, name: &'static str, arity: u8, f: NativeFn, proto: ObjId) -> ObjId {
+pub(crate) fn constructor(
+    vm: &mut Vm,
+    name: &'static str,
+    arity: u8,
+    f: NativeFn,
+    proto: ObjId,
+) -> ObjId {
     let c = native(vm, name, arity, f);
     set(vm, c, "prototype", Value::Obj(proto));
     set(vm, proto, "constructor", Value::Obj(c));
@@ -64,7 +78,9 @@ pub fn install(vm: &mut Vm) {
         vm.realm.error_protos[i] = plain(vm, Some(error_proto));
     }
     vm.realm.global = plain(vm, Some(object_proto));
-    vm.ascii_atoms = (0u8..128).map(|b| vm.heap.intern(&(b as char).to_string())).collect();
+    vm.ascii_atoms = (0u8..128)
+        .map(|b| vm.heap.intern(&(b as char).to_string()))
+        .collect();
 
     global::install(vm);
     object::install(vm);
@@ -83,7 +99,9 @@ pub(crate) fn this_obj(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Inte
 /// A callback argument, or a TypeError.
 pub(crate) fn callable(vm: &mut Vm, f: Value, what: &str) -> Result<Value, Interrupt> {
     match f {
-        Value::Obj(o) if matches!(vm.heap.obj(o).class, Class::Closure(_) | Class::Native(_)) => Ok(f),
+        Value::Obj(o) if matches!(vm.heap.obj(o).class, Class::Closure(_) | Class::Native(_)) => {
+            Ok(f)
+        }
         _ => {
             let shown = super::inspect::inspect_short(vm, f);
             Err(vm.type_error(format!("{shown} is not a function (in {what})")))
@@ -93,11 +111,20 @@ pub(crate) fn callable(vm: &mut Vm, f: Value, what: &str) -> Result<Value, Inter
 
 /// `ToIntegerOrInfinity` clamped into `0..=len` with negative-from-end
 /// semantics (slice, splice, at…).
-pub(crate) fn relative_index(vm: &mut Vm, v: Value, len: usize, default: usize) -> Result<usize, Interrupt> {
+pub(crate) fn relative_index(
+    vm: &mut Vm,
+    v: Value,
+    len: usize,
+    default: usize,
+) -> Result<usize, Interrupt> {
     if matches!(v, Value::Undefined) {
         return Ok(default);
     }
     let n = vm.to_number(v)?;
     let n = if n.is_nan() { 0.0 } else { n.trunc() };
-    Ok(if n < 0.0 { (len as f64 + n).max(0.0) as usize } else { n.min(len as f64) as usize })
+    Ok(if n < 0.0 {
+        (len as f64 + n).max(0.0) as usize
+    } else {
+        n.min(len as f64) as usize
+    })
 }

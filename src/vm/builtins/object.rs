@@ -8,13 +8,25 @@ use crate::vm::value::{ObjId, Value};
 
 pub fn install(vm: &mut Vm) {
     let op = vm.realm.object_proto;
-    let object = constructor(vm, "Object", 1, |vm, _, a| match arg(vm, a, 0) {
-        v @ Value::Obj(_) => Ok(v),
-        _ => Ok(Value::Obj(vm.new_object()?)),
-    }, op);
-    method(vm, object, "keys", 1, |vm, _, a| entries(vm, arg(vm, a, 0), Part::Keys));
-    method(vm, object, "values", 1, |vm, _, a| entries(vm, arg(vm, a, 0), Part::Values));
-    method(vm, object, "entries", 1, |vm, _, a| entries(vm, arg(vm, a, 0), Part::Entries));
+    let object = constructor(
+        vm,
+        "Object",
+        1,
+        |vm, _, a| match arg(vm, a, 0) {
+            v @ Value::Obj(_) => Ok(v),
+            _ => Ok(Value::Obj(vm.new_object()?)),
+        },
+        op,
+    );
+    method(vm, object, "keys", 1, |vm, _, a| {
+        entries(vm, arg(vm, a, 0), Part::Keys)
+    });
+    method(vm, object, "values", 1, |vm, _, a| {
+        entries(vm, arg(vm, a, 0), Part::Values)
+    });
+    method(vm, object, "entries", 1, |vm, _, a| {
+        entries(vm, arg(vm, a, 0), Part::Entries)
+    });
     method(vm, object, "assign", 2, |vm, _, a| {
         let target = this_obj(vm, arg(vm, a, 0), "Object.assign")?;
         if vm.heap.is_permanent(target) || vm.heap.obj(target).frozen {
@@ -61,7 +73,9 @@ pub fn install(vm: &mut Vm) {
     method(vm, object, "fromEntries", 1, |vm, _, a| {
         let o = vm.new_object()?;
         let src = arg(vm, a, 0);
-        let Value::Obj(list) = src else { return Err(vm.type_error("Object.fromEntries needs an array of [key, value] pairs")) };
+        let Value::Obj(list) = src else {
+            return Err(vm.type_error("Object.fromEntries needs an array of [key, value] pairs"));
+        };
         for i in 0..vm.heap.obj(list).elems.len() {
             let pair = vm.heap.obj(list).elems[i];
             let k = vm.get_index(pair, Value::Num(0.0))?;
@@ -71,12 +85,20 @@ pub fn install(vm: &mut Vm) {
         }
         Ok(Value::Obj(o))
     });
-    method(vm, object, "hasOwn", 2, |vm, _, a| has_own(vm, arg(vm, a, 0), arg(vm, a, 1)));
-    method(vm, op, "hasOwnProperty", 1, |vm, this, a| has_own(vm, this, arg(vm, a, 0)));
+    method(vm, object, "hasOwn", 2, |vm, _, a| {
+        has_own(vm, arg(vm, a, 0), arg(vm, a, 1))
+    });
+    method(vm, op, "hasOwnProperty", 1, |vm, this, a| {
+        has_own(vm, this, arg(vm, a, 0))
+    });
     method(vm, op, "toString", 0, |vm, this, _| {
         let s = match this {
             Value::Obj(o) if vm.heap.obj(o).class == Class::Array => "[object Array]",
-            Value::Obj(o) if matches!(vm.heap.obj(o).class, Class::Closure(_) | Class::Native(_)) => "[object Function]",
+            Value::Obj(o)
+                if matches!(vm.heap.obj(o).class, Class::Closure(_) | Class::Native(_)) =>
+            {
+                "[object Function]"
+            }
             Value::Obj(o) if vm.heap.obj(o).class == Class::Error => "[object Error]",
             Value::Null => "[object Null]",
             Value::Undefined => "[object Undefined]",
@@ -87,15 +109,20 @@ pub fn install(vm: &mut Vm) {
 }
 
 fn has_own(vm: &mut Vm, o: Value, k: Value) -> Result<Value, Interrupt> {
-    let Value::Obj(id) = o else { return Ok(Value::Bool(false)) };
+    let Value::Obj(id) = o else {
+        return Ok(Value::Bool(false));
+    };
     Ok(Value::Bool(match vm.to_key(k)? {
-        crate::vm::property::Key::Index(i) if vm.heap.obj(id).class == Class::Array => i < vm.heap.obj(id).elems.len(),
+        crate::vm::property::Key::Index(i) if vm.heap.obj(id).class == Class::Array => {
+            i < vm.heap.obj(id).elems.len()
+        }
         crate::vm::property::Key::Index(i) => {
             let a = vm.index_atom(i);
             vm.get_own(id, a).is_some()
         }
         crate::vm::property::Key::Name(a) => {
-            vm.get_own(id, a).is_some() || (a == vm.atoms.length && vm.heap.obj(id).class == Class::Array)
+            vm.get_own(id, a).is_some()
+                || (a == vm.atoms.length && vm.heap.obj(id).class == Class::Array)
         }
     }))
 }
@@ -129,7 +156,7 @@ fn entries(vm: &mut Vm, v: Value, part: Part) -> Result<Value, Interrupt> {
                     push(vm, out, Value::Atom(a), e)?;
                 }
             }
-            for i in 0..vm.heap.obj(o).props.len() {
+            for i in vm.heap.enumerable_from(o)..vm.heap.obj(o).props.len() {
                 let (k, e) = vm.heap.obj(o).props[i];
                 push(vm, out, Value::Atom(k), e)?;
             }
@@ -142,7 +169,9 @@ fn entries(vm: &mut Vm, v: Value, part: Part) -> Result<Value, Interrupt> {
                 push(vm, out, Value::Atom(a), e)?;
             }
         }
-        Value::Undefined | Value::Null => return Err(vm.type_error("cannot convert undefined or null to object")),
+        Value::Undefined | Value::Null => {
+            return Err(vm.type_error("Cannot convert undefined or null to object"));
+        }
         _ => {}
     }
     Ok(Value::Obj(out))

@@ -9,12 +9,18 @@ use crate::vm::value::Value;
 
 pub fn install(vm: &mut Vm) {
     let sp = vm.realm.string_proto;
-    let string = constructor(vm, "String", 1, |vm, _, a| {
-        if a.len == 0 {
-            return Ok(Value::Atom(vm.atoms.empty));
-        }
-        vm.to_string_value(arg(vm, a, 0))
-    }, sp);
+    let string = constructor(
+        vm,
+        "String",
+        1,
+        |vm, _, a| {
+            if a.len == 0 {
+                return Ok(Value::Atom(vm.atoms.empty));
+            }
+            vm.to_string_value(arg(vm, a, 0))
+        },
+        sp,
+    );
     method(vm, string, "fromCharCode", 1, |vm, _, a| {
         let mut units = Vec::with_capacity(a.len);
         for i in 0..a.len {
@@ -22,7 +28,9 @@ pub fn install(vm: &mut Vm) {
         }
         Ok(vm.heap.alloc_str(&String::from_utf16_lossy(&units))?)
     });
-    method(vm, sp, "toString", 0, |vm, this, _| this_str(vm, this).map(|_| this));
+    method(vm, sp, "toString", 0, |vm, this, _| {
+        this_str(vm, this).map(|_| this)
+    });
     method(vm, sp, "charAt", 1, |vm, this, a| {
         let s = this_str(vm, this)?;
         let i = vm.to_number(arg(vm, a, 0))?;
@@ -31,14 +39,22 @@ pub fn install(vm: &mut Vm) {
             return Ok(Value::Atom(vm.atoms.empty));
         }
         let r = vm.string_at(s, i as usize)?;
-        Ok(if matches!(r, Value::Undefined) { Value::Atom(vm.atoms.empty) } else { r })
+        Ok(if matches!(r, Value::Undefined) {
+            Value::Atom(vm.atoms.empty)
+        } else {
+            r
+        })
     });
     method(vm, sp, "charCodeAt", 1, |vm, this, a| {
         let s = this_str(vm, this)?;
         let i = vm.to_number(arg(vm, a, 0))?;
         let i = if i.is_nan() { 0.0 } else { i.trunc() };
         let text = vm.heap.str(s).unwrap();
-        let unit = if i < 0.0 { None } else { text.encode_utf16().nth(i as usize) };
+        let unit = if i < 0.0 {
+            None
+        } else {
+            text.encode_utf16().nth(i as usize)
+        };
         Ok(Value::Num(unit.map_or(f64::NAN, |u| u as f64)))
     });
     method(vm, sp, "at", 1, |vm, this, a| {
@@ -52,8 +68,12 @@ pub fn install(vm: &mut Vm) {
         }
         vm.string_at(s, i as usize)
     });
-    method(vm, sp, "indexOf", 1, |vm, this, a| index_of(vm, this, a, false));
-    method(vm, sp, "lastIndexOf", 1, |vm, this, a| index_of(vm, this, a, true));
+    method(vm, sp, "indexOf", 1, |vm, this, a| {
+        index_of(vm, this, a, false)
+    });
+    method(vm, sp, "lastIndexOf", 1, |vm, this, a| {
+        index_of(vm, this, a, true)
+    });
     method(vm, sp, "includes", 1, |vm, this, a| {
         let (s, p) = (this_string(vm, this)?, arg_string(vm, a, 0)?);
         Ok(Value::Bool(s.contains(&p)))
@@ -81,7 +101,11 @@ pub fn install(vm: &mut Vm) {
                 return Ok(d);
             }
             let n = vm.to_number(v)?;
-            Ok(if n.is_nan() { 0 } else { n.clamp(0.0, len as f64) as usize })
+            Ok(if n.is_nan() {
+                0
+            } else {
+                n.clamp(0.0, len as f64) as usize
+            })
         };
         let start = clamp(vm, arg(vm, a, 0), 0)?;
         let end = clamp(vm, arg(vm, a, 1), len)?;
@@ -114,7 +138,11 @@ pub fn install(vm: &mut Vm) {
             vec![s.clone()]
         } else {
             let sep = arg_string(vm, a, 0)?;
-            if sep.is_empty() { s.chars().map(String::from).collect() } else { s.split(sep.as_str()).map(String::from).collect() }
+            if sep.is_empty() {
+                s.chars().map(String::from).collect()
+            } else {
+                s.split(sep.as_str()).map(String::from).collect()
+            }
         };
         let limit = match arg(vm, a, 1) {
             Value::Undefined => usize::MAX,
@@ -130,7 +158,13 @@ pub fn install(vm: &mut Vm) {
         let s = this_string(vm, this)?;
         let n = vm.to_number(arg(vm, a, 0))?;
         if n < 0.0 || n.is_infinite() {
-            return Err(Interrupt::Error(ErrorKind::RangeError, format!("invalid count value: {}", crate::vm::number::to_js_string(n))));
+            return Err(Interrupt::Error(
+                ErrorKind::RangeError,
+                format!(
+                    "invalid count value: {}",
+                    crate::vm::number::to_js_string(n)
+                ),
+            ));
         }
         let n = if n.is_nan() { 0 } else { n as usize };
         if s.len().saturating_mul(n) > vm.heap.limit.saturating_sub(vm.heap.used) {
@@ -140,8 +174,12 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, sp, "padStart", 2, |vm, this, a| pad(vm, this, a, true));
     method(vm, sp, "padEnd", 2, |vm, this, a| pad(vm, this, a, false));
-    method(vm, sp, "replace", 2, |vm, this, a| replace(vm, this, a, false));
-    method(vm, sp, "replaceAll", 2, |vm, this, a| replace(vm, this, a, true));
+    method(vm, sp, "replace", 2, |vm, this, a| {
+        replace(vm, this, a, false)
+    });
+    method(vm, sp, "replaceAll", 2, |vm, this, a| {
+        replace(vm, this, a, true)
+    });
     method(vm, sp, "concat", 1, |vm, this, a| {
         let mut s = this_string(vm, this)?;
         for i in 0..a.len {
@@ -152,7 +190,11 @@ pub fn install(vm: &mut Vm) {
 }
 
 fn this_str(vm: &Vm, this: Value) -> Result<Value, Interrupt> {
-    if this.is_string() { Ok(this) } else { Err(vm.type_error("String.prototype method called on a non-string")) }
+    if this.is_string() {
+        Ok(this)
+    } else {
+        Err(vm.type_error("String.prototype method called on a non-string"))
+    }
 }
 
 fn this_string(vm: &mut Vm, this: Value) -> Result<String, Interrupt> {
@@ -238,7 +280,11 @@ fn replace(vm: &mut Vm, this: Value, a: Args, all: bool) -> Result<Value, Interr
     let pat = arg_string(vm, a, 0)?;
     let with = arg(vm, a, 1);
     let is_fn = matches!(with, Value::Obj(o) if matches!(vm.heap.obj(o).class, crate::vm::heap::Class::Closure(_) | crate::vm::heap::Class::Native(_)));
-    let with_text = if is_fn { String::new() } else { arg_string(vm, a, 1)? };
+    let with_text = if is_fn {
+        String::new()
+    } else {
+        arg_string(vm, a, 1)?
+    };
     let mut out = String::new();
     let mut rest = 0;
     let mut search = 0;
@@ -246,13 +292,21 @@ fn replace(vm: &mut Vm, this: Value, a: Args, all: bool) -> Result<Value, Interr
         out.push_str(&s[rest..found]);
         if is_fn {
             let m = vm.heap.alloc_str(&pat)?;
-            let r = vm.call_function(with, Value::Undefined, &[m, Value::Num(unit_index(&s, found) as f64), this])?;
+            let r = vm.call_function(
+                with,
+                Value::Undefined,
+                &[m, Value::Num(unit_index(&s, found) as f64), this],
+            )?;
             vm.write_string(r, &mut out)?;
         } else {
             out.push_str(&with_text.replace("$&", &pat));
         }
         rest = found + pat.len();
-        search = if pat.is_empty() { rest + s[rest..].chars().next().map_or(1, char::len_utf8) } else { rest };
+        search = if pat.is_empty() {
+            rest + s[rest..].chars().next().map_or(1, char::len_utf8)
+        } else {
+            rest
+        };
         if !all || search > s.len() {
             break;
         }

@@ -1,0 +1,4 @@
+const [a, b] = "hi";
+console.log(a, b);
+
+// expect: h i

@@ -1,0 +1,3 @@
+const limit = 10;
+limit = 11;
+// expect error: 2:1: cannot assign to `limit` because it is a constant

@@ -1,0 +1,2 @@
+const x;
+// expect error: 1:7: missing initializer in `const` declaration

@@ -1,0 +1,2 @@
+continue;
+// expect error: 1:1: `continue` outside of a loop

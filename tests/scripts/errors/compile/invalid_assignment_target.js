@@ -1,0 +1,2 @@
+1 = 2;
+// expect error: 1:1: invalid assignment target

@@ -1,0 +1,3 @@
+let a = 1;
+(a + 1)++;
+// expect error: 2:1: invalid target for `++` or `--`

@@ -1,0 +1,2 @@
+const r = /ab+c/;
+// expect error: 1:11: regular expression literals are not supported

@@ -1,0 +1,2 @@
+function f(...a, b) {}
+// expect error: 1:16: expected `)` after the rest parameter, found `,`

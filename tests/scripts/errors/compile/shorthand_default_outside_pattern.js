@@ -1,0 +1,2 @@
+const o = { a = 1 };
+// expect error: 1:13: invalid shorthand property initializer (`=` is only allowed in destructuring)

@@ -1,0 +1,2 @@
+const s = `value: ${1 +}`;
+// expect error: 1:24: expected an expression, found end of input

@@ -1,0 +1,2 @@
+for (;;) { break nowhere; }
+// expect error: 1:12: undefined label `nowhere` for `break`

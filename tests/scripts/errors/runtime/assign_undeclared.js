@@ -1,0 +1,2 @@
+undeclaredThing = 5;
+// expect runtime error: ReferenceError: undeclaredThing is not defined

@@ -1,0 +1,3 @@
+const A = () => {};
+new A();
+// expect runtime error: TypeError: A is not a constructor

@@ -1,0 +1,3 @@
+const o = { a: 1 };
+o.a();
+// expect runtime error: TypeError: o.a is not a function

@@ -1,0 +1,3 @@
+function down(n) { return down(n + 1) + 1; }
+down(0);
+// expect runtime error: RangeError: maximum call stack size exceeded

@@ -1,0 +1,2 @@
+throw { code: 7 };
+// expect runtime error: { code: 7 }

@@ -1,0 +1,2 @@
+console.log(nope);
+// expect runtime error: ReferenceError: nope is not defined

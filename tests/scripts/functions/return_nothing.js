@@ -1,0 +1,5 @@
+function f() { return; }
+function g() {}
+console.log(f(), g());
+
+// expect: undefined undefined

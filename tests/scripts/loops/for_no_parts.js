@@ -1,0 +1,5 @@
+let i = 0;
+for (;;) { if (++i >= 4) break; }
+console.log(i);
+
+// expect: 4

@@ -1,0 +1,4 @@
+const o = {};
+console.log(o.nothing, o.nothing === undefined);
+
+// expect: undefined true

@@ -1,0 +1,6 @@
+let n = 0;
+const o = null;
+o?.f(n++);
+console.log(n);
+
+// expect: 0

@@ -1,0 +1,4 @@
+const res = { data: null };
+console.log(res.data?.items?.length ?? 0);
+
+// expect: 0

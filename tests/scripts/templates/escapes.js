@@ -1,0 +1,4 @@
+
+console.log(`a\tb \` \${not} $ {x}`);
+
+// expect: a	b ` ${not} $ {x}

@@ -1,0 +1,6 @@
+const s = `line one
+line two`;
+console.log(s);
+
+// expect: line one
+// expect: line two

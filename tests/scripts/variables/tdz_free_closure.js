@@ -1,0 +1,5 @@
+function get() { return later; }
+let later = "set";
+console.log(get());
+
+// expect: set
