@@ -7,6 +7,10 @@ use kitwork::vm::{Limits, Vm};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// `kitwork run` keeps everything a script makes until it ends (there is no
+/// collector), so a long batch script needs more room than one request.
+const RUN_MEMORY_DEFAULT: usize = 2 << 30;
+
 #[derive(Parser)]
 #[command(
     name = "kitwork",
@@ -26,7 +30,8 @@ enum Command {
         /// Instruction budget for the run.
         #[arg(long)]
         budget: Option<u64>,
-        /// Memory budget for the run, in bytes.
+        /// Memory budget for the run, in bytes (default 2 GiB: nothing is
+        /// freed before a run ends, see docs/LANGUAGE.md).
         #[arg(long)]
         memory: Option<usize>,
     },
@@ -80,7 +85,10 @@ fn main() -> ExitCode {
             memory,
         } => (|| {
             let program = compile(&file)?;
-            let mut limits = Limits::default();
+            let mut limits = Limits {
+                memory: RUN_MEMORY_DEFAULT,
+                ..Limits::default()
+            };
             if let Some(b) = budget {
                 limits.instructions = b.max(1);
             }

@@ -215,8 +215,22 @@ pub enum Op {
     /// [parts × n] → [their string concatenation] (template literals)
     Concat(u16),
 
-    /// [] → [], local += constant number (`i++` as a statement, `i += 2`)
+    /// [] → [], local = ToNumber(local) + n (`i++` / `i--` as statements)
     AddLocalInt(Slot, i32),
+    /// [v] → [], local = local + v (`x += v` as a statement)
+    AddToLocal(Slot),
+    /// [] → [local.name]
+    GetLocalField(Slot, Name),
+    /// [v] → [], local.name = v (`o.x = v` as a statement)
+    SetLocalField(Slot, Name),
+    /// [a] → [a + n]
+    AddInt(i32),
+    /// [a] → [a - n]
+    SubInt(i32),
+    /// [a] → [a * n]
+    MulInt(i32),
+    /// [a] → [a % n]
+    ModInt(i32),
     /// [] → [], jumps unless local < constant number (loop heads)
     JumpIfNotLessLocalConst(Slot, ConstIdx, Label),
 }
@@ -363,6 +377,14 @@ impl Program {
                 format!("Closure fn#{} {}", fi.0, self.functions[fi.0 as usize].name)
             }
             Op::AddLocalInt(s, n) => format!("AddLocalInt {} {}", s.0, n),
+            Op::GetLocalField(s, n) | Op::SetLocalField(s, n) => {
+                format!(
+                    "{} {} {}",
+                    format!("{op:?}").split('(').next().unwrap(),
+                    s.0,
+                    name(n)
+                )
+            }
             Op::JumpIfNotLessLocalConst(s, c, l) => {
                 format!("JumpIfNotLessLocalConst {} {} -> {:04}", s.0, konst(c), l.0)
             }

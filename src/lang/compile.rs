@@ -766,6 +766,36 @@ impl Compiler {
                 }
             }
         }
+        if let ExprKind::Assign { op, target, value } = &e.kind {
+            match (op, &**target) {
+                // `x += v` on a plain local: no copy of the result to pop.
+                (AssignOp::Binary(BinaryOp::Add), Pattern::Ident(n, _)) => {
+                    if let (Var::Local(s), false) = self.lookup(n) {
+                        self.expr(value);
+                        self.emit(Op::AddToLocal(Slot(s)));
+                        return;
+                    }
+                }
+                // `o.x = v` on a plain local object.
+                (
+                    AssignOp::Assign,
+                    Pattern::Expr(Expr {
+                        kind: ExprKind::Member { object, name, .. },
+                        ..
+                    }),
+                ) => {
+                    if let ExprKind::Ident(o) = &object.kind {
+                        if let (Var::Local(s), _) = self.lookup(o) {
+                            self.expr_named(value, name);
+                            let n = self.name(name);
+                            self.emit(Op::SetLocalField(Slot(s), n));
+                            return;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         self.expr(e);
         self.emit(Op::Pop);
     }
@@ -1384,6 +1414,22 @@ impl Compiler {
                     return;
                 }
                 self.expr(a);
+                if let ExprKind::Num(k) = b.kind {
+                    if is_small_int(k) {
+                        let k = k as i32;
+                        let fused = match op {
+                            BinaryOp::Add => Some(Op::AddInt(k)),
+                            BinaryOp::Sub => Some(Op::SubInt(k)),
+                            BinaryOp::Mul => Some(Op::MulInt(k)),
+                            BinaryOp::Mod => Some(Op::ModInt(k)),
+                            _ => None,
+                        };
+                        if let Some(op) = fused {
+                            self.emit(op);
+                            return;
+                        }
+                    }
+                }
                 self.expr(b);
                 self.emit(binary_op(*op));
             }
@@ -1416,6 +1462,15 @@ impl Compiler {
                     let n = self.args(args, e.span);
                     self.emit(Op::New(n));
                 }
+            }
+            ExprKind::Member {
+                object,
+                name,
+                optional: false,
+            } if self.local_slot(object).is_some() => {
+                let s = self.local_slot(object).unwrap();
+                let n = self.name(name);
+                self.emit(Op::GetLocalField(Slot(s), n));
             }
             ExprKind::Member {
                 object,
@@ -1457,6 +1512,17 @@ impl Compiler {
                     }
                 }
             }
+        }
+    }
+
+    /// The slot of an expression that is a plain (uncaptured) local variable.
+    fn local_slot(&mut self, e: &Expr) -> Option<u16> {
+        match &e.kind {
+            ExprKind::Ident(n) => match self.lookup(n).0 {
+                Var::Local(s) => Some(s),
+                _ => None,
+            },
+            _ => None,
         }
     }
 

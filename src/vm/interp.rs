@@ -69,7 +69,10 @@ pub struct Native {
 }
 
 struct Frame {
-    func: Rc<Function>,
+    /// The running function. Points into an `Rc` held by `Vm::funcs`, which
+    /// only grows (in `load`, between runs), so it outlives every frame;
+    /// holding a pointer instead of an `Rc` keeps refcounting off calls.
+    func: *const Function,
     closure: ObjId,
     pc: u32,
     /// Stack index of slot 0; the callee and `this` sit just below.
@@ -160,6 +163,14 @@ macro_rules! pop {
             None => unreachable!("operand stack underflow"),
         }
     };
+}
+
+impl Frame {
+    #[inline]
+    fn func(&self) -> &Function {
+        // SAFETY: see the `func` field: the pointee lives as long as the VM.
+        unsafe { &*self.func }
+    }
 }
 
 impl Vm {
@@ -361,7 +372,9 @@ impl Vm {
                 "maximum call stack size exceeded".into(),
             ));
         }
-        let f = self.funcs[fi as usize].clone();
+        let fptr = Rc::as_ptr(&self.funcs[fi as usize]);
+        // SAFETY: `Vm::funcs` keeps the function alive (see `Frame::func`).
+        let f = unsafe { &*fptr };
         let arity = f.arity as usize;
         if argc < arity {
             self.stack.resize(base + arity, Value::Undefined);
@@ -390,7 +403,7 @@ impl Vm {
             self.stack.resize(need, Value::Undefined);
         }
         self.frames.push(Frame {
-            func: f,
+            func: fptr,
             closure,
             pc: 0,
             base: base as u32,
@@ -452,9 +465,9 @@ impl Vm {
         let Some(f) = self.frames.last() else {
             return "value".into();
         };
-        let span = f.func.spans[(f.pc as usize).saturating_sub(1)];
+        let span = f.func().spans[(f.pc as usize).saturating_sub(1)];
         let text = f
-            .func
+            .func()
             .source
             .text
             .get(span.start as usize..span.end as usize)
@@ -614,17 +627,17 @@ impl Vm {
         for f in self.frames.iter().rev() {
             let pc = (f.pc as usize)
                 .saturating_sub(1)
-                .min(f.func.spans.len().saturating_sub(1));
-            let span = f.func.spans.get(pc).copied().unwrap_or_default();
-            let name = if f.func.name.is_empty() {
+                .min(f.func().spans.len().saturating_sub(1));
+            let span = f.func().spans.get(pc).copied().unwrap_or_default();
+            let name = if f.func().name.is_empty() {
                 "<anonymous>"
             } else {
-                &f.func.name
+                &f.func().name
             };
             out.push_str(&format!(
                 "\n    at {} ({})",
                 name,
-                f.func.source.location(span)
+                f.func().source.location(span)
             ));
         }
         out
@@ -654,7 +667,9 @@ impl Vm {
         }
         'reload: loop {
             let frame = self.frames.last().unwrap();
-            let func = frame.func.clone();
+            // SAFETY: see `Frame::func`; the reference is not tied to `self`
+            // so the loop can keep it across calls that mutate the VM.
+            let func: &Function = unsafe { &*frame.func };
             let closure = frame.closure;
             let base = frame.base as usize;
             let mut pc = frame.pc as usize;
@@ -1159,6 +1174,47 @@ impl Vm {
                         };
                         self.stack[slot] = Value::Num(x + k as f64);
                     }
+                    Op::AddToLocal(s) => {
+                        let v = pop!(self);
+                        let slot = base + s.0 as usize;
+                        let r = match (self.stack[slot], v) {
+                            (Value::Num(x), Value::Num(y)) => Value::Num(x + y),
+                            (a, b) => tri!('reload, pc, self.add_slow(a, b)),
+                        };
+                        self.stack[slot] = r;
+                    }
+                    Op::GetLocalField(s, Name(a)) => {
+                        let o = self.stack[base + s.0 as usize];
+                        let v = tri!('reload, pc, self.get_field(o, a));
+                        self.stack.push(v);
+                    }
+                    Op::SetLocalField(s, Name(a)) => {
+                        let v = pop!(self);
+                        let o = self.stack[base + s.0 as usize];
+                        tri!('reload, pc, self.set_field(o, a, v));
+                    }
+                    Op::AddInt(k) => {
+                        let a = pop!(self);
+                        let r = match a {
+                            Value::Num(x) => Value::Num(x + k as f64),
+                            _ => tri!('reload, pc, self.add_slow(a, Value::Num(k as f64))),
+                        };
+                        self.stack.push(r);
+                    }
+                    Op::SubInt(k) | Op::MulInt(k) | Op::ModInt(k) => {
+                        let a = pop!(self);
+                        let x = match a {
+                            Value::Num(x) => x,
+                            _ => tri!('reload, pc, self.to_number(a)),
+                        };
+                        let y = k as f64;
+                        let r = match op {
+                            Op::SubInt(_) => x - y,
+                            Op::MulInt(_) => x * y,
+                            _ => super::number::js_rem(x, y),
+                        };
+                        self.stack.push(Value::Num(r));
+                    }
                     Op::JumpIfNotLessLocalConst(s, c, Label(t)) => {
                         let a = self.stack[base + s.0 as usize];
                         let b = func.consts[c.0 as usize];
@@ -1252,6 +1308,8 @@ fn relink(op: Op, names: &[Atom], base: u32) -> Op {
         Op::SetField(x) => Op::SetField(n(x)),
         Op::GetMethod(x) => Op::GetMethod(n(x)),
         Op::DeleteField(x) => Op::DeleteField(n(x)),
+        Op::GetLocalField(s, x) => Op::GetLocalField(s, n(x)),
+        Op::SetLocalField(s, x) => Op::SetLocalField(s, n(x)),
         Op::Closure(FuncIdx(i)) => Op::Closure(FuncIdx(base + i)),
         other => other,
     }

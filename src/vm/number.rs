@@ -12,7 +12,7 @@ pub fn to_js_string(n: f64) -> String {
 /// Appends the JS string form of `n`. Integers take a fast path; the rest go
 /// through `ryu-js`, which implements the ECMAScript algorithm.
 pub fn write_number(n: f64, out: &mut String) {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
+    if n.abs() < 1e15 && (n as i64) as f64 == n {
         let mut i = n as i64;
         if i == 0 {
             out.push('0');
@@ -82,8 +82,26 @@ pub fn parse_js_number(s: &str) -> f64 {
     body.parse::<f64>().map(|v| sign * v).unwrap_or(f64::NAN)
 }
 
-/// JS `%`: the remainder takes the dividend's sign (as Rust's `%` on f64 does).
+/// JS `%`: the remainder takes the dividend's sign (as Rust's `%` on f64
+/// does). Integral operands take an integer path: f64 `%` is a libm `fmod`
+/// call that showed up as 15% of the object benchmark.
+#[inline]
 pub fn js_rem(a: f64, b: f64) -> f64 {
+    // `f64::fract` is a libm `trunc` call on baseline x86-64; the int
+    // round trip is two instructions.
+    if a.abs() < 9e15
+        && b.abs() < 9e15
+        && b != 0.0
+        && (a as i64) as f64 == a
+        && (b as i64) as f64 == b
+    {
+        let r = (a as i64 % b as i64) as f64;
+        return if r == 0.0 && a.is_sign_negative() {
+            -0.0
+        } else {
+            r
+        };
+    }
     a % b
 }
 
@@ -113,7 +131,7 @@ pub fn to_uint32(n: f64) -> u32 {
 
 /// An array index if `n` is a non-negative integer below 2^32 - 1.
 pub fn as_index(n: f64) -> Option<usize> {
-    if n >= 0.0 && n < 4294967295.0 && n.fract() == 0.0 {
+    if n >= 0.0 && n < 4294967295.0 && (n as u32) as f64 == n {
         Some(n as usize)
     } else {
         None
@@ -153,6 +171,24 @@ mod tests {
         assert!(parse_js_number("inf").is_nan());
         assert_eq!(parse_js_number("1e3"), 1000.0);
         assert_eq!(parse_js_number(".5"), 0.5);
+    }
+
+    #[test]
+    fn remainder_matches_fmod() {
+        for (a, b) in [
+            (7.0, 3.0),
+            (-7.0, 3.0),
+            (7.0, -3.0),
+            (-4.0, 2.0),
+            (5.5, 2.0),
+            (1e300, 7.0),
+            (3.0, 0.0),
+            (0.0, 5.0),
+        ] {
+            let (x, y) = (js_rem(a, b), a % b);
+            assert!(x == y || (x.is_nan() && y.is_nan()), "{a} % {b}");
+            assert_eq!(x.is_sign_negative(), y.is_sign_negative(), "{a} % {b}");
+        }
     }
 
     #[test]

@@ -43,7 +43,20 @@ impl Vm {
         None
     }
 
+    /// Reads `v.a`. The common case, an own property of an object, is
+    /// inlined into the dispatch loop; everything else goes out of line.
+    #[inline]
     pub fn get_field(&mut self, v: Value, a: Atom) -> Result<Value, Interrupt> {
+        if let Value::Obj(id) = v {
+            if let Some(&(_, v)) = self.heap.obj(id).props.iter().find(|(k, _)| *k == a) {
+                return Ok(v);
+            }
+        }
+        self.get_field_slow(v, a)
+    }
+
+    #[inline(never)]
+    fn get_field_slow(&mut self, v: Value, a: Atom) -> Result<Value, Interrupt> {
         match v {
             Value::Obj(id) => {
                 let o = self.heap.obj(id);
@@ -249,7 +262,24 @@ impl Vm {
         Ok(())
     }
 
+    #[inline]
     pub fn set_field(&mut self, o: Value, a: Atom, v: Value) -> Result<(), Interrupt> {
+        if let Value::Obj(id) = o {
+            if !self.heap.is_permanent(id) {
+                let obj = self.heap.obj_mut(id);
+                if !obj.frozen {
+                    if let Some(slot) = obj.props.iter_mut().find(|(k, _)| *k == a) {
+                        slot.1 = v;
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        self.set_field_slow(o, a, v)
+    }
+
+    #[inline(never)]
+    fn set_field_slow(&mut self, o: Value, a: Atom, v: Value) -> Result<(), Interrupt> {
         match o {
             Value::Obj(id) => {
                 if !self.heap.is_permanent(id) {
