@@ -1,0 +1,236 @@
+//! Property tests: no input makes the lexer, parser or compiler panic, and
+//! no program (random token soups that happen to compile, and generated
+//! valid programs) makes the VM panic. Runs are bounded by budgets.
+
+use kitwork::vm::{Limits, Vm};
+use proptest::prelude::*;
+
+fn run(src: &str) {
+    if let Ok(program) = kitwork::compile_file("fuzz.js", src) {
+        let mut vm = Vm::new(Limits {
+            instructions: 20_000,
+            memory: 1 << 20,
+        });
+        vm.out = Box::new(std::io::sink());
+        let main = vm.load(&program);
+        let mut outcome = vm.start(main);
+        // Answer suspensions a few times, then give up.
+        for _ in 0..5 {
+            match outcome {
+                Ok(kitwork::vm::Outcome::Pending(_)) => {
+                    outcome = vm.resume(kitwork::vm::Value::Undefined)
+                }
+                _ => break,
+            }
+        }
+    }
+}
+
+const TOKENS: &[&str] = &[
+    "let",
+    "const",
+    "var",
+    "function",
+    "return",
+    "if",
+    "else",
+    "for",
+    "while",
+    "do",
+    "break",
+    "continue",
+    "switch",
+    "case",
+    "default",
+    "throw",
+    "try",
+    "catch",
+    "finally",
+    "new",
+    "delete",
+    "typeof",
+    "void",
+    "instanceof",
+    "in",
+    "of",
+    "this",
+    "null",
+    "undefined",
+    "true",
+    "false",
+    "x",
+    "y",
+    "f",
+    "o",
+    "a",
+    "0",
+    "1",
+    "2.5",
+    "1e3",
+    "'s'",
+    "\"t\"",
+    "`a${x}b`",
+    "`",
+    "${",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ";",
+    ",",
+    ".",
+    "...",
+    "?",
+    "?.",
+    "??",
+    ":",
+    "=>",
+    "=",
+    "+=",
+    "-=",
+    "**=",
+    "&&=",
+    "||=",
+    "??=",
+    "==",
+    "===",
+    "!=",
+    "!==",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "+",
+    "-",
+    "*",
+    "**",
+    "/",
+    "%",
+    "++",
+    "--",
+    "<<",
+    ">>",
+    ">>>",
+    "&",
+    "|",
+    "^",
+    "!",
+    "~",
+    "&&",
+    "||",
+    "\n",
+    "//c\n",
+    "/*c*/",
+    "label:",
+    "console.log",
+    "[1,2,3]",
+    "{a:1}",
+];
+
+fn token_soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(TOKENS), 0..60).prop_map(|t| t.join(" "))
+}
+
+/// Expressions over a few variables; always syntactically valid.
+fn expr() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        (0i32..100).prop_map(|n| n.to_string()),
+        prop::sample::select(vec![
+            "a",
+            "b",
+            "s",
+            "arr",
+            "obj",
+            "null",
+            "undefined",
+            "'k'",
+            "true",
+            "NaN"
+        ])
+        .prop_map(str::to_string),
+    ];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            (
+                inner.clone(),
+                prop::sample::select(vec![
+                    "+", "-", "*", "/", "%", "**", "==", "===", "<", ">=", "&&", "||", "??", "&",
+                    "|", ">>", ">>>"
+                ]),
+                inner.clone()
+            )
+                .prop_map(|(l, op, r)| format!("({l} {op} {r})")),
+            (
+                prop::sample::select(vec!["-", "!", "typeof ", "~", "+"]),
+                inner.clone()
+            )
+                .prop_map(|(op, e)| format!("({op}{e})")),
+            (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, t, e)| format!("({c} ? {t} : {e})")),
+            inner.clone().prop_map(|e| format!("arr[{e}]")),
+            inner.clone().prop_map(|e| format!("obj?.[{e}]")),
+            inner.clone().prop_map(|e| format!("`t${{{e}}}`")),
+            inner.clone().prop_map(|e| format!("f({e})")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("[{a}, ...arr, {b}]")),
+        ]
+    })
+}
+
+fn statement() -> impl Strategy<Value = String> {
+    prop_oneof![
+        expr().prop_map(|e| format!("a = {e};")),
+        expr().prop_map(|e| format!("s += {e};")),
+        expr().prop_map(|e| format!("arr.push({e});")),
+        expr().prop_map(|e| format!("obj[{e}] = b;")),
+        (expr(), expr()).prop_map(|(c, e)| format!("if ({c}) {{ b = {e}; }} else {{ b = a; }}")),
+        expr().prop_map(|e| format!(
+            "for (let i = 0; i < 3; i++) {{ a = {e}; if (i == 1) continue; }}"
+        )),
+        expr().prop_map(|e| format!(
+            "try {{ throw {e}; }} catch (err) {{ b = err; }} finally {{ a = 1; }}"
+        )),
+        expr().prop_map(|e| format!("for (const k in obj) {{ s = k + {e}; }}")),
+        expr().prop_map(|e| format!("switch ({e}) {{ case 1: a = 2; break; default: a = 3; }}")),
+        expr().prop_map(|e| format!(
+            "{{ const {{ p, ...rest }} = {{ p: {e}, q: 1 }}; b = [p, rest]; }}"
+        )),
+    ]
+}
+
+fn program() -> impl Strategy<Value = String> {
+    prop::collection::vec(statement(), 1..8).prop_map(|stmts| {
+        format!(
+            "let a = 1, b = 2, s = '', arr = [1, 2], obj = {{ k: 1 }};\nfunction f(x = 0, ...r) {{ return x + r.length; }}\n{}\nconsole.log(a, b, s.length, arr.length);",
+            stmts.join("\n")
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300), failure_persistence: None, .. ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics_the_front_end(s in "\\PC{0,200}") {
+        let _ = kitwork::compile_file("fuzz.js", &s);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_the_front_end(b in prop::collection::vec(any::<u8>(), 0..300)) {
+        let _ = kitwork::compile_file("fuzz.js", &String::from_utf8_lossy(&b));
+    }
+
+    #[test]
+    fn token_soups_never_panic(src in token_soup()) {
+        run(&src);
+    }
+
+    #[test]
+    fn generated_programs_compile_and_never_panic_the_vm(src in program()) {
+        if let Err((file, diags)) = kitwork::compile_file("gen.js", &src) {
+            panic!("a generated program failed to compile:\n{}\n{}", src, kitwork::lang::diag::render_all(&diags, &file));
+        }
+        run(&src);
+    }
+}

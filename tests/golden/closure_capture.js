@@ -1,0 +1,6 @@
+function counter() {
+  let n = 0;
+  return () => ++n;
+}
+const c = counter();
+c();

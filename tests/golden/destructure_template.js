@@ -1,0 +1,2 @@
+const { id, tags: [first = "none"] } = { id: 7, tags: [] };
+console.log(`#${id}: ${first}`);

@@ -1,0 +1,2 @@
+const s = "bad \u{zz} escape";
+const ok = "fine";

@@ -1,0 +1,3 @@
+function handler(req) {
+  return db("users").get(req.id;
+}
