@@ -22,19 +22,36 @@ fn corpus() -> String {
     }
     files.sort();
     for (i, f) in files.iter().enumerate() {
-        out.push_str(&format!("function test{i}() {{\n{}\n}}\n", std::fs::read_to_string(f).unwrap()));
+        out.push_str(&format!(
+            "function test{i}() {{\n{}\n}}\n",
+            std::fs::read_to_string(f).unwrap()
+        ));
     }
     out
 }
 
 fn front_end(c: &mut Criterion) {
     let src = corpus();
-    assert!(kitwork::compile_file("corpus.js", &src).is_ok(), "the corpus must compile");
+    assert!(
+        kitwork::compile_file("corpus.js", &src).is_ok(),
+        "the corpus must compile"
+    );
     let mut group = c.benchmark_group("front_end");
     group.throughput(Throughput::Bytes(src.len() as u64));
-    group.bench_function("lex", |b| b.iter(|| kitwork::lang::lexer::tokenize(&src, 0).0.len()));
-    group.bench_function("parse", |b| b.iter(|| kitwork::lang::parser::parse_program(&src).0.body.len()));
-    group.bench_function("compile", |b| b.iter(|| kitwork::compile_file("corpus.js", &src).unwrap().functions.len()));
+    group.bench_function("lex", |b| {
+        b.iter(|| kitwork::lang::lexer::tokenize(&src, 0).0.len())
+    });
+    group.bench_function("parse", |b| {
+        b.iter(|| kitwork::lang::parser::parse_program(&src).0.body.len())
+    });
+    group.bench_function("compile", |b| {
+        b.iter(|| {
+            kitwork::compile_file("corpus.js", &src)
+                .unwrap()
+                .functions
+                .len()
+        })
+    });
     group.finish();
 }
 

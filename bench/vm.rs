@@ -8,15 +8,24 @@ use std::path::Path;
 
 fn scripts(c: &mut Criterion) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/scripts");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     let mut group = c.benchmark_group("vm");
     group.sample_size(10);
-    for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "js")) {
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "js"))
+    {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
         let src = std::fs::read_to_string(path).unwrap();
         let program = kitwork::compile_file(&name, &src).map_err(|e| e.1).unwrap();
-        let mut vm = Vm::new(Limits { memory: 2 << 30, ..Limits::default() });
+        let mut vm = Vm::new(Limits {
+            memory: 2 << 30,
+            ..Limits::default()
+        });
         vm.out = Box::new(std::io::sink());
         let main = vm.load(&program);
         group.bench_function(&name, |b| {
