@@ -85,8 +85,8 @@ pub enum Op {
     ArrayHole,
     /// [arr, iterable] → [arr] with the iterable's items appended
     ArraySpread,
-    /// [] → [{}]
-    NewObject,
+    /// [] → [{}] with room for n properties
+    NewObject(u32),
     /// [obj, v] → [obj], defines obj.name = v
     InitField(Name),
     /// [obj, key, v] → [obj], defines obj[key] = v

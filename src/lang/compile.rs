@@ -1366,7 +1366,7 @@ impl Compiler {
                 }
             }
             ExprKind::Object(props) => {
-                self.emit(Op::NewObject);
+                self.emit(Op::NewObject(props.len() as u32));
                 for p in props {
                     match p {
                         Prop::Init {

@@ -47,17 +47,28 @@ pub enum Interrupt {
     /// A script value thrown with `throw` (or rethrown).
     Throw(Value),
     /// An error raised by the VM or a native; becomes an Error object with a
-    /// stack trace where it is caught.
-    Error(ErrorKind, String),
+    /// stack trace where it is caught. Boxed so that `Result<Value, Interrupt>`
+    /// stays small on every native call.
+    Error(Box<(ErrorKind, String)>),
     /// Like `Error`, but no `catch` can stop it: budgets end the run.
-    Abort(ErrorKind, String),
+    Abort(Box<(ErrorKind, String)>),
     /// A native waits for the host.
     Suspend(PendingOp),
 }
 
+impl Interrupt {
+    pub fn error(kind: ErrorKind, message: impl Into<String>) -> Interrupt {
+        Interrupt::Error(Box::new((kind, message.into())))
+    }
+
+    pub fn abort(kind: ErrorKind, message: impl Into<String>) -> Interrupt {
+        Interrupt::Abort(Box::new((kind, message.into())))
+    }
+}
+
 impl From<OutOfMemory> for Interrupt {
     fn from(_: OutOfMemory) -> Interrupt {
-        Interrupt::Abort(ErrorKind::RangeError, "memory limit exceeded".into())
+        Interrupt::abort(ErrorKind::RangeError, "memory limit exceeded")
     }
 }
 

@@ -108,6 +108,11 @@ impl Heap {
 
     /// Makes everything allocated so far permanent (survives `reset`, read-only to scripts).
     pub fn seal(&mut self) {
+        // Built-ins are looked up often (`arr.push`) and never enumerated, so
+        // their properties are sorted for binary search.
+        for o in &mut self.objs[self.perm_objs..self.live_objs] {
+            o.props.sort_by_key(|&(k, _)| k);
+        }
         self.perm_objs = self.live_objs;
         self.perm_atoms = self.atoms.len();
         self.used = 0;

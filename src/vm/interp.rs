@@ -312,9 +312,9 @@ impl Vm {
         {
             Ok(c) => c,
             Err(_) => {
-                return Err(self.uncaught(Interrupt::Abort(
+                return Err(self.uncaught(Interrupt::abort(
                     ErrorKind::RangeError,
-                    "memory limit exceeded".into(),
+                    "memory limit exceeded",
                 )));
             }
         };
@@ -338,7 +338,7 @@ impl Vm {
         kind: ErrorKind,
         message: &str,
     ) -> Result<Outcome, Uncaught> {
-        if let Err(e) = self.raise(Interrupt::Error(kind, message.to_string()), 0) {
+        if let Err(e) = self.raise(Interrupt::error(kind, message.to_string()), 0) {
             return Err(self.uncaught(e));
         }
         self.drive()
@@ -354,7 +354,7 @@ impl Vm {
     fn uncaught(&mut self, e: Interrupt) -> Uncaught {
         let value = match e {
             Interrupt::Throw(v) => v,
-            Interrupt::Error(k, m) | Interrupt::Abort(k, m) => self.make_error(k, &m),
+            Interrupt::Error(e) | Interrupt::Abort(e) => self.make_error(e.0, &e.1),
             Interrupt::Suspend(_) => self.make_error(ErrorKind::Error, "suspended outside a run"),
         };
         let report = self.uncaught_report(value);
@@ -390,9 +390,9 @@ impl Vm {
         construct: bool,
     ) -> Result<(), Interrupt> {
         if self.frames.len() >= FRAMES_MAX {
-            return Err(Interrupt::Error(
+            return Err(Interrupt::error(
                 ErrorKind::RangeError,
-                "maximum call stack size exceeded".into(),
+                "maximum call stack size exceeded",
             ));
         }
         let fptr = Rc::as_ptr(&self.funcs[fi as usize]);
@@ -417,9 +417,9 @@ impl Vm {
         }
         let need = base + f.slots as usize;
         if need > STACK_MAX {
-            return Err(Interrupt::Error(
+            return Err(Interrupt::error(
                 ErrorKind::RangeError,
-                "maximum call stack size exceeded".into(),
+                "maximum call stack size exceeded",
             ));
         }
         if self.stack.len() < need {
@@ -439,9 +439,9 @@ impl Vm {
     /// Returns true when a script frame was pushed (the loop must reload).
     fn call(&mut self, argc: usize, construct: bool) -> Result<bool, Interrupt> {
         let callee_pos = self.stack.len() - argc - 2;
-        let callee = self.stack[callee_pos];
-        let Value::Obj(id) = callee else {
-            return Err(self.not_a_function(callee));
+        let id = match &self.stack[callee_pos] {
+            Value::Obj(id) => *id,
+            callee => return Err(self.not_a_function(*callee)),
         };
         match self.heap.obj(id).class {
             Class::Closure(fi) => {
@@ -473,7 +473,7 @@ impl Vm {
                 self.stack.push(r);
                 Ok(false)
             }
-            _ => Err(self.not_a_function(callee)),
+            _ => Err(self.not_a_function(Value::Obj(id))),
         }
     }
 
@@ -607,9 +607,9 @@ impl Vm {
         };
         let n = self.heap.obj(a).elems.len();
         if n > u16::MAX as usize || self.stack.len() + n > STACK_MAX {
-            return Err(Interrupt::Error(
+            return Err(Interrupt::error(
                 ErrorKind::RangeError,
-                "too many arguments in a spread call".into(),
+                "too many arguments in a spread call",
             ));
         }
         let (stack, heap) = (&mut self.stack, &self.heap);
@@ -624,7 +624,7 @@ impl Vm {
     fn raise(&mut self, e: Interrupt, stop: usize) -> Result<(), Interrupt> {
         let value = match e {
             Interrupt::Throw(v) => v,
-            Interrupt::Error(kind, msg) => self.make_error(kind, &msg),
+            Interrupt::Error(e) => self.make_error(e.0, &e.1),
             Interrupt::Abort(..) => return Err(e),
             Interrupt::Suspend(_) => self.make_error(
                 ErrorKind::Error,
@@ -667,7 +667,7 @@ impl Vm {
     }
 
     pub fn type_error(&self, msg: impl Into<String>) -> Interrupt {
-        Interrupt::Error(ErrorKind::TypeError, msg.into())
+        Interrupt::error(ErrorKind::TypeError, msg.into())
     }
 
     // ---- the loop ----
@@ -706,7 +706,7 @@ impl Vm {
                 if fuel == 0 {
                     self.frames.last_mut().unwrap().pc = pc as u32;
                     self.fuel = 0;
-                    return Err(Interrupt::Abort(
+                    return Err(Interrupt::abort(
                         ErrorKind::RangeError,
                         format!(
                             "instruction budget exhausted (the budget is {} instructions)",
@@ -755,11 +755,11 @@ impl Vm {
                         self.stack[base + s.0 as usize] = v;
                     }
                     Op::LoadCell(s) => {
-                        let c = cell_of(self.stack[base + s.0 as usize]);
+                        let c = cell_of(&self.stack[base + s.0 as usize]);
                         self.stack.push(self.heap.cell(c));
                     }
                     Op::StoreCell(s) => {
-                        let c = cell_of(self.stack[base + s.0 as usize]);
+                        let c = cell_of(&self.stack[base + s.0 as usize]);
                         self.heap.set_cell(c, *self.stack.last().unwrap());
                     }
                     Op::NewCell(s) => {
@@ -768,23 +768,23 @@ impl Vm {
                         self.stack[base + s.0 as usize] = Value::Cell(c);
                     }
                     Op::RenewCell(s) => {
-                        let old = cell_of(self.stack[base + s.0 as usize]);
+                        let old = cell_of(&self.stack[base + s.0 as usize]);
                         let v = self.heap.cell(old);
                         let c = tri!('reload, pc, self.heap.new_cell(v).map_err(Interrupt::from));
                         self.stack[base + s.0 as usize] = Value::Cell(c);
                     }
                     Op::LoadUpval(i) => {
-                        let c = cell_of(self.heap.obj(closure).elems[i as usize]);
+                        let c = cell_of(&self.heap.obj(closure).elems[i as usize]);
                         self.stack.push(self.heap.cell(c));
                     }
                     Op::StoreUpval(i) => {
-                        let c = cell_of(self.heap.obj(closure).elems[i as usize]);
+                        let c = cell_of(&self.heap.obj(closure).elems[i as usize]);
                         self.heap.set_cell(c, *self.stack.last().unwrap());
                     }
                     Op::LoadGlobal(Name(a)) => {
                         let v = match self.get_own(self.realm.global, a) {
                             Some(v) => v,
-                            None => tri!('reload, pc, Err(Interrupt::Error(
+                            None => tri!('reload, pc, Err(Interrupt::error(
                                 ErrorKind::ReferenceError,
                                 format!("{} is not defined", self.heap.atom_str(a))
                             ))),
@@ -812,7 +812,7 @@ impl Vm {
                                 format!("{} is not defined", self.heap.atom_str(a)),
                             )
                         };
-                        tri!('reload, pc, Err(Interrupt::Error(msg.0, msg.1)));
+                        tri!('reload, pc, Err(Interrupt::error(msg.0, msg.1)));
                     }
                     Op::LoadThis => self.stack.push(self.stack[base - 1]),
                     Op::NewArray(n) => {
@@ -836,8 +836,9 @@ impl Vm {
                         let a = obj_of(*self.stack.last().unwrap());
                         tri!('reload, pc, self.spread_into(a, src));
                     }
-                    Op::NewObject => {
+                    Op::NewObject(n) => {
                         let o = tri!('reload, pc, self.heap.alloc(Class::Object, Some(self.realm.object_proto)).map_err(Interrupt::from));
+                        self.heap.obj_mut(o).props.reserve_exact(n as usize);
                         self.stack.push(Value::Obj(o));
                     }
                     Op::InitField(Name(a)) => {
@@ -889,9 +890,30 @@ impl Vm {
                         set_top!(self, v);
                     }
                     Op::GetIndex => {
-                        let k = pop!(self);
-                        let o = peek!(self);
-                        let v = tri!('reload, pc, self.get_index(o, k));
+                        let at = self.stack.len() - 2;
+                        let fast = match &self.stack[at..] {
+                            [Value::Obj(o), Value::Num(n)] => {
+                                let obj = self.heap.obj(*o);
+                                match super::number::as_index(*n) {
+                                    Some(i) if obj.class == Class::Array => {
+                                        Some(obj.elems.get(i).copied().unwrap_or(Value::Undefined))
+                                    }
+                                    _ => None,
+                                }
+                            }
+                            _ => None,
+                        };
+                        let v = match fast {
+                            Some(v) => {
+                                self.stack.truncate(at + 1);
+                                v
+                            }
+                            None => {
+                                let k = pop!(self);
+                                let o = peek!(self);
+                                tri!('reload, pc, self.get_index(o, k))
+                            }
+                        };
                         set_top!(self, v);
                     }
                     Op::SetIndex => {
@@ -992,16 +1014,16 @@ impl Vm {
                     }
                     Op::Jump(Label(t)) => pc = t as usize,
                     Op::JumpIfFalse(Label(t)) => {
-                        let v = pop!(self);
-                        if !self.truthy(v) {
+                        if !self.truthy_top() {
                             pc = t as usize;
                         }
+                        self.stack.pop();
                     }
                     Op::JumpIfTrue(Label(t)) => {
-                        let v = pop!(self);
-                        if self.truthy(v) {
+                        if self.truthy_top() {
                             pc = t as usize;
                         }
+                        self.stack.pop();
                     }
                     Op::JumpIfFalseKeep(Label(t)) => {
                         if !self.truthy(*self.stack.last().unwrap()) {
@@ -1064,23 +1086,30 @@ impl Vm {
                         }
                     }
                     Op::Add => {
-                        let b = pop!(self);
-                        let a = peek!(self);
-                        let r = match (a, b) {
-                            (Value::Num(x), Value::Num(y)) => Value::Num(x + y),
-                            _ => tri!('reload, pc, self.add_slow(a, b)),
-                        };
-                        set_top!(self, r);
+                        let at = self.stack.len() - 2;
+                        if let [Value::Num(x), Value::Num(y)] = &mut self.stack[at..] {
+                            *x += *y;
+                            self.stack.truncate(at + 1);
+                        } else {
+                            let b = pop!(self);
+                            let a = peek!(self);
+                            let r = tri!('reload, pc, self.add_slow(a, b));
+                            set_top!(self, r);
+                        }
                     }
                     Op::Sub | Op::Mul | Op::Div | Op::Mod | Op::Pow => {
-                        let b = pop!(self);
-                        let a = peek!(self);
-                        let (x, y) = match (a, b) {
-                            (Value::Num(x), Value::Num(y)) => (x, y),
-                            _ => (
+                        let at = self.stack.len() - 2;
+                        let (x, y) = if let [Value::Num(x), Value::Num(y)] = &self.stack[at..] {
+                            let r = (*x, *y);
+                            self.stack.truncate(at + 1);
+                            r
+                        } else {
+                            let b = pop!(self);
+                            let a = peek!(self);
+                            (
                                 tri!('reload, pc, self.to_number(a)),
                                 tri!('reload, pc, self.to_number(b)),
-                            ),
+                            )
                         };
                         let r = match *op {
                             Op::Sub => x - y,
@@ -1092,10 +1121,12 @@ impl Vm {
                         set_top!(self, Value::Num(r));
                     }
                     Op::Neg | Op::ToNumber | Op::Inc | Op::Dec => {
-                        let a = peek!(self);
-                        let x = match a {
-                            Value::Num(x) => x,
-                            _ => tri!('reload, pc, self.to_number(a)),
+                        let x = match self.stack.last() {
+                            Some(Value::Num(x)) => *x,
+                            _ => {
+                                let a = peek!(self);
+                                tri!('reload, pc, self.to_number(a))
+                            }
                         };
                         let r = match *op {
                             Op::Neg => -x,
@@ -1143,16 +1174,20 @@ impl Vm {
                         set_top!(self, Value::Bool(eq == (*op == Op::Eq)));
                     }
                     Op::Lt | Op::Le | Op::Gt | Op::Ge => {
-                        let b = pop!(self);
-                        let a = peek!(self);
-                        let r = match (a, b) {
-                            (Value::Num(x), Value::Num(y)) => match *op {
+                        let at = self.stack.len() - 2;
+                        let r = if let [Value::Num(x), Value::Num(y)] = &self.stack[at..] {
+                            let (x, y) = (*x, *y);
+                            self.stack.truncate(at + 1);
+                            match *op {
                                 Op::Lt => x < y,
                                 Op::Le => x <= y,
                                 Op::Gt => x > y,
                                 _ => x >= y,
-                            },
-                            _ => tri!('reload, pc, self.compare_slow(*op, a, b)),
+                            }
+                        } else {
+                            let b = pop!(self);
+                            let a = peek!(self);
+                            tri!('reload, pc, self.compare_slow(*op, a, b))
                         };
                         set_top!(self, Value::Bool(r));
                     }
@@ -1191,21 +1226,33 @@ impl Vm {
                         self.stack.push(v);
                     }
                     Op::AddLocalInt(s, k) => {
+                        // Hot arms match values in place (by reference): copying a
+                        // `Value` out first makes LLVM spill it and re-read the tag
+                        // from memory.
                         let slot = base + s.0 as usize;
-                        let x = match self.stack[slot] {
-                            Value::Num(x) => x,
-                            other => tri!('reload, pc, self.to_number(other)),
-                        };
-                        self.stack[slot] = Value::Num(x + k as f64);
+                        if let Value::Num(x) = &mut self.stack[slot] {
+                            *x += k as f64;
+                        } else {
+                            let x = tri!('reload, pc, self.to_number(self.stack[slot]));
+                            self.stack[slot] = Value::Num(x + k as f64);
+                        }
                     }
                     Op::AddToLocal(s) => {
-                        let v = pop!(self);
+                        let top = self.stack.len() - 1;
                         let slot = base + s.0 as usize;
-                        let r = match (self.stack[slot], v) {
-                            (Value::Num(x), Value::Num(y)) => Value::Num(x + y),
-                            (a, b) => tri!('reload, pc, self.add_slow(a, b)),
-                        };
-                        self.stack[slot] = r;
+                        if let (Value::Num(y), Value::Num(_)) =
+                            (&self.stack[top], &self.stack[slot])
+                        {
+                            let y = *y;
+                            if let Value::Num(x) = &mut self.stack[slot] {
+                                *x += y;
+                            }
+                            self.stack.truncate(top);
+                        } else {
+                            let v = pop!(self);
+                            let r = tri!('reload, pc, self.add_slow(self.stack[slot], v));
+                            self.stack[slot] = r;
+                        }
                     }
                     Op::GetLocalField(s, Name(a)) => {
                         let o = self.stack[base + s.0 as usize];
@@ -1218,40 +1265,58 @@ impl Vm {
                         tri!('reload, pc, self.set_field(o, a, v));
                     }
                     Op::AddInt(k) => {
-                        let a = peek!(self);
-                        let r = match a {
-                            Value::Num(x) => Value::Num(x + k as f64),
-                            _ => tri!('reload, pc, self.add_slow(a, Value::Num(k as f64))),
-                        };
-                        set_top!(self, r);
+                        if let Some(Value::Num(x)) = self.stack.last_mut() {
+                            *x += k as f64;
+                        } else {
+                            let a = peek!(self);
+                            let r = tri!('reload, pc, self.add_slow(a, Value::Num(k as f64)));
+                            set_top!(self, r);
+                        }
                     }
                     Op::SubInt(k) | Op::MulInt(k) | Op::ModInt(k) => {
-                        let a = peek!(self);
-                        let x = match a {
-                            Value::Num(x) => x,
-                            _ => tri!('reload, pc, self.to_number(a)),
+                        let top = self.stack.len() - 1;
+                        let x = match &self.stack[top] {
+                            Value::Num(x) => *x,
+                            a => {
+                                let a = *a;
+                                tri!('reload, pc, self.to_number(a))
+                            }
                         };
                         let y = k as f64;
-                        let r = match *op {
+                        self.stack[top] = Value::Num(match *op {
                             Op::SubInt(_) => x - y,
                             Op::MulInt(_) => x * y,
                             _ => super::number::js_rem(x, y),
-                        };
-                        set_top!(self, Value::Num(r));
+                        });
                     }
                     Op::JumpIfNotLessLocalConst(s, c, Label(t)) => {
-                        let a = self.stack[base + s.0 as usize];
-                        let b = func.consts[c.0 as usize];
-                        let less = match (a, b) {
-                            (Value::Num(x), Value::Num(y)) => x < y,
-                            _ => tri!('reload, pc, self.compare_slow(Op::Lt, a, b)),
-                        };
+                        let less =
+                            match (&self.stack[base + s.0 as usize], &func.consts[c.0 as usize]) {
+                                (Value::Num(x), Value::Num(y)) => x < y,
+                                (a, b) => {
+                                    let (a, b) = (*a, *b);
+                                    tri!('reload, pc, self.compare_slow(Op::Lt, a, b))
+                                }
+                            };
                         if !less {
                             pc = t as usize;
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Truthiness of the top of the stack, read in place.
+    #[inline]
+    fn truthy_top(&self) -> bool {
+        match self.stack.last() {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::Num(n)) => *n != 0.0 && !n.is_nan(),
+            Some(Value::Undefined | Value::Null) | None => false,
+            Some(Value::Atom(a)) => *a != self.atoms.empty,
+            Some(Value::Str(s)) => s.len > 0,
+            Some(Value::Obj(_) | Value::Cell(_)) => true,
         }
     }
 
@@ -1305,9 +1370,9 @@ impl Vm {
 }
 
 #[inline]
-fn cell_of(v: Value) -> u32 {
+fn cell_of(v: &Value) -> u32 {
     match v {
-        Value::Cell(c) => c,
+        Value::Cell(c) => *c,
         _ => unreachable!("a captured slot always holds a cell"),
     }
 }

@@ -22,12 +22,15 @@ impl Vm {
     /// An own property, ignoring the prototype chain and special properties.
     #[inline]
     pub fn get_own(&self, o: ObjId, a: Atom) -> Option<Value> {
-        self.heap
-            .obj(o)
-            .props
-            .iter()
-            .find(|(k, _)| *k == a)
-            .map(|&(_, v)| v)
+        let props = &self.heap.obj(o).props;
+        if self.heap.is_permanent(o) {
+            // Built-ins keep their properties sorted (see `Heap::seal`).
+            return props
+                .binary_search_by_key(&a, |&(k, _)| k)
+                .ok()
+                .map(|i| props[i].1);
+        }
+        props.iter().find(|(k, _)| *k == a).map(|&(_, v)| v)
     }
 
     /// Looks `a` up along the prototype chain starting at `start`.
@@ -35,7 +38,12 @@ impl Vm {
         let mut p = start;
         while let Some(id) = p {
             let o = self.heap.obj(id);
-            if let Some(&(_, v)) = o.props.iter().find(|(k, _)| *k == a) {
+            if self.heap.is_permanent(id) {
+                // Built-ins keep their properties sorted (see `Heap::seal`).
+                if let Ok(i) = o.props.binary_search_by_key(&a, |&(k, _)| k) {
+                    return Some(o.props[i].1);
+                }
+            } else if let Some(&(_, v)) = o.props.iter().find(|(k, _)| *k == a) {
                 return Some(v);
             }
             p = o.proto;
@@ -315,17 +323,17 @@ impl Vm {
     fn set_length(&mut self, id: ObjId, v: Value) -> Result<(), Interrupt> {
         let n = self.to_number(v)?;
         let Some(len) = as_index(n) else {
-            return Err(Interrupt::Error(
+            return Err(Interrupt::error(
                 super::error::ErrorKind::RangeError,
-                "Invalid array length".into(),
+                "Invalid array length",
             ));
         };
         let cur = self.heap.obj(id).elems.len();
         if len > cur {
             if len - cur > SPARSE_MAX {
-                return Err(Interrupt::Error(
+                return Err(Interrupt::error(
                     super::error::ErrorKind::RangeError,
-                    "Invalid array length".into(),
+                    "Invalid array length",
                 ));
             }
             self.heap.charge((len - cur) * SLOT_COST)?;
@@ -344,9 +352,9 @@ impl Vm {
                         self.heap.obj_mut(id).elems[i] = v;
                     } else {
                         if i - len > SPARSE_MAX {
-                            return Err(Interrupt::Error(
+                            return Err(Interrupt::error(
                                 super::error::ErrorKind::RangeError,
-                                "array index too far past the end".into(),
+                                "array index too far past the end",
                             ));
                         }
                         self.heap.charge((i + 1 - len) * SLOT_COST)?;

@@ -18,9 +18,9 @@ pub fn install(vm: &mut Vm) {
             if a.len == 1 {
                 if let Value::Num(n) = arg(vm, a, 0) {
                     let Some(len) = crate::vm::number::as_index(n) else {
-                        return Err(Interrupt::Error(
+                        return Err(Interrupt::error(
                             ErrorKind::RangeError,
-                            "Invalid array length".into(),
+                            "Invalid array length",
                         ));
                     };
                     vm.heap.charge(len * SLOT_COST)?;

@@ -368,9 +368,9 @@ fn number_to_string(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrup
         r => vm.to_number(r)? as u32,
     };
     if !(2..=36).contains(&radix) {
-        return Err(Interrupt::Error(
+        return Err(Interrupt::error(
             ErrorKind::RangeError,
-            "toString() radix must be between 2 and 36".into(),
+            "toString() radix must be between 2 and 36",
         ));
     }
     let mut s = String::new();
@@ -411,9 +411,9 @@ fn to_fixed(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let d = vm.to_number(arg(vm, a, 0))?;
     let d = if d.is_nan() { 0.0 } else { d.trunc() };
     if !(0.0..=100.0).contains(&d) {
-        return Err(Interrupt::Error(
+        return Err(Interrupt::error(
             ErrorKind::RangeError,
-            "toFixed() digits argument must be between 0 and 100".into(),
+            "toFixed() digits argument must be between 0 and 100",
         ));
     }
     let s = if !n.is_finite() || n.abs() >= 1e21 {

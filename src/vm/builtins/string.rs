@@ -158,7 +158,7 @@ pub fn install(vm: &mut Vm) {
         let s = this_string(vm, this)?;
         let n = vm.to_number(arg(vm, a, 0))?;
         if n < 0.0 || n.is_infinite() {
-            return Err(Interrupt::Error(
+            return Err(Interrupt::error(
                 ErrorKind::RangeError,
                 format!(
                     "invalid count value: {}",
