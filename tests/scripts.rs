@@ -4,7 +4,8 @@
 //! - `// expect: TEXT` — the next line `console.log` prints (in order);
 //! - `// expect error: LINE:COL: MESSAGE` — a compile diagnostic (in order);
 //! - `// expect runtime error: TEXT` — the uncaught error's first line is `Uncaught TEXT`;
-//! - `// budget: N`, `// memory: BYTES` — limits for the run.
+//! - `// budget: N`, `// memory: BYTES` — limits for the run;
+//! - `// seed: N` — seeds `Math.random` so its sequence is reproducible.
 //!
 //! All failures are printed with a diff before the test fails.
 
@@ -33,6 +34,7 @@ struct Expect {
     errors: Vec<String>,
     runtime_error: Option<String>,
     limits: Limits,
+    seed: Option<u64>,
 }
 
 fn expectations(src: &str) -> Expect {
@@ -50,6 +52,8 @@ fn expectations(src: &str) -> Expect {
             e.runtime_error = Some(x.to_string());
         } else if let Some(x) = c.strip_prefix("budget: ") {
             e.limits.instructions = x.trim().parse().expect("budget is a number");
+        } else if let Some(x) = c.strip_prefix("seed: ") {
+            e.seed = Some(x.trim().parse().expect("seed is a number"));
         } else if let Some(x) = c.strip_prefix("memory: ") {
             e.limits.memory = x.trim().parse().expect("memory is a number");
         }
@@ -107,6 +111,9 @@ fn check(path: &Path) -> Option<String> {
         ));
     }
     let mut vm = Vm::new(expect.limits);
+    if let Some(seed) = expect.seed {
+        vm.seed_random(seed);
+    }
     let out = Captured::default();
     vm.out = Box::new(out.clone());
     let result = kitwork::run_to_completion(&mut vm, &program);

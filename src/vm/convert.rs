@@ -32,6 +32,12 @@ impl Vm {
             Value::Null => 0.0,
             Value::Bool(b) => b as u8 as f64,
             Value::Atom(_) | Value::Str(_) => parse_js_number(self.heap.str(v).unwrap()),
+            Value::Obj(o) if self.heap.obj(o).class == Class::Date => {
+                match self.heap.obj(o).elems[0] {
+                    Value::Num(t) => t,
+                    _ => f64::NAN,
+                }
+            }
             Value::Obj(_) => {
                 let mut s = String::new();
                 self.write_string(v, &mut s)?;
@@ -92,6 +98,12 @@ impl Vm {
                             .unwrap_or("function"),
                     );
                 }
+                Class::Date => match self.heap.obj(id).elems[0] {
+                    Value::Num(t) if t.is_finite() => {
+                        out.push_str(&super::builtins::date::long_form(t))
+                    }
+                    _ => out.push_str("Invalid Date"),
+                },
                 Class::Native(ni) => {
                     out.push_str("function ");
                     out.push_str(self.natives[ni as usize].name);
@@ -131,9 +143,13 @@ impl Vm {
         r
     }
 
-    /// Objects become their string form (ToPrimitive with the string hint).
-    fn to_primitive(&mut self, v: Value) -> Result<Value, Interrupt> {
+    /// ToPrimitive: objects become their string form, except that a Date
+    /// becomes its time value when a number is wanted (`<`, `-`).
+    fn to_primitive(&mut self, v: Value, want_number: bool) -> Result<Value, Interrupt> {
         match v {
+            Value::Obj(o) if want_number && self.heap.obj(o).class == Class::Date => {
+                Ok(Value::Num(self.to_number(v)?))
+            }
             Value::Obj(_) => self.to_string_value(v),
             _ => Ok(v),
         }
@@ -141,8 +157,8 @@ impl Vm {
 
     /// `a + b` when not both numbers.
     pub fn add_slow(&mut self, a: Value, b: Value) -> Result<Value, Interrupt> {
-        let a = self.to_primitive(a)?;
-        let b = self.to_primitive(b)?;
+        let a = self.to_primitive(a, false)?;
+        let b = self.to_primitive(b, false)?;
         if !a.is_string() && !b.is_string() {
             return Ok(Value::Num(self.to_number(a)? + self.to_number(b)?));
         }
@@ -193,11 +209,11 @@ impl Vm {
             }
             (Value::Obj(_), Value::Obj(_)) => self.strict_equals(a, b),
             (Value::Obj(_), _) => {
-                let p = self.to_primitive(a)?;
+                let p = self.to_primitive(a, true)?;
                 self.loose_equals(p, b)?
             }
             (_, Value::Obj(_)) => {
-                let p = self.to_primitive(b)?;
+                let p = self.to_primitive(b, true)?;
                 self.loose_equals(a, p)?
             }
             _ => self.strict_equals(a, b),
@@ -206,8 +222,8 @@ impl Vm {
 
     /// `<`, `<=`, `>`, `>=` when not both numbers.
     pub fn compare_slow(&mut self, op: Op, a: Value, b: Value) -> Result<bool, Interrupt> {
-        let a = self.to_primitive(a)?;
-        let b = self.to_primitive(b)?;
+        let a = self.to_primitive(a, true)?;
+        let b = self.to_primitive(b, true)?;
         let ord = if a.is_string() && b.is_string() {
             Some(compare_strings(
                 self.heap.str(a).unwrap(),

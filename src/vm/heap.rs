@@ -30,6 +30,8 @@ pub struct OutOfMemory;
 pub enum Class {
     Object,
     Array,
+    /// A `Date`; `elems[0]` holds its time value (ms since the epoch, or NaN).
+    Date,
     /// A closure over `Vm::funcs[i]`; `elems` holds its upvalue cells.
     Closure(u32),
     /// A built-in function, `Vm::natives[i]`.

@@ -164,6 +164,12 @@ impl Printer<'_> {
                 };
             }
         }
+        if class == Class::Date {
+            return match self.vm.heap.obj(o).elems[0] {
+                Value::Num(t) if t.is_finite() => super::builtins::date::iso_string(t),
+                _ => "Invalid Date".into(),
+            };
+        }
         let base = match class {
             Class::Closure(_) | Class::Native(_) => {
                 let n = self.vm.function_name(o);

@@ -114,6 +114,7 @@ pub struct Atoms {
     pub stack: Atom,
     pub cause: Atom,
     pub to_string: Atom,
+    pub to_json: Atom,
     pub type_names: [Atom; 6],
     pub empty: Atom,
 }
@@ -127,6 +128,7 @@ pub struct Realm {
     pub string_proto: ObjId,
     pub number_proto: ObjId,
     pub boolean_proto: ObjId,
+    pub date_proto: ObjId,
     /// Indexed by `ErrorKind as usize`.
     pub error_protos: [ObjId; 5],
 }
@@ -208,6 +210,7 @@ impl Vm {
             stack: heap.intern("stack"),
             cause: heap.intern("cause"),
             to_string: heap.intern("toString"),
+            to_json: heap.intern("toJSON"),
             type_names: [
                 "undefined",
                 "object",
@@ -235,6 +238,7 @@ impl Vm {
                 string_proto: placeholder,
                 number_proto: placeholder,
                 boolean_proto: placeholder,
+                date_proto: placeholder,
                 error_protos: [placeholder; 5],
             },
             atoms,
@@ -1361,6 +1365,11 @@ impl Vm {
             Class::Native(ni) => self.natives[ni as usize].arity as usize,
             _ => 0,
         }
+    }
+
+    /// Seeds `Math.random` (for reproducible tests).
+    pub fn seed_random(&mut self, seed: u64) {
+        self.rng = seed.max(1);
     }
 
     /// The instruction budget left in this run.

@@ -7,6 +7,7 @@ pub mod error;
 pub mod heap;
 pub mod inspect;
 pub mod interp;
+pub mod json;
 pub mod number;
 pub mod property;
 pub mod value;

@@ -12,16 +12,19 @@ pub fn to_js_string(n: f64) -> String {
 /// Appends the JS string form of `n`. Integers take a fast path; the rest go
 /// through `ryu-js`, which implements the ECMAScript algorithm.
 pub fn write_number(n: f64, out: &mut String) {
+    with_number(n, |s| out.push_str(s))
+}
+
+/// Calls `f` with the JS string form of `n`, formatted on the stack.
+#[inline]
+pub fn with_number<R>(n: f64, f: impl FnOnce(&str) -> R) -> R {
     if n.abs() < 1e15 && (n as i64) as f64 == n {
         let mut i = n as i64;
         if i == 0 {
-            out.push('0');
-            return;
+            return f("0");
         }
-        if i < 0 {
-            out.push('-');
-            i = -i;
-        }
+        let negative = i < 0;
+        i = i.abs();
         let mut buf = [0u8; 20];
         let mut pos = buf.len();
         while i > 0 {
@@ -29,12 +32,15 @@ pub fn write_number(n: f64, out: &mut String) {
             buf[pos] = b'0' + (i % 10) as u8;
             i /= 10;
         }
-        // SAFETY: only ASCII digits were written.
-        out.push_str(unsafe { std::str::from_utf8_unchecked(&buf[pos..]) });
-        return;
+        if negative {
+            pos -= 1;
+            buf[pos] = b'-';
+        }
+        // SAFETY: only ASCII digits and '-' were written.
+        return f(unsafe { std::str::from_utf8_unchecked(&buf[pos..]) });
     }
     let mut b = ryu_js::Buffer::new();
-    out.push_str(b.format(n));
+    f(b.format(n))
 }
 
 /// `ToNumber` of a string: whitespace-trimmed decimal, hex/octal/binary

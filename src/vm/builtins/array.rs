@@ -292,6 +292,112 @@ pub fn install(vm: &mut Vm) {
         }
         Ok(acc)
     });
+    method(vm, ap, "reduceRight", 2, |vm, this, a| {
+        let arr = this_array(vm, this, "reduceRight")?;
+        let f = callable(vm, arg(vm, a, 0), "reduceRight")?;
+        let mut i = vm.heap.obj(arr).elems.len();
+        let mut acc = if a.len >= 2 {
+            arg(vm, a, 1)
+        } else if i == 0 {
+            return Err(vm.type_error("Reduce of empty array with no initial value"));
+        } else {
+            i -= 1;
+            vm.heap.obj(arr).elems[i]
+        };
+        while i > 0 {
+            i -= 1;
+            let Some(&v) = vm.heap.obj(arr).elems.get(i) else {
+                continue;
+            };
+            acc = vm.call_function(f, Value::Undefined, &[acc, v, Value::Num(i as f64), this])?;
+        }
+        Ok(acc)
+    });
+    method(vm, ap, "findLast", 1, |vm, this, a| {
+        Ok(find_last(vm, this, a, "findLast")?.map_or(Value::Undefined, |(v, _)| v))
+    });
+    method(vm, ap, "findLastIndex", 1, |vm, this, a| {
+        Ok(Value::Num(
+            find_last(vm, this, a, "findLastIndex")?.map_or(-1.0, |(_, i)| i as f64),
+        ))
+    });
+    method(vm, ap, "flat", 0, |vm, this, a| {
+        let arr = this_array(vm, this, "flat")?;
+        let depth = match arg(vm, a, 0) {
+            Value::Undefined => 1.0,
+            d => vm.to_number(d)?,
+        };
+        let out = vm.new_array(&[])?.as_obj().unwrap();
+        flatten_into(vm, out, arr, if depth.is_nan() { 0.0 } else { depth })?;
+        Ok(Value::Obj(out))
+    });
+    method(vm, ap, "flatMap", 1, |vm, this, a| {
+        let out = vm.new_array(&[])?.as_obj().unwrap();
+        iterate(vm, this, a, "flatMap", |vm, _, r| {
+            match r {
+                Value::Obj(o) if vm.heap.obj(o).class == Class::Array => vm.spread_into(out, r)?,
+                _ => {
+                    vm.heap.charge(SLOT_COST)?;
+                    vm.heap.obj_mut(out).elems.push(r);
+                }
+            }
+            Ok(Step::Continue)
+        })?;
+        Ok(Value::Obj(out))
+    });
+    method(vm, ap, "keys", 0, |vm, this, _| {
+        let arr = this_array(vm, this, "keys")?;
+        let keys: Vec<Value> = (0..vm.heap.obj(arr).elems.len())
+            .map(|i| Value::Num(i as f64))
+            .collect();
+        vm.new_array(&keys)
+    });
+    method(vm, ap, "values", 0, |vm, this, _| {
+        let arr = this_array(vm, this, "values")?;
+        let items = vm.heap.obj(arr).elems.clone();
+        vm.new_array(&items)
+    });
+    method(vm, ap, "entries", 0, |vm, this, _| {
+        let arr = this_array(vm, this, "entries")?;
+        let mut pairs = Vec::new();
+        for i in 0..vm.heap.obj(arr).elems.len() {
+            let v = vm.heap.obj(arr).elems[i];
+            pairs.push(vm.new_array(&[Value::Num(i as f64), v])?);
+        }
+        vm.new_array(&pairs)
+    });
+    method(vm, ap, "toReversed", 0, |vm, this, _| {
+        let arr = this_array(vm, this, "toReversed")?;
+        let mut items = vm.heap.obj(arr).elems.clone();
+        items.reverse();
+        vm.new_array(&items)
+    });
+    method(vm, ap, "toSorted", 1, |vm, this, a| {
+        let arr = this_array(vm, this, "toSorted")?;
+        let cmp = match arg(vm, a, 0) {
+            Value::Undefined => None,
+            f => Some(callable(vm, f, "toSorted")?),
+        };
+        let mut items = vm.heap.obj(arr).elems.clone();
+        merge_sort(vm, &mut items, cmp)?;
+        vm.new_array(&items)
+    });
+    method(vm, ap, "with", 2, |vm, this, a| {
+        let arr = this_array(vm, this, "with")?;
+        let len = vm.heap.obj(arr).elems.len() as f64;
+        let n = vm.to_number(arg(vm, a, 0))?;
+        let n = if n.is_nan() { 0.0 } else { n.trunc() };
+        let i = if n < 0.0 { len + n } else { n };
+        if i < 0.0 || i >= len {
+            return Err(Interrupt::error(
+                ErrorKind::RangeError,
+                "Invalid index : ".to_string() + &crate::vm::number::to_js_string(n),
+            ));
+        }
+        let mut items = vm.heap.obj(arr).elems.clone();
+        items[i as usize] = arg(vm, a, 1);
+        vm.new_array(&items)
+    });
     method(vm, ap, "sort", 1, |vm, this, a| {
         let arr = this_array(vm, this, "sort")?;
         let cmp = match arg(vm, a, 0) {
@@ -340,6 +446,51 @@ fn iterate(
         i += 1;
     }
     Ok(None)
+}
+
+/// The last element (and its index) for which the callback is truthy.
+fn find_last(
+    vm: &mut Vm,
+    this: Value,
+    a: Args,
+    name: &str,
+) -> Result<Option<(Value, usize)>, Interrupt> {
+    let arr = this_array(vm, this, name)?;
+    let f = callable(vm, arg(vm, a, 0), name)?;
+    let mut i = vm.heap.obj(arr).elems.len();
+    while i > 0 {
+        i -= 1;
+        let v = vm
+            .heap
+            .obj(arr)
+            .elems
+            .get(i)
+            .copied()
+            .unwrap_or(Value::Undefined);
+        let r = vm.call_function(f, arg(vm, a, 1), &[v, Value::Num(i as f64), this])?;
+        if vm.truthy(r) {
+            return Ok(Some((v, i)));
+        }
+    }
+    Ok(None)
+}
+
+fn flatten_into(vm: &mut Vm, out: ObjId, arr: ObjId, depth: f64) -> Result<(), Interrupt> {
+    for i in 0..vm.heap.obj(arr).elems.len() {
+        let v = vm.heap.obj(arr).elems[i];
+        match v {
+            Value::Obj(inner)
+                if depth >= 1.0 && vm.heap.obj(inner).class == Class::Array && inner != arr =>
+            {
+                crate::lang::parser::grow(|| flatten_into(vm, out, inner, depth - 1.0))?;
+            }
+            _ => {
+                vm.heap.charge(SLOT_COST)?;
+                vm.heap.obj_mut(out).elems.push(v);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn array_from(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {

@@ -131,6 +131,7 @@ pub fn install(vm: &mut Vm) {
     method(vm, number, "parseInt", 2, parse_int);
     method(vm, np, "toString", 1, number_to_string);
     method(vm, np, "toFixed", 1, to_fixed);
+    method(vm, np, "toPrecision", 1, to_precision);
     let bp = vm.realm.boolean_proto;
     constructor(
         vm,
@@ -217,7 +218,7 @@ pub fn install(vm: &mut Vm) {
     });
 }
 
-fn console_log(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+pub(crate) fn console_log(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
     let mut line = String::new();
     for i in 0..a.len {
         if i > 0 {
@@ -419,7 +420,74 @@ fn to_fixed(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let s = if !n.is_finite() || n.abs() >= 1e21 {
         crate::vm::number::to_js_string(n)
     } else {
-        format!("{:.*}", d as usize, n)
+        fixed(n, d as usize)
+    };
+    Ok(vm.heap.alloc_str(&s)?)
+}
+
+/// `x.toFixed(digits)`: like `{:.digits}`, but a tie rounds up as
+/// JavaScript does (`(0.5).toFixed(0)` is "1"; Rust rounds ties to even).
+fn fixed(x: f64, digits: usize) -> String {
+    const EXTRA: usize = 30;
+    let wide = format!("{:.*}", digits + EXTRA, x.abs());
+    let (head, tail) = wide.split_at(wide.len() - EXTRA);
+    let mut out: Vec<u8> = head.trim_end_matches('.').bytes().collect();
+    if tail.as_bytes()[0] >= b'5' {
+        let mut i = out.len();
+        loop {
+            if i == 0 {
+                out.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            match out[i] {
+                b'.' => continue,
+                b'9' => out[i] = b'0',
+                d => {
+                    out[i] = d + 1;
+                    break;
+                }
+            }
+        }
+    }
+    let s = String::from_utf8(out).expect("digits are ASCII");
+    if x < 0.0 && s.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        format!("-{s}")
+    } else {
+        s
+    }
+}
+
+fn to_precision(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let n = this_number(vm, this)?;
+    if matches!(arg(vm, a, 0), Value::Undefined) || !n.is_finite() {
+        return Ok(vm.heap.alloc_str(&crate::vm::number::to_js_string(n))?);
+    }
+    let p = vm.to_number(arg(vm, a, 0))?.trunc();
+    if !(1.0..=100.0).contains(&p) {
+        return Err(Interrupt::error(
+            ErrorKind::RangeError,
+            "toPrecision() argument must be between 1 and 100",
+        ));
+    }
+    let p = p as usize;
+    let s = if n == 0.0 {
+        if p > 1 {
+            format!("0.{}", "0".repeat(p - 1))
+        } else {
+            "0".to_string()
+        }
+    } else {
+        // The exponent after rounding to p significant digits.
+        let sci = format!("{:.*e}", p - 1, n);
+        let (mantissa, exp) = sci.split_once('e').unwrap();
+        let e: i32 = exp.parse().unwrap();
+        if e < -6 || e >= p as i32 {
+            let sign = if e < 0 { "-" } else { "+" };
+            format!("{mantissa}e{sign}{}", e.abs())
+        } else {
+            format!("{:.*}", (p as i32 - 1 - e).max(0) as usize, n)
+        }
     };
     Ok(vm.heap.alloc_str(&s)?)
 }

@@ -3,7 +3,10 @@
 //! its own file.
 
 mod array;
+pub(crate) mod date;
 mod global;
+mod json;
+mod kitwork;
 mod object;
 mod string;
 
@@ -86,6 +89,9 @@ pub fn install(vm: &mut Vm) {
     object::install(vm);
     array::install(vm);
     string::install(vm);
+    json::install(vm);
+    date::install(vm);
+    kitwork::install(vm);
 }
 
 /// `this` as an object, or a TypeError naming the method.

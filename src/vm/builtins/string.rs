@@ -180,6 +180,74 @@ pub fn install(vm: &mut Vm) {
     method(vm, sp, "replaceAll", 2, |vm, this, a| {
         replace(vm, this, a, true)
     });
+    method(vm, sp, "codePointAt", 1, |vm, this, a| {
+        let s = this_string(vm, this)?;
+        let i = vm.to_number(arg(vm, a, 0))?;
+        let i = if i.is_nan() { 0.0 } else { i.trunc() };
+        if i < 0.0 {
+            return Ok(Value::Undefined);
+        }
+        let units: Vec<u16> = s.encode_utf16().collect();
+        let i = i as usize;
+        Ok(match units.get(i) {
+            None => Value::Undefined,
+            Some(&hi) if (0xD800..0xDC00).contains(&hi) => match units.get(i + 1) {
+                Some(&lo) if (0xDC00..0xE000).contains(&lo) => Value::Num(
+                    (0x10000 + ((hi as u32 - 0xD800) << 10) + (lo as u32 - 0xDC00)) as f64,
+                ),
+                _ => Value::Num(hi as f64),
+            },
+            Some(&u) => Value::Num(u as f64),
+        })
+    });
+    method(vm, sp, "localeCompare", 1, |vm, this, a| {
+        let (s, t) = (this_string(vm, this)?, arg_string(vm, a, 0)?);
+        Ok(Value::Num(
+            match crate::vm::convert::compare_strings(&s, &t) {
+                std::cmp::Ordering::Less => -1.0,
+                std::cmp::Ordering::Equal => 0.0,
+                std::cmp::Ordering::Greater => 1.0,
+            },
+        ))
+    });
+    method(vm, sp, "normalize", 0, |vm, this, a| {
+        use unicode_normalization::UnicodeNormalization;
+        let s = this_string(vm, this)?;
+        let form = match arg(vm, a, 0) {
+            Value::Undefined => "NFC".to_string(),
+            _ => arg_string(vm, a, 0)?,
+        };
+        let out: String = match form.as_str() {
+            "NFC" => s.nfc().collect(),
+            "NFD" => s.nfd().collect(),
+            "NFKC" => s.nfkc().collect(),
+            "NFKD" => s.nfkd().collect(),
+            _ => {
+                return Err(Interrupt::error(
+                    ErrorKind::RangeError,
+                    "The normalization form should be one of NFC, NFD, NFKC, NFKD.",
+                ));
+            }
+        };
+        Ok(vm.heap.alloc_str(&out)?)
+    });
+    method(vm, sp, "substr", 2, |vm, this, a| {
+        let s = this_string(vm, this)?;
+        let len = utf16_len(&s);
+        let start = relative_index(vm, arg(vm, a, 0), len, 0)?;
+        let count = match arg(vm, a, 1) {
+            Value::Undefined => len - start,
+            v => {
+                let n = vm.to_number(v)?;
+                if n.is_nan() {
+                    0
+                } else {
+                    n.clamp(0.0, (len - start) as f64) as usize
+                }
+            }
+        };
+        substring(vm, &s, start, start + count)
+    });
     method(vm, sp, "concat", 1, |vm, this, a| {
         let mut s = this_string(vm, this)?;
         for i in 0..a.len {

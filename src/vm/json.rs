@@ -1,0 +1,524 @@
+//! JSON: a serializer that writes UTF-8 straight into a byte buffer (the
+//! gateway writes response bodies with it) and a parser that builds values
+//! in the run's heap, with `SyntaxError`s that name the line and column.
+
+use super::error::{ErrorKind, Interrupt};
+use super::heap::{Class, SLOT_COST};
+use super::interp::Vm;
+use super::number::with_number;
+use super::value::{Atom, ObjId, Value};
+
+/// Deepest nesting either direction handles; beyond it, a clean error
+/// instead of a host stack overflow.
+const DEPTH_MAX: usize = 2_000;
+
+/// How `JSON.stringify` was asked to format.
+pub struct Format<'a> {
+    /// The indentation unit (`space` argument); empty for compact output.
+    pub gap: &'a str,
+    /// A replacer function, called as `replacer.call(holder, key, value)`.
+    pub replacer: Option<Value>,
+    /// An allow-list of keys (array replacer).
+    pub keys: Option<Vec<Atom>>,
+}
+
+impl Format<'_> {
+    pub const COMPACT: Format<'static> = Format {
+        gap: "",
+        replacer: None,
+        keys: None,
+    };
+}
+
+/// Appends `s` as a JSON string literal.
+pub fn write_quoted(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[run..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 15) as usize],
+            ]);
+        } else {
+            out.extend_from_slice(esc);
+        }
+        run = i + 1;
+    }
+    out.extend_from_slice(&bytes[run..]);
+    out.push(b'"');
+}
+
+struct Writer<'f, 'o> {
+    format: &'f Format<'f>,
+    out: &'o mut Vec<u8>,
+    /// Objects being written, innermost last: a repeat is a cycle.
+    path: Vec<ObjId>,
+}
+
+impl Vm {
+    /// Serializes `v` as `JSON.stringify` would; returns false (writing
+    /// nothing) for values JSON cannot represent (undefined, functions).
+    pub fn write_json(
+        &mut self,
+        v: Value,
+        format: &Format,
+        out: &mut Vec<u8>,
+    ) -> Result<bool, Interrupt> {
+        let mut w = Writer {
+            format,
+            out,
+            path: Vec::new(),
+        };
+        let holder = if format.replacer.is_some() {
+            let h = self.new_object()?;
+            self.define_own(h, self.atoms.empty, v)?;
+            Value::Obj(h)
+        } else {
+            Value::Undefined
+        };
+        self.json_value(&mut w, holder, Value::Atom(self.atoms.empty), v)
+    }
+
+    /// `toJSON` and the replacer, then the value itself.
+    fn json_value(
+        &mut self,
+        w: &mut Writer,
+        holder: Value,
+        key: Value,
+        mut v: Value,
+    ) -> Result<bool, Interrupt> {
+        if let Value::Obj(o) = v {
+            if !matches!(self.heap.obj(o).class, Class::Closure(_) | Class::Native(_)) {
+                let to_json = self.get_field(v, self.atoms.to_json)?;
+                if let Value::Obj(f) = to_json {
+                    if matches!(self.heap.obj(f).class, Class::Closure(_) | Class::Native(_)) {
+                        v = self.call_function(to_json, v, &[key])?;
+                    }
+                }
+            }
+        }
+        if let Some(r) = w.format.replacer {
+            v = self.call_function(r, holder, &[key, v])?;
+        }
+        match v {
+            Value::Null => w.out.extend_from_slice(b"null"),
+            Value::Bool(b) => w.out.extend_from_slice(if b { b"true" } else { b"false" }),
+            Value::Num(n) if n.is_finite() => {
+                with_number(n, |s| w.out.extend_from_slice(s.as_bytes()))
+            }
+            Value::Num(_) => w.out.extend_from_slice(b"null"),
+            Value::Atom(_) | Value::Str(_) => write_quoted(self.heap.str(v).unwrap(), w.out),
+            Value::Undefined | Value::Cell(_) => return Ok(false),
+            Value::Obj(o) => match self.heap.obj(o).class {
+                Class::Closure(_) | Class::Native(_) => return Ok(false),
+                _ => {
+                    if w.path.contains(&o) {
+                        return Err(self.type_error("Converting circular structure to JSON"));
+                    }
+                    if w.path.len() >= DEPTH_MAX {
+                        return Err(Interrupt::error(
+                            ErrorKind::RangeError,
+                            "JSON.stringify: value nested too deeply",
+                        ));
+                    }
+                    w.path.push(o);
+                    let r = crate::lang::parser::grow(|| {
+                        if self.heap.obj(o).class == Class::Array {
+                            self.json_array(w, o)
+                        } else {
+                            self.json_object(w, o)
+                        }
+                    });
+                    w.path.pop();
+                    r?;
+                }
+            },
+        }
+        Ok(true)
+    }
+
+    fn newline(&self, w: &mut Writer) {
+        if !w.format.gap.is_empty() {
+            w.out.push(b'\n');
+            for _ in 0..w.path.len() {
+                w.out.extend_from_slice(w.format.gap.as_bytes());
+            }
+        }
+    }
+
+    fn json_array(&mut self, w: &mut Writer, a: ObjId) -> Result<(), Interrupt> {
+        let n = self.heap.obj(a).elems.len();
+        w.out.push(b'[');
+        for i in 0..n {
+            if i > 0 {
+                w.out.push(b',');
+            }
+            self.newline(w);
+            let e = self
+                .heap
+                .obj(a)
+                .elems
+                .get(i)
+                .copied()
+                .unwrap_or(Value::Undefined);
+            let key = if w.format.replacer.is_some() {
+                Value::Atom(self.index_atom(i))
+            } else {
+                Value::Undefined
+            };
+            if !self.json_value(w, Value::Obj(a), key, e)? {
+                w.out.extend_from_slice(b"null");
+            }
+        }
+        if n > 0 {
+            w.path.pop();
+            self.newline(w);
+            w.path.push(a);
+        }
+        w.out.push(b']');
+        Ok(())
+    }
+
+    fn json_object(&mut self, w: &mut Writer, o: ObjId) -> Result<(), Interrupt> {
+        w.out.push(b'{');
+        let mut first = true;
+        let start = self.heap.enumerable_from(o);
+        let mut i = start;
+        while i < self.heap.obj(o).props.len() {
+            let (k, v) = self.heap.obj(o).props[i];
+            i += 1;
+            if let Some(keys) = &w.format.keys {
+                if !keys.contains(&k) {
+                    continue;
+                }
+            }
+            let mark = w.out.len();
+            if !first {
+                w.out.push(b',');
+            }
+            self.newline(w);
+            write_quoted(self.heap.atom_str(k), w.out);
+            w.out.push(b':');
+            if !w.format.gap.is_empty() {
+                w.out.push(b' ');
+            }
+            if self.json_value(w, Value::Obj(o), Value::Atom(k), v)? {
+                first = false;
+            } else {
+                w.out.truncate(mark);
+            }
+        }
+        if !first {
+            w.path.pop();
+            self.newline(w);
+            w.path.push(o);
+        }
+        w.out.push(b'}');
+        Ok(())
+    }
+
+    /// `JSON.parse(text)`.
+    pub fn parse_json(&mut self, text: &str) -> Result<Value, Interrupt> {
+        let mut p = JsonParser {
+            text,
+            pos: 0,
+            depth: 0,
+        };
+        p.skip_ws();
+        let v = p.value(self)?;
+        p.skip_ws();
+        if p.pos < text.len() {
+            return Err(p.unexpected());
+        }
+        Ok(v)
+    }
+}
+
+struct JsonParser<'t> {
+    text: &'t str,
+    pos: usize,
+    depth: usize,
+}
+
+impl JsonParser<'_> {
+    fn bytes(&self) -> &[u8] {
+        self.text.as_bytes()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes().get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn where_(&self) -> String {
+        let before = &self.text[..self.pos.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        format!("line {line} column {col}")
+    }
+
+    fn unexpected(&self) -> Interrupt {
+        match self.text[self.pos.min(self.text.len())..].chars().next() {
+            None => Interrupt::error(
+                ErrorKind::SyntaxError,
+                format!("Unexpected end of JSON input at {}", self.where_()),
+            ),
+            Some(c) => Interrupt::error(
+                ErrorKind::SyntaxError,
+                format!(
+                    "Unexpected token '{}' in JSON at {}",
+                    c.escape_debug(),
+                    self.where_()
+                ),
+            ),
+        }
+    }
+
+    fn expect(&mut self, b: u8) -> Result<(), Interrupt> {
+        if self.bytes().get(self.pos) == Some(&b) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    fn value(&mut self, vm: &mut Vm) -> Result<Value, Interrupt> {
+        match self.bytes().get(self.pos) {
+            Some(b'{') => self.nested(vm, true),
+            Some(b'[') => self.nested(vm, false),
+            Some(b'"') => {
+                let s = self.string()?;
+                Ok(vm.heap.alloc_str(&s)?)
+            }
+            Some(b't') => self.word("true", Value::Bool(true)),
+            Some(b'f') => self.word("false", Value::Bool(false)),
+            Some(b'n') => self.word("null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.unexpected()),
+        }
+    }
+
+    fn word(&mut self, w: &str, v: Value) -> Result<Value, Interrupt> {
+        if self.text[self.pos..].starts_with(w) {
+            self.pos += w.len();
+            Ok(v)
+        } else {
+            // Point at the first character that differs.
+            let same = self.text[self.pos..]
+                .bytes()
+                .zip(w.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            self.pos += same;
+            Err(self.unexpected())
+        }
+    }
+
+    fn number(&mut self) -> Result<Value, Interrupt> {
+        let start = self.pos;
+        let b = self.bytes();
+        let mut i = self.pos;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while matches!(b.get(i), Some(b'0'..=b'9')) {
+                    i += 1;
+                }
+            }
+            _ => {
+                self.pos = i;
+                return Err(self.unexpected());
+            }
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            if !matches!(b.get(i), Some(b'0'..=b'9')) {
+                self.pos = i;
+                return Err(self.unexpected());
+            }
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if !matches!(b.get(i), Some(b'0'..=b'9')) {
+                self.pos = i;
+                return Err(self.unexpected());
+            }
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        self.pos = i;
+        Ok(Value::Num(self.text[start..i].parse().unwrap_or(f64::NAN)))
+    }
+
+    fn string(&mut self) -> Result<String, Interrupt> {
+        self.expect(b'"')?;
+        let mut out = String::new();
+        let mut units: Vec<u16> = Vec::new();
+        loop {
+            let start = self.pos;
+            while let Some(&b) = self.bytes().get(self.pos) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            if self.pos > start {
+                if !units.is_empty() {
+                    out.push_str(&String::from_utf16_lossy(&units));
+                    units.clear();
+                }
+                out.push_str(&self.text[start..self.pos]);
+            }
+            match self.bytes().get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    if !units.is_empty() {
+                        out.push_str(&String::from_utf16_lossy(&units));
+                    }
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let c = match self.bytes().get(self.pos) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            let hex = self
+                                .text
+                                .get(self.pos + 1..self.pos + 5)
+                                .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+                            let Some(hex) = hex else {
+                                self.pos += 1;
+                                return Err(self.unexpected());
+                            };
+                            units.push(u16::from_str_radix(hex, 16).unwrap());
+                            self.pos += 5;
+                            continue;
+                        }
+                        _ => return Err(self.unexpected()),
+                    };
+                    if !units.is_empty() {
+                        out.push_str(&String::from_utf16_lossy(&units));
+                        units.clear();
+                    }
+                    out.push(c);
+                    self.pos += 1;
+                }
+                _ => return Err(self.unexpected()),
+            }
+        }
+    }
+
+    fn nested(&mut self, vm: &mut Vm, object: bool) -> Result<Value, Interrupt> {
+        self.depth += 1;
+        if self.depth > DEPTH_MAX {
+            return Err(Interrupt::error(
+                ErrorKind::SyntaxError,
+                format!("JSON nested too deeply at {}", self.where_()),
+            ));
+        }
+        let r = crate::lang::parser::grow(|| {
+            if object {
+                self.object(vm)
+            } else {
+                self.array(vm)
+            }
+        });
+        self.depth -= 1;
+        r
+    }
+
+    fn array(&mut self, vm: &mut Vm) -> Result<Value, Interrupt> {
+        self.pos += 1;
+        let a = vm.new_array(&[])?.as_obj().unwrap();
+        self.skip_ws();
+        if self.bytes().get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            return Ok(Value::Obj(a));
+        }
+        loop {
+            self.skip_ws();
+            let v = self.value(vm)?;
+            vm.heap.charge(SLOT_COST)?;
+            vm.heap.obj_mut(a).elems.push(v);
+            self.skip_ws();
+            match self.bytes().get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Obj(a));
+                }
+                _ => return Err(self.unexpected()),
+            }
+        }
+    }
+
+    fn object(&mut self, vm: &mut Vm) -> Result<Value, Interrupt> {
+        self.pos += 1;
+        let o = vm.new_object()?;
+        self.skip_ws();
+        if self.bytes().get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            return Ok(Value::Obj(o));
+        }
+        loop {
+            self.skip_ws();
+            if self.bytes().get(self.pos) != Some(&b'"') {
+                return Err(self.unexpected());
+            }
+            let key = self.string()?;
+            let k = vm.heap.intern(&key);
+            self.skip_ws();
+            self.expect(b':')?;
+            self.skip_ws();
+            let v = self.value(vm)?;
+            vm.define_own(o, k, v)?;
+            self.skip_ws();
+            match self.bytes().get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Obj(o));
+                }
+                _ => return Err(self.unexpected()),
+            }
+        }
+    }
+}

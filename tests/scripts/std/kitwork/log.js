@@ -1,0 +1,4 @@
+log("request", 42, { ok: true });
+log();
+// expect: request 42 { ok: true }
+// expect:

@@ -1,0 +1,3 @@
+console.log("Hello".toUpperCase(), "Hello".toLowerCase(), "straße".toUpperCase(), "ÉCOLE".toLowerCase());
+
+// expect: HELLO hello STRASSE école

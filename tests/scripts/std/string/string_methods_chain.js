@@ -1,0 +1,4 @@
+const slug = "  Hello World From Kitwork  ".trim().toLowerCase().split(" ").join("-");
+console.log(slug);
+
+// expect: hello-world-from-kitwork
