@@ -181,7 +181,9 @@ pub fn install(vm: &mut Vm) {
             if x.fract() == 0.0 || !x.is_finite() {
                 return x;
             }
-            let r = (x + 0.5).floor();
+            // floor(x + 0.5) is wrong for 0.49999999999999994 (the sum rounds up).
+            let f = x.floor();
+            let r = if x - f >= 0.5 { f + 1.0 } else { f };
             if r == 0.0 && x < 0.0 { -0.0 } else { r }
         },
     }

@@ -1,0 +1,3 @@
+console.log("hello".split("").reverse().join(""), [..."añb"].reverse().join(""));
+
+// expect: olleh bña
