@@ -552,7 +552,14 @@ impl Vm {
     /// level recurses on the Rust stack, which grows on demand.
     fn run_nested(&mut self, stop: usize, floor: usize) -> Result<Value, Interrupt> {
         self.nested += 1;
-        let r = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.run_loop(stop));
+        // Checking the stack costs a thread-local read. One level uses a few
+        // KiB (tens in debug builds), so checking every 4th level against a
+        // 256 KiB red zone is safe.
+        let r = if self.nested % 4 == 0 {
+            stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.run_loop(stop))
+        } else {
+            self.run_loop(stop)
+        };
         self.nested -= 1;
         match r {
             Ok(Outcome::Done(v)) => Ok(v),

@@ -134,23 +134,24 @@ pub fn install(vm: &mut Vm) {
     method(vm, sp, "split", 2, |vm, this, a| {
         let s = this_string(vm, this)?;
         let sep = arg(vm, a, 0);
-        let parts: Vec<String> = if matches!(sep, Value::Undefined) {
-            vec![s.clone()]
-        } else {
-            let sep = arg_string(vm, a, 0)?;
-            if sep.is_empty() {
-                s.chars().map(String::from).collect()
-            } else {
-                s.split(sep.as_str()).map(String::from).collect()
-            }
-        };
         let limit = match arg(vm, a, 1) {
             Value::Undefined => usize::MAX,
             v => crate::vm::number::to_uint32(vm.to_number(v)?) as usize,
         };
         let mut items = Vec::new();
-        for p in parts.iter().take(limit) {
-            items.push(vm.heap.alloc_str(p)?);
+        if matches!(sep, Value::Undefined) {
+            items.push(vm.heap.alloc_str(&s)?);
+        } else {
+            let sep = arg_string(vm, a, 0)?;
+            if sep.is_empty() {
+                for c in s.chars().take(limit) {
+                    items.push(vm.char_value(c)?);
+                }
+            } else {
+                for p in s.split(sep.as_str()).take(limit) {
+                    items.push(vm.heap.alloc_str(p)?);
+                }
+            }
         }
         vm.new_array(&items)
     });
