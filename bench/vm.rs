@@ -1,6 +1,7 @@
 //! One criterion bench per program in `bench/scripts/*.js` (the same
-//! programs the anchors run in ../shared/bench/vm/js). Compiling and linking
-//! happen in setup; the timed part is one whole run on a warm VM.
+//! programs the anchors run in ../shared/bench/vm/js) and `bench/std/*.js`
+//! (the standard-library workloads). Compiling and linking happen in setup;
+//! the timed part is one whole run on a warm VM.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use kitwork::vm::{Limits, Outcome, Vm};
