@@ -42,6 +42,32 @@ enum Command {
     },
     /// Print the bytecode of every function of a script.
     Disasm { file: PathBuf },
+    /// Serve the routes of a work folder over HTTP.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "KITWORK_LISTEN")]
+        listen: std::net::SocketAddr,
+        /// Worker cores (default: all).
+        #[arg(long, env = "KITWORK_CORES")]
+        cores: Option<usize>,
+        /// Folder of scripts.
+        #[arg(long = "work", default_value = "work", env = "KITWORK_WORK_DIR")]
+        work_dir: PathBuf,
+        /// Instruction budget per request.
+        #[arg(long, default_value_t = 10_000_000, env = "KITWORK_BUDGET")]
+        budget: u64,
+        /// Memory budget per request, in bytes.
+        #[arg(long, default_value_t = 64 << 20, env = "KITWORK_MEMORY")]
+        memory: usize,
+        /// Development mode: error traces in 500 responses.
+        #[arg(long, env = "KITWORK_DEV")]
+        dev: bool,
+    },
+    /// List the routes a work folder declares.
+    Routes {
+        #[arg(default_value = "work")]
+        dir: PathBuf,
+    },
 }
 
 fn read(path: &Path) -> Result<String, ExitCode> {
@@ -130,6 +156,59 @@ fn main() -> ExitCode {
             Ok(())
         })(),
         Command::Disasm { file } => compile(&file).map(|p| print!("{}", p.disassemble())),
+        Command::Routes { dir } => match kitwork::gateway::load(&dir) {
+            Ok(g) => {
+                print!("{}", kitwork::gateway::describe_routes(&g));
+                Ok(())
+            }
+            Err(e) => {
+                eprint!("{e}");
+                Err(ExitCode::from(2))
+            }
+        },
+        Command::Serve {
+            listen,
+            cores,
+            work_dir,
+            budget,
+            memory,
+            dev,
+        } => (|| {
+            let generation = kitwork::gateway::load(&work_dir).map_err(|e| {
+                eprint!("{e}");
+                ExitCode::from(2)
+            })?;
+            let cores = cores
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let routes = generation.routes.len();
+            let config = kitwork::gateway::core::CoreConfig {
+                http: kitwork::gateway::http::HttpLimits::default(),
+                vm: Limits {
+                    instructions: budget.max(1),
+                    memory,
+                },
+                dev,
+            };
+            let table = kitwork::gateway::describe_routes(&generation);
+            match kitwork::gateway::serve(listen, cores, generation, config) {
+                Ok(addr) => {
+                    println!(
+                        "kitwork: serving {routes} route(s) from {} on http://{addr} ({cores} core(s))",
+                        work_dir.display()
+                    );
+                    print!("{table}");
+                    use std::io::Write;
+                    let _ = std::io::stdout().flush();
+                    loop {
+                        std::thread::park();
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: cannot listen on {listen}: {e}");
+                    Err(ExitCode::from(1))
+                }
+            }
+        })(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -156,6 +156,8 @@ pub struct Vm {
     pub(crate) ascii_atoms: Vec<Atom>,
     /// State of `Math.random` (xorshift), seedable for tests.
     pub rng: u64,
+    /// The embedder's state for its natives (the gateway's current request).
+    pub host: Option<Box<dyn std::any::Any>>,
 }
 
 /// Reads the top of the operand stack; with `set_top!`, operators replace
@@ -200,6 +202,12 @@ impl Frame {
 
 impl Vm {
     pub fn new(limits: Limits) -> Vm {
+        Vm::with_natives(limits, |_| {})
+    }
+
+    /// A VM whose realm also has the host's natives (the gateway's request
+    /// accessors): `install` runs before the built-ins become read-only.
+    pub fn with_natives(limits: Limits, install: impl FnOnce(&mut Vm)) -> Vm {
         let mut heap = Heap::new(usize::MAX);
         let atoms = Atoms {
             length: heap.intern("length"),
@@ -250,8 +258,10 @@ impl Vm {
             scratch: String::new(),
             ascii_atoms: Vec::new(),
             rng: 0x2545_F491_4F6C_DD1D,
+            host: None,
         };
         builtins::install(&mut vm);
+        install(&mut vm);
         vm.heap.seal();
         vm.heap.limit = limits.memory;
         vm
@@ -330,6 +340,23 @@ impl Vm {
         self.drive()
     }
 
+    /// Calls `f(args…)` as a new run on the current heap (no reset), so it
+    /// may use values the previous run made; it can suspend like `start`.
+    pub fn start_call(&mut self, f: Value, args: &[Value]) -> Result<Outcome, Uncaught> {
+        self.stack.clear();
+        self.frames.clear();
+        self.handlers.clear();
+        self.stack.push(f);
+        self.stack.push(Value::Undefined);
+        self.stack.extend_from_slice(args);
+        match self.call(args.len(), false) {
+            Ok(true) => self.drive(),
+            Ok(false) => Ok(Outcome::Done(pop!(self))),
+            Err(Interrupt::Suspend(op)) => Ok(Outcome::Pending(op)),
+            Err(e) => Err(self.uncaught(e)),
+        }
+    }
+
     /// Continues a run that returned `Outcome::Pending`, with the host's answer.
     pub fn resume(&mut self, answer: Value) -> Result<Outcome, Uncaught> {
         self.stack.push(answer);
@@ -349,6 +376,10 @@ impl Vm {
     }
 
     fn drive(&mut self) -> Result<Outcome, Uncaught> {
+        if self.frames.is_empty() {
+            // A native called by `start_call` suspended and has its answer.
+            return Ok(Outcome::Done(self.stack.pop().unwrap_or(Value::Undefined)));
+        }
         match self.run_loop(0) {
             Ok(o) => Ok(o),
             Err(e) => Err(self.uncaught(e)),

@@ -1,0 +1,423 @@
+//! One pinned worker: its monoio runtime, its `SO_REUSEPORT` listener, its
+//! router, its pool of VMs (one per request in flight; one is enough while
+//! handlers do not wait) and the connection loop: parse every complete
+//! request in the buffer, answer them all with one write, keep the
+//! connection alive.
+
+use super::Generation;
+use super::http::{self, HttpLimits, Parsed};
+use super::router::{Match, Route, Router};
+use super::work::{self, Host, Mode, RequestData};
+use crate::lang::bytecode::FuncIdx;
+use crate::vm::json::Format;
+use crate::vm::{Limits, Outcome, PendingOp, Uncaught, Value, Vm};
+use monoio::io::{AsyncReadRent, AsyncWriteRentExt};
+use monoio::net::{ListenerOpts, TcpListener, TcpStream};
+use std::cell::RefCell;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// How this core serves.
+#[derive(Clone, Debug)]
+pub struct CoreConfig {
+    pub http: HttpLimits,
+    pub vm: Limits,
+    /// Include error traces in 500 bodies.
+    pub dev: bool,
+}
+
+/// A VM with the generation's scripts linked into it.
+struct Worker {
+    vm: Vm,
+    mains: Vec<FuncIdx>,
+}
+
+struct Core {
+    generation: Arc<Generation>,
+    router: Router,
+    config: CoreConfig,
+    pool: RefCell<Vec<Worker>>,
+    date: RefCell<http::DateCache>,
+}
+
+/// A response before it is written.
+pub struct Reply {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    fn error(status: u16, message: &str) -> Reply {
+        Reply {
+            status,
+            content_type: Some("application/json".into()),
+            headers: Vec::new(),
+            body: http::error_body(message),
+        }
+    }
+}
+
+fn new_worker(generation: &Generation, limits: Limits) -> Worker {
+    let mut vm = Vm::with_natives(limits, work::install);
+    let mains = generation.scripts.iter().map(|p| vm.load(p)).collect();
+    vm.out = Box::new(std::io::stderr());
+    Worker { vm, mains }
+}
+
+/// Runs one worker thread until the process ends: binds `addr` (with
+/// `SO_REUSEPORT`, so every core listens on the same port) and serves.
+/// `bound` receives the actual address once listening.
+pub fn run(
+    core_id: Option<core_affinity::CoreId>,
+    addr: SocketAddr,
+    generation: Arc<Generation>,
+    config: CoreConfig,
+    bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>,
+) {
+    if let Some(id) = core_id {
+        core_affinity::set_for_current(id);
+    }
+    let mut rt = match monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
+        .enable_timer()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = bound.send(Err(e));
+            return;
+        }
+    };
+    rt.block_on(async move {
+        let listener = match TcpListener::bind_with_config(
+            addr,
+            &ListenerOpts::new().reuse_port(true).backlog(4096),
+        ) {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = bound.send(Err(e));
+                return;
+            }
+        };
+        let _ = bound.send(listener.local_addr());
+        let mut router = Router::default();
+        for r in &generation.routes {
+            router
+                .add(r.clone())
+                .expect("route conflicts are rejected at load");
+        }
+        let first = new_worker(&generation, config.vm);
+        let core = Rc::new(Core {
+            generation,
+            router,
+            config,
+            pool: RefCell::new(vec![first]),
+            date: RefCell::default(),
+        });
+        loop {
+            match listener.accept().await {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    monoio::spawn(serve_connection(stream, core.clone()));
+                }
+                Err(e) => eprintln!("kitwork: accept failed: {e}"),
+            }
+        }
+    });
+}
+
+async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
+    let limits = core.config.http;
+    let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
+    let mut out: Vec<u8> = Vec::with_capacity(16 * 1024);
+    let mut chunk: Vec<u8> = vec![0; 16 * 1024];
+    let mut sent_continue = false;
+    loop {
+        // Answer every complete request in the buffer.
+        let mut consumed = 0;
+        let mut close = false;
+        loop {
+            match http::parse(&buf[consumed..], &limits) {
+                Parsed::Complete(req, used) => {
+                    consumed += used;
+                    sent_continue = false;
+                    let head = req.method == "HEAD";
+                    let keep_alive = req.keep_alive;
+                    let reply = handle(&core, &req).await;
+                    let mut date = core.date.borrow_mut();
+                    http::write_response(
+                        &mut out,
+                        &mut date,
+                        reply.status,
+                        reply.content_type.as_deref(),
+                        &reply.headers,
+                        &reply.body,
+                        keep_alive,
+                        head,
+                    );
+                    if !keep_alive {
+                        close = true;
+                        break;
+                    }
+                }
+                Parsed::Partial { expect_continue } => {
+                    if expect_continue && !sent_continue {
+                        out.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+                        sent_continue = true;
+                    }
+                    break;
+                }
+                Parsed::Reject(status, why) => {
+                    let mut date = core.date.borrow_mut();
+                    http::write_response(
+                        &mut out,
+                        &mut date,
+                        status,
+                        Some("application/json"),
+                        &[],
+                        &http::error_body(why),
+                        false,
+                        false,
+                    );
+                    close = true;
+                    break;
+                }
+            }
+        }
+        buf.drain(..consumed);
+        if !out.is_empty() {
+            let (res, written) = stream.write_all(out).await;
+            out = written;
+            out.clear();
+            if res.is_err() {
+                return;
+            }
+        }
+        if close {
+            return;
+        }
+        // Wait for more: an idle connection may wait long, a started request not.
+        let wait = if buf.is_empty() {
+            limits.idle_timeout
+        } else {
+            limits.header_timeout
+        };
+        let read = monoio::time::timeout(wait, stream.read(chunk)).await;
+        let (res, back) = match read {
+            Ok(r) => r,
+            Err(_) => {
+                if !buf.is_empty() {
+                    let mut date = core.date.borrow_mut();
+                    http::write_response(
+                        &mut out,
+                        &mut date,
+                        408,
+                        Some("application/json"),
+                        &[],
+                        &http::error_body("request timed out"),
+                        false,
+                        false,
+                    );
+                    let _ = stream.write_all(out).await;
+                }
+                return;
+            }
+        };
+        chunk = back;
+        match res {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// Routes one request and runs its handler.
+async fn handle(core: &Rc<Core>, req: &http::Request<'_>) -> Reply {
+    let route = match core.router.find(req.method, req.path) {
+        Match::NotFound => {
+            return Reply::error(404, &format!("no route for {} {}", req.method, req.path));
+        }
+        Match::MethodNotAllowed(allowed) => {
+            let mut r = Reply::error(
+                405,
+                &format!("{} is not allowed on {}", req.method, req.path),
+            );
+            r.headers.push(("Allow".into(), allowed.join(", ")));
+            return r;
+        }
+        Match::Found { route, params } => (
+            route,
+            params
+                .iter()
+                .map(|p| work::percent_decode(p))
+                .collect::<Vec<_>>(),
+        ),
+    };
+    let (index, params) = route;
+    let r = &core.router.routes[index];
+    let data = RequestData {
+        method: req.method.to_string(),
+        path: req.path.to_string(),
+        query: work::parse_form(req.query),
+        headers: req
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.to_ascii_lowercase(),
+                    String::from_utf8_lossy(v).into_owned(),
+                )
+            })
+            .collect(),
+        params: r.params.iter().cloned().zip(params).collect(),
+        body: req.body.to_vec(),
+    };
+    let worker = core.pool.borrow_mut().pop();
+    let mut worker = worker.unwrap_or_else(|| new_worker(&core.generation, core.config.vm));
+    let reply = run_route(&mut worker, r, data, core.config.dev).await;
+    core.pool.borrow_mut().push(worker);
+    reply
+}
+
+/// Waits for whatever the script waits on, until it is done.
+async fn drive(vm: &mut Vm, mut outcome: Result<Outcome, Uncaught>) -> Result<Value, Uncaught> {
+    loop {
+        match outcome? {
+            Outcome::Done(v) => return Ok(v),
+            Outcome::Pending(PendingOp::Sleep { ms }) => {
+                monoio::time::sleep(std::time::Duration::from_secs_f64(ms / 1000.0)).await;
+                outcome = vm.resume(Value::Undefined);
+            }
+        }
+    }
+}
+
+async fn run_route(worker: &mut Worker, route: &Route, data: RequestData, dev: bool) -> Reply {
+    let vm = &mut worker.vm;
+    vm.host = Some(Box::new(Host {
+        mode: Mode::Serve {
+            wanted: route.ordinal,
+            handler: None,
+        },
+        request: data,
+        ..Host::default()
+    }));
+    let top = vm.start(worker.mains[route.script]);
+    let result = match drive(vm, top).await {
+        Ok(v) => {
+            let handler = match vm
+                .host
+                .as_mut()
+                .and_then(|h| h.downcast_mut::<Host>())
+                .map(|h| &mut h.mode)
+            {
+                Some(Mode::Serve { handler, .. }) => handler.take(),
+                _ => None,
+            };
+            match handler {
+                // The route has a handler function: call it with `req`.
+                Some(f) => match work::request_object(vm) {
+                    Ok(req) => {
+                        let call = vm.start_call(f, &[req]);
+                        drive(vm, call).await
+                    }
+                    Err(_) => Ok(Value::Undefined),
+                },
+                // The file form: the script's own return value is the response.
+                None => Ok(v),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    let host = vm
+        .host
+        .take()
+        .and_then(|h| h.downcast::<Host>().ok())
+        .map(|h| *h)
+        .unwrap_or_default();
+    let mut reply = match result {
+        Ok(v) => to_reply(vm, v, &host),
+        Err(e) => error_reply(route, &e, dev),
+    };
+    if let Some(v) = &route.version {
+        reply.headers.push(("X-Work-Version".into(), v.clone()));
+    }
+    reply
+}
+
+fn error_reply(route: &Route, e: &Uncaught, dev: bool) -> Reply {
+    let first = e
+        .report
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("Uncaught ");
+    eprintln!(
+        "kitwork: {} {} ({}): {}",
+        route.method, route.pattern, route.location, e.report
+    );
+    let budget = first.contains("instruction budget exhausted");
+    let message = if budget {
+        format!("{first} in route {} {}", route.method, route.pattern)
+    } else {
+        first.to_string()
+    };
+    let mut reply = Reply::error(if budget { 503 } else { 500 }, &message);
+    if dev {
+        let mut body = b"{\"error\":".to_vec();
+        crate::vm::json::write_quoted(&message, &mut body);
+        body.extend_from_slice(b",\"trace\":");
+        crate::vm::json::write_quoted(&e.report, &mut body);
+        body.push(b'}');
+        reply.body = body;
+    }
+    reply
+}
+
+/// Maps a handler's value to a response (see the README's table).
+fn to_reply(vm: &mut Vm, v: Value, host: &Host) -> Reply {
+    let mut reply = Reply {
+        status: 200,
+        content_type: None,
+        headers: host.response.headers.clone(),
+        body: Vec::new(),
+    };
+    match v {
+        Value::Undefined | Value::Null => reply.status = 204,
+        Value::Atom(_) | Value::Str(_) => {
+            reply.body = vm.heap.str(v).unwrap_or("").as_bytes().to_vec();
+            reply.content_type = Some("text/plain; charset=utf-8".into());
+        }
+        _ => {
+            if let Value::Obj(o) = v {
+                let status = vm.heap.lookup_atom("status").and_then(|a| vm.get_own(o, a));
+                if let Some(Value::Num(n)) = status {
+                    if (100.0..=599.0).contains(&n) && n.fract() == 0.0 {
+                        reply.status = n as u16;
+                    }
+                }
+            }
+            match vm.write_json(v, &Format::COMPACT, &mut reply.body) {
+                Ok(_) => reply.content_type = Some("application/json".into()),
+                Err(e) => {
+                    let msg = match e {
+                        crate::vm::Interrupt::Error(b) | crate::vm::Interrupt::Abort(b) => {
+                            b.1.clone()
+                        }
+                        _ => "the response could not be serialized".into(),
+                    };
+                    return Reply::error(500, &msg);
+                }
+            }
+        }
+    }
+    if let Some(ct) = &host.response.content_type {
+        reply.content_type = Some(ct.clone());
+    }
+    if let Some(s) = host.response.status {
+        reply.status = s;
+    }
+    reply
+}

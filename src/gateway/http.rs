@@ -1,0 +1,460 @@
+//! HTTP/1.1 on the connection's buffer: `httparse` for the head (zero-copy),
+//! Content-Length and chunked bodies, the limits that turn bad input into
+//! the right status, and the response writer with a cached `Date` header.
+
+use std::borrow::Cow;
+use std::time::{Duration, SystemTime};
+
+/// Bounds on what a client may send; each one maps to a status.
+#[derive(Clone, Copy, Debug)]
+pub struct HttpLimits {
+    /// Longest request line (414 beyond it).
+    pub request_line: usize,
+    /// Largest header block (431 beyond it).
+    pub header_bytes: usize,
+    /// Most headers (431 beyond it).
+    pub headers: usize,
+    /// Largest body (413 beyond it).
+    pub body: usize,
+    /// Time to receive a whole request head once it started (408 after it).
+    pub header_timeout: Duration,
+    /// Time an idle keep-alive connection stays open.
+    pub idle_timeout: Duration,
+}
+
+impl Default for HttpLimits {
+    fn default() -> HttpLimits {
+        HttpLimits {
+            request_line: 8 * 1024,
+            header_bytes: 64 * 1024,
+            headers: 100,
+            body: 1024 * 1024,
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// Most headers `httparse` is given room for; `HttpLimits::headers` may be lower.
+pub const MAX_HEADERS: usize = 100;
+
+/// One parsed request, borrowing the connection buffer where it can.
+#[derive(Debug)]
+pub struct Request<'b> {
+    pub method: &'b str,
+    /// The path without the query string.
+    pub path: &'b str,
+    /// The raw query string (after `?`), possibly empty.
+    pub query: &'b str,
+    /// 0 for HTTP/1.0, 1 for HTTP/1.1.
+    pub minor: u8,
+    pub headers: Vec<(&'b str, &'b [u8])>,
+    pub body: Cow<'b, [u8]>,
+    pub keep_alive: bool,
+}
+
+impl Request<'_> {
+    pub fn header(&self, name: &str) -> Option<&[u8]> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    }
+}
+
+/// What the buffer holds.
+#[derive(Debug)]
+pub enum Parsed<'b> {
+    /// A whole request, and how many bytes of the buffer it used.
+    Complete(Request<'b>, usize),
+    /// More bytes are needed; `expect_continue` when the client waits for a
+    /// `100 Continue` before sending its body.
+    Partial { expect_continue: bool },
+    /// The client sent something unacceptable: answer with this status and close.
+    Reject(u16, &'static str),
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Parses the first request in `buf`.
+pub fn parse<'b>(buf: &'b [u8], limits: &HttpLimits) -> Parsed<'b> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut req = httparse::Request::new(&mut headers);
+    let head_len = match req.parse(buf) {
+        Ok(httparse::Status::Complete(n)) => n,
+        Ok(httparse::Status::Partial) => {
+            let line_end = find(buf, b"\n");
+            if line_end.map_or(buf.len(), |e| e) > limits.request_line {
+                return Parsed::Reject(414, "request line too long");
+            }
+            if buf.len() > limits.header_bytes {
+                return Parsed::Reject(431, "request header block too large");
+            }
+            return Parsed::Partial {
+                expect_continue: false,
+            };
+        }
+        Err(httparse::Error::TooManyHeaders) => {
+            return Parsed::Reject(431, "too many request headers");
+        }
+        Err(httparse::Error::Version) => {
+            let line = &buf[..find(buf, b"\n").unwrap_or(buf.len())];
+            return if find(line, b"HTTP/").is_some() {
+                Parsed::Reject(505, "HTTP version not supported")
+            } else {
+                Parsed::Reject(400, "malformed request line")
+            };
+        }
+        Err(_) => return Parsed::Reject(400, "malformed request"),
+    };
+    if find(&buf[..head_len], b"\n").map_or(0, |e| e) > limits.request_line {
+        return Parsed::Reject(414, "request line too long");
+    }
+    if head_len > limits.header_bytes {
+        return Parsed::Reject(431, "request header block too large");
+    }
+    if req.headers.len() > limits.headers {
+        return Parsed::Reject(431, "too many request headers");
+    }
+    let (Some(method), Some(target), Some(minor)) = (req.method, req.path, req.version) else {
+        return Parsed::Reject(400, "malformed request");
+    };
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p, q),
+        None => (target, ""),
+    };
+    let headers: Vec<(&str, &[u8])> = req.headers.iter().map(|h| (h.name, h.value)).collect();
+    fn all<'h, 'b>(
+        headers: &'h [(&'b str, &'b [u8])],
+        name: &'h str,
+    ) -> impl Iterator<Item = &'b [u8]> + 'h {
+        headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    }
+    let get = |name: &'static str| all(&headers, name);
+    let connection = get("connection").next().map(|v| v.to_ascii_lowercase());
+    let keep_alive = match connection.as_deref() {
+        Some(b"close") => false,
+        Some(b"keep-alive") => true,
+        _ => minor == 1,
+    };
+    let expect_continue = get("expect").any(|v| v.eq_ignore_ascii_case(b"100-continue"));
+    let lengths: Vec<&[u8]> = get("content-length").collect();
+    let encodings: Vec<&[u8]> = get("transfer-encoding").collect();
+    if !lengths.is_empty() && !encodings.is_empty() {
+        return Parsed::Reject(400, "both Content-Length and Transfer-Encoding");
+    }
+    let rest = &buf[head_len..];
+    let (body, used) = if let Some(first) = lengths.first() {
+        if lengths.iter().any(|l| l != first) {
+            return Parsed::Reject(400, "conflicting Content-Length headers");
+        }
+        let Some(len) = std::str::from_utf8(first)
+            .ok()
+            .and_then(|s| s.trim().parse::<usize>().ok())
+        else {
+            return Parsed::Reject(400, "invalid Content-Length");
+        };
+        if len > limits.body {
+            return Parsed::Reject(413, "request body too large");
+        }
+        if rest.len() < len {
+            return Parsed::Partial { expect_continue };
+        }
+        (Cow::Borrowed(&rest[..len]), len)
+    } else if !encodings.is_empty() {
+        let te = encodings
+            .iter()
+            .map(|v| String::from_utf8_lossy(v).to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join(",");
+        if te.trim() != "chunked" {
+            return Parsed::Reject(501, "unsupported transfer coding");
+        }
+        match dechunk(rest, limits.body) {
+            Dechunk::Done(body, used) => (Cow::Owned(body), used),
+            Dechunk::Partial => return Parsed::Partial { expect_continue },
+            Dechunk::TooLarge => return Parsed::Reject(413, "request body too large"),
+            Dechunk::Invalid => return Parsed::Reject(400, "malformed chunked body"),
+        }
+    } else {
+        (Cow::Borrowed(&rest[..0]), 0)
+    };
+    let req = Request {
+        method,
+        path,
+        query,
+        minor,
+        headers,
+        body,
+        keep_alive,
+    };
+    Parsed::Complete(req, head_len + used)
+}
+
+enum Dechunk {
+    Done(Vec<u8>, usize),
+    Partial,
+    TooLarge,
+    Invalid,
+}
+
+/// Decodes a chunked body at the start of `buf`.
+fn dechunk(buf: &[u8], max: usize) -> Dechunk {
+    let mut body = Vec::new();
+    let mut pos = 0;
+    loop {
+        let Some(eol) = find(&buf[pos..], b"\r\n") else {
+            return if buf.len() - pos > 1024 {
+                Dechunk::Invalid
+            } else {
+                Dechunk::Partial
+            };
+        };
+        let line = &buf[pos..pos + eol];
+        let size_text = line.split(|&b| b == b';').next().unwrap_or(b"");
+        let Some(size) = std::str::from_utf8(size_text)
+            .ok()
+            .and_then(|s| usize::from_str_radix(s.trim(), 16).ok())
+        else {
+            return Dechunk::Invalid;
+        };
+        pos += eol + 2;
+        if size == 0 {
+            // Trailers end with an empty line.
+            loop {
+                let Some(eol) = find(&buf[pos..], b"\r\n") else {
+                    return Dechunk::Partial;
+                };
+                pos += eol + 2;
+                if eol == 0 {
+                    return Dechunk::Done(body, pos);
+                }
+            }
+        }
+        if body.len() + size > max {
+            return Dechunk::TooLarge;
+        }
+        if buf.len() < pos + size + 2 {
+            return Dechunk::Partial;
+        }
+        body.extend_from_slice(&buf[pos..pos + size]);
+        if &buf[pos + size..pos + size + 2] != b"\r\n" {
+            return Dechunk::Invalid;
+        }
+        pos += size + 2;
+    }
+}
+
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        100 => "Continue",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Content",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        _ => "",
+    }
+}
+
+/// The `Date` header value, formatted at most once per second per core.
+#[derive(Default)]
+pub struct DateCache {
+    second: u64,
+    text: String,
+}
+
+impl DateCache {
+    pub fn get(&mut self) -> &str {
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        if now != self.second || self.text.is_empty() {
+            self.second = now;
+            self.text = http_date(now);
+        }
+        &self.text
+    }
+}
+
+/// `Tue, 24 Nov 2026 05:45:38 GMT`.
+fn http_date(secs: u64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = (secs / 86_400) as i64;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + (m <= 2) as i64;
+    let s = secs % 86_400;
+    format!(
+        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        DAYS[(days % 7) as usize],
+        d,
+        MONTHS[(m - 1) as usize],
+        y,
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
+/// Appends one response to `out`.
+#[allow(clippy::too_many_arguments)]
+pub fn write_response(
+    out: &mut Vec<u8>,
+    date: &mut DateCache,
+    status: u16,
+    content_type: Option<&str>,
+    extra: &[(String, String)],
+    body: &[u8],
+    keep_alive: bool,
+    head: bool,
+) {
+    use std::io::Write;
+    let _ = write!(
+        out,
+        "HTTP/1.1 {} {}\r\nServer: kitwork\r\nDate: {}\r\n",
+        status,
+        reason(status),
+        date.get()
+    );
+    if let Some(ct) = content_type {
+        let _ = write!(out, "Content-Type: {ct}\r\n");
+    }
+    for (k, v) in extra {
+        let _ = write!(out, "{k}: {v}\r\n");
+    }
+    if status != 204 && status != 304 && !(100..200).contains(&status) {
+        let _ = write!(out, "Content-Length: {}\r\n", body.len());
+    }
+    if !keep_alive {
+        out.extend_from_slice(b"Connection: close\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    if !head && status != 204 && status != 304 {
+        out.extend_from_slice(body);
+    }
+}
+
+/// A JSON error body: `{"error":"…"}`.
+pub fn error_body(message: &str) -> Vec<u8> {
+    let mut out = b"{\"error\":".to_vec();
+    crate::vm::json::write_quoted(message, &mut out);
+    out.push(b'}');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status_of(raw: &[u8]) -> Option<u16> {
+        match parse(raw, &HttpLimits::default()) {
+            Parsed::Reject(s, _) => Some(s),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn parses_pipelined_requests() {
+        let raw = b"GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET";
+        let Parsed::Complete(r, n) = parse(raw, &HttpLimits::default()) else {
+            panic!()
+        };
+        assert_eq!(
+            (r.method, r.path, r.query, r.keep_alive),
+            ("GET", "/a", "x=1", true)
+        );
+        let Parsed::Complete(r2, m) = parse(&raw[n..], &HttpLimits::default()) else {
+            panic!()
+        };
+        assert_eq!((r2.method, &r2.body[..]), ("POST", &b"abc"[..]));
+        assert!(matches!(
+            parse(&raw[n + m..], &HttpLimits::default()),
+            Parsed::Partial { .. }
+        ));
+    }
+
+    #[test]
+    fn decodes_chunked_bodies() {
+        let raw = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n";
+        let Parsed::Complete(r, n) = parse(raw, &HttpLimits::default()) else {
+            panic!()
+        };
+        assert_eq!((&r.body[..], n), (&b"abcde"[..], raw.len()));
+    }
+
+    #[test]
+    fn bad_input_maps_to_statuses() {
+        assert_eq!(
+            status_of(b"GET / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            Some(400)
+        );
+        assert_eq!(
+            status_of(b"GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
+            Some(400)
+        );
+        assert_eq!(
+            status_of(b"GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"),
+            Some(501)
+        );
+        assert_eq!(
+            status_of(b"POST / HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n"),
+            Some(413)
+        );
+        assert_eq!(status_of(b"GET / HTTP/2.0\r\n\r\n"), Some(505));
+        assert_eq!(status_of(b"\x01\x02 nonsense\r\n\r\n"), Some(400));
+        let long = format!("GET /{} HTTP/1.1\r\n", "a".repeat(9000));
+        assert_eq!(status_of(long.as_bytes()), Some(414));
+        let many: String = (0..101).map(|i| format!("X-{i}: v\r\n")).collect();
+        assert_eq!(
+            status_of(format!("GET / HTTP/1.1\r\n{many}\r\n").as_bytes()),
+            Some(431)
+        );
+    }
+
+    #[test]
+    fn formats_dates() {
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date(1_795_413_938), "Mon, 23 Nov 2026 06:05:38 GMT");
+        assert_eq!(http_date(951_782_400), "Tue, 29 Feb 2000 00:00:00 GMT");
+    }
+}

@@ -1,0 +1,169 @@
+//! Bytes → responses: `kitwork serve`. A generation (every script of the
+//! work folder, compiled together, and the routes they declare) is built
+//! once, then every core gets its own copy of the router and its own VMs.
+
+pub mod core;
+pub mod http;
+pub mod router;
+pub mod work;
+
+use crate::lang::bytecode::Program;
+use crate::lang::diag::render_all;
+use crate::vm::{Limits, Outcome, Vm};
+use router::{Route, Router};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Every script of a work folder, compiled, and the routes they declare.
+pub struct Generation {
+    pub scripts: Vec<Program>,
+    pub routes: Vec<Route>,
+}
+
+/// The `.js` files under `dir`, sorted.
+pub fn script_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)? {
+            let p = e?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "js") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Compiles a work folder and runs each script once to collect its routes.
+/// On failure, every diagnostic, rendered.
+pub fn load(dir: &Path) -> Result<Generation, String> {
+    let files =
+        script_files(dir).map_err(|e| format!("error: cannot read {}: {e}\n", dir.display()))?;
+    let mut scripts = Vec::new();
+    let mut errors = String::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| format!("error: cannot read {}: {e}\n", f.display()))?;
+        match crate::compile_file(&f.display().to_string(), &text) {
+            Ok(p) => scripts.push(p),
+            Err((src, diags)) => errors.push_str(&render_all(&diags, &src)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut vm = Vm::with_natives(
+        Limits {
+            instructions: 10_000_000,
+            ..Limits::default()
+        },
+        work::install,
+    );
+    vm.out = Box::new(std::io::stderr());
+    let mut router = Router::default();
+    for (i, p) in scripts.iter().enumerate() {
+        let main = vm.load(p);
+        vm.host = Some(Box::new(work::Host::default()));
+        match vm.start(main) {
+            Ok(Outcome::Done(_)) => {}
+            Ok(Outcome::Pending(_)) => {
+                errors.push_str(&format!(
+                    "error: {} waits for I/O at load time; only handlers may\n",
+                    p.source.name
+                ));
+                continue;
+            }
+            Err(e) => {
+                errors.push_str(&format!(
+                    "error: {} failed while declaring its routes\n{}\n",
+                    p.source.name, e.report
+                ));
+                continue;
+            }
+        }
+        let host = vm.host.take().and_then(|h| h.downcast::<work::Host>().ok());
+        let Some(work::Mode::Register { routes }) = host.map(|h| h.mode) else {
+            continue;
+        };
+        for (ordinal, d) in routes.into_iter().enumerate() {
+            let route = Route {
+                method: d.method,
+                pattern: d.path,
+                params: Vec::new(),
+                work: d.work,
+                version: d.version,
+                script: i,
+                ordinal,
+                location: d.location,
+            };
+            if let Err(c) = router.add(route) {
+                let old = &router.routes[c.existing];
+                errors.push_str(&format!(
+                    "error: {} {} is declared twice\n  --> {}\n  --> {}\n",
+                    c.new.method, c.new.pattern, old.location, c.new.location
+                ));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Generation {
+        scripts,
+        routes: router.routes,
+    })
+}
+
+/// The route table `kitwork routes` prints.
+pub fn describe_routes(g: &Generation) -> String {
+    let mut out =
+        String::from("METHOD  PATH                       WORK                 VERSION  SOURCE\n");
+    for r in &g.routes {
+        out.push_str(&format!(
+            "{:<7} {:<26} {:<20} {:<8} {}\n",
+            r.method,
+            r.pattern,
+            r.work,
+            r.version.as_deref().unwrap_or("-"),
+            r.location
+        ));
+    }
+    out
+}
+
+/// Starts one pinned worker per core on `addr`; returns the bound address
+/// once every core listens. The workers run until the process exits.
+pub fn serve(
+    addr: SocketAddr,
+    cores: usize,
+    generation: Generation,
+    config: core::CoreConfig,
+) -> std::io::Result<SocketAddr> {
+    let generation = Arc::new(generation);
+    let ids = core_affinity::get_core_ids().unwrap_or_default();
+    let mut bound_addr = addr;
+    for i in 0..cores.max(1) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (g, c) = (generation.clone(), config.clone());
+        let id = if ids.is_empty() {
+            None
+        } else {
+            Some(ids[i % ids.len()])
+        };
+        // The first core binds (maybe to port 0); the others join its port.
+        let target = bound_addr;
+        std::thread::Builder::new()
+            .name(format!("kitwork-core-{i}"))
+            .stack_size(16 << 20)
+            .spawn(move || core::run(id, target, g, c, tx))?;
+        bound_addr = rx
+            .recv()
+            .map_err(|_| std::io::Error::other("a core failed to start"))??;
+    }
+    Ok(bound_addr)
+}

@@ -1,0 +1,603 @@
+//! The script side of the gateway: the `work()` DSL that declares routes,
+//! the request accessors (`params`, `query`, `header`, `cookie`, `body`,
+//! `payload`) and response writers (`status`, `header`, `cookie`,
+//! `redirect`, `html`) as natives, and the host state they share.
+//!
+//! A script runs twice in its life: once at load ("register": every
+//! `work(…).get(…)` records a route) and once per request ("serve": the
+//! top level runs again on a fresh arena, and the registration with the
+//! wanted ordinal hands over its handler). Top-level state is therefore
+//! per request, as the shared-nothing design wants.
+
+use crate::vm::builtins::{arg, method, native, set};
+use crate::vm::error::{ErrorKind, Interrupt};
+use crate::vm::heap::Class;
+use crate::vm::interp::{Args, Vm};
+use crate::vm::value::{ObjId, Value};
+
+/// A route as declared by a script.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteDecl {
+    pub method: String,
+    pub path: String,
+    pub work: String,
+    pub version: Option<String>,
+    /// `file:line` of the declaration.
+    pub location: String,
+}
+
+/// What the gateway natives act on while a script runs.
+#[derive(Default)]
+pub struct Host {
+    pub mode: Mode,
+    /// Registrations seen so far in this run.
+    pub ordinal: usize,
+    /// Per `work()` call in this run: its name, version and last route.
+    pub works: Vec<WorkState>,
+    pub request: RequestData,
+    pub response: ResponseState,
+}
+
+pub enum Mode {
+    /// Loading: collect every declared route.
+    Register { routes: Vec<RouteDecl> },
+    /// Serving: keep the handler of route `wanted`.
+    Serve {
+        wanted: usize,
+        handler: Option<Value>,
+    },
+}
+
+pub struct WorkState {
+    pub name: String,
+    pub version: Option<String>,
+    /// Method and path set by `.router(m)` / `.router(m, p)` awaiting a path or handler.
+    pub pending_method: Option<String>,
+    /// Ordinal of the last route declared, which `.handle(fn)` completes.
+    pub last_route: Option<usize>,
+    /// Routes this work declared (register mode), to stamp the version on.
+    pub routes: Vec<usize>,
+}
+
+/// The request, copied out of the connection buffer for the natives.
+#[derive(Default, Clone, Debug)]
+pub struct RequestData {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    /// Names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub params: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// What the script asked of the response besides its value.
+#[derive(Default, Clone, Debug)]
+pub struct ResponseState {
+    pub status: Option<u16>,
+    pub headers: Vec<(String, String)>,
+    pub content_type: Option<String>,
+}
+
+impl Default for Mode {
+    fn default() -> Mode {
+        Mode::Register { routes: Vec::new() }
+    }
+}
+
+/// Installs the gateway natives into a VM (before its realm is sealed).
+pub fn install(vm: &mut Vm) {
+    let g = vm.realm.global;
+    let proto = vm
+        .heap
+        .alloc(Class::Object, Some(vm.realm.object_proto))
+        .expect("built-ins fit");
+    for (name, f) in [
+        ("router", router as crate::vm::interp::NativeFn),
+        ("get", |vm: &mut Vm, this, a| shortcut(vm, this, a, "GET")),
+        ("post", |vm: &mut Vm, this, a| shortcut(vm, this, a, "POST")),
+        ("put", |vm: &mut Vm, this, a| shortcut(vm, this, a, "PUT")),
+        ("patch", |vm: &mut Vm, this, a| {
+            shortcut(vm, this, a, "PATCH")
+        }),
+        ("delete", |vm: &mut Vm, this, a| {
+            shortcut(vm, this, a, "DELETE")
+        }),
+        ("handle", handle),
+        ("version", version),
+    ] {
+        method(vm, proto, name, 2, f);
+    }
+    // `work(name)` makes a builder whose prototype holds the methods above.
+    let work_fn = native(vm, "work", 1, work);
+    set(vm, work_fn, "prototype", Value::Obj(proto));
+    set(vm, g, "work", Value::Obj(work_fn));
+    method(vm, g, "params", 1, |vm, _, a| {
+        lookup(vm, a, |h| &h.request.params)
+    });
+    method(vm, g, "query", 1, |vm, _, a| {
+        lookup(vm, a, |h| &h.request.query)
+    });
+    method(vm, g, "header", 2, header);
+    method(vm, g, "cookie", 3, cookie);
+    method(vm, g, "body", 0, |vm, _, _| {
+        let body = with_host(vm, |_, h| {
+            String::from_utf8_lossy(&h.request.body).into_owned()
+        })?;
+        Ok(vm.heap.alloc_str(&body)?)
+    });
+    method(vm, g, "payload", 0, payload);
+    method(vm, g, "status", 1, |vm, _, a| {
+        let code = vm.to_number(arg(vm, a, 0))?;
+        if !(100.0..=599.0).contains(&code) {
+            return Err(Interrupt::error(
+                ErrorKind::RangeError,
+                format!("status code must be 100-599, got {code}"),
+            ));
+        }
+        with_host(vm, |_, h| h.response.status = Some(code as u16))?;
+        Ok(Value::Undefined)
+    });
+    method(vm, g, "redirect", 2, |vm, _, a| {
+        let url = string_arg(vm, a, 0)?;
+        let code = match arg(vm, a, 1) {
+            Value::Undefined => 302,
+            v => vm.to_number(v)? as u16,
+        };
+        with_host(vm, |_, h| {
+            h.response.status = Some(code);
+            h.response.headers.push(("Location".into(), url));
+        })?;
+        Ok(Value::Undefined)
+    });
+    method(vm, g, "html", 2, html);
+}
+
+/// Runs `f` with the host state, which natives borrow from the VM.
+fn with_host<R>(vm: &mut Vm, f: impl FnOnce(&mut Vm, &mut Host) -> R) -> Result<R, Interrupt> {
+    let Some(mut boxed) = vm.host.take() else {
+        return Err(
+            vm.type_error("request functions are only available while serving (kitwork serve)")
+        );
+    };
+    let r = match boxed.downcast_mut::<Host>() {
+        Some(h) => Ok(f(vm, h)),
+        None => Err(vm.type_error("the host of this VM is not the gateway")),
+    };
+    vm.host = Some(boxed);
+    r
+}
+
+fn string_arg(vm: &mut Vm, a: Args, i: usize) -> Result<String, Interrupt> {
+    let mut s = String::new();
+    vm.write_string(arg(vm, a, i), &mut s)?;
+    Ok(s)
+}
+
+fn work(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let name = string_arg(vm, a, 0)?;
+    let index = with_host(vm, |_, h| {
+        h.works.push(WorkState {
+            name,
+            version: None,
+            pending_method: None,
+            last_route: None,
+            routes: Vec::new(),
+        });
+        h.works.len() - 1
+    })?;
+    // Called with or without `new`, the builder is an object on the work prototype.
+    let proto = {
+        let f = vm
+            .get_own(vm.realm.global, vm.heap.lookup_atom("work").unwrap())
+            .unwrap();
+        vm.get_field(f, vm.atoms.prototype)?
+    };
+    let _ = this;
+    let b = vm.heap.alloc(Class::Object, proto.as_obj())?;
+    let key = vm.heap.intern("__work");
+    vm.define_own(b, key, Value::Num(index as f64))?;
+    vm.heap.obj_mut(b).hidden = 1;
+    Ok(Value::Obj(b))
+}
+
+fn builder_index(vm: &mut Vm, this: Value) -> Result<(ObjId, usize), Interrupt> {
+    let key = vm.heap.intern("__work");
+    match this {
+        Value::Obj(o) => match vm.get_own(o, key) {
+            Some(Value::Num(i)) => Ok((o, i as usize)),
+            _ => Err(vm.type_error("not a work() builder")),
+        },
+        _ => Err(vm.type_error("not a work() builder")),
+    }
+}
+
+/// Records a route (register mode) or picks up its handler (serve mode).
+fn declare(
+    vm: &mut Vm,
+    work: usize,
+    method: String,
+    path: String,
+    handler: Option<Value>,
+) -> Result<(), Interrupt> {
+    if !path.starts_with('/') {
+        return Err(vm.type_error(format!("a route path must start with '/', got '{path}'")));
+    }
+    let location = vm
+        .trace()
+        .lines()
+        .nth(1)
+        .and_then(|l| l.rsplit_once('('))
+        .map(|(_, l)| l.trim_end_matches(')').to_string());
+    with_host(vm, |_, h| {
+        let ordinal = h.ordinal;
+        h.ordinal += 1;
+        h.works[work].last_route = Some(ordinal);
+        match &mut h.mode {
+            Mode::Register { routes } => {
+                // `file:line:col` → `file:line`.
+                let location = location.unwrap_or_default();
+                let location = location
+                    .rsplit_once(':')
+                    .map(|(l, _)| l.to_string())
+                    .unwrap_or(location);
+                let version = h.works[work].version.clone();
+                routes.push(RouteDecl {
+                    method,
+                    path,
+                    work: h.works[work].name.clone(),
+                    version,
+                    location,
+                });
+                h.works[work].routes.push(routes.len() - 1);
+            }
+            Mode::Serve {
+                wanted,
+                handler: slot,
+            } => {
+                if *wanted == ordinal {
+                    *slot = handler;
+                }
+            }
+        }
+    })
+}
+
+fn router(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let (_, w) = builder_index(vm, this)?;
+    let method = match arg(vm, a, 0) {
+        Value::Undefined => None,
+        _ => Some(string_arg(vm, a, 0)?.to_ascii_uppercase()),
+    };
+    match arg(vm, a, 1) {
+        Value::Undefined => with_host(vm, |_, h| h.works[w].pending_method = method)?,
+        _ => {
+            let path = string_arg(vm, a, 1)?;
+            let Some(method) = method else {
+                return Err(vm.type_error("router(method, path) needs a method"));
+            };
+            declare(vm, w, method, path, None)?;
+        }
+    }
+    Ok(this)
+}
+
+/// `.get(path, fn)`, `.get(path)` (then `.handle(fn)`), and so on.
+fn shortcut(vm: &mut Vm, this: Value, a: Args, method: &str) -> Result<Value, Interrupt> {
+    let (_, w) = builder_index(vm, this)?;
+    let path = string_arg(vm, a, 0)?;
+    let handler = match arg(vm, a, 1) {
+        Value::Undefined => None,
+        f => Some(crate::vm::builtins::callable(vm, f, method)?),
+    };
+    declare(vm, w, method.to_string(), path, handler)?;
+    Ok(this)
+}
+
+fn handle(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let (_, w) = builder_index(vm, this)?;
+    let f = crate::vm::builtins::callable(vm, arg(vm, a, 0), "handle")?;
+    let ordinal = with_host(vm, |_, h| h.works[w].last_route)?;
+    let Some(ordinal) = ordinal else {
+        return Err(vm.type_error(
+            "handle() needs a route first: .router(\"GET\", \"/path\") or .get(\"/path\")",
+        ));
+    };
+    with_host(vm, |_, h| {
+        if let Mode::Serve { wanted, handler } = &mut h.mode {
+            if *wanted == ordinal {
+                *handler = Some(f);
+            }
+        }
+    })?;
+    Ok(this)
+}
+
+fn version(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let (_, w) = builder_index(vm, this)?;
+    let v = string_arg(vm, a, 0)?;
+    with_host(vm, |_, h| {
+        h.works[w].version = Some(v.clone());
+        if let Mode::Register { routes } = &mut h.mode {
+            for &r in &h.works[w].routes {
+                routes[r].version = Some(v.clone());
+            }
+        }
+    })?;
+    Ok(this)
+}
+
+/// `params()`/`query()`: one value by name, or all as an object.
+fn lookup(
+    vm: &mut Vm,
+    a: Args,
+    pick: fn(&Host) -> &Vec<(String, String)>,
+) -> Result<Value, Interrupt> {
+    let pairs = with_host(vm, |_, h| pick(h).clone())?;
+    match arg(vm, a, 0) {
+        Value::Undefined => pairs_object(vm, &pairs),
+        _ => {
+            let name = string_arg(vm, a, 0)?;
+            match pairs.iter().find(|(k, _)| *k == name) {
+                Some((_, v)) => Ok(vm.heap.alloc_str(v)?),
+                None => Ok(Value::Undefined),
+            }
+        }
+    }
+}
+
+fn pairs_object(vm: &mut Vm, pairs: &[(String, String)]) -> Result<Value, Interrupt> {
+    let o = vm.new_object()?;
+    for (k, v) in pairs {
+        let key = vm.heap.intern(k);
+        let val = vm.heap.alloc_str(v)?;
+        vm.define_own(o, key, val)?;
+    }
+    Ok(Value::Obj(o))
+}
+
+/// `header(name)` reads a request header; `header(name, value)` sets a response header.
+fn header(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+    match (arg(vm, a, 0), arg(vm, a, 1)) {
+        (Value::Undefined, _) => {
+            let headers = with_host(vm, |_, h| h.request.headers.clone())?;
+            pairs_object(vm, &headers)
+        }
+        (_, Value::Undefined) => {
+            let name = string_arg(vm, a, 0)?.to_ascii_lowercase();
+            let v = with_host(vm, |_, h| {
+                h.request
+                    .headers
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.clone())
+            })?;
+            match v {
+                Some(v) => Ok(vm.heap.alloc_str(&v)?),
+                None => Ok(Value::Undefined),
+            }
+        }
+        _ => {
+            let (name, value) = (string_arg(vm, a, 0)?, string_arg(vm, a, 1)?);
+            if name.bytes().any(|b| !b.is_ascii_graphic() || b == b':')
+                || value.bytes().any(|b| b == b'\r' || b == b'\n')
+            {
+                return Err(vm.type_error(format!("invalid response header '{name}'")));
+            }
+            with_host(vm, |_, h| {
+                if name.eq_ignore_ascii_case("content-type") {
+                    h.response.content_type = Some(value);
+                } else {
+                    h.response.headers.push((name, value));
+                }
+            })?;
+            Ok(Value::Undefined)
+        }
+    }
+}
+
+/// `cookie(name)` reads a request cookie; `cookie(name, value, opts)` sets one.
+fn cookie(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+    let name = string_arg(vm, a, 0)?;
+    if matches!(arg(vm, a, 1), Value::Undefined) {
+        let jar = with_host(vm, |_, h| {
+            h.request
+                .headers
+                .iter()
+                .filter(|(k, _)| k == "cookie")
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>()
+        })?;
+        for line in jar {
+            for pair in line.split(';') {
+                if let Some((k, v)) = pair.trim().split_once('=') {
+                    if k == name {
+                        return Ok(vm.heap.alloc_str(v)?);
+                    }
+                }
+            }
+        }
+        return Ok(Value::Undefined);
+    }
+    let value = string_arg(vm, a, 1)?;
+    if name
+        .bytes()
+        .any(|b| !b.is_ascii_graphic() || b"=;,".contains(&b))
+        || value.bytes().any(|b| b";\r\n".contains(&b))
+    {
+        return Err(vm.type_error("invalid cookie name or value"));
+    }
+    let mut line = format!("{name}={value}");
+    if let Value::Obj(opts) = arg(vm, a, 2) {
+        let get = |vm: &mut Vm, key: &str| -> Result<Value, Interrupt> {
+            let k = vm.heap.intern(key);
+            vm.get_field(Value::Obj(opts), k)
+        };
+        let path = get(vm, "path")?;
+        if !path.is_nullish() {
+            let mut p = String::new();
+            vm.write_string(path, &mut p)?;
+            line.push_str(&format!("; Path={p}"));
+        }
+        let max_age = get(vm, "maxAge")?;
+        if !max_age.is_nullish() {
+            line.push_str(&format!("; Max-Age={}", vm.to_number(max_age)? as i64));
+        }
+        let same_site = get(vm, "sameSite")?;
+        if !same_site.is_nullish() {
+            let mut s = String::new();
+            vm.write_string(same_site, &mut s)?;
+            line.push_str(&format!("; SameSite={s}"));
+        }
+        if {
+            let v = get(vm, "httpOnly")?;
+            vm.truthy(v)
+        } {
+            line.push_str("; HttpOnly");
+        }
+        if {
+            let v = get(vm, "secure")?;
+            vm.truthy(v)
+        } {
+            line.push_str("; Secure");
+        }
+    }
+    with_host(vm, |_, h| {
+        h.response.headers.push(("Set-Cookie".into(), line))
+    })?;
+    Ok(Value::Undefined)
+}
+
+/// `payload()`: the body as values — JSON parsed, form fields as an object,
+/// anything else as a string.
+fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
+    let (ct, body) = with_host(vm, |_, h| {
+        let ct = h
+            .request
+            .headers
+            .iter()
+            .find(|(k, _)| k == "content-type")
+            .map(|(_, v)| v.to_ascii_lowercase());
+        (ct, String::from_utf8_lossy(&h.request.body).into_owned())
+    })?;
+    let ct = ct.unwrap_or_default();
+    if body.is_empty() {
+        return Ok(Value::Obj(vm.new_object()?));
+    }
+    if ct.contains("json") || (ct.is_empty() && body.trim_start().starts_with(['{', '['])) {
+        return vm.parse_json(&body);
+    }
+    if ct.contains("x-www-form-urlencoded") {
+        let pairs = parse_form(&body);
+        return pairs_object(vm, &pairs);
+    }
+    Ok(vm.heap.alloc_str(&body)?)
+}
+
+/// `a=1&b=x+y` → pairs, percent-decoded.
+pub fn parse_form(s: &str) -> Vec<(String, String)> {
+    s.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+                {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `html(template, data)`: `{{name}}` replaced by HTML-escaped values.
+fn html(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+    let template = string_arg(vm, a, 0)?;
+    let data = arg(vm, a, 1);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template.as_str();
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find("}}") else {
+            out.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let key = rest[start + 2..start + end].trim();
+        let mut v = data;
+        for part in key.split('.') {
+            if v.is_nullish() {
+                break;
+            }
+            let k = vm.heap.intern(part);
+            v = vm.get_field(v, k)?;
+        }
+        if !v.is_nullish() {
+            let mut s = String::new();
+            vm.write_string(v, &mut s)?;
+            for c in s.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' => out.push_str("&quot;"),
+                    '\'' => out.push_str("&#39;"),
+                    c => out.push(c),
+                }
+            }
+        }
+        rest = &rest[start + end + 2..];
+    }
+    out.push_str(rest);
+    with_host(vm, |_, h| {
+        h.response.content_type = Some("text/html; charset=utf-8".into())
+    })?;
+    Ok(vm.heap.alloc_str(&out)?)
+}
+
+/// The handler's `req` argument: `{ method, path, params, query, headers, body }`.
+pub fn request_object(vm: &mut Vm) -> Result<Value, Interrupt> {
+    let r = with_host(vm, |_, h| h.request.clone())?;
+    let o = vm.new_object()?;
+    let fields: [(&str, Value); 3] = [
+        ("method", vm.heap.alloc_str(&r.method)?),
+        ("path", vm.heap.alloc_str(&r.path)?),
+        (
+            "body",
+            vm.heap.alloc_str(&String::from_utf8_lossy(&r.body))?,
+        ),
+    ];
+    for (k, v) in fields {
+        let key = vm.heap.intern(k);
+        vm.define_own(o, key, v)?;
+    }
+    for (k, pairs) in [
+        ("params", &r.params),
+        ("query", &r.query),
+        ("headers", &r.headers),
+    ] {
+        let v = pairs_object(vm, pairs)?;
+        let key = vm.heap.intern(k);
+        vm.define_own(o, key, v)?;
+    }
+    Ok(Value::Obj(o))
+}

@@ -1,0 +1,430 @@
+//! The gateway end to end: the real `kitwork serve` binary on 127.0.0.1:0,
+//! spoken to with raw TCP bytes: every route form, accessor and response
+//! mapping, pipelining, keep-alive, the limits on bad input, and errors.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const SCRIPTS: &[(&str, &str)] = &[
+    (
+        "hello.js",
+        r#"work("Hello").get("/hello", () => ({ message: "hello" }));"#,
+    ),
+    (
+        "forms.js",
+        r#"
+        work("Shortcuts").get("/a", () => "get a").post("/a", () => "post a").put("/a", () => "put a")
+          .patch("/a", () => "patch a").delete("/a", () => "delete a");
+        work("Chain").router().get("/chain").handle(() => ({ form: "chain" }));
+        work("RouterHandle").router("GET", "/rh").handle((req) => ({ form: "router+handle", method: req.method }));
+        work("Versioned").version("2.1.0").get("/v", () => ({ v: true }));
+        "#,
+    ),
+    (
+        "file_form.js",
+        "work(\"File\").router(\"GET\", \"/file\");\nconst x = 6 * 7;\nreturn { answer: x, q: query(\"q\") ?? null };",
+    ),
+    (
+        "accessors.js",
+        r#"
+        work("Acc")
+          .get("/p/:id/:name", (req) => ({ id: params("id"), all: params(), same: req.params.name === params("name") }))
+          .get("/rest/*tail", () => ({ tail: params("tail") }))
+          .get("/q", () => ({ one: query("x"), all: query() }))
+          .get("/h", () => ({ agent: header("User-Agent"), missing: header("x-nope") ?? "none" }))
+          .get("/c", () => ({ sid: cookie("sid") ?? null }))
+          .post("/body", () => ({ raw: body() }))
+          .post("/payload", () => {
+            const p = payload();
+            return { type: typeof p, p };
+          });
+        "#,
+    ),
+    (
+        "responses.js",
+        r#"
+        work("Resp")
+          .get("/text", () => "plain text")
+          .get("/none", () => null)
+          .get("/status-field", () => ({ status: 418, teapot: true }))
+          .get("/status-fn", () => { status(202); header("X-Custom", "yes"); return [1, 2]; })
+          .get("/redirect", () => { redirect("/hello", 301); })
+          .get("/cookie", () => { cookie("sid", "abc", { httpOnly: true, path: "/", sameSite: "Strict" }); return {}; })
+          .get("/page", () => html("<p>{{who}}</p>", { who: "<script>" }))
+          .get("/boom", () => { const o = {}; return o.missing.field; })
+          .get("/spin", () => { while (true) {} });
+        "#,
+    ),
+];
+
+struct Server {
+    child: Child,
+    addr: String,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn start() -> Server {
+    let dir = std::env::temp_dir().join(format!(
+        "kitwork-gw-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in SCRIPTS {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--cores",
+            "1",
+            "--budget",
+            "200000",
+            "--work",
+        ])
+        .arg(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_string();
+    Server { child, addr, dir }
+}
+
+fn connect(s: &Server) -> TcpStream {
+    let c = TcpStream::connect(&s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    c
+}
+
+/// A parsed response.
+#[derive(Debug)]
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads one response (Content-Length framed) from a connection.
+fn read_response(r: &mut BufReader<TcpStream>) -> Option<Resp> {
+    read_framed(r, true)
+}
+
+fn read_framed(r: &mut BufReader<TcpStream>, has_body: bool) -> Option<Resp> {
+    let mut line = String::new();
+    if r.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let status = line.split_whitespace().nth(1)?.parse().ok()?;
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        r.read_line(&mut h).ok()?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        let (k, v) = h.split_once(": ")?;
+        headers.push((k.to_string(), v.to_string()));
+    }
+    let len: usize = if has_body {
+        headers
+            .iter()
+            .find(|(k, _)| k == "Content-Length")
+            .map(|(_, v)| v.parse().unwrap())
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).ok()?;
+    Some(Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+fn send(s: &Server, raw: &str) -> Resp {
+    let mut c = connect(s);
+    c.write_all(raw.as_bytes()).unwrap();
+    read_response(&mut BufReader::new(c))
+        .unwrap_or_else(|| panic!("no response to {:?}", &raw[..raw.len().min(60)]))
+}
+
+fn get(s: &Server, path: &str) -> Resp {
+    send(
+        s,
+        &format!("GET {path} HTTP/1.1\r\nHost: t\r\nUser-Agent: gw-test\r\n\r\n"),
+    )
+}
+
+#[test]
+fn route_forms() {
+    let s = start();
+    let r = get(&s, "/hello");
+    assert_eq!((r.status, r.body.as_str()), (200, r#"{"message":"hello"}"#));
+    assert_eq!(r.header("Content-Type"), Some("application/json"));
+    assert_eq!(r.header("Server"), Some("kitwork"));
+    assert!(r.header("Date").is_some_and(|d| d.ends_with("GMT")));
+    for m in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+        let r = send(
+            &s,
+            &format!("{m} /a HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"),
+        );
+        assert_eq!(r.body, format!("{} a", m.to_lowercase()));
+    }
+    assert_eq!(get(&s, "/chain").body, r#"{"form":"chain"}"#);
+    assert_eq!(
+        get(&s, "/rh").body,
+        r#"{"form":"router+handle","method":"GET"}"#
+    );
+    let v = get(&s, "/v");
+    assert_eq!(v.header("X-Work-Version"), Some("2.1.0"));
+    assert_eq!(get(&s, "/file?q=hi").body, r#"{"answer":42,"q":"hi"}"#);
+    let nf = get(&s, "/nowhere");
+    assert_eq!(
+        (nf.status, nf.body.as_str()),
+        (404, r#"{"error":"no route for GET /nowhere"}"#)
+    );
+    let na = send(&s, "DELETE /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_eq!((na.status, na.header("Allow")), (405, Some("GET")));
+    let mut c = connect(&s);
+    c.write_all(b"HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut r = BufReader::new(c);
+    let head = read_framed(&mut r, false).unwrap();
+    assert_eq!(
+        (head.status, head.header("Content-Length")),
+        (200, Some("19"))
+    );
+    // No body followed the HEAD response: the next bytes are the GET's.
+    assert_eq!(
+        read_response(&mut r).unwrap().body,
+        r#"{"message":"hello"}"#
+    );
+}
+
+#[test]
+fn accessors() {
+    let s = start();
+    assert_eq!(
+        get(&s, "/p/7/ann%20b").body,
+        r#"{"id":"7","all":{"id":"7","name":"ann b"},"same":true}"#
+    );
+    assert_eq!(get(&s, "/rest/a/b/c.txt").body, r#"{"tail":"a/b/c.txt"}"#);
+    assert_eq!(
+        get(&s, "/q?x=1&y=two+words&z=%2F").body,
+        r#"{"one":"1","all":{"x":"1","y":"two words","z":"/"}}"#
+    );
+    assert_eq!(
+        get(&s, "/h").body,
+        r#"{"agent":"gw-test","missing":"none"}"#
+    );
+    let c = send(
+        &s,
+        "GET /c HTTP/1.1\r\nHost: t\r\nCookie: a=1; sid=xyz\r\n\r\n",
+    );
+    assert_eq!(c.body, r#"{"sid":"xyz"}"#);
+    let b = send(
+        &s,
+        "POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello",
+    );
+    assert_eq!(b.body, r#"{"raw":"hello"}"#);
+    let j = send(
+        &s,
+        "POST /payload HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n{\"a\":[1,2],\"b\":1}",
+    );
+    assert_eq!(j.body, r#"{"type":"object","p":{"a":[1,2],"b":1}}"#);
+    let f = send(
+        &s,
+        "POST /payload HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10\r\n\r\na=1&b=x+y!",
+    );
+    assert_eq!(f.body, r#"{"type":"object","p":{"a":"1","b":"x y!"}}"#);
+    let t = send(
+        &s,
+        "POST /payload HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc",
+    );
+    assert_eq!(t.body, r#"{"type":"string","p":"abc"}"#);
+    let chunked = send(
+        &s,
+        "POST /body HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+    );
+    assert_eq!(chunked.body, r#"{"raw":"abcde"}"#);
+}
+
+#[test]
+fn response_mapping() {
+    let s = start();
+    let t = get(&s, "/text");
+    assert_eq!(
+        (t.status, t.header("Content-Type"), t.body.as_str()),
+        (200, Some("text/plain; charset=utf-8"), "plain text")
+    );
+    assert_eq!(get(&s, "/none").status, 204);
+    let tea = get(&s, "/status-field");
+    assert_eq!(
+        (tea.status, tea.body.as_str()),
+        (418, r#"{"status":418,"teapot":true}"#)
+    );
+    let f = get(&s, "/status-fn");
+    assert_eq!(
+        (f.status, f.header("X-Custom"), f.body.as_str()),
+        (202, Some("yes"), "[1,2]")
+    );
+    let r = get(&s, "/redirect");
+    assert_eq!((r.status, r.header("Location")), (301, Some("/hello")));
+    assert_eq!(
+        get(&s, "/cookie").header("Set-Cookie"),
+        Some("sid=abc; Path=/; SameSite=Strict; HttpOnly")
+    );
+    let p = get(&s, "/page");
+    assert_eq!(
+        (p.header("Content-Type"), p.body.as_str()),
+        (Some("text/html; charset=utf-8"), "<p>&lt;script&gt;</p>")
+    );
+}
+
+#[test]
+fn script_errors_do_not_take_the_core_down() {
+    let s = start();
+    let boom = get(&s, "/boom");
+    assert_eq!(boom.status, 500);
+    assert_eq!(
+        boom.body,
+        r#"{"error":"TypeError: Cannot read properties of undefined (reading 'field')"}"#
+    );
+    let spin = get(&s, "/spin");
+    assert_eq!(spin.status, 503);
+    assert!(
+        spin.body.contains("instruction budget exhausted") && spin.body.contains("GET /spin"),
+        "{}",
+        spin.body
+    );
+    assert_eq!(get(&s, "/hello").status, 200);
+}
+
+#[test]
+fn keep_alive_and_pipelining() {
+    let s = start();
+    let c = connect(&s);
+    let mut w = c.try_clone().unwrap();
+    let mut r = BufReader::new(c);
+    for _ in 0..3 {
+        w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            .unwrap();
+        assert_eq!(read_response(&mut r).unwrap().status, 200);
+    }
+    let batch: String = (0..16)
+        .map(|i| format!("GET /p/{i}/x HTTP/1.1\r\nHost: t\r\n\r\n"))
+        .collect();
+    w.write_all(batch.as_bytes()).unwrap();
+    for i in 0..16 {
+        let resp = read_response(&mut r).unwrap();
+        assert!(
+            resp.body.starts_with(&format!("{{\"id\":\"{i}\"")),
+            "{i}: {}",
+            resp.body
+        );
+    }
+    // HTTP/1.0 and Connection: close end the connection after the response.
+    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let last = read_response(&mut r).unwrap();
+    assert_eq!(last.header("Connection"), Some("close"));
+    assert!(read_response(&mut r).is_none());
+}
+
+#[test]
+fn bad_input_gets_the_right_status() {
+    let s = start();
+    let long = format!("GET /{} HTTP/1.1\r\nHost: t\r\n\r\n", "a".repeat(9000));
+    assert_eq!(send(&s, &long).status, 414);
+    let many: String = (0..120).map(|i| format!("X-H{i}: v\r\n")).collect();
+    assert_eq!(
+        send(&s, &format!("GET /hello HTTP/1.1\r\n{many}\r\n")).status,
+        431
+    );
+    let big_header = format!(
+        "GET /hello HTTP/1.1\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(70_000)
+    );
+    assert_eq!(send(&s, &big_header).status, 431);
+    assert_eq!(
+        send(&s, "POST /body HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n").status,
+        413
+    );
+    assert_eq!(send(&s, "GARBAGE\r\n\r\n").status, 400);
+    assert_eq!(
+        send(
+            &s,
+            "POST /body HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc"
+        )
+        .status,
+        400
+    );
+    assert_eq!(
+        send(
+            &s,
+            "POST /body HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc"
+        )
+        .status,
+        400
+    );
+    assert_eq!(
+        send(&s, "POST /body HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n").status,
+        501
+    );
+    assert_eq!(send(&s, "GET /hello HTTP/2.0\r\n\r\n").status, 505);
+    // After all that, the server still answers.
+    assert_eq!(get(&s, "/hello").status, 200);
+}
+
+#[test]
+fn expect_continue() {
+    let s = start();
+    let c = connect(&s);
+    let mut w = c.try_clone().unwrap();
+    let mut r = BufReader::new(c);
+    w.write_all(
+        b"POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n",
+    )
+    .unwrap();
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    assert_eq!(line.trim_end(), "HTTP/1.1 100 Continue");
+    r.read_line(&mut line).unwrap();
+    w.write_all(b"data").unwrap();
+    assert_eq!(read_response(&mut r).unwrap().body, r#"{"raw":"data"}"#);
+}
