@@ -64,7 +64,17 @@ fn new_worker(generation: &Generation, limits: Limits) -> Worker {
     let mut vm = Vm::with_natives(limits, work::install);
     let mains = generation.scripts.iter().map(|p| vm.load(p)).collect();
     vm.out = Box::new(std::io::stderr());
+    let host = Host::new(&mut vm);
+    vm.host = Some(Box::new(host));
     Worker { vm, mains }
+}
+
+/// The worker's host state (always present: `new_worker` puts it there).
+fn host(vm: &mut Vm) -> &mut Host {
+    vm.host
+        .as_mut()
+        .and_then(|h| h.downcast_mut::<Host>())
+        .expect("gateway VMs carry a Host")
 }
 
 /// Runs one worker thread until the process ends: binds `addr` (with
@@ -247,36 +257,14 @@ async fn handle(core: &Rc<Core>, req: &http::Request<'_>) -> Reply {
             r.headers.push(("Allow".into(), allowed.join(", ")));
             return r;
         }
-        Match::Found { route, params } => (
-            route,
-            params
-                .iter()
-                .map(|p| work::percent_decode(p))
-                .collect::<Vec<_>>(),
-        ),
+        Match::Found { route, params } => (route, params),
     };
     let (index, params) = route;
     let r = &core.router.routes[index];
-    let data = RequestData {
-        method: req.method.to_string(),
-        path: req.path.to_string(),
-        query: work::parse_form(req.query),
-        headers: req
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.to_ascii_lowercase(),
-                    String::from_utf8_lossy(v).into_owned(),
-                )
-            })
-            .collect(),
-        params: r.params.iter().cloned().zip(params).collect(),
-        body: req.body.to_vec(),
-    };
     let worker = core.pool.borrow_mut().pop();
     let mut worker = worker.unwrap_or_else(|| new_worker(&core.generation, core.config.vm));
-    let reply = run_route(&mut worker, r, data, core.config.dev).await;
+    fill_request(&mut host(&mut worker.vm).request, req, &r.params, &params);
+    let reply = run_route(&mut worker, r, core.config.dev).await;
     core.pool.borrow_mut().push(worker);
     reply
 }
@@ -294,51 +282,67 @@ async fn drive(vm: &mut Vm, mut outcome: Result<Outcome, Uncaught>) -> Result<Va
     }
 }
 
-async fn run_route(worker: &mut Worker, route: &Route, data: RequestData, dev: bool) -> Reply {
+/// Copies the request into the worker's reused buffers.
+fn fill_request(
+    data: &mut RequestData,
+    req: &http::Request<'_>,
+    names: &[String],
+    values: &[&str],
+) {
+    data.method.clear();
+    data.method.push_str(req.method);
+    data.path.clear();
+    data.path.push_str(req.path);
+    data.query.clear();
+    work::parse_form_into(req.query, &mut data.query);
+    data.headers.clear();
+    for (k, v) in &req.headers {
+        data.headers.push_with(
+            |o| o.extend(k.chars().map(|c| c.to_ascii_lowercase())),
+            |o| o.push_str(&String::from_utf8_lossy(v)),
+        );
+    }
+    data.params.clear();
+    for (k, v) in names.iter().zip(values) {
+        data.params
+            .push_with(|o| o.push_str(k), |o| work::percent_decode_into(v, o));
+    }
+    data.body.clear();
+    data.body.extend_from_slice(&req.body);
+}
+
+async fn run_route(worker: &mut Worker, route: &Route, dev: bool) -> Reply {
     let vm = &mut worker.vm;
-    vm.host = Some(Box::new(Host {
-        mode: Mode::Serve {
-            wanted: route.ordinal,
-            handler: None,
-        },
-        request: data,
-        ..Host::default()
-    }));
+    host(vm).begin_request(route.ordinal);
     let top = vm.start(worker.mains[route.script]);
     let result = match drive(vm, top).await {
         Ok(v) => {
-            let handler = match vm
-                .host
-                .as_mut()
-                .and_then(|h| h.downcast_mut::<Host>())
-                .map(|h| &mut h.mode)
-            {
-                Some(Mode::Serve { handler, .. }) => handler.take(),
+            let handler = match &mut host(vm).mode {
+                Mode::Serve { handler, .. } => handler.take(),
                 _ => None,
             };
             match handler {
-                // The route has a handler function: call it with `req`.
-                Some(f) => match work::request_object(vm) {
-                    Ok(req) => {
-                        let call = vm.start_call(f, &[req]);
-                        drive(vm, call).await
-                    }
-                    Err(_) => Ok(Value::Undefined),
-                },
+                // The route has a handler function: call it, with `req` when it takes one.
+                Some(f) => {
+                    let wants_req = matches!(f, Value::Obj(id) if vm.function_arity(id) > 0);
+                    let call = if wants_req {
+                        match work::request_object(vm) {
+                            Ok(req) => vm.start_call(f, &[req]),
+                            Err(_) => Ok(Outcome::Done(Value::Undefined)),
+                        }
+                    } else {
+                        vm.start_call(f, &[])
+                    };
+                    drive(vm, call).await
+                }
                 // The file form: the script's own return value is the response.
                 None => Ok(v),
             }
         }
         Err(e) => Err(e),
     };
-    let host = vm
-        .host
-        .take()
-        .and_then(|h| h.downcast::<Host>().ok())
-        .map(|h| *h)
-        .unwrap_or_default();
     let mut reply = match result {
-        Ok(v) => to_reply(vm, v, &host),
+        Ok(v) => to_reply(vm, v),
         Err(e) => error_reply(route, &e, dev),
     };
     if let Some(v) = &route.version {
@@ -377,11 +381,11 @@ fn error_reply(route: &Route, e: &Uncaught, dev: bool) -> Reply {
 }
 
 /// Maps a handler's value to a response (see the README's table).
-fn to_reply(vm: &mut Vm, v: Value, host: &Host) -> Reply {
+fn to_reply(vm: &mut Vm, v: Value) -> Reply {
     let mut reply = Reply {
         status: 200,
         content_type: None,
-        headers: host.response.headers.clone(),
+        headers: std::mem::take(&mut host(vm).response.headers),
         body: Vec::new(),
     };
     match v {
@@ -413,10 +417,11 @@ fn to_reply(vm: &mut Vm, v: Value, host: &Host) -> Reply {
             }
         }
     }
-    if let Some(ct) = &host.response.content_type {
-        reply.content_type = Some(ct.clone());
+    let response = &mut host(vm).response;
+    if let Some(ct) = response.content_type.take() {
+        reply.content_type = Some(ct);
     }
-    if let Some(s) = host.response.status {
+    if let Some(s) = response.status {
         reply.status = s;
     }
     reply

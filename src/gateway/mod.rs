@@ -68,7 +68,8 @@ pub fn load(dir: &Path) -> Result<Generation, String> {
     let mut router = Router::default();
     for (i, p) in scripts.iter().enumerate() {
         let main = vm.load(p);
-        vm.host = Some(Box::new(work::Host::default()));
+        let host = work::Host::new(&mut vm);
+        vm.host = Some(Box::new(host));
         match vm.start(main) {
             Ok(Outcome::Done(_)) => {}
             Ok(Outcome::Pending(_)) => {

@@ -26,9 +26,33 @@ pub struct RouteDecl {
     pub location: String,
 }
 
+/// Atoms and objects the natives need on every request, found once per VM.
+#[derive(Default, Clone, Copy)]
+pub struct HostKeys {
+    /// The hidden property holding a builder's index into `Host::works`.
+    pub work: crate::vm::value::Atom,
+    /// The prototype of `work()` builders.
+    pub proto: Option<ObjId>,
+}
+
+impl HostKeys {
+    pub fn find(vm: &mut Vm) -> HostKeys {
+        let work = vm.heap.intern("__work");
+        let f = vm
+            .heap
+            .lookup_atom("work")
+            .and_then(|a| vm.get_own(vm.realm.global, a));
+        let proto = f
+            .and_then(|f| vm.get_field(f, vm.atoms.prototype).ok())
+            .and_then(Value::as_obj);
+        HostKeys { work, proto }
+    }
+}
+
 /// What the gateway natives act on while a script runs.
 #[derive(Default)]
 pub struct Host {
+    pub keys: HostKeys,
     pub mode: Mode,
     /// Registrations seen so far in this run.
     pub ordinal: usize,
@@ -59,15 +83,58 @@ pub struct WorkState {
     pub routes: Vec<usize>,
 }
 
-/// The request, copied out of the connection buffer for the natives.
+/// Name/value pairs whose strings are reused from request to request, so a
+/// warm worker copies a request in without allocating.
+#[derive(Default, Clone, Debug)]
+pub struct Pairs {
+    items: Vec<(String, String)>,
+    len: usize,
+}
+
+impl Pairs {
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// Appends a pair, each side written into a reused string.
+    pub fn push_with(
+        &mut self,
+        fill_name: impl FnOnce(&mut String),
+        fill_value: impl FnOnce(&mut String),
+    ) {
+        if self.len == self.items.len() {
+            self.items.push(Default::default());
+        }
+        let (k, v) = &mut self.items[self.len];
+        k.clear();
+        v.clear();
+        fill_name(k);
+        fill_value(v);
+        self.len += 1;
+    }
+
+    pub fn as_slice(&self) -> &[(String, String)] {
+        &self.items[..self.len]
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.as_slice()
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The request, copied out of the connection buffer for the natives; its
+/// buffers are reused by the next request on the same worker.
 #[derive(Default, Clone, Debug)]
 pub struct RequestData {
     pub method: String,
     pub path: String,
-    pub query: Vec<(String, String)>,
+    pub query: Pairs,
     /// Names lower-cased.
-    pub headers: Vec<(String, String)>,
-    pub params: Vec<(String, String)>,
+    pub headers: Pairs,
+    pub params: Pairs,
     pub body: Vec<u8>,
 }
 
@@ -77,6 +144,28 @@ pub struct ResponseState {
     pub status: Option<u16>,
     pub headers: Vec<(String, String)>,
     pub content_type: Option<String>,
+}
+
+impl Host {
+    pub fn new(vm: &mut Vm) -> Host {
+        Host {
+            keys: HostKeys::find(vm),
+            ..Host::default()
+        }
+    }
+
+    /// Prepares for serving route `wanted` of a script, reusing buffers.
+    pub fn begin_request(&mut self, wanted: usize) {
+        self.mode = Mode::Serve {
+            wanted,
+            handler: None,
+        };
+        self.ordinal = 0;
+        self.works.clear();
+        self.response.status = None;
+        self.response.headers.clear();
+        self.response.content_type = None;
+    }
 }
 
 impl Default for Mode {
@@ -187,22 +276,16 @@ fn work(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
         h.works.len() - 1
     })?;
     // Called with or without `new`, the builder is an object on the work prototype.
-    let proto = {
-        let f = vm
-            .get_own(vm.realm.global, vm.heap.lookup_atom("work").unwrap())
-            .unwrap();
-        vm.get_field(f, vm.atoms.prototype)?
-    };
     let _ = this;
-    let b = vm.heap.alloc(Class::Object, proto.as_obj())?;
-    let key = vm.heap.intern("__work");
-    vm.define_own(b, key, Value::Num(index as f64))?;
+    let keys = with_host(vm, |_, h| h.keys)?;
+    let b = vm.heap.alloc(Class::Object, keys.proto)?;
+    vm.define_own(b, keys.work, Value::Num(index as f64))?;
     vm.heap.obj_mut(b).hidden = 1;
     Ok(Value::Obj(b))
 }
 
 fn builder_index(vm: &mut Vm, this: Value) -> Result<(ObjId, usize), Interrupt> {
-    let key = vm.heap.intern("__work");
+    let key = with_host(vm, |_, h| h.keys.work)?;
     match this {
         Value::Obj(o) => match vm.get_own(o, key) {
             Some(Value::Num(i)) => Ok((o, i as usize)),
@@ -223,12 +306,18 @@ fn declare(
     if !path.starts_with('/') {
         return Err(vm.type_error(format!("a route path must start with '/', got '{path}'")));
     }
-    let location = vm
-        .trace()
-        .lines()
-        .nth(1)
-        .and_then(|l| l.rsplit_once('('))
-        .map(|(_, l)| l.trim_end_matches(')').to_string());
+    // The source location is only needed when routes are collected; building
+    // a trace on every request was a visible cost under load.
+    let registering = with_host(vm, |_, h| matches!(h.mode, Mode::Register { .. }))?;
+    let location = if registering {
+        vm.trace()
+            .lines()
+            .nth(1)
+            .and_then(|l| l.rsplit_once('('))
+            .map(|(_, l)| l.trim_end_matches(')').to_string())
+    } else {
+        None
+    };
     with_host(vm, |_, h| {
         let ordinal = h.ordinal;
         h.ordinal += 1;
@@ -327,23 +416,19 @@ fn version(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     Ok(this)
 }
 
-/// `params()`/`query()`: one value by name, or all as an object.
-fn lookup(
-    vm: &mut Vm,
-    a: Args,
-    pick: fn(&Host) -> &Vec<(String, String)>,
-) -> Result<Value, Interrupt> {
-    let pairs = with_host(vm, |_, h| pick(h).clone())?;
-    match arg(vm, a, 0) {
-        Value::Undefined => pairs_object(vm, &pairs),
-        _ => {
-            let name = string_arg(vm, a, 0)?;
-            match pairs.iter().find(|(k, _)| *k == name) {
-                Some((_, v)) => Ok(vm.heap.alloc_str(v)?),
-                None => Ok(Value::Undefined),
-            }
-        }
-    }
+/// `params()`/`query()`/`header()`: one value by name, or all as an object.
+fn lookup(vm: &mut Vm, a: Args, pick: fn(&Host) -> &Pairs) -> Result<Value, Interrupt> {
+    let name = match arg(vm, a, 0) {
+        Value::Undefined => None,
+        _ => Some(string_arg(vm, a, 0)?),
+    };
+    with_host(vm, |vm, h| match &name {
+        None => pairs_object(vm, pick(h).as_slice()),
+        Some(n) => match pick(h).get(n) {
+            Some(v) => Ok(vm.heap.alloc_str(v)?),
+            None => Ok(Value::Undefined),
+        },
+    })?
 }
 
 fn pairs_object(vm: &mut Vm, pairs: &[(String, String)]) -> Result<Value, Interrupt> {
@@ -359,23 +444,13 @@ fn pairs_object(vm: &mut Vm, pairs: &[(String, String)]) -> Result<Value, Interr
 /// `header(name)` reads a request header; `header(name, value)` sets a response header.
 fn header(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
     match (arg(vm, a, 0), arg(vm, a, 1)) {
-        (Value::Undefined, _) => {
-            let headers = with_host(vm, |_, h| h.request.headers.clone())?;
-            pairs_object(vm, &headers)
-        }
+        (Value::Undefined, _) => lookup(vm, a, |h| &h.request.headers),
         (_, Value::Undefined) => {
             let name = string_arg(vm, a, 0)?.to_ascii_lowercase();
-            let v = with_host(vm, |_, h| {
-                h.request
-                    .headers
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.clone())
-            })?;
-            match v {
-                Some(v) => Ok(vm.heap.alloc_str(&v)?),
+            with_host(vm, |vm, h| match h.request.headers.get(&name) {
+                Some(v) => Ok(vm.heap.alloc_str(v)?),
                 None => Ok(Value::Undefined),
-            }
+            })?
         }
         _ => {
             let (name, value) = (string_arg(vm, a, 0)?, string_arg(vm, a, 1)?);
@@ -403,6 +478,7 @@ fn cookie(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
         let jar = with_host(vm, |_, h| {
             h.request
                 .headers
+                .as_slice()
                 .iter()
                 .filter(|(k, _)| k == "cookie")
                 .map(|(_, v)| v.clone())
@@ -475,9 +551,8 @@ fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
         let ct = h
             .request
             .headers
-            .iter()
-            .find(|(k, _)| k == "content-type")
-            .map(|(_, v)| v.to_ascii_lowercase());
+            .get("content-type")
+            .map(|v| v.to_ascii_lowercase());
         (ct, String::from_utf8_lossy(&h.request.body).into_owned())
     })?;
     let ct = ct.unwrap_or_default();
@@ -496,16 +571,31 @@ fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
 
 /// `a=1&b=x+y` → pairs, percent-decoded.
 pub fn parse_form(s: &str) -> Vec<(String, String)> {
-    s.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
+    let mut pairs = Pairs::default();
+    parse_form_into(s, &mut pairs);
+    pairs.as_slice().to_vec()
+}
+
+/// `a=1&b=x+y` → pairs appended to `out`, percent-decoded.
+pub fn parse_form_into(s: &str, out: &mut Pairs) {
+    for p in s.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+        out.push_with(|o| percent_decode_into(k, o), |o| percent_decode_into(v, o));
+    }
 }
 
 pub fn percent_decode(s: &str) -> String {
+    let mut out = String::new();
+    percent_decode_into(s, &mut out);
+    out
+}
+
+/// Appends `s` with `%XX` and `+` decoded (invalid UTF-8 becomes U+FFFD).
+pub fn percent_decode_into(s: &str, into: &mut String) {
+    if !s.bytes().any(|b| b == b'%' || b == b'+') {
+        into.push_str(s);
+        return;
+    }
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -526,7 +616,7 @@ pub fn percent_decode(s: &str) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    into.push_str(&String::from_utf8_lossy(&out));
 }
 
 /// `html(template, data)`: `{{name}}` replaced by HTML-escaped values.
@@ -576,28 +666,30 @@ fn html(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
 
 /// The handler's `req` argument: `{ method, path, params, query, headers, body }`.
 pub fn request_object(vm: &mut Vm) -> Result<Value, Interrupt> {
-    let r = with_host(vm, |_, h| h.request.clone())?;
-    let o = vm.new_object()?;
-    let fields: [(&str, Value); 3] = [
-        ("method", vm.heap.alloc_str(&r.method)?),
-        ("path", vm.heap.alloc_str(&r.path)?),
-        (
-            "body",
-            vm.heap.alloc_str(&String::from_utf8_lossy(&r.body))?,
-        ),
-    ];
-    for (k, v) in fields {
-        let key = vm.heap.intern(k);
-        vm.define_own(o, key, v)?;
-    }
-    for (k, pairs) in [
-        ("params", &r.params),
-        ("query", &r.query),
-        ("headers", &r.headers),
-    ] {
-        let v = pairs_object(vm, pairs)?;
-        let key = vm.heap.intern(k);
-        vm.define_own(o, key, v)?;
-    }
-    Ok(Value::Obj(o))
+    with_host(vm, |vm, h| {
+        let r = &h.request;
+        let o = vm.new_object()?;
+        let fields: [(&str, Value); 3] = [
+            ("method", vm.heap.alloc_str(&r.method)?),
+            ("path", vm.heap.alloc_str(&r.path)?),
+            (
+                "body",
+                vm.heap.alloc_str(&String::from_utf8_lossy(&r.body))?,
+            ),
+        ];
+        for (k, v) in fields {
+            let key = vm.heap.intern(k);
+            vm.define_own(o, key, v)?;
+        }
+        for (k, pairs) in [
+            ("params", &r.params),
+            ("query", &r.query),
+            ("headers", &r.headers),
+        ] {
+            let v = pairs_object(vm, pairs.as_slice())?;
+            let key = vm.heap.intern(k);
+            vm.define_own(o, key, v)?;
+        }
+        Ok(Value::Obj(o))
+    })?
 }
