@@ -181,6 +181,7 @@ fn main() -> ExitCode {
             let cores = cores
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let routes = generation.routes.len();
+            let shutdown = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             let config = kitwork::gateway::core::CoreConfig {
                 http: kitwork::gateway::http::HttpLimits::default(),
                 vm: Limits {
@@ -188,20 +189,44 @@ fn main() -> ExitCode {
                     memory,
                 },
                 dev,
+                shutdown: shutdown.clone(),
+                drain_timeout: std::time::Duration::from_secs(10),
             };
+            let mut signals = signal_hook::iterator::Signals::new([
+                signal_hook::consts::SIGTERM,
+                signal_hook::consts::SIGINT,
+            ])
+            .map_err(|e| {
+                eprintln!("error: cannot install signal handlers: {e}");
+                ExitCode::from(1)
+            })?;
             let table = kitwork::gateway::describe_routes(&generation);
             match kitwork::gateway::serve(listen, cores, generation, config) {
-                Ok(addr) => {
-                    println!(
-                        "kitwork: serving {routes} route(s) from {} on http://{addr} ({cores} core(s))",
-                        work_dir.display()
-                    );
-                    print!("{table}");
+                Ok(running) => {
+                    // A closed stdout must not take the gateway down: ignore write errors.
                     use std::io::Write;
-                    let _ = std::io::stdout().flush();
-                    loop {
-                        std::thread::park();
+                    let mut stdout = std::io::stdout();
+                    let _ = writeln!(
+                        stdout,
+                        "kitwork: serving {routes} route(s) from {} on http://{} ({cores} core(s))",
+                        work_dir.display(),
+                        running.addr
+                    );
+                    let _ = write!(stdout, "{table}");
+                    let _ = stdout.flush();
+                    // SIGTERM / SIGINT: stop accepting, drain, exit 0.
+                    let signal = signals.forever().next();
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "kitwork: signal {} received: draining",
+                        signal.unwrap_or_default()
+                    );
+                    shutdown.store(true, std::sync::atomic::Ordering::Relaxed);
+                    for core in running.cores {
+                        let _ = core.join();
                     }
+                    let _ = writeln!(std::io::stderr(), "kitwork: stopped");
+                    Ok(())
                 }
                 Err(e) => {
                     eprintln!("error: cannot listen on {listen}: {e}");

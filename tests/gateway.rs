@@ -13,6 +13,10 @@ const SCRIPTS: &[(&str, &str)] = &[
         r#"work("Hello").get("/hello", () => ({ message: "hello" }));"#,
     ),
     (
+        "slow.js",
+        r#"work("Slow").get("/slow", () => { sleep(400); return { slept: true }; });"#,
+    ),
+    (
         "forms.js",
         r#"
         work("Shortcuts").get("/a", () => "get a").post("/a", () => "post a").put("/a", () => "put a")
@@ -63,6 +67,8 @@ struct Server {
     child: Child,
     addr: String,
     dir: std::path::PathBuf,
+    /// Kept open so the server's later output has somewhere to go.
+    _stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl Drop for Server {
@@ -101,16 +107,20 @@ fn start() -> Server {
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut first).unwrap();
     let addr = first
         .split("http://")
         .nth(1)
         .and_then(|s| s.split_whitespace().next())
         .unwrap_or_else(|| panic!("no address in {first:?}"))
         .to_string();
-    Server { child, addr, dir }
+    Server {
+        child,
+        addr,
+        dir,
+        _stdout: stdout,
+    }
 }
 
 fn connect(s: &Server) -> TcpStream {
@@ -427,4 +437,59 @@ fn expect_continue() {
     r.read_line(&mut line).unwrap();
     w.write_all(b"data").unwrap();
     assert_eq!(read_response(&mut r).unwrap().body, r#"{"raw":"data"}"#);
+}
+
+#[test]
+fn a_waiting_handler_does_not_block_its_core() {
+    let s = start();
+    let mut slow = connect(&s);
+    slow.write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    // The only core answers /hello while /slow is still asleep.
+    assert_eq!(get(&s, "/hello").status, 200);
+    slow.set_nonblocking(true).unwrap();
+    let mut probe = [0u8; 1];
+    assert!(
+        slow.peek(&mut probe).is_err(),
+        "/slow answered before /hello"
+    );
+    slow.set_nonblocking(false).unwrap();
+    let r = read_response(&mut BufReader::new(slow)).unwrap();
+    assert_eq!(r.body, r#"{"slept":true}"#);
+}
+
+#[test]
+fn sigterm_drains_in_flight_requests_and_exits_cleanly() {
+    let mut s = start();
+    let mut c = connect(&s);
+    c.write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let pid = s.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // The request in flight still gets its whole response…
+    let r = read_response(&mut BufReader::new(c)).unwrap();
+    assert_eq!((r.status, r.body.as_str()), (200, r#"{"slept":true}"#));
+    // …and the process then exits 0 by itself.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(st) = s.child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the gateway did not exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    // New connections are refused once it has stopped.
+    assert!(TcpStream::connect(&s.addr).is_err());
 }

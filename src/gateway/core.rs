@@ -13,10 +13,13 @@ use crate::vm::json::Format;
 use crate::vm::{Limits, Outcome, PendingOp, Uncaught, Value, Vm};
 use monoio::io::{AsyncReadRent, AsyncWriteRentExt};
 use monoio::net::{ListenerOpts, TcpListener, TcpStream};
+use std::cell::Cell;
 use std::cell::RefCell;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 /// How this core serves.
 #[derive(Clone, Debug)]
@@ -25,7 +28,16 @@ pub struct CoreConfig {
     pub vm: Limits,
     /// Include error traces in 500 bodies.
     pub dev: bool,
+    /// Set once by the signal handler: stop accepting, finish what is in
+    /// flight, close idle connections, exit. Read at accept and between
+    /// requests only, never per instruction.
+    pub shutdown: Arc<AtomicBool>,
+    /// How long a draining core waits for in-flight requests.
+    pub drain_timeout: Duration,
 }
+
+/// How often an idle wait looks at the shutdown flag.
+const SHUTDOWN_POLL: Duration = Duration::from_millis(100);
 
 /// A VM with the generation's scripts linked into it.
 struct Worker {
@@ -34,6 +46,8 @@ struct Worker {
 }
 
 struct Core {
+    /// Connections open on this core (for the drain on shutdown).
+    open: Cell<usize>,
     generation: Arc<Generation>,
     router: Router,
     config: CoreConfig,
@@ -120,20 +134,39 @@ pub fn run(
         }
         let first = new_worker(&generation, config.vm);
         let core = Rc::new(Core {
+            open: Cell::new(0),
             generation,
             router,
             config,
             pool: RefCell::new(vec![first]),
             date: RefCell::default(),
         });
-        loop {
-            match listener.accept().await {
-                Ok((stream, _)) => {
-                    let _ = stream.set_nodelay(true);
-                    monoio::spawn(serve_connection(stream, core.clone()));
-                }
-                Err(e) => eprintln!("kitwork: accept failed: {e}"),
+        let shutdown = core.config.shutdown.clone();
+        while !shutdown.load(Ordering::Relaxed) {
+            monoio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, _)) => {
+                        let _ = stream.set_nodelay(true);
+                        core.open.set(core.open.get() + 1);
+                        let c = core.clone();
+                        monoio::spawn(async move {
+                            serve_connection(stream, c.clone()).await;
+                            c.open.set(c.open.get() - 1);
+                        });
+                    }
+                    Err(e) => {
+                        use std::io::Write;
+                        let _ = writeln!(std::io::stderr(), "kitwork: accept failed: {e}");
+                    },
+                },
+                _ = monoio::time::sleep(SHUTDOWN_POLL) => {}
             }
+        }
+        // Draining: no new connections; wait for the open ones to finish.
+        drop(listener);
+        let deadline = Instant::now() + core.config.drain_timeout;
+        while core.open.get() > 0 && Instant::now() < deadline {
+            monoio::time::sleep(Duration::from_millis(10)).await;
         }
     });
 }
@@ -205,16 +238,33 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
                 return;
             }
         }
-        if close {
+        let draining = core.config.shutdown.load(Ordering::Relaxed);
+        if close || (draining && buf.is_empty()) {
             return;
         }
-        // Wait for more: an idle connection may wait long, a started request not.
+        // Wait for more: an idle connection may wait long, a started request
+        // not. The wait is cut in slices so a shutdown closes idle connections.
         let wait = if buf.is_empty() {
             limits.idle_timeout
         } else {
             limits.header_timeout
         };
-        let read = monoio::time::timeout(wait, stream.read(chunk)).await;
+        let deadline = Instant::now() + wait;
+        let read = loop {
+            let slice = SHUTDOWN_POLL.min(deadline.saturating_duration_since(Instant::now()));
+            match monoio::time::timeout(slice, stream.read(std::mem::take(&mut chunk))).await {
+                Ok(r) => break Ok(r),
+                Err(e) => {
+                    // The read was cancelled before it took any data; start another.
+                    chunk = vec![0; 16 * 1024];
+                    let idle_and_draining =
+                        buf.is_empty() && core.config.shutdown.load(Ordering::Relaxed);
+                    if Instant::now() >= deadline || idle_and_draining {
+                        break Err(e);
+                    }
+                }
+            }
+        };
         let (res, back) = match read {
             Ok(r) => r,
             Err(_) => {
@@ -358,10 +408,17 @@ fn error_reply(route: &Route, e: &Uncaught, dev: bool) -> Reply {
         .next()
         .unwrap_or("")
         .trim_start_matches("Uncaught ");
-    eprintln!(
-        "kitwork: {} {} ({}): {}",
-        route.method, route.pattern, route.location, e.report
-    );
+    {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "kitwork: {} {} ({}): {}",
+            route.method,
+            route.pattern,
+            route.location,
+            e.report
+        );
+    }
     let budget = first.contains("instruction budget exhausted");
     let message = if budget {
         format!("{first} in route {} {}", route.method, route.pattern)

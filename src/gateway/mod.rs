@@ -137,17 +137,24 @@ pub fn describe_routes(g: &Generation) -> String {
     out
 }
 
-/// Starts one pinned worker per core on `addr`; returns the bound address
-/// once every core listens. The workers run until the process exits.
+/// A running gateway: where it listens and its core threads, which end
+/// once `CoreConfig::shutdown` is set and their connections are drained.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub cores: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// Starts one pinned worker per core on `addr`; returns once every core listens.
 pub fn serve(
     addr: SocketAddr,
     cores: usize,
     generation: Generation,
     config: core::CoreConfig,
-) -> std::io::Result<SocketAddr> {
+) -> std::io::Result<Running> {
     let generation = Arc::new(generation);
     let ids = core_affinity::get_core_ids().unwrap_or_default();
     let mut bound_addr = addr;
+    let mut handles = Vec::new();
     for i in 0..cores.max(1) {
         let (tx, rx) = std::sync::mpsc::channel();
         let (g, c) = (generation.clone(), config.clone());
@@ -158,13 +165,18 @@ pub fn serve(
         };
         // The first core binds (maybe to port 0); the others join its port.
         let target = bound_addr;
-        std::thread::Builder::new()
-            .name(format!("kitwork-core-{i}"))
-            .stack_size(16 << 20)
-            .spawn(move || core::run(id, target, g, c, tx))?;
+        handles.push(
+            std::thread::Builder::new()
+                .name(format!("kitwork-core-{i}"))
+                .stack_size(16 << 20)
+                .spawn(move || core::run(id, target, g, c, tx))?,
+        );
         bound_addr = rx
             .recv()
             .map_err(|_| std::io::Error::other("a core failed to start"))??;
     }
-    Ok(bound_addr)
+    Ok(Running {
+        addr: bound_addr,
+        cores: handles,
+    })
 }
