@@ -4,10 +4,12 @@
 //! |---|---|
 //! | [`lang`] | source → bytecode: lexer, parser, resolver, compiler, diagnostics |
 //! | [`vm`] | bytecode → values: heap, interpreter, built-ins |
+//! | [`config`] | `kitwork.toml` → `Config`, with environment and flag overrides |
 //! | [`gateway`] | bytes → responses: per-core workers, HTTP, routing, the `work()` DSL |
 //!
 //! The embedding API in this file compiles a script and runs it to completion.
 
+pub mod config;
 pub mod gateway;
 pub mod lang;
 pub mod vm;

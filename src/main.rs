@@ -2,6 +2,7 @@
 //! outcomes to exit codes (0 ok, 1 uncaught script error, 2 compile or usage error).
 
 use clap::{Parser, Subcommand};
+use kitwork::config::{Config, Io, Overrides};
 use kitwork::lang::diag::render_all;
 use kitwork::vm::{Limits, Vm};
 use std::path::{Path, PathBuf};
@@ -42,23 +43,30 @@ enum Command {
     },
     /// Print the bytecode of every function of a script.
     Disasm { file: PathBuf },
-    /// Serve the routes of a work folder over HTTP.
+    /// Serve the routes of a work folder over HTTP. Settings come from
+    /// kitwork.toml (or --config), then KITWORK_* variables, then flags.
     Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080", env = "KITWORK_LISTEN")]
-        listen: std::net::SocketAddr,
+        /// Configuration file (default: ./kitwork.toml when it exists).
+        #[arg(long, env = "KITWORK_CONFIG")]
+        config: Option<PathBuf>,
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "KITWORK_LISTEN")]
+        listen: Option<std::net::SocketAddr>,
         /// Worker cores (default: all).
         #[arg(long, env = "KITWORK_CORES")]
         cores: Option<usize>,
-        /// Folder of scripts.
-        #[arg(long = "work", default_value = "work", env = "KITWORK_WORK_DIR")]
-        work_dir: PathBuf,
+        /// I/O driver: auto, uring or epoll (default epoll).
+        #[arg(long, env = "KITWORK_IO")]
+        io: Option<String>,
+        /// Folder of scripts (default work).
+        #[arg(long = "work", env = "KITWORK_WORK_DIR")]
+        work_dir: Option<PathBuf>,
         /// Instruction budget per request.
-        #[arg(long, default_value_t = 10_000_000, env = "KITWORK_BUDGET")]
-        budget: u64,
+        #[arg(long, env = "KITWORK_BUDGET")]
+        budget: Option<u64>,
         /// Memory budget per request, in bytes.
-        #[arg(long, default_value_t = 64 << 20, env = "KITWORK_MEMORY")]
-        memory: usize,
+        #[arg(long, env = "KITWORK_MEMORY")]
+        memory: Option<usize>,
         /// Development mode: error traces in 500 responses.
         #[arg(long, env = "KITWORK_DEV")]
         dev: bool,
@@ -167,30 +175,58 @@ fn main() -> ExitCode {
             }
         },
         Command::Serve {
+            config,
             listen,
             cores,
+            io,
             work_dir,
             budget,
             memory,
             dev,
         } => (|| {
+            let io = match io.as_deref() {
+                None => None,
+                Some("auto") => Some(Io::Auto),
+                Some("uring") => Some(Io::Uring),
+                Some("epoll") => Some(Io::Epoll),
+                Some(other) => {
+                    eprintln!(
+                        "error: invalid value for `io`: \"{other}\" (expected auto, uring or epoll)"
+                    );
+                    return Err(ExitCode::from(2));
+                }
+            };
+            let overrides = Overrides {
+                listen,
+                cores,
+                io,
+                work_dir,
+                dev,
+                instructions: budget,
+                memory,
+            };
+            let config = Config::load(config.as_deref(), overrides).map_err(|e| {
+                eprintln!("error: invalid configuration: {e}");
+                ExitCode::from(2)
+            })?;
+            let work_dir = config.work_dir.clone();
             let generation = kitwork::gateway::load(&work_dir).map_err(|e| {
                 eprint!("{e}");
                 ExitCode::from(2)
             })?;
-            let cores = cores
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let cpus = config.core_ids();
+            let cores = cpus.len();
             let routes = generation.routes.len();
             let shutdown = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-            let config = kitwork::gateway::core::CoreConfig {
-                http: kitwork::gateway::http::HttpLimits::default(),
+            let core_config = kitwork::gateway::core::CoreConfig {
+                http: config.http_limits(),
                 vm: Limits {
-                    instructions: budget.max(1),
-                    memory,
+                    instructions: config.limits.instructions,
+                    memory: config.limits.memory,
                 },
-                dev,
+                dev: config.dev,
                 shutdown: shutdown.clone(),
-                drain_timeout: std::time::Duration::from_secs(10),
+                drain_timeout: std::time::Duration::from_millis(config.limits.drain_timeout_ms),
             };
             let mut signals = signal_hook::iterator::Signals::new([
                 signal_hook::consts::SIGTERM,
@@ -201,7 +237,8 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             })?;
             let table = kitwork::gateway::describe_routes(&generation);
-            match kitwork::gateway::serve(listen, cores, generation, config) {
+            match kitwork::gateway::serve(config.listen, &cpus, config.io, generation, core_config)
+            {
                 Ok(running) => {
                     // A closed stdout must not take the gateway down: ignore write errors.
                     use std::io::Write;
@@ -229,7 +266,7 @@ fn main() -> ExitCode {
                     Ok(())
                 }
                 Err(e) => {
-                    eprintln!("error: cannot listen on {listen}: {e}");
+                    eprintln!("error: cannot listen on {}: {e}", config.listen);
                     Err(ExitCode::from(1))
                 }
             }

@@ -493,3 +493,34 @@ fn sigterm_drains_in_flight_requests_and_exits_cleanly() {
     // New connections are refused once it has stopped.
     assert!(TcpStream::connect(&s.addr).is_err());
 }
+
+#[test]
+fn invalid_configuration_is_one_clear_message_and_exit_2() {
+    let dir = std::env::temp_dir().join(format!("kitwork-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("kitwork.toml");
+    for (text, key) in [
+        ("[limits]\nbogus = 1\n", "bogus"),
+        ("listen = \"nowhere\"\n", "listen"),
+        ("cores = 0\n", "cores"),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+            .args(["serve", "--config"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}: {err}");
+        assert!(
+            err.contains("invalid configuration") && err.contains(key),
+            "{text}: {err}"
+        );
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .args(["serve", "--io", "kqueue"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -96,79 +96,115 @@ fn host(vm: &mut Vm) -> &mut Host {
 /// `bound` receives the actual address once listening.
 pub fn run(
     core_id: Option<core_affinity::CoreId>,
+    io: crate::config::Io,
     addr: SocketAddr,
     generation: Arc<Generation>,
     config: CoreConfig,
     bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>,
 ) {
+    use crate::config::Io;
     if let Some(id) = core_id {
         core_affinity::set_for_current(id);
     }
-    let mut rt = match monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
-        .enable_timer()
-        .build()
-    {
-        Ok(rt) => rt,
+    let serve = serve_core(addr, generation, config, bound.clone());
+    let result = match io {
+        Io::Epoll => monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
+            .enable_timer()
+            .build()
+            .map(|mut rt| rt.block_on(serve)),
+        Io::Uring => monoio::RuntimeBuilder::<monoio::IoUringDriver>::new()
+            .enable_timer()
+            .build()
+            .map(|mut rt| rt.block_on(serve)),
+        Io::Auto => match monoio::RuntimeBuilder::<monoio::IoUringDriver>::new()
+            .enable_timer()
+            .build()
+        {
+            Ok(mut rt) => Ok(rt.block_on(serve)),
+            // No io_uring here (old kernel, seccomp, memlock): epoll it is.
+            Err(_) => monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
+                .enable_timer()
+                .build()
+                .map(|mut rt| rt.block_on(serve)),
+        },
+    };
+    if let Err(e) = result {
+        let _ = bound.send(Err(e));
+    }
+}
+
+/// The life of one core: listen, accept, serve, drain.
+async fn serve_core(
+    addr: SocketAddr,
+    generation: Arc<Generation>,
+    config: CoreConfig,
+    bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>,
+) {
+    let listener = match TcpListener::bind_with_config(
+        addr,
+        &ListenerOpts::new().reuse_port(true).backlog(4096),
+    ) {
+        Ok(l) => l,
         Err(e) => {
             let _ = bound.send(Err(e));
             return;
         }
     };
-    rt.block_on(async move {
-        let listener = match TcpListener::bind_with_config(
-            addr,
-            &ListenerOpts::new().reuse_port(true).backlog(4096),
-        ) {
-            Ok(l) => l,
-            Err(e) => {
-                let _ = bound.send(Err(e));
-                return;
+    let _ = bound.send(listener.local_addr());
+    let mut router = Router::default();
+    for r in &generation.routes {
+        router
+            .add(r.clone())
+            .expect("route conflicts are rejected at load");
+    }
+    let first = new_worker(&generation, config.vm);
+    let core = Rc::new(Core {
+        open: Cell::new(0),
+        generation,
+        router,
+        config,
+        pool: RefCell::new(vec![first]),
+        date: RefCell::default(),
+    });
+    let shutdown = core.config.shutdown.clone();
+    // One accept stays pending across the shutdown checks: cancelling it
+    // can drop a connection the kernel already accepted under io_uring.
+    'serving: loop {
+        let accepted = {
+            let mut pending = std::pin::pin!(listener.accept());
+            loop {
+                monoio::select! {
+                    r = &mut pending => break r,
+                    _ = monoio::time::sleep(SHUTDOWN_POLL) => {
+                        if shutdown.load(Ordering::Relaxed) {
+                            break 'serving;
+                        }
+                    }
+                }
             }
         };
-        let _ = bound.send(listener.local_addr());
-        let mut router = Router::default();
-        for r in &generation.routes {
-            router
-                .add(r.clone())
-                .expect("route conflicts are rejected at load");
-        }
-        let first = new_worker(&generation, config.vm);
-        let core = Rc::new(Core {
-            open: Cell::new(0),
-            generation,
-            router,
-            config,
-            pool: RefCell::new(vec![first]),
-            date: RefCell::default(),
-        });
-        let shutdown = core.config.shutdown.clone();
-        while !shutdown.load(Ordering::Relaxed) {
-            monoio::select! {
-                accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => {
-                        let _ = stream.set_nodelay(true);
-                        core.open.set(core.open.get() + 1);
-                        let c = core.clone();
-                        monoio::spawn(async move {
-                            serve_connection(stream, c.clone()).await;
-                            c.open.set(c.open.get() - 1);
-                        });
-                    }
-                    Err(e) => {
-                        use std::io::Write;
-                        let _ = writeln!(std::io::stderr(), "kitwork: accept failed: {e}");
-                    },
-                },
-                _ = monoio::time::sleep(SHUTDOWN_POLL) => {}
+        match accepted {
+            Ok((stream, _)) => {
+                let _ = stream.set_nodelay(true);
+                core.open.set(core.open.get() + 1);
+                let c = core.clone();
+                monoio::spawn(async move {
+                    serve_connection(stream, c.clone()).await;
+                    c.open.set(c.open.get() - 1);
+                });
+            }
+            Err(e) => {
+                use std::io::Write;
+                let _ = writeln!(std::io::stderr(), "kitwork: accept failed: {e}");
             }
         }
-        // Draining: no new connections; wait for the open ones to finish.
-        drop(listener);
-        let deadline = Instant::now() + core.config.drain_timeout;
-        while core.open.get() > 0 && Instant::now() < deadline {
-            monoio::time::sleep(Duration::from_millis(10)).await;
-        }
-    });
+    }
+    // Draining: no new connections; wait for the open ones to finish.
+    drop(listener);
+    let deadline = Instant::now() + core.config.drain_timeout;
+    while core.open.get() > 0 && Instant::now() < deadline {
+        monoio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
@@ -250,17 +286,20 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
             limits.header_timeout
         };
         let deadline = Instant::now() + wait;
-        let read = loop {
-            let slice = SHUTDOWN_POLL.min(deadline.saturating_duration_since(Instant::now()));
-            match monoio::time::timeout(slice, stream.read(std::mem::take(&mut chunk))).await {
-                Ok(r) => break Ok(r),
-                Err(e) => {
-                    // The read was cancelled before it took any data; start another.
-                    chunk = vec![0; 16 * 1024];
-                    let idle_and_draining =
-                        buf.is_empty() && core.config.shutdown.load(Ordering::Relaxed);
-                    if Instant::now() >= deadline || idle_and_draining {
-                        break Err(e);
+        // One read stays pending across the shutdown checks: cancelling a
+        // read can lose bytes under io_uring, so it is only dropped when the
+        // connection is given up anyway.
+        let read = {
+            let mut pending = std::pin::pin!(stream.read(std::mem::take(&mut chunk)));
+            loop {
+                let slice = SHUTDOWN_POLL.min(deadline.saturating_duration_since(Instant::now()));
+                monoio::select! {
+                    r = &mut pending => break Ok(r),
+                    _ = monoio::time::sleep(slice) => {
+                        let idle_and_draining = buf.is_empty() && core.config.shutdown.load(Ordering::Relaxed);
+                        if Instant::now() >= deadline || idle_and_draining {
+                            break Err(());
+                        }
                     }
                 }
             }

@@ -147,29 +147,27 @@ pub struct Running {
 /// Starts one pinned worker per core on `addr`; returns once every core listens.
 pub fn serve(
     addr: SocketAddr,
-    cores: usize,
+    cpus: &[usize],
+    io: crate::config::Io,
     generation: Generation,
     config: core::CoreConfig,
 ) -> std::io::Result<Running> {
     let generation = Arc::new(generation);
     let ids = core_affinity::get_core_ids().unwrap_or_default();
+    let cores = cpus.len();
     let mut bound_addr = addr;
     let mut handles = Vec::new();
     for i in 0..cores.max(1) {
         let (tx, rx) = std::sync::mpsc::channel();
         let (g, c) = (generation.clone(), config.clone());
-        let id = if ids.is_empty() {
-            None
-        } else {
-            Some(ids[i % ids.len()])
-        };
+        let id = ids.iter().copied().find(|c| c.id == cpus[i]);
         // The first core binds (maybe to port 0); the others join its port.
         let target = bound_addr;
         handles.push(
             std::thread::Builder::new()
                 .name(format!("kitwork-core-{i}"))
                 .stack_size(16 << 20)
-                .spawn(move || core::run(id, target, g, c, tx))?,
+                .spawn(move || core::run(id, io, target, g, c, tx))?,
         );
         bound_addr = rx
             .recv()

@@ -1,0 +1,243 @@
+//! `kitwork.toml` → `Config`, validated once at start-up. Precedence, lowest
+//! first: built-in defaults, the file, `KITWORK_*` environment variables and
+//! command-line flags (clap reads those two and hands over what was set).
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Which I/O driver the cores run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Io {
+    /// io_uring where the kernel allows it, else epoll.
+    Auto,
+    Uring,
+    /// The default: faster than io_uring on this machine kind
+    /// (../shared/runtime-evidence.md).
+    Epoll,
+}
+
+/// `cores = 2` or `cores = [0, 1]`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Cores {
+    Count(usize),
+    List(Vec<usize>),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub request_line: usize,
+    pub header_bytes: usize,
+    pub headers: usize,
+    pub body: usize,
+    pub header_timeout_ms: u64,
+    pub idle_timeout_ms: u64,
+    pub drain_timeout_ms: u64,
+    /// Instructions one request may run.
+    pub instructions: u64,
+    /// Bytes one request may allocate.
+    pub memory: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            request_line: 8 * 1024,
+            header_bytes: 64 * 1024,
+            headers: 100,
+            body: 1024 * 1024,
+            header_timeout_ms: 10_000,
+            idle_timeout_ms: 15_000,
+            drain_timeout_ms: 10_000,
+            instructions: 10_000_000,
+            memory: 64 << 20,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub cores: Option<Cores>,
+    pub io: Io,
+    pub work_dir: PathBuf,
+    pub dev: bool,
+    pub log_level: String,
+    pub limits: Limits,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            listen: "127.0.0.1:8080".parse().unwrap(),
+            cores: None,
+            io: Io::Epoll,
+            work_dir: PathBuf::from("work"),
+            dev: false,
+            log_level: "info".into(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Values given on the command line or in the environment.
+#[derive(Default, Debug)]
+pub struct Overrides {
+    pub listen: Option<SocketAddr>,
+    pub cores: Option<usize>,
+    pub io: Option<Io>,
+    pub work_dir: Option<PathBuf>,
+    pub dev: bool,
+    pub instructions: Option<u64>,
+    pub memory: Option<usize>,
+}
+
+impl Config {
+    /// Reads `path` (if given, it must exist; `kitwork.toml` in the current
+    /// folder is read when present) and applies the overrides.
+    pub fn load(path: Option<&Path>, overrides: Overrides) -> Result<Config, String> {
+        let file = match path {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from("kitwork.toml")).filter(|p| p.exists()),
+        };
+        let mut config = match &file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+                Config::parse(&text).map_err(|e| format!("{}: {e}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        if let Some(v) = overrides.listen {
+            config.listen = v;
+        }
+        if let Some(v) = overrides.cores {
+            config.cores = Some(Cores::Count(v));
+        }
+        if let Some(v) = overrides.io {
+            config.io = v;
+        }
+        if let Some(v) = overrides.work_dir {
+            config.work_dir = v;
+        }
+        config.dev |= overrides.dev;
+        if let Some(v) = overrides.instructions {
+            config.limits.instructions = v;
+        }
+        if let Some(v) = overrides.memory {
+            config.limits.memory = v;
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let l = &self.limits;
+        let positive = [
+            ("limits.request_line", l.request_line as u64),
+            ("limits.header_bytes", l.header_bytes as u64),
+            ("limits.headers", l.headers as u64),
+            ("limits.header_timeout_ms", l.header_timeout_ms),
+            ("limits.idle_timeout_ms", l.idle_timeout_ms),
+            ("limits.instructions", l.instructions),
+            ("limits.memory", l.memory as u64),
+        ];
+        for (key, v) in positive {
+            if v == 0 {
+                return Err(format!("`{key}` must be greater than 0"));
+            }
+        }
+        if l.headers > crate::gateway::http::MAX_HEADERS {
+            return Err(format!(
+                "`limits.headers` can be at most {}",
+                crate::gateway::http::MAX_HEADERS
+            ));
+        }
+        match &self.cores {
+            Some(Cores::Count(0)) => return Err("`cores` must be at least 1".into()),
+            Some(Cores::List(l)) if l.is_empty() => {
+                return Err("`cores` must list at least one core".into());
+            }
+            _ => {}
+        }
+        if !["error", "warn", "info", "debug"].contains(&self.log_level.as_str()) {
+            return Err(format!(
+                "`log_level` must be one of error, warn, info, debug (got \"{}\")",
+                self.log_level
+            ));
+        }
+        Ok(())
+    }
+
+    /// The CPU ids to pin workers to.
+    pub fn core_ids(&self) -> Vec<usize> {
+        let all = std::thread::available_parallelism().map_or(1, |n| n.get());
+        match &self.cores {
+            None => (0..all).collect(),
+            Some(Cores::Count(n)) => (0..*n).map(|i| i % all).collect(),
+            Some(Cores::List(l)) => l.clone(),
+        }
+    }
+
+    pub fn http_limits(&self) -> crate::gateway::http::HttpLimits {
+        let l = &self.limits;
+        crate::gateway::http::HttpLimits {
+            request_line: l.request_line,
+            header_bytes: l.header_bytes,
+            headers: l.headers,
+            body: l.body,
+            header_timeout: Duration::from_millis(l.header_timeout_ms),
+            idle_timeout: Duration::from_millis(l.idle_timeout_ms),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_full_file() {
+        let c = Config::parse(
+            r#"
+            listen = "0.0.0.0:9000"
+            cores = [0, 1]
+            io = "epoll"
+            work_dir = "routes"
+            dev = true
+            [limits]
+            body = 2048
+            instructions = 5000
+            "#,
+        )
+        .unwrap();
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.cores, Some(Cores::List(vec![0, 1])));
+        assert_eq!(
+            (c.limits.body, c.limits.instructions, c.limits.headers),
+            (2048, 5000, 100)
+        );
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let e = Config::parse("listen = \"nowhere\"").unwrap_err();
+        assert!(e.contains("listen"), "{e}");
+        let e = Config::parse("[limits]\nbogus = 1").unwrap_err();
+        assert!(e.contains("bogus"), "{e}");
+        let e = Config::parse("io = \"kqueue\"").unwrap_err();
+        assert!(e.contains("io") && e.contains("kqueue"), "{e}");
+        let mut c = Config::default();
+        c.limits.headers = 500;
+        assert!(c.validate().unwrap_err().contains("limits.headers"));
+    }
+}
