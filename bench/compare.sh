@@ -17,3 +17,23 @@ out="$here/bench/runs/$(date +%Y-%m-%d)-$(hostname -s)-vm.md"
     HF_RUNS=${HF_RUNS:-5} NICE=${NICE:-0} "$shared/bench/run.sh" 2>&1 | sed -n '/^|/p;/^#/p'
 } | tee "$out"
 echo "saved to $out"
+
+# Standard-library workloads (bench/std): kitwork beside QuickJS.
+std_out="$here/bench/runs/$(date +%Y-%m-%d)-$(hostname -s)-std.md"
+{
+  echo "# Library programs, $(date -u +%FT%TZ), commit $(git -C "$here" rev-parse --short HEAD)"
+  echo
+  echo "| program | qjs s | kitwork s | kitwork / qjs |"
+  echo "|---|---:|---:|---:|"
+  for f in "$here"/bench/std/*.js; do
+    name=$(basename "$f" .js)
+    hyperfine -N --warmup 1 --runs "${HF_RUNS:-5}" --export-json /tmp/kw-std.json \
+      "${QJS:-qjs} $f" "$here/target/release/kitwork run $f" >/dev/null 2>&1
+    python3 - "$name" <<'PY'
+import json, sys
+r = json.load(open("/tmp/kw-std.json"))["results"]
+q, k = r[0]["median"], r[1]["median"]
+print(f"| {sys.argv[1]} | {q:.3f} | {k:.3f} | {k / q:.2f} |")
+PY
+  done
+} | tee "$std_out"

@@ -235,6 +235,32 @@ pub enum Op {
     JumpIfNotLessLocalConst(Slot, ConstIdx, Label),
 }
 
+impl Op {
+    /// Where a jumping instruction goes.
+    pub fn jump_target(self) -> Option<Label> {
+        let mut op = self;
+        op.jump_target_mut().map(|l| *l)
+    }
+
+    /// The label of a jumping instruction, for patching.
+    pub fn jump_target_mut(&mut self) -> Option<&mut Label> {
+        match self {
+            Op::Jump(l)
+            | Op::JumpIfFalse(l)
+            | Op::JumpIfTrue(l)
+            | Op::JumpIfFalseKeep(l)
+            | Op::JumpIfTrueKeep(l)
+            | Op::JumpIfNotNullishKeep(l)
+            | Op::JumpIfNotNullish(l)
+            | Op::JumpIfNotUndefined(l)
+            | Op::PushTry(l)
+            | Op::IterNext(_, l)
+            | Op::JumpIfNotLessLocalConst(_, _, l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
 /// A constant-pool entry.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Constant {
@@ -357,21 +383,6 @@ impl Program {
                     name(n)
                 )
             }
-            Op::Jump(l)
-            | Op::JumpIfFalse(l)
-            | Op::JumpIfTrue(l)
-            | Op::JumpIfFalseKeep(l)
-            | Op::JumpIfTrueKeep(l)
-            | Op::JumpIfNotNullishKeep(l)
-            | Op::JumpIfNotNullish(l)
-            | Op::JumpIfNotUndefined(l)
-            | Op::PushTry(l) => {
-                format!(
-                    "{} -> {:04}",
-                    format!("{op:?}").split('(').next().unwrap(),
-                    l.0
-                )
-            }
             Op::IterNext(s, l) => format!("IterNext {} -> {:04}", s.0, l.0),
             Op::Closure(fi) => {
                 format!("Closure fn#{} {}", fi.0, self.functions[fi.0 as usize].name)
@@ -387,6 +398,13 @@ impl Program {
             }
             Op::JumpIfNotLessLocalConst(s, c, l) => {
                 format!("JumpIfNotLessLocalConst {} {} -> {:04}", s.0, konst(c), l.0)
+            }
+            _ if op.jump_target().is_some() => {
+                let target = op.jump_target().map_or(0, |l| l.0);
+                format!(
+                    "{} -> {target:04}",
+                    format!("{op:?}").split('(').next().unwrap()
+                )
             }
             other => format!("{other:?}")
                 .replace(['(', ')'], " ")

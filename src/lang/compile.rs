@@ -186,19 +186,9 @@ impl Compiler {
     }
 
     fn patch_to(&mut self, at: usize, target: Label) {
-        match &mut self.f().proto.code[at] {
-            Op::Jump(l)
-            | Op::JumpIfFalse(l)
-            | Op::JumpIfTrue(l)
-            | Op::JumpIfFalseKeep(l)
-            | Op::JumpIfTrueKeep(l)
-            | Op::JumpIfNotNullishKeep(l)
-            | Op::JumpIfNotNullish(l)
-            | Op::JumpIfNotUndefined(l)
-            | Op::PushTry(l)
-            | Op::IterNext(_, l)
-            | Op::JumpIfNotLessLocalConst(_, _, l) => *l = target,
-            other => unreachable!("patching a non-jump {other:?}"),
+        match self.f().proto.code[at].jump_target_mut() {
+            Some(l) => *l = target,
+            None => unreachable!("patching a non-jump"),
         }
     }
 

@@ -19,14 +19,7 @@ pub fn inspect(vm: &mut Vm, v: Value) -> String {
     if let Some(s) = vm.heap.str(v) {
         return s.to_string();
     }
-    let mut p = Printer {
-        vm,
-        seen: Vec::new(),
-        indent: 0,
-        current_depth: 0,
-        circular: Vec::new(),
-    };
-    p.value(v, 0)
+    Printer::new(vm).value(v, 0)
 }
 
 /// A short form for error messages: strings quoted, objects summarised.
@@ -44,16 +37,7 @@ pub fn inspect_short(vm: &mut Vm, v: Value) -> String {
             }
             _ => "object".into(),
         },
-        _ => {
-            let mut p = Printer {
-                vm,
-                seen: Vec::new(),
-                indent: 0,
-                current_depth: 0,
-                circular: Vec::new(),
-            };
-            p.value(v, 0)
-        }
+        _ => Printer::new(vm).value(v, 0),
     }
 }
 
@@ -111,7 +95,17 @@ fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
-impl Printer<'_> {
+impl<'a> Printer<'a> {
+    fn new(vm: &'a mut Vm) -> Printer<'a> {
+        Printer {
+            vm,
+            seen: Vec::new(),
+            indent: 0,
+            current_depth: 0,
+            circular: Vec::new(),
+        }
+    }
+
     fn value(&mut self, v: Value, depth: usize) -> String {
         match v {
             Value::Undefined => "undefined".into(),

@@ -115,17 +115,26 @@ impl Vm {
                 .lookup_chain(Some(self.realm.boolean_proto), a)
                 .unwrap_or(Value::Undefined)),
             Value::Undefined | Value::Null | Value::Cell(_) => {
-                let what = if matches!(v, Value::Null) {
-                    "null"
-                } else {
-                    "undefined"
-                };
-                Err(self.type_error(format!(
-                    "Cannot read properties of {what} (reading '{}')",
-                    self.heap.atom_str(a)
-                )))
+                Err(self.nullish_error(v, self.heap.atom_str(a), false))
             }
         }
+    }
+
+    /// `Cannot read properties of undefined (reading 'x')`, or its setting twin.
+    fn nullish_error(&self, target: Value, key: &str, setting: bool) -> Interrupt {
+        let what = if matches!(target, Value::Null) {
+            "null"
+        } else {
+            "undefined"
+        };
+        let (verb, doing) = if setting {
+            ("set", "setting")
+        } else {
+            ("read", "reading")
+        };
+        self.type_error(format!(
+            "Cannot {verb} properties of {what} ({doing} '{key}')"
+        ))
     }
 
     /// Converts a value to a property key.
@@ -187,16 +196,9 @@ impl Vm {
             }
         }
         if o.is_nullish() {
-            let what = if matches!(o, Value::Null) {
-                "null"
-            } else {
-                "undefined"
-            };
             let mut key = String::new();
             self.write_string(k, &mut key)?;
-            return Err(self.type_error(format!(
-                "Cannot read properties of {what} (reading '{key}')"
-            )));
+            return Err(self.nullish_error(o, &key, false));
         }
         match self.to_key(k)? {
             Key::Index(i) => match o {
@@ -306,15 +308,7 @@ impl Vm {
                 self.define_own(id, a, v)
             }
             Value::Undefined | Value::Null => {
-                let what = if matches!(o, Value::Null) {
-                    "null"
-                } else {
-                    "undefined"
-                };
-                Err(self.type_error(format!(
-                    "Cannot set properties of {what} (setting '{}')",
-                    self.heap.atom_str(a)
-                )))
+                Err(self.nullish_error(o, self.heap.atom_str(a), true))
             }
             _ => Ok(()),
         }
@@ -367,16 +361,9 @@ impl Vm {
             }
         }
         if o.is_nullish() {
-            let what = if matches!(o, Value::Null) {
-                "null"
-            } else {
-                "undefined"
-            };
             let mut key = String::new();
             self.write_string(k, &mut key)?;
-            return Err(
-                self.type_error(format!("Cannot set properties of {what} (setting '{key}')"))
-            );
+            return Err(self.nullish_error(o, &key, true));
         }
         let a = self.to_atom(k)?;
         self.set_field(o, a, v)
