@@ -43,6 +43,8 @@ const SHUTDOWN_POLL: Duration = Duration::from_millis(100);
 struct Worker {
     vm: Vm,
     mains: Vec<FuncIdx>,
+    /// The response body buffer, reused from request to request.
+    body: Vec<u8>,
 }
 
 struct Core {
@@ -58,7 +60,7 @@ struct Core {
 /// A response before it is written.
 pub struct Reply {
     pub status: u16,
-    pub content_type: Option<String>,
+    pub content_type: Option<std::borrow::Cow<'static, str>>,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
@@ -74,13 +76,74 @@ impl Reply {
     }
 }
 
+impl Core {
+    fn new(generation: Arc<Generation>, config: CoreConfig) -> Core {
+        let mut router = Router::default();
+        for r in &generation.routes {
+            router
+                .add(r.clone())
+                .expect("route conflicts are rejected at load");
+        }
+        let first = new_worker(&generation, config.vm);
+        Core {
+            open: Cell::new(0),
+            generation,
+            router,
+            config,
+            pool: RefCell::new(vec![first]),
+            date: RefCell::default(),
+        }
+    }
+}
+
+/// The request path without sockets, for tests and benchmarks: parse →
+/// route → run → serialize, on the calling thread. Its handlers must not
+/// wait (`sleep()`, I/O): there is no executor to wait on.
+pub struct InProcess {
+    core: Rc<Core>,
+}
+
+impl InProcess {
+    pub fn new(generation: Generation, config: CoreConfig) -> InProcess {
+        InProcess {
+            core: Rc::new(Core::new(Arc::new(generation), config)),
+        }
+    }
+
+    /// Answers every complete request at the start of `raw`, appending the
+    /// responses to `out`; returns how many bytes were used.
+    pub fn serve(&self, raw: &[u8], out: &mut Vec<u8>) -> usize {
+        use std::future::Future;
+        use std::task::{Context, Poll, Waker};
+        let mut consumed = 0;
+        loop {
+            let mut slots = http::header_slots();
+            let Parsed::Complete(req, used) =
+                http::parse(&raw[consumed..], &mut slots, &self.core.config.http)
+            else {
+                return consumed;
+            };
+            consumed += used;
+            let head = req.method == "HEAD";
+            let fut = std::pin::pin!(handle(&self.core, &req, out, req.keep_alive, head));
+            if let Poll::Pending = fut.poll(&mut Context::from_waker(Waker::noop())) {
+                panic!("a handler waited, which InProcess cannot serve");
+            }
+        }
+    }
+}
+
 fn new_worker(generation: &Generation, limits: Limits) -> Worker {
     let mut vm = Vm::with_natives(limits, work::install);
     let mains = generation.scripts.iter().map(|p| vm.load(p)).collect();
     vm.out = Box::new(std::io::stderr());
     let host = Host::new(&mut vm);
     vm.host = Some(Box::new(host));
-    Worker { vm, mains }
+    Worker {
+        vm,
+        mains,
+        body: Vec::new(),
+    }
 }
 
 /// The worker's host state (always present: `new_worker` puts it there).
@@ -151,21 +214,7 @@ async fn serve_core(
         }
     };
     let _ = bound.send(listener.local_addr());
-    let mut router = Router::default();
-    for r in &generation.routes {
-        router
-            .add(r.clone())
-            .expect("route conflicts are rejected at load");
-    }
-    let first = new_worker(&generation, config.vm);
-    let core = Rc::new(Core {
-        open: Cell::new(0),
-        generation,
-        router,
-        config,
-        pool: RefCell::new(vec![first]),
-        date: RefCell::default(),
-    });
+    let core = Rc::new(Core::new(generation, config));
     let shutdown = core.config.shutdown.clone();
     // One accept stays pending across the shutdown checks: cancelling it
     // can drop a connection the kernel already accepted under io_uring.
@@ -218,24 +267,14 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
         let mut consumed = 0;
         let mut close = false;
         loop {
-            match http::parse(&buf[consumed..], &limits) {
+            let mut slots = http::header_slots();
+            match http::parse(&buf[consumed..], &mut slots, &limits) {
                 Parsed::Complete(req, used) => {
                     consumed += used;
                     sent_continue = false;
                     let head = req.method == "HEAD";
                     let keep_alive = req.keep_alive;
-                    let reply = handle(&core, &req).await;
-                    let mut date = core.date.borrow_mut();
-                    http::write_response(
-                        &mut out,
-                        &mut date,
-                        reply.status,
-                        reply.content_type.as_deref(),
-                        &reply.headers,
-                        &reply.body,
-                        keep_alive,
-                        head,
-                    );
+                    handle(&core, &req, &mut out, keep_alive, head).await;
                     if !keep_alive {
                         close = true;
                         break;
@@ -333,10 +372,34 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
 }
 
 /// Routes one request and runs its handler.
-async fn handle(core: &Rc<Core>, req: &http::Request<'_>) -> Reply {
-    let route = match core.router.find(req.method, req.path) {
+/// Routes one request, runs its handler and appends the response to `out`.
+async fn handle(
+    core: &Rc<Core>,
+    req: &http::Request<'_, '_>,
+    out: &mut Vec<u8>,
+    keep_alive: bool,
+    head: bool,
+) {
+    let write = |reply: &Reply, out: &mut Vec<u8>| {
+        let mut date = core.date.borrow_mut();
+        let ct = reply.content_type.as_deref();
+        http::write_response(
+            out,
+            &mut date,
+            reply.status,
+            ct,
+            &reply.headers,
+            &reply.body,
+            keep_alive,
+            head,
+        );
+    };
+    let (index, params) = match core.router.find(req.method, req.path) {
         Match::NotFound => {
-            return Reply::error(404, &format!("no route for {} {}", req.method, req.path));
+            return write(
+                &Reply::error(404, &format!("no route for {} {}", req.method, req.path)),
+                out,
+            );
         }
         Match::MethodNotAllowed(allowed) => {
             let mut r = Reply::error(
@@ -344,18 +407,32 @@ async fn handle(core: &Rc<Core>, req: &http::Request<'_>) -> Reply {
                 &format!("{} is not allowed on {}", req.method, req.path),
             );
             r.headers.push(("Allow".into(), allowed.join(", ")));
-            return r;
+            return write(&r, out);
         }
         Match::Found { route, params } => (route, params),
     };
-    let (index, params) = route;
     let r = &core.router.routes[index];
     let worker = core.pool.borrow_mut().pop();
     let mut worker = worker.unwrap_or_else(|| new_worker(&core.generation, core.config.vm));
-    fill_request(&mut host(&mut worker.vm).request, req, &r.params, &params);
+    fill_request(
+        &mut host(&mut worker.vm).request,
+        req,
+        &r.params,
+        params.as_slice(),
+    );
     let reply = run_route(&mut worker, r, core.config.dev).await;
+    write(&reply, out);
+    // Hand the buffers back so the next request reuses them.
+    let Reply {
+        mut body,
+        mut headers,
+        ..
+    } = reply;
+    body.clear();
+    headers.clear();
+    worker.body = body;
+    host(&mut worker.vm).response.headers = headers;
     core.pool.borrow_mut().push(worker);
-    reply
 }
 
 /// Waits for whatever the script waits on, until it is done.
@@ -374,7 +451,7 @@ async fn drive(vm: &mut Vm, mut outcome: Result<Outcome, Uncaught>) -> Result<Va
 /// Copies the request into the worker's reused buffers.
 fn fill_request(
     data: &mut RequestData,
-    req: &http::Request<'_>,
+    req: &http::Request<'_, '_>,
     names: &[String],
     values: &[&str],
 ) {
@@ -385,7 +462,8 @@ fn fill_request(
     data.query.clear();
     work::parse_form_into(req.query, &mut data.query);
     data.headers.clear();
-    for (k, v) in &req.headers {
+    for h in req.headers {
+        let (k, v) = (h.name, h.value);
         data.headers.push_with(
             |o| o.extend(k.chars().map(|c| c.to_ascii_lowercase())),
             |o| o.push_str(&String::from_utf8_lossy(v)),
@@ -431,7 +509,7 @@ async fn run_route(worker: &mut Worker, route: &Route, dev: bool) -> Reply {
         Err(e) => Err(e),
     };
     let mut reply = match result {
-        Ok(v) => to_reply(vm, v),
+        Ok(v) => to_reply(vm, v, std::mem::take(&mut worker.body)),
         Err(e) => error_reply(route, &e, dev),
     };
     if let Some(v) = &route.version {
@@ -477,17 +555,19 @@ fn error_reply(route: &Route, e: &Uncaught, dev: bool) -> Reply {
 }
 
 /// Maps a handler's value to a response (see the README's table).
-fn to_reply(vm: &mut Vm, v: Value) -> Reply {
+fn to_reply(vm: &mut Vm, v: Value, body: Vec<u8>) -> Reply {
     let mut reply = Reply {
         status: 200,
         content_type: None,
         headers: std::mem::take(&mut host(vm).response.headers),
-        body: Vec::new(),
+        body,
     };
     match v {
         Value::Undefined | Value::Null => reply.status = 204,
         Value::Atom(_) | Value::Str(_) => {
-            reply.body = vm.heap.str(v).unwrap_or("").as_bytes().to_vec();
+            reply
+                .body
+                .extend_from_slice(vm.heap.str(v).unwrap_or("").as_bytes());
             reply.content_type = Some("text/plain; charset=utf-8".into());
         }
         _ => {
@@ -515,7 +595,7 @@ fn to_reply(vm: &mut Vm, v: Value) -> Reply {
     }
     let response = &mut host(vm).response;
     if let Some(ct) = response.content_type.take() {
-        reply.content_type = Some(ct);
+        reply.content_type = Some(ct.into());
     }
     if let Some(s) = response.status {
         reply.status = s;

@@ -38,9 +38,18 @@ impl Default for HttpLimits {
 /// Most headers `httparse` is given room for; `HttpLimits::headers` may be lower.
 pub const MAX_HEADERS: usize = 100;
 
+/// Room for a request's headers; lives on the connection task's stack, so
+/// parsing a request allocates nothing.
+pub type HeaderSlots<'b> = [std::mem::MaybeUninit<httparse::Header<'b>>; MAX_HEADERS];
+
+/// Fresh header room for `parse`.
+pub fn header_slots<'b>() -> HeaderSlots<'b> {
+    [std::mem::MaybeUninit::uninit(); MAX_HEADERS]
+}
+
 /// One parsed request, borrowing the connection buffer where it can.
 #[derive(Debug)]
-pub struct Request<'b> {
+pub struct Request<'b, 'h> {
     pub method: &'b str,
     /// The path without the query string.
     pub path: &'b str,
@@ -48,25 +57,25 @@ pub struct Request<'b> {
     pub query: &'b str,
     /// 0 for HTTP/1.0, 1 for HTTP/1.1.
     pub minor: u8,
-    pub headers: Vec<(&'b str, &'b [u8])>,
+    pub headers: &'h [httparse::Header<'b>],
     pub body: Cow<'b, [u8]>,
     pub keep_alive: bool,
 }
 
-impl Request<'_> {
+impl Request<'_, '_> {
     pub fn header(&self, name: &str) -> Option<&[u8]> {
         self.headers
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| *v)
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value)
     }
 }
 
 /// What the buffer holds.
 #[derive(Debug)]
-pub enum Parsed<'b> {
+pub enum Parsed<'b, 'h> {
     /// A whole request, and how many bytes of the buffer it used.
-    Complete(Request<'b>, usize),
+    Complete(Request<'b, 'h>, usize),
     /// More bytes are needed; `expect_continue` when the client waits for a
     /// `100 Continue` before sending its body.
     Partial { expect_continue: bool },
@@ -78,11 +87,14 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Parses the first request in `buf`.
-pub fn parse<'b>(buf: &'b [u8], limits: &HttpLimits) -> Parsed<'b> {
-    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut req = httparse::Request::new(&mut headers);
-    let head_len = match req.parse(buf) {
+/// Parses the first request in `buf`, its headers into `slots`.
+pub fn parse<'b, 'h>(
+    buf: &'b [u8],
+    slots: &'h mut HeaderSlots<'b>,
+    limits: &HttpLimits,
+) -> Parsed<'b, 'h> {
+    let mut req = httparse::Request::new(&mut []);
+    let head_len = match req.parse_with_uninit_headers(buf, slots) {
         Ok(httparse::Status::Complete(n)) => n,
         Ok(httparse::Status::Partial) => {
             let line_end = find(buf, b"\n");
@@ -125,35 +137,47 @@ pub fn parse<'b>(buf: &'b [u8], limits: &HttpLimits) -> Parsed<'b> {
         Some((p, q)) => (p, q),
         None => (target, ""),
     };
-    let headers: Vec<(&str, &[u8])> = req.headers.iter().map(|h| (h.name, h.value)).collect();
-    fn all<'h, 'b>(
-        headers: &'h [(&'b str, &'b [u8])],
-        name: &'h str,
-    ) -> impl Iterator<Item = &'b [u8]> + 'h {
-        headers
-            .iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| *v)
+    let headers: &'h [httparse::Header<'b>] = req.headers;
+    // One pass over the headers that shape the framing.
+    let mut length: Option<&[u8]> = None;
+    let mut chunked = false;
+    let mut other_coding = false;
+    let mut keep_alive = minor == 1;
+    let mut expect_continue = false;
+    for h in headers {
+        let v = h.value;
+        if h.name.eq_ignore_ascii_case("content-length") {
+            match length {
+                Some(l) if l != v => {
+                    return Parsed::Reject(400, "conflicting Content-Length headers");
+                }
+                _ => length = Some(v),
+            }
+        } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
+            if v.trim_ascii().eq_ignore_ascii_case(b"chunked") && !chunked {
+                chunked = true;
+            } else {
+                other_coding = true;
+            }
+        } else if h.name.eq_ignore_ascii_case("connection") {
+            if v.eq_ignore_ascii_case(b"close") {
+                keep_alive = false;
+            } else if v.eq_ignore_ascii_case(b"keep-alive") {
+                keep_alive = true;
+            }
+        } else if h.name.eq_ignore_ascii_case("expect") && v.eq_ignore_ascii_case(b"100-continue") {
+            expect_continue = true;
+        }
     }
-    let get = |name: &'static str| all(&headers, name);
-    let connection = get("connection").next().map(|v| v.to_ascii_lowercase());
-    let keep_alive = match connection.as_deref() {
-        Some(b"close") => false,
-        Some(b"keep-alive") => true,
-        _ => minor == 1,
-    };
-    let expect_continue = get("expect").any(|v| v.eq_ignore_ascii_case(b"100-continue"));
-    let lengths: Vec<&[u8]> = get("content-length").collect();
-    let encodings: Vec<&[u8]> = get("transfer-encoding").collect();
-    if !lengths.is_empty() && !encodings.is_empty() {
+    if length.is_some() && (chunked || other_coding) {
         return Parsed::Reject(400, "both Content-Length and Transfer-Encoding");
     }
+    if other_coding {
+        return Parsed::Reject(501, "unsupported transfer coding");
+    }
     let rest = &buf[head_len..];
-    let (body, used) = if let Some(first) = lengths.first() {
-        if lengths.iter().any(|l| l != first) {
-            return Parsed::Reject(400, "conflicting Content-Length headers");
-        }
-        let Some(len) = std::str::from_utf8(first)
+    let (body, used) = if let Some(l) = length {
+        let Some(len) = std::str::from_utf8(l)
             .ok()
             .and_then(|s| s.trim().parse::<usize>().ok())
         else {
@@ -166,15 +190,7 @@ pub fn parse<'b>(buf: &'b [u8], limits: &HttpLimits) -> Parsed<'b> {
             return Parsed::Partial { expect_continue };
         }
         (Cow::Borrowed(&rest[..len]), len)
-    } else if !encodings.is_empty() {
-        let te = encodings
-            .iter()
-            .map(|v| String::from_utf8_lossy(v).to_ascii_lowercase())
-            .collect::<Vec<_>>()
-            .join(",");
-        if te.trim() != "chunked" {
-            return Parsed::Reject(501, "unsupported transfer coding");
-        }
+    } else if chunked {
         match dechunk(rest, limits.body) {
             Dechunk::Done(body, used) => (Cow::Owned(body), used),
             Dechunk::Partial => return Parsed::Partial { expect_continue },
@@ -301,14 +317,24 @@ impl DateCache {
             .as_secs();
         if now != self.second || self.text.is_empty() {
             self.second = now;
-            self.text = http_date(now);
+            self.text.clear();
+            write_http_date(now, &mut self.text);
         }
         &self.text
     }
 }
 
 /// `Tue, 24 Nov 2026 05:45:38 GMT`.
+#[cfg(test)]
 fn http_date(secs: u64) -> String {
+    let mut s = String::new();
+    write_http_date(secs, &mut s);
+    s
+}
+
+/// Appends `Tue, 24 Nov 2026 05:45:38 GMT` (into a reused string: no allocation).
+fn write_http_date(secs: u64, out: &mut String) {
+    use std::fmt::Write;
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -324,7 +350,8 @@ fn http_date(secs: u64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + (m <= 2) as i64;
     let s = secs % 86_400;
-    format!(
+    let _ = write!(
+        out,
         "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
         DAYS[(days % 7) as usize],
         d,
@@ -333,7 +360,7 @@ fn http_date(secs: u64) -> String {
         s / 3600,
         s / 60 % 60,
         s % 60
-    )
+    );
 }
 
 /// Appends one response to `out`.
@@ -387,7 +414,7 @@ mod tests {
     use super::*;
 
     fn status_of(raw: &[u8]) -> Option<u16> {
-        match parse(raw, &HttpLimits::default()) {
+        match parse(raw, &mut header_slots(), &HttpLimits::default()) {
             Parsed::Reject(s, _) => Some(s),
             _ => None,
         }
@@ -396,19 +423,21 @@ mod tests {
     #[test]
     fn parses_pipelined_requests() {
         let raw = b"GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET";
-        let Parsed::Complete(r, n) = parse(raw, &HttpLimits::default()) else {
+        let mut slots1 = header_slots();
+        let Parsed::Complete(r, n) = parse(raw, &mut slots1, &HttpLimits::default()) else {
             panic!()
         };
         assert_eq!(
             (r.method, r.path, r.query, r.keep_alive),
             ("GET", "/a", "x=1", true)
         );
-        let Parsed::Complete(r2, m) = parse(&raw[n..], &HttpLimits::default()) else {
+        let mut slots2 = header_slots();
+        let Parsed::Complete(r2, m) = parse(&raw[n..], &mut slots2, &HttpLimits::default()) else {
             panic!()
         };
         assert_eq!((r2.method, &r2.body[..]), ("POST", &b"abc"[..]));
         assert!(matches!(
-            parse(&raw[n + m..], &HttpLimits::default()),
+            parse(&raw[n + m..], &mut header_slots(), &HttpLimits::default()),
             Parsed::Partial { .. }
         ));
     }
@@ -416,7 +445,8 @@ mod tests {
     #[test]
     fn decodes_chunked_bodies() {
         let raw = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n";
-        let Parsed::Complete(r, n) = parse(raw, &HttpLimits::default()) else {
+        let mut slots3 = header_slots();
+        let Parsed::Complete(r, n) = parse(raw, &mut slots3, &HttpLimits::default()) else {
             panic!()
         };
         assert_eq!((&r.body[..], n), (&b"abcde"[..], raw.len()));

@@ -103,6 +103,16 @@ pub fn load(dir: &Path) -> Result<Generation, String> {
                 location: d.location,
             };
             if let Err(c) = router.add(route) {
+                if c.existing == usize::MAX {
+                    errors.push_str(&format!(
+                        "error: {} {} has more than {} parameters\n  --> {}\n",
+                        c.new.method,
+                        c.new.pattern,
+                        router::MAX_PARAMS,
+                        c.new.location
+                    ));
+                    continue;
+                }
                 let old = &router.routes[c.existing];
                 errors.push_str(&format!(
                     "error: {} {} is declared twice\n  --> {}\n  --> {}\n",

@@ -31,12 +31,39 @@ struct Node {
     routes: HashMap<String, usize>,
 }
 
+/// Most `:param`/`*rest` segments in one pattern; lets a match keep its
+/// values inline instead of allocating.
+pub const MAX_PARAMS: usize = 16;
+
+/// Parameter values of a match, in pattern order.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Params<'p> {
+    items: [&'p str; MAX_PARAMS],
+    len: usize,
+}
+
+impl<'p> Params<'p> {
+    fn new() -> Params<'p> {
+        Params {
+            items: [""; MAX_PARAMS],
+            len: 0,
+        }
+    }
+    fn push(&mut self, v: &'p str) {
+        self.items[self.len] = v;
+        self.len += 1;
+    }
+    pub fn as_slice(&self) -> &[&'p str] {
+        &self.items[..self.len]
+    }
+}
+
 /// The result of looking a request up.
 #[derive(Debug, PartialEq)]
 pub enum Match<'p> {
     Found {
         route: usize,
-        params: Vec<&'p str>,
+        params: Params<'p>,
     },
     /// The path exists, but not for this method; the methods that do.
     MethodNotAllowed(Vec<String>),
@@ -49,7 +76,8 @@ pub struct Router {
     pub routes: Vec<Route>,
 }
 
-/// Two routes claim the same method and path.
+/// Two routes claim the same method and path (or, with `existing ==
+/// usize::MAX`, a pattern has more than `MAX_PARAMS` parameters).
 #[derive(Debug)]
 pub struct Conflict {
     pub existing: usize,
@@ -96,16 +124,15 @@ impl Router {
     }
 
     pub fn find<'p>(&self, method: &str, path: &'p str) -> Match<'p> {
-        let segs: Vec<&'p str> = segments(path).collect();
-        let mut params = Vec::new();
+        let mut params = Params::new();
         let mut allowed = Vec::new();
-        if let Some(m) = Self::walk(&self.root, &segs, method, &mut params, &mut allowed) {
+        if let Some(m) = Self::walk(&self.root, path, method, &mut params, &mut allowed) {
             return Match::Found { route: m, params };
         }
         // HEAD is served by GET routes.
         if method == "HEAD" {
-            params.clear();
-            if let Some(m) = Self::walk(&self.root, &segs, "GET", &mut params, &mut Vec::new()) {
+            params = Params::new();
+            if let Some(m) = Self::walk(&self.root, path, "GET", &mut params, &mut Vec::new()) {
                 return Match::Found { route: m, params };
             }
         }
@@ -118,55 +145,45 @@ impl Router {
         }
     }
 
+    /// Matches the rest of a path (segments split lazily: no allocation).
     fn walk<'p>(
         node: &Node,
-        segs: &[&'p str],
+        rest: &'p str,
         method: &str,
-        params: &mut Vec<&'p str>,
+        params: &mut Params<'p>,
         allowed: &mut Vec<String>,
     ) -> Option<usize> {
-        if segs.is_empty() {
+        let rest = rest.trim_start_matches('/');
+        if rest.is_empty() {
             if let Some(&r) = node.routes.get(method) {
                 return Some(r);
             }
             allowed.extend(node.routes.keys().cloned());
         } else {
-            if let Some(child) = node.literal.get(segs[0]) {
-                if let Some(r) = Self::walk(child, &segs[1..], method, params, allowed) {
+            let (seg, after) = rest.split_once('/').unwrap_or((rest, ""));
+            if let Some(child) = node.literal.get(seg) {
+                if let Some(r) = Self::walk(child, after, method, params, allowed) {
                     return Some(r);
                 }
             }
             if let Some(child) = &node.param {
-                params.push(segs[0]);
-                if let Some(r) = Self::walk(child, &segs[1..], method, params, allowed) {
+                let saved = *params;
+                params.push(seg);
+                if let Some(r) = Self::walk(child, after, method, params, allowed) {
                     return Some(r);
                 }
-                params.pop();
+                *params = saved;
             }
         }
         if !node.rest.is_empty() {
             if let Some(&r) = node.rest.get(method) {
                 // The rest of the path, without its leading slash.
-                let joined = if segs.is_empty() { "" } else { rest_of(segs) };
-                params.push(joined);
+                params.push(rest.trim_end_matches('/'));
                 return Some(r);
             }
             allowed.extend(node.rest.keys().cloned());
         }
         None
-    }
-}
-
-/// The original text spanning `segs` (they are slices of one path).
-fn rest_of<'p>(segs: &[&'p str]) -> &'p str {
-    let first = segs[0];
-    let last = segs[segs.len() - 1];
-    let start = first.as_ptr() as usize;
-    let end = last.as_ptr() as usize + last.len();
-    // SAFETY: every segment is a subslice of the same path string, in
-    // order, so [start, end) lies inside it and on char boundaries.
-    unsafe {
-        std::str::from_utf8_unchecked(std::slice::from_raw_parts(first.as_ptr(), end - start))
     }
 }
 
@@ -187,6 +204,14 @@ mod tests {
         }
     }
 
+    fn found<'p>(route: usize, values: &[&'p str]) -> Match<'p> {
+        let mut params = Params::new();
+        for v in values {
+            params.push(v);
+        }
+        Match::Found { route, params }
+    }
+
     #[test]
     fn matches_literals_params_and_rest() {
         let mut r = Router::default();
@@ -194,39 +219,15 @@ mod tests {
         r.add(route("GET", "/users/me")).unwrap();
         r.add(route("POST", "/users")).unwrap();
         r.add(route("GET", "/files/*path")).unwrap();
-        assert_eq!(
-            r.find("GET", "/users/42"),
-            Match::Found {
-                route: 0,
-                params: vec!["42"]
-            }
-        );
-        assert_eq!(
-            r.find("GET", "/users/me"),
-            Match::Found {
-                route: 1,
-                params: vec![]
-            }
-        );
-        assert_eq!(
-            r.find("GET", "/files/a/b.txt"),
-            Match::Found {
-                route: 3,
-                params: vec!["a/b.txt"]
-            }
-        );
+        assert_eq!(r.find("GET", "/users/42"), found(0, &["42"]));
+        assert_eq!(r.find("GET", "/users/me"), found(1, &[]));
+        assert_eq!(r.find("GET", "/files/a/b.txt"), found(3, &["a/b.txt"]));
         assert_eq!(
             r.find("DELETE", "/users"),
             Match::MethodNotAllowed(vec!["POST".into()])
         );
         assert_eq!(r.find("GET", "/nope"), Match::NotFound);
-        assert_eq!(
-            r.find("HEAD", "/users/7"),
-            Match::Found {
-                route: 0,
-                params: vec!["7"]
-            }
-        );
+        assert_eq!(r.find("HEAD", "/users/7"), found(0, &["7"]));
         assert!(r.add(route("GET", "/users/:other")).is_err());
     }
 }

@@ -75,8 +75,6 @@ pub enum Mode {
 pub struct WorkState {
     pub name: String,
     pub version: Option<String>,
-    /// Method and path set by `.router(m)` / `.router(m, p)` awaiting a path or handler.
-    pub pending_method: Option<String>,
     /// Ordinal of the last route declared, which `.handle(fn)` completes.
     pub last_route: Option<usize>,
     /// Routes this work declared (register mode), to stamp the version on.
@@ -263,20 +261,34 @@ fn string_arg(vm: &mut Vm, a: Args, i: usize) -> Result<String, Interrupt> {
     Ok(s)
 }
 
-fn work(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
-    let name = string_arg(vm, a, 0)?;
+/// True while the script runs to declare its routes (not to serve).
+fn registering(vm: &mut Vm) -> Result<bool, Interrupt> {
+    with_host(vm, |_, h| matches!(h.mode, Mode::Register { .. }))
+}
+
+/// A string argument read only when registering: serving never needs the
+/// names and paths again (the route table has them), so it allocates nothing.
+fn declared_string(vm: &mut Vm, a: Args, i: usize, registering: bool) -> Result<String, Interrupt> {
+    if registering {
+        string_arg(vm, a, i)
+    } else {
+        Ok(String::new())
+    }
+}
+
+fn work(vm: &mut Vm, _this: Value, a: Args) -> Result<Value, Interrupt> {
+    let reg = registering(vm)?;
+    let name = declared_string(vm, a, 0, reg)?;
     let index = with_host(vm, |_, h| {
         h.works.push(WorkState {
             name,
             version: None,
-            pending_method: None,
             last_route: None,
             routes: Vec::new(),
         });
         h.works.len() - 1
     })?;
     // Called with or without `new`, the builder is an object on the work prototype.
-    let _ = this;
     let keys = with_host(vm, |_, h| h.keys)?;
     let b = vm.heap.alloc(Class::Object, keys.proto)?;
     vm.define_own(b, keys.work, Value::Num(index as f64))?;
@@ -284,11 +296,11 @@ fn work(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     Ok(Value::Obj(b))
 }
 
-fn builder_index(vm: &mut Vm, this: Value) -> Result<(ObjId, usize), Interrupt> {
+fn builder_index(vm: &mut Vm, this: Value) -> Result<usize, Interrupt> {
     let key = with_host(vm, |_, h| h.keys.work)?;
     match this {
         Value::Obj(o) => match vm.get_own(o, key) {
-            Some(Value::Num(i)) => Ok((o, i as usize)),
+            Some(Value::Num(i)) => Ok(i as usize),
             _ => Err(vm.type_error("not a work() builder")),
         },
         _ => Err(vm.type_error("not a work() builder")),
@@ -299,42 +311,35 @@ fn builder_index(vm: &mut Vm, this: Value) -> Result<(ObjId, usize), Interrupt> 
 fn declare(
     vm: &mut Vm,
     work: usize,
-    method: String,
+    method: &str,
     path: String,
     handler: Option<Value>,
 ) -> Result<(), Interrupt> {
-    if !path.starts_with('/') {
-        return Err(vm.type_error(format!("a route path must start with '/', got '{path}'")));
+    let reg = registering(vm)?;
+    let mut location = String::new();
+    if reg {
+        if !path.starts_with('/') {
+            return Err(vm.type_error(format!("a route path must start with '/', got '{path}'")));
+        }
+        // `at fn (file:line:col)` of the calling frame → `file:line`.
+        let trace = vm.trace();
+        if let Some((_, l)) = trace.lines().nth(1).and_then(|l| l.rsplit_once('(')) {
+            let l = l.trim_end_matches(')');
+            location = l.rsplit_once(':').map_or(l, |(l, _)| l).to_string();
+        }
     }
-    // The source location is only needed when routes are collected; building
-    // a trace on every request was a visible cost under load.
-    let registering = with_host(vm, |_, h| matches!(h.mode, Mode::Register { .. }))?;
-    let location = if registering {
-        vm.trace()
-            .lines()
-            .nth(1)
-            .and_then(|l| l.rsplit_once('('))
-            .map(|(_, l)| l.trim_end_matches(')').to_string())
-    } else {
-        None
-    };
     with_host(vm, |_, h| {
         let ordinal = h.ordinal;
         h.ordinal += 1;
         h.works[work].last_route = Some(ordinal);
         match &mut h.mode {
             Mode::Register { routes } => {
-                // `file:line:col` → `file:line`.
-                let location = location.unwrap_or_default();
-                let location = location
-                    .rsplit_once(':')
-                    .map(|(l, _)| l.to_string())
-                    .unwrap_or(location);
                 let version = h.works[work].version.clone();
+                let work_name = h.works[work].name.clone();
                 routes.push(RouteDecl {
-                    method,
+                    method: method.to_string(),
                     path,
-                    work: h.works[work].name.clone(),
+                    work: work_name,
                     version,
                     location,
                 });
@@ -352,39 +357,34 @@ fn declare(
     })
 }
 
+/// `.router(method, path)` declares a route that `.handle(fn)` (or the file
+/// form) completes; `.router()` alone just starts a chain (`.get(path)`…).
 fn router(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
-    let (_, w) = builder_index(vm, this)?;
-    let method = match arg(vm, a, 0) {
-        Value::Undefined => None,
-        _ => Some(string_arg(vm, a, 0)?.to_ascii_uppercase()),
-    };
-    match arg(vm, a, 1) {
-        Value::Undefined => with_host(vm, |_, h| h.works[w].pending_method = method)?,
-        _ => {
-            let path = string_arg(vm, a, 1)?;
-            let Some(method) = method else {
-                return Err(vm.type_error("router(method, path) needs a method"));
-            };
-            declare(vm, w, method, path, None)?;
-        }
+    let w = builder_index(vm, this)?;
+    if !matches!(arg(vm, a, 1), Value::Undefined) {
+        let reg = registering(vm)?;
+        let method = declared_string(vm, a, 0, reg)?.to_ascii_uppercase();
+        let path = declared_string(vm, a, 1, reg)?;
+        declare(vm, w, &method, path, None)?;
     }
     Ok(this)
 }
 
 /// `.get(path, fn)`, `.get(path)` (then `.handle(fn)`), and so on.
 fn shortcut(vm: &mut Vm, this: Value, a: Args, method: &str) -> Result<Value, Interrupt> {
-    let (_, w) = builder_index(vm, this)?;
-    let path = string_arg(vm, a, 0)?;
+    let w = builder_index(vm, this)?;
+    let reg = registering(vm)?;
+    let path = declared_string(vm, a, 0, reg)?;
     let handler = match arg(vm, a, 1) {
         Value::Undefined => None,
         f => Some(crate::vm::builtins::callable(vm, f, method)?),
     };
-    declare(vm, w, method.to_string(), path, handler)?;
+    declare(vm, w, method, path, handler)?;
     Ok(this)
 }
 
 fn handle(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
-    let (_, w) = builder_index(vm, this)?;
+    let w = builder_index(vm, this)?;
     let f = crate::vm::builtins::callable(vm, arg(vm, a, 0), "handle")?;
     let ordinal = with_host(vm, |_, h| h.works[w].last_route)?;
     let Some(ordinal) = ordinal else {
@@ -403,31 +403,39 @@ fn handle(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
 }
 
 fn version(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
-    let (_, w) = builder_index(vm, this)?;
-    let v = string_arg(vm, a, 0)?;
-    with_host(vm, |_, h| {
-        h.works[w].version = Some(v.clone());
-        if let Mode::Register { routes } = &mut h.mode {
-            for &r in &h.works[w].routes {
-                routes[r].version = Some(v.clone());
+    let w = builder_index(vm, this)?;
+    if registering(vm)? {
+        let v = string_arg(vm, a, 0)?;
+        with_host(vm, |_, h| {
+            h.works[w].version = Some(v.clone());
+            if let Mode::Register { routes } = &mut h.mode {
+                for &r in &h.works[w].routes {
+                    routes[r].version = Some(v.clone());
+                }
             }
-        }
-    })?;
+        })?;
+    }
     Ok(this)
 }
 
 /// `params()`/`query()`/`header()`: one value by name, or all as an object.
 fn lookup(vm: &mut Vm, a: Args, pick: fn(&Host) -> &Pairs) -> Result<Value, Interrupt> {
-    let name = match arg(vm, a, 0) {
-        Value::Undefined => None,
-        _ => Some(string_arg(vm, a, 0)?),
+    let key = arg(vm, a, 0);
+    if matches!(key, Value::Undefined) {
+        return with_host(vm, |vm, h| pairs_object(vm, pick(h).as_slice()))?;
+    }
+    // A string key is read in place, so a lookup allocates only its result.
+    let key = if key.is_string() {
+        key
+    } else {
+        vm.to_string_value(key)?
     };
-    with_host(vm, |vm, h| match &name {
-        None => pairs_object(vm, pick(h).as_slice()),
-        Some(n) => match pick(h).get(n) {
+    with_host(vm, |vm, h| {
+        let found = pick(h).get(vm.heap.str(key).unwrap_or(""));
+        match found {
             Some(v) => Ok(vm.heap.alloc_str(v)?),
             None => Ok(Value::Undefined),
-        },
+        }
     })?
 }
 
@@ -445,11 +453,26 @@ fn pairs_object(vm: &mut Vm, pairs: &[(String, String)]) -> Result<Value, Interr
 fn header(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
     match (arg(vm, a, 0), arg(vm, a, 1)) {
         (Value::Undefined, _) => lookup(vm, a, |h| &h.request.headers),
-        (_, Value::Undefined) => {
-            let name = string_arg(vm, a, 0)?.to_ascii_lowercase();
-            with_host(vm, |vm, h| match h.request.headers.get(&name) {
-                Some(v) => Ok(vm.heap.alloc_str(v)?),
-                None => Ok(Value::Undefined),
+        (key, Value::Undefined) => {
+            // Names are stored lower-cased; compare without allocating.
+            let key = if key.is_string() {
+                key
+            } else {
+                vm.to_string_value(key)?
+            };
+            with_host(vm, |vm, h| {
+                let name = vm.heap.str(key).unwrap_or("");
+                let found = h
+                    .request
+                    .headers
+                    .as_slice()
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.as_str());
+                match found {
+                    Some(v) => Ok(vm.heap.alloc_str(v)?),
+                    None => Ok(Value::Undefined),
+                }
             })?
         }
         _ => {

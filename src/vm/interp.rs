@@ -156,6 +156,9 @@ pub struct Vm {
     pub(crate) ascii_atoms: Vec<Atom>,
     /// State of `Math.random` (xorshift), seedable for tests.
     pub rng: u64,
+    /// `JSON.stringify`'s stack of open objects, kept so writing a response
+    /// allocates nothing once warm.
+    pub(crate) json_path: Vec<ObjId>,
     /// The embedder's state for its natives (the gateway's current request).
     pub host: Option<Box<dyn std::any::Any>>,
 }
@@ -258,6 +261,7 @@ impl Vm {
             scratch: String::new(),
             ascii_atoms: Vec::new(),
             rng: 0x2545_F491_4F6C_DD1D,
+            json_path: Vec::new(),
             host: None,
         };
         builtins::install(&mut vm);

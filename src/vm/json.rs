@@ -114,11 +114,9 @@ impl Vm {
         format: &Format,
         out: &mut Vec<u8>,
     ) -> Result<bool, Interrupt> {
-        let mut w = Writer {
-            format,
-            out,
-            path: Vec::new(),
-        };
+        let mut path = std::mem::take(&mut self.json_path);
+        path.clear();
+        let mut w = Writer { format, out, path };
         let holder = if format.replacer.is_some() {
             let h = self.new_object()?;
             self.define_own(h, self.atoms.empty, v)?;
@@ -126,7 +124,9 @@ impl Vm {
         } else {
             Value::Undefined
         };
-        self.json_value(&mut w, holder, Value::Atom(self.atoms.empty), v)
+        let r = self.json_value(&mut w, holder, Value::Atom(self.atoms.empty), v);
+        self.json_path = w.path;
+        r
     }
 
     /// Writes a primitive without the `toJSON`/replacer machinery; `None`
