@@ -1,0 +1,3 @@
+-- GET /hello: the smallest script route.
+wrk.method = "GET"
+wrk.path = "/hello"
