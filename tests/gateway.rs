@@ -17,6 +17,10 @@ const SCRIPTS: &[(&str, &str)] = &[
         r#"work("Slow").get("/slow", () => { sleep(400); return { slept: true }; });"#,
     ),
     (
+        "panic.js",
+        r#"work("Panic").get("/panic", () => __kitwork_panic_for_tests());"#,
+    ),
+    (
         "forms.js",
         r#"
         work("Shortcuts").get("/a", () => "get a").post("/a", () => "post a").put("/a", () => "put a")
@@ -80,6 +84,11 @@ impl Drop for Server {
 }
 
 fn start() -> Server {
+    start_with(&[])
+}
+
+/// Starts the server with extra `serve` arguments (e.g. `--config FILE`).
+fn start_with(extra: &[&str]) -> Server {
     let dir = std::env::temp_dir().join(format!(
         "kitwork-gw-{}-{:?}",
         std::process::id(),
@@ -102,6 +111,7 @@ fn start() -> Server {
             "--work",
         ])
         .arg(&dir)
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -524,4 +534,84 @@ fn invalid_configuration_is_one_clear_message_and_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_panic_fails_one_request_and_the_core_goes_on() {
+    let s = start();
+    let r = get(&s, "/panic");
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (500, r#"{"error":"internal error"}"#)
+    );
+    assert_eq!(get(&s, "/hello").status, 200);
+    assert_eq!(get(&s, "/p/1/x").status, 200);
+}
+
+#[test]
+fn slow_heads_get_408_and_idle_connections_close() {
+    let dir = std::env::temp_dir().join(format!("kitwork-timeouts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("kitwork.toml");
+    std::fs::write(
+        &cfg,
+        "[limits]\nheader_timeout_ms = 300\nidle_timeout_ms = 300\n",
+    )
+    .unwrap();
+    let s = start_with(&["--config", cfg.to_str().unwrap()]);
+    // A head that never completes: 408, then the connection closes.
+    let mut c = connect(&s);
+    c.write_all(b"GET /hello HTTP/1.1\r\nHost:").unwrap();
+    let mut r = BufReader::new(c);
+    let resp = read_response(&mut r).unwrap();
+    assert_eq!(
+        (resp.status, resp.header("Connection")),
+        (408, Some("close"))
+    );
+    assert!(read_response(&mut r).is_none());
+    // An idle keep-alive connection is closed after the idle timeout.
+    let c = connect(&s);
+    let mut w = c.try_clone().unwrap();
+    let mut r = BufReader::new(c);
+    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_response(&mut r).unwrap().status, 200);
+    let mut rest = Vec::new();
+    assert_eq!(
+        r.read_to_end(&mut rest).unwrap(),
+        0,
+        "the server should close an idle connection"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_real_http_client() {
+    let s = start();
+    let base = format!("http://{}", s.addr);
+    let agent = ureq::Agent::new_with_defaults();
+    let mut hello = agent.get(&format!("{base}/hello")).call().unwrap();
+    assert_eq!(hello.status().as_u16(), 200);
+    assert_eq!(
+        hello.body_mut().read_to_string().unwrap(),
+        r#"{"message":"hello"}"#
+    );
+    // The agent reuses its keep-alive connection for the second request.
+    let mut posted = agent
+        .post(&format!("{base}/payload"))
+        .header("Content-Type", "application/json")
+        .send(r#"{"a":[1,2],"b":1}"#)
+        .unwrap();
+    assert_eq!(
+        posted.body_mut().read_to_string().unwrap(),
+        r#"{"type":"object","p":{"a":[1,2],"b":1}}"#
+    );
+    let missing = agent
+        .get(&format!("{base}/nope"))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .call()
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
 }

@@ -420,7 +420,21 @@ async fn handle(
         &r.params,
         params.as_slice(),
     );
-    let reply = run_route(&mut worker, r, core.config.dev).await;
+    let reply = match run_route(&mut worker, r, core.config.dev).await {
+        Ok(reply) => reply,
+        Err(Poisoned) => {
+            // The panic was reported by the panic hook; this VM is dropped
+            // and the next request gets a fresh one.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "kitwork: {} {}: internal error; worker replaced",
+                r.method,
+                r.pattern
+            );
+            return write(&Reply::error(500, "internal error"), out);
+        }
+    };
     write(&reply, out);
     // Hand the buffers back so the next request reuses them.
     let Reply {
@@ -435,14 +449,27 @@ async fn handle(
     core.pool.borrow_mut().push(worker);
 }
 
+/// A panic while running a request: the VM that hit it is not reused.
+struct Poisoned;
+
+/// Runs one step of the VM, turning a panic into `Poisoned` so one
+/// request's failure never takes the core down.
+fn guarded<T>(step: impl FnOnce() -> T) -> Result<T, Poisoned> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).map_err(|_| Poisoned)
+}
+
 /// Waits for whatever the script waits on, until it is done.
-async fn drive(vm: &mut Vm, mut outcome: Result<Outcome, Uncaught>) -> Result<Value, Uncaught> {
+async fn drive(
+    vm: &mut Vm,
+    mut outcome: Result<Outcome, Uncaught>,
+) -> Result<Result<Value, Uncaught>, Poisoned> {
     loop {
-        match outcome? {
-            Outcome::Done(v) => return Ok(v),
-            Outcome::Pending(PendingOp::Sleep { ms }) => {
+        match outcome {
+            Err(e) => return Ok(Err(e)),
+            Ok(Outcome::Done(v)) => return Ok(Ok(v)),
+            Ok(Outcome::Pending(PendingOp::Sleep { ms })) => {
                 monoio::time::sleep(std::time::Duration::from_secs_f64(ms / 1000.0)).await;
-                outcome = vm.resume(Value::Undefined);
+                outcome = guarded(|| vm.resume(Value::Undefined))?;
             }
         }
     }
@@ -478,11 +505,13 @@ fn fill_request(
     data.body.extend_from_slice(&req.body);
 }
 
-async fn run_route(worker: &mut Worker, route: &Route, dev: bool) -> Reply {
+/// Runs a route's script and handler; `Err(Poisoned)` if the VM panicked.
+async fn run_route(worker: &mut Worker, route: &Route, dev: bool) -> Result<Reply, Poisoned> {
     let vm = &mut worker.vm;
     host(vm).begin_request(route.ordinal);
-    let top = vm.start(worker.mains[route.script]);
-    let result = match drive(vm, top).await {
+    let main = worker.mains[route.script];
+    let top = guarded(|| vm.start(main))?;
+    let result = match drive(vm, top).await? {
         Ok(v) => {
             let handler = match &mut host(vm).mode {
                 Mode::Serve { handler, .. } => handler.take(),
@@ -491,16 +520,17 @@ async fn run_route(worker: &mut Worker, route: &Route, dev: bool) -> Reply {
             match handler {
                 // The route has a handler function: call it, with `req` when it takes one.
                 Some(f) => {
-                    let wants_req = matches!(f, Value::Obj(id) if vm.function_arity(id) > 0);
-                    let call = if wants_req {
+                    let call = guarded(|| {
+                        let wants_req = matches!(f, Value::Obj(id) if vm.function_arity(id) > 0);
+                        if !wants_req {
+                            return vm.start_call(f, &[]);
+                        }
                         match work::request_object(vm) {
                             Ok(req) => vm.start_call(f, &[req]),
                             Err(_) => Ok(Outcome::Done(Value::Undefined)),
                         }
-                    } else {
-                        vm.start_call(f, &[])
-                    };
-                    drive(vm, call).await
+                    })?;
+                    drive(vm, call).await?
                 }
                 // The file form: the script's own return value is the response.
                 None => Ok(v),
@@ -508,14 +538,15 @@ async fn run_route(worker: &mut Worker, route: &Route, dev: bool) -> Reply {
         }
         Err(e) => Err(e),
     };
+    let body = std::mem::take(&mut worker.body);
     let mut reply = match result {
-        Ok(v) => to_reply(vm, v, std::mem::take(&mut worker.body)),
+        Ok(v) => guarded(|| to_reply(vm, v, body))?,
         Err(e) => error_reply(route, &e, dev),
     };
     if let Some(v) = &route.version {
         reply.headers.push(("X-Work-Version".into(), v.clone()));
     }
-    reply
+    Ok(reply)
 }
 
 fn error_reply(route: &Route, e: &Uncaught, dev: bool) -> Reply {

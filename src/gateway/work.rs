@@ -238,6 +238,12 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Undefined)
     });
     method(vm, g, "html", 2, html);
+    // Debug builds only: lets the tests prove that a panic while serving
+    // fails one request and the core goes on.
+    #[cfg(debug_assertions)]
+    method(vm, g, "__kitwork_panic_for_tests", 0, |_, _, _| {
+        panic!("deliberate panic for the fault-isolation test")
+    });
 }
 
 /// Runs `f` with the host state, which natives borrow from the VM.
