@@ -9,8 +9,6 @@ use kitwork::gateway::http::{self, HttpLimits};
 use kitwork::gateway::router::{Route, Router};
 use kitwork::vm::Limits;
 use std::hint::black_box;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 const ROUTES: &str = r#"
 work("Hello").get("/hello", () => ({ message: "hello" }));
@@ -81,16 +79,10 @@ fn gateway(c: &mut Criterion) {
         b.iter(|| router.find("GET", black_box("/users/42/orders/9")))
     });
 
-    let config = CoreConfig {
-        http: limits,
-        vm: Limits {
-            instructions: 1_000_000,
-            memory: 16 << 20,
-        },
-        dev: false,
-        shutdown: Arc::new(AtomicBool::new(false)),
-        drain_timeout: std::time::Duration::from_secs(1),
-    };
+    let config = CoreConfig::new(Limits {
+        instructions: 1_000_000,
+        memory: 16 << 20,
+    });
     let gw = InProcess::new(generation, config);
     let mut out = Vec::with_capacity(64 * 1024);
     for (name, raw) in [

@@ -3,30 +3,10 @@
 //! a counting global allocator wraps the system one.
 
 use kitwork::vm::{Limits, Outcome, Value, Vm};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator, only counting calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::allocations;
 
 /// Allocations made by the first and the second run of `src` on one VM.
 fn steady_state_allocations(src: &str) -> (usize, usize, f64) {
@@ -39,15 +19,11 @@ fn steady_state_allocations(src: &str) -> (usize, usize, f64) {
         Ok(Outcome::Done(Value::Num(n))) => n,
         other => panic!("unexpected outcome {other:?}"),
     };
-    let cold = ALLOCATIONS.load(Ordering::Relaxed);
+    let cold = allocations();
     run(&mut vm);
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = allocations();
     let result = run(&mut vm);
-    (
-        before - cold,
-        ALLOCATIONS.load(Ordering::Relaxed) - before,
-        result,
-    )
+    (before - cold, allocations() - before, result)
 }
 
 // The test harness runs tests on several threads and they all share the

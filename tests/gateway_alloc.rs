@@ -5,31 +5,10 @@
 
 use kitwork::gateway::core::{CoreConfig, InProcess};
 use kitwork::vm::Limits;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator, only counting calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::allocations;
 
 const ROUTES: &str = r#"
 work("Hello").get("/hello", () => ({ message: "hello" }));
@@ -46,16 +25,10 @@ fn warm_requests_do_not_allocate() {
     std::fs::write(dir.join("routes.js"), ROUTES).unwrap();
     let generation = kitwork::gateway::load(&dir).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
-    let config = CoreConfig {
-        http: Default::default(),
-        vm: Limits {
-            instructions: 1_000_000,
-            memory: 16 << 20,
-        },
-        dev: false,
-        shutdown: Arc::new(AtomicBool::new(false)),
-        drain_timeout: std::time::Duration::from_secs(1),
-    };
+    let config = CoreConfig::new(Limits {
+        instructions: 1_000_000,
+        memory: 16 << 20,
+    });
     let gw = InProcess::new(generation, config);
     let mut out = Vec::with_capacity(64 * 1024);
     for (raw, expect) in [
@@ -77,12 +50,12 @@ fn warm_requests_do_not_allocate() {
             text.starts_with("HTTP/1.1 200 OK") && text.ends_with(expect),
             "{text}"
         );
-        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let before = allocations();
         for _ in 0..100 {
             out.clear();
             gw.serve(raw, &mut out);
         }
-        let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        let allocations = allocations() - before;
         assert_eq!(
             allocations,
             0,

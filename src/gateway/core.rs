@@ -36,6 +36,20 @@ pub struct CoreConfig {
     pub drain_timeout: Duration,
 }
 
+impl CoreConfig {
+    /// Default HTTP limits, no dev mode, a shutdown flag of its own and a
+    /// 10 s drain: what tests, benchmarks and embedders start from.
+    pub fn new(vm: Limits) -> CoreConfig {
+        CoreConfig {
+            http: HttpLimits::default(),
+            vm,
+            dev: false,
+            shutdown: Arc::new(AtomicBool::new(false)),
+            drain_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// How often an idle wait looks at the shutdown flag.
 const SHUTDOWN_POLL: Duration = Duration::from_millis(100);
 
