@@ -1,6 +1,8 @@
 //! Property tests: no input makes the lexer, parser or compiler panic, and
 //! no program (random token soups that happen to compile, and generated
-//! valid programs) makes the VM panic. Runs are bounded by budgets.
+//! valid programs) makes the VM panic; runs are bounded by budgets. The
+//! HTTP request parser never panics, and a request split anywhere is
+//! incomplete until its last byte.
 
 use kitwork::vm::{Limits, Vm};
 use proptest::prelude::*;
@@ -219,6 +221,41 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic_the_front_end(b in prop::collection::vec(any::<u8>(), 0..300)) {
         let _ = kitwork::compile_file("fuzz.js", &String::from_utf8_lossy(&b));
+    }
+
+    #[test]
+    fn the_request_parser_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..600), cut in 0usize..600) {
+        use kitwork::gateway::http::{header_slots, parse, HttpLimits};
+        let limits = HttpLimits { request_line: 64, header_bytes: 256, headers: 8, body: 128, ..HttpLimits::default() };
+        let _ = parse(&bytes, &mut header_slots(), &limits);
+        let _ = parse(&bytes[..cut.min(bytes.len())], &mut header_slots(), &limits);
+    }
+
+    #[test]
+    fn requests_split_anywhere_parse_the_same(cut in 0usize..200, chunked in any::<bool>(), body in "[a-z]{0,40}") {
+        use kitwork::gateway::http::{header_slots, parse, HttpLimits, Parsed};
+        let raw = if chunked {
+            // An empty chunk would end the body, so an empty body has only the last chunk.
+            let chunk = if body.is_empty() { String::new() } else { format!("{:x}\r\n{body}\r\n", body.len()) };
+            format!("POST /p?q=1 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n{chunk}0\r\n\r\n")
+        } else {
+            format!("POST /p?q=1 HTTP/1.1\r\nHost: h\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+        };
+        let raw = raw.as_bytes();
+        let limits = HttpLimits::default();
+        // Any prefix is incomplete; the whole request parses to the same body.
+        let cut = cut.min(raw.len().saturating_sub(1));
+        let partial = matches!(parse(&raw[..cut], &mut header_slots(), &limits), Parsed::Partial { .. });
+        prop_assert!(partial, "a prefix of {} bytes parsed as complete", cut);
+        let mut slots = header_slots();
+        match parse(raw, &mut slots, &limits) {
+            Parsed::Complete(req, used) => {
+                prop_assert_eq!(used, raw.len());
+                prop_assert_eq!(&req.body[..], body.as_bytes());
+                prop_assert_eq!((req.path, req.query), ("/p", "q=1"));
+            }
+            other => prop_assert!(false, "{:?}", other),
+        }
     }
 
     #[test]
