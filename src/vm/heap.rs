@@ -122,6 +122,11 @@ impl Heap {
         self.used = 0;
     }
 
+    /// How many atoms survive `reset` (their ids never change meaning).
+    pub fn permanent_atoms(&self) -> usize {
+        self.perm_atoms
+    }
+
     pub fn is_permanent(&self, id: ObjId) -> bool {
         (id.0 as usize) < self.perm_objs
     }

@@ -159,6 +159,9 @@ pub struct Vm {
     /// `JSON.stringify`'s stack of open objects, kept so writing a response
     /// allocates nothing once warm.
     pub(crate) json_path: Vec<ObjId>,
+    /// Per atom: 0 unknown, 1 a JSON key needing no escapes, 2 one that does.
+    /// Cleared above the permanent atoms at reset (their ids get reused).
+    pub(crate) json_plain_keys: Vec<u8>,
     /// The embedder's state for its natives (the gateway's current request).
     pub host: Option<Box<dyn std::any::Any>>,
 }
@@ -262,6 +265,7 @@ impl Vm {
             ascii_atoms: Vec::new(),
             rng: 0x2545_F491_4F6C_DD1D,
             json_path: Vec::new(),
+            json_plain_keys: Vec::new(),
             host: None,
         };
         builtins::install(&mut vm);
@@ -312,6 +316,7 @@ impl Vm {
 
     /// Forgets everything the last run made (objects, strings, frames).
     pub fn reset(&mut self) {
+        self.json_plain_keys.truncate(self.heap.permanent_atoms());
         self.stack.clear();
         self.frames.clear();
         self.handlers.clear();

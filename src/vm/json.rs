@@ -220,6 +220,32 @@ impl Vm {
         Ok(true)
     }
 
+    /// `"key":`. Whether a key needs escaping is remembered per atom, so
+    /// the keys of every object after the first are copied without a scan.
+    fn write_key(&mut self, k: Atom, out: &mut Vec<u8>) {
+        let i = k as usize;
+        if i >= self.json_plain_keys.len() {
+            self.json_plain_keys.resize(i + 1, 0);
+        }
+        let key = self.heap.atom_str(k);
+        if self.json_plain_keys[i] == 0 {
+            self.json_plain_keys[i] = if find_escape(key.as_bytes()).is_none() {
+                1
+            } else {
+                2
+            };
+        }
+        if self.json_plain_keys[i] == 1 {
+            out.reserve(key.len() + 3);
+            out.push(b'"');
+            out.extend_from_slice(key.as_bytes());
+            out.extend_from_slice(b"\":");
+        } else {
+            write_quoted(key, out);
+            out.push(b':');
+        }
+    }
+
     fn newline(&self, w: &mut Writer) {
         if !w.format.gap.is_empty() {
             w.out.push(b'\n');
@@ -286,8 +312,7 @@ impl Vm {
                 w.out.push(b',');
             }
             self.newline(w);
-            write_quoted(self.heap.atom_str(k), w.out);
-            w.out.push(b':');
+            self.write_key(k, w.out);
             if !w.format.gap.is_empty() {
                 w.out.push(b' ');
             }
