@@ -14,7 +14,7 @@ const SCRIPTS: &[(&str, &str)] = &[
     ),
     (
         "slow.js",
-        r#"work("Slow").get("/slow", () => { sleep(400); return { slept: true }; });"#,
+        r#"work("Slow").get("/slow", () => { sleep(1500); return { slept: true }; });"#,
     ),
     (
         "panic.js",
