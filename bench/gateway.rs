@@ -69,6 +69,7 @@ fn gateway(c: &mut Criterion) {
             params: Vec::new(),
             work: "W".into(),
             version: None,
+            budget: Default::default(),
             script: 0,
             ordinal: i,
             location: String::new(),

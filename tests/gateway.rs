@@ -21,6 +21,14 @@ const SCRIPTS: &[(&str, &str)] = &[
         r#"work("Panic").get("/panic", () => __kitwork_panic_for_tests());"#,
     ),
     (
+        "budget.js",
+        r#"
+        const count = (n) => { let i = 0; while (i < n) i++; return { counted: i }; };
+        work("Tight").budget({ instructions: 5000 }).get("/tight", () => count(10000));
+        work("Roomy").get("/roomy", () => count(10000));
+        "#,
+    ),
+    (
         "forms.js",
         r#"
         work("Shortcuts").get("/a", () => "get a").post("/a", () => "post a").put("/a", () => "put a")
@@ -614,4 +622,19 @@ fn a_real_http_client() {
         .call()
         .unwrap();
     assert_eq!(missing.status().as_u16(), 404);
+}
+
+#[test]
+fn routes_can_have_their_own_budget() {
+    let s = start();
+    // The server's budget (200,000 in these tests) lets the loop finish…
+    assert_eq!(get(&s, "/roomy").body, r#"{"counted":10000}"#);
+    // …but the route's own budget of 5,000 instructions does not.
+    let tight = get(&s, "/tight");
+    assert_eq!(tight.status, 503);
+    assert!(
+        tight.body.contains("the budget is 5000 instructions") && tight.body.contains("GET /tight"),
+        "{}",
+        tight.body
+    );
 }

@@ -434,7 +434,7 @@ async fn handle(
         &r.params,
         params.as_slice(),
     );
-    let reply = match run_route(&mut worker, r, core.config.dev).await {
+    let reply = match run_route(&mut worker, r, core.config.vm, core.config.dev).await {
         Ok(reply) => reply,
         Err(Poisoned) => {
             // The panic was reported by the panic hook; this VM is dropped
@@ -520,8 +520,14 @@ fn fill_request(
 }
 
 /// Runs a route's script and handler; `Err(Poisoned)` if the VM panicked.
-async fn run_route(worker: &mut Worker, route: &Route, dev: bool) -> Result<Reply, Poisoned> {
+async fn run_route(
+    worker: &mut Worker,
+    route: &Route,
+    server_limits: Limits,
+    dev: bool,
+) -> Result<Reply, Poisoned> {
     let vm = &mut worker.vm;
+    vm.limits = route.budget.over(server_limits);
     host(vm).begin_request(route.ordinal);
     let main = worker.mains[route.script];
     let top = guarded(|| vm.start(main))?;

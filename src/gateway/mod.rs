@@ -98,6 +98,7 @@ pub fn load(dir: &Path) -> Result<Generation, String> {
                 params: Vec::new(),
                 work: d.work,
                 version: d.version,
+                budget: d.budget,
                 script: i,
                 ordinal,
                 location: d.location,

@@ -13,6 +13,8 @@ pub struct Route {
     pub params: Vec<String>,
     pub work: String,
     pub version: Option<String>,
+    /// The route's own limits, over the server's.
+    pub budget: super::work::Budget,
     /// Which script serves it (index into the generation's scripts).
     pub script: usize,
     /// The n-th route the script registers when it runs.
@@ -198,6 +200,7 @@ mod tests {
             params: vec![],
             work: "W".into(),
             version: None,
+            budget: Default::default(),
             script: 0,
             ordinal: 0,
             location: String::new(),

@@ -22,8 +22,27 @@ pub struct RouteDecl {
     pub path: String,
     pub work: String,
     pub version: Option<String>,
+    pub budget: Budget,
     /// `file:line` of the declaration.
     pub location: String,
+}
+
+/// A route's own limits (`.budget({ instructions, memory })`); unset
+/// fields fall back to the server's.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Budget {
+    pub instructions: Option<u64>,
+    pub memory: Option<usize>,
+}
+
+impl Budget {
+    /// The limits a request on this route runs with.
+    pub fn over(self, server: crate::vm::Limits) -> crate::vm::Limits {
+        crate::vm::Limits {
+            instructions: self.instructions.unwrap_or(server.instructions),
+            memory: self.memory.unwrap_or(server.memory),
+        }
+    }
 }
 
 /// Atoms and objects the natives need on every request, found once per VM.
@@ -75,6 +94,7 @@ pub enum Mode {
 pub struct WorkState {
     pub name: String,
     pub version: Option<String>,
+    pub budget: Budget,
     /// Ordinal of the last route declared, which `.handle(fn)` completes.
     pub last_route: Option<usize>,
     /// Routes this work declared (register mode), to stamp the version on.
@@ -192,6 +212,7 @@ pub fn install(vm: &mut Vm) {
         }),
         ("handle", handle),
         ("version", version),
+        ("budget", budget),
     ] {
         method(vm, proto, name, 2, f);
     }
@@ -289,6 +310,7 @@ fn work(vm: &mut Vm, _this: Value, a: Args) -> Result<Value, Interrupt> {
         h.works.push(WorkState {
             name,
             version: None,
+            budget: Budget::default(),
             last_route: None,
             routes: Vec::new(),
         });
@@ -341,12 +363,14 @@ fn declare(
         match &mut h.mode {
             Mode::Register { routes } => {
                 let version = h.works[work].version.clone();
+                let budget = h.works[work].budget;
                 let work_name = h.works[work].name.clone();
                 routes.push(RouteDecl {
                     method: method.to_string(),
                     path,
                     work: work_name,
                     version,
+                    budget,
                     location,
                 });
                 h.works[work].routes.push(routes.len() - 1);
@@ -421,6 +445,46 @@ fn version(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
             }
         })?;
     }
+    Ok(this)
+}
+
+/// `.budget({ instructions, memory })`: this work's routes run with these
+/// limits instead of the server's.
+fn budget(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let w = builder_index(vm, this)?;
+    if !registering(vm)? {
+        return Ok(this);
+    }
+    let Value::Obj(opts) = arg(vm, a, 0) else {
+        return Err(vm.type_error("budget() takes an object: { instructions, memory }"));
+    };
+    let read = |vm: &mut Vm, key: &str| -> Result<Option<f64>, Interrupt> {
+        let k = vm.heap.intern(key);
+        match vm.get_field(Value::Obj(opts), k)? {
+            Value::Undefined => Ok(None),
+            v => {
+                let n = vm.to_number(v)?;
+                if !(n >= 1.0 && n.is_finite()) {
+                    return Err(vm.type_error(format!("budget {key} must be a positive number")));
+                }
+                Ok(Some(n))
+            }
+        }
+    };
+    let instructions = read(vm, "instructions")?.map(|n| n as u64);
+    let memory = read(vm, "memory")?.map(|n| n as usize);
+    with_host(vm, |_, h| {
+        let b = Budget {
+            instructions,
+            memory,
+        };
+        h.works[w].budget = b;
+        if let Mode::Register { routes } = &mut h.mode {
+            for &r in &h.works[w].routes {
+                routes[r].budget = b;
+            }
+        }
+    })?;
     Ok(this)
 }
 
