@@ -235,6 +235,12 @@ pub enum Op {
     JumpIfNotLessLocalConst(Slot, ConstIdx, Label),
 }
 
+/// An instruction's name without its operands (`LoadLocal`).
+fn op_name(op: &Op) -> String {
+    let text = format!("{op:?}");
+    text.split('(').next().unwrap_or(&text).to_string()
+}
+
 impl Op {
     /// Where a jumping instruction goes.
     pub fn jump_target(self) -> Option<Label> {
@@ -361,14 +367,7 @@ impl Program {
             | Op::NewCell(s)
             | Op::RenewCell(s)
             | Op::IterValues(s)
-            | Op::IterKeys(s) => {
-                format!("{:?} {}", op, s.0)
-                    .split('(')
-                    .next()
-                    .unwrap()
-                    .to_string()
-                    + &format!(" {}", s.0)
-            }
+            | Op::IterKeys(s) => format!("{} {}", op_name(op), s.0),
             Op::LoadGlobal(n)
             | Op::LoadGlobalOrUndef(n)
             | Op::StoreGlobal(n)
@@ -377,11 +376,7 @@ impl Program {
             | Op::SetField(n)
             | Op::GetMethod(n)
             | Op::DeleteField(n) => {
-                format!(
-                    "{} {}",
-                    format!("{op:?}").split('(').next().unwrap(),
-                    name(n)
-                )
+                format!("{} {}", op_name(op), name(n))
             }
             Op::IterNext(s, l) => format!("IterNext {} -> {:04}", s.0, l.0),
             Op::Closure(fi) => {
@@ -389,22 +384,14 @@ impl Program {
             }
             Op::AddLocalInt(s, n) => format!("AddLocalInt {} {}", s.0, n),
             Op::GetLocalField(s, n) | Op::SetLocalField(s, n) => {
-                format!(
-                    "{} {} {}",
-                    format!("{op:?}").split('(').next().unwrap(),
-                    s.0,
-                    name(n)
-                )
+                format!("{} {} {}", op_name(op), s.0, name(n))
             }
             Op::JumpIfNotLessLocalConst(s, c, l) => {
                 format!("JumpIfNotLessLocalConst {} {} -> {:04}", s.0, konst(c), l.0)
             }
             _ if op.jump_target().is_some() => {
                 let target = op.jump_target().map_or(0, |l| l.0);
-                format!(
-                    "{} -> {target:04}",
-                    format!("{op:?}").split('(').next().unwrap()
-                )
+                format!("{} -> {target:04}", op_name(op))
             }
             other => format!("{other:?}")
                 .replace(['(', ')'], " ")

@@ -485,7 +485,7 @@ impl Vm {
         let callee_pos = self.stack.len() - argc - 2;
         let id = match &self.stack[callee_pos] {
             Value::Obj(id) => *id,
-            callee => return Err(self.not_a_function(*callee)),
+            _ => return Err(self.not_a_function()),
         };
         match self.heap.obj(id).class {
             Class::Closure(fi) => {
@@ -517,12 +517,11 @@ impl Vm {
                 self.stack.push(r);
                 Ok(false)
             }
-            _ => Err(self.not_a_function(Value::Obj(id))),
+            _ => Err(self.not_a_function()),
         }
     }
 
-    fn not_a_function(&mut self, v: Value) -> Interrupt {
-        let _ = v;
+    fn not_a_function(&self) -> Interrupt {
         let text = self.callee_text();
         self.type_error(format!("{text} is not a function"))
     }

@@ -1,6 +1,6 @@
 //! `Array` and `Array.prototype`. Callbacks receive `(value, index, array)`.
 
-use super::{arg, callable, constructor, method, relative_index, set};
+use super::{arg, callable, constructor, method, relative_index};
 use crate::vm::convert::compare_strings;
 use crate::vm::error::{ErrorKind, Interrupt};
 use crate::vm::heap::{Class, SLOT_COST};
@@ -409,7 +409,6 @@ pub fn install(vm: &mut Vm) {
         vm.heap.obj_mut(arr).elems = items;
         Ok(this)
     });
-    let _ = set;
 }
 
 fn this_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
