@@ -623,8 +623,8 @@ fn to_reply(vm: &mut Vm, v: Value, body: Vec<u8>) -> Reply {
         }
         _ => {
             if let Value::Obj(o) = v {
-                let status = vm.heap.lookup_atom("status").and_then(|a| vm.get_own(o, a));
-                if let Some(Value::Num(n)) = status {
+                let status = host(vm).keys.status;
+                if let Some(Value::Num(n)) = vm.get_own(o, status) {
                     if (100.0..=599.0).contains(&n) && n.fract() == 0.0 {
                         reply.status = n as u16;
                     }

@@ -52,6 +52,8 @@ pub struct HostKeys {
     pub work: crate::vm::value::Atom,
     /// The prototype of `work()` builders.
     pub proto: Option<ObjId>,
+    /// `status`, read from every object a handler returns.
+    pub status: crate::vm::value::Atom,
 }
 
 impl HostKeys {
@@ -64,7 +66,12 @@ impl HostKeys {
         let proto = f
             .and_then(|f| vm.get_field(f, vm.atoms.prototype).ok())
             .and_then(Value::as_obj);
-        HostKeys { work, proto }
+        let status = vm.heap.intern("status");
+        HostKeys {
+            work,
+            proto,
+            status,
+        }
     }
 }
 
@@ -656,17 +663,11 @@ fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
         return vm.parse_json(&body);
     }
     if ct.contains("x-www-form-urlencoded") {
-        let pairs = parse_form(&body);
-        return pairs_object(vm, &pairs);
+        let mut pairs = Pairs::default();
+        parse_form_into(&body, &mut pairs);
+        return pairs_object(vm, pairs.as_slice());
     }
     Ok(vm.heap.alloc_str(&body)?)
-}
-
-/// `a=1&b=x+y` → pairs, percent-decoded.
-pub fn parse_form(s: &str) -> Vec<(String, String)> {
-    let mut pairs = Pairs::default();
-    parse_form_into(s, &mut pairs);
-    pairs.as_slice().to_vec()
 }
 
 /// `a=1&b=x+y` → pairs appended to `out`, percent-decoded.
@@ -675,12 +676,6 @@ pub fn parse_form_into(s: &str, out: &mut Pairs) {
         let (k, v) = p.split_once('=').unwrap_or((p, ""));
         out.push_with(|o| percent_decode_into(k, o), |o| percent_decode_into(v, o));
     }
-}
-
-pub fn percent_decode(s: &str) -> String {
-    let mut out = String::new();
-    percent_decode_into(s, &mut out);
-    out
 }
 
 /// Appends `s` with `%XX` and `+` decoded (invalid UTF-8 becomes U+FFFD).

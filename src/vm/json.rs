@@ -564,6 +564,22 @@ impl JsonParser<'_> {
         r
     }
 
+    /// After an item: `,` (more follow, false) or `close` (the end, true).
+    fn list_ends(&mut self, close: u8) -> Result<bool, Interrupt> {
+        self.skip_ws();
+        match self.bytes().get(self.pos) {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(&b) if b == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ => Err(self.unexpected()),
+        }
+    }
+
     fn array(&mut self, vm: &mut Vm) -> Result<Value, Interrupt> {
         self.pos += 1;
         let a = vm.new_array(&[])?.as_obj().unwrap();
@@ -577,14 +593,8 @@ impl JsonParser<'_> {
             let v = self.value(vm)?;
             vm.heap.charge(SLOT_COST)?;
             vm.heap.obj_mut(a).elems.push(v);
-            self.skip_ws();
-            match self.bytes().get(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Value::Obj(a));
-                }
-                _ => return Err(self.unexpected()),
+            if self.list_ends(b']')? {
+                return Ok(Value::Obj(a));
             }
         }
     }
@@ -609,14 +619,8 @@ impl JsonParser<'_> {
             self.skip_ws();
             let v = self.value(vm)?;
             vm.define_own(o, k, v)?;
-            self.skip_ws();
-            match self.bytes().get(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Value::Obj(o));
-                }
-                _ => return Err(self.unexpected()),
+            if self.list_ends(b'}')? {
+                return Ok(Value::Obj(o));
             }
         }
     }

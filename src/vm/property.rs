@@ -64,13 +64,11 @@ impl Vm {
     }
 
     #[inline(never)]
+    /// Everything but an own property (which `get_field` has looked for).
     fn get_field_slow(&mut self, v: Value, a: Atom) -> Result<Value, Interrupt> {
         match v {
             Value::Obj(id) => {
                 let o = self.heap.obj(id);
-                if let Some(&(_, v)) = o.props.iter().find(|(k, _)| *k == a) {
-                    return Ok(v);
-                }
                 match o.class {
                     Class::Array if a == self.atoms.length => {
                         return Ok(Value::Num(o.elems.len() as f64));
@@ -288,19 +286,11 @@ impl Vm {
         self.set_field_slow(o, a, v)
     }
 
+    /// Everything but overwriting a writable own property (`set_field` did).
     #[inline(never)]
     fn set_field_slow(&mut self, o: Value, a: Atom, v: Value) -> Result<(), Interrupt> {
         match o {
             Value::Obj(id) => {
-                if !self.heap.is_permanent(id) {
-                    let obj = self.heap.obj_mut(id);
-                    if !obj.frozen {
-                        if let Some(slot) = obj.props.iter_mut().find(|(k, _)| *k == a) {
-                            slot.1 = v;
-                            return Ok(());
-                        }
-                    }
-                }
                 self.check_writable(id, Some(a))?;
                 if self.heap.obj(id).class == Class::Array && a == self.atoms.length {
                     return self.set_length(id, v);

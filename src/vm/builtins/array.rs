@@ -373,13 +373,7 @@ pub fn install(vm: &mut Vm) {
         vm.new_array(&items)
     });
     method(vm, ap, "toSorted", 1, |vm, this, a| {
-        let arr = this_array(vm, this, "toSorted")?;
-        let cmp = match arg(vm, a, 0) {
-            Value::Undefined => None,
-            f => Some(callable(vm, f, "toSorted")?),
-        };
-        let mut items = vm.heap.obj(arr).elems.clone();
-        merge_sort(vm, &mut items, cmp)?;
+        let (_, items) = sorted_copy(vm, this, a, "toSorted")?;
         vm.new_array(&items)
     });
     method(vm, ap, "with", 2, |vm, this, a| {
@@ -399,16 +393,28 @@ pub fn install(vm: &mut Vm) {
         vm.new_array(&items)
     });
     method(vm, ap, "sort", 1, |vm, this, a| {
-        let arr = this_array(vm, this, "sort")?;
-        let cmp = match arg(vm, a, 0) {
-            Value::Undefined => None,
-            f => Some(callable(vm, f, "sort")?),
-        };
-        let mut items = vm.heap.obj(arr).elems.clone();
-        merge_sort(vm, &mut items, cmp)?;
+        let (arr, items) = sorted_copy(vm, this, a, "sort")?;
         vm.heap.obj_mut(arr).elems = items;
         Ok(this)
     });
+}
+
+/// `this`'s elements, sorted by the optional comparator in `a[0]`. The sort
+/// works on a copy because the comparator may touch the array meanwhile.
+fn sorted_copy(
+    vm: &mut Vm,
+    this: Value,
+    a: Args,
+    method: &str,
+) -> Result<(ObjId, Vec<Value>), Interrupt> {
+    let arr = this_array(vm, this, method)?;
+    let cmp = match arg(vm, a, 0) {
+        Value::Undefined => None,
+        f => Some(callable(vm, f, method)?),
+    };
+    let mut items = vm.heap.obj(arr).elems.clone();
+    merge_sort(vm, &mut items, cmp)?;
+    Ok((arr, items))
 }
 
 fn this_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {

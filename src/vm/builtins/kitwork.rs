@@ -3,6 +3,7 @@
 //! (`now()` lives with `Date`.)
 
 use super::{arg, callable, method};
+use crate::vm::error::Interrupt;
 use crate::vm::heap::Class;
 use crate::vm::interp::Vm;
 use crate::vm::property::utf16_len;
@@ -42,19 +43,23 @@ pub fn install(vm: &mut Vm) {
         None => Err(vm.type_error("len called on a non-string")),
     });
     method(vm, sp, "upper", 0, |vm, this, _| {
-        let s = vm
-            .heap
-            .str(this)
-            .ok_or_else(|| vm.type_error("upper called on a non-string"))?
-            .to_uppercase();
-        Ok(vm.heap.alloc_str(&s)?)
+        map_str(vm, this, "upper", str::to_uppercase)
     });
     method(vm, sp, "lower", 0, |vm, this, _| {
-        let s = vm
-            .heap
-            .str(this)
-            .ok_or_else(|| vm.type_error("lower called on a non-string"))?
-            .to_lowercase();
-        Ok(vm.heap.alloc_str(&s)?)
+        map_str(vm, this, "lower", str::to_lowercase)
     });
+}
+
+/// A new string made from the string `this` by `f`.
+fn map_str(
+    vm: &mut Vm,
+    this: Value,
+    name: &str,
+    f: fn(&str) -> String,
+) -> Result<Value, Interrupt> {
+    let s = match vm.heap.str(this) {
+        Some(s) => f(s),
+        None => return Err(vm.type_error(format!("{name} called on a non-string"))),
+    };
+    Ok(vm.heap.alloc_str(&s)?)
 }
