@@ -358,8 +358,8 @@ struct JsonParser<'t> {
     depth: usize,
 }
 
-impl JsonParser<'_> {
-    fn bytes(&self) -> &[u8] {
+impl<'t> JsonParser<'t> {
+    fn bytes(&self) -> &'t [u8] {
         self.text.as_bytes()
     }
 
@@ -434,6 +434,19 @@ impl JsonParser<'_> {
         }
     }
 
+    /// The end of the run of one or more digits at `i`.
+    fn digits(&mut self, mut i: usize) -> Result<usize, Interrupt> {
+        let b = self.bytes();
+        if !matches!(b.get(i), Some(b'0'..=b'9')) {
+            self.pos = i;
+            return Err(self.unexpected());
+        }
+        while matches!(b.get(i), Some(b'0'..=b'9')) {
+            i += 1;
+        }
+        Ok(i)
+    }
+
     fn number(&mut self) -> Result<Value, Interrupt> {
         let start = self.pos;
         let b = self.bytes();
@@ -454,27 +467,14 @@ impl JsonParser<'_> {
             }
         }
         if b.get(i) == Some(&b'.') {
-            i += 1;
-            if !matches!(b.get(i), Some(b'0'..=b'9')) {
-                self.pos = i;
-                return Err(self.unexpected());
-            }
-            while matches!(b.get(i), Some(b'0'..=b'9')) {
-                i += 1;
-            }
+            i = self.digits(i + 1)?;
         }
         if matches!(b.get(i), Some(b'e' | b'E')) {
             i += 1;
             if matches!(b.get(i), Some(b'+' | b'-')) {
                 i += 1;
             }
-            if !matches!(b.get(i), Some(b'0'..=b'9')) {
-                self.pos = i;
-                return Err(self.unexpected());
-            }
-            while matches!(b.get(i), Some(b'0'..=b'9')) {
-                i += 1;
-            }
+            i = self.digits(i)?;
         }
         self.pos = i;
         Ok(Value::Num(self.text[start..i].parse().unwrap_or(f64::NAN)))
