@@ -26,6 +26,7 @@ const SCRIPTS: &[(&str, &str)] = &[
         const count = (n) => { let i = 0; while (i < n) i++; return { counted: i }; };
         work("Tight").budget({ instructions: 5000 }).get("/tight", () => count(10000));
         work("Roomy").get("/roomy", () => count(10000));
+        work("Small").budget({ memory: 65536 }).post("/small", (req) => req.body.length);
         "#,
     ),
     (
@@ -637,4 +638,19 @@ fn routes_can_have_their_own_budget() {
         "{}",
         tight.body
     );
+    // A memory budget stops a request whose `req` alone is over it, and says so.
+    let post = |len: usize| {
+        let body = "x".repeat(len);
+        let raw = format!("POST /small HTTP/1.1\r\nHost: t\r\nContent-Length: {len}\r\n\r\n{body}");
+        send(&s, &raw)
+    };
+    assert_eq!(post(100).body, "100");
+    let big = post(200_000);
+    assert_eq!(big.status, 503, "{}", big.body);
+    assert!(
+        big.body.contains("memory limit exceeded") && big.body.contains("POST /small"),
+        "{}",
+        big.body
+    );
+    assert_eq!(post(100).body, "100");
 }

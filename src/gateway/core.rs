@@ -302,17 +302,7 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
                     break;
                 }
                 Parsed::Reject(status, why) => {
-                    let mut date = core.date.borrow_mut();
-                    http::write_response(
-                        &mut out,
-                        &mut date,
-                        status,
-                        Some("application/json"),
-                        &[],
-                        &http::error_body(why),
-                        false,
-                        false,
-                    );
+                    write_error(&core, &mut out, status, why);
                     close = true;
                     break;
                 }
@@ -361,17 +351,7 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
             Ok(r) => r,
             Err(_) => {
                 if !buf.is_empty() {
-                    let mut date = core.date.borrow_mut();
-                    http::write_response(
-                        &mut out,
-                        &mut date,
-                        408,
-                        Some("application/json"),
-                        &[],
-                        &http::error_body("request timed out"),
-                        false,
-                        false,
-                    );
+                    write_error(&core, &mut out, 408, "request timed out");
                     let _ = stream.write_all(out).await;
                 }
                 return;
@@ -385,7 +365,14 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
     }
 }
 
-/// Routes one request and runs its handler.
+/// A connection-level error response; the connection closes after it.
+fn write_error(core: &Core, out: &mut Vec<u8>, status: u16, why: &str) {
+    let mut date = core.date.borrow_mut();
+    let body = http::error_body(why);
+    let json = Some("application/json");
+    http::write_response(out, &mut date, status, json, &[], &body, false, false);
+}
+
 /// Routes one request, runs its handler and appends the response to `out`.
 async fn handle(
     core: &Rc<Core>,
@@ -547,7 +534,7 @@ async fn run_route(
                         }
                         match work::request_object(vm) {
                             Ok(req) => vm.start_call(f, &[req]),
-                            Err(_) => Ok(Outcome::Done(Value::Undefined)),
+                            Err(e) => Err(vm.uncaught(e)),
                         }
                     })?;
                     drive(vm, call).await?
@@ -587,7 +574,7 @@ fn error_reply(route: &Route, e: &Uncaught, dev: bool) -> Reply {
             e.report
         );
     }
-    let budget = first.contains("instruction budget exhausted");
+    let budget = e.over_budget;
     let message = if budget {
         format!("{first} in route {} {}", route.method, route.pattern)
     } else {

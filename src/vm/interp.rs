@@ -102,6 +102,9 @@ pub struct Uncaught {
     pub value: Value,
     /// `Uncaught TypeError: …` followed by `at fn (file:line:col)` lines.
     pub report: String,
+    /// The run was stopped by its instruction or memory budget, not by a
+    /// `throw`: the script is a runaway, not wrong.
+    pub over_budget: bool,
 }
 
 /// Well-known atoms, interned once.
@@ -334,12 +337,7 @@ impl Vm {
             .alloc(Class::Closure(main.0), Some(self.realm.function_proto))
         {
             Ok(c) => c,
-            Err(_) => {
-                return Err(self.uncaught(Interrupt::abort(
-                    ErrorKind::RangeError,
-                    "memory limit exceeded",
-                )));
-            }
+            Err(oom) => return Err(self.uncaught(oom.into())),
         };
         self.stack.push(Value::Obj(closure));
         self.stack.push(Value::Undefined);
@@ -395,7 +393,9 @@ impl Vm {
         }
     }
 
-    fn uncaught(&mut self, e: Interrupt) -> Uncaught {
+    /// Ends the run with `e`: the error a host reports when a run fails.
+    pub fn uncaught(&mut self, e: Interrupt) -> Uncaught {
+        let over_budget = matches!(e, Interrupt::Abort(_));
         let value = match e {
             Interrupt::Throw(v) => v,
             Interrupt::Error(e) | Interrupt::Abort(e) => self.make_error(e.0, &e.1),
@@ -405,7 +405,11 @@ impl Vm {
         self.frames.clear();
         self.handlers.clear();
         self.stack.clear();
-        Uncaught { value, report }
+        Uncaught {
+            value,
+            report,
+            over_budget,
+        }
     }
 
     fn uncaught_report(&mut self, value: Value) -> String {
