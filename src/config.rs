@@ -41,6 +41,8 @@ pub struct Limits {
     pub instructions: u64,
     /// Bytes one request may allocate.
     pub memory: usize,
+    /// `go()` functions one core runs at once; more are refused and logged.
+    pub background: usize,
 }
 
 impl Default for Limits {
@@ -55,6 +57,7 @@ impl Default for Limits {
             drain_timeout_ms: 10_000,
             instructions: 10_000_000,
             memory: 64 << 20,
+            background: 1024,
         }
     }
 }
@@ -69,6 +72,23 @@ pub struct Config {
     pub dev: bool,
     pub log_level: String,
     pub limits: Limits,
+    pub database: Database,
+}
+
+/// `[database]`: where `db()` goes.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Database {
+    /// `sqlite://file.db` (created on first use) or `postgres://user@host/db`.
+    pub url: String,
+}
+
+impl Default for Database {
+    fn default() -> Database {
+        Database {
+            url: "sqlite://kitwork.db".into(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -81,6 +101,7 @@ impl Default for Config {
             dev: false,
             log_level: "info".into(),
             limits: Limits::default(),
+            database: Database::default(),
         }
     }
 }
@@ -95,6 +116,7 @@ pub struct Overrides {
     pub dev: bool,
     pub instructions: Option<u64>,
     pub memory: Option<usize>,
+    pub database_url: Option<String>,
 }
 
 impl Config {
@@ -132,6 +154,9 @@ impl Config {
         if let Some(v) = overrides.memory {
             config.limits.memory = v;
         }
+        if let Some(v) = overrides.database_url {
+            config.database.url = v;
+        }
         config.validate()?;
         Ok(config)
     }
@@ -150,12 +175,15 @@ impl Config {
             ("limits.idle_timeout_ms", l.idle_timeout_ms),
             ("limits.instructions", l.instructions),
             ("limits.memory", l.memory as u64),
+            ("limits.background", l.background as u64),
         ];
         for (key, v) in positive {
             if v == 0 {
                 return Err(format!("`{key}` must be greater than 0"));
             }
         }
+        crate::runtime::db::Target::parse(&self.database.url)
+            .map_err(|e| format!("`database.url`: {e}"))?;
         if l.headers > crate::gateway::http::MAX_HEADERS {
             return Err(format!(
                 "`limits.headers` can be at most {}",
@@ -186,6 +214,12 @@ impl Config {
             Some(Cores::Count(n)) => (0..*n).map(|i| i % all).collect(),
             Some(Cores::List(l)) => l.clone(),
         }
+    }
+
+    /// The database every core shares (SQLite's threads start here).
+    pub fn open_database(&self) -> Result<crate::runtime::db::Shared, String> {
+        let target = crate::runtime::db::Target::parse(&self.database.url)?;
+        crate::runtime::db::Shared::open(&target)
     }
 
     pub fn http_limits(&self) -> crate::gateway::http::HttpLimits {

@@ -12,6 +12,7 @@
 pub mod config;
 pub mod gateway;
 pub mod lang;
+pub mod runtime;
 pub mod vm;
 
 use lang::{Diagnostic, Program, SourceFile};
@@ -23,18 +24,34 @@ pub fn compile_file(name: &str, text: &str) -> Result<Program, (Arc<SourceFile>,
     lang::compile(source.clone()).map_err(|d| (source, d))
 }
 
-/// Runs a compiled program to completion on `vm`, answering `sleep()` by
-/// sleeping the thread (the gateway answers it on its executor instead).
+/// Runs a compiled program to completion on `vm` without a database:
+/// `sleep()`, `parallel()` and `defer()` work; `db()` throws.
 pub fn run_to_completion(vm: &mut vm::Vm, program: &Program) -> Result<vm::Value, vm::Uncaught> {
-    let main = vm.load(program);
-    let mut outcome = vm.start(main)?;
-    loop {
-        match outcome {
-            vm::Outcome::Done(v) => return Ok(v),
-            vm::Outcome::Pending(vm::PendingOp::Sleep { ms }) => {
-                std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1000.0));
-                outcome = vm.resume(vm::Value::Undefined)?;
-            }
+    run_with_database(vm, program, None)
+}
+
+/// Runs a compiled program to completion on `vm`, on a monoio runtime of
+/// its own (so `sleep()`, `db()` and `parallel()` wait as they do in the
+/// gateway), then its deferred and background (`go()`) functions.
+pub fn run_with_database(
+    vm: &mut vm::Vm,
+    program: &Program,
+    db: Option<&Result<runtime::db::Shared, String>>,
+) -> Result<vm::Value, vm::Uncaught> {
+    let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
+        .enable_timer()
+        .build()
+        .expect("an epoll runtime can always be built");
+    rt.block_on(async {
+        let services = runtime::Services::new(db);
+        let main = vm.load(program);
+        let first = vm.start(main);
+        let result = runtime::driver::finish(vm, &services, first).await;
+        let deferred = runtime::driver::run_deferred(vm, &services).await;
+        let background = runtime::driver::run_background(vm, &services).await;
+        match (result, deferred, background) {
+            (Ok(r), Ok(()), Ok(())) => r,
+            _ => panic!("the VM panicked (a bug in Kitwork; the panic message is above)"),
         }
-    }
+    })
 }

@@ -35,6 +35,22 @@ enum Command {
         /// freed before a run ends, see docs/LANGUAGE.md).
         #[arg(long)]
         memory: Option<usize>,
+        /// Database for db(): sqlite://file.db, sqlite::memory: or postgres://… (default: none).
+        #[arg(long, env = "KITWORK_DATABASE_URL")]
+        db: Option<String>,
+    },
+    /// Apply the migrations/*.sql not applied yet, in name order, each in a
+    /// transaction, recording them in the kitwork_migrations table.
+    Migrate {
+        /// Folder of .sql files.
+        #[arg(default_value = "migrations")]
+        dir: PathBuf,
+        /// Configuration file (default: ./kitwork.toml when it exists).
+        #[arg(long, env = "KITWORK_CONFIG")]
+        config: Option<PathBuf>,
+        /// Database URL (default: database.url, else sqlite://kitwork.db).
+        #[arg(long, env = "KITWORK_DATABASE_URL")]
+        db: Option<String>,
     },
     /// Compile files (or every .js under folders) and print all diagnostics.
     Check {
@@ -70,6 +86,9 @@ enum Command {
         /// Development mode: error traces in 500 responses.
         #[arg(long, env = "KITWORK_DEV")]
         dev: bool,
+        /// Database URL (default: database.url, else sqlite://kitwork.db).
+        #[arg(long, env = "KITWORK_DATABASE_URL")]
+        db: Option<String>,
     },
     /// List the routes a work folder declares.
     Routes {
@@ -117,6 +136,7 @@ fn main() -> ExitCode {
             file,
             budget,
             memory,
+            db,
         } => (|| {
             let program = compile(&file)?;
             let mut limits = Limits {
@@ -131,7 +151,18 @@ fn main() -> ExitCode {
             }
             let mut vm = Vm::new(limits);
             vm.out = Box::new(std::io::BufWriter::new(std::io::stdout()));
-            let r = kitwork::run_to_completion(&mut vm, &program);
+            let database = match db {
+                Some(url) => Some(
+                    kitwork::runtime::db::Target::parse(&url)
+                        .and_then(|t| kitwork::runtime::db::Shared::open(&t)),
+                ),
+                None => None,
+            };
+            if let Some(Err(e)) = &database {
+                eprintln!("error: --db: {e}");
+                return Err(ExitCode::from(2));
+            }
+            let r = kitwork::run_with_database(&mut vm, &program, database.as_ref());
             drop(std::mem::replace(&mut vm.out, Box::new(std::io::sink())));
             match r {
                 Ok(_) => Ok(()),
@@ -164,6 +195,52 @@ fn main() -> ExitCode {
             Ok(())
         })(),
         Command::Disasm { file } => compile(&file).map(|p| print!("{}", p.disassemble())),
+        Command::Migrate { dir, config, db } => (|| {
+            let overrides = Overrides {
+                database_url: db,
+                ..Overrides::default()
+            };
+            let config = Config::load(config.as_deref(), overrides).map_err(|e| {
+                eprintln!("error: invalid configuration: {e}");
+                ExitCode::from(2)
+            })?;
+            let shared = config.open_database().map_err(|e| {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            })?;
+            let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
+                .enable_timer()
+                .build()
+                .map_err(|e| {
+                    eprintln!("error: cannot start a runtime: {e}");
+                    ExitCode::from(1)
+                })?;
+            let applied = rt.block_on(async {
+                let db = shared.for_core();
+                kitwork::runtime::db::migrate::migrate(&db, &dir).await
+            });
+            match applied {
+                Ok(names) if names.is_empty() => {
+                    println!("kitwork: {} is up to date", config.database.url);
+                    Ok(())
+                }
+                Ok(names) => {
+                    for n in &names {
+                        println!("applied {n}");
+                    }
+                    println!(
+                        "kitwork: {} migration(s) applied to {}",
+                        names.len(),
+                        config.database.url
+                    );
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("error: migration failed: {e}");
+                    Err(ExitCode::from(1))
+                }
+            }
+        })(),
         Command::Routes { dir } => match kitwork::gateway::load(&dir) {
             Ok(g) => {
                 print!("{}", kitwork::gateway::describe_routes(&g));
@@ -183,6 +260,7 @@ fn main() -> ExitCode {
             budget,
             memory,
             dev,
+            db,
         } => (|| {
             let io = match io.as_deref() {
                 None => None,
@@ -204,6 +282,7 @@ fn main() -> ExitCode {
                 dev,
                 instructions: budget,
                 memory,
+                database_url: db,
             };
             let config = Config::load(config.as_deref(), overrides).map_err(|e| {
                 eprintln!("error: invalid configuration: {e}");
@@ -227,6 +306,8 @@ fn main() -> ExitCode {
                 dev: config.dev,
                 shutdown: shutdown.clone(),
                 drain_timeout: std::time::Duration::from_millis(config.limits.drain_timeout_ms),
+                database: Some(config.open_database()),
+                background_limit: config.limits.background,
             };
             let mut signals = signal_hook::iterator::Signals::new([
                 signal_hook::consts::SIGTERM,

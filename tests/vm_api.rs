@@ -41,6 +41,7 @@ fn suspends_inside_nested_calls_and_loops_and_resumes_with_answers() {
                 assert!(matches!(v, Value::Num(n) if n == 3063.0), "{v:?}");
                 return;
             }
+            Outcome::Pending(other) => panic!("unexpected wait {other:?}"),
         }
     }
 }

@@ -9,8 +9,10 @@ use super::http::{self, HttpLimits, Parsed};
 use super::router::{Match, Route, Router};
 use super::work::{self, Host, Mode, RequestData};
 use crate::lang::bytecode::FuncIdx;
+use crate::runtime::Services;
+use crate::runtime::driver::{self, Poisoned, guarded};
 use crate::vm::json::Format;
-use crate::vm::{Limits, Outcome, PendingOp, Uncaught, Value, Vm};
+use crate::vm::{Limits, Uncaught, Value, Vm};
 use monoio::io::{AsyncReadRent, AsyncWriteRentExt};
 use monoio::net::{ListenerOpts, TcpListener, TcpStream};
 use std::cell::Cell;
@@ -34,6 +36,11 @@ pub struct CoreConfig {
     pub shutdown: Arc<AtomicBool>,
     /// How long a draining core waits for in-flight requests.
     pub drain_timeout: Duration,
+    /// The database scripts reach with `db()`: `None` when none is
+    /// configured, an error when it could not be set up.
+    pub database: Option<Result<crate::runtime::db::Shared, String>>,
+    /// Most `go()` functions a core runs at once; more are refused and logged.
+    pub background_limit: usize,
 }
 
 impl CoreConfig {
@@ -46,6 +53,8 @@ impl CoreConfig {
             dev: false,
             shutdown: Arc::new(AtomicBool::new(false)),
             drain_timeout: Duration::from_secs(10),
+            database: None,
+            background_limit: 1024,
         }
     }
 }
@@ -69,6 +78,9 @@ struct Core {
     config: CoreConfig,
     pool: RefCell<Vec<Worker>>,
     date: RefCell<http::DateCache>,
+    services: Services,
+    /// `go()` functions running now.
+    background: Cell<usize>,
 }
 
 /// A response before it is written.
@@ -99,7 +111,10 @@ impl Core {
                 .expect("route conflicts are rejected at load");
         }
         let first = new_worker(&generation, config.vm);
+        let services = Services::new(config.database.as_ref());
         Core {
+            services,
+            background: Cell::new(0),
             open: Cell::new(0),
             generation,
             router,
@@ -421,7 +436,7 @@ async fn handle(
         &r.params,
         params.as_slice(),
     );
-    let reply = match run_route(&mut worker, r, core.config.vm, core.config.dev).await {
+    let reply = match run_route(&mut worker, r, core).await {
         Ok(reply) => reply,
         Err(Poisoned) => {
             // The panic was reported by the panic hook; this VM is dropped
@@ -447,33 +462,38 @@ async fn handle(
     headers.clear();
     worker.body = body;
     host(&mut worker.vm).response.headers = headers;
-    core.pool.borrow_mut().push(worker);
-}
-
-/// A panic while running a request: the VM that hit it is not reused.
-struct Poisoned;
-
-/// Runs one step of the VM, turning a panic into `Poisoned` so one
-/// request's failure never takes the core down.
-fn guarded<T>(step: impl FnOnce() -> T) -> Result<T, Poisoned> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).map_err(|_| Poisoned)
-}
-
-/// Waits for whatever the script waits on, until it is done.
-async fn drive(
-    vm: &mut Vm,
-    mut outcome: Result<Outcome, Uncaught>,
-) -> Result<Result<Value, Uncaught>, Poisoned> {
-    loop {
-        match outcome {
-            Err(e) => return Ok(Err(e)),
-            Ok(Outcome::Done(v)) => return Ok(Ok(v)),
-            Ok(Outcome::Pending(PendingOp::Sleep { ms })) => {
-                monoio::time::sleep(std::time::Duration::from_secs_f64(ms / 1000.0)).await;
-                outcome = guarded(|| vm.resume(Value::Undefined))?;
-            }
-        }
+    if worker.vm.background.is_empty() {
+        core.pool.borrow_mut().push(worker);
+    } else {
+        start_background(core, worker, r);
     }
+}
+
+/// Runs the request's `go()` functions on their own task, so the response
+/// does not wait; the worker (whose heap holds their captured values) goes
+/// back to the pool when they end. Past the core's limit they are refused.
+fn start_background(core: &Rc<Core>, mut worker: Worker, route: &Route) {
+    if core.background.get() >= core.config.background_limit {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "kitwork: {} {}: go() refused: {} background functions already running on this core",
+            route.method,
+            route.pattern,
+            core.background.get()
+        );
+        core.pool.borrow_mut().push(worker);
+        return;
+    }
+    core.background.set(core.background.get() + 1);
+    let core = core.clone();
+    monoio::spawn(async move {
+        let ok = driver::run_background(&mut worker.vm, &core.services).await;
+        core.background.set(core.background.get() - 1);
+        if ok.is_ok() {
+            core.pool.borrow_mut().push(worker);
+        }
+    });
 }
 
 /// Copies the request into the worker's reused buffers.
@@ -507,18 +527,14 @@ fn fill_request(
 }
 
 /// Runs a route's script and handler; `Err(Poisoned)` if the VM panicked.
-async fn run_route(
-    worker: &mut Worker,
-    route: &Route,
-    server_limits: Limits,
-    dev: bool,
-) -> Result<Reply, Poisoned> {
+async fn run_route(worker: &mut Worker, route: &Route, core: &Core) -> Result<Reply, Poisoned> {
+    let services = &core.services;
     let vm = &mut worker.vm;
-    vm.limits = route.budget.over(server_limits);
+    vm.limits = route.budget.over(core.config.vm);
     host(vm).begin_request(route.ordinal);
     let main = worker.mains[route.script];
     let top = guarded(|| vm.start(main))?;
-    let result = match drive(vm, top).await? {
+    let result = match driver::finish(vm, services, top).await? {
         Ok(v) => {
             let handler = match &mut host(vm).mode {
                 Mode::Serve { handler, .. } => handler.take(),
@@ -537,7 +553,7 @@ async fn run_route(
                             Err(e) => Err(vm.uncaught(e)),
                         }
                     })?;
-                    drive(vm, call).await?
+                    driver::finish(vm, services, call).await?
                 }
                 // The file form: the script's own return value is the response.
                 None => Ok(v),
@@ -548,15 +564,31 @@ async fn run_route(
     let body = std::mem::take(&mut worker.body);
     let mut reply = match result {
         Ok(v) => guarded(|| to_reply(vm, v, body))?,
-        Err(e) => error_reply(route, &e, dev),
+        Err(e) => {
+            let unavailable = db_unavailable(vm, e.value);
+            error_reply(route, &e, core.config.dev, unavailable)
+        }
     };
+    if !vm.deferred.is_empty() {
+        driver::run_deferred(vm, services).await?;
+    }
     if let Some(v) = &route.version {
         reply.headers.push(("X-Work-Version".into(), v.clone()));
     }
     Ok(reply)
 }
 
-fn error_reply(route: &Route, e: &Uncaught, dev: bool) -> Reply {
+/// Whether `v` is the error thrown when the database cannot be reached.
+fn db_unavailable(vm: &mut Vm, v: Value) -> bool {
+    let Value::Obj(o) = v else { return false };
+    let Some(code) = vm.heap.lookup_atom("code") else {
+        return false;
+    };
+    let found = vm.get_own(o, code);
+    found.and_then(|c| vm.heap.str(c)) == Some(crate::vm::DB_UNAVAILABLE)
+}
+
+fn error_reply(route: &Route, e: &Uncaught, dev: bool, unavailable: bool) -> Reply {
     let first = e
         .report
         .lines()
@@ -580,7 +612,8 @@ fn error_reply(route: &Route, e: &Uncaught, dev: bool) -> Reply {
     } else {
         first.to_string()
     };
-    let mut reply = Reply::error(if budget { 503 } else { 500 }, &message);
+    let status = if budget || unavailable { 503 } else { 500 };
+    let mut reply = Reply::error(status, &message);
     if dev {
         let mut body = b"{\"error\":".to_vec();
         crate::vm::json::write_quoted(&message, &mut body);

@@ -36,10 +36,21 @@ impl ErrorKind {
 }
 
 /// Something the host must do before the script can go on.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum PendingOp {
     /// `sleep(ms)`: resume with `undefined` once the time has passed.
     Sleep { ms: f64 },
+    /// `parallel(...)`: call each task as a fiber of its own; resume with
+    /// their results in an array, or under `keys` in an object.
+    Parallel {
+        tasks: Vec<Value>,
+        keys: Option<Vec<super::value::Atom>>,
+    },
+    /// `db().transaction(body)`: call `body` as a fiber whose statements run
+    /// in one transaction; commit when it returns, roll back when it throws.
+    Transaction { body: Value },
+    /// A database statement; resume with what it returned.
+    Db(Box<crate::runtime::db::Statement>),
 }
 
 #[derive(Debug)]

@@ -36,6 +36,8 @@ pub enum Class {
     Closure(u32),
     /// A built-in function, `Vm::natives[i]`.
     Native(u32),
+    /// A `db()` query builder, `Vm::queries[i]`.
+    Query(u32),
     Error,
     /// A `for…of` iterator over `elems[0]`, at position `pos`.
     ValueIter {

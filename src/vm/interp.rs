@@ -88,6 +88,17 @@ struct Handler {
     pc: u32,
 }
 
+/// A suspended line of execution: its operand stack, frames and handlers.
+/// The running fiber's state lives in the VM; `Vm::swap_fiber` trades it
+/// with a parked one. Fibers of one request share its heap, so values pass
+/// between them freely (`parallel()` results, `transaction()` bodies).
+#[derive(Default)]
+pub struct Fiber {
+    stack: Vec<Value>,
+    frames: Vec<Frame>,
+    handlers: Vec<Handler>,
+}
+
 /// How a run (or a resumed run) ended.
 #[derive(Debug)]
 pub enum Outcome {
@@ -132,6 +143,8 @@ pub struct Realm {
     pub number_proto: ObjId,
     pub boolean_proto: ObjId,
     pub date_proto: ObjId,
+    /// Methods of `db()` builders.
+    pub query_proto: ObjId,
     /// Indexed by `ErrorKind as usize`.
     pub error_protos: [ObjId; 5],
 }
@@ -167,6 +180,14 @@ pub struct Vm {
     pub(crate) json_plain_keys: Vec<u8>,
     /// The embedder's state for its natives (the gateway's current request).
     pub host: Option<Box<dyn std::any::Any>>,
+    /// Closures given to `defer()` this run, run last-in first-out when the
+    /// handler ends.
+    pub deferred: Vec<Value>,
+    /// Closures given to `go()` this run, started once the response is out.
+    pub background: Vec<Value>,
+    /// The `db()` query builders of this run (`Class::Query` indexes them);
+    /// their buffers are reused from run to run.
+    pub(crate) queries: crate::runtime::db::Builders,
 }
 
 /// Reads the top of the operand stack; with `set_top!`, operators replace
@@ -256,6 +277,7 @@ impl Vm {
                 number_proto: placeholder,
                 boolean_proto: placeholder,
                 date_proto: placeholder,
+                query_proto: placeholder,
                 error_protos: [placeholder; 5],
             },
             atoms,
@@ -270,6 +292,9 @@ impl Vm {
             json_path: Vec::new(),
             json_plain_keys: Vec::new(),
             host: None,
+            deferred: Vec::new(),
+            background: Vec::new(),
+            queries: Default::default(),
         };
         builtins::install(&mut vm);
         install(&mut vm);
@@ -324,6 +349,9 @@ impl Vm {
         self.frames.clear();
         self.handlers.clear();
         self.nested = 0;
+        self.deferred.clear();
+        self.background.clear();
+        self.queries.reset();
         self.heap.reset();
         self.fuel = self.limits.instructions;
         self.heap.limit = self.limits.memory;
@@ -368,6 +396,23 @@ impl Vm {
     pub fn resume(&mut self, answer: Value) -> Result<Outcome, Uncaught> {
         self.stack.push(answer);
         self.drive()
+    }
+
+    /// Continues a pending run by throwing `value` at the waiting call (a
+    /// `parallel()` branch's or a `transaction()` body's exception).
+    pub fn resume_throw(&mut self, value: Value) -> Result<Outcome, Uncaught> {
+        if let Err(e) = self.raise(Interrupt::Throw(value), 0) {
+            return Err(self.uncaught(e));
+        }
+        self.drive()
+    }
+
+    /// Parks the running fiber in `other` and makes `other`'s state the
+    /// running one. Only between steps (never while a native runs).
+    pub fn swap_fiber(&mut self, other: &mut Fiber) {
+        std::mem::swap(&mut self.stack, &mut other.stack);
+        std::mem::swap(&mut self.frames, &mut other.frames);
+        std::mem::swap(&mut self.handlers, &mut other.handlers);
     }
 
     /// Continues a pending run by throwing `error` at the waiting call.
@@ -504,14 +549,21 @@ impl Vm {
             Class::Native(ni) => {
                 let this = self.stack[callee_pos + 1];
                 let f = self.natives[ni as usize].f;
-                let r = f(
-                    self,
-                    this,
-                    Args {
-                        start: callee_pos + 2,
-                        len: argc,
-                    },
-                )?;
+                let args = Args {
+                    start: callee_pos + 2,
+                    len: argc,
+                };
+                let r = match f(self, this, args) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        if let Interrupt::Suspend(_) = e {
+                            // `resume` pushes the answer where the call's
+                            // result goes: the callee and its arguments go now.
+                            self.stack.truncate(callee_pos);
+                        }
+                        return Err(e);
+                    }
+                };
                 let r = if construct && !matches!(r, Value::Obj(_)) {
                     this
                 } else {

@@ -12,6 +12,7 @@ pub mod number;
 pub mod property;
 pub mod value;
 
+pub use builtins::db::{UNAVAILABLE as DB_UNAVAILABLE, db_error, db_value};
 pub use error::{ErrorKind, Interrupt, PendingOp};
-pub use interp::{Limits, Outcome, Uncaught, Vm};
-pub use value::Value;
+pub use interp::{Fiber, Limits, Outcome, Uncaught, Vm};
+pub use value::{Atom, Value};

@@ -1,8 +1,8 @@
-//! Global functions and values: `console`, `sleep`, number parsing, `Math`,
+//! Global functions and values: `console`, number parsing, `Math`,
 //! `Number`, `Boolean`, the Error constructors and `Function.prototype`.
 
 use super::{arg, constructor, method, plain, set};
-use crate::vm::error::{ErrorKind, Interrupt, PendingOp};
+use crate::vm::error::{ErrorKind, Interrupt};
 use crate::vm::heap::Class;
 use crate::vm::inspect::inspect;
 use crate::vm::interp::{Args, Vm};
@@ -16,7 +16,6 @@ pub fn install(vm: &mut Vm) {
         method(vm, console, name, 0, console_log);
     }
     set(vm, g, "console", Value::Obj(console));
-    method(vm, g, "sleep", 1, sleep);
     method(vm, g, "parseInt", 2, parse_int);
     method(vm, g, "parseFloat", 1, parse_float);
     method(vm, g, "isNaN", 1, |vm, _, a| {
@@ -232,13 +231,6 @@ pub(crate) fn console_log(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Inter
     line.push('\n');
     vm.print(&line);
     Ok(Value::Undefined)
-}
-
-fn sleep(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let ms = vm.to_number(arg(vm, a, 0))?;
-    Err(Interrupt::Suspend(PendingOp::Sleep {
-        ms: if ms.is_nan() { 0.0 } else { ms.max(0.0) },
-    }))
 }
 
 fn error_ctor<const K: usize>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {

@@ -4,11 +4,13 @@
 
 mod array;
 pub(crate) mod date;
+pub(crate) mod db;
 mod global;
 mod json;
 mod kitwork;
 mod object;
 mod string;
+mod tasks;
 
 use super::error::Interrupt;
 use super::heap::Class;
@@ -92,6 +94,8 @@ pub fn install(vm: &mut Vm) {
     json::install(vm);
     date::install(vm);
     kitwork::install(vm);
+    db::install(vm);
+    tasks::install(vm);
 }
 
 /// `this` as an object, or a TypeError naming the method.

@@ -1,0 +1,316 @@
+//! PostgreSQL through tokio-postgres on the core's monoio executor: a few
+//! connections per core (a tokio-postgres client pipelines concurrent
+//! queries, so fibers share them), prepared statements cached per
+//! connection. Connections are made with `connect_raw` over monoio's
+//! poll-io stream: plain `connect()` would need a tokio reactor.
+
+use super::{Answer, DbError, Expect, SqlValue, Statement, Table};
+use bytes::BytesMut;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::error::Error;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_postgres::types::{Format, FromSql, IsNull, ToSql, Type, to_sql_checked};
+use tokio_postgres::{Client, Config, NoTls};
+
+/// Connections shared by a core's fibers.
+const SHARED: usize = 4;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One connection and its prepared statements.
+pub struct Conn {
+    client: Client,
+    prepared: RefCell<HashMap<String, tokio_postgres::Statement>>,
+}
+
+/// A connection taken out of the shared ones for one transaction.
+pub struct Lease(Rc<Conn>);
+
+pub struct Pool {
+    config: Arc<Config>,
+    shared: RefCell<Vec<Rc<Conn>>>,
+    next: Cell<usize>,
+    /// Connections that served a transaction and wait for the next one.
+    idle_tx: RefCell<Vec<Rc<Conn>>>,
+}
+
+/// Parameters go as text: the server parses them as whatever type the
+/// statement needs (int4, numeric, uuid, timestamptz…), as psql would.
+impl ToSql for SqlValue {
+    fn to_sql(&self, _: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+        use std::fmt::Write;
+        match self {
+            SqlValue::Null => return Ok(IsNull::Yes),
+            SqlValue::Bool(b) => out.extend_from_slice(if *b { b"t" } else { b"f" }),
+            SqlValue::Int(i) => write!(out, "{i}")?,
+            SqlValue::Real(f) if f.is_nan() => out.extend_from_slice(b"NaN"),
+            SqlValue::Real(f) if f.is_infinite() => {
+                out.extend_from_slice(if *f > 0.0 { b"Infinity" } else { b"-Infinity" })
+            }
+            SqlValue::Real(f) => write!(out, "{f}")?,
+            SqlValue::Text(s) => out.extend_from_slice(s.as_bytes()),
+        }
+        Ok(IsNull::No)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    fn encode_format(&self, _: &Type) -> Format {
+        Format::Text
+    }
+
+    to_sql_checked!();
+}
+
+/// A column value in PostgreSQL's binary format, for any column type.
+struct Cell2(SqlValue);
+
+impl<'a> FromSql<'a> for Cell2 {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Cell2, Box<dyn Error + Sync + Send>> {
+        let v = match *ty {
+            Type::BOOL => SqlValue::Bool(bool::from_sql(ty, raw)?),
+            Type::INT2 => SqlValue::Int(i16::from_sql(ty, raw)? as i64),
+            Type::INT4 => SqlValue::Int(i32::from_sql(ty, raw)? as i64),
+            Type::INT8 => SqlValue::Int(i64::from_sql(ty, raw)?),
+            Type::OID => SqlValue::Int(u32::from_sql(ty, raw)? as i64),
+            Type::FLOAT4 => SqlValue::Real(f32::from_sql(ty, raw)? as f64),
+            Type::FLOAT8 => SqlValue::Real(f64::from_sql(ty, raw)?),
+            Type::NUMERIC => SqlValue::Real(numeric(raw)?),
+            Type::JSONB if raw.first() == Some(&1) => {
+                SqlValue::Text(String::from_utf8_lossy(&raw[1..]).into_owned())
+            }
+            Type::UUID if raw.len() == 16 => {
+                SqlValue::Text(uuid::Uuid::from_slice(raw)?.to_string())
+            }
+            Type::TIMESTAMP | Type::TIMESTAMPTZ => {
+                let micros = i64::from_sql(&Type::INT8, raw)?;
+                SqlValue::Text(iso_from_micros(micros))
+            }
+            Type::DATE => {
+                let days = i32::from_sql(&Type::INT4, raw)? as i64;
+                let iso = iso_from_micros(days * 86_400_000_000);
+                SqlValue::Text(iso[..10].to_string())
+            }
+            _ => SqlValue::Text(String::from_utf8_lossy(raw).into_owned()),
+        };
+        Ok(Cell2(v))
+    }
+
+    fn from_sql_null(_: &Type) -> Result<Cell2, Box<dyn Error + Sync + Send>> {
+        Ok(Cell2(SqlValue::Null))
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+/// PostgreSQL's epoch (2000-01-01) in Unix milliseconds.
+const PG_EPOCH_MS: i64 = 946_684_800_000;
+
+fn iso_from_micros(micros: i64) -> String {
+    let ms = PG_EPOCH_MS as f64 + micros.div_euclid(1000) as f64;
+    crate::vm::builtins::date::iso_string(ms)
+}
+
+/// A binary `numeric` as a number: base-10000 digits with a weight.
+fn numeric(raw: &[u8]) -> Result<f64, Box<dyn Error + Sync + Send>> {
+    let word = |i: usize| -> Result<i16, Box<dyn Error + Sync + Send>> {
+        raw.get(i * 2..i * 2 + 2)
+            .map(|b| i16::from_be_bytes([b[0], b[1]]))
+            .ok_or_else(|| "short numeric".into())
+    };
+    let (ndigits, weight, sign) = (word(0)? as usize, word(1)? as i32, word(2)? as u16);
+    if sign == 0xC000 {
+        return Ok(f64::NAN);
+    }
+    let mut v = 0.0f64;
+    for i in 0..ndigits {
+        v += word(4 + i)? as f64 * 10_000f64.powi(weight - i as i32);
+    }
+    Ok(if sign == 0x4000 { -v } else { v })
+}
+
+fn pg_error(e: tokio_postgres::Error) -> DbError {
+    match e.as_db_error() {
+        Some(db) => DbError::Query(db.message().to_string()),
+        None if e.is_closed() => DbError::Unavailable(format!("database connection lost: {e}")),
+        None => {
+            let text = e.to_string();
+            if e.source().is_some_and(|s| s.is::<std::io::Error>()) {
+                DbError::Unavailable(text)
+            } else {
+                DbError::Query(text)
+            }
+        }
+    }
+}
+
+async fn connect(config: &Config) -> Result<Conn, DbError> {
+    use tokio_postgres::config::Host;
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        Some(_) => {
+            return Err(DbError::Unavailable(
+                "only TCP PostgreSQL hosts are supported".into(),
+            ));
+        }
+        None => "127.0.0.1".to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let unreachable =
+        |e: String| DbError::Unavailable(format!("cannot reach PostgreSQL at {host}:{port}: {e}"));
+    let timeout = config
+        .get_connect_timeout()
+        .copied()
+        .unwrap_or(CONNECT_TIMEOUT);
+    let stream = match monoio::time::timeout(
+        timeout,
+        monoio::net::TcpStream::connect((host.as_str(), port)),
+    )
+    .await
+    {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return Err(unreachable(e.to_string())),
+        Err(_) => return Err(unreachable("timed out".into())),
+    };
+    let _ = stream.set_nodelay(true);
+    let stream = stream
+        .try_into_poll_io()
+        .map_err(|(e, _)| unreachable(e.to_string()))?;
+    let (client, connection) =
+        match monoio::time::timeout(timeout, config.connect_raw(stream, NoTls)).await {
+            Ok(r) => r.map_err(pg_error)?,
+            Err(_) => return Err(unreachable("handshake timed out".into())),
+        };
+    monoio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(Conn {
+        client,
+        prepared: RefCell::new(HashMap::new()),
+    })
+}
+
+impl Conn {
+    async fn run(&self, st: Statement) -> Result<Answer, DbError> {
+        if st.expect == Expect::Script {
+            self.client.batch_execute(&st.sql).await.map_err(pg_error)?;
+            return Ok(Answer::Affected(0));
+        }
+        let cached = self.prepared.borrow().get(st.sql.as_str()).cloned();
+        let prepared = match cached {
+            Some(p) => p,
+            None => {
+                let p = self.client.prepare(&st.sql).await.map_err(pg_error)?;
+                let mut map = self.prepared.borrow_mut();
+                if map.len() >= 256 {
+                    map.clear();
+                }
+                map.insert(st.sql.clone(), p.clone());
+                p
+            }
+        };
+        if prepared.params().len() != st.params.len() {
+            return Err(DbError::Query(format!(
+                "the statement has {} parameters but {} values were given",
+                prepared.params().len(),
+                st.params.len()
+            )));
+        }
+        let params: Vec<&(dyn ToSql + Sync)> = st.params.iter().map(|p| p as _).collect();
+        let returns_rows = !prepared.columns().is_empty();
+        if matches!(st.expect, Expect::Affected) || (st.expect == Expect::Raw && !returns_rows) {
+            let n = self
+                .client
+                .execute(&prepared, &params)
+                .await
+                .map_err(pg_error)?;
+            return Ok(Answer::Affected(n));
+        }
+        let rows = self
+            .client
+            .query(&prepared, &params)
+            .await
+            .map_err(pg_error)?;
+        let columns: Vec<String> = prepared
+            .columns()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect();
+        let mut table = Table {
+            values: Vec::with_capacity(rows.len() * columns.len()),
+            columns,
+        };
+        for row in &rows {
+            for i in 0..table.columns.len() {
+                let Cell2(v) = row.try_get(i).map_err(pg_error)?;
+                table.values.push(v);
+            }
+        }
+        Ok(Answer::Rows(table))
+    }
+}
+
+impl Lease {
+    pub async fn run(&self, st: Statement) -> Result<Answer, DbError> {
+        self.0.run(st).await
+    }
+}
+
+impl Pool {
+    pub fn new(config: Arc<Config>) -> Pool {
+        Pool {
+            config,
+            shared: RefCell::new(Vec::new()),
+            next: Cell::new(0),
+            idle_tx: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// A shared connection: round robin over up to `SHARED`, opening more
+    /// as needed and dropping closed ones (so a restarted database is
+    /// picked up again without restarting the gateway).
+    async fn conn(&self) -> Result<Rc<Conn>, DbError> {
+        self.shared.borrow_mut().retain(|c| !c.client.is_closed());
+        let n = self.shared.borrow().len();
+        if n < SHARED {
+            let c = Rc::new(connect(&self.config).await?);
+            self.shared.borrow_mut().push(c.clone());
+            return Ok(c);
+        }
+        let i = self.next.get() % n;
+        self.next.set(i + 1);
+        Ok(self.shared.borrow()[i].clone())
+    }
+
+    pub async fn run(&self, st: Statement) -> Result<Answer, DbError> {
+        let conn = self.conn().await?;
+        conn.run(st).await
+    }
+
+    /// A connection of the transaction's own: statements of other fibers
+    /// must not land inside it.
+    pub async fn begin(&self) -> Result<Lease, DbError> {
+        let idle = self.idle_tx.borrow_mut().pop();
+        let conn = match idle {
+            Some(c) if !c.client.is_closed() => c,
+            _ => Rc::new(connect(&self.config).await?),
+        };
+        conn.client.batch_execute("BEGIN").await.map_err(pg_error)?;
+        Ok(Lease(conn))
+    }
+
+    pub async fn finish(&self, lease: Lease, ok: bool) -> Result<(), DbError> {
+        let sql = if ok { "COMMIT" } else { "ROLLBACK" };
+        let r = lease.0.client.batch_execute(sql).await.map_err(pg_error);
+        if r.is_ok() && self.idle_tx.borrow().len() < SHARED {
+            self.idle_tx.borrow_mut().push(lease.0);
+        }
+        r
+    }
+}

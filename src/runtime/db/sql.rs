@@ -1,0 +1,303 @@
+//! SQL text from a query builder. Every value becomes a bound parameter
+//! (`$1`, `$2`… — PostgreSQL's syntax, which SQLite also accepts and numbers
+//! in order of appearance); table and column names must be plain
+//! identifiers and are always quoted.
+
+use super::{Builder, CondOp, Expect, SqlValue, Statement};
+use std::fmt::Write;
+
+/// Checks a table or column name: letters, digits and `_`, not starting with
+/// a digit, optionally `schema.name`. Anything else is refused, never escaped.
+pub fn check_identifier(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 63 * 2 + 1
+        && name.split('.').count() <= 2
+        && name.split('.').all(|part| {
+            let mut chars = part.chars();
+            matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
+                && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid SQL identifier {name:?}: use letters, digits and _"
+        ))
+    }
+}
+
+/// Appends `name` quoted: `"users"`, `"public"."users"`.
+fn quoted(sql: &mut String, name: &str) {
+    for (i, part) in name.split('.').enumerate() {
+        if i > 0 {
+            sql.push('.');
+        }
+        sql.push('"');
+        sql.push_str(part);
+        sql.push('"');
+    }
+}
+
+/// Binds `v` and appends its placeholder.
+fn bind(sql: &mut String, params: &mut Vec<SqlValue>, v: SqlValue) {
+    params.push(v);
+    let _ = write!(sql, "${}", params.len());
+}
+
+fn where_clause(sql: &mut String, params: &mut Vec<SqlValue>, b: &Builder) {
+    for (i, c) in b.conds.iter().enumerate() {
+        sql.push_str(match (i, c.or) {
+            (0, _) => " WHERE ",
+            (_, true) => " OR ",
+            (_, false) => " AND ",
+        });
+        if let CondOp::Raw(text) = &c.op {
+            // A translated lambda: its placeholders are numbered from 1.
+            sql.push('(');
+            let mut n = params.len();
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find('?') {
+                n += 1;
+                sql.push_str(&rest[..at]);
+                let _ = write!(sql, "${n}");
+                rest = &rest[at + 1..];
+            }
+            sql.push_str(rest);
+            sql.push(')');
+            params.extend(c.values.iter().cloned());
+            continue;
+        }
+        quoted(sql, &c.column);
+        match &c.op {
+            CondOp::IsNull => sql.push_str(" IS NULL"),
+            CondOp::NotNull => sql.push_str(" IS NOT NULL"),
+            CondOp::In | CondOp::NotIn => {
+                let not = matches!(c.op, CondOp::NotIn);
+                if c.values.is_empty() {
+                    // `x IN ()` is not SQL; an empty list matches nothing.
+                    sql.push_str(if not {
+                        " IS NULL OR 1=1"
+                    } else {
+                        " IS NULL AND 1=0"
+                    });
+                    continue;
+                }
+                sql.push_str(if not { " NOT IN (" } else { " IN (" });
+                for (j, v) in c.values.iter().enumerate() {
+                    if j > 0 {
+                        sql.push_str(", ");
+                    }
+                    bind(sql, params, v.clone());
+                }
+                sql.push(')');
+            }
+            CondOp::Compare(op) => {
+                sql.push(' ');
+                sql.push_str(op);
+                sql.push(' ');
+                bind(sql, params, c.values[0].clone());
+            }
+            CondOp::Raw(_) => unreachable!("handled above"),
+        }
+    }
+}
+
+fn from(sql: &mut String, b: &Builder) {
+    sql.push_str(" FROM ");
+    quoted(sql, &b.table);
+}
+
+/// `SELECT …` for `get`, `first`, `count` and `exists`.
+pub fn select(b: &Builder, expect: Expect) -> Statement {
+    let mut sql = String::with_capacity(96);
+    let mut params = Vec::new();
+    match expect {
+        Expect::Count => sql.push_str("SELECT COUNT(*) AS \"count\""),
+        Expect::Exists => sql.push_str("SELECT 1 AS \"found\""),
+        _ if b.columns.is_empty() => sql.push_str("SELECT *"),
+        _ => {
+            sql.push_str("SELECT ");
+            for (i, c) in b.columns.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                quoted(&mut sql, c);
+            }
+        }
+    }
+    from(&mut sql, b);
+    where_clause(&mut sql, &mut params, b);
+    if expect != Expect::Count {
+        for (i, (col, desc)) in b.order.iter().enumerate() {
+            sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
+            quoted(&mut sql, col);
+            if *desc {
+                sql.push_str(" DESC");
+            }
+        }
+        let limit = match expect {
+            Expect::First | Expect::Exists => Some(1),
+            _ => b.limit,
+        };
+        if let Some(n) = limit {
+            sql.push_str(" LIMIT ");
+            bind(&mut sql, &mut params, SqlValue::Int(n as i64));
+        }
+        if let Some(n) = b.offset {
+            if limit.is_none() {
+                // SQLite needs a LIMIT before an OFFSET; -1 means none there,
+                // and PostgreSQL reads `LIMIT ALL` the same way.
+                sql.push_str(" LIMIT ALL");
+            }
+            sql.push_str(" OFFSET ");
+            bind(&mut sql, &mut params, SqlValue::Int(n as i64));
+        }
+    }
+    Statement {
+        sql,
+        params,
+        expect,
+    }
+}
+
+/// `INSERT … RETURNING *` of one or more rows with the same columns.
+pub fn insert(b: &Builder, columns: &[String], rows: Vec<Vec<SqlValue>>, many: bool) -> Statement {
+    let mut sql = String::with_capacity(96);
+    let mut params = Vec::new();
+    sql.push_str("INSERT INTO ");
+    quoted(&mut sql, &b.table);
+    if columns.is_empty() {
+        sql.push_str(" DEFAULT VALUES");
+    } else {
+        sql.push_str(" (");
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            quoted(&mut sql, c);
+        }
+        sql.push_str(") VALUES ");
+        for (r, row) in rows.into_iter().enumerate() {
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for (i, v) in row.into_iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                bind(&mut sql, &mut params, v);
+            }
+            sql.push(')');
+        }
+    }
+    sql.push_str(" RETURNING *");
+    Statement {
+        sql,
+        params,
+        expect: if many { Expect::Rows } else { Expect::First },
+    }
+}
+
+/// `UPDATE … SET … WHERE …`.
+pub fn update(b: &Builder, set: Vec<(String, SqlValue)>) -> Statement {
+    let mut sql = String::with_capacity(96);
+    let mut params = Vec::new();
+    sql.push_str("UPDATE ");
+    quoted(&mut sql, &b.table);
+    for (i, (col, v)) in set.into_iter().enumerate() {
+        sql.push_str(if i == 0 { " SET " } else { ", " });
+        quoted(&mut sql, &col);
+        sql.push_str(" = ");
+        bind(&mut sql, &mut params, v);
+    }
+    where_clause(&mut sql, &mut params, b);
+    Statement {
+        sql,
+        params,
+        expect: Expect::Affected,
+    }
+}
+
+/// `DELETE FROM … WHERE …`.
+pub fn delete(b: &Builder) -> Statement {
+    let mut sql = String::with_capacity(64);
+    let mut params = Vec::new();
+    sql.push_str("DELETE");
+    from(&mut sql, b);
+    where_clause(&mut sql, &mut params, b);
+    Statement {
+        sql,
+        params,
+        expect: Expect::Affected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::db::Cond;
+
+    fn users() -> Builder {
+        Builder {
+            table: "users".into(),
+            ..Builder::default()
+        }
+    }
+
+    #[test]
+    fn identifiers_are_checked_not_escaped() {
+        assert!(check_identifier("users").is_ok());
+        assert!(check_identifier("public.users").is_ok());
+        assert!(check_identifier("_x1").is_ok());
+        for bad in [
+            "",
+            "1x",
+            "a b",
+            "users\"; DROP TABLE x; --",
+            "a.b.c",
+            "a-b",
+            "é",
+        ] {
+            assert!(check_identifier(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn select_binds_every_value() {
+        let mut b = users();
+        b.columns = vec!["id".into(), "name".into()];
+        b.conds
+            .push(Cond::compare(false, "age", ">=", SqlValue::Int(18)));
+        b.conds.push(Cond::compare(
+            true,
+            "name",
+            "=",
+            SqlValue::Text("x' OR 1=1".into()),
+        ));
+        b.order.push(("id".into(), true));
+        b.limit = Some(10);
+        b.offset = Some(20);
+        let s = select(&b, Expect::Rows);
+        assert_eq!(
+            s.sql,
+            "SELECT \"id\", \"name\" FROM \"users\" WHERE \"age\" >= $1 OR \"name\" = $2 ORDER BY \"id\" DESC LIMIT $3 OFFSET $4"
+        );
+        assert_eq!(s.params.len(), 4);
+    }
+
+    #[test]
+    fn raw_conditions_renumber_their_marks() {
+        let mut b = users();
+        b.conds
+            .push(Cond::compare(false, "id", ">", SqlValue::Int(1)));
+        b.conds.push(Cond {
+            or: false,
+            column: String::new(),
+            op: CondOp::Raw("\"a\" = ? OR \"b\" < ?".into()),
+            values: vec![SqlValue::Int(2), SqlValue::Int(3)],
+        });
+        let s = select(&b, Expect::Count);
+        assert_eq!(
+            s.sql,
+            "SELECT COUNT(*) AS \"count\" FROM \"users\" WHERE \"id\" > $1 AND (\"a\" = $2 OR \"b\" < $3)"
+        );
+    }
+}

@@ -1,0 +1,270 @@
+//! SQLite through rusqlite (bundled, so nothing needs installing). Its calls
+//! block, so they run on a small pool of threads of their own; a core sends
+//! a job and awaits the answer without blocking its executor.
+
+use super::{Answer, DbError, Expect, SqlValue, Statement, Table};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+/// Threads running SQLite calls. SQLite writes one at a time anyway; a few
+/// threads let reads overlap a write (WAL).
+const THREADS: usize = 4;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+pub struct Pool {
+    /// What `Connection::open_with_flags` gets (a URI for shared memory).
+    path: String,
+    idle: Mutex<Vec<Connection>>,
+    jobs: Mutex<mpsc::Sender<Job>>,
+}
+
+/// A connection taken out of the pool for one transaction.
+pub struct Lease(Arc<Mutex<Connection>>);
+
+impl rusqlite::ToSql for SqlValue {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self {
+            SqlValue::Null => ValueRef::Null,
+            SqlValue::Bool(b) => ValueRef::Integer(*b as i64),
+            SqlValue::Int(i) => ValueRef::Integer(*i),
+            SqlValue::Real(f) => ValueRef::Real(*f),
+            SqlValue::Text(s) => ValueRef::Text(s.as_bytes()),
+        }))
+    }
+}
+
+fn from_sqlite(v: ValueRef<'_>) -> SqlValue {
+    match v {
+        ValueRef::Null => SqlValue::Null,
+        ValueRef::Integer(i) => SqlValue::Int(i),
+        ValueRef::Real(f) => SqlValue::Real(f),
+        ValueRef::Text(t) | ValueRef::Blob(t) => {
+            SqlValue::Text(String::from_utf8_lossy(t).into_owned())
+        }
+    }
+}
+
+fn query_error(e: rusqlite::Error) -> DbError {
+    use rusqlite::ErrorCode::*;
+    match e.sqlite_error_code() {
+        Some(CannotOpen | NotADatabase | DatabaseCorrupt | SystemIoFailure | DiskFull) => {
+            DbError::Unavailable(e.to_string())
+        }
+        _ => DbError::Query(e.to_string()),
+    }
+}
+
+/// Runs `st` on `conn`.
+pub fn execute(conn: &Connection, st: &Statement) -> Result<Answer, DbError> {
+    if st.expect == Expect::Script {
+        conn.execute_batch(&st.sql).map_err(query_error)?;
+        return Ok(Answer::Affected(0));
+    }
+    let mut stmt = conn.prepare_cached(&st.sql).map_err(query_error)?;
+    if stmt.parameter_count() != st.params.len() {
+        return Err(DbError::Query(format!(
+            "the statement has {} parameters but {} values were given",
+            stmt.parameter_count(),
+            st.params.len()
+        )));
+    }
+    for (i, p) in st.params.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, p).map_err(query_error)?;
+    }
+    let returns_rows = stmt.column_count() > 0;
+    if matches!(st.expect, Expect::Affected) || (st.expect == Expect::Raw && !returns_rows) {
+        let n = stmt.raw_execute().map_err(query_error)?;
+        return Ok(Answer::Affected(n as u64));
+    }
+    let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
+    let width = columns.len();
+    let mut table = Table {
+        columns,
+        values: Vec::new(),
+    };
+    let mut rows = stmt.raw_query();
+    while let Some(row) = rows.next().map_err(query_error)? {
+        for i in 0..width {
+            table
+                .values
+                .push(from_sqlite(row.get_ref(i).map_err(query_error)?));
+        }
+        if matches!(st.expect, Expect::First | Expect::Exists) {
+            break;
+        }
+    }
+    Ok(Answer::Rows(table))
+}
+
+static MEMORY_DATABASES: AtomicUsize = AtomicUsize::new(0);
+
+impl Pool {
+    /// Opens (creating if needed) the database at `path` in WAL mode and
+    /// starts the threads. `:memory:` is one in-memory database shared by
+    /// the pool's connections.
+    pub fn new(path: &str) -> Result<Pool, String> {
+        let path = if path == ":memory:" {
+            let n = MEMORY_DATABASES.fetch_add(1, Ordering::Relaxed);
+            format!(
+                "file:kitwork-memory-{}-{n}?mode=memory&cache=shared",
+                std::process::id()
+            )
+        } else {
+            path.to_string()
+        };
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..THREADS {
+            let rx = rx.clone();
+            std::thread::Builder::new()
+                .name(format!("kitwork-sqlite-{i}"))
+                .spawn(move || {
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .map_err(|e| format!("cannot start the SQLite threads: {e}"))?;
+        }
+        // The file is created on first use, not here: a gateway whose
+        // scripts never call db() leaves no database behind.
+        Ok(Pool {
+            path,
+            idle: Mutex::new(Vec::new()),
+            jobs: Mutex::new(tx),
+        })
+    }
+
+    fn open(&self) -> Result<Connection, DbError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags)
+            .map_err(|e| DbError::Unavailable(format!("cannot open {}: {e}", self.path)))?;
+        let memory = self.path.contains("mode=memory");
+        let setup = if memory {
+            "PRAGMA foreign_keys = ON;"
+        } else {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+        };
+        conn.execute_batch(setup).map_err(query_error)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(query_error)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(conn)
+    }
+
+    fn take(&self) -> Result<Connection, DbError> {
+        let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
+        match idle {
+            Some(c) => Ok(c),
+            None => self.open(),
+        }
+    }
+
+    fn give_back(&self, conn: Connection) {
+        if let Ok(mut v) = self.idle.lock() {
+            v.push(conn);
+        }
+    }
+
+    /// Runs `f` on a pool thread and awaits its result.
+    async fn call<R: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Pool) -> Result<R, DbError> + Send + 'static,
+    ) -> Result<R, DbError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let pool = self.clone();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(f(&pool));
+        });
+        let sent = self
+            .jobs
+            .lock()
+            .map(|s| s.send(job).is_ok())
+            .unwrap_or(false);
+        if !sent {
+            return Err(DbError::Unavailable("the SQLite threads are gone".into()));
+        }
+        rx.await
+            .unwrap_or_else(|_| Err(DbError::Unavailable("a SQLite thread panicked".into())))
+    }
+
+    pub async fn run(self: &Arc<Self>, st: Statement) -> Result<Answer, DbError> {
+        self.call(move |pool| {
+            let conn = pool.take()?;
+            let r = execute(&conn, &st);
+            pool.give_back(conn);
+            r
+        })
+        .await
+    }
+
+    pub async fn run_leased(
+        self: &Arc<Self>,
+        lease: &Lease,
+        st: Statement,
+    ) -> Result<Answer, DbError> {
+        let conn = lease.0.clone();
+        self.call(move |_| {
+            let conn = conn
+                .lock()
+                .map_err(|_| DbError::Query("transaction connection poisoned".into()))?;
+            execute(&conn, &st)
+        })
+        .await
+    }
+
+    pub async fn begin(self: &Arc<Self>) -> Result<Lease, DbError> {
+        self.call(|pool| {
+            let conn = pool.take()?;
+            // IMMEDIATE takes the write lock now, so two transactions cannot
+            // both read and then fail to upgrade (SQLITE_BUSY mid-way).
+            match conn.execute_batch("BEGIN IMMEDIATE") {
+                Ok(()) => Ok(Lease(Arc::new(Mutex::new(conn)))),
+                Err(e) => {
+                    pool.give_back(conn);
+                    Err(query_error(e))
+                }
+            }
+        })
+        .await
+    }
+
+    pub async fn finish(self: &Arc<Self>, lease: Lease, ok: bool) -> Result<(), DbError> {
+        self.call(move |pool| {
+            let conn = Arc::try_unwrap(lease.0)
+                .map_err(|_| DbError::Query("the transaction is still in use".into()))?
+                .into_inner()
+                .map_err(|_| DbError::Query("transaction connection poisoned".into()))?;
+            let r = conn
+                .execute_batch(if ok { "COMMIT" } else { "ROLLBACK" })
+                .map_err(query_error);
+            if r.is_err() && ok {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            pool.give_back(conn);
+            r
+        })
+        .await
+    }
+
+    /// Runs `f` with a connection on the calling thread (for `kitwork migrate`).
+    pub fn with_connection<R>(&self, f: impl FnOnce(&Connection) -> R) -> Result<R, DbError> {
+        let conn = self.take()?;
+        let r = f(&conn);
+        self.give_back(conn);
+        Ok(r)
+    }
+}

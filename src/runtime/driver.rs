@@ -1,0 +1,225 @@
+//! Drives a request's fibers to the end. The root fiber's state lives in
+//! the VM; `parallel()` branches and `transaction()` bodies are child
+//! fibers, parked in a `Fiber` and swapped in for each step. Every step
+//! borrows the VM only while it runs (never across an await), so sibling
+//! fibers can wait at the same time and take turns on the one VM.
+
+use super::Services;
+use super::db::{Answer, DbError, Expect, Tx};
+use crate::vm::{Fiber, Interrupt, Outcome, PendingOp, Uncaught, Value, Vm};
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A panic while running a request: the VM that hit it is not reused.
+#[derive(Debug)]
+pub struct Poisoned;
+
+/// Runs one step of the VM, turning a panic into `Poisoned` so one
+/// request's failure never takes the core down.
+pub fn guarded<T>(step: impl FnOnce() -> T) -> Result<T, Poisoned> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).map_err(|_| Poisoned)
+}
+
+pub type Step = Result<Outcome, Uncaught>;
+pub type Finished = Result<Result<Value, Uncaught>, Poisoned>;
+
+/// Waits for whatever the running (root) fiber waits on, until it is done.
+/// Runs nothing when `first` is already done: handlers that never wait pay
+/// nothing here.
+pub async fn finish(vm: &mut Vm, services: &Services, first: Step) -> Finished {
+    match first {
+        Ok(Outcome::Done(v)) => Ok(Ok(v)),
+        Err(e) => Ok(Err(e)),
+        Ok(Outcome::Pending(op)) => {
+            let shared = RefCell::new(vm);
+            drive(&shared, services, None, None, Ok(Outcome::Pending(op))).await
+        }
+    }
+}
+
+/// Runs the closures `defer()` registered, last first, each to its end.
+/// Their errors are reported and do not change the response.
+pub async fn run_deferred(vm: &mut Vm, services: &Services) -> Result<(), Poisoned> {
+    let shared = RefCell::new(vm);
+    loop {
+        let next = shared.borrow_mut().deferred.pop();
+        let Some(f) = next else { return Ok(()) };
+        if let Err(e) = child(&shared, services, None, f).await? {
+            report(&mut shared.borrow_mut(), "a deferred function failed", &e);
+        }
+    }
+}
+
+/// Runs the closures `go()` registered, one after another, each to its
+/// end (the gateway calls this once the response is written).
+pub async fn run_background(vm: &mut Vm, services: &Services) -> Result<(), Poisoned> {
+    let shared = RefCell::new(vm);
+    loop {
+        let next = {
+            let mut vm = shared.borrow_mut();
+            if vm.background.is_empty() {
+                None
+            } else {
+                Some(vm.background.remove(0))
+            }
+        };
+        let Some(f) = next else { return Ok(()) };
+        if let Err(e) = child(&shared, services, None, f).await? {
+            report(&mut shared.borrow_mut(), "a go() function failed", &e);
+        }
+    }
+}
+
+/// Writes a background failure where the VM's output goes.
+pub fn report(vm: &mut Vm, what: &str, e: &Uncaught) {
+    vm.print(&format!("kitwork: {what}: {}\n", e.report));
+}
+
+/// One step of a fiber: the root runs in place, a child is swapped in and
+/// out around it.
+fn step(
+    vm: &RefCell<&mut Vm>,
+    fiber: &mut Option<&mut Fiber>,
+    f: impl FnOnce(&mut Vm) -> Step,
+) -> Result<Step, Poisoned> {
+    let mut vm = vm.borrow_mut();
+    if let Some(fb) = fiber.as_deref_mut() {
+        vm.swap_fiber(fb);
+    }
+    let r = guarded(|| f(&mut vm));
+    if let Some(fb) = fiber.as_deref_mut() {
+        vm.swap_fiber(fb);
+    }
+    r
+}
+
+/// Runs `f()` as a new fiber until it ends.
+fn child<'a, 'v>(
+    vm: &'a RefCell<&'v mut Vm>,
+    services: &'a Services,
+    tx: Option<&'a Tx>,
+    f: Value,
+) -> Pin<Box<dyn Future<Output = Finished> + 'a>> {
+    Box::pin(async move {
+        let mut fiber = Fiber::default();
+        let first = step(vm, &mut Some(&mut fiber), |vm| vm.start_call(f, &[]))?;
+        drive(vm, services, tx, Some(&mut fiber), first).await
+    })
+}
+
+async fn drive<'a, 'v>(
+    vm: &'a RefCell<&'v mut Vm>,
+    services: &'a Services,
+    tx: Option<&'a Tx>,
+    mut fiber: Option<&mut Fiber>,
+    mut outcome: Step,
+) -> Finished {
+    loop {
+        let op = match outcome {
+            Err(e) => return Ok(Err(e)),
+            Ok(Outcome::Done(v)) => return Ok(Ok(v)),
+            Ok(Outcome::Pending(op)) => op,
+        };
+        outcome = match op {
+            PendingOp::Sleep { ms } => {
+                monoio::time::sleep(std::time::Duration::from_secs_f64(ms / 1000.0)).await;
+                step(vm, &mut fiber, |vm| vm.resume(Value::Undefined))?
+            }
+            PendingOp::Db(st) => {
+                let expect = st.expect;
+                let answer = match &services.db {
+                    Some(db) => db.run(*st, tx).await,
+                    None => Err(no_database(services)),
+                };
+                step(vm, &mut fiber, |vm| resume_db(vm, expect, answer))?
+            }
+            PendingOp::Parallel { tasks, keys } => {
+                let branches: Vec<_> = tasks.iter().map(|&f| child(vm, services, tx, f)).collect();
+                let results = futures_util::future::join_all(branches).await;
+                let mut values = Vec::with_capacity(results.len());
+                let mut failed = None;
+                for r in results {
+                    match r? {
+                        Ok(v) => values.push(v),
+                        // A budget stop ends the whole request.
+                        Err(e) if e.over_budget => return Ok(Err(e)),
+                        Err(e) => {
+                            values.push(Value::Undefined);
+                            failed.get_or_insert(e.value);
+                        }
+                    }
+                }
+                step(vm, &mut fiber, |vm| match failed {
+                    Some(e) => vm.resume_throw(e),
+                    None => match gather(vm, &values, keys.as_deref()) {
+                        Ok(v) => vm.resume(v),
+                        Err(e) => Err(vm.uncaught(e)),
+                    },
+                })?
+            }
+            PendingOp::Transaction { body } => {
+                let Some(db) = &services.db else {
+                    let e = no_database(services);
+                    outcome = step(vm, &mut fiber, |vm| resume_db(vm, Expect::Affected, Err(e)))?;
+                    continue;
+                };
+                match db.begin().await {
+                    Err(e) => step(vm, &mut fiber, |vm| resume_db(vm, Expect::Affected, Err(e)))?,
+                    Ok(inner) => {
+                        let r = child(vm, services, Some(&inner), body).await?;
+                        let ended = db.finish(inner, r.is_ok()).await;
+                        match (r, ended) {
+                            (Err(e), _) if e.over_budget => return Ok(Err(e)),
+                            (Err(e), _) => step(vm, &mut fiber, |vm| vm.resume_throw(e.value))?,
+                            (Ok(_), Err(e)) => {
+                                step(vm, &mut fiber, |vm| resume_db(vm, Expect::Affected, Err(e)))?
+                            }
+                            (Ok(v), Ok(())) => step(vm, &mut fiber, |vm| vm.resume(v))?,
+                        }
+                    }
+                }
+            }
+        };
+    }
+}
+
+fn no_database(services: &Services) -> DbError {
+    DbError::Unavailable(match &services.db_error {
+        Some(e) => format!("no database: {e}"),
+        None => "no database is configured (set database.url)".into(),
+    })
+}
+
+/// Resumes a fiber waiting on the database with its answer, or throws the
+/// database's error at it.
+fn resume_db(vm: &mut Vm, expect: Expect, answer: Result<Answer, DbError>) -> Step {
+    match answer {
+        Ok(a) => match crate::vm::db_value(vm, expect, a) {
+            Ok(v) => vm.resume(v),
+            Err(e) => Err(vm.uncaught(e)),
+        },
+        Err(e) => {
+            let error = crate::vm::db_error(vm, &e);
+            vm.resume_throw(error)
+        }
+    }
+}
+
+/// `parallel()`'s result in the shape it was given.
+fn gather(
+    vm: &mut Vm,
+    values: &[Value],
+    keys: Option<&[crate::vm::Atom]>,
+) -> Result<Value, Interrupt> {
+    match keys {
+        None => vm.new_array(values),
+        Some(keys) => {
+            let o = vm.new_object()?;
+            for (&k, &v) in keys.iter().zip(values) {
+                vm.define_own(o, k, v)?;
+            }
+            Ok(Value::Obj(o))
+        }
+    }
+}

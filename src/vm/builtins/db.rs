@@ -1,0 +1,546 @@
+//! `db()`: the fluent query builder scripts see. Each chain is a
+//! `Class::Query` object whose state (table, conditions, order…) lives in
+//! `Vm::queries`; the finishing call (`get`, `first`, `insert`…) turns it
+//! into one SQL statement with bound parameters and waits for the database.
+
+use super::{arg, method, native, set};
+use crate::runtime::db::{
+    Answer, Builder, Cond, CondOp, DbError, Expect, SqlValue, Statement, comparison, sql,
+};
+use crate::vm::error::{ErrorKind, Interrupt, PendingOp};
+use crate::vm::heap::Class;
+use crate::vm::interp::{Args, Vm};
+use crate::vm::json::Format;
+use crate::vm::value::{ObjId, Value};
+
+/// The `code` of an error thrown because the database cannot be reached;
+/// the gateway answers 503 when such an error goes uncaught.
+pub const UNAVAILABLE: &str = "DB_UNAVAILABLE";
+
+pub fn install(vm: &mut Vm) {
+    let proto = vm
+        .heap
+        .alloc(Class::Object, Some(vm.realm.object_proto))
+        .expect("built-ins fit the budget");
+    vm.realm.query_proto = proto;
+    let f = native(vm, "db", 0, db);
+    let g = vm.realm.global;
+    set(vm, g, "db", Value::Obj(f));
+    method(vm, proto, "table", 1, table);
+    method(vm, proto, "from", 1, table);
+    method(vm, proto, "select", 0, select);
+    method(vm, proto, "where", 2, where_::<false>);
+    method(vm, proto, "orWhere", 2, where_::<true>);
+    method(vm, proto, "whereIn", 2, where_in::<false>);
+    method(vm, proto, "whereNotIn", 2, where_in::<true>);
+    method(vm, proto, "whereNull", 1, where_null::<false>);
+    method(vm, proto, "whereNotNull", 1, where_null::<true>);
+    method(vm, proto, "whereRaw", 2, where_raw);
+    method(vm, proto, "orderBy", 2, order_by);
+    method(vm, proto, "limit", 1, limit::<false>);
+    method(vm, proto, "offset", 1, limit::<true>);
+    method(vm, proto, "all", 0, all);
+    method(vm, proto, "get", 0, finish_select::<0>);
+    method(vm, proto, "first", 0, finish_select::<1>);
+    method(vm, proto, "count", 0, finish_select::<2>);
+    method(vm, proto, "exists", 0, finish_select::<3>);
+    method(vm, proto, "insert", 1, insert);
+    method(vm, proto, "update", 1, update);
+    method(vm, proto, "delete", 0, delete);
+    method(vm, proto, "query", 1, query);
+    method(vm, proto, "transaction", 1, transaction);
+}
+
+fn db(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
+    let i = vm.queries.add() as u32;
+    let proto = vm.realm.query_proto;
+    Ok(Value::Obj(vm.heap.alloc(Class::Query(i), Some(proto))?))
+}
+
+/// The builder behind `this`.
+fn builder<'a>(vm: &'a mut Vm, this: Value, name: &str) -> Result<&'a mut Builder, Interrupt> {
+    match this {
+        Value::Obj(o) => {
+            if let Class::Query(i) = vm.heap.obj(o).class {
+                return Ok(vm.queries.get(i as usize));
+            }
+        }
+        _ => {}
+    }
+    Err(vm.type_error(format!("{name} must be called on db()")))
+}
+
+/// A string argument that must be an identifier (table or column name).
+fn identifier(vm: &mut Vm, v: Value, what: &str) -> Result<String, Interrupt> {
+    let Some(s) = vm.heap.str(v) else {
+        let shown = crate::vm::inspect::inspect_short(vm, v);
+        return Err(vm.type_error(format!("{what} must be a string, not {shown}")));
+    };
+    let s = s.to_string();
+    sql::check_identifier(&s).map_err(|m| Interrupt::error(ErrorKind::Error, m))?;
+    Ok(s)
+}
+
+/// A script value as a bound parameter. Whole numbers bind as integers;
+/// dates as ISO-8601 text; arrays and objects as JSON text.
+pub fn to_sql(vm: &mut Vm, v: Value) -> Result<SqlValue, Interrupt> {
+    Ok(match v {
+        Value::Undefined | Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Bool(b),
+        Value::Num(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => SqlValue::Int(n as i64),
+        Value::Num(n) => SqlValue::Real(n),
+        Value::Obj(o) if vm.heap.obj(o).class == Class::Date => {
+            let t = match vm.heap.obj(o).elems[0] {
+                Value::Num(t) => t,
+                _ => f64::NAN,
+            };
+            SqlValue::Text(super::date::iso_string(t))
+        }
+        Value::Obj(_) => {
+            let mut out = Vec::new();
+            vm.write_json(v, &Format::COMPACT, &mut out)?;
+            SqlValue::Text(String::from_utf8_lossy(&out).into_owned())
+        }
+        _ => {
+            let mut s = String::new();
+            vm.write_string(v, &mut s)?;
+            SqlValue::Text(s)
+        }
+    })
+}
+
+fn table(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let name = identifier(vm, arg(vm, a, 0), "the table name")?;
+    builder(vm, this, "table")?.table = name;
+    Ok(this)
+}
+
+fn select(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let mut columns = Vec::with_capacity(a.len);
+    for i in 0..a.len {
+        let v = arg(vm, a, i);
+        // `select(["id", "name"])` as well as `select("id", "name")`.
+        if let Value::Obj(o) = v {
+            if vm.heap.obj(o).class == Class::Array {
+                for j in 0..vm.heap.obj(o).elems.len() {
+                    let e = vm.heap.obj(o).elems[j];
+                    columns.push(identifier(vm, e, "a column name")?);
+                }
+                continue;
+            }
+        }
+        columns.push(identifier(vm, v, "a column name")?);
+    }
+    builder(vm, this, "select")?.columns = columns;
+    Ok(this)
+}
+
+/// The elements of an array argument as parameters.
+fn list(vm: &mut Vm, v: Value, what: &str) -> Result<Vec<SqlValue>, Interrupt> {
+    match v {
+        Value::Obj(o) if vm.heap.obj(o).class == Class::Array => {
+            let mut out = Vec::with_capacity(vm.heap.obj(o).elems.len());
+            for j in 0..vm.heap.obj(o).elems.len() {
+                let e = vm.heap.obj(o).elems[j];
+                out.push(to_sql(vm, e)?);
+            }
+            Ok(out)
+        }
+        _ => Err(vm.type_error(format!("{what} needs an array of values"))),
+    }
+}
+
+fn is_array(vm: &Vm, v: Value) -> bool {
+    matches!(v, Value::Obj(o) if vm.heap.obj(o).class == Class::Array)
+}
+
+/// `where(col, value)`, `where(col, op, value)`, `where({ col: value, … })`.
+fn where_<const OR: bool>(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let first = arg(vm, a, 0);
+    if let Value::Obj(o) = first {
+        match vm.heap.obj(o).class {
+            Class::Closure(_) | Class::Native(_) => {
+                return Err(vm.type_error(
+                    "this where(…) predicate could not be translated to SQL when the script was compiled",
+                ));
+            }
+            Class::Object => {
+                let props = vm.heap.obj(o).props.clone();
+                for (i, (k, v)) in props.into_iter().enumerate() {
+                    let col = vm.heap.atom_str(k).to_string();
+                    sql::check_identifier(&col)
+                        .map_err(|m| Interrupt::error(ErrorKind::Error, m))?;
+                    let cond = equality(vm, OR && i == 0, &col, v)?;
+                    builder(vm, this, "where")?.conds.push(cond);
+                }
+                return Ok(this);
+            }
+            _ => {}
+        }
+    }
+    let col = identifier(vm, first, "the column name")?;
+    let cond = if a.len >= 3 {
+        let op_value = arg(vm, a, 1);
+        let op_text = vm.heap.str(op_value).unwrap_or("").to_ascii_lowercase();
+        let value = arg(vm, a, 2);
+        match op_text.as_str() {
+            "in" | "not in" => Cond {
+                or: OR,
+                column: col,
+                op: if op_text == "in" {
+                    CondOp::In
+                } else {
+                    CondOp::NotIn
+                },
+                values: list(vm, value, "where(col, \"in\", …)")?,
+            },
+            _ => match comparison(&op_text) {
+                Some(op) if matches!(value, Value::Null | Value::Undefined) && op == "=" => Cond {
+                    or: OR,
+                    column: col,
+                    op: CondOp::IsNull,
+                    values: Vec::new(),
+                },
+                Some(op) if matches!(value, Value::Null | Value::Undefined) && op == "<>" => Cond {
+                    or: OR,
+                    column: col,
+                    op: CondOp::NotNull,
+                    values: Vec::new(),
+                },
+                Some(op) => Cond::compare(OR, &col, op, to_sql(vm, value)?),
+                None => {
+                    return Err(Interrupt::error(
+                        ErrorKind::Error,
+                        format!(
+                            "unknown operator {op_text:?} in where(): use = != < <= > >= like in"
+                        ),
+                    ));
+                }
+            },
+        }
+    } else {
+        let v = arg(vm, a, 1);
+        equality(vm, OR, &col, v)?
+    };
+    builder(vm, this, "where")?.conds.push(cond);
+    Ok(this)
+}
+
+/// `col = v`, or `IS NULL` for null, or `IN (…)` for an array.
+fn equality(vm: &mut Vm, or: bool, col: &str, v: Value) -> Result<Cond, Interrupt> {
+    Ok(match v {
+        Value::Null | Value::Undefined => Cond {
+            or,
+            column: col.to_string(),
+            op: CondOp::IsNull,
+            values: Vec::new(),
+        },
+        _ if is_array(vm, v) => Cond {
+            or,
+            column: col.to_string(),
+            op: CondOp::In,
+            values: list(vm, v, "where")?,
+        },
+        _ => Cond::compare(or, col, "=", to_sql(vm, v)?),
+    })
+}
+
+fn where_in<const NOT: bool>(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let col = identifier(vm, arg(vm, a, 0), "the column name")?;
+    let values = list(
+        vm,
+        arg(vm, a, 1),
+        if NOT { "whereNotIn" } else { "whereIn" },
+    )?;
+    builder(vm, this, "whereIn")?.conds.push(Cond {
+        or: false,
+        column: col,
+        op: if NOT { CondOp::NotIn } else { CondOp::In },
+        values,
+    });
+    Ok(this)
+}
+
+fn where_null<const NOT: bool>(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let col = identifier(vm, arg(vm, a, 0), "the column name")?;
+    builder(vm, this, "whereNull")?.conds.push(Cond {
+        or: false,
+        column: col,
+        op: if NOT { CondOp::NotNull } else { CondOp::IsNull },
+        values: Vec::new(),
+    });
+    Ok(this)
+}
+
+/// `whereRaw(sql, [values])`: SQL with `?` marks; what a lambda predicate
+/// compiles to. Values are still bound, never spliced.
+fn where_raw(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let text = match vm.heap.str(arg(vm, a, 0)) {
+        Some(s) => s.to_string(),
+        None => return Err(vm.type_error("whereRaw needs SQL text")),
+    };
+    let values = match arg(vm, a, 1) {
+        Value::Undefined => Vec::new(),
+        v => list(vm, v, "whereRaw")?,
+    };
+    if text.matches('?').count() != values.len() {
+        return Err(Interrupt::error(
+            ErrorKind::Error,
+            format!(
+                "whereRaw: {} marks but {} values",
+                text.matches('?').count(),
+                values.len()
+            ),
+        ));
+    }
+    builder(vm, this, "whereRaw")?.conds.push(Cond {
+        or: false,
+        column: String::new(),
+        op: CondOp::Raw(text),
+        values,
+    });
+    Ok(this)
+}
+
+fn order_by(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let col = identifier(vm, arg(vm, a, 0), "the column name")?;
+    let dir = arg(vm, a, 1);
+    let desc = match vm.heap.str(dir).map(|s| s.to_ascii_lowercase()) {
+        None if matches!(dir, Value::Undefined) => false,
+        Some(d) if d == "asc" => false,
+        Some(d) if d == "desc" => true,
+        _ => return Err(vm.type_error("orderBy's direction must be \"asc\" or \"desc\"")),
+    };
+    builder(vm, this, "orderBy")?.order.push((col, desc));
+    Ok(this)
+}
+
+fn limit<const OFFSET: bool>(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let n = vm.to_number(arg(vm, a, 0))?;
+    if !(n >= 0.0 && n.fract() == 0.0) {
+        let what = if OFFSET { "offset" } else { "limit" };
+        return Err(Interrupt::error(
+            ErrorKind::RangeError,
+            format!("{what} must be a whole number ≥ 0"),
+        ));
+    }
+    let b = builder(vm, this, "limit")?;
+    if OFFSET {
+        b.offset = Some(n as u64);
+    } else {
+        b.limit = Some(n as u64);
+    }
+    Ok(this)
+}
+
+fn all(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
+    builder(vm, this, "all")?.all = true;
+    Ok(this)
+}
+
+/// A builder ready to run: it names its table.
+fn ready<'a>(vm: &'a mut Vm, this: Value, name: &str) -> Result<&'a Builder, Interrupt> {
+    let b = builder(vm, this, name)?;
+    if b.table.is_empty() {
+        return Err(Interrupt::error(
+            ErrorKind::Error,
+            format!("{name}() needs a table: db().table(\"name\").{name}()"),
+        ));
+    }
+    Ok(builder(vm, this, name)?)
+}
+
+fn wait(st: Statement) -> Result<Value, Interrupt> {
+    Err(Interrupt::Suspend(PendingOp::Db(Box::new(st))))
+}
+
+fn finish_select<const K: u8>(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
+    let (expect, name) = match K {
+        0 => (Expect::Rows, "get"),
+        1 => (Expect::First, "first"),
+        2 => (Expect::Count, "count"),
+        _ => (Expect::Exists, "exists"),
+    };
+    wait(sql::select(ready(vm, this, name)?, expect))
+}
+
+fn insert(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    ready(vm, this, "insert")?;
+    let v = arg(vm, a, 0);
+    let (objs, many) = match v {
+        Value::Obj(o) if vm.heap.obj(o).class == Class::Array => {
+            (vm.heap.obj(o).elems.clone(), true)
+        }
+        Value::Obj(o) if vm.heap.obj(o).class == Class::Object => (vec![Value::Obj(o)], false),
+        _ => return Err(vm.type_error("insert needs an object or an array of objects")),
+    };
+    if objs.is_empty() {
+        return vm.new_array(&[]);
+    }
+    // Columns: those of the first row; later rows give NULL for what they lack.
+    let mut columns = Vec::new();
+    let mut atoms = Vec::new();
+    let Value::Obj(first) = objs[0] else {
+        return Err(vm.type_error("insert needs objects"));
+    };
+    for (k, _) in vm.heap.obj(first).props.clone() {
+        let name = vm.heap.atom_str(k).to_string();
+        sql::check_identifier(&name).map_err(|m| Interrupt::error(ErrorKind::Error, m))?;
+        columns.push(name);
+        atoms.push(k);
+    }
+    let mut rows = Vec::with_capacity(objs.len());
+    for o in objs {
+        let Value::Obj(o) = o else {
+            return Err(vm.type_error("insert needs objects"));
+        };
+        let mut row = Vec::with_capacity(atoms.len());
+        for &k in &atoms {
+            let v = vm.get_own(o, k).unwrap_or(Value::Null);
+            row.push(to_sql(vm, v)?);
+        }
+        rows.push(row);
+    }
+    let b = ready(vm, this, "insert")?;
+    wait(sql::insert(b, &columns, rows, many))
+}
+
+/// `update`/`delete` without a `where` would touch every row: refused
+/// unless the chain says `.all()`.
+fn guard_all(vm: &mut Vm, this: Value, name: &str) -> Result<(), Interrupt> {
+    let b = ready(vm, this, name)?;
+    if b.conds.is_empty() && !b.all {
+        return Err(Interrupt::error(
+            ErrorKind::Error,
+            format!("{name}() without where() would change every row; add .all() if that is meant"),
+        ));
+    }
+    Ok(())
+}
+
+fn update(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    guard_all(vm, this, "update")?;
+    let Value::Obj(o) = arg(vm, a, 0) else {
+        return Err(vm.type_error("update needs an object of new values"));
+    };
+    let mut set = Vec::new();
+    for (k, v) in vm.heap.obj(o).props.clone() {
+        let name = vm.heap.atom_str(k).to_string();
+        sql::check_identifier(&name).map_err(|m| Interrupt::error(ErrorKind::Error, m))?;
+        set.push((name, to_sql(vm, v)?));
+    }
+    if set.is_empty() {
+        return Err(Interrupt::error(
+            ErrorKind::Error,
+            "update needs at least one column",
+        ));
+    }
+    wait(sql::update(ready(vm, this, "update")?, set))
+}
+
+fn delete(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
+    guard_all(vm, this, "delete")?;
+    wait(sql::delete(ready(vm, this, "delete")?))
+}
+
+/// `db().query(sql, ...values)`: raw SQL, values bound to `$1`… (or `?`).
+fn query(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    builder(vm, this, "query")?;
+    let text = match vm.heap.str(arg(vm, a, 0)) {
+        Some(s) => s.to_string(),
+        None => return Err(vm.type_error("query needs SQL text")),
+    };
+    let mut params = Vec::with_capacity(a.len.saturating_sub(1));
+    for i in 1..a.len {
+        let v = arg(vm, a, i);
+        params.push(to_sql(vm, v)?);
+    }
+    wait(Statement {
+        sql: text,
+        params,
+        expect: Expect::Raw,
+    })
+}
+
+fn transaction(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    builder(vm, this, "transaction")?;
+    let body = super::callable(vm, arg(vm, a, 0), "transaction")?;
+    Err(Interrupt::Suspend(PendingOp::Transaction { body }))
+}
+
+fn column_value(vm: &mut Vm, v: &SqlValue) -> Result<Value, Interrupt> {
+    Ok(match v {
+        SqlValue::Null => Value::Null,
+        SqlValue::Bool(b) => Value::Bool(*b),
+        SqlValue::Int(i) => Value::Num(*i as f64),
+        SqlValue::Real(f) => Value::Num(*f),
+        SqlValue::Text(s) => vm.heap.alloc_str(s)?,
+    })
+}
+
+/// Row `r` of `t` as an object.
+fn row(
+    vm: &mut Vm,
+    t: &crate::runtime::db::Table,
+    keys: &[crate::vm::value::Atom],
+    r: usize,
+) -> Result<Value, Interrupt> {
+    let o: ObjId = vm.new_object()?;
+    let w = keys.len();
+    for (c, &k) in keys.iter().enumerate() {
+        let v = column_value(vm, &t.values[r * w + c])?;
+        vm.define_own(o, k, v)?;
+    }
+    Ok(Value::Obj(o))
+}
+
+/// What a statement's answer is to the script.
+pub fn db_value(vm: &mut Vm, expect: Expect, answer: Answer) -> Result<Value, Interrupt> {
+    let t = match answer {
+        Answer::Affected(n) => {
+            return Ok(match expect {
+                Expect::Script => Value::Undefined,
+                Expect::Rows => vm.new_array(&[])?,
+                Expect::First => Value::Null,
+                _ => Value::Num(n as f64),
+            });
+        }
+        Answer::Rows(t) => t,
+    };
+    let n = t.rows();
+    Ok(match expect {
+        Expect::Count => match t.values.first() {
+            Some(SqlValue::Int(i)) => Value::Num(*i as f64),
+            Some(SqlValue::Real(f)) => Value::Num(*f),
+            Some(SqlValue::Text(s)) => Value::Num(s.parse().unwrap_or(f64::NAN)),
+            _ => Value::Num(0.0),
+        },
+        Expect::Exists => Value::Bool(n > 0),
+        Expect::First if n == 0 => Value::Null,
+        Expect::First => {
+            let keys: Vec<_> = t.columns.iter().map(|c| vm.heap.intern(c)).collect();
+            row(vm, &t, &keys, 0)?
+        }
+        _ => {
+            let keys: Vec<_> = t.columns.iter().map(|c| vm.heap.intern(c)).collect();
+            let mut rows = Vec::with_capacity(n);
+            for r in 0..n {
+                rows.push(row(vm, &t, &keys, r)?);
+            }
+            vm.new_array(&rows)?
+        }
+    })
+}
+
+/// The Error thrown at a script when the database fails: the database's
+/// message, and `code` = `DB_UNAVAILABLE` when it cannot be reached.
+pub fn db_error(vm: &mut Vm, e: &DbError) -> Value {
+    let v = vm.make_error(ErrorKind::Error, e.message());
+    if let (DbError::Unavailable(_), Value::Obj(o)) = (e, v) {
+        let code = vm.heap.intern("code");
+        if let Ok(s) = vm.heap.alloc_str(UNAVAILABLE) {
+            let _ = vm.define_own(o, code, s);
+        }
+    }
+    v
+}
