@@ -7,6 +7,13 @@
 //! - `// budget: N`, `// memory: BYTES` — limits for the run;
 //! - `// seed: N` — seeds `Math.random` so its sequence is reproducible.
 //!
+//! Scripts under `tests/scripts/db/` are the database suite: each runs on a
+//! fresh SQLite database, and again on a fresh PostgreSQL schema when
+//! `KITWORK_TEST_PG` holds a connection URL. `__ID__` in them becomes the
+//! backend's auto-increment key column type, and `// expect sqlite: TEXT`
+//! / `// expect postgres: TEXT` lines apply to that backend only (the
+//! databases word their errors differently).
+//!
 //! All failures are printed with a diff before the test fails.
 
 use kitwork::vm::{Limits, Vm};
@@ -37,12 +44,39 @@ struct Expect {
     seed: Option<u64>,
 }
 
-fn expectations(src: &str) -> Expect {
+/// A database the db suite runs on.
+#[derive(Clone, Copy, PartialEq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    /// What `__ID__` stands for.
+    fn id_column(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+            Backend::Postgres => "SERIAL PRIMARY KEY",
+        }
+    }
+}
+
+fn expectations(src: &str, backend: Option<Backend>) -> Expect {
     let mut e = Expect::default();
+    let mine = backend.map(|b| format!("expect {}: ", b.name()));
     for line in src.lines() {
         let Some(i) = line.find("// ") else { continue };
         let c = &line[i + 3..];
-        if let Some(x) = c.strip_prefix("expect: ") {
+        if let Some(x) = mine.as_deref().and_then(|m| c.strip_prefix(m)) {
+            e.output.push(x.to_string());
+        } else if let Some(x) = c.strip_prefix("expect: ") {
             e.output.push(x.to_string());
         } else if c == "expect:" {
             e.output.push(String::new());
@@ -82,10 +116,14 @@ fn diff(what: &str, expected: &[String], actual: &[String]) -> Option<String> {
     Some(out)
 }
 
-/// Runs one script; returns a description of what went wrong, if anything.
-fn check(path: &Path) -> Option<String> {
-    let src = std::fs::read_to_string(path).unwrap();
-    let expect = expectations(&src);
+/// Runs one script, on `db` when given; returns a description of what
+/// went wrong, if anything.
+fn check(path: &Path, db: Option<(Backend, &str)>) -> Option<String> {
+    let mut src = std::fs::read_to_string(path).unwrap();
+    if let Some((backend, _)) = db {
+        src = src.replace("__ID__", backend.id_column());
+    }
+    let expect = expectations(&src, db.map(|d| d.0));
     let name = path
         .strip_prefix(env!("CARGO_MANIFEST_DIR"))
         .unwrap_or(path)
@@ -116,7 +154,11 @@ fn check(path: &Path) -> Option<String> {
     }
     let out = Captured::default();
     vm.out = Box::new(out.clone());
-    let result = kitwork::run_to_completion(&mut vm, &program);
+    let database = db.map(|(_, url)| {
+        kitwork::runtime::db::Target::parse(url)
+            .and_then(|t| kitwork::runtime::db::Shared::open(&t))
+    });
+    let result = kitwork::run_with_database(&mut vm, &program, database.as_ref());
     let text = String::from_utf8_lossy(&out.0.borrow()).to_string();
     let actual: Vec<String> = text.lines().map(str::to_string).collect();
     let mut problems = diff("output", &expect.output, &actual).unwrap_or_default();
@@ -159,11 +201,12 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn scripts() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
-    let mut files = Vec::new();
-    collect(&root, &mut files);
+/// Runs `files` (on `db` when given, each in a thread of its own so a
+/// crash names the script); returns the failures and how many ran.
+fn run_all(
+    files: &[PathBuf],
+    db: Option<&dyn Fn(usize) -> (Backend, String)>,
+) -> (Vec<String>, usize) {
     let filter = std::env::var("SCRIPT").unwrap_or_default();
     let mut failures = Vec::new();
     let mut ran = 0;
@@ -171,29 +214,101 @@ fn scripts() {
         .iter()
         .filter(|f| f.display().to_string().contains(&filter))
     {
+        let target = db.map(|make| make(ran));
         ran += 1;
-        // Each script runs on its own thread (default 2 MiB stack: deep
-        // nesting must not need more) so a crash names the script.
+        // Default 2 MiB stack: deep nesting must not need more.
         let path = f.clone();
         let r = std::thread::Builder::new()
-            .spawn(move || check(&path))
+            .spawn(move || check(&path, target.as_ref().map(|(b, u)| (*b, u.as_str()))))
             .unwrap()
             .join();
+        let label = match db.map(|make| make(ran - 1).0) {
+            Some(b) => format!("{} [{}]", f.display(), b.name()),
+            None => f.display().to_string(),
+        };
         match r {
             Ok(None) => {}
-            Ok(Some(p)) => failures.push(format!("{}\n{p}", f.display())),
-            Err(_) => failures.push(format!("{}\n  panicked", f.display())),
+            Ok(Some(p)) => failures.push(format!("{label}\n{p}")),
+            Err(_) => failures.push(format!("{label}\n  panicked")),
         }
     }
-    for f in &failures {
+    (failures, ran)
+}
+
+fn report(what: &str, failures: &[String], ran: usize) {
+    for f in failures {
         eprintln!("FAIL {f}");
     }
     eprintln!(
-        "{} scripts: {} passed, {} failed",
-        ran,
+        "{ran} {what}: {} passed, {} failed",
         ran - failures.len(),
         failures.len()
     );
     assert!(failures.is_empty(), "{} script(s) failed", failures.len());
-    assert!(ran > 0 || !filter.is_empty(), "no scripts found");
+}
+
+#[test]
+fn scripts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
+    let mut files = Vec::new();
+    collect(&root, &mut files);
+    files.retain(|f| !f.starts_with(root.join("db")));
+    let (failures, ran) = run_all(&files, None);
+    report("scripts", &failures, ran);
+    assert!(
+        ran > 0 || std::env::var("SCRIPT").is_ok(),
+        "no scripts found"
+    );
+}
+
+/// The database suite on SQLite: a fresh in-memory database per script.
+#[test]
+fn db_scripts_sqlite() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/db");
+    let mut files = Vec::new();
+    collect(&root, &mut files);
+    let (failures, ran) = run_all(
+        &files,
+        Some(&|_| (Backend::Sqlite, "sqlite::memory:".to_string())),
+    );
+    report("db scripts on SQLite", &failures, ran);
+}
+
+/// The same suite on PostgreSQL (`KITWORK_TEST_PG`): a fresh schema per script.
+#[test]
+fn db_scripts_postgres() {
+    let Ok(base) = std::env::var("KITWORK_TEST_PG") else {
+        eprintln!("PostgreSQL tests skipped: set KITWORK_TEST_PG to a connection URL to run them");
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/db");
+    let mut files = Vec::new();
+    collect(&root, &mut files);
+    let run_id = format!("kw_test_{}", std::process::id());
+    let schema = |i: usize| format!("{run_id}_{i}");
+    let admin = |sql: String| {
+        let program = kitwork::compile_file("setup.js", &format!("db().query({sql:?});")).unwrap();
+        let shared = kitwork::runtime::db::Target::parse(&base)
+            .and_then(|t| kitwork::runtime::db::Shared::open(&t));
+        let mut vm = Vm::new(Limits::default());
+        if let Err(e) = kitwork::run_with_database(&mut vm, &program, Some(&shared)) {
+            panic!("PostgreSQL setup failed ({sql}): {}", e.report);
+        }
+    };
+    for i in 0..files.len() {
+        admin(format!("DROP SCHEMA IF EXISTS {} CASCADE", schema(i)));
+        admin(format!("CREATE SCHEMA {}", schema(i)));
+    }
+    let joiner = if base.contains('?') { '&' } else { '?' };
+    let url = |i: usize| {
+        (
+            Backend::Postgres,
+            format!("{base}{joiner}options=-csearch_path%3D{}", schema(i)),
+        )
+    };
+    let (failures, ran) = run_all(&files, Some(&url));
+    for i in 0..files.len() {
+        admin(format!("DROP SCHEMA IF EXISTS {} CASCADE", schema(i)));
+    }
+    report("db scripts on PostgreSQL", &failures, ran);
 }

@@ -145,9 +145,10 @@ pub fn select(b: &Builder, expect: Expect) -> Statement {
         }
         if let Some(n) = b.offset {
             if limit.is_none() {
-                // SQLite needs a LIMIT before an OFFSET; -1 means none there,
-                // and PostgreSQL reads `LIMIT ALL` the same way.
-                sql.push_str(" LIMIT ALL");
+                // SQLite needs a LIMIT before an OFFSET, and the two spell
+                // "no limit" differently (-1, ALL): the largest one is both.
+                sql.push_str(" LIMIT ");
+                bind(&mut sql, &mut params, SqlValue::Int(i64::MAX));
             }
             sql.push_str(" OFFSET ");
             bind(&mut sql, &mut params, SqlValue::Int(n as i64));
