@@ -81,12 +81,16 @@ pub struct Config {
 pub struct Database {
     /// `sqlite://file.db` (created on first use) or `postgres://user@host/db`.
     pub url: String,
+    /// Folder of `.sql` migrations `kitwork serve` applies at start when it
+    /// exists (`kitwork migrate` applies them on demand); "" turns that off.
+    pub migrations: PathBuf,
 }
 
 impl Default for Database {
     fn default() -> Database {
         Database {
             url: "sqlite://kitwork.db".into(),
+            migrations: PathBuf::from("migrations"),
         }
     }
 }

@@ -129,6 +129,53 @@ fn js_files(path: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Applies the migrations of `dir` not applied yet to the configured
+/// database. `kitwork migrate` (`command`) reports on stdout, also when
+/// nothing was pending; `serve` logs what it applied on stderr, keeping
+/// stdout's first line for its address.
+fn apply_migrations(config: &Config, dir: &Path, command: bool) -> Result<(), ExitCode> {
+    let shared = config.open_database().map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(1)
+    })?;
+    let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
+        .enable_timer()
+        .build()
+        .map_err(|e| {
+            eprintln!("error: cannot start a runtime: {e}");
+            ExitCode::from(1)
+        })?;
+    let applied = rt.block_on(async {
+        let db = shared.for_core();
+        kitwork::runtime::db::migrate::migrate(&db, dir).await
+    });
+    match applied {
+        Ok(names) => {
+            for n in &names {
+                if command {
+                    println!("kitwork: applied migration {n}");
+                } else {
+                    eprintln!("kitwork: applied migration {n}");
+                }
+            }
+            if names.is_empty() && command {
+                println!("kitwork: {} is up to date", config.database.url);
+            }
+            Ok(())
+        }
+        // A database that is down does not stop the gateway: routes that
+        // need it answer 503 until it is back (run `kitwork migrate` then).
+        Err(kitwork::runtime::db::DbError::Unavailable(e)) if !command => {
+            eprintln!("kitwork: warning: migrations not applied, the database is unavailable: {e}");
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("error: migration failed: {}", e.message());
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -204,42 +251,7 @@ fn main() -> ExitCode {
                 eprintln!("error: invalid configuration: {e}");
                 ExitCode::from(2)
             })?;
-            let shared = config.open_database().map_err(|e| {
-                eprintln!("error: {e}");
-                ExitCode::from(1)
-            })?;
-            let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
-                .enable_timer()
-                .build()
-                .map_err(|e| {
-                    eprintln!("error: cannot start a runtime: {e}");
-                    ExitCode::from(1)
-                })?;
-            let applied = rt.block_on(async {
-                let db = shared.for_core();
-                kitwork::runtime::db::migrate::migrate(&db, &dir).await
-            });
-            match applied {
-                Ok(names) if names.is_empty() => {
-                    println!("kitwork: {} is up to date", config.database.url);
-                    Ok(())
-                }
-                Ok(names) => {
-                    for n in &names {
-                        println!("applied {n}");
-                    }
-                    println!(
-                        "kitwork: {} migration(s) applied to {}",
-                        names.len(),
-                        config.database.url
-                    );
-                    Ok(())
-                }
-                Err(e) => {
-                    eprintln!("error: migration failed: {e}");
-                    Err(ExitCode::from(1))
-                }
-            }
+            apply_migrations(&config, &dir, true)
         })(),
         Command::Routes { dir } => match kitwork::gateway::load(&dir) {
             Ok(g) => {
@@ -288,6 +300,10 @@ fn main() -> ExitCode {
                 eprintln!("error: invalid configuration: {e}");
                 ExitCode::from(2)
             })?;
+            let migrations = &config.database.migrations;
+            if !migrations.as_os_str().is_empty() && migrations.is_dir() {
+                apply_migrations(&config, migrations, false)?;
+            }
             let work_dir = config.work_dir.clone();
             let generation = kitwork::gateway::load(&work_dir).map_err(|e| {
                 eprint!("{e}");

@@ -2,9 +2,13 @@
 //! spoken to with raw TCP bytes: every route form, accessor and response
 //! mapping, pipelining, keep-alive, the limits on bad input, and errors.
 
+#[path = "support/server.rs"]
+mod server;
+
+use server::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 const SCRIPTS: &[(&str, &str)] = &[
@@ -76,147 +80,13 @@ const SCRIPTS: &[(&str, &str)] = &[
     ),
 ];
 
-struct Server {
-    child: Child,
-    addr: String,
-    dir: std::path::PathBuf,
-    /// Kept open so the server's later output has somewhere to go.
-    _stdout: BufReader<std::process::ChildStdout>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 fn start() -> Server {
     start_with(&[])
 }
 
-/// Starts the server with extra `serve` arguments (e.g. `--config FILE`).
+/// Starts the server on `SCRIPTS` with extra `serve` arguments (e.g. `--config FILE`).
 fn start_with(extra: &[&str]) -> Server {
-    let dir = std::env::temp_dir().join(format!(
-        "kitwork-gw-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for (name, text) in SCRIPTS {
-        std::fs::write(dir.join(name), text).unwrap();
-    }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kitwork"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--cores",
-            "1",
-            "--budget",
-            "200000",
-            "--work",
-        ])
-        .arg(&dir)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    stdout.read_line(&mut first).unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_string();
-    Server {
-        child,
-        addr,
-        dir,
-        _stdout: stdout,
-    }
-}
-
-fn connect(s: &Server) -> TcpStream {
-    let c = TcpStream::connect(&s.addr).unwrap();
-    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    c
-}
-
-/// A parsed response.
-#[derive(Debug)]
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Reads one response (Content-Length framed) from a connection.
-fn read_response(r: &mut BufReader<TcpStream>) -> Option<Resp> {
-    read_framed(r, true)
-}
-
-fn read_framed(r: &mut BufReader<TcpStream>, has_body: bool) -> Option<Resp> {
-    let mut line = String::new();
-    if r.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let status = line.split_whitespace().nth(1)?.parse().ok()?;
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        r.read_line(&mut h).ok()?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        let (k, v) = h.split_once(": ")?;
-        headers.push((k.to_string(), v.to_string()));
-    }
-    let len: usize = if has_body {
-        headers
-            .iter()
-            .find(|(k, _)| k == "Content-Length")
-            .map(|(_, v)| v.parse().unwrap())
-            .unwrap_or(0)
-    } else {
-        0
-    };
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).ok()?;
-    Some(Resp {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    })
-}
-
-fn send(s: &Server, raw: &str) -> Resp {
-    let mut c = connect(s);
-    c.write_all(raw.as_bytes()).unwrap();
-    read_response(&mut BufReader::new(c))
-        .unwrap_or_else(|| panic!("no response to {:?}", &raw[..raw.len().min(60)]))
-}
-
-fn get(s: &Server, path: &str) -> Resp {
-    send(
-        s,
-        &format!("GET {path} HTTP/1.1\r\nHost: t\r\nUser-Agent: gw-test\r\n\r\n"),
-    )
+    start_in(SCRIPTS, extra)
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! its own transaction, and records it in `kitwork_migrations` so it runs
 //! only once. The same code serves both backends.
 
-use super::{Answer, Database, Expect, SqlValue, Statement};
+use super::{Answer, Database, DbError, Expect, SqlValue, Statement};
 use std::path::Path;
 
 fn statement(sql: &str, params: Vec<SqlValue>, expect: Expect) -> Statement {
@@ -26,8 +26,13 @@ pub fn pending_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
 }
 
 /// Applies what has not been applied yet; returns the names it applied.
-pub async fn migrate(db: &Database, dir: &Path) -> Result<Vec<String>, String> {
-    let fail = |what: &str, e: super::DbError| format!("{what}: {}", e.message());
+/// An error keeps its kind: a database that cannot be reached is not a
+/// broken migration.
+pub async fn migrate(db: &Database, dir: &Path) -> Result<Vec<String>, DbError> {
+    let fail = |what: &str, e: DbError| match e {
+        DbError::Query(m) => DbError::Query(format!("{what}: {m}")),
+        DbError::Unavailable(m) => DbError::Unavailable(format!("{what}: {m}")),
+    };
     db.run(
         statement(
             "CREATE TABLE IF NOT EXISTS kitwork_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
@@ -54,7 +59,7 @@ pub async fn migrate(db: &Database, dir: &Path) -> Result<Vec<String>, String> {
         Answer::Affected(_) => Vec::new(),
     };
     let mut applied = Vec::new();
-    for path in pending_files(dir)? {
+    for path in pending_files(dir).map_err(DbError::Query)? {
         let name = path
             .file_name()
             .unwrap_or_default()
@@ -64,7 +69,7 @@ pub async fn migrate(db: &Database, dir: &Path) -> Result<Vec<String>, String> {
             continue;
         }
         let sql = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            .map_err(|e| DbError::Query(format!("cannot read {}: {e}", path.display())))?;
         let tx = db.begin().await.map_err(|e| fail("cannot begin", e))?;
         let now = crate::vm::builtins::date::iso_string(crate::runtime::now_ms());
         let mut r = db

@@ -1,0 +1,169 @@
+//! Starts the real `kitwork serve` binary for a test and speaks raw HTTP/1.1
+//! to it over TCP.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+    pub dir: std::path::PathBuf,
+    /// Kept open so the server's later output has somewhere to go.
+    _stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Server {
+    /// What the server wrote to stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("stderr.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Starts `kitwork serve` on one core on 127.0.0.1:0 over `scripts`
+/// (written to a fresh folder, which is also its working directory: a
+/// `migrations/…` entry is applied at start), with extra `serve` arguments.
+/// Unless they name one, the database is a SQLite file in that folder; the
+/// server's stderr goes to `Server::log`.
+pub fn start_in(scripts: &[(&str, &str)], extra: &[&str]) -> Server {
+    let dir = std::env::temp_dir().join(format!(
+        "kitwork-gw-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in scripts {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--cores",
+            "1",
+            "--budget",
+            "200000",
+            "--work",
+        ])
+        .arg(&dir)
+        .args(extra)
+        .args(if extra.contains(&"--db") {
+            Vec::new()
+        } else {
+            vec![
+                "--db".to_string(),
+                format!("sqlite://{}/test.db", dir.display()),
+            ]
+        })
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut first).unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_string();
+    Server {
+        child,
+        addr,
+        dir,
+        _stdout: stdout,
+    }
+}
+
+pub fn connect(s: &Server) -> TcpStream {
+    let c = TcpStream::connect(&s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    c
+}
+
+/// A parsed response.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads one response (Content-Length framed) from a connection.
+pub fn read_response(r: &mut BufReader<TcpStream>) -> Option<Resp> {
+    read_framed(r, true)
+}
+
+pub fn read_framed(r: &mut BufReader<TcpStream>, has_body: bool) -> Option<Resp> {
+    let mut line = String::new();
+    if r.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let status = line.split_whitespace().nth(1)?.parse().ok()?;
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        r.read_line(&mut h).ok()?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        let (k, v) = h.split_once(": ")?;
+        headers.push((k.to_string(), v.to_string()));
+    }
+    let len: usize = if has_body {
+        headers
+            .iter()
+            .find(|(k, _)| k == "Content-Length")
+            .map(|(_, v)| v.parse().unwrap())
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).ok()?;
+    Some(Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+pub fn send(s: &Server, raw: &str) -> Resp {
+    let mut c = connect(s);
+    c.write_all(raw.as_bytes()).unwrap();
+    read_response(&mut BufReader::new(c))
+        .unwrap_or_else(|| panic!("no response to {:?}", &raw[..raw.len().min(60)]))
+}
+
+pub fn get(s: &Server, path: &str) -> Resp {
+    send(
+        s,
+        &format!("GET {path} HTTP/1.1\r\nHost: t\r\nUser-Agent: gw-test\r\n\r\n"),
+    )
+}
