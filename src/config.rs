@@ -73,6 +73,16 @@ pub struct Config {
     pub log_level: String,
     pub limits: Limits,
     pub database: Database,
+    pub client: Client,
+}
+
+/// `[client]`: how `http()` connects.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Client {
+    /// PEM certificates `https://` requests trust besides the public roots
+    /// (a private CA, a test certificate).
+    pub ca_file: Option<PathBuf>,
 }
 
 /// `[database]`: where `db()` goes.
@@ -106,6 +116,7 @@ impl Default for Config {
             log_level: "info".into(),
             limits: Limits::default(),
             database: Database::default(),
+            client: Client::default(),
         }
     }
 }
@@ -121,6 +132,7 @@ pub struct Overrides {
     pub instructions: Option<u64>,
     pub memory: Option<usize>,
     pub database_url: Option<String>,
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -160,6 +172,9 @@ impl Config {
         }
         if let Some(v) = overrides.database_url {
             config.database.url = v;
+        }
+        if let Some(v) = overrides.ca_file {
+            config.client.ca_file = Some(v);
         }
         config.validate()?;
         Ok(config)
@@ -224,6 +239,17 @@ impl Config {
     pub fn open_database(&self) -> Result<crate::runtime::db::Shared, String> {
         let target = crate::runtime::db::Target::parse(&self.database.url)?;
         crate::runtime::db::Shared::open(&target)
+    }
+
+    /// What every core's I/O is built from. A bad CA file is an error; a
+    /// database that cannot be set up is one only when a script uses it.
+    pub fn setup(&self) -> Result<crate::runtime::Setup, String> {
+        let tls = crate::runtime::http::tls_config(self.client.ca_file.as_deref())
+            .map_err(|e| format!("`client.ca_file`: {e}"))?;
+        Ok(crate::runtime::Setup {
+            database: Some(self.open_database()),
+            tls,
+        })
     }
 
     pub fn http_limits(&self) -> crate::gateway::http::HttpLimits {

@@ -25,25 +25,25 @@ pub fn compile_file(name: &str, text: &str) -> Result<Program, (Arc<SourceFile>,
 }
 
 /// Runs a compiled program to completion on `vm` without a database:
-/// `sleep()`, `parallel()` and `defer()` work; `db()` throws.
+/// `sleep()`, `parallel()`, `http()` and `defer()` work; `db()` throws.
 pub fn run_to_completion(vm: &mut vm::Vm, program: &Program) -> Result<vm::Value, vm::Uncaught> {
-    run_with_database(vm, program, None)
+    run_with(vm, program, &runtime::Setup::new())
 }
 
 /// Runs a compiled program to completion on `vm`, on a monoio runtime of
 /// its own (so `sleep()`, `db()` and `parallel()` wait as they do in the
 /// gateway), then its deferred and background (`go()`) functions.
-pub fn run_with_database(
+pub fn run_with(
     vm: &mut vm::Vm,
     program: &Program,
-    db: Option<&Result<runtime::db::Shared, String>>,
+    setup: &runtime::Setup,
 ) -> Result<vm::Value, vm::Uncaught> {
     let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
         .enable_timer()
         .build()
         .expect("an epoll runtime can always be built");
     rt.block_on(async {
-        let services = runtime::Services::new(db);
+        let services = runtime::Services::new(setup);
         let main = vm.load(program);
         let first = vm.start(main);
         let result = runtime::driver::finish(vm, &services, first).await;

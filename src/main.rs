@@ -38,6 +38,9 @@ enum Command {
         /// Database for db(): sqlite://file.db, sqlite::memory: or postgres://… (default: none).
         #[arg(long, env = "KITWORK_DATABASE_URL")]
         db: Option<String>,
+        /// PEM certificates http() trusts besides the public roots.
+        #[arg(long, env = "KITWORK_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
     /// Apply the migrations/*.sql not applied yet, in name order, each in a
     /// transaction, recording them in the kitwork_migrations table.
@@ -89,6 +92,9 @@ enum Command {
         /// Database URL (default: database.url, else sqlite://kitwork.db).
         #[arg(long, env = "KITWORK_DATABASE_URL")]
         db: Option<String>,
+        /// PEM certificates http() trusts besides the public roots.
+        #[arg(long, env = "KITWORK_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
     /// List the routes a work folder declares.
     Routes {
@@ -184,6 +190,7 @@ fn main() -> ExitCode {
             budget,
             memory,
             db,
+            ca_file,
         } => (|| {
             let program = compile(&file)?;
             let mut limits = Limits {
@@ -198,18 +205,25 @@ fn main() -> ExitCode {
             }
             let mut vm = Vm::new(limits);
             vm.out = Box::new(std::io::BufWriter::new(std::io::stdout()));
-            let database = match db {
-                Some(url) => Some(
-                    kitwork::runtime::db::Target::parse(&url)
-                        .and_then(|t| kitwork::runtime::db::Shared::open(&t)),
-                ),
-                None => None,
-            };
-            if let Some(Err(e)) = &database {
-                eprintln!("error: --db: {e}");
-                return Err(ExitCode::from(2));
+            let mut setup = kitwork::runtime::Setup::new();
+            if let Some(url) = db {
+                let shared = kitwork::runtime::db::Target::parse(&url)
+                    .and_then(|t| kitwork::runtime::db::Shared::open(&t));
+                match shared {
+                    Ok(s) => setup = setup.with_database(Ok(s)),
+                    Err(e) => {
+                        eprintln!("error: --db: {e}");
+                        return Err(ExitCode::from(2));
+                    }
+                }
             }
-            let r = kitwork::run_with_database(&mut vm, &program, database.as_ref());
+            if let Some(path) = ca_file {
+                setup.tls = kitwork::runtime::http::tls_config(Some(&path)).map_err(|e| {
+                    eprintln!("error: --ca-file: {e}");
+                    ExitCode::from(2)
+                })?;
+            }
+            let r = kitwork::run_with(&mut vm, &program, &setup);
             drop(std::mem::replace(&mut vm.out, Box::new(std::io::sink())));
             match r {
                 Ok(_) => Ok(()),
@@ -273,6 +287,7 @@ fn main() -> ExitCode {
             memory,
             dev,
             db,
+            ca_file,
         } => (|| {
             let io = match io.as_deref() {
                 None => None,
@@ -295,6 +310,7 @@ fn main() -> ExitCode {
                 instructions: budget,
                 memory,
                 database_url: db,
+                ca_file,
             };
             let config = Config::load(config.as_deref(), overrides).map_err(|e| {
                 eprintln!("error: invalid configuration: {e}");
@@ -313,6 +329,10 @@ fn main() -> ExitCode {
             let cores = cpus.len();
             let routes = generation.routes.len();
             let shutdown = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let setup = config.setup().map_err(|e| {
+                eprintln!("error: invalid configuration: {e}");
+                ExitCode::from(2)
+            })?;
             let core_config = kitwork::gateway::core::CoreConfig {
                 http: config.http_limits(),
                 vm: Limits {
@@ -322,7 +342,7 @@ fn main() -> ExitCode {
                 dev: config.dev,
                 shutdown: shutdown.clone(),
                 drain_timeout: std::time::Duration::from_millis(config.limits.drain_timeout_ms),
-                database: Some(config.open_database()),
+                setup,
                 background_limit: config.limits.background,
             };
             let mut signals = signal_hook::iterator::Signals::new([

@@ -116,6 +116,10 @@ fn diff(what: &str, expected: &[String], actual: &[String]) -> Option<String> {
     Some(out)
 }
 
+fn open(url: &str) -> Result<kitwork::runtime::db::Shared, String> {
+    kitwork::runtime::db::Target::parse(url).and_then(|t| kitwork::runtime::db::Shared::open(&t))
+}
+
 /// Runs one script, on `db` when given; returns a description of what
 /// went wrong, if anything.
 fn check(path: &Path, db: Option<(Backend, &str)>) -> Option<String> {
@@ -154,11 +158,11 @@ fn check(path: &Path, db: Option<(Backend, &str)>) -> Option<String> {
     }
     let out = Captured::default();
     vm.out = Box::new(out.clone());
-    let database = db.map(|(_, url)| {
-        kitwork::runtime::db::Target::parse(url)
-            .and_then(|t| kitwork::runtime::db::Shared::open(&t))
-    });
-    let result = kitwork::run_with_database(&mut vm, &program, database.as_ref());
+    let mut setup = kitwork::runtime::Setup::new();
+    if let Some((_, url)) = db {
+        setup = setup.with_database(open(url));
+    }
+    let result = kitwork::run_with(&mut vm, &program, &setup);
     let text = String::from_utf8_lossy(&out.0.borrow()).to_string();
     let actual: Vec<String> = text.lines().map(str::to_string).collect();
     let mut problems = diff("output", &expect.output, &actual).unwrap_or_default();
@@ -288,10 +292,9 @@ fn db_scripts_postgres() {
     let schema = |i: usize| format!("{run_id}_{i}");
     let admin = |sql: String| {
         let program = kitwork::compile_file("setup.js", &format!("db().query({sql:?});")).unwrap();
-        let shared = kitwork::runtime::db::Target::parse(&base)
-            .and_then(|t| kitwork::runtime::db::Shared::open(&t));
+        let setup = kitwork::runtime::Setup::new().with_database(open(&base));
         let mut vm = Vm::new(Limits::default());
-        if let Err(e) = kitwork::run_with_database(&mut vm, &program, Some(&shared)) {
+        if let Err(e) = kitwork::run_with(&mut vm, &program, &setup) {
             panic!("PostgreSQL setup failed ({sql}): {}", e.report);
         }
     };

@@ -36,9 +36,8 @@ pub struct CoreConfig {
     pub shutdown: Arc<AtomicBool>,
     /// How long a draining core waits for in-flight requests.
     pub drain_timeout: Duration,
-    /// The database scripts reach with `db()`: `None` when none is
-    /// configured, an error when it could not be set up.
-    pub database: Option<Result<crate::runtime::db::Shared, String>>,
+    /// The database and TLS roots scripts' I/O uses.
+    pub setup: crate::runtime::Setup,
     /// Most `go()` functions a core runs at once; more are refused and logged.
     pub background_limit: usize,
 }
@@ -53,7 +52,7 @@ impl CoreConfig {
             dev: false,
             shutdown: Arc::new(AtomicBool::new(false)),
             drain_timeout: Duration::from_secs(10),
-            database: None,
+            setup: crate::runtime::Setup::new(),
             background_limit: 1024,
         }
     }
@@ -111,7 +110,7 @@ impl Core {
                 .expect("route conflicts are rejected at load");
         }
         let first = new_worker(&generation, config.vm);
-        let services = Services::new(config.database.as_ref());
+        let services = Services::new(&config.setup);
         Core {
             services,
             background: Cell::new(0),

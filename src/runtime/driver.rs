@@ -134,6 +134,19 @@ async fn drive<'a, 'v>(
                 };
                 step(vm, &mut fiber, |vm| resume_db(vm, expect, answer))?
             }
+            PendingOp::Http(req) => {
+                let answer = services.http.send(*req).await;
+                step(vm, &mut fiber, |vm| match answer {
+                    Ok(r) => match crate::vm::http_response(vm, r) {
+                        Ok(v) => vm.resume(v),
+                        Err(e) => Err(vm.uncaught(e)),
+                    },
+                    Err(f) => {
+                        let error = crate::vm::http_failure(vm, &f);
+                        vm.resume_throw(error)
+                    }
+                })?
+            }
             PendingOp::Parallel { tasks, keys } => {
                 let branches: Vec<_> = tasks.iter().map(|&f| child(vm, services, tx, f)).collect();
                 let results = futures_util::future::join_all(branches).await;

@@ -5,6 +5,7 @@
 
 pub mod db;
 pub mod driver;
+pub mod http;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> f64 {
@@ -14,28 +15,66 @@ pub fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// What the process gives every core to build its services from.
+#[derive(Clone)]
+pub struct Setup {
+    /// The database: `None` when none is configured, an error when it
+    /// could not be set up (`db()` then throws it).
+    pub database: Option<Result<db::Shared, String>>,
+    /// What `https://` requests trust.
+    pub tls: std::sync::Arc<rustls::ClientConfig>,
+}
+
+impl Setup {
+    /// No database; the public web's certificate roots.
+    pub fn new() -> Setup {
+        Setup {
+            database: None,
+            tls: http::tls_config(None).expect("the built-in roots are valid"),
+        }
+    }
+
+    pub fn with_database(mut self, database: Result<db::Shared, String>) -> Setup {
+        self.database = Some(database);
+        self
+    }
+}
+
+impl Default for Setup {
+    fn default() -> Setup {
+        Setup::new()
+    }
+}
+
+impl std::fmt::Debug for Setup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Setup")
+            .field("database", &self.database)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The services one core offers its scripts.
-#[derive(Default)]
 pub struct Services {
     /// `None` when no database is configured (or its URL is bad: `db_error`).
     pub db: Option<db::Database>,
     pub db_error: Option<String>,
+    pub http: http::Client,
 }
 
 impl Services {
-    /// This core's services: `db` is the process's database, or why it
-    /// could not be set up, or `None` when none is configured.
-    pub fn new(db: Option<&Result<db::Shared, String>>) -> Services {
-        match db {
-            None => Services::default(),
-            Some(Ok(shared)) => Services {
-                db: Some(shared.for_core()),
-                db_error: None,
-            },
-            Some(Err(e)) => Services {
-                db: None,
-                db_error: Some(e.clone()),
-            },
+    /// This core's services, built on its own thread (PostgreSQL
+    /// connections and HTTP connections belong to one core).
+    pub fn new(setup: &Setup) -> Services {
+        let (db, db_error) = match &setup.database {
+            None => (None, None),
+            Some(Ok(shared)) => (Some(shared.for_core()), None),
+            Some(Err(e)) => (None, Some(e.clone())),
+        };
+        Services {
+            db,
+            db_error,
+            http: http::Client::new(setup.tls.clone()),
         }
     }
 }

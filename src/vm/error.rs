@@ -51,6 +51,8 @@ pub enum PendingOp {
     Transaction { body: Value },
     /// A database statement; resume with what it returned.
     Db(Box<crate::runtime::db::Statement>),
+    /// An HTTP request; resume with the response.
+    Http(Box<crate::runtime::http::Request>),
 }
 
 #[derive(Debug)]

@@ -145,6 +145,9 @@ pub struct Realm {
     pub date_proto: ObjId,
     /// Methods of `db()` builders.
     pub query_proto: ObjId,
+    /// Methods of `http()` clients and of their responses.
+    pub http_proto: ObjId,
+    pub response_proto: ObjId,
     /// Indexed by `ErrorKind as usize`.
     pub error_protos: [ObjId; 5],
 }
@@ -278,6 +281,8 @@ impl Vm {
                 boolean_proto: placeholder,
                 date_proto: placeholder,
                 query_proto: placeholder,
+                http_proto: placeholder,
+                response_proto: placeholder,
                 error_protos: [placeholder; 5],
             },
             atoms,

@@ -6,6 +6,7 @@ mod array;
 pub(crate) mod date;
 pub(crate) mod db;
 mod global;
+pub(crate) mod http;
 mod json;
 mod kitwork;
 mod object;
@@ -95,6 +96,7 @@ pub fn install(vm: &mut Vm) {
     date::install(vm);
     kitwork::install(vm);
     db::install(vm);
+    http::install(vm);
     tasks::install(vm);
 }
 
