@@ -7,6 +7,7 @@ pub mod compile;
 pub mod diag;
 pub mod lexer;
 pub mod parser;
+pub mod predicate;
 pub mod resolve;
 pub mod source;
 

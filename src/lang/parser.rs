@@ -1189,8 +1189,16 @@ impl<'s> Parser<'s> {
                     };
                 }
                 Token::LParen => {
-                    let args = self.args()?;
+                    let mut args = self.args()?;
                     let span = e.span.to(self.prev_span());
+                    match super::predicate::translate(&e, &args) {
+                        Some(Ok((callee, raw_args))) => {
+                            e = callee;
+                            args = raw_args;
+                        }
+                        Some(Err(d)) => self.diags.push(d),
+                        None => {}
+                    }
                     e = Expr {
                         kind: ExprKind::Call {
                             callee: Box::new(e),

@@ -35,7 +35,8 @@ pub fn install(vm: &mut Vm) {
     method(vm, proto, "whereNotIn", 2, where_in::<true>);
     method(vm, proto, "whereNull", 1, where_null::<false>);
     method(vm, proto, "whereNotNull", 1, where_null::<true>);
-    method(vm, proto, "whereRaw", 2, where_raw);
+    method(vm, proto, "whereRaw", 2, where_raw::<false>);
+    method(vm, proto, "orWhereRaw", 2, where_raw::<true>);
     method(vm, proto, "orderBy", 2, order_by);
     method(vm, proto, "limit", 1, limit::<false>);
     method(vm, proto, "offset", 1, limit::<true>);
@@ -274,7 +275,7 @@ fn where_null<const NOT: bool>(vm: &mut Vm, this: Value, a: Args) -> Result<Valu
 
 /// `whereRaw(sql, [values])`: SQL with `?` marks; what a lambda predicate
 /// compiles to. Values are still bound, never spliced.
-fn where_raw(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+fn where_raw<const OR: bool>(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let text = match vm.heap.str(arg(vm, a, 0)) {
         Some(s) => s.to_string(),
         None => return Err(vm.type_error("whereRaw needs SQL text")),
@@ -294,7 +295,7 @@ fn where_raw(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
         ));
     }
     builder(vm, this, "whereRaw")?.conds.push(Cond {
-        or: false,
+        or: OR,
         column: String::new(),
         op: CondOp::Raw(text),
         values,
