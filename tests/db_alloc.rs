@@ -1,0 +1,92 @@
+//! Counts the heap allocations of one warm `db()` request — the seed's
+//! `first()` lookup by id — on the core's thread (the query builder, the
+//! statement, the wait and the rows turned into values) and in the whole
+//! process (adding the driver's own: SQLite's threads or tokio-postgres).
+//! The figures are printed so they can be recorded; the bound on the core
+//! thread guards against regressions.
+
+use kitwork::runtime::{Services, Setup, driver};
+use kitwork::vm::{Limits, Vm};
+
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{allocations, thread_allocations};
+
+const REQUEST: &str = r#"return db().table("products").where("id", 1).first();"#;
+const SETUP: &str = r#"
+db().query("CREATE TABLE products (id INTEGER PRIMARY KEY, sku TEXT, price REAL, stock INTEGER)");
+db().table("products").insert({ id: 1, sku: "KW-MUG", price: 12.5, stock: 40 });
+"#;
+
+/// (core-thread, whole-process) allocations per request, after warming up.
+fn measure(url: &str) -> (f64, f64) {
+    let shared = kitwork::runtime::db::Target::parse(url)
+        .and_then(|t| kitwork::runtime::db::Shared::open(&t));
+    let setup = Setup::new().with_database(shared);
+    let mut vm = Vm::new(Limits::default());
+    let prepare = kitwork::compile_file("setup.js", SETUP).unwrap();
+    kitwork::run_with(&mut vm, &prepare, &setup).unwrap();
+    let request = kitwork::compile_file("request.js", REQUEST).unwrap();
+    let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
+        .enable_timer()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let services = Services::new(&setup);
+        let main = vm.load(&request);
+        let mut run = async |vm: &mut Vm| {
+            let first = vm.start(main);
+            let v = driver::finish(vm, &services, first).await.unwrap().unwrap();
+            assert!(matches!(v, kitwork::vm::Value::Obj(_)));
+        };
+        for _ in 0..200 {
+            run(&mut vm).await;
+        }
+        const N: usize = 500;
+        let (mine, all) = (thread_allocations(), allocations());
+        for _ in 0..N {
+            run(&mut vm).await;
+        }
+        let per = |n: usize| n as f64 / N as f64;
+        (per(thread_allocations() - mine), per(allocations() - all))
+    })
+}
+
+/// Core-thread allocations one warm SQLite lookup may make (10 measured): the builder's column
+/// and value strings, the SQL text and its parameters, the boxed wait,
+/// the answer channel and the row's columns and values.
+const CORE_THREAD_BOUND: f64 = 12.0;
+
+#[test]
+fn a_warm_lookup_allocates_a_bounded_amount() {
+    let (core, all) = measure("sqlite::memory:");
+    eprintln!(
+        "SQLite: {core:.1} allocations per request on the core thread, {all:.1} in the process"
+    );
+    assert!(
+        core <= CORE_THREAD_BOUND,
+        "{core} allocations on the core thread"
+    );
+    if let Ok(pg) = std::env::var("KITWORK_TEST_PG") {
+        // A schema of its own, so the test's table does not collide.
+        let schema = format!("kw_alloc_{}", std::process::id());
+        let admin = |sql: String| {
+            let p = kitwork::compile_file("a.js", &format!("db().query({sql:?});")).unwrap();
+            let shared = kitwork::runtime::db::Target::parse(&pg)
+                .and_then(|t| kitwork::runtime::db::Shared::open(&t));
+            kitwork::run_with(
+                &mut Vm::new(Limits::default()),
+                &p,
+                &Setup::new().with_database(shared),
+            )
+            .unwrap();
+        };
+        admin(format!("CREATE SCHEMA {schema}"));
+        let joiner = if pg.contains('?') { '&' } else { '?' };
+        let (core, all) = measure(&format!("{pg}{joiner}options=-csearch_path%3D{schema}"));
+        admin(format!("DROP SCHEMA {schema} CASCADE"));
+        eprintln!(
+            "PostgreSQL: {core:.1} allocations per request on the core thread (tokio-postgres runs there too), {all:.1} in the process"
+        );
+    }
+}
