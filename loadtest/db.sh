@@ -39,6 +39,23 @@ p99=$(echo "$kw_out" | awk '$1 == "99%" {print $2}')
 kill $server; wait $server 2>/dev/null || true
 trap - EXIT
 
+# parallel() of two 50 ms queries, 20 times: each should take ~50 ms, not 100.
+cat > /tmp/kitwork-parallel-$$.js <<'JS'
+const times = [];
+for (let i = 0; i < 20; i++) {
+  const t = Date.now();
+  parallel([() => db().query("SELECT pg_sleep(0.05)"), () => db().query("SELECT pg_sleep(0.05)")]);
+  times.push(Date.now() - t);
+}
+times.sort((a, b) => a - b);
+console.log(times[10], times[18]);
+JS
+read -r par_p50 par_p95 < <("$kw" run --db "$url" /tmp/kitwork-parallel-$$.js)
+rm -f /tmp/kitwork-parallel-$$.js
+
+mkdir -p "$here/loadtest/runs"
+out="$here/loadtest/runs/$(date +%Y-%m-%d)-$(hostname -s)-db.md"
+{
 echo "# PostgreSQL: the seed's order route vs pgbench -S, $(date -u +%FT%TZ), commit $(git -C "$here" rev-parse --short HEAD), $(nproc) cores, $conns connections, ${duration}s"
 echo
 echo "| what | per second | p50 | p99 |"
@@ -47,4 +64,7 @@ echo "| pgbench -S (1 select / transaction) | $pg_tps tps | | |"
 echo "| kitwork POST /v1/process (2 selects / request, 1 core) | $kw_rps req/s | $p50 | $p99 |"
 echo
 awk -v k="$kw_rps" -v p="$pg_tps" 'BEGIN { printf "ratio kitwork / pgbench -S: %.2f (requests), %.2f (queries)\n", k / p, 2 * k / p }'
+echo "parallel() of two 50 ms queries: median ${par_p50} ms, 95th percentile ${par_p95} ms (sequential would be 100)"
 [ -z "$errors" ] || echo "wrk reported: $errors"
+} | tee "$out"
+echo "saved to $out"

@@ -5,6 +5,7 @@
 //! | [`lang`] | source → bytecode: lexer, parser, resolver, compiler, diagnostics |
 //! | [`vm`] | bytecode → values: heap, interpreter, built-ins |
 //! | [`config`] | `kitwork.toml` → `Config`, with environment and flag overrides |
+//! | [`runtime`] | what scripts wait on: the fiber driver, the databases, the HTTP client |
 //! | [`gateway`] | bytes → responses: per-core workers, HTTP, routing, the `work()` DSL |
 //!
 //! The embedding API in this file compiles a script and runs it to completion.
