@@ -325,3 +325,26 @@ fn postgres_going_away_is_a_503_and_coming_back_needs_no_restart() {
     let r = get(&s, "/slow-pg");
     assert_eq!((r.status, r.body.as_str()), (200, r#"{"slept":1}"#));
 }
+
+#[test]
+fn go_functions_past_the_core_limit_are_refused_and_logged() {
+    let scripts = [
+        ("kitwork.toml", "[limits]\nbackground = 1\n"),
+        (
+            "bg.js",
+            r#"work("Bg").get("/bg", () => { go(() => { sleep(400); log("background done"); }); return "queued"; });"#,
+        ),
+    ];
+    let s = start_in(&scripts, &[]);
+    for _ in 0..3 {
+        assert_eq!(get(&s, "/bg").body, "queued");
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !s.log().contains("background done") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = s.log();
+    // One ran; the two that came while it was running were refused.
+    assert_eq!(log.matches("background done").count(), 1, "{log}");
+    assert_eq!(log.matches("go() refused").count(), 2, "{log}");
+}
