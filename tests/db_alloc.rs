@@ -34,7 +34,7 @@ fn measure(url: &str) -> (f64, f64) {
     rt.block_on(async {
         let services = Services::new(&setup);
         let main = vm.load(&request);
-        let mut run = async |vm: &mut Vm| {
+        let run = async |vm: &mut Vm| {
             let first = vm.start(main);
             let v = driver::finish(vm, &services, first).await.unwrap().unwrap();
             assert!(matches!(v, kitwork::vm::Value::Obj(_)));
