@@ -94,6 +94,8 @@ pub struct Database {
     /// Folder of `.sql` migrations `kitwork serve` applies at start when it
     /// exists (`kitwork migrate` applies them on demand); "" turns that off.
     pub migrations: PathBuf,
+    /// How long one statement may run before it is stopped (an error).
+    pub timeout_ms: u64,
 }
 
 impl Default for Database {
@@ -101,6 +103,7 @@ impl Default for Database {
         Database {
             url: "sqlite://kitwork.db".into(),
             migrations: PathBuf::from("migrations"),
+            timeout_ms: 30_000,
         }
     }
 }
@@ -195,6 +198,7 @@ impl Config {
             ("limits.instructions", l.instructions),
             ("limits.memory", l.memory as u64),
             ("limits.background", l.background as u64),
+            ("database.timeout_ms", self.database.timeout_ms),
         ];
         for (key, v) in positive {
             if v == 0 {
@@ -249,6 +253,7 @@ impl Config {
         Ok(crate::runtime::Setup {
             database: Some(self.open_database()),
             tls,
+            db_timeout: Duration::from_millis(self.database.timeout_ms),
         })
     }
 

@@ -152,7 +152,8 @@ fn apply_migrations(config: &Config, dir: &Path, command: bool) -> Result<(), Ex
             ExitCode::from(1)
         })?;
     let applied = rt.block_on(async {
-        let db = shared.for_core();
+        // Migrations may take long: an hour per statement.
+        let db = shared.for_core(std::time::Duration::from_secs(3600));
         kitwork::runtime::db::migrate::migrate(&db, dir).await
     });
     match applied {

@@ -348,3 +348,37 @@ fn go_functions_past_the_core_limit_are_refused_and_logged() {
     assert_eq!(log.matches("background done").count(), 1, "{log}");
     assert_eq!(log.matches("go() refused").count(), 2, "{log}");
 }
+
+#[test]
+fn a_query_past_its_time_limit_is_stopped() {
+    let scripts = [
+        ("kitwork.toml", "[database]\ntimeout_ms = 100\n"),
+        (
+            "slow.js",
+            r#"work("Slow").get("/forever", () => db().query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"))
+              .get("/slow-pg-forever", () => db().query("SELECT pg_sleep(30)"))
+              .get("/quick", () => db().query("SELECT 1 AS one")[0]);"#,
+        ),
+    ];
+    let s = start_in(&scripts, &[]);
+    let t = Instant::now();
+    let r = get(&s, "/forever");
+    assert_eq!(r.status, 500, "{}", r.body);
+    assert!(r.body.contains("time limit"), "{}", r.body);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    // The SQLite thread was freed: the next queries run.
+    for _ in 0..8 {
+        assert_eq!(get(&s, "/quick").body, r#"{"one":1}"#);
+    }
+    if let Ok(pg) = std::env::var("KITWORK_TEST_PG") {
+        let s = start_in(&scripts, &["--db", &pg]);
+        let t = Instant::now();
+        let r = get(&s, "/slow-pg-forever");
+        assert_eq!(r.status, 500, "{}", r.body);
+        assert!(r.body.contains("statement timeout"), "{}", r.body);
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        for _ in 0..8 {
+            assert_eq!(get(&s, "/quick").body, r#"{"one":1}"#);
+        }
+    }
+}

@@ -58,6 +58,7 @@ fn answer(
             std::thread::sleep(Duration::from_millis(1500));
             json("{}".into())
         }
+        "/big" => (200, Vec::new(), vec![b'x'; 2 << 20]),
         "/missing" => (
             404,
             vec![("X-Why".into(), "nothing here".into())],
@@ -184,6 +185,10 @@ impl Write for Captured {
 
 /// Runs `src` (with `BASE` standing for the server's URL); returns what it printed.
 fn run(src: &str, base: &str, ca: Option<&std::path::Path>) -> String {
+    run_limited(src, base, ca, Limits::default())
+}
+
+fn run_limited(src: &str, base: &str, ca: Option<&std::path::Path>, limits: Limits) -> String {
     let src = src.replace("BASE", base);
     let program = kitwork::compile_file("client.js", &src).unwrap_or_else(|(f, d)| {
         panic!("{}", kitwork::lang::diag::render_all(&d, &f));
@@ -192,7 +197,7 @@ fn run(src: &str, base: &str, ca: Option<&std::path::Path>) -> String {
     if let Some(ca) = ca {
         setup.tls = kitwork::runtime::http::tls_config(Some(ca)).unwrap();
     }
-    let mut vm = Vm::new(Limits::default());
+    let mut vm = Vm::new(limits);
     let out = Captured::default();
     vm.out = Box::new(out.clone());
     if let Err(e) = kitwork::run_with(&mut vm, &program, &setup) {
@@ -281,4 +286,21 @@ fn refused_connections_and_bad_urls_are_catchable() {
     );
     assert_eq!(out, "ECONNREFUSED true\nEINVAL\nRangeError\n");
     let _ = TcpStream::connect(("127.0.0.1", port)).is_err();
+}
+
+#[test]
+fn a_body_past_the_memory_budget_is_an_error() {
+    let server = start(None);
+    let limits = Limits {
+        memory: 1 << 20,
+        ..Limits::default()
+    };
+    let out = run_limited(
+        r#"try { http().get("BASE/big"); } catch (e) { console.log(e.code); }
+        console.log(http().get("BASE/hello").status);"#,
+        &format!("http://127.0.0.1:{}", server.port),
+        None,
+        limits,
+    );
+    assert_eq!(out, "ETOOBIG\n200\n");
 }

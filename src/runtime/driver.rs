@@ -126,10 +126,22 @@ async fn drive<'a, 'v>(
                 monoio::time::sleep(std::time::Duration::from_secs_f64(ms / 1000.0)).await;
                 step(vm, &mut fiber, |vm| vm.resume(Value::Undefined))?
             }
-            PendingOp::Db(st) => {
+            PendingOp::Db(mut st) => {
                 let expect = st.expect;
+                let limit = services.db_timeout;
+                st.deadline = Some(std::time::Instant::now() + limit);
                 let answer = match &services.db {
-                    Some(db) => db.run(*st, tx).await,
+                    // SQLite stops itself at the deadline; this also
+                    // stops waiting on a PostgreSQL that does not answer.
+                    Some(db) => {
+                        match monoio::time::timeout(limit + limit / 10, db.run(*st, tx)).await {
+                            Ok(r) => r,
+                            Err(_) => Err(DbError::Query(format!(
+                                "the query ran past its time limit ({} ms, database.timeout_ms)",
+                                limit.as_millis()
+                            ))),
+                        }
+                    }
                     None => Err(no_database(services)),
                 };
                 step(vm, &mut fiber, |vm| resume_db(vm, expect, answer))?

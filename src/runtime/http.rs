@@ -27,6 +27,9 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
     pub timeout: Duration,
+    /// Most bytes the response body may have (what is left of the
+    /// request's memory budget).
+    pub max_bytes: usize,
 }
 
 #[derive(Debug)]
@@ -278,13 +281,20 @@ impl Client {
                     )
                 })
                 .collect();
-            let body = response
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| fail("ECONNRESET", format!("{url}: reading the body: {e}")))?
-                .to_bytes()
-                .to_vec();
+            let limited = http_body_util::Limited::new(response.into_body(), req.max_bytes);
+            let body = match limited.collect().await {
+                Ok(b) => b.to_bytes().to_vec(),
+                Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+                    return Err(fail(
+                        "ETOOBIG",
+                        format!(
+                            "{url}: the response body is larger than what is left of the request's memory budget ({} bytes)",
+                            req.max_bytes
+                        ),
+                    ));
+                }
+                Err(e) => return Err(fail("ECONNRESET", format!("{url}: reading the body: {e}"))),
+            };
             if !sender.is_closed() {
                 self.keep(target.origin.clone(), sender);
             }

@@ -15,6 +15,9 @@ pub fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// How long one statement may run unless `database.timeout_ms` says otherwise.
+pub const DB_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// What the process gives every core to build its services from.
 #[derive(Clone)]
 pub struct Setup {
@@ -23,6 +26,8 @@ pub struct Setup {
     pub database: Option<Result<db::Shared, String>>,
     /// What `https://` requests trust.
     pub tls: std::sync::Arc<rustls::ClientConfig>,
+    /// How long one statement may run.
+    pub db_timeout: std::time::Duration,
 }
 
 impl Setup {
@@ -31,6 +36,7 @@ impl Setup {
         Setup {
             database: None,
             tls: http::tls_config(None).expect("the built-in roots are valid"),
+            db_timeout: DB_TIMEOUT,
         }
     }
 
@@ -59,6 +65,7 @@ pub struct Services {
     /// `None` when no database is configured (or its URL is bad: `db_error`).
     pub db: Option<db::Database>,
     pub db_error: Option<String>,
+    pub db_timeout: std::time::Duration,
     pub http: http::Client,
 }
 
@@ -68,12 +75,13 @@ impl Services {
     pub fn new(setup: &Setup) -> Services {
         let (db, db_error) = match &setup.database {
             None => (None, None),
-            Some(Ok(shared)) => (Some(shared.for_core()), None),
+            Some(Ok(shared)) => (Some(shared.for_core(setup.db_timeout)), None),
             Some(Err(e)) => (None, Some(e.clone())),
         };
         Services {
             db,
             db_error,
+            db_timeout: setup.db_timeout,
             http: http::Client::new(setup.tls.clone()),
         }
     }

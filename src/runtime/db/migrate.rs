@@ -6,11 +6,7 @@ use super::{Answer, Database, DbError, Expect, SqlValue, Statement};
 use std::path::Path;
 
 fn statement(sql: &str, params: Vec<SqlValue>, expect: Expect) -> Statement {
-    Statement {
-        sql: sql.to_string(),
-        params,
-        expect,
-    }
+    Statement::new(sql.to_string(), params, expect)
 }
 
 /// The `.sql` files of `dir`, sorted by name.

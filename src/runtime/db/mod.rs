@@ -44,6 +44,40 @@ pub struct Statement {
     pub sql: String,
     pub params: Vec<SqlValue>,
     pub expect: Expect,
+    /// Most bytes the rows may take (what is left of the request's memory
+    /// budget): a bigger result is an error, not a process out of memory.
+    pub max_bytes: usize,
+    /// When the database must give up (SQLite is interrupted then; the
+    /// driver stops waiting on PostgreSQL).
+    pub deadline: Option<std::time::Instant>,
+}
+
+impl Statement {
+    pub fn new(sql: String, params: Vec<SqlValue>, expect: Expect) -> Statement {
+        Statement {
+            sql,
+            params,
+            expect,
+            max_bytes: usize::MAX,
+            deadline: None,
+        }
+    }
+}
+
+/// Roughly what a value costs once it is a script value: what result
+/// sizes are checked against.
+pub fn value_bytes(v: &SqlValue) -> usize {
+    16 + match v {
+        SqlValue::Text(s) => s.len(),
+        _ => 0,
+    }
+}
+
+/// The error for a result past `Statement::max_bytes`.
+pub fn too_large(max: usize) -> DbError {
+    DbError::Query(format!(
+        "the result is larger than what is left of the request's memory budget ({max} bytes); add a limit() or select fewer columns"
+    ))
 }
 
 /// Rows as they come back: column names once, values row after row.
@@ -146,11 +180,13 @@ impl Shared {
         }
     }
 
-    /// This core's handle on the database.
-    pub fn for_core(&self) -> Database {
+    /// This core's handle on the database; statements run at most `timeout`.
+    pub fn for_core(&self, timeout: std::time::Duration) -> Database {
         match self {
             Shared::Sqlite(p) => Database::Sqlite(p.clone()),
-            Shared::Postgres(c) => Database::Postgres(Rc::new(postgres::Pool::new(c.clone()))),
+            Shared::Postgres(c) => {
+                Database::Postgres(Rc::new(postgres::Pool::new(c.clone(), timeout)))
+            }
         }
     }
 }

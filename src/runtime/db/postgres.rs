@@ -4,7 +4,7 @@
 //! connection. Connections are made with `connect_raw` over monoio's
 //! poll-io stream: plain `connect()` would need a tokio reactor.
 
-use super::{Answer, DbError, Expect, SqlValue, Statement, Table};
+use super::{Answer, DbError, Expect, SqlValue, Statement, Table, too_large, value_bytes};
 use bytes::BytesMut;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -30,6 +30,7 @@ pub struct Lease(Rc<Conn>);
 
 pub struct Pool {
     config: Arc<Config>,
+    statement_timeout: Duration,
     shared: RefCell<Vec<Rc<Conn>>>,
     next: Cell<usize>,
     /// Connections that served a transaction and wait for the next one.
@@ -150,7 +151,7 @@ fn pg_error(e: tokio_postgres::Error) -> DbError {
     }
 }
 
-async fn connect(config: &Config) -> Result<Conn, DbError> {
+async fn connect(config: &Config, statement_timeout: Duration) -> Result<Conn, DbError> {
     use tokio_postgres::config::Host;
     let host = match config.get_hosts().first() {
         Some(Host::Tcp(h)) => h.clone(),
@@ -190,6 +191,11 @@ async fn connect(config: &Config) -> Result<Conn, DbError> {
     monoio::spawn(async move {
         let _ = connection.await;
     });
+    let ms = statement_timeout.as_millis().max(1);
+    client
+        .batch_execute(&format!("SET statement_timeout = {ms}"))
+        .await
+        .map_err(pg_error)?;
     Ok(Conn {
         client,
         prepared: RefCell::new(HashMap::new()),
@@ -232,24 +238,34 @@ impl Conn {
                 .map_err(pg_error)?;
             return Ok(Answer::Affected(n));
         }
+        // Rows are read as they stream in, so a result past the memory
+        // budget stops early instead of being collected whole.
+        use futures_util::StreamExt;
         let rows = self
             .client
-            .query(&prepared, &params)
+            .query_raw(&prepared, params)
             .await
             .map_err(pg_error)?;
+        let mut rows = std::pin::pin!(rows);
         let columns: Vec<String> = prepared
             .columns()
             .iter()
             .map(|c| c.name().to_string())
             .collect();
         let mut table = Table {
-            values: Vec::with_capacity(rows.len() * columns.len()),
+            values: Vec::new(),
             columns,
         };
-        for row in &rows {
+        let mut bytes = 0;
+        while let Some(row) = rows.next().await {
+            let row = row.map_err(pg_error)?;
             for i in 0..table.columns.len() {
                 let Cell2(v) = row.try_get(i).map_err(pg_error)?;
+                bytes += value_bytes(&v);
                 table.values.push(v);
+            }
+            if bytes > st.max_bytes {
+                return Err(too_large(st.max_bytes));
             }
         }
         Ok(Answer::Rows(table))
@@ -263,9 +279,12 @@ impl Lease {
 }
 
 impl Pool {
-    pub fn new(config: Arc<Config>) -> Pool {
+    /// `statement_timeout` is set on every connection, so the server
+    /// itself cancels a statement that runs too long.
+    pub fn new(config: Arc<Config>, statement_timeout: Duration) -> Pool {
         Pool {
             config,
+            statement_timeout,
             shared: RefCell::new(Vec::new()),
             next: Cell::new(0),
             idle_tx: RefCell::new(Vec::new()),
@@ -279,7 +298,7 @@ impl Pool {
         self.shared.borrow_mut().retain(|c| !c.client.is_closed());
         let n = self.shared.borrow().len();
         if n < SHARED {
-            let c = Rc::new(connect(&self.config).await?);
+            let c = Rc::new(connect(&self.config, self.statement_timeout).await?);
             self.shared.borrow_mut().push(c.clone());
             return Ok(c);
         }
@@ -299,7 +318,7 @@ impl Pool {
         let idle = self.idle_tx.borrow_mut().pop();
         let conn = match idle {
             Some(c) if !c.client.is_closed() => c,
-            _ => Rc::new(connect(&self.config).await?),
+            _ => Rc::new(connect(&self.config, self.statement_timeout).await?),
         };
         conn.client.batch_execute("BEGIN").await.map_err(pg_error)?;
         Ok(Lease(conn))

@@ -154,11 +154,7 @@ pub fn select(b: &Builder, expect: Expect) -> Statement {
             bind(&mut sql, &mut params, SqlValue::Int(n as i64));
         }
     }
-    Statement {
-        sql,
-        params,
-        expect,
-    }
+    Statement::new(sql, params, expect)
 }
 
 /// `INSERT … RETURNING *` of one or more rows with the same columns.
@@ -190,11 +186,7 @@ pub fn insert(b: &Builder, columns: &[String], rows: Vec<Vec<SqlValue>>, many: b
         }
     }
     sql.push_str(" RETURNING *");
-    Statement {
-        sql,
-        params,
-        expect: if many { Expect::Rows } else { Expect::First },
-    }
+    Statement::new(sql, params, if many { Expect::Rows } else { Expect::First })
 }
 
 /// `UPDATE … SET … WHERE …`.
@@ -210,11 +202,7 @@ pub fn update(b: &Builder, set: Vec<(String, SqlValue)>) -> Statement {
         bind(&mut sql, &mut params, v);
     }
     where_clause(&mut sql, &mut params, b);
-    Statement {
-        sql,
-        params,
-        expect: Expect::Affected,
-    }
+    Statement::new(sql, params, Expect::Affected)
 }
 
 /// `DELETE FROM … WHERE …`.
@@ -224,11 +212,7 @@ pub fn delete(b: &Builder) -> Statement {
     sql.push_str("DELETE");
     from(&mut sql, b);
     where_clause(&mut sql, &mut params, b);
-    Statement {
-        sql,
-        params,
-        expect: Expect::Affected,
-    }
+    Statement::new(sql, params, Expect::Affected)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! block, so they run on a small pool of threads of their own; a core sends
 //! a job and awaits the answer without blocking its executor.
 
-use super::{Answer, DbError, Expect, SqlValue, Statement, Table};
+use super::{Answer, DbError, Expect, SqlValue, Statement, Table, too_large, value_bytes};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -58,8 +58,32 @@ fn query_error(e: rusqlite::Error) -> DbError {
     }
 }
 
-/// Runs `st` on `conn`.
-pub fn execute(conn: &Connection, st: &Statement) -> Result<Answer, DbError> {
+/// Runs `st` on `conn`, interrupted at its deadline.
+pub fn execute(conn: &mut Connection, st: &Statement) -> Result<Answer, DbError> {
+    let deadline = st.deadline;
+    // SQLite calls this every 10,000 virtual-machine steps; true interrupts.
+    conn.progress_handler(
+        10_000,
+        deadline.map(|d| move || std::time::Instant::now() > d),
+    )
+    .map_err(query_error)?;
+    let r = execute_unbounded(conn, st);
+    let _ = conn.progress_handler(0, None::<fn() -> bool>);
+    match r {
+        Err(DbError::Query(m))
+            if deadline.is_some_and(|d| std::time::Instant::now() > d)
+                && m.contains("interrupt") =>
+        {
+            Err(DbError::Query(
+                "the query ran past its time limit (database.timeout_ms) and was interrupted"
+                    .into(),
+            ))
+        }
+        r => r,
+    }
+}
+
+fn execute_unbounded(conn: &Connection, st: &Statement) -> Result<Answer, DbError> {
     if st.expect == Expect::Script {
         conn.execute_batch(&st.sql).map_err(query_error)?;
         return Ok(Answer::Affected(0));
@@ -87,11 +111,15 @@ pub fn execute(conn: &Connection, st: &Statement) -> Result<Answer, DbError> {
         values: Vec::new(),
     };
     let mut rows = stmt.raw_query();
+    let mut bytes = 0;
     while let Some(row) = rows.next().map_err(query_error)? {
         for i in 0..width {
-            table
-                .values
-                .push(from_sqlite(row.get_ref(i).map_err(query_error)?));
+            let v = from_sqlite(row.get_ref(i).map_err(query_error)?);
+            bytes += value_bytes(&v);
+            table.values.push(v);
+        }
+        if bytes > st.max_bytes {
+            return Err(too_large(st.max_bytes));
         }
         if matches!(st.expect, Expect::First | Expect::Exists) {
             break;
@@ -203,8 +231,8 @@ impl Pool {
 
     pub async fn run(self: &Arc<Self>, st: Statement) -> Result<Answer, DbError> {
         self.call(move |pool| {
-            let conn = pool.take()?;
-            let r = execute(&conn, &st);
+            let mut conn = pool.take()?;
+            let r = execute(&mut conn, &st);
             pool.give_back(conn);
             r
         })
@@ -218,10 +246,10 @@ impl Pool {
     ) -> Result<Answer, DbError> {
         let conn = lease.0.clone();
         self.call(move |_| {
-            let conn = conn
+            let mut conn = conn
                 .lock()
                 .map_err(|_| DbError::Query("transaction connection poisoned".into()))?;
-            execute(&conn, &st)
+            execute(&mut conn, &st)
         })
         .await
     }

@@ -351,7 +351,9 @@ fn ready<'a>(vm: &'a mut Vm, this: Value, name: &str) -> Result<&'a Builder, Int
     Ok(builder(vm, this, name)?)
 }
 
-fn wait(st: Statement) -> Result<Value, Interrupt> {
+/// Suspends on `st`; its rows may take what is left of the memory budget.
+fn wait(vm: &Vm, mut st: Statement) -> Result<Value, Interrupt> {
+    st.max_bytes = vm.heap.limit.saturating_sub(vm.heap.used);
     Err(Interrupt::Suspend(PendingOp::Db(Box::new(st))))
 }
 
@@ -362,7 +364,8 @@ fn finish_select<const K: u8>(vm: &mut Vm, this: Value, _: Args) -> Result<Value
         2 => (Expect::Count, "count"),
         _ => (Expect::Exists, "exists"),
     };
-    wait(sql::select(ready(vm, this, name)?, expect))
+    let st = sql::select(ready(vm, this, name)?, expect);
+    wait(vm, st)
 }
 
 fn insert(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
@@ -403,7 +406,8 @@ fn insert(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
         rows.push(row);
     }
     let b = ready(vm, this, "insert")?;
-    wait(sql::insert(b, &columns, rows, many))
+    let st = sql::insert(b, &columns, rows, many);
+    wait(vm, st)
 }
 
 /// `update`/`delete` without a `where` would touch every row: refused
@@ -436,12 +440,14 @@ fn update(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
             "update needs at least one column",
         ));
     }
-    wait(sql::update(ready(vm, this, "update")?, set))
+    let st = sql::update(ready(vm, this, "update")?, set);
+    wait(vm, st)
 }
 
 fn delete(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
     guard_all(vm, this, "delete")?;
-    wait(sql::delete(ready(vm, this, "delete")?))
+    let st = sql::delete(ready(vm, this, "delete")?);
+    wait(vm, st)
 }
 
 /// `db().query(sql, ...values)`: raw SQL, values bound to `$1`… (or `?`).
@@ -456,11 +462,7 @@ fn query(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
         let v = arg(vm, a, i);
         params.push(to_sql(vm, v)?);
     }
-    wait(Statement {
-        sql: text,
-        params,
-        expect: Expect::Raw,
-    })
+    wait(vm, Statement::new(text, params, Expect::Raw))
 }
 
 fn transaction(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {

@@ -68,6 +68,7 @@ fn send<const M: u8>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt>
         headers: Vec::new(),
         body: None,
         timeout: DEFAULT_TIMEOUT,
+        max_bytes: vm.heap.limit.saturating_sub(vm.heap.used),
     };
     if let Value::Obj(o) = opts {
         let headers = vm.heap.intern("headers");
