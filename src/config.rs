@@ -69,6 +69,8 @@ pub struct Config {
     pub cores: Option<Cores>,
     pub io: Io,
     pub work_dir: PathBuf,
+    /// Reload when a file of the work folder changes.
+    pub watch: bool,
     pub dev: bool,
     pub log_level: String,
     pub limits: Limits,
@@ -115,6 +117,7 @@ impl Default for Config {
             cores: None,
             io: Io::Epoll,
             work_dir: PathBuf::from("work"),
+            watch: true,
             dev: false,
             log_level: "info".into(),
             limits: Limits::default(),

@@ -349,13 +349,28 @@ fn main() -> ExitCode {
             let mut signals = signal_hook::iterator::Signals::new([
                 signal_hook::consts::SIGTERM,
                 signal_hook::consts::SIGINT,
+                signal_hook::consts::SIGHUP,
             ])
             .map_err(|e| {
                 eprintln!("error: cannot install signal handlers: {e}");
                 ExitCode::from(1)
             })?;
             let table = kitwork::gateway::describe_routes(&generation);
-            match kitwork::gateway::serve(config.listen, &cpus, config.io, generation, core_config)
+            let (reloader, generations) =
+                kitwork::gateway::reload::Reloader::new(&work_dir, generation);
+            // Reload when the folder changes (`watch = false` turns it off).
+            let _watcher = if config.watch {
+                match reloader.watch() {
+                    Ok(w) => Some(w),
+                    Err(e) => {
+                        eprintln!("kitwork: warning: not watching {}: {e}", work_dir.display());
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            match kitwork::gateway::serve(config.listen, &cpus, config.io, generations, core_config)
             {
                 Ok(running) => {
                     // A closed stdout must not take the gateway down: ignore write errors.
@@ -369,8 +384,15 @@ fn main() -> ExitCode {
                     );
                     let _ = write!(stdout, "{table}");
                     let _ = stdout.flush();
-                    // SIGTERM / SIGINT: stop accepting, drain, exit 0.
-                    let signal = signals.forever().next();
+                    // SIGHUP: reload. SIGTERM / SIGINT: stop accepting, drain, exit 0.
+                    let signal = signals.forever().find(|&s| {
+                        if s == signal_hook::consts::SIGHUP {
+                            reloader.reload_and_log("SIGHUP");
+                            false
+                        } else {
+                            true
+                        }
+                    });
                     let _ = writeln!(
                         std::io::stderr(),
                         "kitwork: signal {} received: draining",

@@ -61,6 +61,10 @@ impl CoreConfig {
 /// How often an idle wait looks at the shutdown flag.
 const SHUTDOWN_POLL: Duration = Duration::from_millis(100);
 
+/// The generations a core serves, newest last: the reloader sends, every
+/// core watches.
+pub type Generations = tokio::sync::watch::Receiver<Arc<Generation>>;
+
 /// A VM with the generation's scripts linked into it.
 struct Worker {
     vm: Vm,
@@ -69,13 +73,39 @@ struct Worker {
     body: Vec<u8>,
 }
 
+/// One generation as this core serves it: its router and its VMs. A
+/// request holds the `Live` it started on until it ends, so a swap never
+/// changes the code under a running request; the old one (and its VMs)
+/// is freed when its last request is done.
+struct Live {
+    generation: Arc<Generation>,
+    router: Router,
+    pool: RefCell<Vec<Worker>>,
+}
+
+impl Live {
+    fn new(generation: Arc<Generation>, limits: Limits) -> Live {
+        let mut router = Router::default();
+        for r in &generation.routes {
+            router
+                .add(r.clone())
+                .expect("route conflicts are rejected at load");
+        }
+        let first = new_worker(&generation, limits);
+        Live {
+            generation,
+            router,
+            pool: RefCell::new(vec![first]),
+        }
+    }
+}
+
 struct Core {
     /// Connections open on this core (for the drain on shutdown).
     open: Cell<usize>,
-    generation: Arc<Generation>,
-    router: Router,
+    /// The generation new requests start on.
+    live: RefCell<Rc<Live>>,
     config: CoreConfig,
-    pool: RefCell<Vec<Worker>>,
     date: RefCell<http::DateCache>,
     services: Services,
     /// `go()` functions running now.
@@ -103,24 +133,23 @@ impl Reply {
 
 impl Core {
     fn new(generation: Arc<Generation>, config: CoreConfig) -> Core {
-        let mut router = Router::default();
-        for r in &generation.routes {
-            router
-                .add(r.clone())
-                .expect("route conflicts are rejected at load");
-        }
-        let first = new_worker(&generation, config.vm);
+        let live = Live::new(generation, config.vm);
         let services = Services::new(&config.setup);
         Core {
             services,
             background: Cell::new(0),
             open: Cell::new(0),
-            generation,
-            router,
+            live: RefCell::new(Rc::new(live)),
             config,
-            pool: RefCell::new(vec![first]),
             date: RefCell::default(),
         }
+    }
+
+    /// Makes `generation` the one new requests start on (a request
+    /// boundary by construction: running requests keep theirs).
+    fn swap(&self, generation: Arc<Generation>) {
+        let live = Rc::new(Live::new(generation, self.config.vm));
+        *self.live.borrow_mut() = live;
     }
 }
 
@@ -189,7 +218,7 @@ pub fn run(
     core_id: Option<core_affinity::CoreId>,
     io: crate::config::Io,
     addr: SocketAddr,
-    generation: Arc<Generation>,
+    generations: Generations,
     config: CoreConfig,
     bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>,
 ) {
@@ -197,7 +226,7 @@ pub fn run(
     if let Some(id) = core_id {
         core_affinity::set_for_current(id);
     }
-    let serve = serve_core(addr, generation, config, bound.clone());
+    let serve = serve_core(addr, generations, config, bound.clone());
     let result = match io {
         Io::Epoll => monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
             .enable_timer()
@@ -227,7 +256,7 @@ pub fn run(
 /// The life of one core: listen, accept, serve, drain.
 async fn serve_core(
     addr: SocketAddr,
-    generation: Arc<Generation>,
+    mut generations: Generations,
     config: CoreConfig,
     bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>,
 ) {
@@ -242,7 +271,16 @@ async fn serve_core(
         }
     };
     let _ = bound.send(listener.local_addr());
-    let core = Rc::new(Core::new(generation, config));
+    let first = generations.borrow_and_update().clone();
+    let core = Rc::new(Core::new(first, config));
+    // Reloads: each new generation becomes the one new requests start on.
+    let swapper = core.clone();
+    monoio::spawn(async move {
+        while generations.changed().await.is_ok() {
+            let next = generations.borrow_and_update().clone();
+            swapper.swap(next);
+        }
+    });
     let shutdown = core.config.shutdown.clone();
     // One accept stays pending across the shutdown checks: cancelling it
     // can drop a connection the kernel already accepted under io_uring.
@@ -409,7 +447,8 @@ async fn handle(
             head,
         );
     };
-    let (index, params) = match core.router.find(req.method, req.path) {
+    let live = core.live.borrow().clone();
+    let (index, params) = match live.router.find(req.method, req.path) {
         Match::NotFound => {
             return write(
                 &Reply::error(404, &format!("no route for {} {}", req.method, req.path)),
@@ -426,9 +465,9 @@ async fn handle(
         }
         Match::Found { route, params } => (route, params),
     };
-    let r = &core.router.routes[index];
-    let worker = core.pool.borrow_mut().pop();
-    let mut worker = worker.unwrap_or_else(|| new_worker(&core.generation, core.config.vm));
+    let r = &live.router.routes[index];
+    let worker = live.pool.borrow_mut().pop();
+    let mut worker = worker.unwrap_or_else(|| new_worker(&live.generation, core.config.vm));
     fill_request(
         &mut host(&mut worker.vm).request,
         req,
@@ -462,16 +501,16 @@ async fn handle(
     worker.body = body;
     host(&mut worker.vm).response.headers = headers;
     if worker.vm.background.is_empty() {
-        core.pool.borrow_mut().push(worker);
+        live.pool.borrow_mut().push(worker);
     } else {
-        start_background(core, worker, r);
+        start_background(core, &live, worker, r);
     }
 }
 
 /// Runs the request's `go()` functions on their own task, so the response
 /// does not wait; the worker (whose heap holds their captured values) goes
 /// back to the pool when they end. Past the core's limit they are refused.
-fn start_background(core: &Rc<Core>, mut worker: Worker, route: &Route) {
+fn start_background(core: &Rc<Core>, live: &Rc<Live>, mut worker: Worker, route: &Route) {
     if core.background.get() >= core.config.background_limit {
         use std::io::Write;
         let _ = writeln!(
@@ -481,16 +520,17 @@ fn start_background(core: &Rc<Core>, mut worker: Worker, route: &Route) {
             route.pattern,
             core.background.get()
         );
-        core.pool.borrow_mut().push(worker);
+        live.pool.borrow_mut().push(worker);
         return;
     }
     core.background.set(core.background.get() + 1);
     let core = core.clone();
+    let live = live.clone();
     monoio::spawn(async move {
         let ok = driver::run_background(&mut worker.vm, &core.services).await;
         core.background.set(core.background.get() - 1);
         if ok.is_ok() {
-            core.pool.borrow_mut().push(worker);
+            live.pool.borrow_mut().push(worker);
         }
     });
 }

@@ -2,8 +2,10 @@
 //! work folder, compiled together, and the routes they declare) is built
 //! once, then every core gets its own copy of the router and its own VMs.
 
+mod content_hash;
 pub mod core;
 pub mod http;
+pub mod reload;
 pub mod router;
 pub mod work;
 
@@ -13,12 +15,22 @@ use crate::vm::{Limits, Outcome, Vm};
 use router::{Route, Router};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Every script of a work folder, compiled, and the routes they declare.
 pub struct Generation {
     pub scripts: Vec<Program>,
     pub routes: Vec<Route>,
+    /// Which load this is (1 for the first), set by the reloader.
+    pub number: u64,
+    /// A hash of every file's name and text: equal folders, equal hashes.
+    pub hash: u64,
+}
+
+impl Generation {
+    /// `number-hash`, as logged and reported: `3-9f2c41d07a6b5e18`.
+    pub fn id(&self) -> String {
+        format!("{}-{:016x}", self.number, self.hash)
+    }
 }
 
 /// The `.js` files under `dir`, sorted.
@@ -46,9 +58,12 @@ pub fn load(dir: &Path) -> Result<Generation, String> {
         script_files(dir).map_err(|e| format!("error: cannot read {}: {e}\n", dir.display()))?;
     let mut scripts = Vec::new();
     let mut errors = String::new();
+    let mut hash = content_hash::Hasher::default();
     for f in &files {
         let text = std::fs::read_to_string(f)
             .map_err(|e| format!("error: cannot read {}: {e}\n", f.display()))?;
+        hash.add(f.display().to_string().as_bytes());
+        hash.add(text.as_bytes());
         match crate::compile_file(&f.display().to_string(), &text) {
             Ok(p) => scripts.push(p),
             Err((src, diags)) => errors.push_str(&render_all(&diags, &src)),
@@ -128,6 +143,8 @@ pub fn load(dir: &Path) -> Result<Generation, String> {
     Ok(Generation {
         scripts,
         routes: router.routes,
+        number: 1,
+        hash: hash.finish(),
     })
 }
 
@@ -160,17 +177,16 @@ pub fn serve(
     addr: SocketAddr,
     cpus: &[usize],
     io: crate::config::Io,
-    generation: Generation,
+    generations: core::Generations,
     config: core::CoreConfig,
 ) -> std::io::Result<Running> {
-    let generation = Arc::new(generation);
     let ids = core_affinity::get_core_ids().unwrap_or_default();
     let cores = cpus.len();
     let mut bound_addr = addr;
     let mut handles = Vec::new();
     for i in 0..cores.max(1) {
         let (tx, rx) = std::sync::mpsc::channel();
-        let (g, c) = (generation.clone(), config.clone());
+        let (g, c) = (generations.clone(), config.clone());
         let id = ids.iter().copied().find(|c| c.id == cpus[i]);
         // The first core binds (maybe to port 0); the others join its port.
         let target = bound_addr;

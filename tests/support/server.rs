@@ -30,7 +30,7 @@ impl Drop for Server {
     }
 }
 
-/// Starts `kitwork serve` on one core on 127.0.0.1:0 over `scripts`
+/// Starts `kitwork serve` on 127.0.0.1:0 (one core unless `extra` says) over `scripts`
 /// (written to a fresh folder, which is also its working directory: a
 /// `migrations/…` entry is applied at start), with extra `serve` arguments.
 /// Unless they name one, the database is a SQLite file in that folder; the
@@ -49,16 +49,13 @@ pub fn start_in(scripts: &[(&str, &str)], extra: &[&str]) -> Server {
         std::fs::write(path, text).unwrap();
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_kitwork"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--cores",
-            "1",
-            "--budget",
-            "200000",
-            "--work",
-        ])
+        .args(["serve", "--listen", "127.0.0.1:0", "--budget", "200000"])
+        .args(if extra.contains(&"--cores") {
+            &[][..]
+        } else {
+            &["--cores", "1"][..]
+        })
+        .arg("--work")
         .arg(&dir)
         .args(extra)
         .args(if extra.contains(&"--db") {

@@ -1,0 +1,164 @@
+//! Hot reload. The reloader compiles the whole work folder into a new
+//! generation and, only if every file compiled and every route registered,
+//! publishes it on a watch channel every core listens to; each core swaps
+//! at a request boundary (`core::Core::swap`). A failed load changes
+//! nothing and reports every diagnostic. Triggers: file changes (notify,
+//! debounced), `SIGHUP`, and the admin endpoint `POST /__kitwork/reload`.
+
+use super::Generation;
+use super::core::Generations;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Quiet time after the last file event before reloading: an editor
+/// writing a file in several steps causes one reload.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
+/// A folder that never goes quiet is reloaded after this long anyway.
+pub const MAX_WAIT: Duration = Duration::from_millis(500);
+
+pub struct Reloader {
+    dir: PathBuf,
+    tx: tokio::sync::watch::Sender<Arc<Generation>>,
+    /// The last generation number given out; the lock also keeps two
+    /// reloads from interleaving.
+    number: Mutex<u64>,
+    pub ok: AtomicU64,
+    pub failed: AtomicU64,
+}
+
+/// What a reload did.
+pub enum Outcome {
+    /// A new generation is being served.
+    Swapped(Arc<Generation>),
+    /// The files are what is already served.
+    Unchanged(Arc<Generation>),
+    /// Something failed to compile or register: the rendered diagnostics.
+    /// The current generation keeps serving.
+    Failed(String),
+}
+
+impl Reloader {
+    /// A reloader serving `first` (loaded from `dir`); the receiver is
+    /// what the cores watch.
+    pub fn new(dir: &Path, first: Generation) -> (Arc<Reloader>, Generations) {
+        let number = first.number;
+        let (tx, rx) = tokio::sync::watch::channel(Arc::new(first));
+        let r = Reloader {
+            dir: dir.to_path_buf(),
+            tx,
+            number: Mutex::new(number),
+            ok: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+        };
+        (Arc::new(r), rx)
+    }
+
+    /// The generation new requests start on.
+    pub fn current(&self) -> Arc<Generation> {
+        self.tx.borrow().clone()
+    }
+
+    /// Loads the folder again and, if it changed and loads cleanly,
+    /// sends the new generation to every core.
+    pub fn reload(&self) -> Outcome {
+        let mut number = self.number.lock().unwrap_or_else(|p| p.into_inner());
+        match super::load(&self.dir) {
+            Err(diagnostics) => {
+                self.failed.fetch_add(1, Ordering::Relaxed);
+                Outcome::Failed(diagnostics)
+            }
+            Ok(g) if g.hash == self.current().hash => Outcome::Unchanged(self.current()),
+            Ok(mut g) => {
+                *number += 1;
+                g.number = *number;
+                let g = Arc::new(g);
+                self.tx.send_replace(g.clone());
+                self.ok.fetch_add(1, Ordering::Relaxed);
+                Outcome::Swapped(g)
+            }
+        }
+    }
+
+    /// Reloads and logs what happened.
+    pub fn reload_and_log(&self, why: &str) -> Outcome {
+        let outcome = self.reload();
+        use std::io::Write;
+        let mut err = std::io::stderr().lock();
+        let _ = match &outcome {
+            Outcome::Swapped(g) => writeln!(
+                err,
+                "kitwork: reload ({why}): now serving generation {} ({} routes)",
+                g.id(),
+                g.routes.len()
+            ),
+            Outcome::Unchanged(g) => writeln!(
+                err,
+                "kitwork: reload ({why}): nothing changed, still serving generation {}",
+                g.id()
+            ),
+            Outcome::Failed(d) => writeln!(
+                err,
+                "kitwork: reload ({why}) failed; still serving generation {}:\n{}",
+                self.current().id(),
+                d.trim_end()
+            ),
+        };
+        outcome
+    }
+
+    /// Watches the work folder and reloads after each burst of changes to
+    /// `.js` files. The watcher lives as long as the returned handle.
+    pub fn watch(self: &Arc<Self>) -> notify::Result<notify::RecommendedWatcher> {
+        use notify::Watcher;
+        let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+        let mut watcher = notify::recommended_watcher(move |e| {
+            let _ = tx.send(e);
+        })?;
+        watcher.watch(&self.dir, notify::RecursiveMode::Recursive)?;
+        let me = self.clone();
+        std::thread::Builder::new()
+            .name("kitwork-reload".into())
+            .spawn(move || {
+                use std::sync::mpsc::RecvTimeoutError;
+                use std::time::Instant;
+                while let Ok(first) = rx.recv() {
+                    if !is_script_event(&first) {
+                        continue;
+                    }
+                    // Debounce: wait until no script has changed for
+                    // DEBOUNCE, but never longer than MAX_WAIT in all.
+                    let started = Instant::now();
+                    let mut last = started;
+                    loop {
+                        let wait = DEBOUNCE.saturating_sub(last.elapsed());
+                        if wait.is_zero() || started.elapsed() > MAX_WAIT {
+                            break;
+                        }
+                        match rx.recv_timeout(wait) {
+                            Ok(e) if is_script_event(&e) => last = Instant::now(),
+                            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+                            Err(RecvTimeoutError::Disconnected) => return,
+                        }
+                    }
+                    me.reload_and_log("files changed");
+                }
+            })
+            .map_err(|e| notify::Error::generic(&e.to_string()))?;
+        Ok(watcher)
+    }
+}
+
+/// Whether an event touches a `.js` file (editors' swap and backup files
+/// do not count) or a folder.
+fn is_script_event(e: &notify::Result<notify::Event>) -> bool {
+    use notify::EventKind;
+    let Ok(e) = e else { return true };
+    if matches!(e.kind, EventKind::Access(_)) {
+        return false;
+    }
+    e.paths
+        .iter()
+        .any(|p| p.extension().is_some_and(|x| x == "js") || p.is_dir())
+}
