@@ -71,6 +71,8 @@ pub struct Config {
     pub work_dir: PathBuf,
     /// Reload when a file of the work folder changes.
     pub watch: bool,
+    /// Where the admin endpoints (`/__kitwork/…`) listen; off when unset.
+    pub admin_listen: Option<SocketAddr>,
     pub dev: bool,
     pub log_level: String,
     pub limits: Limits,
@@ -118,6 +120,7 @@ impl Default for Config {
             io: Io::Epoll,
             work_dir: PathBuf::from("work"),
             watch: true,
+            admin_listen: None,
             dev: false,
             log_level: "info".into(),
             limits: Limits::default(),
@@ -139,6 +142,7 @@ pub struct Overrides {
     pub memory: Option<usize>,
     pub database_url: Option<String>,
     pub ca_file: Option<PathBuf>,
+    pub admin_listen: Option<SocketAddr>,
 }
 
 impl Config {
@@ -182,6 +186,9 @@ impl Config {
         if let Some(v) = overrides.ca_file {
             config.client.ca_file = Some(v);
         }
+        if let Some(v) = overrides.admin_listen {
+            config.admin_listen = Some(v);
+        }
         config.validate()?;
         Ok(config)
     }
@@ -207,6 +214,9 @@ impl Config {
             if v == 0 {
                 return Err(format!("`{key}` must be greater than 0"));
             }
+        }
+        if self.admin_listen.is_some_and(|a| a == self.listen) {
+            return Err("`admin_listen` must differ from `listen`: the admin endpoints are never on the public port".into());
         }
         crate::runtime::db::Target::parse(&self.database.url)
             .map_err(|e| format!("`database.url`: {e}"))?;

@@ -95,6 +95,20 @@ enum Command {
         /// PEM certificates http() trusts besides the public roots.
         #[arg(long, env = "KITWORK_CA_FILE")]
         ca_file: Option<PathBuf>,
+        /// Address of the admin endpoints (/__kitwork/status, metrics,
+        /// routes, reload); off unless given here or as admin_listen.
+        #[arg(long = "admin", env = "KITWORK_ADMIN_LISTEN")]
+        admin_listen: Option<std::net::SocketAddr>,
+    },
+    /// Ask a running gateway to reload its work folder now (through its
+    /// admin listener; SIGHUP does the same).
+    Reload {
+        /// The gateway's admin address (default: admin_listen of kitwork.toml).
+        #[arg(long = "admin", env = "KITWORK_ADMIN_LISTEN")]
+        admin_listen: Option<std::net::SocketAddr>,
+        /// Configuration file (default: ./kitwork.toml when it exists).
+        #[arg(long, env = "KITWORK_CONFIG")]
+        config: Option<PathBuf>,
     },
     /// List the routes a work folder declares.
     Routes {
@@ -183,6 +197,23 @@ fn apply_migrations(config: &Config, dir: &Path, command: bool) -> Result<(), Ex
     }
 }
 
+/// `POST /__kitwork/reload` to a gateway's admin listener: (status, body).
+fn post_reload(addr: std::net::SocketAddr) -> std::io::Result<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
+    s.write_all(b"POST /__kitwork/reload HTTP/1.1\r\nHost: kitwork\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+    let mut text = String::new();
+    s.read_to_string(&mut text)?;
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    Ok((status, body.to_string()))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -268,6 +299,39 @@ fn main() -> ExitCode {
             })?;
             apply_migrations(&config, &dir, true)
         })(),
+        Command::Reload {
+            admin_listen,
+            config,
+        } => (|| {
+            let overrides = Overrides {
+                admin_listen,
+                ..Overrides::default()
+            };
+            let config = Config::load(config.as_deref(), overrides).map_err(|e| {
+                eprintln!("error: invalid configuration: {e}");
+                ExitCode::from(2)
+            })?;
+            let Some(addr) = config.admin_listen else {
+                eprintln!(
+                    "error: no admin address: pass --admin ADDR or set admin_listen (or send SIGHUP to the gateway)"
+                );
+                return Err(ExitCode::from(2));
+            };
+            match post_reload(addr) {
+                Ok((200, body)) => {
+                    println!("{body}");
+                    Ok(())
+                }
+                Ok((_, body)) => {
+                    eprintln!("{body}");
+                    Err(ExitCode::from(1))
+                }
+                Err(e) => {
+                    eprintln!("error: cannot reach the gateway's admin listener on {addr}: {e}");
+                    Err(ExitCode::from(1))
+                }
+            }
+        })(),
         Command::Routes { dir } => match kitwork::gateway::load(&dir) {
             Ok(g) => {
                 print!("{}", kitwork::gateway::describe_routes(&g));
@@ -289,6 +353,7 @@ fn main() -> ExitCode {
             dev,
             db,
             ca_file,
+            admin_listen,
         } => (|| {
             let io = match io.as_deref() {
                 None => None,
@@ -312,6 +377,7 @@ fn main() -> ExitCode {
                 memory,
                 database_url: db,
                 ca_file,
+                admin_listen,
             };
             let config = Config::load(config.as_deref(), overrides).map_err(|e| {
                 eprintln!("error: invalid configuration: {e}");
@@ -373,14 +439,32 @@ fn main() -> ExitCode {
             match kitwork::gateway::serve(config.listen, &cpus, config.io, generations, core_config)
             {
                 Ok(running) => {
+                    let admin = match config.admin_listen {
+                        None => String::new(),
+                        Some(addr) => {
+                            let admin = kitwork::gateway::admin::Admin {
+                                reloader: reloader.clone(),
+                                cores: running.scrapes.clone(),
+                                started: std::time::Instant::now(),
+                            };
+                            match kitwork::gateway::admin::serve(addr, admin) {
+                                Ok(a) => format!(", admin on http://{a}"),
+                                Err(e) => {
+                                    eprintln!("error: cannot listen on {addr} (admin_listen): {e}");
+                                    return Err(ExitCode::from(1));
+                                }
+                            }
+                        }
+                    };
                     // A closed stdout must not take the gateway down: ignore write errors.
                     use std::io::Write;
                     let mut stdout = std::io::stdout();
                     let _ = writeln!(
                         stdout,
-                        "kitwork: serving {routes} route(s) from {} on http://{} ({cores} core(s))",
+                        "kitwork: serving {routes} route(s) from {} on http://{} ({cores} core(s)), generation {}{admin}",
                         work_dir.display(),
-                        running.addr
+                        running.addr,
+                        reloader.current().id()
                     );
                     let _ = write!(stdout, "{table}");
                     let _ = stdout.flush();

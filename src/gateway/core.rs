@@ -6,6 +6,7 @@
 
 use super::Generation;
 use super::http::{self, HttpLimits, Parsed};
+use super::metrics::{CoreStats, Snapshot};
 use super::router::{Match, Route, Router};
 use super::work::{self, Host, Mode, RequestData};
 use crate::lang::bytecode::FuncIdx;
@@ -65,6 +66,10 @@ const SHUTDOWN_POLL: Duration = Duration::from_millis(100);
 /// core watches.
 pub type Generations = tokio::sync::watch::Receiver<Arc<Generation>>;
 
+/// How the admin listener asks a core for its counters: it sends where
+/// the answer goes.
+pub type Scrapes = tokio::sync::mpsc::UnboundedReceiver<tokio::sync::oneshot::Sender<Snapshot>>;
+
 /// A VM with the generation's scripts linked into it.
 struct Worker {
     vm: Vm,
@@ -81,21 +86,29 @@ struct Live {
     generation: Arc<Generation>,
     router: Router,
     pool: RefCell<Vec<Worker>>,
+    /// Per route (by index): its slot in the core's `CoreStats`.
+    slots: Vec<usize>,
 }
 
 impl Live {
-    fn new(generation: Arc<Generation>, limits: Limits) -> Live {
+    fn new(generation: Arc<Generation>, limits: Limits, stats: &mut CoreStats) -> Live {
         let mut router = Router::default();
         for r in &generation.routes {
             router
                 .add(r.clone())
                 .expect("route conflicts are rejected at load");
         }
+        let slots = router
+            .routes
+            .iter()
+            .map(|r| stats.slot(&r.method, &r.pattern))
+            .collect();
         let first = new_worker(&generation, limits);
         Live {
             generation,
             router,
             pool: RefCell::new(vec![first]),
+            slots,
         }
     }
 }
@@ -110,6 +123,9 @@ struct Core {
     services: Services,
     /// `go()` functions running now.
     background: Cell<usize>,
+    /// Which core this is (0, 1…), for metrics.
+    index: usize,
+    stats: RefCell<CoreStats>,
 }
 
 /// A response before it is written.
@@ -132,10 +148,13 @@ impl Reply {
 }
 
 impl Core {
-    fn new(generation: Arc<Generation>, config: CoreConfig) -> Core {
-        let live = Live::new(generation, config.vm);
+    fn new(index: usize, generation: Arc<Generation>, config: CoreConfig) -> Core {
+        let mut stats = CoreStats::new();
+        let live = Live::new(generation, config.vm, &mut stats);
         let services = Services::new(&config.setup);
         Core {
+            index,
+            stats: RefCell::new(stats),
             services,
             background: Cell::new(0),
             open: Cell::new(0),
@@ -148,8 +167,18 @@ impl Core {
     /// Makes `generation` the one new requests start on (a request
     /// boundary by construction: running requests keep theirs).
     fn swap(&self, generation: Arc<Generation>) {
-        let live = Rc::new(Live::new(generation, self.config.vm));
-        *self.live.borrow_mut() = live;
+        let live = Live::new(generation, self.config.vm, &mut self.stats.borrow_mut());
+        *self.live.borrow_mut() = Rc::new(live);
+    }
+
+    /// A copy of this core's counters, for the admin listener.
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            core: self.index,
+            stats: self.stats.borrow().clone(),
+            open_connections: self.open.get(),
+            generation: self.live.borrow().generation.id(),
+        }
     }
 }
 
@@ -163,7 +192,7 @@ pub struct InProcess {
 impl InProcess {
     pub fn new(generation: Generation, config: CoreConfig) -> InProcess {
         InProcess {
-            core: Rc::new(Core::new(Arc::new(generation), config)),
+            core: Rc::new(Core::new(0, Arc::new(generation), config)),
         }
     }
 
@@ -215,10 +244,12 @@ fn host(vm: &mut Vm) -> &mut Host {
 /// `SO_REUSEPORT`, so every core listens on the same port) and serves.
 /// `bound` receives the actual address once listening.
 pub fn run(
+    index: usize,
     core_id: Option<core_affinity::CoreId>,
     io: crate::config::Io,
     addr: SocketAddr,
     generations: Generations,
+    scrapes: Scrapes,
     config: CoreConfig,
     bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>,
 ) {
@@ -226,7 +257,7 @@ pub fn run(
     if let Some(id) = core_id {
         core_affinity::set_for_current(id);
     }
-    let serve = serve_core(addr, generations, config, bound.clone());
+    let serve = serve_core(index, addr, generations, scrapes, config, bound.clone());
     let result = match io {
         Io::Epoll => monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
             .enable_timer()
@@ -255,8 +286,10 @@ pub fn run(
 
 /// The life of one core: listen, accept, serve, drain.
 async fn serve_core(
+    index: usize,
     addr: SocketAddr,
     mut generations: Generations,
+    mut scrapes: Scrapes,
     config: CoreConfig,
     bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>,
 ) {
@@ -272,13 +305,19 @@ async fn serve_core(
     };
     let _ = bound.send(listener.local_addr());
     let first = generations.borrow_and_update().clone();
-    let core = Rc::new(Core::new(first, config));
+    let core = Rc::new(Core::new(index, first, config));
     // Reloads: each new generation becomes the one new requests start on.
     let swapper = core.clone();
     monoio::spawn(async move {
         while generations.changed().await.is_ok() {
             let next = generations.borrow_and_update().clone();
             swapper.swap(next);
+        }
+    });
+    let counted = core.clone();
+    monoio::spawn(async move {
+        while let Some(reply) = scrapes.recv().await {
+            let _ = reply.send(counted.snapshot());
         }
     });
     let shutdown = core.config.shutdown.clone();
@@ -433,7 +472,12 @@ async fn handle(
     keep_alive: bool,
     head: bool,
 ) {
-    let write = |reply: &Reply, out: &mut Vec<u8>| {
+    let started = Instant::now();
+    // Writes the response and counts it under the route's slot.
+    let write = |reply: &Reply, out: &mut Vec<u8>, slot: usize| {
+        core.stats.borrow_mut().routes[slot]
+            .2
+            .record(reply.status, started.elapsed().as_secs_f64());
         let mut date = core.date.borrow_mut();
         let ct = reply.content_type.as_deref();
         http::write_response(
@@ -453,6 +497,7 @@ async fn handle(
             return write(
                 &Reply::error(404, &format!("no route for {} {}", req.method, req.path)),
                 out,
+                0,
             );
         }
         Match::MethodNotAllowed(allowed) => {
@@ -461,7 +506,7 @@ async fn handle(
                 &format!("{} is not allowed on {}", req.method, req.path),
             );
             r.headers.push(("Allow".into(), allowed.join(", ")));
-            return write(&r, out);
+            return write(&r, out, 0);
         }
         Match::Found { route, params } => (route, params),
     };
@@ -474,7 +519,7 @@ async fn handle(
         &r.params,
         params.as_slice(),
     );
-    let reply = match run_route(&mut worker, r, core).await {
+    let reply = match run_route(&mut worker, r, core, &live.generation).await {
         Ok(reply) => reply,
         Err(Poisoned) => {
             // The panic was reported by the panic hook; this VM is dropped
@@ -486,10 +531,10 @@ async fn handle(
                 r.method,
                 r.pattern
             );
-            return write(&Reply::error(500, "internal error"), out);
+            return write(&Reply::error(500, "internal error"), out, live.slots[index]);
         }
     };
-    write(&reply, out);
+    write(&reply, out, live.slots[index]);
     // Hand the buffers back so the next request reuses them.
     let Reply {
         mut body,
@@ -566,7 +611,12 @@ fn fill_request(
 }
 
 /// Runs a route's script and handler; `Err(Poisoned)` if the VM panicked.
-async fn run_route(worker: &mut Worker, route: &Route, core: &Core) -> Result<Reply, Poisoned> {
+async fn run_route(
+    worker: &mut Worker,
+    route: &Route,
+    core: &Core,
+    generation: &Generation,
+) -> Result<Reply, Poisoned> {
     let services = &core.services;
     let vm = &mut worker.vm;
     vm.limits = route.budget.over(core.config.vm);
@@ -604,6 +654,14 @@ async fn run_route(worker: &mut Worker, route: &Route, core: &Core) -> Result<Re
     let mut reply = match result {
         Ok(v) => guarded(|| to_reply(vm, v, body))?,
         Err(e) => {
+            {
+                let mut stats = core.stats.borrow_mut();
+                match e.budget {
+                    None => stats.script_errors += 1,
+                    Some(crate::vm::Budget::Instructions) => stats.budget_instructions += 1,
+                    Some(crate::vm::Budget::Memory) => stats.budget_memory += 1,
+                }
+            }
             let unavailable = db_unavailable(vm, e.value);
             error_reply(route, &e, core.config.dev, unavailable)
         }
@@ -613,6 +671,11 @@ async fn run_route(worker: &mut Worker, route: &Route, core: &Core) -> Result<Re
     }
     if let Some(v) = &route.version {
         reply.headers.push(("X-Work-Version".into(), v.clone()));
+    }
+    if core.config.dev {
+        reply
+            .headers
+            .push(("X-Kitwork-Generation".into(), generation.id()));
     }
     Ok(reply)
 }
@@ -645,7 +708,7 @@ fn error_reply(route: &Route, e: &Uncaught, dev: bool, unavailable: bool) -> Rep
             e.report
         );
     }
-    let budget = e.over_budget;
+    let budget = e.budget.is_some();
     let message = if budget {
         format!("{first} in route {} {}", route.method, route.pattern)
     } else {

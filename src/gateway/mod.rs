@@ -2,9 +2,11 @@
 //! work folder, compiled together, and the routes they declare) is built
 //! once, then every core gets its own copy of the router and its own VMs.
 
+pub mod admin;
 mod content_hash;
 pub mod core;
 pub mod http;
+pub mod metrics;
 pub mod reload;
 pub mod router;
 pub mod work;
@@ -165,11 +167,13 @@ pub fn describe_routes(g: &Generation) -> String {
     out
 }
 
-/// A running gateway: where it listens and its core threads, which end
-/// once `CoreConfig::shutdown` is set and their connections are drained.
+/// A running gateway: where it listens, its core threads (which end once
+/// `CoreConfig::shutdown` is set and their connections are drained) and
+/// how to ask each core for its counters.
 pub struct Running {
     pub addr: SocketAddr,
     pub cores: Vec<std::thread::JoinHandle<()>>,
+    pub scrapes: Vec<admin::ScrapeSender>,
 }
 
 /// Starts one pinned worker per core on `addr`; returns once every core listens.
@@ -184,9 +188,12 @@ pub fn serve(
     let cores = cpus.len();
     let mut bound_addr = addr;
     let mut handles = Vec::new();
+    let mut scrapes = Vec::new();
     for i in 0..cores.max(1) {
         let (tx, rx) = std::sync::mpsc::channel();
         let (g, c) = (generations.clone(), config.clone());
+        let (scrape_tx, scrape_rx) = tokio::sync::mpsc::unbounded_channel();
+        scrapes.push(scrape_tx);
         let id = ids.iter().copied().find(|c| c.id == cpus[i]);
         // The first core binds (maybe to port 0); the others join its port.
         let target = bound_addr;
@@ -194,7 +201,7 @@ pub fn serve(
             std::thread::Builder::new()
                 .name(format!("kitwork-core-{i}"))
                 .stack_size(16 << 20)
-                .spawn(move || core::run(id, io, target, g, c, tx))?,
+                .spawn(move || core::run(i, id, io, target, g, scrape_rx, c, tx))?,
         );
         bound_addr = rx
             .recv()
@@ -203,5 +210,6 @@ pub fn serve(
     Ok(Running {
         addr: bound_addr,
         cores: handles,
+        scrapes,
     })
 }

@@ -168,7 +168,7 @@ async fn drive<'a, 'v>(
                     match r? {
                         Ok(v) => values.push(v),
                         // A budget stop ends the whole request.
-                        Err(e) if e.over_budget => return Ok(Err(e)),
+                        Err(e) if e.budget.is_some() => return Ok(Err(e)),
                         Err(e) => {
                             values.push(Value::Undefined);
                             failed.get_or_insert(e.value);
@@ -195,7 +195,7 @@ async fn drive<'a, 'v>(
                         let r = child(vm, services, Some(&inner), body).await?;
                         let ended = db.finish(inner, r.is_ok()).await;
                         match (r, ended) {
-                            (Err(e), _) if e.over_budget => return Ok(Err(e)),
+                            (Err(e), _) if e.budget.is_some() => return Ok(Err(e)),
                             (Err(e), _) => step(vm, &mut fiber, |vm| vm.resume_throw(e.value))?,
                             (Ok(_), Err(e)) => {
                                 step(vm, &mut fiber, |vm| resume_db(vm, Expect::Affected, Err(e)))?

@@ -113,9 +113,16 @@ pub struct Uncaught {
     pub value: Value,
     /// `Uncaught TypeError: …` followed by `at fn (file:line:col)` lines.
     pub report: String,
-    /// The run was stopped by its instruction or memory budget, not by a
-    /// `throw`: the script is a runaway, not wrong.
-    pub over_budget: bool,
+    /// Set when the run was stopped by its instruction or memory budget,
+    /// not by a `throw`: the script is a runaway, not wrong.
+    pub budget: Option<Budget>,
+}
+
+/// Which budget stopped a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    Instructions,
+    Memory,
 }
 
 /// Well-known atoms, interned once.
@@ -445,7 +452,11 @@ impl Vm {
 
     /// Ends the run with `e`: the error a host reports when a run fails.
     pub fn uncaught(&mut self, e: Interrupt) -> Uncaught {
-        let over_budget = matches!(e, Interrupt::Abort(_));
+        let budget = match e {
+            Interrupt::Abort(_) if self.fuel == 0 => Some(Budget::Instructions),
+            Interrupt::Abort(_) => Some(Budget::Memory),
+            _ => None,
+        };
         let value = match e {
             Interrupt::Throw(v) => v,
             Interrupt::Error(e) | Interrupt::Abort(e) => self.make_error(e.0, &e.1),
@@ -458,7 +469,7 @@ impl Vm {
         Uncaught {
             value,
             report,
-            over_budget,
+            budget,
         }
     }
 

@@ -15,5 +15,5 @@ pub mod value;
 pub use builtins::db::{UNAVAILABLE as DB_UNAVAILABLE, db_error, db_value};
 pub use builtins::http::{failure_value as http_failure, response_value as http_response};
 pub use error::{ErrorKind, Interrupt, PendingOp};
-pub use interp::{Fiber, Limits, Outcome, Uncaught, Vm};
+pub use interp::{Budget, Fiber, Limits, Outcome, Uncaught, Vm};
 pub use value::{Atom, Value};

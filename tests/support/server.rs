@@ -152,7 +152,13 @@ pub fn read_framed(r: &mut BufReader<TcpStream>, has_body: bool) -> Option<Resp>
 }
 
 pub fn send(s: &Server, raw: &str) -> Resp {
-    let mut c = connect(s);
+    send_to(&s.addr, raw)
+}
+
+/// Sends `raw` on a new connection to `addr`; reads one response.
+pub fn send_to(addr: &str, raw: &str) -> Resp {
+    let mut c = TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     c.write_all(raw.as_bytes()).unwrap();
     read_response(&mut BufReader::new(c))
         .unwrap_or_else(|| panic!("no response to {:?}", &raw[..raw.len().min(60)]))

@@ -1,0 +1,316 @@
+//! The operator's view on the real binary: the admin listener's status,
+//! routes and metrics (strictly checked against Prometheus' text format,
+//! and against the requests this test sent), `kitwork reload`, and the
+//! generation header in dev mode. The admin endpoints are not on the
+//! public port.
+
+#[path = "support/server.rs"]
+mod server;
+
+use server::*;
+use std::collections::HashMap;
+
+const SCRIPTS: &[(&str, &str)] = &[(
+    "a.js",
+    r#"work("A").get("/ok", () => ({ ok: true })).get("/boom", () => null.x).get("/spin", () => { while (true) {} });"#,
+)];
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn admin_get(addr: &str, path: &str) -> Resp {
+    send_to(addr, &format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n"))
+}
+
+/// One sample: metric name, labels, value.
+type Sample = (String, HashMap<String, String>, f64);
+
+/// Parses the text exposition format strictly: every sample belongs to the
+/// family its `# TYPE` line announced just before, no family twice, names
+/// and label names valid, values numbers, histogram buckets cumulative
+/// and ending in `+Inf` equal to `_count`.
+fn parse_strict(text: &str) -> Vec<Sample> {
+    assert!(
+        text.ends_with('\n'),
+        "the exposition must end with a newline"
+    );
+    let valid_name = |n: &str| {
+        let mut c = n.chars();
+        c.next()
+            .is_some_and(|f| f.is_ascii_alphabetic() || f == '_' || f == ':')
+            && c.all(|x| x.is_ascii_alphanumeric() || x == '_' || x == ':')
+    };
+    let mut families: HashMap<String, String> = HashMap::new();
+    let mut current: Option<(String, String)> = None;
+    let mut samples = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            let name = rest.split(' ').next().unwrap();
+            assert!(valid_name(name), "{line}");
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').unwrap();
+            assert!(valid_name(name), "{line}");
+            assert!(
+                ["counter", "gauge", "histogram", "summary", "untyped"].contains(&kind),
+                "{line}"
+            );
+            assert!(
+                families.insert(name.into(), kind.into()).is_none(),
+                "family {name} twice"
+            );
+            current = Some((name.into(), kind.into()));
+            continue;
+        }
+        assert!(
+            !line.starts_with('#') && !line.is_empty(),
+            "unexpected line {line:?}"
+        );
+        let (head, value) = line.rsplit_once(' ').unwrap();
+        let value: f64 = value
+            .parse()
+            .unwrap_or_else(|_| panic!("bad value in {line}"));
+        let (name, labels) = match head.split_once('{') {
+            None => (head.to_string(), HashMap::new()),
+            Some((n, rest)) => {
+                let body = rest.strip_suffix('}').unwrap_or_else(|| panic!("{line}"));
+                let mut labels = HashMap::new();
+                let mut rest = body;
+                while !rest.is_empty() {
+                    let (k, after) = rest.split_once("=\"").unwrap_or_else(|| panic!("{line}"));
+                    assert!(valid_name(k), "label {k} in {line}");
+                    let mut v = String::new();
+                    let mut chars = after.char_indices();
+                    let end = loop {
+                        match chars.next() {
+                            Some((_, '\\')) => v.push(chars.next().unwrap().1),
+                            Some((i, '"')) => break i,
+                            Some((_, c)) => v.push(c),
+                            None => panic!("unterminated label in {line}"),
+                        }
+                    };
+                    assert!(labels.insert(k.to_string(), v).is_none(), "{line}");
+                    rest = after[end + 1..].trim_start_matches(',');
+                }
+                (n.to_string(), labels)
+            }
+        };
+        let (family, kind) = current
+            .clone()
+            .unwrap_or_else(|| panic!("sample before any # TYPE: {line}"));
+        let ok = match kind.as_str() {
+            "histogram" => [
+                &family,
+                &format!("{family}_bucket"),
+                &format!("{family}_sum"),
+                &format!("{family}_count"),
+            ]
+            .iter()
+            .any(|n| **n == name),
+            _ => name == family,
+        };
+        assert!(ok, "{name} is not in family {family}");
+        samples.push((name, labels, value));
+    }
+    // Histograms: cumulative buckets ending in +Inf == _count.
+    let mut series: HashMap<String, Vec<(f64, f64)>> = HashMap::new();
+    let mut counts: HashMap<String, f64> = HashMap::new();
+    for (name, labels, v) in &samples {
+        let mut key: Vec<_> = labels
+            .iter()
+            .filter(|(k, _)| *k != "le")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        key.sort();
+        let key = format!(
+            "{}|{}",
+            name.trim_end_matches("_bucket").trim_end_matches("_count"),
+            key.join(",")
+        );
+        if name.ends_with("_bucket") {
+            let le = labels["le"].as_str();
+            let le = if le == "+Inf" {
+                f64::INFINITY
+            } else {
+                le.parse().unwrap()
+            };
+            series.entry(key).or_default().push((le, *v));
+        } else if name.ends_with("_count") {
+            counts.insert(key, *v);
+        }
+    }
+    for (key, buckets) in series {
+        assert!(
+            buckets
+                .windows(2)
+                .all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1),
+            "{key}: {buckets:?}"
+        );
+        let last = buckets.last().unwrap();
+        assert!(
+            last.0.is_infinite() && Some(&last.1) == counts.get(&key),
+            "{key}"
+        );
+    }
+    samples
+}
+
+fn sum(samples: &[Sample], name: &str, want: &[(&str, &str)]) -> f64 {
+    samples
+        .iter()
+        .filter(|(n, l, _)| {
+            n == name
+                && want
+                    .iter()
+                    .all(|(k, v)| l.get(*k).map(String::as_str) == Some(*v))
+        })
+        .map(|s| s.2)
+        .sum()
+}
+
+#[test]
+fn status_routes_and_metrics_match_what_was_sent() {
+    let admin = format!("127.0.0.1:{}", free_port());
+    let s = start_in(SCRIPTS, &["--admin", &admin, "--cores", "2"]);
+    for _ in 0..7 {
+        assert_eq!(get(&s, "/ok").status, 200);
+    }
+    for _ in 0..3 {
+        assert_eq!(get(&s, "/boom").status, 500);
+    }
+    assert_eq!(get(&s, "/spin").status, 503);
+    assert_eq!(get(&s, "/nowhere").status, 404);
+    // Not on the public port.
+    assert_eq!(get(&s, "/__kitwork/metrics").status, 404);
+
+    let m = admin_get(&admin, "/__kitwork/metrics");
+    assert_eq!(m.status, 200);
+    assert!(
+        m.header("Content-Type")
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let samples = parse_strict(&m.body);
+    let requests = |route: &str, class: &str| {
+        sum(
+            &samples,
+            "kitwork_requests_total",
+            &[("route", route), ("status", class)],
+        )
+    };
+    assert_eq!(requests("/ok", "2xx"), 7.0);
+    assert_eq!(requests("/boom", "5xx"), 3.0);
+    assert_eq!(requests("/spin", "5xx"), 1.0);
+    // /nowhere and /__kitwork/metrics on the public port.
+    assert_eq!(requests("(unmatched)", "4xx"), 2.0);
+    assert_eq!(
+        sum(
+            &samples,
+            "kitwork_request_duration_seconds_count",
+            &[("route", "/ok")]
+        ),
+        7.0
+    );
+    assert_eq!(sum(&samples, "kitwork_script_errors_total", &[]), 3.0);
+    assert_eq!(
+        sum(
+            &samples,
+            "kitwork_budget_exhausted_total",
+            &[("budget", "instructions")]
+        ),
+        1.0
+    );
+    assert_eq!(
+        sum(
+            &samples,
+            "kitwork_budget_exhausted_total",
+            &[("budget", "memory")]
+        ),
+        0.0
+    );
+    assert_eq!(sum(&samples, "kitwork_generation", &[]), 1.0);
+    // Both cores report.
+    let cores: std::collections::HashSet<_> = samples
+        .iter()
+        .filter(|(n, _, _)| n == "kitwork_open_connections")
+        .map(|(_, l, _)| l["core"].clone())
+        .collect();
+    assert_eq!(cores.len(), 2);
+
+    let status = admin_get(&admin, "/__kitwork/status");
+    assert!(
+        status.body.contains("\"generation\":\"1-") && status.body.contains("\"requests\":13"),
+        "{}",
+        status.body
+    );
+    let routes = admin_get(&admin, "/__kitwork/routes");
+    assert!(
+        routes
+            .body
+            .contains(r#""method":"GET","path":"/ok","work":"A","version":null,"source":"#),
+        "{}",
+        routes.body
+    );
+    assert_eq!(admin_get(&admin, "/__kitwork/nope").status, 404);
+
+    // kitwork reload: unchanged, then a change, then a broken file (exit 1).
+    let reload = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kitwork"))
+            .args(["reload", "--admin", &admin])
+            .output()
+            .unwrap()
+    };
+    let out = reload();
+    assert!(
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("\"reloaded\":false")
+    );
+    std::fs::write(s.dir.join("b.js"), r#"work("B").get("/b", () => "b");"#).unwrap();
+    let out = reload();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success()
+            && (text.contains("\"reloaded\":true") || text.contains("\"reloaded\":false")),
+        "{text}"
+    );
+    assert_eq!(get(&s, "/b").body, "b");
+    std::fs::write(s.dir.join("b.js"), r#"work("B").get("/b", () => "b";"#).unwrap();
+    let out = reload();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("b.js:1:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let samples = parse_strict(&admin_get(&admin, "/__kitwork/metrics").body);
+    assert!(sum(&samples, "kitwork_reloads_total", &[("result", "failed")]) >= 1.0);
+    assert!(sum(&samples, "kitwork_reloads_total", &[("result", "ok")]) >= 1.0);
+}
+
+#[test]
+fn dev_mode_names_the_generation_in_every_response() {
+    let s = start_in(SCRIPTS, &["--dev"]);
+    let r = get(&s, "/ok");
+    let g = r
+        .header("X-Kitwork-Generation")
+        .unwrap_or_default()
+        .to_string();
+    assert!(g.starts_with("1-") && g.len() == 18, "{g}");
+    let first_line = {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitwork"))
+            .args(["reload"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(first_line.contains("no admin address"), "{first_line}");
+}
