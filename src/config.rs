@@ -75,6 +75,10 @@ pub struct Config {
     pub admin_listen: Option<SocketAddr>,
     pub dev: bool,
     pub log_level: String,
+    /// `text` (one readable line per event) or `json` (one object per line).
+    pub log_format: String,
+    /// One log line per request (off by default: it costs a write per request).
+    pub access_log: bool,
     pub limits: Limits,
     pub database: Database,
     pub client: Client,
@@ -123,6 +127,8 @@ impl Default for Config {
             admin_listen: None,
             dev: false,
             log_level: "info".into(),
+            log_format: "text".into(),
+            access_log: false,
             limits: Limits::default(),
             database: Database::default(),
             client: Client::default(),
@@ -232,6 +238,12 @@ impl Config {
                 return Err("`cores` must list at least one core".into());
             }
             _ => {}
+        }
+        if !["text", "json"].contains(&self.log_format.as_str()) {
+            return Err(format!(
+                "`log_format` must be text or json (got \"{}\")",
+                self.log_format
+            ));
         }
         if !["error", "warn", "info", "debug"].contains(&self.log_level.as_str()) {
             return Err(format!(

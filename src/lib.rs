@@ -4,6 +4,7 @@
 //! |---|---|
 //! | [`lang`] | source → bytecode: lexer, parser, resolver, compiler, diagnostics |
 //! | [`vm`] | bytecode → values: heap, interpreter, built-ins |
+//! | [`log`] | one line per event, text or JSON |
 //! | [`config`] | `kitwork.toml` → `Config`, with environment and flag overrides |
 //! | [`runtime`] | what scripts wait on: the fiber driver, the databases, the HTTP client |
 //! | [`gateway`] | bytes → responses: per-core workers, HTTP, routing, the `work()` DSL |
@@ -13,6 +14,7 @@
 pub mod config;
 pub mod gateway;
 pub mod lang;
+pub mod log;
 pub mod runtime;
 pub mod vm;
 

@@ -176,7 +176,7 @@ fn apply_migrations(config: &Config, dir: &Path, command: bool) -> Result<(), Ex
                 if command {
                     println!("kitwork: applied migration {n}");
                 } else {
-                    eprintln!("kitwork: applied migration {n}");
+                    kitwork::log::info(&format!("applied migration {n}"));
                 }
             }
             if names.is_empty() && command {
@@ -187,7 +187,11 @@ fn apply_migrations(config: &Config, dir: &Path, command: bool) -> Result<(), Ex
         // A database that is down does not stop the gateway: routes that
         // need it answer 503 until it is back (run `kitwork migrate` then).
         Err(kitwork::runtime::db::DbError::Unavailable(e)) if !command => {
-            eprintln!("kitwork: warning: migrations not applied, the database is unavailable: {e}");
+            kitwork::log::event(
+                kitwork::log::Level::Warn,
+                &format!("migrations not applied, the database is unavailable: {e}"),
+                &[],
+            );
             Ok(())
         }
         Err(e) => {
@@ -383,6 +387,7 @@ fn main() -> ExitCode {
                 eprintln!("error: invalid configuration: {e}");
                 ExitCode::from(2)
             })?;
+            kitwork::log::set_json(config.log_format == "json");
             let migrations = &config.database.migrations;
             if !migrations.as_os_str().is_empty() && migrations.is_dir() {
                 apply_migrations(&config, migrations, false)?;
@@ -411,6 +416,7 @@ fn main() -> ExitCode {
                 drain_timeout: std::time::Duration::from_millis(config.limits.drain_timeout_ms),
                 setup,
                 background_limit: config.limits.background,
+                access_log: config.access_log,
             };
             let mut signals = signal_hook::iterator::Signals::new([
                 signal_hook::consts::SIGTERM,
@@ -429,7 +435,11 @@ fn main() -> ExitCode {
                 match reloader.watch() {
                     Ok(w) => Some(w),
                     Err(e) => {
-                        eprintln!("kitwork: warning: not watching {}: {e}", work_dir.display());
+                        kitwork::log::event(
+                            kitwork::log::Level::Warn,
+                            &format!("not watching {}: {e}", work_dir.display()),
+                            &[],
+                        );
                         None
                     }
                 }
@@ -477,16 +487,15 @@ fn main() -> ExitCode {
                             true
                         }
                     });
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "kitwork: signal {} received: draining",
+                    kitwork::log::info(&format!(
+                        "signal {} received: draining",
                         signal.unwrap_or_default()
-                    );
+                    ));
                     shutdown.store(true, std::sync::atomic::Ordering::Relaxed);
                     for core in running.cores {
                         let _ = core.join();
                     }
-                    let _ = writeln!(std::io::stderr(), "kitwork: stopped");
+                    kitwork::log::info("stopped");
                     Ok(())
                 }
                 Err(e) => {

@@ -7,9 +7,11 @@
 use super::Generation;
 use super::http::{self, HttpLimits, Parsed};
 use super::metrics::{CoreStats, Snapshot};
+use super::request_log::{RequestLog, Tags};
 use super::router::{Match, Route, Router};
 use super::work::{self, Host, Mode, RequestData};
 use crate::lang::bytecode::FuncIdx;
+use crate::log;
 use crate::runtime::Services;
 use crate::runtime::driver::{self, Poisoned, guarded};
 use crate::vm::json::Format;
@@ -41,6 +43,8 @@ pub struct CoreConfig {
     pub setup: crate::runtime::Setup,
     /// Most `go()` functions a core runs at once; more are refused and logged.
     pub background_limit: usize,
+    /// Log one line per request.
+    pub access_log: bool,
 }
 
 impl CoreConfig {
@@ -55,6 +59,7 @@ impl CoreConfig {
             drain_timeout: Duration::from_secs(10),
             setup: crate::runtime::Setup::new(),
             background_limit: 1024,
+            access_log: false,
         }
     }
 }
@@ -74,6 +79,8 @@ pub type Scrapes = tokio::sync::mpsc::UnboundedReceiver<tokio::sync::oneshot::Se
 struct Worker {
     vm: Vm,
     mains: Vec<FuncIdx>,
+    /// What the VM's log lines are tagged with.
+    tags: Rc<RefCell<Tags>>,
     /// The response body buffer, reused from request to request.
     body: Vec<u8>,
 }
@@ -123,8 +130,10 @@ struct Core {
     services: Services,
     /// `go()` functions running now.
     background: Cell<usize>,
-    /// Which core this is (0, 1…), for metrics.
+    /// Which core this is (0, 1…), for metrics and request ids.
     index: usize,
+    /// Requests this core has started: the second half of request ids.
+    requests: Cell<u64>,
     stats: RefCell<CoreStats>,
 }
 
@@ -154,6 +163,7 @@ impl Core {
         let services = Services::new(&config.setup);
         Core {
             index,
+            requests: Cell::new(0),
             stats: RefCell::new(stats),
             services,
             background: Cell::new(0),
@@ -222,12 +232,14 @@ impl InProcess {
 fn new_worker(generation: &Generation, limits: Limits) -> Worker {
     let mut vm = Vm::with_natives(limits, work::install);
     let mains = generation.scripts.iter().map(|p| vm.load(p)).collect();
-    vm.out = Box::new(std::io::stderr());
+    let tags = Rc::new(RefCell::new(Tags::default()));
+    vm.out = Box::new(RequestLog::new(tags.clone()));
     let host = Host::new(&mut vm);
     vm.host = Some(Box::new(host));
     Worker {
         vm,
         mains,
+        tags,
         body: Vec::new(),
     }
 }
@@ -348,8 +360,7 @@ async fn serve_core(
                 });
             }
             Err(e) => {
-                use std::io::Write;
-                let _ = writeln!(std::io::stderr(), "kitwork: accept failed: {e}");
+                log::error(&format!("accept failed: {e}"));
             }
         }
     }
@@ -473,11 +484,17 @@ async fn handle(
     head: bool,
 ) {
     let started = Instant::now();
+    let n = core.requests.get() + 1;
+    core.requests.set(n);
     // Writes the response and counts it under the route's slot.
     let write = |reply: &Reply, out: &mut Vec<u8>, slot: usize| {
+        let seconds = started.elapsed().as_secs_f64();
         core.stats.borrow_mut().routes[slot]
             .2
-            .record(reply.status, started.elapsed().as_secs_f64());
+            .record(reply.status, seconds);
+        if core.config.access_log {
+            access_log(core.index, n, req, reply.status, seconds);
+        }
         let mut date = core.date.borrow_mut();
         let ct = reply.content_type.as_deref();
         http::write_response(
@@ -519,18 +536,19 @@ async fn handle(
         &r.params,
         params.as_slice(),
     );
+    worker
+        .tags
+        .borrow_mut()
+        .set(core.index, n, &r.method, &r.pattern);
     let reply = match run_route(&mut worker, r, core, &live.generation).await {
         Ok(reply) => reply,
         Err(Poisoned) => {
             // The panic was reported by the panic hook; this VM is dropped
             // and the next request gets a fresh one.
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "kitwork: {} {}: internal error; worker replaced",
-                r.method,
-                r.pattern
-            );
+            log::error(&format!(
+                "{} {}: internal error; worker replaced",
+                r.method, r.pattern
+            ));
             return write(&Reply::error(500, "internal error"), out, live.slots[index]);
         }
     };
@@ -552,19 +570,42 @@ async fn handle(
     }
 }
 
+/// One access-log line: method, path, status, time, request id.
+fn access_log(core: usize, n: u64, req: &http::Request<'_, '_>, status: u16, seconds: f64) {
+    let id = format!("{core}-{n}");
+    let ms = format!("{:.3}", seconds * 1000.0);
+    if log::json() {
+        let status = status.to_string();
+        log::event(
+            log::Level::Info,
+            "access",
+            &[
+                ("method", req.method),
+                ("path", req.path),
+                ("status", &status),
+                ("duration_ms", &ms),
+                ("request_id", &id),
+            ],
+        );
+    } else {
+        log::info(&format!(
+            "access {} {} {status} {ms} ms #{id}",
+            req.method, req.path
+        ));
+    }
+}
+
 /// Runs the request's `go()` functions on their own task, so the response
 /// does not wait; the worker (whose heap holds their captured values) goes
 /// back to the pool when they end. Past the core's limit they are refused.
 fn start_background(core: &Rc<Core>, live: &Rc<Live>, mut worker: Worker, route: &Route) {
     if core.background.get() >= core.config.background_limit {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "kitwork: {} {}: go() refused: {} background functions already running on this core",
+        log::error(&format!(
+            "{} {}: go() refused: {} background functions already running on this core",
             route.method,
             route.pattern,
             core.background.get()
-        );
+        ));
         live.pool.borrow_mut().push(worker);
         return;
     }
@@ -697,17 +738,10 @@ fn error_reply(route: &Route, e: &Uncaught, dev: bool, unavailable: bool) -> Rep
         .next()
         .unwrap_or("")
         .trim_start_matches("Uncaught ");
-    {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "kitwork: {} {} ({}): {}",
-            route.method,
-            route.pattern,
-            route.location,
-            e.report
-        );
-    }
+    log::error(&format!(
+        "{} {} ({}): {}",
+        route.method, route.pattern, route.location, e.report
+    ));
     let budget = e.budget.is_some();
     let message = if budget {
         format!("{first} in route {} {}", route.method, route.pattern)

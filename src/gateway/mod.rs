@@ -8,6 +8,7 @@ pub mod core;
 pub mod http;
 pub mod metrics;
 pub mod reload;
+pub mod request_log;
 pub mod router;
 pub mod work;
 

@@ -84,27 +84,22 @@ impl Reloader {
     /// Reloads and logs what happened.
     pub fn reload_and_log(&self, why: &str) -> Outcome {
         let outcome = self.reload();
-        use std::io::Write;
-        let mut err = std::io::stderr().lock();
-        let _ = match &outcome {
-            Outcome::Swapped(g) => writeln!(
-                err,
-                "kitwork: reload ({why}): now serving generation {} ({} routes)",
+        match &outcome {
+            Outcome::Swapped(g) => crate::log::info(&format!(
+                "reload ({why}): now serving generation {} ({} routes)",
                 g.id(),
                 g.routes.len()
-            ),
-            Outcome::Unchanged(g) => writeln!(
-                err,
-                "kitwork: reload ({why}): nothing changed, still serving generation {}",
+            )),
+            Outcome::Unchanged(g) => crate::log::info(&format!(
+                "reload ({why}): nothing changed, still serving generation {}",
                 g.id()
-            ),
-            Outcome::Failed(d) => writeln!(
-                err,
-                "kitwork: reload ({why}) failed; still serving generation {}:\n{}",
+            )),
+            Outcome::Failed(d) => crate::log::error(&format!(
+                "reload ({why}) failed; still serving generation {}:\n{}",
                 self.current().id(),
                 d.trim_end()
-            ),
-        };
+            )),
+        }
         outcome
     }
 

@@ -73,7 +73,7 @@ pub async fn run_background(vm: &mut Vm, services: &Services) -> Result<(), Pois
 
 /// Writes a background failure where the VM's output goes.
 pub fn report(vm: &mut Vm, what: &str, e: &Uncaught) {
-    vm.print(&format!("kitwork: {what}: {}\n", e.report));
+    vm.print(&format!("{what}: {}\n", e.report));
 }
 
 /// One step of a fiber: the root runs in place, a child is swapped in and

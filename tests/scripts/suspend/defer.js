@@ -15,7 +15,7 @@ go(() => console.log("background runs after the deferred ones"));
 console.log("end of script");
 // expect: caught boom
 // expect: end of script
-// expect: kitwork: a deferred function failed: Uncaught Error: a failing deferred function
+// expect: a deferred function failed: Uncaught Error: a failing deferred function
 // expect:     at <anonymous> (tests/scripts/suspend/defer.js:13:21)
 // expect: second
 // expect: registered first, runs last

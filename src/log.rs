@@ -1,0 +1,111 @@
+//! One line per event on stderr: `kitwork: message key=value …` for people
+//! (the default), or one JSON object per line with `log_format = "json"`
+//! (`{"time":…,"level":…,"msg":…, …fields}`). Each line is written with
+//! one call, so lines from different cores never interleave.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static JSON: AtomicBool = AtomicBool::new(false);
+
+/// Chooses the format for the rest of the process (read once per line).
+pub fn set_json(json: bool) {
+    JSON.store(json, Ordering::Relaxed);
+}
+
+pub fn json() -> bool {
+    JSON.load(Ordering::Relaxed)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+impl Level {
+    fn name(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// The line for `msg` with `fields`, newline included.
+pub fn format(level: Level, msg: &str, fields: &[(&str, &str)]) -> String {
+    if json() {
+        let mut out = Vec::with_capacity(msg.len() + 64);
+        out.extend_from_slice(b"{\"time\":");
+        let now = crate::vm::builtins::date::iso_string(crate::runtime::now_ms());
+        crate::vm::json::write_quoted(&now, &mut out);
+        out.extend_from_slice(b",\"level\":\"");
+        out.extend_from_slice(level.name().as_bytes());
+        out.extend_from_slice(b"\",\"msg\":");
+        crate::vm::json::write_quoted(msg.trim_end_matches('\n'), &mut out);
+        for (k, v) in fields {
+            out.push(b',');
+            crate::vm::json::write_quoted(k, &mut out);
+            out.push(b':');
+            crate::vm::json::write_quoted(v, &mut out);
+        }
+        out.extend_from_slice(b"}\n");
+        String::from_utf8(out).unwrap_or_default()
+    } else {
+        let mut line = String::with_capacity(msg.len() + 32);
+        line.push_str("kitwork: ");
+        if level != Level::Info {
+            line.push_str(level.name());
+            line.push_str(": ");
+        }
+        line.push_str(msg.trim_end_matches('\n'));
+        for (k, v) in fields {
+            line.push(' ');
+            line.push_str(k);
+            line.push('=');
+            line.push_str(v);
+        }
+        line.push('\n');
+        line
+    }
+}
+
+/// Writes one event (errors writing the log are ignored: a full disk
+/// must not take requests down).
+pub fn event(level: Level, msg: &str, fields: &[(&str, &str)]) {
+    let line = format(level, msg, fields);
+    let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
+pub fn info(msg: &str) {
+    event(Level::Info, msg, &[]);
+}
+
+pub fn error(msg: &str) {
+    event(Level::Error, msg, &[]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_are_objects_with_escaped_fields() {
+        set_json(true);
+        let line = format(
+            Level::Error,
+            "it \"broke\"\n",
+            &[("route", "GET /x"), ("request_id", "0-7")],
+        );
+        set_json(false);
+        assert!(line.starts_with("{\"time\":\""), "{line}");
+        assert!(
+            line.ends_with(",\"level\":\"error\",\"msg\":\"it \\\"broke\\\"\",\"route\":\"GET /x\",\"request_id\":\"0-7\"}\n"),
+            "{line}"
+        );
+        let text = format(Level::Info, "hello", &[("id", "1")]);
+        assert_eq!(text, "kitwork: hello id=1\n");
+    }
+}
