@@ -153,11 +153,14 @@ pub fn load(dir: &Path) -> Result<Generation, String> {
 
 /// The route table `kitwork routes` prints.
 pub fn describe_routes(g: &Generation) -> String {
-    let mut out =
-        String::from("METHOD  PATH                       WORK                 VERSION  SOURCE\n");
+    let mut out = format!(
+        "{:<7} {:<26} {:<20} {:<8} {:<28} GENERATION\n",
+        "METHOD", "PATH", "WORK", "VERSION", "SOURCE"
+    );
+    let id = g.id();
     for r in &g.routes {
         out.push_str(&format!(
-            "{:<7} {:<26} {:<20} {:<8} {}\n",
+            "{:<7} {:<26} {:<20} {:<8} {:<28} {id}\n",
             r.method,
             r.pattern,
             r.work,
