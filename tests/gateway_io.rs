@@ -98,10 +98,7 @@ fn the_seed_order_route_answers_200_400_and_404() {
         (404, r#"{"status":404,"error":"Invalid Order"}"#)
     );
     // The deferred audit line is logged once the handler is done.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !s.log().contains("Audit: Order processed for 1") && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until(|| s.log().contains("Audit: Order processed for 1"));
     assert!(
         s.log().contains("Audit: Order processed for 1"),
         "{}",
@@ -167,10 +164,7 @@ fn go_runs_after_the_response_and_defer_after_the_handler() {
     assert_eq!((r.status, r.body.as_str()), (200, r#"{"queued":true}"#));
     // The response did not wait for the go() function's 300 ms sleep.
     assert_eq!(get(&s, "/users").body, before);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while get(&s, "/users").body == before && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until(|| get(&s, "/users").body != before);
     assert_ne!(
         get(&s, "/users").body,
         before,
@@ -179,10 +173,7 @@ fn go_runs_after_the_response_and_defer_after_the_handler() {
     assert!(s.log().contains("deferred ran"), "{}", s.log());
     // A failing background function is logged with where it failed.
     assert_eq!(get(&s, "/background-fails").body, "ok");
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !s.log().contains("a go() function failed") && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until(|| s.log().contains("a go() function failed"));
     let log = s.log();
     assert!(log.contains("a go() function failed"), "{log}");
     assert!(log.contains("io.js:17:79)"), "{log}");
@@ -339,10 +330,7 @@ fn go_functions_past_the_core_limit_are_refused_and_logged() {
     for _ in 0..3 {
         assert_eq!(get(&s, "/bg").body, "queued");
     }
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !s.log().contains("background done") && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until(|| s.log().contains("background done"));
     let log = s.log();
     // One ran; the two that came while it was running were refused.
     assert_eq!(log.matches("background done").count(), 1, "{log}");

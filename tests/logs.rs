@@ -6,16 +6,12 @@
 mod server;
 
 use server::*;
-use std::time::{Duration, Instant};
 
 const ROUTES: &str = r#"work("L").get("/hi/:who", () => { log("hello", params("who")); console.log("two\nlines"); return "ok"; })
   .get("/boom", () => null.x);"#;
 
 fn wait_for(s: &Server, needle: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !s.log().contains(needle) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until(|| s.log().contains(needle));
     s.log()
 }
 

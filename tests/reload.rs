@@ -148,10 +148,7 @@ fn a_bad_reload_keeps_the_current_generation() {
         "work(\"V\").get(\"/v\", () => ({ v: 2 ));\n",
     )
     .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !s.log().contains("failed; still serving generation 1-") && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until(|| s.log().contains("failed; still serving generation 1-"));
     let log = s.log();
     assert!(log.contains("v.js:1:35"), "{log}");
     assert!(
@@ -166,10 +163,7 @@ fn a_bad_reload_keeps_the_current_generation() {
         "work(\"D\").get(\"/v\", () => ({ v: 99 }));\n",
     )
     .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !s.log().contains("is declared twice") && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until(|| s.log().contains("is declared twice"));
     let log = s.log();
     assert!(log.contains("GET /v is declared twice"), "{log}");
     assert!(log.contains("dup.js:1") && log.contains("v.js:1"), "{log}");
@@ -188,16 +182,10 @@ fn files_added_and_deleted_add_and_remove_routes() {
         "work(\"A\").get(\"/added\", () => \"here\");\n",
     )
     .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while get(&s, "/added").status != 200 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until(|| get(&s, "/added").status == 200);
     assert_eq!(get(&s, "/added").body, "here");
     std::fs::remove_file(s.dir.join("more/added.js")).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while get(&s, "/added").status != 404 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until(|| get(&s, "/added").status == 404);
     assert_eq!(get(&s, "/added").status, 404);
     assert_eq!(get(&s, "/v").body, r#"{"v":1}"#);
     // SIGHUP reloads by hand; an unchanged folder is not swapped.
@@ -206,10 +194,7 @@ fn files_added_and_deleted_add_and_remove_routes() {
         .args(["-HUP", &pid])
         .status()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !s.log().contains("reload (SIGHUP): nothing changed") && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until(|| s.log().contains("reload (SIGHUP): nothing changed"));
     assert!(
         s.log().contains("reload (SIGHUP): nothing changed"),
         "{}",

@@ -129,6 +129,20 @@ fn redirect_url(from: &str, location: &str) -> String {
     }
 }
 
+/// Speaks HTTP/1.1 over `io`; its connection task runs on the core.
+async fn handshake<T>(io: T, where_: &str) -> Result<SendRequest<Full<Bytes>>, Failure>
+where
+    T: hyper::rt::Read + hyper::rt::Write + Unpin + 'static,
+{
+    let (sender, conn) = hyper::client::conn::http1::handshake(io)
+        .await
+        .map_err(|e| fail("ECONNRESET", format!("{where_}: {e}")))?;
+    monoio::spawn(async move {
+        let _ = conn.await;
+    });
+    Ok(sender)
+}
+
 /// One core's client: its TLS settings and its idle connections.
 pub struct Client {
     tls: tokio_rustls::TlsConnector,
@@ -180,7 +194,6 @@ impl Client {
         let tcp = tcp
             .try_into_poll_io()
             .map_err(|(e, _)| fail("ECONNREFUSED", format!("cannot connect to {where_}: {e}")))?;
-        let handshake_failed = |e: hyper::Error| fail("ECONNRESET", format!("{where_}: {e}"));
         if origin.tls {
             let name = ServerName::try_from(host.to_string())
                 .map_err(|_| fail("EINVAL", format!("invalid TLS server name {host:?}")))?;
@@ -189,21 +202,9 @@ impl Client {
                 .connect(name, tcp)
                 .await
                 .map_err(|e| fail("ETLS", format!("TLS with {where_} failed: {e}")))?;
-            let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-                .await
-                .map_err(handshake_failed)?;
-            monoio::spawn(async move {
-                let _ = conn.await;
-            });
-            Ok(sender)
+            handshake(TokioIo::new(stream), &where_).await
         } else {
-            let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tcp))
-                .await
-                .map_err(handshake_failed)?;
-            monoio::spawn(async move {
-                let _ = conn.await;
-            });
-            Ok(sender)
+            handshake(TokioIo::new(tcp), &where_).await
         }
     }
 

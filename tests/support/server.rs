@@ -170,3 +170,15 @@ pub fn get(s: &Server, path: &str) -> Resp {
         &format!("GET {path} HTTP/1.1\r\nHost: t\r\nUser-Agent: gw-test\r\n\r\n"),
     )
 }
+
+/// Polls `done` every 10 ms for up to 5 s; whether it became true.
+pub fn wait_until(mut done: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !done() {
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    true
+}
