@@ -4,11 +4,13 @@
 //! connection reuse, timeouts, refused connections and untrusted
 //! certificates — all as scripts see them.
 
+#[path = "support/captured.rs"]
+mod captured;
+
+use captured::Captured;
 use kitwork::vm::{Limits, Vm};
-use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -170,19 +172,6 @@ fn certificate() -> (Arc<rustls::ServerConfig>, std::path::PathBuf) {
     (Arc::new(config), pem)
 }
 
-#[derive(Clone, Default)]
-struct Captured(Rc<RefCell<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Runs `src` (with `BASE` standing for the server's URL); returns what it printed.
 fn run(src: &str, base: &str, ca: Option<&std::path::Path>) -> String {
     run_limited(src, base, ca, Limits::default())
@@ -201,9 +190,9 @@ fn run_limited(src: &str, base: &str, ca: Option<&std::path::Path>, limits: Limi
     let out = Captured::default();
     vm.out = Box::new(out.clone());
     if let Err(e) = kitwork::run_with(&mut vm, &program, &setup) {
-        panic!("{}\n{}", e.report, String::from_utf8_lossy(&out.0.borrow()));
+        panic!("{}\n{}", e.report, out.text());
     }
-    String::from_utf8_lossy(&out.0.borrow()).into_owned()
+    out.text()
 }
 
 const REQUESTS: &str = r#"

@@ -16,24 +16,12 @@
 //!
 //! All failures are printed with a diff before the test fails.
 
+#[path = "support/captured.rs"]
+mod captured;
+
+use captured::Captured;
 use kitwork::vm::{Limits, Vm};
-use std::cell::RefCell;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
-
-#[derive(Clone, Default)]
-struct Captured(Rc<RefCell<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[derive(Default)]
 struct Expect {
@@ -163,7 +151,7 @@ fn check(path: &Path, db: Option<(Backend, &str)>) -> Option<String> {
         setup = setup.with_database(open(url));
     }
     let result = kitwork::run_with(&mut vm, &program, &setup);
-    let text = String::from_utf8_lossy(&out.0.borrow()).to_string();
+    let text = out.text();
     let actual: Vec<String> = text.lines().map(str::to_string).collect();
     let mut problems = diff("output", &expect.output, &actual).unwrap_or_default();
     match (result, &expect.runtime_error) {

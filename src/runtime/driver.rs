@@ -159,7 +159,8 @@ async fn drive<'a, 'v>(
                     }
                 })?
             }
-            PendingOp::Parallel { tasks, keys } => {
+            PendingOp::Parallel(p) => {
+                let crate::vm::error::Parallel { tasks, keys } = *p;
                 let branches: Vec<_> = tasks.iter().map(|&f| child(vm, services, tx, f)).collect();
                 let results = futures_util::future::join_all(branches).await;
                 let mut values = Vec::with_capacity(results.len());

@@ -41,11 +41,10 @@ pub enum PendingOp {
     /// `sleep(ms)`: resume with `undefined` once the time has passed.
     Sleep { ms: f64 },
     /// `parallel(...)`: call each task as a fiber of its own; resume with
-    /// their results in an array, or under `keys` in an object.
-    Parallel {
-        tasks: Vec<Value>,
-        keys: Option<Vec<super::value::Atom>>,
-    },
+    /// their results in an array, or under `keys` in an object. Boxed, as
+    /// the other large ones: every native returns a `Result<Value,
+    /// Interrupt>`, so `Interrupt` must stay as small as a `Value`.
+    Parallel(Box<Parallel>),
     /// `db().transaction(body)`: call `body` as a fiber whose statements run
     /// in one transaction; commit when it returns, roll back when it throws.
     Transaction { body: Value },
@@ -53,6 +52,12 @@ pub enum PendingOp {
     Db(Box<crate::runtime::db::Statement>),
     /// An HTTP request; resume with the response.
     Http(Box<crate::runtime::http::Request>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Parallel {
+    pub tasks: Vec<Value>,
+    pub keys: Option<Vec<super::value::Atom>>,
 }
 
 #[derive(Debug)]

@@ -48,7 +48,9 @@ fn parallel(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
             Some(_) => Ok(Value::Obj(vm.new_object()?)),
         };
     }
-    Err(Interrupt::Suspend(PendingOp::Parallel { tasks, keys }))
+    Err(Interrupt::Suspend(PendingOp::Parallel(Box::new(
+        crate::vm::error::Parallel { tasks, keys },
+    ))))
 }
 
 /// `defer(fn)`: `fn` runs after the handler ends (also when it throws),
