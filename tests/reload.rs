@@ -26,19 +26,23 @@ fn version_of(body: &str) -> Option<usize> {
         .ok()
 }
 
-/// Rewrites `v.js` with version `v` and waits until the server answers
-/// with it; returns how long that took.
-fn publish(s: &Server, v: usize) -> Duration {
-    let written = Instant::now();
-    // Overwritten in place, not truncated: on this machine's ext4 (mounted
-    // with `discard`), truncating a file under load can stall the writer
-    // for tens of seconds — the test's own write, not the server.
+/// Writes `text` over `v.js` in place, not truncating it: on this
+/// machine's ext4 (mounted with `discard`), truncating a file under load
+/// can stall the writer for tens of seconds — the test's own write, not
+/// the server. (`version_script` keeps the length constant.)
+fn overwrite(s: &Server, text: &str) {
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .open(s.dir.join("v.js"))
         .unwrap();
-    f.write_all(version_script(v).as_bytes()).unwrap();
-    drop(f);
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+/// Rewrites `v.js` with version `v` and waits until the server answers
+/// with it; returns how long that took.
+fn publish(s: &Server, v: usize) -> Duration {
+    let written = Instant::now();
+    overwrite(s, &version_script(v));
     loop {
         if version_of(&get(s, "/v").body) == Some(v) {
             return written.elapsed();
@@ -110,6 +114,17 @@ fn twenty_reloads_under_load_lose_no_request() {
     let mut latencies = Vec::new();
     for v in 1..=20 {
         latencies.push(publish(&s, v));
+        if v == 10 {
+            // A syntax error mid-load: version 10 keeps answering, the
+            // diagnostic is logged, and the next good write goes on.
+            overwrite(&s, &version_script(v).replace("})", ")}"));
+            assert!(
+                wait_until(|| s.log().contains("failed; still serving generation 11-")),
+                "{}",
+                s.log()
+            );
+            assert_eq!(version_of(&get(&s, "/v").body), Some(10));
+        }
     }
     let last_swap = Instant::now();
     std::thread::sleep(Duration::from_millis(100));
