@@ -41,32 +41,34 @@ pub async fn finish(vm: &mut Vm, services: &Services, first: Step) -> Finished {
 /// Runs the closures `defer()` registered, last first, each to its end.
 /// Their errors are reported and do not change the response.
 pub async fn run_deferred(vm: &mut Vm, services: &Services) -> Result<(), Poisoned> {
-    let shared = RefCell::new(vm);
-    loop {
-        let next = shared.borrow_mut().deferred.pop();
-        let Some(f) = next else { return Ok(()) };
-        if let Err(e) = child(&shared, services, None, f).await? {
-            report(&mut shared.borrow_mut(), "a deferred function failed", &e);
-        }
-    }
+    run_each(vm, services, "a deferred function failed", |vm| {
+        vm.deferred.pop()
+    })
+    .await
 }
 
-/// Runs the closures `go()` registered, one after another, each to its
-/// end (the gateway calls this once the response is written).
+/// Runs the closures `go()` registered, in order, each to its end (the
+/// gateway calls this once the response is written).
 pub async fn run_background(vm: &mut Vm, services: &Services) -> Result<(), Poisoned> {
+    run_each(vm, services, "a go() function failed", |vm| {
+        (!vm.background.is_empty()).then(|| vm.background.remove(0))
+    })
+    .await
+}
+
+/// Calls each closure `next` gives as a fiber of its own, reporting failures.
+async fn run_each(
+    vm: &mut Vm,
+    services: &Services,
+    what: &str,
+    next: impl Fn(&mut Vm) -> Option<Value>,
+) -> Result<(), Poisoned> {
     let shared = RefCell::new(vm);
     loop {
-        let next = {
-            let mut vm = shared.borrow_mut();
-            if vm.background.is_empty() {
-                None
-            } else {
-                Some(vm.background.remove(0))
-            }
-        };
-        let Some(f) = next else { return Ok(()) };
+        let f = next(&mut shared.borrow_mut());
+        let Some(f) = f else { return Ok(()) };
         if let Err(e) = child(&shared, services, None, f).await? {
-            report(&mut shared.borrow_mut(), "a go() function failed", &e);
+            report(&mut shared.borrow_mut(), what, &e);
         }
     }
 }
