@@ -370,3 +370,28 @@ fn a_query_past_its_time_limit_is_stopped() {
         }
     }
 }
+
+#[test]
+fn a_draining_gateway_waits_for_its_go_functions() {
+    let scripts = [(
+        "bg.js",
+        r#"work("Bg").get("/later", () => { go(() => { sleep(300); log("go finished"); }); return "queued"; });"#,
+    )];
+    let mut s = start_in(&scripts, &[]);
+    assert_eq!(get(&s, "/later").body, "queued");
+    let pid = s.child.id().to_string();
+    std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {pid}")])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(st) = s.child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "the gateway did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(s.log().contains("go finished"), "{}", s.log());
+}

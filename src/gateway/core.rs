@@ -364,10 +364,11 @@ async fn serve_core(
             }
         }
     }
-    // Draining: no new connections; wait for the open ones to finish.
+    // Draining: no new connections; wait for the open ones, and for the
+    // go() functions already started, to finish.
     drop(listener);
     let deadline = Instant::now() + core.config.drain_timeout;
-    while core.open.get() > 0 && Instant::now() < deadline {
+    while (core.open.get() > 0 || core.background.get() > 0) && Instant::now() < deadline {
         monoio::time::sleep(Duration::from_millis(10)).await;
     }
 }
