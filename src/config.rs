@@ -221,6 +221,19 @@ impl Config {
                 return Err(format!("`{key}` must be greater than 0"));
             }
         }
+        // Deadlines are computed from these: a year is plenty, and no
+        // clock overflows.
+        let year_ms = 365 * 24 * 3600 * 1000;
+        for (key, v) in [
+            ("limits.header_timeout_ms", l.header_timeout_ms),
+            ("limits.idle_timeout_ms", l.idle_timeout_ms),
+            ("limits.drain_timeout_ms", l.drain_timeout_ms),
+            ("database.timeout_ms", self.database.timeout_ms),
+        ] {
+            if v > year_ms {
+                return Err(format!("`{key}` can be at most {year_ms} (a year)"));
+            }
+        }
         if self.admin_listen.is_some_and(|a| a == self.listen) {
             return Err("`admin_listen` must differ from `listen`: the admin endpoints are never on the public port".into());
         }

@@ -269,11 +269,12 @@ fn refused_connections_and_bad_urls_are_catchable() {
         try { http().get("BASE/x"); } catch (e) { console.log(e.code, e instanceof Error); }
         try { http().get("ftp://example.com/"); } catch (e) { console.log(e.code); }
         try { http().get("BASE/x", { timeout: -1 }); } catch (e) { console.log(e.name); }
+        try { http().get("BASE/x", { timeout: 1e300 }); } catch (e) { console.log(e.code); }
         "#,
         &format!("http://127.0.0.1:{port}"),
         None,
     );
-    assert_eq!(out, "ECONNREFUSED true\nEINVAL\nRangeError\n");
+    assert_eq!(out, "ECONNREFUSED true\nEINVAL\nRangeError\nECONNREFUSED\n");
     let _ = TcpStream::connect(("127.0.0.1", port)).is_err();
 }
 

@@ -355,7 +355,14 @@ async fn serve_core(
                 core.open.set(core.open.get() + 1);
                 let c = core.clone();
                 monoio::spawn(async move {
-                    serve_connection(stream, c.clone()).await;
+                    // VM steps are guarded one by one; this is the net
+                    // under the rest of the connection's code: a bug there
+                    // costs that connection, never the core.
+                    use futures_util::FutureExt;
+                    let served = std::panic::AssertUnwindSafe(serve_connection(stream, c.clone()));
+                    if served.catch_unwind().await.is_err() {
+                        log::error("internal error: a connection was closed");
+                    }
                     c.open.set(c.open.get() - 1);
                 });
             }

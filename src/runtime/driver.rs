@@ -125,7 +125,7 @@ async fn drive<'a, 'v>(
         };
         outcome = match op {
             PendingOp::Sleep { ms } => {
-                monoio::time::sleep(std::time::Duration::from_secs_f64(ms / 1000.0)).await;
+                monoio::time::sleep(super::wait_ms(ms)).await;
                 step(vm, &mut fiber, |vm| vm.resume(Value::Undefined))?
             }
             PendingOp::Db(mut st) => {

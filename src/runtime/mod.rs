@@ -7,6 +7,21 @@ pub mod db;
 pub mod driver;
 pub mod http;
 
+/// The longest wait a script can ask for (`sleep`, an `http()` timeout):
+/// longer ones are cut to it, so no deadline overflows a clock.
+pub const LONGEST_WAIT: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
+/// `ms` milliseconds as a wait: NaN and negatives are 0, infinities and
+/// huge values `LONGEST_WAIT`.
+pub fn wait_ms(ms: f64) -> std::time::Duration {
+    if ms.is_nan() || ms <= 0.0 {
+        return std::time::Duration::ZERO;
+    }
+    std::time::Duration::try_from_secs_f64(ms / 1000.0)
+        .unwrap_or(LONGEST_WAIT)
+        .min(LONGEST_WAIT)
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> f64 {
     std::time::SystemTime::now()

@@ -10,7 +10,6 @@ use crate::vm::heap::Class;
 use crate::vm::interp::{Args, Vm};
 use crate::vm::json::Format;
 use crate::vm::value::Value;
-use std::time::Duration;
 
 pub fn install(vm: &mut Vm) {
     let client = vm
@@ -89,7 +88,7 @@ fn send<const M: u8>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt>
                     "timeout must be a number of milliseconds > 0",
                 ));
             }
-            req.timeout = Duration::from_secs_f64(ms / 1000.0);
+            req.timeout = crate::runtime::wait_ms(ms);
         }
     }
     let has_type = req
