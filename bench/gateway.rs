@@ -1,7 +1,7 @@
 //! The gateway's request path in-process (no sockets): request parsing,
 //! routing, and the whole parse → route → run → serialize → write path for
 //! the hello route, a 10-field object and the seed's order logic (its
-//! database calls replaced by literals: the I/O issue brings `db()`).
+//! database calls replaced by literals, to time the gateway, not a database).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use kitwork::gateway::core::{CoreConfig, InProcess};

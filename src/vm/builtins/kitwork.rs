@@ -15,7 +15,8 @@ pub fn install(vm: &mut Vm) {
     method(vm, g, "uuid", 0, |vm, _, _| {
         Ok(vm.heap.alloc_str(&uuid::Uuid::now_v7().to_string())?)
     });
-    // `log(...)` prints like `console.log`; the gateway will prefix the request id.
+    // `log(...)` prints like `console.log`; the gateway's VM output tags
+    // each line with the route and request id (gateway::request_log).
     method(vm, g, "log", 0, super::global::console_log);
     let ap = vm.realm.array_proto;
     method(vm, ap, "len", 0, |vm, this, _| match this {
