@@ -33,6 +33,9 @@ pub struct Pool {
     statement_timeout: Duration,
     shared: RefCell<Vec<Rc<Conn>>>,
     next: Cell<usize>,
+    /// Shared connections being opened now, and the signal that one was.
+    connecting: Cell<usize>,
+    connected: tokio::sync::Notify,
     /// Connections that served a transaction and wait for the next one.
     idle_tx: RefCell<Vec<Rc<Conn>>>,
 }
@@ -287,6 +290,8 @@ impl Pool {
             statement_timeout,
             shared: RefCell::new(Vec::new()),
             next: Cell::new(0),
+            connecting: Cell::new(0),
+            connected: tokio::sync::Notify::new(),
             idle_tx: RefCell::new(Vec::new()),
         }
     }
@@ -294,17 +299,30 @@ impl Pool {
     /// A shared connection: round robin over up to `SHARED`, opening more
     /// as needed and dropping closed ones (so a restarted database is
     /// picked up again without restarting the gateway).
+    /// Never more than `SHARED` open or opening at once: a burst of
+    /// requests on a cold core waits for the connections being made
+    /// instead of opening one each.
     async fn conn(&self) -> Result<Rc<Conn>, DbError> {
-        self.shared.borrow_mut().retain(|c| !c.client.is_closed());
-        let n = self.shared.borrow().len();
-        if n < SHARED {
-            let c = Rc::new(connect(&self.config, self.statement_timeout).await?);
-            self.shared.borrow_mut().push(c.clone());
-            return Ok(c);
+        loop {
+            self.shared.borrow_mut().retain(|c| !c.client.is_closed());
+            let n = self.shared.borrow().len();
+            if n + self.connecting.get() < SHARED {
+                self.connecting.set(self.connecting.get() + 1);
+                let made = connect(&self.config, self.statement_timeout).await;
+                self.connecting.set(self.connecting.get() - 1);
+                self.connected.notify_waiters();
+                let c = Rc::new(made?);
+                self.shared.borrow_mut().push(c.clone());
+                return Ok(c);
+            }
+            if n > 0 {
+                let i = self.next.get() % n;
+                self.next.set(i + 1);
+                return Ok(self.shared.borrow()[i].clone());
+            }
+            // Every slot is being connected: wait for one to finish.
+            self.connected.notified().await;
         }
-        let i = self.next.get() % n;
-        self.next.set(i + 1);
-        Ok(self.shared.borrow()[i].clone())
     }
 
     pub async fn run(&self, st: Statement) -> Result<Answer, DbError> {
