@@ -17,6 +17,8 @@ use tokio_postgres::{Client, Config, NoTls};
 
 /// Connections shared by a core's fibers.
 const SHARED: usize = 4;
+/// Transaction connections per core (each holds one transaction at a time).
+const TX_MAX: usize = 16;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// One connection and its prepared statements.
@@ -36,6 +38,10 @@ pub struct Pool {
     /// Shared connections being opened now, and the signal that one was.
     connecting: Cell<usize>,
     connected: tokio::sync::Notify,
+    /// Transaction connections open (leased or idle), and the signal that
+    /// one came back.
+    tx_count: Cell<usize>,
+    tx_returned: tokio::sync::Notify,
     /// Connections that served a transaction and wait for the next one.
     idle_tx: RefCell<Vec<Rc<Conn>>>,
 }
@@ -292,6 +298,8 @@ impl Pool {
             next: Cell::new(0),
             connecting: Cell::new(0),
             connected: tokio::sync::Notify::new(),
+            tx_count: Cell::new(0),
+            tx_returned: tokio::sync::Notify::new(),
             idle_tx: RefCell::new(Vec::new()),
         }
     }
@@ -332,21 +340,48 @@ impl Pool {
 
     /// A connection of the transaction's own: statements of other fibers
     /// must not land inside it.
+    /// At most `TX_MAX` transaction connections per core exist (leased or
+    /// idle); a transaction beyond that waits for one to come back.
     pub async fn begin(&self) -> Result<Lease, DbError> {
-        let idle = self.idle_tx.borrow_mut().pop();
-        let conn = match idle {
-            Some(c) if !c.client.is_closed() => c,
-            _ => Rc::new(connect(&self.config, self.statement_timeout).await?),
+        let conn = loop {
+            let idle = self.idle_tx.borrow_mut().pop();
+            match idle {
+                Some(c) if !c.client.is_closed() => break c,
+                Some(_) => self.tx_count.set(self.tx_count.get() - 1),
+                None if self.tx_count.get() < TX_MAX => {
+                    self.tx_count.set(self.tx_count.get() + 1);
+                    match connect(&self.config, self.statement_timeout).await {
+                        Ok(c) => break Rc::new(c),
+                        Err(e) => {
+                            self.give_up_tx();
+                            return Err(e);
+                        }
+                    }
+                }
+                None => self.tx_returned.notified().await,
+            }
         };
-        conn.client.batch_execute("BEGIN").await.map_err(pg_error)?;
+        if let Err(e) = conn.client.batch_execute("BEGIN").await {
+            self.give_up_tx();
+            return Err(pg_error(e));
+        }
         Ok(Lease(conn))
+    }
+
+    /// Forgets a transaction connection that failed, making room for another.
+    fn give_up_tx(&self) {
+        self.tx_count.set(self.tx_count.get() - 1);
+        self.tx_returned.notify_one();
     }
 
     pub async fn finish(&self, lease: Lease, ok: bool) -> Result<(), DbError> {
         let sql = if ok { "COMMIT" } else { "ROLLBACK" };
         let r = lease.0.client.batch_execute(sql).await.map_err(pg_error);
-        if r.is_ok() && self.idle_tx.borrow().len() < SHARED {
+        if r.is_ok() {
             self.idle_tx.borrow_mut().push(lease.0);
+            self.tx_returned.notify_one();
+        } else {
+            self.give_up_tx();
         }
         r
     }

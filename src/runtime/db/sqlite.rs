@@ -20,10 +20,14 @@ pub struct Pool {
     path: String,
     idle: Mutex<Vec<Connection>>,
     jobs: Mutex<mpsc::Sender<Job>>,
+    /// One transaction at a time (SQLite has one writer anyway): waiting
+    /// here, on the cores, keeps transactions from blocking the threads on
+    /// each other's write lock until the busy timeout.
+    writer: Arc<tokio::sync::Semaphore>,
 }
 
 /// A connection taken out of the pool for one transaction.
-pub struct Lease(Arc<Mutex<Connection>>);
+pub struct Lease(Arc<Mutex<Connection>>, tokio::sync::OwnedSemaphorePermit);
 
 impl rusqlite::ToSql for SqlValue {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
@@ -170,6 +174,7 @@ impl Pool {
             path,
             idle: Mutex::new(Vec::new()),
             jobs: Mutex::new(tx),
+            writer: Arc::new(tokio::sync::Semaphore::new(1)),
         })
     }
 
@@ -255,24 +260,33 @@ impl Pool {
     }
 
     pub async fn begin(self: &Arc<Self>) -> Result<Lease, DbError> {
-        self.call(|pool| {
-            let conn = pool.take()?;
-            // IMMEDIATE takes the write lock now, so two transactions cannot
-            // both read and then fail to upgrade (SQLITE_BUSY mid-way).
-            match conn.execute_batch("BEGIN IMMEDIATE") {
-                Ok(()) => Ok(Lease(Arc::new(Mutex::new(conn)))),
-                Err(e) => {
-                    pool.give_back(conn);
-                    Err(query_error(e))
+        let permit = self
+            .writer
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| DbError::Unavailable("the SQLite pool is closed".into()))?;
+        let conn = self
+            .call(|pool| {
+                let conn = pool.take()?;
+                // IMMEDIATE takes the write lock now, so two transactions cannot
+                // both read and then fail to upgrade (SQLITE_BUSY mid-way).
+                match conn.execute_batch("BEGIN IMMEDIATE") {
+                    Ok(()) => Ok(conn),
+                    Err(e) => {
+                        pool.give_back(conn);
+                        Err(query_error(e))
+                    }
                 }
-            }
-        })
-        .await
+            })
+            .await?;
+        Ok(Lease(Arc::new(Mutex::new(conn)), permit))
     }
 
     pub async fn finish(self: &Arc<Self>, lease: Lease, ok: bool) -> Result<(), DbError> {
+        let Lease(conn, _permit) = lease;
         self.call(move |pool| {
-            let conn = Arc::try_unwrap(lease.0)
+            let conn = Arc::try_unwrap(conn)
                 .map_err(|_| DbError::Query("the transaction is still in use".into()))?
                 .into_inner()
                 .map_err(|_| DbError::Query("transaction connection poisoned".into()))?;

@@ -34,3 +34,15 @@ console.log(balances());
 const r = db().transaction(() => ({ n: db().table("acct").count() }));
 console.log(r.n);
 // expect: 2
+// Many transactions at once: on SQLite they take turns (one writer); on
+// PostgreSQL each core has at most 16 transaction connections, the rest wait.
+const many = parallel(
+  Array.from({ length: 40 }, (_, i) => () =>
+    db().transaction(() => {
+      db().table("acct").insert({ owner: "p" + i, balance: i });
+      return i;
+    }),
+  ),
+);
+console.log(many.length, many[39], db().table("acct").where("owner", "like", "p%").count());
+// expect: 40 39 40
