@@ -132,21 +132,29 @@ async fn drive<'a, 'v>(
                 let expect = st.expect;
                 let limit = services.db_timeout;
                 st.deadline = Some(std::time::Instant::now() + limit);
-                let answer = match &services.db {
+                let (answer, back) = match &services.db {
                     // SQLite stops itself at the deadline; this also
                     // stops waiting on a PostgreSQL that does not answer.
                     Some(db) => {
-                        match monoio::time::timeout(limit + limit / 10, db.run(*st, tx)).await {
-                            Ok(r) => r,
-                            Err(_) => Err(DbError::Query(format!(
-                                "the query ran past its time limit ({} ms, database.timeout_ms)",
-                                limit.as_millis()
-                            ))),
+                        match monoio::time::timeout(limit + limit / 10, db.run(st, tx)).await {
+                            Ok(ran) => ran,
+                            Err(_) => (
+                                Err(DbError::Query(format!(
+                                    "the query ran past its time limit ({} ms, database.timeout_ms)",
+                                    limit.as_millis()
+                                ))),
+                                None,
+                            ),
                         }
                     }
-                    None => Err(no_database(services)),
+                    None => (Err(no_database(services)), Some(st)),
                 };
-                step(vm, &mut fiber, |vm| resume_db(vm, expect, answer))?
+                step(vm, &mut fiber, |vm| {
+                    if let Some(st) = back {
+                        vm.queries.recycle(st);
+                    }
+                    resume_db(vm, expect, answer)
+                })?
             }
             PendingOp::Http(req) => {
                 let answer = services.http.send(*req).await;

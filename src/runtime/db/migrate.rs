@@ -5,8 +5,8 @@
 use super::{Answer, Database, DbError, Expect, SqlValue, Statement};
 use std::path::Path;
 
-fn statement(sql: &str, params: Vec<SqlValue>, expect: Expect) -> Statement {
-    Statement::new(sql.to_string(), params, expect)
+fn statement(sql: &str, params: Vec<SqlValue>, expect: Expect) -> Box<Statement> {
+    Box::new(Statement::new(sql.to_string(), params, expect))
 }
 
 /// The `.sql` files of `dir`, sorted by name.
@@ -38,6 +38,7 @@ pub async fn migrate(db: &Database, dir: &Path) -> Result<Vec<String>, DbError> 
         None,
     )
     .await
+    .0
     .map_err(|e| fail("cannot create kitwork_migrations", e))?;
     let done = match db
         .run(
@@ -49,6 +50,7 @@ pub async fn migrate(db: &Database, dir: &Path) -> Result<Vec<String>, DbError> 
             None,
         )
         .await
+        .0
         .map_err(|e| fail("cannot read kitwork_migrations", e))?
     {
         Answer::Rows(t) => t.values,
@@ -70,14 +72,15 @@ pub async fn migrate(db: &Database, dir: &Path) -> Result<Vec<String>, DbError> 
         let now = crate::vm::builtins::date::iso_string(crate::runtime::now_ms());
         let mut r = db
             .run(statement(&sql, Vec::new(), Expect::Script), Some(&tx))
-            .await;
+            .await
+            .0;
         if r.is_ok() {
             let record = statement(
                 "INSERT INTO kitwork_migrations (name, applied_at) VALUES ($1, $2)",
                 vec![SqlValue::Text(name.clone()), SqlValue::Text(now)],
                 Expect::Affected,
             );
-            r = db.run(record, Some(&tx)).await;
+            r = db.run(record, Some(&tx)).await.0;
         }
         match r {
             Ok(_) => db.finish(tx, true).await.map_err(|e| fail(&name, e))?,

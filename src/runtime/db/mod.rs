@@ -62,6 +62,15 @@ impl Statement {
             deadline: None,
         }
     }
+
+    /// Empties a recycled statement, keeping its buffers.
+    pub fn reset(&mut self, expect: Expect) {
+        self.sql.clear();
+        self.params.clear();
+        self.expect = expect;
+        self.max_bytes = usize::MAX;
+        self.deadline = None;
+    }
 }
 
 /// Roughly what a value costs once it is a script value: what result
@@ -83,7 +92,8 @@ pub fn too_large(max: usize) -> DbError {
 /// Rows as they come back: column names once, values row after row.
 #[derive(Debug, Default, PartialEq)]
 pub struct Table {
-    pub columns: Vec<String>,
+    /// Shared: PostgreSQL keeps one list per prepared statement.
+    pub columns: std::sync::Arc<[String]>,
     pub values: Vec<SqlValue>,
 }
 
@@ -198,6 +208,9 @@ pub enum Database {
     Postgres(Rc<postgres::Pool>),
 }
 
+/// What running a statement gave, and the statement, for reuse.
+pub type Ran = (Result<Answer, DbError>, Option<Box<Statement>>);
+
 /// A transaction in progress: the one connection its statements use.
 pub enum Tx {
     Sqlite(sqlite::Lease),
@@ -205,8 +218,9 @@ pub enum Tx {
 }
 
 impl Database {
-    /// Runs one statement, inside `tx` when given.
-    pub async fn run(&self, st: Statement, tx: Option<&Tx>) -> Result<Answer, DbError> {
+    /// Runs one statement, inside `tx` when given; hands the statement
+    /// back (when it came back) so its buffers serve the next one.
+    pub async fn run(&self, st: Box<Statement>, tx: Option<&Tx>) -> Ran {
         match (self, tx) {
             (Database::Sqlite(p), Some(Tx::Sqlite(lease))) => p.run_leased(lease, st).await,
             (Database::Sqlite(p), _) => p.run(st).await,
@@ -296,12 +310,24 @@ pub struct Builder {
     pub all: bool,
 }
 
-/// The builders of one run, reused from run to run.
+/// The builders of one run, and the buffers the query path reuses from
+/// run to run (conditions, statements), so a warm lookup allocates
+/// nothing of its own before it reaches the database.
 #[derive(Default)]
 pub struct Builders {
     list: Vec<Builder>,
     live: usize,
+    /// Conditions of finished builders, their strings kept.
+    spare_conds: Vec<Cond>,
+    /// Statements back from the database, their buffers kept.
+    spare_statements: Vec<Box<Statement>>,
+    /// Row keys being built (`db_value`), kept for the next result.
+    pub keys: Vec<crate::vm::value::Atom>,
 }
+
+/// Statements kept for reuse per VM (more are in flight only under
+/// `parallel()`).
+const SPARE_STATEMENTS: usize = 16;
 
 impl Builders {
     /// A fresh builder; returns its index.
@@ -312,7 +338,7 @@ impl Builders {
             let b = &mut self.list[self.live];
             b.table.clear();
             b.columns.clear();
-            b.conds.clear();
+            self.spare_conds.append(&mut b.conds);
             b.order.clear();
             b.limit = None;
             b.offset = None;
@@ -329,5 +355,38 @@ impl Builders {
     /// Forgets the builders of the last run.
     pub fn reset(&mut self) {
         self.live = 0;
+    }
+
+    /// An empty condition, reusing a spare one's buffers.
+    pub fn cond(&mut self, or: bool, op: CondOp) -> Cond {
+        match self.spare_conds.pop() {
+            Some(mut c) => {
+                c.or = or;
+                c.column.clear();
+                c.op = op;
+                c.values.clear();
+                c
+            }
+            None => Cond {
+                or,
+                column: String::new(),
+                op,
+                values: Vec::new(),
+            },
+        }
+    }
+
+    /// An empty statement, reusing a spare one's buffers.
+    pub fn statement(&mut self) -> Box<Statement> {
+        self.spare_statements
+            .pop()
+            .unwrap_or_else(|| Box::new(Statement::new(String::new(), Vec::new(), Expect::Rows)))
+    }
+
+    /// Takes a statement back once the database is done with it.
+    pub fn recycle(&mut self, st: Box<Statement>) {
+        if self.spare_statements.len() < SPARE_STATEMENTS {
+            self.spare_statements.push(st);
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! connection. Connections are made with `connect_raw` over monoio's
 //! poll-io stream: plain `connect()` would need a tokio reactor.
 
-use super::{Answer, DbError, Expect, SqlValue, Statement, Table, too_large, value_bytes};
+use super::{Answer, DbError, Expect, Ran, SqlValue, Statement, Table, too_large, value_bytes};
 use bytes::BytesMut;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -21,10 +21,17 @@ const SHARED: usize = 4;
 const TX_MAX: usize = 16;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A prepared statement and its column names, made once per connection.
+#[derive(Clone)]
+struct Prepared {
+    statement: tokio_postgres::Statement,
+    columns: Arc<[String]>,
+}
+
 /// One connection and its prepared statements.
 pub struct Conn {
     client: Client,
-    prepared: RefCell<HashMap<String, tokio_postgres::Statement>>,
+    prepared: RefCell<HashMap<String, Prepared>>,
 }
 
 /// A connection taken out of the shared ones for one transaction.
@@ -212,16 +219,25 @@ async fn connect(config: &Config, statement_timeout: Duration) -> Result<Conn, D
 }
 
 impl Conn {
-    async fn run(&self, st: Statement) -> Result<Answer, DbError> {
+    async fn run(&self, st: &Statement) -> Result<Answer, DbError> {
         if st.expect == Expect::Script {
             self.client.batch_execute(&st.sql).await.map_err(pg_error)?;
             return Ok(Answer::Affected(0));
         }
         let cached = self.prepared.borrow().get(st.sql.as_str()).cloned();
-        let prepared = match cached {
+        let Prepared {
+            statement: prepared,
+            columns,
+        } = match cached {
             Some(p) => p,
             None => {
-                let p = self.client.prepare(&st.sql).await.map_err(pg_error)?;
+                let statement = self.client.prepare(&st.sql).await.map_err(pg_error)?;
+                let columns = statement
+                    .columns()
+                    .iter()
+                    .map(|c| c.name().to_string())
+                    .collect();
+                let p = Prepared { statement, columns };
                 let mut map = self.prepared.borrow_mut();
                 if map.len() >= 256 {
                     map.clear();
@@ -237,12 +253,11 @@ impl Conn {
                 st.params.len()
             )));
         }
-        let params: Vec<&(dyn ToSql + Sync)> = st.params.iter().map(|p| p as _).collect();
         let returns_rows = !prepared.columns().is_empty();
         if matches!(st.expect, Expect::Affected) || (st.expect == Expect::Raw && !returns_rows) {
             let n = self
                 .client
-                .execute(&prepared, &params)
+                .execute_raw(&prepared, st.params.iter())
                 .await
                 .map_err(pg_error)?;
             return Ok(Answer::Affected(n));
@@ -252,15 +267,10 @@ impl Conn {
         use futures_util::StreamExt;
         let rows = self
             .client
-            .query_raw(&prepared, params)
+            .query_raw(&prepared, st.params.iter())
             .await
             .map_err(pg_error)?;
         let mut rows = std::pin::pin!(rows);
-        let columns: Vec<String> = prepared
-            .columns()
-            .iter()
-            .map(|c| c.name().to_string())
-            .collect();
         let mut table = Table {
             values: Vec::new(),
             columns,
@@ -282,8 +292,9 @@ impl Conn {
 }
 
 impl Lease {
-    pub async fn run(&self, st: Statement) -> Result<Answer, DbError> {
-        self.0.run(st).await
+    pub async fn run(&self, st: Box<Statement>) -> Ran {
+        let r = self.0.run(&st).await;
+        (r, Some(st))
     }
 }
 
@@ -333,9 +344,12 @@ impl Pool {
         }
     }
 
-    pub async fn run(&self, st: Statement) -> Result<Answer, DbError> {
-        let conn = self.conn().await?;
-        conn.run(st).await
+    pub async fn run(&self, st: Box<Statement>) -> Ran {
+        let r = match self.conn().await {
+            Ok(conn) => conn.run(&st).await,
+            Err(e) => Err(e),
+        };
+        (r, Some(st))
     }
 
     /// A connection of the transaction's own: statements of other fibers

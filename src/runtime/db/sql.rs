@@ -108,9 +108,9 @@ fn from(sql: &mut String, b: &Builder) {
 }
 
 /// `SELECT …` for `get`, `first`, `count` and `exists`.
-pub fn select(b: &Builder, expect: Expect) -> Statement {
-    let mut sql = String::with_capacity(96);
-    let mut params = Vec::new();
+pub fn select(b: &Builder, expect: Expect, st: &mut Statement) {
+    st.reset(expect);
+    let (sql, params) = (&mut st.sql, &mut st.params);
     match expect {
         Expect::Count => sql.push_str("SELECT COUNT(*) AS \"count\""),
         Expect::Exists => sql.push_str("SELECT 1 AS \"found\""),
@@ -121,16 +121,16 @@ pub fn select(b: &Builder, expect: Expect) -> Statement {
                 if i > 0 {
                     sql.push_str(", ");
                 }
-                quoted(&mut sql, c);
+                quoted(sql, c);
             }
         }
     }
-    from(&mut sql, b);
-    where_clause(&mut sql, &mut params, b);
+    from(sql, b);
+    where_clause(sql, params, b);
     if expect != Expect::Count {
         for (i, (col, desc)) in b.order.iter().enumerate() {
             sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
-            quoted(&mut sql, col);
+            quoted(sql, col);
             if *desc {
                 sql.push_str(" DESC");
             }
@@ -141,28 +141,33 @@ pub fn select(b: &Builder, expect: Expect) -> Statement {
         };
         if let Some(n) = limit {
             sql.push_str(" LIMIT ");
-            bind(&mut sql, &mut params, SqlValue::Int(n as i64));
+            bind(sql, params, SqlValue::Int(n as i64));
         }
         if let Some(n) = b.offset {
             if limit.is_none() {
                 // SQLite needs a LIMIT before an OFFSET, and the two spell
                 // "no limit" differently (-1, ALL): the largest one is both.
                 sql.push_str(" LIMIT ");
-                bind(&mut sql, &mut params, SqlValue::Int(i64::MAX));
+                bind(sql, params, SqlValue::Int(i64::MAX));
             }
             sql.push_str(" OFFSET ");
-            bind(&mut sql, &mut params, SqlValue::Int(n as i64));
+            bind(sql, params, SqlValue::Int(n as i64));
         }
     }
-    Statement::new(sql, params, expect)
 }
 
 /// `INSERT … RETURNING *` of one or more rows with the same columns.
-pub fn insert(b: &Builder, columns: &[String], rows: Vec<Vec<SqlValue>>, many: bool) -> Statement {
-    let mut sql = String::with_capacity(96);
-    let mut params = Vec::new();
+pub fn insert(
+    b: &Builder,
+    columns: &[String],
+    rows: Vec<Vec<SqlValue>>,
+    many: bool,
+    st: &mut Statement,
+) {
+    st.reset(if many { Expect::Rows } else { Expect::First });
+    let (sql, params) = (&mut st.sql, &mut st.params);
     sql.push_str("INSERT INTO ");
-    quoted(&mut sql, &b.table);
+    quoted(sql, &b.table);
     if columns.is_empty() {
         sql.push_str(" DEFAULT VALUES");
     } else {
@@ -171,7 +176,7 @@ pub fn insert(b: &Builder, columns: &[String], rows: Vec<Vec<SqlValue>>, many: b
             if i > 0 {
                 sql.push_str(", ");
             }
-            quoted(&mut sql, c);
+            quoted(sql, c);
         }
         sql.push_str(") VALUES ");
         for (r, row) in rows.into_iter().enumerate() {
@@ -180,39 +185,36 @@ pub fn insert(b: &Builder, columns: &[String], rows: Vec<Vec<SqlValue>>, many: b
                 if i > 0 {
                     sql.push_str(", ");
                 }
-                bind(&mut sql, &mut params, v);
+                bind(sql, params, v);
             }
             sql.push(')');
         }
     }
     sql.push_str(" RETURNING *");
-    Statement::new(sql, params, if many { Expect::Rows } else { Expect::First })
 }
 
 /// `UPDATE … SET … WHERE …`.
-pub fn update(b: &Builder, set: Vec<(String, SqlValue)>) -> Statement {
-    let mut sql = String::with_capacity(96);
-    let mut params = Vec::new();
+pub fn update(b: &Builder, set: Vec<(String, SqlValue)>, st: &mut Statement) {
+    st.reset(Expect::Affected);
+    let (sql, params) = (&mut st.sql, &mut st.params);
     sql.push_str("UPDATE ");
-    quoted(&mut sql, &b.table);
+    quoted(sql, &b.table);
     for (i, (col, v)) in set.into_iter().enumerate() {
         sql.push_str(if i == 0 { " SET " } else { ", " });
-        quoted(&mut sql, &col);
+        quoted(sql, &col);
         sql.push_str(" = ");
-        bind(&mut sql, &mut params, v);
+        bind(sql, params, v);
     }
-    where_clause(&mut sql, &mut params, b);
-    Statement::new(sql, params, Expect::Affected)
+    where_clause(sql, params, b);
 }
 
 /// `DELETE FROM … WHERE …`.
-pub fn delete(b: &Builder) -> Statement {
-    let mut sql = String::with_capacity(64);
-    let mut params = Vec::new();
+pub fn delete(b: &Builder, st: &mut Statement) {
+    st.reset(Expect::Affected);
+    let (sql, params) = (&mut st.sql, &mut st.params);
     sql.push_str("DELETE");
-    from(&mut sql, b);
-    where_clause(&mut sql, &mut params, b);
-    Statement::new(sql, params, Expect::Affected)
+    from(sql, b);
+    where_clause(sql, params, b);
 }
 
 #[cfg(test)]
@@ -260,7 +262,8 @@ mod tests {
         b.order.push(("id".into(), true));
         b.limit = Some(10);
         b.offset = Some(20);
-        let s = select(&b, Expect::Rows);
+        let mut s = Statement::new(String::new(), Vec::new(), Expect::Rows);
+        select(&b, Expect::Rows, &mut s);
         assert_eq!(
             s.sql,
             "SELECT \"id\", \"name\" FROM \"users\" WHERE \"age\" >= $1 OR \"name\" = $2 ORDER BY \"id\" DESC LIMIT $3 OFFSET $4"
@@ -279,7 +282,8 @@ mod tests {
             op: CondOp::Raw("\"a\" = ? OR \"b\" < ?".into()),
             values: vec![SqlValue::Int(2), SqlValue::Int(3)],
         });
-        let s = select(&b, Expect::Count);
+        let mut s = Statement::new(String::new(), Vec::new(), Expect::Rows);
+        select(&b, Expect::Count, &mut s);
         assert_eq!(
             s.sql,
             "SELECT COUNT(*) AS \"count\" FROM \"users\" WHERE \"id\" > $1 AND (\"a\" = $2 OR \"b\" < $3)"

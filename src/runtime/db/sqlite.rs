@@ -2,7 +2,7 @@
 //! block, so they run on a small pool of threads of their own; a core sends
 //! a job and awaits the answer without blocking its executor.
 
-use super::{Answer, DbError, Expect, SqlValue, Statement, Table, too_large, value_bytes};
+use super::{Answer, DbError, Expect, Ran, SqlValue, Statement, Table, too_large, value_bytes};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -108,7 +108,7 @@ fn execute_unbounded(conn: &Connection, st: &Statement) -> Result<Answer, DbErro
         let n = stmt.raw_execute().map_err(query_error)?;
         return Ok(Answer::Affected(n as u64));
     }
-    let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
+    let columns: std::sync::Arc<[String]> = stmt.column_names().map(|c| c.to_string()).collect();
     let width = columns.len();
     let mut table = Table {
         columns,
@@ -234,29 +234,38 @@ impl Pool {
             .unwrap_or_else(|_| Err(DbError::Unavailable("a SQLite thread panicked".into())))
     }
 
-    pub async fn run(self: &Arc<Self>, st: Statement) -> Result<Answer, DbError> {
-        self.call(move |pool| {
-            let mut conn = pool.take()?;
-            let r = execute(&mut conn, &st);
-            pool.give_back(conn);
-            r
-        })
-        .await
+    pub async fn run(self: &Arc<Self>, st: Box<Statement>) -> Ran {
+        let done = self
+            .call(move |pool| {
+                let r = pool.take().and_then(|mut conn| {
+                    let r = execute(&mut conn, &st);
+                    pool.give_back(conn);
+                    r
+                });
+                Ok((r, st))
+            })
+            .await;
+        match done {
+            Ok((r, st)) => (r, Some(st)),
+            Err(e) => (Err(e), None),
+        }
     }
 
-    pub async fn run_leased(
-        self: &Arc<Self>,
-        lease: &Lease,
-        st: Statement,
-    ) -> Result<Answer, DbError> {
+    pub async fn run_leased(self: &Arc<Self>, lease: &Lease, st: Box<Statement>) -> Ran {
         let conn = lease.0.clone();
-        self.call(move |_| {
-            let mut conn = conn
-                .lock()
-                .map_err(|_| DbError::Query("transaction connection poisoned".into()))?;
-            execute(&mut conn, &st)
-        })
-        .await
+        let done = self
+            .call(move |_| {
+                let r = match conn.lock() {
+                    Ok(mut conn) => execute(&mut conn, &st),
+                    Err(_) => Err(DbError::Query("transaction connection poisoned".into())),
+                };
+                Ok((r, st))
+            })
+            .await;
+        match done {
+            Ok((r, st)) => (r, Some(st)),
+            Err(e) => (Err(e), None),
+        }
     }
 
     pub async fn begin(self: &Arc<Self>) -> Result<Lease, DbError> {

@@ -11,7 +11,7 @@ use crate::vm::error::{ErrorKind, Interrupt, PendingOp};
 use crate::vm::heap::Class;
 use crate::vm::interp::{Args, Vm};
 use crate::vm::json::Format;
-use crate::vm::value::{ObjId, Value};
+use crate::vm::value::{Atom, ObjId, Value};
 
 /// The `code` of an error thrown because the database cannot be reached;
 /// the gateway answers 503 when such an error goes uncaught.
@@ -58,17 +58,20 @@ fn db(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
     Ok(Value::Obj(vm.heap.alloc(Class::Query(i), Some(proto))?))
 }
 
-/// The builder behind `this`.
-fn builder<'a>(vm: &'a mut Vm, this: Value, name: &str) -> Result<&'a mut Builder, Interrupt> {
-    match this {
-        Value::Obj(o) => {
-            if let Class::Query(i) = vm.heap.obj(o).class {
-                return Ok(vm.queries.get(i as usize));
-            }
+/// Which builder `this` is.
+fn builder_index(vm: &Vm, this: Value, name: &str) -> Result<usize, Interrupt> {
+    if let Value::Obj(o) = this {
+        if let Class::Query(i) = vm.heap.obj(o).class {
+            return Ok(i as usize);
         }
-        _ => {}
     }
     Err(vm.type_error(format!("{name} must be called on db()")))
+}
+
+/// The builder behind `this`.
+fn builder<'a>(vm: &'a mut Vm, this: Value, name: &str) -> Result<&'a mut Builder, Interrupt> {
+    let i = builder_index(vm, this, name)?;
+    Ok(vm.queries.get(i))
 }
 
 /// A string argument that must be an identifier (table or column name).
@@ -111,8 +114,11 @@ pub fn to_sql(vm: &mut Vm, v: Value) -> Result<SqlValue, Interrupt> {
 }
 
 fn table(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
-    let name = identifier(vm, arg(vm, a, 0), "the table name")?;
-    builder(vm, this, "table")?.table = name;
+    let name = column(vm, arg(vm, a, 0), "the table name")?;
+    let i = builder_index(vm, this, "table")?;
+    let b = vm.queries.get(i);
+    b.table.clear();
+    b.table.push_str(name.text(&vm.heap));
     Ok(this)
 }
 
@@ -155,6 +161,82 @@ fn is_array(vm: &Vm, v: Value) -> bool {
     matches!(v, Value::Obj(o) if vm.heap.obj(o).class == Class::Array)
 }
 
+/// A checked table or column name: a script string or a property key.
+/// Checked where it is, and copied only into the builder's own buffers.
+#[derive(Clone, Copy)]
+enum Name {
+    Str(Value),
+    Key(Atom),
+}
+
+impl Name {
+    fn text(self, heap: &crate::vm::heap::Heap) -> &str {
+        match self {
+            Name::Str(v) => heap.str(v).unwrap_or(""),
+            Name::Key(a) => heap.atom_str(a),
+        }
+    }
+}
+
+fn checked(vm: &Vm, name: Name) -> Result<Name, Interrupt> {
+    sql::check_identifier(name.text(&vm.heap))
+        .map_err(|m| Interrupt::error(ErrorKind::Error, m))?;
+    Ok(name)
+}
+
+/// A string argument that must be a table or column name.
+fn column(vm: &mut Vm, v: Value, what: &str) -> Result<Name, Interrupt> {
+    if vm.heap.str(v).is_none() {
+        let shown = crate::vm::inspect::inspect_short(vm, v);
+        return Err(vm.type_error(format!("{what} must be a string, not {shown}")));
+    }
+    checked(vm, Name::Str(v))
+}
+
+/// What a condition compares its column with.
+enum Operand {
+    Nothing,
+    One(Value),
+    /// The elements of an array.
+    Each(Value, &'static str),
+}
+
+/// Adds a condition to `this`, reusing a spare condition's buffers.
+fn add_cond(
+    vm: &mut Vm,
+    this: Value,
+    or: bool,
+    col: Name,
+    op: CondOp,
+    operand: Operand,
+) -> Result<(), Interrupt> {
+    let i = builder_index(vm, this, "where")?;
+    let mut c = vm.queries.cond(or, op);
+    match operand {
+        Operand::Nothing => {}
+        Operand::One(v) => {
+            let p = to_sql(vm, v)?;
+            c.values.push(p);
+        }
+        Operand::Each(v, what) => {
+            let Value::Obj(o) = v else {
+                return Err(vm.type_error(format!("{what} needs an array of values")));
+            };
+            if vm.heap.obj(o).class != Class::Array {
+                return Err(vm.type_error(format!("{what} needs an array of values")));
+            }
+            for j in 0..vm.heap.obj(o).elems.len() {
+                let e = vm.heap.obj(o).elems[j];
+                let p = to_sql(vm, e)?;
+                c.values.push(p);
+            }
+        }
+    }
+    c.column.push_str(col.text(&vm.heap));
+    vm.queries.get(i).conds.push(c);
+    Ok(())
+}
+
 /// `where(col, value)`, `where(col, op, value)`, `where({ col: value, … })`.
 fn where_<const OR: bool>(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let first = arg(vm, a, 0);
@@ -166,110 +248,71 @@ fn where_<const OR: bool>(vm: &mut Vm, this: Value, a: Args) -> Result<Value, In
                 ));
             }
             Class::Object => {
-                let props = vm.heap.obj(o).props.clone();
-                for (i, (k, v)) in props.into_iter().enumerate() {
-                    let col = vm.heap.atom_str(k).to_string();
-                    sql::check_identifier(&col)
-                        .map_err(|m| Interrupt::error(ErrorKind::Error, m))?;
-                    let cond = equality(vm, OR && i == 0, &col, v)?;
-                    builder(vm, this, "where")?.conds.push(cond);
+                for i in 0..vm.heap.obj(o).props.len() {
+                    let (k, v) = vm.heap.obj(o).props[i];
+                    let col = checked(vm, Name::Key(k))?;
+                    equality(vm, this, OR && i == 0, col, v)?;
                 }
                 return Ok(this);
             }
             _ => {}
         }
     }
-    let col = identifier(vm, first, "the column name")?;
-    let cond = if a.len >= 3 {
-        let op_value = arg(vm, a, 1);
-        let op_text = vm.heap.str(op_value).unwrap_or("").to_ascii_lowercase();
-        let value = arg(vm, a, 2);
-        match op_text.as_str() {
-            "in" | "not in" => Cond {
-                or: OR,
-                column: col,
-                op: if op_text == "in" {
-                    CondOp::In
-                } else {
-                    CondOp::NotIn
-                },
-                values: list(vm, value, "where(col, \"in\", …)")?,
-            },
-            _ => match comparison(&op_text) {
-                Some(op) if matches!(value, Value::Null | Value::Undefined) && op == "=" => Cond {
-                    or: OR,
-                    column: col,
-                    op: CondOp::IsNull,
-                    values: Vec::new(),
-                },
-                Some(op) if matches!(value, Value::Null | Value::Undefined) && op == "<>" => Cond {
-                    or: OR,
-                    column: col,
-                    op: CondOp::NotNull,
-                    values: Vec::new(),
-                },
-                Some(op) => Cond::compare(OR, &col, op, to_sql(vm, value)?),
-                None => {
-                    return Err(Interrupt::error(
-                        ErrorKind::Error,
-                        format!(
-                            "unknown operator {op_text:?} in where(): use = != < <= > >= like in"
-                        ),
-                    ));
-                }
-            },
-        }
-    } else {
+    let col = column(vm, first, "the column name")?;
+    if a.len < 3 {
         let v = arg(vm, a, 1);
-        equality(vm, OR, &col, v)?
+        equality(vm, this, OR, col, v)?;
+        return Ok(this);
+    }
+    let op_value = arg(vm, a, 1);
+    let op_text = vm.heap.str(op_value).unwrap_or("").to_ascii_lowercase();
+    let value = arg(vm, a, 2);
+    let null = matches!(value, Value::Null | Value::Undefined);
+    let (op, operand) = match (op_text.as_str(), comparison(&op_text)) {
+        ("in", _) => (CondOp::In, Operand::Each(value, "where(col, \"in\", …)")),
+        ("not in", _) => (
+            CondOp::NotIn,
+            Operand::Each(value, "where(col, \"not in\", …)"),
+        ),
+        (_, Some("=")) if null => (CondOp::IsNull, Operand::Nothing),
+        (_, Some("<>")) if null => (CondOp::NotNull, Operand::Nothing),
+        (_, Some(op)) => (CondOp::Compare(op), Operand::One(value)),
+        (_, None) => {
+            return Err(Interrupt::error(
+                ErrorKind::Error,
+                format!("unknown operator {op_text:?} in where(): use = != < <= > >= like in"),
+            ));
+        }
     };
-    builder(vm, this, "where")?.conds.push(cond);
+    add_cond(vm, this, OR, col, op, operand)?;
     Ok(this)
 }
 
 /// `col = v`, or `IS NULL` for null, or `IN (…)` for an array.
-fn equality(vm: &mut Vm, or: bool, col: &str, v: Value) -> Result<Cond, Interrupt> {
-    Ok(match v {
-        Value::Null | Value::Undefined => Cond {
-            or,
-            column: col.to_string(),
-            op: CondOp::IsNull,
-            values: Vec::new(),
-        },
-        _ if is_array(vm, v) => Cond {
-            or,
-            column: col.to_string(),
-            op: CondOp::In,
-            values: list(vm, v, "where")?,
-        },
-        _ => Cond::compare(or, col, "=", to_sql(vm, v)?),
-    })
+fn equality(vm: &mut Vm, this: Value, or: bool, col: Name, v: Value) -> Result<(), Interrupt> {
+    let (op, operand) = match v {
+        Value::Null | Value::Undefined => (CondOp::IsNull, Operand::Nothing),
+        _ if is_array(vm, v) => (CondOp::In, Operand::Each(v, "where")),
+        _ => (CondOp::Compare("="), Operand::One(v)),
+    };
+    add_cond(vm, this, or, col, op, operand)
 }
 
 fn where_in<const NOT: bool>(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
-    let col = identifier(vm, arg(vm, a, 0), "the column name")?;
-    let values = list(
-        vm,
-        arg(vm, a, 1),
-        if NOT { "whereNotIn" } else { "whereIn" },
-    )?;
-    builder(vm, this, "whereIn")?.conds.push(Cond {
-        or: false,
-        column: col,
-        op: if NOT { CondOp::NotIn } else { CondOp::In },
-        values,
-    });
+    let col = column(vm, arg(vm, a, 0), "the column name")?;
+    let (op, what) = if NOT {
+        (CondOp::NotIn, "whereNotIn")
+    } else {
+        (CondOp::In, "whereIn")
+    };
+    add_cond(vm, this, false, col, op, Operand::Each(arg(vm, a, 1), what))?;
     Ok(this)
 }
 
 fn where_null<const NOT: bool>(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
-    let col = identifier(vm, arg(vm, a, 0), "the column name")?;
-    builder(vm, this, "whereNull")?.conds.push(Cond {
-        or: false,
-        column: col,
-        op: if NOT { CondOp::NotNull } else { CondOp::IsNull },
-        values: Vec::new(),
-    });
+    let col = column(vm, arg(vm, a, 0), "the column name")?;
+    let op = if NOT { CondOp::NotNull } else { CondOp::IsNull };
+    add_cond(vm, this, false, col, op, Operand::Nothing)?;
     Ok(this)
 }
 
@@ -352,9 +395,9 @@ fn ready<'a>(vm: &'a mut Vm, this: Value, name: &str) -> Result<&'a Builder, Int
 }
 
 /// Suspends on `st`; its rows may take what is left of the memory budget.
-fn wait(vm: &Vm, mut st: Statement) -> Result<Value, Interrupt> {
+fn wait(vm: &Vm, mut st: Box<Statement>) -> Result<Value, Interrupt> {
     st.max_bytes = vm.heap.limit.saturating_sub(vm.heap.used);
-    Err(Interrupt::Suspend(PendingOp::Db(Box::new(st))))
+    Err(Interrupt::Suspend(PendingOp::Db(st)))
 }
 
 fn finish_select<const K: u8>(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
@@ -364,7 +407,8 @@ fn finish_select<const K: u8>(vm: &mut Vm, this: Value, _: Args) -> Result<Value
         2 => (Expect::Count, "count"),
         _ => (Expect::Exists, "exists"),
     };
-    let st = sql::select(ready(vm, this, name)?, expect);
+    let mut st = vm.queries.statement();
+    sql::select(ready(vm, this, name)?, expect, &mut st);
     wait(vm, st)
 }
 
@@ -405,8 +449,8 @@ fn insert(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
         }
         rows.push(row);
     }
-    let b = ready(vm, this, "insert")?;
-    let st = sql::insert(b, &columns, rows, many);
+    let mut st = vm.queries.statement();
+    sql::insert(ready(vm, this, "insert")?, &columns, rows, many, &mut st);
     wait(vm, st)
 }
 
@@ -440,13 +484,15 @@ fn update(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
             "update needs at least one column",
         ));
     }
-    let st = sql::update(ready(vm, this, "update")?, set);
+    let mut st = vm.queries.statement();
+    sql::update(ready(vm, this, "update")?, set, &mut st);
     wait(vm, st)
 }
 
 fn delete(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
     guard_all(vm, this, "delete")?;
-    let st = sql::delete(ready(vm, this, "delete")?);
+    let mut st = vm.queries.statement();
+    sql::delete(ready(vm, this, "delete")?, &mut st);
     wait(vm, st)
 }
 
@@ -462,7 +508,11 @@ fn query(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
         let v = arg(vm, a, i);
         params.push(to_sql(vm, v)?);
     }
-    wait(vm, Statement::new(text, params, Expect::Raw))
+    let mut st = vm.queries.statement();
+    st.reset(Expect::Raw);
+    st.sql.push_str(&text);
+    st.params.extend(params);
+    wait(vm, st)
 }
 
 fn transaction(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
@@ -520,17 +570,21 @@ pub fn db_value(vm: &mut Vm, expect: Expect, answer: Answer) -> Result<Value, In
         },
         Expect::Exists => Value::Bool(n > 0),
         Expect::First if n == 0 => Value::Null,
-        Expect::First => {
-            let keys: Vec<_> = t.columns.iter().map(|c| vm.heap.intern(c)).collect();
-            row(vm, &t, &keys, 0)?
-        }
         _ => {
-            let keys: Vec<_> = t.columns.iter().map(|c| vm.heap.intern(c)).collect();
-            let mut rows = Vec::with_capacity(n);
-            for r in 0..n {
-                rows.push(row(vm, &t, &keys, r)?);
-            }
-            vm.new_array(&rows)?
+            // The column names as keys, in a buffer kept from query to query.
+            let mut keys = std::mem::take(&mut vm.queries.keys);
+            keys.clear();
+            keys.extend(t.columns.iter().map(|c| vm.heap.intern(c)));
+            let v = if expect == Expect::First {
+                row(vm, &t, &keys, 0)
+            } else {
+                (0..n)
+                    .map(|r| row(vm, &t, &keys, r))
+                    .collect::<Result<Vec<_>, _>>()
+                    .and_then(|rows| vm.new_array(&rows))
+            };
+            vm.queries.keys = keys;
+            v?
         }
     })
 }
