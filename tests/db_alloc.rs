@@ -54,8 +54,9 @@ fn measure(url: &str) -> (f64, f64) {
 
 /// Core-thread allocations one warm SQLite lookup makes: the job handed
 /// to a SQLite thread and the channel its answer comes back on. The
-/// builder's buffers, the statement and the row keys are reused.
-const CORE_THREAD_BOUND: f64 = 2.0;
+/// builder's buffers, the statement and the row keys are reused (the
+/// 0.1 is room for the rare growth of a timer or pool, amortized).
+const CORE_THREAD_BOUND: f64 = 2.1;
 
 #[test]
 fn a_warm_lookup_allocates_a_bounded_amount() {
