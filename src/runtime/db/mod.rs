@@ -50,6 +50,9 @@ pub struct Statement {
     /// When the database must give up (SQLite is interrupted then; the
     /// driver stops waiting on PostgreSQL).
     pub deadline: Option<std::time::Instant>,
+    /// An empty buffer for the rows' values (`Table::values`), kept from
+    /// an earlier result.
+    pub rows: Vec<SqlValue>,
 }
 
 impl Statement {
@@ -60,6 +63,7 @@ impl Statement {
             expect,
             max_bytes: usize::MAX,
             deadline: None,
+            rows: Vec::new(),
         }
     }
 
@@ -323,6 +327,8 @@ pub struct Builders {
     spare_statements: Vec<Box<Statement>>,
     /// Row keys being built (`db_value`), kept for the next result.
     pub keys: Vec<crate::vm::value::Atom>,
+    /// Values buffers of results already turned into script values.
+    spare_rows: Vec<Vec<SqlValue>>,
 }
 
 /// Statements kept for reuse per VM (more are in flight only under
@@ -378,9 +384,24 @@ impl Builders {
 
     /// An empty statement, reusing a spare one's buffers.
     pub fn statement(&mut self) -> Box<Statement> {
-        self.spare_statements
+        let mut st = self
+            .spare_statements
             .pop()
-            .unwrap_or_else(|| Box::new(Statement::new(String::new(), Vec::new(), Expect::Rows)))
+            .unwrap_or_else(|| Box::new(Statement::new(String::new(), Vec::new(), Expect::Rows)));
+        if st.rows.capacity() == 0 {
+            if let Some(rows) = self.spare_rows.pop() {
+                st.rows = rows;
+            }
+        }
+        st
+    }
+
+    /// Takes back the values buffer of a result that has been read.
+    pub fn recycle_rows(&mut self, mut rows: Vec<SqlValue>) {
+        if self.spare_rows.len() < SPARE_STATEMENTS && rows.capacity() > 0 {
+            rows.clear();
+            self.spare_rows.push(rows);
+        }
     }
 
     /// Takes a statement back once the database is done with it.

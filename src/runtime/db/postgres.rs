@@ -219,7 +219,7 @@ async fn connect(config: &Config, statement_timeout: Duration) -> Result<Conn, D
 }
 
 impl Conn {
-    async fn run(&self, st: &Statement) -> Result<Answer, DbError> {
+    async fn run(&self, st: &mut Statement) -> Result<Answer, DbError> {
         if st.expect == Expect::Script {
             self.client.batch_execute(&st.sql).await.map_err(pg_error)?;
             return Ok(Answer::Affected(0));
@@ -272,7 +272,7 @@ impl Conn {
             .map_err(pg_error)?;
         let mut rows = std::pin::pin!(rows);
         let mut table = Table {
-            values: Vec::new(),
+            values: std::mem::take(&mut st.rows),
             columns,
         };
         let mut bytes = 0;
@@ -292,8 +292,8 @@ impl Conn {
 }
 
 impl Lease {
-    pub async fn run(&self, st: Box<Statement>) -> Ran {
-        let r = self.0.run(&st).await;
+    pub async fn run(&self, mut st: Box<Statement>) -> Ran {
+        let r = self.0.run(&mut st).await;
         (r, Some(st))
     }
 }
@@ -344,9 +344,9 @@ impl Pool {
         }
     }
 
-    pub async fn run(&self, st: Box<Statement>) -> Ran {
+    pub async fn run(&self, mut st: Box<Statement>) -> Ran {
         let r = match self.conn().await {
-            Ok(conn) => conn.run(&st).await,
+            Ok(conn) => conn.run(&mut st).await,
             Err(e) => Err(e),
         };
         (r, Some(st))

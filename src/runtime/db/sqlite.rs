@@ -62,8 +62,8 @@ fn query_error(e: rusqlite::Error) -> DbError {
     }
 }
 
-/// Runs `st` on `conn`, interrupted at its deadline.
-pub fn execute(conn: &mut Connection, st: &Statement) -> Result<Answer, DbError> {
+/// Runs `st` on `conn`, interrupted at its deadline; rows go into `st.rows`.
+pub fn execute(conn: &mut Connection, st: &mut Statement) -> Result<Answer, DbError> {
     let deadline = st.deadline;
     // SQLite calls this every 10,000 virtual-machine steps; true interrupts.
     conn.progress_handler(
@@ -87,7 +87,7 @@ pub fn execute(conn: &mut Connection, st: &Statement) -> Result<Answer, DbError>
     }
 }
 
-fn execute_unbounded(conn: &Connection, st: &Statement) -> Result<Answer, DbError> {
+fn execute_unbounded(conn: &Connection, st: &mut Statement) -> Result<Answer, DbError> {
     if st.expect == Expect::Script {
         conn.execute_batch(&st.sql).map_err(query_error)?;
         return Ok(Answer::Affected(0));
@@ -112,7 +112,7 @@ fn execute_unbounded(conn: &Connection, st: &Statement) -> Result<Answer, DbErro
     let width = columns.len();
     let mut table = Table {
         columns,
-        values: Vec::new(),
+        values: std::mem::take(&mut st.rows),
     };
     let mut rows = stmt.raw_query();
     let mut bytes = 0;
@@ -237,8 +237,9 @@ impl Pool {
     pub async fn run(self: &Arc<Self>, st: Box<Statement>) -> Ran {
         let done = self
             .call(move |pool| {
+                let mut st = st;
                 let r = pool.take().and_then(|mut conn| {
-                    let r = execute(&mut conn, &st);
+                    let r = execute(&mut conn, &mut st);
                     pool.give_back(conn);
                     r
                 });
@@ -255,8 +256,9 @@ impl Pool {
         let conn = lease.0.clone();
         let done = self
             .call(move |_| {
+                let mut st = st;
                 let r = match conn.lock() {
-                    Ok(mut conn) => execute(&mut conn, &st),
+                    Ok(mut conn) => execute(&mut conn, &mut st),
                     Err(_) => Err(DbError::Query("transaction connection poisoned".into())),
                 };
                 Ok((r, st))

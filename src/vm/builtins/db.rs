@@ -549,17 +549,40 @@ fn row(
 
 /// What a statement's answer is to the script.
 pub fn db_value(vm: &mut Vm, expect: Expect, answer: Answer) -> Result<Value, Interrupt> {
+    let (v, rows) = answer_value(vm, expect, answer);
+    if let Some(rows) = rows {
+        vm.queries.recycle_rows(rows);
+    }
+    v
+}
+
+/// The answer as a script value, and the values buffer it leaves.
+fn answer_value(
+    vm: &mut Vm,
+    expect: Expect,
+    answer: Answer,
+) -> (Result<Value, Interrupt>, Option<Vec<SqlValue>>) {
     let t = match answer {
         Answer::Affected(n) => {
-            return Ok(match expect {
-                Expect::Script => Value::Undefined,
-                Expect::Rows => vm.new_array(&[])?,
-                Expect::First => Value::Null,
-                _ => Value::Num(n as f64),
-            });
+            let v = match expect {
+                Expect::Script => Ok(Value::Undefined),
+                Expect::Rows => vm.new_array(&[]),
+                Expect::First => Ok(Value::Null),
+                _ => Ok(Value::Num(n as f64)),
+            };
+            return (v, None);
         }
         Answer::Rows(t) => t,
     };
+    let v = table_value(vm, expect, &t);
+    (v, Some(t.values))
+}
+
+fn table_value(
+    vm: &mut Vm,
+    expect: Expect,
+    t: &crate::runtime::db::Table,
+) -> Result<Value, Interrupt> {
     let n = t.rows();
     Ok(match expect {
         Expect::Count => match t.values.first() {
@@ -576,10 +599,10 @@ pub fn db_value(vm: &mut Vm, expect: Expect, answer: Answer) -> Result<Value, In
             keys.clear();
             keys.extend(t.columns.iter().map(|c| vm.heap.intern(c)));
             let v = if expect == Expect::First {
-                row(vm, &t, &keys, 0)
+                row(vm, t, &keys, 0)
             } else {
                 (0..n)
-                    .map(|r| row(vm, &t, &keys, r))
+                    .map(|r| row(vm, t, &keys, r))
                     .collect::<Result<Vec<_>, _>>()
                     .and_then(|rows| vm.new_array(&rows))
             };
