@@ -273,17 +273,6 @@ pub struct Cond {
     pub values: Vec<SqlValue>,
 }
 
-impl Cond {
-    pub fn compare(or: bool, column: &str, op: &'static str, v: SqlValue) -> Cond {
-        Cond {
-            or,
-            column: column.to_string(),
-            op: CondOp::Compare(op),
-            values: vec![v],
-        }
-    }
-}
-
 /// The SQL spelling of a comparison a script may name.
 pub fn comparison(op: &str) -> Option<&'static str> {
     Some(match op.to_ascii_lowercase().as_str() {

@@ -222,6 +222,15 @@ mod tests {
     use super::*;
     use crate::runtime::db::Cond;
 
+    fn compare(or: bool, column: &str, op: &'static str, v: SqlValue) -> Cond {
+        Cond {
+            or,
+            column: column.to_string(),
+            op: CondOp::Compare(op),
+            values: vec![v],
+        }
+    }
+
     fn users() -> Builder {
         Builder {
             table: "users".into(),
@@ -251,9 +260,8 @@ mod tests {
     fn select_binds_every_value() {
         let mut b = users();
         b.columns = vec!["id".into(), "name".into()];
-        b.conds
-            .push(Cond::compare(false, "age", ">=", SqlValue::Int(18)));
-        b.conds.push(Cond::compare(
+        b.conds.push(compare(false, "age", ">=", SqlValue::Int(18)));
+        b.conds.push(compare(
             true,
             "name",
             "=",
@@ -274,8 +282,7 @@ mod tests {
     #[test]
     fn raw_conditions_renumber_their_marks() {
         let mut b = users();
-        b.conds
-            .push(Cond::compare(false, "id", ">", SqlValue::Int(1)));
+        b.conds.push(compare(false, "id", ">", SqlValue::Int(1)));
         b.conds.push(Cond {
             or: false,
             column: String::new(),

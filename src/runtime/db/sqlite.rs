@@ -312,12 +312,4 @@ impl Pool {
         })
         .await
     }
-
-    /// Runs `f` with a connection on the calling thread (for `kitwork migrate`).
-    pub fn with_connection<R>(&self, f: impl FnOnce(&Connection) -> R) -> Result<R, DbError> {
-        let conn = self.take()?;
-        let r = f(&conn);
-        self.give_back(conn);
-        Ok(r)
-    }
 }

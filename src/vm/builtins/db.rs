@@ -74,15 +74,10 @@ fn builder<'a>(vm: &'a mut Vm, this: Value, name: &str) -> Result<&'a mut Builde
     Ok(vm.queries.get(i))
 }
 
-/// A string argument that must be an identifier (table or column name).
+/// A string argument that must be a table or column name, as a String.
 fn identifier(vm: &mut Vm, v: Value, what: &str) -> Result<String, Interrupt> {
-    let Some(s) = vm.heap.str(v) else {
-        let shown = crate::vm::inspect::inspect_short(vm, v);
-        return Err(vm.type_error(format!("{what} must be a string, not {shown}")));
-    };
-    let s = s.to_string();
-    sql::check_identifier(&s).map_err(|m| Interrupt::error(ErrorKind::Error, m))?;
-    Ok(s)
+    let name = column(vm, v, what)?;
+    Ok(name.text(&vm.heap).to_string())
 }
 
 /// A script value as a bound parameter. Whole numbers bind as integers;
