@@ -312,7 +312,8 @@ pub struct Builders {
     live: usize,
     /// Conditions of finished builders, their strings kept.
     spare_conds: Vec<Cond>,
-    /// Statements back from the database, their buffers kept.
+    /// Statements back from the database, their buffers kept; boxed,
+    /// because that is how they travel (`PendingOp::Db`).
     spare_statements: Vec<Box<Statement>>,
     /// Row keys being built (`db_value`), kept for the next result.
     pub keys: Vec<crate::vm::value::Atom>,
