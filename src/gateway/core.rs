@@ -580,7 +580,7 @@ async fn handle(
 
 /// One access-log line: method, path, status, time, request id.
 fn access_log(core: usize, n: u64, req: &http::Request<'_, '_>, status: u16, seconds: f64) {
-    let id = format!("{core}-{n}");
+    let id = super::request_log::request_id(core, n);
     let ms = format!("{:.3}", seconds * 1000.0);
     if log::json() {
         let status = status.to_string();

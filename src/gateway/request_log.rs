@@ -28,8 +28,13 @@ impl Tags {
     }
 
     pub fn request_id(&self) -> String {
-        format!("{}-{}", self.core, self.request)
+        request_id(self.core, self.request)
     }
+}
+
+/// A request's id: its core and its number there, `1-42`.
+pub fn request_id(core: usize, n: u64) -> String {
+    format!("{core}-{n}")
 }
 
 /// A VM's output. Each print that ends a line is one event (a multi-line

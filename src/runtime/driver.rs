@@ -195,22 +195,19 @@ async fn drive<'a, 'v>(
                 })?
             }
             PendingOp::Transaction { body } => {
-                let Some(db) = &services.db else {
-                    let e = no_database(services);
-                    outcome = step(vm, &mut fiber, |vm| resume_db(vm, Expect::Affected, Err(e)))?;
-                    continue;
+                let begun = match &services.db {
+                    Some(db) => db.begin().await.map(|tx| (db, tx)),
+                    None => Err(no_database(services)),
                 };
-                match db.begin().await {
-                    Err(e) => step(vm, &mut fiber, |vm| resume_db(vm, Expect::Affected, Err(e)))?,
-                    Ok(inner) => {
+                match begun {
+                    Err(e) => step(vm, &mut fiber, |vm| throw_db_error(vm, &e))?,
+                    Ok((db, inner)) => {
                         let r = child(vm, services, Some(&inner), body).await?;
                         let ended = db.finish(inner, r.is_ok()).await;
                         match (r, ended) {
                             (Err(e), _) if e.budget.is_some() => return Ok(Err(e)),
                             (Err(e), _) => step(vm, &mut fiber, |vm| vm.resume_throw(e.value))?,
-                            (Ok(_), Err(e)) => {
-                                step(vm, &mut fiber, |vm| resume_db(vm, Expect::Affected, Err(e)))?
-                            }
+                            (Ok(_), Err(e)) => step(vm, &mut fiber, |vm| throw_db_error(vm, &e))?,
                             (Ok(v), Ok(())) => step(vm, &mut fiber, |vm| vm.resume(v))?,
                         }
                     }
@@ -235,11 +232,14 @@ fn resume_db(vm: &mut Vm, expect: Expect, answer: Result<Answer, DbError>) -> St
             Ok(v) => vm.resume(v),
             Err(e) => Err(vm.uncaught(e)),
         },
-        Err(e) => {
-            let error = crate::vm::db_error(vm, &e);
-            vm.resume_throw(error)
-        }
+        Err(e) => throw_db_error(vm, &e),
     }
+}
+
+/// Throws the database's error at the waiting call.
+fn throw_db_error(vm: &mut Vm, e: &DbError) -> Step {
+    let error = crate::vm::db_error(vm, e);
+    vm.resume_throw(error)
 }
 
 /// `parallel()`'s result in the shape it was given.

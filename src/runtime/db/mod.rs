@@ -260,14 +260,16 @@ pub enum CondOp {
     NotIn,
     IsNull,
     NotNull,
-    /// A translated lambda predicate: SQL with `?` marks for `values`.
-    Raw(String),
+    /// A translated lambda predicate (`whereRaw`): `column` holds SQL
+    /// with `?` marks for `values`.
+    Raw,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cond {
     /// Joined to the previous condition with OR (`orWhere`) instead of AND.
     pub or: bool,
+    /// The column; for `Raw`, the SQL text.
     pub column: String,
     pub op: CondOp,
     pub values: Vec<SqlValue>,

@@ -34,8 +34,39 @@ pub struct Conn {
     prepared: RefCell<HashMap<String, Prepared>>,
 }
 
-/// A connection taken out of the shared ones for one transaction.
-pub struct Lease(Rc<Conn>);
+/// A core's transaction connections: at most `TX_MAX` exist (leased or
+/// idle); a transaction beyond that waits for one to come back.
+#[derive(Default)]
+struct TxSlots {
+    count: Cell<usize>,
+    returned: tokio::sync::Notify,
+    /// Connections that served a transaction and wait for the next one.
+    idle: RefCell<Vec<Rc<Conn>>>,
+}
+
+impl TxSlots {
+    /// Forgets a connection, making room for another.
+    fn give_up(&self) {
+        self.count.set(self.count.get() - 1);
+        self.returned.notify_one();
+    }
+}
+
+/// A connection taken for one transaction. Dropped without `finish` (a
+/// failed `BEGIN`, an abandoned request), it closes and frees its slot;
+/// the server rolls back what it had begun.
+pub struct Lease {
+    conn: Option<Rc<Conn>>,
+    slots: Rc<TxSlots>,
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if self.conn.take().is_some() {
+            self.slots.give_up();
+        }
+    }
+}
 
 pub struct Pool {
     config: Arc<Config>,
@@ -45,12 +76,7 @@ pub struct Pool {
     /// Shared connections being opened now, and the signal that one was.
     connecting: Cell<usize>,
     connected: tokio::sync::Notify,
-    /// Transaction connections open (leased or idle), and the signal that
-    /// one came back.
-    tx_count: Cell<usize>,
-    tx_returned: tokio::sync::Notify,
-    /// Connections that served a transaction and wait for the next one.
-    idle_tx: RefCell<Vec<Rc<Conn>>>,
+    tx: Rc<TxSlots>,
 }
 
 /// Parameters go as text: the server parses them as whatever type the
@@ -293,7 +319,10 @@ impl Conn {
 
 impl Lease {
     pub async fn run(&self, mut st: Box<Statement>) -> Ran {
-        let r = self.0.run(&mut st).await;
+        let r = match &self.conn {
+            Some(conn) => conn.run(&mut st).await,
+            None => Err(DbError::Query("the transaction has ended".into())),
+        };
         (r, Some(st))
     }
 }
@@ -309,9 +338,7 @@ impl Pool {
             next: Cell::new(0),
             connecting: Cell::new(0),
             connected: tokio::sync::Notify::new(),
-            tx_count: Cell::new(0),
-            tx_returned: tokio::sync::Notify::new(),
-            idle_tx: RefCell::new(Vec::new()),
+            tx: Rc::default(),
         }
     }
 
@@ -353,49 +380,47 @@ impl Pool {
     }
 
     /// A connection of the transaction's own: statements of other fibers
-    /// must not land inside it.
-    /// At most `TX_MAX` transaction connections per core exist (leased or
-    /// idle); a transaction beyond that waits for one to come back.
+    /// must not land inside it. Waits while `TX_MAX` are leased.
     pub async fn begin(&self) -> Result<Lease, DbError> {
+        let slots = &self.tx;
         let conn = loop {
-            let idle = self.idle_tx.borrow_mut().pop();
+            let idle = slots.idle.borrow_mut().pop();
             match idle {
                 Some(c) if !c.client.is_closed() => break c,
-                Some(_) => self.tx_count.set(self.tx_count.get() - 1),
-                None if self.tx_count.get() < TX_MAX => {
-                    self.tx_count.set(self.tx_count.get() + 1);
+                Some(_) => slots.give_up(),
+                None if slots.count.get() < TX_MAX => {
+                    slots.count.set(slots.count.get() + 1);
                     match connect(&self.config, self.statement_timeout).await {
                         Ok(c) => break Rc::new(c),
                         Err(e) => {
-                            self.give_up_tx();
+                            slots.give_up();
                             return Err(e);
                         }
                     }
                 }
-                None => self.tx_returned.notified().await,
+                None => slots.returned.notified().await,
             }
         };
-        if let Err(e) = conn.client.batch_execute("BEGIN").await {
-            self.give_up_tx();
-            return Err(pg_error(e));
-        }
-        Ok(Lease(conn))
+        let lease = Lease {
+            conn: Some(conn.clone()),
+            slots: slots.clone(),
+        };
+        // A failed BEGIN drops the lease, which frees the slot.
+        conn.client.batch_execute("BEGIN").await.map_err(pg_error)?;
+        Ok(lease)
     }
 
-    /// Forgets a transaction connection that failed, making room for another.
-    fn give_up_tx(&self) {
-        self.tx_count.set(self.tx_count.get() - 1);
-        self.tx_returned.notify_one();
-    }
-
-    pub async fn finish(&self, lease: Lease, ok: bool) -> Result<(), DbError> {
+    pub async fn finish(&self, mut lease: Lease, ok: bool) -> Result<(), DbError> {
+        let Some(conn) = lease.conn.clone() else {
+            return Ok(());
+        };
         let sql = if ok { "COMMIT" } else { "ROLLBACK" };
-        let r = lease.0.client.batch_execute(sql).await.map_err(pg_error);
+        let r = conn.client.batch_execute(sql).await.map_err(pg_error);
         if r.is_ok() {
-            self.idle_tx.borrow_mut().push(lease.0);
-            self.tx_returned.notify_one();
-        } else {
-            self.give_up_tx();
+            // Back to the idle ones: the slot stays taken, by an idle connection.
+            lease.conn = None;
+            self.tx.idle.borrow_mut().push(conn);
+            self.tx.returned.notify_one();
         }
         r
     }

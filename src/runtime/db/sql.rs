@@ -51,11 +51,11 @@ fn where_clause(sql: &mut String, params: &mut Vec<SqlValue>, b: &Builder) {
             (_, true) => " OR ",
             (_, false) => " AND ",
         });
-        if let CondOp::Raw(text) = &c.op {
+        if c.op == CondOp::Raw {
             // A translated lambda: its placeholders are numbered from 1.
             sql.push('(');
             let mut n = params.len();
-            let mut rest = text.as_str();
+            let mut rest = c.column.as_str();
             while let Some(at) = rest.find('?') {
                 n += 1;
                 sql.push_str(&rest[..at]);
@@ -97,7 +97,7 @@ fn where_clause(sql: &mut String, params: &mut Vec<SqlValue>, b: &Builder) {
                 sql.push(' ');
                 bind(sql, params, c.values[0].clone());
             }
-            CondOp::Raw(_) => unreachable!("handled above"),
+            CondOp::Raw => unreachable!("handled above"),
         }
     }
 }
@@ -285,8 +285,8 @@ mod tests {
         b.conds.push(compare(false, "id", ">", SqlValue::Int(1)));
         b.conds.push(Cond {
             or: false,
-            column: String::new(),
-            op: CondOp::Raw("\"a\" = ? OR \"b\" < ?".into()),
+            column: "\"a\" = ? OR \"b\" < ?".into(),
+            op: CondOp::Raw,
             values: vec![SqlValue::Int(2), SqlValue::Int(3)],
         });
         let mut s = Statement::new(String::new(), Vec::new(), Expect::Rows);

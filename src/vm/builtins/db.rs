@@ -5,7 +5,7 @@
 
 use super::{arg, method, native, set};
 use crate::runtime::db::{
-    Answer, Builder, Cond, CondOp, DbError, Expect, SqlValue, Statement, comparison, sql,
+    Answer, Builder, CondOp, DbError, Expect, SqlValue, Statement, comparison, sql,
 };
 use crate::vm::error::{ErrorKind, Interrupt, PendingOp};
 use crate::vm::heap::Class;
@@ -135,21 +135,6 @@ fn select(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     }
     builder(vm, this, "select")?.columns = columns;
     Ok(this)
-}
-
-/// The elements of an array argument as parameters.
-fn list(vm: &mut Vm, v: Value, what: &str) -> Result<Vec<SqlValue>, Interrupt> {
-    match v {
-        Value::Obj(o) if vm.heap.obj(o).class == Class::Array => {
-            let mut out = Vec::with_capacity(vm.heap.obj(o).elems.len());
-            for j in 0..vm.heap.obj(o).elems.len() {
-                let e = vm.heap.obj(o).elems[j];
-                out.push(to_sql(vm, e)?);
-            }
-            Ok(out)
-        }
-        _ => Err(vm.type_error(format!("{what} needs an array of values"))),
-    }
 }
 
 fn is_array(vm: &Vm, v: Value) -> bool {
@@ -314,30 +299,29 @@ fn where_null<const NOT: bool>(vm: &mut Vm, this: Value, a: Args) -> Result<Valu
 /// `whereRaw(sql, [values])`: SQL with `?` marks; what a lambda predicate
 /// compiles to. Values are still bound, never spliced.
 fn where_raw<const OR: bool>(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
-    let text = match vm.heap.str(arg(vm, a, 0)) {
-        Some(s) => s.to_string(),
-        None => return Err(vm.type_error("whereRaw needs SQL text")),
+    let text = arg(vm, a, 0);
+    let Some(marks) = vm.heap.str(text).map(|s| s.matches('?').count()) else {
+        return Err(vm.type_error("whereRaw needs SQL text"));
     };
-    let values = match arg(vm, a, 1) {
-        Value::Undefined => Vec::new(),
-        v => list(vm, v, "whereRaw")?,
+    let values = arg(vm, a, 1);
+    let given = match values {
+        Value::Undefined => 0,
+        Value::Obj(o) if vm.heap.obj(o).class == Class::Array => vm.heap.obj(o).elems.len(),
+        _ => return Err(vm.type_error("whereRaw needs an array of values")),
     };
-    if text.matches('?').count() != values.len() {
+    if marks != given {
         return Err(Interrupt::error(
             ErrorKind::Error,
-            format!(
-                "whereRaw: {} marks but {} values",
-                text.matches('?').count(),
-                values.len()
-            ),
+            format!("whereRaw: {marks} marks but {given} values"),
         ));
     }
-    builder(vm, this, "whereRaw")?.conds.push(Cond {
-        or: OR,
-        column: String::new(),
-        op: CondOp::Raw(text),
-        values,
-    });
+    let operand = if given == 0 {
+        Operand::Nothing
+    } else {
+        Operand::Each(values, "whereRaw")
+    };
+    // The SQL text goes where a column name would (`CondOp::Raw`).
+    add_cond(vm, this, OR, Name::Str(text), CondOp::Raw, operand)?;
     Ok(this)
 }
 
@@ -426,10 +410,10 @@ fn insert(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let Value::Obj(first) = objs[0] else {
         return Err(vm.type_error("insert needs objects"));
     };
-    for (k, _) in vm.heap.obj(first).props.clone() {
-        let name = vm.heap.atom_str(k).to_string();
-        sql::check_identifier(&name).map_err(|m| Interrupt::error(ErrorKind::Error, m))?;
-        columns.push(name);
+    for i in 0..vm.heap.obj(first).props.len() {
+        let k = vm.heap.obj(first).props[i].0;
+        let name = checked(vm, Name::Key(k))?;
+        columns.push(name.text(&vm.heap).to_string());
         atoms.push(k);
     }
     let mut rows = Vec::with_capacity(objs.len());
@@ -468,9 +452,9 @@ fn update(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
         return Err(vm.type_error("update needs an object of new values"));
     };
     let mut set = Vec::new();
-    for (k, v) in vm.heap.obj(o).props.clone() {
-        let name = vm.heap.atom_str(k).to_string();
-        sql::check_identifier(&name).map_err(|m| Interrupt::error(ErrorKind::Error, m))?;
+    for i in 0..vm.heap.obj(o).props.len() {
+        let (k, v) = vm.heap.obj(o).props[i];
+        let name = checked(vm, Name::Key(k))?.text(&vm.heap).to_string();
         set.push((name, to_sql(vm, v)?));
     }
     if set.is_empty() {
@@ -494,19 +478,16 @@ fn delete(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
 /// `db().query(sql, ...values)`: raw SQL, values bound to `$1`… (or `?`).
 fn query(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     builder(vm, this, "query")?;
-    let text = match vm.heap.str(arg(vm, a, 0)) {
-        Some(s) => s.to_string(),
-        None => return Err(vm.type_error("query needs SQL text")),
-    };
-    let mut params = Vec::with_capacity(a.len.saturating_sub(1));
-    for i in 1..a.len {
-        let v = arg(vm, a, i);
-        params.push(to_sql(vm, v)?);
-    }
     let mut st = vm.queries.statement();
     st.reset(Expect::Raw);
-    st.sql.push_str(&text);
-    st.params.extend(params);
+    match vm.heap.str(arg(vm, a, 0)) {
+        Some(text) => st.sql.push_str(text),
+        None => return Err(vm.type_error("query needs SQL text")),
+    }
+    for i in 1..a.len {
+        let v = arg(vm, a, i);
+        st.params.push(to_sql(vm, v)?);
+    }
     wait(vm, st)
 }
 
