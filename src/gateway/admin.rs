@@ -163,36 +163,19 @@ impl Admin {
                     &format!("[{}]", routes.join(",")),
                 )
             }
-            ("POST", "/__kitwork/reload") => match self.reloader.reload_and_log("admin request") {
-                Outcome::Swapped(g) => respond(
-                    &mut stream,
-                    200,
-                    "application/json",
-                    &format!(
-                        "{{\"reloaded\":true,\"generation\":{}}}",
-                        json_string(&g.id())
-                    ),
-                ),
-                Outcome::Unchanged(g) => respond(
-                    &mut stream,
-                    200,
-                    "application/json",
-                    &format!(
-                        "{{\"reloaded\":false,\"generation\":{}}}",
-                        json_string(&g.id())
-                    ),
-                ),
-                Outcome::Failed(d) => respond(
-                    &mut stream,
-                    422,
-                    "application/json",
-                    &format!(
-                        "{{\"reloaded\":false,\"generation\":{},\"error\":{}}}",
-                        json_string(&self.reloader.current().id()),
-                        json_string(&d)
-                    ),
-                ),
-            },
+            ("POST", "/__kitwork/reload") => {
+                let outcome = self.reloader.reload_and_log("admin request");
+                let (status, reloaded, error) = match &outcome {
+                    Outcome::Swapped(_) => (200, true, String::new()),
+                    Outcome::Unchanged(_) => (200, false, String::new()),
+                    Outcome::Failed(d) => (422, false, format!(",\"error\":{}", json_string(d))),
+                };
+                let body = format!(
+                    "{{\"reloaded\":{reloaded},\"generation\":{}{error}}}",
+                    json_string(&self.reloader.current().id())
+                );
+                respond(&mut stream, status, "application/json", &body)
+            }
             (
                 _,
                 "/__kitwork/metrics" | "/__kitwork/status" | "/__kitwork/routes"
