@@ -113,8 +113,9 @@ impl Admin {
                 let cores = self.snapshots();
                 let g = self.reloader.current();
                 let open: usize = cores.iter().map(|c| c.open_connections).sum();
-                let requests: u64 = metrics::totals(&cores)
+                let requests: u64 = cores
                     .iter()
+                    .flat_map(|c| &c.stats.routes)
                     .map(|(_, _, s)| s.count)
                     .sum();
                 let per_core: Vec<String> = cores

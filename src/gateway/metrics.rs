@@ -32,17 +32,6 @@ impl RouteStats {
         self.count += 1;
         self.seconds += seconds;
     }
-
-    fn add(&mut self, o: &RouteStats) {
-        for i in 0..5 {
-            self.by_class[i] += o.by_class[i];
-        }
-        for i in 0..BUCKETS.len() {
-            self.buckets[i] += o.buckets[i];
-        }
-        self.count += o.count;
-        self.seconds += o.seconds;
-    }
 }
 
 /// Everything one core counts. Routes keep their slot across reloads
@@ -115,19 +104,29 @@ pub fn render(cores: &[Snapshot], p: &Process) -> String {
         "counter",
         "Responses by route, status class and core.",
     );
-    for c in cores {
-        for (method, pattern, s) in &c.stats.routes {
-            for (i, n) in s.by_class.iter().enumerate() {
-                if *n > 0 {
-                    let _ = writeln!(
-                        out,
-                        "kitwork_requests_total{{core=\"{}\",method=\"{}\",route=\"{}\",status=\"{}xx\"}} {n}",
-                        c.core,
-                        label(method),
-                        label(pattern),
-                        i + 1
-                    );
-                }
+    // Each route's labels, made once for both families.
+    let routes: Vec<(String, &RouteStats)> = cores
+        .iter()
+        .flat_map(|c| {
+            c.stats.routes.iter().map(move |(method, pattern, s)| {
+                let labels = format!(
+                    "core=\"{}\",method=\"{}\",route=\"{}\"",
+                    c.core,
+                    label(method),
+                    label(pattern)
+                );
+                (labels, s)
+            })
+        })
+        .collect();
+    for (labels, s) in &routes {
+        for (i, n) in s.by_class.iter().enumerate() {
+            if *n > 0 {
+                let _ = writeln!(
+                    out,
+                    "kitwork_requests_total{{{labels},status=\"{}xx\"}} {n}",
+                    i + 1
+                );
             }
         }
     }
@@ -137,41 +136,33 @@ pub fn render(cores: &[Snapshot], p: &Process) -> String {
         "histogram",
         "Time from parsed request to written response, by route and core.",
     );
-    for c in cores {
-        for (method, pattern, s) in &c.stats.routes {
-            if s.count == 0 {
-                continue;
-            }
-            let labels = format!(
-                "core=\"{}\",method=\"{}\",route=\"{}\"",
-                c.core,
-                label(method),
-                label(pattern)
-            );
-            let mut cumulative = 0;
-            for (b, n) in BUCKETS.iter().zip(&s.buckets) {
-                cumulative += n;
-                let _ = writeln!(
-                    out,
-                    "kitwork_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {cumulative}"
-                );
-            }
+    for (labels, s) in &routes {
+        if s.count == 0 {
+            continue;
+        }
+        let mut cumulative = 0;
+        for (b, n) in BUCKETS.iter().zip(&s.buckets) {
+            cumulative += n;
             let _ = writeln!(
                 out,
-                "kitwork_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-                s.count
-            );
-            let _ = writeln!(
-                out,
-                "kitwork_request_duration_seconds_sum{{{labels}}} {}",
-                s.seconds
-            );
-            let _ = writeln!(
-                out,
-                "kitwork_request_duration_seconds_count{{{labels}}} {}",
-                s.count
+                "kitwork_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {cumulative}"
             );
         }
+        let _ = writeln!(
+            out,
+            "kitwork_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+            s.count
+        );
+        let _ = writeln!(
+            out,
+            "kitwork_request_duration_seconds_sum{{{labels}}} {}",
+            s.seconds
+        );
+        let _ = writeln!(
+            out,
+            "kitwork_request_duration_seconds_count{{{labels}}} {}",
+            s.count
+        );
     }
     let per_core =
         |out: &mut String, name: &str, kind: &str, help: &str, f: &dyn Fn(&Snapshot) -> String| {
@@ -256,18 +247,4 @@ pub fn render(cores: &[Snapshot], p: &Process) -> String {
         );
     }
     out
-}
-
-/// The routes' totals over every core: (method, pattern, stats).
-pub fn totals(cores: &[Snapshot]) -> Vec<(String, String, RouteStats)> {
-    let mut map: Vec<(String, String, RouteStats)> = Vec::new();
-    for c in cores {
-        for (m, p, s) in &c.stats.routes {
-            match map.iter_mut().find(|(mm, pp, _)| mm == m && pp == p) {
-                Some((_, _, t)) => t.add(s),
-                None => map.push((m.clone(), p.clone(), s.clone())),
-            }
-        }
-    }
-    map
 }
