@@ -39,7 +39,7 @@ pub fn format(level: Level, msg: &str, fields: &[(&str, &str)]) -> String {
     if json() {
         let mut out = Vec::with_capacity(msg.len() + 64);
         out.extend_from_slice(b"{\"time\":");
-        let now = crate::vm::builtins::date::iso_string(crate::runtime::now_ms());
+        let now = crate::vm::builtins::date::iso_string(crate::vm::builtins::date::now_ms());
         crate::vm::json::write_quoted(&now, &mut out);
         out.extend_from_slice(b",\"level\":\"");
         out.extend_from_slice(level.name().as_bytes());

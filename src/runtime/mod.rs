@@ -22,13 +22,6 @@ pub fn wait_ms(ms: f64) -> std::time::Duration {
         .min(LONGEST_WAIT)
 }
 
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64() * 1000.0)
-        .unwrap_or(0.0)
-}
 
 /// How long one statement may run unless `database.timeout_ms` says otherwise.
 pub const DB_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);

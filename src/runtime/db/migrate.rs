@@ -69,7 +69,7 @@ pub async fn migrate(db: &Database, dir: &Path) -> Result<Vec<String>, DbError> 
         let sql = std::fs::read_to_string(&path)
             .map_err(|e| DbError::Query(format!("cannot read {}: {e}", path.display())))?;
         let tx = db.begin().await.map_err(|e| fail("cannot begin", e))?;
-        let now = crate::vm::builtins::date::iso_string(crate::runtime::now_ms());
+        let now = crate::vm::builtins::date::iso_string(crate::vm::builtins::date::now_ms());
         let mut r = db
             .run(statement(&sql, Vec::new(), Expect::Script), Some(&tx))
             .await

@@ -105,7 +105,8 @@ fn field(vm: &mut Vm, this: Value, i: usize) -> Result<Value, Interrupt> {
     }))
 }
 
-fn now_ms() -> f64 {
+/// Whole milliseconds since the Unix epoch (`Date.now()`).
+pub fn now_ms() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as f64)
