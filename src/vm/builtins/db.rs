@@ -3,7 +3,7 @@
 //! `Vm::queries`; the finishing call (`get`, `first`, `insert`…) turns it
 //! into one SQL statement with bound parameters and waits for the database.
 
-use super::{arg, method, native, set};
+use super::{arg, method, plain};
 use crate::runtime::db::{
     Answer, Builder, CondOp, DbError, Expect, SqlValue, Statement, comparison, sql,
 };
@@ -18,14 +18,10 @@ use crate::vm::value::{Atom, ObjId, Value};
 pub const UNAVAILABLE: &str = "DB_UNAVAILABLE";
 
 pub fn install(vm: &mut Vm) {
-    let proto = vm
-        .heap
-        .alloc(Class::Object, Some(vm.realm.object_proto))
-        .expect("built-ins fit the budget");
+    let proto = plain(vm, Some(vm.realm.object_proto));
     vm.realm.query_proto = proto;
-    let f = native(vm, "db", 0, db);
     let g = vm.realm.global;
-    set(vm, g, "db", Value::Obj(f));
+    method(vm, g, "db", 0, db);
     method(vm, proto, "table", 1, table);
     method(vm, proto, "from", 1, table);
     method(vm, proto, "select", 0, select);

@@ -3,7 +3,7 @@
 //! for the response and return `{ status, ok, headers, body }` with
 //! `json()` and `text()`. Object bodies are sent as JSON.
 
-use super::{arg, method, native, set};
+use super::{arg, method, plain};
 use crate::runtime::http::{DEFAULT_TIMEOUT, Failure, Request, Response};
 use crate::vm::error::{ErrorKind, Interrupt, PendingOp};
 use crate::vm::heap::Class;
@@ -12,19 +12,12 @@ use crate::vm::json::Format;
 use crate::vm::value::Value;
 
 pub fn install(vm: &mut Vm) {
-    let client = vm
-        .heap
-        .alloc(Class::Object, Some(vm.realm.object_proto))
-        .expect("built-ins fit the budget");
-    let response = vm
-        .heap
-        .alloc(Class::Object, Some(vm.realm.object_proto))
-        .expect("built-ins fit the budget");
+    let client = plain(vm, Some(vm.realm.object_proto));
+    let response = plain(vm, Some(vm.realm.object_proto));
     vm.realm.http_proto = client;
     vm.realm.response_proto = response;
-    let f = native(vm, "http", 0, http);
     let g = vm.realm.global;
-    set(vm, g, "http", Value::Obj(f));
+    method(vm, g, "http", 0, http);
     method(vm, client, "get", 2, send::<0>);
     method(vm, client, "delete", 2, send::<1>);
     method(vm, client, "post", 3, send::<2>);
