@@ -279,8 +279,7 @@ impl Config {
 
     /// The database every core shares (SQLite's threads start here).
     pub fn open_database(&self) -> Result<crate::runtime::db::Shared, String> {
-        let target = crate::runtime::db::Target::parse(&self.database.url)?;
-        crate::runtime::db::Shared::open(&target)
+        crate::runtime::db::Shared::from_url(&self.database.url)
     }
 
     /// What every core's I/O is built from. A bad CA file is an error; a

@@ -243,9 +243,7 @@ fn main() -> ExitCode {
             vm.out = Box::new(std::io::BufWriter::new(std::io::stdout()));
             let mut setup = kitwork::runtime::Setup::new();
             if let Some(url) = db {
-                let shared = kitwork::runtime::db::Target::parse(&url)
-                    .and_then(|t| kitwork::runtime::db::Shared::open(&t));
-                match shared {
+                match kitwork::runtime::db::Shared::from_url(&url) {
                     Ok(s) => setup = setup.with_database(Ok(s)),
                     Err(e) => {
                         eprintln!("error: --db: {e}");

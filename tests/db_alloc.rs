@@ -10,6 +10,8 @@ use kitwork::vm::{Limits, Vm};
 
 #[path = "support/counting_alloc.rs"]
 mod counting_alloc;
+#[path = "support/pg.rs"]
+mod pg;
 use counting_alloc::{allocations, thread_allocations};
 
 const REQUEST: &str = r#"return db().table("products").where("id", 1).first();"#;
@@ -20,9 +22,7 @@ db().table("products").insert({ id: 1, sku: "KW-MUG", price: 12.5, stock: 40 });
 
 /// (core-thread, whole-process) allocations per request, after warming up.
 fn measure(url: &str) -> (f64, f64) {
-    let shared = kitwork::runtime::db::Target::parse(url)
-        .and_then(|t| kitwork::runtime::db::Shared::open(&t));
-    let setup = Setup::new().with_database(shared);
+    let setup = Setup::new().with_database(kitwork::runtime::db::Shared::from_url(url));
     let mut vm = Vm::new(Limits::default());
     let prepare = kitwork::compile_file("setup.js", SETUP).unwrap();
     kitwork::run_with(&mut vm, &prepare, &setup).unwrap();
@@ -70,22 +70,8 @@ fn a_warm_lookup_allocates_a_bounded_amount() {
     );
     if let Ok(pg) = std::env::var("KITWORK_TEST_PG") {
         // A schema of its own, so the test's table does not collide.
-        let schema = format!("kw_alloc_{}", std::process::id());
-        let admin = |sql: String| {
-            let p = kitwork::compile_file("a.js", &format!("db().query({sql:?});")).unwrap();
-            let shared = kitwork::runtime::db::Target::parse(&pg)
-                .and_then(|t| kitwork::runtime::db::Shared::open(&t));
-            kitwork::run_with(
-                &mut Vm::new(Limits::default()),
-                &p,
-                &Setup::new().with_database(shared),
-            )
-            .unwrap();
-        };
-        admin(format!("CREATE SCHEMA {schema}"));
-        let joiner = if pg.contains('?') { '&' } else { '?' };
-        let (core, all) = measure(&format!("{pg}{joiner}options=-csearch_path%3D{schema}"));
-        admin(format!("DROP SCHEMA {schema} CASCADE"));
+        let schema = pg::Schema::new(&pg, &format!("kw_alloc_{}", std::process::id()));
+        let (core, all) = measure(&schema.url());
         eprintln!(
             "PostgreSQL: {core:.1} allocations per request on the core thread (tokio-postgres runs there too), {all:.1} in the process"
         );

@@ -3,6 +3,9 @@
 //! (exit 1) without recording it — on SQLite, and on PostgreSQL (a schema
 //! of its own) when `KITWORK_TEST_PG` is set.
 
+#[path = "support/pg.rs"]
+mod pg;
+
 use std::process::Command;
 
 fn migrate(dir: &std::path::Path, url: &str) -> (bool, String) {
@@ -104,13 +107,7 @@ fn migrations_apply_once_in_order_and_roll_back_on_failure() {
         eprintln!("PostgreSQL tests skipped: set KITWORK_TEST_PG to a connection URL to run them");
         return;
     };
-    let schema = format!("kw_migrate_{}", std::process::id());
-    query(&pg, &format!("CREATE SCHEMA {schema}"));
-    let joiner = if pg.contains('?') { '&' } else { '?' };
-    check(
-        &format!("{pg}{joiner}options=-csearch_path%3D{schema}"),
-        &dir,
-    );
-    query(&pg, &format!("DROP SCHEMA {schema} CASCADE"));
+    let schema = pg::Schema::new(&pg, &format!("kw_migrate_{}", std::process::id()));
+    check(&schema.url(), &dir);
     let _ = std::fs::remove_dir_all(&base);
 }

@@ -18,6 +18,8 @@
 
 #[path = "support/captured.rs"]
 mod captured;
+#[path = "support/pg.rs"]
+mod pg;
 
 use captured::Captured;
 use kitwork::vm::{Limits, Vm};
@@ -104,10 +106,6 @@ fn diff(what: &str, expected: &[String], actual: &[String]) -> Option<String> {
     Some(out)
 }
 
-fn open(url: &str) -> Result<kitwork::runtime::db::Shared, String> {
-    kitwork::runtime::db::Target::parse(url).and_then(|t| kitwork::runtime::db::Shared::open(&t))
-}
-
 /// Runs one script, on `db` when given; returns a description of what
 /// went wrong, if anything.
 fn check(path: &Path, db: Option<(Backend, &str)>) -> Option<String> {
@@ -148,7 +146,7 @@ fn check(path: &Path, db: Option<(Backend, &str)>) -> Option<String> {
     vm.out = Box::new(out.clone());
     let mut setup = kitwork::runtime::Setup::new();
     if let Some((_, url)) = db {
-        setup = setup.with_database(open(url));
+        setup = setup.with_database(kitwork::runtime::db::Shared::from_url(url));
     }
     let result = kitwork::run_with(&mut vm, &program, &setup);
     let text = out.text();
@@ -276,30 +274,11 @@ fn db_scripts_postgres() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/db");
     let mut files = Vec::new();
     collect(&root, &mut files);
-    let run_id = format!("kw_test_{}", std::process::id());
-    let schema = |i: usize| format!("{run_id}_{i}");
-    let admin = |sql: String| {
-        let program = kitwork::compile_file("setup.js", &format!("db().query({sql:?});")).unwrap();
-        let setup = kitwork::runtime::Setup::new().with_database(open(&base));
-        let mut vm = Vm::new(Limits::default());
-        if let Err(e) = kitwork::run_with(&mut vm, &program, &setup) {
-            panic!("PostgreSQL setup failed ({sql}): {}", e.report);
-        }
-    };
-    for i in 0..files.len() {
-        admin(format!("DROP SCHEMA IF EXISTS {} CASCADE", schema(i)));
-        admin(format!("CREATE SCHEMA {}", schema(i)));
-    }
-    let joiner = if base.contains('?') { '&' } else { '?' };
-    let url = |i: usize| {
-        (
-            Backend::Postgres,
-            format!("{base}{joiner}options=-csearch_path%3D{}", schema(i)),
-        )
-    };
+    let schemas: Vec<pg::Schema> = (0..files.len())
+        .map(|i| pg::Schema::new(&base, &format!("kw_test_{}_{i}", std::process::id())))
+        .collect();
+    let url = |i: usize| (Backend::Postgres, schemas[i].url());
     let (failures, ran) = run_all(&files, Some(&url));
-    for i in 0..files.len() {
-        admin(format!("DROP SCHEMA IF EXISTS {} CASCADE", schema(i)));
-    }
+    drop(schemas);
     report("db scripts on PostgreSQL", &failures, ran);
 }

@@ -22,7 +22,6 @@ pub fn wait_ms(ms: f64) -> std::time::Duration {
         .min(LONGEST_WAIT)
 }
 
-
 /// How long one statement may run unless `database.timeout_ms` says otherwise.
 pub const DB_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 

@@ -181,6 +181,11 @@ impl std::fmt::Debug for Shared {
 }
 
 impl Shared {
+    /// `Target::parse`, then `open`.
+    pub fn from_url(url: &str) -> Result<Shared, String> {
+        Shared::open(&Target::parse(url)?)
+    }
+
     pub fn open(target: &Target) -> Result<Shared, String> {
         match target {
             Target::Sqlite(path) => Ok(Shared::Sqlite(std::sync::Arc::new(sqlite::Pool::new(
