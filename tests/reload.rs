@@ -210,9 +210,8 @@ fn files_added_and_deleted_add_and_remove_routes() {
         .args(["-c", &format!("kill -HUP {pid}")])
         .status()
         .unwrap();
-    wait_until(|| s.log().contains("reload (SIGHUP): nothing changed"));
     assert!(
-        s.log().contains("reload (SIGHUP): nothing changed"),
+        wait_until(|| s.log().contains("reload (SIGHUP): nothing changed")),
         "{}",
         s.log()
     );
