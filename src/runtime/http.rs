@@ -25,7 +25,8 @@ pub struct Request {
     pub method: String,
     pub url: String,
     pub headers: Vec<(String, String)>,
-    pub body: Option<Vec<u8>>,
+    /// Shared, so a retry or a redirect does not copy it.
+    pub body: Option<Bytes>,
     pub timeout: Duration,
     /// Most bytes the response body may have (what is left of the
     /// request's memory budget).
@@ -258,7 +259,7 @@ impl Client {
             for (k, v) in &req.headers {
                 builder = builder.header(k.as_str(), v.as_str());
             }
-            let body = Full::new(Bytes::from(req.body.clone().unwrap_or_default()));
+            let body = Full::new(req.body.clone().unwrap_or_default());
             let request = builder
                 .body(body)
                 .map_err(|e| fail("EINVAL", format!("invalid request: {e}")))?;

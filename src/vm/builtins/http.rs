@@ -93,7 +93,7 @@ fn send<const M: u8>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt>
         Value::Obj(_) => {
             let mut out = Vec::new();
             vm.write_json(body, &Format::COMPACT, &mut out)?;
-            req.body = Some(out);
+            req.body = Some(out.into());
             if !has_type {
                 req.headers
                     .push(("content-type".into(), "application/json".into()));
@@ -102,7 +102,7 @@ fn send<const M: u8>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt>
         _ => {
             let mut s = String::new();
             vm.write_string(body, &mut s)?;
-            req.body = Some(s.into_bytes());
+            req.body = Some(s.into_bytes().into());
             if !has_type {
                 req.headers
                     .push(("content-type".into(), "text/plain; charset=utf-8".into()));
