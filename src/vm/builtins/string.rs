@@ -354,10 +354,14 @@ fn replace(vm: &mut Vm, this: Value, a: Args, all: bool) -> Result<Value, Interr
     } else {
         arg_string(vm, a, 1)?
     };
-    let mut out = String::new();
+    // Built once, not per match: a searcher per `find` was a sixth of
+    // `replaceAll`'s time on 1 MB (bench/std/string.js).
+    let finder = memchr::memmem::Finder::new(pat.as_bytes());
+    let with_text = with_text.replace("$&", &pat);
+    let mut out = String::with_capacity(s.len());
     let mut rest = 0;
     let mut search = 0;
-    while let Some(found) = s[search..].find(&pat).map(|i| i + search) {
+    while let Some(found) = finder.find(&s.as_bytes()[search..]).map(|i| i + search) {
         out.push_str(&s[rest..found]);
         if is_fn {
             let m = vm.heap.alloc_str(&pat)?;
@@ -368,7 +372,7 @@ fn replace(vm: &mut Vm, this: Value, a: Args, all: bool) -> Result<Value, Interr
             )?;
             vm.write_string(r, &mut out)?;
         } else {
-            out.push_str(&with_text.replace("$&", &pat));
+            out.push_str(&with_text);
         }
         rest = found + pat.len();
         search = if pat.is_empty() {
