@@ -8,13 +8,19 @@ use kitwork::vm::{Limits, Outcome, Vm};
 use std::path::Path;
 
 fn scripts(c: &mut Criterion) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/scripts");
+    programs(c, "bench/scripts", "vm");
+    programs(c, "bench/std", "std");
+}
+
+/// One bench per `.js` file in `folder`, in the group `group`.
+fn programs(c: &mut Criterion, folder: &str, group: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    let mut group = c.benchmark_group("vm");
+    let mut group = c.benchmark_group(group);
     group.sample_size(10);
     for path in files
         .iter()
