@@ -20,6 +20,11 @@ pub const FRAMES_MAX: usize = 2_000;
 /// Most values the operand stack may hold (16 bytes each).
 pub const STACK_MAX: usize = 1 << 20;
 
+#[cold]
+fn stack_overflow() -> Interrupt {
+    Interrupt::error(ErrorKind::RangeError, "maximum call stack size exceeded")
+}
+
 /// Per-run limits; exhausting the first two ends the run (not catchable).
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -490,6 +495,7 @@ impl Vm {
 
     // ---- calls ----
 
+    #[inline(always)]
     pub(crate) fn push_frame(
         &mut self,
         fi: u32,
@@ -498,15 +504,33 @@ impl Vm {
         argc: usize,
         construct: bool,
     ) -> Result<(), Interrupt> {
-        if self.frames.len() >= FRAMES_MAX {
-            return Err(Interrupt::error(
-                ErrorKind::RangeError,
-                "maximum call stack size exceeded",
-            ));
-        }
         let fptr = Rc::as_ptr(&self.funcs[fi as usize]);
         // SAFETY: `Vm::funcs` keeps the function alive (see `Frame::func`).
         let f = unsafe { &*fptr };
+        if argc != f.arity as usize || f.has_rest {
+            self.fit_arguments(f, base, argc)?;
+        }
+        let need = base + f.slots as usize;
+        if need > STACK_MAX || self.frames.len() >= FRAMES_MAX {
+            return Err(stack_overflow());
+        }
+        if self.stack.len() < need {
+            self.stack.resize(need, Value::Undefined);
+        }
+        self.frames.push(Frame {
+            func: fptr,
+            closure,
+            pc: 0,
+            base: base as u32,
+            construct,
+        });
+        Ok(())
+    }
+
+    /// Pads missing arguments with `undefined`, drops extra ones, or gathers
+    /// them into the rest parameter's array: everything but an exact call.
+    #[cold]
+    fn fit_arguments(&mut self, f: &Function, base: usize, argc: usize) -> Result<(), Interrupt> {
         let arity = f.arity as usize;
         if argc < arity {
             self.stack.resize(base + arity, Value::Undefined);
@@ -524,28 +548,12 @@ impl Vm {
             }
             self.stack.push(Value::Obj(rest));
         }
-        let need = base + f.slots as usize;
-        if need > STACK_MAX {
-            return Err(Interrupt::error(
-                ErrorKind::RangeError,
-                "maximum call stack size exceeded",
-            ));
-        }
-        if self.stack.len() < need {
-            self.stack.resize(need, Value::Undefined);
-        }
-        self.frames.push(Frame {
-            func: fptr,
-            closure,
-            pc: 0,
-            base: base as u32,
-            construct,
-        });
         Ok(())
     }
 
     /// Calls the callee at `stack[len - argc - 2]` with `this` above it.
     /// Returns true when a script frame was pushed (the loop must reload).
+    #[inline(always)]
     fn call(&mut self, argc: usize, construct: bool) -> Result<bool, Interrupt> {
         let callee_pos = self.stack.len() - argc - 2;
         let id = match &self.stack[callee_pos] {
@@ -593,6 +601,7 @@ impl Vm {
         }
     }
 
+    #[cold]
     fn not_a_function(&self) -> Interrupt {
         let text = self.callee_text();
         self.type_error(format!("{text} is not a function"))
