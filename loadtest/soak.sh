@@ -16,6 +16,7 @@ conns=${CONNS:-128}
 delay=${DELAY_MS:-1}
 port=${PORT:-18095}
 bin="$here/target/release/kitwork"
+commit=$(git -C "$here" rev-parse --short HEAD)
 cargo build --release --manifest-path "$here/Cargo.toml" >/dev/null
 mkdir -p "$here/loadtest/runs"
 out="$here/loadtest/runs/$(date +%Y-%m-%d)-$(hostname -s)-soak.md"
@@ -42,7 +43,7 @@ for ((t = step; t <= duration; t += step)); do
 done
 wait "$wrk"
 {
-  echo "# Soak, $(date -u +%FT%TZ), commit $(git -C "$here" rev-parse --short HEAD): GET /users/:id?fields=…, wrk -t1 -c$conns (${delay} ms between a connection's requests) -d${duration}s on CPU 1, kitwork on CPU 0"
+  echo "# Soak, $(date -u +%FT%TZ), commit $commit: GET /users/:id?fields=…, wrk -t1 -c$conns (${delay} ms between a connection's requests) -d${duration}s on CPU 1, kitwork on CPU 0"
   echo
   echo "Idle RSS with 2 cores: $idle kB."
   echo
