@@ -5,6 +5,7 @@
 //! connection alive.
 
 use super::Generation;
+use super::direct::{Direct, DirectRoutes};
 use super::http::{self, HttpLimits, Parsed};
 use super::metrics::{CoreStats, Snapshot};
 use super::request_log::{RequestLog, Tags};
@@ -79,6 +80,8 @@ pub type Scrapes = tokio::sync::mpsc::UnboundedReceiver<tokio::sync::oneshot::Se
 struct Worker {
     vm: Vm,
     mains: Vec<FuncIdx>,
+    /// Routes whose handler is called without running the top level.
+    direct: DirectRoutes,
     /// What the VM's log lines are tagged with.
     tags: Rc<RefCell<Tags>>,
     /// The response body buffer, reused from request to request.
@@ -239,6 +242,7 @@ fn new_worker(generation: &Generation, limits: Limits) -> Worker {
     Worker {
         vm,
         mains,
+        direct: DirectRoutes::default(),
         tags,
         body: Vec::new(),
     }
@@ -671,32 +675,52 @@ async fn run_route(
     vm.limits = route.budget.over(core.config.vm);
     host(vm).begin_request(route.ordinal);
     let main = worker.mains[route.script];
-    let top = guarded(|| vm.start(main))?;
-    let result = match driver::finish(vm, services, top).await? {
-        Ok(v) => {
-            let handler = match &mut host(vm).mode {
-                Mode::Serve { handler, .. } => handler.take(),
-                _ => None,
-            };
-            match handler {
-                // The route has a handler function: call it, with `req` when it takes one.
-                Some(f) => {
-                    let call = guarded(|| {
-                        let wants_req = matches!(f, Value::Obj(id) if vm.function_arity(id) > 0);
-                        if !wants_req {
-                            return vm.start_call(f, &[]);
-                        }
-                        match work::request_object(vm) {
-                            Ok(req) => vm.start_call(f, &[req]),
-                            Err(e) => Err(vm.uncaught(e)),
-                        }
-                    })?;
-                    driver::finish(vm, services, call).await?
+    // The top level declares the routes and hands over the wanted route's
+    // handler, unless this worker already holds it (gateway/direct.rs).
+    let direct = worker.direct.get(route.script, route.ordinal);
+    let found = match direct {
+        Direct::Yes(fi) => guarded(|| {
+            vm.reset();
+            match vm.captureless_closure(fi) {
+                Ok(f) => Ok((Value::Undefined, Some(f))),
+                Err(e) => Err(vm.uncaught(e)),
+            }
+        })?,
+        Direct::Unknown | Direct::No => {
+            let top = guarded(|| vm.start(main))?;
+            match driver::finish(vm, services, top).await? {
+                Ok(v) => {
+                    let handler = match &mut host(vm).mode {
+                        Mode::Serve { handler, .. } => handler.take(),
+                        _ => None,
+                    };
+                    if direct == Direct::Unknown {
+                        let (script, ordinal) = (route.script, route.ordinal);
+                        worker.direct.learn(vm, main, script, ordinal, handler);
+                    }
+                    Ok((v, handler))
                 }
-                // The file form: the script's own return value is the response.
-                None => Ok(v),
+                Err(e) => Err(e),
             }
         }
+    };
+    let result = match found {
+        // The route has a handler function: call it, with `req` when it takes one.
+        Ok((_, Some(f))) => {
+            let call = guarded(|| {
+                let wants_req = matches!(f, Value::Obj(id) if vm.function_arity(id) > 0);
+                if !wants_req {
+                    return vm.start_call(f, &[]);
+                }
+                match work::request_object(vm) {
+                    Ok(req) => vm.start_call(f, &[req]),
+                    Err(e) => Err(vm.uncaught(e)),
+                }
+            })?;
+            driver::finish(vm, services, call).await?
+        }
+        // The file form: the script's own return value is the response.
+        Ok((v, None)) => Ok(v),
         Err(e) => Err(e),
     };
     let body = std::mem::take(&mut worker.body);

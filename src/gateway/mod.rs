@@ -5,6 +5,7 @@
 pub mod admin;
 mod content_hash;
 pub mod core;
+mod direct;
 pub mod http;
 pub mod metrics;
 pub mod reload;
