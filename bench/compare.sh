@@ -9,7 +9,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 shared=${KITWORK_SHARED:-$here/../shared}
 cargo build --release --manifest-path "$here/Cargo.toml" >/dev/null
-out="$here/bench/runs/$(date +%Y-%m-%d)-$(hostname -s)-vm.md"
+out="$here/bench/runs/$(date +%Y-%m-%d-%H%M)-$(hostname -s)-vm.md"
 {
   echo "# VM programs, $(date -u +%FT%TZ), commit $(git -C "$here" rev-parse --short HEAD), $(nproc) cores"
   echo
@@ -19,7 +19,7 @@ out="$here/bench/runs/$(date +%Y-%m-%d)-$(hostname -s)-vm.md"
 echo "saved to $out"
 
 # Standard-library workloads (bench/std): kitwork beside QuickJS.
-std_out="$here/bench/runs/$(date +%Y-%m-%d)-$(hostname -s)-std.md"
+std_out="$here/bench/runs/$(date +%Y-%m-%d-%H%M)-$(hostname -s)-std.md"
 {
   echo "# Library programs, $(date -u +%FT%TZ), commit $(git -C "$here" rev-parse --short HEAD)"
   echo

@@ -54,7 +54,7 @@ read -r par_p50 par_p95 < <("$kw" run --db "$url" /tmp/kitwork-parallel-$$.js)
 rm -f /tmp/kitwork-parallel-$$.js
 
 mkdir -p "$here/loadtest/runs"
-out="$here/loadtest/runs/$(date +%Y-%m-%d)-$(hostname -s)-db.md"
+out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-$(hostname -s)-db.md"
 {
 echo "# PostgreSQL: the seed's order route vs pgbench -S, $(date -u +%FT%TZ), commit $(git -C "$here" rev-parse --short HEAD), $(nproc) cores, $conns connections, ${duration}s"
 echo

@@ -43,7 +43,7 @@ s=$(printf '%s\n' "${steady[@]}" | median)
 r=$(printf '%s\n' "${reloading[@]}" | median)
 
 mkdir -p "$here/loadtest/runs"
-out="$here/loadtest/runs/$(date +%Y-%m-%d)-$(hostname -s)-reload.md"
+out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-$(hostname -s)-reload.md"
 {
   echo "# Throughput while reloading once a second, $(date -u +%FT%TZ), commit $(git -C "$here" rev-parse --short HEAD), $(nproc) cores, ${duration}s × $reps"
   echo

@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 shared=${KITWORK_SHARED:-$here/../shared}
 cargo build --release --manifest-path "$here/Cargo.toml" >/dev/null
 mkdir -p "$here/loadtest/runs"
-out="$here/loadtest/runs/$(date +%Y-%m-%d)-$(hostname -s)-http.md"
+out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-$(hostname -s)-http.md"
 {
   echo "# HTTP, $(date -u +%FT%TZ), commit $(git -C "$here" rev-parse --short HEAD), $(nproc) cores"
   echo

@@ -19,7 +19,7 @@ bin="$here/target/release/kitwork"
 commit=$(git -C "$here" rev-parse --short HEAD)
 cargo build --release --manifest-path "$here/Cargo.toml" >/dev/null
 mkdir -p "$here/loadtest/runs"
-out="$here/loadtest/runs/$(date +%Y-%m-%d)-$(hostname -s)-soak.md"
+out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-$(hostname -s)-soak.md"
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
 "$bin" serve --listen "127.0.0.1:$port" --cores 2 --work "$here/work" >/dev/null 2>&1 &
