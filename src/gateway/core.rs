@@ -484,7 +484,8 @@ fn write_error(core: &Core, out: &mut Vec<u8>, status: u16, why: &str) {
     let mut date = core.date.borrow_mut();
     let body = http::error_body(why);
     let json = Some("application/json");
-    http::write_response(out, &mut date, status, json, &[], &body, false, false);
+    let now = Instant::now();
+    http::write_response(out, &mut date, now, status, json, &[], &body, false, false);
 }
 
 /// Routes one request, runs its handler and appends the response to `out`.
@@ -500,7 +501,8 @@ async fn handle(
     core.requests.set(n);
     // Writes the response and counts it under the route's slot.
     let write = |reply: &Reply, out: &mut Vec<u8>, slot: usize| {
-        let seconds = started.elapsed().as_secs_f64();
+        let now = Instant::now();
+        let seconds = now.duration_since(started).as_secs_f64();
         core.stats.borrow_mut().routes[slot]
             .2
             .record(reply.status, seconds);
@@ -512,6 +514,7 @@ async fn handle(
         http::write_response(
             out,
             &mut date,
+            now,
             reply.status,
             ct,
             &reply.headers,
@@ -650,8 +653,14 @@ fn fill_request(
     for h in req.headers {
         let (k, v) = (h.name, h.value);
         data.headers.push_with(
-            |o| o.extend(k.chars().map(|c| c.to_ascii_lowercase())),
-            |o| o.push_str(&String::from_utf8_lossy(v)),
+            |o| {
+                o.push_str(k);
+                o.make_ascii_lowercase();
+            },
+            |o| match std::str::from_utf8(v) {
+                Ok(v) => o.push_str(v),
+                Err(_) => o.push_str(&String::from_utf8_lossy(v)),
+            },
         );
     }
     data.params.clear();

@@ -2,7 +2,7 @@
 //! generation. Segments are literal, `:param` (one segment) or a trailing
 //! `*rest` (everything after). Literal segments win over params.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// What a path pattern was compiled to, and where it came from.
 #[derive(Clone, Debug)]
