@@ -70,8 +70,8 @@ fn percentile(mut d: Vec<Duration>, p: f64) -> Duration {
     d[((d.len() - 1) as f64 * p).round() as usize]
 }
 
-/// One keep-alive connection's log: (request started, status, version).
-type Seen = Vec<(Instant, u16, Option<usize>)>;
+/// One keep-alive connection's log: (status, version).
+type Seen = Vec<(u16, Option<usize>)>;
 
 #[test]
 fn twenty_reloads_under_load_lose_no_request() {
@@ -88,7 +88,6 @@ fn twenty_reloads_under_load_lose_no_request() {
             let mut r = BufReader::new(c);
             let mut seen: Seen = Vec::new();
             while !stop.load(Ordering::Relaxed) {
-                let t = Instant::now();
                 if w.write_all(b"GET /v HTTP/1.1\r\nHost: t\r\n\r\n").is_err() {
                     failures
                         .lock()
@@ -97,7 +96,7 @@ fn twenty_reloads_under_load_lose_no_request() {
                     break;
                 }
                 match read_response(&mut r) {
-                    Some(resp) => seen.push((t, resp.status, version_of(&resp.body))),
+                    Some(resp) => seen.push((resp.status, version_of(&resp.body))),
                     None => {
                         failures
                             .lock()
@@ -126,7 +125,8 @@ fn twenty_reloads_under_load_lose_no_request() {
             assert_eq!(version_of(&get(&s, "/v").body), Some(10));
         }
     }
-    let last_swap = Instant::now();
+    // `publish` saw version 20 on one core; the other swaps on its own
+    // notification, within the next moments.
     std::thread::sleep(Duration::from_millis(100));
     stop.store(true, Ordering::Relaxed);
     let mut total = 0;
@@ -134,15 +134,16 @@ fn twenty_reloads_under_load_lose_no_request() {
         let seen = c.join().unwrap();
         total += seen.len();
         let mut newest = 0;
-        for (t, status, v) in seen {
+        for (status, v) in seen {
             assert_eq!(status, 200);
             let v = v.expect("a version in every body");
             assert!(v >= newest, "went back from version {newest} to {v}");
             newest = v;
-            if t > last_swap {
-                assert_eq!(v, 20, "an old version after the last swap");
-            }
         }
+        assert_eq!(
+            newest, 20,
+            "a connection still on an old version at the end"
+        );
     }
     let failures = failures.lock().unwrap();
     assert!(failures.is_empty(), "{failures:?}");
