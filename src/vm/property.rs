@@ -56,8 +56,13 @@ impl Vm {
     #[inline]
     pub fn get_field(&mut self, v: Value, a: Atom) -> Result<Value, Interrupt> {
         if let Value::Obj(id) = v {
-            if let Some(&(_, v)) = self.heap.obj(id).props.iter().find(|(k, _)| *k == a) {
+            let o = self.heap.obj(id);
+            if let Some(&(_, v)) = o.props.iter().find(|(k, _)| *k == a) {
                 return Ok(v);
+            }
+            // `items.length` in a loop head: not worth a call.
+            if o.class == Class::Array && a == self.atoms.length {
+                return Ok(Value::Num(o.elems.len() as f64));
             }
         }
         self.get_field_slow(v, a)
