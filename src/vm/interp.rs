@@ -653,6 +653,24 @@ impl Vm {
         this: Value,
         args: &[Value],
     ) -> Result<Value, Interrupt> {
+        // Arguments past a script function's parameters would be dropped on
+        // entry (there is no `arguments` object): `map`, `filter`, `reduce`…
+        // pass three or four to callbacks that mostly take one or two, and
+        // dropping them here keeps those calls on the exact-arity path.
+        let args = match f {
+            Value::Obj(id) => match self.heap.obj(id).class {
+                Class::Closure(fi) => {
+                    let func = &self.funcs[fi as usize];
+                    &args[..if func.has_rest {
+                        args.len()
+                    } else {
+                        args.len().min(func.arity as usize)
+                    }]
+                }
+                _ => args,
+            },
+            _ => args,
+        };
         let floor = self.stack.len();
         self.stack.push(f);
         self.stack.push(this);
