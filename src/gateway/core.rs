@@ -95,7 +95,9 @@ struct Worker {
 struct Live {
     generation: Arc<Generation>,
     router: Router,
-    pool: RefCell<Vec<Worker>>,
+    /// Boxed: a worker moves out of the pool and back for every request,
+    /// and a box moves as a pointer (`request/hello` 0.59 → 0.56 µs).
+    pool: RefCell<Vec<Box<Worker>>>,
     /// Per route (by index): its slot in the core's `CoreStats`.
     slots: Vec<usize>,
 }
@@ -232,20 +234,20 @@ impl InProcess {
     }
 }
 
-fn new_worker(generation: &Generation, limits: Limits) -> Worker {
+fn new_worker(generation: &Generation, limits: Limits) -> Box<Worker> {
     let mut vm = Vm::with_natives(limits, work::install);
     let mains = generation.scripts.iter().map(|p| vm.load(p)).collect();
     let tags = Rc::new(RefCell::new(Tags::default()));
     vm.out = Box::new(RequestLog::new(tags.clone()));
     let host = Host::new(&mut vm);
     vm.host = Some(Box::new(host));
-    Worker {
+    Box::new(Worker {
         vm,
         mains,
         direct: DirectRoutes::default(),
         tags,
         body: Vec::new(),
-    }
+    })
 }
 
 /// The worker's host state (always present: `new_worker` puts it there).
@@ -613,7 +615,7 @@ fn access_log(core: usize, n: u64, req: &http::Request<'_, '_>, status: u16, sec
 /// Runs the request's `go()` functions on their own task, so the response
 /// does not wait; the worker (whose heap holds their captured values) goes
 /// back to the pool when they end. Past the core's limit they are refused.
-fn start_background(core: &Rc<Core>, live: &Rc<Live>, mut worker: Worker, route: &Route) {
+fn start_background(core: &Rc<Core>, live: &Rc<Live>, mut worker: Box<Worker>, route: &Route) {
     if core.background.get() >= core.config.background_limit {
         log::error(&format!(
             "{} {}: go() refused: {} background functions already running on this core",
