@@ -508,7 +508,14 @@ impl Vm {
         // SAFETY: `Vm::funcs` keeps the function alive (see `Frame::func`).
         let f = unsafe { &*fptr };
         if argc != f.arity as usize || f.has_rest {
-            self.fit_arguments(f, base, argc)?;
+            if argc > f.arity as usize && !f.has_rest {
+                // Extra arguments are dropped (there is no `arguments`
+                // object): callbacks of `map`, `reduce`… get three or four
+                // and mostly take one or two, so this is not the cold path.
+                self.stack.truncate(base + f.arity as usize);
+            } else {
+                self.fit_arguments(f, base, argc)?;
+            }
         }
         let need = base + f.slots as usize;
         if need > STACK_MAX || self.frames.len() >= FRAMES_MAX {
@@ -527,15 +534,13 @@ impl Vm {
         Ok(())
     }
 
-    /// Pads missing arguments with `undefined`, drops extra ones, or gathers
-    /// them into the rest parameter's array: everything but an exact call.
+    /// Pads missing arguments with `undefined` and gathers extra ones into
+    /// the rest parameter's array.
     #[cold]
     fn fit_arguments(&mut self, f: &Function, base: usize, argc: usize) -> Result<(), Interrupt> {
         let arity = f.arity as usize;
         if argc < arity {
             self.stack.resize(base + arity, Value::Undefined);
-        } else if argc > arity && !f.has_rest {
-            self.stack.truncate(base + arity);
         }
         if f.has_rest {
             let rest = self
@@ -653,24 +658,6 @@ impl Vm {
         this: Value,
         args: &[Value],
     ) -> Result<Value, Interrupt> {
-        // Arguments past a script function's parameters would be dropped on
-        // entry (there is no `arguments` object): `map`, `filter`, `reduce`…
-        // pass three or four to callbacks that mostly take one or two, and
-        // dropping them here keeps those calls on the exact-arity path.
-        let args = match f {
-            Value::Obj(id) => match self.heap.obj(id).class {
-                Class::Closure(fi) => {
-                    let func = &self.funcs[fi as usize];
-                    &args[..if func.has_rest {
-                        args.len()
-                    } else {
-                        args.len().min(func.arity as usize)
-                    }]
-                }
-                _ => args,
-            },
-            _ => args,
-        };
         let floor = self.stack.len();
         self.stack.push(f);
         self.stack.push(this);
