@@ -178,8 +178,8 @@ struct PlainWriter<'a> {
     heap: &'a Heap,
     /// `Vm::json_plain_keys`: per atom, 0 unknown, 1 needs no escaping, 2 does.
     plain_keys: &'a mut Vec<u8>,
-    object_proto: Option<ObjId>,
-    array_proto: Option<ObjId>,
+    object_proto: ObjId,
+    array_proto: ObjId,
     to_json: Atom,
     out: &'a mut Vec<u8>,
 }
@@ -192,38 +192,35 @@ struct NotPlain;
 const PLAIN_DEPTH: usize = 64;
 
 impl PlainWriter<'_> {
-    /// `value` with primitives written in place, not through a call.
+    /// Writes `v`; `Ok(false)` (nothing written) for undefined and
+    /// functions. Primitives are written in place, objects through a call.
     #[inline(always)]
-    fn element(&mut self, v: Value, depth: usize) -> Result<bool, NotPlain> {
+    fn value(&mut self, v: Value, depth: usize) -> Result<bool, NotPlain> {
         match v {
-            Value::Obj(_) => self.value(v, depth),
+            Value::Obj(o) => self.object(o, depth),
             _ => Ok(write_primitive(self.heap, v, self.out)),
         }
     }
 
-    /// Writes `v`; `Ok(false)` (nothing written) for undefined and functions.
-    fn value(&mut self, v: Value, depth: usize) -> Result<bool, NotPlain> {
-        let Value::Obj(o) = v else {
-            return Ok(write_primitive(self.heap, v, self.out));
-        };
+    fn object(&mut self, o: ObjId, depth: usize) -> Result<bool, NotPlain> {
         let obj = self.heap.obj(o);
         match obj.class {
             Class::Closure(_) | Class::Native(_) => return Ok(false),
             _ if depth >= PLAIN_DEPTH => return Err(NotPlain),
-            Class::Array if obj.proto == self.array_proto => {
+            Class::Array if obj.proto == Some(self.array_proto) => {
                 self.out.push(b'[');
                 for (i, &e) in obj.elems.iter().enumerate() {
                     if i > 0 {
                         self.out.push(b',');
                     }
-                    if !self.element(e, depth + 1)? {
+                    if !self.value(e, depth + 1)? {
                         self.out.extend_from_slice(b"null");
                     }
                 }
                 self.out.push(b']');
             }
             Class::Array => return Err(NotPlain),
-            _ if obj.proto == self.object_proto => {
+            _ if obj.proto == Some(self.object_proto) => {
                 self.out.push(b'{');
                 let mut first = true;
                 for &(k, e) in &obj.props[self.heap.enumerable_from(o)..] {
@@ -235,7 +232,7 @@ impl PlainWriter<'_> {
                         self.out.push(b',');
                     }
                     write_key(self.heap, self.plain_keys, k, self.out);
-                    if self.element(e, depth + 1)? {
+                    if self.value(e, depth + 1)? {
                         first = false;
                     } else {
                         self.out.truncate(mark);
@@ -308,8 +305,8 @@ impl Vm {
             let mut plain = PlainWriter {
                 heap: &self.heap,
                 plain_keys: &mut self.json_plain_keys,
-                object_proto: Some(self.realm.object_proto),
-                array_proto: Some(self.realm.array_proto),
+                object_proto: self.realm.object_proto,
+                array_proto: self.realm.array_proto,
                 to_json: self.atoms.to_json,
                 out,
             };
