@@ -674,6 +674,14 @@ fn fill_request(
     data.body.extend_from_slice(&req.body);
 }
 
+/// What a script's top level gave a request.
+enum TopLevel {
+    /// The wanted route's handler, to call.
+    Handler(Value),
+    /// The file form's return value: the response itself.
+    Response(Value),
+}
+
 /// Runs a route's script and handler; `Err(Poisoned)` if the VM panicked.
 async fn run_route(
     worker: &mut Worker,
@@ -693,7 +701,7 @@ async fn run_route(
         Direct::Yes(fi) => guarded(|| {
             vm.reset();
             match vm.captureless_closure(fi) {
-                Ok(f) => Ok((Value::Undefined, Some(f))),
+                Ok(f) => Ok(TopLevel::Handler(f)),
                 Err(e) => Err(vm.uncaught(e)),
             }
         })?,
@@ -709,7 +717,7 @@ async fn run_route(
                         let (script, ordinal) = (route.script, route.ordinal);
                         worker.direct.learn(vm, main, script, ordinal, handler);
                     }
-                    Ok((v, handler))
+                    Ok(handler.map_or(TopLevel::Response(v), TopLevel::Handler))
                 }
                 Err(e) => Err(e),
             }
@@ -717,7 +725,7 @@ async fn run_route(
     };
     let result = match found {
         // The route has a handler function: call it, with `req` when it takes one.
-        Ok((_, Some(f))) => {
+        Ok(TopLevel::Handler(f)) => {
             let call = guarded(|| {
                 let wants_req = matches!(f, Value::Obj(id) if vm.function_arity(id) > 0);
                 if !wants_req {
@@ -731,7 +739,7 @@ async fn run_route(
             driver::finish(vm, services, call).await?
         }
         // The file form: the script's own return value is the response.
-        Ok((v, None)) => Ok(v),
+        Ok(TopLevel::Response(v)) => Ok(v),
         Err(e) => Err(e),
     };
     let body = std::mem::take(&mut worker.body);
