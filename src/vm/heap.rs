@@ -9,6 +9,7 @@
 
 use super::value::{Atom, ObjId, StrSlice, Value};
 use rustc_hash::FxHashMap;
+use std::cell::Cell;
 
 /// Strings up to this many bytes share one bump buffer; longer ones get a
 /// buffer of their own, so appending to them (`s += x`) grows in place.
@@ -64,6 +65,24 @@ pub struct Obj {
     pub hidden: u16,
 }
 
+const EMPTY_LOOKUP: PermanentLookup = PermanentLookup {
+    obj: u32::MAX,
+    atom: 0,
+    value: None,
+};
+
+/// Entries in the cache of lookups along built-in prototype chains.
+const PERMANENT_CACHE: usize = 256;
+
+/// One cached lookup: `atom` looked up from permanent object `obj` along its
+/// (all permanent, read-only) prototype chain gave `value`.
+#[derive(Clone, Copy)]
+struct PermanentLookup {
+    obj: u32,
+    atom: Atom,
+    value: Option<Value>,
+}
+
 pub struct Heap {
     objs: Vec<Obj>,
     live_objs: usize,
@@ -78,6 +97,10 @@ pub struct Heap {
     /// showed up at 2% of a gateway profile.
     atom_map: FxHashMap<Box<str>, Atom>,
     perm_atoms: usize,
+    /// Built-in prototypes never change after `seal`, so a method lookup
+    /// (`arr.push`, `s.slice`) along them is cached, direct-mapped by object
+    /// and atom: a hit replaces a binary search per prototype on the chain.
+    perm_cache: Box<[Cell<PermanentLookup>]>,
     /// Bytes charged to the current run.
     pub used: usize,
     /// The current run's memory budget in bytes.
@@ -97,6 +120,7 @@ impl Heap {
             atoms: Vec::new(),
             atom_map: FxHashMap::default(),
             perm_atoms: 0,
+            perm_cache: (0..PERMANENT_CACHE).map(|_| Cell::new(EMPTY_LOOKUP)).collect(),
             used: 0,
             limit,
         }
@@ -121,6 +145,9 @@ impl Heap {
         }
         self.perm_objs = self.live_objs;
         self.perm_atoms = self.atoms.len();
+        for e in self.perm_cache.iter() {
+            e.set(EMPTY_LOOKUP);
+        }
         self.used = 0;
     }
 
@@ -192,6 +219,35 @@ impl Heap {
     #[inline]
     pub fn obj_mut(&mut self, id: ObjId) -> &mut Obj {
         &mut self.objs[id.0 as usize]
+    }
+
+    /// Looks `a` up from the permanent object `id` along its prototype chain
+    /// (permanent too: built-ins are made before anything a script makes).
+    pub fn lookup_permanent(&self, id: ObjId, a: Atom) -> Option<Value> {
+        let h = id.0.wrapping_mul(0x9E37_79B1) ^ a.wrapping_mul(0x85EB_CA6B);
+        let slot = &self.perm_cache[(h >> 8) as usize % PERMANENT_CACHE];
+        let e = slot.get();
+        if e.obj == id.0 && e.atom == a {
+            return e.value;
+        }
+        let mut p = Some(id);
+        let mut value = None;
+        while let Some(id) = p {
+            debug_assert!(self.is_permanent(id));
+            let o = self.obj(id);
+            // Built-ins keep their properties sorted (see `seal`).
+            if let Ok(i) = o.props.binary_search_by_key(&a, |&(k, _)| k) {
+                value = Some(o.props[i].1);
+                break;
+            }
+            p = o.proto;
+        }
+        slot.set(PermanentLookup {
+            obj: id.0,
+            atom: a,
+            value,
+        });
+        value
     }
 
     /// Index of the first enumerable own property (built-ins have none).

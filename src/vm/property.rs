@@ -37,13 +37,11 @@ impl Vm {
     fn lookup_chain(&self, start: Option<ObjId>, a: Atom) -> Option<Value> {
         let mut p = start;
         while let Some(id) = p {
-            let o = self.heap.obj(id);
             if self.heap.is_permanent(id) {
-                // Built-ins keep their properties sorted (see `Heap::seal`).
-                if let Ok(i) = o.props.binary_search_by_key(&a, |&(k, _)| k) {
-                    return Some(o.props[i].1);
-                }
-            } else if let Some(&(_, v)) = o.props.iter().find(|(k, _)| *k == a) {
+                return self.heap.lookup_permanent(id, a);
+            }
+            let o = self.heap.obj(id);
+            if let Some(&(_, v)) = o.props.iter().find(|(k, _)| *k == a) {
                 return Some(v);
             }
             p = o.proto;
