@@ -96,6 +96,9 @@ fn only_declares(vm: &Vm, main: FuncIdx) -> bool {
     for op in f.code.iter() {
         match *op {
             Op::LoadGlobal(Name(a)) if vm.heap.atom_str(a) == "work" => stack.push(Kind::Work),
+            Op::LoadGlobalUndef(Name(a)) if vm.heap.atom_str(a) == "work" => {
+                stack.extend([Kind::Work, Kind::Inert])
+            }
             Op::Const(_)
             | Op::Int(_)
             | Op::Undef
@@ -141,4 +144,31 @@ fn only_declares(vm: &Vm, main: FuncIdx) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::only_declares;
+    use crate::vm::{Limits, Vm};
+
+    fn declares(src: &str) -> bool {
+        let program = crate::compile_file("t.js", src).unwrap_or_else(|_| panic!("{src}"));
+        let mut vm = Vm::with_natives(Limits::default(), crate::gateway::work::install);
+        let main = vm.load(&program);
+        only_declares(&vm, main)
+    }
+
+    /// The bytecode check must keep up with the compiler's fused ops: a
+    /// script of `work()` chains is recognised, anything else is not.
+    #[test]
+    fn recognises_work_chains_and_nothing_else() {
+        assert!(declares(
+            r#"work("A").get("/", () => ({ message: "hi" }));"#
+        ));
+        assert!(declares(
+            r#"work("B").router("GET", "/b").handle((req) => req.path).version("1.0");"#
+        ));
+        assert!(!declares(r#"let n = 0; work("C").get("/", () => ++n);"#));
+        assert!(!declares(r#"console.log(1); work("D").get("/", () => 1);"#));
+    }
 }

@@ -66,6 +66,12 @@ pub enum Op {
     RenewCell(Slot),
     /// [] → [*upvalue]
     LoadUpval(u16),
+    /// [] → [*upvalue, undefined]: a callee and its `this` (fused by `emit`)
+    LoadUpvalUndef(u16),
+    /// [] → [local, undefined]: a callee and its `this` (fused by `emit`)
+    LoadLocalUndef(Slot),
+    /// [] → [global, undefined]: a callee and its `this` (fused by `emit`)
+    LoadGlobalUndef(Name),
     /// [v] → [v], *upvalue = v
     StoreUpval(u16),
     /// [] → [global]; ReferenceError if it does not exist
@@ -360,6 +366,7 @@ impl Program {
         match op {
             Op::Const(c) => format!("Const {}", konst(c)),
             Op::LoadLocal(s)
+            | Op::LoadLocalUndef(s)
             | Op::StoreLocal(s)
             | Op::StoreLocalPop(s)
             | Op::LoadCell(s)
@@ -369,6 +376,7 @@ impl Program {
             | Op::IterValues(s)
             | Op::IterKeys(s) => format!("{} {}", op_name(op), s.0),
             Op::LoadGlobal(n)
+            | Op::LoadGlobalUndef(n)
             | Op::LoadGlobalOrUndef(n)
             | Op::StoreGlobal(n)
             | Op::InitField(n)

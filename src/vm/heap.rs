@@ -120,7 +120,9 @@ impl Heap {
             atoms: Vec::new(),
             atom_map: FxHashMap::default(),
             perm_atoms: 0,
-            perm_cache: (0..PERMANENT_CACHE).map(|_| Cell::new(EMPTY_LOOKUP)).collect(),
+            perm_cache: (0..PERMANENT_CACHE)
+                .map(|_| Cell::new(EMPTY_LOOKUP))
+                .collect(),
             used: 0,
             limit,
         }

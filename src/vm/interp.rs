@@ -607,6 +607,14 @@ impl Vm {
     }
 
     #[cold]
+    fn not_defined(&self, a: Atom) -> Interrupt {
+        Interrupt::error(
+            ErrorKind::ReferenceError,
+            format!("{} is not defined", self.heap.atom_str(a)),
+        )
+    }
+
+    #[cold]
     fn not_a_function(&self) -> Interrupt {
         let text = self.callee_text();
         self.type_error(format!("{text} is not a function"))
@@ -920,12 +928,25 @@ impl Vm {
                     Op::LoadGlobal(Name(a)) => {
                         let v = match self.get_own(self.realm.global, a) {
                             Some(v) => v,
-                            None => tri!('reload, pc, Err(Interrupt::error(
-                                ErrorKind::ReferenceError,
-                                format!("{} is not defined", self.heap.atom_str(a))
-                            ))),
+                            None => tri!('reload, pc, Err(self.not_defined(a))),
                         };
                         self.stack.push(v);
+                    }
+                    Op::LoadGlobalUndef(Name(a)) => {
+                        let v = match self.get_own(self.realm.global, a) {
+                            Some(v) => v,
+                            None => tri!('reload, pc, Err(self.not_defined(a))),
+                        };
+                        self.stack.extend_from_slice(&[v, Value::Undefined]);
+                    }
+                    Op::LoadUpvalUndef(i) => {
+                        let c = cell_of(&self.heap.obj(closure).elems[i as usize]);
+                        let v = self.heap.cell(c);
+                        self.stack.extend_from_slice(&[v, Value::Undefined]);
+                    }
+                    Op::LoadLocalUndef(s) => {
+                        let v = self.stack[base + s.0 as usize];
+                        self.stack.extend_from_slice(&[v, Value::Undefined]);
                     }
                     Op::LoadGlobalOrUndef(Name(a)) => {
                         let v = self
@@ -1122,22 +1143,28 @@ impl Vm {
                         }
                     }
                     Op::Return => {
-                        let mut v = pop!(self);
-                        let f = self.frames.pop().unwrap();
+                        let mut v = peek!(self);
+                        let f = match self.frames.pop() {
+                            Some(f) => f,
+                            None => unreachable!("a frame returns"),
+                        };
                         let fbase = f.base as usize;
                         if f.construct && !matches!(v, Value::Obj(_)) {
                             v = self.stack[fbase - 1];
                         }
-                        self.stack.truncate(fbase - 2);
                         let depth = self.frames.len() as u32;
                         while self.handlers.last().is_some_and(|h| h.frame > depth) {
                             self.handlers.pop();
                         }
                         if self.frames.len() == stop {
+                            self.stack.truncate(fbase - 2);
                             self.fuel = fuel;
                             return Ok(Outcome::Done(v));
                         }
-                        self.stack.push(v);
+                        // The result takes the callee's slot: one store and
+                        // a length, no pop and push.
+                        self.stack[fbase - 2] = v;
+                        self.stack.truncate(fbase - 1);
                         continue 'reload;
                     }
                     Op::Throw => {
@@ -1541,6 +1568,7 @@ fn relink(op: Op, names: &[Atom], base: u32) -> Op {
     let n = |x: Name| Name(names[x.0 as usize]);
     match op {
         Op::LoadGlobal(x) => Op::LoadGlobal(n(x)),
+        Op::LoadGlobalUndef(x) => Op::LoadGlobalUndef(n(x)),
         Op::LoadGlobalOrUndef(x) => Op::LoadGlobalOrUndef(n(x)),
         Op::StoreGlobal(x) => Op::StoreGlobal(n(x)),
         Op::InitField(x) => Op::InitField(n(x)),
