@@ -68,6 +68,10 @@ pub enum Op {
     LoadUpval(u16),
     /// [] → [*upvalue, undefined]: a callee and its `this` (fused by `emit`)
     LoadUpvalUndef(u16),
+    /// [] → [the running closure]: a function's own name, never assigned
+    LoadSelf,
+    /// [] → [the running closure, undefined]: a recursive call's callee
+    LoadSelfUndef,
     /// [] → [local, undefined]: a callee and its `this` (fused by `emit`)
     LoadLocalUndef(Slot),
     /// [] → [global, undefined]: a callee and its `this` (fused by `emit`)

@@ -95,6 +95,9 @@ struct FnState {
     last_target: usize,
     const_nums: HashMap<u64, u32>,
     const_strs: HashMap<String, u32>,
+    /// The function's own name and its key, when its body may read that
+    /// name as the running closure (see `Resolution::is_self_load`).
+    own_name: Option<(String, u32)>,
 }
 
 enum Var {
@@ -102,6 +105,8 @@ enum Var {
     Cell(u16),
     Upval(u16),
     Global(Name),
+    /// The running function's own name: the closure itself (`LoadSelf`).
+    Own,
 }
 
 struct Compiler {
@@ -173,6 +178,7 @@ impl Compiler {
         if op == Op::Undef && pc > f.last_target {
             let fused = match f.proto.code.last() {
                 Some(&Op::LoadUpval(i)) => Some(Op::LoadUpvalUndef(i)),
+                Some(&Op::LoadSelf) => Some(Op::LoadSelfUndef),
                 Some(&Op::LoadLocal(s)) => Some(Op::LoadLocalUndef(s)),
                 Some(&Op::LoadGlobal(n)) => Some(Op::LoadGlobalUndef(n)),
                 _ => None,
@@ -345,7 +351,13 @@ impl Compiler {
 
     fn lookup(&mut self, name: &str) -> (Var, bool) {
         let top = self.fns.len() - 1;
-        if let Some(b) = Self::find_local(&self.fns[top], name) {
+        let local = Self::find_local(&self.fns[top], name);
+        if let (None, Some((own, key))) = (&local, &self.fns[top].own_name) {
+            if own == name && self.res.is_self_load(*key) {
+                return (Var::Own, true);
+            }
+        }
+        if let Some(b) = local {
             return (
                 if b.captured {
                     Var::Cell(b.slot)
@@ -387,6 +399,7 @@ impl Compiler {
             Var::Cell(s) => self.emit(Op::LoadCell(Slot(s))),
             Var::Upval(i) => self.emit(Op::LoadUpval(i)),
             Var::Global(n) => self.emit(Op::LoadGlobal(n)),
+            Var::Own => self.emit(Op::LoadSelf),
         };
     }
 
@@ -404,6 +417,9 @@ impl Compiler {
             Var::Cell(s) => self.emit(Op::StoreCell(Slot(s))),
             Var::Upval(i) => self.emit(Op::StoreUpval(i)),
             Var::Global(n) => self.emit(Op::StoreGlobal(n)),
+            // A written name is never `Own` (the resolver saw the write);
+            // `is_const` above has reported it if it ever were.
+            Var::Own => 0,
         };
     }
 
@@ -445,6 +461,10 @@ impl Compiler {
             last_target: 0,
             const_nums: HashMap::new(),
             const_strs: HashMap::new(),
+            own_name: f.and_then(|f| {
+                let key = resolve::self_key(f)?;
+                Some((f.name.clone()?, key))
+            }),
         }
     }
 

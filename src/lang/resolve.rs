@@ -19,12 +19,29 @@ pub fn this_key(f: &Function) -> BindingKey {
 #[derive(Default, Debug)]
 pub struct Resolution {
     captured: HashSet<BindingKey>,
+    /// Function names used inside their own function (`fib` in `fib`).
+    self_refs: HashSet<BindingKey>,
+    /// Bindings some assignment, update or declaration writes to.
+    written: HashSet<BindingKey>,
 }
 
 impl Resolution {
     pub fn is_captured(&self, key: BindingKey) -> bool {
         self.captured.contains(&key)
     }
+
+    /// Whether the function keyed `key` (see `function_name_span`) reads
+    /// its own name as the running closure: nothing ever assigns the name,
+    /// so inside the function it can only be the function itself.
+    pub fn is_self_load(&self, key: BindingKey) -> bool {
+        self.self_refs.contains(&key) && !self.written.contains(&key)
+    }
+}
+
+/// The key of a function's own name, if it has one it can see: a
+/// declaration's or a named function expression's (not an arrow's).
+pub fn self_key(f: &Function) -> Option<BindingKey> {
+    (f.name.is_some() && !f.is_arrow).then(|| function_name_span(f).start)
 }
 
 struct Scope {
@@ -35,6 +52,8 @@ struct Scope {
 struct Resolver {
     scopes: Vec<Scope>,
     fn_depth: usize,
+    /// `self_key` of each function being resolved, innermost last.
+    fn_keys: Vec<Option<BindingKey>>,
     out: Resolution,
 }
 
@@ -42,6 +61,7 @@ pub fn resolve(program: &Program) -> Resolution {
     let mut r = Resolver {
         scopes: Vec::new(),
         fn_depth: 0,
+        fn_keys: Vec::new(),
         out: Resolution::default(),
     };
     r.push();
@@ -52,7 +72,13 @@ pub fn resolve(program: &Program) -> Resolution {
         r.declare(&name, span.start);
     }
     r.block(&program.body);
-    r.out
+    // A name that is written is a variable after all: its function reads
+    // it through a captured cell like any other.
+    let mut out = r.out;
+    for k in out.self_refs.intersection(&out.written) {
+        out.captured.insert(*k);
+    }
+    out
 }
 
 /// Names declared with `var` in a function body (not inside nested functions).
@@ -187,16 +213,40 @@ impl Resolver {
         self.scopes.pop();
     }
     fn declare(&mut self, name: &str, key: BindingKey) {
-        self.scopes
-            .last_mut()
-            .unwrap()
-            .names
-            .insert(name.to_string(), key);
+        let names = &mut self.scopes.last_mut().unwrap().names;
+        match names.get(name) {
+            // `var f` and `function f` (or two `function f`) in one scope
+            // are one binding, as in the compiler, which keeps the first
+            // declaration's slot: keep its key too. The later declaration
+            // writes it.
+            Some(&first) => {
+                self.out.written.insert(first);
+            }
+            None => {
+                names.insert(name.to_string(), key);
+            }
+        }
     }
     fn reference(&mut self, name: &str) {
+        self.resolve_name(name, false);
+    }
+
+    /// A name an assignment, update or declaration writes to.
+    fn write(&mut self, name: &str) {
+        self.resolve_name(name, true);
+    }
+
+    fn resolve_name(&mut self, name: &str, writes: bool) {
         for s in self.scopes.iter().rev() {
             if let Some(&key) = s.names.get(name) {
-                if s.fn_depth < self.fn_depth {
+                if writes {
+                    self.out.written.insert(key);
+                }
+                let own_name =
+                    self.fn_keys.last() == Some(&Some(key)) && s.fn_depth + 1 == self.fn_depth;
+                if own_name && !writes {
+                    self.out.self_refs.insert(key);
+                } else if s.fn_depth < self.fn_depth {
                     self.out.captured.insert(key);
                 }
                 return;
@@ -362,7 +412,7 @@ impl Resolver {
     /// References made by a pattern: defaults, computed keys, member targets.
     fn pattern(&mut self, p: &Pattern) {
         match p {
-            Pattern::Ident(n, _) => self.reference(n),
+            Pattern::Ident(n, _) => self.write(n),
             Pattern::Expr(e) => self.expr(e),
             Pattern::Object { props, rest, .. } => {
                 for pp in props {
@@ -400,6 +450,7 @@ impl Resolver {
             self.declare(name, function_name_span(f).start);
         }
         self.fn_depth += 1;
+        self.fn_keys.push(self_key(f));
         self.push();
         if !f.is_arrow {
             self.declare("this", this_key(f));
@@ -431,6 +482,7 @@ impl Resolver {
             Body::Expr(e) => self.expr(e),
         }
         self.pop();
+        self.fn_keys.pop();
         self.fn_depth -= 1;
         self.pop();
     }
@@ -478,7 +530,10 @@ impl Resolver {
             }
             ExprKind::Function(f) => self.function(f, true),
             ExprKind::Unary(_, x) | ExprKind::OptChain(x) => self.expr(x),
-            ExprKind::Update { target, .. } => self.expr(target),
+            ExprKind::Update { target, .. } => match &target.kind {
+                ExprKind::Ident(n) => self.write(n),
+                _ => self.expr(target),
+            },
             ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) => {
                 self.expr(a);
                 self.expr(b);

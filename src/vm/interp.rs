@@ -944,6 +944,11 @@ impl Vm {
                         let v = self.heap.cell(c);
                         self.stack.extend_from_slice(&[v, Value::Undefined]);
                     }
+                    Op::LoadSelf => self.stack.push(Value::Obj(closure)),
+                    Op::LoadSelfUndef => {
+                        self.stack
+                            .extend_from_slice(&[Value::Obj(closure), Value::Undefined]);
+                    }
                     Op::LoadLocalUndef(s) => {
                         let v = self.stack[base + s.0 as usize];
                         self.stack.extend_from_slice(&[v, Value::Undefined]);
