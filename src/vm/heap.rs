@@ -65,6 +65,7 @@ pub struct Obj {
     pub hidden: u16,
 }
 
+/// A cache slot no lookup has filled yet.
 const EMPTY_LOOKUP: PermanentLookup = PermanentLookup {
     obj: u32::MAX,
     atom: 0,
