@@ -133,10 +133,15 @@ async fn drive<'a, 'v>(
                 let limit = services.db_timeout;
                 st.deadline = Some(std::time::Instant::now() + limit);
                 let (answer, back) = match &services.db {
-                    // SQLite stops itself at the deadline; this also
-                    // stops waiting on a PostgreSQL that does not answer.
+                    // SQLite stops itself at the deadline and PostgreSQL
+                    // cancels the statement itself (`statement_timeout`);
+                    // this stops waiting on a server that does not answer.
+                    // Its margin lets the server's own answer arrive first:
+                    // with a 10 ms margin a loaded machine lost that race.
                     Some(db) => {
-                        match monoio::time::timeout(limit + limit / 10, db.run(st, tx)).await {
+                        let backstop =
+                            limit + (limit / 10).max(std::time::Duration::from_millis(250));
+                        match monoio::time::timeout(backstop, db.run(st, tx)).await {
                             Ok(ran) => ran,
                             Err(_) => (
                                 Err(DbError::Query(format!(
