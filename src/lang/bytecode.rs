@@ -243,6 +243,8 @@ pub enum Op {
     ModInt(i32),
     /// [] → [], jumps unless local < constant number (loop heads)
     JumpIfNotLessLocalConst(Slot, ConstIdx, Label),
+    /// [a, b] → [], jumps unless a < b (conditions of `if`, loops, `?:`)
+    JumpIfNotLess(Label),
 }
 
 /// An instruction's name without its operands (`LoadLocal`).
@@ -271,6 +273,7 @@ impl Op {
             | Op::JumpIfNotUndefined(l)
             | Op::PushTry(l)
             | Op::IterNext(_, l)
+            | Op::JumpIfNotLess(l)
             | Op::JumpIfNotLessLocalConst(_, _, l) => Some(l),
             _ => None,
         }

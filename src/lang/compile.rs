@@ -990,6 +990,10 @@ impl Compiler {
                     });
                 }
             }
+            // `i < items.length`: compare and jump in one instruction.
+            self.expr(a);
+            self.expr(b);
+            return self.with_span(test.span, |c| c.emit(Op::JumpIfNotLess(Self::PENDING)));
         }
         self.expr(test);
         self.emit(Op::JumpIfFalse(Self::PENDING))

@@ -38,11 +38,10 @@ impl Vm {
                     _ => f64::NAN,
                 }
             }
-            Value::Obj(_) => {
-                let mut s = String::new();
-                self.write_string(v, &mut s)?;
-                parse_js_number(&s)
-            }
+            Value::Obj(_) => match self.to_primitive(v, true)? {
+                Value::Obj(_) => f64::NAN,
+                p => self.to_number(p)?,
+            },
             Value::Cell(_) => f64::NAN,
         })
     }
@@ -147,10 +146,27 @@ impl Vm {
     /// becomes its time value when a number is wanted (`<`, `-`).
     fn to_primitive(&mut self, v: Value, want_number: bool) -> Result<Value, Interrupt> {
         match v {
-            Value::Obj(o) if want_number && self.heap.obj(o).class == Class::Date => {
-                Ok(Value::Num(self.to_number(v)?))
+            Value::Obj(o) if self.heap.obj(o).class == Class::Date => {
+                if want_number {
+                    Ok(Value::Num(self.to_number(v)?))
+                } else {
+                    self.to_string_value(v)
+                }
             }
-            Value::Obj(_) => self.to_string_value(v),
+            Value::Obj(_) => {
+                // As in JavaScript, a script-defined valueOf comes first
+                // (`<`, `+`, `-` on an object); then toString.
+                let f = self.get_field(v, self.atoms.value_of)?;
+                if let Value::Obj(fid) = f {
+                    if matches!(self.heap.obj(fid).class, Class::Closure(_)) {
+                        let r = self.call_function(f, v, &[])?;
+                        if !matches!(r, Value::Obj(_)) {
+                            return Ok(r);
+                        }
+                    }
+                }
+                self.to_string_value(v)
+            }
             _ => Ok(v),
         }
     }

@@ -140,6 +140,7 @@ pub struct Atoms {
     pub stack: Atom,
     pub cause: Atom,
     pub to_string: Atom,
+    pub value_of: Atom,
     pub to_json: Atom,
     pub type_names: [Atom; 6],
     pub empty: Atom,
@@ -263,6 +264,7 @@ impl Vm {
             stack: heap.intern("stack"),
             cause: heap.intern("cause"),
             to_string: heap.intern("toString"),
+            value_of: heap.intern("valueOf"),
             to_json: heap.intern("toJSON"),
             type_names: [
                 "undefined",
@@ -1340,6 +1342,19 @@ impl Vm {
                         let a = peek!(self);
                         let eq = tri!('reload, pc, self.loose_equals(a, b));
                         set_top!(self, Value::Bool(eq == (*op == Op::Eq)));
+                    }
+                    Op::JumpIfNotLess(Label(t)) => {
+                        let at = self.stack.len() - 2;
+                        let less = if let [Value::Num(x), Value::Num(y)] = &self.stack[at..] {
+                            *x < *y
+                        } else {
+                            let (a, b) = (self.stack[at], self.stack[at + 1]);
+                            tri!('reload, pc, self.compare_slow(Op::Lt, a, b))
+                        };
+                        self.stack.truncate(at);
+                        if !less {
+                            pc = t as usize;
+                        }
                     }
                     Op::Lt | Op::Le | Op::Gt | Op::Ge => {
                         let at = self.stack.len() - 2;
