@@ -5,7 +5,7 @@ use super::error::Interrupt;
 use super::heap::Class;
 use super::interp::Vm;
 use super::number::{parse_js_number, write_number};
-use super::value::{Atom, Value};
+use super::value::{Atom, ObjId, Value};
 use crate::lang::bytecode::Op;
 use std::cmp::Ordering;
 
@@ -110,15 +110,9 @@ impl Vm {
                 }
                 _ => {
                     // A script-defined toString anywhere on the chain wins.
-                    let f = self.get_field(v, self.atoms.to_string)?;
-                    if let Value::Obj(fid) = f {
-                        if matches!(self.heap.obj(fid).class, Class::Closure(_))
-                            && depth < JOIN_DEPTH_MAX
-                        {
-                            let r = self.call_function(f, v, &[])?;
-                            if !matches!(r, Value::Obj(_)) {
-                                return self.write_string_depth(r, out, depth + 1);
-                            }
+                    if depth < JOIN_DEPTH_MAX {
+                        if let Some(r) = self.script_method_primitive(v, self.atoms.to_string)? {
+                            return self.write_string_depth(r, out, depth + 1);
                         }
                     }
                     out.push_str("[object Object]");
@@ -142,12 +136,13 @@ impl Vm {
         r
     }
 
-    /// ToPrimitive: objects become their string form, except that a Date
-    /// becomes its time value when a number is wanted (`<`, `-`).
+    /// ToPrimitive: an object gives what its script-defined `valueOf`
+    /// returns, if that is a primitive, else its string form; a Date gives
+    /// its time value when a number is wanted (`<`, `-`), else its string.
     #[inline]
     fn to_primitive(&mut self, v: Value, want_number: bool) -> Result<Value, Interrupt> {
         match v {
-            Value::Obj(_) => self.object_to_primitive(v, want_number),
+            Value::Obj(o) => self.object_to_primitive(o, want_number),
             _ => Ok(v),
         }
     }
@@ -156,28 +151,39 @@ impl Vm {
     /// string paths of `+` (inlined, the object case cost the string
     /// program 4% more instructions).
     #[inline(never)]
-    fn object_to_primitive(&mut self, v: Value, want_number: bool) -> Result<Value, Interrupt> {
-        if let Value::Obj(o) = v {
-            if self.heap.obj(o).class == Class::Date {
-                return if want_number {
-                    Ok(Value::Num(self.to_number(v)?))
-                } else {
-                    self.to_string_value(v)
-                };
-            }
+    fn object_to_primitive(&mut self, o: ObjId, want_number: bool) -> Result<Value, Interrupt> {
+        let v = Value::Obj(o);
+        if self.heap.obj(o).class == Class::Date {
+            return if want_number {
+                Ok(Value::Num(self.to_number(v)?))
+            } else {
+                self.to_string_value(v)
+            };
         }
-        // As in JavaScript, a script-defined valueOf comes first (`<`, `+`,
-        // `-` on an object); then toString.
-        let f = self.get_field(v, self.atoms.value_of)?;
+        match self.script_method_primitive(v, self.atoms.value_of)? {
+            Some(p) => Ok(p),
+            None => self.to_string_value(v),
+        }
+    }
+
+    /// Calls `v[method]()` when it is a script function (anywhere on the
+    /// prototype chain) and gives its result if that is a primitive: how a
+    /// script's own `valueOf` and `toString` take part in conversions.
+    fn script_method_primitive(
+        &mut self,
+        v: Value,
+        method: Atom,
+    ) -> Result<Option<Value>, Interrupt> {
+        let f = self.get_field(v, method)?;
         if let Value::Obj(fid) = f {
             if matches!(self.heap.obj(fid).class, Class::Closure(_)) {
                 let r = self.call_function(f, v, &[])?;
                 if !matches!(r, Value::Obj(_)) {
-                    return Ok(r);
+                    return Ok(Some(r));
                 }
             }
         }
-        self.to_string_value(v)
+        Ok(None)
     }
 
     /// `a + b` when not both numbers.
