@@ -8,9 +8,12 @@ use kitwork::vm::{Limits, Vm};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// `kitwork run` keeps everything a script makes until it ends (there is no
-/// collector), so a long batch script needs more room than one request.
+/// `kitwork run` keeps a script's strings until it ends (the collector
+/// reclaims objects only), so a long batch script needs more room than one
+/// request.
 const RUN_MEMORY_DEFAULT: usize = 2 << 30;
+/// Instructions between two looks at whether the heap is worth collecting.
+const COLLECT_EVERY: u64 = 4096;
 
 #[derive(Parser)]
 #[command(
@@ -240,6 +243,7 @@ fn main() -> ExitCode {
                 limits.memory = m;
             }
             let mut vm = Vm::new(limits);
+            vm.enable_collector(COLLECT_EVERY);
             vm.out = Box::new(std::io::BufWriter::new(std::io::stdout()));
             let mut setup = kitwork::runtime::Setup::new();
             if let Some(url) = db {

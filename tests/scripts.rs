@@ -108,7 +108,20 @@ fn diff(what: &str, expected: &[String], actual: &[String]) -> Option<String> {
 
 /// Runs one script, on `db` when given; returns a description of what
 /// went wrong, if anything.
-fn check(path: &Path, db: Option<(Backend, &str)>) -> Option<String> {
+/// How a script runs: as a request would, or with the collector looking at
+/// the heap every few instructions and collecting at every chance, which
+/// makes any value the VM loses track of show up as a wrong result or as
+/// the heap's use-after-collection assertion.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Plain,
+    Collecting,
+}
+
+/// Instructions between two collections in `Mode::Collecting`.
+const COLLECT_EVERY: u64 = 5;
+
+fn check(path: &Path, db: Option<(Backend, &str)>, mode: Mode) -> Option<String> {
     let mut src = std::fs::read_to_string(path).unwrap();
     if let Some((backend, _)) = db {
         src = src.replace("__ID__", backend.id_column());
@@ -139,6 +152,10 @@ fn check(path: &Path, db: Option<(Backend, &str)>) -> Option<String> {
         ));
     }
     let mut vm = Vm::new(expect.limits);
+    if mode == Mode::Collecting {
+        vm.enable_collector(COLLECT_EVERY);
+        vm.heap.collect_every(1);
+    }
     if let Some(seed) = expect.seed {
         vm.seed_random(seed);
     }
@@ -196,6 +213,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 fn run_all(
     files: &[PathBuf],
     db: Option<&dyn Fn(usize) -> (Backend, String)>,
+    mode: Mode,
 ) -> (Vec<String>, usize) {
     let filter = std::env::var("SCRIPT").unwrap_or_default();
     let mut failures = Vec::new();
@@ -209,7 +227,7 @@ fn run_all(
         // Default 2 MiB stack: deep nesting must not need more.
         let path = f.clone();
         let r = std::thread::Builder::new()
-            .spawn(move || check(&path, target.as_ref().map(|(b, u)| (*b, u.as_str()))))
+            .spawn(move || check(&path, target.as_ref().map(|(b, u)| (*b, u.as_str())), mode))
             .unwrap()
             .join();
         let label = match db.map(|make| make(ran - 1).0) {
@@ -243,12 +261,24 @@ fn scripts() {
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.retain(|f| !f.starts_with(root.join("db")));
-    let (failures, ran) = run_all(&files, None);
+    let (failures, ran) = run_all(&files, None, Mode::Plain);
     report("scripts", &failures, ran);
     assert!(
         ran > 0 || std::env::var("SCRIPT").is_ok(),
         "no scripts found"
     );
+}
+
+/// Every script again, collecting every few instructions: the output must
+/// not change.
+#[test]
+fn scripts_collecting() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
+    let mut files = Vec::new();
+    collect(&root, &mut files);
+    files.retain(|f| !f.starts_with(root.join("db")));
+    let (failures, ran) = run_all(&files, None, Mode::Collecting);
+    report("scripts, collecting", &failures, ran);
 }
 
 /// The database suite on SQLite: a fresh in-memory database per script.
@@ -260,6 +290,7 @@ fn db_scripts_sqlite() {
     let (failures, ran) = run_all(
         &files,
         Some(&|_| (Backend::Sqlite, "sqlite::memory:".to_string())),
+        Mode::Collecting,
     );
     report("db scripts on SQLite", &failures, ran);
 }
@@ -278,7 +309,7 @@ fn db_scripts_postgres() {
         .map(|i| pg::Schema::new(&base, &format!("kw_test_{}_{i}", std::process::id())))
         .collect();
     let url = |i: usize| (Backend::Postgres, schemas[i].url());
-    let (failures, ran) = run_all(&files, Some(&url));
+    let (failures, ran) = run_all(&files, Some(&url), Mode::Plain);
     drop(schemas);
     report("db scripts on PostgreSQL", &failures, ran);
 }

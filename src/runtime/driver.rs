@@ -104,9 +104,16 @@ fn child<'a, 'v>(
     f: Value,
 ) -> Pin<Box<dyn Future<Output = Finished> + 'a>> {
     Box::pin(async move {
+        // While it lives, the fiber's values (and the parked ones') are out
+        // of the collector's sight: see `Vm::fibers`.
+        vm.borrow_mut().fibers += 1;
         let mut fiber = Fiber::default();
-        let first = step(vm, &mut Some(&mut fiber), |vm| vm.start_call(f, &[]))?;
-        drive(vm, services, tx, Some(&mut fiber), first).await
+        let finished = match step(vm, &mut Some(&mut fiber), |vm| vm.start_call(f, &[])) {
+            Ok(first) => drive(vm, services, tx, Some(&mut fiber), first).await,
+            Err(poisoned) => Err(poisoned),
+        };
+        vm.borrow_mut().fibers -= 1;
+        finished
     })
 }
 

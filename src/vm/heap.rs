@@ -5,7 +5,8 @@
 //! byte bump allocator it keeps typed slots, and `reset` keeps their buffers,
 //! so a warmed-up run that creates the same shapes again allocates nothing
 //! from the system. Objects created before `seal` (the built-ins) survive
-//! every reset and are read-only to scripts.
+//! every reset and are read-only to scripts. A long run may also reclaim
+//! what it no longer reaches (collect.rs); its slots go on free lists here.
 
 use super::value::{Atom, ObjId, StrSlice, Value};
 use rustc_hash::FxHashMap;
@@ -19,9 +20,22 @@ const SMALL_BUF: usize = 16 * 1024;
 /// A reused slot keeps its buffers unless they grew past this many entries.
 const KEEP_CAPACITY: usize = 4096;
 /// What an object costs against the memory budget, before its contents.
-const OBJ_COST: usize = 64;
+pub const OBJ_COST: usize = 64;
 /// What a property, element or cell costs against the memory budget.
 pub const SLOT_COST: usize = 16;
+
+/// Objects a run makes before its first collection (and the least between
+/// two): a collection costs a pass over every slot, so it waits until that
+/// pass frees enough to pay for itself.
+pub const FIRST_COLLECTION: usize = 1 << 14;
+
+/// A cell's state for the collector.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum CellMark {
+    Unmarked,
+    Marked,
+    Free,
+}
 
 /// The run went over its memory budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +74,10 @@ pub struct Obj {
     /// Array elements, closure upvalues or iterator state.
     pub elems: Vec<Value>,
     pub frozen: bool,
+    /// Reached by the collection in progress (collect.rs).
+    pub(super) marked: bool,
+    /// On the free list: a collection found it unreachable.
+    pub(super) free: bool,
     /// The first `hidden` props are not enumerable (an error's `message` and
     /// `stack`, a prototype's `constructor`).
     pub hidden: u16,
@@ -85,14 +103,28 @@ struct PermanentLookup {
 }
 
 pub struct Heap {
-    objs: Vec<Obj>,
-    live_objs: usize,
-    perm_objs: usize,
+    pub(super) objs: Vec<Obj>,
+    /// Slots in use or on the free list; `objs` beyond are spare buffers.
+    pub(super) live_objs: usize,
+    pub(super) perm_objs: usize,
+    /// Slots a collection freed, taken before new ones.
+    pub(super) free_objs: Vec<u32>,
     bufs: Vec<String>,
     live_bufs: usize,
     /// The buffer small strings are bumped into, if any yet.
     small_buf: Option<u32>,
-    cells: Vec<Value>,
+    pub(super) cells: Vec<Value>,
+    /// Per cell, during and between collections (collect.rs).
+    pub(super) cell_marks: Vec<CellMark>,
+    pub(super) free_cells: Vec<u32>,
+    /// Objects made since the last collection (or reset) and how many make
+    /// the next collection worth its cost.
+    pub(super) made: usize,
+    pub(super) next_collection: usize,
+    /// The least `next_collection` is set to.
+    pub(super) min_collection: usize,
+    /// Objects marked but not yet scanned.
+    pub(super) gray: Vec<u32>,
     atoms: Vec<Box<str>>,
     /// FxHash: interning property keys is on the request path, and SipHash
     /// showed up at 2% of a gateway profile.
@@ -114,10 +146,17 @@ impl Heap {
             objs: Vec::new(),
             live_objs: 0,
             perm_objs: 0,
+            free_objs: Vec::new(),
             bufs: Vec::new(),
             live_bufs: 0,
             small_buf: None,
             cells: Vec::new(),
+            cell_marks: Vec::new(),
+            free_cells: Vec::new(),
+            made: 0,
+            next_collection: FIRST_COLLECTION,
+            min_collection: FIRST_COLLECTION,
+            gray: Vec::new(),
             atoms: Vec::new(),
             atom_map: FxHashMap::default(),
             perm_atoms: 0,
@@ -172,6 +211,11 @@ impl Heap {
         if self.cells.capacity() > KEEP_CAPACITY * 16 {
             self.cells.shrink_to(KEEP_CAPACITY);
         }
+        self.free_objs.clear();
+        self.free_cells.clear();
+        self.cell_marks.clear();
+        self.made = 0;
+        self.next_collection = self.min_collection;
         for a in self.atoms.drain(self.perm_atoms..) {
             self.atom_map.remove(&a);
         }
@@ -182,46 +226,61 @@ impl Heap {
 
     pub fn alloc(&mut self, class: Class, proto: Option<ObjId>) -> Result<ObjId, OutOfMemory> {
         self.charge(OBJ_COST)?;
-        let id = self.live_objs;
-        if id < self.objs.len() {
-            let o = &mut self.objs[id];
-            o.class = class;
-            o.proto = proto;
-            o.frozen = false;
-            o.hidden = 0;
-            o.props.clear();
-            o.elems.clear();
-            if o.elems.capacity() > KEEP_CAPACITY {
-                o.elems = Vec::new();
+        self.made += 1;
+        let id = match self.free_objs.pop() {
+            Some(id) => id as usize,
+            None if self.live_objs < self.objs.len() => {
+                self.live_objs += 1;
+                self.live_objs - 1
             }
-            if o.props.capacity() > KEEP_CAPACITY {
-                o.props = Vec::new();
+            None => {
+                let id = self.live_objs;
+                if id >= u32::MAX as usize {
+                    return Err(OutOfMemory);
+                }
+                self.objs.push(Obj {
+                    class,
+                    proto,
+                    props: Vec::new(),
+                    elems: Vec::new(),
+                    frozen: false,
+                    marked: false,
+                    free: false,
+                    hidden: 0,
+                });
+                self.live_objs += 1;
+                return Ok(ObjId(id as u32));
             }
-        } else {
-            if id >= u32::MAX as usize {
-                return Err(OutOfMemory);
-            }
-            self.objs.push(Obj {
-                class,
-                proto,
-                props: Vec::new(),
-                elems: Vec::new(),
-                frozen: false,
-                hidden: 0,
-            });
+        };
+        let o = &mut self.objs[id];
+        o.class = class;
+        o.proto = proto;
+        o.frozen = false;
+        o.free = false;
+        o.hidden = 0;
+        o.props.clear();
+        o.elems.clear();
+        if o.elems.capacity() > KEEP_CAPACITY {
+            o.elems = Vec::new();
         }
-        self.live_objs += 1;
+        if o.props.capacity() > KEEP_CAPACITY {
+            o.props = Vec::new();
+        }
         Ok(ObjId(id as u32))
     }
 
     #[inline]
     pub fn obj(&self, id: ObjId) -> &Obj {
-        &self.objs[id.0 as usize]
+        let o = &self.objs[id.0 as usize];
+        debug_assert!(!o.free, "object {} used after it was collected", id.0);
+        o
     }
 
     #[inline]
     pub fn obj_mut(&mut self, id: ObjId) -> &mut Obj {
-        &mut self.objs[id.0 as usize]
+        let o = &mut self.objs[id.0 as usize];
+        debug_assert!(!o.free, "object {} used after it was collected", id.0);
+        o
     }
 
     /// Looks `a` up from the permanent object `id` along its prototype chain
@@ -265,13 +324,18 @@ impl Heap {
 
     /// Objects alive now (built-ins included).
     pub fn live_objects(&self) -> usize {
-        self.live_objs
+        self.live_objs - self.free_objs.len()
     }
 
     // ---- cells ----
 
     pub fn new_cell(&mut self, v: Value) -> Result<u32, OutOfMemory> {
         self.charge(SLOT_COST)?;
+        if let Some(c) = self.free_cells.pop() {
+            self.cells[c as usize] = v;
+            self.cell_marks[c as usize] = CellMark::Unmarked;
+            return Ok(c);
+        }
         self.cells.push(v);
         Ok((self.cells.len() - 1) as u32)
     }

@@ -175,10 +175,23 @@ pub struct Vm {
     pub realm: Realm,
     pub atoms: Atoms,
     pub limits: Limits,
+    /// Instructions left in the current slice of the budget; the run loop
+    /// counts it down and takes the next slice from `banked` at zero.
     fuel: u64,
+    banked: u64,
+    /// Instructions per slice: the whole budget unless the collector is on,
+    /// which looks at the heap between slices (collect.rs).
+    slice: u64,
+    /// The embedder lets the VM collect garbage (`enable_collector`).
+    pub(super) collector: bool,
+    /// Roots copied out for a collection; kept to reuse its buffer.
+    pub(super) roots: Vec<Value>,
+    /// Child fibers alive outside the VM (runtime/driver.rs): while any is,
+    /// values live where the collector cannot see them.
+    pub(crate) fibers: u32,
     /// How many natives are running script callbacks right now; suspension
     /// is only possible at depth 0.
-    nested: usize,
+    pub(super) nested: usize,
     /// Where `console.log` writes.
     pub out: Box<dyn Write>,
     /// Trace of the last throw of a non-Error value.
@@ -302,6 +315,11 @@ impl Vm {
             atoms,
             limits,
             fuel: limits.instructions,
+            banked: 0,
+            slice: u64::MAX,
+            collector: false,
+            roots: Vec::new(),
+            fibers: 0,
             nested: 0,
             out: Box::new(std::io::stdout()),
             throw_trace: String::new(),
@@ -372,7 +390,8 @@ impl Vm {
         self.background.clear();
         self.queries.reset();
         self.heap.reset();
-        self.fuel = self.limits.instructions;
+        self.fuel = self.limits.instructions.min(self.slice);
+        self.banked = self.limits.instructions - self.fuel;
         self.heap.limit = self.limits.memory;
     }
 
@@ -460,7 +479,7 @@ impl Vm {
     /// Ends the run with `e`: the error a host reports when a run fails.
     pub fn uncaught(&mut self, e: Interrupt) -> Uncaught {
         let budget = match e {
-            Interrupt::Abort(_) if self.fuel == 0 => Some(Budget::Instructions),
+            Interrupt::Abort(_) if self.fuel == 0 && self.banked == 0 => Some(Budget::Instructions),
             Interrupt::Abort(_) => Some(Budget::Memory),
             _ => None,
         };
@@ -851,14 +870,17 @@ impl Vm {
                 fuel -= 1;
                 if fuel == 0 {
                     self.frames.last_mut().unwrap().pc = pc as u32;
-                    self.fuel = 0;
-                    return Err(Interrupt::abort(
-                        ErrorKind::RangeError,
-                        format!(
-                            "instruction budget exhausted (the budget is {} instructions)",
-                            self.limits.instructions
-                        ),
-                    ));
+                    fuel = self.next_slice();
+                    if fuel == 0 {
+                        self.fuel = 0;
+                        return Err(Interrupt::abort(
+                            ErrorKind::RangeError,
+                            format!(
+                                "instruction budget exhausted (the budget is {} instructions)",
+                                self.limits.instructions
+                            ),
+                        ));
+                    }
                 }
                 match *op {
                     Op::Const(c) => self.stack.push(func.consts[c.0 as usize]),
@@ -1561,9 +1583,41 @@ impl Vm {
         self.rng = seed.max(1);
     }
 
+    /// The closure of every running frame (a collection's roots).
+    pub(super) fn frame_closures(&self) -> impl Iterator<Item = Value> + '_ {
+        self.frames.iter().map(|f| Value::Obj(f.closure))
+    }
+
     /// The instruction budget left in this run.
     pub fn fuel_left(&self) -> u64 {
-        self.fuel
+        self.fuel + self.banked
+    }
+
+    /// Lets this VM reclaim unreachable objects in the middle of a run,
+    /// looking every `every` instructions (collect.rs says when it can).
+    /// For embedders whose natives hold no script values of their own
+    /// between calls: `kitwork run`, not the gateway, whose handlers the
+    /// host keeps while the script runs.
+    pub fn enable_collector(&mut self, every: u64) {
+        let left = self.fuel_left();
+        self.collector = true;
+        self.slice = every.max(1);
+        self.fuel = left.min(self.slice);
+        self.banked = left - self.fuel;
+    }
+
+    /// The next slice of the instruction budget, or 0 when it is spent;
+    /// between two slices the heap may be collected. Out of line: the run
+    /// loop's register allocation is sensitive to what it inlines.
+    #[cold]
+    #[inline(never)]
+    fn next_slice(&mut self) -> u64 {
+        let take = self.banked.min(self.slice);
+        self.banked -= take;
+        if take > 0 {
+            self.maybe_collect();
+        }
+        take
     }
 }
 

@@ -2,6 +2,7 @@
 //! built-in library.
 
 pub mod builtins;
+pub mod collect;
 pub mod convert;
 pub mod error;
 pub mod heap;

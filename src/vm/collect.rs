@@ -1,0 +1,191 @@
+//! The collector: a mark-and-sweep pass that lets a long run reuse the
+//! objects and cells it no longer reaches.
+//!
+//! A request never needs it: its heap dies whole at `reset`. A script run
+//! from the command line can loop a million times, though, and without it
+//! every object it ever made would stay until the run ends (the handler
+//! benchmark touched 490 MB that way, and a longer loop would end on the
+//! memory budget). So the VM collects only where nothing but its own
+//! structures can hold a value: between two instructions of the outermost
+//! run loop (no native is on the Rust stack), with no fiber parked outside
+//! the VM, and only when the embedder asked for it (`Vm::enable_collector`).
+//! The check rides on the instruction budget's slow path, so the dispatch
+//! loop pays nothing for it.
+//!
+//! Strings and atoms are not reclaimed (they live in shared buffers); a
+//! freed object keeps its buffers for the next object in its slot, as after
+//! `reset`.
+
+use super::heap::{CellMark, Heap, OBJ_COST, SLOT_COST};
+use super::interp::Vm;
+use super::value::Value;
+
+impl Heap {
+    /// A collection would now free enough to pay for itself.
+    #[inline]
+    pub fn wants_collection(&self) -> bool {
+        self.made >= self.next_collection
+    }
+
+    /// Sets the least number of objects made between two collections (tests
+    /// set it to 1 to collect at every chance).
+    pub fn collect_every(&mut self, objects: usize) {
+        self.min_collection = objects.max(1);
+        self.next_collection = self.min_collection;
+    }
+
+    /// Marks `v` and queues the object it names for scanning.
+    fn mark(&mut self, v: Value) {
+        match v {
+            Value::Obj(id) => {
+                let i = id.0 as usize;
+                if i < self.perm_objs {
+                    return;
+                }
+                let o = &mut self.objs[i];
+                debug_assert!(!o.free, "a collected object {i} is still reachable");
+                if !o.marked {
+                    o.marked = true;
+                    self.gray.push(id.0);
+                }
+            }
+            Value::Cell(c) => {
+                let c = c as usize;
+                if self.cell_marks[c] == CellMark::Unmarked {
+                    self.cell_marks[c] = CellMark::Marked;
+                    self.mark(self.cells[c]);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Marks what the object in slot `i` holds.
+    fn scan(&mut self, i: usize) {
+        // Indexed: marking needs the heap mutably while reading the object.
+        for k in 0..self.objs[i].props.len() {
+            let v = self.objs[i].props[k].1;
+            self.mark(v);
+        }
+        for k in 0..self.objs[i].elems.len() {
+            let v = self.objs[i].elems[k];
+            self.mark(v);
+        }
+        if let Some(p) = self.objs[i].proto {
+            self.mark(Value::Obj(p));
+        }
+    }
+
+    /// Marks everything reachable from `roots` and from the built-ins, then
+    /// puts every unmarked object and cell of this run on its free list and
+    /// takes what they cost off the memory budget. Returns how many objects
+    /// it freed.
+    pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) -> usize {
+        self.cell_marks.resize(self.cells.len(), CellMark::Unmarked);
+        // Built-ins are read-only to scripts, but a native may have stored a
+        // run's value in one; scanning them is a few hundred slots.
+        for i in 0..self.perm_objs {
+            self.scan(i);
+        }
+        for v in roots {
+            self.mark(v);
+        }
+        while let Some(i) = self.gray.pop() {
+            self.scan(i as usize);
+        }
+
+        let mut freed = 0;
+        let mut credit = 0;
+        // Highest first, so the free list hands out low slots first.
+        for i in (self.perm_objs..self.live_objs).rev() {
+            let o = &mut self.objs[i];
+            if o.marked {
+                o.marked = false;
+            } else if !o.free {
+                o.free = true;
+                credit += OBJ_COST + SLOT_COST * (o.props.len() + o.elems.len());
+                self.free_objs.push(i as u32);
+                freed += 1;
+            }
+        }
+        for c in (0..self.cells.len()).rev() {
+            match self.cell_marks[c] {
+                CellMark::Marked => self.cell_marks[c] = CellMark::Unmarked,
+                CellMark::Free => {}
+                CellMark::Unmarked => {
+                    self.cell_marks[c] = CellMark::Free;
+                    credit += SLOT_COST;
+                    self.free_cells.push(c as u32);
+                }
+            }
+        }
+        // Charges count what was added, credits what is there now, so the
+        // budget never goes below what the run really holds.
+        self.used = self.used.saturating_sub(credit);
+        let live = self.live_objs - self.perm_objs - self.free_objs.len();
+        self.made = 0;
+        self.next_collection = live.max(self.min_collection);
+        freed
+    }
+}
+
+impl Vm {
+    /// Collects if it is asked for, pays off and is safe here: called
+    /// between two instructions of a run loop, with the frame's pc saved.
+    pub(crate) fn maybe_collect(&mut self) {
+        if self.collector && self.nested == 0 && self.fibers == 0 && self.heap.wants_collection() {
+            self.collect_now();
+        }
+    }
+
+    /// Collects with the VM's own structures as roots: the operand stack
+    /// (which holds every frame's callee, `this`, locals and temporaries),
+    /// the frames' closures and the closures `defer()` and `go()` keep.
+    pub(crate) fn collect_now(&mut self) -> usize {
+        // Copied into a list the VM keeps: marking needs the heap mutably
+        // while the roots live in the VM.
+        let mut roots = std::mem::take(&mut self.roots);
+        roots.clear();
+        roots.extend_from_slice(&self.stack);
+        roots.extend_from_slice(&self.deferred);
+        roots.extend_from_slice(&self.background);
+        roots.extend(self.frame_closures());
+        let freed = self.heap.collect(roots.iter().copied());
+        self.roots = roots;
+        freed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vm::heap::Class;
+
+    #[test]
+    fn unreachable_objects_and_cells_are_reused_and_reachable_ones_kept() {
+        let mut h = Heap::new(1 << 20);
+        let builtin = h.alloc(Class::Object, None).unwrap();
+        h.seal();
+        let kept = h.alloc(Class::Object, None).unwrap();
+        let child = h.alloc(Class::Array, None).unwrap();
+        let garbage = h.alloc(Class::Object, None).unwrap();
+        let cell = h.new_cell(Value::Obj(child)).unwrap();
+        let dead_cell = h.new_cell(Value::Obj(garbage)).unwrap();
+        h.obj_mut(kept).elems.push(Value::Cell(cell));
+        let before = h.used;
+
+        assert_eq!(h.collect([Value::Obj(kept)]), 1);
+        assert_eq!(h.used, before - OBJ_COST - SLOT_COST);
+        assert_eq!(h.live_objects(), 3);
+        // The freed slot and cell come back first; the kept ones are intact.
+        assert_eq!(h.alloc(Class::Object, None).unwrap(), garbage);
+        assert_eq!(h.new_cell(Value::Null).unwrap(), dead_cell);
+        assert!(matches!(h.cell(cell), Value::Obj(o) if o == child));
+        assert!(h.is_permanent(builtin));
+
+        // A second collection does not free (or credit) anything twice.
+        let used = h.used;
+        assert_eq!(h.collect([Value::Obj(kept), Value::Obj(garbage)]), 0);
+        assert_eq!(h.used, used - SLOT_COST);
+    }
+}

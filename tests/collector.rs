@@ -1,0 +1,126 @@
+//! The collector: a long run with it reuses what it no longer reaches, keeps
+//! everything it does reach, and leaves the instruction budget exact.
+
+use kitwork::vm::{Budget, Limits, Outcome, Value, Vm};
+
+fn vm_for(src: &str, limits: Limits, collecting: bool) -> (Vm, kitwork::lang::bytecode::FuncIdx) {
+    let program = kitwork::compile_file("collect.js", src)
+        .map_err(|e| e.1)
+        .unwrap();
+    let mut vm = Vm::new(limits);
+    if collecting {
+        vm.enable_collector(1000);
+    }
+    let main = vm.load(&program);
+    (vm, main)
+}
+
+fn number(outcome: Outcome) -> f64 {
+    match outcome {
+        Outcome::Done(Value::Num(n)) => n,
+        other => panic!("expected a number, got {other:?}"),
+    }
+}
+
+/// 200,000 short-lived objects, arrays and closures: about 40 MB of heap
+/// without the collector, far over a 4 MB budget.
+const GARBAGE: &str = "
+    let total = 0;
+    for (let i = 0; i < 200000; i++) {
+        const o = { id: i, items: [i % 10, 2, 3], f: () => i };
+        total += o.items[0] + o.f() % 2;
+    }
+    return total;";
+
+#[test]
+fn a_loop_of_garbage_fits_a_budget_it_would_otherwise_exceed() {
+    let limits = Limits {
+        memory: 4 << 20,
+        ..Limits::default()
+    };
+    let (mut vm, main) = vm_for(GARBAGE, limits, true);
+    assert_eq!(number(vm.start(main).unwrap()), 1_000_000.0);
+    assert!(
+        vm.heap.live_objects() < 100_000,
+        "{} objects alive at the end",
+        vm.heap.live_objects()
+    );
+
+    let (mut vm, main) = vm_for(GARBAGE, limits, false);
+    let e = vm.start(main).unwrap_err();
+    assert_eq!(e.budget, Some(Budget::Memory), "{}", e.report);
+}
+
+#[test]
+fn everything_reachable_survives_many_collections() {
+    // A linked list and a map of closures grow while garbage is made, with
+    // a collection at every chance; then every node and closure is read.
+    let src = "
+        let head = null;
+        const fns = {};
+        for (let i = 0; i < 30000; i++) {
+            const junk = [{ a: i }, { b: i }];
+            head = { value: i, next: head, tag: `n${i}` };
+            if (i % 100 === 0) { let c = i; fns['k' + i] = () => c + junk.length; }
+        }
+        let sum = 0, n = 0;
+        for (let p = head; p; p = p.next) { sum += p.value; n += p.tag.length > 1 ? 1 : 0; }
+        for (const k of Object.keys(fns)) sum += fns[k]();
+        return sum + n;";
+    let (mut vm, main) = vm_for(src, Limits::default(), true);
+    vm.heap.collect_every(1);
+    // 0+…+29999, + (0+100+…+29900 + 2·300), + 30000 tags.
+    let expected = 449_985_000.0 + (4_485_000.0 + 600.0) + 30_000.0;
+    assert_eq!(number(vm.start(main).unwrap()), expected);
+}
+
+#[test]
+fn callbacks_of_natives_make_garbage_safely() {
+    // No collection while `map` runs a callback (the native holds the
+    // result array); the run still finishes right and collects afterwards.
+    let src = "
+        const xs = [];
+        for (let i = 0; i < 5000; i++) xs.push(i);
+        const ys = xs.map(x => ({ v: [x, x] }).v[1]);
+        let junk = 0;
+        for (let i = 0; i < 20000; i++) junk += [i].length;
+        return ys.reduce((a, b) => a + b, 0) + junk;";
+    let (mut vm, main) = vm_for(src, Limits::default(), true);
+    vm.heap.collect_every(1);
+    assert_eq!(number(vm.start(main).unwrap()), 12_497_500.0 + 20_000.0);
+}
+
+#[test]
+fn the_instruction_budget_is_exact_in_slices() {
+    let src = "let i = 0; while (true) { i++; }";
+    for collecting in [false, true] {
+        let limits = Limits {
+            instructions: 10_001,
+            ..Limits::default()
+        };
+        let (mut vm, main) = vm_for(src, limits, collecting);
+        let e = vm.start(main).unwrap_err();
+        assert_eq!(e.budget, Some(Budget::Instructions), "{}", e.report);
+        assert!(
+            e.report.contains("budget is 10001 instructions"),
+            "{}",
+            e.report
+        );
+        assert_eq!(vm.fuel_left(), 0);
+    }
+    // A run that ends inside its budget reports the same fuel left either way.
+    let left = |collecting| {
+        let limits = Limits {
+            instructions: 100_000,
+            ..Limits::default()
+        };
+        let (mut vm, main) = vm_for(
+            "let s = 0; for (let i = 0; i < 3000; i++) s += i; return s;",
+            limits,
+            collecting,
+        );
+        assert_eq!(number(vm.start(main).unwrap()), 4_498_500.0);
+        vm.fuel_left()
+    };
+    assert_eq!(left(false), left(true));
+}
