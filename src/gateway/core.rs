@@ -396,6 +396,10 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
         // Answer every complete request in the buffer.
         let mut consumed = 0;
         let mut close = false;
+        // When the last response was written, if one was: the clock read
+        // the waits below start from (a read of the clock costs as much as
+        // routing a request).
+        let mut answered_at = None;
         loop {
             let mut slots = http::header_slots();
             match http::parse(&buf[consumed..], &mut slots, &limits) {
@@ -404,7 +408,7 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
                     sent_continue = false;
                     let head = req.method == "HEAD";
                     let keep_alive = req.keep_alive;
-                    handle(&core, &req, &mut out, keep_alive, head).await;
+                    answered_at = Some(handle(&core, &req, &mut out, keep_alive, head).await);
                     if !keep_alive {
                         close = true;
                         break;
@@ -444,19 +448,21 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
         } else {
             limits.header_timeout
         };
-        let deadline = Instant::now() + wait;
+        let mut now = answered_at.unwrap_or_else(Instant::now);
+        let deadline = now + wait;
         // One read stays pending across the shutdown checks: cancelling a
         // read can lose bytes under io_uring, so it is only dropped when the
         // connection is given up anyway.
         let read = {
             let mut pending = std::pin::pin!(stream.read(std::mem::take(&mut chunk)));
             loop {
-                let slice = SHUTDOWN_POLL.min(deadline.saturating_duration_since(Instant::now()));
+                let slice = SHUTDOWN_POLL.min(deadline.saturating_duration_since(now));
                 monoio::select! {
                     r = &mut pending => break Ok(r),
-                    _ = monoio::time::sleep(slice) => {
+                    _ = monoio::time::sleep_until((now + slice).into()) => {
+                        now = Instant::now();
                         let idle_and_draining = buf.is_empty() && core.config.shutdown.load(Ordering::Relaxed);
-                        if Instant::now() >= deadline || idle_and_draining {
+                        if now >= deadline || idle_and_draining {
                             break Err(());
                         }
                     }
@@ -490,14 +496,15 @@ fn write_error(core: &Core, out: &mut Vec<u8>, status: u16, why: &str) {
     http::write_response(out, &mut date, now, status, json, &[], &body, false, false);
 }
 
-/// Routes one request, runs its handler and appends the response to `out`.
+/// Routes one request, runs its handler and appends the response to `out`;
+/// returns when the response was written.
 async fn handle(
     core: &Rc<Core>,
     req: &http::Request<'_, '_>,
     out: &mut Vec<u8>,
     keep_alive: bool,
     head: bool,
-) {
+) -> Instant {
     let started = Instant::now();
     let n = core.requests.get() + 1;
     core.requests.set(n);
@@ -524,6 +531,7 @@ async fn handle(
             keep_alive,
             head,
         );
+        now
     };
     let live = core.live.borrow().clone();
     let (index, params) = match live.router.find(req.method, req.path) {
@@ -569,7 +577,7 @@ async fn handle(
             return write(&Reply::error(500, "internal error"), out, live.slots[index]);
         }
     };
-    write(&reply, out, live.slots[index]);
+    let answered_at = write(&reply, out, live.slots[index]);
     // Hand the buffers back so the next request reuses them.
     let Reply {
         mut body,
@@ -585,6 +593,7 @@ async fn handle(
     } else {
         start_background(core, &live, worker, r);
     }
+    answered_at
 }
 
 /// One access-log line: method, path, status, time, request id.

