@@ -33,22 +33,31 @@ pub fn run_to_completion(vm: &mut vm::Vm, program: &Program) -> Result<vm::Value
     run_with(vm, program, &runtime::Setup::new())
 }
 
-/// Runs a compiled program to completion on `vm`, on a monoio runtime of
-/// its own (so `sleep()`, `db()` and `parallel()` wait as they do in the
-/// gateway), then its deferred and background (`go()`) functions.
+/// Runs a compiled program to completion on `vm`, then its deferred and
+/// background (`go()`) functions. A script that waits on something
+/// (`sleep()`, `db()`, `parallel()`…) gets a monoio runtime of its own, so
+/// it waits as it does in the gateway; one that never waits is done before
+/// a runtime would be built (a tenth of `kitwork run`'s start-up).
 pub fn run_with(
     vm: &mut vm::Vm,
     program: &Program,
     setup: &runtime::Setup,
 ) -> Result<vm::Value, vm::Uncaught> {
+    let main = vm.load(program);
+    let first = vm.start(main);
+    if vm.deferred.is_empty() && vm.background.is_empty() {
+        match first {
+            Ok(vm::Outcome::Done(v)) => return Ok(v),
+            Err(e) => return Err(e),
+            Ok(vm::Outcome::Pending(_)) => {}
+        }
+    }
     let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
         .enable_timer()
         .build()
         .expect("an epoll runtime can always be built");
     rt.block_on(async {
         let services = runtime::Services::new(setup);
-        let main = vm.load(program);
-        let first = vm.start(main);
         let result = runtime::driver::finish(vm, &services, first).await;
         let deferred = runtime::driver::run_deferred(vm, &services).await;
         let background = runtime::driver::run_background(vm, &services).await;
