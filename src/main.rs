@@ -12,8 +12,6 @@ use std::process::ExitCode;
 /// reclaims objects only), so a long batch script needs more room than one
 /// request.
 const RUN_MEMORY_DEFAULT: usize = 2 << 30;
-/// Instructions between two looks at whether the heap is worth collecting.
-const COLLECT_EVERY: u64 = 4096;
 
 #[derive(Parser)]
 #[command(
@@ -243,7 +241,7 @@ fn main() -> ExitCode {
                 limits.memory = m;
             }
             let mut vm = Vm::new(limits);
-            vm.enable_collector(COLLECT_EVERY);
+            vm.enable_collector(kitwork::vm::collect::COLLECT_EVERY);
             vm.out = Box::new(std::io::BufWriter::new(std::io::stdout()));
             let mut setup = kitwork::runtime::Setup::new();
             if let Some(url) = db {

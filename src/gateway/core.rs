@@ -236,6 +236,7 @@ impl InProcess {
 
 fn new_worker(generation: &Generation, limits: Limits) -> Box<Worker> {
     let mut vm = Vm::with_natives(limits, work::install);
+    vm.enable_collector(crate::vm::collect::COLLECT_EVERY);
     let mains = generation.scripts.iter().map(|p| vm.load(p)).collect();
     let tags = Rc::new(RefCell::new(Tags::default()));
     vm.out = Box::new(RequestLog::new(tags.clone()));

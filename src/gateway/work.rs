@@ -363,7 +363,7 @@ fn declare(
             location = l.rsplit_once(':').map_or(l, |(l, _)| l).to_string();
         }
     }
-    with_host(vm, |_, h| {
+    with_host(vm, |vm, h| {
         let ordinal = h.ordinal;
         h.ordinal += 1;
         h.works[work].last_route = Some(ordinal);
@@ -388,6 +388,8 @@ fn declare(
             } => {
                 if *wanted == ordinal {
                     *slot = handler;
+                    // Held here, out of the collector's sight, until called.
+                    vm.pinned.extend(handler);
                 }
             }
         }
@@ -429,10 +431,11 @@ fn handle(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
             "handle() needs a route first: .router(\"GET\", \"/path\") or .get(\"/path\")",
         ));
     };
-    with_host(vm, |_, h| {
+    with_host(vm, |vm, h| {
         if let Mode::Serve { wanted, handler } = &mut h.mode {
             if *wanted == ordinal {
                 *handler = Some(f);
+                vm.pinned.push(f);
             }
         }
     })?;

@@ -1,14 +1,15 @@
 //! The collector: a mark-and-sweep pass that lets a long run reuse the
 //! objects and cells it no longer reaches.
 //!
-//! A request never needs it: its heap dies whole at `reset`. A script run
-//! from the command line can loop a million times, though, and without it
-//! every object it ever made would stay until the run ends (the handler
-//! benchmark touched 490 MB that way, and a longer loop would end on the
-//! memory budget). So the VM collects only where nothing but its own
-//! structures can hold a value: between two instructions of the outermost
-//! run loop (no native is on the Rust stack), with no fiber parked outside
-//! the VM, and only when the embedder asked for it (`Vm::enable_collector`).
+//! Most requests never need it: their heap dies whole at `reset`. But a
+//! script run from the command line can loop a million times, and so can a
+//! handler that walks a big result; without it every object such a run
+//! ever made would stay until it ends (the handler benchmark touched 490 MB
+//! that way, and a longer loop ends on the memory budget). So the VM
+//! collects only where nothing but its own structures can hold a value:
+//! between two instructions of the outermost run loop (no native is on the
+//! Rust stack), with no fiber parked outside the VM, and only when the
+//! embedder asked for it (`Vm::enable_collector`).
 //! The check rides on the instruction budget's slow path, so the dispatch
 //! loop pays nothing for it.
 //!
@@ -19,6 +20,11 @@
 use super::heap::{CellMark, Heap, OBJ_COST, SLOT_COST};
 use super::interp::Vm;
 use super::value::Value;
+
+/// Instructions between two looks at whether the heap is worth collecting,
+/// for the embedders here (`kitwork run`, the gateway's workers): a look is
+/// a few instructions, so this costs nothing measurable.
+pub const COLLECT_EVERY: u64 = 4096;
 
 impl Heap {
     /// A collection would now free enough to pay for itself.
@@ -140,7 +146,8 @@ impl Vm {
 
     /// Collects with the VM's own structures as roots: the operand stack
     /// (which holds every frame's callee, `this`, locals and temporaries),
-    /// the frames' closures and the closures `defer()` and `go()` keep.
+    /// the frames' closures, the closures `defer()` and `go()` keep and
+    /// the values the embedder pinned.
     pub(crate) fn collect_now(&mut self) -> usize {
         // Copied into a list the VM keeps: marking needs the heap mutably
         // while the roots live in the VM.
@@ -149,6 +156,7 @@ impl Vm {
         roots.extend_from_slice(&self.stack);
         roots.extend_from_slice(&self.deferred);
         roots.extend_from_slice(&self.background);
+        roots.extend_from_slice(&self.pinned);
         roots.extend(self.frame_closures());
         let freed = self.heap.collect(roots.iter().copied());
         self.roots = roots;

@@ -214,6 +214,9 @@ pub struct Vm {
     pub deferred: Vec<Value>,
     /// Closures given to `go()` this run, started once the response is out.
     pub background: Vec<Value>,
+    /// Values the embedder holds on to until the next reset (the gateway's
+    /// route handlers): roots for the collector.
+    pub pinned: Vec<Value>,
     /// The `db()` query builders of this run (`Class::Query` indexes them);
     /// their buffers are reused from run to run.
     pub(crate) queries: crate::runtime::db::Builders,
@@ -331,6 +334,7 @@ impl Vm {
             host: None,
             deferred: Vec::new(),
             background: Vec::new(),
+            pinned: Vec::new(),
             queries: Default::default(),
         };
         builtins::install(&mut vm);
@@ -388,6 +392,7 @@ impl Vm {
         self.nested = 0;
         self.deferred.clear();
         self.background.clear();
+        self.pinned.clear();
         self.queries.reset();
         self.heap.reset();
         self.fuel = self.limits.instructions.min(self.slice);
@@ -1595,9 +1600,8 @@ impl Vm {
 
     /// Lets this VM reclaim unreachable objects in the middle of a run,
     /// looking every `every` instructions (collect.rs says when it can).
-    /// For embedders whose natives hold no script values of their own
-    /// between calls: `kitwork run`, not the gateway, whose handlers the
-    /// host keeps while the script runs.
+    /// Natives that keep a script value past their call must put it in
+    /// `pinned` (the gateway's route handlers).
     pub fn enable_collector(&mut self, every: u64) {
         let left = self.fuel_left();
         self.collector = true;
