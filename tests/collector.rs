@@ -1,6 +1,10 @@
 //! The collector: a long run with it reuses what it no longer reaches, keeps
 //! everything it does reach, and leaves the instruction budget exact.
 
+#[path = "support/captured.rs"]
+mod captured;
+
+use captured::Captured;
 use kitwork::vm::{Budget, Limits, Outcome, Value, Vm};
 
 fn vm_for(src: &str, limits: Limits, collecting: bool) -> (Vm, kitwork::lang::bytecode::FuncIdx) {
@@ -123,4 +127,35 @@ fn the_instruction_budget_is_exact_in_slices() {
         vm.fuel_left()
     };
     assert_eq!(left(false), left(true));
+}
+
+#[test]
+fn go_and_defer_functions_collect_but_parallel_branches_wait() {
+    // `go()` and `defer()` run after the script's own run ended, so they may
+    // collect; `parallel()` branches run while the caller waits parked, so
+    // they may not — their garbage stays until the branches end.
+    let src = "
+        const churn = (n) => { let t = 0; for (let i = 0; i < n; i++) t += [{ i }][0].i % 2; return t; };
+        go(() => console.log('go', churn(100000)));
+        defer(() => console.log('defer', churn(100000)));
+        const [a, b] = parallel([() => churn(1000), () => churn(1000)]);
+        console.log('parallel', a + b);";
+    let program = kitwork::compile_file("go.js", src)
+        .map_err(|e| e.1)
+        .unwrap();
+    let run = |memory: usize| {
+        let mut vm = Vm::new(Limits {
+            memory,
+            ..Limits::default()
+        });
+        vm.enable_collector(1000);
+        let out = Captured::default();
+        vm.out = Box::new(out.clone());
+        let r = kitwork::run_with(&mut vm, &program, &kitwork::runtime::Setup::new());
+        (r.map(|_| ()).map_err(|e| e.report), out.text())
+    };
+    // 100,000 iterations make about 20 MB; 4 MB is enough with collections.
+    let (r, text) = run(4 << 20);
+    assert_eq!(r, Ok(()));
+    assert_eq!(text, "parallel 1000\ndefer 50000\ngo 50000\n");
 }

@@ -104,15 +104,22 @@ fn child<'a, 'v>(
     f: Value,
 ) -> Pin<Box<dyn Future<Output = Finished> + 'a>> {
     Box::pin(async move {
-        // While it lives, the fiber's values (and the parked ones') are out
-        // of the collector's sight: see `Vm::fibers`.
-        vm.borrow_mut().fibers += 1;
+        // While it runs, the state it displaces is parked out of the
+        // collector's sight (see `Vm::fibers`), unless there is none: a
+        // `defer()` or `go()` function runs after its request's handler
+        // ended, and may collect.
+        let parks = !vm.borrow().is_idle();
+        if parks {
+            vm.borrow_mut().fibers += 1;
+        }
         let mut fiber = Fiber::default();
         let finished = match step(vm, &mut Some(&mut fiber), |vm| vm.start_call(f, &[])) {
             Ok(first) => drive(vm, services, tx, Some(&mut fiber), first).await,
             Err(poisoned) => Err(poisoned),
         };
-        vm.borrow_mut().fibers -= 1;
+        if parks {
+            vm.borrow_mut().fibers -= 1;
+        }
         finished
     })
 }

@@ -1588,6 +1588,11 @@ impl Vm {
         self.rng = seed.max(1);
     }
 
+    /// No run is under way in the running fiber: no frame, no operand.
+    pub fn is_idle(&self) -> bool {
+        self.frames.is_empty() && self.stack.is_empty()
+    }
+
     /// The closure of every running frame (a collection's roots).
     pub(super) fn frame_closures(&self) -> impl Iterator<Item = Value> + '_ {
         self.frames.iter().map(|f| Value::Obj(f.closure))
