@@ -1,8 +1,8 @@
 //! Property tests: no input makes the lexer, parser or compiler panic, and
 //! no program (random token soups that happen to compile, and generated
-//! valid programs) makes the VM panic; runs are bounded by budgets. The
-//! HTTP request parser never panics, and a request split anywhere is
-//! incomplete until its last byte.
+//! valid programs) makes the VM panic, collecting as often as it can; runs
+//! are bounded by budgets. The HTTP request parser never panics, and a
+//! request split anywhere is incomplete until its last byte.
 
 use kitwork::vm::{Limits, Vm};
 use proptest::prelude::*;
@@ -14,6 +14,10 @@ fn run(src: &str) {
             memory: 1 << 20,
         });
         vm.out = Box::new(std::io::sink());
+        // Collect every 50 instructions: debug builds assert on any use of
+        // a collected object, so a value the collector missed panics here.
+        vm.enable_collector(50);
+        vm.heap.collect_every(1);
         let main = vm.load(&program);
         let mut outcome = vm.start(main);
         // Answer suspensions a few times, then give up.
