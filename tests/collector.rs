@@ -79,19 +79,33 @@ fn everything_reachable_survives_many_collections() {
 }
 
 #[test]
-fn callbacks_of_natives_make_garbage_safely() {
-    // No collection while `map` runs a callback (the native holds the
-    // result array); the run still finishes right and collects afterwards.
+fn callbacks_of_array_methods_collect_and_keep_their_results() {
+    // map/filter/reduce callbacks make 40,000 objects each under a 2 MB
+    // budget, collecting at every chance: what the natives hold (their
+    // result arrays, the accumulator) must survive; a sort comparator,
+    // whose native holds values of its own, runs without collecting.
     let src = "
         const xs = [];
-        for (let i = 0; i < 5000; i++) xs.push(i);
+        for (let i = 0; i < 20000; i++) xs.push(i);
         const ys = xs.map(x => ({ v: [x, x] }).v[1]);
-        let junk = 0;
-        for (let i = 0; i < 20000; i++) junk += [i].length;
-        return ys.reduce((a, b) => a + b, 0) + junk;";
-    let (mut vm, main) = vm_for(src, Limits::default(), true);
+        const odd = xs.filter(x => ({ odd: [x % 2] }).odd[0] === 1);
+        const sum = ys.reduce((acc, y) => ({ total: acc.total + y }), { total: 0 }).total;
+        const sorted = [3, 1, 2].sort((a, b) => [a - b][0]);
+        return sum + odd.length + ys[19999] + sorted[0];";
+    let limits = Limits {
+        memory: 2 << 20,
+        ..Limits::default()
+    };
+    let (mut vm, main) = vm_for(src, limits, true);
     vm.heap.collect_every(1);
-    assert_eq!(number(vm.start(main).unwrap()), 12_497_500.0 + 20_000.0);
+    assert_eq!(
+        number(vm.start(main).unwrap()),
+        199_990_000.0 + 10_000.0 + 19_999.0 + 1.0
+    );
+
+    let (mut vm, main) = vm_for(src, limits, false);
+    let e = vm.start(main).unwrap_err();
+    assert_eq!(e.budget, Some(Budget::Memory), "{}", e.report);
 }
 
 #[test]

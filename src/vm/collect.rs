@@ -7,9 +7,11 @@
 //! ever made would stay until it ends (the handler benchmark touched 490 MB
 //! that way, and a longer loop ends on the memory budget). So the VM
 //! collects only where nothing but its own structures can hold a value:
-//! between two instructions of the outermost run loop (no native is on the
-//! Rust stack), with no fiber parked outside the VM, and only when the
-//! embedder asked for it (`Vm::enable_collector`).
+//! between two instructions of a run loop, with no native on the Rust
+//! stack that keeps values of its own (`Vm::opaque`; the array methods
+//! that call back keep theirs where the collector looks), with no fiber
+//! parked outside the VM, and only when the embedder asked for it
+//! (`Vm::enable_collector`).
 //! The check rides on the instruction budget's slow path, so the dispatch
 //! loop pays nothing for it.
 //!
@@ -139,7 +141,7 @@ impl Vm {
     /// Collects if it is asked for, pays off and is safe here: called
     /// between two instructions of a run loop, with the frame's pc saved.
     pub(crate) fn maybe_collect(&mut self) {
-        if self.collector && self.nested == 0 && self.fibers == 0 && self.heap.wants_collection() {
+        if self.collector && self.opaque == 0 && self.fibers == 0 && self.heap.wants_collection() {
             self.collect_now();
         }
     }

@@ -192,6 +192,10 @@ pub struct Vm {
     /// How many natives are running script callbacks right now; suspension
     /// is only possible at depth 0.
     pub(super) nested: usize,
+    /// Of those, how many hold values the collector cannot see (all but
+    /// the ones calling through `call_function_rooted`): no collection
+    /// while any does.
+    pub(super) opaque: usize,
     /// Where `console.log` writes.
     pub out: Box<dyn Write>,
     /// Trace of the last throw of a non-Error value.
@@ -324,6 +328,7 @@ impl Vm {
             roots: Vec::new(),
             fibers: 0,
             nested: 0,
+            opaque: 0,
             out: Box::new(std::io::stdout()),
             throw_trace: String::new(),
             scratch: String::new(),
@@ -390,6 +395,7 @@ impl Vm {
         self.frames.clear();
         self.handlers.clear();
         self.nested = 0;
+        self.opaque = 0;
         self.deferred.clear();
         self.background.clear();
         self.pinned.clear();
@@ -692,6 +698,21 @@ impl Vm {
         this: Value,
         args: &[Value],
     ) -> Result<Value, Interrupt> {
+        self.opaque += 1;
+        let r = self.call_function_rooted(f, this, args);
+        self.opaque -= 1;
+        r
+    }
+
+    /// `call_function` for a native whose values across the call are all
+    /// where the collector looks: on the operand stack (its `this` and
+    /// arguments are) or in `pinned`. The callback may then collect.
+    pub fn call_function_rooted(
+        &mut self,
+        f: Value,
+        this: Value,
+        args: &[Value],
+    ) -> Result<Value, Interrupt> {
         let floor = self.stack.len();
         self.stack.push(f);
         self.stack.push(this);
@@ -733,6 +754,13 @@ impl Vm {
 
     /// Constructs `new f(...args)` from native code.
     pub fn construct(&mut self, f: Value, args: &[Value]) -> Result<Value, Interrupt> {
+        self.opaque += 1;
+        let r = self.construct_opaque(f, args);
+        self.opaque -= 1;
+        r
+    }
+
+    fn construct_opaque(&mut self, f: Value, args: &[Value]) -> Result<Value, Interrupt> {
         let floor = self.stack.len();
         self.stack.push(f);
         self.stack.extend_from_slice(args);

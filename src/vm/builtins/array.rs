@@ -210,17 +210,18 @@ pub fn install(vm: &mut Vm) {
     method(vm, ap, "map", 1, |vm, this, a| {
         let arr = this_array(vm, this, "map")?;
         let len = vm.heap.obj(arr).elems.len();
-        let out = vm.new_array(&[])?.as_obj().unwrap();
+        let (out, mark) = pinned_array(vm)?;
         vm.heap.charge(len * SLOT_COST)?;
         vm.heap.obj_mut(out).elems.reserve(len);
         iterate(vm, this, a, "map", |vm, _, r| {
             vm.heap.obj_mut(out).elems.push(r);
             Ok(Step::Continue)
         })?;
+        vm.pinned.truncate(mark);
         Ok(Value::Obj(out))
     });
     method(vm, ap, "filter", 1, |vm, this, a| {
-        let out = vm.new_array(&[])?.as_obj().unwrap();
+        let (out, mark) = pinned_array(vm)?;
         iterate(vm, this, a, "filter", |vm, (v, _), r| {
             if vm.truthy(r) {
                 vm.heap.charge(SLOT_COST)?;
@@ -228,6 +229,7 @@ pub fn install(vm: &mut Vm) {
             }
             Ok(Step::Continue)
         })?;
+        vm.pinned.truncate(mark);
         Ok(Value::Obj(out))
     });
     method(vm, ap, "find", 1, |vm, this, a| {
@@ -287,7 +289,12 @@ pub fn install(vm: &mut Vm) {
         };
         while i < vm.heap.obj(arr).elems.len() {
             let v = vm.heap.obj(arr).elems[i];
-            acc = vm.call_function(f, Value::Undefined, &[acc, v, Value::Num(i as f64), this])?;
+            // Rooted: `acc` is held only while the next call has it on the stack.
+            acc = vm.call_function_rooted(
+                f,
+                Value::Undefined,
+                &[acc, v, Value::Num(i as f64), this],
+            )?;
             i += 1;
         }
         Ok(acc)
@@ -309,7 +316,11 @@ pub fn install(vm: &mut Vm) {
             let Some(&v) = vm.heap.obj(arr).elems.get(i) else {
                 continue;
             };
-            acc = vm.call_function(f, Value::Undefined, &[acc, v, Value::Num(i as f64), this])?;
+            acc = vm.call_function_rooted(
+                f,
+                Value::Undefined,
+                &[acc, v, Value::Num(i as f64), this],
+            )?;
         }
         Ok(acc)
     });
@@ -332,7 +343,7 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Obj(out))
     });
     method(vm, ap, "flatMap", 1, |vm, this, a| {
-        let out = vm.new_array(&[])?.as_obj().unwrap();
+        let (out, mark) = pinned_array(vm)?;
         iterate(vm, this, a, "flatMap", |vm, _, r| {
             match r {
                 Value::Obj(o) if vm.heap.obj(o).class == Class::Array => vm.spread_into(out, r)?,
@@ -343,6 +354,7 @@ pub fn install(vm: &mut Vm) {
             }
             Ok(Step::Continue)
         })?;
+        vm.pinned.truncate(mark);
         Ok(Value::Obj(out))
     });
     method(vm, ap, "keys", 0, |vm, this, _| {
@@ -429,8 +441,19 @@ enum Step {
     Stop(Value),
 }
 
+/// A new array the collector treats as a root until `vm.pinned` is cut back
+/// to the returned mark (a native's result while its callbacks run).
+fn pinned_array(vm: &mut Vm) -> Result<(ObjId, usize), Interrupt> {
+    let out = vm.new_array(&[])?;
+    let mark = vm.pinned.len();
+    vm.pinned.push(out);
+    Ok((out.as_obj().unwrap(), mark))
+}
+
 /// Calls `args[0]` for each element with `(value, index, array)` and `this`
-/// = `args[1]`; `each` sees the element and the callback's result.
+/// = `args[1]`; `each` sees the element and the callback's result. What it
+/// holds across a call is on the operand stack (the array is `this`), so
+/// the callbacks may collect; `each` must pin what it keeps (`pinned_array`).
 fn iterate(
     vm: &mut Vm,
     this: Value,
@@ -444,7 +467,7 @@ fn iterate(
     let mut i = 0;
     while i < vm.heap.obj(arr).elems.len() {
         let v = vm.heap.obj(arr).elems[i];
-        let r = vm.call_function(f, this_arg, &[v, Value::Num(i as f64), this])?;
+        let r = vm.call_function_rooted(f, this_arg, &[v, Value::Num(i as f64), this])?;
         if let Step::Stop(x) = each(vm, (v, i), r)? {
             return Ok(Some(x));
         }
@@ -472,7 +495,7 @@ fn find_last(
             .get(i)
             .copied()
             .unwrap_or(Value::Undefined);
-        let r = vm.call_function(f, arg(vm, a, 1), &[v, Value::Num(i as f64), this])?;
+        let r = vm.call_function_rooted(f, arg(vm, a, 1), &[v, Value::Num(i as f64), this])?;
         if vm.truthy(r) {
             return Ok(Some((v, i)));
         }
