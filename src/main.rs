@@ -8,9 +8,7 @@ use kitwork::vm::{Limits, Vm};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// `kitwork run` keeps a script's strings until it ends (the collector
-/// reclaims objects only), so a long batch script needs more room than one
-/// request.
+/// A batch script may hold far more at once than one request.
 const RUN_MEMORY_DEFAULT: usize = 2 << 30;
 
 #[derive(Parser)]

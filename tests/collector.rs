@@ -173,3 +173,48 @@ fn go_and_defer_functions_collect_but_parallel_branches_wait() {
     assert_eq!(r, Ok(()));
     assert_eq!(text, "parallel 1000\ndefer 50000\ngo 50000\n");
 }
+
+#[test]
+fn string_buffers_no_live_string_points_into_are_reused() {
+    // 200,000 template strings (about 3 MB of text) under a 1 MB budget,
+    // while a few of them stay reachable and must keep their text.
+    let src = "
+        const kept = [];
+        let n = 0;
+        for (let i = 0; i < 200000; i++) {
+            const s = `user-${i}-${'x'.repeat(i % 5)}`;
+            n += s.length;
+            if (i % 50000 === 0) kept.push(s);
+        }
+        return n + kept.join(',').length * 1000000 + (kept[3] === 'user-150000-' ? 1e12 : 0);";
+    let limits = Limits {
+        memory: 1 << 20,
+        ..Limits::default()
+    };
+    let lengths: usize = (0..200_000)
+        .map(|i: usize| format!("user-{i}-").len() + i % 5)
+        .sum();
+    let joined = "user-0-,user-50000-,user-100000-,user-150000-".len();
+    // At every chance, and when the bytes charged since the last
+    // collection call for one (few objects are made here).
+    for every_chance in [true, false] {
+        let (mut vm, main) = vm_for(src, limits, true);
+        if every_chance {
+            vm.heap.collect_every(1);
+        }
+        assert_eq!(
+            number(vm.start(main).unwrap()),
+            lengths as f64 + joined as f64 * 1e6 + 1e12
+        );
+        // 3 MB of text in 16 KiB buffers would be about 200 without reuse.
+        assert!(
+            vm.heap.string_buffers() < 64,
+            "{} buffers",
+            vm.heap.string_buffers()
+        );
+    }
+
+    let (mut vm, main) = vm_for(src, limits, false);
+    let e = vm.start(main).unwrap_err();
+    assert_eq!(e.budget, Some(Budget::Memory), "{}", e.report);
+}

@@ -15,9 +15,10 @@
 //! The check rides on the instruction budget's slow path, so the dispatch
 //! loop pays nothing for it.
 //!
-//! Strings and atoms are not reclaimed (they live in shared buffers); a
-//! freed object keeps its buffers for the next object in its slot, as after
-//! `reset`.
+//! A string buffer is reused once no live string points into it (short
+//! strings share 16 KiB buffers, so one live string keeps its neighbours);
+//! atoms are not reclaimed. A freed object keeps its buffers for the next
+//! object in its slot, as after `reset`.
 
 use super::heap::{CellMark, Heap, OBJ_COST, SLOT_COST};
 use super::interp::Vm;
@@ -29,10 +30,16 @@ use super::value::Value;
 pub const COLLECT_EVERY: u64 = 4096;
 
 impl Heap {
-    /// A collection would now free enough to pay for itself.
+    /// A collection would now free enough to pay for itself: as many
+    /// objects made as were live, or as many bytes charged (strings too).
     #[inline]
     pub fn wants_collection(&self) -> bool {
-        self.made >= self.next_collection
+        let room = self.limit.saturating_sub(self.live_bytes);
+        let growth = self
+            .live_bytes
+            .max(self.min_collection * OBJ_COST)
+            .min(room / 2);
+        self.made >= self.next_collection || self.used.saturating_sub(self.live_bytes) >= growth
     }
 
     /// Sets the least number of objects made between two collections (tests
@@ -64,6 +71,14 @@ impl Heap {
                     self.mark(self.cells[c]);
                 }
             }
+            Value::Str(s) => {
+                let b = s.buf as usize;
+                debug_assert!(
+                    self.buf_marks[b] != CellMark::Free,
+                    "a string in a freed buffer"
+                );
+                self.buf_marks[b] = CellMark::Marked;
+            }
             _ => {}
         }
     }
@@ -90,6 +105,7 @@ impl Heap {
     /// it freed.
     pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) -> usize {
         self.cell_marks.resize(self.cells.len(), CellMark::Unmarked);
+        self.buf_marks.resize(self.live_bufs, CellMark::Unmarked);
         // Built-ins are read-only to scripts, but a native may have stored a
         // run's value in one; scanning them is a few hundred slots.
         for i in 0..self.perm_objs {
@@ -127,12 +143,27 @@ impl Heap {
                 }
             }
         }
+        // A string buffer no live string points into is reused whole (not
+        // the one small strings are being bumped into).
+        for b in (0..self.live_bufs).rev() {
+            match self.buf_marks[b] {
+                CellMark::Marked => self.buf_marks[b] = CellMark::Unmarked,
+                CellMark::Free => {}
+                CellMark::Unmarked if Some(b as u32) == self.small_buf => {}
+                CellMark::Unmarked => {
+                    self.buf_marks[b] = CellMark::Free;
+                    credit += self.bufs[b].len();
+                    self.free_bufs.push(b as u32);
+                }
+            }
+        }
         // Charges count what was added, credits what is there now, so the
         // budget never goes below what the run really holds.
         self.used = self.used.saturating_sub(credit);
         let live = self.live_objs - self.perm_objs - self.free_objs.len();
         self.made = 0;
         self.next_collection = live.max(self.min_collection);
+        self.live_bytes = self.used;
         freed
     }
 }

@@ -109,10 +109,14 @@ pub struct Heap {
     pub(super) perm_objs: usize,
     /// Slots a collection freed, taken before new ones.
     pub(super) free_objs: Vec<u32>,
-    bufs: Vec<String>,
-    live_bufs: usize,
+    pub(super) bufs: Vec<String>,
+    pub(super) live_bufs: usize,
+    /// Per buffer in use: reached by a collection in progress, or free.
+    pub(super) buf_marks: Vec<CellMark>,
+    /// Buffers a collection found no live string in, taken before new ones.
+    pub(super) free_bufs: Vec<u32>,
     /// The buffer small strings are bumped into, if any yet.
-    small_buf: Option<u32>,
+    pub(super) small_buf: Option<u32>,
     pub(super) cells: Vec<Value>,
     /// Per cell, during and between collections (collect.rs).
     pub(super) cell_marks: Vec<CellMark>,
@@ -123,6 +127,11 @@ pub struct Heap {
     pub(super) next_collection: usize,
     /// The least `next_collection` is set to.
     pub(super) min_collection: usize,
+    /// `used` right after the last collection (or reset): the budget's
+    /// live part. Growth past it by as much again (at least
+    /// `min_collection` objects' worth, at most half the room left) also
+    /// calls for a collection, so string-heavy runs collect too.
+    pub(super) live_bytes: usize,
     /// Objects marked but not yet scanned.
     pub(super) gray: Vec<u32>,
     atoms: Vec<Box<str>>,
@@ -149,6 +158,8 @@ impl Heap {
             free_objs: Vec::new(),
             bufs: Vec::new(),
             live_bufs: 0,
+            buf_marks: Vec::new(),
+            free_bufs: Vec::new(),
             small_buf: None,
             cells: Vec::new(),
             cell_marks: Vec::new(),
@@ -156,6 +167,7 @@ impl Heap {
             made: 0,
             next_collection: FIRST_COLLECTION,
             min_collection: FIRST_COLLECTION,
+            live_bytes: 0,
             gray: Vec::new(),
             atoms: Vec::new(),
             atom_map: FxHashMap::default(),
@@ -206,6 +218,8 @@ impl Heap {
     pub fn reset(&mut self) {
         self.live_objs = self.perm_objs;
         self.live_bufs = 0;
+        self.buf_marks.clear();
+        self.free_bufs.clear();
         self.small_buf = None;
         self.cells.clear();
         if self.cells.capacity() > KEEP_CAPACITY * 16 {
@@ -216,6 +230,7 @@ impl Heap {
         self.cell_marks.clear();
         self.made = 0;
         self.next_collection = self.min_collection;
+        self.live_bytes = 0;
         for a in self.atoms.drain(self.perm_atoms..) {
             self.atom_map.remove(&a);
         }
@@ -322,6 +337,11 @@ impl Heap {
         }
     }
 
+    /// String buffers this run has taken (a reused one counts once).
+    pub fn string_buffers(&self) -> usize {
+        self.live_bufs
+    }
+
     /// Objects alive now (built-ins included).
     pub fn live_objects(&self) -> usize {
         self.live_objs - self.free_objs.len()
@@ -390,18 +410,27 @@ impl Heap {
     }
 
     fn new_buf(&mut self, capacity: usize) -> u32 {
-        let i = self.live_bufs;
-        if i < self.bufs.len() {
-            let b = &mut self.bufs[i];
-            b.clear();
-            if b.capacity() > SMALL_BUF * 64 {
-                b.shrink_to(capacity.max(SMALL_BUF));
+        let i = match self.free_bufs.pop() {
+            Some(i) => {
+                self.buf_marks[i as usize] = CellMark::Unmarked;
+                i as usize
             }
-            b.reserve(capacity);
-        } else {
-            self.bufs.push(String::with_capacity(capacity));
+            None if self.live_bufs < self.bufs.len() => {
+                self.live_bufs += 1;
+                self.live_bufs - 1
+            }
+            None => {
+                self.bufs.push(String::with_capacity(capacity));
+                self.live_bufs += 1;
+                return (self.live_bufs - 1) as u32;
+            }
+        };
+        let b = &mut self.bufs[i];
+        b.clear();
+        if b.capacity() > SMALL_BUF * 64 {
+            b.shrink_to(capacity.max(SMALL_BUF));
         }
-        self.live_bufs += 1;
+        b.reserve(capacity);
         i as u32
     }
 
