@@ -255,30 +255,30 @@ fn report(what: &str, failures: &[String], ran: usize) {
     assert!(failures.is_empty(), "{} script(s) failed", failures.len());
 }
 
-#[test]
-fn scripts() {
+/// Runs every script outside `db/` in `mode`.
+fn run_scripts(what: &str, mode: Mode) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.retain(|f| !f.starts_with(root.join("db")));
-    let (failures, ran) = run_all(&files, None, Mode::Plain);
-    report("scripts", &failures, ran);
+    let (failures, ran) = run_all(&files, None, mode);
+    report(what, &failures, ran);
     assert!(
         ran > 0 || std::env::var("SCRIPT").is_ok(),
         "no scripts found"
     );
 }
 
+#[test]
+fn scripts() {
+    run_scripts("scripts", Mode::Plain);
+}
+
 /// Every script again, collecting every few instructions: the output must
 /// not change.
 #[test]
 fn scripts_collecting() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
-    let mut files = Vec::new();
-    collect(&root, &mut files);
-    files.retain(|f| !f.starts_with(root.join("db")));
-    let (failures, ran) = run_all(&files, None, Mode::Collecting);
-    report("scripts, collecting", &failures, ran);
+    run_scripts("scripts, collecting", Mode::Collecting);
 }
 
 /// The database suite on SQLite: a fresh in-memory database per script.
