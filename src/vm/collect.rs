@@ -20,7 +20,7 @@
 //! atoms are not reclaimed. A freed object keeps its buffers for the next
 //! object in its slot, as after `reset`.
 
-use super::heap::{CellMark, Heap, OBJ_COST, SLOT_COST};
+use super::heap::{Heap, Mark, OBJ_COST, SLOT_COST};
 use super::interp::Vm;
 use super::value::Value;
 
@@ -49,12 +49,14 @@ impl Heap {
         self.next_collection = self.min_collection;
     }
 
-    /// Marks `v` and queues the object it names for scanning.
+    /// Marks `v` and queues the object it names for scanning. Indices past
+    /// what this run made (a value a native left in a built-in during an
+    /// earlier run) are ignored rather than trusted.
     fn mark(&mut self, v: Value) {
         match v {
             Value::Obj(id) => {
                 let i = id.0 as usize;
-                if i < self.perm_objs {
+                if i < self.perm_objs || i >= self.live_objs {
                     return;
                 }
                 let o = &mut self.objs[i];
@@ -66,18 +68,16 @@ impl Heap {
             }
             Value::Cell(c) => {
                 let c = c as usize;
-                if self.cell_marks[c] == CellMark::Unmarked {
-                    self.cell_marks[c] = CellMark::Marked;
+                if self.cell_marks.get(c) == Some(&Mark::Unmarked) {
+                    self.cell_marks[c] = Mark::Marked;
                     self.mark(self.cells[c]);
                 }
             }
             Value::Str(s) => {
-                let b = s.buf as usize;
-                debug_assert!(
-                    self.buf_marks[b] != CellMark::Free,
-                    "a string in a freed buffer"
-                );
-                self.buf_marks[b] = CellMark::Marked;
+                if let Some(m) = self.buf_marks.get_mut(s.buf as usize) {
+                    debug_assert!(*m != Mark::Free, "a string in a freed buffer");
+                    *m = Mark::Marked;
+                }
             }
             _ => {}
         }
@@ -104,8 +104,8 @@ impl Heap {
     /// takes what they cost off the memory budget. Returns how many objects
     /// it freed.
     pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) -> usize {
-        self.cell_marks.resize(self.cells.len(), CellMark::Unmarked);
-        self.buf_marks.resize(self.live_bufs, CellMark::Unmarked);
+        self.cell_marks.resize(self.cells.len(), Mark::Unmarked);
+        self.buf_marks.resize(self.live_bufs, Mark::Unmarked);
         // Built-ins are read-only to scripts, but a native may have stored a
         // run's value in one; scanning them is a few hundred slots.
         for i in 0..self.perm_objs {
@@ -134,10 +134,10 @@ impl Heap {
         }
         for c in (0..self.cells.len()).rev() {
             match self.cell_marks[c] {
-                CellMark::Marked => self.cell_marks[c] = CellMark::Unmarked,
-                CellMark::Free => {}
-                CellMark::Unmarked => {
-                    self.cell_marks[c] = CellMark::Free;
+                Mark::Marked => self.cell_marks[c] = Mark::Unmarked,
+                Mark::Free => {}
+                Mark::Unmarked => {
+                    self.cell_marks[c] = Mark::Free;
                     credit += SLOT_COST;
                     self.free_cells.push(c as u32);
                 }
@@ -147,11 +147,11 @@ impl Heap {
         // the one small strings are being bumped into).
         for b in (0..self.live_bufs).rev() {
             match self.buf_marks[b] {
-                CellMark::Marked => self.buf_marks[b] = CellMark::Unmarked,
-                CellMark::Free => {}
-                CellMark::Unmarked if Some(b as u32) == self.small_buf => {}
-                CellMark::Unmarked => {
-                    self.buf_marks[b] = CellMark::Free;
+                Mark::Marked => self.buf_marks[b] = Mark::Unmarked,
+                Mark::Free => {}
+                Mark::Unmarked if Some(b as u32) == self.small_buf => {}
+                Mark::Unmarked => {
+                    self.buf_marks[b] = Mark::Free;
                     credit += self.bufs[b].len();
                     self.free_bufs.push(b as u32);
                 }

@@ -29,9 +29,9 @@ pub const SLOT_COST: usize = 16;
 /// pass frees enough to pay for itself.
 pub const FIRST_COLLECTION: usize = 1 << 14;
 
-/// A cell's state for the collector.
+/// A cell's or a string buffer's state for the collector.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum CellMark {
+pub(super) enum Mark {
     Unmarked,
     Marked,
     Free,
@@ -112,14 +112,14 @@ pub struct Heap {
     pub(super) bufs: Vec<String>,
     pub(super) live_bufs: usize,
     /// Per buffer in use: reached by a collection in progress, or free.
-    pub(super) buf_marks: Vec<CellMark>,
+    pub(super) buf_marks: Vec<Mark>,
     /// Buffers a collection found no live string in, taken before new ones.
     pub(super) free_bufs: Vec<u32>,
     /// The buffer small strings are bumped into, if any yet.
     pub(super) small_buf: Option<u32>,
     pub(super) cells: Vec<Value>,
     /// Per cell, during and between collections (collect.rs).
-    pub(super) cell_marks: Vec<CellMark>,
+    pub(super) cell_marks: Vec<Mark>,
     pub(super) free_cells: Vec<u32>,
     /// Objects made since the last collection (or reset) and how many make
     /// the next collection worth its cost.
@@ -353,7 +353,7 @@ impl Heap {
         self.charge(SLOT_COST)?;
         if let Some(c) = self.free_cells.pop() {
             self.cells[c as usize] = v;
-            self.cell_marks[c as usize] = CellMark::Unmarked;
+            self.cell_marks[c as usize] = Mark::Unmarked;
             return Ok(c);
         }
         self.cells.push(v);
@@ -412,7 +412,7 @@ impl Heap {
     fn new_buf(&mut self, capacity: usize) -> u32 {
         let i = match self.free_bufs.pop() {
             Some(i) => {
-                self.buf_marks[i as usize] = CellMark::Unmarked;
+                self.buf_marks[i as usize] = Mark::Unmarked;
                 i as usize
             }
             None if self.live_bufs < self.bufs.len() => {

@@ -186,12 +186,13 @@ pub struct Vm {
     pub(super) collector: bool,
     /// Roots copied out for a collection; kept to reuse its buffer.
     pub(super) roots: Vec<Value>,
-    /// Child fibers alive outside the VM (runtime/driver.rs): while any is,
-    /// values live where the collector cannot see them.
+    /// Fibers parked outside the VM in the middle of a run (counted by
+    /// runtime/driver.rs): while any is, values live where the collector
+    /// cannot see them.
     pub(crate) fibers: u32,
     /// How many natives are running script callbacks right now; suspension
     /// is only possible at depth 0.
-    pub(super) nested: usize,
+    nested: usize,
     /// Of those, how many hold values the collector cannot see (all but
     /// the ones calling through `call_function_rooted`): no collection
     /// while any does.
