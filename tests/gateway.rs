@@ -44,6 +44,10 @@ const SCRIPTS: &[(&str, &str)] = &[
           for (let i = 0; i < 100000; i++) { const o = { i, a: [i] }; t += o.a[0] % 3; }
           return { t };
         });
+        // Routes registered from inside a callback of map(): the handler the
+        // host keeps must stay pinned after map() lets go of its own result.
+        const mapped = work("Mapped").budget({ instructions: 5000000 });
+        ["/m1", "/m2"].map((p) => mapped.get(p, () => ({ p })));
         let junk = null;
         for (let i = 0; i < 30000; i++) junk = { i, next: junk && junk.i };
         "#,
@@ -516,6 +520,8 @@ fn a_handler_making_garbage_fits_a_budget_smaller_than_the_garbage() {
     for _ in 0..2 {
         let r = get(&s, "/garbage");
         assert_eq!((r.status, r.body.as_str()), (200, r#"{"t":99999}"#));
+        let m = get(&s, "/m2");
+        assert_eq!((m.status, m.body.as_str()), (200, r#"{"p":"/m2"}"#));
     }
 }
 

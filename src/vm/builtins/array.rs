@@ -210,18 +210,18 @@ pub fn install(vm: &mut Vm) {
     method(vm, ap, "map", 1, |vm, this, a| {
         let arr = this_array(vm, this, "map")?;
         let len = vm.heap.obj(arr).elems.len();
-        let (out, mark) = pinned_array(vm)?;
+        let (out, pin) = pinned_array(vm)?;
         vm.heap.charge(len * SLOT_COST)?;
         vm.heap.obj_mut(out).elems.reserve(len);
         iterate(vm, this, a, "map", |vm, _, r| {
             vm.heap.obj_mut(out).elems.push(r);
             Ok(Step::Continue)
         })?;
-        vm.pinned.truncate(mark);
+        unpin(vm, pin);
         Ok(Value::Obj(out))
     });
     method(vm, ap, "filter", 1, |vm, this, a| {
-        let (out, mark) = pinned_array(vm)?;
+        let (out, pin) = pinned_array(vm)?;
         iterate(vm, this, a, "filter", |vm, (v, _), r| {
             if vm.truthy(r) {
                 vm.heap.charge(SLOT_COST)?;
@@ -229,7 +229,7 @@ pub fn install(vm: &mut Vm) {
             }
             Ok(Step::Continue)
         })?;
-        vm.pinned.truncate(mark);
+        unpin(vm, pin);
         Ok(Value::Obj(out))
     });
     method(vm, ap, "find", 1, |vm, this, a| {
@@ -343,7 +343,7 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Obj(out))
     });
     method(vm, ap, "flatMap", 1, |vm, this, a| {
-        let (out, mark) = pinned_array(vm)?;
+        let (out, pin) = pinned_array(vm)?;
         iterate(vm, this, a, "flatMap", |vm, _, r| {
             match r {
                 Value::Obj(o) if vm.heap.obj(o).class == Class::Array => vm.spread_into(out, r)?,
@@ -354,7 +354,7 @@ pub fn install(vm: &mut Vm) {
             }
             Ok(Step::Continue)
         })?;
-        vm.pinned.truncate(mark);
+        unpin(vm, pin);
         Ok(Value::Obj(out))
     });
     method(vm, ap, "keys", 0, |vm, this, _| {
@@ -441,13 +441,20 @@ enum Step {
     Stop(Value),
 }
 
-/// A new array the collector treats as a root until `vm.pinned` is cut back
-/// to the returned mark (a native's result while its callbacks run).
+/// A new array the collector treats as a root until `unpin` (a native's
+/// result while its callbacks run); also returns where it was pinned.
 fn pinned_array(vm: &mut Vm) -> Result<(ObjId, usize), Interrupt> {
     let out = vm.new_array(&[])?;
-    let mark = vm.pinned.len();
+    let at = vm.pinned.len();
     vm.pinned.push(out);
-    Ok((out.as_obj().unwrap(), mark))
+    Ok((out.as_obj().unwrap(), at))
+}
+
+/// Unpins what `pinned_array` pinned at `at`, and only that: a callback may
+/// have pinned more since (a route handler registered inside `map`), which
+/// must stay. After an error the pin stays until the run's reset.
+fn unpin(vm: &mut Vm, at: usize) {
+    vm.pinned.remove(at);
 }
 
 /// Calls `args[0]` for each element with `(value, index, array)` and `this`
