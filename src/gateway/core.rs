@@ -397,10 +397,6 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
         // Answer every complete request in the buffer.
         let mut consumed = 0;
         let mut close = false;
-        // When the last response was written, if one was: the clock read
-        // the waits below start from (a read of the clock costs as much as
-        // routing a request).
-        let mut answered_at = None;
         loop {
             let mut slots = http::header_slots();
             match http::parse(&buf[consumed..], &mut slots, &limits) {
@@ -409,7 +405,7 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
                     sent_continue = false;
                     let head = req.method == "HEAD";
                     let keep_alive = req.keep_alive;
-                    answered_at = Some(handle(&core, &req, &mut out, keep_alive, head).await);
+                    handle(&core, &req, &mut out, keep_alive, head).await;
                     if !keep_alive {
                         close = true;
                         break;
@@ -449,7 +445,10 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
         } else {
             limits.header_timeout
         };
-        let mut now = answered_at.unwrap_or_else(Instant::now);
+        // One clock read per wait, read after the response went out: the
+        // slices are computed from it and end at `now + slice` (a
+        // `sleep(slice)` would read the clock again).
+        let mut now = Instant::now();
         let deadline = now + wait;
         // One read stays pending across the shutdown checks: cancelling a
         // read can lose bytes under io_uring, so it is only dropped when the
@@ -497,15 +496,14 @@ fn write_error(core: &Core, out: &mut Vec<u8>, status: u16, why: &str) {
     http::write_response(out, &mut date, now, status, json, &[], &body, false, false);
 }
 
-/// Routes one request, runs its handler and appends the response to `out`;
-/// returns when the response was written.
+/// Routes one request, runs its handler and appends the response to `out`.
 async fn handle(
     core: &Rc<Core>,
     req: &http::Request<'_, '_>,
     out: &mut Vec<u8>,
     keep_alive: bool,
     head: bool,
-) -> Instant {
+) {
     let started = Instant::now();
     let n = core.requests.get() + 1;
     core.requests.set(n);
@@ -532,7 +530,6 @@ async fn handle(
             keep_alive,
             head,
         );
-        now
     };
     let live = core.live.borrow().clone();
     let (index, params) = match live.router.find(req.method, req.path) {
@@ -578,7 +575,7 @@ async fn handle(
             return write(&Reply::error(500, "internal error"), out, live.slots[index]);
         }
     };
-    let answered_at = write(&reply, out, live.slots[index]);
+    write(&reply, out, live.slots[index]);
     // Hand the buffers back so the next request reuses them.
     let Reply {
         mut body,
@@ -594,7 +591,6 @@ async fn handle(
     } else {
         start_background(core, &live, worker, r);
     }
-    answered_at
 }
 
 /// One access-log line: method, path, status, time, request id.
