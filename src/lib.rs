@@ -37,7 +37,7 @@ pub fn run_to_completion(vm: &mut vm::Vm, program: &Program) -> Result<vm::Value
 /// background (`go()`) functions. A script that waits on something
 /// (`sleep()`, `db()`, `parallel()`…) gets a monoio runtime of its own, so
 /// it waits as it does in the gateway; one that never waits is done before
-/// a runtime would be built (a tenth of `kitwork run`'s start-up).
+/// a runtime would be built (0.2 ms of an empty script's 2.6 ms start-up).
 pub fn run_with(
     vm: &mut vm::Vm,
     program: &Program,

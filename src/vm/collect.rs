@@ -107,7 +107,8 @@ impl Heap {
         self.cell_marks.resize(self.cells.len(), Mark::Unmarked);
         self.buf_marks.resize(self.live_bufs, Mark::Unmarked);
         // Built-ins are read-only to scripts, but a native may have stored a
-        // run's value in one; scanning them is a few hundred slots.
+        // run's value in one; scanning them is 235 objects (more with the
+        // gateway's natives).
         for i in 0..self.perm_objs {
             self.scan(i);
         }
@@ -181,7 +182,7 @@ impl Vm {
     /// (which holds every frame's callee, `this`, locals and temporaries),
     /// the frames' closures, the closures `defer()` and `go()` keep and
     /// the values the embedder pinned.
-    pub(crate) fn collect_now(&mut self) -> usize {
+    fn collect_now(&mut self) {
         // Copied into a list the VM keeps: marking needs the heap mutably
         // while the roots live in the VM.
         let mut roots = std::mem::take(&mut self.roots);
@@ -191,9 +192,8 @@ impl Vm {
         roots.extend_from_slice(&self.background);
         roots.extend_from_slice(&self.pinned);
         roots.extend(self.frame_closures());
-        let freed = self.heap.collect(roots.iter().copied());
+        self.heap.collect(roots.iter().copied());
         self.roots = roots;
-        freed
     }
 }
 

@@ -27,7 +27,7 @@ pub const SLOT_COST: usize = 16;
 /// Objects a run makes before its first collection (and the least between
 /// two): a collection costs a pass over every slot, so it waits until that
 /// pass frees enough to pay for itself.
-pub const FIRST_COLLECTION: usize = 1 << 14;
+const FIRST_COLLECTION: usize = 1 << 14;
 
 /// A cell's or a string buffer's state for the collector.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

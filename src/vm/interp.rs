@@ -756,12 +756,13 @@ impl Vm {
     /// Constructs `new f(...args)` from native code.
     pub fn construct(&mut self, f: Value, args: &[Value]) -> Result<Value, Interrupt> {
         self.opaque += 1;
-        let r = self.construct_opaque(f, args);
+        let r = self.construct_call(f, args);
         self.opaque -= 1;
         r
     }
 
-    fn construct_opaque(&mut self, f: Value, args: &[Value]) -> Result<Value, Interrupt> {
+    /// `construct` without the collector's bookkeeping.
+    fn construct_call(&mut self, f: Value, args: &[Value]) -> Result<Value, Interrupt> {
         let floor = self.stack.len();
         self.stack.push(f);
         self.stack.extend_from_slice(args);
