@@ -26,8 +26,8 @@ fn number(outcome: Outcome) -> f64 {
     }
 }
 
-/// 200,000 short-lived objects, arrays and closures: about 40 MB of heap
-/// without the collector, far over a 4 MB budget.
+/// 200,000 short-lived objects, arrays and closures: far over a 4 MB
+/// budget without the collector (the test checks that it fails).
 const GARBAGE: &str = "
     let total = 0;
     for (let i = 0; i < 200000; i++) {
@@ -176,7 +176,7 @@ fn go_and_defer_functions_collect_but_parallel_branches_wait() {
 
 #[test]
 fn string_buffers_no_live_string_points_into_are_reused() {
-    // 200,000 template strings (about 3 MB of text) under a 1 MB budget,
+    // 200,000 template strings (2.7 MB of text) under a 1 MB budget,
     // while a few of them stay reachable and must keep their text.
     let src = "
         const kept = [];
@@ -206,7 +206,7 @@ fn string_buffers_no_live_string_points_into_are_reused() {
             number(vm.start(main).unwrap()),
             lengths as f64 + joined as f64 * 1e6 + 1e12
         );
-        // 3 MB of text in 16 KiB buffers would be about 200 without reuse.
+        // 2.7 MB of text fills 165 buffers of 16 KiB without reuse.
         assert!(
             vm.heap.string_buffers() < 64,
             "{} buffers",

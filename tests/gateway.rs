@@ -36,7 +36,7 @@ const SCRIPTS: &[(&str, &str)] = &[
     (
         "garbage.js",
         r#"
-        // The handler makes about 17 MB of short-lived objects under a 2 MB
+        // The handler makes 17.6 MB of short-lived objects under a 2 MB
         // budget; the top level, which runs before it on every request, makes
         // enough garbage to be collected while the host holds the handler.
         work("Garbage").budget({ instructions: 5000000, memory: 2000000 }).get("/garbage", () => {
