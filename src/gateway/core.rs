@@ -131,7 +131,7 @@ struct Core {
     /// The generation new requests start on.
     live: RefCell<Rc<Live>>,
     config: CoreConfig,
-    date: RefCell<http::DateCache>,
+    head: RefCell<http::HeadCache>,
     services: Services,
     /// `go()` functions running now.
     background: Cell<usize>,
@@ -175,7 +175,7 @@ impl Core {
             open: Cell::new(0),
             live: RefCell::new(Rc::new(live)),
             config,
-            date: RefCell::default(),
+            head: RefCell::default(),
         }
     }
 
@@ -489,11 +489,21 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
 
 /// A connection-level error response; the connection closes after it.
 fn write_error(core: &Core, out: &mut Vec<u8>, status: u16, why: &str) {
-    let mut date = core.date.borrow_mut();
+    let mut head_cache = core.head.borrow_mut();
     let body = http::error_body(why);
     let json = Some("application/json");
     let now = Instant::now();
-    http::write_response(out, &mut date, now, status, json, &[], &body, false, false);
+    http::write_response(
+        out,
+        &mut head_cache,
+        now,
+        status,
+        json,
+        &[],
+        &body,
+        false,
+        false,
+    );
 }
 
 /// Routes one request, runs its handler and appends the response to `out`.
@@ -517,11 +527,11 @@ async fn handle(
         if core.config.access_log {
             access_log(core.index, n, req, reply.status, seconds);
         }
-        let mut date = core.date.borrow_mut();
+        let mut head_cache = core.head.borrow_mut();
         let ct = reply.content_type.as_deref();
         http::write_response(
             out,
-            &mut date,
+            &mut head_cache,
             now,
             reply.status,
             ct,
