@@ -10,7 +10,7 @@ use super::http::{self, HttpLimits, Parsed};
 use super::metrics::{CoreStats, Snapshot};
 use super::request_log::{RequestLog, Tags};
 use super::router::{Match, Route, Router};
-use super::work::{self, Host, Mode, RequestData};
+use super::work::{self, Host, Mode};
 use crate::lang::bytecode::FuncIdx;
 use crate::log;
 use crate::runtime::Services;
@@ -563,12 +563,9 @@ async fn handle(
     let r = &live.router.routes[index];
     let worker = live.pool.borrow_mut().pop();
     let mut worker = worker.unwrap_or_else(|| new_worker(&live.generation, core.config.vm));
-    fill_request(
-        &mut host(&mut worker.vm).request,
-        req,
-        &r.params,
-        params.as_slice(),
-    );
+    host(&mut worker.vm)
+        .request
+        .set(req, &r.params, params.as_slice());
     worker
         .tags
         .borrow_mut()
@@ -652,42 +649,6 @@ fn start_background(core: &Rc<Core>, live: &Rc<Live>, mut worker: Box<Worker>, r
             live.pool.borrow_mut().push(worker);
         }
     });
-}
-
-/// Copies the request into the worker's reused buffers.
-fn fill_request(
-    data: &mut RequestData,
-    req: &http::Request<'_, '_>,
-    names: &[String],
-    values: &[&str],
-) {
-    data.method.clear();
-    data.method.push_str(req.method);
-    data.path.clear();
-    data.path.push_str(req.path);
-    data.query.clear();
-    work::parse_form_into(req.query, &mut data.query);
-    data.headers.clear();
-    for h in req.headers {
-        let (k, v) = (h.name, h.value);
-        data.headers.push_with(
-            |o| {
-                o.push_str(k);
-                o.make_ascii_lowercase();
-            },
-            |o| match std::str::from_utf8(v) {
-                Ok(v) => o.push_str(v),
-                Err(_) => o.push_str(&String::from_utf8_lossy(v)),
-            },
-        );
-    }
-    data.params.clear();
-    for (k, v) in names.iter().zip(values) {
-        data.params
-            .push_with(|o| o.push_str(k), |o| work::percent_decode_into(v, o));
-    }
-    data.body.clear();
-    data.body.extend_from_slice(&req.body);
 }
 
 /// What a script's top level gave a request.

@@ -9,6 +9,7 @@ mod direct;
 pub mod http;
 pub mod metrics;
 pub mod reload;
+pub mod request_data;
 pub mod request_log;
 pub mod router;
 pub mod work;

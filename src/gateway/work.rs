@@ -84,7 +84,7 @@ pub struct Host {
     pub ordinal: usize,
     /// Per `work()` call in this run: its name, version and last route.
     pub works: Vec<WorkState>,
-    pub request: RequestData,
+    pub request: super::request_data::RequestData,
     pub response: ResponseState,
 }
 
@@ -148,19 +148,6 @@ impl Pairs {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
-}
-
-/// The request, copied out of the connection buffer for the natives; its
-/// buffers are reused by the next request on the same worker.
-#[derive(Default, Clone, Debug)]
-pub struct RequestData {
-    pub method: String,
-    pub path: String,
-    pub query: Pairs,
-    /// Names lower-cased.
-    pub headers: Pairs,
-    pub params: Pairs,
-    pub body: Vec<u8>,
 }
 
 /// What the script asked of the response besides its value.
@@ -231,7 +218,7 @@ pub fn install(vm: &mut Vm) {
         lookup(vm, a, |h| &h.request.params)
     });
     method(vm, g, "query", 1, |vm, _, a| {
-        lookup(vm, a, |h| &h.request.query)
+        lookup(vm, a, |h| h.request.query())
     });
     method(vm, g, "header", 2, header);
     method(vm, g, "cookie", 3, cookie);
@@ -499,7 +486,7 @@ fn budget(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
 }
 
 /// `params()`/`query()`/`header()`: one value by name, or all as an object.
-fn lookup(vm: &mut Vm, a: Args, pick: fn(&Host) -> &Pairs) -> Result<Value, Interrupt> {
+fn lookup(vm: &mut Vm, a: Args, pick: fn(&mut Host) -> &Pairs) -> Result<Value, Interrupt> {
     let key = arg(vm, a, 0);
     if matches!(key, Value::Undefined) {
         return with_host(vm, |vm, h| pairs_object(vm, pick(h).as_slice()))?;
@@ -532,7 +519,7 @@ fn pairs_object(vm: &mut Vm, pairs: &[(String, String)]) -> Result<Value, Interr
 /// `header(name)` reads a request header; `header(name, value)` sets a response header.
 fn header(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
     match (arg(vm, a, 0), arg(vm, a, 1)) {
-        (Value::Undefined, _) => lookup(vm, a, |h| &h.request.headers),
+        (Value::Undefined, _) => lookup(vm, a, |h| h.request.headers()),
         (key, Value::Undefined) => {
             // Names are stored lower-cased; compare without allocating.
             let key = if key.is_string() {
@@ -544,7 +531,7 @@ fn header(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
                 let name = vm.heap.str(key).unwrap_or("");
                 let found = h
                     .request
-                    .headers
+                    .headers()
                     .as_slice()
                     .iter()
                     .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -580,7 +567,7 @@ fn cookie(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
     if matches!(arg(vm, a, 1), Value::Undefined) {
         let jar = with_host(vm, |_, h| {
             h.request
-                .headers
+                .headers()
                 .as_slice()
                 .iter()
                 .filter(|(k, _)| k == "cookie")
@@ -653,7 +640,7 @@ fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
     let (ct, body) = with_host(vm, |_, h| {
         let ct = h
             .request
-            .headers
+            .headers()
             .get("content-type")
             .map(|v| v.to_ascii_lowercase());
         (ct, String::from_utf8_lossy(&h.request.body).into_owned())
@@ -758,24 +745,21 @@ fn html(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
 /// The handler's `req` argument: `{ method, path, params, query, headers, body }`.
 pub fn request_object(vm: &mut Vm) -> Result<Value, Interrupt> {
     with_host(vm, |vm, h| {
-        let r = &h.request;
+        let r = h.request.pieces();
         let o = vm.new_object()?;
         let fields: [(&str, Value); 3] = [
-            ("method", vm.heap.alloc_str(&r.method)?),
-            ("path", vm.heap.alloc_str(&r.path)?),
-            (
-                "body",
-                vm.heap.alloc_str(&String::from_utf8_lossy(&r.body))?,
-            ),
+            ("method", vm.heap.alloc_str(r.method)?),
+            ("path", vm.heap.alloc_str(r.path)?),
+            ("body", vm.heap.alloc_str(&String::from_utf8_lossy(r.body))?),
         ];
         for (k, v) in fields {
             let key = vm.heap.intern(k);
             vm.define_own(o, key, v)?;
         }
         for (k, pairs) in [
-            ("params", &r.params),
-            ("query", &r.query),
-            ("headers", &r.headers),
+            ("params", r.params),
+            ("query", r.query),
+            ("headers", r.headers),
         ] {
             let v = pairs_object(vm, pairs.as_slice())?;
             let key = vm.heap.intern(k);

@@ -1693,7 +1693,6 @@ fn obj_of(v: Value) -> ObjId {
     }
 }
 
-/// Rewrites a compiled op's program-local names and function indices for this VM.
 /// What `run_loop`'s unchecked instruction pointer relies on: every jump
 /// lands inside `code`, and the last instruction never falls through.
 fn verify_code(code: &[Op]) -> Result<(), String> {
@@ -1711,6 +1710,7 @@ fn verify_code(code: &[Op]) -> Result<(), String> {
     Ok(())
 }
 
+/// Rewrites a compiled op's program-local names and function indices for this VM.
 fn relink(op: Op, names: &[Atom], base: u32) -> Op {
     let n = |x: Name| Name(names[x.0 as usize]);
     match op {
