@@ -226,7 +226,8 @@ impl InProcess {
             };
             consumed += used;
             let head = req.method == "HEAD";
-            let fut = std::pin::pin!(handle(&self.core, &req, out, req.keep_alive, head));
+            let started = Instant::now();
+            let fut = std::pin::pin!(handle(&self.core, &req, out, req.keep_alive, head, started));
             if let Poll::Pending = fut.poll(&mut Context::from_waker(Waker::noop())) {
                 panic!("a handler waited, which InProcess cannot serve");
             }
@@ -393,6 +394,10 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
     let mut out: Vec<u8> = Vec::with_capacity(16 * 1024);
     let mut chunk: Vec<u8> = vec![0; 16 * 1024];
     let mut sent_continue = false;
+    // When the request being answered started: when its bytes were read,
+    // or when the one before it in the same read was answered. One clock
+    // read per request, where reading it at each start and end took two.
+    let mut clock = Instant::now();
     loop {
         // Answer every complete request in the buffer.
         let mut consumed = 0;
@@ -405,7 +410,7 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
                     sent_continue = false;
                     let head = req.method == "HEAD";
                     let keep_alive = req.keep_alive;
-                    handle(&core, &req, &mut out, keep_alive, head).await;
+                    clock = handle(&core, &req, &mut out, keep_alive, head, clock).await;
                     if !keep_alive {
                         close = true;
                         break;
@@ -484,6 +489,7 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
             Ok(0) | Err(_) => return,
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
+        clock = Instant::now();
     }
 }
 
@@ -506,15 +512,16 @@ fn write_error(core: &Core, out: &mut Vec<u8>, status: u16, why: &str) {
     );
 }
 
-/// Routes one request, runs its handler and appends the response to `out`.
+/// Routes one request, runs its handler and appends the response to `out`;
+/// returns when the response was written (`started` is when it began).
 async fn handle(
     core: &Rc<Core>,
     req: &http::Request<'_, '_>,
     out: &mut Vec<u8>,
     keep_alive: bool,
     head: bool,
-) {
-    let started = Instant::now();
+    started: Instant,
+) -> Instant {
     let n = core.requests.get() + 1;
     core.requests.set(n);
     // Writes the response and counts it under the route's slot.
@@ -540,6 +547,7 @@ async fn handle(
             keep_alive,
             head,
         );
+        now
     };
     let live = core.live.borrow().clone();
     let (index, params) = match live.router.find(req.method, req.path) {
@@ -582,7 +590,7 @@ async fn handle(
             return write(&Reply::error(500, "internal error"), out, live.slots[index]);
         }
     };
-    write(&reply, out, live.slots[index]);
+    let ended = write(&reply, out, live.slots[index]);
     // Hand the buffers back so the next request reuses them.
     let Reply {
         mut body,
@@ -598,6 +606,7 @@ async fn handle(
     } else {
         start_background(core, &live, worker, r);
     }
+    ended
 }
 
 /// One access-log line: method, path, status, time, request id.
