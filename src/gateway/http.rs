@@ -104,7 +104,7 @@ pub fn parse<'b, 'h>(
     let head_len = match req.parse_with_uninit_headers(buf, slots) {
         Ok(httparse::Status::Complete(n)) => n,
         Ok(httparse::Status::Partial) => {
-            if line_length(buf) > limits.request_line {
+            if buf.len() > limits.request_line && line_length(buf) > limits.request_line {
                 return Parsed::Reject(414, "request line too long");
             }
             if buf.len() > limits.header_bytes {
@@ -127,7 +127,8 @@ pub fn parse<'b, 'h>(
         }
         Err(_) => return Parsed::Reject(400, "malformed request"),
     };
-    if line_length(&buf[..head_len]) > limits.request_line {
+    // A head no longer than the limit cannot hold a longer line.
+    if head_len > limits.request_line && line_length(&buf[..head_len]) > limits.request_line {
         return Parsed::Reject(414, "request line too long");
     }
     if head_len > limits.header_bytes {

@@ -262,7 +262,7 @@ fn write_primitive(heap: &Heap, v: Value, out: &mut Vec<u8>) -> bool {
 
 /// `"key":`. Whether a key needs escaping is remembered per atom, so the
 /// keys of every object after the first are copied without a scan.
-#[inline]
+#[inline(always)]
 fn write_key(heap: &Heap, plain_keys: &mut Vec<u8>, k: Atom, out: &mut Vec<u8>) {
     let i = k as usize;
     if i >= plain_keys.len() {
