@@ -183,11 +183,13 @@ pub struct Vm {
     pub limits: Limits,
     /// Instructions left in the slice of the budget in hand; the run loop
     /// charges it (see `charge!`) and takes the next slice from `banked`
-    /// when it cannot pay. A nested run (a native's callback) draws from
-    /// the bank and gives back what it did not use, since the hand of the
-    /// run that called the native is a local of its loop.
+    /// when it cannot pay. The hand of a run that calls a native is a local
+    /// of its loop, so a nested run (the native's callback) has a hand of
+    /// its own: `spare`, what the nested run before it left, refilled from
+    /// the bank.
     fuel: u64,
     banked: u64,
+    spare: u64,
     /// Instructions per slice (`DEFAULT_SLICE`, or what `enable_collector`
     /// asked): the collector looks at the heap between slices (collect.rs).
     slice: u64,
@@ -335,6 +337,7 @@ impl Vm {
             limits,
             fuel: limits.instructions,
             banked: 0,
+            spare: 0,
             slice: DEFAULT_SLICE,
             exhausted: false,
             collector: false,
@@ -421,6 +424,7 @@ impl Vm {
         self.heap.reset();
         self.fuel = self.limits.instructions.min(self.slice);
         self.banked = self.limits.instructions - self.fuel;
+        self.spare = 0;
         self.exhausted = false;
         self.heap.limit = self.limits.memory;
     }
@@ -512,6 +516,7 @@ impl Vm {
             Interrupt::Abort(_) if self.exhausted => {
                 self.fuel = 0;
                 self.banked = 0;
+                self.spare = 0;
                 Some(Budget::Instructions)
             }
             Interrupt::Abort(_) => Some(Budget::Memory),
@@ -755,10 +760,16 @@ impl Vm {
     /// level recurses on the Rust stack, which grows on demand.
     fn run_nested(&mut self, stop: usize, floor: usize) -> Result<Value, Interrupt> {
         self.nested += 1;
-        // The callback pays for its call, from the bank (see `Vm::fuel`).
-        let hand = std::mem::replace(&mut self.fuel, 0);
+        // The callback runs on the spare hand and pays for its call from it
+        // (see `Vm::fuel`).
+        let spare = std::mem::take(&mut self.spare);
+        let hand = std::mem::replace(&mut self.fuel, spare);
         let callee = self.frames.last().map_or(0, |f| f.func().code.len() as u64);
-        self.fuel = self.refuel(0, callee);
+        if self.fuel > callee {
+            self.fuel -= callee;
+        } else {
+            self.fuel = self.refuel(self.fuel, callee);
+        }
         if self.exhausted {
             self.nested -= 1;
             self.frames.truncate(stop);
@@ -775,7 +786,7 @@ impl Vm {
         };
         self.nested -= 1;
         if !self.exhausted {
-            self.banked += self.fuel;
+            self.spare = self.fuel;
             self.fuel = hand;
         }
         match r {
@@ -1704,7 +1715,7 @@ impl Vm {
 
     /// The instruction budget left in this run.
     pub fn fuel_left(&self) -> u64 {
-        self.fuel + self.banked
+        self.fuel + self.banked + self.spare
     }
 
     /// Lets this VM reclaim unreachable objects in the middle of a run,
@@ -1717,6 +1728,7 @@ impl Vm {
         self.slice = every.max(1);
         self.fuel = left.min(self.slice);
         self.banked = left - self.fuel;
+        self.spare = 0;
     }
 
     /// Takes `n` instructions when the slice in hand (`fuel`, which is no
