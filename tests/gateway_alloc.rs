@@ -1,7 +1,7 @@
 //! Proves that, once warm, the in-process request path — parse → route →
 //! run the handler → serialize → write the response — performs zero heap
-//! allocations per request, for the hello route and for a route that
-//! builds a 10-field object. A counting global allocator wraps the system one.
+//! allocations per request, for the hello route, for a route that builds
+//! a 10-field object, and for responses of two content types in turn. A counting global allocator wraps the system one.
 
 use kitwork::gateway::core::{CoreConfig, InProcess};
 use kitwork::vm::Limits;
@@ -12,6 +12,7 @@ use counting_alloc::allocations;
 
 const ROUTES: &str = r#"
 work("Hello").get("/hello", () => ({ message: "hello" }));
+work("Text").get("/text", () => "plain");
 work("Wide").get("/users/:id", () => ({
   id: Number(params("id")), name: "ann", email: "ann@example.com", active: true, score: 9.5,
   tags: ["a", "b"], plan: "pro", visits: 42, city: "Lyon", label: `user-${params("id")}`,
@@ -39,6 +40,12 @@ fn warm_requests_do_not_allocate() {
         (
             &b"GET /users/7 HTTP/1.1\r\nHost: t\r\nAccept: */*\r\n\r\n"[..],
             "\"label\":\"user-7\"}",
+        ),
+        // Responses of two content types in turn: the cached response
+        // head is rebuilt for each, in place.
+        (
+            &b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /text HTTP/1.1\r\nHost: t\r\n\r\n"[..],
+            "\r\n\r\nplain",
         ),
     ] {
         for _ in 0..50 {

@@ -407,7 +407,10 @@ fn write_http_date(secs: u64, out: &mut String) {
 pub struct HeadCache {
     date: DateCache,
     status: u16,
-    content_type: Option<String>,
+    /// The `Content-Type` of `bytes`, if it has one (`has_type`); a reused
+    /// buffer, so responses of two types in turn do not allocate.
+    content_type: String,
+    has_type: bool,
     /// What `date` said when `bytes` was built.
     second: u64,
     bytes: Vec<u8>,
@@ -421,7 +424,8 @@ impl HeadCache {
         if self.bytes.is_empty()
             || self.status != status
             || self.second != second
-            || self.content_type.as_deref() != content_type
+            || (self.has_type, self.content_type.as_str())
+                != (content_type.is_some(), content_type.unwrap_or(""))
         {
             let out = &mut self.bytes;
             out.clear();
@@ -442,7 +446,9 @@ impl HeadCache {
             }
             self.status = status;
             self.second = second;
-            self.content_type = content_type.map(str::to_string);
+            self.has_type = content_type.is_some();
+            self.content_type.clear();
+            self.content_type.push_str(content_type.unwrap_or(""));
         }
         &self.bytes
     }
