@@ -53,9 +53,14 @@ impl RequestData {
     pub fn set(&mut self, req: &http::Request<'_, '_>, names: &[String], values: &[&str]) {
         self.head.clear();
         self.head.extend_from_slice(req.head);
-        let base = req.head.as_ptr() as usize;
+        let (base, len) = (req.head.as_ptr() as usize, req.head.len());
+        // Where `s` sits in the head; an empty piece from elsewhere (the
+        // query of a path without one) reads as empty.
         let at = |s: &[u8]| {
             let start = (s.as_ptr() as usize).wrapping_sub(base);
+            if start.saturating_add(s.len()) > len {
+                return (0, 0);
+            }
             (start as u32, (start + s.len()) as u32)
         };
         self.method_at = at(req.method.as_bytes());
@@ -115,7 +120,7 @@ impl RequestData {
         }
         self.built = true;
         let head = &self.head;
-        // Every piece came from a `&str` or a header value of this head.
+        // Every span is inside `head` (see `set`).
         let text = |(start, end): Span| head.get(start as usize..end as usize).unwrap_or_default();
         let utf8 = |s: Span| std::str::from_utf8(text(s)).unwrap_or_default();
         self.method.clear();
