@@ -17,9 +17,10 @@ use std::sync::Arc;
 /// Natives that call back into scripts (map, sort…) recurse on the Rust stack,
 /// so this also bounds host stack use (about 1 KiB per level).
 pub const FRAMES_MAX: usize = 2_000;
-/// Instructions per slice of the budget when the collector is off: how
-/// much a native's callbacks may overdraw the budget at most (see
-/// `Vm::fuel`).
+/// Instructions per slice of the budget when the collector is off. A run
+/// whose natives call back into scripts may stop up to two slices early:
+/// the hand of the run and the spare hand of its callbacks cannot pay for
+/// each other (see `Vm::fuel`).
 const DEFAULT_SLICE: u64 = 1 << 16;
 
 /// Most values the operand stack may hold (16 bytes each).
