@@ -15,7 +15,7 @@ type Span = (u32, u32);
 /// checked copy of each value, the query decoded) made a pipelined
 /// `GET /hello` cost 4,090 instructions rather than 3,871
 /// (`loadtest/instructions.sh`, callgrind).
-#[derive(Default, Clone, Debug)]
+#[derive(Default, Debug)]
 pub struct RequestData {
     /// The route's `:param` values, decoded.
     pub params: Pairs,
@@ -78,16 +78,6 @@ impl RequestData {
         }
         self.body.clear();
         self.body.extend_from_slice(&req.body);
-    }
-
-    pub fn method(&mut self) -> &str {
-        self.build();
-        &self.method
-    }
-
-    pub fn path(&mut self) -> &str {
-        self.build();
-        &self.path
     }
 
     pub fn query(&mut self) -> &Pairs {
@@ -157,8 +147,8 @@ mod tests {
         let mut data = RequestData::default();
         data.set(&req, &["id".to_string()], &["4%32"]);
         assert_eq!(data.params.get("id"), Some("42"));
-        assert_eq!(data.method(), "GET");
-        assert_eq!(data.path(), "/a%20b");
+        let pieces = data.pieces();
+        assert_eq!((pieces.method, pieces.path), ("GET", "/a%20b"));
         assert_eq!(data.query().get("y"), Some("two"));
         let headers = data.headers().as_slice().to_vec();
         assert_eq!(
@@ -177,7 +167,7 @@ mod tests {
             panic!("complete")
         };
         data.set(&req2, &[], &[]);
-        assert_eq!(data.method(), "POST");
+        assert_eq!(data.pieces().method, "POST");
         assert_eq!(data.query().as_slice(), []);
         assert_eq!(data.headers().get("content-length"), Some("2"));
         assert_eq!(data.body, b"hi");

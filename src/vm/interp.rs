@@ -944,8 +944,8 @@ impl Vm {
             let closure = frame.closure;
             let base = frame.base as usize;
             // An instruction pointer rather than an index into `code`: no
-            // bounds check and no base register per dispatch (five
-            // instructions of sixteen, callgrind). Sound because `load`
+            // bounds check and no base register per dispatch (sixteen
+            // instructions became eight, callgrind). Sound because `load`
             // verified that every jump lands inside `code` and that the last
             // instruction does not fall through, and every saved pc came
             // from this pointer or from a verified label.
@@ -964,8 +964,8 @@ impl Vm {
             // ms task-clock without it, perf stat). A jump back is charged
             // the length of the loop it closes and a call the length of the
             // callee, so the count bounds the instructions run from above.
-            // The running frame's pc must be saved before (a collection or
-            // the error's trace may read it).
+            // Save the running frame's pc first where an exhausted budget's
+            // trace should point at the charging instruction.
             macro_rules! charge {
                 ($n:expr) => {
                     let n = $n as u64;
@@ -977,6 +977,13 @@ impl Vm {
                             return Err(self.budget_exhausted());
                         }
                     }
+                };
+            }
+            // A call that pushed a script frame pays the callee's length; the
+            // callee's frame is at its start, which its trace shows.
+            macro_rules! charge_callee {
+                () => {
+                    charge!(self.frames.last().unwrap().func().code.len())
                 };
             }
             // Continues at label `$t`; a jump back pays for its loop.
@@ -1248,7 +1255,7 @@ impl Vm {
                         self.frames.last_mut().unwrap().pc = pc!();
                         match self.call(argc as usize, false) {
                             Ok(true) => {
-                                charge!(self.frames.last().unwrap().func().code.len());
+                                charge_callee!();
                                 continue 'reload;
                             }
                             Ok(false) => {}
@@ -1264,7 +1271,7 @@ impl Vm {
                         let argc = tri!('reload, self.spread_args());
                         match self.call(argc, false) {
                             Ok(true) => {
-                                charge!(self.frames.last().unwrap().func().code.len());
+                                charge_callee!();
                                 continue 'reload;
                             }
                             Ok(false) => {}
@@ -1279,7 +1286,7 @@ impl Vm {
                         self.frames.last_mut().unwrap().pc = pc!();
                         tri!('reload, self.prepare_new(argc as usize));
                         if tri!('reload, self.call(argc as usize, true)) {
-                            charge!(self.frames.last().unwrap().func().code.len());
+                            charge_callee!();
                             continue 'reload;
                         }
                     }
@@ -1288,7 +1295,7 @@ impl Vm {
                         let argc = tri!('reload, self.spread_args());
                         tri!('reload, self.prepare_new(argc));
                         if tri!('reload, self.call(argc, true)) {
-                            charge!(self.frames.last().unwrap().func().code.len());
+                            charge_callee!();
                             continue 'reload;
                         }
                     }
