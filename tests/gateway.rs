@@ -291,23 +291,23 @@ fn bad_input_gets_the_right_status() {
     assert_eq!(send(&s, &long).status, 414);
     let many: String = (0..120).map(|i| format!("X-H{i}: v\r\n")).collect();
     assert_eq!(
-        send(&s, &format!("GET /hello HTTP/1.1\r\n{many}\r\n")).status,
+        send(&s, &format!("GET /hello HTTP/1.1\r\nHost: t\r\n{many}\r\n")).status,
         431
     );
     let big_header = format!(
-        "GET /hello HTTP/1.1\r\nX-Big: {}\r\n\r\n",
+        "GET /hello HTTP/1.1\r\nHost: t\r\nX-Big: {}\r\n\r\n",
         "b".repeat(70_000)
     );
     assert_eq!(send(&s, &big_header).status, 431);
     assert_eq!(
-        send(&s, "POST /body HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n").status,
+        send(&s, "POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n").status,
         413
     );
     assert_eq!(send(&s, "GARBAGE\r\n\r\n").status, 400);
     assert_eq!(
         send(
             &s,
-            "POST /body HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc"
+            "POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc"
         )
         .status,
         400
@@ -315,13 +315,13 @@ fn bad_input_gets_the_right_status() {
     assert_eq!(
         send(
             &s,
-            "POST /body HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc"
+            "POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc"
         )
         .status,
         400
     );
     assert_eq!(
-        send(&s, "POST /body HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n").status,
+        send(&s, "POST /body HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n").status,
         501
     );
     assert_eq!(send(&s, "GET /hello HTTP/2.0\r\n\r\n").status, 505);

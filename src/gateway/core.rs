@@ -499,13 +499,16 @@ fn write_error(core: &Core, out: &mut Vec<u8>, status: u16, why: &str) {
     let body = http::error_body(why);
     let json = Some("application/json");
     let now = Instant::now();
+    // A 405 says what is allowed (RFC 9110 §15.5.6).
+    let allow = [("Allow".to_string(), http::SERVED_METHODS.to_string())];
+    let extra: &[(String, String)] = if status == 405 { &allow } else { &[] };
     http::write_response(
         out,
         &mut head_cache,
         now,
         status,
         json,
-        &[],
+        extra,
         &body,
         false,
         false,
@@ -549,6 +552,16 @@ async fn handle(
         );
         now
     };
+    if req.path == "*" {
+        // `OPTIONS *`: what the server as a whole allows.
+        let reply = Reply {
+            status: 200,
+            content_type: None,
+            headers: vec![("Allow".into(), http::SERVED_METHODS.into())],
+            body: Vec::new(),
+        };
+        return write(&reply, out, 0);
+    }
     let live = core.live.borrow().clone();
     let (index, params) = match live.router.find(req.method, req.path) {
         Match::NotFound => {

@@ -95,6 +95,9 @@ fn line_length(buf: &[u8]) -> usize {
 }
 
 /// Parses the first request in `buf`, its headers into `slots`.
+///
+/// What is refused, and why, is `docs/HTTP.md`'s table; where RFC 9112
+/// leaves a choice, it follows nginx (each refusal closes the connection).
 pub fn parse<'b, 'h>(
     buf: &'b [u8],
     slots: &'h mut HeaderSlots<'b>,
@@ -140,12 +143,26 @@ pub fn parse<'b, 'h>(
     let (Some(method), Some(target), Some(minor)) = (req.method, req.path, req.version) else {
         return Parsed::Reject(400, "malformed request");
     };
+    // Methods are upper-case tokens (nginx: A–Z, `_` and `-`).
+    if !method
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b == b'_' || b == b'-')
+    {
+        return Parsed::Reject(400, "malformed method");
+    }
+    let target = match request_target(method, target) {
+        Ok(t) => t,
+        Err((status, why)) => return Parsed::Reject(status, why),
+    };
     // A byte loop: `split_once('?')`'s searcher cost 86 instructions a
     // request on a six-byte path (callgrind).
-    let (path, query) = match target.bytes().position(|b| b == b'?') {
-        Some(i) => (&target[..i], &target[i + 1..]),
-        None => (target, ""),
+    let (path, query) = match target.path.bytes().position(|b| b == b'?') {
+        Some(i) => (&target.path[..i], &target.path[i + 1..]),
+        None => (target.path, ""),
     };
+    if has_dot_segment(path) {
+        return Parsed::Reject(400, "dot segments in the path");
+    }
     let headers: &'h [httparse::Header<'b>] = req.headers;
     // One pass over the headers that shape the framing.
     let mut length: Option<&[u8]> = None;
@@ -153,15 +170,21 @@ pub fn parse<'b, 'h>(
     let mut other_coding = false;
     let mut keep_alive = minor == 1;
     let mut expect_continue = false;
+    let mut host: Option<&[u8]> = None;
     for h in headers {
         let v = h.value;
-        if h.name.eq_ignore_ascii_case("content-length") {
-            match length {
-                Some(l) if l != v => {
-                    return Parsed::Reject(400, "conflicting Content-Length headers");
-                }
-                _ => length = Some(v),
+        if h.name.eq_ignore_ascii_case("host") {
+            if host.is_some() {
+                return Parsed::Reject(400, "duplicate Host header");
             }
+            host = Some(v);
+        } else if h.name.eq_ignore_ascii_case("content-length") {
+            // nginx refuses a second Content-Length even when it repeats
+            // the first: two framings are one too many.
+            if length.is_some() {
+                return Parsed::Reject(400, "duplicate Content-Length header");
+            }
+            length = Some(v);
         } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
             if v.trim_ascii().eq_ignore_ascii_case(b"chunked") && !chunked {
                 chunked = true;
@@ -178,6 +201,20 @@ pub fn parse<'b, 'h>(
             expect_continue = true;
         }
     }
+    match host {
+        Some(h) if !valid_host(h) => return Parsed::Reject(400, "invalid Host header"),
+        // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400; an
+        // absolute-form target carries its own authority (nginx takes it).
+        None if minor == 1 && !target.absolute => {
+            return Parsed::Reject(400, "missing Host header");
+        }
+        _ => {}
+    }
+    if (chunked || other_coding) && minor == 0 {
+        // RFC 9112 §6.1: HTTP/1.0 has no transfer codings; a message that
+        // claims one was likely relayed by something that got it wrong.
+        return Parsed::Reject(400, "Transfer-Encoding on an HTTP/1.0 request");
+    }
     if length.is_some() && (chunked || other_coding) {
         return Parsed::Reject(400, "both Content-Length and Transfer-Encoding");
     }
@@ -186,10 +223,7 @@ pub fn parse<'b, 'h>(
     }
     let rest = &buf[head_len..];
     let (body, used) = if let Some(l) = length {
-        let Some(len) = std::str::from_utf8(l)
-            .ok()
-            .and_then(|s| s.trim().parse::<usize>().ok())
-        else {
+        let Some(len) = content_length(l) else {
             return Parsed::Reject(400, "invalid Content-Length");
         };
         if len > limits.body {
@@ -200,7 +234,7 @@ pub fn parse<'b, 'h>(
         }
         (Cow::Borrowed(&rest[..len]), len)
     } else if chunked {
-        match dechunk(rest, limits.body) {
+        match dechunk(rest, limits.body, limits.header_bytes) {
             Dechunk::Done(body, used) => (Cow::Owned(body), used),
             Dechunk::Partial => return Parsed::Partial { expect_continue },
             Dechunk::TooLarge => return Parsed::Reject(413, "request body too large"),
@@ -217,9 +251,120 @@ pub fn parse<'b, 'h>(
         minor,
         headers,
         body,
-        keep_alive,
+        // `OPTIONS *` is answered for the server as a whole, then the
+        // connection closes (core.rs).
+        keep_alive: keep_alive && path != "*",
     };
     Parsed::Complete(req, head_len + used)
+}
+
+/// A request target, reduced to the path and query the router reads.
+struct Target<'b> {
+    /// Path and query (`/a?b`), or `*` for `OPTIONS *`.
+    path: &'b str,
+    /// Whether it came in absolute form (`http://host/path`).
+    absolute: bool,
+}
+
+/// Checks the request target's form (RFC 9112 §3.2) and takes its path.
+fn request_target<'b>(method: &str, target: &'b str) -> Result<Target<'b>, (u16, &'static str)> {
+    if method == "CONNECT" {
+        // Kitwork is not a forward proxy (nginx answers CONNECT the same way).
+        return Err((405, "CONNECT is not supported"));
+    }
+    let bytes = target.as_bytes();
+    if bytes.first() == Some(&b'/') {
+        if bytes.contains(&b'#') {
+            return Err((400, "a fragment in the request target"));
+        }
+        return Ok(Target {
+            path: target,
+            absolute: false,
+        });
+    }
+    if target == "*" {
+        return if method == "OPTIONS" {
+            Ok(Target {
+                path: "*",
+                absolute: false,
+            })
+        } else {
+            Err((400, "`*` is a target for OPTIONS only"))
+        };
+    }
+    // Absolute form: what a client sends to a proxy, and what a server
+    // must accept (§3.2.2). The authority is checked like a Host header.
+    let scheme_end = target.find("://").ok_or((400, "the request target must start with /"))?;
+    let scheme = &target[..scheme_end];
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return Err((400, "unsupported scheme in the request target"));
+    }
+    let rest = &target[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    if !valid_host(rest[..authority_end].as_bytes()) || rest.contains('#') {
+        return Err((400, "invalid authority in the request target"));
+    }
+    let path = &rest[authority_end..];
+    Ok(Target {
+        // `http://host` and `http://host?q` mean the path `/`.
+        path: if path.is_empty() { "/" } else { path },
+        absolute: true,
+    })
+}
+
+/// Whether `v` is a Host value as RFC 3986 writes an authority (no user
+/// info): `reg-name` or `[IP-literal]`, an optional port. nginx also
+/// refuses `..`, a leading `.`, `/` and `\`.
+fn valid_host(v: &[u8]) -> bool {
+    !v.is_empty()
+        && v[0] != b'.'
+        && find(v, b"..").is_none()
+        && v.iter().all(|&b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*'
+                        | b'+' | b',' | b';' | b'=' | b':' | b'%' | b'[' | b']'
+                )
+        })
+}
+
+/// Whether a path has a `.` or `..` segment, written plainly or
+/// percent-encoded. Browsers and curl remove them before sending; the
+/// router matches paths as sent, so one that still has them is refused
+/// (where nginx would merge them) rather than resolved differently here
+/// than by an upstream a script forwards it to.
+fn has_dot_segment(path: &str) -> bool {
+    if !path.contains('.') && !path.contains('%') {
+        return false;
+    }
+    path.split('/').any(|segment| {
+        let s = segment.as_bytes();
+        let dot = |i: usize| -> Option<usize> {
+            if s.get(i) == Some(&b'.') {
+                Some(i + 1)
+            } else if s.len() >= i + 3 && s[i] == b'%' && s[i + 1] == b'2' && s[i + 2] | 0x20 == b'e' {
+                Some(i + 3)
+            } else {
+                None
+            }
+        };
+        match dot(0) {
+            Some(end) if end == s.len() => true,
+            Some(end) => dot(end) == Some(s.len()),
+            None => false,
+        }
+    })
+}
+
+/// A Content-Length value: decimal digits only (no sign, no spaces, no
+/// list), no larger than fits.
+fn content_length(v: &[u8]) -> Option<usize> {
+    if v.is_empty() || v.len() > 19 || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    v.iter()
+        .try_fold(0usize, |n, &d| n.checked_mul(10)?.checked_add((d - b'0') as usize))
 }
 
 enum Dechunk {
@@ -229,43 +374,78 @@ enum Dechunk {
     Invalid,
 }
 
-/// Decodes a chunked body at the start of `buf`.
-fn dechunk(buf: &[u8], max: usize) -> Dechunk {
+/// Longest chunk-size line (size and extensions) accepted.
+const CHUNK_LINE_MAX: usize = 1024;
+
+/// One line of a chunked body starting at `buf[pos]`: its end (before the
+/// CRLF), `Ok(None)` if it is not complete yet. A line must end in CRLF;
+/// a bare LF or a CR anywhere else is refused (request smuggling hides in
+/// the difference between parsers that accept them and those that do not).
+fn chunk_line(buf: &[u8], pos: usize, max: usize) -> Result<Option<usize>, ()> {
+    let rest = &buf[pos..];
+    let Some(lf) = memchr::memchr(b'\n', rest) else {
+        return if rest.len() > max || memchr::memchr(b'\r', rest).is_some_and(|cr| cr + 1 < rest.len()) {
+            Err(())
+        } else {
+            Ok(None)
+        };
+    };
+    if lf == 0 || rest[lf - 1] != b'\r' || memchr::memchr(b'\r', &rest[..lf - 1]).is_some() || lf > max {
+        return Err(());
+    }
+    Ok(Some(pos + lf - 1))
+}
+
+/// Decodes a chunked body at the start of `buf`; `max` bounds the body,
+/// `trailers_max` the trailer section.
+fn dechunk(buf: &[u8], max: usize, trailers_max: usize) -> Dechunk {
     let mut body = Vec::new();
     let mut pos = 0;
     loop {
-        let Some(eol) = find(&buf[pos..], b"\r\n") else {
-            return if buf.len() - pos > 1024 {
-                Dechunk::Invalid
-            } else {
-                Dechunk::Partial
-            };
+        let eol = match chunk_line(buf, pos, CHUNK_LINE_MAX) {
+            Ok(Some(eol)) => eol,
+            Ok(None) => return Dechunk::Partial,
+            Err(()) => return Dechunk::Invalid,
         };
-        let line = &buf[pos..pos + eol];
-        let size_text = line.split(|&b| b == b';').next().unwrap_or(b"");
-        let Some(size) = std::str::from_utf8(size_text)
-            .ok()
-            .and_then(|s| usize::from_str_radix(s.trim(), 16).ok())
-        else {
+        let line = &buf[pos..eol];
+        // chunk-size = 1*HEXDIG, then nothing or `;` extensions (after
+        // optional blanks, RFC 9112 §7.1.1's BWS).
+        let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+        let after = line[digits..].trim_ascii_start();
+        if digits == 0 || digits > 15 || !(after.is_empty() || after[0] == b';') {
             return Dechunk::Invalid;
-        };
-        pos += eol + 2;
+        }
+        if line[digits..].contains(&0) {
+            return Dechunk::Invalid;
+        }
+        let size = line[..digits]
+            .iter()
+            .fold(0usize, |n, &d| n * 16 + (d as char).to_digit(16).unwrap_or(0) as usize);
+        pos = eol + 2;
         if size == 0 {
             // Trailers end with an empty line.
+            let trailers_start = pos;
             loop {
-                let Some(eol) = find(&buf[pos..], b"\r\n") else {
-                    return Dechunk::Partial;
+                let eol = match chunk_line(buf, pos, trailers_max) {
+                    Ok(Some(eol)) => eol,
+                    Ok(None) if buf.len() - trailers_start > trailers_max => return Dechunk::Invalid,
+                    Ok(None) => return Dechunk::Partial,
+                    Err(()) => return Dechunk::Invalid,
                 };
-                pos += eol + 2;
-                if eol == 0 {
+                let empty = eol == pos;
+                pos = eol + 2;
+                if pos - trailers_start > trailers_max {
+                    return Dechunk::Invalid;
+                }
+                if empty {
                     return Dechunk::Done(body, pos);
                 }
             }
         }
-        if body.len() + size > max {
+        if size > max - body.len() {
             return Dechunk::TooLarge;
         }
-        if buf.len() < pos + size + 2 {
+        if buf.len() - pos < size + 2 {
             return Dechunk::Partial;
         }
         body.extend_from_slice(&buf[pos..pos + size]);
@@ -494,6 +674,10 @@ pub fn write_response(
     }
 }
 
+/// The methods the gateway serves, for `Allow` on `OPTIONS *` and on a
+/// refused `CONNECT`.
+pub const SERVED_METHODS: &str = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
 /// A JSON error body: `{"error":"…"}`.
 pub fn error_body(message: &str) -> Vec<u8> {
     let mut out = b"{\"error\":".to_vec();
@@ -515,7 +699,7 @@ mod tests {
 
     #[test]
     fn parses_pipelined_requests() {
-        let raw = b"GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET";
+        let raw = b"GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabcGET";
         let mut slots1 = header_slots();
         let Parsed::Complete(r, n) = parse(raw, &mut slots1, &HttpLimits::default()) else {
             panic!()
@@ -537,7 +721,7 @@ mod tests {
 
     #[test]
     fn decodes_chunked_bodies() {
-        let raw = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n";
+        let raw = b"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n";
         let mut slots3 = header_slots();
         let Parsed::Complete(r, n) = parse(raw, &mut slots3, &HttpLimits::default()) else {
             panic!()
@@ -548,19 +732,19 @@ mod tests {
     #[test]
     fn bad_input_maps_to_statuses() {
         assert_eq!(
-            status_of(b"GET / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            status_of(b"GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"),
             Some(400)
         );
         assert_eq!(
-            status_of(b"GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
+            status_of(b"GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
             Some(400)
         );
         assert_eq!(
-            status_of(b"GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"),
+            status_of(b"GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n"),
             Some(501)
         );
         assert_eq!(
-            status_of(b"POST / HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n"),
+            status_of(b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999\r\n\r\n"),
             Some(413)
         );
         assert_eq!(status_of(b"GET / HTTP/2.0\r\n\r\n"), Some(505));
@@ -569,7 +753,7 @@ mod tests {
         assert_eq!(status_of(long.as_bytes()), Some(414));
         let many: String = (0..101).map(|i| format!("X-{i}: v\r\n")).collect();
         assert_eq!(
-            status_of(format!("GET / HTTP/1.1\r\n{many}\r\n").as_bytes()),
+            status_of(format!("GET / HTTP/1.1\r\nHost: h\r\n{many}\r\n").as_bytes()),
             Some(431)
         );
     }

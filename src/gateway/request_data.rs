@@ -160,7 +160,7 @@ mod tests {
             ]
         );
         // The next request on the worker replaces every piece.
-        let raw2 = b"POST /p HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi";
+        let raw2 = b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi";
         let mut slots2 = http::header_slots();
         let http::Parsed::Complete(req2, _) = http::parse(raw2, &mut slots2, &Default::default())
         else {
