@@ -34,9 +34,21 @@ pub struct Limits {
     pub header_bytes: usize,
     pub headers: usize,
     pub body: usize,
+    /// From a request's first byte to the end of its head.
     pub header_timeout_ms: u64,
+    /// From the end of a request's head to the end of its body.
+    pub body_timeout_ms: u64,
     pub idle_timeout_ms: u64,
+    /// How long a response may wait for the client to read it.
+    pub send_timeout_ms: u64,
     pub drain_timeout_ms: u64,
+    /// Unsent response bytes above which a connection's pipelined requests
+    /// wait for the client to read.
+    pub output_buffer: usize,
+    /// Connections one core holds open; past it, new ones wait in the
+    /// listen backlog. 0: the process's file-descriptor limit (raised to
+    /// its hard limit at start) shared between the cores.
+    pub max_connections: usize,
     /// Instructions one request may run.
     pub instructions: u64,
     /// Bytes one request may allocate.
@@ -53,8 +65,12 @@ impl Default for Limits {
             headers: 100,
             body: 1024 * 1024,
             header_timeout_ms: 10_000,
+            body_timeout_ms: 60_000,
             idle_timeout_ms: 15_000,
+            send_timeout_ms: 60_000,
             drain_timeout_ms: 10_000,
+            output_buffer: 1 << 20,
+            max_connections: 0,
             instructions: 10_000_000,
             memory: 64 << 20,
             background: 1024,
@@ -210,7 +226,10 @@ impl Config {
             ("limits.header_bytes", l.header_bytes as u64),
             ("limits.headers", l.headers as u64),
             ("limits.header_timeout_ms", l.header_timeout_ms),
+            ("limits.body_timeout_ms", l.body_timeout_ms),
             ("limits.idle_timeout_ms", l.idle_timeout_ms),
+            ("limits.send_timeout_ms", l.send_timeout_ms),
+            ("limits.output_buffer", l.output_buffer as u64),
             ("limits.instructions", l.instructions),
             ("limits.memory", l.memory as u64),
             ("limits.background", l.background as u64),
@@ -226,7 +245,9 @@ impl Config {
         let year_ms = 365 * 24 * 3600 * 1000;
         for (key, v) in [
             ("limits.header_timeout_ms", l.header_timeout_ms),
+            ("limits.body_timeout_ms", l.body_timeout_ms),
             ("limits.idle_timeout_ms", l.idle_timeout_ms),
+            ("limits.send_timeout_ms", l.send_timeout_ms),
             ("limits.drain_timeout_ms", l.drain_timeout_ms),
             ("database.timeout_ms", self.database.timeout_ms),
         ] {
@@ -302,7 +323,10 @@ impl Config {
             headers: l.headers,
             body: l.body,
             header_timeout: Duration::from_millis(l.header_timeout_ms),
+            body_timeout: Duration::from_millis(l.body_timeout_ms),
             idle_timeout: Duration::from_millis(l.idle_timeout_ms),
+            send_timeout: Duration::from_millis(l.send_timeout_ms),
+            output_buffer: l.output_buffer,
         }
     }
 }

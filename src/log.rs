@@ -83,6 +83,10 @@ pub fn info(msg: &str) {
     event(Level::Info, msg, &[]);
 }
 
+pub fn warn(msg: &str) {
+    event(Level::Warn, msg, &[]);
+}
+
 pub fn error(msg: &str) {
     event(Level::Error, msg, &[]);
 }

@@ -407,6 +407,13 @@ fn main() -> ExitCode {
                 eprintln!("error: invalid configuration: {e}");
                 ExitCode::from(2)
             })?;
+            // Descriptors: the soft limit goes up to the hard one, and each
+            // core may hold its share of them open.
+            let fd_limit = kitwork::gateway::descriptors::raise_limit();
+            let max_connections = match config.limits.max_connections {
+                0 => kitwork::gateway::descriptors::connections_per_core(fd_limit, cores),
+                n => n,
+            };
             let core_config = kitwork::gateway::core::CoreConfig {
                 http: config.http_limits(),
                 vm: Limits {
@@ -418,6 +425,7 @@ fn main() -> ExitCode {
                 drain_timeout: std::time::Duration::from_millis(config.limits.drain_timeout_ms),
                 setup,
                 background_limit: config.limits.background,
+                max_connections,
                 access_log: config.access_log,
             };
             let mut signals = signal_hook::iterator::Signals::new([

@@ -44,6 +44,9 @@ pub struct CoreConfig {
     pub setup: crate::runtime::Setup,
     /// Most `go()` functions a core runs at once; more are refused and logged.
     pub background_limit: usize,
+    /// Most connections this core holds open; past it, new ones wait in
+    /// the listen backlog until one closes.
+    pub max_connections: usize,
     /// Log one line per request.
     pub access_log: bool,
 }
@@ -60,6 +63,7 @@ impl CoreConfig {
             drain_timeout: Duration::from_secs(10),
             setup: crate::runtime::Setup::new(),
             background_limit: 1024,
+            max_connections: 10_000,
             access_log: false,
         }
     }
@@ -67,6 +71,19 @@ impl CoreConfig {
 
 /// How often an idle wait looks at the shutdown flag.
 const SHUTDOWN_POLL: Duration = Duration::from_millis(100);
+
+/// How long accepting pauses after `accept` fails (out of descriptors or
+/// memory): open connections keep being served meanwhile, and the next
+/// attempt finds the descriptors their closing freed. nginx pauses too
+/// (`accept_mutex_delay`, 500 ms); shorter here, so recovery is quick.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+
+/// At most one log line per this long about failing accepts, with a count.
+const ACCEPT_LOG_EVERY: Duration = Duration::from_secs(1);
+
+/// Connection buffers grown past this (a large response, a large body)
+/// are given back once used, so an idle connection holds little.
+const BUFFER_KEEP: usize = 64 * 1024;
 
 /// The generations a core serves, newest last: the reloader sends, every
 /// core watches.
@@ -126,8 +143,11 @@ impl Live {
 }
 
 struct Core {
-    /// Connections open on this core (for the drain on shutdown).
+    /// Connections open on this core (for the drain on shutdown and
+    /// `max_connections`).
     open: Cell<usize>,
+    /// Woken when a connection closes, for an accept loop at its limit.
+    closed: tokio::sync::Notify,
     /// The generation new requests start on.
     live: RefCell<Rc<Live>>,
     config: CoreConfig,
@@ -173,6 +193,7 @@ impl Core {
             services,
             background: Cell::new(0),
             open: Cell::new(0),
+            closed: tokio::sync::Notify::new(),
             live: RefCell::new(Rc::new(live)),
             config,
             head: RefCell::default(),
@@ -341,9 +362,28 @@ async fn serve_core(
         }
     });
     let shutdown = core.config.shutdown.clone();
+    let mut refused = AcceptFailures::default();
     // One accept stays pending across the shutdown checks: cancelling it
     // can drop a connection the kernel already accepted under io_uring.
     'serving: loop {
+        // Checked here too: with clients connecting more often than the
+        // poll below, the accept always wins and the poll never runs.
+        if shutdown.load(Ordering::Relaxed) {
+            break 'serving;
+        }
+        // At the limit, new connections wait in the backlog (nginx's
+        // `worker_connections` refuses them instead; waiting serves them
+        // as soon as a slot frees).
+        while core.open.get() >= core.config.max_connections {
+            monoio::select! {
+                _ = core.closed.notified() => {}
+                _ = monoio::time::sleep(SHUTDOWN_POLL) => {
+                    if shutdown.load(Ordering::Relaxed) {
+                        break 'serving;
+                    }
+                }
+            }
+        }
         let accepted = {
             let mut pending = std::pin::pin!(listener.accept());
             loop {
@@ -359,6 +399,7 @@ async fn serve_core(
         };
         match accepted {
             Ok((stream, _)) => {
+                refused.recovered();
                 let _ = stream.set_nodelay(true);
                 core.open.set(core.open.get() + 1);
                 let c = core.clone();
@@ -372,19 +413,61 @@ async fn serve_core(
                         log::error("internal error: a connection was closed");
                     }
                     c.open.set(c.open.get() - 1);
+                    c.closed.notify_one();
                 });
             }
             Err(e) => {
-                log::error(&format!("accept failed: {e}"));
+                // Out of descriptors (EMFILE, ENFILE) or memory: retrying
+                // at once spins the core and floods the log. Pause, keep
+                // serving, say so once a second.
+                refused.failed(&e, index);
+                monoio::time::sleep(ACCEPT_PAUSE).await;
             }
         }
     }
-    // Draining: no new connections; wait for the open ones, and for the
-    // go() functions already started, to finish.
+    // Draining: the listener closes now (new connections are refused by
+    // the kernel); wait for the open ones, and for the go() functions
+    // already started, to finish, up to the drain timeout.
     drop(listener);
     let deadline = Instant::now() + core.config.drain_timeout;
     while (core.open.get() > 0 || core.background.get() > 0) && Instant::now() < deadline {
         monoio::time::sleep(Duration::from_millis(10)).await;
+    }
+    if core.open.get() > 0 || core.background.get() > 0 {
+        log::warn(&format!(
+            "core {index}: drain timeout: closing {} connection(s), dropping {} running go() function(s)",
+            core.open.get(),
+            core.background.get()
+        ));
+    }
+}
+
+/// Failed accepts since the last log line about them.
+#[derive(Default)]
+struct AcceptFailures {
+    count: u64,
+    logged: Option<Instant>,
+}
+
+impl AcceptFailures {
+    fn failed(&mut self, e: &std::io::Error, core: usize) {
+        self.count += 1;
+        let now = Instant::now();
+        if self.logged.is_none_or(|at| now.duration_since(at) >= ACCEPT_LOG_EVERY) {
+            log::error(&format!(
+                "core {core}: accept failed {} time(s): {e}; pausing accepts, open connections are still served",
+                self.count
+            ));
+            self.logged = Some(now);
+            self.count = 0;
+        }
+    }
+
+    fn recovered(&mut self) {
+        if self.logged.take().is_some() {
+            log::info("accepting connections again");
+        }
+        self.count = 0;
     }
 }
 
@@ -398,29 +481,50 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
     // or when the one before it in the same read was answered. One clock
     // read per request, where reading it at each start and end took two.
     let mut clock = Instant::now();
+    // When the last read returned, and the deadline of the request still
+    // being received: its head must be in `header_timeout` after its
+    // first byte, its body `body_timeout` after its head, however slowly
+    // the bytes drip (a deadline per read let a client that sends a byte
+    // now and then keep a connection forever).
+    let mut last_read = clock;
+    let mut receiving: Option<Receiving> = None;
     loop {
-        // Answer every complete request in the buffer.
+        // Answer the complete requests in the buffer, until the unsent
+        // responses reach `output_buffer`: a client that pipelines and
+        // does not read then waits for itself, with bounded memory.
         let mut consumed = 0;
         let mut close = false;
+        let mut more = false;
+        let mut in_body = false;
+        let draining = core.config.shutdown.load(Ordering::Relaxed);
         loop {
+            if out.len() >= limits.output_buffer {
+                more = true;
+                break;
+            }
             let mut slots = http::header_slots();
             match http::parse(&buf[consumed..], &mut slots, &limits) {
                 Parsed::Complete(req, used) => {
                     consumed += used;
                     sent_continue = false;
                     let head = req.method == "HEAD";
-                    let keep_alive = req.keep_alive;
+                    // While draining, every answer closes its connection.
+                    let keep_alive = req.keep_alive && !draining;
                     clock = handle(&core, &req, &mut out, keep_alive, head, clock).await;
                     if !keep_alive {
                         close = true;
                         break;
                     }
                 }
-                Parsed::Partial { expect_continue } => {
+                Parsed::Partial {
+                    in_body: body,
+                    expect_continue,
+                } => {
                     if expect_continue && !sent_continue {
                         out.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
                         sent_continue = true;
                     }
+                    in_body = body;
                     break;
                 }
                 Parsed::Reject(status, why) => {
@@ -431,30 +535,55 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
             }
         }
         buf.drain(..consumed);
+        if consumed > 0 {
+            receiving = None;
+        }
         if !out.is_empty() {
-            let (res, written) = stream.write_all(out).await;
+            // A client that does not read for `send_timeout` loses the
+            // connection (nginx's `send_timeout`).
+            let write = monoio::time::timeout(limits.send_timeout, stream.write_all(out)).await;
+            let Ok((res, written)) = write else { return };
             out = written;
-            out.clear();
             if res.is_err() {
                 return;
             }
+            out.clear();
+            if out.capacity() > BUFFER_KEEP {
+                out = Vec::with_capacity(16 * 1024);
+            }
         }
-        let draining = core.config.shutdown.load(Ordering::Relaxed);
-        if close || (draining && buf.is_empty()) {
+        if close {
             return;
         }
-        // Wait for more: an idle connection may wait long, a started request
-        // not. The wait is cut in slices so a shutdown closes idle connections.
-        let wait = if buf.is_empty() {
-            limits.idle_timeout
-        } else {
-            limits.header_timeout
-        };
-        // One clock read per wait, read after the response went out: the
-        // slices are computed from it and end at `now + slice` (a
-        // `sleep(slice)` would read the clock again).
+        if more {
+            continue;
+        }
+        if draining && buf.is_empty() {
+            return;
+        }
+        if buf.capacity() > BUFFER_KEEP && buf.len() < 16 * 1024 {
+            buf.shrink_to(16 * 1024);
+        }
+        // Wait for more: an idle connection may wait long, a started
+        // request until its deadline. The wait is cut in slices so a
+        // shutdown closes idle connections.
         let mut now = Instant::now();
-        let deadline = now + wait;
+        let deadline = if buf.is_empty() {
+            receiving = None;
+            now + limits.idle_timeout
+        } else {
+            let r = receiving.get_or_insert(Receiving {
+                in_body: false,
+                deadline: last_read + limits.header_timeout,
+            });
+            if in_body && !r.in_body {
+                *r = Receiving {
+                    in_body: true,
+                    deadline: now + limits.body_timeout,
+                };
+            }
+            r.deadline
+        };
         // One read stays pending across the shutdown checks: cancelling a
         // read can lose bytes under io_uring, so it is only dropped when the
         // connection is given up anyway.
@@ -479,7 +608,8 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
             Err(_) => {
                 if !buf.is_empty() {
                     write_error(&core, &mut out, 408, "request timed out");
-                    let _ = stream.write_all(out).await;
+                    let write = stream.write_all(out);
+                    let _ = monoio::time::timeout(SHUTDOWN_POLL, write).await;
                 }
                 return;
             }
@@ -490,7 +620,15 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
         clock = Instant::now();
+        last_read = clock;
     }
+}
+
+/// The request a connection is receiving: which part, and by when it must
+/// be complete.
+struct Receiving {
+    in_body: bool,
+    deadline: Instant,
 }
 
 /// A connection-level error response; the connection closes after it.

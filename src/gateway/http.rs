@@ -16,10 +16,19 @@ pub struct HttpLimits {
     pub headers: usize,
     /// Largest body (413 beyond it).
     pub body: usize,
-    /// Time to receive a whole request head once it started (408 after it).
+    /// Time to receive a whole request head from its first byte, however
+    /// slowly it comes (408 after it).
     pub header_timeout: Duration,
+    /// Time to receive a whole body once its head is in (408 after it).
+    pub body_timeout: Duration,
     /// Time an idle keep-alive connection stays open.
     pub idle_timeout: Duration,
+    /// Time a response may take to be written without the client reading
+    /// (the connection closes after it; nginx's `send_timeout`).
+    pub send_timeout: Duration,
+    /// Unsent response bytes above which a connection answers no more of
+    /// its pipelined requests until the client reads.
+    pub output_buffer: usize,
 }
 
 impl Default for HttpLimits {
@@ -30,7 +39,10 @@ impl Default for HttpLimits {
             headers: 100,
             body: 1024 * 1024,
             header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
             idle_timeout: Duration::from_secs(15),
+            send_timeout: Duration::from_secs(60),
+            output_buffer: 1 << 20,
         }
     }
 }
@@ -78,9 +90,10 @@ impl Request<'_, '_> {
 pub enum Parsed<'b, 'h> {
     /// A whole request, and how many bytes of the buffer it used.
     Complete(Request<'b, 'h>, usize),
-    /// More bytes are needed; `expect_continue` when the client waits for a
-    /// `100 Continue` before sending its body.
-    Partial { expect_continue: bool },
+    /// More bytes are needed: of the head, or (`in_body`) of the body,
+    /// where `expect_continue` says the client waits for a `100 Continue`
+    /// before sending it.
+    Partial { in_body: bool, expect_continue: bool },
     /// The client sent something unacceptable: answer with this status and close.
     Reject(u16, &'static str),
 }
@@ -114,6 +127,7 @@ pub fn parse<'b, 'h>(
                 return Parsed::Reject(431, "request header block too large");
             }
             return Parsed::Partial {
+                in_body: false,
                 expect_continue: false,
             };
         }
@@ -230,13 +244,21 @@ pub fn parse<'b, 'h>(
             return Parsed::Reject(413, "request body too large");
         }
         if rest.len() < len {
-            return Parsed::Partial { expect_continue };
+            return Parsed::Partial {
+                in_body: true,
+                expect_continue,
+            };
         }
         (Cow::Borrowed(&rest[..len]), len)
     } else if chunked {
         match dechunk(rest, limits.body, limits.header_bytes) {
             Dechunk::Done(body, used) => (Cow::Owned(body), used),
-            Dechunk::Partial => return Parsed::Partial { expect_continue },
+            Dechunk::Partial => {
+                return Parsed::Partial {
+                    in_body: true,
+                    expect_continue,
+                };
+            }
             Dechunk::TooLarge => return Parsed::Reject(413, "request body too large"),
             Dechunk::Invalid => return Parsed::Reject(400, "malformed chunked body"),
         }

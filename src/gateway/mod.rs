@@ -5,6 +5,7 @@
 pub mod admin;
 mod content_hash;
 pub mod core;
+pub mod descriptors;
 mod direct;
 pub mod http;
 pub mod metrics;

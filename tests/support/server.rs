@@ -36,6 +36,11 @@ impl Drop for Server {
 /// Unless they name one, the database is a SQLite file in that folder; the
 /// server's stderr goes to `Server::log`.
 pub fn start_in(scripts: &[(&str, &str)], extra: &[&str]) -> Server {
+    start_under(scripts, extra, "")
+}
+
+/// `start_in`, through `sh -c '<shell>; exec kitwork …'` (`ulimit -n 64`).
+pub fn start_under(scripts: &[(&str, &str)], extra: &[&str], shell: &str) -> Server {
     let dir = std::env::temp_dir().join(format!(
         "kitwork-gw-{}-{:?}",
         std::process::id(),
@@ -48,7 +53,14 @@ pub fn start_in(scripts: &[(&str, &str)], extra: &[&str]) -> Server {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+    let mut command = if shell.is_empty() {
+        Command::new(env!("CARGO_BIN_EXE_kitwork"))
+    } else {
+        let mut c = Command::new("sh");
+        c.args(["-c", &format!("{shell}; exec \"$0\" \"$@\""), env!("CARGO_BIN_EXE_kitwork")]);
+        c
+    };
+    let mut child = command
         .args(["serve", "--listen", "127.0.0.1:0", "--budget", "200000"])
         .args(if extra.contains(&"--cores") {
             &[][..]
