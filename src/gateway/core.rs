@@ -970,7 +970,15 @@ fn to_reply(vm: &mut Vm, v: Value, body: Vec<u8>) -> Reply {
                 let status = host(vm).keys.status;
                 if let Some(Value::Num(n)) = vm.get_own(o, status) {
                     if (100.0..=599.0).contains(&n) && n.fract() == 0.0 {
-                        reply.status = n as u16;
+                        // 1xx are the gateway's: a `101` written here left
+                        // the body unframed on a kept-alive connection.
+                        let Some(s) = super::fields::script_status(n) else {
+                            return Reply::error(
+                                500,
+                                &format!("a handler cannot answer with status {n} (200-599)"),
+                            );
+                        };
+                        reply.status = s;
                     }
                 }
             }

@@ -570,7 +570,7 @@ fn http_date(secs: u64) -> String {
 }
 
 /// Appends `Tue, 24 Nov 2026 05:45:38 GMT` (into a reused string: no allocation).
-fn write_http_date(secs: u64, out: &mut String) {
+pub fn write_http_date(secs: u64, out: &mut String) {
     use std::fmt::Write;
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = [

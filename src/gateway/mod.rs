@@ -4,9 +4,11 @@
 
 pub mod admin;
 mod content_hash;
+mod cookie;
 pub mod core;
 pub mod descriptors;
 mod direct;
+mod fields;
 pub mod http;
 pub mod metrics;
 pub mod reload;

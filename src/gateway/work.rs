@@ -154,8 +154,23 @@ impl Pairs {
 #[derive(Default, Clone, Debug)]
 pub struct ResponseState {
     pub status: Option<u16>,
+    /// Every one passed `fields::check` (`add_header`).
     pub headers: Vec<(String, String)>,
     pub content_type: Option<String>,
+}
+
+impl ResponseState {
+    /// Adds a header a script set, once it passed `fields::check`; a
+    /// `Content-Type` replaces the response's type.
+    pub fn add_header(&mut self, name: String, value: String) -> Result<(), String> {
+        super::fields::check(&name, &value)?;
+        if name.eq_ignore_ascii_case("content-type") {
+            self.content_type = Some(value);
+        } else {
+            self.headers.push((name, value));
+        }
+        Ok(())
+    }
 }
 
 impl Host {
@@ -231,25 +246,35 @@ pub fn install(vm: &mut Vm) {
     method(vm, g, "payload", 0, payload);
     method(vm, g, "status", 1, |vm, _, a| {
         let code = vm.to_number(arg(vm, a, 0))?;
-        if !(100.0..=599.0).contains(&code) {
+        let Some(code) = super::fields::script_status(code) else {
             return Err(Interrupt::error(
                 ErrorKind::RangeError,
-                format!("status code must be 100-599, got {code}"),
+                format!("status code must be an integer from 200 to 599, got {code}"),
             ));
-        }
-        with_host(vm, |_, h| h.response.status = Some(code as u16))?;
+        };
+        with_host(vm, |_, h| h.response.status = Some(code))?;
         Ok(Value::Undefined)
     });
     method(vm, g, "redirect", 2, |vm, _, a| {
         let url = string_arg(vm, a, 0)?;
         let code = match arg(vm, a, 1) {
             Value::Undefined => 302,
-            v => vm.to_number(v)? as u16,
+            v => {
+                let n = vm.to_number(v)?;
+                super::fields::redirect_status(n).ok_or_else(|| {
+                    Interrupt::error(
+                        ErrorKind::RangeError,
+                        format!("redirect status must be 300-308, got {n}"),
+                    )
+                })?
+            }
         };
-        with_host(vm, |_, h| {
+        let added = with_host(vm, |_, h| {
+            h.response.add_header("Location".into(), url)?;
             h.response.status = Some(code);
-            h.response.headers.push(("Location".into(), url));
+            Ok(())
         })?;
+        added.map_err(|e: String| vm.type_error(e))?;
         Ok(Value::Undefined)
     });
     method(vm, g, "html", 2, html);
@@ -433,6 +458,8 @@ fn version(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let w = builder_index(vm, this)?;
     if registering(vm)? {
         let v = string_arg(vm, a, 0)?;
+        // It is sent as `X-Work-Version`.
+        super::fields::check_value("X-Work-Version", &v).map_err(|e| vm.type_error(e))?;
         with_host(vm, |_, h| {
             h.works[w].version = Some(v.clone());
             if let Mode::Register { routes } = &mut h.mode {
@@ -544,18 +571,8 @@ fn header(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
         }
         _ => {
             let (name, value) = (string_arg(vm, a, 0)?, string_arg(vm, a, 1)?);
-            if name.bytes().any(|b| !b.is_ascii_graphic() || b == b':')
-                || value.bytes().any(|b| b == b'\r' || b == b'\n')
-            {
-                return Err(vm.type_error(format!("invalid response header '{name}'")));
-            }
-            with_host(vm, |_, h| {
-                if name.eq_ignore_ascii_case("content-type") {
-                    h.response.content_type = Some(value);
-                } else {
-                    h.response.headers.push((name, value));
-                }
-            })?;
+            let added = with_host(vm, |_, h| h.response.add_header(name, value))?;
+            added.map_err(|e| vm.type_error(e))?;
             Ok(Value::Undefined)
         }
     }
@@ -585,49 +602,44 @@ fn cookie(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
         }
         return Ok(Value::Undefined);
     }
-    let value = string_arg(vm, a, 1)?;
-    if name
-        .bytes()
-        .any(|b| !b.is_ascii_graphic() || b"=;,".contains(&b))
-        || value.bytes().any(|b| b";\r\n".contains(&b))
-    {
-        return Err(vm.type_error("invalid cookie name or value"));
-    }
-    let mut line = format!("{name}={value}");
+    let mut set = super::cookie::SetCookie {
+        name,
+        value: string_arg(vm, a, 1)?,
+        ..Default::default()
+    };
     if let Value::Obj(opts) = arg(vm, a, 2) {
         let get = |vm: &mut Vm, key: &str| -> Result<Value, Interrupt> {
             let k = vm.heap.intern(key);
             vm.get_field(Value::Obj(opts), k)
         };
-        let path = get(vm, "path")?;
-        if !path.is_nullish() {
-            let mut p = String::new();
-            vm.write_string(path, &mut p)?;
-            line.push_str(&format!("; Path={p}"));
-        }
-        let max_age = get(vm, "maxAge")?;
-        if !max_age.is_nullish() {
-            line.push_str(&format!("; Max-Age={}", vm.to_number(max_age)? as i64));
-        }
-        let same_site = get(vm, "sameSite")?;
-        if !same_site.is_nullish() {
+        let text = |vm: &mut Vm, key: &str| -> Result<Option<String>, Interrupt> {
+            let v = get(vm, key)?;
+            if v.is_nullish() {
+                return Ok(None);
+            }
             let mut s = String::new();
-            vm.write_string(same_site, &mut s)?;
-            line.push_str(&format!("; SameSite={s}"));
-        }
-        if {
-            let v = get(vm, "httpOnly")?;
-            vm.truthy(v)
-        } {
-            line.push_str("; HttpOnly");
-        }
-        if {
-            let v = get(vm, "secure")?;
-            vm.truthy(v)
-        } {
-            line.push_str("; Secure");
-        }
+            vm.write_string(v, &mut s)?;
+            Ok(Some(s))
+        };
+        let number = |vm: &mut Vm, key: &str| -> Result<Option<f64>, Interrupt> {
+            let v = get(vm, key)?;
+            if v.is_nullish() {
+                return Ok(None);
+            }
+            // A Date gives its time value; junk gives NaN, which `line` refuses.
+            Ok(Some(vm.to_number(v)?))
+        };
+        set.path = text(vm, "path")?;
+        set.domain = text(vm, "domain")?;
+        set.same_site = text(vm, "sameSite")?;
+        set.max_age = number(vm, "maxAge")?;
+        set.expires = number(vm, "expires")?;
+        let v = get(vm, "httpOnly")?;
+        set.http_only = vm.truthy(v);
+        let v = get(vm, "secure")?;
+        set.secure = vm.truthy(v);
     }
+    let line = set.line().map_err(|e| vm.type_error(e))?;
     with_host(vm, |_, h| {
         h.response.headers.push(("Set-Cookie".into(), line))
     })?;
