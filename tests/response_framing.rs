@@ -134,3 +134,28 @@ fn one_hundred_statuses_are_the_gateways() {
     c.read_to_string(&mut raw).unwrap();
     assert!(raw.starts_with("HTTP/1.1 500"), "{raw}");
 }
+
+#[test]
+fn a_decoded_parameter_encoded_again_stays_one_segment_upstream() {
+    // The gateway calls itself: `/proxy/:id` forwards to `/api/users/:id`.
+    let routes = r#"
+    work("P")
+      .get("/proxy/:id", () => http().get("http://" + header("host") + "/api/users/" + encodeURIComponent(params("id"))).json())
+      .get("/raw/:id", () => http().get("http://" + header("host") + "/api/users/" + params("id")).json())
+      .get("/api/users/:id", (req) => ({ user: params("id"), path: req.path }))
+      .get("/api/admin", () => ({ admin: true }));
+    "#;
+    let s = start_in(&[("p.js", routes)], &[]);
+    let resp = send(
+        &s,
+        &format!("GET /proxy/..%2F..%2Fadmin HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr),
+    );
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert_eq!(resp.body, r#"{"user":"../../admin","path":"/api/users/..%2F..%2Fadmin"}"#);
+    // Unencoded, the decoded value is a path of its own: what the docs warn of.
+    let raw = send(
+        &s,
+        &format!("GET /raw/x%2Fy HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr),
+    );
+    assert!(raw.body.contains("no route for GET /api/users/x/y"), "{}", raw.body);
+}

@@ -13,15 +13,17 @@ pub enum ErrorKind {
     RangeError = 2,
     ReferenceError = 3,
     SyntaxError = 4,
+    URIError = 5,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 5] = [
+    pub const ALL: [ErrorKind; 6] = [
         ErrorKind::Error,
         ErrorKind::TypeError,
         ErrorKind::RangeError,
         ErrorKind::ReferenceError,
         ErrorKind::SyntaxError,
+        ErrorKind::URIError,
     ];
 
     pub fn name(self) -> &'static str {
@@ -31,6 +33,7 @@ impl ErrorKind {
             ErrorKind::RangeError => "RangeError",
             ErrorKind::ReferenceError => "ReferenceError",
             ErrorKind::SyntaxError => "SyntaxError",
+            ErrorKind::URIError => "URIError",
         }
     }
 }

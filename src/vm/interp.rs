@@ -169,7 +169,7 @@ pub struct Realm {
     pub http_proto: ObjId,
     pub response_proto: ObjId,
     /// Indexed by `ErrorKind as usize`.
-    pub error_protos: [ObjId; 5],
+    pub error_protos: [ObjId; 6],
 }
 
 pub struct Vm {
@@ -332,7 +332,7 @@ impl Vm {
                 query_proto: placeholder,
                 http_proto: placeholder,
                 response_proto: placeholder,
-                error_protos: [placeholder; 5],
+                error_protos: [placeholder; 6],
             },
             atoms,
             limits,

@@ -48,12 +48,13 @@ pub fn install(vm: &mut Vm) {
     let ctors: [(
         &'static str,
         fn(&mut Vm, Value, Args) -> Result<Value, Interrupt>,
-    ); 5] = [
+    ); 6] = [
         ("Error", error_ctor::<0>),
         ("TypeError", error_ctor::<1>),
         ("RangeError", error_ctor::<2>),
         ("ReferenceError", error_ctor::<3>),
         ("SyntaxError", error_ctor::<4>),
+        ("URIError", error_ctor::<5>),
     ];
     for (i, (name, f)) in ctors.into_iter().enumerate() {
         let proto = vm.realm.error_protos[i];

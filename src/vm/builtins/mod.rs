@@ -12,8 +12,9 @@ mod kitwork;
 mod object;
 mod string;
 mod tasks;
+mod uri;
 
-use super::error::Interrupt;
+use super::error::{ErrorKind, Interrupt};
 use super::heap::Class;
 use super::interp::{Args, Native, NativeFn, Vm};
 use super::value::{ObjId, Value};
@@ -80,7 +81,7 @@ pub fn install(vm: &mut Vm) {
     vm.realm.boolean_proto = plain(vm, Some(object_proto));
     let error_proto = plain(vm, Some(object_proto));
     vm.realm.error_protos[0] = error_proto;
-    for i in 1..5 {
+    for i in 1..ErrorKind::ALL.len() {
         vm.realm.error_protos[i] = plain(vm, Some(error_proto));
     }
     vm.realm.global = plain(vm, Some(object_proto));
@@ -89,6 +90,7 @@ pub fn install(vm: &mut Vm) {
         .collect();
 
     global::install(vm);
+    uri::install(vm);
     object::install(vm);
     array::install(vm);
     string::install(vm);
