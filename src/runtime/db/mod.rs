@@ -53,6 +53,21 @@ pub struct Statement {
     /// An empty buffer for the rows' values (`Table::values`), kept from
     /// an earlier result.
     pub rows: Vec<SqlValue>,
+    /// A multi-row insert whose rows name different columns: `sql` is one
+    /// PostgreSQL statement (`WITH i1 AS (INSERT …), i2 AS (INSERT …)
+    /// SELECT … UNION ALL …`) and these are where each INSERT sits in it
+    /// and which parameters are its own, for SQLite (which has neither
+    /// `DEFAULT` in `VALUES` nor INSERT in a `WITH`) to run one by one
+    /// inside a savepoint. Empty otherwise.
+    pub parts: Vec<Part>,
+}
+
+/// One INSERT of a multi-part statement: its text and parameters, as
+/// ranges of the statement's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    pub sql: std::ops::Range<usize>,
+    pub params: std::ops::Range<usize>,
 }
 
 impl Statement {
@@ -64,6 +79,7 @@ impl Statement {
             max_bytes: usize::MAX,
             deadline: None,
             rows: Vec::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -74,6 +90,7 @@ impl Statement {
         self.expect = expect;
         self.max_bytes = usize::MAX;
         self.deadline = None;
+        self.parts.clear();
     }
 }
 

@@ -156,39 +156,96 @@ pub fn select(b: &Builder, expect: Expect, st: &mut Statement) {
     }
 }
 
-/// `INSERT … RETURNING *` of one or more rows with the same columns.
+/// `INSERT … RETURNING *` of one or more rows. `columns` is the union of
+/// the rows' keys; a row's `None` is a key it lacks, which must get the
+/// column's default, not NULL. Rows that name the same columns share one
+/// INSERT; where they differ, consecutive runs of alike rows become parts
+/// of one statement (`Statement::parts`).
 pub fn insert(
     b: &Builder,
     columns: &[String],
-    rows: Vec<Vec<SqlValue>>,
+    rows: Vec<Vec<Option<SqlValue>>>,
     many: bool,
     st: &mut Statement,
 ) {
     st.reset(if many { Expect::Rows } else { Expect::First });
-    let (sql, params) = (&mut st.sql, &mut st.params);
+    let present = |row: &[Option<SqlValue>]| -> Vec<bool> { row.iter().map(Option::is_some).collect() };
+    let mut runs: Vec<(Vec<bool>, Vec<Vec<Option<SqlValue>>>)> = Vec::new();
+    for row in rows {
+        let mask = present(&row);
+        match runs.last_mut() {
+            // Rows without keys are one `DEFAULT VALUES` insert each.
+            Some((m, run)) if *m == mask && mask.contains(&true) => run.push(row),
+            _ => runs.push((mask, vec![row])),
+        }
+    }
+    if runs.len() <= 1 {
+        let (mask, rows) = runs.pop().unwrap_or_default();
+        insert_run(b, columns, &mask, rows, &mut st.sql, &mut st.params);
+        return;
+    }
+    // WITH i1 AS (INSERT …), i2 AS (INSERT …) SELECT * FROM i1 UNION ALL …
+    let n = runs.len();
+    st.sql.push_str("WITH ");
+    for (i, (mask, rows)) in runs.into_iter().enumerate() {
+        if i > 0 {
+            st.sql.push_str(", ");
+        }
+        let _ = write!(st.sql, "i{} AS (", i + 1);
+        let (sql_start, params_start) = (st.sql.len(), st.params.len());
+        insert_run(b, columns, &mask, rows, &mut st.sql, &mut st.params);
+        st.parts.push(crate::runtime::db::Part {
+            sql: sql_start..st.sql.len(),
+            params: params_start..st.params.len(),
+        });
+        st.sql.push(')');
+    }
+    for i in 1..=n {
+        st.sql.push_str(if i == 1 { " SELECT * FROM i1" } else { " UNION ALL SELECT * FROM " });
+        if i > 1 {
+            let _ = write!(st.sql, "i{i}");
+        }
+    }
+}
+
+/// One INSERT of rows that all name the columns `mask` marks.
+fn insert_run(
+    b: &Builder,
+    columns: &[String],
+    mask: &[bool],
+    rows: Vec<Vec<Option<SqlValue>>>,
+    sql: &mut String,
+    params: &mut Vec<SqlValue>,
+) {
     sql.push_str("INSERT INTO ");
     quoted(sql, &b.table);
-    if columns.is_empty() {
-        sql.push_str(" DEFAULT VALUES");
-    } else {
-        sql.push_str(" (");
-        for (i, c) in columns.iter().enumerate() {
+    let named: Vec<&String> = columns
+        .iter()
+        .zip(mask)
+        .filter(|(_, m)| **m)
+        .map(|(c, _)| c)
+        .collect();
+    if named.is_empty() {
+        sql.push_str(" DEFAULT VALUES RETURNING *");
+        return;
+    }
+    sql.push_str(" (");
+    for (i, c) in named.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        quoted(sql, c);
+    }
+    sql.push_str(") VALUES ");
+    for (r, row) in rows.into_iter().enumerate() {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for (i, v) in row.into_iter().flatten().enumerate() {
             if i > 0 {
                 sql.push_str(", ");
             }
-            quoted(sql, c);
+            bind(sql, params, v);
         }
-        sql.push_str(") VALUES ");
-        for (r, row) in rows.into_iter().enumerate() {
-            sql.push_str(if r == 0 { "(" } else { ", (" });
-            for (i, v) in row.into_iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                bind(sql, params, v);
-            }
-            sql.push(')');
-        }
+        sql.push(')');
     }
     sql.push_str(" RETURNING *");
 }

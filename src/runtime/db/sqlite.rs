@@ -92,19 +92,73 @@ fn execute_unbounded(conn: &Connection, st: &mut Statement) -> Result<Answer, Db
         conn.execute_batch(&st.sql).map_err(query_error)?;
         return Ok(Answer::Affected(0));
     }
-    let mut stmt = conn.prepare_cached(&st.sql).map_err(query_error)?;
-    if stmt.parameter_count() != st.params.len() {
+    if !st.parts.is_empty() {
+        return execute_parts(conn, st);
+    }
+    let (sql, params) = (&st.sql[..], &st.params[..]);
+    execute_one(conn, sql, params, st.expect, st.max_bytes, std::mem::take(&mut st.rows))
+}
+
+/// A multi-part insert (`Statement::parts`): each INSERT in turn, inside a
+/// savepoint (a transaction of its own, or nested in the caller's), their
+/// rows together; all of them or none.
+fn execute_parts(conn: &Connection, st: &mut Statement) -> Result<Answer, DbError> {
+    conn.execute_batch("SAVEPOINT kitwork_insert")
+        .map_err(query_error)?;
+    let mut values = std::mem::take(&mut st.rows);
+    let mut columns = None;
+    let mut result = Ok(());
+    for part in &st.parts {
+        let (sql, params) = (&st.sql[part.sql.clone()], &st.params[part.params.clone()]);
+        let left = st.max_bytes.saturating_sub(values.iter().map(value_bytes).sum());
+        match execute_one(conn, sql, params, Expect::Rows, left, values) {
+            Ok(Answer::Rows(table)) => {
+                values = table.values;
+                columns = Some(table.columns);
+            }
+            Ok(_) => unreachable!("an INSERT … RETURNING gives rows"),
+            Err(e) => {
+                result = Err(e);
+                values = Vec::new();
+                break;
+            }
+        }
+    }
+    let end = if result.is_ok() {
+        "RELEASE kitwork_insert"
+    } else {
+        "ROLLBACK TO kitwork_insert; RELEASE kitwork_insert"
+    };
+    conn.execute_batch(end).map_err(query_error)?;
+    result?;
+    Ok(Answer::Rows(Table {
+        columns: columns.unwrap_or_else(|| std::sync::Arc::from(Vec::new())),
+        values,
+    }))
+}
+
+/// Runs one statement; rows are appended to `values`.
+fn execute_one(
+    conn: &Connection,
+    sql: &str,
+    params: &[SqlValue],
+    expect: Expect,
+    max_bytes: usize,
+    values: Vec<SqlValue>,
+) -> Result<Answer, DbError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(query_error)?;
+    if stmt.parameter_count() != params.len() {
         return Err(DbError::Query(format!(
             "the statement has {} parameters but {} values were given",
             stmt.parameter_count(),
-            st.params.len()
+            params.len()
         )));
     }
-    for (i, p) in st.params.iter().enumerate() {
+    for (i, p) in params.iter().enumerate() {
         stmt.raw_bind_parameter(i + 1, p).map_err(query_error)?;
     }
     let returns_rows = stmt.column_count() > 0;
-    if matches!(st.expect, Expect::Affected) || (st.expect == Expect::Raw && !returns_rows) {
+    if matches!(expect, Expect::Affected) || (expect == Expect::Raw && !returns_rows) {
         let n = stmt.raw_execute().map_err(query_error)?;
         return Ok(Answer::Affected(n as u64));
     }
@@ -112,7 +166,7 @@ fn execute_unbounded(conn: &Connection, st: &mut Statement) -> Result<Answer, Db
     let width = columns.len();
     let mut table = Table {
         columns,
-        values: std::mem::take(&mut st.rows),
+        values,
     };
     let mut rows = stmt.raw_query();
     let mut bytes = 0;
@@ -122,10 +176,10 @@ fn execute_unbounded(conn: &Connection, st: &mut Statement) -> Result<Answer, Db
             bytes += value_bytes(&v);
             table.values.push(v);
         }
-        if bytes > st.max_bytes {
-            return Err(too_large(st.max_bytes));
+        if bytes > max_bytes {
+            return Err(too_large(max_bytes));
         }
-        if matches!(st.expect, Expect::First | Expect::Exists) {
+        if matches!(expect, Expect::First | Expect::Exists) {
             break;
         }
     }

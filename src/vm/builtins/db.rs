@@ -400,17 +400,23 @@ fn insert(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     if objs.is_empty() {
         return vm.new_array(&[]);
     }
-    // Columns: those of the first row; later rows give NULL for what they lack.
+    // Columns: every key any row has, in the order first seen; a row that
+    // lacks one gets the column's default (not NULL, and not the first
+    // row's columns only: that dropped later rows' keys).
     let mut columns = Vec::new();
-    let mut atoms = Vec::new();
-    let Value::Obj(first) = objs[0] else {
-        return Err(vm.type_error("insert needs objects"));
-    };
-    for i in 0..vm.heap.obj(first).props.len() {
-        let k = vm.heap.obj(first).props[i].0;
-        let name = checked(vm, Name::Key(k))?;
-        columns.push(name.text(&vm.heap).to_string());
-        atoms.push(k);
+    let mut atoms: Vec<Atom> = Vec::new();
+    for &o in &objs {
+        let Value::Obj(o) = o else {
+            return Err(vm.type_error("insert needs objects"));
+        };
+        for i in 0..vm.heap.obj(o).props.len() {
+            let k = vm.heap.obj(o).props[i].0;
+            if !atoms.contains(&k) {
+                let name = checked(vm, Name::Key(k))?;
+                columns.push(name.text(&vm.heap).to_string());
+                atoms.push(k);
+            }
+        }
     }
     let mut rows = Vec::with_capacity(objs.len());
     for o in objs {
@@ -419,8 +425,10 @@ fn insert(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
         };
         let mut row = Vec::with_capacity(atoms.len());
         for &k in &atoms {
-            let v = vm.get_own(o, k).unwrap_or(Value::Null);
-            row.push(to_sql(vm, v)?);
+            row.push(match vm.get_own(o, k) {
+                Some(v) => Some(to_sql(vm, v)?),
+                None => None,
+            });
         }
         rows.push(row);
     }
