@@ -5,7 +5,7 @@
 //! fibers can wait at the same time and take turns on the one VM.
 
 use super::Services;
-use super::db::{Answer, DbError, Expect, Tx};
+use super::db::{Answer, Database, DbError, Expect, Statement, Tx};
 use crate::vm::{Fiber, Interrupt, Outcome, PendingOp, Uncaught, Value, Vm};
 use std::cell::RefCell;
 use std::future::Future;
@@ -213,9 +213,44 @@ async fn drive<'a, 'v>(
                     },
                 })?
             }
+            // Inside a transaction, a transaction is a savepoint on its
+            // connection: beginning another one waited forever on the
+            // write lock the outer one holds (SQLite), and held it after.
+            PendingOp::Transaction { body } if tx.is_some() => {
+                let (Some(db), Some(outer)) = (&services.db, tx) else {
+                    unreachable!("a transaction runs on a database")
+                };
+                let r = match savepoint(db, outer, "SAVEPOINT kitwork_nested").await {
+                    Err(e) => Ok(Err(e)),
+                    Ok(()) => Ok(Ok(child(vm, services, tx, body).await?)),
+                };
+                let ended = match &r {
+                    Ok(Ok(Ok(_))) => savepoint(db, outer, "RELEASE kitwork_nested").await,
+                    Ok(Ok(Err(_))) => {
+                        savepoint(db, outer, "ROLLBACK TO kitwork_nested; RELEASE kitwork_nested").await
+                    }
+                    _ => Ok(()),
+                };
+                match (r, ended) {
+                    (Err(p), _) => return Err(p),
+                    (Ok(Err(e)), _) | (Ok(Ok(Ok(_))), Err(e)) => {
+                        step(vm, &mut fiber, |vm| throw_db_error(vm, &e))?
+                    }
+                    (Ok(Ok(Err(e))), _) if e.budget.is_some() => return Ok(Err(e)),
+                    (Ok(Ok(Err(e))), _) => step(vm, &mut fiber, |vm| vm.resume_throw(e.value))?,
+                    (Ok(Ok(Ok(v))), Ok(())) => step(vm, &mut fiber, |vm| vm.resume(v))?,
+                }
+            }
             PendingOp::Transaction { body } => {
+                // Waiting for the write lock is bounded like a statement.
                 let begun = match &services.db {
-                    Some(db) => db.begin().await.map(|tx| (db, tx)),
+                    Some(db) => match monoio::time::timeout(services.db_timeout, db.begin()).await {
+                        Ok(begun) => begun.map(|tx| (db, tx)),
+                        Err(_) => Err(DbError::Query(format!(
+                            "no transaction could begin within {} ms (database.timeout_ms): another one holds the database",
+                            services.db_timeout.as_millis()
+                        ))),
+                    },
                     None => Err(no_database(services)),
                 };
                 match begun {
@@ -234,6 +269,12 @@ async fn drive<'a, 'v>(
             }
         };
     }
+}
+
+/// Runs a savepoint command on the transaction's connection.
+async fn savepoint(db: &Database, tx: &Tx, sql: &str) -> Result<(), DbError> {
+    let st = Statement::new(sql.to_string(), Vec::new(), Expect::Script);
+    db.run(Box::new(st), Some(tx)).await.0.map(|_| ())
 }
 
 fn no_database(services: &Services) -> DbError {

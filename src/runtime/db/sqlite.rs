@@ -13,6 +13,61 @@ use std::sync::{Arc, Mutex};
 /// threads let reads overlap a write (WAL).
 const THREADS: usize = 4;
 
+/// Most threads when every one is busy: a job that finds none idle starts
+/// another, so a few runaway statements (each stopped at
+/// `database.timeout_ms`) cannot keep every other query waiting — four of
+/// them held every db route for 29.5 s with a fixed four. The extra
+/// threads end after `EXTRA_IDLE` without work.
+const MAX_THREADS: usize = 32;
+const EXTRA_IDLE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The pool's threads: the job queue they share and how many there are.
+struct Workers {
+    jobs: Mutex<mpsc::Receiver<Job>>,
+    running: AtomicUsize,
+    idle: AtomicUsize,
+    /// Jobs sent and not yet taken by a thread.
+    queued: AtomicUsize,
+}
+
+impl Workers {
+    /// Starts a thread; `extra` ones end after `EXTRA_IDLE` without work.
+    fn spawn(self: &Arc<Self>, extra: bool) -> std::io::Result<()> {
+        let me = self.clone();
+        self.running.fetch_add(1, Ordering::SeqCst);
+        let n = self.running.load(Ordering::SeqCst);
+        let started = std::thread::Builder::new()
+            .name(format!("kitwork-sqlite-{n}"))
+            .spawn(move || me.work(extra));
+        if started.is_err() {
+            self.running.fetch_sub(1, Ordering::SeqCst);
+        }
+        started.map(|_| ())
+    }
+
+    fn work(&self, extra: bool) {
+        loop {
+            self.idle.fetch_add(1, Ordering::SeqCst);
+            let job = match self.jobs.lock() {
+                Ok(r) if extra => r.recv_timeout(EXTRA_IDLE).map_err(|_| ()),
+                Ok(r) => r.recv().map_err(|_| ()),
+                Err(_) => Err(()),
+            };
+            self.idle.fetch_sub(1, Ordering::SeqCst);
+            match job {
+                Ok(job) => {
+                    self.queued.fetch_sub(1, Ordering::SeqCst);
+                    job()
+                }
+                Err(()) => {
+                    self.running.fetch_sub(1, Ordering::SeqCst);
+                    return;
+                }
+            }
+        }
+    }
+}
+
 type Job = Box<dyn FnOnce() + Send>;
 
 pub struct Pool {
@@ -20,6 +75,7 @@ pub struct Pool {
     path: String,
     idle: Mutex<Vec<Connection>>,
     jobs: Mutex<mpsc::Sender<Job>>,
+    workers: Arc<Workers>,
     /// One transaction at a time (SQLite has one writer anyway): waiting
     /// here, on the cores, keeps transactions from blocking the threads on
     /// each other's write lock until the busy timeout.
@@ -203,23 +259,15 @@ impl Pool {
             path.to_string()
         };
         let (tx, rx) = mpsc::channel::<Job>();
-        let rx = Arc::new(Mutex::new(rx));
-        for i in 0..THREADS {
-            let rx = rx.clone();
-            std::thread::Builder::new()
-                .name(format!("kitwork-sqlite-{i}"))
-                .spawn(move || {
-                    loop {
-                        let job = match rx.lock() {
-                            Ok(r) => r.recv(),
-                            Err(_) => return,
-                        };
-                        match job {
-                            Ok(job) => job(),
-                            Err(_) => return,
-                        }
-                    }
-                })
+        let workers = Arc::new(Workers {
+            jobs: Mutex::new(rx),
+            running: AtomicUsize::new(0),
+            idle: AtomicUsize::new(0),
+            queued: AtomicUsize::new(0),
+        });
+        for _ in 0..THREADS {
+            workers
+                .spawn(false)
                 .map_err(|e| format!("cannot start the SQLite threads: {e}"))?;
         }
         // The file is created on first use, not here: a gateway whose
@@ -228,6 +276,7 @@ impl Pool {
             path,
             idle: Mutex::new(Vec::new()),
             jobs: Mutex::new(tx),
+            workers,
             writer: Arc::new(tokio::sync::Semaphore::new(1)),
         })
     }
@@ -276,6 +325,7 @@ impl Pool {
         let job: Job = Box::new(move || {
             let _ = tx.send(f(&pool));
         });
+        self.workers.queued.fetch_add(1, Ordering::SeqCst);
         let sent = self
             .jobs
             .lock()
@@ -283,6 +333,14 @@ impl Pool {
             .unwrap_or(false);
         if !sent {
             return Err(DbError::Unavailable("the SQLite threads are gone".into()));
+        }
+        let w = &self.workers;
+        if w.queued.load(Ordering::SeqCst) > w.idle.load(Ordering::SeqCst)
+            && w.running.load(Ordering::SeqCst) < MAX_THREADS
+        {
+            // More jobs wait than threads do: one more thread (a failure
+            // leaves the job queued for the others).
+            let _ = w.spawn(true);
         }
         rx.await
             .unwrap_or_else(|_| Err(DbError::Unavailable("a SQLite thread panicked".into())))
