@@ -214,6 +214,47 @@ fn program() -> impl Strategy<Value = String> {
     })
 }
 
+/// Statements that declare and capture `x` and `y` in every kind of scope
+/// (blocks, switch cases, parameter defaults beside body `var`s, loop
+/// heads, catch clauses, named function expressions), nested, each closure
+/// kept in `fs` and called at the end: the compiler's and the resolver's
+/// scope rules must agree, or a closure reads a slot that holds no cell.
+fn scope_statement() -> impl Strategy<Value = String> {
+    let n = 0i32..5;
+    let leaf = prop_oneof![
+        n.clone().prop_map(|n| format!("let x = {n}; fs.push(() => x);")),
+        n.clone().prop_map(|n| format!("var y = {n}; fs.push(() => y);")),
+        n.clone().prop_map(|n| format!("x = {n};")),
+        Just("fs.push(() => typeof x + typeof y);".to_string()),
+        Just("fs.push(function x() { return typeof x; });".to_string()),
+        n.clone().prop_map(|n| format!("const y = {n}; fs.push(() => y + x);")),
+    ];
+    leaf.prop_recursive(3, 24, 3, |inner| {
+        let body = prop::collection::vec(inner, 0..3).prop_map(|v| v.join(" "));
+        prop_oneof![
+            body.clone().prop_map(|b| format!("{{ {b} }}")),
+            (0i32..3, body.clone(), body.clone()).prop_map(|(n, a, b)| format!(
+                "switch ({n}) {{ case fs.push(() => x), 0: {a} case 1: let y = {n}; fs.push(() => y); break; default: {b} }}"
+            )),
+            (0i32..5, body.clone()).prop_map(|(n, b)| format!(
+                "function g(a = () => x, b = a) {{ var x = {n}; {b} fs.push(() => x + a()); }} g();"
+            )),
+            body.clone().prop_map(|b| format!(
+                "for (let x = 0; x < 2; x++) {{ fs.push(() => x); {b} }}"
+            )),
+            body.clone().prop_map(|b| format!(
+                "try {{ throw 7; }} catch (x) {{ fs.push(() => x); {b} }}"
+            )),
+            body.clone().prop_map(|b| format!(
+                "fs.push(((x = fs.length, f = () => x) => {{ {b} return f; }})());"
+            )),
+            body.prop_map(|b| format!(
+                "for (const y of [1, 2]) {{ fs.push(() => y); {b} if (y) break; }}"
+            )),
+        ]
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: std::env::var("FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300), failure_persistence: None, .. ProptestConfig::default() })]
 
@@ -264,6 +305,15 @@ proptest! {
 
     #[test]
     fn token_soups_never_panic(src in token_soup()) {
+        run(&src);
+    }
+
+    #[test]
+    fn nested_scopes_and_captures_never_panic_the_vm(stmts in prop::collection::vec(scope_statement(), 1..6)) {
+        let src = format!(
+            "const fs = []; let x = 0;\n{}\nfor (const f of fs) console.log(String(f()));",
+            stmts.join("\n")
+        );
         run(&src);
     }
 

@@ -1271,6 +1271,13 @@ impl Compiler {
         let tmp = self.temp();
         self.expr(disc);
         self.emit(Op::StoreLocalPop(Slot(tmp)));
+        // All case bodies share one block scope, as in JavaScript, and the
+        // case tests are evaluated in it. Its captured names get their
+        // cells here, before any jump: declared after the tests, the cells
+        // were made in code every case jumped over.
+        let all: Vec<Stmt> = cases.iter().flat_map(|c| c.body.iter().cloned()).collect();
+        self.push_scope();
+        self.declare_lexicals(&all);
         let mut jumps = Vec::new();
         for case in cases {
             if let Some(t) = &case.test {
@@ -1284,11 +1291,7 @@ impl Compiler {
         }
         let to_default = self.emit(Op::Jump(Self::PENDING));
         self.push_target(None, false);
-        // All case bodies share one block scope, as in JavaScript.
-        let all: Vec<Stmt> = cases.iter().flat_map(|c| c.body.iter().cloned()).collect();
         let mut has_default = false;
-        self.push_scope();
-        self.declare_lexicals(&all);
         for (case, j) in cases.iter().zip(jumps) {
             match j {
                 Some(j) => self.patch(j),

@@ -461,13 +461,6 @@ impl Resolver {
         if let Some(r) = &f.rest {
             self.declare_pattern(r);
         }
-        if let Body::Block(b) = &f.body {
-            let mut vars = Vec::new();
-            collect_vars(b, &mut vars);
-            for (n, s) in vars {
-                self.declare(&n, s.start);
-            }
-        }
         for p in &f.params {
             if let Some(d) = &p.default {
                 self.expr(d);
@@ -476,6 +469,17 @@ impl Resolver {
         }
         if let Some(r) = &f.rest {
             self.pattern(r);
+        }
+        // The body's `var`s come after the parameters: a closure in a
+        // default sees the parameters and the outer scope, never a body
+        // `var` of the same name (ECMA-262 FunctionDeclarationInstantiation
+        // step 28), as the compiler declares them.
+        if let Body::Block(b) = &f.body {
+            let mut vars = Vec::new();
+            collect_vars(b, &mut vars);
+            for (n, s) in vars {
+                self.declare(&n, s.start);
+            }
         }
         match &f.body {
             Body::Block(b) => self.scoped_block(b),
