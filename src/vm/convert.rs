@@ -205,7 +205,10 @@ impl Vm {
             })
         };
         self.scratch = tail;
-        r
+        // A concatenation that copied (not appended in place) is paid for.
+        let v = r?;
+        self.settle_if_due()?;
+        Ok(v)
     }
 
     pub fn strict_equals(&self, a: Value, b: Value) -> bool {

@@ -99,6 +99,7 @@ impl Vm {
     /// budget is lifted for it so the error can still be reported.
     pub fn make_error(&mut self, kind: ErrorKind, message: &str) -> Value {
         let trace = self.trace();
+        self.charge_trace();
         let proto = self.realm.error_protos[kind as usize];
         self.build_error(proto, kind.name(), message, &trace)
     }

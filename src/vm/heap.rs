@@ -145,6 +145,10 @@ pub struct Heap {
     perm_cache: Box<[Cell<PermanentLookup>]>,
     /// Bytes charged to the current run.
     pub used: usize,
+    /// Bytes ever charged, collected or not: the VM charges the
+    /// instruction budget for them too (`Vm::settle_work`), since copying
+    /// and building them is work no instruction counts.
+    pub charged: u64,
     /// The current run's memory budget in bytes.
     pub limit: usize,
 }
@@ -176,6 +180,7 @@ impl Heap {
                 .map(|_| Cell::new(EMPTY_LOOKUP))
                 .collect(),
             used: 0,
+            charged: 0,
             limit,
         }
     }
@@ -183,6 +188,7 @@ impl Heap {
     #[inline]
     pub fn charge(&mut self, bytes: usize) -> Result<(), OutOfMemory> {
         self.used += bytes;
+        self.charged += bytes as u64;
         if self.used > self.limit {
             Err(OutOfMemory)
         } else {

@@ -63,6 +63,8 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, ap, "shift", 0, |vm, this, _| {
         let arr = this_array(vm, this, "shift")?;
+        // Every element moves down one: work in proportion to the length.
+        vm.charge_work(vm.heap.obj(arr).elems.len() as u64)?;
         let e = &mut vm.heap.obj_mut(arr).elems;
         Ok(if e.is_empty() {
             Value::Undefined
@@ -72,6 +74,7 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, ap, "unshift", 1, |vm, this, a| {
         let arr = this_array(vm, this, "unshift")?;
+        vm.charge_work((vm.heap.obj(arr).elems.len() + a.len) as u64)?;
         vm.heap.charge(a.len * SLOT_COST)?;
         let items: Vec<Value> = (0..a.len).map(|i| arg(vm, a, i)).collect();
         let e = &mut vm.heap.obj_mut(arr).elems;
@@ -101,6 +104,7 @@ pub fn install(vm: &mut Vm) {
             (if n.is_nan() { 0.0 } else { n.trunc() }).clamp(0.0, (len - start) as f64) as usize
         };
         let items: Vec<Value> = (2..a.len).map(|i| arg(vm, a, i)).collect();
+        vm.charge_work((len - start + items.len()) as u64)?;
         vm.heap.charge(items.len() * SLOT_COST)?;
         let removed: Vec<Value> = vm
             .heap
@@ -150,6 +154,7 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, ap, "reverse", 0, |vm, this, _| {
         let arr = this_array(vm, this, "reverse")?;
+        vm.charge_work(vm.heap.obj(arr).elems.len() as u64)?;
         vm.heap.obj_mut(arr).elems.reverse();
         Ok(this)
     });
@@ -158,6 +163,7 @@ pub fn install(vm: &mut Vm) {
         let x = arg(vm, a, 0);
         let len = vm.heap.obj(arr).elems.len();
         let from = relative_index(vm, arg(vm, a, 1), len, 0)?;
+        vm.charge_work(len.saturating_sub(from) as u64)?;
         let pos = (from..len).find(|&i| vm.strict_equals(vm.heap.obj(arr).elems[i], x));
         Ok(Value::Num(pos.map_or(-1.0, |p| p as f64)))
     });
@@ -165,6 +171,7 @@ pub fn install(vm: &mut Vm) {
         let arr = this_array(vm, this, "lastIndexOf")?;
         let x = arg(vm, a, 0);
         let len = vm.heap.obj(arr).elems.len();
+        vm.charge_work(len as u64)?;
         let pos = (0..len)
             .rev()
             .find(|&i| vm.strict_equals(vm.heap.obj(arr).elems[i], x));
@@ -174,6 +181,7 @@ pub fn install(vm: &mut Vm) {
         let arr = this_array(vm, this, "includes")?;
         let x = arg(vm, a, 0);
         let nan = matches!(x, Value::Num(n) if n.is_nan());
+        vm.charge_work(vm.heap.obj(arr).elems.len() as u64)?;
         let found =
             vm.heap.obj(arr).elems.iter().any(|&e| {
                 vm.strict_equals(e, x) || (nan && matches!(e, Value::Num(n) if n.is_nan()))
@@ -198,6 +206,7 @@ pub fn install(vm: &mut Vm) {
         let v = arg(vm, a, 0);
         let start = relative_index(vm, arg(vm, a, 1), len, 0)?;
         let end = relative_index(vm, arg(vm, a, 2), len, len)?;
+        vm.charge_work(end.saturating_sub(start) as u64)?;
         for i in start..end.max(start) {
             vm.heap.obj_mut(arr).elems[i] = v;
         }
@@ -425,6 +434,9 @@ fn sorted_copy(
         f => Some(callable(vm, f, method)?),
     };
     let mut items = vm.heap.obj(arr).elems.clone();
+    // n log n comparisons and moves (a comparator's calls are charged too).
+    let n = items.len() as u64;
+    vm.charge_work(2 * n * (u64::BITS - n.leading_zeros()) as u64)?;
     merge_sort(vm, &mut items, cmp)?;
     Ok((arr, items))
 }
@@ -646,6 +658,22 @@ fn merge_sort(vm: &mut Vm, items: &mut Vec<Value>, cmp: Option<Value>) -> Result
             }
             return Ok(());
         }
+    }
+    if cmp.is_none() && items.iter().all(|v| !matches!(v, Value::Obj(_) | Value::Undefined)) {
+        // The default order on primitives: each one's string once, not
+        // two per comparison (300,000 numbers: 5.7 million conversions).
+        // Their ToString has no side effects, so this is the same order.
+        let mut keyed = Vec::with_capacity(items.len());
+        for &v in items.iter() {
+            let mut key = String::new();
+            vm.write_string(v, &mut key)?;
+            keyed.push((key, v));
+        }
+        keyed.sort_by(|(a, _), (b, _)| compare_strings(a, b));
+        for (slot, (_, v)) in items.iter_mut().zip(keyed) {
+            *slot = v;
+        }
+        return Ok(());
     }
     let n = items.len();
     let mut buf = items.clone();
