@@ -329,7 +329,7 @@ fn go_functions_past_the_core_limit_are_refused_and_logged() {
     let log = s.log();
     // One ran; the two that came while it was running were refused.
     assert_eq!(log.matches("background done").count(), 1, "{log}");
-    assert_eq!(log.matches("go() refused").count(), 2, "{log}");
+    assert_eq!(log.matches("go() function(s) refused").count(), 2, "{log}");
 }
 
 #[test]

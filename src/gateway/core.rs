@@ -801,22 +801,26 @@ fn access_log(core: usize, n: u64, req: &http::Request<'_, '_>, status: u16, sec
 /// does not wait; the worker (whose heap holds their captured values) goes
 /// back to the pool when they end. Past the core's limit they are refused.
 fn start_background(core: &Rc<Core>, live: &Rc<Live>, mut worker: Box<Worker>, route: &Route) {
-    if core.background.get() >= core.config.background_limit {
+    // Counted per function: a request may queue up to QUEUED_PER_RUN.
+    let n = worker.vm.background.len();
+    if core.background.get() + n > core.config.background_limit {
         log::error(&format!(
-            "{} {}: go() refused: {} background functions already running on this core",
+            "{} {}: {n} go() function(s) refused: {} already running on this core (limits.background = {})",
             route.method,
             route.pattern,
-            core.background.get()
+            core.background.get(),
+            core.config.background_limit
         ));
+        worker.vm.background.clear();
         live.pool.borrow_mut().push(worker);
         return;
     }
-    core.background.set(core.background.get() + 1);
+    core.background.set(core.background.get() + n);
     let core = core.clone();
     let live = live.clone();
     monoio::spawn(async move {
         let ok = driver::run_background(&mut worker.vm, &core.services).await;
-        core.background.set(core.background.get() - 1);
+        core.background.set(core.background.get() - n);
         if ok.is_ok() {
             live.pool.borrow_mut().push(worker);
         }
