@@ -193,6 +193,7 @@ impl Vm {
         if !a.is_string() && !b.is_string() {
             return Ok(Value::Num(self.to_number(a)? + self.to_number(b)?));
         }
+        let before = self.heap.charged;
         let mut tail = std::mem::take(&mut self.scratch);
         tail.clear();
         let r = if a.is_string() {
@@ -205,10 +206,14 @@ impl Vm {
             })
         };
         self.scratch = tail;
-        // A concatenation that copied (not appended in place) is paid for.
-        let v = r?;
-        self.settle_if_due()?;
-        Ok(v)
+        // A concatenation that copied a long string (not appended in
+        // place) is paid for now; the rest waits for the next slice.
+        // Settling after every concatenation cost 1.9% of the string
+        // benchmark, after every long result 3.6%.
+        if self.heap.charged - before > 4096 {
+            self.settle_work()?;
+        }
+        r
     }
 
     pub fn strict_equals(&self, a: Value, b: Value) -> bool {
