@@ -899,16 +899,18 @@ async fn run_route(
     let mut reply = match result {
         Ok(v) => guarded(|| to_reply(vm, v, body))?,
         Err(e) => {
+            let cause = Cause::of(vm, &e);
             {
                 let mut stats = core.stats.borrow_mut();
-                match e.budget {
-                    None => stats.script_errors += 1,
-                    Some(crate::vm::Budget::Instructions) => stats.budget_instructions += 1,
-                    Some(crate::vm::Budget::Memory) => stats.budget_memory += 1,
+                match (e.budget, cause) {
+                    // The client's fault, not the script's.
+                    (None, Cause::BadBody) => {}
+                    (None, _) => stats.script_errors += 1,
+                    (Some(crate::vm::Budget::Instructions), _) => stats.budget_instructions += 1,
+                    (Some(crate::vm::Budget::Memory), _) => stats.budget_memory += 1,
                 }
             }
-            let unavailable = db_unavailable(vm, e.value);
-            error_reply(route, &e, core.config.dev, unavailable)
+            error_reply(route, &e, core.config.dev, cause)
         }
     };
     if !vm.deferred.is_empty() {
@@ -925,34 +927,62 @@ async fn run_route(
     Ok(reply)
 }
 
-/// Whether `v` is the error thrown when the database cannot be reached.
-fn db_unavailable(vm: &mut Vm, v: Value) -> bool {
-    let Value::Obj(o) = v else { return false };
-    let Some(code) = vm.heap.lookup_atom("code") else {
-        return false;
-    };
-    let found = vm.get_own(o, code);
-    found.and_then(|c| vm.heap.str(c)) == Some(crate::vm::DB_UNAVAILABLE)
+/// Why an uncaught error ended a request, from its `code`.
+#[derive(Clone, Copy, PartialEq)]
+enum Cause {
+    Script,
+    /// The database cannot be reached (`DB_UNAVAILABLE`): 503.
+    DbUnavailable,
+    /// The client's body could not be parsed (`BAD_REQUEST_BODY`): 400.
+    BadBody,
 }
 
-fn error_reply(route: &Route, e: &Uncaught, dev: bool, unavailable: bool) -> Reply {
+impl Cause {
+    fn of(vm: &mut Vm, e: &Uncaught) -> Cause {
+        let Value::Obj(o) = e.value else {
+            return Cause::Script;
+        };
+        let Some(code) = vm.heap.lookup_atom("code") else {
+            return Cause::Script;
+        };
+        let found = vm.get_own(o, code);
+        match found.and_then(|c| vm.heap.str(c)) {
+            Some(c) if c == crate::vm::DB_UNAVAILABLE => Cause::DbUnavailable,
+            Some(c) if c == work::BAD_REQUEST_BODY => Cause::BadBody,
+            _ => Cause::Script,
+        }
+    }
+}
+
+fn error_reply(route: &Route, e: &Uncaught, dev: bool, cause: Cause) -> Reply {
     let first = e
         .report
         .lines()
         .next()
         .unwrap_or("")
         .trim_start_matches("Uncaught ");
-    log::error(&format!(
-        "{} {} ({}): {}",
-        route.method, route.pattern, route.location, e.report
-    ));
+    let line = format!("{} {} ({}): {}", route.method, route.pattern, route.location, e.report);
+    // A body the client sent wrong is its error, not the script's.
+    if cause == Cause::BadBody {
+        log::warn(&line);
+    } else {
+        log::error(&line);
+    }
     let budget = e.budget.is_some();
     let message = if budget {
         format!("{first} in route {} {}", route.method, route.pattern)
+    } else if cause == Cause::DbUnavailable {
+        // Where the database is stays in the log, not in the answer.
+        "the database is unavailable".to_string()
     } else {
         first.to_string()
     };
-    let status = if budget || unavailable { 503 } else { 500 };
+    let status = match cause {
+        _ if budget => 503,
+        Cause::DbUnavailable => 503,
+        Cause::BadBody => 400,
+        Cause::Script => 500,
+    };
     let mut reply = Reply::error(status, &message);
     if dev {
         let mut body = b"{\"error\":".to_vec();

@@ -646,6 +646,23 @@ fn cookie(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
     Ok(Value::Undefined)
 }
 
+/// The `code` of the error `payload()` throws for a body it cannot parse;
+/// uncaught, the request is answered 400 with its message.
+pub const BAD_REQUEST_BODY: &str = "BAD_REQUEST_BODY";
+
+/// A parse error as a thrown SyntaxError carrying `BAD_REQUEST_BODY`.
+fn bad_body(vm: &mut Vm, e: Interrupt) -> Interrupt {
+    let Interrupt::Error(boxed) = e else { return e };
+    let error = vm.make_error(boxed.0, &format!("the request body is not valid JSON: {}", boxed.1));
+    if let Value::Obj(o) = error {
+        let code = vm.heap.intern("code");
+        if let Ok(s) = vm.heap.alloc_str(BAD_REQUEST_BODY) {
+            let _ = vm.define_own(o, code, s);
+        }
+    }
+    Interrupt::Throw(error)
+}
+
 /// `payload()`: the body as values — JSON parsed, form fields as an object,
 /// anything else as a string.
 fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
@@ -662,7 +679,8 @@ fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
         return Ok(Value::Obj(vm.new_object()?));
     }
     if ct.contains("json") || (ct.is_empty() && body.trim_start().starts_with(['{', '['])) {
-        return vm.parse_json(&body);
+        // A body that is not JSON is the client's error: uncaught, a 400.
+        return vm.parse_json(&body).map_err(|e| bad_body(vm, e));
     }
     if ct.contains("x-www-form-urlencoded") {
         let mut pairs = Pairs::default();

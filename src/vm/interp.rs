@@ -907,6 +907,19 @@ impl Vm {
     /// `    at fn (file:line:col)` for every frame, innermost first.
     pub fn trace(&self) -> String {
         let mut out = String::new();
+        // A run of identical frames (recursion from one call site) is
+        // written up to `SHOWN` times, then counted: a stack overflow wrote
+        // 2,000 lines per request.
+        const SHOWN: usize = 3;
+        let mut last = String::new();
+        let mut repeats = 0usize;
+        let flush = |out: &mut String, last: &str, repeats: usize| {
+            if repeats > SHOWN {
+                let name = last.trim_start().trim_start_matches("at ");
+                let name = name.split(" (").next().unwrap_or(name);
+                out.push_str(&format!("\n    … {} more frames of {name}", repeats - SHOWN));
+            }
+        };
         for f in self.frames.iter().rev() {
             let pc = (f.pc as usize)
                 .saturating_sub(1)
@@ -917,12 +930,20 @@ impl Vm {
             } else {
                 &f.func().name
             };
-            out.push_str(&format!(
-                "\n    at {} ({})",
-                name,
-                f.func().source.location(span)
-            ));
+            let line = format!("\n    at {} ({})", name, f.func().source.location(span));
+            if line == last {
+                repeats += 1;
+                if repeats <= SHOWN {
+                    out.push_str(&line);
+                }
+                continue;
+            }
+            flush(&mut out, &last, repeats);
+            out.push_str(&line);
+            last = line;
+            repeats = 1;
         }
+        flush(&mut out, &last, repeats);
         out
     }
 

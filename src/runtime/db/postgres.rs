@@ -178,8 +178,20 @@ fn numeric(raw: &[u8]) -> Result<f64, Box<dyn Error + Sync + Send>> {
     Ok(if sign == 0x4000 { -v } else { v })
 }
 
+/// SQLSTATEs that mean the server cannot serve now: class 08 (connection
+/// exception), 53300 (too many connections), 57P01–57P03 (shutting down,
+/// crashed, starting up).
+fn unavailable_state(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "53300" | "57P01" | "57P02" | "57P03")
+}
+
 fn pg_error(e: tokio_postgres::Error) -> DbError {
     match e.as_db_error() {
+        // Starting up, shutting down, out of connections, a broken
+        // connection: the database is unavailable, not the query wrong.
+        Some(db) if unavailable_state(db.code().code()) => {
+            DbError::Unavailable(db.message().to_string())
+        }
         Some(db) => DbError::Query(db.message().to_string()),
         None if e.is_closed() => DbError::Unavailable(format!("database connection lost: {e}")),
         None => {
