@@ -20,11 +20,54 @@ pub enum Io {
 }
 
 /// `cores = 2` or `cores = [0, 1]`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Cores {
     Count(usize),
     List(Vec<usize>),
+}
+
+impl<'de> Deserialize<'de> for Cores {
+    /// By hand: serde's untagged enums answer anything else with "data
+    /// did not match any variant of untagged enum Cores".
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cores, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Count(usize),
+            List(Vec<usize>),
+            Other(toml::Value),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Count(n) => Ok(Cores::Count(n)),
+            Raw::List(l) => Ok(Cores::List(l)),
+            Raw::Other(v) => Err(serde::de::Error::custom(format!(
+                "`cores` must be a number of cores (cores = 2) or a list of CPU ids (cores = [0, 1]), not {v}"
+            ))),
+        }
+    }
+}
+
+/// A listen address: `IP:port`, or a host name (`localhost:8080`) resolved
+/// once at start-up to its first address.
+fn address<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
+    let text = String::deserialize(d)?;
+    resolve(&text).map_err(serde::de::Error::custom)
+}
+
+fn optional_address<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<SocketAddr>, D::Error> {
+    address(d).map(Some)
+}
+
+/// `IP:port` or `host:port` to an address.
+pub fn resolve(text: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    if let Ok(a) = text.parse() {
+        return Ok(a);
+    }
+    text.to_socket_addrs()
+        .map_err(|e| format!("`{text}` is not an address (host:port): {e}"))?
+        .next()
+        .ok_or_else(|| format!("`{text}` resolves to no address"))
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -81,6 +124,7 @@ impl Default for Limits {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    #[serde(deserialize_with = "address")]
     pub listen: SocketAddr,
     pub cores: Option<Cores>,
     pub io: Io,
@@ -88,6 +132,7 @@ pub struct Config {
     /// Reload when a file of the work folder changes.
     pub watch: bool,
     /// Where the admin endpoints (`/__kitwork/…`) listen; off when unset.
+    #[serde(deserialize_with = "optional_address")]
     pub admin_listen: Option<SocketAddr>,
     pub dev: bool,
     pub log_level: String,
@@ -366,6 +411,10 @@ mod tests {
         assert!(e.contains("bogus"), "{e}");
         let e = Config::parse("io = \"kqueue\"").unwrap_err();
         assert!(e.contains("io") && e.contains("kqueue"), "{e}");
+        let e = Config::parse("cores = \"two\"").unwrap_err();
+        assert!(e.contains("a number of cores") && !e.contains("untagged"), "{e}");
+        let c = Config::parse("listen = \"localhost:8080\"").unwrap();
+        assert!(c.listen.ip().is_loopback() && c.listen.port() == 8080);
         let mut c = Config::default();
         c.limits.headers = 500;
         assert!(c.validate().unwrap_err().contains("limits.headers"));

@@ -68,7 +68,7 @@ enum Command {
         #[arg(long, env = "KITWORK_CONFIG")]
         config: Option<PathBuf>,
         /// Address to listen on (default 127.0.0.1:8080).
-        #[arg(long, env = "KITWORK_LISTEN")]
+        #[arg(long, env = "KITWORK_LISTEN", value_parser = kitwork::config::resolve)]
         listen: Option<std::net::SocketAddr>,
         /// Worker cores (default: all).
         #[arg(long, env = "KITWORK_CORES")]
@@ -96,14 +96,14 @@ enum Command {
         ca_file: Option<PathBuf>,
         /// Address of the admin endpoints (/__kitwork/status, metrics,
         /// routes, reload); off unless given here or as admin_listen.
-        #[arg(long = "admin", env = "KITWORK_ADMIN_LISTEN")]
+        #[arg(long = "admin", env = "KITWORK_ADMIN_LISTEN", value_parser = kitwork::config::resolve)]
         admin_listen: Option<std::net::SocketAddr>,
     },
     /// Ask a running gateway to reload its work folder now (through its
     /// admin listener; SIGHUP does the same).
     Reload {
         /// The gateway's admin address (default: admin_listen of kitwork.toml).
-        #[arg(long = "admin", env = "KITWORK_ADMIN_LISTEN")]
+        #[arg(long = "admin", env = "KITWORK_ADMIN_LISTEN", value_parser = kitwork::config::resolve)]
         admin_listen: Option<std::net::SocketAddr>,
         /// Configuration file (default: ./kitwork.toml when it exists).
         #[arg(long, env = "KITWORK_CONFIG")]
@@ -240,8 +240,22 @@ fn main() -> ExitCode {
             }
             let mut vm = Vm::new(limits);
             vm.enable_collector(kitwork::vm::collect::COLLECT_EVERY);
-            vm.out = Box::new(std::io::BufWriter::new(std::io::stdout()));
+            // Line by line, also into a pipe: a killed run keeps what it printed.
+            vm.out = Box::new(std::io::LineWriter::new(std::io::stdout()));
             let mut setup = kitwork::runtime::Setup::new();
+            // Without --db, the folder's kitwork.toml says where the
+            // database is, as it does for `serve`.
+            let db = match db {
+                Some(url) => Some(url),
+                None if std::path::Path::new("kitwork.toml").exists() => {
+                    let config = Config::load(None, Overrides::default()).map_err(|e| {
+                        eprintln!("error: invalid configuration: {e}");
+                        ExitCode::from(2)
+                    })?;
+                    Some(config.database.url)
+                }
+                None => None,
+            };
             if let Some(url) = db {
                 match kitwork::runtime::db::Shared::from_url(&url) {
                     Ok(s) => setup = setup.with_database(Ok(s)),
@@ -288,6 +302,13 @@ fn main() -> ExitCode {
             }
             if failed > 0 {
                 eprintln!("{failed} of {} file(s) failed to compile", files.len());
+                return Err(ExitCode::from(2));
+            }
+            // What `serve` does next: run each top level to declare its
+            // routes (a path without `/`, a method, a route twice…).
+            if let Err(e) = kitwork::gateway::load_files(&files) {
+                eprint!("{e}");
+                eprintln!("the routes of {} file(s) could not be declared", files.len());
                 return Err(ExitCode::from(2));
             }
             eprintln!("{} file(s) ok", files.len());

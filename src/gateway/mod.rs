@@ -64,10 +64,16 @@ pub fn script_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 pub fn load(dir: &Path) -> Result<Generation, String> {
     let files =
         script_files(dir).map_err(|e| format!("error: cannot read {}: {e}\n", dir.display()))?;
+    load_files(&files)
+}
+
+/// Compiles `files` and runs each one's top level to declare its routes,
+/// as `serve` does (`kitwork check` runs this too).
+pub fn load_files(files: &[std::path::PathBuf]) -> Result<Generation, String> {
     let mut scripts = Vec::new();
     let mut errors = String::new();
     let mut hash = content_hash::Hasher::default();
-    for f in &files {
+    for f in files {
         let text = std::fs::read_to_string(f)
             .map_err(|e| format!("error: cannot read {}: {e}\n", f.display()))?;
         hash.add(f.display().to_string().as_bytes());

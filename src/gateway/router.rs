@@ -91,6 +91,62 @@ pub struct Conflict {
     pub new: Route,
 }
 
+/// A route pattern as requests will spell it: literal segments
+/// percent-encoded where a client must encode (`/café` → `/caf%C3%A9`,
+/// upper-case hex, as browsers and curl send it), parameter names checked
+/// (`/c/:id/:id` and an empty `:` are errors).
+pub fn canonical_pattern(pattern: &str) -> Result<String, String> {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(pattern.len());
+    let mut names: Vec<&str> = Vec::new();
+    let mut segments_seen = pattern.split('/').peekable();
+    let mut first = true;
+    while let Some(seg) = segments_seen.next() {
+        if !first {
+            out.push('/');
+        }
+        first = false;
+        if let Some(name) = seg.strip_prefix(':').or_else(|| seg.strip_prefix('*')) {
+            let valid = !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            if !valid {
+                return Err(format!("invalid parameter name in route '{pattern}': '{seg}'"));
+            }
+            if names.contains(&name) {
+                return Err(format!("parameter ':{name}' appears twice in route '{pattern}'"));
+            }
+            if seg.starts_with('*') && segments_seen.peek().is_some_and(|s| !s.is_empty()) {
+                return Err(format!("'{seg}' must be the last segment of route '{pattern}'"));
+            }
+            names.push(name);
+            out.push_str(seg);
+            continue;
+        }
+        let seg_bytes = seg.as_bytes();
+        let mut i = 0;
+        while i < seg_bytes.len() {
+            let b = seg_bytes[i];
+            let hex = |c: u8| c.is_ascii_hexdigit();
+            if b == b'%' && i + 2 < seg_bytes.len() && hex(seg_bytes[i + 1]) && hex(seg_bytes[i + 2]) {
+                out.push('%');
+                out.push(seg_bytes[i + 1].to_ascii_uppercase() as char);
+                out.push(seg_bytes[i + 2].to_ascii_uppercase() as char);
+                i += 3;
+                continue;
+            }
+            if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push('%');
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 15) as usize] as char);
+            }
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
 fn segments(path: &str) -> impl Iterator<Item = &str> {
     path.split('/').filter(|s| !s.is_empty())
 }
@@ -238,6 +294,16 @@ mod tests {
             params.push(v);
         }
         Match::Found { route, params }
+    }
+
+    #[test]
+    fn patterns_are_spelled_as_requests_are() {
+        assert_eq!(canonical_pattern("/café/:n").unwrap(), "/caf%C3%A9/:n");
+        assert_eq!(canonical_pattern("/a b/%c3%a9").unwrap(), "/a%20b/%C3%A9");
+        assert_eq!(canonical_pattern("/users/:id/*rest").unwrap(), "/users/:id/*rest");
+        assert!(canonical_pattern("/c/:id/:id").is_err());
+        assert!(canonical_pattern("/c/:/x").is_err());
+        assert!(canonical_pattern("/c/*rest/x").is_err());
     }
 
     #[test]

@@ -232,10 +232,23 @@ pub fn install(vm: &mut Vm) {
     method(vm, g, "params", 1, |vm, _, a| {
         lookup(vm, a, |h| &h.request.params)
     });
-    method(vm, g, "query", 1, |vm, _, a| {
+    // A name given more than once (`?a=1&a=2`, two `X-A` headers, a form
+    // field twice): `query(name)`, `header(name)`, `req.query`,
+    // `req.headers` and `payload()`'s form object all give the first, as
+    // URLSearchParams.get does; `query.all(name)` and `header.all(name)`
+    // give every one, in order.
+    let query = native(vm, "query", 1, |vm, _, a| {
         lookup(vm, a, |h| h.request.query())
     });
-    method(vm, g, "header", 2, header);
+    set(vm, g, "query", Value::Obj(query));
+    method(vm, query, "all", 1, |vm, _, a| {
+        lookup_all(vm, a, |h| h.request.query())
+    });
+    let header_fn = native(vm, "header", 2, header);
+    set(vm, g, "header", Value::Obj(header_fn));
+    method(vm, header_fn, "all", 1, |vm, _, a| {
+        lookup_all(vm, a, |h| h.request.headers())
+    });
     method(vm, g, "cookie", 3, cookie);
     method(vm, g, "body", 0, |vm, _, _| {
         let body = with_host(vm, |_, h| {
@@ -354,6 +367,9 @@ fn builder_index(vm: &mut Vm, this: Value) -> Result<usize, Interrupt> {
     }
 }
 
+/// The methods a route may name.
+const ROUTE_METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
 /// Records a route (register mode) or picks up its handler (serve mode).
 fn declare(
     vm: &mut Vm,
@@ -364,10 +380,18 @@ fn declare(
 ) -> Result<(), Interrupt> {
     let reg = registering(vm)?;
     let mut location = String::new();
+    let mut path = path;
     if reg {
         if !path.starts_with('/') {
             return Err(vm.type_error(format!("a route path must start with '/', got '{path}'")));
         }
+        if !ROUTE_METHODS.contains(&method) {
+            return Err(vm.type_error(format!(
+                "unknown HTTP method '{method}' (one of {})",
+                ROUTE_METHODS.join(", ")
+            )));
+        }
+        path = super::router::canonical_pattern(&path).map_err(|e| vm.type_error(e))?;
         // `at fn (file:line:col)` of the calling frame → `file:line`.
         let trace = vm.trace();
         if let Some((_, l)) = trace.lines().nth(1).and_then(|l| l.rsplit_once('(')) {
@@ -533,10 +557,35 @@ fn lookup(vm: &mut Vm, a: Args, pick: fn(&mut Host) -> &Pairs) -> Result<Value, 
     })?
 }
 
+/// Every value of a name, in order (`query.all`, `header.all`; header
+/// names compared without case).
+fn lookup_all(vm: &mut Vm, a: Args, pick: fn(&mut Host) -> &Pairs) -> Result<Value, Interrupt> {
+    let mut name = String::new();
+    vm.write_string(arg(vm, a, 0), &mut name)?;
+    let values: Vec<String> = with_host(vm, |_, h| {
+        pick(h)
+            .as_slice()
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(&name))
+            .map(|(_, v)| v.clone())
+            .collect()
+    })?;
+    let mut items = Vec::with_capacity(values.len());
+    for v in &values {
+        items.push(vm.heap.alloc_str(v)?);
+    }
+    vm.new_array(&items)
+}
+
+/// The pairs as an object; a name given twice keeps its first value (the
+/// rule `query(name)` follows).
 fn pairs_object(vm: &mut Vm, pairs: &[(String, String)]) -> Result<Value, Interrupt> {
     let o = vm.new_object()?;
     for (k, v) in pairs {
         let key = vm.heap.intern(k);
+        if vm.get_own(o, key).is_some() {
+            continue;
+        }
         let val = vm.heap.alloc_str(v)?;
         vm.define_own(o, key, val)?;
     }
