@@ -12,6 +12,7 @@
 //! The embedding API in this file compiles a script and runs it to completion.
 
 pub mod config;
+pub mod content_hash;
 pub mod gateway;
 pub mod lang;
 pub mod log;

@@ -164,28 +164,29 @@ fn apply_migrations(config: &Config, dir: &Path, command: bool) -> Result<(), Ex
             eprintln!("error: cannot start a runtime: {e}");
             ExitCode::from(1)
         })?;
-    let applied = rt.block_on(async {
+    let report = rt.block_on(async {
         // Migrations may take long: an hour per statement.
         let db = shared.for_core(std::time::Duration::from_secs(3600));
         kitwork::runtime::db::migrate::migrate(&db, dir).await
     });
-    match applied {
-        Ok(names) => {
-            for n in &names {
-                if command {
-                    println!("kitwork: applied migration {n}");
-                } else {
-                    kitwork::log::info(&format!("applied migration {n}"));
-                }
-            }
-            if names.is_empty() && command {
+    // What was applied is said also when a later file failed.
+    for n in &report.applied {
+        if command {
+            println!("kitwork: applied migration {n}");
+        } else {
+            kitwork::log::info(&format!("applied migration {n}"));
+        }
+    }
+    match report.error {
+        None => {
+            if report.applied.is_empty() && command {
                 println!("kitwork: {} is up to date", config.database.url);
             }
             Ok(())
         }
         // A database that is down does not stop the gateway: routes that
         // need it answer 503 until it is back (run `kitwork migrate` then).
-        Err(kitwork::runtime::db::DbError::Unavailable(e)) if !command => {
+        Some(kitwork::runtime::db::DbError::Unavailable(e)) if !command => {
             kitwork::log::event(
                 kitwork::log::Level::Warn,
                 &format!("migrations not applied, the database is unavailable: {e}"),
@@ -193,7 +194,7 @@ fn apply_migrations(config: &Config, dir: &Path, command: bool) -> Result<(), Ex
             );
             Ok(())
         }
-        Err(e) => {
+        Some(e) => {
             eprintln!("error: migration failed: {}", e.message());
             Err(ExitCode::from(1))
         }

@@ -3,7 +3,6 @@
 //! once, then every core gets its own copy of the router and its own VMs.
 
 pub mod admin;
-mod content_hash;
 mod cookie;
 pub mod core;
 pub mod descriptors;
@@ -72,7 +71,7 @@ pub fn load(dir: &Path) -> Result<Generation, String> {
 pub fn load_files(files: &[std::path::PathBuf]) -> Result<Generation, String> {
     let mut scripts = Vec::new();
     let mut errors = String::new();
-    let mut hash = content_hash::Hasher::default();
+    let mut hash = crate::content_hash::Hasher::default();
     for f in files {
         let text = std::fs::read_to_string(f)
             .map_err(|e| format!("error: cannot read {}: {e}\n", f.display()))?;

@@ -1,6 +1,6 @@
-//! FNV-1a over a work folder's file names and texts: a generation's
-//! content hash, so two loads of the same files have the same id suffix
-//! and an unchanged folder is not reloaded.
+//! FNV-1a over bytes: a generation's content hash (a work folder's file
+//! names and texts, so two loads of the same files have the same id suffix
+//! and an unchanged folder is not reloaded) and a migration's checksum.
 
 pub struct Hasher(u64);
 
