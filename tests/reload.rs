@@ -245,3 +245,45 @@ fn memory_after_a_hundred_reloads_is_what_it_was_after_one() {
         "RSS grew from {after_one} KiB to {after_hundred} KiB"
     );
 }
+
+#[test]
+fn editors_save_patterns_never_answer_404() {
+    let script = "work(\"S\").get(\"/saved\", () => \"here\");\n";
+    let s = start_in(&[("saved.js", script)], &[]);
+    assert_eq!(get(&s, "/saved").status, 200);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let addr = s.addr.clone();
+    let flag = stop.clone();
+    let client = std::thread::spawn(move || {
+        let (mut ok, mut missing) = (0, 0);
+        while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+            match send_to(&addr, "GET /saved HTTP/1.1\r\nHost: t\r\n\r\n").status {
+                200 => ok += 1,
+                _ => missing += 1,
+            }
+        }
+        (ok, missing)
+    });
+    let path = s.dir.join("saved.js");
+    // Truncate, then write 200 ms later.
+    std::fs::write(&path, "").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    std::fs::write(&path, script).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    // Delete, then recreate 300 ms later.
+    std::fs::remove_file(&path).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(&path, script).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    // Write to a temporary file and rename it over.
+    std::fs::write(s.dir.join("saved.js.tmp"), script).unwrap();
+    std::fs::rename(s.dir.join("saved.js.tmp"), &path).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (ok, missing) = client.join().unwrap();
+    assert!(ok > 0);
+    assert_eq!(missing, 0, "{missing} of {} requests were not answered 200", ok + missing);
+    // A file really deleted is gone after the grace period.
+    std::fs::remove_file(&path).unwrap();
+    assert!(wait_until(|| get(&s, "/saved").status == 404));
+}

@@ -18,6 +18,13 @@ pub const DEBOUNCE: Duration = Duration::from_millis(50);
 /// A folder that never goes quiet is reloaded after this long anyway.
 pub const MAX_WAIT: Duration = Duration::from_millis(500);
 
+/// How long a served script may be missing or empty before a watched
+/// reload believes it: editors save by truncating then writing, or by
+/// deleting then recreating, and reloading in between dropped its routes
+/// (948 × 404 for a truncate and a write 200 ms later, 1,959 for a
+/// delete and a recreate).
+pub const GRACE: Duration = Duration::from_secs(1);
+
 pub struct Reloader {
     dir: PathBuf,
     tx: tokio::sync::watch::Sender<Arc<Generation>>,
@@ -103,6 +110,25 @@ impl Reloader {
         outcome
     }
 
+    /// Waits, up to `GRACE` after `since`, while a script the current
+    /// generation serves is missing or empty.
+    fn wait_for_served_files(&self, since: std::time::Instant) {
+        let served: Vec<PathBuf> = self
+            .current()
+            .scripts
+            .iter()
+            .map(|p| PathBuf::from(&p.source.name))
+            .collect();
+        let unsettled = || {
+            served
+                .iter()
+                .any(|p| std::fs::metadata(p).map_or(true, |m| m.len() == 0))
+        };
+        while unsettled() && since.elapsed() < GRACE {
+            std::thread::sleep(DEBOUNCE);
+        }
+    }
+
     /// Watches the work folder and reloads after each burst of changes to
     /// `.js` files. The watcher lives as long as the returned handle.
     pub fn watch(self: &Arc<Self>) -> notify::Result<notify::RecommendedWatcher> {
@@ -137,6 +163,7 @@ impl Reloader {
                             Err(RecvTimeoutError::Disconnected) => return,
                         }
                     }
+                    me.wait_for_served_files(started);
                     me.reload_and_log("files changed");
                 }
             })
