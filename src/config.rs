@@ -134,6 +134,11 @@ pub struct Config {
     /// Where the admin endpoints (`/__kitwork/…`) listen; off when unset.
     #[serde(deserialize_with = "optional_address")]
     pub admin_listen: Option<SocketAddr>,
+    /// The token the admin listener's mutating endpoints require. When
+    /// unset, `serve` makes one and writes it to `admin_token_file`
+    /// (mode 0600), where `kitwork reload` reads it.
+    pub admin_token: Option<String>,
+    pub admin_token_file: PathBuf,
     pub dev: bool,
     pub log_level: String,
     /// `text` (one readable line per event) or `json` (one object per line).
@@ -186,6 +191,8 @@ impl Default for Config {
             work_dir: PathBuf::from("work"),
             watch: true,
             admin_listen: None,
+            admin_token: None,
+            admin_token_file: PathBuf::from(".kitwork-admin-token"),
             dev: false,
             log_level: "info".into(),
             log_format: "text".into(),
@@ -357,6 +364,37 @@ impl Config {
             database: Some(self.open_database()),
             tls,
             db_timeout: Duration::from_millis(self.database.timeout_ms),
+        })
+    }
+
+    /// The admin token: configured, or made now and written to
+    /// `admin_token_file` readable by this user only.
+    pub fn make_admin_token(&self) -> Result<String, String> {
+        if let Some(t) = &self.admin_token {
+            return Ok(t.clone());
+        }
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = &self.admin_token_file;
+        let _ = std::fs::remove_file(path);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .and_then(|mut f| f.write_all(token.as_bytes()))
+            .map_err(|e| format!("cannot write the admin token to {}: {e}", path.display()))?;
+        Ok(token)
+    }
+
+    /// The admin token a client (`kitwork reload`) sends: configured, or
+    /// the one `serve` wrote.
+    pub fn read_admin_token(&self) -> Option<String> {
+        self.admin_token.clone().or_else(|| {
+            std::fs::read_to_string(&self.admin_token_file)
+                .ok()
+                .map(|t| t.trim().to_string())
         })
     }
 

@@ -202,11 +202,11 @@ fn apply_migrations(config: &Config, dir: &Path, command: bool) -> Result<(), Ex
 }
 
 /// `POST /__kitwork/reload` to a gateway's admin listener: (status, body).
-fn post_reload(addr: std::net::SocketAddr) -> std::io::Result<(u16, String)> {
+fn post_reload(addr: std::net::SocketAddr, token: &str) -> std::io::Result<(u16, String)> {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))?;
     s.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
-    s.write_all(b"POST /__kitwork/reload HTTP/1.1\r\nHost: kitwork\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+    s.write_all(format!("POST /__kitwork/reload HTTP/1.1\r\nHost: kitwork\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes())?;
     let mut text = String::new();
     s.read_to_string(&mut text)?;
     let status = text
@@ -345,7 +345,8 @@ fn main() -> ExitCode {
                 );
                 return Err(ExitCode::from(2));
             };
-            match post_reload(addr) {
+            let token = config.read_admin_token().unwrap_or_default();
+            match post_reload(addr, &token) {
                 Ok((200, body)) => {
                     println!("{body}");
                     Ok(())
@@ -484,10 +485,15 @@ fn main() -> ExitCode {
                     let admin = match config.admin_listen {
                         None => String::new(),
                         Some(addr) => {
+                            let token = config.make_admin_token().map_err(|e| {
+                                eprintln!("error: {e}");
+                                ExitCode::from(1)
+                            })?;
                             let admin = kitwork::gateway::admin::Admin {
                                 reloader: reloader.clone(),
                                 cores: running.scrapes.clone(),
                                 started: std::time::Instant::now(),
+                                token,
                             };
                             match kitwork::gateway::admin::serve(addr, admin) {
                                 Ok(a) => format!(", admin on http://{a}"),

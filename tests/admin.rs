@@ -259,10 +259,30 @@ fn status_routes_and_metrics_match_what_was_sent() {
     );
     assert_eq!(admin_get(&admin, "/__kitwork/nope").status, 404);
 
-    // kitwork reload: unchanged, then a change, then a broken file (exit 1).
+    // Reloading needs the token serve wrote (0600) to its folder: a
+    // browser's cross-origin POST, or a guess, is refused.
+    let token_file = s.dir.join(".kitwork-admin-token");
+    let token = std::fs::read_to_string(&token_file).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&token_file).unwrap().permissions().mode() & 0o777, 0o600);
+    for auth in ["", "Authorization: Bearer wrong\r\n", "Authorization: Bearer \r\n"] {
+        let r = send_to(
+            &admin,
+            &format!("POST /__kitwork/reload HTTP/1.1\r\nHost: t\r\nOrigin: https://evil.example\r\n{auth}Content-Length: 0\r\n\r\n"),
+        );
+        assert_eq!(r.status, 401, "{auth:?}: {}", r.body);
+    }
+    let r = send_to(
+        &admin,
+        &format!("POST /__kitwork/reload HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\n\r\n"),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // kitwork reload (which reads the token file in its folder): unchanged,
+    // then a change, then a broken file (exit 1).
     let reload = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_kitwork"))
             .args(["reload", "--admin", &admin])
+            .current_dir(&s.dir)
             .output()
             .unwrap()
     };

@@ -18,6 +18,17 @@ pub struct Admin {
     pub reloader: Arc<Reloader>,
     pub cores: Vec<ScrapeSender>,
     pub started: Instant,
+    /// What `Authorization: Bearer …` must carry for the endpoints that
+    /// change something (`POST /__kitwork/reload`): without it a browser
+    /// page could post cross-origin, and any script's `http()` could
+    /// reach the listener. Reads need none (they stay on loopback).
+    pub token: String,
+}
+
+/// Compares without stopping at the first difference, so the time taken
+/// does not tell how much of a guess was right.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
 /// Binds `addr` and serves the admin endpoints on a thread of their own;
@@ -62,7 +73,7 @@ impl Admin {
     fn answer(&self, mut stream: TcpStream) -> std::io::Result<()> {
         let mut buf = Vec::with_capacity(1024);
         let mut chunk = [0u8; 1024];
-        let (method, path) = loop {
+        let (method, path, authorization) = loop {
             let n = stream.read(&mut chunk)?;
             if n == 0 {
                 return Ok(());
@@ -72,9 +83,15 @@ impl Admin {
             let mut req = httparse::Request::new(&mut slots);
             match req.parse(&buf) {
                 Ok(httparse::Status::Complete(_)) => {
+                    let authorization = req
+                        .headers
+                        .iter()
+                        .find(|h| h.name.eq_ignore_ascii_case("authorization"))
+                        .map(|h| h.value.to_vec());
                     break (
                         req.method.unwrap_or("").to_string(),
                         req.path.unwrap_or("").to_string(),
+                        authorization,
                     );
                 }
                 Ok(httparse::Status::Partial) if buf.len() < 16 * 1024 => continue,
@@ -165,6 +182,18 @@ impl Admin {
                 )
             }
             ("POST", "/__kitwork/reload") => {
+                let expected = format!("Bearer {}", self.token);
+                let allowed = authorization
+                    .as_deref()
+                    .is_some_and(|a| same_secret(a, expected.as_bytes()));
+                if !allowed {
+                    return respond(
+                        &mut stream,
+                        401,
+                        "application/json",
+                        "{\"error\":\"the admin token is required: Authorization: Bearer <admin_token>\"}",
+                    );
+                }
                 let outcome = self.reloader.reload_and_log("admin request");
                 let (status, reloaded, error) = match &outcome {
                     Outcome::Swapped(_) => (200, true, String::new()),
