@@ -151,12 +151,30 @@ pub struct Config {
 }
 
 /// `[client]`: how `http()` connects.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Client {
     /// PEM certificates `https://` requests trust besides the public roots
     /// (a private CA, a test certificate).
     pub ca_file: Option<PathBuf>,
+    /// Networks `http()` may reach; empty: any not denied.
+    pub allow: Vec<String>,
+    /// Networks `http()` may not reach (default: link-local, where cloud
+    /// metadata services answer).
+    pub deny: Vec<String>,
+}
+
+impl Default for Client {
+    fn default() -> Client {
+        Client {
+            ca_file: None,
+            allow: Vec::new(),
+            deny: crate::runtime::egress::DEFAULT_DENY
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
 }
 
 /// `[database]`: where `db()` goes.
@@ -360,10 +378,14 @@ impl Config {
     pub fn setup(&self) -> Result<crate::runtime::Setup, String> {
         let tls = crate::runtime::http::tls_config(self.client.ca_file.as_deref())
             .map_err(|e| format!("`client.ca_file`: {e}"))?;
+        let egress =
+            crate::runtime::egress::Egress::from_lists(&self.client.allow, &self.client.deny)
+                .map_err(|e| format!("`client.allow` / `client.deny`: {e}"))?;
         Ok(crate::runtime::Setup {
             database: Some(self.open_database()),
             tls,
             db_timeout: Duration::from_millis(self.database.timeout_ms),
+            egress: std::sync::Arc::new(egress),
         })
     }
 

@@ -159,3 +159,33 @@ fn a_decoded_parameter_encoded_again_stays_one_segment_upstream() {
     );
     assert!(raw.body.contains("no route for GET /api/users/x/y"), "{}", raw.body);
 }
+
+#[test]
+fn http_reaches_only_what_the_operator_allows() {
+    let routes = r#"
+    work("H")
+      .get("/call", () => {
+        try { return { status: http().get(query("url")).status }; }
+        catch (e) { return { code: e.code, message: e.message }; }
+      })
+      .get("/x", () => "x");
+    "#;
+    // Default rules: link-local (cloud metadata) is denied, loopback is not.
+    let s = start_in(&[("h.js", routes)], &[]);
+    let port = s.addr.rsplit(':').next().unwrap().to_string();
+    let metadata = get(&s, "/call?url=http://169.254.169.254/latest/meta-data/");
+    assert!(metadata.body.contains(r#""code":"EDENIED""#), "{}", metadata.body);
+    let local = get(&s, &format!("/call?url=http://127.0.0.1:{port}/x"));
+    assert_eq!(local.body, r#"{"status":200}"#);
+    drop(s);
+    // An operator's deny list catches the numeric spellings of an address.
+    let s = start_in(
+        &[("h.js", routes), ("kitwork.toml", "[client]\ndeny = [\"127.0.0.0/8\", \"169.254.0.0/16\"]\n")],
+        &[],
+    );
+    let port = s.addr.rsplit(':').next().unwrap().to_string();
+    for host in ["127.0.0.1", "2130706433", "0x7f000001", "localhost"] {
+        let r = get(&s, &format!("/call?url=http://{host}:{port}/x"));
+        assert!(r.body.contains(r#""code":"EDENIED""#), "{host}: {}", r.body);
+    }
+}

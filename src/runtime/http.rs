@@ -146,6 +146,7 @@ where
 
 /// One core's client: its TLS settings and its idle connections.
 pub struct Client {
+    egress: Arc<super::egress::Egress>,
     tls: tokio_rustls::TlsConnector,
     idle: RefCell<HashMap<Origin, Vec<SendRequest<Full<Bytes>>>>>,
 }
@@ -178,8 +179,9 @@ pub fn tls_config(ca_file: Option<&std::path::Path>) -> Result<Arc<rustls::Clien
 }
 
 impl Client {
-    pub fn new(tls: Arc<rustls::ClientConfig>) -> Client {
+    pub fn new(tls: Arc<rustls::ClientConfig>, egress: Arc<super::egress::Egress>) -> Client {
         Client {
+            egress,
             tls: tokio_rustls::TlsConnector::from(tls),
             idle: RefCell::new(HashMap::new()),
         }
@@ -188,7 +190,24 @@ impl Client {
     async fn connect(&self, origin: &Origin) -> Result<SendRequest<Full<Bytes>>, Failure> {
         let where_ = format!("{}:{}", origin.host, origin.port);
         let host = origin.host.trim_start_matches('[').trim_end_matches(']');
-        let tcp = monoio::net::TcpStream::connect((host, origin.port))
+        // Resolved here and judged by the operator's rules (client.allow,
+        // client.deny) before any connection is made.
+        use std::net::ToSocketAddrs;
+        let addrs: Vec<std::net::SocketAddr> = (host, origin.port)
+            .to_socket_addrs()
+            .map_err(|e| fail("ENOTFOUND", format!("cannot resolve {where_}: {e}")))?
+            .collect();
+        let Some(&addr) = addrs.iter().find(|a| self.egress.permits(a.ip())) else {
+            let seen: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
+            return Err(fail(
+                "EDENIED",
+                format!(
+                    "{where_} ({}) is not an address scripts may reach (client.deny / client.allow)",
+                    seen.join(", ")
+                ),
+            ));
+        };
+        let tcp = monoio::net::TcpStream::connect(addr)
             .await
             .map_err(|e| fail("ECONNREFUSED", format!("cannot connect to {where_}: {e}")))?;
         let _ = tcp.set_nodelay(true);

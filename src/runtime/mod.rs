@@ -5,6 +5,7 @@
 
 pub mod db;
 pub mod driver;
+pub mod egress;
 pub mod http;
 
 /// The longest wait a script can ask for (`sleep`, an `http()` timeout):
@@ -35,6 +36,8 @@ pub struct Setup {
     pub tls: std::sync::Arc<rustls::ClientConfig>,
     /// How long one statement may run.
     pub db_timeout: std::time::Duration,
+    /// Which addresses `http()` may reach.
+    pub egress: std::sync::Arc<egress::Egress>,
 }
 
 impl Setup {
@@ -44,6 +47,7 @@ impl Setup {
             database: None,
             tls: http::tls_config(None).expect("the built-in roots are valid"),
             db_timeout: DB_TIMEOUT,
+            egress: Default::default(),
         }
     }
 
@@ -89,7 +93,7 @@ impl Services {
             db,
             db_error,
             db_timeout: setup.db_timeout,
-            http: http::Client::new(setup.tls.clone()),
+            http: http::Client::new(setup.tls.clone(), setup.egress.clone()),
         }
     }
 }
