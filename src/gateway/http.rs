@@ -188,7 +188,9 @@ pub fn parse<'b, 'h>(
         if query.as_bytes().contains(&b'#') {
             return Parsed::Reject(400, "a fragment in the request target");
         }
-        (&target.path[..split], query)
+        // Only an absolute form can have an empty path here: it means `/`.
+        let path = if split == 0 { "/" } else { &target.path[..split] };
+        (path, query)
     } else {
         (target.path, "")
     };
@@ -344,7 +346,9 @@ fn request_target<'b>(method: &str, target: &'b str) -> Result<Target<'b>, (u16,
     }
     let path = &rest[authority_end..];
     Ok(Target {
-        // `http://host` and `http://host?q` mean the path `/`.
+        // `http://host` means the path `/`; `http://host?q` too, which the
+        // caller sees as an empty path before the query (cargo fuzz found
+        // it passed through empty).
         path: if path.is_empty() { "/" } else { path },
         absolute: true,
     })

@@ -117,6 +117,10 @@ impl RequestData {
         self.method.push_str(utf8(self.method_at));
         self.path.clear();
         self.path.push_str(utf8(self.path_at));
+        if self.path.is_empty() {
+            // `GET http://host?q`: the path is `/`, which is not in the head.
+            self.path.push('/');
+        }
         self.query.clear();
         parse_form_into(utf8(self.query_at), &mut self.query);
         self.headers.clear();
