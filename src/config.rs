@@ -188,6 +188,8 @@ pub struct Database {
     pub migrations: PathBuf,
     /// How long one statement may run before it is stopped (an error).
     pub timeout_ms: u64,
+    /// When set, the only tables `db().table()` may name.
+    pub tables: Option<Vec<String>>,
 }
 
 impl Default for Database {
@@ -196,6 +198,7 @@ impl Default for Database {
             url: "sqlite://kitwork.db".into(),
             migrations: PathBuf::from("migrations"),
             timeout_ms: 30_000,
+            tables: None,
         }
     }
 }
@@ -386,6 +389,7 @@ impl Config {
             tls,
             db_timeout: Duration::from_millis(self.database.timeout_ms),
             egress: std::sync::Arc::new(egress),
+            tables: self.database.tables.clone().map(std::sync::Arc::new),
         })
     }
 

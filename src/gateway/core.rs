@@ -122,7 +122,7 @@ struct Live {
 }
 
 impl Live {
-    fn new(generation: Arc<Generation>, limits: Limits, stats: &mut CoreStats) -> Live {
+    fn new(generation: Arc<Generation>, config: &CoreConfig, stats: &mut CoreStats) -> Live {
         let mut router = Router::default();
         for r in &generation.routes {
             router
@@ -134,7 +134,7 @@ impl Live {
             .iter()
             .map(|r| stats.slot(&r.method, &r.pattern))
             .collect();
-        let first = new_worker(&generation, limits);
+        let first = new_worker(&generation, config);
         Live {
             generation,
             router,
@@ -186,7 +186,7 @@ impl Reply {
 impl Core {
     fn new(index: usize, generation: Arc<Generation>, config: CoreConfig) -> Core {
         let mut stats = CoreStats::new();
-        let live = Live::new(generation, config.vm, &mut stats);
+        let live = Live::new(generation, &config, &mut stats);
         let services = Services::new(&config.setup);
         Core {
             index,
@@ -205,7 +205,7 @@ impl Core {
     /// Makes `generation` the one new requests start on (a request
     /// boundary by construction: running requests keep theirs).
     fn swap(&self, generation: Arc<Generation>) {
-        let live = Live::new(generation, self.config.vm, &mut self.stats.borrow_mut());
+        let live = Live::new(generation, &self.config, &mut self.stats.borrow_mut());
         *self.live.borrow_mut() = Rc::new(live);
     }
 
@@ -258,8 +258,9 @@ impl InProcess {
     }
 }
 
-fn new_worker(generation: &Generation, limits: Limits) -> Box<Worker> {
-    let mut vm = Vm::with_natives(limits, work::install);
+fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Worker> {
+    let mut vm = Vm::with_natives(config.vm, work::install);
+    vm.queries.tables = config.setup.tables.clone();
     vm.enable_collector(crate::vm::collect::COLLECT_EVERY);
     let mains = generation.scripts.iter().map(|p| vm.load(p)).collect();
     let tags = Rc::new(RefCell::new(Tags::default()));
@@ -733,7 +734,7 @@ async fn handle(
     };
     let r = &live.router.routes[index];
     let worker = live.pool.borrow_mut().pop();
-    let mut worker = worker.unwrap_or_else(|| new_worker(&live.generation, core.config.vm));
+    let mut worker = worker.unwrap_or_else(|| new_worker(&live.generation, &core.config));
     host(&mut worker.vm)
         .request
         .set(req, &r.params, params.as_slice());

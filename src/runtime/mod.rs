@@ -38,6 +38,8 @@ pub struct Setup {
     pub db_timeout: std::time::Duration,
     /// Which addresses `http()` may reach.
     pub egress: std::sync::Arc<egress::Egress>,
+    /// The tables `db().table()` may name (`database.tables`), if listed.
+    pub tables: Option<std::sync::Arc<Vec<String>>>,
 }
 
 impl Setup {
@@ -48,6 +50,7 @@ impl Setup {
             tls: http::tls_config(None).expect("the built-in roots are valid"),
             db_timeout: DB_TIMEOUT,
             egress: Default::default(),
+            tables: None,
         }
     }
 

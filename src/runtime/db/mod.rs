@@ -332,6 +332,9 @@ pub struct Builder {
 /// nothing of its own before it reaches the database.
 #[derive(Default)]
 pub struct Builders {
+    /// The tables `db().table()` may name, when the operator lists them
+    /// (`database.tables`); `None`: any but the reserved ones.
+    pub tables: Option<std::sync::Arc<Vec<String>>>,
     list: Vec<Builder>,
     live: usize,
     /// Conditions of finished builders, their strings kept.

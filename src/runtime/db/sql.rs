@@ -26,6 +26,32 @@ pub fn check_identifier(name: &str) -> Result<(), String> {
     }
 }
 
+/// Checks a table name the query builder is given against the names
+/// reserved for the gateway and the databases' catalogs (`kitwork_*`,
+/// `sqlite_*`, `pg_*`, `information_schema`) and, when the operator lists
+/// them (`database.tables`), against that list. Raw SQL (`db().query`) is
+/// the script author's own and is not checked.
+pub fn check_table(name: &str, allowed: Option<&[String]>) -> Result<(), String> {
+    // Compared without allocating: this runs for every query a handler
+    // builds (tests/db_alloc.rs counts).
+    let starts = |s: &str, prefix: &str| {
+        s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    };
+    let bare = name.rsplit('.').next().unwrap_or(name);
+    let reserved = ["kitwork_", "sqlite_", "pg_"].iter().any(|p| starts(bare, p))
+        || starts(name, "information_schema")
+        || starts(name, "pg_catalog");
+    if reserved {
+        return Err(format!("the table name {name:?} is reserved"));
+    }
+    match allowed {
+        Some(list) if !list.iter().any(|t| t.eq_ignore_ascii_case(name)) => Err(format!(
+            "the table {name:?} is not in database.tables"
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Appends `name` quoted: `"users"`, `"public"."users"`.
 fn quoted(sql: &mut String, name: &str) {
     for (i, part) in name.split('.').enumerate() {

@@ -106,6 +106,10 @@ pub fn to_sql(vm: &mut Vm, v: Value) -> Result<SqlValue, Interrupt> {
 
 fn table(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let name = column(vm, arg(vm, a, 0), "the table name")?;
+    let text = name.text(&vm.heap);
+    if let Err(why) = sql::check_table(text, vm.queries.tables.as_deref().map(|t| t.as_slice())) {
+        return Err(Interrupt::error(ErrorKind::Error, why));
+    }
     let i = builder_index(vm, this, "table")?;
     let b = vm.queries.get(i);
     b.table.clear();

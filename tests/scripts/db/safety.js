@@ -54,3 +54,18 @@ try {
 // expect: get() needs a table: db().table("name").get()
 console.log(db().table("users").count());
 // expect: 2
+// The builder refuses the gateway's and the catalogs' own tables: a name
+// from user input must not reach them (raw SQL stays the author's).
+for (const name of ["kitwork_migrations", "sqlite_master", "pg_user", "information_schema.tables", "KITWORK_x"]) {
+  try {
+    db().table(name).count();
+    console.log("reached", name);
+  } catch (e) {
+    console.log(e.message);
+  }
+}
+// expect: the table name "kitwork_migrations" is reserved
+// expect: the table name "sqlite_master" is reserved
+// expect: the table name "pg_user" is reserved
+// expect: the table name "information_schema.tables" is reserved
+// expect: the table name "KITWORK_x" is reserved
