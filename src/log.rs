@@ -34,8 +34,21 @@ impl Level {
     }
 }
 
+/// A field's value: JSON lines write a number as a number.
+#[derive(Clone, Copy, Debug)]
+pub enum Field<'a> {
+    Text(&'a str),
+    Number(f64),
+}
+
 /// The line for `msg` with `fields`, newline included.
 pub fn format(level: Level, msg: &str, fields: &[(&str, &str)]) -> String {
+    let typed: Vec<(&str, Field)> = fields.iter().map(|&(k, v)| (k, Field::Text(v))).collect();
+    format_typed(level, msg, &typed)
+}
+
+/// `format` with typed fields.
+pub fn format_typed(level: Level, msg: &str, fields: &[(&str, Field)]) -> String {
     if json() {
         let mut out = Vec::with_capacity(msg.len() + 64);
         out.extend_from_slice(b"{\"time\":");
@@ -49,7 +62,13 @@ pub fn format(level: Level, msg: &str, fields: &[(&str, &str)]) -> String {
             out.push(b',');
             crate::vm::json::write_quoted(k, &mut out);
             out.push(b':');
-            crate::vm::json::write_quoted(v, &mut out);
+            match v {
+                Field::Text(t) => crate::vm::json::write_quoted(t, &mut out),
+                Field::Number(n) if n.is_finite() => {
+                    out.extend_from_slice(crate::vm::number::to_js_string(*n).as_bytes())
+                }
+                Field::Number(_) => out.extend_from_slice(b"null"),
+            }
         }
         out.extend_from_slice(b"}\n");
         String::from_utf8(out).unwrap_or_default()
@@ -65,7 +84,10 @@ pub fn format(level: Level, msg: &str, fields: &[(&str, &str)]) -> String {
             line.push(' ');
             line.push_str(k);
             line.push('=');
-            line.push_str(v);
+            match v {
+                Field::Text(t) => line.push_str(t),
+                Field::Number(n) => line.push_str(&crate::vm::number::to_js_string(*n)),
+            }
         }
         line.push('\n');
         line
@@ -76,6 +98,12 @@ pub fn format(level: Level, msg: &str, fields: &[(&str, &str)]) -> String {
 /// must not take requests down).
 pub fn event(level: Level, msg: &str, fields: &[(&str, &str)]) {
     let line = format(level, msg, fields);
+    let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
+/// `event` with typed fields.
+pub fn event_typed(level: Level, msg: &str, fields: &[(&str, Field)]) {
+    let line = format_typed(level, msg, fields);
     let _ = std::io::stderr().write_all(line.as_bytes());
 }
 

@@ -507,14 +507,34 @@ fn main() -> ExitCode {
                     // A closed stdout must not take the gateway down: ignore write errors.
                     use std::io::Write;
                     let mut stdout = std::io::stdout();
-                    let _ = writeln!(
-                        stdout,
-                        "kitwork: serving {routes} route(s) from {} on http://{} ({cores} core(s)), generation {}{admin}",
+                    let serving = format!(
+                        "serving {routes} route(s) from {} on http://{} ({cores} core(s)), generation {}{admin}",
                         work_dir.display(),
                         running.addr,
                         reloader.current().id()
                     );
-                    let _ = write!(stdout, "{table}");
+                    if kitwork::log::json() {
+                        // One JSON object per line here too: the start-up
+                        // line, then one per route.
+                        let mut lines = kitwork::log::format(kitwork::log::Level::Info, &serving, &[]);
+                        for r in &reloader.current().routes {
+                            lines.push_str(&kitwork::log::format(
+                                kitwork::log::Level::Info,
+                                "route",
+                                &[
+                                    ("method", &r.method),
+                                    ("path", &r.pattern),
+                                    ("work", &r.work),
+                                    ("version", r.version.as_deref().unwrap_or("")),
+                                    ("source", &r.location),
+                                ],
+                            ));
+                        }
+                        let _ = write!(stdout, "{lines}");
+                    } else {
+                        let _ = writeln!(stdout, "kitwork: {serving}");
+                        let _ = write!(stdout, "{table}");
+                    }
                     let _ = stdout.flush();
                     // SIGHUP: reload. SIGTERM / SIGINT: stop accepting, drain, exit 0.
                     let signal = signals.forever().find(|&s| {

@@ -778,16 +778,16 @@ fn access_log(core: usize, n: u64, req: &http::Request<'_, '_>, status: u16, sec
     let id = super::request_log::request_id(core, n);
     let ms = format!("{:.3}", seconds * 1000.0);
     if log::json() {
-        let status = status.to_string();
-        log::event(
+        use log::Field::{Number, Text};
+        log::event_typed(
             log::Level::Info,
             "access",
             &[
-                ("method", req.method),
-                ("path", req.path),
-                ("status", &status),
-                ("duration_ms", &ms),
-                ("request_id", &id),
+                ("method", Text(req.method)),
+                ("path", Text(req.path)),
+                ("status", Number(status as f64)),
+                ("duration_ms", Number((seconds * 1e6).round() / 1e3)),
+                ("request_id", Text(&id)),
             ],
         );
     } else {
@@ -911,7 +911,8 @@ async fn run_route(
                     (Some(crate::vm::Budget::Memory), _) => stats.budget_memory += 1,
                 }
             }
-            error_reply(route, &e, core.config.dev, cause)
+            let id = worker.tags.borrow().request_id();
+            error_reply(route, &e, core.config.dev, cause, &id)
         }
     };
     if !vm.deferred.is_empty() {
@@ -955,19 +956,36 @@ impl Cause {
     }
 }
 
-fn error_reply(route: &Route, e: &Uncaught, dev: bool, cause: Cause) -> Reply {
+fn error_reply(route: &Route, e: &Uncaught, dev: bool, cause: Cause, request_id: &str) -> Reply {
     let first = e
         .report
         .lines()
         .next()
         .unwrap_or("")
         .trim_start_matches("Uncaught ");
-    let line = format!("{} {} ({}): {}", route.method, route.pattern, route.location, e.report);
     // A body the client sent wrong is its error, not the script's.
-    if cause == Cause::BadBody {
-        log::warn(&line);
+    let level = if cause == Cause::BadBody {
+        log::Level::Warn
     } else {
-        log::error(&line);
+        log::Level::Error
+    };
+    if log::json() {
+        let route_text = format!("{} {}", route.method, route.pattern);
+        log::event(
+            level,
+            &e.report,
+            &[
+                ("route", &route_text),
+                ("source", &route.location),
+                ("request_id", request_id),
+            ],
+        );
+    } else {
+        let line = format!(
+            "{} {} ({}) #{request_id}: {}",
+            route.method, route.pattern, route.location, e.report
+        );
+        log::event(level, &line, &[]);
     }
     let budget = e.budget.is_some();
     let message = if budget {

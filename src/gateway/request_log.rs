@@ -55,15 +55,19 @@ impl RequestLog {
     fn emit(&self, line: &str) {
         let t = self.tags.borrow();
         let id = t.request_id();
+        // A script's own lines are information; the driver's report of a
+        // failed defer() or go() function is an error.
+        use crate::runtime::driver::{DEFERRED_FAILED, GO_FAILED};
+        let level = if line.starts_with(DEFERRED_FAILED) || line.starts_with(GO_FAILED) {
+            log::Level::Error
+        } else {
+            log::Level::Info
+        };
         if log::json() {
             let route = format!("{} {}", t.method, t.pattern);
-            log::event(
-                log::Level::Info,
-                line,
-                &[("route", &route), ("request_id", &id)],
-            );
+            log::event(level, line, &[("route", &route), ("request_id", &id)]);
         } else {
-            log::info(&format!("[{} {} #{id}] {line}", t.method, t.pattern));
+            log::event(level, &format!("[{} {} #{id}] {line}", t.method, t.pattern), &[]);
         }
     }
 }

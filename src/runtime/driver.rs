@@ -41,7 +41,7 @@ pub async fn finish(vm: &mut Vm, services: &Services, first: Step) -> Finished {
 /// Runs the closures `defer()` registered, last first, each to its end.
 /// Their errors are reported and do not change the response.
 pub async fn run_deferred(vm: &mut Vm, services: &Services) -> Result<(), Poisoned> {
-    run_each(vm, services, "a deferred function failed", |vm| {
+    run_each(vm, services, DEFERRED_FAILED, |vm| {
         vm.deferred.pop()
     })
     .await
@@ -77,7 +77,7 @@ async fn run_together(vm: &mut Vm, services: &Services, functions: &[Value]) -> 
     vm.fibers -= 1;
     for r in results {
         if let Err(e) = r? {
-            report(vm, "a go() function failed", &e);
+            report(vm, GO_FAILED, &e);
         }
     }
     Ok(())
@@ -87,7 +87,7 @@ async fn run_together(vm: &mut Vm, services: &Services, functions: &[Value]) -> 
 async fn run_one(vm: &mut Vm, services: &Services, f: Value) -> Result<(), Poisoned> {
     let shared = RefCell::new(vm);
     if let Err(e) = child(&shared, services, None, f).await? {
-        report(&mut shared.borrow_mut(), "a go() function failed", &e);
+        report(&mut shared.borrow_mut(), GO_FAILED, &e);
     }
     Ok(())
 }
@@ -108,6 +108,11 @@ async fn run_each(
         }
     }
 }
+
+/// How a failed `defer()` function's report starts.
+pub const DEFERRED_FAILED: &str = "a deferred function failed";
+/// How a failed `go()` function's report starts.
+pub const GO_FAILED: &str = "a go() function failed";
 
 /// Writes a background failure where the VM's output goes.
 pub fn report(vm: &mut Vm, what: &str, e: &Uncaught) {

@@ -16,6 +16,14 @@ pub struct Server {
 }
 
 impl Server {
+    /// The next line the server writes to stdout (after the first, which
+    /// `start_in` read for the address).
+    pub fn stdout_line(&mut self) -> String {
+        let mut line = String::new();
+        let _ = self._stdout.read_line(&mut line);
+        line
+    }
+
     /// What the server wrote to stderr so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("stderr.log")).unwrap_or_default()
