@@ -34,10 +34,6 @@ work("B")
   });
 "#;
 
-fn post(s: &Server, path: &str) -> Resp {
-    send(s, &format!("POST {path} HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"))
-}
-
 #[test]
 fn a_requests_go_functions_run_at_once() {
     let s = start_in(&[("b.js", ROUTES)], &[]);

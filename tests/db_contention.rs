@@ -27,10 +27,6 @@ work("D")
   .post("/write", () => db().table("t").insert({ n: 4 }));
 "#;
 
-fn post(s: &Server, path: &str) -> Resp {
-    send(s, &format!("POST {path} HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"))
-}
-
 #[test]
 fn runaway_statements_do_not_starve_other_queries() {
     let s = start_in(

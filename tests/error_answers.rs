@@ -16,16 +16,6 @@ work("E")
   .get("/db", () => db().query("SELECT 1 AS one")[0]);
 "#;
 
-fn post_json(s: &Server, path: &str, body: &str) -> Resp {
-    send(
-        s,
-        &format!(
-            "POST {path} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        ),
-    )
-}
-
 #[test]
 fn a_malformed_body_is_the_clients_error() {
     let s = start_in(&[("e.js", ROUTES)], &[]);

@@ -59,16 +59,6 @@ fn scripts_only() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-fn post_json(s: &Server, path: &str, body: &str) -> Resp {
-    send(
-        s,
-        &format!(
-            "POST {path} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        ),
-    )
-}
-
 #[test]
 fn the_seed_order_route_answers_200_400_and_404() {
     let s = start_in(SCRIPTS, &[]);

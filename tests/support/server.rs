@@ -184,6 +184,22 @@ pub fn send_to(addr: &str, raw: &str) -> Resp {
         .unwrap_or_else(|| panic!("no response to {:?}", &raw[..raw.len().min(60)]))
 }
 
+/// POSTs `body` as JSON on a new connection; reads one response.
+pub fn post_json(s: &Server, path: &str, body: &str) -> Resp {
+    send(
+        s,
+        &format!(
+            "POST {path} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+/// POSTs an empty body on a new connection; reads one response.
+pub fn post(s: &Server, path: &str) -> Resp {
+    send(s, &format!("POST {path} HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"))
+}
+
 pub fn get(s: &Server, path: &str) -> Resp {
     send(
         s,
