@@ -8,7 +8,7 @@
 # during the attack, and whether /hello answers afterwards.
 #
 #   loadtest/attacks.sh          # needs: nginx, wrk, slowhttptest (apt-get install …)
-#   LENGTH=20 loadtest/attacks.sh
+#   LENGTH=20 SERVERS=kitwork loadtest/attacks.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 length=${LENGTH:-30}
@@ -61,7 +61,7 @@ echo "# Attacks, $(date -u +%FT%TZ), commit $(git -C "$here" rev-parse --short H
 echo
 echo "| server | attack | RSS before KiB | during KiB | after KiB | /hello p99 during | /hello after |"
 echo "|---|---|---:|---:|---:|---:|---|"
-for name in kitwork nginx; do
+for name in ${SERVERS:-kitwork nginx}; do
   port=$([ "$name" = kitwork ] && echo 18390 || echo 18391)
   for attack in slowloris slowread; do
     start "$name" "$port" 65536
@@ -77,7 +77,7 @@ for name in kitwork nginx; do
     p99=$(wrk -t1 -c8 -d5s --latency "http://127.0.0.1:$port/hello" 2>/dev/null | awk '/ 99%/ {print $2}')
     during=$(rss "$sp")
     wait "$attacker" || true
-    sleep 5
+    sleep 7
     after=$(rss "$sp")
     ok=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/hello" || echo none)
     echo "| $name | $attack | $before | $during | $after | ${p99:-none} | $ok |"

