@@ -1825,6 +1825,23 @@ impl Compiler {
     }
 
     fn call(&mut self, callee: &Expr, args: &[ArrayElem], optional: bool) {
+        // A method called on a call's result is located at its name, as
+        // node's traces do: in a chain (`work("X").get("nolead", …)`) the
+        // call's span starts at the chain's first token, and a trace said
+        // `file:1:1` for every link. (Other calls keep their whole span:
+        // messages quote it, `o.a is not a function`.)
+        let at = match &callee.kind {
+            ExprKind::Member { name, object, .. }
+                if matches!(object.kind, ExprKind::Call { .. })
+                    && callee.span.end as usize >= name.len() =>
+            {
+                Some(Span {
+                    start: callee.span.end - name.len() as u32,
+                    end: callee.span.end,
+                })
+            }
+            _ => None,
+        };
         // Set up [callee, this].
         match &callee.kind {
             ExprKind::Member {
@@ -1871,13 +1888,13 @@ impl Compiler {
                 self.emit(Op::Undef);
             }
         }
+        let span = self.f().span;
         if args.iter().any(|a| matches!(a, ArrayElem::Spread(_))) {
             self.args_array(args);
-            self.emit(Op::CallSpread);
+            self.with_span(at.unwrap_or(span), |c| c.emit(Op::CallSpread));
         } else {
-            let span = self.f().span;
             let n = self.args(args, span);
-            self.emit(Op::Call(n));
+            self.with_span(at.unwrap_or(span), |c| c.emit(Op::Call(n)));
         }
     }
 }
