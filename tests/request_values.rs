@@ -49,16 +49,20 @@ fn routes_that_cannot_work_are_load_errors() {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("x.js"), script).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitwork"))
-            .arg("routes")
-            .arg(&dir)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
-        assert!(!out.status.success(), "{script}: {text}");
-        assert!(text.contains(message), "{script}: {text}");
-        // At the offending call in the chain, not at its first token.
-        assert!(text.contains("x.js:1:11)"), "{script}: {text}");
+        // `kitwork check` refuses what `serve` (and `routes`) would.
+        for command in ["routes", "check"] {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitwork"))
+                .arg(command)
+                .arg(&dir)
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stderr).to_string()
+                + &String::from_utf8_lossy(&out.stdout);
+            assert!(!out.status.success(), "{command} {script}: {text}");
+            assert!(text.contains(message), "{command} {script}: {text}");
+            // At the offending call in the chain, not at its first token.
+            assert!(text.contains("x.js:1:11)"), "{command} {script}: {text}");
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
