@@ -241,3 +241,32 @@ fn sigterm_closes_the_listener_answers_with_close_and_exits_within_the_drain() {
     assert!(s.log().contains("drain timeout"), "{}", s.log());
     drop(stuck);
 }
+
+#[test]
+fn sigterm_is_heard_while_out_of_descriptors() {
+    let mut s = start_under(
+        &[("t.js", ROUTES), ("kitwork.toml", &config("max_connections = 100000"))],
+        &[],
+        "ulimit -n 64",
+    );
+    let _flood: Vec<TcpStream> = (0..100)
+        .filter_map(|_| TcpStream::connect(&s.addr).ok())
+        .collect();
+    assert!(wait_until(|| s.log().contains("accept failed")), "{}", s.log());
+    let signalled = Instant::now();
+    std::process::Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    // Idle connections close at once on a drain; the spinning accept loop
+    // of before never looked at the flag.
+    let mut exited = false;
+    while signalled.elapsed() < Duration::from_secs(5) {
+        if s.child.try_wait().unwrap().is_some() {
+            exited = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(exited, "still running 5 s after SIGTERM; log: {}", s.log());
+}
