@@ -36,6 +36,9 @@ fn a_non_ascii_route_matches_what_clients_send() {
     let s = start_in(&[("v.js", ROUTES)], &[]);
     let r = get(&s, "/caf%C3%A9/7");
     assert_eq!((r.status, r.body.as_str()), (200, r#"{"n":"7"}"#));
+    // Escapes in lower case are the same path.
+    let r = get(&s, "/caf%c3%a9/8");
+    assert_eq!((r.status, r.body.as_str()), (200, r#"{"n":"8"}"#));
 }
 
 #[test]

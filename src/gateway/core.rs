@@ -742,7 +742,16 @@ async fn handle(
         return write(&reply, out, 0);
     }
     let live = core.live.borrow().clone();
-    let (index, params) = match live.router.find(req.method, req.path) {
+    // Route literals are stored with upper-case escapes (`/caf%C3%A9`);
+    // a client that sent `%c3%a9` means the same path.
+    let upper;
+    let path = if req.escaped && req.path.bytes().any(|b| b.is_ascii_lowercase()) {
+        upper = upper_escapes(req.path);
+        upper.as_str()
+    } else {
+        req.path
+    };
+    let (index, params) = match live.router.find(req.method, path) {
         Match::NotFound => {
             return write(
                 &Reply::error(404, &format!("no route for {} {}", req.method, req.path)),
@@ -799,6 +808,22 @@ async fn handle(
         start_background(core, &live, worker, r);
     }
     ended
+}
+
+/// `path` with the two hex digits after each `%` in upper case.
+fn upper_escapes(path: &str) -> String {
+    let mut out = path.as_bytes().to_vec();
+    let mut i = 0;
+    while i < out.len() {
+        if out[i] == b'%' && i + 2 < out.len() {
+            out[i + 1] = out[i + 1].to_ascii_uppercase();
+            out[i + 2] = out[i + 2].to_ascii_uppercase();
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
 }
 
 /// One access-log line: method, path, status, time, request id.

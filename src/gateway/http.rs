@@ -74,6 +74,9 @@ pub struct Request<'b, 'h> {
     pub headers: &'h [httparse::Header<'b>],
     pub body: Cow<'b, [u8]>,
     pub keep_alive: bool,
+    /// Whether the path has a `%` (then its escapes' hex case varies by
+    /// client, and the router is given it in upper case).
+    pub escaped: bool,
 }
 
 impl Request<'_, '_> {
@@ -171,7 +174,7 @@ pub fn parse<'b, 'h>(
     // for `#`, `.` and `%` 120 more (callgrind).
     let bytes = target.path.as_bytes();
     let mut split = bytes.len();
-    let mut dots = false;
+    let (mut dots, mut escaped) = (false, false);
     for (i, &b) in bytes.iter().enumerate() {
         match b {
             b'?' => {
@@ -179,10 +182,12 @@ pub fn parse<'b, 'h>(
                 break;
             }
             b'#' => return Parsed::Reject(400, "a fragment in the request target"),
-            b'.' | b'%' => dots = true,
+            b'.' => dots = true,
+            b'%' => escaped = true,
             _ => {}
         }
     }
+    let dots = dots || escaped;
     let (path, query) = if split < bytes.len() {
         let query = &target.path[split + 1..];
         if query.as_bytes().contains(&b'#') {
@@ -296,6 +301,7 @@ pub fn parse<'b, 'h>(
         // `OPTIONS *` is answered for the server as a whole, then the
         // connection closes (core.rs).
         keep_alive: keep_alive && path != "*",
+        escaped,
     };
     Parsed::Complete(req, head_len + used)
 }
