@@ -54,7 +54,9 @@ fn address<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Erro
     resolve(&text).map_err(serde::de::Error::custom)
 }
 
-fn optional_address<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<SocketAddr>, D::Error> {
+fn optional_address<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<SocketAddr>, D::Error> {
     address(d).map(Some)
 }
 
@@ -476,7 +478,10 @@ mod tests {
         let e = Config::parse("io = \"kqueue\"").unwrap_err();
         assert!(e.contains("io") && e.contains("kqueue"), "{e}");
         let e = Config::parse("cores = \"two\"").unwrap_err();
-        assert!(e.contains("a number of cores") && !e.contains("untagged"), "{e}");
+        assert!(
+            e.contains("a number of cores") && !e.contains("untagged"),
+            "{e}"
+        );
         let c = Config::parse("listen = \"localhost:8080\"").unwrap();
         assert!(c.listen.ip().is_loopback() && c.listen.port() == 8080);
         let mut c = Config::default();

@@ -309,7 +309,10 @@ fn main() -> ExitCode {
             // routes (a path without `/`, a method, a route twice…).
             if let Err(e) = kitwork::gateway::load_files(&files) {
                 eprint!("{e}");
-                eprintln!("the routes of {} file(s) could not be declared", files.len());
+                eprintln!(
+                    "the routes of {} file(s) could not be declared",
+                    files.len()
+                );
                 return Err(ExitCode::from(2));
             }
             eprintln!("{} file(s) ok", files.len());
@@ -516,7 +519,8 @@ fn main() -> ExitCode {
                     if kitwork::log::json() {
                         // One JSON object per line here too: the start-up
                         // line, then one per route.
-                        let mut lines = kitwork::log::format(kitwork::log::Level::Info, &serving, &[]);
+                        let mut lines =
+                            kitwork::log::format(kitwork::log::Level::Info, &serving, &[]);
                         for r in &reloader.current().routes {
                             lines.push_str(&kitwork::log::format(
                                 kitwork::log::Level::Info,

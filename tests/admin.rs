@@ -264,17 +264,28 @@ fn status_routes_and_metrics_match_what_was_sent() {
     let token_file = s.dir.join(".kitwork-admin-token");
     let token = std::fs::read_to_string(&token_file).unwrap();
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&token_file).unwrap().permissions().mode() & 0o777, 0o600);
-    for auth in ["", "Authorization: Bearer wrong\r\n", "Authorization: Bearer \r\n"] {
+    assert_eq!(
+        std::fs::metadata(&token_file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    for auth in [
+        "",
+        "Authorization: Bearer wrong\r\n",
+        "Authorization: Bearer \r\n",
+    ] {
         let r = send_to(
             &admin,
-            &format!("POST /__kitwork/reload HTTP/1.1\r\nHost: t\r\nOrigin: https://evil.example\r\n{auth}Content-Length: 0\r\n\r\n"),
+            &format!(
+                "POST /__kitwork/reload HTTP/1.1\r\nHost: t\r\nOrigin: https://evil.example\r\n{auth}Content-Length: 0\r\n\r\n"
+            ),
         );
         assert_eq!(r.status, 401, "{auth:?}: {}", r.body);
     }
     let r = send_to(
         &admin,
-        &format!("POST /__kitwork/reload HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\n\r\n"),
+        &format!(
+            "POST /__kitwork/reload HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\n\r\n"
+        ),
     );
     assert_eq!(r.status, 200, "{}", r.body);
     // kitwork reload (which reads the token file in its folder): unchanged,

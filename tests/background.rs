@@ -38,7 +38,11 @@ work("B")
 fn a_requests_go_functions_run_at_once() {
     let s = start_in(&[("b.js", ROUTES)], &[]);
     assert_eq!(post(&s, "/five").body, "queued");
-    assert!(wait_until(|| s.log().matches("go done at +").count() == 5), "{}", s.log());
+    assert!(
+        wait_until(|| s.log().matches("go done at +").count() == 5),
+        "{}",
+        s.log()
+    );
     let ends: Vec<u64> = s
         .log()
         .lines()
@@ -55,21 +59,36 @@ fn a_request_queues_at_most_a_hundred() {
     for route in ["/many-go", "/many-defer"] {
         let r = post(&s, route);
         assert_eq!(r.status, 200);
-        assert!(r.body.starts_with(r#"{"n":100,"error":"#), "{route}: {}", r.body);
-        assert!(r.body.contains("at most 100 functions per request"), "{}", r.body);
+        assert!(
+            r.body.starts_with(r#"{"n":100,"error":"#),
+            "{route}: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains("at most 100 functions per request"),
+            "{}",
+            r.body
+        );
     }
 }
 
 #[test]
 fn a_core_refuses_go_functions_past_its_limit_and_logs_it() {
     let s = start_in(
-        &[("b.js", ROUTES), ("kitwork.toml", "[limits]\nbackground = 7\n")],
+        &[
+            ("b.js", ROUTES),
+            ("kitwork.toml", "[limits]\nbackground = 7\n"),
+        ],
         &[],
     );
     // Five run (sleeping 300 ms); five more would make ten, past seven.
     post(&s, "/five");
     post(&s, "/five");
-    assert!(wait_until(|| s.log().contains("5 go() function(s) refused")), "{}", s.log());
+    assert!(
+        wait_until(|| s.log().contains("5 go() function(s) refused")),
+        "{}",
+        s.log()
+    );
     std::thread::sleep(Duration::from_millis(800));
     assert_eq!(s.log().matches("go done at +").count(), 5, "{}", s.log());
 }

@@ -16,7 +16,11 @@ fn folder(name: &str) -> std::path::PathBuf {
 #[test]
 fn run_keeps_its_output_when_killed() {
     let dir = folder("killed");
-    std::fs::write(dir.join("spin.js"), "console.log('started');\nfor (;;) {}\n").unwrap();
+    std::fs::write(
+        dir.join("spin.js"),
+        "console.log('started');\nfor (;;) {}\n",
+    )
+    .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_kitwork"))
         .args(["run", "--budget", "100000000000000", "spin.js"])
         .current_dir(&dir)
@@ -26,7 +30,12 @@ fn run_keeps_its_output_when_killed() {
     std::thread::sleep(Duration::from_millis(500));
     child.kill().unwrap();
     let mut out = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
     let _ = child.wait();
     assert_eq!(out, "started\n");
     let _ = std::fs::remove_dir_all(&dir);
@@ -37,16 +46,28 @@ fn run_takes_the_database_from_kitwork_toml() {
     let dir = folder("toml");
     std::fs::write(
         dir.join("kitwork.toml"),
-        format!("[database]\nurl = \"sqlite://{}/from-toml.db\"\n", dir.display()),
+        format!(
+            "[database]\nurl = \"sqlite://{}/from-toml.db\"\n",
+            dir.display()
+        ),
     )
     .unwrap();
-    std::fs::write(dir.join("q.js"), "console.log(db().query('SELECT 41 + 1 AS n')[0].n);\n").unwrap();
+    std::fs::write(
+        dir.join("q.js"),
+        "console.log(db().query('SELECT 41 + 1 AS n')[0].n);\n",
+    )
+    .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_kitwork"))
         .args(["run", "q.js"])
         .current_dir(&dir)
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "42\n", "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "42\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(dir.join("from-toml.db").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }

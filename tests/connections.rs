@@ -54,7 +54,13 @@ fn drip(s: &Server, lines: &[&str], every: Duration) -> (Option<u16>, usize) {
 #[test]
 fn a_head_dripped_slowly_ends_at_the_header_timeout_from_its_first_byte() {
     let s = start_in(
-        &[("t.js", ROUTES), ("kitwork.toml", &config("header_timeout_ms = 1000\nbody_timeout_ms = 1000"))],
+        &[
+            ("t.js", ROUTES),
+            (
+                "kitwork.toml",
+                &config("header_timeout_ms = 1000\nbody_timeout_ms = 1000"),
+            ),
+        ],
         &[],
     );
     // One header line every 300 ms: each read used to restart the timer.
@@ -77,7 +83,10 @@ fn a_head_dripped_slowly_ends_at_the_header_timeout_from_its_first_byte() {
 fn out_of_descriptors_the_core_pauses_keeps_serving_and_recovers() {
     // `max_connections` high on purpose: this is about accept failing.
     let s = start_under(
-        &[("t.js", ROUTES), ("kitwork.toml", &config("max_connections = 100000"))],
+        &[
+            ("t.js", ROUTES),
+            ("kitwork.toml", &config("max_connections = 100000")),
+        ],
         &[],
         "ulimit -n 64",
     );
@@ -89,7 +98,8 @@ fn out_of_descriptors_the_core_pauses_keeps_serving_and_recovers() {
         .collect();
     std::thread::sleep(Duration::from_millis(1500));
     // The connection opened before the flood is still served.
-    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
     assert_eq!(read_response(&mut r).map(|x| x.status), Some(200));
     let log = s.log();
     let lines = log.matches("accept failed").count();
@@ -103,7 +113,8 @@ fn out_of_descriptors_the_core_pauses_keeps_serving_and_recovers() {
         wait_until(|| TcpStream::connect(&s.addr).is_ok_and(|c| {
             c.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
             let mut w = c.try_clone().unwrap();
-            w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").is_ok()
+            w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+                .is_ok()
                 && read_response(&mut BufReader::new(c)).is_some_and(|r| r.status == 200)
         })),
         "not served after the flood ended; log: {}",
@@ -114,7 +125,10 @@ fn out_of_descriptors_the_core_pauses_keeps_serving_and_recovers() {
 #[test]
 fn past_max_connections_new_ones_wait_until_one_closes() {
     let s = start_in(
-        &[("t.js", ROUTES), ("kitwork.toml", &config("max_connections = 2"))],
+        &[
+            ("t.js", ROUTES),
+            ("kitwork.toml", &config("max_connections = 2")),
+        ],
         &[],
     );
     let first = connect(&s);
@@ -122,21 +136,31 @@ fn past_max_connections_new_ones_wait_until_one_closes() {
     // Both are served.
     for c in [&first, &second] {
         let mut w = c.try_clone().unwrap();
-        w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+        w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            .unwrap();
         let mut r = BufReader::new(c.try_clone().unwrap());
         assert_eq!(read_response(&mut r).map(|x| x.status), Some(200));
     }
     // The third waits in the backlog...
     let third = connect(&s);
-    third.set_read_timeout(Some(Duration::from_millis(700))).unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_millis(700)))
+        .unwrap();
     let mut w = third.try_clone().unwrap();
-    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
     let mut byte = [0u8; 1];
-    let waited = matches!(third.peek(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
-    assert!(waited, "a third connection was served past max_connections = 2");
+    let waited =
+        matches!(third.peek(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
+    assert!(
+        waited,
+        "a third connection was served past max_connections = 2"
+    );
     // ...and is served once one of the others closes.
     drop(first);
-    third.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
     let mut r = BufReader::new(third);
     assert_eq!(read_response(&mut r).map(|x| x.status), Some(200));
 }
@@ -181,7 +205,10 @@ fn pipelining_without_reading_holds_bounded_memory() {
 #[test]
 fn a_client_that_never_reads_loses_its_connection_at_the_send_timeout() {
     let s = start_in(
-        &[("t.js", ROUTES), ("kitwork.toml", &config("send_timeout_ms = 1000"))],
+        &[
+            ("t.js", ROUTES),
+            ("kitwork.toml", &config("send_timeout_ms = 1000")),
+        ],
         &[],
     );
     let c = connect(&s);
@@ -200,13 +227,17 @@ fn a_client_that_never_reads_loses_its_connection_at_the_send_timeout() {
 #[test]
 fn sigterm_closes_the_listener_answers_with_close_and_exits_within_the_drain() {
     let s = start_in(
-        &[("t.js", ROUTES), ("kitwork.toml", &config("drain_timeout_ms = 2000"))],
+        &[
+            ("t.js", ROUTES),
+            ("kitwork.toml", &config("drain_timeout_ms = 2000")),
+        ],
         &[],
     );
     let kept = connect(&s);
     let mut w = kept.try_clone().unwrap();
     let mut r = BufReader::new(kept.try_clone().unwrap());
-    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
     assert_eq!(read_response(&mut r).unwrap().header("Connection"), None);
     // A client that never reads its large answers holds a connection.
     let stuck = connect(&s);
@@ -221,7 +252,8 @@ fn sigterm_closes_the_listener_answers_with_close_and_exits_within_the_drain() {
         .unwrap();
     // The kept-alive connection's next answer says it closes.
     std::thread::sleep(Duration::from_millis(50));
-    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
     if let Some(resp) = read_response(&mut r) {
         assert_eq!(resp.header("Connection"), Some("close"));
     }
@@ -245,14 +277,21 @@ fn sigterm_closes_the_listener_answers_with_close_and_exits_within_the_drain() {
 #[test]
 fn sigterm_is_heard_while_out_of_descriptors() {
     let mut s = start_under(
-        &[("t.js", ROUTES), ("kitwork.toml", &config("max_connections = 100000"))],
+        &[
+            ("t.js", ROUTES),
+            ("kitwork.toml", &config("max_connections = 100000")),
+        ],
         &[],
         "ulimit -n 64",
     );
     let _flood: Vec<TcpStream> = (0..100)
         .filter_map(|_| TcpStream::connect(&s.addr).ok())
         .collect();
-    assert!(wait_until(|| s.log().contains("accept failed")), "{}", s.log());
+    assert!(
+        wait_until(|| s.log().contains("accept failed")),
+        "{}",
+        s.log()
+    );
     let signalled = Instant::now();
     std::process::Command::new("kill")
         .args(["-TERM", &s.child.id().to_string()])

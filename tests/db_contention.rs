@@ -30,7 +30,10 @@ work("D")
 #[test]
 fn runaway_statements_do_not_starve_other_queries() {
     let s = start_in(
-        &[("d.js", ROUTES), ("kitwork.toml", "[database]\ntimeout_ms = 6000\n")],
+        &[
+            ("d.js", ROUTES),
+            ("kitwork.toml", "[database]\ntimeout_ms = 6000\n"),
+        ],
         &[],
     );
     // More runaways than the pool's four base threads: with a fixed four,
@@ -61,24 +64,43 @@ fn runaway_statements_do_not_starve_other_queries() {
 #[test]
 fn a_nested_transaction_is_a_savepoint_and_waits_are_bounded() {
     let s = start_in(
-        &[("d.js", ROUTES), ("kitwork.toml", "[database]\ntimeout_ms = 1000\n")],
+        &[
+            ("d.js", ROUTES),
+            ("kitwork.toml", "[database]\ntimeout_ms = 1000\n"),
+        ],
         &[],
     );
     assert_eq!(post(&s, "/setup").status, 200);
     let nested = post(&s, "/nested");
-    assert_eq!((nested.status, nested.body.as_str()), (200, r#"{"rows":2}"#));
+    assert_eq!(
+        (nested.status, nested.body.as_str()),
+        (200, r#"{"rows":2}"#)
+    );
     // The lock was let go: writes go on.
     assert_eq!(post(&s, "/write").status, 200);
     // A transaction that holds the database: another one gives up after
     // database.timeout_ms instead of waiting for it.
     let addr = s.addr.clone();
     let holder = std::thread::spawn(move || {
-        send_to(&addr, "POST /hold HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n").body
+        send_to(
+            &addr,
+            "POST /hold HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n",
+        )
+        .body
     });
     std::thread::sleep(Duration::from_millis(300));
     let waited = post(&s, "/tx");
-    assert!(waited.body.contains("no transaction could begin within 1000 ms"), "{}", waited.body);
-    assert!(!holder.is_finished(), "the holder ended before the wait was given up");
+    assert!(
+        waited
+            .body
+            .contains("no transaction could begin within 1000 ms"),
+        "{}",
+        waited.body
+    );
+    assert!(
+        !holder.is_finished(),
+        "the holder ended before the wait was given up"
+    );
     assert_eq!(holder.join().unwrap(), "held");
     assert_eq!(post(&s, "/tx").status, 200);
 }

@@ -18,11 +18,20 @@ fn only_listed_tables_are_reachable() {
         &[
             ("t.js", routes),
             ("kitwork.toml", "[database]\ntables = [\"notes\"]\n"),
-            ("migrations/001.sql", "CREATE TABLE notes (id INTEGER PRIMARY KEY); CREATE TABLE secrets (id INTEGER PRIMARY KEY);"),
+            (
+                "migrations/001.sql",
+                "CREATE TABLE notes (id INTEGER PRIMARY KEY); CREATE TABLE secrets (id INTEGER PRIMARY KEY);",
+            ),
         ],
         &[],
     );
     assert_eq!(get(&s, "/count/notes").body, r#"{"n":0}"#);
-    assert_eq!(get(&s, "/count/secrets").body, r#"{"error":"the table \"secrets\" is not in database.tables"}"#);
-    assert_eq!(get(&s, "/count/kitwork_migrations").body, r#"{"error":"the table name \"kitwork_migrations\" is reserved"}"#);
+    assert_eq!(
+        get(&s, "/count/secrets").body,
+        r#"{"error":"the table \"secrets\" is not in database.tables"}"#
+    );
+    assert_eq!(
+        get(&s, "/count/kitwork_migrations").body,
+        r#"{"error":"the table name \"kitwork_migrations\" is reserved"}"#
+    );
 }

@@ -222,12 +222,15 @@ fn program() -> impl Strategy<Value = String> {
 fn scope_statement() -> impl Strategy<Value = String> {
     let n = 0i32..5;
     let leaf = prop_oneof![
-        n.clone().prop_map(|n| format!("let x = {n}; fs.push(() => x);")),
-        n.clone().prop_map(|n| format!("var y = {n}; fs.push(() => y);")),
+        n.clone()
+            .prop_map(|n| format!("let x = {n}; fs.push(() => x);")),
+        n.clone()
+            .prop_map(|n| format!("var y = {n}; fs.push(() => y);")),
         n.clone().prop_map(|n| format!("x = {n};")),
         Just("fs.push(() => typeof x + typeof y);".to_string()),
         Just("fs.push(function x() { return typeof x; });".to_string()),
-        n.clone().prop_map(|n| format!("const y = {n}; fs.push(() => y + x);")),
+        n.clone()
+            .prop_map(|n| format!("const y = {n}; fs.push(() => y + x);")),
     ];
     leaf.prop_recursive(3, 24, 3, |inner| {
         let body = prop::collection::vec(inner, 0..3).prop_map(|v| v.join(" "));

@@ -300,7 +300,11 @@ fn bad_input_gets_the_right_status() {
     );
     assert_eq!(send(&s, &big_header).status, 431);
     assert_eq!(
-        send(&s, "POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n").status,
+        send(
+            &s,
+            "POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n"
+        )
+        .status,
         413
     );
     assert_eq!(send(&s, "GARBAGE\r\n\r\n").status, 400);
@@ -321,7 +325,11 @@ fn bad_input_gets_the_right_status() {
         400
     );
     assert_eq!(
-        send(&s, "POST /body HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n").status,
+        send(
+            &s,
+            "POST /body HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n"
+        )
+        .status,
         501
     );
     assert_eq!(send(&s, "GET /hello HTTP/2.0\r\n\r\n").status, 505);

@@ -176,7 +176,11 @@ fn an_unreachable_sqlite_database_is_a_503_until_it_is_back() {
     // The body says what happened; where the database is stays in the log.
     assert!(r.body.contains("the database is unavailable"), "{}", r.body);
     assert!(!r.body.contains("app.db"), "{}", r.body);
-    assert!(wait_until(|| s.log().contains("cannot open")), "{}", s.log());
+    assert!(
+        wait_until(|| s.log().contains("cannot open")),
+        "{}",
+        s.log()
+    );
     // The folder appears and the table with it: the next request works,
     // without restarting the gateway.
     std::fs::create_dir_all(&base).unwrap();

@@ -28,7 +28,8 @@ fn json_logs_are_one_object_per_line_with_route_and_request_id() {
     // The start-up output is JSON too: a line per route after the first.
     for _ in 0..3 {
         let line = s.stdout_line();
-        let route: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        let route: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
         assert_eq!(route["msg"], "route", "{line}");
         assert!(route["path"].as_str().unwrap().starts_with('/'), "{line}");
     }
@@ -72,7 +73,12 @@ fn json_logs_are_one_object_per_line_with_route_and_request_id() {
     // A failed defer() function is an error, not information.
     let deferred = lines
         .iter()
-        .find(|l| l["msg"].as_str().unwrap().starts_with("a deferred function failed"))
+        .find(|l| {
+            l["msg"]
+                .as_str()
+                .unwrap()
+                .starts_with("a deferred function failed")
+        })
         .expect("the deferred failure is logged");
     assert_eq!(deferred["level"], "error", "{deferred}");
 }

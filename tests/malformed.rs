@@ -137,7 +137,10 @@ fn the_corpus_is_answered_as_documented() {
         }
         if case.close {
             if resp.header("Connection") != Some("close") && resp.status != 200 {
-                wrong.push(format!("{}: no `Connection: close` on a refusal", case.name));
+                wrong.push(format!(
+                    "{}: no `Connection: close` on a refusal",
+                    case.name
+                ));
             }
             if !closed(&mut r) {
                 wrong.push(format!("{}: the connection stayed open", case.name));
@@ -153,7 +156,13 @@ fn the_corpus_is_answered_as_documented() {
             }
         }
     }
-    assert!(wrong.is_empty(), "{} of {} cases:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {} cases:\n{}",
+        wrong.len(),
+        cases.len(),
+        wrong.join("\n")
+    );
     // The allowed methods ride on `OPTIONS *` and on a refused CONNECT.
     let options = send(&s, "OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n");
     assert!(options.header("Allow").is_some_and(|a| a.contains("GET")));

@@ -95,26 +95,53 @@ fn check(url: &str, dir: &std::path::Path) {
         r#"[{"name":"001_notes.sql"},{"name":"002_more.sql"},{"name":"003_bad.sql"}]"#
     );
     // 004 applies, 005 fails: the run says 004 was applied.
-    std::fs::write(dir.join("004_ok.sql"), "INSERT INTO notes (id, body) VALUES (4, 'fourth');").unwrap();
+    std::fs::write(
+        dir.join("004_ok.sql"),
+        "INSERT INTO notes (id, body) VALUES (4, 'fourth');",
+    )
+    .unwrap();
     std::fs::write(dir.join("005_bad.sql"), "INSERT INTO nowhere VALUES (1);").unwrap();
     let (ok, out) = migrate(dir, url);
-    assert!(!ok && out.contains("applied migration 004_ok.sql") && out.contains("005_bad.sql"), "{out}");
+    assert!(
+        !ok && out.contains("applied migration 004_ok.sql") && out.contains("005_bad.sql"),
+        "{out}"
+    );
     std::fs::remove_file(dir.join("005_bad.sql")).unwrap();
     // An applied file edited afterwards is refused, by name.
     let original = std::fs::read_to_string(dir.join("001_notes.sql")).unwrap();
     std::fs::write(dir.join("001_notes.sql"), format!("{original}\n-- edited")).unwrap();
     let (ok, out) = migrate(dir, url);
-    assert!(!ok && out.contains("001_notes.sql was edited after it was applied"), "{out}");
+    assert!(
+        !ok && out.contains("001_notes.sql was edited after it was applied"),
+        "{out}"
+    );
     std::fs::write(dir.join("001_notes.sql"), original).unwrap();
     // A new file sorting before an applied one is refused, and nothing runs.
-    std::fs::write(dir.join("000_early.sql"), "INSERT INTO notes (id, body) VALUES (0, 'zero');").unwrap();
-    std::fs::write(dir.join("006_late.sql"), "INSERT INTO notes (id, body) VALUES (6, 'six');").unwrap();
+    std::fs::write(
+        dir.join("000_early.sql"),
+        "INSERT INTO notes (id, body) VALUES (0, 'zero');",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("006_late.sql"),
+        "INSERT INTO notes (id, body) VALUES (6, 'six');",
+    )
+    .unwrap();
     let (ok, out) = migrate(dir, url);
-    assert!(!ok && out.contains("000_early.sql sorts before 004_ok.sql"), "{out}");
-    assert_eq!(query(url, "SELECT count(*) AS n FROM notes"), r#"[{"n":4}]"#);
+    assert!(
+        !ok && out.contains("000_early.sql sorts before 004_ok.sql"),
+        "{out}"
+    );
+    assert_eq!(
+        query(url, "SELECT count(*) AS n FROM notes"),
+        r#"[{"n":4}]"#
+    );
     std::fs::remove_file(dir.join("000_early.sql")).unwrap();
     let (ok, out) = migrate(dir, url);
-    assert!(ok && out.contains("applied migration 006_late.sql"), "{out}");
+    assert!(
+        ok && out.contains("applied migration 006_late.sql"),
+        "{out}"
+    );
 }
 
 #[test]

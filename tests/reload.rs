@@ -282,7 +282,12 @@ fn editors_save_patterns_never_answer_404() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let (ok, missing) = client.join().unwrap();
     assert!(ok > 0);
-    assert_eq!(missing, 0, "{missing} of {} requests were not answered 200", ok + missing);
+    assert_eq!(
+        missing,
+        0,
+        "{missing} of {} requests were not answered 200",
+        ok + missing
+    );
     // A file really deleted is gone after the grace period.
     std::fs::remove_file(&path).unwrap();
     assert!(wait_until(|| get(&s, "/saved").status == 404));

@@ -21,12 +21,18 @@ fn the_first_value_everywhere_and_all_of_them_on_request() {
     let s = start_in(&[("v.js", ROUTES)], &[]);
     let q = get(&s, "/q?a=1&a=2&b=3");
     assert_eq!(q.body, r#"{"fn":"1","obj":"1","all":["1","2"],"none":[]}"#);
-    let h = send(&s, "GET /h HTTP/1.1\r\nHost: t\r\nX-A: one\r\nX-A: two\r\n\r\n");
+    let h = send(
+        &s,
+        "GET /h HTTP/1.1\r\nHost: t\r\nX-A: one\r\nX-A: two\r\n\r\n",
+    );
     assert_eq!(h.body, r#"{"fn":"one","obj":"one","all":["one","two"]}"#);
     let body = "a=1&a=2";
     let f = send(
         &s,
-        &format!("POST /form HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}", body.len()),
+        &format!(
+            "POST /form HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
     );
     assert_eq!(f.body, r#"{"a":"1"}"#);
 }
@@ -44,9 +50,18 @@ fn a_non_ascii_route_matches_what_clients_send() {
 #[test]
 fn routes_that_cannot_work_are_load_errors() {
     for (script, message) in [
-        (r#"work("X").get("/c/:id/:id", () => 1);"#, "parameter ':id' appears twice"),
-        (r#"work("X").router("GTE", "/x").handle(() => 1);"#, "unknown HTTP method 'GTE'"),
-        (r#"work("X").get("nolead", () => 1);"#, "must start with '/'"),
+        (
+            r#"work("X").get("/c/:id/:id", () => 1);"#,
+            "parameter ':id' appears twice",
+        ),
+        (
+            r#"work("X").router("GTE", "/x").handle(() => 1);"#,
+            "unknown HTTP method 'GTE'",
+        ),
+        (
+            r#"work("X").get("nolead", () => 1);"#,
+            "must start with '/'",
+        ),
     ] {
         let dir = std::env::temp_dir().join(format!("kitwork-routes-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);

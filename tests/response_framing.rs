@@ -34,8 +34,11 @@ fn get_then_hello(s: &Server, target: &str) -> (Resp, String) {
     let c = connect(s);
     let mut w = c.try_clone().unwrap();
     let mut r = BufReader::new(c);
-    w.write_all(format!("GET {target} HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n").as_bytes())
-        .unwrap();
+    w.write_all(
+        format!("GET {target} HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            .as_bytes(),
+    )
+    .unwrap();
     let first = read_response(&mut r).expect("a response");
     let head: String = first
         .headers
@@ -43,7 +46,11 @@ fn get_then_hello(s: &Server, target: &str) -> (Resp, String) {
         .map(|(k, v)| format!("{k}: {v}\r\n"))
         .collect();
     let second = read_response(&mut r).expect("the next response");
-    assert_eq!((second.status, second.body.as_str()), (200, "hi"), "after {target}");
+    assert_eq!(
+        (second.status, second.body.as_str()),
+        (200, "hi"),
+        "after {target}"
+    );
     (first, head)
 }
 
@@ -57,9 +64,20 @@ fn redirect_cannot_split_the_response() {
     assert!(!head.contains("Content-Length: 25") && !resp.body.contains("<script>"));
     let (ok, _) = get_then_hello(&s, "/go?u=/next");
     assert_eq!((ok.status, ok.header("Location")), (302, Some("/next")));
-    for (code, status) in [("999", 500), ("0", 500), ("101", 500), ("301.5", 500), ("301", 301), ("308", 308)] {
+    for (code, status) in [
+        ("999", 500),
+        ("0", 500),
+        ("101", 500),
+        ("301.5", 500),
+        ("301", 301),
+        ("308", 308),
+    ] {
         let (resp, _) = get_then_hello(&s, &format!("/go-status?s={code}"));
-        assert_eq!(resp.status, status, "redirect(\"/x\", {code}): {}", resp.body);
+        assert_eq!(
+            resp.status, status,
+            "redirect(\"/x\", {code}): {}",
+            resp.body
+        );
         if status == 500 {
             assert!(resp.body.contains("RangeError"), "{}", resp.body);
         }
@@ -83,10 +101,15 @@ fn cookie_options_cannot_inject_attributes() {
         assert!(resp.header("Set-Cookie").is_none(), "{bad}: {head}");
     }
     // Domain and Expires are written, not dropped.
-    let (resp, _) = get_then_hello(&s, "/cookie?path=/app&domain=example.com&sameSite=strict&maxAge=60&expires=0");
+    let (resp, _) = get_then_hello(
+        &s,
+        "/cookie?path=/app&domain=example.com&sameSite=strict&maxAge=60&expires=0",
+    );
     assert_eq!(
         resp.header("Set-Cookie"),
-        Some("session=ann; Path=/app; Domain=example.com; Max-Age=60; Expires=Thu, 01 Jan 1970 00:00:00 GMT; SameSite=Strict")
+        Some(
+            "session=ann; Path=/app; Domain=example.com; Max-Age=60; Expires=Thu, 01 Jan 1970 00:00:00 GMT; SameSite=Strict"
+        )
     );
 }
 
@@ -109,7 +132,10 @@ fn headers_are_checked_and_framing_headers_are_the_gateways() {
         assert_eq!(resp.status, 500, "{name}: {value}: {head}");
         assert!(resp.body.contains("TypeError"), "{}", resp.body);
         assert_eq!(head.matches("Content-Length").count(), 1, "{head}");
-        assert!(!head.contains("Transfer-Encoding") && !head.contains("Upgrade"), "{head}");
+        assert!(
+            !head.contains("Transfer-Encoding") && !head.contains("Upgrade"),
+            "{head}"
+        );
     }
     let (resp, _) = get_then_hello(&s, "/header?name=X-Trace&value=a%20b%09c");
     assert_eq!((resp.status, resp.header("X-Trace")), (200, Some("a b\tc")));
@@ -148,16 +174,26 @@ fn a_decoded_parameter_encoded_again_stays_one_segment_upstream() {
     let s = start_in(&[("p.js", routes)], &[]);
     let resp = send(
         &s,
-        &format!("GET /proxy/..%2F..%2Fadmin HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr),
+        &format!(
+            "GET /proxy/..%2F..%2Fadmin HTTP/1.1\r\nHost: {}\r\n\r\n",
+            s.addr
+        ),
     );
     assert_eq!(resp.status, 200, "{}", resp.body);
-    assert_eq!(resp.body, r#"{"user":"../../admin","path":"/api/users/..%2F..%2Fadmin"}"#);
+    assert_eq!(
+        resp.body,
+        r#"{"user":"../../admin","path":"/api/users/..%2F..%2Fadmin"}"#
+    );
     // Unencoded, the decoded value is a path of its own: what the docs warn of.
     let raw = send(
         &s,
         &format!("GET /raw/x%2Fy HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr),
     );
-    assert!(raw.body.contains("no route for GET /api/users/x/y"), "{}", raw.body);
+    assert!(
+        raw.body.contains("no route for GET /api/users/x/y"),
+        "{}",
+        raw.body
+    );
 }
 
 #[test]
@@ -174,13 +210,23 @@ fn http_reaches_only_what_the_operator_allows() {
     let s = start_in(&[("h.js", routes)], &[]);
     let port = s.addr.rsplit(':').next().unwrap().to_string();
     let metadata = get(&s, "/call?url=http://169.254.169.254/latest/meta-data/");
-    assert!(metadata.body.contains(r#""code":"EDENIED""#), "{}", metadata.body);
+    assert!(
+        metadata.body.contains(r#""code":"EDENIED""#),
+        "{}",
+        metadata.body
+    );
     let local = get(&s, &format!("/call?url=http://127.0.0.1:{port}/x"));
     assert_eq!(local.body, r#"{"status":200}"#);
     drop(s);
     // An operator's deny list catches the numeric spellings of an address.
     let s = start_in(
-        &[("h.js", routes), ("kitwork.toml", "[client]\ndeny = [\"127.0.0.0/8\", \"169.254.0.0/16\"]\n")],
+        &[
+            ("h.js", routes),
+            (
+                "kitwork.toml",
+                "[client]\ndeny = [\"127.0.0.0/8\", \"169.254.0.0/16\"]\n",
+            ),
+        ],
         &[],
     );
     let port = s.addr.rsplit(':').next().unwrap().to_string();

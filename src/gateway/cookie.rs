@@ -24,7 +24,9 @@ pub struct SetCookie {
 /// An attribute value: no controls and no `;` (RFC 6265's `av-octet`).
 fn attribute(what: &str, v: &str) -> Result<(), String> {
     if v.bytes().any(|b| b == b';' || b < 0x20 || b == 0x7f) {
-        return Err(format!("invalid cookie {what} {v:?}: no `;` or control characters"));
+        return Err(format!(
+            "invalid cookie {what} {v:?}: no `;` or control characters"
+        ));
     }
     Ok(())
 }
@@ -67,7 +69,9 @@ impl SetCookie {
         }
         if let Some(seconds) = self.max_age {
             if !seconds.is_finite() {
-                return Err(format!("cookie maxAge must be a number of seconds, got {seconds}"));
+                return Err(format!(
+                    "cookie maxAge must be a number of seconds, got {seconds}"
+                ));
             }
             line.push_str("; Max-Age=");
             line.push_str(itoa::Buffer::new().format(seconds.trunc() as i64));
@@ -75,7 +79,9 @@ impl SetCookie {
         if let Some(ms) = self.expires {
             // An HTTP date is whole seconds from 1970 to 9999.
             if !(0.0..253_402_300_800_000.0).contains(&ms) {
-                return Err("cookie expires must be a valid Date (or milliseconds) from 1970 on".into());
+                return Err(
+                    "cookie expires must be a valid Date (or milliseconds) from 1970 on".into(),
+                );
             }
             line.push_str("; Expires=");
             super::http::write_http_date((ms / 1000.0) as u64, &mut line);

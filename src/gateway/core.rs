@@ -20,13 +20,13 @@ use crate::vm::{Limits, Uncaught, Value, Vm};
 use monoio::io::{AsyncReadRent, AsyncWriteRentExt};
 use monoio::net::{ListenerOpts, TcpListener, TcpStream};
 use std::cell::Cell;
-use std::future::Future;
-use std::task::Poll;
 use std::cell::RefCell;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 /// How this core serves.
@@ -480,7 +480,10 @@ impl AcceptFailures {
     fn failed(&mut self, e: &std::io::Error, core: usize) {
         self.count += 1;
         let now = Instant::now();
-        if self.logged.is_none_or(|at| now.duration_since(at) >= ACCEPT_LOG_EVERY) {
+        if self
+            .logged
+            .is_none_or(|at| now.duration_since(at) >= ACCEPT_LOG_EVERY)
+        {
             log::error(&format!(
                 "core {core}: accept failed {} time(s): {e}; pausing accepts, open connections are still served",
                 self.count

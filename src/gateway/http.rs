@@ -96,7 +96,10 @@ pub enum Parsed<'b, 'h> {
     /// More bytes are needed: of the head, or (`in_body`) of the body,
     /// where `expect_continue` says the client waits for a `100 Continue`
     /// before sending it.
-    Partial { in_body: bool, expect_continue: bool },
+    Partial {
+        in_body: bool,
+        expect_continue: bool,
+    },
     /// The client sent something unacceptable: answer with this status and close.
     Reject(u16, &'static str),
 }
@@ -194,7 +197,11 @@ pub fn parse<'b, 'h>(
             return Parsed::Reject(400, "a fragment in the request target");
         }
         // Only an absolute form can have an empty path here: it means `/`.
-        let path = if split == 0 { "/" } else { &target.path[..split] };
+        let path = if split == 0 {
+            "/"
+        } else {
+            &target.path[..split]
+        };
         (path, query)
     } else {
         (target.path, "")
@@ -340,7 +347,9 @@ fn request_target<'b>(method: &str, target: &'b str) -> Result<Target<'b>, (u16,
     }
     // Absolute form: what a client sends to a proxy, and what a server
     // must accept (§3.2.2). The authority is checked like a Host header.
-    let scheme_end = target.find("://").ok_or((400, "the request target must start with /"))?;
+    let scheme_end = target
+        .find("://")
+        .ok_or((400, "the request target must start with /"))?;
     let scheme = &target[..scheme_end];
     if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
         return Err((400, "unsupported scheme in the request target"));
@@ -393,8 +402,24 @@ static BYTE_CLASS: [u8; 256] = {
         if c.is_ascii_alphanumeric()
             || matches!(
                 c,
-                b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*'
-                    | b'+' | b',' | b';' | b'=' | b':' | b'%' | b'[' | b']'
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'%'
+                    | b'['
+                    | b']'
             )
         {
             t[b] |= HOST;
@@ -418,7 +443,11 @@ fn has_dot_segment(path: &str) -> bool {
         let dot = |i: usize| -> Option<usize> {
             if s.get(i) == Some(&b'.') {
                 Some(i + 1)
-            } else if s.len() >= i + 3 && s[i] == b'%' && s[i + 1] == b'2' && s[i + 2] | 0x20 == b'e' {
+            } else if s.len() >= i + 3
+                && s[i] == b'%'
+                && s[i + 1] == b'2'
+                && s[i + 2] | 0x20 == b'e'
+            {
                 Some(i + 3)
             } else {
                 None
@@ -438,8 +467,9 @@ fn content_length(v: &[u8]) -> Option<usize> {
     if v.is_empty() || v.len() > 19 || !v.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    v.iter()
-        .try_fold(0usize, |n, &d| n.checked_mul(10)?.checked_add((d - b'0') as usize))
+    v.iter().try_fold(0usize, |n, &d| {
+        n.checked_mul(10)?.checked_add((d - b'0') as usize)
+    })
 }
 
 enum Dechunk {
@@ -459,13 +489,19 @@ const CHUNK_LINE_MAX: usize = 1024;
 fn chunk_line(buf: &[u8], pos: usize, max: usize) -> Result<Option<usize>, ()> {
     let rest = &buf[pos..];
     let Some(lf) = memchr::memchr(b'\n', rest) else {
-        return if rest.len() > max || memchr::memchr(b'\r', rest).is_some_and(|cr| cr + 1 < rest.len()) {
+        return if rest.len() > max
+            || memchr::memchr(b'\r', rest).is_some_and(|cr| cr + 1 < rest.len())
+        {
             Err(())
         } else {
             Ok(None)
         };
     };
-    if lf == 0 || rest[lf - 1] != b'\r' || memchr::memchr(b'\r', &rest[..lf - 1]).is_some() || lf > max {
+    if lf == 0
+        || rest[lf - 1] != b'\r'
+        || memchr::memchr(b'\r', &rest[..lf - 1]).is_some()
+        || lf > max
+    {
         return Err(());
     }
     Ok(Some(pos + lf - 1))
@@ -493,9 +529,9 @@ fn dechunk(buf: &[u8], max: usize, trailers_max: usize) -> Dechunk {
         if line[digits..].contains(&0) {
             return Dechunk::Invalid;
         }
-        let size = line[..digits]
-            .iter()
-            .fold(0usize, |n, &d| n * 16 + (d as char).to_digit(16).unwrap_or(0) as usize);
+        let size = line[..digits].iter().fold(0usize, |n, &d| {
+            n * 16 + (d as char).to_digit(16).unwrap_or(0) as usize
+        });
         pos = eol + 2;
         if size == 0 {
             // Trailers end with an empty line.
@@ -503,7 +539,9 @@ fn dechunk(buf: &[u8], max: usize, trailers_max: usize) -> Dechunk {
             loop {
                 let eol = match chunk_line(buf, pos, trailers_max) {
                     Ok(Some(eol)) => eol,
-                    Ok(None) if buf.len() - trailers_start > trailers_max => return Dechunk::Invalid,
+                    Ok(None) if buf.len() - trailers_start > trailers_max => {
+                        return Dechunk::Invalid;
+                    }
                     Ok(None) => return Dechunk::Partial,
                     Err(()) => return Dechunk::Invalid,
                 };
@@ -811,7 +849,9 @@ mod tests {
             Some(400)
         );
         assert_eq!(
-            status_of(b"GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
+            status_of(
+                b"GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"
+            ),
             Some(400)
         );
         assert_eq!(

@@ -67,7 +67,11 @@ impl RequestLog {
             let route = format!("{} {}", t.method, t.pattern);
             log::event(level, line, &[("route", &route), ("request_id", &id)]);
         } else {
-            log::event(level, &format!("[{} {} #{id}] {line}", t.method, t.pattern), &[]);
+            log::event(
+                level,
+                &format!("[{} {} #{id}] {line}", t.method, t.pattern),
+                &[],
+            );
         }
     }
 }

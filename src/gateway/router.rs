@@ -107,16 +107,22 @@ pub fn canonical_pattern(pattern: &str) -> Result<String, String> {
         }
         first = false;
         if let Some(name) = seg.strip_prefix(':').or_else(|| seg.strip_prefix('*')) {
-            let valid = !name.is_empty()
-                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            let valid =
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
             if !valid {
-                return Err(format!("invalid parameter name in route '{pattern}': '{seg}'"));
+                return Err(format!(
+                    "invalid parameter name in route '{pattern}': '{seg}'"
+                ));
             }
             if names.contains(&name) {
-                return Err(format!("parameter ':{name}' appears twice in route '{pattern}'"));
+                return Err(format!(
+                    "parameter ':{name}' appears twice in route '{pattern}'"
+                ));
             }
             if seg.starts_with('*') && segments_seen.peek().is_some_and(|s| !s.is_empty()) {
-                return Err(format!("'{seg}' must be the last segment of route '{pattern}'"));
+                return Err(format!(
+                    "'{seg}' must be the last segment of route '{pattern}'"
+                ));
             }
             names.push(name);
             out.push_str(seg);
@@ -127,7 +133,11 @@ pub fn canonical_pattern(pattern: &str) -> Result<String, String> {
         while i < seg_bytes.len() {
             let b = seg_bytes[i];
             let hex = |c: u8| c.is_ascii_hexdigit();
-            if b == b'%' && i + 2 < seg_bytes.len() && hex(seg_bytes[i + 1]) && hex(seg_bytes[i + 2]) {
+            if b == b'%'
+                && i + 2 < seg_bytes.len()
+                && hex(seg_bytes[i + 1])
+                && hex(seg_bytes[i + 2])
+            {
                 out.push('%');
                 out.push(seg_bytes[i + 1].to_ascii_uppercase() as char);
                 out.push(seg_bytes[i + 2].to_ascii_uppercase() as char);
@@ -300,7 +310,10 @@ mod tests {
     fn patterns_are_spelled_as_requests_are() {
         assert_eq!(canonical_pattern("/café/:n").unwrap(), "/caf%C3%A9/:n");
         assert_eq!(canonical_pattern("/a b/%c3%a9").unwrap(), "/a%20b/%C3%A9");
-        assert_eq!(canonical_pattern("/users/:id/*rest").unwrap(), "/users/:id/*rest");
+        assert_eq!(
+            canonical_pattern("/users/:id/*rest").unwrap(),
+            "/users/:id/*rest"
+        );
         assert!(canonical_pattern("/c/:id/:id").is_err());
         assert!(canonical_pattern("/c/:/x").is_err());
         assert!(canonical_pattern("/c/*rest/x").is_err());

@@ -702,7 +702,10 @@ pub const BAD_REQUEST_BODY: &str = "BAD_REQUEST_BODY";
 /// A parse error as a thrown SyntaxError carrying `BAD_REQUEST_BODY`.
 fn bad_body(vm: &mut Vm, e: Interrupt) -> Interrupt {
     let Interrupt::Error(boxed) = e else { return e };
-    let error = vm.make_error(boxed.0, &format!("the request body is not valid JSON: {}", boxed.1));
+    let error = vm.make_error(
+        boxed.0,
+        &format!("the request body is not valid JSON: {}", boxed.1),
+    );
     if let Value::Obj(o) = error {
         let code = vm.heap.intern("code");
         if let Ok(s) = vm.heap.alloc_str(BAD_REQUEST_BODY) {

@@ -41,10 +41,7 @@ pub async fn finish(vm: &mut Vm, services: &Services, first: Step) -> Finished {
 /// Runs the closures `defer()` registered, last first, each to its end.
 /// Their errors are reported and do not change the response.
 pub async fn run_deferred(vm: &mut Vm, services: &Services) -> Result<(), Poisoned> {
-    run_each(vm, services, DEFERRED_FAILED, |vm| {
-        vm.deferred.pop()
-    })
-    .await
+    run_each(vm, services, DEFERRED_FAILED, |vm| vm.deferred.pop()).await
 }
 
 /// Runs the closures `go()` registered, in order, each to its end (the
@@ -65,7 +62,11 @@ pub async fn run_background(vm: &mut Vm, services: &Services) -> Result<(), Pois
 /// five `go(() => sleep(200))` ended at +0, +201, +402, +603 and +804 ms).
 /// While one waits, the others' state is parked outside the collector's
 /// sight, so none of them collects until they all end.
-async fn run_together(vm: &mut Vm, services: &Services, functions: &[Value]) -> Result<(), Poisoned> {
+async fn run_together(
+    vm: &mut Vm,
+    services: &Services,
+    functions: &[Value],
+) -> Result<(), Poisoned> {
     vm.fibers += 1;
     let shared = RefCell::new(vm);
     let runs: Vec<_> = functions
@@ -268,7 +269,12 @@ async fn drive<'a, 'v>(
                 let ended = match &r {
                     Ok(Ok(Ok(_))) => savepoint(db, outer, "RELEASE kitwork_nested").await,
                     Ok(Ok(Err(_))) => {
-                        savepoint(db, outer, "ROLLBACK TO kitwork_nested; RELEASE kitwork_nested").await
+                        savepoint(
+                            db,
+                            outer,
+                            "ROLLBACK TO kitwork_nested; RELEASE kitwork_nested",
+                        )
+                        .await
                     }
                     _ => Ok(()),
                 };
@@ -285,13 +291,15 @@ async fn drive<'a, 'v>(
             PendingOp::Transaction { body } => {
                 // Waiting for the write lock is bounded like a statement.
                 let begun = match &services.db {
-                    Some(db) => match monoio::time::timeout(services.db_timeout, db.begin()).await {
-                        Ok(begun) => begun.map(|tx| (db, tx)),
-                        Err(_) => Err(DbError::Query(format!(
-                            "no transaction could begin within {} ms (database.timeout_ms): another one holds the database",
-                            services.db_timeout.as_millis()
-                        ))),
-                    },
+                    Some(db) => {
+                        match monoio::time::timeout(services.db_timeout, db.begin()).await {
+                            Ok(begun) => begun.map(|tx| (db, tx)),
+                            Err(_) => Err(DbError::Query(format!(
+                                "no transaction could begin within {} ms (database.timeout_ms): another one holds the database",
+                                services.db_timeout.as_millis()
+                            ))),
+                        }
+                    }
                     None => Err(no_database(services)),
                 };
                 match begun {

@@ -83,7 +83,11 @@ impl Default for Egress {
 
 impl Egress {
     pub fn from_lists(allow: &[String], deny: &[String]) -> Result<Egress, String> {
-        let parse = |l: &[String]| l.iter().map(|n| Net::parse(n)).collect::<Result<Vec<_>, _>>();
+        let parse = |l: &[String]| {
+            l.iter()
+                .map(|n| Net::parse(n))
+                .collect::<Result<Vec<_>, _>>()
+        };
         Ok(Egress {
             allow: parse(allow)?,
             deny: parse(deny)?,
@@ -103,7 +107,12 @@ mod tests {
     #[test]
     fn networks_and_the_default_rules() {
         let e = Egress::default();
-        for ip in ["169.254.169.254", "fe80::1", "::ffff:169.254.169.254", "fd00:ec2::254"] {
+        for ip in [
+            "169.254.169.254",
+            "fe80::1",
+            "::ffff:169.254.169.254",
+            "fd00:ec2::254",
+        ] {
             assert!(!e.permits(ip.parse().unwrap()), "{ip}");
         }
         for ip in ["127.0.0.1", "::1", "10.1.2.3", "93.184.216.34"] {
@@ -114,6 +123,10 @@ mod tests {
         assert!(!only.permits("10.9.0.1".parse().unwrap()));
         assert!(!only.permits("127.0.0.1".parse().unwrap()));
         assert!(Net::parse("10.0.0.0/33").is_err() && Net::parse("nope").is_err());
-        assert!(Net::parse("0.0.0.0/0").unwrap().contains("1.2.3.4".parse().unwrap()));
+        assert!(
+            Net::parse("0.0.0.0/0")
+                .unwrap()
+                .contains("1.2.3.4".parse().unwrap())
+        );
     }
 }

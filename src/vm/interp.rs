@@ -917,7 +917,10 @@ impl Vm {
             if repeats > SHOWN {
                 let name = last.trim_start().trim_start_matches("at ");
                 let name = name.split(" (").next().unwrap_or(name);
-                out.push_str(&format!("\n    … {} more frames of {name}", repeats - SHOWN));
+                out.push_str(&format!(
+                    "\n    … {} more frames of {name}",
+                    repeats - SHOWN
+                ));
             }
         };
         for f in self.frames.iter().rev() {

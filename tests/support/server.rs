@@ -65,7 +65,11 @@ pub fn start_under(scripts: &[(&str, &str)], extra: &[&str], shell: &str) -> Ser
         Command::new(env!("CARGO_BIN_EXE_kitwork"))
     } else {
         let mut c = Command::new("sh");
-        c.args(["-c", &format!("{shell}; exec \"$0\" \"$@\""), env!("CARGO_BIN_EXE_kitwork")]);
+        c.args([
+            "-c",
+            &format!("{shell}; exec \"$0\" \"$@\""),
+            env!("CARGO_BIN_EXE_kitwork"),
+        ]);
         c
     };
     let mut child = command
@@ -197,7 +201,10 @@ pub fn post_json(s: &Server, path: &str, body: &str) -> Resp {
 
 /// POSTs an empty body on a new connection; reads one response.
 pub fn post(s: &Server, path: &str) -> Resp {
-    send(s, &format!("POST {path} HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"))
+    send(
+        s,
+        &format!("POST {path} HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"),
+    )
 }
 
 pub fn get(s: &Server, path: &str) -> Resp {

@@ -69,14 +69,29 @@ async fn apply(db: &Database, dir: &Path, applied: &mut Vec<String>) -> Result<(
     .map_err(|e| fail("cannot create kitwork_migrations", e))?;
     // A table made before checksums were recorded gets the column; its
     // rows' NULL checksums are filled on this run, from the files as they are.
-    if run(db, "SELECT checksum FROM kitwork_migrations LIMIT 0", Expect::Rows).await.is_err() {
-        run(db, "ALTER TABLE kitwork_migrations ADD COLUMN checksum TEXT", Expect::Script)
-            .await
-            .map_err(|e| fail("cannot add kitwork_migrations.checksum", e))?;
-    }
-    let rows = run(db, "SELECT name, checksum FROM kitwork_migrations ORDER BY name", Expect::Rows)
+    if run(
+        db,
+        "SELECT checksum FROM kitwork_migrations LIMIT 0",
+        Expect::Rows,
+    )
+    .await
+    .is_err()
+    {
+        run(
+            db,
+            "ALTER TABLE kitwork_migrations ADD COLUMN checksum TEXT",
+            Expect::Script,
+        )
         .await
-        .map_err(|e| fail("cannot read kitwork_migrations", e))?;
+        .map_err(|e| fail("cannot add kitwork_migrations.checksum", e))?;
+    }
+    let rows = run(
+        db,
+        "SELECT name, checksum FROM kitwork_migrations ORDER BY name",
+        Expect::Rows,
+    )
+    .await
+    .map_err(|e| fail("cannot read kitwork_migrations", e))?;
     let done: Vec<(String, Option<String>)> = match rows {
         Answer::Rows(t) => t
             .values
@@ -93,7 +108,11 @@ async fn apply(db: &Database, dir: &Path, applied: &mut Vec<String>) -> Result<(
     };
     let mut files = Vec::new();
     for path in pending_files(dir).map_err(DbError::Query)? {
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let sql = std::fs::read_to_string(&path)
             .map_err(|e| DbError::Query(format!("cannot read {}: {e}", path.display())))?;
         files.push((name, sql));
@@ -114,7 +133,10 @@ async fn apply(db: &Database, dir: &Path, applied: &mut Vec<String>) -> Result<(
                     vec![SqlValue::Text(sum), SqlValue::Text(name.clone())],
                     Expect::Affected,
                 );
-                db.run(Box::new(record), None).await.0.map_err(|e| fail(name, e))?;
+                db.run(Box::new(record), None)
+                    .await
+                    .0
+                    .map_err(|e| fail(name, e))?;
             }
             Some(_) => {}
             None if last_applied.is_some_and(|last| name.as_str() < last) => {

@@ -35,19 +35,22 @@ pub fn check_table(name: &str, allowed: Option<&[String]>) -> Result<(), String>
     // Compared without allocating: this runs for every query a handler
     // builds (tests/db_alloc.rs counts).
     let starts = |s: &str, prefix: &str| {
-        s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+        s.len() >= prefix.len()
+            && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
     };
     let bare = name.rsplit('.').next().unwrap_or(name);
-    let reserved = ["kitwork_", "sqlite_", "pg_"].iter().any(|p| starts(bare, p))
+    let reserved = ["kitwork_", "sqlite_", "pg_"]
+        .iter()
+        .any(|p| starts(bare, p))
         || starts(name, "information_schema")
         || starts(name, "pg_catalog");
     if reserved {
         return Err(format!("the table name {name:?} is reserved"));
     }
     match allowed {
-        Some(list) if !list.iter().any(|t| t.eq_ignore_ascii_case(name)) => Err(format!(
-            "the table {name:?} is not in database.tables"
-        )),
+        Some(list) if !list.iter().any(|t| t.eq_ignore_ascii_case(name)) => {
+            Err(format!("the table {name:?} is not in database.tables"))
+        }
         _ => Ok(()),
     }
 }
@@ -195,7 +198,8 @@ pub fn insert(
     st: &mut Statement,
 ) {
     st.reset(if many { Expect::Rows } else { Expect::First });
-    let present = |row: &[Option<SqlValue>]| -> Vec<bool> { row.iter().map(Option::is_some).collect() };
+    let present =
+        |row: &[Option<SqlValue>]| -> Vec<bool> { row.iter().map(Option::is_some).collect() };
     let mut runs: Vec<(Vec<bool>, Vec<Vec<Option<SqlValue>>>)> = Vec::new();
     for row in rows {
         let mask = present(&row);
@@ -227,7 +231,11 @@ pub fn insert(
         st.sql.push(')');
     }
     for i in 1..=n {
-        st.sql.push_str(if i == 1 { " SELECT * FROM i1" } else { " UNION ALL SELECT * FROM " });
+        st.sql.push_str(if i == 1 {
+            " SELECT * FROM i1"
+        } else {
+            " UNION ALL SELECT * FROM "
+        });
         if i > 1 {
             let _ = write!(st.sql, "i{i}");
         }

@@ -152,7 +152,14 @@ fn execute_unbounded(conn: &Connection, st: &mut Statement) -> Result<Answer, Db
         return execute_parts(conn, st);
     }
     let (sql, params) = (&st.sql[..], &st.params[..]);
-    execute_one(conn, sql, params, st.expect, st.max_bytes, std::mem::take(&mut st.rows))
+    execute_one(
+        conn,
+        sql,
+        params,
+        st.expect,
+        st.max_bytes,
+        std::mem::take(&mut st.rows),
+    )
 }
 
 /// A multi-part insert (`Statement::parts`): each INSERT in turn, inside a
@@ -166,7 +173,9 @@ fn execute_parts(conn: &Connection, st: &mut Statement) -> Result<Answer, DbErro
     let mut result = Ok(());
     for part in &st.parts {
         let (sql, params) = (&st.sql[part.sql.clone()], &st.params[part.params.clone()]);
-        let left = st.max_bytes.saturating_sub(values.iter().map(value_bytes).sum());
+        let left = st
+            .max_bytes
+            .saturating_sub(values.iter().map(value_bytes).sum());
         match execute_one(conn, sql, params, Expect::Rows, left, values) {
             Ok(Answer::Rows(table)) => {
                 values = table.values;
@@ -220,10 +229,7 @@ fn execute_one(
     }
     let columns: std::sync::Arc<[String]> = stmt.column_names().map(|c| c.to_string()).collect();
     let width = columns.len();
-    let mut table = Table {
-        columns,
-        values,
-    };
+    let mut table = Table { columns, values };
     let mut rows = stmt.raw_query();
     let mut bytes = 0;
     while let Some(row) = rows.next().map_err(query_error)? {

@@ -659,7 +659,11 @@ fn merge_sort(vm: &mut Vm, items: &mut Vec<Value>, cmp: Option<Value>) -> Result
             return Ok(());
         }
     }
-    if cmp.is_none() && items.iter().all(|v| !matches!(v, Value::Obj(_) | Value::Undefined)) {
+    if cmp.is_none()
+        && items
+            .iter()
+            .all(|v| !matches!(v, Value::Obj(_) | Value::Undefined))
+    {
         // The default order on primitives: each one's string once, not
         // two per comparison (300,000 numbers: 5.7 million conversions).
         // Their ToString has no side effects, so this is the same order.

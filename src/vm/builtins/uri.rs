@@ -15,9 +15,13 @@ const RESERVED: &[u8] = b";/?:@&=+$,#";
 
 pub fn install(vm: &mut Vm) {
     let g = vm.realm.global;
-    method(vm, g, "encodeURIComponent", 1, |vm, _, a| encode(vm, a, b""));
+    method(vm, g, "encodeURIComponent", 1, |vm, _, a| {
+        encode(vm, a, b"")
+    });
     method(vm, g, "encodeURI", 1, |vm, _, a| encode(vm, a, RESERVED));
-    method(vm, g, "decodeURIComponent", 1, |vm, _, a| decode(vm, a, b""));
+    method(vm, g, "decodeURIComponent", 1, |vm, _, a| {
+        decode(vm, a, b"")
+    });
     method(vm, g, "decodeURI", 1, |vm, _, a| decode(vm, a, RESERVED));
 }
 
@@ -33,7 +37,8 @@ pub fn encode_str(text: &str, also_unescaped: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(text.len());
     for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || UNESCAPED_MARKS.contains(&b) || also_unescaped.contains(&b) {
+        if b.is_ascii_alphanumeric() || UNESCAPED_MARKS.contains(&b) || also_unescaped.contains(&b)
+        {
             out.push(b as char);
         } else {
             out.push('%');
@@ -116,7 +121,16 @@ mod tests {
         assert_eq!(decode_str(&enc, b"").unwrap(), id);
         assert_eq!(encode_str("/a b?c#d", RESERVED), "/a%20b?c#d");
         assert_eq!(decode_str("%2F%20%23", RESERVED).unwrap(), "%2F %23");
-        for bad in ["%", "%2", "%zz", "%C3", "%C3%28", "%ED%A0%80", "%C0%AF", "%F8%80%80%80"] {
+        for bad in [
+            "%",
+            "%2",
+            "%zz",
+            "%C3",
+            "%C3%28",
+            "%ED%A0%80",
+            "%C0%AF",
+            "%F8%80%80%80",
+        ] {
             assert!(decode_str(bad, b"").is_err(), "{bad}");
         }
     }
