@@ -19,7 +19,8 @@ work("V")
 #[test]
 fn the_first_value_everywhere_and_all_of_them_on_request() {
     let s = start_in(&[("v.js", ROUTES)], &[]);
-    let q = get(&s, "/q?a=1&a=2&b=3");
+    // Query names are case-sensitive (`A` is another name).
+    let q = get(&s, "/q?a=1&A=9&a=2&b=3");
     assert_eq!(q.body, r#"{"fn":"1","obj":"1","all":["1","2"],"none":[]}"#);
     let h = send(
         &s,

@@ -242,12 +242,12 @@ pub fn install(vm: &mut Vm) {
     });
     set(vm, g, "query", Value::Obj(query));
     method(vm, query, "all", 1, |vm, _, a| {
-        lookup_all(vm, a, |h| h.request.query())
+        lookup_all(vm, a, |h| h.request.query(), false)
     });
     let header_fn = native(vm, "header", 2, header);
     set(vm, g, "header", Value::Obj(header_fn));
     method(vm, header_fn, "all", 1, |vm, _, a| {
-        lookup_all(vm, a, |h| h.request.headers())
+        lookup_all(vm, a, |h| h.request.headers(), true)
     });
     method(vm, g, "cookie", 3, cookie);
     method(vm, g, "body", 0, |vm, _, _| {
@@ -557,16 +557,24 @@ fn lookup(vm: &mut Vm, a: Args, pick: fn(&mut Host) -> &Pairs) -> Result<Value, 
     })?
 }
 
-/// Every value of a name, in order (`query.all`, `header.all`; header
-/// names compared without case).
-fn lookup_all(vm: &mut Vm, a: Args, pick: fn(&mut Host) -> &Pairs) -> Result<Value, Interrupt> {
+/// Every value of a name, in order (`query.all`; `header.all`, whose
+/// names are stored lower-cased and so compared without case).
+fn lookup_all(
+    vm: &mut Vm,
+    a: Args,
+    pick: fn(&mut Host) -> &Pairs,
+    fold_case: bool,
+) -> Result<Value, Interrupt> {
     let mut name = String::new();
     vm.write_string(arg(vm, a, 0), &mut name)?;
+    if fold_case {
+        name.make_ascii_lowercase();
+    }
     let values: Vec<String> = with_host(vm, |_, h| {
         pick(h)
             .as_slice()
             .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case(&name))
+            .filter(|(k, _)| *k == name)
             .map(|(_, v)| v.clone())
             .collect()
     })?;

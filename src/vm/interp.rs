@@ -1806,8 +1806,9 @@ impl Vm {
 
     /// Charges `n` instructions of work a native or an instruction does
     /// beyond its own dispatch (copying, sorting, scanning, building
-    /// strings): without it, 300,000 `unshift`s ran 21 s and a loop of
-    /// `JSON.stringify` 45 s inside a budget a plain loop spends in 48 ms.
+    /// strings): without it, under the default budget, 300,000 `unshift`s
+    /// ran 8.9 s and a loop of `JSON.stringify` 44.7 s where a plain loop
+    /// ends in 20–48 ms.
     /// Drawn from the spare hand and the bank, never the run loop's hand
     /// (a local of the loop while a native runs); no collection here, as
     /// the native may hold values in Rust locals.
@@ -1879,7 +1880,9 @@ impl Vm {
 }
 
 /// Bytes of allocation one instruction of budget pays for (see
-/// `Vm::charge_work`; calibrated in docs/LANGUAGE.md's budget section).
+/// `Vm::charge_work`; the measurements are in docs/ARCHITECTURE.md, "The
+/// instruction budget"). 4 made a handler building 17.6 MB of short-lived
+/// objects overrun a 5 M budget it fits in.
 const WORK_BYTES_PER_INSTRUCTION: u64 = 8;
 
 /// Instructions a stack trace costs per frame (`Vm::charge_trace`).
