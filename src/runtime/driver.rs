@@ -262,30 +262,26 @@ async fn drive<'a, 'v>(
                 let (Some(db), Some(outer)) = (&services.db, tx) else {
                     unreachable!("a transaction runs on a database")
                 };
+                // The body's outcome, or why the savepoint could not begin.
                 let r = match savepoint(db, outer, "SAVEPOINT kitwork_nested").await {
-                    Err(e) => Ok(Err(e)),
-                    Ok(()) => Ok(Ok(child(vm, services, tx, body).await?)),
+                    Err(e) => Err(e),
+                    Ok(()) => Ok(child(vm, services, tx, body).await?),
                 };
                 let ended = match &r {
-                    Ok(Ok(Ok(_))) => savepoint(db, outer, "RELEASE kitwork_nested").await,
-                    Ok(Ok(Err(_))) => {
-                        savepoint(
-                            db,
-                            outer,
-                            "ROLLBACK TO kitwork_nested; RELEASE kitwork_nested",
-                        )
-                        .await
+                    Ok(Ok(_)) => savepoint(db, outer, "RELEASE kitwork_nested").await,
+                    Ok(Err(_)) => {
+                        let undo = "ROLLBACK TO kitwork_nested; RELEASE kitwork_nested";
+                        savepoint(db, outer, undo).await
                     }
-                    _ => Ok(()),
+                    Err(_) => Ok(()),
                 };
                 match (r, ended) {
-                    (Err(p), _) => return Err(p),
-                    (Ok(Err(e)), _) | (Ok(Ok(Ok(_))), Err(e)) => {
+                    (Err(e), _) | (Ok(Ok(_)), Err(e)) => {
                         step(vm, &mut fiber, |vm| throw_db_error(vm, &e))?
                     }
-                    (Ok(Ok(Err(e))), _) if e.budget.is_some() => return Ok(Err(e)),
-                    (Ok(Ok(Err(e))), _) => step(vm, &mut fiber, |vm| vm.resume_throw(e.value))?,
-                    (Ok(Ok(Ok(v))), Ok(())) => step(vm, &mut fiber, |vm| vm.resume(v))?,
+                    (Ok(Err(e)), _) if e.budget.is_some() => return Ok(Err(e)),
+                    (Ok(Err(e)), _) => step(vm, &mut fiber, |vm| vm.resume_throw(e.value))?,
+                    (Ok(Ok(v)), Ok(())) => step(vm, &mut fiber, |vm| vm.resume(v))?,
                 }
             }
             PendingOp::Transaction { body } => {
