@@ -356,7 +356,7 @@ fn request_target<'b>(method: &str, target: &'b str) -> Result<Target<'b>, (u16,
     }
     let rest = &target[scheme_end + 3..];
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    if !valid_host(rest[..authority_end].as_bytes()) {
+    if !valid_host(&rest.as_bytes()[..authority_end]) {
         return Err((400, "invalid authority in the request target"));
     }
     let path = &rest[authority_end..];
