@@ -23,6 +23,17 @@ fn config(limits: &str) -> String {
     format!("[limits]\n{limits}\n")
 }
 
+/// Whether the server's process ends within `limit` of `since`.
+fn exits_within(s: &mut Server, since: Instant, limit: Duration) -> bool {
+    while since.elapsed() < limit {
+        if s.child.try_wait().unwrap().is_some() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
 fn rss_kib(pid: u32) -> usize {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
@@ -259,14 +270,7 @@ fn sigterm_closes_the_listener_answers_with_close_and_exits_within_the_drain() {
     }
     // The process ends within the drain timeout, the stuck client or not.
     let mut s = s;
-    let mut exited = false;
-    while signalled.elapsed() < Duration::from_secs(6) {
-        if s.child.try_wait().unwrap().is_some() {
-            exited = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let exited = exits_within(&mut s, signalled, Duration::from_secs(6));
     assert!(exited, "still running 6 s after SIGTERM (drain 2 s)");
     // New connections are refused once it is gone.
     assert!(TcpStream::connect(&s.addr).is_err());
@@ -299,14 +303,7 @@ fn sigterm_is_heard_while_out_of_descriptors() {
         .unwrap();
     // Idle connections close at once on a drain; the spinning accept loop
     // of before never looked at the flag.
-    let mut exited = false;
-    while signalled.elapsed() < Duration::from_secs(5) {
-        if s.child.try_wait().unwrap().is_some() {
-            exited = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let exited = exits_within(&mut s, signalled, Duration::from_secs(5));
     assert!(exited, "still running 5 s after SIGTERM; log: {}", s.log());
 }
 
@@ -340,14 +337,7 @@ fn sigterm_ends_the_process_while_clients_keep_reconnecting() {
         .args(["-TERM", &s.child.id().to_string()])
         .status()
         .unwrap();
-    let mut exited = false;
-    while signalled.elapsed() < Duration::from_secs(5) {
-        if s.child.try_wait().unwrap().is_some() {
-            exited = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let exited = exits_within(&mut s, signalled, Duration::from_secs(5));
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     for c in clients {
         c.join().unwrap();
