@@ -23,6 +23,11 @@ fn config(limits: &str) -> String {
     format!("[limits]\n{limits}\n")
 }
 
+/// The routes above, served with these `[limits]`.
+fn start_with(limits: &str) -> Server {
+    start_in(&[("t.js", ROUTES), ("kitwork.toml", &config(limits))], &[])
+}
+
 /// Whether the server's process ends within `limit` of `since`.
 fn exits_within(s: &mut Server, since: Instant, limit: Duration) -> bool {
     while since.elapsed() < limit {
@@ -135,13 +140,7 @@ fn out_of_descriptors_the_core_pauses_keeps_serving_and_recovers() {
 
 #[test]
 fn past_max_connections_new_ones_wait_until_one_closes() {
-    let s = start_in(
-        &[
-            ("t.js", ROUTES),
-            ("kitwork.toml", &config("max_connections = 2")),
-        ],
-        &[],
-    );
+    let s = start_with("max_connections = 2");
     let first = connect(&s);
     let second = connect(&s);
     // Both are served.
@@ -215,13 +214,7 @@ fn pipelining_without_reading_holds_bounded_memory() {
 
 #[test]
 fn a_client_that_never_reads_loses_its_connection_at_the_send_timeout() {
-    let s = start_in(
-        &[
-            ("t.js", ROUTES),
-            ("kitwork.toml", &config("send_timeout_ms = 1000")),
-        ],
-        &[],
-    );
+    let s = start_with("send_timeout_ms = 1000");
     let c = connect(&s);
     let mut w = c.try_clone().unwrap();
     w.write_all(&b"GET /big HTTP/1.1\r\nHost: t\r\n\r\n".repeat(100))
@@ -237,13 +230,7 @@ fn a_client_that_never_reads_loses_its_connection_at_the_send_timeout() {
 
 #[test]
 fn sigterm_closes_the_listener_answers_with_close_and_exits_within_the_drain() {
-    let s = start_in(
-        &[
-            ("t.js", ROUTES),
-            ("kitwork.toml", &config("drain_timeout_ms = 2000")),
-        ],
-        &[],
-    );
+    let s = start_with("drain_timeout_ms = 2000");
     let kept = connect(&s);
     let mut w = kept.try_clone().unwrap();
     let mut r = BufReader::new(kept.try_clone().unwrap());
@@ -309,13 +296,7 @@ fn sigterm_is_heard_while_out_of_descriptors() {
 
 #[test]
 fn sigterm_ends_the_process_while_clients_keep_reconnecting() {
-    let mut s = start_in(
-        &[
-            ("t.js", ROUTES),
-            ("kitwork.toml", &config("drain_timeout_ms = 2000")),
-        ],
-        &[],
-    );
+    let mut s = start_with("drain_timeout_ms = 2000");
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let clients: Vec<_> = (0..4)
         .map(|_| {
