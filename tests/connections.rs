@@ -16,6 +16,7 @@ const ROUTES: &str = r#"
 work("T")
   .get("/hello", () => "hi")
   .get("/big", () => "x".repeat(200000))
+  .get("/slow", () => { sleep(500); return "slow"; })
   .post("/echo", () => ({ n: body().length }));
 "#;
 
@@ -242,19 +243,25 @@ fn sigterm_closes_the_listener_answers_with_close_and_exits_within_the_drain() {
     let mut sw = stuck.try_clone().unwrap();
     let _ = sw.write_all(&b"GET /big HTTP/1.1\r\nHost: t\r\n\r\n".repeat(50));
     std::thread::sleep(Duration::from_millis(300));
+    // A request in flight when the signal comes is answered, with close.
+    w.write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
     let signalled = Instant::now();
     let pid = s.child.id().to_string();
     std::process::Command::new("kill")
         .args(["-TERM", &pid])
         .status()
         .unwrap();
-    // The kept-alive connection's next answer says it closes.
-    std::thread::sleep(Duration::from_millis(50));
-    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
-        .unwrap();
-    if let Some(resp) = read_response(&mut r) {
-        assert_eq!(resp.header("Connection"), Some("close"));
-    }
+    let slow = read_response(&mut r).expect("the request in flight is answered");
+    assert_eq!(
+        (slow.body.as_str(), slow.header("Connection")),
+        ("slow", Some("close"))
+    );
+    assert!(
+        read_response(&mut r).is_none(),
+        "the connection closed after it"
+    );
     // The process ends within the drain timeout, the stuck client or not.
     let mut s = s;
     let exited = exits_within(&mut s, signalled, Duration::from_secs(6));

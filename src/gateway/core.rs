@@ -542,10 +542,11 @@ async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
                     consumed += used;
                     sent_continue = false;
                     let head = req.method == "HEAD";
-                    // While draining, every answer closes its connection.
-                    let keep_alive = req.keep_alive && !draining;
-                    clock = handle(&core, &req, &mut out, keep_alive, head, clock).await;
-                    if !keep_alive {
+                    clock = handle(&core, &req, &mut out, req.keep_alive, head, clock).await;
+                    // While draining, every answer closes its connection
+                    // (`handle` read the flag when it wrote the answer: a
+                    // request already running when SIGTERM came is one).
+                    if !req.keep_alive || core.config.shutdown.load(Ordering::Relaxed) {
                         close = true;
                         break;
                     }
@@ -729,7 +730,7 @@ async fn handle(
             ct,
             &reply.headers,
             &reply.body,
-            keep_alive,
+            keep_alive && !core.config.shutdown.load(Ordering::Relaxed),
             head,
         );
         now

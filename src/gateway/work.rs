@@ -697,9 +697,9 @@ fn cookie(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
         set.secure = vm.truthy(v);
     }
     let line = set.line().map_err(|e| vm.type_error(e))?;
-    with_host(vm, |_, h| {
-        h.response.headers.push(("Set-Cookie".into(), line))
-    })?;
+    // Through the one check every script header passes, like the others.
+    let added = with_host(vm, |_, h| h.response.add_header("Set-Cookie".into(), line))?;
+    added.map_err(|e| vm.type_error(e))?;
     Ok(Value::Undefined)
 }
 
