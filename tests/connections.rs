@@ -29,6 +29,16 @@ fn start_with(limits: &str) -> Server {
     start_in(&[("t.js", ROUTES), ("kitwork.toml", &config(limits))], &[])
 }
 
+/// Sends the server SIGTERM; returns when.
+fn sigterm(s: &Server) -> Instant {
+    let at = Instant::now();
+    std::process::Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    at
+}
+
 /// Whether the server's process ends within `limit` of `since`.
 fn exits_within(s: &mut Server, since: Instant, limit: Duration) -> bool {
     while since.elapsed() < limit {
@@ -247,12 +257,7 @@ fn sigterm_closes_the_listener_answers_with_close_and_exits_within_the_drain() {
     w.write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
         .unwrap();
     std::thread::sleep(Duration::from_millis(100));
-    let signalled = Instant::now();
-    let pid = s.child.id().to_string();
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
+    let signalled = sigterm(&s);
     let slow = read_response(&mut r).expect("the request in flight is answered");
     assert_eq!(
         (slow.body.as_str(), slow.header("Connection")),
@@ -290,11 +295,7 @@ fn sigterm_is_heard_while_out_of_descriptors() {
         "{}",
         s.log()
     );
-    let signalled = Instant::now();
-    std::process::Command::new("kill")
-        .args(["-TERM", &s.child.id().to_string()])
-        .status()
-        .unwrap();
+    let signalled = sigterm(&s);
     // Idle connections close at once on a drain; the spinning accept loop
     // of before never looked at the flag.
     let exited = exits_within(&mut s, signalled, Duration::from_secs(5));
@@ -320,11 +321,7 @@ fn sigterm_ends_the_process_while_clients_keep_reconnecting() {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(300));
-    let signalled = Instant::now();
-    std::process::Command::new("kill")
-        .args(["-TERM", &s.child.id().to_string()])
-        .status()
-        .unwrap();
+    let signalled = sigterm(&s);
     let exited = exits_within(&mut s, signalled, Duration::from_secs(5));
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     for c in clients {
