@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Runs the in-scope test262 tests (../shared/test262/SCOPE.md) against a
+kitwork binary and prints the pass count; with --write, records the failing
+tests as the expected-failures list, and otherwise compares with it.
+
+  python3 scripts/test262.py [--kitwork target/release/kitwork] [--write]
+
+The archive is extracted once into target/test262/.
+"""
+import argparse, json, os, re, subprocess, sys, tarfile
+from concurrent.futures import ThreadPoolExecutor
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.dirname(here)
+shared = os.path.join(root, "..", "shared", "test262")
+dest = os.path.join(root, "target", "test262")
+expected_path = os.path.join(root, "tests", "test262-expected-failures.txt")
+
+def extract():
+    if not os.path.isdir(os.path.join(dest, "test")):
+        os.makedirs(dest, exist_ok=True)
+        archive = [f for f in os.listdir(shared) if f.endswith(".tar.xz")][0]
+        with tarfile.open(os.path.join(shared, archive)) as t:
+            t.extractall(dest)
+
+def meta(text):
+    m = re.search(r"/\*---(.*?)---\*/", text, re.S)
+    return m.group(1) if m else ""
+
+def listed(block, key):
+    m = re.search(rf"^\s*{key}:\s*\[(.*?)\]", block, re.M | re.S)
+    if m:
+        return [x.strip() for x in m.group(1).split(",") if x.strip()]
+    m = re.search(rf"^\s*{key}:\s*\n((?:\s+-\s*.*\n)+)", block, re.M)
+    return [x.strip()[1:].strip() for x in m.group(1).splitlines()] if m else []
+
+def in_scope(rel, text, block, scope):
+    if not any(rel.startswith(d + "/") for d in scope["include_dirs"]):
+        return False
+    if any(rel.startswith(d + "/") for d in scope["exclude_dirs"]):
+        return False
+    if "_FIXTURE" in rel:
+        return False
+    if any(f in scope["exclude_flags"] for f in listed(block, "flags")):
+        return False
+    if any(f not in scope["allowed_features"] for f in listed(block, "features")):
+        return False
+    if any(i not in scope["allowed_includes"] for i in listed(block, "includes")):
+        return False
+    return not any(re.search(p, text) for p in scope["source_patterns"].values())
+
+def run(kitwork, path, rel):
+    text = open(path, encoding="utf-8", errors="replace").read()
+    block = meta(text)
+    flags = listed(block, "flags")
+    parts = []
+    if "raw" not in flags:
+        parts.append('"use strict";\n')
+        names = ["assert.js", "sta.js"] + (["doneprintHandle.js"] if "async" in flags else []) + listed(block, "includes")
+        for n in names:
+            parts.append(open(os.path.join(dest, "harness", n), encoding="utf-8").read())
+    parts.append(text)
+    src = os.path.join(dest, "run", rel.replace("/", "__"))
+    with open(src, "w", encoding="utf-8") as f:
+        f.write("\n".join(parts))
+    try:
+        p = subprocess.run([kitwork, "run", "--budget", "200000000", src], capture_output=True, text=True, timeout=10)
+        code, out, err = p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired:
+        code, out, err = -1, "", "timeout"
+    os.unlink(src)
+    neg = re.search(r"negative:\s*\n\s*phase:\s*(\w+)\s*\n\s*type:\s*(\w+)", block)
+    if neg:
+        phase, kind = neg.groups()
+        if phase in ("parse", "early"):
+            return code == 2
+        return code == 1 and kind in err
+    if "async" in flags:
+        return code == 0 and "Test262:AsyncTestComplete" in out
+    return code == 0
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kitwork", default=os.path.join(root, "target", "release", "kitwork"))
+    ap.add_argument("--write", action="store_true")
+    a = ap.parse_args()
+    extract()
+    os.makedirs(os.path.join(dest, "run"), exist_ok=True)
+    scope = json.load(open(os.path.join(shared, "scope.json")))
+    tests = []
+    for d, _, files in os.walk(os.path.join(dest, "test")):
+        for f in files:
+            if f.endswith(".js"):
+                path = os.path.join(d, f)
+                rel = os.path.relpath(path, os.path.join(dest, "test"))
+                text = open(path, encoding="utf-8", errors="replace").read()
+                if in_scope(rel, text, meta(text), scope):
+                    tests.append((path, rel))
+    tests.sort(key=lambda t: t[1])
+    with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+        results = list(pool.map(lambda t: (t[1], run(a.kitwork, *t)), tests))
+    failing = sorted(rel for rel, ok in results if not ok)
+    passed = len(results) - len(failing)
+    print(f"{passed} of {len(results)} in-scope tests pass ({100 * passed / len(results):.1f}%)")
+    if a.write:
+        with open(expected_path, "w") as f:
+            f.write("\n".join(failing) + "\n")
+        print(f"wrote {expected_path}")
+        return
+    if os.path.exists(expected_path):
+        expected = set(open(expected_path).read().split())
+        now_pass = sorted(expected - set(failing))
+        new_fail = sorted(set(failing) - expected)
+        print(f"{len(now_pass)} expected failures now pass; {len(new_fail)} new failures")
+        for t in new_fail[:50]:
+            print("  new failure:", t)
+        sys.exit(1 if new_fail or now_pass else 0)
+
+if __name__ == "__main__":
+    main()
