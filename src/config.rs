@@ -7,17 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Which I/O driver the cores run on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Io {
-    /// io_uring where the kernel allows it, else epoll.
-    Auto,
-    Uring,
-    /// The default: faster than io_uring on this machine kind
-    /// (../shared/runtime-evidence.md).
-    Epoll,
-}
+pub use gateway::Io;
 
 /// `cores = 2` or `cores = [0, 1]`.
 #[derive(Clone, Debug, PartialEq)]
@@ -129,6 +119,7 @@ pub struct Config {
     #[serde(deserialize_with = "address")]
     pub listen: SocketAddr,
     pub cores: Option<Cores>,
+    #[serde(deserialize_with = "io_driver")]
     pub io: Io,
     pub work_dir: PathBuf,
     /// Reload when a file of the work folder changes.
@@ -171,7 +162,7 @@ impl Default for Client {
         Client {
             ca_file: None,
             allow: Vec::new(),
-            deny: crate::runtime::egress::DEFAULT_DENY
+            deny: runtime::egress::DEFAULT_DENY
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
@@ -333,12 +324,12 @@ impl Config {
         if self.admin_listen.is_some_and(|a| a == self.listen) {
             return Err("`admin_listen` must differ from `listen`: the admin endpoints are never on the public port".into());
         }
-        crate::runtime::db::Target::parse(&self.database.url)
+        runtime::db::Target::parse(&self.database.url)
             .map_err(|e| format!("`database.url`: {e}"))?;
-        if l.headers > crate::gateway::http::MAX_HEADERS {
+        if l.headers > gateway::http::MAX_HEADERS {
             return Err(format!(
                 "`limits.headers` can be at most {}",
-                crate::gateway::http::MAX_HEADERS
+                gateway::http::MAX_HEADERS
             ));
         }
         match &self.cores {
@@ -374,19 +365,18 @@ impl Config {
     }
 
     /// The database every core shares (SQLite's threads start here).
-    pub fn open_database(&self) -> Result<crate::runtime::db::Shared, String> {
-        crate::runtime::db::Shared::from_url(&self.database.url)
+    pub fn open_database(&self) -> Result<runtime::db::Shared, String> {
+        runtime::db::Shared::from_url(&self.database.url)
     }
 
     /// What every core's I/O is built from. A bad CA file is an error; a
     /// database that cannot be set up is one only when a script uses it.
-    pub fn setup(&self) -> Result<crate::runtime::Setup, String> {
-        let tls = crate::runtime::http::tls_config(self.client.ca_file.as_deref())
+    pub fn setup(&self) -> Result<runtime::Setup, String> {
+        let tls = runtime::http::tls_config(self.client.ca_file.as_deref())
             .map_err(|e| format!("`client.ca_file`: {e}"))?;
-        let egress =
-            crate::runtime::egress::Egress::from_lists(&self.client.allow, &self.client.deny)
-                .map_err(|e| format!("`client.allow` / `client.deny`: {e}"))?;
-        Ok(crate::runtime::Setup {
+        let egress = runtime::egress::Egress::from_lists(&self.client.allow, &self.client.deny)
+            .map_err(|e| format!("`client.allow` / `client.deny`: {e}"))?;
+        Ok(runtime::Setup {
             database: Some(self.open_database()),
             tls,
             db_timeout: Duration::from_millis(self.database.timeout_ms),
@@ -426,9 +416,9 @@ impl Config {
         })
     }
 
-    pub fn http_limits(&self) -> crate::gateway::http::HttpLimits {
+    pub fn http_limits(&self) -> gateway::http::HttpLimits {
         let l = &self.limits;
-        crate::gateway::http::HttpLimits {
+        gateway::http::HttpLimits {
             request_line: l.request_line,
             header_bytes: l.header_bytes,
             headers: l.headers,
@@ -488,4 +478,14 @@ mod tests {
         c.limits.headers = 500;
         assert!(c.validate().unwrap_err().contains("limits.headers"));
     }
+}
+
+/// `io = "auto" | "uring" | "epoll"`.
+fn io_driver<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Io, D::Error> {
+    let name = String::deserialize(d)?;
+    Io::from_name(&name).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "unknown io driver {name:?}: expected \"auto\", \"uring\" or \"epoll\""
+        ))
+    })
 }

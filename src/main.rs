@@ -389,9 +389,7 @@ fn main() -> ExitCode {
         } => (|| {
             let io = match io.as_deref() {
                 None => None,
-                Some("auto") => Some(Io::Auto),
-                Some("uring") => Some(Io::Uring),
-                Some("epoll") => Some(Io::Epoll),
+                Some(name) if Io::from_name(name).is_some() => Io::from_name(name),
                 Some(other) => {
                     eprintln!(
                         "error: invalid value for `io`: \"{other}\" (expected auto, uring or epoll)"

@@ -2,7 +2,7 @@
 //! digits, `_` and at most one `.`, so quoting it can never be escaped.
 #![no_main]
 
-use kitwork::runtime::db::sql::check_identifier;
+use kitwork::vm::io::sql::check_identifier;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

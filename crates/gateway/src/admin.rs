@@ -1,0 +1,242 @@
+//! The admin listener (`admin_listen`, off by default and never on the
+//! public port): `GET /__kitwork/status`, `/__kitwork/routes`,
+//! `/__kitwork/metrics` (Prometheus text) and `POST /__kitwork/reload`. One
+//! plain thread; it asks each core for a snapshot of its counters over a
+//! channel, so cores never share a counter.
+
+use super::metrics::{self, Snapshot};
+use super::reload::{Outcome, Reloader};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+pub type ScrapeSender = tokio::sync::mpsc::UnboundedSender<tokio::sync::oneshot::Sender<Snapshot>>;
+
+pub struct Admin {
+    pub reloader: Arc<Reloader>,
+    pub cores: Vec<ScrapeSender>,
+    pub started: Instant,
+    /// What `Authorization: Bearer …` must carry for the endpoints that
+    /// change something (`POST /__kitwork/reload`): without it a browser
+    /// page could post cross-origin, and any script's `http()` could
+    /// reach the listener. Reads need none (they stay on loopback).
+    pub token: String,
+}
+
+/// Compares without stopping at the first difference, so the time taken
+/// does not tell how much of a guess was right.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// Binds `addr` and serves the admin endpoints on a thread of their own;
+/// returns the bound address.
+pub fn serve(addr: SocketAddr, admin: Admin) -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind(addr)?;
+    let bound = listener.local_addr()?;
+    std::thread::Builder::new()
+        .name("kitwork-admin".into())
+        .spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let _ = admin.answer(stream);
+            }
+        })?;
+    Ok(bound)
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = Vec::new();
+    semantics::quote::write_quoted(s, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl Admin {
+    /// Every core's counters (a core that does not answer is left out).
+    fn snapshots(&self) -> Vec<Snapshot> {
+        let waits: Vec<_> = self
+            .cores
+            .iter()
+            .filter_map(|c| {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                c.send(tx).ok().map(|_| rx)
+            })
+            .collect();
+        waits
+            .into_iter()
+            .filter_map(|rx| rx.blocking_recv().ok())
+            .collect()
+    }
+
+    fn answer(&self, mut stream: TcpStream) -> std::io::Result<()> {
+        let mut buf = Vec::with_capacity(1024);
+        let mut chunk = [0u8; 1024];
+        let (method, path, authorization) = loop {
+            let n = stream.read(&mut chunk)?;
+            if n == 0 {
+                return Ok(());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+            let mut slots = [httparse::EMPTY_HEADER; 32];
+            let mut req = httparse::Request::new(&mut slots);
+            match req.parse(&buf) {
+                Ok(httparse::Status::Complete(_)) => {
+                    let authorization = req
+                        .headers
+                        .iter()
+                        .find(|h| h.name.eq_ignore_ascii_case("authorization"))
+                        .map(|h| h.value.to_vec());
+                    break (
+                        req.method.unwrap_or("").to_string(),
+                        req.path.unwrap_or("").to_string(),
+                        authorization,
+                    );
+                }
+                Ok(httparse::Status::Partial) if buf.len() < 16 * 1024 => continue,
+                _ => {
+                    return respond(
+                        &mut stream,
+                        400,
+                        "application/json",
+                        "{\"error\":\"bad request\"}",
+                    );
+                }
+            }
+        };
+        let path = path.split('?').next().unwrap_or("");
+        match (method.as_str(), path) {
+            ("GET", "/__kitwork/metrics") => {
+                let cores = self.snapshots();
+                let g = self.reloader.current();
+                let text = metrics::render(
+                    &cores,
+                    &metrics::Process {
+                        reloads_ok: self.reloader.ok.load(Ordering::Relaxed),
+                        reloads_failed: self.reloader.failed.load(Ordering::Relaxed),
+                        generation: &g.id(),
+                        generation_number: g.number,
+                    },
+                );
+                respond(
+                    &mut stream,
+                    200,
+                    "text/plain; version=0.0.4; charset=utf-8",
+                    &text,
+                )
+            }
+            ("GET", "/__kitwork/status") => {
+                let cores = self.snapshots();
+                let g = self.reloader.current();
+                let open: usize = cores.iter().map(|c| c.open_connections).sum();
+                let requests: u64 = cores
+                    .iter()
+                    .flat_map(|c| &c.stats.routes)
+                    .map(|(_, _, s)| s.count)
+                    .sum();
+                let per_core: Vec<String> = cores
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{{\"core\":{},\"generation\":{},\"open_connections\":{}}}",
+                            c.core,
+                            json_string(&c.generation),
+                            c.open_connections
+                        )
+                    })
+                    .collect();
+                let body = format!(
+                    "{{\"generation\":{},\"routes\":{},\"uptime_seconds\":{},\"requests\":{requests},\"open_connections\":{open},\"reloads\":{{\"ok\":{},\"failed\":{}}},\"cores\":[{}]}}",
+                    json_string(&g.id()),
+                    g.routes.len(),
+                    self.started.elapsed().as_secs(),
+                    self.reloader.ok.load(Ordering::Relaxed),
+                    self.reloader.failed.load(Ordering::Relaxed),
+                    per_core.join(",")
+                );
+                respond(&mut stream, 200, "application/json", &body)
+            }
+            ("GET", "/__kitwork/routes") => {
+                let g = self.reloader.current();
+                let routes: Vec<String> = g
+                    .routes
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "{{\"method\":{},\"path\":{},\"work\":{},\"version\":{},\"source\":{},\"generation\":{}}}",
+                            json_string(&r.method),
+                            json_string(&r.pattern),
+                            json_string(&r.work),
+                            r.version.as_deref().map_or("null".into(), json_string),
+                            json_string(&r.location),
+                            json_string(&g.id())
+                        )
+                    })
+                    .collect();
+                respond(
+                    &mut stream,
+                    200,
+                    "application/json",
+                    &format!("[{}]", routes.join(",")),
+                )
+            }
+            ("POST", "/__kitwork/reload") => {
+                let expected = format!("Bearer {}", self.token);
+                let allowed = authorization
+                    .as_deref()
+                    .is_some_and(|a| same_secret(a, expected.as_bytes()));
+                if !allowed {
+                    return respond(
+                        &mut stream,
+                        401,
+                        "application/json",
+                        "{\"error\":\"the admin token is required: Authorization: Bearer <admin_token>\"}",
+                    );
+                }
+                let outcome = self.reloader.reload_and_log("admin request");
+                let (status, reloaded, error) = match &outcome {
+                    Outcome::Swapped(_) => (200, true, String::new()),
+                    Outcome::Unchanged(_) => (200, false, String::new()),
+                    Outcome::Failed(d) => (422, false, format!(",\"error\":{}", json_string(d))),
+                };
+                let body = format!(
+                    "{{\"reloaded\":{reloaded},\"generation\":{}{error}}}",
+                    json_string(&self.reloader.current().id())
+                );
+                respond(&mut stream, status, "application/json", &body)
+            }
+            (
+                _,
+                "/__kitwork/metrics" | "/__kitwork/status" | "/__kitwork/routes"
+                | "/__kitwork/reload",
+            ) => respond(
+                &mut stream,
+                405,
+                "application/json",
+                "{\"error\":\"method not allowed\"}",
+            ),
+            _ => respond(
+                &mut stream,
+                404,
+                "application/json",
+                "{\"error\":\"no such admin endpoint\"}",
+            ),
+        }
+    }
+}
+
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    body: &str,
+) -> std::io::Result<()> {
+    let reason = super::http::reason(status);
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body.as_bytes())
+}

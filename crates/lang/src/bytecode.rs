@@ -1,0 +1,420 @@
+//! The instruction set (`Op`), compiled functions (`FunctionProto`), the
+//! compiled file (`Program`) and the disassembler.
+//!
+//! Operands that name a property or global (`Name`) index `Program::names`
+//! until the VM links the program, which rewrites them to its own atoms.
+
+use super::source::{SourceFile, Span};
+use std::fmt::Write;
+use std::sync::Arc;
+
+/// A local variable's slot in its frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slot(pub u16);
+/// An index into a function's constant pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConstIdx(pub u32);
+/// A property or global name: a `Program::names` index before linking, a VM atom after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Name(pub u32);
+/// An absolute instruction index in the same function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Label(pub u32);
+/// An index into `Program::functions`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FuncIdx(pub u32);
+
+/// One instruction. The comment on each gives its stack effect.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Op {
+    /// [] → [constant]
+    Const(ConstIdx),
+    /// [] → [n]
+    Int(i32),
+    /// [] → [undefined]
+    Undef,
+    /// [] → [null]
+    Null,
+    /// [] → [true]
+    True,
+    /// [] → [false]
+    False,
+    /// [a] → []
+    Pop,
+    /// [a × n] → []
+    PopN(u8),
+    /// [a] → [a, a]
+    Dup,
+    /// [a, b] → [a, b, a, b]
+    Dup2,
+    /// [a, b] → [b, a]
+    Swap,
+
+    /// [] → [local]
+    LoadLocal(Slot),
+    /// [v] → [v], local = v
+    StoreLocal(Slot),
+    /// [v] → [], local = v
+    StoreLocalPop(Slot),
+    /// [] → [*cell in local]
+    LoadCell(Slot),
+    /// [v] → [v], *cell in local = v
+    StoreCell(Slot),
+    /// [v] → [], local = new cell holding v
+    NewCell(Slot),
+    /// [] → [], local = new cell holding the old cell's value (a fresh loop binding)
+    RenewCell(Slot),
+    /// [] → [*upvalue]
+    LoadUpval(u16),
+    /// [] → [*upvalue, undefined]: a callee and its `this` (fused by `emit`)
+    LoadUpvalUndef(u16),
+    /// [] → [the running closure]: a function's own name, never assigned
+    LoadSelf,
+    /// [] → [the running closure, undefined]: a recursive call's callee
+    LoadSelfUndef,
+    /// [] → [local, undefined]: a callee and its `this` (fused by `emit`)
+    LoadLocalUndef(Slot),
+    /// [] → [global, undefined]: a callee and its `this` (fused by `emit`)
+    LoadGlobalUndef(Name),
+    /// [v] → [v], *upvalue = v
+    StoreUpval(u16),
+    /// [] → [global]; ReferenceError if it does not exist
+    LoadGlobal(Name),
+    /// [] → [global or undefined] (for `typeof`)
+    LoadGlobalOrUndef(Name),
+    /// [v] → [v], global = v
+    StoreGlobal(Name),
+    /// [] → [this]
+    LoadThis,
+
+    /// [] → [[]] with room for n elements
+    NewArray(u32),
+    /// [arr, v] → [arr]
+    ArrayPush,
+    /// [arr] → [arr] with one more hole
+    ArrayHole,
+    /// [arr, iterable] → [arr] with the iterable's items appended
+    ArraySpread,
+    /// [] → [{}] with room for n properties
+    NewObject(u32),
+    /// [obj, v] → [obj], defines obj.name = v
+    InitField(Name),
+    /// [obj, key, v] → [obj], defines obj[key] = v
+    InitIndex,
+    /// [obj, src] → [obj], copies src's own enumerable properties
+    ObjectSpread,
+    /// [src, key × n] → [copy of src without those keys]
+    ObjectRest(u8),
+    /// [arr] → [arr.slice(n)]
+    ArrayRest(u32),
+    /// [obj] → [obj.name]
+    GetField(Name),
+    /// [obj, v] → [v], obj.name = v
+    SetField(Name),
+    /// [obj, key] → [obj[key]]
+    GetIndex,
+    /// [obj, key, v] → [v], obj[key] = v
+    SetIndex,
+    /// [obj] → [f, obj] where f = obj.name (method call set-up)
+    GetMethod(Name),
+    /// [obj] → [deleted?]
+    DeleteField(Name),
+    /// [obj, key] → [deleted?]
+    DeleteIndex,
+
+    /// [] → [closure of the function]
+    Closure(FuncIdx),
+    /// [callee, this, args × n] → [result]
+    Call(u8),
+    /// [callee, this, args array] → [result]
+    CallSpread,
+    /// [callee, args × n] → [new object or constructor result]
+    New(u8),
+    /// [callee, args array] → [new object or constructor result]
+    NewSpread,
+    /// [v] → returns v to the caller
+    Return,
+    /// [v] → throws v
+    Throw,
+
+    /// jumps always
+    Jump(Label),
+    /// [v] → [], jumps if v is falsy
+    JumpIfFalse(Label),
+    /// [v] → [], jumps if v is truthy
+    JumpIfTrue(Label),
+    /// [v] → [v] and jumps if falsy, else [] (`&&`)
+    JumpIfFalseKeep(Label),
+    /// [v] → [v] and jumps if truthy, else [] (`||`)
+    JumpIfTrueKeep(Label),
+    /// [v] → [v] and jumps unless null/undefined, else [] (`??`)
+    JumpIfNotNullishKeep(Label),
+    /// [v] → [v], jumps unless null/undefined (optional chaining)
+    JumpIfNotNullish(Label),
+    /// [v] → [v] and jumps unless undefined, else [] (defaults)
+    JumpIfNotUndefined(Label),
+    /// [] → [], a catch handler at label for throws until the matching PopTry
+    PushTry(Label),
+    /// removes the innermost catch handler
+    PopTry,
+    /// [iterable] → [], local = an iterator over its values (`for…of`)
+    IterValues(Slot),
+    /// [object] → [], local = an iterator over its keys (`for…in`)
+    IterKeys(Slot),
+    /// [] → [next value], or jumps when the iterator in local is done
+    IterNext(Slot, Label),
+
+    /// [a, b] → [a + b]
+    Add,
+    /// [a, b] → [a - b]
+    Sub,
+    /// [a, b] → [a * b]
+    Mul,
+    /// [a, b] → [a / b]
+    Div,
+    /// [a, b] → [a % b]
+    Mod,
+    /// [a, b] → [a ** b]
+    Pow,
+    /// [a] → [-a]
+    Neg,
+    /// [a] → [+a]
+    ToNumber,
+    /// [a] → [a + 1] (numeric)
+    Inc,
+    /// [a] → [a - 1] (numeric)
+    Dec,
+    /// [a] → [!a]
+    Not,
+    /// [a] → [~a]
+    BitNot,
+    /// [a, b] → [a & b]
+    BitAnd,
+    /// [a, b] → [a | b]
+    BitOr,
+    /// [a, b] → [a ^ b]
+    BitXor,
+    /// [a, b] → [a << b]
+    Shl,
+    /// [a, b] → [a >> b]
+    Shr,
+    /// [a, b] → [a >>> b]
+    UShr,
+    /// [a, b] → [a == b]
+    Eq,
+    /// [a, b] → [a != b]
+    Ne,
+    /// [a, b] → [a === b]
+    StrictEq,
+    /// [a, b] → [a !== b]
+    StrictNe,
+    /// [a, b] → [a < b]
+    Lt,
+    /// [a, b] → [a <= b]
+    Le,
+    /// [a, b] → [a > b]
+    Gt,
+    /// [a, b] → [a >= b]
+    Ge,
+    /// [a] → [typeof a]
+    TypeOf,
+    /// [key, obj] → [key in obj]
+    In,
+    /// [v, ctor] → [v instanceof ctor]
+    InstanceOf,
+    /// [parts × n] → [their string concatenation] (template literals)
+    Concat(u16),
+
+    /// [] → [], local = ToNumber(local) + n (`i++` / `i--` as statements)
+    AddLocalInt(Slot, i32),
+    /// [v] → [], local = local + v (`x += v` as a statement)
+    AddToLocal(Slot),
+    /// [] → [local.name]
+    GetLocalField(Slot, Name),
+    /// [v] → [], local.name = v (`o.x = v` as a statement)
+    SetLocalField(Slot, Name),
+    /// [a] → [a + n]
+    AddInt(i32),
+    /// [a] → [a - n]
+    SubInt(i32),
+    /// [a] → [a * n]
+    MulInt(i32),
+    /// [a] → [a % n]
+    ModInt(i32),
+    /// [] → [], jumps unless local < constant number (loop heads)
+    JumpIfNotLessLocalConst(Slot, ConstIdx, Label),
+    /// [a, b] → [], jumps unless a < b (conditions of `if`, loops, `?:`)
+    JumpIfNotLess(Label),
+}
+
+/// An instruction's name without its operands (`LoadLocal`).
+fn op_name(op: &Op) -> String {
+    let text = format!("{op:?}");
+    text.split('(').next().unwrap_or(&text).to_string()
+}
+
+impl Op {
+    /// Where a jumping instruction goes.
+    pub fn jump_target(self) -> Option<Label> {
+        let mut op = self;
+        op.jump_target_mut().map(|l| *l)
+    }
+
+    /// The label of a jumping instruction, for patching.
+    pub fn jump_target_mut(&mut self) -> Option<&mut Label> {
+        match self {
+            Op::Jump(l)
+            | Op::JumpIfFalse(l)
+            | Op::JumpIfTrue(l)
+            | Op::JumpIfFalseKeep(l)
+            | Op::JumpIfTrueKeep(l)
+            | Op::JumpIfNotNullishKeep(l)
+            | Op::JumpIfNotNullish(l)
+            | Op::JumpIfNotUndefined(l)
+            | Op::PushTry(l)
+            | Op::IterNext(_, l)
+            | Op::JumpIfNotLess(l)
+            | Op::JumpIfNotLessLocalConst(_, _, l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+/// A constant-pool entry.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Constant {
+    Num(f64),
+    Str(String),
+}
+
+/// How a new closure finds each of its upvalues in the creating frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capture {
+    /// The cell held in the creating frame's local slot.
+    Local(Slot),
+    /// The creating closure's own upvalue.
+    Upval(u16),
+}
+
+/// One compiled function (the top level of a file is one too).
+#[derive(Debug, Clone)]
+pub struct FunctionProto {
+    pub name: String,
+    /// Declared parameters before any rest parameter.
+    pub arity: u16,
+    pub has_rest: bool,
+    pub is_arrow: bool,
+    /// Slots the frame reserves: parameters, then every local and hidden temporary.
+    pub slots: u16,
+    pub code: Vec<Op>,
+    pub consts: Vec<Constant>,
+    /// `spans[pc]` is the source of `code[pc]` (Lua's `lineinfo`).
+    pub spans: Vec<Span>,
+    pub captures: Vec<Capture>,
+    pub span: Span,
+    /// What the compiler proved about it (a plain comparator, a top level
+    /// that only declares routes).
+    pub facts: super::facts::Facts,
+}
+
+/// A compiled file: its functions (index 0 is the top level) and the names
+/// its instructions refer to.
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub functions: Vec<FunctionProto>,
+    pub names: Vec<String>,
+    pub source: Arc<SourceFile>,
+}
+
+impl Program {
+    /// Prints every function's bytecode with offsets, operands, constants and source lines.
+    pub fn disassemble(&self) -> String {
+        let mut out = String::new();
+        for (i, f) in self.functions.iter().enumerate() {
+            let (line, col) = self.source.line_col(f.span.start);
+            let _ = writeln!(
+                out,
+                "== fn#{i} {} (arity {}{}, slots {}, upvalues {}) at {}:{line}:{col} ==",
+                if f.name.is_empty() {
+                    "<anonymous>"
+                } else {
+                    &f.name
+                },
+                f.arity,
+                if f.has_rest { " + rest" } else { "" },
+                f.slots,
+                f.captures.len(),
+                self.source.name,
+            );
+            let mut last_line = 0;
+            for (pc, op) in f.code.iter().enumerate() {
+                let (line, _) = self.source.line_col(f.spans[pc].start);
+                let src = if line != last_line {
+                    last_line = line;
+                    format!("{line:>4} | {}", self.source.line_text(line).trim())
+                } else {
+                    "     |".to_string()
+                };
+                let _ = writeln!(out, "{pc:04}  {:<34} {src}", self.describe(f, op));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn describe(&self, f: &FunctionProto, op: &Op) -> String {
+        let konst = |c: &ConstIdx| match &f.consts[c.0 as usize] {
+            Constant::Num(n) => semantics::number::to_js_string(*n),
+            Constant::Str(s) => format!("{s:?}"),
+        };
+        let name = |n: &Name| {
+            self.names
+                .get(n.0 as usize)
+                .cloned()
+                .unwrap_or_else(|| format!("#{}", n.0))
+        };
+        match op {
+            Op::Const(c) => format!("Const {}", konst(c)),
+            Op::LoadLocal(s)
+            | Op::LoadLocalUndef(s)
+            | Op::StoreLocal(s)
+            | Op::StoreLocalPop(s)
+            | Op::LoadCell(s)
+            | Op::StoreCell(s)
+            | Op::NewCell(s)
+            | Op::RenewCell(s)
+            | Op::IterValues(s)
+            | Op::IterKeys(s) => format!("{} {}", op_name(op), s.0),
+            Op::LoadGlobal(n)
+            | Op::LoadGlobalUndef(n)
+            | Op::LoadGlobalOrUndef(n)
+            | Op::StoreGlobal(n)
+            | Op::InitField(n)
+            | Op::GetField(n)
+            | Op::SetField(n)
+            | Op::GetMethod(n)
+            | Op::DeleteField(n) => {
+                format!("{} {}", op_name(op), name(n))
+            }
+            Op::IterNext(s, l) => format!("IterNext {} -> {:04}", s.0, l.0),
+            Op::Closure(fi) => {
+                format!("Closure fn#{} {}", fi.0, self.functions[fi.0 as usize].name)
+            }
+            Op::AddLocalInt(s, n) => format!("AddLocalInt {} {}", s.0, n),
+            Op::GetLocalField(s, n) | Op::SetLocalField(s, n) => {
+                format!("{} {} {}", op_name(op), s.0, name(n))
+            }
+            Op::JumpIfNotLessLocalConst(s, c, l) => {
+                format!("JumpIfNotLessLocalConst {} {} -> {:04}", s.0, konst(c), l.0)
+            }
+            _ if op.jump_target().is_some() => {
+                let target = op.jump_target().map_or(0, |l| l.0);
+                format!("{} -> {target:04}", op_name(op))
+            }
+            other => format!("{other:?}")
+                .replace(['(', ')'], " ")
+                .trim()
+                .to_string(),
+        }
+    }
+}

@@ -1,0 +1,1599 @@
+//! Tokens → AST. Statements by recursive descent, expressions by precedence
+//! climbing (as clox does). Reports the first error of a statement, then
+//! resynchronises at the next statement so one pass finds several errors.
+
+use super::ast::*;
+use super::diag::Diagnostic;
+use super::lexer::{Lexeme, Token, describe, scan_substitution, tokenize, unescape};
+use super::source::Span;
+use semantics::stack::grow;
+use std::rc::Rc;
+
+/// Deepest nesting of expressions and statements accepted. The compiler and
+/// VM walk the tree recursively, so this bound keeps a hostile script from
+/// overflowing the host's stack; real code stays far below it.
+pub const MAX_DEPTH: usize = 400;
+/// A parse stops after this many errors: later ones are mostly echoes.
+pub const MAX_ERRORS: usize = 20;
+
+type PResult<T> = Result<T, ()>;
+
+pub struct Parser<'s> {
+    src: &'s str,
+    toks: Vec<Lexeme<'s>>,
+    pos: usize,
+    diags: Vec<Diagnostic>,
+    /// Inside a `for (…` head, `in` ends the expression instead of being an operator.
+    no_in: bool,
+    depth: usize,
+}
+
+/// Parses a whole file. Diagnostics are empty when the program is valid.
+pub fn parse_program(src: &str) -> (Program, Vec<Diagnostic>) {
+    let (toks, diags) = tokenize(src, 0);
+    let mut p = Parser {
+        src,
+        toks,
+        pos: 0,
+        diags,
+        no_in: false,
+        depth: 0,
+    };
+    let mut body = Vec::new();
+    while !p.at(&Token::Eof) && p.diags.len() < MAX_ERRORS {
+        p.statement_into(&mut body);
+    }
+    (
+        Program {
+            body,
+            span: Span::new(0, src.len()),
+        },
+        p.diags,
+    )
+}
+
+impl<'s> Parser<'s> {
+    // ---- token access ----
+
+    fn peek(&self) -> &Token<'s> {
+        &self.toks[self.pos].token
+    }
+    fn peek_at(&self, n: usize) -> &Token<'s> {
+        &self.toks[(self.pos + n).min(self.toks.len() - 1)].token
+    }
+    fn span(&self) -> Span {
+        self.toks[self.pos].span
+    }
+    fn prev_span(&self) -> Span {
+        self.toks[self.pos.saturating_sub(1)].span
+    }
+    fn newline_before(&self) -> bool {
+        self.toks[self.pos].newline_before
+    }
+    fn at(&self, t: &Token) -> bool {
+        self.peek() == t
+    }
+    fn at_ident(&self, name: &str) -> bool {
+        matches!(self.peek(), Token::Ident(s) if *s == name)
+    }
+    fn bump(&mut self) -> Token<'s> {
+        let t = self.toks[self.pos].token.clone();
+        if self.pos < self.toks.len() - 1 {
+            self.pos += 1;
+        }
+        t
+    }
+    fn eat(&mut self, t: &Token) -> bool {
+        if self.at(t) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+    fn error<T>(&mut self, msg: impl Into<String>, span: Span) -> PResult<T> {
+        self.diags.push(Diagnostic::new(msg, span));
+        Err(())
+    }
+    fn error_here<T>(&mut self, expected: &str) -> PResult<T> {
+        if self.at(&Token::Error) {
+            return Err(()); // the lexer has reported this spot already
+        }
+        let found = describe(self.peek());
+        let span = self.span();
+        self.diags.push(
+            Diagnostic::new(format!("expected {expected}, found {found}"), span)
+                .with_label(format!("expected {expected}")),
+        );
+        Err(())
+    }
+    fn expect(&mut self, t: &Token, what: &str) -> PResult<Span> {
+        if self.at(t) {
+            let s = self.span();
+            self.bump();
+            Ok(s)
+        } else {
+            self.error_here(what)
+        }
+    }
+    fn ident(&mut self) -> PResult<(String, Span)> {
+        match self.peek().clone() {
+            Token::Ident(s) => {
+                let span = self.span();
+                self.bump();
+                Ok((s.to_string(), span))
+            }
+            _ => self.error_here("an identifier"),
+        }
+    }
+    /// A property name after `.` or in an object literal: identifiers and keywords.
+    fn property_name(&mut self) -> Option<String> {
+        let t = self.peek().clone();
+        let name = match t {
+            Token::Ident(s) => s.to_string(),
+            Token::Number(_) | Token::Str(_) | Token::Template(_) | Token::Eof => return None,
+            ref other => {
+                let d = describe(other);
+                let word = d.trim_matches('`');
+                if !word.chars().all(|c| c.is_ascii_alphabetic()) {
+                    return None;
+                }
+                word.to_string()
+            }
+        };
+        self.bump();
+        Some(name)
+    }
+    fn semicolon(&mut self) -> PResult<()> {
+        if self.eat(&Token::Semi)
+            || self.at(&Token::RBrace)
+            || self.at(&Token::Eof)
+            || self.newline_before()
+        {
+            Ok(())
+        } else {
+            self.error_here("`;`")
+        }
+    }
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let span = self.span();
+            return self.error(
+                format!("program nested too deeply (more than {MAX_DEPTH} levels)"),
+                span,
+            );
+        }
+        Ok(())
+    }
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Skips to a likely statement start after an error (clox's `synchronize`).
+    /// Braces opened after the error are skipped whole, so a broken
+    /// `if (x {` does not leave a stray `}` behind.
+    fn synchronize(&mut self, start: usize) {
+        let mut depth = 0usize;
+        if self.pos == start {
+            if self.at(&Token::LBrace) {
+                depth += 1;
+            }
+            self.bump();
+        }
+        loop {
+            if depth == 0
+                && self.toks[self.pos.saturating_sub(1)].token == Token::Semi
+                && self.pos != start
+            {
+                return;
+            }
+            match self.peek() {
+                Token::LBrace => {
+                    depth += 1;
+                    self.bump();
+                }
+                Token::RBrace if depth > 0 => {
+                    depth -= 1;
+                    self.bump();
+                }
+                Token::Eof => return,
+                _ if depth > 0 => {
+                    self.bump();
+                }
+                Token::RBrace
+                | Token::Let
+                | Token::Const
+                | Token::Var
+                | Token::Function
+                | Token::If
+                | Token::For
+                | Token::While
+                | Token::Do
+                | Token::Return
+                | Token::Throw
+                | Token::Try
+                | Token::Switch
+                | Token::Break
+                | Token::Continue
+                | Token::Class => return,
+                _ => {
+                    self.bump();
+                }
+            }
+        }
+    }
+
+    // ---- statements ----
+
+    fn statement_into(&mut self, out: &mut Vec<Stmt>) {
+        let start = self.pos;
+        match self.statement() {
+            Ok(s) => out.push(s),
+            Err(()) => self.synchronize(start),
+        }
+    }
+
+    fn block_body(&mut self) -> PResult<Vec<Stmt>> {
+        let open = self.expect(&Token::LBrace, "`{`")?;
+        let mut body = Vec::new();
+        while !self.at(&Token::RBrace) && !self.at(&Token::Eof) && self.diags.len() < MAX_ERRORS {
+            self.statement_into(&mut body);
+        }
+        if self.at(&Token::Eof) {
+            return self.error("expected `}` to close this block, found end of input", open);
+        }
+        self.expect(&Token::RBrace, "`}` to close the block")?;
+        Ok(body)
+    }
+
+    fn statement(&mut self) -> PResult<Stmt> {
+        self.enter()?;
+        let r = grow(|| self.statement_inner());
+        self.leave();
+        r
+    }
+
+    fn statement_inner(&mut self) -> PResult<Stmt> {
+        let start = self.span();
+        let kind = match self.peek().clone() {
+            Token::LBrace => StmtKind::Block(self.block_body()?),
+            Token::Semi => {
+                self.bump();
+                StmtKind::Empty
+            }
+            Token::Let | Token::Const | Token::Var => {
+                let (kind, decls) = self.var_decl()?;
+                self.semicolon()?;
+                StmtKind::Var(kind, decls)
+            }
+            Token::Function => {
+                self.bump();
+                let f = self.function_rest(start, true)?;
+                StmtKind::Function(Rc::new(f))
+            }
+            Token::If => {
+                self.bump();
+                self.expect(&Token::LParen, "`(` after `if`")?;
+                let test = self.expr()?;
+                self.expect(&Token::RParen, "`)` after the condition")?;
+                let then = self.statement()?;
+                let other = if self.eat(&Token::Else) {
+                    Some(Box::new(self.statement()?))
+                } else {
+                    None
+                };
+                StmtKind::If(test, Box::new(then), other)
+            }
+            Token::For => return self.for_statement(),
+            Token::While => {
+                self.bump();
+                self.expect(&Token::LParen, "`(` after `while`")?;
+                let test = self.expr()?;
+                self.expect(&Token::RParen, "`)` after the condition")?;
+                StmtKind::While(test, Box::new(self.statement()?))
+            }
+            Token::Do => {
+                self.bump();
+                let body = self.statement()?;
+                self.expect(&Token::While, "`while` after the body of `do`")?;
+                self.expect(&Token::LParen, "`(` after `while`")?;
+                let test = self.expr()?;
+                self.expect(&Token::RParen, "`)` after the condition")?;
+                self.eat(&Token::Semi);
+                StmtKind::DoWhile(Box::new(body), test)
+            }
+            Token::Break | Token::Continue => {
+                let is_break = self.bump() == Token::Break;
+                let label = if !self.newline_before() && matches!(self.peek(), Token::Ident(_)) {
+                    Some(self.ident()?.0)
+                } else {
+                    None
+                };
+                self.semicolon()?;
+                if is_break {
+                    StmtKind::Break(label)
+                } else {
+                    StmtKind::Continue(label)
+                }
+            }
+            Token::Return => {
+                self.bump();
+                let value = if self.at(&Token::Semi)
+                    || self.at(&Token::RBrace)
+                    || self.at(&Token::Eof)
+                    || self.newline_before()
+                {
+                    None
+                } else {
+                    Some(self.expr()?)
+                };
+                self.semicolon()?;
+                StmtKind::Return(value)
+            }
+            Token::Throw => {
+                self.bump();
+                if self.newline_before() {
+                    let s = self.span();
+                    return self.error("expected an expression after `throw` on the same line", s);
+                }
+                let e = self.expr()?;
+                self.semicolon()?;
+                StmtKind::Throw(e)
+            }
+            Token::Try => return self.try_statement(),
+            Token::Switch => return self.switch_statement(),
+            Token::Class => {
+                let s = self.span();
+                return self.error(
+                    "`class` is not supported yet; use a function with a prototype",
+                    s,
+                );
+            }
+            Token::Ident(name) if *self.peek_at(1) == Token::Colon => {
+                self.bump();
+                self.bump();
+                let body = self.statement()?;
+                StmtKind::Labeled(name.to_string(), Box::new(body))
+            }
+            _ => {
+                let e = self.expr()?;
+                self.semicolon()?;
+                StmtKind::Expr(e)
+            }
+        };
+        Ok(Stmt {
+            kind,
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    fn var_kind(&mut self) -> VarKind {
+        match self.bump() {
+            Token::Let => VarKind::Let,
+            Token::Const => VarKind::Const,
+            _ => VarKind::Var,
+        }
+    }
+
+    fn var_decl(&mut self) -> PResult<(VarKind, Vec<Declarator>)> {
+        let kind = self.var_kind();
+        let mut decls = Vec::new();
+        loop {
+            let pattern = self.binding_pattern()?;
+            let init = if self.eat(&Token::Assign) {
+                Some(self.assign()?)
+            } else {
+                None
+            };
+            if init.is_none() && (kind == VarKind::Const || !matches!(pattern, Pattern::Ident(..)))
+            {
+                let what = if kind == VarKind::Const {
+                    "`const` declaration"
+                } else {
+                    "destructuring declaration"
+                };
+                return self.error(format!("missing initializer in {what}"), pattern.span());
+            }
+            decls.push(Declarator { pattern, init });
+            if !self.eat(&Token::Comma) {
+                break;
+            }
+        }
+        Ok((kind, decls))
+    }
+
+    fn for_statement(&mut self) -> PResult<Stmt> {
+        let start = self.span();
+        self.bump();
+        self.expect(&Token::LParen, "`(` after `for`")?;
+        let mut init = None;
+        if matches!(self.peek(), Token::Let | Token::Const | Token::Var) {
+            let save = self.pos;
+            let kind = self.var_kind();
+            let pattern = self.binding_pattern()?;
+            if self.at_ident("of") || self.at(&Token::In) {
+                return self.for_each(start, ForHead::Decl(kind, pattern));
+            }
+            self.pos = save;
+            self.no_in = true;
+            let r = self.var_decl();
+            self.no_in = false;
+            let (kind, decls) = r?;
+            init = Some(ForInit::Decl(kind, decls));
+        } else if !self.at(&Token::Semi) {
+            self.no_in = true;
+            let r = self.expr();
+            self.no_in = false;
+            let e = r?;
+            if self.at_ident("of") || self.at(&Token::In) {
+                let target = self.to_pattern(e)?;
+                return self.for_each(start, ForHead::Target(target));
+            }
+            init = Some(ForInit::Expr(e));
+        }
+        self.expect(&Token::Semi, "`;` after the loop initializer")?;
+        let test = if self.at(&Token::Semi) {
+            None
+        } else {
+            Some(self.expr()?)
+        };
+        self.expect(&Token::Semi, "`;` after the loop condition")?;
+        let update = if self.at(&Token::RParen) {
+            None
+        } else {
+            Some(self.expr()?)
+        };
+        self.expect(&Token::RParen, "`)` to close the loop header")?;
+        let body = Box::new(self.statement()?);
+        Ok(Stmt {
+            kind: StmtKind::For {
+                init,
+                test,
+                update,
+                body,
+            },
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    fn for_each(&mut self, start: Span, head: ForHead) -> PResult<Stmt> {
+        let is_of = !self.at(&Token::In);
+        self.bump();
+        let iter = if is_of { self.assign()? } else { self.expr()? };
+        self.expect(&Token::RParen, "`)` to close the loop header")?;
+        let body = Box::new(self.statement()?);
+        let kind = if is_of {
+            StmtKind::ForOf { head, iter, body }
+        } else {
+            StmtKind::ForIn {
+                head,
+                object: iter,
+                body,
+            }
+        };
+        Ok(Stmt {
+            kind,
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    fn try_statement(&mut self) -> PResult<Stmt> {
+        let start = self.span();
+        self.bump();
+        let block = self.block_body()?;
+        let (mut param, mut handler, mut finalizer) = (None, None, None);
+        if self.eat(&Token::Catch) {
+            if self.eat(&Token::LParen) {
+                param = Some(self.binding_pattern()?);
+                self.expect(&Token::RParen, "`)` after the catch binding")?;
+            }
+            handler = Some(self.block_body()?);
+        }
+        if self.eat(&Token::Finally) {
+            finalizer = Some(self.block_body()?);
+        }
+        if handler.is_none() && finalizer.is_none() {
+            return self.error_here("`catch` or `finally` after the `try` block");
+        }
+        Ok(Stmt {
+            kind: StmtKind::Try {
+                block,
+                param,
+                handler,
+                finalizer,
+            },
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    fn switch_statement(&mut self) -> PResult<Stmt> {
+        let start = self.span();
+        self.bump();
+        self.expect(&Token::LParen, "`(` after `switch`")?;
+        let disc = self.expr()?;
+        self.expect(&Token::RParen, "`)` after the switch value")?;
+        self.expect(&Token::LBrace, "`{` to open the switch body")?;
+        let mut cases = Vec::new();
+        let mut seen_default = false;
+        while !self.eat(&Token::RBrace) {
+            let test = if self.eat(&Token::Case) {
+                Some(self.expr()?)
+            } else if self.at(&Token::Default) {
+                if seen_default {
+                    let s = self.span();
+                    return self.error("more than one `default` clause in a switch", s);
+                }
+                seen_default = true;
+                self.bump();
+                None
+            } else {
+                return self.error_here("`case`, `default` or `}`");
+            };
+            self.expect(&Token::Colon, "`:` after the case")?;
+            let mut body = Vec::new();
+            while !matches!(
+                self.peek(),
+                Token::Case | Token::Default | Token::RBrace | Token::Eof
+            ) {
+                self.statement_into(&mut body);
+                if self.diags.len() >= MAX_ERRORS {
+                    return Err(());
+                }
+            }
+            cases.push(Case { test, body });
+        }
+        Ok(Stmt {
+            kind: StmtKind::Switch(disc, cases),
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    // ---- functions ----
+
+    /// After `function`: optional name, parameters, body.
+    fn function_rest(&mut self, start: Span, needs_name: bool) -> PResult<Function> {
+        let name = if matches!(self.peek(), Token::Ident(_)) {
+            Some(self.ident()?.0)
+        } else if needs_name {
+            return self.error_here("a function name");
+        } else {
+            None
+        };
+        let (params, rest) = self.params()?;
+        let body = Body::Block(self.block_body()?);
+        Ok(Function {
+            name,
+            params,
+            rest,
+            body,
+            is_arrow: false,
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    fn params(&mut self) -> PResult<(Vec<Param>, Option<Pattern>)> {
+        self.expect(&Token::LParen, "`(` to open the parameter list")?;
+        let mut params = Vec::new();
+        let mut rest = None;
+        while !self.at(&Token::RParen) {
+            if self.eat(&Token::Ellipsis) {
+                rest = Some(self.binding_pattern()?);
+                if !self.at(&Token::RParen) {
+                    return self.error_here("`)` after the rest parameter");
+                }
+                break;
+            }
+            let pattern = self.binding_pattern()?;
+            let default = if self.eat(&Token::Assign) {
+                Some(self.assign()?)
+            } else {
+                None
+            };
+            params.push(Param { pattern, default });
+            if !self.eat(&Token::Comma) {
+                break;
+            }
+        }
+        self.expect(&Token::RParen, "`)` to close the parameter list")?;
+        Ok((params, rest))
+    }
+
+    /// Is the token at `pos` (a `(`) the start of an arrow's parameter list?
+    fn paren_is_arrow(&self) -> bool {
+        let mut depth = 0usize;
+        let mut i = self.pos;
+        while i < self.toks.len() {
+            match self.toks[i].token {
+                Token::LParen | Token::LBracket | Token::LBrace => depth += 1,
+                Token::RParen | Token::RBracket | Token::RBrace => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return matches!(self.toks.get(i + 1), Some(l) if l.token == Token::Arrow && !l.newline_before);
+                    }
+                }
+                Token::Eof => return false,
+                _ => {}
+            }
+            i += 1;
+        }
+        false
+    }
+
+    fn arrow(&mut self) -> PResult<Expr> {
+        let start = self.span();
+        let (params, rest) = if let Token::Ident(_) = self.peek() {
+            let (name, span) = self.ident()?;
+            (
+                vec![Param {
+                    pattern: Pattern::Ident(name, span),
+                    default: None,
+                }],
+                None,
+            )
+        } else {
+            self.params()?
+        };
+        self.expect(&Token::Arrow, "`=>`")?;
+        let saved = std::mem::replace(&mut self.no_in, false);
+        let body = if self.at(&Token::LBrace) {
+            self.block_body().map(Body::Block)
+        } else {
+            self.assign().map(Body::Expr)
+        };
+        self.no_in = saved;
+        let body = body?;
+        let span = start.to(self.prev_span());
+        let f = Function {
+            name: None,
+            params,
+            rest,
+            body,
+            is_arrow: true,
+            span,
+        };
+        Ok(Expr {
+            kind: ExprKind::Function(Rc::new(f)),
+            span,
+        })
+    }
+
+    // ---- patterns ----
+
+    fn binding_pattern(&mut self) -> PResult<Pattern> {
+        self.enter()?;
+        let r = grow(|| self.binding_pattern_inner());
+        self.leave();
+        r
+    }
+
+    fn binding_pattern_inner(&mut self) -> PResult<Pattern> {
+        let start = self.span();
+        match self.peek() {
+            Token::Ident(_) => {
+                let (name, span) = self.ident()?;
+                Ok(Pattern::Ident(name, span))
+            }
+            Token::LBrace => {
+                self.bump();
+                let mut props = Vec::new();
+                let mut rest = None;
+                while !self.at(&Token::RBrace) {
+                    if self.eat(&Token::Ellipsis) {
+                        let (name, span) = self.ident()?;
+                        rest = Some(Box::new(Pattern::Ident(name, span)));
+                        break;
+                    }
+                    let key_span = self.span();
+                    let key = self.prop_key()?;
+                    let value = if self.eat(&Token::Colon) {
+                        self.binding_pattern()?
+                    } else {
+                        match &key {
+                            PropKey::Name(n)
+                                if matches!(self.toks[self.pos - 1].token, Token::Ident(_)) =>
+                            {
+                                Pattern::Ident(n.clone(), key_span)
+                            }
+                            _ => return self.error_here("`:` after the property name"),
+                        }
+                    };
+                    let default = if self.eat(&Token::Assign) {
+                        Some(self.assign()?)
+                    } else {
+                        None
+                    };
+                    props.push(PatProp {
+                        key,
+                        value,
+                        default,
+                    });
+                    if !self.eat(&Token::Comma) {
+                        break;
+                    }
+                }
+                self.expect(&Token::RBrace, "`}` to close the pattern")?;
+                Ok(Pattern::Object {
+                    props,
+                    rest,
+                    span: start.to(self.prev_span()),
+                })
+            }
+            Token::LBracket => {
+                self.bump();
+                let mut elems = Vec::new();
+                let mut rest = None;
+                while !self.at(&Token::RBracket) {
+                    if self.eat(&Token::Comma) {
+                        elems.push(None);
+                        continue;
+                    }
+                    if self.eat(&Token::Ellipsis) {
+                        rest = Some(Box::new(self.binding_pattern()?));
+                        break;
+                    }
+                    let pattern = self.binding_pattern()?;
+                    let default = if self.eat(&Token::Assign) {
+                        Some(self.assign()?)
+                    } else {
+                        None
+                    };
+                    elems.push(Some(PatElem { pattern, default }));
+                    if !self.eat(&Token::Comma) {
+                        break;
+                    }
+                }
+                self.expect(&Token::RBracket, "`]` to close the pattern")?;
+                Ok(Pattern::Array {
+                    elems,
+                    rest,
+                    span: start.to(self.prev_span()),
+                })
+            }
+            _ => self.error_here("a binding name or pattern"),
+        }
+    }
+
+    /// Turns an expression parsed before `=` (or `of`/`in`) into an assignment target.
+    fn to_pattern(&mut self, e: Expr) -> PResult<Pattern> {
+        let span = e.span;
+        match e.kind {
+            ExprKind::Ident(name) => Ok(Pattern::Ident(name, span)),
+            ExprKind::Member {
+                optional: false, ..
+            }
+            | ExprKind::Index {
+                optional: false, ..
+            } => Ok(Pattern::Expr(e)),
+            ExprKind::Array(items) => {
+                let mut elems = Vec::new();
+                let mut rest = None;
+                let n = items.len();
+                for (i, item) in items.into_iter().enumerate() {
+                    match item {
+                        ArrayElem::Hole => elems.push(None),
+                        ArrayElem::Spread(e) if i + 1 == n => {
+                            rest = Some(Box::new(self.to_pattern(e)?))
+                        }
+                        ArrayElem::Spread(e) => {
+                            return self.error("a rest element must be last", e.span);
+                        }
+                        ArrayElem::Expr(e) => elems.push(Some(self.to_elem(e)?)),
+                    }
+                }
+                Ok(Pattern::Array { elems, rest, span })
+            }
+            ExprKind::Object(items) => {
+                let mut props = Vec::new();
+                let mut rest = None;
+                for item in items {
+                    match item {
+                        Prop::Spread(e) => rest = Some(Box::new(self.to_pattern(e)?)),
+                        Prop::ShorthandDefault {
+                            name,
+                            default,
+                            span,
+                        } => props.push(PatProp {
+                            key: PropKey::Name(name.clone()),
+                            value: Pattern::Ident(name, span),
+                            default: Some(default),
+                        }),
+                        Prop::Init { key, value } => {
+                            let PatElem { pattern, default } = self.to_elem(value)?;
+                            props.push(PatProp {
+                                key,
+                                value: pattern,
+                                default,
+                            });
+                        }
+                    }
+                }
+                Ok(Pattern::Object { props, rest, span })
+            }
+            _ => self.error("invalid assignment target", span),
+        }
+    }
+
+    fn to_elem(&mut self, e: Expr) -> PResult<PatElem> {
+        match e.kind {
+            ExprKind::Assign {
+                op: AssignOp::Assign,
+                target,
+                value,
+            } => Ok(PatElem {
+                pattern: *target,
+                default: Some(*value),
+            }),
+            _ => Ok(PatElem {
+                pattern: self.to_pattern(e)?,
+                default: None,
+            }),
+        }
+    }
+
+    // ---- expressions ----
+
+    pub fn expr(&mut self) -> PResult<Expr> {
+        let first = self.assign()?;
+        if !self.at(&Token::Comma) {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat(&Token::Comma) {
+            items.push(self.assign()?);
+        }
+        let span = items[0].span.to(self.prev_span());
+        Ok(Expr {
+            kind: ExprKind::Seq(items),
+            span,
+        })
+    }
+
+    fn assign(&mut self) -> PResult<Expr> {
+        self.enter()?;
+        let r = grow(|| self.assign_inner());
+        self.leave();
+        r
+    }
+
+    fn assign_inner(&mut self) -> PResult<Expr> {
+        match self.peek() {
+            Token::Ident(_)
+                if *self.peek_at(1) == Token::Arrow && !self.toks[self.pos + 1].newline_before =>
+            {
+                return self.arrow();
+            }
+            Token::LParen if self.paren_is_arrow() => return self.arrow(),
+            _ => {}
+        }
+        let lhs = self.conditional()?;
+        let op = match self.peek() {
+            Token::Assign => AssignOp::Assign,
+            Token::PlusAssign => AssignOp::Binary(BinaryOp::Add),
+            Token::MinusAssign => AssignOp::Binary(BinaryOp::Sub),
+            Token::StarAssign => AssignOp::Binary(BinaryOp::Mul),
+            Token::SlashAssign => AssignOp::Binary(BinaryOp::Div),
+            Token::PercentAssign => AssignOp::Binary(BinaryOp::Mod),
+            Token::StarStarAssign => AssignOp::Binary(BinaryOp::Pow),
+            Token::ShlAssign => AssignOp::Binary(BinaryOp::Shl),
+            Token::ShrAssign => AssignOp::Binary(BinaryOp::Shr),
+            Token::UShrAssign => AssignOp::Binary(BinaryOp::UShr),
+            Token::AmpAssign => AssignOp::Binary(BinaryOp::BitAnd),
+            Token::PipeAssign => AssignOp::Binary(BinaryOp::BitOr),
+            Token::CaretAssign => AssignOp::Binary(BinaryOp::BitXor),
+            Token::AndAssign => AssignOp::Logical(LogicalOp::And),
+            Token::OrAssign => AssignOp::Logical(LogicalOp::Or),
+            Token::NullishAssign => AssignOp::Logical(LogicalOp::Nullish),
+            _ => return Ok(lhs),
+        };
+        self.bump();
+        let target = if op == AssignOp::Assign {
+            self.to_pattern(lhs)?
+        } else {
+            match lhs.kind {
+                ExprKind::Ident(..)
+                | ExprKind::Member {
+                    optional: false, ..
+                }
+                | ExprKind::Index {
+                    optional: false, ..
+                } => self.to_pattern(lhs)?,
+                _ => return self.error("invalid target for a compound assignment", lhs.span),
+            }
+        };
+        let value = self.assign()?;
+        let span = target.span().to(value.span);
+        Ok(Expr {
+            kind: ExprKind::Assign {
+                op,
+                target: Box::new(target),
+                value: Box::new(value),
+            },
+            span,
+        })
+    }
+
+    fn conditional(&mut self) -> PResult<Expr> {
+        let test = self.binary(0)?;
+        if !self.eat(&Token::Question) {
+            return Ok(test);
+        }
+        let saved = std::mem::replace(&mut self.no_in, false);
+        let cons = self.assign();
+        self.no_in = saved;
+        let cons = cons?;
+        self.expect(&Token::Colon, "`:` in the conditional expression")?;
+        let alt = self.assign()?;
+        let span = test.span.to(alt.span);
+        Ok(Expr {
+            kind: ExprKind::Cond(Box::new(test), Box::new(cons), Box::new(alt)),
+            span,
+        })
+    }
+
+    fn binary_op(&self) -> Option<(u8, Result<BinaryOp, LogicalOp>)> {
+        use BinaryOp::*;
+        Some(match self.peek() {
+            Token::Nullish => (1, Err(LogicalOp::Nullish)),
+            Token::OrOr => (2, Err(LogicalOp::Or)),
+            Token::AndAnd => (3, Err(LogicalOp::And)),
+            Token::Pipe => (4, Ok(BitOr)),
+            Token::Caret => (5, Ok(BitXor)),
+            Token::Amp => (6, Ok(BitAnd)),
+            Token::EqEq => (7, Ok(Eq)),
+            Token::NotEq => (7, Ok(Ne)),
+            Token::EqEqEq => (7, Ok(StrictEq)),
+            Token::NotEqEq => (7, Ok(StrictNe)),
+            Token::Lt => (8, Ok(Lt)),
+            Token::Le => (8, Ok(Le)),
+            Token::Gt => (8, Ok(Gt)),
+            Token::Ge => (8, Ok(Ge)),
+            Token::Instanceof => (8, Ok(Instanceof)),
+            Token::In if !self.no_in => (8, Ok(In)),
+            Token::Shl => (9, Ok(Shl)),
+            Token::Shr => (9, Ok(Shr)),
+            Token::UShr => (9, Ok(UShr)),
+            Token::Plus => (10, Ok(Add)),
+            Token::Minus => (10, Ok(Sub)),
+            Token::Star => (11, Ok(Mul)),
+            Token::Slash => (11, Ok(Div)),
+            Token::Percent => (11, Ok(Mod)),
+            Token::StarStar => (12, Ok(Pow)),
+            _ => return None,
+        })
+    }
+
+    fn binary(&mut self, min_prec: u8) -> PResult<Expr> {
+        let mut left = self.unary()?;
+        let mut chain = 0;
+        while let Some((prec, op)) = self.binary_op() {
+            if prec < min_prec {
+                break;
+            }
+            chain += 1;
+            if self.depth + chain > MAX_DEPTH {
+                let s = self.span();
+                return self.error(
+                    format!("expression too long (more than {MAX_DEPTH} operators in a row)"),
+                    s,
+                );
+            }
+            self.bump();
+            // `**` is right-associative; everything else left-associative.
+            let next = if op == Ok(BinaryOp::Pow) {
+                prec
+            } else {
+                prec + 1
+            };
+            self.depth += chain;
+            let right = grow(|| self.binary(next));
+            self.depth -= chain;
+            let right = right?;
+            let span = left.span.to(right.span);
+            let kind = match op {
+                Ok(b) => ExprKind::Binary(b, Box::new(left), Box::new(right)),
+                Err(l) => ExprKind::Logical(l, Box::new(left), Box::new(right)),
+            };
+            left = Expr { kind, span };
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> PResult<Expr> {
+        let start = self.span();
+        let op = match self.peek() {
+            Token::Bang => UnaryOp::Not,
+            Token::Minus => UnaryOp::Neg,
+            Token::Plus => UnaryOp::Plus,
+            Token::Tilde => UnaryOp::BitNot,
+            Token::Typeof => UnaryOp::Typeof,
+            Token::Void => UnaryOp::Void,
+            Token::Delete => UnaryOp::Delete,
+            Token::PlusPlus | Token::MinusMinus => {
+                let inc = self.bump() == Token::PlusPlus;
+                self.enter()?;
+                let target = self.unary();
+                self.leave();
+                let target = target?;
+                self.check_update_target(&target)?;
+                let span = start.to(target.span);
+                return Ok(Expr {
+                    kind: ExprKind::Update {
+                        inc,
+                        prefix: true,
+                        target: Box::new(target),
+                    },
+                    span,
+                });
+            }
+            _ => return self.postfix(),
+        };
+        self.bump();
+        self.enter()?;
+        let e = self.unary();
+        self.leave();
+        let e = e?;
+        let span = start.to(e.span);
+        Ok(Expr {
+            kind: ExprKind::Unary(op, Box::new(e)),
+            span,
+        })
+    }
+
+    fn check_update_target(&mut self, e: &Expr) -> PResult<()> {
+        match e.kind {
+            ExprKind::Ident(_)
+            | ExprKind::Member {
+                optional: false, ..
+            }
+            | ExprKind::Index {
+                optional: false, ..
+            } => Ok(()),
+            _ => self.error("invalid target for `++` or `--`", e.span),
+        }
+    }
+
+    fn postfix(&mut self) -> PResult<Expr> {
+        let e = self.call_member()?;
+        if matches!(self.peek(), Token::PlusPlus | Token::MinusMinus) && !self.newline_before() {
+            let inc = self.bump() == Token::PlusPlus;
+            self.check_update_target(&e)?;
+            let span = e.span.to(self.prev_span());
+            return Ok(Expr {
+                kind: ExprKind::Update {
+                    inc,
+                    prefix: false,
+                    target: Box::new(e),
+                },
+                span,
+            });
+        }
+        Ok(e)
+    }
+
+    fn args(&mut self) -> PResult<Vec<ArrayElem>> {
+        self.expect(&Token::LParen, "`(`")?;
+        let saved = std::mem::replace(&mut self.no_in, false);
+        let r = self.args_inner();
+        self.no_in = saved;
+        r
+    }
+
+    fn args_inner(&mut self) -> PResult<Vec<ArrayElem>> {
+        let mut args = Vec::new();
+        while !self.at(&Token::RParen) {
+            if self.eat(&Token::Ellipsis) {
+                args.push(ArrayElem::Spread(self.assign()?));
+            } else {
+                args.push(ArrayElem::Expr(self.assign()?));
+            }
+            if !self.eat(&Token::Comma) {
+                break;
+            }
+        }
+        if !self.at(&Token::RParen) {
+            return self.error_here("`)` to close the call");
+        }
+        self.bump();
+        Ok(args)
+    }
+
+    fn call_member(&mut self) -> PResult<Expr> {
+        let mut e = if self.at(&Token::New) {
+            self.new_expr()?
+        } else {
+            self.primary()?
+        };
+        let mut optional_chain = false;
+        let mut chain = 0;
+        loop {
+            chain += 1;
+            if self.depth + chain > MAX_DEPTH {
+                let s = self.span();
+                return self.error(format!("expression too long (more than {MAX_DEPTH} calls or member accesses in a row)"), s);
+            }
+            match self.peek() {
+                Token::Dot => {
+                    self.bump();
+                    let Some(name) = self.property_name() else {
+                        return self.error_here("a property name after `.`");
+                    };
+                    let span = e.span.to(self.prev_span());
+                    e = Expr {
+                        kind: ExprKind::Member {
+                            object: Box::new(e),
+                            name,
+                            optional: false,
+                        },
+                        span,
+                    };
+                }
+                Token::QuestionDot => {
+                    self.bump();
+                    optional_chain = true;
+                    if self.at(&Token::LParen) {
+                        let args = self.args()?;
+                        let span = e.span.to(self.prev_span());
+                        e = Expr {
+                            kind: ExprKind::Call {
+                                callee: Box::new(e),
+                                args,
+                                optional: true,
+                            },
+                            span,
+                        };
+                    } else if self.eat(&Token::LBracket) {
+                        let index = self.expr_allow_in()?;
+                        self.expect(&Token::RBracket, "`]`")?;
+                        let span = e.span.to(self.prev_span());
+                        e = Expr {
+                            kind: ExprKind::Index {
+                                object: Box::new(e),
+                                index: Box::new(index),
+                                optional: true,
+                            },
+                            span,
+                        };
+                    } else {
+                        let Some(name) = self.property_name() else {
+                            return self.error_here("a property name after `?.`");
+                        };
+                        let span = e.span.to(self.prev_span());
+                        e = Expr {
+                            kind: ExprKind::Member {
+                                object: Box::new(e),
+                                name,
+                                optional: true,
+                            },
+                            span,
+                        };
+                    }
+                }
+                Token::LBracket => {
+                    self.bump();
+                    let index = self.expr_allow_in()?;
+                    self.expect(&Token::RBracket, "`]` to close the index")?;
+                    let span = e.span.to(self.prev_span());
+                    e = Expr {
+                        kind: ExprKind::Index {
+                            object: Box::new(e),
+                            index: Box::new(index),
+                            optional: false,
+                        },
+                        span,
+                    };
+                }
+                Token::LParen => {
+                    let args = self.args()?;
+                    let span = e.span.to(self.prev_span());
+                    e = Expr {
+                        kind: ExprKind::Call {
+                            callee: Box::new(e),
+                            args,
+                            optional: false,
+                        },
+                        span,
+                    };
+                }
+                Token::Template(_) => {
+                    let s = self.span();
+                    return self.error("tagged templates are not supported", s);
+                }
+                _ => break,
+            }
+        }
+        if optional_chain {
+            let span = e.span;
+            e = Expr {
+                kind: ExprKind::OptChain(Box::new(e)),
+                span,
+            };
+        }
+        Ok(e)
+    }
+
+    fn expr_allow_in(&mut self) -> PResult<Expr> {
+        let saved = std::mem::replace(&mut self.no_in, false);
+        let r = self.expr();
+        self.no_in = saved;
+        r
+    }
+
+    fn new_expr(&mut self) -> PResult<Expr> {
+        let start = self.span();
+        self.bump();
+        self.enter()?;
+        let callee = if self.at(&Token::New) {
+            self.new_expr()
+        } else {
+            self.primary()
+        };
+        self.leave();
+        let mut callee = callee?;
+        loop {
+            if self.eat(&Token::Dot) {
+                let Some(name) = self.property_name() else {
+                    return self.error_here("a property name after `.`");
+                };
+                let span = callee.span.to(self.prev_span());
+                callee = Expr {
+                    kind: ExprKind::Member {
+                        object: Box::new(callee),
+                        name,
+                        optional: false,
+                    },
+                    span,
+                };
+            } else if self.eat(&Token::LBracket) {
+                let index = self.expr_allow_in()?;
+                self.expect(&Token::RBracket, "`]`")?;
+                let span = callee.span.to(self.prev_span());
+                callee = Expr {
+                    kind: ExprKind::Index {
+                        object: Box::new(callee),
+                        index: Box::new(index),
+                        optional: false,
+                    },
+                    span,
+                };
+            } else {
+                break;
+            }
+        }
+        let args = if self.at(&Token::LParen) {
+            self.args()?
+        } else {
+            Vec::new()
+        };
+        Ok(Expr {
+            kind: ExprKind::New {
+                callee: Box::new(callee),
+                args,
+            },
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    fn primary(&mut self) -> PResult<Expr> {
+        let span = self.span();
+        let kind = match self.peek().clone() {
+            Token::Number(n) => {
+                self.bump();
+                ExprKind::Num(n)
+            }
+            Token::Str(s) => {
+                self.bump();
+                ExprKind::Str(s)
+            }
+            Token::Template(raw) => {
+                self.bump();
+                return self.template(raw, span);
+            }
+            Token::True => {
+                self.bump();
+                ExprKind::Bool(true)
+            }
+            Token::False => {
+                self.bump();
+                ExprKind::Bool(false)
+            }
+            Token::Null => {
+                self.bump();
+                ExprKind::Null
+            }
+            Token::This => {
+                self.bump();
+                ExprKind::This
+            }
+            Token::Ident(name) => {
+                self.bump();
+                ExprKind::Ident(name.to_string())
+            }
+            Token::LParen => {
+                self.bump();
+                let saved = std::mem::replace(&mut self.no_in, false);
+                let e = self.expr();
+                self.no_in = saved;
+                let mut e = e?;
+                self.expect(&Token::RParen, "`)` to close the parenthesis")?;
+                // Parentheses end an optional chain's short-circuit: keep the node.
+                e.span = span.to(self.prev_span());
+                return Ok(e);
+            }
+            Token::LBracket => return self.array_literal(),
+            Token::LBrace => return self.object_literal(),
+            Token::Function => {
+                self.bump();
+                let f = self.function_rest(span, false)?;
+                let span = f.span;
+                return Ok(Expr {
+                    kind: ExprKind::Function(Rc::new(f)),
+                    span,
+                });
+            }
+            Token::Class => {
+                return self.error(
+                    "`class` is not supported yet; use a function with a prototype",
+                    span,
+                );
+            }
+            Token::Slash | Token::SlashAssign => {
+                return self.error("regular expression literals are not supported", span);
+            }
+            _ => return self.error_here("an expression"),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn array_literal(&mut self) -> PResult<Expr> {
+        let start = self.span();
+        self.bump();
+        let saved = std::mem::replace(&mut self.no_in, false);
+        let r = (|| {
+            let mut items = Vec::new();
+            while !self.at(&Token::RBracket) {
+                if self.eat(&Token::Comma) {
+                    items.push(ArrayElem::Hole);
+                    continue;
+                }
+                if self.eat(&Token::Ellipsis) {
+                    items.push(ArrayElem::Spread(self.assign()?));
+                } else {
+                    items.push(ArrayElem::Expr(self.assign()?));
+                }
+                if !self.eat(&Token::Comma) {
+                    break;
+                }
+            }
+            if !self.at(&Token::RBracket) {
+                return self.error_here("`,` or `]` in the array literal");
+            }
+            self.bump();
+            Ok(items)
+        })();
+        self.no_in = saved;
+        Ok(Expr {
+            kind: ExprKind::Array(r?),
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    fn prop_key(&mut self) -> PResult<PropKey> {
+        match self.peek().clone() {
+            Token::Str(s) => {
+                self.bump();
+                Ok(PropKey::Name(s))
+            }
+            Token::Number(n) => {
+                self.bump();
+                Ok(PropKey::Name(semantics::number::to_js_string(n)))
+            }
+            Token::LBracket => {
+                self.bump();
+                let e = self.assign()?;
+                self.expect(&Token::RBracket, "`]` after the computed key")?;
+                Ok(PropKey::Computed(e))
+            }
+            _ => match self.property_name() {
+                Some(n) => Ok(PropKey::Name(n)),
+                None => self.error_here("a property name"),
+            },
+        }
+    }
+
+    fn object_literal(&mut self) -> PResult<Expr> {
+        let start = self.span();
+        self.bump();
+        let saved = std::mem::replace(&mut self.no_in, false);
+        let r = self.object_props();
+        self.no_in = saved;
+        Ok(Expr {
+            kind: ExprKind::Object(r?),
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    fn object_props(&mut self) -> PResult<Vec<Prop>> {
+        let mut props = Vec::new();
+        while !self.at(&Token::RBrace) {
+            if self.eat(&Token::Ellipsis) {
+                props.push(Prop::Spread(self.assign()?));
+            } else {
+                let key_span = self.span();
+                let was_ident = matches!(self.peek(), Token::Ident(_));
+                if (self.at_ident("get") || self.at_ident("set"))
+                    && !matches!(
+                        self.peek_at(1),
+                        Token::Colon | Token::LParen | Token::Comma | Token::RBrace | Token::Assign
+                    )
+                {
+                    return self.error("getters and setters are not supported", key_span);
+                }
+                let key = self.prop_key()?;
+                if self.eat(&Token::Colon) {
+                    let value = self.assign()?;
+                    props.push(Prop::Init { key, value });
+                } else if self.at(&Token::LParen) {
+                    let (params, rest) = self.params()?;
+                    let body = Body::Block(self.block_body()?);
+                    // Methods are named by the compiler from their key; a `name`
+                    // here would bind it inside the body, which methods do not.
+                    let span = key_span.to(self.prev_span());
+                    let f = Function {
+                        name: None,
+                        params,
+                        rest,
+                        body,
+                        is_arrow: false,
+                        span,
+                    };
+                    props.push(Prop::Init {
+                        key,
+                        value: Expr {
+                            kind: ExprKind::Function(Rc::new(f)),
+                            span,
+                        },
+                    });
+                } else if let (PropKey::Name(name), true) = (&key, was_ident) {
+                    if self.eat(&Token::Assign) {
+                        let default = self.assign()?;
+                        props.push(Prop::ShorthandDefault {
+                            name: name.clone(),
+                            default,
+                            span: key_span,
+                        });
+                    } else {
+                        let value = Expr {
+                            kind: ExprKind::Ident(name.clone()),
+                            span: key_span,
+                        };
+                        props.push(Prop::Init { key, value });
+                    }
+                } else {
+                    return self.error_here("`:` after the property name");
+                }
+            }
+            if !self.eat(&Token::Comma) {
+                break;
+            }
+        }
+        if !self.at(&Token::RBrace) {
+            return self.error_here("`,` or `}` in the object literal");
+        }
+        self.bump();
+        Ok(props)
+    }
+
+    /// Splits a template literal into cooked strings and substitutions, each
+    /// substitution parsed by a sub-parser with spans into the same file.
+    fn template(&mut self, raw: &'s str, span: Span) -> PResult<Expr> {
+        let base = span.start as usize;
+        let body = &raw[1..raw.len() - 1];
+        let bytes = body.as_bytes();
+        let mut quasis = Vec::new();
+        let mut exprs = Vec::new();
+        let mut chunk_start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                    let chunk = &body[chunk_start..i];
+                    match unescape(&chunk.replace("\r\n", "\n")) {
+                        Some(s) => quasis.push(s),
+                        None => {
+                            return self.error("invalid escape sequence in template literal", span);
+                        }
+                    }
+                    let len = scan_substitution(&bytes[i + 2..]).ok_or(())?;
+                    let sub_start = i + 2;
+                    let sub = &body[sub_start..sub_start + len - 1];
+                    let sub_base = base + 1 + sub_start;
+                    let (toks, diags) = tokenize(sub, sub_base);
+                    let mut p = Parser {
+                        src: self.src,
+                        toks,
+                        pos: 0,
+                        diags,
+                        no_in: false,
+                        depth: self.depth + 1,
+                    };
+                    let e = if p.at(&Token::Eof) {
+                        p.error(
+                            "expected an expression inside `${}`",
+                            Span::new(sub_base, sub_base + sub.len()),
+                        )
+                    } else {
+                        p.expr()
+                    };
+                    if e.is_ok() && !p.at(&Token::Eof) {
+                        let _ = p.error_here::<()>("`}` to close the substitution");
+                    }
+                    let failed = !p.diags.is_empty();
+                    self.diags.append(&mut p.diags);
+                    if failed {
+                        return Err(());
+                    }
+                    exprs.push(e?);
+                    i = sub_start + len;
+                    chunk_start = i;
+                }
+                _ => i += 1,
+            }
+        }
+        match unescape(&body[chunk_start..].replace("\r\n", "\n")) {
+            Some(s) => quasis.push(s),
+            None => return self.error("invalid escape sequence in template literal", span),
+        }
+        Ok(Expr {
+            kind: ExprKind::Template { quasis, exprs },
+            span,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(src: &str) -> Vec<String> {
+        let (_, d) = parse_program(src);
+        let f = crate::source::SourceFile::new("t.js", src);
+        d.iter().map(|d| d.short(&f)).collect()
+    }
+
+    #[test]
+    fn parses_a_handler() {
+        let src = "const { a, b: [c = 1, ...d] } = req; const f = (x, y = 2) => x + y * 2 ** 3; f?.(a)?.b;";
+        let (p, d) = parse_program(src);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(p.body.len(), 3);
+    }
+
+    #[test]
+    fn resynchronises_per_statement() {
+        assert_eq!(
+            errors("let a = ;\nlet b = 1;\nfoo(1, ;\n"),
+            vec![
+                "1:9: expected an expression, found `;`",
+                "3:8: expected an expression, found `;`",
+            ]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let src = "(".repeat(100_000);
+        assert!(!errors(&src).is_empty());
+        let src = format!("x = {}1;", "1+".repeat(100_000));
+        assert!(!errors(&src).is_empty());
+    }
+
+    #[test]
+    fn template_substitutions_keep_file_positions() {
+        assert_eq!(
+            errors("let s = `a${1 +}`;"),
+            vec!["1:16: expected an expression, found end of input"]
+        );
+    }
+}

@@ -1,0 +1,89 @@
+//! What scripts wait on, and the driver that waits for them: a run that
+//! suspends (`sleep`, `db()`, `http()`, `parallel()`, `transaction()`) is
+//! resumed here once its answer is in, on the core's monoio executor, while
+//! the core serves other requests.
+
+pub mod content_hash;
+pub mod db;
+pub mod driver;
+pub mod egress;
+pub mod http;
+pub mod lifecycle;
+
+/// How long one statement may run unless `database.timeout_ms` says otherwise.
+pub const DB_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// What the process gives every core to build its services from.
+#[derive(Clone)]
+pub struct Setup {
+    /// The database: `None` when none is configured, an error when it
+    /// could not be set up (`db()` then throws it).
+    pub database: Option<Result<db::Shared, String>>,
+    /// What `https://` requests trust.
+    pub tls: std::sync::Arc<rustls::ClientConfig>,
+    /// How long one statement may run.
+    pub db_timeout: std::time::Duration,
+    /// Which addresses `http()` may reach.
+    pub egress: std::sync::Arc<egress::Egress>,
+    /// The tables `db().table()` may name (`database.tables`), if listed.
+    pub tables: Option<std::sync::Arc<Vec<String>>>,
+}
+
+impl Setup {
+    /// No database; the public web's certificate roots.
+    pub fn new() -> Setup {
+        Setup {
+            database: None,
+            tls: http::tls_config(None).expect("the built-in roots are valid"),
+            db_timeout: DB_TIMEOUT,
+            egress: Default::default(),
+            tables: None,
+        }
+    }
+
+    pub fn with_database(mut self, database: Result<db::Shared, String>) -> Setup {
+        self.database = Some(database);
+        self
+    }
+}
+
+impl Default for Setup {
+    fn default() -> Setup {
+        Setup::new()
+    }
+}
+
+impl std::fmt::Debug for Setup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Setup")
+            .field("database", &self.database)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The services one core offers its scripts.
+pub struct Services {
+    /// `None` when no database is configured (or its URL is bad: `db_error`).
+    pub db: Option<db::Database>,
+    pub db_error: Option<String>,
+    pub db_timeout: std::time::Duration,
+    pub http: http::Client,
+}
+
+impl Services {
+    /// This core's services, built on its own thread (PostgreSQL
+    /// connections and HTTP connections belong to one core).
+    pub fn new(setup: &Setup) -> Services {
+        let (db, db_error) = match &setup.database {
+            None => (None, None),
+            Some(Ok(shared)) => (Some(shared.for_core(setup.db_timeout)), None),
+            Some(Err(e)) => (None, Some(e.clone())),
+        };
+        Services {
+            db,
+            db_error,
+            db_timeout: setup.db_timeout,
+            http: http::Client::new(setup.tls.clone(), setup.egress.clone()),
+        }
+    }
+}

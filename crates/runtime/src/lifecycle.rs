@@ -1,0 +1,93 @@
+//! One run's lifecycle, the same for a gateway request and `kitwork run`:
+//! the main step waited on to its end, the caller's conclusion drawn from
+//! its result (the gateway's reply), then the `defer()` functions, last
+//! first; the `go()` functions are handed back, to run when the caller
+//! chooses (the gateway: once the response is written).
+
+use crate::Services;
+use crate::driver::{self, Finished, Poisoned, Step, guarded};
+use lang::Program;
+use vm::{Uncaught, Value, Vm};
+
+/// The `go()` functions a run queued. They stay on the VM (where the
+/// collector sees them) until `run` or `discard`.
+#[must_use = "a run's go() functions must be run or discarded"]
+pub struct Background {
+    queued: usize,
+}
+
+impl Background {
+    /// How many functions the run queued.
+    pub fn len(&self) -> usize {
+        self.queued
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queued == 0
+    }
+
+    /// Runs them (and any they queue) to their ends, together.
+    pub async fn run(self, vm: &mut Vm, services: &Services) -> Result<(), Poisoned> {
+        driver::run_background(vm, services).await
+    }
+
+    /// Drops them unrun (the core's limit refused them).
+    pub fn discard(self, vm: &mut Vm) {
+        vm.background.clear();
+    }
+}
+
+/// Finishes a run that `first` started: waits for what it waits on,
+/// concludes from its result, runs its deferred functions. `Err` only when
+/// the VM panicked (a bug in Kitwork; the core goes on without this VM).
+pub async fn complete<R>(
+    vm: &mut Vm,
+    services: &Services,
+    first: Step,
+    conclude: impl FnOnce(&mut Vm, Result<Value, Uncaught>) -> R,
+) -> Result<(R, Background), Poisoned> {
+    let result = driver::finish(vm, services, first).await?;
+    let concluded = guarded(|| conclude(vm, result))?;
+    if !vm.deferred.is_empty() {
+        driver::run_deferred(vm, services).await?;
+    }
+    let background = Background {
+        queued: vm.background.len(),
+    };
+    Ok((concluded, background))
+}
+
+/// Runs a compiled program on `vm` to its end, then its deferred and
+/// background (`go()`) functions, as `kitwork run` does. A script that
+/// waits on something (`sleep()`, `db()`, `parallel()`…) gets a monoio
+/// runtime of its own, so it waits as it does in the gateway; one that
+/// never waits is done before a runtime would be built.
+pub fn run_to_completion(
+    vm: &mut Vm,
+    program: &Program,
+    setup: &crate::Setup,
+) -> Result<Value, Uncaught> {
+    let main = vm.load(program);
+    let first = vm.start(main);
+    if vm.deferred.is_empty() && vm.background.is_empty() {
+        match first {
+            Ok(vm::Outcome::Done(v)) => return Ok(v),
+            Err(e) => return Err(e),
+            Ok(vm::Outcome::Pending(_)) => {}
+        }
+    }
+    let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
+        .enable_timer()
+        .build()
+        .expect("an epoll runtime can always be built");
+    rt.block_on(async {
+        let services = Services::new(setup);
+        let finished: Finished = match complete(vm, &services, first, |_, r| r).await {
+            Ok((result, background)) => background.run(vm, &services).await.map(|()| result),
+            Err(p) => Err(p),
+        };
+        finished.unwrap_or_else(|_| {
+            panic!("the VM panicked (a bug in Kitwork; the panic message is above)")
+        })
+    })
+}

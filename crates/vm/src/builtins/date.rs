@@ -1,0 +1,179 @@
+//! `Date` (always UTC: Kitwork has no local time zone), `Date.now()`, ISO-8601
+//! parsing and printing, and the Kitwork `now()` with `.text()` / `.unix()`.
+
+use super::{arg, constructor, method};
+use crate::error::{ErrorKind, Interrupt};
+use crate::heap::{Class, SLOT_COST};
+use crate::interp::{Args, Vm};
+use crate::value::Value;
+use semantics::date::{
+    MS_PER_DAY, TIME_MAX, civil, days_from_civil, iso_string, long_form, now_ms, parse_iso,
+};
+
+pub fn install(vm: &mut Vm) {
+    let dp = vm
+        .heap
+        .alloc(Class::Object, Some(vm.realm.object_proto))
+        .expect("built-ins fit the budget");
+    vm.realm.date_proto = dp;
+    let date = constructor(vm, "Date", 7, date_ctor, dp);
+    method(vm, date, "now", 0, |_, _, _| Ok(Value::Num(now_ms())));
+    method(vm, date, "UTC", 7, |vm, _, a| {
+        Ok(Value::Num(from_fields(vm, a)?))
+    });
+    method(vm, date, "parse", 1, |vm, _, a| {
+        let s = vm.to_string_value(arg(vm, a, 0))?;
+        Ok(Value::Num(
+            parse_iso(vm.heap.str(s).unwrap()).unwrap_or(f64::NAN),
+        ))
+    });
+    method(vm, dp, "getTime", 0, |vm, this, _| {
+        Ok(Value::Num(time_of(vm, this)?))
+    });
+    method(vm, dp, "valueOf", 0, |vm, this, _| {
+        Ok(Value::Num(time_of(vm, this)?))
+    });
+    method(vm, dp, "toISOString", 0, to_iso);
+    method(vm, dp, "toJSON", 1, |vm, this, a| {
+        if time_of(vm, this)?.is_finite() {
+            to_iso(vm, this, a)
+        } else {
+            Ok(Value::Null)
+        }
+    });
+    method(vm, dp, "text", 0, to_iso);
+    method(vm, dp, "unix", 0, |vm, this, _| {
+        Ok(Value::Num((time_of(vm, this)? / 1000.0).floor()))
+    });
+    method(vm, dp, "toString", 0, |vm, this, _| {
+        let t = time_of(vm, this)?;
+        let s = if t.is_finite() {
+            long_form(t)
+        } else {
+            "Invalid Date".to_string()
+        };
+        Ok(vm.heap.alloc_str(&s)?)
+    });
+    let names = [
+        ("getUTCFullYear", "getFullYear"),
+        ("getUTCMonth", "getMonth"),
+        ("getUTCDate", "getDate"),
+        ("getUTCDay", "getDay"),
+        ("getUTCHours", "getHours"),
+        ("getUTCMinutes", "getMinutes"),
+        ("getUTCSeconds", "getSeconds"),
+        ("getUTCMilliseconds", "getMilliseconds"),
+    ];
+    // Natives are plain fn pointers, so each field gets its own shim.
+    let shims: [crate::interp::NativeFn; 8] = [
+        |vm, this, _| field(vm, this, 0),
+        |vm, this, _| field(vm, this, 1),
+        |vm, this, _| field(vm, this, 2),
+        |vm, this, _| field(vm, this, 3),
+        |vm, this, _| field(vm, this, 4),
+        |vm, this, _| field(vm, this, 5),
+        |vm, this, _| field(vm, this, 6),
+        |vm, this, _| field(vm, this, 7),
+    ];
+    for ((utc, local), f) in names.into_iter().zip(shims) {
+        // Kitwork runs in UTC, so the local getters are the UTC ones.
+        method(vm, dp, utc, 0, f);
+        method(vm, dp, local, 0, f);
+    }
+    let g = vm.realm.global;
+    super::method(vm, g, "now", 0, |vm, _, _| new_date(vm, now_ms()));
+}
+
+/// Field `i` of a date: year, month (0-11), day, weekday, hours, minutes,
+/// seconds, milliseconds.
+fn field(vm: &mut Vm, this: Value, i: usize) -> Result<Value, Interrupt> {
+    let t = time_of(vm, this)?;
+    if !t.is_finite() {
+        return Ok(Value::Num(f64::NAN));
+    }
+    let (y, m, d) = civil(t);
+    Ok(Value::Num(match i {
+        0 => y as f64,
+        1 => m as f64 - 1.0,
+        2 => d as f64,
+        3 => ((t / MS_PER_DAY).floor() + 4.0).rem_euclid(7.0),
+        4 => (t.rem_euclid(MS_PER_DAY) / 3_600_000.0).floor(),
+        5 => (t.rem_euclid(3_600_000.0) / 60_000.0).floor(),
+        6 => (t.rem_euclid(60_000.0) / 1000.0).floor(),
+        _ => t.rem_euclid(1000.0),
+    }))
+}
+
+/// A new Date object for time value `t`.
+pub fn new_date(vm: &mut Vm, t: f64) -> Result<Value, Interrupt> {
+    let t = if t.is_finite() && t.abs() <= TIME_MAX {
+        t.trunc() + 0.0
+    } else {
+        f64::NAN
+    };
+    let d = vm.heap.alloc(Class::Date, Some(vm.realm.date_proto))?;
+    vm.heap.charge(SLOT_COST)?;
+    vm.heap.obj_mut(d).elems.push(Value::Num(t));
+    Ok(Value::Obj(d))
+}
+
+fn time_of(vm: &Vm, this: Value) -> Result<f64, Interrupt> {
+    match this {
+        Value::Obj(o) if vm.heap.obj(o).class == Class::Date => match vm.heap.obj(o).elems[0] {
+            Value::Num(t) => Ok(t),
+            _ => Ok(f64::NAN),
+        },
+        _ => Err(vm.type_error("this is not a Date object.")),
+    }
+}
+
+fn date_ctor(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+    let t = match a.len {
+        0 => now_ms(),
+        1 => match arg(vm, a, 0) {
+            Value::Num(n) => n,
+            v @ (Value::Atom(_) | Value::Str(_)) => {
+                parse_iso(vm.heap.str(v).unwrap()).unwrap_or(f64::NAN)
+            }
+            v @ Value::Obj(o) if vm.heap.obj(o).class == Class::Date => time_of(vm, v)?,
+            v => vm.to_number(v)?,
+        },
+        _ => from_fields(vm, a)?,
+    };
+    new_date(vm, t)
+}
+
+/// `Date.UTC(year, month, day?, h?, m?, s?, ms?)`.
+fn from_fields(vm: &mut Vm, a: Args) -> Result<f64, Interrupt> {
+    let mut f = [f64::NAN, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0];
+    for (i, slot) in f.iter_mut().enumerate().take(a.len.min(7)) {
+        *slot = vm.to_number(arg(vm, a, i))?;
+    }
+    if f.iter().any(|x| !x.is_finite()) {
+        return Ok(f64::NAN);
+    }
+    let mut year = f[0].trunc();
+    if (0.0..=99.0).contains(&year) {
+        year += 1900.0;
+    }
+    let month = f[1].trunc();
+    let (y, m) = (year + (month / 12.0).floor(), month.rem_euclid(12.0));
+    let days = days_from_civil(y as i64, m as u32 + 1, 1) as f64 + f[2].trunc() - 1.0;
+    Ok(days * MS_PER_DAY
+        + f[3].trunc() * 3_600_000.0
+        + f[4].trunc() * 60_000.0
+        + f[5].trunc() * 1000.0
+        + f[6].trunc())
+}
+
+fn to_iso(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
+    let t = time_of(vm, this)?;
+    if !t.is_finite() {
+        return Err(Interrupt::error(
+            ErrorKind::RangeError,
+            "Invalid time value",
+        ));
+    }
+    let s = iso_string(t);
+    Ok(vm.heap.alloc_str(&s)?)
+}

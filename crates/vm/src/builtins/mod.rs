@@ -1,0 +1,144 @@
+//! The built-in objects every script sees: prototypes, constructors and the
+//! global functions. The standard library proper grows here; each family has
+//! its own file.
+
+mod array;
+pub(crate) mod date;
+pub(crate) mod db;
+mod global;
+pub(crate) mod http;
+mod json;
+mod kitwork;
+mod object;
+mod string;
+mod tasks;
+mod uri;
+
+use super::error::{ErrorKind, Interrupt};
+use super::heap::Class;
+use super::interp::{Args, Native, NativeFn, Vm};
+use super::value::{ObjId, Value};
+
+/// Argument `i`, or undefined when the call passed fewer.
+#[inline]
+pub fn arg(vm: &Vm, a: Args, i: usize) -> Value {
+    if i < a.len {
+        vm.stack[a.start + i]
+    } else {
+        Value::Undefined
+    }
+}
+
+/// A new built-in function object.
+pub fn native(vm: &mut Vm, name: &'static str, arity: u8, f: NativeFn) -> ObjId {
+    let i = vm.natives.len() as u32;
+    vm.natives.push(Native { name, f, arity });
+    vm.heap
+        .alloc(Class::Native(i), Some(vm.realm.function_proto))
+        .expect("built-ins fit the budget")
+}
+
+pub fn set(vm: &mut Vm, obj: ObjId, name: &str, v: Value) {
+    let a = vm.heap.intern(name);
+    vm.define_own(obj, a, v).expect("built-ins fit the budget");
+}
+
+pub fn method(vm: &mut Vm, obj: ObjId, name: &'static str, arity: u8, f: NativeFn) {
+    let n = native(vm, name, arity, f);
+    set(vm, obj, name, Value::Obj(n));
+}
+
+fn plain(vm: &mut Vm, proto: Option<ObjId>) -> ObjId {
+    vm.heap
+        .alloc(Class::Object, proto)
+        .expect("built-ins fit the budget")
+}
+
+/// A constructor function with its `prototype`, registered as a global.
+pub(crate) fn constructor(
+    vm: &mut Vm,
+    name: &'static str,
+    arity: u8,
+    f: NativeFn,
+    proto: ObjId,
+) -> ObjId {
+    let c = native(vm, name, arity, f);
+    set(vm, c, "prototype", Value::Obj(proto));
+    set(vm, proto, "constructor", Value::Obj(c));
+    let g = vm.realm.global;
+    set(vm, g, name, Value::Obj(c));
+    c
+}
+
+/// Creates the realm. Runs once per VM, before `Heap::seal`.
+pub fn install(vm: &mut Vm) {
+    let object_proto = plain(vm, None);
+    vm.realm.object_proto = object_proto;
+    vm.realm.function_proto = plain(vm, Some(object_proto));
+    vm.realm.array_proto = vm.heap.alloc(Class::Array, Some(object_proto)).unwrap();
+    vm.realm.string_proto = plain(vm, Some(object_proto));
+    vm.realm.number_proto = plain(vm, Some(object_proto));
+    vm.realm.boolean_proto = plain(vm, Some(object_proto));
+    let error_proto = plain(vm, Some(object_proto));
+    vm.realm.error_protos[0] = error_proto;
+    for i in 1..ErrorKind::ALL.len() {
+        vm.realm.error_protos[i] = plain(vm, Some(error_proto));
+    }
+    vm.realm.global = plain(vm, Some(object_proto));
+    vm.ascii_atoms = (0u8..128)
+        .map(|b| vm.heap.intern(&(b as char).to_string()))
+        .collect();
+
+    global::install(vm);
+    uri::install(vm);
+    object::install(vm);
+    array::install(vm);
+    string::install(vm);
+    json::install(vm);
+    date::install(vm);
+    kitwork::install(vm);
+    db::install(vm);
+    http::install(vm);
+    tasks::install(vm);
+}
+
+/// `this` as an object, or a TypeError naming the method.
+pub(crate) fn this_obj(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+    match this {
+        Value::Obj(o) => Ok(o),
+        _ => Err(vm.type_error(format!("{method} called on a non-object"))),
+    }
+}
+
+/// A callback argument, or a TypeError.
+pub fn callable(vm: &mut Vm, f: Value, what: &str) -> Result<Value, Interrupt> {
+    match f {
+        Value::Obj(o) if matches!(vm.heap.obj(o).class, Class::Closure(_) | Class::Native(_)) => {
+            Ok(f)
+        }
+        _ => {
+            let shown = super::inspect::inspect_short(vm, f);
+            Err(vm.type_error(format!("{shown} is not a function (in {what})")))
+        }
+    }
+}
+
+/// `ToIntegerOrInfinity` clamped into `0..=len` with negative-from-end
+/// semantics (slice, splice, at…).
+pub(crate) fn relative_index(
+    vm: &mut Vm,
+    v: Value,
+    len: usize,
+    default: usize,
+) -> Result<usize, Interrupt> {
+    if matches!(v, Value::Undefined) {
+        return Ok(default);
+    }
+    let n = vm.to_number(v)?;
+    let n = if n.is_nan() { 0.0 } else { n.trunc() };
+    Ok(if n < 0.0 {
+        (len as f64 + n).max(0.0) as usize
+    } else {
+        n.min(len as f64) as usize
+    })
+}

@@ -1,0 +1,390 @@
+//! `String` and `String.prototype`. Indices count UTF-16 code units, as in
+//! JavaScript, over UTF-8 storage (ASCII strings take a byte-indexed path).
+
+use super::{arg, constructor, method, relative_index};
+use crate::error::{ErrorKind, Interrupt};
+use crate::interp::{Args, Vm};
+use crate::property::utf16_len;
+use crate::value::Value;
+
+pub fn install(vm: &mut Vm) {
+    let sp = vm.realm.string_proto;
+    let string = constructor(
+        vm,
+        "String",
+        1,
+        |vm, _, a| {
+            if a.len == 0 {
+                return Ok(Value::Atom(vm.atoms.empty));
+            }
+            vm.to_string_value(arg(vm, a, 0))
+        },
+        sp,
+    );
+    method(vm, string, "fromCharCode", 1, |vm, _, a| {
+        let mut units = Vec::with_capacity(a.len);
+        for i in 0..a.len {
+            units.push(crate::number::to_uint32(vm.to_number(arg(vm, a, i))?) as u16);
+        }
+        Ok(vm.heap.alloc_str(&String::from_utf16_lossy(&units))?)
+    });
+    method(vm, sp, "toString", 0, |vm, this, _| {
+        this_str(vm, this).map(|_| this)
+    });
+    method(vm, sp, "charAt", 1, |vm, this, a| {
+        let s = this_str(vm, this)?;
+        let i = vm.to_number(arg(vm, a, 0))?;
+        let i = if i.is_nan() { 0.0 } else { i.trunc() };
+        if i < 0.0 {
+            return Ok(Value::Atom(vm.atoms.empty));
+        }
+        let r = vm.string_at(s, i as usize)?;
+        Ok(if matches!(r, Value::Undefined) {
+            Value::Atom(vm.atoms.empty)
+        } else {
+            r
+        })
+    });
+    method(vm, sp, "charCodeAt", 1, |vm, this, a| {
+        let s = this_str(vm, this)?;
+        let i = vm.to_number(arg(vm, a, 0))?;
+        let i = if i.is_nan() { 0.0 } else { i.trunc() };
+        let text = vm.heap.str(s).unwrap();
+        let unit = if i < 0.0 {
+            None
+        } else {
+            text.encode_utf16().nth(i as usize)
+        };
+        Ok(Value::Num(unit.map_or(f64::NAN, |u| u as f64)))
+    });
+    method(vm, sp, "at", 1, |vm, this, a| {
+        let s = this_str(vm, this)?;
+        let len = utf16_len(vm.heap.str(s).unwrap()) as f64;
+        let n = vm.to_number(arg(vm, a, 0))?;
+        let n = if n.is_nan() { 0.0 } else { n.trunc() };
+        let i = if n < 0.0 { len + n } else { n };
+        if i < 0.0 || i >= len {
+            return Ok(Value::Undefined);
+        }
+        vm.string_at(s, i as usize)
+    });
+    method(vm, sp, "indexOf", 1, |vm, this, a| {
+        index_of(vm, this, a, false)
+    });
+    method(vm, sp, "lastIndexOf", 1, |vm, this, a| {
+        index_of(vm, this, a, true)
+    });
+    method(vm, sp, "includes", 1, |vm, this, a| {
+        let (s, p) = (this_string(vm, this)?, arg_string(vm, a, 0)?);
+        Ok(Value::Bool(s.contains(&p)))
+    });
+    method(vm, sp, "startsWith", 1, |vm, this, a| {
+        let (s, p) = (this_string(vm, this)?, arg_string(vm, a, 0)?);
+        Ok(Value::Bool(s.starts_with(&p)))
+    });
+    method(vm, sp, "endsWith", 1, |vm, this, a| {
+        let (s, p) = (this_string(vm, this)?, arg_string(vm, a, 0)?);
+        Ok(Value::Bool(s.ends_with(&p)))
+    });
+    method(vm, sp, "slice", 2, |vm, this, a| {
+        let s = this_string(vm, this)?;
+        let len = utf16_len(&s);
+        let start = relative_index(vm, arg(vm, a, 0), len, 0)?;
+        let end = relative_index(vm, arg(vm, a, 1), len, len)?;
+        substring(vm, &s, start, end.max(start))
+    });
+    method(vm, sp, "substring", 2, |vm, this, a| {
+        let s = this_string(vm, this)?;
+        let len = utf16_len(&s);
+        let clamp = |vm: &mut Vm, v: Value, d: usize| -> Result<usize, Interrupt> {
+            if matches!(v, Value::Undefined) {
+                return Ok(d);
+            }
+            let n = vm.to_number(v)?;
+            Ok(if n.is_nan() {
+                0
+            } else {
+                n.clamp(0.0, len as f64) as usize
+            })
+        };
+        let start = clamp(vm, arg(vm, a, 0), 0)?;
+        let end = clamp(vm, arg(vm, a, 1), len)?;
+        substring(vm, &s, start.min(end), start.max(end))
+    });
+    method(vm, sp, "toUpperCase", 0, |vm, this, _| {
+        let s = this_string(vm, this)?.to_uppercase();
+        Ok(vm.heap.alloc_str(&s)?)
+    });
+    method(vm, sp, "toLowerCase", 0, |vm, this, _| {
+        let s = this_string(vm, this)?.to_lowercase();
+        Ok(vm.heap.alloc_str(&s)?)
+    });
+    method(vm, sp, "trim", 0, |vm, this, _| {
+        let s = this_string(vm, this)?;
+        Ok(vm.heap.alloc_str(s.trim())?)
+    });
+    method(vm, sp, "trimStart", 0, |vm, this, _| {
+        let s = this_string(vm, this)?;
+        Ok(vm.heap.alloc_str(s.trim_start())?)
+    });
+    method(vm, sp, "trimEnd", 0, |vm, this, _| {
+        let s = this_string(vm, this)?;
+        Ok(vm.heap.alloc_str(s.trim_end())?)
+    });
+    method(vm, sp, "split", 2, |vm, this, a| {
+        let s = this_string(vm, this)?;
+        let sep = arg(vm, a, 0);
+        let limit = match arg(vm, a, 1) {
+            Value::Undefined => usize::MAX,
+            v => crate::number::to_uint32(vm.to_number(v)?) as usize,
+        };
+        let mut items = Vec::new();
+        if matches!(sep, Value::Undefined) {
+            items.push(vm.heap.alloc_str(&s)?);
+        } else {
+            let sep = arg_string(vm, a, 0)?;
+            if sep.is_empty() {
+                for c in s.chars().take(limit) {
+                    items.push(vm.char_value(c)?);
+                }
+            } else {
+                for p in s.split(sep.as_str()).take(limit) {
+                    items.push(vm.heap.alloc_str(p)?);
+                }
+            }
+        }
+        vm.new_array(&items)
+    });
+    method(vm, sp, "repeat", 1, |vm, this, a| {
+        let s = this_string(vm, this)?;
+        let n = vm.to_number(arg(vm, a, 0))?;
+        if n < 0.0 || n.is_infinite() {
+            return Err(Interrupt::error(
+                ErrorKind::RangeError,
+                format!("invalid count value: {}", crate::number::to_js_string(n)),
+            ));
+        }
+        let n = if n.is_nan() { 0 } else { n as usize };
+        if s.len().saturating_mul(n) > vm.heap.limit.saturating_sub(vm.heap.used) {
+            return Err(crate::heap::OutOfMemory.into());
+        }
+        Ok(vm.heap.alloc_str(&s.repeat(n))?)
+    });
+    method(vm, sp, "padStart", 2, |vm, this, a| pad(vm, this, a, true));
+    method(vm, sp, "padEnd", 2, |vm, this, a| pad(vm, this, a, false));
+    method(vm, sp, "replace", 2, |vm, this, a| {
+        replace(vm, this, a, false)
+    });
+    method(vm, sp, "replaceAll", 2, |vm, this, a| {
+        replace(vm, this, a, true)
+    });
+    method(vm, sp, "codePointAt", 1, |vm, this, a| {
+        let s = this_string(vm, this)?;
+        let i = vm.to_number(arg(vm, a, 0))?;
+        let i = if i.is_nan() { 0.0 } else { i.trunc() };
+        if i < 0.0 {
+            return Ok(Value::Undefined);
+        }
+        let units: Vec<u16> = s.encode_utf16().collect();
+        let i = i as usize;
+        Ok(match units.get(i) {
+            None => Value::Undefined,
+            Some(&hi) if (0xD800..0xDC00).contains(&hi) => match units.get(i + 1) {
+                Some(&lo) if (0xDC00..0xE000).contains(&lo) => Value::Num(
+                    (0x10000 + ((hi as u32 - 0xD800) << 10) + (lo as u32 - 0xDC00)) as f64,
+                ),
+                _ => Value::Num(hi as f64),
+            },
+            Some(&u) => Value::Num(u as f64),
+        })
+    });
+    method(vm, sp, "localeCompare", 1, |vm, this, a| {
+        let (s, t) = (this_string(vm, this)?, arg_string(vm, a, 0)?);
+        Ok(Value::Num(match crate::convert::compare_strings(&s, &t) {
+            std::cmp::Ordering::Less => -1.0,
+            std::cmp::Ordering::Equal => 0.0,
+            std::cmp::Ordering::Greater => 1.0,
+        }))
+    });
+    method(vm, sp, "normalize", 0, |vm, this, a| {
+        use unicode_normalization::UnicodeNormalization;
+        let s = this_string(vm, this)?;
+        let form = match arg(vm, a, 0) {
+            Value::Undefined => "NFC".to_string(),
+            _ => arg_string(vm, a, 0)?,
+        };
+        let out: String = match form.as_str() {
+            "NFC" => s.nfc().collect(),
+            "NFD" => s.nfd().collect(),
+            "NFKC" => s.nfkc().collect(),
+            "NFKD" => s.nfkd().collect(),
+            _ => {
+                return Err(Interrupt::error(
+                    ErrorKind::RangeError,
+                    "The normalization form should be one of NFC, NFD, NFKC, NFKD.",
+                ));
+            }
+        };
+        Ok(vm.heap.alloc_str(&out)?)
+    });
+    method(vm, sp, "substr", 2, |vm, this, a| {
+        let s = this_string(vm, this)?;
+        let len = utf16_len(&s);
+        let start = relative_index(vm, arg(vm, a, 0), len, 0)?;
+        let count = match arg(vm, a, 1) {
+            Value::Undefined => len - start,
+            v => {
+                let n = vm.to_number(v)?;
+                if n.is_nan() {
+                    0
+                } else {
+                    n.clamp(0.0, (len - start) as f64) as usize
+                }
+            }
+        };
+        substring(vm, &s, start, start + count)
+    });
+    method(vm, sp, "concat", 1, |vm, this, a| {
+        let mut s = this_string(vm, this)?;
+        for i in 0..a.len {
+            vm.write_string(arg(vm, a, i), &mut s)?;
+        }
+        Ok(vm.heap.alloc_str(&s)?)
+    });
+}
+
+fn this_str(vm: &Vm, this: Value) -> Result<Value, Interrupt> {
+    if this.is_string() {
+        Ok(this)
+    } else {
+        Err(vm.type_error("String.prototype method called on a non-string"))
+    }
+}
+
+fn this_string(vm: &mut Vm, this: Value) -> Result<String, Interrupt> {
+    if this.is_nullish() {
+        return Err(vm.type_error("String.prototype method called on null or undefined"));
+    }
+    let mut s = String::new();
+    vm.write_string(this, &mut s)?;
+    Ok(s)
+}
+
+fn arg_string(vm: &mut Vm, a: Args, i: usize) -> Result<String, Interrupt> {
+    let mut s = String::new();
+    vm.write_string(arg(vm, a, i), &mut s)?;
+    Ok(s)
+}
+
+/// Byte offset of UTF-16 index `i` (clamped to the end).
+fn byte_offset(s: &str, i: usize) -> usize {
+    if s.is_ascii() {
+        return i.min(s.len());
+    }
+    let mut units = 0;
+    for (b, c) in s.char_indices() {
+        if units >= i {
+            return b;
+        }
+        units += c.len_utf16();
+    }
+    s.len()
+}
+
+/// UTF-16 index of byte offset `b`.
+fn unit_index(s: &str, b: usize) -> usize {
+    if s.is_ascii() { b } else { utf16_len(&s[..b]) }
+}
+
+fn substring(vm: &mut Vm, s: &str, start: usize, end: usize) -> Result<Value, Interrupt> {
+    let (b0, b1) = (byte_offset(s, start), byte_offset(s, end));
+    Ok(vm.heap.alloc_str(&s[b0..b1])?)
+}
+
+fn index_of(vm: &mut Vm, this: Value, a: Args, last: bool) -> Result<Value, Interrupt> {
+    let s = this_string(vm, this)?;
+    let p = arg_string(vm, a, 0)?;
+    let found = if last {
+        s.rfind(&p)
+    } else {
+        let from = match arg(vm, a, 1) {
+            Value::Undefined => 0,
+            v => {
+                let n = vm.to_number(v)?;
+                byte_offset(&s, if n.is_nan() || n < 0.0 { 0 } else { n as usize })
+            }
+        };
+        s[from..].find(&p).map(|i| i + from)
+    };
+    Ok(Value::Num(found.map_or(-1.0, |b| unit_index(&s, b) as f64)))
+}
+
+fn pad(vm: &mut Vm, this: Value, a: Args, start: bool) -> Result<Value, Interrupt> {
+    let s = this_string(vm, this)?;
+    let target = vm.to_number(arg(vm, a, 0))?;
+    let filler = match arg(vm, a, 1) {
+        Value::Undefined => " ".to_string(),
+        _ => arg_string(vm, a, 1)?,
+    };
+    let len = utf16_len(&s);
+    if target.is_nan() || target as usize <= len || filler.is_empty() {
+        return Ok(vm.heap.alloc_str(&s)?);
+    }
+    let need = target as usize - len;
+    if need > vm.heap.limit.saturating_sub(vm.heap.used) {
+        return Err(crate::heap::OutOfMemory.into());
+    }
+    let fill: String = filler.chars().cycle().take(need).collect();
+    let out = if start { fill + &s } else { s + &fill };
+    Ok(vm.heap.alloc_str(&out)?)
+}
+
+fn replace(vm: &mut Vm, this: Value, a: Args, all: bool) -> Result<Value, Interrupt> {
+    let s = this_string(vm, this)?;
+    let pat = arg_string(vm, a, 0)?;
+    let with = arg(vm, a, 1);
+    let is_fn = matches!(with, Value::Obj(o) if matches!(vm.heap.obj(o).class, crate::heap::Class::Closure(_) | crate::heap::Class::Native(_)));
+    let with_text = if is_fn {
+        String::new()
+    } else {
+        arg_string(vm, a, 1)?
+    };
+    // Built once, not per match: a searcher per `find` was a sixth of
+    // `replaceAll`'s time on 1 MB (bench/std/string.js).
+    let finder = memchr::memmem::Finder::new(pat.as_bytes());
+    let with_text = with_text.replace("$&", &pat);
+    let mut out = String::with_capacity(s.len());
+    let mut rest = 0;
+    let mut search = 0;
+    while let Some(found) = finder.find(&s.as_bytes()[search..]).map(|i| i + search) {
+        out.push_str(&s[rest..found]);
+        if is_fn {
+            let m = vm.heap.alloc_str(&pat)?;
+            let r = vm.call_function(
+                with,
+                Value::Undefined,
+                &[m, Value::Num(unit_index(&s, found) as f64), this],
+            )?;
+            vm.write_string(r, &mut out)?;
+        } else {
+            out.push_str(&with_text);
+        }
+        rest = found + pat.len();
+        search = if pat.is_empty() {
+            rest + s[rest..].chars().next().map_or(1, char::len_utf8)
+        } else {
+            rest
+        };
+        if !all || search > s.len() {
+            break;
+        }
+        if pat.is_empty() && rest < s.len() {
+            // An empty pattern matches between every character.
+            let c = s[rest..].chars().next().unwrap();
+            out.push(c);
+            rest += c.len_utf8();
+        }
+    }
+    out.push_str(&s[rest.min(s.len())..]);
+    Ok(vm.heap.alloc_str(&out)?)
+}
