@@ -7,7 +7,7 @@
 # cost of one request with start-up and shutdown taken out. "all" counts
 # the whole process (one at a time, how often the event loop waits varies
 # from run to run); "in handle" only routing, the handler and the response
-# (kitwork_gateway::core::handle), which repeats within a fraction of a percent.
+# (kitwork_gateway::dispatch::handle), which repeats within a fraction of a percent.
 #
 #   loadtest/instructions.sh                 # needs: valgrind, python3
 #   LOW=1000 HIGH=6000 loadtest/instructions.sh
@@ -70,7 +70,7 @@ count() {
   all=$(grep 'refs:' "$tmp/server.log" | awk '{gsub(",", "", $NF); print $NF}')
   # awk reads to the end: a reader that stops early fails the pipeline.
   handle=$(callgrind_annotate --inclusive=yes "$tmp/cg.$n.$depth" 2>/dev/null |
-    awk '/kitwork_gateway::core::handle::\{\{closure\}\} \[/ && !done { gsub(",", "", $1); print $1; done = 1 }')
+    awk '/kitwork_gateway::dispatch::handle::\{\{closure\}\} \[/ && !done { gsub(",", "", $1); print $1; done = 1 }')
   echo "$all ${handle:-0}"
 }
 

@@ -3,17 +3,24 @@
 //! once, then every core gets its own copy of the router and its own VMs.
 
 pub mod admin;
+mod connection;
 mod cookie;
 pub mod core;
 pub mod descriptors;
 mod direct;
+mod dispatch;
 mod fields;
+mod form;
+pub mod host;
 pub mod http;
 pub mod log;
 pub mod metrics;
 pub mod reload;
+mod reply;
+pub mod request_api;
 pub mod request_data;
 pub mod request_log;
+mod response_api;
 pub mod router;
 pub mod work;
 
@@ -120,7 +127,7 @@ pub fn load_files(files: &[std::path::PathBuf]) -> Result<Generation, String> {
     let mut router = Router::default();
     for (i, p) in scripts.iter().enumerate() {
         let main = vm.load(p);
-        let host = work::Host::new(&mut vm);
+        let host = host::Host::new(&mut vm);
         vm.host = Some(Box::new(host));
         match vm.start(main) {
             Ok(Outcome::Done(_)) => {}
@@ -139,8 +146,8 @@ pub fn load_files(files: &[std::path::PathBuf]) -> Result<Generation, String> {
                 continue;
             }
         }
-        let host = vm.host.take().and_then(|h| h.downcast::<work::Host>().ok());
-        let Some(work::Mode::Register { routes }) = host.map(|h| h.mode) else {
+        let host = vm.host.take().and_then(|h| h.downcast::<host::Host>().ok());
+        let Some(host::Mode::Register { routes }) = host.map(|h| h.mode) else {
             continue;
         };
         for (ordinal, d) in routes.into_iter().enumerate() {

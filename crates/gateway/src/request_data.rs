@@ -1,8 +1,8 @@
 //! The request as the natives see it: copied out of the connection buffer
 //! whole, and turned into strings only when a script first asks.
 
+use super::form::{Pairs, parse_form_into, percent_decode_into};
 use super::http;
-use super::work::{Pairs, parse_form_into, percent_decode_into};
 
 /// Where a piece of `RequestData::head` starts and ends.
 type Span = (u32, u32);

@@ -14,7 +14,7 @@ pub struct Route {
     pub work: String,
     pub version: Option<String>,
     /// The route's own limits, over the server's.
-    pub budget: super::work::Budget,
+    pub budget: Budget,
     /// Which script serves it (index into the generation's scripts).
     pub script: usize,
     /// The n-th route the script registers when it runs.
@@ -277,6 +277,24 @@ impl Router {
             allowed.extend(node.rest.keys().cloned());
         }
         None
+    }
+}
+
+/// A route's own limits (`.budget({ instructions, memory })`); unset
+/// fields fall back to the server's.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Budget {
+    pub instructions: Option<u64>,
+    pub memory: Option<usize>,
+}
+
+impl Budget {
+    /// The limits a request on this route runs with.
+    pub fn over(self, server: vm::Limits) -> vm::Limits {
+        vm::Limits {
+            instructions: self.instructions.unwrap_or(server.instructions),
+            memory: self.memory.unwrap_or(server.memory),
+        }
     }
 }
 

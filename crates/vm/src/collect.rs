@@ -21,7 +21,7 @@
 //! object in its slot, as after `reset`.
 
 use super::heap::{Heap, Mark, OBJ_COST, SLOT_COST};
-use super::interp::Vm;
+use super::state::Vm;
 use super::value::Value;
 
 /// Instructions between two looks at whether the heap is worth collecting,

@@ -3,8 +3,8 @@
 
 use super::error::Interrupt;
 use super::heap::Class;
-use super::interp::Vm;
 use super::number::{parse_js_number, write_number};
+use super::state::Vm;
 use super::value::{Atom, ObjId, Value};
 use lang::bytecode::Op;
 use std::cmp::Ordering;

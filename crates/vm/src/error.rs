@@ -3,8 +3,8 @@
 //! objects with their `stack`.
 
 use super::heap::{Class, OutOfMemory};
-use super::interp::Vm;
 use super::io::PendingOp;
+use super::state::Vm;
 use super::value::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

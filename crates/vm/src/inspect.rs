@@ -3,8 +3,8 @@
 //! grouping of long arrays, `[Object]` past depth 2, `[Circular *1]`.
 
 use super::heap::Class;
-use super::interp::Vm;
 use super::number::write_number;
+use super::state::Vm;
 use super::value::{ObjId, Value};
 
 /// Nesting depth below which objects print as `[Object]` / `[Array]`.

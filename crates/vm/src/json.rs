@@ -4,7 +4,7 @@
 
 use super::error::{ErrorKind, Interrupt};
 use super::heap::{Class, Heap, SLOT_COST};
-use super::interp::Vm;
+use super::state::Vm;
 use super::value::{Atom, ObjId, Value};
 use semantics::number::with_number;
 pub use semantics::quote::write_quoted;

@@ -4,8 +4,8 @@
 
 use super::error::Interrupt;
 use super::heap::{Class, SLOT_COST};
-use super::interp::Vm;
 use super::number::as_index;
+use super::state::Vm;
 use super::value::{Atom, ObjId, Value};
 
 /// A property key after conversion: an array index or a name.

@@ -4,7 +4,7 @@ use super::{arg, callable, constructor, method, relative_index};
 use crate::convert::compare_strings;
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::{Class, SLOT_COST};
-use crate::interp::{Args, Vm};
+use crate::state::{Args, Vm};
 use crate::value::{ObjId, Value};
 use std::cmp::Ordering;
 

@@ -4,7 +4,7 @@
 use super::{arg, constructor, method};
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::{Class, SLOT_COST};
-use crate::interp::{Args, Vm};
+use crate::state::{Args, Vm};
 use crate::value::Value;
 use semantics::date::{
     MS_PER_DAY, TIME_MAX, civil, days_from_civil, iso_string, long_form, now_ms, parse_iso,
@@ -65,7 +65,7 @@ pub fn install(vm: &mut Vm) {
         ("getUTCMilliseconds", "getMilliseconds"),
     ];
     // Natives are plain fn pointers, so each field gets its own shim.
-    let shims: [crate::interp::NativeFn; 8] = [
+    let shims: [crate::state::NativeFn; 8] = [
         |vm, this, _| field(vm, this, 0),
         |vm, this, _| field(vm, this, 1),
         |vm, this, _| field(vm, this, 2),

@@ -6,12 +6,12 @@
 use super::{arg, method, plain};
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::Class;
-use crate::interp::{Args, Vm};
 use crate::io::PendingOp;
 use crate::io::query::{Builder, CondOp, comparison};
 use crate::io::sql;
 use crate::io::statement::{Answer, DbError, Expect, SqlValue, Statement};
 use crate::json::Format;
+use crate::state::{Args, Vm};
 use crate::value::{Atom, ObjId, Value};
 
 /// The `code` of an error thrown because the database cannot be reached;

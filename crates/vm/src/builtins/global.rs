@@ -5,8 +5,8 @@ use super::{arg, constructor, method, plain, set};
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::Class;
 use crate::inspect::inspect;
-use crate::interp::{Args, Vm};
 use crate::number::write_number;
+use crate::state::{Args, Vm};
 use crate::value::Value;
 
 pub fn install(vm: &mut Vm) {

@@ -6,10 +6,10 @@
 use super::{arg, method, plain};
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::Class;
-use crate::interp::{Args, Vm};
 use crate::io::PendingOp;
 use crate::io::http::{DEFAULT_TIMEOUT, Failure, Request, Response};
 use crate::json::Format;
+use crate::state::{Args, Vm};
 use crate::value::Value;
 
 pub fn install(vm: &mut Vm) {

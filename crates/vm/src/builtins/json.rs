@@ -3,8 +3,8 @@
 use super::{arg, method, plain, set};
 use crate::error::Interrupt;
 use crate::heap::Class;
-use crate::interp::{Args, Vm};
 use crate::json::Format;
+use crate::state::{Args, Vm};
 use crate::value::Value;
 
 pub fn install(vm: &mut Vm) {

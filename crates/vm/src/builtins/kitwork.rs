@@ -5,8 +5,8 @@
 use super::{arg, callable, method};
 use crate::error::Interrupt;
 use crate::heap::Class;
-use crate::interp::Vm;
 use crate::property::utf16_len;
+use crate::state::Vm;
 use crate::value::Value;
 
 pub fn install(vm: &mut Vm) {

@@ -16,7 +16,7 @@ mod uri;
 
 use super::error::{ErrorKind, Interrupt};
 use super::heap::Class;
-use super::interp::{Args, Native, NativeFn, Vm};
+use super::state::{Args, Native, NativeFn, Vm};
 use super::value::{ObjId, Value};
 
 /// Argument `i`, or undefined when the call passed fewer.

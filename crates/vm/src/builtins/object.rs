@@ -3,7 +3,7 @@
 use super::{arg, constructor, method, this_obj};
 use crate::error::Interrupt;
 use crate::heap::Class;
-use crate::interp::Vm;
+use crate::state::Vm;
 use crate::value::{ObjId, Value};
 
 pub fn install(vm: &mut Vm) {

@@ -3,8 +3,8 @@
 
 use super::{arg, constructor, method, relative_index};
 use crate::error::{ErrorKind, Interrupt};
-use crate::interp::{Args, Vm};
 use crate::property::utf16_len;
+use crate::state::{Args, Vm};
 use crate::value::Value;
 
 pub fn install(vm: &mut Vm) {

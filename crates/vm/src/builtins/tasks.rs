@@ -5,8 +5,8 @@
 use super::{arg, callable, method};
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::Class;
-use crate::interp::{Args, Vm};
 use crate::io::PendingOp;
+use crate::state::{Args, Vm};
 use crate::value::Value;
 
 /// Most `defer()` and most `go()` functions one run may queue: each holds

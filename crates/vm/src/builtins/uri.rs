@@ -4,7 +4,7 @@
 
 use super::{arg, method};
 use crate::error::{ErrorKind, Interrupt};
-use crate::interp::{Args, Vm};
+use crate::state::{Args, Vm};
 use crate::value::Value;
 
 /// Left as they are by both encoders (`uriUnescaped`).

@@ -1,0 +1,211 @@
+//! One connection: parse every complete request in the buffer, answer
+//! them all with one write, keep the connection alive; the header, body
+//! and send timeouts; backpressure while output is unsent.
+
+use super::core::{BUFFER_KEEP, Core, SHUTDOWN_POLL};
+use super::dispatch::handle;
+use super::http::{self, Parsed};
+use monoio::io::{AsyncReadRent, AsyncWriteRentExt};
+use monoio::net::TcpStream;
+use std::future::Future;
+use std::rc::Rc;
+use std::sync::atomic::Ordering;
+use std::task::Poll;
+use std::time::Instant;
+
+pub(crate) async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
+    let limits = core.config.http;
+    // The request and response buffers grow on first use (and keep their
+    // room while the connection serves): a connection that never sends a
+    // whole request holds only its read buffer. With all three made up
+    // front, 1,000 slowloris connections took 28 MB.
+    let mut buf: Vec<u8> = Vec::new();
+    let mut out: Vec<u8> = Vec::new();
+    let mut chunk: Vec<u8> = vec![0; 16 * 1024];
+    let mut sent_continue = false;
+    // When the request being answered started: when its bytes were read,
+    // or when the one before it in the same read was answered. One clock
+    // read per request, where reading it at each start and end took two.
+    let mut clock = Instant::now();
+    // When the last read returned, and the deadline of the request still
+    // being received: its head must be in `header_timeout` after its
+    // first byte, its body `body_timeout` after its head, however slowly
+    // the bytes drip (a deadline per read let a client that sends a byte
+    // now and then keep a connection forever).
+    let mut last_read = clock;
+    let mut receiving: Option<Receiving> = None;
+    loop {
+        // Answer the complete requests in the buffer, until the unsent
+        // responses reach `output_buffer`: a client that pipelines and
+        // does not read then waits for itself, with bounded memory.
+        let mut consumed = 0;
+        let mut close = false;
+        let mut more = false;
+        let mut in_body = false;
+        let draining = core.config.shutdown.load(Ordering::Relaxed);
+        loop {
+            if out.len() >= limits.output_buffer {
+                more = true;
+                break;
+            }
+            let mut slots = http::header_slots();
+            match http::parse(&buf[consumed..], &mut slots, &limits) {
+                Parsed::Complete(req, used) => {
+                    consumed += used;
+                    sent_continue = false;
+                    let head = req.method == "HEAD";
+                    clock = handle(&core, &req, &mut out, req.keep_alive, head, clock).await;
+                    // While draining, every answer closes its connection
+                    // (`handle` read the flag when it wrote the answer: a
+                    // request already running when SIGTERM came is one).
+                    if !req.keep_alive || core.config.shutdown.load(Ordering::Relaxed) {
+                        close = true;
+                        break;
+                    }
+                }
+                Parsed::Partial {
+                    in_body: body,
+                    expect_continue,
+                } => {
+                    if expect_continue && !sent_continue {
+                        out.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+                        sent_continue = true;
+                    }
+                    in_body = body;
+                    break;
+                }
+                Parsed::Reject(status, why) => {
+                    write_error(&core, &mut out, status, why);
+                    close = true;
+                    break;
+                }
+            }
+        }
+        buf.drain(..consumed);
+        if consumed > 0 {
+            receiving = None;
+        }
+        if !out.is_empty() {
+            // A client that does not read for `send_timeout` loses the
+            // connection (nginx's `send_timeout`). The timer is set only
+            // when the write does not finish at once: setting and clearing
+            // one for every write cost 370 instructions a pipelined request
+            // (loadtest/instructions.sh).
+            let mut write = std::pin::pin!(stream.write_all(out));
+            let first = std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await;
+            let (res, written) = match first {
+                Poll::Ready(done) => done,
+                Poll::Pending => match monoio::time::timeout(limits.send_timeout, write).await {
+                    Ok(done) => done,
+                    Err(_) => return,
+                },
+            };
+            out = written;
+            if res.is_err() {
+                return;
+            }
+            out.clear();
+            if out.capacity() > BUFFER_KEEP {
+                out = Vec::with_capacity(16 * 1024);
+            }
+        }
+        if close {
+            return;
+        }
+        if more {
+            continue;
+        }
+        if draining && buf.is_empty() {
+            return;
+        }
+        if buf.capacity() > BUFFER_KEEP && buf.len() < 16 * 1024 {
+            buf.shrink_to(16 * 1024);
+        }
+        // Wait for more: an idle connection may wait long, a started
+        // request until its deadline. The wait is cut in slices so a
+        // shutdown closes idle connections.
+        let mut now = Instant::now();
+        let deadline = if buf.is_empty() {
+            receiving = None;
+            now + limits.idle_timeout
+        } else {
+            let r = receiving.get_or_insert(Receiving {
+                in_body: false,
+                deadline: last_read + limits.header_timeout,
+            });
+            if in_body && !r.in_body {
+                *r = Receiving {
+                    in_body: true,
+                    deadline: now + limits.body_timeout,
+                };
+            }
+            r.deadline
+        };
+        // One read stays pending across the shutdown checks: cancelling a
+        // read can lose bytes under io_uring, so it is only dropped when the
+        // connection is given up anyway.
+        let read = {
+            let mut pending = std::pin::pin!(stream.read(std::mem::take(&mut chunk)));
+            loop {
+                let slice = SHUTDOWN_POLL.min(deadline.saturating_duration_since(now));
+                monoio::select! {
+                    r = &mut pending => break Ok(r),
+                    _ = monoio::time::sleep_until((now + slice).into()) => {
+                        now = Instant::now();
+                        let idle_and_draining = buf.is_empty() && core.config.shutdown.load(Ordering::Relaxed);
+                        if now >= deadline || idle_and_draining {
+                            break Err(());
+                        }
+                    }
+                }
+            }
+        };
+        let (res, back) = match read {
+            Ok(r) => r,
+            Err(_) => {
+                if !buf.is_empty() {
+                    write_error(&core, &mut out, 408, "request timed out");
+                    let write = stream.write_all(out);
+                    let _ = monoio::time::timeout(SHUTDOWN_POLL, write).await;
+                }
+                return;
+            }
+        };
+        chunk = back;
+        match res {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+        clock = Instant::now();
+        last_read = clock;
+    }
+}
+
+/// The request a connection is receiving: which part, and by when it must
+/// be complete.
+pub(crate) struct Receiving {
+    pub(crate) in_body: bool,
+    pub(crate) deadline: Instant,
+}
+
+/// A connection-level error response; the connection closes after it.
+pub(crate) fn write_error(core: &Core, out: &mut Vec<u8>, status: u16, why: &str) {
+    let mut head_cache = core.head.borrow_mut();
+    let body = http::error_body(why);
+    let json = Some("application/json");
+    let now = Instant::now();
+    // A 405 says what is allowed (RFC 9110 §15.5.6).
+    let allow = [("Allow".to_string(), http::SERVED_METHODS.to_string())];
+    let extra: &[(String, String)] = if status == 405 { &allow } else { &[] };
+    http::write_response(
+        out,
+        &mut head_cache,
+        now,
+        status,
+        json,
+        extra,
+        &body,
+        false,
+        false,
+    );
+}

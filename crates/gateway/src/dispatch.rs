@@ -1,0 +1,315 @@
+//! One request: route it, run its script and handler on a pooled VM
+//! through the run's lifecycle, log it, start its `go()` functions.
+
+use super::Generation;
+use super::core::{Core, Live, Worker, host, new_worker};
+use super::direct::Direct;
+use super::host::Mode;
+use super::http::{self};
+use super::reply::{Cause, Reply, error_reply, to_reply};
+use super::router::{Match, Route};
+use crate::log;
+use runtime::driver::{self, Poisoned, guarded};
+use runtime::lifecycle::{self, Background};
+use std::rc::Rc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+use vm::Value;
+
+/// Routes one request, runs its handler and appends the response to `out`;
+/// returns when the response was written (`started` is when it began).
+pub(crate) async fn handle(
+    core: &Rc<Core>,
+    req: &http::Request<'_, '_>,
+    out: &mut Vec<u8>,
+    keep_alive: bool,
+    head: bool,
+    started: Instant,
+) -> Instant {
+    let n = core.requests.get() + 1;
+    core.requests.set(n);
+    // Writes the response and counts it under the route's slot.
+    let write = |reply: &Reply, out: &mut Vec<u8>, slot: usize| {
+        let now = Instant::now();
+        let seconds = now.duration_since(started).as_secs_f64();
+        core.stats.borrow_mut().routes[slot]
+            .2
+            .record(reply.status, seconds);
+        if core.config.access_log {
+            access_log(core.index, n, req, reply.status, seconds);
+        }
+        let mut head_cache = core.head.borrow_mut();
+        let ct = reply.content_type.as_deref();
+        http::write_response(
+            out,
+            &mut head_cache,
+            now,
+            reply.status,
+            ct,
+            &reply.headers,
+            &reply.body,
+            keep_alive && !core.config.shutdown.load(Ordering::Relaxed),
+            head,
+        );
+        now
+    };
+    if req.path == "*" {
+        // `OPTIONS *`: what the server as a whole allows.
+        let reply = Reply {
+            status: 200,
+            content_type: None,
+            headers: vec![("Allow".into(), http::SERVED_METHODS.into())],
+            body: Vec::new(),
+        };
+        return write(&reply, out, 0);
+    }
+    let live = core.live.borrow().clone();
+    // Route literals are stored with upper-case escapes (`/caf%C3%A9`);
+    // a client that sent `%c3%a9` means the same path.
+    let upper;
+    let path = if req.escaped && req.path.bytes().any(|b| b.is_ascii_lowercase()) {
+        upper = upper_escapes(req.path);
+        upper.as_str()
+    } else {
+        req.path
+    };
+    let (index, params) = match live.router.find(req.method, path) {
+        Match::NotFound => {
+            return write(
+                &Reply::error(404, &format!("no route for {} {}", req.method, req.path)),
+                out,
+                0,
+            );
+        }
+        Match::MethodNotAllowed(allowed) => {
+            let mut r = Reply::error(
+                405,
+                &format!("{} is not allowed on {}", req.method, req.path),
+            );
+            r.headers.push(("Allow".into(), allowed.join(", ")));
+            return write(&r, out, 0);
+        }
+        Match::Found { route, params } => (route, params),
+    };
+    let r = &live.router.routes[index];
+    let worker = live.pool.borrow_mut().pop();
+    let mut worker = worker.unwrap_or_else(|| new_worker(&live.generation, &core.config));
+    host(&mut worker.vm)
+        .request
+        .set(req, &r.params, params.as_slice());
+    worker
+        .tags
+        .borrow_mut()
+        .set(core.index, n, &r.method, &r.pattern);
+    let (reply, background) = match run_route(&mut worker, r, core, &live.generation).await {
+        Ok(done) => done,
+        Err(Poisoned) => {
+            // The panic was reported by the panic hook; this VM is dropped
+            // and the next request gets a fresh one.
+            log::error(&format!(
+                "{} {}: internal error; worker replaced",
+                r.method, r.pattern
+            ));
+            return write(&Reply::error(500, "internal error"), out, live.slots[index]);
+        }
+    };
+    let ended = write(&reply, out, live.slots[index]);
+    // Hand the buffers back so the next request reuses them.
+    let Reply {
+        mut body,
+        mut headers,
+        ..
+    } = reply;
+    body.clear();
+    headers.clear();
+    worker.body = body;
+    host(&mut worker.vm).response.headers = headers;
+    if background.is_empty() {
+        live.pool.borrow_mut().push(worker);
+    } else {
+        start_background(core, &live, worker, background, r);
+    }
+    ended
+}
+
+/// `path` with the two hex digits after each `%` in upper case.
+pub(crate) fn upper_escapes(path: &str) -> String {
+    let mut out = path.as_bytes().to_vec();
+    let mut i = 0;
+    while i < out.len() {
+        if out[i] == b'%' && i + 2 < out.len() {
+            out[i + 1] = out[i + 1].to_ascii_uppercase();
+            out[i + 2] = out[i + 2].to_ascii_uppercase();
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
+}
+
+/// One access-log line: method, path, status, time, request id.
+pub(crate) fn access_log(
+    core: usize,
+    n: u64,
+    req: &http::Request<'_, '_>,
+    status: u16,
+    seconds: f64,
+) {
+    let id = super::request_log::request_id(core, n);
+    let ms = format!("{:.3}", seconds * 1000.0);
+    if log::json() {
+        use log::Field::{Number, Text};
+        log::event_typed(
+            log::Level::Info,
+            "access",
+            &[
+                ("method", Text(req.method)),
+                ("path", Text(req.path)),
+                ("status", Number(status as f64)),
+                ("duration_ms", Number((seconds * 1e6).round() / 1e3)),
+                ("request_id", Text(&id)),
+            ],
+        );
+    } else {
+        log::info(&format!(
+            "access {} {} {status} {ms} ms #{id}",
+            req.method, req.path
+        ));
+    }
+}
+
+/// Runs the request's `go()` functions on their own task, so the response
+/// does not wait; the worker (whose heap holds their captured values) goes
+/// back to the pool when they end. Past the core's limit they are refused.
+pub(crate) fn start_background(
+    core: &Rc<Core>,
+    live: &Rc<Live>,
+    mut worker: Box<Worker>,
+    background: Background,
+    route: &Route,
+) {
+    // Counted per function: a request may queue up to QUEUED_PER_RUN.
+    let n = background.len();
+    if core.background.get() + n > core.config.background_limit {
+        log::error(&format!(
+            "{} {}: {n} go() function(s) refused: {} already running on this core (limits.background = {})",
+            route.method,
+            route.pattern,
+            core.background.get(),
+            core.config.background_limit
+        ));
+        background.discard(&mut worker.vm);
+        live.pool.borrow_mut().push(worker);
+        return;
+    }
+    core.background.set(core.background.get() + n);
+    let core = core.clone();
+    let live = live.clone();
+    monoio::spawn(async move {
+        let ok = background.run(&mut worker.vm, &core.services).await;
+        core.background.set(core.background.get() - n);
+        if ok.is_ok() {
+            live.pool.borrow_mut().push(worker);
+        }
+    });
+}
+
+/// What a script's top level gave a request.
+pub(crate) enum TopLevel {
+    /// The wanted route's handler, to call.
+    Handler(Value),
+    /// The file form's return value: the response itself.
+    Response(Value),
+}
+
+/// Runs a route's script and handler to a reply, with the go() functions
+/// it queued; `Err(Poisoned)` if the VM panicked.
+pub(crate) async fn run_route(
+    worker: &mut Worker,
+    route: &Route,
+    core: &Core,
+    generation: &Generation,
+) -> Result<(Reply, Background), Poisoned> {
+    let services = &core.services;
+    let vm = &mut worker.vm;
+    vm.limits = route.budget.over(core.config.vm);
+    host(vm).begin_request(route.ordinal);
+    let main = worker.mains[route.script];
+    // The top level declares the routes and hands over the wanted route's
+    // handler, unless this worker already holds it (gateway/direct.rs).
+    let direct = worker.direct.get(route.script, route.ordinal);
+    let found = match direct {
+        Direct::Yes(fi) => guarded(|| {
+            vm.reset();
+            match vm.captureless_closure(fi) {
+                Ok(f) => Ok(TopLevel::Handler(f)),
+                Err(e) => Err(vm.uncaught(e)),
+            }
+        })?,
+        Direct::Unknown | Direct::No => {
+            let top = guarded(|| vm.start(main))?;
+            match driver::finish(vm, services, top).await? {
+                Ok(v) => {
+                    let handler = match &mut host(vm).mode {
+                        Mode::Serve { handler, .. } => handler.take(),
+                        _ => None,
+                    };
+                    if direct == Direct::Unknown {
+                        let (script, ordinal) = (route.script, route.ordinal);
+                        worker.direct.learn(vm, main, script, ordinal, handler);
+                    }
+                    Ok(handler.map_or(TopLevel::Response(v), TopLevel::Handler))
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+    let first = match found {
+        // The route has a handler function: call it, with `req` when it takes one.
+        Ok(TopLevel::Handler(f)) => guarded(|| {
+            let wants_req = matches!(f, Value::Obj(id) if vm.function_arity(id) > 0);
+            if !wants_req {
+                return vm.start_call(f, &[]);
+            }
+            match super::request_api::request_object(vm) {
+                Ok(req) => vm.start_call(f, &[req]),
+                Err(e) => Err(vm.uncaught(e)),
+            }
+        })?,
+        // The file form: the script's own return value is the response.
+        Ok(TopLevel::Response(v)) => Ok(vm::Outcome::Done(v)),
+        Err(e) => Err(e),
+    };
+    let body = std::mem::take(&mut worker.body);
+    let tags = &worker.tags;
+    let (mut reply, background) =
+        lifecycle::complete(vm, services, first, |vm, result| match result {
+            Ok(v) => to_reply(vm, v, body),
+            Err(e) => {
+                let cause = Cause::of(vm, &e);
+                {
+                    let mut stats = core.stats.borrow_mut();
+                    match (e.budget, cause) {
+                        // The client's fault, not the script's.
+                        (None, Cause::BadBody) => {}
+                        (None, _) => stats.script_errors += 1,
+                        (Some(vm::Budget::Instructions), _) => stats.budget_instructions += 1,
+                        (Some(vm::Budget::Memory), _) => stats.budget_memory += 1,
+                    }
+                }
+                let id = tags.borrow().request_id();
+                error_reply(route, &e, core.config.dev, cause, &id)
+            }
+        })
+        .await?;
+    if let Some(v) = &route.version {
+        reply.headers.push(("X-Work-Version".into(), v.clone()));
+    }
+    if core.config.dev {
+        reply
+            .headers
+            .push(("X-Kitwork-Generation".into(), generation.id()));
+    }
+    Ok((reply, background))
+}

@@ -1,0 +1,136 @@
+//! The gateway's state on a VM (`Vm::host`): the routes being declared or
+//! the request being served, and the response being built.
+
+use super::work::{RouteDecl, WorkState};
+use vm::builtins::arg;
+use vm::error::Interrupt;
+use vm::state::{Args, Vm};
+use vm::value::{ObjId, Value};
+
+/// Atoms and objects the natives need on every request, found once per VM.
+#[derive(Default, Clone, Copy)]
+pub struct HostKeys {
+    /// The hidden property holding a builder's index into `Host::works`.
+    pub work: vm::value::Atom,
+    /// The prototype of `work()` builders.
+    pub proto: Option<ObjId>,
+    /// `status`, read from every object a handler returns.
+    pub status: vm::value::Atom,
+}
+
+impl HostKeys {
+    pub fn find(vm: &mut Vm) -> HostKeys {
+        let work = vm.heap.intern("__work");
+        let f = vm
+            .heap
+            .lookup_atom("work")
+            .and_then(|a| vm.get_own(vm.realm.global, a));
+        let proto = f
+            .and_then(|f| vm.get_field(f, vm.atoms.prototype).ok())
+            .and_then(Value::as_obj);
+        let status = vm.heap.intern("status");
+        HostKeys {
+            work,
+            proto,
+            status,
+        }
+    }
+}
+
+/// What the gateway natives act on while a script runs.
+#[derive(Default)]
+pub struct Host {
+    pub keys: HostKeys,
+    pub mode: Mode,
+    /// Registrations seen so far in this run.
+    pub ordinal: usize,
+    /// Per `work()` call in this run: its name, version and last route.
+    pub works: Vec<WorkState>,
+    pub request: super::request_data::RequestData,
+    pub response: ResponseState,
+}
+
+pub enum Mode {
+    /// Loading: collect every declared route.
+    Register { routes: Vec<RouteDecl> },
+    /// Serving: keep the handler of route `wanted`.
+    Serve {
+        wanted: usize,
+        handler: Option<Value>,
+    },
+}
+
+/// What the script asked of the response besides its value.
+#[derive(Default, Clone, Debug)]
+pub struct ResponseState {
+    pub status: Option<u16>,
+    /// Every one passed `fields::check` (`add_header`).
+    pub headers: Vec<(String, String)>,
+    pub content_type: Option<String>,
+}
+
+impl ResponseState {
+    /// Adds a header a script set, once it passed `fields::check`; a
+    /// `Content-Type` replaces the response's type.
+    pub fn add_header(&mut self, name: String, value: String) -> Result<(), String> {
+        super::fields::check(&name, &value)?;
+        if name.eq_ignore_ascii_case("content-type") {
+            self.content_type = Some(value);
+        } else {
+            self.headers.push((name, value));
+        }
+        Ok(())
+    }
+}
+
+impl Host {
+    pub fn new(vm: &mut Vm) -> Host {
+        Host {
+            keys: HostKeys::find(vm),
+            ..Host::default()
+        }
+    }
+
+    /// Prepares for serving route `wanted` of a script, reusing buffers.
+    pub fn begin_request(&mut self, wanted: usize) {
+        self.mode = Mode::Serve {
+            wanted,
+            handler: None,
+        };
+        self.ordinal = 0;
+        self.works.clear();
+        self.response.status = None;
+        self.response.headers.clear();
+        self.response.content_type = None;
+    }
+}
+
+impl Default for Mode {
+    fn default() -> Mode {
+        Mode::Register { routes: Vec::new() }
+    }
+}
+
+/// Runs `f` with the host state, which natives borrow from the VM.
+pub(crate) fn with_host<R>(
+    vm: &mut Vm,
+    f: impl FnOnce(&mut Vm, &mut Host) -> R,
+) -> Result<R, Interrupt> {
+    let Some(mut boxed) = vm.host.take() else {
+        return Err(
+            vm.type_error("request functions are only available while serving (kitwork serve)")
+        );
+    };
+    let r = match boxed.downcast_mut::<Host>() {
+        Some(h) => Ok(f(vm, h)),
+        None => Err(vm.type_error("the host of this VM is not the gateway")),
+    };
+    vm.host = Some(boxed);
+    r
+}
+
+pub(crate) fn string_arg(vm: &mut Vm, a: Args, i: usize) -> Result<String, Interrupt> {
+    let mut s = String::new();
+    vm.write_string(arg(vm, a, i), &mut s)?;
+    Ok(s)
+}

@@ -1,0 +1,176 @@
+//! What a handler returned, as a response: the value mapping (object →
+//! JSON, string → text, `{ status, headers, body }`…), and the error
+//! answers for uncaught errors.
+
+use super::core::host;
+use super::http::{self};
+use super::request_api::BAD_REQUEST_BODY;
+use super::router::Route;
+use crate::log;
+use vm::json::Format;
+use vm::{Uncaught, Value, Vm};
+
+/// A response before it is written.
+pub struct Reply {
+    pub status: u16,
+    pub content_type: Option<std::borrow::Cow<'static, str>>,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub(crate) fn error(status: u16, message: &str) -> Reply {
+        Reply {
+            status,
+            content_type: Some("application/json".into()),
+            headers: Vec::new(),
+            body: http::error_body(message),
+        }
+    }
+}
+
+/// Why an uncaught error ended a request, from its `code`.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Cause {
+    Script,
+    /// The database cannot be reached (`DB_UNAVAILABLE`): 503.
+    DbUnavailable,
+    /// The client's body could not be parsed (`BAD_REQUEST_BODY`): 400.
+    BadBody,
+}
+
+impl Cause {
+    pub(crate) fn of(vm: &mut Vm, e: &Uncaught) -> Cause {
+        let Value::Obj(o) = e.value else {
+            return Cause::Script;
+        };
+        let Some(code) = vm.heap.lookup_atom("code") else {
+            return Cause::Script;
+        };
+        let found = vm.get_own(o, code);
+        match found.and_then(|c| vm.heap.str(c)) {
+            Some(c) if c == vm::DB_UNAVAILABLE => Cause::DbUnavailable,
+            Some(c) if c == BAD_REQUEST_BODY => Cause::BadBody,
+            _ => Cause::Script,
+        }
+    }
+}
+
+pub(crate) fn error_reply(
+    route: &Route,
+    e: &Uncaught,
+    dev: bool,
+    cause: Cause,
+    request_id: &str,
+) -> Reply {
+    let first = e
+        .report
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("Uncaught ");
+    // A body the client sent wrong is its error, not the script's.
+    let level = if cause == Cause::BadBody {
+        log::Level::Warn
+    } else {
+        log::Level::Error
+    };
+    if log::json() {
+        let route_text = format!("{} {}", route.method, route.pattern);
+        log::event(
+            level,
+            &e.report,
+            &[
+                ("route", &route_text),
+                ("source", &route.location),
+                ("request_id", request_id),
+            ],
+        );
+    } else {
+        let line = format!(
+            "{} {} ({}) #{request_id}: {}",
+            route.method, route.pattern, route.location, e.report
+        );
+        log::event(level, &line, &[]);
+    }
+    let budget = e.budget.is_some();
+    let message = if budget {
+        format!("{first} in route {} {}", route.method, route.pattern)
+    } else if cause == Cause::DbUnavailable {
+        // Where the database is stays in the log, not in the answer.
+        "the database is unavailable".to_string()
+    } else {
+        first.to_string()
+    };
+    let status = match cause {
+        _ if budget => 503,
+        Cause::DbUnavailable => 503,
+        Cause::BadBody => 400,
+        Cause::Script => 500,
+    };
+    let mut reply = Reply::error(status, &message);
+    if dev {
+        let mut body = b"{\"error\":".to_vec();
+        semantics::quote::write_quoted(&message, &mut body);
+        body.extend_from_slice(b",\"trace\":");
+        semantics::quote::write_quoted(&e.report, &mut body);
+        body.push(b'}');
+        reply.body = body;
+    }
+    reply
+}
+
+/// Maps a handler's value to a response (see the README's table).
+pub(crate) fn to_reply(vm: &mut Vm, v: Value, body: Vec<u8>) -> Reply {
+    let mut reply = Reply {
+        status: 200,
+        content_type: None,
+        headers: std::mem::take(&mut host(vm).response.headers),
+        body,
+    };
+    match v {
+        Value::Undefined | Value::Null => reply.status = 204,
+        Value::Atom(_) | Value::Str(_) => {
+            reply
+                .body
+                .extend_from_slice(vm.heap.str(v).unwrap_or("").as_bytes());
+            reply.content_type = Some("text/plain; charset=utf-8".into());
+        }
+        _ => {
+            if let Value::Obj(o) = v {
+                let status = host(vm).keys.status;
+                if let Some(Value::Num(n)) = vm.get_own(o, status) {
+                    if (100.0..=599.0).contains(&n) && n.fract() == 0.0 {
+                        // 1xx are the gateway's: a `101` written here left
+                        // the body unframed on a kept-alive connection.
+                        let Some(s) = super::fields::script_status(n) else {
+                            return Reply::error(
+                                500,
+                                &format!("a handler cannot answer with status {n} (200-599)"),
+                            );
+                        };
+                        reply.status = s;
+                    }
+                }
+            }
+            match vm.write_json(v, &Format::COMPACT, &mut reply.body) {
+                Ok(_) => reply.content_type = Some("application/json".into()),
+                Err(e) => {
+                    let msg = match e {
+                        vm::Interrupt::Error(b) | vm::Interrupt::Abort(b) => b.1.clone(),
+                        _ => "the response could not be serialized".into(),
+                    };
+                    return Reply::error(500, &msg);
+                }
+            }
+        }
+    }
+    let response = &mut host(vm).response;
+    if let Some(ct) = response.content_type.take() {
+        reply.content_type = Some(ct.into());
+    }
+    if let Some(s) = response.status {
+        reply.status = s;
+    }
+    reply
+}

@@ -1,0 +1,186 @@
+//! The request as scripts read it: `params`, `query`, `header`, `body`,
+//! `payload` and the `req` object.
+
+use super::form::{Pairs, parse_form_into};
+use super::host::{Host, string_arg, with_host};
+use vm::builtins::arg;
+use vm::error::Interrupt;
+use vm::state::{Args, Vm};
+use vm::value::Value;
+
+/// `params()`/`query()`/`header()`: one value by name, or all as an object.
+pub(crate) fn lookup(
+    vm: &mut Vm,
+    a: Args,
+    pick: fn(&mut Host) -> &Pairs,
+) -> Result<Value, Interrupt> {
+    let key = arg(vm, a, 0);
+    if matches!(key, Value::Undefined) {
+        return with_host(vm, |vm, h| pairs_object(vm, pick(h).as_slice()))?;
+    }
+    // A string key is read in place, so a lookup allocates only its result.
+    let key = if key.is_string() {
+        key
+    } else {
+        vm.to_string_value(key)?
+    };
+    with_host(vm, |vm, h| {
+        let found = pick(h).get(vm.heap.str(key).unwrap_or(""));
+        match found {
+            Some(v) => Ok(vm.heap.alloc_str(v)?),
+            None => Ok(Value::Undefined),
+        }
+    })?
+}
+
+/// Every value of a name, in order (`query.all`; `header.all`, whose
+/// names are stored lower-cased and so compared without case).
+pub(crate) fn lookup_all(
+    vm: &mut Vm,
+    a: Args,
+    pick: fn(&mut Host) -> &Pairs,
+    fold_case: bool,
+) -> Result<Value, Interrupt> {
+    let mut name = String::new();
+    vm.write_string(arg(vm, a, 0), &mut name)?;
+    if fold_case {
+        name.make_ascii_lowercase();
+    }
+    let values: Vec<String> = with_host(vm, |_, h| {
+        pick(h)
+            .as_slice()
+            .iter()
+            .filter(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    })?;
+    let mut items = Vec::with_capacity(values.len());
+    for v in &values {
+        items.push(vm.heap.alloc_str(v)?);
+    }
+    vm.new_array(&items)
+}
+
+/// The pairs as an object; a name given twice keeps its first value (the
+/// rule `query(name)` follows).
+pub(crate) fn pairs_object(vm: &mut Vm, pairs: &[(String, String)]) -> Result<Value, Interrupt> {
+    let o = vm.new_object()?;
+    for (k, v) in pairs {
+        let key = vm.heap.intern(k);
+        if vm.get_own(o, key).is_some() {
+            continue;
+        }
+        let val = vm.heap.alloc_str(v)?;
+        vm.define_own(o, key, val)?;
+    }
+    Ok(Value::Obj(o))
+}
+
+/// `header(name)` reads a request header; `header(name, value)` sets a response header.
+pub(crate) fn header(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+    match (arg(vm, a, 0), arg(vm, a, 1)) {
+        (Value::Undefined, _) => lookup(vm, a, |h| h.request.headers()),
+        (key, Value::Undefined) => {
+            // Names are stored lower-cased; compare without allocating.
+            let key = if key.is_string() {
+                key
+            } else {
+                vm.to_string_value(key)?
+            };
+            with_host(vm, |vm, h| {
+                let name = vm.heap.str(key).unwrap_or("");
+                let found = h
+                    .request
+                    .headers()
+                    .as_slice()
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.as_str());
+                match found {
+                    Some(v) => Ok(vm.heap.alloc_str(v)?),
+                    None => Ok(Value::Undefined),
+                }
+            })?
+        }
+        _ => {
+            let (name, value) = (string_arg(vm, a, 0)?, string_arg(vm, a, 1)?);
+            let added = with_host(vm, |_, h| h.response.add_header(name, value))?;
+            added.map_err(|e| vm.type_error(e))?;
+            Ok(Value::Undefined)
+        }
+    }
+}
+
+/// The `code` of the error `payload()` throws for a body it cannot parse;
+/// uncaught, the request is answered 400 with its message.
+pub const BAD_REQUEST_BODY: &str = "BAD_REQUEST_BODY";
+
+/// A parse error as a thrown SyntaxError carrying `BAD_REQUEST_BODY`.
+pub(crate) fn bad_body(vm: &mut Vm, e: Interrupt) -> Interrupt {
+    let Interrupt::Error(boxed) = e else { return e };
+    let error = vm.make_error(
+        boxed.0,
+        &format!("the request body is not valid JSON: {}", boxed.1),
+    );
+    if let Value::Obj(o) = error {
+        let code = vm.heap.intern("code");
+        if let Ok(s) = vm.heap.alloc_str(BAD_REQUEST_BODY) {
+            let _ = vm.define_own(o, code, s);
+        }
+    }
+    Interrupt::Throw(error)
+}
+
+/// `payload()`: the body as values — JSON parsed, form fields as an object,
+/// anything else as a string.
+pub(crate) fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
+    let (ct, body) = with_host(vm, |_, h| {
+        let ct = h
+            .request
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_ascii_lowercase());
+        (ct, String::from_utf8_lossy(&h.request.body).into_owned())
+    })?;
+    let ct = ct.unwrap_or_default();
+    if body.is_empty() {
+        return Ok(Value::Obj(vm.new_object()?));
+    }
+    if ct.contains("json") || (ct.is_empty() && body.trim_start().starts_with(['{', '['])) {
+        // A body that is not JSON is the client's error: uncaught, a 400.
+        return vm.parse_json(&body).map_err(|e| bad_body(vm, e));
+    }
+    if ct.contains("x-www-form-urlencoded") {
+        let mut pairs = Pairs::default();
+        parse_form_into(&body, &mut pairs);
+        return pairs_object(vm, pairs.as_slice());
+    }
+    Ok(vm.heap.alloc_str(&body)?)
+}
+
+/// The handler's `req` argument: `{ method, path, params, query, headers, body }`.
+pub fn request_object(vm: &mut Vm) -> Result<Value, Interrupt> {
+    with_host(vm, |vm, h| {
+        let r = h.request.pieces();
+        let o = vm.new_object()?;
+        let fields: [(&str, Value); 3] = [
+            ("method", vm.heap.alloc_str(r.method)?),
+            ("path", vm.heap.alloc_str(r.path)?),
+            ("body", vm.heap.alloc_str(&String::from_utf8_lossy(r.body))?),
+        ];
+        for (k, v) in fields {
+            let key = vm.heap.intern(k);
+            vm.define_own(o, key, v)?;
+        }
+        for (k, pairs) in [
+            ("params", r.params),
+            ("query", r.query),
+            ("headers", r.headers),
+        ] {
+            let v = pairs_object(vm, pairs.as_slice())?;
+            let key = vm.heap.intern(k);
+            vm.define_own(o, key, v)?;
+        }
+        Ok(Value::Obj(o))
+    })?
+}

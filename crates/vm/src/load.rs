@@ -1,0 +1,223 @@
+//! Making a VM and loading programs into it: installing the built-ins,
+//! linking a program (names to this VM's atoms, constants to values),
+//! verifying its code for the dispatch loop, and resetting between runs.
+
+use crate::builtins;
+use crate::heap::Heap;
+use crate::state::{Atoms, DEFAULT_SLICE, Function, Limits, Realm, Vm};
+use crate::value::{Atom, ObjId, Value};
+use lang::bytecode::{FuncIdx, Label, Name, Op, Program};
+use std::rc::Rc;
+
+/// What `run_loop`'s unchecked instruction pointer relies on: every jump
+/// lands inside `code`, and the last instruction never falls through.
+pub(crate) fn verify_code(code: &[Op]) -> Result<(), String> {
+    match code.last() {
+        Some(Op::Return | Op::Throw | Op::Jump(_)) => {}
+        last => return Err(format!("code ends with {last:?}")),
+    }
+    for (pc, op) in code.iter().enumerate() {
+        if let Some(Label(t)) = op.jump_target() {
+            if t as usize >= code.len() {
+                return Err(format!("{pc}: {op:?} jumps past the end ({})", code.len()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rewrites a compiled op's program-local names and function indices for this VM.
+pub(crate) fn relink(op: Op, names: &[Atom], base: u32) -> Op {
+    let n = |x: Name| Name(names[x.0 as usize]);
+    match op {
+        Op::LoadGlobal(x) => Op::LoadGlobal(n(x)),
+        Op::LoadGlobalUndef(x) => Op::LoadGlobalUndef(n(x)),
+        Op::LoadGlobalOrUndef(x) => Op::LoadGlobalOrUndef(n(x)),
+        Op::StoreGlobal(x) => Op::StoreGlobal(n(x)),
+        Op::InitField(x) => Op::InitField(n(x)),
+        Op::GetField(x) => Op::GetField(n(x)),
+        Op::SetField(x) => Op::SetField(n(x)),
+        Op::GetMethod(x) => Op::GetMethod(n(x)),
+        Op::DeleteField(x) => Op::DeleteField(n(x)),
+        Op::GetLocalField(s, x) => Op::GetLocalField(s, n(x)),
+        Op::SetLocalField(s, x) => Op::SetLocalField(s, n(x)),
+        Op::Closure(FuncIdx(i)) => Op::Closure(FuncIdx(base + i)),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_code_rejects_what_the_instruction_pointer_cannot_run() {
+        assert!(verify_code(&[Op::Undef, Op::Return]).is_ok());
+        assert!(verify_code(&[Op::Jump(Label(0))]).is_ok());
+        // Falling off the end.
+        assert!(verify_code(&[]).is_err());
+        assert!(verify_code(&[Op::Undef]).is_err());
+        assert!(verify_code(&[Op::True, Op::JumpIfFalse(Label(0))]).is_err());
+        // Jumping past it.
+        assert!(verify_code(&[Op::Jump(Label(2)), Op::Return]).is_err());
+        assert!(verify_code(&[Op::PushTry(Label(9)), Op::Undef, Op::Return]).is_err());
+    }
+}
+
+impl Vm {
+    pub fn new(limits: Limits) -> Vm {
+        Vm::with_natives(limits, |_| {})
+    }
+
+    /// A VM whose realm also has the host's natives (the gateway's request
+    /// accessors): `install` runs before the built-ins become read-only.
+    pub fn with_natives(limits: Limits, install: impl FnOnce(&mut Vm)) -> Vm {
+        let mut heap = Heap::new(usize::MAX);
+        let atoms = Atoms {
+            length: heap.intern("length"),
+            prototype: heap.intern("prototype"),
+            constructor: heap.intern("constructor"),
+            name: heap.intern("name"),
+            message: heap.intern("message"),
+            stack: heap.intern("stack"),
+            cause: heap.intern("cause"),
+            to_string: heap.intern("toString"),
+            value_of: heap.intern("valueOf"),
+            to_json: heap.intern("toJSON"),
+            type_names: [
+                "undefined",
+                "object",
+                "boolean",
+                "number",
+                "string",
+                "function",
+            ]
+            .map(|n| heap.intern(n)),
+            empty: heap.intern(""),
+        };
+        let placeholder = ObjId(0);
+        let mut vm = Vm {
+            heap,
+            stack: Vec::with_capacity(1024),
+            frames: Vec::with_capacity(64),
+            handlers: Vec::new(),
+            funcs: Vec::new(),
+            natives: Vec::new(),
+            realm: Realm {
+                global: placeholder,
+                object_proto: placeholder,
+                function_proto: placeholder,
+                array_proto: placeholder,
+                string_proto: placeholder,
+                number_proto: placeholder,
+                boolean_proto: placeholder,
+                date_proto: placeholder,
+                query_proto: placeholder,
+                http_proto: placeholder,
+                response_proto: placeholder,
+                error_protos: [placeholder; 6],
+            },
+            atoms,
+            limits,
+            fuel: limits.instructions,
+            banked: 0,
+            spare: 0,
+            work_mark: 0,
+            slice: DEFAULT_SLICE,
+            exhausted: false,
+            collector: false,
+            roots: Vec::new(),
+            fibers: 0,
+            nested: 0,
+            opaque: 0,
+            out: Box::new(std::io::stdout()),
+            throw_trace: String::new(),
+            scratch: String::new(),
+            ascii_atoms: Vec::new(),
+            rng: 0x2545_F491_4F6C_DD1D,
+            json_path: Vec::new(),
+            json_plain_keys: Vec::new(),
+            host: None,
+            deferred: Vec::new(),
+            background: Vec::new(),
+            pinned: Vec::new(),
+            queries: Default::default(),
+        };
+        builtins::install(&mut vm);
+        install(&mut vm);
+        vm.heap.seal();
+        vm.heap.limit = limits.memory;
+        vm
+    }
+
+    /// Links a compiled program into this VM; returns its top-level function.
+    /// Must be called between runs.
+    pub fn load(&mut self, program: &Program) -> FuncIdx {
+        self.reset();
+        let names: Vec<Atom> = program.names.iter().map(|n| self.heap.intern(n)).collect();
+        let base = self.funcs.len() as u32;
+        for f in &program.functions {
+            let code = f
+                .code
+                .iter()
+                .map(|op| relink(*op, &names, base))
+                .collect::<Vec<_>>()
+                .into_boxed_slice();
+            if let Err(why) = verify_code(&code) {
+                // The compiler never emits such code; running it would read
+                // past the end of `code` (see `run_loop`).
+                panic!("compiler bug in {}: {why}", f.name);
+            }
+            let consts = f
+                .consts
+                .iter()
+                .map(|c| match c {
+                    lang::bytecode::Constant::Num(n) => Value::Num(*n),
+                    lang::bytecode::Constant::Str(s) => Value::Atom(self.heap.intern(s)),
+                })
+                .collect();
+            self.funcs.push(Rc::new(Function {
+                name: f.name.clone(),
+                arity: f.arity,
+                has_rest: f.has_rest,
+                is_arrow: f.is_arrow,
+                slots: f.slots,
+                code,
+                consts,
+                spans: f.spans.clone().into_boxed_slice(),
+                captures: f.captures.clone().into_boxed_slice(),
+                source: program.source.clone(),
+                span: f.span,
+                facts: f.facts,
+            }));
+        }
+        self.heap.seal();
+        FuncIdx(base)
+    }
+
+    /// What the compiler proved about loaded function `f`.
+    pub fn facts(&self, f: FuncIdx) -> lang::facts::Facts {
+        self.funcs[f.0 as usize].facts
+    }
+
+    /// Forgets everything the last run made (objects, strings, frames).
+    pub fn reset(&mut self) {
+        self.json_plain_keys.truncate(self.heap.permanent_atoms());
+        self.stack.clear();
+        self.frames.clear();
+        self.handlers.clear();
+        self.nested = 0;
+        self.opaque = 0;
+        self.deferred.clear();
+        self.background.clear();
+        self.pinned.clear();
+        self.queries.reset();
+        self.heap.reset();
+        self.fuel = self.limits.instructions.min(self.slice);
+        self.banked = self.limits.instructions - self.fuel;
+        self.spare = 0;
+        self.exhausted = false;
+        self.work_mark = self.heap.charged;
+        self.heap.limit = self.limits.memory;
+    }
+}

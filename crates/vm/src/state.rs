@@ -1,0 +1,293 @@
+//! The VM's state: its limits, functions, frames and fibers, the realm
+//! of built-ins, and the `Vm` itself; small accessors the host uses.
+
+use crate::error::{ErrorKind, Interrupt};
+use crate::heap::{Class, Heap};
+use crate::io::PendingOp;
+use crate::value::{Atom, ObjId, Value};
+use lang::bytecode::{Capture, Op};
+use lang::source::{SourceFile, Span};
+use std::io::Write;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Deepest call nesting before `RangeError: maximum call stack size exceeded`.
+/// Natives that call back into scripts (map, sort…) recurse on the Rust stack,
+/// so this also bounds host stack use (about 1 KiB per level).
+pub const FRAMES_MAX: usize = 2_000;
+
+/// Instructions per slice of the budget when the collector is off. A run
+/// whose natives call back into scripts may stop up to two slices early:
+/// the hand of the run and the spare hand of its callbacks cannot pay for
+/// each other (see `Vm::fuel`).
+pub(crate) const DEFAULT_SLICE: u64 = 1 << 16;
+
+/// Most values the operand stack may hold (16 bytes each).
+pub const STACK_MAX: usize = 1 << 20;
+
+#[cold]
+pub(crate) fn stack_overflow() -> Interrupt {
+    Interrupt::error(ErrorKind::RangeError, "maximum call stack size exceeded")
+}
+
+/// Per-run limits; exhausting the first two ends the run (not catchable).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Instructions one run may execute, as charged: a loop's length per
+    /// iteration, a function's length per call (see `charge!`).
+    pub instructions: u64,
+    /// Bytes one run may allocate on the heap.
+    pub memory: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            instructions: u64::MAX,
+            memory: 256 << 20,
+        }
+    }
+}
+
+/// A function linked into this VM: names rewritten to atoms, constants to values.
+pub struct Function {
+    pub name: String,
+    pub arity: u16,
+    pub has_rest: bool,
+    pub is_arrow: bool,
+    pub slots: u16,
+    pub code: Box<[Op]>,
+    pub consts: Box<[Value]>,
+    pub spans: Box<[Span]>,
+    pub captures: Box<[Capture]>,
+    pub source: Arc<SourceFile>,
+    pub span: Span,
+    /// What the compiler proved about it.
+    pub facts: lang::facts::Facts,
+}
+
+/// A native function's arguments: a window of the operand stack.
+#[derive(Clone, Copy, Debug)]
+pub struct Args {
+    pub start: usize,
+    pub len: usize,
+}
+
+pub type NativeFn = fn(&mut Vm, Value, Args) -> Result<Value, Interrupt>;
+
+pub struct Native {
+    pub name: &'static str,
+    pub f: NativeFn,
+    pub arity: u8,
+}
+
+pub(crate) struct Frame {
+    /// The running function. Points into an `Rc` held by `Vm::funcs`, which
+    /// only grows (in `load`, between runs), so it outlives every frame;
+    /// holding a pointer instead of an `Rc` keeps refcounting off calls.
+    pub(crate) func: *const Function,
+    pub(crate) closure: ObjId,
+    pub(crate) pc: u32,
+    /// Stack index of slot 0; the callee and `this` sit just below.
+    pub(crate) base: u32,
+    /// Called with `new`: a non-object return value yields `this`.
+    pub(crate) construct: bool,
+}
+
+pub(crate) struct Handler {
+    /// `frames.len()` when the handler was pushed.
+    pub(crate) frame: u32,
+    pub(crate) stack: u32,
+    pub(crate) pc: u32,
+}
+
+/// A suspended line of execution: its operand stack, frames and handlers.
+/// The running fiber's state lives in the VM; `Vm::swap_fiber` trades it
+/// with a parked one. Fibers of one request share its heap, so values pass
+/// between them freely (`parallel()` results, `transaction()` bodies).
+#[derive(Default)]
+pub struct Fiber {
+    pub(crate) stack: Vec<Value>,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) handlers: Vec<Handler>,
+}
+
+/// How a run (or a resumed run) ended.
+#[derive(Debug)]
+pub enum Outcome {
+    Done(Value),
+    /// The script waits for the host; call `resume` with the answer.
+    Pending(PendingOp),
+}
+
+/// An exception nobody caught.
+#[derive(Debug)]
+pub struct Uncaught {
+    pub value: Value,
+    /// `Uncaught TypeError: …` followed by `at fn (file:line:col)` lines.
+    pub report: String,
+    /// Set when the run was stopped by its instruction or memory budget,
+    /// not by a `throw`: the script is a runaway, not wrong.
+    pub budget: Option<Budget>,
+}
+
+/// Which budget stopped a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    Instructions,
+    Memory,
+}
+
+/// Well-known atoms, interned once.
+pub struct Atoms {
+    pub length: Atom,
+    pub prototype: Atom,
+    pub constructor: Atom,
+    pub name: Atom,
+    pub message: Atom,
+    pub stack: Atom,
+    pub cause: Atom,
+    pub to_string: Atom,
+    pub value_of: Atom,
+    pub to_json: Atom,
+    pub type_names: [Atom; 6],
+    pub empty: Atom,
+}
+
+/// The built-in objects every run sees.
+pub struct Realm {
+    pub global: ObjId,
+    pub object_proto: ObjId,
+    pub function_proto: ObjId,
+    pub array_proto: ObjId,
+    pub string_proto: ObjId,
+    pub number_proto: ObjId,
+    pub boolean_proto: ObjId,
+    pub date_proto: ObjId,
+    /// Methods of `db()` builders.
+    pub query_proto: ObjId,
+    /// Methods of `http()` clients and of their responses.
+    pub http_proto: ObjId,
+    pub response_proto: ObjId,
+    /// Indexed by `ErrorKind as usize`.
+    pub error_protos: [ObjId; 6],
+}
+
+pub struct Vm {
+    pub heap: Heap,
+    pub(crate) stack: Vec<Value>,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) handlers: Vec<Handler>,
+    pub(crate) funcs: Vec<Rc<Function>>,
+    pub(crate) natives: Vec<Native>,
+    pub realm: Realm,
+    pub atoms: Atoms,
+    pub limits: Limits,
+    /// Instructions left in the slice of the budget in hand; the run loop
+    /// charges it (see `charge!`) and takes the next slice from `banked`
+    /// when it cannot pay. The hand of a run that calls a native is a local
+    /// of its loop, so a nested run (the native's callback) has a hand of
+    /// its own: `spare`, what the nested run before it left, refilled from
+    /// the bank.
+    pub(crate) fuel: u64,
+    pub(crate) banked: u64,
+    pub(crate) spare: u64,
+    /// Instructions per slice (`DEFAULT_SLICE`, or what `enable_collector`
+    /// asked): the collector looks at the heap between slices (collect.rs).
+    pub(crate) slice: u64,
+    /// The instruction budget ran out in this run.
+    pub(crate) exhausted: bool,
+    /// `heap.charged` when its bytes were last paid for in instructions
+    /// (`settle_work`).
+    pub(crate) work_mark: u64,
+    /// The embedder lets the VM collect garbage (`enable_collector`).
+    pub(super) collector: bool,
+    /// Roots copied out for a collection; kept to reuse its buffer.
+    pub(super) roots: Vec<Value>,
+    /// Fibers parked outside the VM in the middle of a run (counted by
+    /// runtime/driver.rs): while any is, values live where the collector
+    /// cannot see them.
+    pub fibers: u32,
+    /// How many natives are running script callbacks right now; suspension
+    /// is only possible at depth 0.
+    pub(crate) nested: usize,
+    /// Of those, how many hold values the collector cannot see (all but
+    /// the ones calling through `call_function_rooted`): no collection
+    /// while any does.
+    pub(super) opaque: usize,
+    /// Where `console.log` writes.
+    pub out: Box<dyn Write>,
+    /// Trace of the last throw of a non-Error value.
+    pub(crate) throw_trace: String,
+    pub(crate) scratch: String,
+    /// Atoms of the one-character ASCII strings, so `s[i]` allocates nothing.
+    pub(crate) ascii_atoms: Vec<Atom>,
+    /// State of `Math.random` (xorshift), seedable for tests.
+    pub rng: u64,
+    /// `JSON.stringify`'s stack of open objects, kept so writing a response
+    /// allocates nothing once warm.
+    pub(crate) json_path: Vec<ObjId>,
+    /// Per atom: 0 unknown, 1 a JSON key needing no escapes, 2 one that does.
+    /// Cleared above the permanent atoms at reset (their ids get reused).
+    pub(crate) json_plain_keys: Vec<u8>,
+    /// The embedder's state for its natives (the gateway's current request).
+    pub host: Option<Box<dyn std::any::Any>>,
+    /// Closures given to `defer()` this run, run last-in first-out when the
+    /// handler ends.
+    pub deferred: Vec<Value>,
+    /// Closures given to `go()` this run, started once the response is out.
+    pub background: Vec<Value>,
+    /// Values the embedder holds on to until the next reset (the gateway's
+    /// route handlers): roots for the collector.
+    pub pinned: Vec<Value>,
+    /// The `db()` query builders of this run (`Class::Query` indexes them);
+    /// their buffers are reused from run to run.
+    pub queries: crate::io::query::Builders,
+}
+
+impl Frame {
+    #[inline]
+    pub(crate) fn func(&self) -> &Function {
+        // SAFETY: see the `func` field: the pointee lives as long as the VM.
+        unsafe { &*self.func }
+    }
+}
+
+impl Vm {
+    /// Writes `console.log`-style output.
+    pub fn print(&mut self, s: &str) {
+        let _ = self.out.write_all(s.as_bytes());
+    }
+
+    /// The function name of a closure or native, for messages and inspection.
+    pub fn function_name(&self, id: ObjId) -> String {
+        match self.heap.obj(id).class {
+            Class::Closure(fi) => self.funcs[fi as usize].name.clone(),
+            Class::Native(ni) => self.natives[ni as usize].name.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    pub fn function_arity(&self, id: ObjId) -> usize {
+        match self.heap.obj(id).class {
+            Class::Closure(fi) => self.funcs[fi as usize].arity as usize,
+            Class::Native(ni) => self.natives[ni as usize].arity as usize,
+            _ => 0,
+        }
+    }
+
+    /// Seeds `Math.random` (for reproducible tests).
+    pub fn seed_random(&mut self, seed: u64) {
+        self.rng = seed.max(1);
+    }
+
+    /// No run is under way in the running fiber: no frame, no operand.
+    pub fn is_idle(&self) -> bool {
+        self.frames.is_empty() && self.stack.is_empty()
+    }
+
+    /// The closure of every running frame (a collection's roots).
+    pub(super) fn frame_closures(&self) -> impl Iterator<Item = Value> + '_ {
+        self.frames.iter().map(|f| Value::Obj(f.closure))
+    }
+}

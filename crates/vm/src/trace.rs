@@ -1,0 +1,111 @@
+//! Where a run is: stack traces (`at fn (file:line:col)`), and the names
+//! errors give to what failed (`x is not defined`, `a.b is not a function`).
+
+use crate::error::{ErrorKind, Interrupt};
+use crate::state::Vm;
+use crate::value::Atom;
+
+impl Vm {
+    /// `    at fn (file:line:col)` for every frame, innermost first.
+    pub fn trace(&self) -> String {
+        let mut out = String::new();
+        // A run of identical frames (recursion from one call site) is
+        // written up to `SHOWN` times, then counted: a stack overflow wrote
+        // 2,000 lines per request.
+        const SHOWN: usize = 3;
+        let mut last = String::new();
+        let mut repeats = 0usize;
+        let flush = |out: &mut String, last: &str, repeats: usize| {
+            if repeats > SHOWN {
+                let name = last.trim_start().trim_start_matches("at ");
+                let name = name.split(" (").next().unwrap_or(name);
+                out.push_str(&format!(
+                    "\n    … {} more frames of {name}",
+                    repeats - SHOWN
+                ));
+            }
+        };
+        for f in self.frames.iter().rev() {
+            let pc = (f.pc as usize)
+                .saturating_sub(1)
+                .min(f.func().spans.len().saturating_sub(1));
+            let span = f.func().spans.get(pc).copied().unwrap_or_default();
+            let name = if f.func().name.is_empty() {
+                "<anonymous>"
+            } else {
+                &f.func().name
+            };
+            let line = format!("\n    at {} ({})", name, f.func().source.location(span));
+            if line == last {
+                repeats += 1;
+                if repeats <= SHOWN {
+                    out.push_str(&line);
+                }
+                continue;
+            }
+            flush(&mut out, &last, repeats);
+            out.push_str(&line);
+            last = line;
+            repeats = 1;
+        }
+        flush(&mut out, &last, repeats);
+        out
+    }
+
+    #[cold]
+    pub(crate) fn not_defined(&self, a: Atom) -> Interrupt {
+        Interrupt::error(
+            ErrorKind::ReferenceError,
+            format!("{} is not defined", self.heap.atom_str(a)),
+        )
+    }
+
+    #[cold]
+    pub(crate) fn not_a_function(&self) -> Interrupt {
+        let text = self.callee_text();
+        self.type_error(format!("{text} is not a function"))
+    }
+
+    /// Source text of the callee of the call being executed, for messages.
+    pub(crate) fn callee_text(&self) -> String {
+        let Some(f) = self.frames.last() else {
+            return "value".into();
+        };
+        let span = f.func().spans[(f.pc as usize).saturating_sub(1)];
+        let text = f
+            .func()
+            .source
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("value");
+        let mut text = text.trim();
+        if text.starts_with("new ") {
+            text = text[4..].trim_start();
+        }
+        if text.ends_with(')') {
+            let mut depth = 0;
+            for (i, c) in text.char_indices().rev() {
+                match c {
+                    ')' => depth += 1,
+                    '(' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            text = text[..i].trim_end().trim_end_matches("?.");
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if text.chars().count() > 40 {
+            format!("{}…", text.chars().take(40).collect::<String>())
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn type_error(&self, msg: impl Into<String>) -> Interrupt {
+        Interrupt::error(ErrorKind::TypeError, msg.into())
+    }
+}
