@@ -68,7 +68,7 @@ fn a_warm_lookup_allocates_a_bounded_amount() {
         core <= CORE_THREAD_BOUND,
         "{core} allocations on the core thread"
     );
-    if let Ok(pg) = std::env::var("KITWORK_TEST_PG") {
+    if let Some(pg) = pg::url_or_skip("allocations per request on PostgreSQL") {
         // A schema of its own, so the test's table does not collide.
         let schema = pg::Schema::new(&pg, &format!("kw_alloc_{}", std::process::id()));
         let (core, all) = measure(&schema.url());

@@ -7,6 +7,8 @@
 //! The example's migration is part of the served folder, so `serve`
 //! applies it to each test's own SQLite database at start.
 
+#[path = "support/pg.rs"]
+mod pg;
 #[path = "support/server.rs"]
 mod server;
 
@@ -118,7 +120,7 @@ fn hello_while_waiting(s: &Server, slow_path: &str) {
 fn a_slow_query_does_not_hold_up_its_core() {
     let s = start_in(SCRIPTS, &[]);
     hello_while_waiting(&s, "/slow-sqlite");
-    if let Ok(pg) = std::env::var("KITWORK_TEST_PG") {
+    if let Some(pg) = pg::url_or_skip("a slow PostgreSQL query") {
         let s = start_in(&scripts_only(), &["--db", &pg]);
         hello_while_waiting(&s, "/slow-pg");
     }
@@ -275,8 +277,7 @@ impl Proxy {
 
 #[test]
 fn postgres_going_away_is_a_503_and_coming_back_needs_no_restart() {
-    let Ok(pg) = std::env::var("KITWORK_TEST_PG") else {
-        eprintln!("PostgreSQL tests skipped: set KITWORK_TEST_PG to a connection URL to run them");
+    let Some(pg) = pg::url_or_skip("PostgreSQL going away") else {
         return;
     };
     let config: Vec<&str> = pg.splitn(2, "://").collect();
@@ -353,7 +354,7 @@ fn a_query_past_its_time_limit_is_stopped() {
         }
     };
     stopped(&start_in(&scripts, &[]), "/forever", "time limit");
-    if let Ok(pg) = std::env::var("KITWORK_TEST_PG") {
+    if let Some(pg) = pg::url_or_skip("the PostgreSQL statement timeout") {
         let s = start_in(&scripts, &["--db", &pg]);
         stopped(&s, "/slow-pg-forever", "statement timeout");
     }

@@ -151,8 +151,7 @@ fn migrations_apply_once_in_order_and_roll_back_on_failure() {
     let dir = base.join("migrations");
     check(&format!("sqlite://{}/app.db", base.display()), &dir);
     let _ = std::fs::remove_dir_all(&base);
-    let Ok(pg) = std::env::var("KITWORK_TEST_PG") else {
-        eprintln!("PostgreSQL tests skipped: set KITWORK_TEST_PG to a connection URL to run them");
+    let Some(pg) = pg::url_or_skip("migrations on PostgreSQL") else {
         return;
     };
     let schema = pg::Schema::new(&pg, &format!("kw_migrate_{}", std::process::id()));

@@ -5,6 +5,29 @@
 
 use kitwork::vm::{Limits, Vm};
 
+/// The PostgreSQL URL the tests run against (`KITWORK_TEST_PG`). Without
+/// it, `what` is reported as skipped on stderr, and under `CI=true` (which
+/// `.ci/run` sets) the test fails: there, a missing service is an error,
+/// not a pass.
+pub fn url_or_skip(what: &str) -> Option<String> {
+    match std::env::var("KITWORK_TEST_PG") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            // Written past the harness's capture, so the skip shows.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {what}: set KITWORK_TEST_PG to a PostgreSQL URL to run it"
+            );
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{what}: KITWORK_TEST_PG is not set, and CI=true requires the PostgreSQL tests to run"
+            );
+            None
+        }
+    }
+}
+
 /// Runs one statement on `url`; the database's message when it fails.
 pub fn try_sql(url: &str, sql: &str) -> Result<(), String> {
     let program = kitwork::compile_file("setup.js", &format!("db().query({sql:?});")).unwrap();
