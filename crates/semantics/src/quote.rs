@@ -4,6 +4,7 @@
 /// Index of the first byte that needs escaping, if any. Eight bytes at a
 /// time (SWAR): this scan was a quarter of `JSON.stringify`'s time when it
 /// went byte by byte (criterion `json_100k`).
+#[inline]
 pub fn find_escape(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;

@@ -54,10 +54,15 @@ impl Vm {
             // instruction does not fall through, and every saved pc came
             // from this pointer or from a verified label.
             let code: *const Op = func.code.as_ptr();
+            // SAFETY: a saved pc is at most `code.len()`: it came from
+            // `pc!()` of this pointer or from a label `verify_code` proved
+            // lands inside `code` (load.rs).
             let mut ip: *const Op = unsafe { code.add(frame.pc as usize) };
             // The index of the next instruction, for saving in the frame.
             macro_rules! pc {
                 () => {
+                    // SAFETY: `ip` only moves within `code` (see the reads
+                    // below), so both point into one allocation.
                     unsafe { ip.offset_from(code) } as u32
                 };
             }
@@ -93,9 +98,12 @@ impl Vm {
             // Continues at label `$t`; a jump back pays for its loop.
             macro_rules! jump {
                 ($t:expr) => {{
+                    // SAFETY: `verify_code` proved every jump label of this
+                    // function is an index inside `code`.
                     let target = unsafe { code.add($t as usize) };
                     if target < ip {
                         self.frames.last_mut().unwrap().pc = pc!();
+                        // SAFETY: both point into `code`.
                         charge!(unsafe { ip.offset_from(target) });
                     }
                     ip = target;
@@ -104,7 +112,14 @@ impl Vm {
             loop {
                 // Matched by reference: copying a 16-byte enum out first cost
                 // nine instructions per dispatch (callgrind).
+                // SAFETY: `ip` points at an instruction of `code`: it starts
+                // at a verified pc and moves by one step or to a verified
+                // label, and `verify_code` proved the last instruction does
+                // not fall through (it returns, throws or jumps), so a step
+                // past it never happens and `ip.add(1)` stays within or one
+                // past the end of `code`.
                 let op = unsafe { &*ip };
+                // SAFETY: as above: at most one past the end of `code`.
                 ip = unsafe { ip.add(1) };
                 match *op {
                     Op::Const(c) => self.stack.push(func.consts[c.0 as usize]),
