@@ -1,0 +1,218 @@
+//! Scopes: frame slots for locals and temporaries, cells for captured
+//! bindings, upvalues, and loading and storing a name wherever it lives.
+
+use super::*;
+use crate::ast::*;
+use crate::bytecode::*;
+use crate::resolve::{collect_vars, lexical_names};
+use crate::source::Span;
+
+impl Compiler {
+    pub(super) fn push_scope(&mut self) {
+        let f = self.f();
+        let slot_start = f.next_slot;
+        f.scopes.push(Scope {
+            bindings: Vec::new(),
+            slot_start,
+        });
+    }
+
+    pub(super) fn pop_scope(&mut self) {
+        let f = self.f();
+        let s = f.scopes.pop().unwrap();
+        f.next_slot = s.slot_start;
+    }
+
+    pub(super) fn alloc_slot(&mut self, span: Span) -> u16 {
+        let f = self.fns.last_mut().unwrap();
+        let slot = f.next_slot;
+        if slot as usize >= SLOTS_MAX {
+            self.error("too many local variables in one function", span);
+            return 0;
+        }
+        f.next_slot += 1;
+        f.proto.slots = f.proto.slots.max(f.next_slot);
+        slot
+    }
+
+    /// A hidden local for the compiler's own use, freed with the scope.
+    pub(super) fn temp(&mut self) -> u16 {
+        let span = self.f().span;
+        let slot = self.alloc_slot(span);
+        self.f().scopes.last_mut().unwrap().bindings.push(Binding {
+            name: String::new(),
+            slot,
+            captured: false,
+            is_const: false,
+            precreated: false,
+        });
+        slot
+    }
+
+    pub(super) fn declare(&mut self, name: &str, key: u32, is_const: bool, span: Span) -> Binding {
+        let existing = self
+            .f()
+            .scopes
+            .last()
+            .unwrap()
+            .bindings
+            .iter()
+            .find(|b| b.name == name)
+            .cloned();
+        if let Some(b) = existing {
+            if b.is_const || is_const {
+                self.error(
+                    format!("identifier `{name}` has already been declared"),
+                    span,
+                );
+            }
+            return b.clone();
+        }
+        let slot = self.alloc_slot(span);
+        let b = Binding {
+            name: name.to_string(),
+            slot,
+            captured: self.res.is_captured(key),
+            is_const,
+            precreated: false,
+        };
+        self.f().scopes.last_mut().unwrap().bindings.push(b.clone());
+        b
+    }
+
+    pub(super) fn find_local(f: &FnState, name: &str) -> Option<Binding> {
+        f.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.bindings.iter().rev().find(|b| b.name == name))
+            .cloned()
+    }
+
+    pub(super) fn lookup(&mut self, name: &str) -> (Var, bool) {
+        let top = self.fns.len() - 1;
+        let local = Self::find_local(&self.fns[top], name);
+        if let (None, Some((own, key))) = (&local, &self.fns[top].own_name) {
+            if own == name && self.res.is_self_load(*key) {
+                return (Var::Own, true);
+            }
+        }
+        if let Some(b) = local {
+            return (
+                if b.captured {
+                    Var::Cell(b.slot)
+                } else {
+                    Var::Local(b.slot)
+                },
+                b.is_const,
+            );
+        }
+        if let Some((i, c)) = self.resolve_upval(top, name) {
+            return (Var::Upval(i), c);
+        }
+        (Var::Global(self.name(name)), false)
+    }
+
+    pub(super) fn resolve_upval(&mut self, fi: usize, name: &str) -> Option<(u16, bool)> {
+        if fi == 0 {
+            return None;
+        }
+        if let Some(i) = self.fns[fi].upvals.iter().position(|(n, _)| n == name) {
+            return Some((i as u16, self.fns[fi].upvals[i].1));
+        }
+        let (capture, is_const) = if let Some(b) = Self::find_local(&self.fns[fi - 1], name) {
+            debug_assert!(b.captured, "resolver missed a capture of `{name}`");
+            (Capture::Local(Slot(b.slot)), b.is_const)
+        } else {
+            let (i, c) = self.resolve_upval(fi - 1, name)?;
+            (Capture::Upval(i), c)
+        };
+        let f = &mut self.fns[fi];
+        f.upvals.push((name.to_string(), is_const));
+        f.proto.captures.push(capture);
+        Some(((f.upvals.len() - 1) as u16, is_const))
+    }
+
+    pub(super) fn load_var(&mut self, name: &str) {
+        match self.lookup(name).0 {
+            Var::Local(s) => self.emit(Op::LoadLocal(Slot(s))),
+            Var::Cell(s) => self.emit(Op::LoadCell(Slot(s))),
+            Var::Upval(i) => self.emit(Op::LoadUpval(i)),
+            Var::Global(n) => self.emit(Op::LoadGlobal(n)),
+            Var::Own => self.emit(Op::LoadSelf),
+        };
+    }
+
+    /// [v] → [v], assigning an existing variable.
+    pub(super) fn store_var(&mut self, name: &str, span: Span) {
+        let (var, is_const) = self.lookup(name);
+        if is_const {
+            self.error(
+                format!("cannot assign to `{name}` because it is a constant"),
+                span,
+            );
+        }
+        match var {
+            Var::Local(s) => self.emit(Op::StoreLocal(Slot(s))),
+            Var::Cell(s) => self.emit(Op::StoreCell(Slot(s))),
+            Var::Upval(i) => self.emit(Op::StoreUpval(i)),
+            Var::Global(n) => self.emit(Op::StoreGlobal(n)),
+            // A written name is never `Own` (the resolver saw the write);
+            // `is_const` above has reported it if it ever were.
+            Var::Own => 0,
+        };
+    }
+
+    /// [v] → [], initialising a binding declared in the current function.
+    pub(super) fn init_binding(&mut self, b: &Binding) {
+        if !b.captured {
+            self.emit(Op::StoreLocalPop(Slot(b.slot)));
+        } else if b.precreated {
+            self.emit(Op::StoreCell(Slot(b.slot)));
+            self.emit(Op::Pop);
+        } else {
+            self.emit(Op::NewCell(Slot(b.slot)));
+        }
+    }
+
+    pub(super) fn declare_vars(&mut self, body: &[Stmt]) {
+        let mut vars = Vec::new();
+        collect_vars(body, &mut vars);
+        for (name, span) in vars {
+            if Self::find_local(self.fns.last().unwrap(), &name).is_some() {
+                continue;
+            }
+            let b = self.declare(&name, span.start, false, span);
+            if b.captured {
+                self.emit(Op::Undef);
+                self.emit(Op::NewCell(Slot(b.slot)));
+            }
+        }
+    }
+
+    /// Declares a block's `let`/`const`/`function` names and creates cells for
+    /// the captured ones (so closures made before the declaration runs share them).
+    pub(super) fn declare_lexicals(&mut self, stmts: &[Stmt]) {
+        for (name, span, is_const) in lexical_names(stmts) {
+            let b = self.declare(&name, span.start, is_const, span);
+            if b.captured {
+                self.emit(Op::Undef);
+                self.emit(Op::NewCell(Slot(b.slot)));
+                let scope = self.f().scopes.last_mut().unwrap();
+                if let Some(x) = scope.bindings.iter_mut().find(|x| x.slot == b.slot) {
+                    x.precreated = true;
+                }
+            }
+        }
+    }
+
+    /// The slot of an expression that is a plain (uncaptured) local variable.
+    pub(super) fn local_slot(&mut self, e: &Expr) -> Option<u16> {
+        match &e.kind {
+            ExprKind::Ident(n) => match self.lookup(n).0 {
+                Var::Local(s) => Some(s),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
