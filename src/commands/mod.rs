@@ -1,0 +1,63 @@
+//! The subcommands, one function each; what several share (reading and
+//! compiling a file, loading the configuration) is here.
+
+mod check;
+mod migrate;
+mod reload;
+mod run;
+mod serve;
+
+pub use check::{check, disasm, routes};
+pub use migrate::migrate;
+pub use reload::reload;
+pub use run::run;
+pub use serve::serve;
+
+use kitwork::config::{Config, Overrides};
+use kitwork::lang::diag::render_all;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// What a subcommand ends with: `Err` carries the exit code (1 a failure
+/// at run time, 2 bad input: a compile error, bad usage or configuration).
+pub type Outcome = Result<(), ExitCode>;
+
+/// `kitwork.toml` (or `path`) with `overrides` on top; a bad one is exit 2.
+fn load_config(path: Option<&Path>, overrides: Overrides) -> Result<Config, ExitCode> {
+    Config::load(path, overrides).map_err(|e| {
+        eprintln!("error: invalid configuration: {e}");
+        ExitCode::from(2)
+    })
+}
+
+pub(crate) fn read(path: &Path) -> Result<String, ExitCode> {
+    std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        ExitCode::from(2)
+    })
+}
+
+pub(crate) fn compile(path: &Path) -> Result<kitwork::lang::Program, ExitCode> {
+    let text = read(path)?;
+    kitwork::compile_file(&path.display().to_string(), &text).map_err(|(src, diags)| {
+        eprint!("{}", render_all(&diags, &src));
+        ExitCode::from(2)
+    })
+}
+
+pub(crate) fn js_files(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        let mut entries: Vec<_> = std::fs::read_dir(path)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            js_files(&p, out);
+        }
+    } else if path.extension().is_some_and(|e| e == "js") || path.is_file() {
+        out.push(path.to_path_buf());
+    }
+}
