@@ -2,9 +2,9 @@
 //! them all with one write, keep the connection alive; the header, body
 //! and send timeouts; backpressure while output is unsent.
 
-use super::core::{BUFFER_KEEP, Core, SHUTDOWN_POLL};
 use super::dispatch::handle;
 use super::http::{self, Parsed};
+use super::per_core::{BUFFER_KEEP, Core, SHUTDOWN_POLL};
 use monoio::io::{AsyncReadRent, AsyncWriteRentExt};
 use monoio::net::TcpStream;
 use std::future::Future;

@@ -2,10 +2,10 @@
 //! through the run's lifecycle, log it, start its `go()` functions.
 
 use super::Generation;
-use super::core::{Core, Live, Worker, host, new_worker};
 use super::direct::Direct;
 use super::host::Mode;
 use super::http::{self};
+use super::per_core::{Core, Live, Worker, host, new_worker};
 use super::reply::{Cause, Reply, error_reply, to_reply};
 use super::router::{Match, Route};
 use crate::log;

@@ -1,11 +1,33 @@
 //! The gateway's state on a VM (`Vm::host`): the routes being declared or
 //! the request being served, and the response being built.
 
-use super::work::{RouteDecl, WorkState};
+use super::router::Budget;
 use vm::builtins::arg;
 use vm::error::Interrupt;
 use vm::state::{Args, Vm};
 use vm::value::{ObjId, Value};
+
+/// A route as declared by a script.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteDecl {
+    pub method: String,
+    pub path: String,
+    pub work: String,
+    pub version: Option<String>,
+    pub budget: Budget,
+    /// `file:line` of the declaration.
+    pub location: String,
+}
+
+pub struct WorkState {
+    pub name: String,
+    pub version: Option<String>,
+    pub budget: Budget,
+    /// Ordinal of the last route declared, which `.handle(fn)` completes.
+    pub last_route: Option<usize>,
+    /// Routes this work declared (register mode), to stamp the version on.
+    pub routes: Vec<usize>,
+}
 
 /// Atoms and objects the natives need on every request, found once per VM.
 #[derive(Default, Clone, Copy)]

@@ -15,6 +15,7 @@ pub mod host;
 pub mod http;
 pub mod log;
 pub mod metrics;
+mod per_core;
 pub mod reload;
 mod reply;
 pub mod request_api;

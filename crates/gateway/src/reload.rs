@@ -6,7 +6,7 @@
 //! debounced), `SIGHUP`, and the admin endpoint `POST /__kitwork/reload`.
 
 use super::Generation;
-use super::core::Generations;
+use super::per_core::Generations;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

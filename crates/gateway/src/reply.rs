@@ -2,8 +2,8 @@
 //! JSON, string → text, `{ status, headers, body }`…), and the error
 //! answers for uncaught errors.
 
-use super::core::host;
 use super::http::{self};
+use super::per_core::host;
 use super::request_api::BAD_REQUEST_BODY;
 use super::router::Route;
 use crate::log;

@@ -8,7 +8,7 @@
 //! wanted ordinal hands over its handler). Top-level state is therefore
 //! per request, as the shared-nothing design wants.
 
-use super::host::{Mode, string_arg, with_host};
+use super::host::{Mode, RouteDecl, WorkState, string_arg, with_host};
 use super::request_api::{header, lookup, lookup_all, payload};
 use super::response_api::{cookie, html};
 use super::router::Budget;
@@ -17,28 +17,6 @@ use vm::error::{ErrorKind, Interrupt};
 use vm::heap::Class;
 use vm::state::{Args, Vm};
 use vm::value::Value;
-
-/// A route as declared by a script.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RouteDecl {
-    pub method: String,
-    pub path: String,
-    pub work: String,
-    pub version: Option<String>,
-    pub budget: Budget,
-    /// `file:line` of the declaration.
-    pub location: String,
-}
-
-pub struct WorkState {
-    pub name: String,
-    pub version: Option<String>,
-    pub budget: Budget,
-    /// Ordinal of the last route declared, which `.handle(fn)` completes.
-    pub last_route: Option<usize>,
-    /// Routes this work declared (register mode), to stamp the version on.
-    pub routes: Vec<usize>,
-}
 
 /// Installs the gateway natives into a VM (before its realm is sealed).
 pub fn install(vm: &mut Vm) {

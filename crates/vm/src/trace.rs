@@ -2,8 +2,9 @@
 //! errors give to what failed (`x is not defined`, `a.b is not a function`).
 
 use crate::error::{ErrorKind, Interrupt};
+use crate::heap::Class;
 use crate::state::Vm;
-use crate::value::Atom;
+use crate::value::{Atom, Value};
 
 impl Vm {
     /// `    at fn (file:line:col)` for every frame, innermost first.
@@ -107,5 +108,52 @@ impl Vm {
 
     pub fn type_error(&self, msg: impl Into<String>) -> Interrupt {
         Interrupt::error(ErrorKind::TypeError, msg.into())
+    }
+}
+
+impl Vm {
+    /// A new Error object of `kind` with `message`, its stack taken from the
+    /// current frames. Error objects are small; when even that fails the
+    /// budget is lifted for it so the error can still be reported.
+    pub fn make_error(&mut self, kind: ErrorKind, message: &str) -> Value {
+        let trace = self.trace();
+        self.charge_trace();
+        let proto = self.realm.error_protos[kind as usize];
+        self.build_error(proto, kind.name(), message, &trace)
+    }
+
+    pub(crate) fn build_error(
+        &mut self,
+        proto: super::value::ObjId,
+        name: &str,
+        message: &str,
+        trace: &str,
+    ) -> Value {
+        let limit = self.heap.limit;
+        self.heap.limit = usize::MAX;
+        let o = self
+            .heap
+            .alloc(Class::Error, Some(proto))
+            .expect("budget lifted");
+        let msg = self.heap.alloc_str(message).expect("budget lifted");
+        let header = if message.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}: {message}")
+        };
+        let stack = self
+            .heap
+            .alloc_str_parts(&[&header, trace])
+            .expect("budget lifted");
+        let (m, s) = (self.atoms.message, self.atoms.stack);
+        self.heap.obj_mut(o).props.push((m, msg));
+        self.heap.obj_mut(o).props.push((s, stack));
+        self.heap.obj_mut(o).hidden = 2;
+        self.heap.limit = limit;
+        Value::Obj(o)
+    }
+
+    pub fn is_error(&self, v: Value) -> bool {
+        matches!(v, Value::Obj(o) if self.heap.obj(o).class == Class::Error)
     }
 }
