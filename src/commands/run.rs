@@ -64,8 +64,7 @@ pub fn run(
     let r = kitwork::run_with(&mut vm, &program, &setup);
     drop(std::mem::replace(&mut vm.out, Box::new(std::io::sink())));
     // The process ends here: freeing a heap of millions of objects
-    // one by one only delays the exit the OS makes anyway (free was
-    // 4% of the handler program's profile).
+    // one by one only delays the exit the OS makes anyway.
     std::mem::forget(vm);
     match r {
         Ok(_) => Ok(()),

@@ -17,8 +17,8 @@ pub(crate) async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
     let limits = core.config.http;
     // The request and response buffers grow on first use (and keep their
     // room while the connection serves): a connection that never sends a
-    // whole request holds only its read buffer. With all three made up
-    // front, 1,000 slowloris connections took 28 MB.
+    // whole request holds only its read buffer (docs/HTTP.md, connection
+    // limits).
     let mut buf: Vec<u8> = Vec::new();
     let mut out: Vec<u8> = Vec::new();
     let mut chunk: Vec<u8> = vec![0; 16 * 1024];
@@ -88,9 +88,9 @@ pub(crate) async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
         if !out.is_empty() {
             // A client that does not read for `send_timeout` loses the
             // connection (nginx's `send_timeout`). The timer is set only
-            // when the write does not finish at once: setting and clearing
-            // one for every write cost 370 instructions a pipelined request
-            // (loadtest/instructions.sh).
+            // when the write does not finish at once: a timer set and
+            // cleared for every write costs more than the rest of a
+            // pipelined request's write.
             let mut write = std::pin::pin!(stream.write_all(out));
             let first = std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await;
             let (res, written) = match first {

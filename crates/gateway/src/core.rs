@@ -229,8 +229,8 @@ pub(crate) async fn serve_core(
 }
 
 /// Gives freed memory back to the system after many connections closed:
-/// glibc keeps what a burst of connections freed (1,000 slowloris
-/// connections left 28 MB behind for good). Looked at every
+/// glibc keeps what a burst of connections freed, for good otherwise
+/// (docs/HTTP.md, connection limits). Looked at every
 /// `TRIM_EVERY`, so it costs nothing per request.
 pub(crate) async fn trim_memory(core: Rc<Core>) {
     const TRIM_EVERY: Duration = Duration::from_secs(5);

@@ -4,9 +4,8 @@
 //! chains with literal arguments: `lang::facts` proves it at compile time)
 //! and the handler captures no variable, the
 //! top level would hand over the same function every time with nothing else
-//! changed: a worker then makes that closure itself and calls it. On the
-//! hello route that halved the in-process request path (criterion
-//! `request/hello`, 1.31 → 0.69 µs, see docs/ARCHITECTURE.md).
+//! changed: a worker then makes that closure itself and calls it
+//! (docs/ARCHITECTURE.md, *Measured choices*).
 
 use lang::bytecode::FuncIdx;
 use vm::heap::Class;

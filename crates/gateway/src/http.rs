@@ -172,9 +172,8 @@ pub fn parse<'b, 'h>(
         Err((status, why)) => return Parsed::Reject(status, why),
     };
     // One byte loop finds the query, a fragment and whether the path may
-    // hold a dot segment: `split_once('?')`'s searcher cost 86
-    // instructions a request on a six-byte path, and separate searches
-    // for `#`, `.` and `%` 120 more (callgrind).
+    // hold a dot segment, where a searcher per character would each walk
+    // the path again.
     let bytes = target.path.as_bytes();
     let mut split = bytes.len();
     let (mut dots, mut escaped) = (false, false);
@@ -373,8 +372,7 @@ fn request_target<'b>(method: &str, target: &'b str) -> Result<Target<'b>, (u16,
 /// info): `reg-name` or `[IP-literal]`, an optional port. nginx also
 /// refuses `..`, a leading `.`, `/` and `\`.
 fn valid_host(v: &[u8]) -> bool {
-    // A table lookup a byte, and `..` seen on the way: two searches and a
-    // `matches!` chain cost 36 instructions a request (callgrind).
+    // A table lookup a byte, and `..` seen on the way, in one pass.
     let mut previous = b'.';
     for &b in v {
         if BYTE_CLASS[b as usize] & HOST == 0 || (b == b'.' && previous == b'.') {
@@ -607,17 +605,16 @@ pub fn reason(status: u16) -> &'static str {
 
 /// The `Date` header value, formatted at most once per second per core.
 /// It is read off the monotonic instant the request already took (the wall
-/// clock is sampled once a minute): a clock read per response was 3% of
-/// the in-process request path (criterion `request/hello`).
+/// clock is sampled once a minute), so no response reads a clock
+/// (docs/ARCHITECTURE.md, *Measured choices*).
 #[derive(Default)]
 pub struct DateCache {
     /// A monotonic instant and the wall-clock time (since the epoch) it was.
     base: Option<(Instant, Duration)>,
     second: u64,
     text: String,
-    /// Until when `text` holds: one comparison per response, where working
-    /// out the second took two instant subtractions (74 instructions a
-    /// response, callgrind).
+    /// Until when `text` holds: one comparison per response, not two
+    /// instant subtractions.
     until: Option<Instant>,
 }
 
@@ -694,8 +691,8 @@ pub fn write_http_date(secs: u64, out: &mut String) {
 /// The start of a response up to the `Content-Length` value — status line,
 /// `Server`, `Date`, `Content-Type` — kept for the last status and type and
 /// rebuilt when either or the second changes. A run of like responses (the
-/// common case) copies one slice where it made ten appends: 468 → 231
-/// instructions a response (`loadtest/instructions.sh`, callgrind).
+/// common case) copies one slice where it made ten appends
+/// (docs/ARCHITECTURE.md, *Measured choices*).
 #[derive(Default)]
 pub struct HeadCache {
     date: DateCache,
@@ -753,8 +750,9 @@ fn has_length(status: u16) -> bool {
 }
 
 /// Appends one response to `out`, with the `Date` of `now`. Written with
-/// plain appends (and `itoa`), not `write!`: the formatting machinery was
-/// 5% of the in-process request path (criterion `request/hello`).
+/// plain appends (and `itoa`), not `write!`, whose formatting machinery
+/// costs more than the response it writes (docs/ARCHITECTURE.md,
+/// *Measured choices*).
 #[allow(clippy::too_many_arguments)]
 pub fn write_response(
     out: &mut Vec<u8>,

@@ -12,9 +12,8 @@ type Span = (u32, u32);
 /// with where each piece sits; `method`, `path`, `query` and `headers` are
 /// built from them on first use. Most handlers read none of them: building
 /// them for every request (a lower-cased copy of each header name, a
-/// checked copy of each value, the query decoded) made a pipelined
-/// `GET /hello` cost 4,090 instructions rather than 3,871
-/// (`loadtest/instructions.sh`, callgrind).
+/// checked copy of each value, the query decoded) would be paid by every
+/// handler (docs/ARCHITECTURE.md, *Measured choices*).
 #[derive(Default, Debug)]
 pub struct RequestData {
     /// The route's `:param` values, decoded.

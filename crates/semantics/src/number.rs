@@ -74,7 +74,7 @@ pub fn parse_js_number(s: &str) -> f64 {
 
 /// JS `%`: the remainder takes the dividend's sign (as Rust's `%` on f64
 /// does). Integral operands take an integer path: f64 `%` is a libm `fmod`
-/// call that showed up as 15% of the object benchmark.
+/// call (docs/ARCHITECTURE.md, *Measured choices*).
 #[inline]
 pub fn js_rem(a: f64, b: f64) -> f64 {
     // `f64::fract` is a libm `trunc` call on baseline x86-64; the int

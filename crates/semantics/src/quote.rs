@@ -2,8 +2,8 @@
 //! response writer, `JSON.stringify` and the JSON log lines share.
 
 /// Index of the first byte that needs escaping, if any. Eight bytes at a
-/// time (SWAR): this scan was a quarter of `JSON.stringify`'s time when it
-/// went byte by byte (criterion `json_100k`).
+/// time (SWAR) rather than byte by byte (docs/ARCHITECTURE.md, *Measured
+/// choices*).
 #[inline]
 pub fn find_escape(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -37,10 +37,10 @@ const NEEDS_ESCAPE: [bool; 256] = {
     t
 };
 
-/// Copies `bytes` to `dst`. API data is short keys and values: a call to
-/// `memcpy` for each was an eighth of `JSON.stringify`'s time, so up to 16
-/// bytes are moved with two overlapping loads and stores instead (criterion
-/// `--bench json`).
+/// Copies `bytes` to `dst`. API data is short keys and values, too short
+/// for a `memcpy` call to pay: up to 16 bytes are moved with two
+/// overlapping loads and stores instead (docs/ARCHITECTURE.md, *Measured
+/// choices*).
 ///
 /// # Safety
 /// `dst` must be valid for `bytes.len()` bytes of writes.

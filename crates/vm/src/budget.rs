@@ -64,9 +64,8 @@ impl Vm {
 
     /// Charges `n` instructions of work a native or an instruction does
     /// beyond its own dispatch (copying, sorting, scanning, building
-    /// strings): without it, under the default budget, 300,000 `unshift`s
-    /// ran 8.9 s and a loop of `JSON.stringify` 44.7 s where a plain loop
-    /// ends in 20–48 ms.
+    /// strings), so that no script runs longer than a bounded wall time per
+    /// unit of budget (docs/ARCHITECTURE.md, *The instruction budget*).
     /// Drawn from the spare hand and the bank, never the run loop's hand
     /// (a local of the loop while a native runs); no collection here, as
     /// the native may hold values in Rust locals.
@@ -90,8 +89,9 @@ impl Vm {
 
     /// Records the work of capturing a stack trace as a debt the next
     /// settlement pays (`make_error` cannot fail): formatting a frame costs
-    /// about what a hundred instructions do, so a throw at depth 1,990 in
-    /// a loop ran for minutes on a budget a plain loop spends in 48 ms.
+    /// about what a hundred instructions do, and a throw deep in a loop
+    /// would otherwise be free (docs/ARCHITECTURE.md, *The instruction
+    /// budget*).
     pub(crate) fn charge_trace(&mut self) {
         let frames = self.frames.len() as u64;
         self.heap.charged += frames * TRACE_FRAME_INSTRUCTIONS * WORK_BYTES_PER_INSTRUCTION;

@@ -146,8 +146,7 @@ impl Vm {
     }
 
     /// Out of line, so `to_primitive` stays small enough to inline into the
-    /// string paths of `+` (inlined, the object case cost the string
-    /// program 4% more instructions).
+    /// string paths of `+`.
     #[inline(never)]
     fn object_to_primitive(&mut self, o: ObjId, want_number: bool) -> Result<Value, Interrupt> {
         let v = Value::Obj(o);
@@ -205,9 +204,9 @@ impl Vm {
         };
         self.scratch = tail;
         // A concatenation that copied a long string (not appended in
-        // place) is paid for now; the rest waits for the next slice.
-        // Settling after every concatenation cost 1.9% of the string
-        // benchmark, after every long result 3.6%.
+        // place) is paid for now; the rest waits for the next slice, as
+        // settling after every concatenation costs the string loop more
+        // than the check it saves.
         if self.heap.charged - before > 4096 {
             self.settle_work()?;
         }

@@ -48,8 +48,8 @@ impl Vm {
             let closure = frame.closure;
             let base = frame.base as usize;
             // An instruction pointer rather than an index into `code`: no
-            // bounds check and no base register per dispatch (sixteen
-            // instructions became eight, callgrind). Sound because `load`
+            // bounds check and no base register per dispatch (docs/
+            // ARCHITECTURE.md, *Register allocation*). Sound because `load`
             // verified that every jump lands inside `code` and that the last
             // instruction does not fall through, and every saved pc came
             // from this pointer or from a verified label.
@@ -68,9 +68,9 @@ impl Vm {
             }
             // Takes `$n` instructions from the budget. The budget is charged
             // where the count can grow without bound — a jump back, a call —
-            // and not per instruction: that decrement, a read-modify-write
-            // of a spilled counter, was 12% of fib(30)'s time (80.6 → 71.1
-            // ms task-clock without it, perf stat). A jump back is charged
+            // and not per instruction: that decrement is a read-modify-write
+            // of a spilled counter (docs/ARCHITECTURE.md, *The instruction
+            // budget*). A jump back is charged
             // the length of the loop it closes and a call the length of the
             // callee, so the count bounds the instructions run from above.
             // Save the running frame's pc first where an exhausted budget's
@@ -110,8 +110,8 @@ impl Vm {
                 }};
             }
             loop {
-                // Matched by reference: copying a 16-byte enum out first cost
-                // nine instructions per dispatch (callgrind).
+                // Matched by reference: copying the 16-byte enum out first
+                // costs more instructions per dispatch than the dispatch.
                 // SAFETY: `ip` points at an instruction of `code`: it starts
                 // at a verified pc and moves by one step or to a verified
                 // label, and `verify_code` proved the last instruction does

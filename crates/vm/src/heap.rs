@@ -135,8 +135,9 @@ pub struct Heap {
     /// Objects marked but not yet scanned.
     pub(super) gray: Vec<u32>,
     atoms: Vec<Box<str>>,
-    /// FxHash: interning property keys is on the request path, and SipHash
-    /// showed up at 2% of a gateway profile.
+    /// FxHash: interning property keys is on the request path, where
+    /// SipHash's resistance to flooding buys nothing (keys come from
+    /// scripts, not clients).
     atom_map: FxHashMap<Box<str>, Atom>,
     perm_atoms: usize,
     /// Built-in prototypes never change after `seal`, so a method lookup

@@ -37,9 +37,8 @@ impl Format<'_> {
 /// properties, no `toJSON` lookups, no cycle path. Anything else (a
 /// `toJSON`, another prototype, nesting past `PLAIN_DEPTH`, which is also
 /// where a cycle would show) makes it give up, and the general writer starts
-/// over. Responses and `JSON.stringify` of API data take this path; with it
-/// (and `copy_short`, `zmij_ecma`) `json_1k/stringify` went from 1.22 µs to
-/// 0.77 µs, where `serde_json` takes 0.87 µs (criterion, `--bench json`).
+/// over. Responses and `JSON.stringify` of API data take this path
+/// (docs/ARCHITECTURE.md, *Measured choices*).
 struct PlainWriter<'a> {
     heap: &'a Heap,
     /// `Vm::json_plain_keys`: per atom, 0 unknown, 1 needs no escaping, 2 does.

@@ -2,8 +2,7 @@
 //! written with: `peek!`, `set_top!`, `pop!`.
 
 /// Reads the top of the operand stack; with `set_top!`, operators replace
-/// their last operand in place instead of a pop and a push (4% fewer
-/// instructions on a loop of arithmetic, callgrind).
+/// their last operand in place instead of a pop and a push.
 macro_rules! peek {
     ($vm:ident) => {
         match $vm.stack.last() {

@@ -19,9 +19,8 @@ pub struct StrSlice {
 
 /// `repr(u32)` puts every payload at offset 4 or 8, so a copy is one 4-byte
 /// and one 8-byte move. With Rust's default layout `Bool` sat at offset 1 and
-/// copies used two overlapping 8-byte moves that stalled store forwarding:
-/// fib(30) 151 → 128 ms and the array program 480 → 391 ms (hyperfine, the
-/// same instruction counts).
+/// copies used two overlapping 8-byte moves that stalled store forwarding
+/// (docs/ARCHITECTURE.md, *Measured choices*).
 #[derive(Clone, Copy, Debug)]
 #[repr(u32)]
 pub enum Value {

@@ -79,7 +79,7 @@ impl Compiler {
             }
         }
         // A plain call `f(x)` loads its callee, then `undefined` for `this`:
-        // one dispatch instead of two (fib(25): 99.5M → 95.9M instructions).
+        // one dispatch instead of two (docs/ARCHITECTURE.md, *Measured choices*).
         if op == Op::Undef && pc > f.last_target {
             let fused = match f.proto.code.last() {
                 Some(&Op::LoadUpval(i)) => Some(Op::LoadUpvalUndef(i)),
