@@ -1,6 +1,15 @@
 //! Bytes → responses: `kitwork serve`. A generation (every script of the
 //! work folder, compiled together, and the routes they declare) is built
 //! once, then every core gets its own copy of the router and its own VMs.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`core`], `per_core`, `connection`, `dispatch`, `reply` | a pinned worker and its accept loop; what it keeps; one connection's framing; one request; the response a handler's value makes |
+//! | [`http`], `fields`, `cookie` | request parsing and the response writer (docs/HTTP.md); checks of script-set headers; `Set-Cookie` |
+//! | [`router`], `direct` | the route trie; routes a worker may call without re-running their top level |
+//! | [`work`], [`host`], [`request_api`], `response_api`, `form`, [`request_data`] | what scripts see: the `work()` DSL, the request and response natives and their state |
+//! | [`reload`], [`admin`], [`metrics`], [`request_log`], [`log`] | hot reload, the admin listener, counters, script output, log lines |
+//! | [`descriptors`] | the descriptor limit and each core's share of connections |
 
 pub mod admin;
 mod connection;

@@ -1,5 +1,15 @@
-//! Source → bytecode: lexer, parser, resolver, compiler, diagnostics.
-//! Knows nothing of the VM: its only Kitwork dependency is `semantics`.
+//! Source → bytecode. Knows nothing of the VM: its only Kitwork dependency
+//! is `semantics`.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`source`], [`diag`] | files, spans and line:col; diagnostics and their rustc-style rendering |
+//! | [`lexer`], [`parser`], [`ast`] | tokens; recursive descent to the syntax tree |
+//! | [`lower`], [`predicate`] | the pass that turns `db()` where-lambdas into SQL text |
+//! | [`resolve`] | which bindings inner functions capture |
+//! | [`compile`], [`facts`], [`bytecode`] | bytecode generation; what the syntax proves about a function; `Op`, `FunctionProto`, `Program` and the disassembler |
+//!
+//! [`compile()`] runs them in that order.
 
 pub mod ast;
 pub mod bytecode;

@@ -2,6 +2,17 @@
 //! suspends (`sleep`, `db()`, `http()`, `parallel()`, `transaction()`) is
 //! resumed here once its answer is in, on the core's monoio executor, while
 //! the core serves other requests.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`lifecycle`] | one run from start to its `defer()` functions, its `go()` functions handed back; `run_to_completion` |
+//! | [`driver`] | running fibers to their end, answering each `vm::io::PendingOp` |
+//! | [`db`] | SQLite (a thread pool) and PostgreSQL (per core), transactions, migrations |
+//! | [`http`], [`egress`] | the HTTP client; which addresses it may reach |
+//! | [`content_hash`] | the generation hash and migration checksums |
+//!
+//! This file: `Setup` (what the process gives each core) and `Services`
+//! (one core's database handle and HTTP client).
 
 pub mod content_hash;
 pub mod db;

@@ -1,5 +1,18 @@
 //! Bytecode → values: the value model, the heap, the interpreter and the
-//! built-in library.
+//! built-in library. It knows no executor: what a run waits on is
+//! described in [`io`] and answered by the `runtime` crate.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`value`], [`heap`], [`collect`] | `Value` (16 bytes, `Copy`); the per-run arena of objects, strings, cells and atoms; the collector for long runs |
+//! | [`state`] | `Vm` and what it holds: frames, fibers, functions, limits, the realm |
+//! | [`load`] | making a VM, linking and verifying a program, `reset` |
+//! | [`run`] | the host's entry points: start, call, resume, uncaught reports |
+//! | [`dispatch`], [`call`], [`budget`] | the loop; calls and unwinding; the instruction budget |
+//! | [`trace`], [`error`] | stack traces and Error objects; `ErrorKind`, `Interrupt` |
+//! | [`property`], [`convert`], [`inspect`], [`json`] | property access; JavaScript's conversions and operators; `console.log` formatting; JSON |
+//! | [`io`] | what a suspended run asks the host for: timers, database statements (and their SQL), HTTP requests, fibers |
+//! | [`builtins`] | the realm's prototypes, constructors and globals, one file per family |
 
 #[macro_use]
 mod operands;
