@@ -283,26 +283,23 @@ pub(crate) async fn run_route(
     };
     let body = std::mem::take(&mut worker.body);
     let tags = &worker.tags;
-    let (mut reply, background) =
-        lifecycle::complete(vm, services, first, |vm, result| match result {
-            Ok(v) => to_reply(vm, v, body),
-            Err(e) => {
-                let cause = Cause::of(vm, &e);
-                {
-                    let mut stats = core.stats.borrow_mut();
-                    match (e.budget, cause) {
-                        // The client's fault, not the script's.
-                        (None, Cause::BadBody) => {}
-                        (None, _) => stats.script_errors += 1,
-                        (Some(vm::Budget::Instructions), _) => stats.budget_instructions += 1,
-                        (Some(vm::Budget::Memory), _) => stats.budget_memory += 1,
-                    }
-                }
-                let id = tags.borrow().request_id();
-                error_reply(route, &e, core.config.dev, cause, &id)
+    let on_error = |vm: &mut vm::Vm, e: vm::Uncaught| {
+        let cause = Cause::of(vm, &e);
+        {
+            let mut stats = core.stats.borrow_mut();
+            match (e.budget, cause) {
+                // The client's fault, not the script's.
+                (None, Cause::BadBody) => {}
+                (None, _) => stats.script_errors += 1,
+                (Some(vm::Budget::Instructions), _) => stats.budget_instructions += 1,
+                (Some(vm::Budget::Memory), _) => stats.budget_memory += 1,
             }
-        })
-        .await?;
+        }
+        let id = tags.borrow().request_id();
+        error_reply(route, &e, core.config.dev, cause, &id)
+    };
+    let (mut reply, background) =
+        lifecycle::complete(vm, services, first, |vm, v| to_reply(vm, v, body), on_error).await?;
     if let Some(v) = &route.version {
         reply.headers.push(("X-Work-Version".into(), v.clone()));
     }

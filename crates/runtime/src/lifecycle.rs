@@ -7,6 +7,7 @@
 use crate::Services;
 use crate::driver::{self, Finished, Poisoned, Step, guarded};
 use lang::Program;
+use vm::Outcome;
 use vm::{Uncaught, Value, Vm};
 
 /// The `go()` functions a run queued. They stay on the VM (where the
@@ -38,16 +39,28 @@ impl Background {
 }
 
 /// Finishes a run that `first` started: waits for what it waits on,
-/// concludes from its result, runs its deferred functions. `Err` only when
-/// the VM panicked (a bug in Kitwork; the core goes on without this VM).
+/// concludes from its value (`on_value`) or its uncaught error
+/// (`on_error`), runs its deferred functions. `Err` only when the VM
+/// panicked (a bug in Kitwork; the core goes on without this VM). A run
+/// that waited on nothing and deferred nothing creates no future here: the
+/// hello path pays for none.
 pub async fn complete<R>(
     vm: &mut Vm,
     services: &Services,
     first: Step,
-    conclude: impl FnOnce(&mut Vm, Result<Value, Uncaught>) -> R,
+    on_value: impl FnOnce(&mut Vm, Value) -> R,
+    on_error: impl FnOnce(&mut Vm, Uncaught) -> R,
 ) -> Result<(R, Background), Poisoned> {
-    let result = driver::finish(vm, services, first).await?;
-    let concluded = guarded(|| conclude(vm, result))?;
+    let result = match first {
+        Ok(Outcome::Done(v)) => Ok(v),
+        Err(e) => Err(e),
+        pending => driver::finish(vm, services, pending).await?,
+    };
+    // Each in a guard of its own, so the common one stays small.
+    let concluded = match result {
+        Ok(v) => guarded(|| on_value(vm, v))?,
+        Err(e) => guarded(|| on_error(vm, e))?,
+    };
     if !vm.deferred.is_empty() {
         driver::run_deferred(vm, services).await?;
     }
@@ -71,9 +84,9 @@ pub fn run_to_completion(
     let first = vm.start(main);
     if vm.deferred.is_empty() && vm.background.is_empty() {
         match first {
-            Ok(vm::Outcome::Done(v)) => return Ok(v),
+            Ok(Outcome::Done(v)) => return Ok(v),
             Err(e) => return Err(e),
-            Ok(vm::Outcome::Pending(_)) => {}
+            Ok(Outcome::Pending(_)) => {}
         }
     }
     let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
@@ -82,10 +95,11 @@ pub fn run_to_completion(
         .expect("an epoll runtime can always be built");
     rt.block_on(async {
         let services = Services::new(setup);
-        let finished: Finished = match complete(vm, &services, first, |_, r| r).await {
-            Ok((result, background)) => background.run(vm, &services).await.map(|()| result),
-            Err(p) => Err(p),
-        };
+        let finished: Finished =
+            match complete(vm, &services, first, |_, v| Ok(v), |_, e| Err(e)).await {
+                Ok((result, background)) => background.run(vm, &services).await.map(|()| result),
+                Err(p) => Err(p),
+            };
         finished.unwrap_or_else(|_| {
             panic!("the VM panicked (a bug in Kitwork; the panic message is above)")
         })

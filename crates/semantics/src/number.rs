@@ -96,7 +96,6 @@ pub fn js_rem(a: f64, b: f64) -> f64 {
 }
 
 /// JS `**`: like `powf`, except that `1 ** ±Infinity` and `x ** NaN` are NaN.
-#[inline]
 pub fn js_pow(a: f64, b: f64) -> f64 {
     if b.is_nan() || (a.abs() == 1.0 && b.is_infinite()) {
         return f64::NAN;
@@ -105,7 +104,6 @@ pub fn js_pow(a: f64, b: f64) -> f64 {
 }
 
 /// `ToInt32`.
-#[inline]
 pub fn to_int32(n: f64) -> i32 {
     if !n.is_finite() {
         return 0;
@@ -117,13 +115,11 @@ pub fn to_int32(n: f64) -> i32 {
 }
 
 /// `ToUint32`.
-#[inline]
 pub fn to_uint32(n: f64) -> u32 {
     to_int32(n) as u32
 }
 
 /// An array index if `n` is a non-negative integer below 2^32 - 1.
-#[inline]
 pub fn as_index(n: f64) -> Option<usize> {
     if n >= 0.0 && n < 4294967295.0 && (n as u32) as f64 == n {
         Some(n as usize)

@@ -4,7 +4,6 @@
 /// Index of the first byte that needs escaping, if any. Eight bytes at a
 /// time (SWAR) rather than byte by byte (docs/ARCHITECTURE.md, *Measured
 /// choices*).
-#[inline]
 pub fn find_escape(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
