@@ -7,8 +7,7 @@
 use crate::Services;
 use crate::driver::{self, Finished, Poisoned, Step, guarded};
 use lang::Program;
-use vm::Outcome;
-use vm::{Uncaught, Value, Vm};
+use vm::{Outcome, Uncaught, Value, Vm};
 
 /// The `go()` functions a run queued. They stay on the VM (where the
 /// collector sees them) until `run` or `discard`.
@@ -42,8 +41,7 @@ impl Background {
 /// concludes from its value (`on_value`) or its uncaught error
 /// (`on_error`), runs its deferred functions. `Err` only when the VM
 /// panicked (a bug in Kitwork; the core goes on without this VM). A run
-/// that waited on nothing and deferred nothing creates no future here: the
-/// hello path pays for none.
+/// that already ended is concluded without entering the driver.
 pub async fn complete<R>(
     vm: &mut Vm,
     services: &Services,
