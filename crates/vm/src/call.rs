@@ -5,7 +5,9 @@
 use crate::budget::WORK_FREE_BYTES;
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::{Class, SLOT_COST};
-use crate::state::{Args, FRAMES_MAX, Frame, Function, Outcome, STACK_MAX, Vm, stack_overflow};
+use crate::state::{
+    Args, FRAMES_MAX, Frame, Function, NATIVE_NESTING_MAX, Outcome, STACK_MAX, Vm, stack_overflow,
+};
 use crate::value::{ObjId, Value};
 use lang::bytecode::Capture;
 use std::rc::Rc;
@@ -172,6 +174,11 @@ impl Vm {
     /// Runs the frame just pushed by a native's call until it returns. Each
     /// level recurses on the Rust stack, which grows on demand.
     pub(crate) fn run_nested(&mut self, stop: usize, floor: usize) -> Result<Value, Interrupt> {
+        if self.nested >= NATIVE_NESTING_MAX {
+            self.frames.truncate(stop);
+            self.stack.truncate(floor);
+            return Err(stack_overflow());
+        }
         self.nested += 1;
         // The callback runs on the spare hand and pays for its call from it
         // (see `Vm::fuel`).

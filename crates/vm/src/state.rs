@@ -11,10 +11,17 @@ use std::io::Write;
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// Deepest call nesting before `RangeError: maximum call stack size exceeded`.
-/// Natives that call back into scripts (map, sort…) recurse on the Rust stack,
-/// so this also bounds host stack use (about 1 KiB per level).
-pub const FRAMES_MAX: usize = 2_000;
+/// Deepest call nesting before `RangeError: maximum call stack size
+/// exceeded`: node's order of magnitude (it stops a one-line recursive
+/// function near 10,500 frames). Script calls keep their frames in
+/// `Vm::frames`, not on the Rust stack, so depth costs 32 bytes of frame
+/// and the callee's slots.
+pub const FRAMES_MAX: usize = 12_000;
+
+/// Deepest nesting of natives that call back into scripts (`map` calling a
+/// callback that calls `map`…): each level is a run loop on the Rust stack
+/// (a few KiB, grown on demand in segments), so it has a bound of its own.
+pub const NATIVE_NESTING_MAX: usize = 2_000;
 
 /// Instructions per slice of the budget when the collector is off. A run
 /// whose natives call back into scripts may stop up to two slices early:
