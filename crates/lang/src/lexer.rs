@@ -386,6 +386,55 @@ pub struct Lexeme<'s> {
 
 /// Tokenizes `src` whose first byte sits at `base` in its file (templates
 /// re-lex their substitutions with a base). Always ends with `Eof`.
+/// Whether a `/` after `prev` starts a regular expression rather than
+/// dividing: not after a value (a name, a literal, `)`, `]`, `}`, `++`).
+fn regex_may_start(prev: Option<&Lexeme>) -> bool {
+    !matches!(
+        prev.map(|l| &l.token),
+        Some(
+            Token::Ident(_)
+                | Token::Number(_)
+                | Token::Str(_)
+                | Token::Template(_)
+                | Token::RParen
+                | Token::RBracket
+                | Token::RBrace
+                | Token::This
+                | Token::True
+                | Token::False
+                | Token::Null
+                | Token::PlusPlus
+                | Token::MinusMinus
+        )
+    )
+}
+
+/// The length of the regular expression literal `text` starts with: up to
+/// its closing `/` (not one escaped or inside a `[…]` class) and its flags,
+/// or to the end of the line when it is not closed.
+fn regex_literal_len(text: &str) -> usize {
+    let mut in_class = false;
+    let mut chars = text.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' => in_class = true,
+            ']' => in_class = false,
+            '/' if !in_class => {
+                let flags = text[i + 1..]
+                    .find(|c: char| !c.is_ascii_alphanumeric())
+                    .unwrap_or(text.len() - i - 1);
+                return i + 1 + flags;
+            }
+            '\n' | '\r' => return i,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
 pub fn tokenize(src: &str, base: usize) -> (Vec<Lexeme<'_>>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
@@ -397,6 +446,23 @@ pub fn tokenize(src: &str, base: usize) -> (Vec<Lexeme<'_>>, Vec<Diagnostic>) {
         let newline_before = src[prev_end..r.start].contains('\n');
         prev_end = r.end;
         match tok {
+            Ok(Token::Slash | Token::SlashAssign) if regex_may_start(out.last()) => {
+                // A regular expression literal: reported once, whole, so
+                // its escapes do not read as stray characters.
+                let len = regex_literal_len(&src[r.start..]);
+                lex.bump(r.start + len - r.end);
+                prev_end = r.start + len;
+                let span = Span::new(base + r.start, base + r.start + len);
+                diags.push(Diagnostic::new(
+                    "regular expression literals are not supported yet",
+                    span,
+                ));
+                out.push(Lexeme {
+                    token: Token::Error,
+                    span,
+                    newline_before,
+                });
+            }
             Ok(token) => out.push(Lexeme {
                 token,
                 span,

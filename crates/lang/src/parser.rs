@@ -92,7 +92,16 @@ impl<'s> Parser<'s> {
         }
     }
     fn error<T>(&mut self, msg: impl Into<String>, span: Span) -> PResult<T> {
-        self.diags.push(Diagnostic::new(msg, span));
+        let d = Diagnostic::new(msg, span);
+        // Recovery may start a statement at the token an expression just
+        // failed on: one report of it is enough.
+        let repeated = self
+            .diags
+            .last()
+            .is_some_and(|last| last.span == d.span && last.message == d.message);
+        if !repeated {
+            self.diags.push(d);
+        }
         Err(())
     }
     fn error_here<T>(&mut self, expected: &str) -> PResult<T> {
@@ -107,6 +116,53 @@ impl<'s> Parser<'s> {
         );
         Err(())
     }
+    /// A construct of a feature that is not built yet, at the current
+    /// token: what to say of it. Named here so that a script using one
+    /// reads "not supported yet" at the construct, not a puzzling
+    /// "expected `;`" a few tokens on.
+    fn later_feature(&self) -> Option<&'static str> {
+        let same_line = |i: usize| {
+            self.toks
+                .get(self.pos + i)
+                .is_some_and(|l| !l.newline_before)
+        };
+        let next = self.peek_at(1);
+        match self.peek() {
+            Token::Function if *next == Token::Star => {
+                Some("generators (`function*`) are not supported yet")
+            }
+            Token::Ident("async")
+                if same_line(1)
+                    && (*next == Token::Function
+                        || (matches!(next, Token::Ident(_))
+                            && *self.peek_at(2) == Token::Arrow)
+                        || (*next == Token::LParen && self.paren_at_is_arrow(self.pos + 1))) =>
+            {
+                Some("`async` functions are not supported yet")
+            }
+            Token::Ident("await")
+                if same_line(1)
+                    && matches!(
+                        next,
+                        Token::Ident(_)
+                            | Token::Number(_)
+                            | Token::Str(_)
+                            | Token::LParen
+                            | Token::This
+                            | Token::New
+                    ) =>
+            {
+                Some("`await` is not supported yet")
+            }
+            Token::Ident("import" | "export") if !matches!(next, Token::LParen | Token::Dot) => {
+                Some(
+                    "modules (`import` / `export`) are not supported yet: each file is a script of its own",
+                )
+            }
+            _ => None,
+        }
+    }
+
     fn expect(&mut self, t: &Token, what: &str) -> PResult<Span> {
         if self.at(t) {
             let s = self.span();
@@ -256,6 +312,9 @@ impl<'s> Parser<'s> {
 
     fn statement_inner(&mut self) -> PResult<Stmt> {
         let start = self.span();
+        if let Some(what) = self.later_feature() {
+            return self.error(what, start);
+        }
         let kind = match self.peek().clone() {
             Token::LBrace => StmtKind::Block(self.block_body()?),
             Token::Semi => {
@@ -601,8 +660,13 @@ impl<'s> Parser<'s> {
 
     /// Is the token at `pos` (a `(`) the start of an arrow's parameter list?
     fn paren_is_arrow(&self) -> bool {
+        self.paren_at_is_arrow(self.pos)
+    }
+
+    /// Is the token at `start` (a `(`) the start of an arrow's parameter list?
+    fn paren_at_is_arrow(&self, start: usize) -> bool {
         let mut depth = 0usize;
-        let mut i = self.pos;
+        let mut i = start;
         while i < self.toks.len() {
             match self.toks[i].token {
                 Token::LParen | Token::LBracket | Token::LBrace => depth += 1,
@@ -1276,6 +1340,9 @@ impl<'s> Parser<'s> {
 
     fn primary(&mut self) -> PResult<Expr> {
         let span = self.span();
+        if let Some(what) = self.later_feature() {
+            return self.error(what, span);
+        }
         let kind = match self.peek().clone() {
             Token::Number(n) => {
                 self.bump();

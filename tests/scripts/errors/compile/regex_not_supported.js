@@ -1,2 +1,4 @@
 const r = /ab+c/;
-// expect error: 1:11: regular expression literals are not supported
+const s = /\d+(\.\d*)?[/\]]/gi;
+// expect error: 1:11: regular expression literals are not supported yet
+// expect error: 2:11: regular expression literals are not supported yet
