@@ -6,8 +6,10 @@ use super::source::Span;
 use logos::Logos;
 
 #[derive(Logos, Clone, Debug, PartialEq)]
-#[logos(skip r"[ \t\r\n\f\u{feff}\u{a0}\u{2028}\u{2029}]+")]
-#[logos(skip(r"//[^\n]*", allow_greedy = true))]
+// White space and line terminators as ECMAScript lists them (tab, VT, FF,
+// the Zs spaces, BOM; LF, CR, LS, PS).
+#[logos(skip r"[ \t\x0b\x0c\r\n\u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}]+")]
+#[logos(skip(r"//[^\n\r\u{2028}\u{2029}]*", allow_greedy = true))]
 #[logos(skip r"/\*([^*]|\*+[^*/])*\*+/")]
 pub enum Token<'s> {
     #[regex(r"[0-9][0-9_]*(\.[0-9_]*)?([eE][+-]?[0-9_]+)?", number)]
@@ -21,7 +23,9 @@ pub enum Token<'s> {
     Str(String),
     #[token("`", template)]
     Template(&'s str),
-    #[regex(r"[A-Za-z_$\u{c0}-\u{2027}\u{202a}-\u{fefe}\u{ff00}-\u{10FFFF}][A-Za-z0-9_$\u{c0}-\u{2027}\u{202a}-\u{fefe}\u{ff00}-\u{10FFFF}]*")]
+    // Letters beyond ASCII are taken broadly (every code point that is not
+    // white space, a line terminator or the BOM), not by Unicode category.
+    #[regex(r"[A-Za-z_$\u{aa}\u{b5}\u{ba}\u{c0}-\u{167f}\u{1681}-\u{1fff}\u{200b}-\u{2027}\u{202a}-\u{202e}\u{2030}-\u{205e}\u{2060}-\u{2fff}\u{3001}-\u{fefe}\u{ff00}-\u{10FFFF}][A-Za-z0-9_$\u{aa}\u{b5}\u{ba}\u{c0}-\u{167f}\u{1681}-\u{1fff}\u{200b}-\u{2027}\u{202a}-\u{202e}\u{2030}-\u{205e}\u{2060}-\u{2fff}\u{3001}-\u{fefe}\u{ff00}-\u{10FFFF}]*")]
     Ident(&'s str),
 
     #[token("let")]
@@ -386,6 +390,12 @@ pub struct Lexeme<'s> {
 
 /// Tokenizes `src` whose first byte sits at `base` in its file (templates
 /// re-lex their substitutions with a base). Always ends with `Eof`.
+/// Whether `gap` (white space and comments between two tokens) holds a
+/// line terminator, for automatic semicolons.
+fn has_line_terminator(gap: &str) -> bool {
+    gap.contains(['\n', '\r', '\u{2028}', '\u{2029}'])
+}
+
 /// Whether a `/` after `prev` starts a regular expression rather than
 /// dividing: not after a value (a name, a literal, `)`, `]`, `}`, `++`).
 fn regex_may_start(prev: Option<&Lexeme>) -> bool {
@@ -440,10 +450,19 @@ pub fn tokenize(src: &str, base: usize) -> (Vec<Lexeme<'_>>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut lex = Token::lexer(src);
     let mut prev_end = 0;
+    // A hashbang line (`#!/usr/bin/env kitwork`) at the very start is a
+    // comment.
+    if src.starts_with("#!") {
+        let line = src
+            .find(['\n', '\r', '\u{2028}', '\u{2029}'])
+            .unwrap_or(src.len());
+        lex.bump(line);
+        prev_end = line;
+    }
     while let Some(tok) = lex.next() {
         let r = lex.span();
         let span = Span::new(base + r.start, base + r.end);
-        let newline_before = src[prev_end..r.start].contains('\n');
+        let newline_before = has_line_terminator(&src[prev_end..r.start]);
         prev_end = r.end;
         match tok {
             Ok(Token::Slash | Token::SlashAssign) if regex_may_start(out.last()) => {
@@ -510,7 +529,7 @@ pub fn tokenize(src: &str, base: usize) -> (Vec<Lexeme<'_>>, Vec<Diagnostic>) {
     out.push(Lexeme {
         token: Token::Eof,
         span: Span::new(end, end),
-        newline_before: src[prev_end..].contains('\n'),
+        newline_before: has_line_terminator(&src[prev_end..]),
     });
     (out, diags)
 }
