@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Runs the in-scope test262 tests (../shared/test262/SCOPE.md) against a
-kitwork binary and prints the pass count; with --write, records the failing
-tests as the expected-failures list, and otherwise compares with it.
+kitwork binary and prints the pass count and the most common reasons for
+failing; with --write, records the failing tests as the expected-failures
+list (`path  # reason`: the first line kitwork printed), and otherwise
+compares with it.
 
   python3 scripts/test262.py [--kitwork target/release/kitwork] [--write]
 
@@ -69,15 +71,17 @@ def run(kitwork, path, rel):
     except subprocess.TimeoutExpired:
         code, out, err = -1, "", "timeout"
     os.unlink(src)
+    said = next((l.strip() for l in err.splitlines() if l.strip()), "")[:120]
     neg = re.search(r"negative:\s*\n\s*phase:\s*(\w+)\s*\n\s*type:\s*(\w+)", block)
     if neg:
         phase, kind = neg.groups()
         if phase in ("parse", "early"):
-            return code == 2
-        return code == 1 and kind in err
+            return code == 2, said or f"no {kind} at compile time"
+        return code == 1 and kind in err, said or f"no {kind} thrown"
     if "async" in flags:
-        return code == 0 and "Test262:AsyncTestComplete" in out
-    return code == 0
+        ok = code == 0 and "Test262:AsyncTestComplete" in out
+        return ok, said or "the async test did not complete"
+    return code == 0, said
 
 def main():
     ap = argparse.ArgumentParser()
@@ -99,16 +103,24 @@ def main():
     tests.sort(key=lambda t: t[1])
     with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
         results = list(pool.map(lambda t: (t[1], run(a.kitwork, *t)), tests))
-    failing = sorted(rel for rel, ok in results if not ok)
+    reasons = {rel: why for rel, (ok, why) in results if not ok}
+    failing = sorted(reasons)
     passed = len(results) - len(failing)
     print(f"{passed} of {len(results)} in-scope tests pass ({100 * passed / len(results):.1f}%)")
+    common = {}
+    for why in reasons.values():
+        key = re.sub(r"\s*-->.*$", "", why)
+        common[key] = common.get(key, 0) + 1
+    print("most common reasons for failing:")
+    for why, n in sorted(common.items(), key=lambda kv: -kv[1])[:15]:
+        print(f"  {n:6d}  {why}")
     if a.write:
         with open(expected_path, "w") as f:
-            f.write("\n".join(failing) + "\n")
+            f.write("".join(f"{rel}  # {reasons[rel]}\n" for rel in failing))
         print(f"wrote {expected_path}")
         return
     if os.path.exists(expected_path):
-        expected = set(open(expected_path).read().split())
+        expected = {l.split("#")[0].strip() for l in open(expected_path) if l.strip()}
         now_pass = sorted(expected - set(failing))
         new_fail = sorted(set(failing) - expected)
         print(f"{len(now_pass)} expected failures now pass; {len(new_fail)} new failures")

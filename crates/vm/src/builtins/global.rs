@@ -132,6 +132,21 @@ pub fn install(vm: &mut Vm) {
     method(vm, np, "toString", 1, number_to_string);
     method(vm, np, "toFixed", 1, to_fixed);
     method(vm, np, "toPrecision", 1, to_precision);
+    // `Function`: the constructor of every function, so `Function.prototype`
+    // and `f.constructor === Function` hold; making a function from a
+    // string is refused (Kitwork compiles files, never strings: no `eval`).
+    let fp = vm.realm.function_proto;
+    constructor(
+        vm,
+        "Function",
+        1,
+        |vm, _, _| {
+            Err(vm.type_error(
+                "Function() compiles code from a string, which Kitwork does not do; write a function expression",
+            ))
+        },
+        fp,
+    );
     let bp = vm.realm.boolean_proto;
     constructor(
         vm,
