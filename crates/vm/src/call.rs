@@ -252,11 +252,17 @@ impl Vm {
         let Value::Obj(id) = callee else {
             return Err(self.type_error(format!("{} is not a constructor", self.callee_text())));
         };
-        if !matches!(
-            self.heap.obj(id).class,
-            Class::Closure(_) | Class::Native(_)
-        ) {
-            return Err(self.type_error(format!("{} is not a constructor", self.callee_text())));
+        match self.heap.obj(id).class {
+            Class::Native(ni) if ni == self.realm.bound_native => {
+                return Err(self.type_error(format!(
+                    "{} is a bound function, which `new` does not take yet",
+                    self.callee_text()
+                )));
+            }
+            Class::Closure(_) | Class::Native(_) => {}
+            _ => {
+                return Err(self.type_error(format!("{} is not a constructor", self.callee_text())));
+            }
         }
         let proto = match self.get_field(callee, self.atoms.prototype)? {
             Value::Obj(p) => p,

@@ -116,6 +116,7 @@ impl Vm {
                 http_proto: placeholder,
                 response_proto: placeholder,
                 error_protos: [placeholder; 6],
+                bound_native: u32::MAX,
             },
             atoms,
             limits,

@@ -178,6 +178,8 @@ pub struct Realm {
     pub response_proto: ObjId,
     /// Indexed by `ErrorKind as usize`.
     pub error_protos: [ObjId; 6],
+    /// The native behind every function `bind` makes (builtins/function.rs).
+    pub bound_native: u32,
 }
 
 pub struct Vm {
@@ -270,6 +272,10 @@ impl Vm {
     pub fn function_name(&self, id: ObjId) -> String {
         match self.heap.obj(id).class {
             Class::Closure(fi) => self.funcs[fi as usize].name.clone(),
+            Class::Native(ni) if ni == self.realm.bound_native => match self.bound_target(id) {
+                Some(t) => format!("bound {}", self.function_name(t)),
+                None => "bound".to_string(),
+            },
             Class::Native(ni) => self.natives[ni as usize].name.to_string(),
             _ => String::new(),
         }
@@ -278,8 +284,21 @@ impl Vm {
     pub fn function_arity(&self, id: ObjId) -> usize {
         match self.heap.obj(id).class {
             Class::Closure(fi) => self.funcs[fi as usize].arity as usize,
+            Class::Native(ni) if ni == self.realm.bound_native => {
+                let bound_args = self.heap.obj(id).elems.len().saturating_sub(2);
+                self.bound_target(id)
+                    .map_or(0, |t| self.function_arity(t).saturating_sub(bound_args))
+            }
             Class::Native(ni) => self.natives[ni as usize].arity as usize,
             _ => 0,
+        }
+    }
+
+    /// The function a bound function calls.
+    fn bound_target(&self, id: ObjId) -> Option<ObjId> {
+        match self.heap.obj(id).elems.first() {
+            Some(Value::Obj(t)) => Some(*t),
+            _ => None,
         }
     }
 

@@ -1,9 +1,8 @@
 //! Global functions and values: `console`, number parsing, `Math`,
-//! `Number`, `Boolean`, the Error constructors and `Function.prototype`.
+//! `Number`, `Boolean` and the Error constructors.
 
 use super::{arg, constructor, method, plain, set};
 use crate::error::{ErrorKind, Interrupt};
-use crate::heap::Class;
 use crate::inspect::inspect;
 use crate::number::write_number;
 use crate::state::{Args, Vm};
@@ -28,21 +27,6 @@ pub fn install(vm: &mut Vm) {
     set(vm, g, "Infinity", Value::Num(f64::INFINITY));
     set(vm, g, "undefined", Value::Undefined);
     set(vm, g, "globalThis", Value::Obj(g));
-
-    // Function.prototype
-    let fp = vm.realm.function_proto;
-    method(vm, fp, "call", 1, |vm, this, a| {
-        let args: Vec<Value> = (1..a.len).map(|i| arg(vm, a, i)).collect();
-        vm.call_function(this, arg(vm, a, 0), &args)
-    });
-    method(vm, fp, "apply", 2, |vm, this, a| {
-        let args = match arg(vm, a, 1) {
-            Value::Obj(o) if vm.heap.obj(o).class == Class::Array => vm.heap.obj(o).elems.clone(),
-            Value::Undefined | Value::Null => Vec::new(),
-            _ => return Err(vm.type_error("the second argument of apply must be an array")),
-        };
-        vm.call_function(this, arg(vm, a, 0), &args)
-    });
 
     // Errors
     let ctors: [(
@@ -132,21 +116,6 @@ pub fn install(vm: &mut Vm) {
     method(vm, np, "toString", 1, number_to_string);
     method(vm, np, "toFixed", 1, to_fixed);
     method(vm, np, "toPrecision", 1, to_precision);
-    // `Function`: the constructor of every function, so `Function.prototype`
-    // and `f.constructor === Function` hold; making a function from a
-    // string is refused (Kitwork compiles files, never strings: no `eval`).
-    let fp = vm.realm.function_proto;
-    constructor(
-        vm,
-        "Function",
-        1,
-        |vm, _, _| {
-            Err(vm.type_error(
-                "Function() compiles code from a string, which Kitwork does not do; write a function expression",
-            ))
-        },
-        fp,
-    );
     let bp = vm.realm.boolean_proto;
     constructor(
         vm,

@@ -5,6 +5,7 @@
 mod array;
 pub(crate) mod date;
 pub(crate) mod db;
+mod function;
 mod global;
 pub(crate) mod http;
 mod json;
@@ -90,6 +91,7 @@ pub fn install(vm: &mut Vm) {
         .collect();
 
     global::install(vm);
+    function::install(vm);
     uri::install(vm);
     object::install(vm);
     array::install(vm);

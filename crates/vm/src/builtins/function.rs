@@ -1,0 +1,83 @@
+//! `Function`, `Function.prototype.call`, `apply` and `bind`, and the bound
+//! functions `bind` makes: a native (`Realm::bound_native`) whose object
+//! holds the target, the bound `this` and the bound arguments in its
+//! elements.
+
+use super::{arg, constructor, method, native};
+use crate::error::Interrupt;
+use crate::heap::{Class, SLOT_COST};
+use crate::state::{Args, Vm};
+use crate::value::{ObjId, Value};
+
+pub fn install(vm: &mut Vm) {
+    // `Function`: the constructor of every function, so `Function.prototype`
+    // and `f.constructor === Function` hold; making a function from a
+    // string is refused (Kitwork compiles files, never strings: no `eval`).
+    let fp = vm.realm.function_proto;
+    constructor(
+        vm,
+        "Function",
+        1,
+        |vm, _, _| {
+            Err(vm.type_error(
+                "Function() compiles code from a string, which Kitwork does not do; write a function expression",
+            ))
+        },
+        fp,
+    );
+    method(vm, fp, "call", 1, |vm, this, a| {
+        let args: Vec<Value> = (1..a.len).map(|i| arg(vm, a, i)).collect();
+        vm.call_function(this, arg(vm, a, 0), &args)
+    });
+    method(vm, fp, "apply", 2, |vm, this, a| {
+        let args = match arg(vm, a, 1) {
+            Value::Obj(o) if vm.heap.obj(o).class == Class::Array => vm.heap.obj(o).elems.clone(),
+            Value::Undefined | Value::Null => Vec::new(),
+            _ => return Err(vm.type_error("the second argument of apply must be an array")),
+        };
+        vm.call_function(this, arg(vm, a, 0), &args)
+    });
+    method(vm, fp, "bind", 1, bind);
+    let trampoline = native(vm, "bound", 0, call_bound);
+    let Class::Native(ni) = vm.heap.obj(trampoline).class else {
+        unreachable!("native() makes a native")
+    };
+    vm.realm.bound_native = ni;
+}
+
+/// `f.bind(thisArg, ...args)`: a function that calls `f` with `thisArg`
+/// and `args` before its own arguments; its `name` is `bound f`, its
+/// `length` what is left of `f`'s.
+fn bind(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let target = match this {
+        Value::Obj(o) if matches!(vm.heap.obj(o).class, Class::Closure(_) | Class::Native(_)) => o,
+        _ => return Err(vm.type_error("Bind must be called on a function")),
+    };
+    let f = vm.heap.alloc(
+        Class::Native(vm.realm.bound_native),
+        Some(vm.realm.function_proto),
+    )?;
+    vm.heap.charge((a.len.max(1) + 1) * SLOT_COST)?;
+    let bound_this = arg(vm, a, 0);
+    let mut elems = vec![Value::Obj(target), bound_this];
+    elems.extend((1..a.len).map(|i| arg(vm, a, i)));
+    // Its `name` and `length` come from the target (`Vm::function_name`).
+    vm.heap.obj_mut(f).elems = elems;
+    Ok(Value::Obj(f))
+}
+
+/// Calls a bound function: its callee sits just below `this` on the stack.
+fn call_bound(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+    let Value::Obj(f) = vm.stack[a.start - 2] else {
+        unreachable!("a bound function is called as itself")
+    };
+    let (target, bound_this, mut args) = bound_parts(vm, f);
+    args.extend((0..a.len).map(|i| arg(vm, a, i)));
+    vm.call_function(target, bound_this, &args)
+}
+
+/// The target, the bound `this` and the bound arguments of bound function `f`.
+fn bound_parts(vm: &Vm, f: ObjId) -> (Value, Value, Vec<Value>) {
+    let e = &vm.heap.obj(f).elems;
+    (e[0], e[1], e[2..].to_vec())
+}
