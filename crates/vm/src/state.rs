@@ -272,10 +272,7 @@ impl Vm {
     pub fn function_name(&self, id: ObjId) -> String {
         match self.heap.obj(id).class {
             Class::Closure(fi) => self.funcs[fi as usize].name.clone(),
-            Class::Native(ni) if ni == self.realm.bound_native => match self.bound_target(id) {
-                Some(t) => format!("bound {}", self.function_name(t)),
-                None => "bound".to_string(),
-            },
+            Class::Native(ni) if ni == self.realm.bound_native => self.bound_name(id),
             Class::Native(ni) => self.natives[ni as usize].name.to_string(),
             _ => String::new(),
         }
@@ -284,14 +281,29 @@ impl Vm {
     pub fn function_arity(&self, id: ObjId) -> usize {
         match self.heap.obj(id).class {
             Class::Closure(fi) => self.funcs[fi as usize].arity as usize,
-            Class::Native(ni) if ni == self.realm.bound_native => {
-                let bound_args = self.heap.obj(id).elems.len().saturating_sub(2);
-                self.bound_target(id)
-                    .map_or(0, |t| self.function_arity(t).saturating_sub(bound_args))
-            }
+            Class::Native(ni) if ni == self.realm.bound_native => self.bound_arity(id),
             Class::Native(ni) => self.natives[ni as usize].arity as usize,
             _ => 0,
         }
+    }
+
+    /// `bound f`. Out of line: the request path asks every handler's arity.
+    #[cold]
+    #[inline(never)]
+    fn bound_name(&self, id: ObjId) -> String {
+        match self.bound_target(id) {
+            Some(t) => format!("bound {}", self.function_name(t)),
+            None => "bound".to_string(),
+        }
+    }
+
+    /// What is left of the target's arity after the bound arguments.
+    #[cold]
+    #[inline(never)]
+    fn bound_arity(&self, id: ObjId) -> usize {
+        let bound_args = self.heap.obj(id).elems.len().saturating_sub(2);
+        self.bound_target(id)
+            .map_or(0, |t| self.function_arity(t).saturating_sub(bound_args))
     }
 
     /// The function a bound function calls.
