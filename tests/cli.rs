@@ -1,6 +1,7 @@
 //! The command line as a user meets it: `kitwork run` keeps what it
 //! printed when it is killed (line-buffered into a pipe), and takes the
-//! database from the folder's kitwork.toml like `serve` does.
+//! database from the folder's kitwork.toml like `serve` does; `serve`
+//! refuses an I/O driver it does not know.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -69,5 +70,30 @@ fn run_takes_the_database_from_kitwork_toml() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(dir.join("from-toml.db").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An I/O driver that does not exist is refused by name, as a flag and in
+/// kitwork.toml, before anything starts.
+#[test]
+fn serve_refuses_an_unknown_io_driver() {
+    let dir = folder("io");
+    let flag = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .args(["serve", "--io", "bogus"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(flag.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&flag.stderr);
+    assert!(err.contains("\"bogus\" is not an I/O driver"), "{err}");
+    std::fs::write(dir.join("kitwork.toml"), "io = \"bogus\"\n").unwrap();
+    let file = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .arg("serve")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(file.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&file.stderr);
+    assert!(err.contains("unknown io driver \"bogus\""), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

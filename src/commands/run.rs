@@ -1,7 +1,7 @@
 //! `kitwork run FILE`: one script to its end, `console.log` on stdout.
 
-use super::{Outcome, compile};
-use kitwork::config::{Config, Overrides};
+use super::{Outcome, compile, load_config};
+use kitwork::config::Overrides;
 use kitwork::vm::{Limits, Vm};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,11 +38,7 @@ pub fn run(
     let db = match db {
         Some(url) => Some(url),
         None if std::path::Path::new("kitwork.toml").exists() => {
-            let config = Config::load(None, Overrides::default()).map_err(|e| {
-                eprintln!("error: invalid configuration: {e}");
-                ExitCode::from(2)
-            })?;
-            Some(config.database.url)
+            Some(load_config(None, Overrides::default())?.database.url)
         }
         None => None,
     };

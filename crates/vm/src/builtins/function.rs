@@ -3,7 +3,7 @@
 //! holds the target, the bound `this` and the bound arguments in its
 //! elements.
 
-use super::{arg, constructor, method, native};
+use super::{arg, callable, constructor, method, native};
 use crate::error::Interrupt;
 use crate::heap::{Class, SLOT_COST};
 use crate::state::{Args, Vm};
@@ -49,18 +49,14 @@ pub fn install(vm: &mut Vm) {
 /// and `args` before its own arguments; its `name` is `bound f`, its
 /// `length` what is left of `f`'s.
 fn bind(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
-    let target = match this {
-        Value::Obj(o) if matches!(vm.heap.obj(o).class, Class::Closure(_) | Class::Native(_)) => o,
-        _ => return Err(vm.type_error("Bind must be called on a function")),
-    };
+    let target = callable(vm, this, "Function.prototype.bind")?;
+    let mut elems = vec![target, arg(vm, a, 0)];
+    elems.extend((1..a.len).map(|i| arg(vm, a, i)));
     let f = vm.heap.alloc(
         Class::Native(vm.realm.bound_native),
         Some(vm.realm.function_proto),
     )?;
-    vm.heap.charge((a.len.max(1) + 1) * SLOT_COST)?;
-    let bound_this = arg(vm, a, 0);
-    let mut elems = vec![Value::Obj(target), bound_this];
-    elems.extend((1..a.len).map(|i| arg(vm, a, i)));
+    vm.heap.charge(elems.len() * SLOT_COST)?;
     // Its `name` and `length` come from the target (`Vm::function_name`).
     vm.heap.obj_mut(f).elems = elems;
     Ok(Value::Obj(f))
