@@ -152,8 +152,7 @@ pub(crate) fn work(vm: &mut Vm, _this: Value, a: Args) -> Result<Value, Interrup
     // Called with or without `new`, the builder is an object on the work prototype.
     let keys = with_host(vm, |_, h| h.keys)?;
     let b = vm.heap.alloc(Class::Object, keys.proto)?;
-    vm.define_own(b, keys.work, Value::Num(index as f64))?;
-    vm.heap.obj_mut(b).hidden = 1;
+    vm.define_with(b, keys.work, Value::Num(index as f64), vm::attrs::HIDDEN)?;
     Ok(Value::Obj(b))
 }
 

@@ -82,6 +82,12 @@ pub enum Prop {
         span: Span,
     },
     Spread(Expr),
+    /// `get key() {}` or `set key(v) {}`; `value` is the function.
+    Accessor {
+        key: PropKey,
+        setter: bool,
+        value: Expr,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

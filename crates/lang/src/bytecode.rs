@@ -24,6 +24,21 @@ pub struct Label(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FuncIdx(pub u32);
 
+/// What `Op::DefineMember` defines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberKind {
+    /// `get key() {}`: an enumerable getter (object literals).
+    Getter,
+    /// `set key(v) {}`: an enumerable setter (object literals).
+    Setter,
+    /// A class's method: not enumerable.
+    Method,
+    /// A class's getter: not enumerable.
+    ClassGetter,
+    /// A class's setter: not enumerable.
+    ClassSetter,
+}
+
 /// One instruction. The comment on each gives its stack effect.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Op {
@@ -101,6 +116,8 @@ pub enum Op {
     InitField(Name),
     /// [obj, key, v] → [obj], defines obj[key] = v
     InitIndex,
+    /// [obj, key, f] → [obj], defines an accessor half or a class member
+    DefineMember(MemberKind),
     /// [obj, src] → [obj], copies src's own enumerable properties
     ObjectSpread,
     /// [src, key × n] → [copy of src without those keys]

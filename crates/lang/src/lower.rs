@@ -222,7 +222,7 @@ impl Lowering {
             ExprKind::Object(props) => {
                 for p in props {
                     match p {
-                        Prop::Init { key, value } => {
+                        Prop::Init { key, value } | Prop::Accessor { key, value, .. } => {
                             self.prop_key(key);
                             self.expr(value);
                         }

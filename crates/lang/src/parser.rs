@@ -853,6 +853,9 @@ impl<'s> Parser<'s> {
                 for item in items {
                     match item {
                         Prop::Spread(e) => rest = Some(Box::new(self.to_pattern(e)?)),
+                        Prop::Accessor { value, .. } => {
+                            return self.error("invalid destructuring target", value.span);
+                        }
                         Prop::ShorthandDefault {
                             name,
                             default,
@@ -1445,6 +1448,44 @@ impl<'s> Parser<'s> {
         })
     }
 
+    /// A method's parameters and body, after its key: a function without a
+    /// name (methods are named by the compiler from their key; a `name`
+    /// here would bind it inside the body, which methods do not).
+    fn method_function(&mut self, key_span: Span) -> PResult<Expr> {
+        let (params, rest) = self.params()?;
+        let body = Body::Block(self.block_body()?);
+        let span = key_span.to(self.prev_span());
+        let f = Function {
+            name: None,
+            params,
+            rest,
+            body,
+            is_arrow: false,
+            span,
+        };
+        Ok(Expr {
+            kind: ExprKind::Function(Rc::new(f)),
+            span,
+        })
+    }
+
+    /// A getter's (no parameters) or setter's (exactly one) function.
+    fn accessor_function(&mut self, setter: bool, key_span: Span) -> PResult<Expr> {
+        let params_span = self.span();
+        let value = self.method_function(key_span)?;
+        let ExprKind::Function(f) = &value.kind else {
+            unreachable!()
+        };
+        let n = f.params.len() + f.rest.is_some() as usize;
+        if setter && (n != 1 || f.rest.is_some()) {
+            return self.error("a setter takes exactly one parameter", params_span);
+        }
+        if !setter && n != 0 {
+            return self.error("a getter takes no parameters", params_span);
+        }
+        Ok(value)
+    }
+
     fn prop_key(&mut self) -> PResult<PropKey> {
         match self.peek().clone() {
             Token::Str(s) => {
@@ -1494,33 +1535,23 @@ impl<'s> Parser<'s> {
                         Token::Colon | Token::LParen | Token::Comma | Token::RBrace | Token::Assign
                     )
                 {
-                    return self.error("getters and setters are not supported", key_span);
+                    let setter = self.at_ident("set");
+                    self.bump();
+                    let key = self.prop_key()?;
+                    let value = self.accessor_function(setter, key_span)?;
+                    props.push(Prop::Accessor { key, setter, value });
+                    if !self.eat(&Token::Comma) {
+                        break;
+                    }
+                    continue;
                 }
                 let key = self.prop_key()?;
                 if self.eat(&Token::Colon) {
                     let value = self.assign()?;
                     props.push(Prop::Init { key, value });
                 } else if self.at(&Token::LParen) {
-                    let (params, rest) = self.params()?;
-                    let body = Body::Block(self.block_body()?);
-                    // Methods are named by the compiler from their key; a `name`
-                    // here would bind it inside the body, which methods do not.
-                    let span = key_span.to(self.prev_span());
-                    let f = Function {
-                        name: None,
-                        params,
-                        rest,
-                        body,
-                        is_arrow: false,
-                        span,
-                    };
-                    props.push(Prop::Init {
-                        key,
-                        value: Expr {
-                            kind: ExprKind::Function(Rc::new(f)),
-                            span,
-                        },
-                    });
+                    let value = self.method_function(key_span)?;
+                    props.push(Prop::Init { key, value });
                 } else if let (PropKey::Name(name), true) = (&key, was_ident) {
                     if self.eat(&Token::Assign) {
                         let default = self.assign()?;

@@ -518,7 +518,7 @@ impl Resolver {
             ExprKind::Object(props) => {
                 for p in props {
                     match p {
-                        Prop::Init { key, value } => {
+                        Prop::Init { key, value } | Prop::Accessor { key, value, .. } => {
                             if let PropKey::Computed(k) = key {
                                 self.expr(k);
                             }

@@ -227,6 +227,17 @@ impl Vm {
         }
     }
 
+    /// SameValue (`Object.is`): like `===` but NaN is itself and +0 is not -0.
+    pub fn same_value(&self, a: Value, b: Value) -> bool {
+        match (a, b) {
+            (Value::Num(x), Value::Num(y)) => {
+                (x.is_nan() && y.is_nan())
+                    || (x == y && x.is_sign_negative() == y.is_sign_negative())
+            }
+            _ => self.strict_equals(a, b),
+        }
+    }
+
     pub fn loose_equals(&mut self, a: Value, b: Value) -> Result<bool, Interrupt> {
         Ok(match (a, b) {
             (Value::Undefined | Value::Null, Value::Undefined | Value::Null) => true,

@@ -279,6 +279,12 @@ impl Vm {
                         let a = tri!('reload, self.to_atom(k));
                         tri!('reload, self.define_own(obj_of(o), a, v));
                     }
+                    Op::DefineMember(kind) => {
+                        let v = pop!(self);
+                        let k = pop!(self);
+                        let o = obj_of(*self.stack.last().unwrap());
+                        tri!('reload, self.define_member(o, k, v, kind));
+                    }
                     Op::ObjectSpread => {
                         let src = pop!(self);
                         let o = obj_of(*self.stack.last().unwrap());

@@ -8,6 +8,7 @@
 //! every reset and are read-only to scripts. A long run may also reclaim
 //! what it no longer reaches (collect.rs); its slots go on free lists here.
 
+use super::attrs::{self, Attrs};
 use super::value::{Atom, ObjId, StrSlice, Value};
 use rustc_hash::FxHashMap;
 use std::cell::Cell;
@@ -62,6 +63,20 @@ pub enum Class {
     KeyIter {
         pos: u32,
     },
+    /// An accessor property's functions: `elems` holds its getter and its
+    /// setter (either may be undefined). Only ever a property's value.
+    Accessor,
+}
+
+/// How far array elements are locked (elements carry no attributes of
+/// their own: the whole array's are these).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ElemsLock {
+    Open,
+    /// Not deletable (`Object.seal`).
+    Sealed,
+    /// Not deletable nor writable (`Object.freeze`).
+    Frozen,
 }
 
 #[derive(Debug)]
@@ -73,14 +88,74 @@ pub struct Obj {
     pub props: Vec<(Atom, Value)>,
     /// Array elements, closure upvalues or iterator state.
     pub elems: Vec<Value>,
-    pub frozen: bool,
+    /// Each property's attributes (attrs.rs), parallel to `props`; empty
+    /// while every property is a plain enumerable, writable data property.
+    pub attrs: Vec<Attrs>,
+    /// Some property is an accessor or read-only: the fast paths in
+    /// property.rs, which read and overwrite `props` directly, step aside.
+    pub special: bool,
+    /// New properties (and array elements) may be added.
+    pub extensible: bool,
+    /// What `Object.seal` / `Object.freeze` did to the array elements.
+    pub elems_lock: ElemsLock,
     /// Reached by the collection in progress (collect.rs).
     pub(super) marked: bool,
     /// On the free list: a collection found it unreachable.
     pub(super) free: bool,
-    /// The first `hidden` props are not enumerable (an error's `message` and
-    /// `stack`, a prototype's `constructor`).
-    pub hidden: u16,
+}
+
+impl Obj {
+    /// The attributes of property `i`.
+    #[inline]
+    pub fn attrs(&self, i: usize) -> Attrs {
+        self.attrs.get(i).copied().unwrap_or(attrs::PLAIN)
+    }
+
+    /// Whether property `i` shows in `for…in`, `Object.keys` and JSON.
+    #[inline]
+    pub fn enumerable(&self, i: usize) -> bool {
+        self.attrs(i) & attrs::HIDDEN == 0
+    }
+
+    /// Sets property `i`'s attributes.
+    pub fn set_attrs(&mut self, i: usize, a: Attrs) {
+        if self.attrs.is_empty() {
+            if a == attrs::PLAIN {
+                return;
+            }
+            self.attrs.resize(self.props.len(), attrs::PLAIN);
+        }
+        self.attrs[i] = a;
+        if a & (attrs::ACCESSOR | attrs::READONLY) != 0 {
+            self.special = true;
+        }
+    }
+
+    /// Appends a property (the caller has checked it is not there yet).
+    pub fn push_prop(&mut self, k: Atom, v: Value, a: Attrs) {
+        self.props.push((k, v));
+        if !self.attrs.is_empty() || a != attrs::PLAIN {
+            self.attrs.resize(self.props.len() - 1, attrs::PLAIN);
+            self.attrs.push(a);
+            if a & (attrs::ACCESSOR | attrs::READONLY) != 0 {
+                self.special = true;
+            }
+        }
+    }
+
+    /// Removes property `i`.
+    pub fn remove_prop(&mut self, i: usize) {
+        self.props.remove(i);
+        if !self.attrs.is_empty() {
+            self.attrs.remove(i);
+        }
+    }
+
+    /// The index of own property `k`.
+    #[inline]
+    pub fn find(&self, k: Atom) -> Option<usize> {
+        self.props.iter().position(|(p, _)| *p == k)
+    }
 }
 
 /// A cache slot no lookup has filled yet.
@@ -99,7 +174,7 @@ const PERMANENT_CACHE: usize = 256;
 struct PermanentLookup {
     obj: u32,
     atom: Atom,
-    value: Option<Value>,
+    value: Option<(Value, Attrs)>,
 }
 
 pub struct Heap {
@@ -201,8 +276,18 @@ impl Heap {
     pub fn seal(&mut self) {
         // Built-ins are looked up often (`arr.push`) and never enumerated, so
         // their properties are sorted for binary search.
+        // Their properties are not enumerable, as the specification has it
+        // for built-ins.
         for o in &mut self.objs[self.perm_objs..self.live_objs] {
-            o.props.sort_by_key(|&(k, _)| k);
+            let mut both: Vec<((Atom, Value), Attrs)> = o
+                .props
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| (p, o.attrs(i) | attrs::HIDDEN))
+                .collect();
+            both.sort_by_key(|&((k, _), _)| k);
+            o.props = both.iter().map(|&(p, _)| p).collect();
+            o.attrs = both.iter().map(|&(_, a)| a).collect();
         }
         self.perm_objs = self.live_objs;
         self.perm_atoms = self.atoms.len();
@@ -265,10 +350,12 @@ impl Heap {
                     proto,
                     props: Vec::new(),
                     elems: Vec::new(),
-                    frozen: false,
+                    attrs: Vec::new(),
+                    special: false,
+                    extensible: true,
+                    elems_lock: ElemsLock::Open,
                     marked: false,
                     free: false,
-                    hidden: 0,
                 });
                 self.live_objs += 1;
                 return Ok(ObjId(id as u32));
@@ -277,9 +364,11 @@ impl Heap {
         let o = &mut self.objs[id];
         o.class = class;
         o.proto = proto;
-        o.frozen = false;
         o.free = false;
-        o.hidden = 0;
+        o.special = false;
+        o.extensible = true;
+        o.elems_lock = ElemsLock::Open;
+        o.attrs.clear();
         o.props.clear();
         o.elems.clear();
         if o.elems.capacity() > KEEP_CAPACITY {
@@ -307,7 +396,7 @@ impl Heap {
 
     /// Looks `a` up from the permanent object `id` along its prototype chain
     /// (permanent too: built-ins are made before anything a script makes).
-    pub fn lookup_permanent(&self, id: ObjId, a: Atom) -> Option<Value> {
+    pub fn lookup_permanent(&self, id: ObjId, a: Atom) -> Option<(Value, Attrs)> {
         let h = id.0.wrapping_mul(0x9E37_79B1) ^ a.wrapping_mul(0x85EB_CA6B);
         let slot = &self.perm_cache[(h >> 8) as usize % PERMANENT_CACHE];
         let e = slot.get();
@@ -321,7 +410,7 @@ impl Heap {
             let o = self.obj(id);
             // Built-ins keep their properties sorted (see `seal`).
             if let Ok(i) = o.props.binary_search_by_key(&a, |&(k, _)| k) {
-                value = Some(o.props[i].1);
+                value = Some((o.props[i].1, o.attrs(i)));
                 break;
             }
             p = o.proto;
@@ -332,16 +421,6 @@ impl Heap {
             value,
         });
         value
-    }
-
-    /// Index of the first enumerable own property (built-ins have none).
-    pub fn enumerable_from(&self, id: ObjId) -> usize {
-        let o = self.obj(id);
-        if self.is_permanent(id) {
-            o.props.len()
-        } else {
-            o.hidden as usize
-        }
     }
 
     /// String buffers this run has taken (a reused one counts once).

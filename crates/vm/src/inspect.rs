@@ -175,8 +175,13 @@ impl<'a> Printer<'a> {
             }
             _ => self.constructor_prefix(o),
         };
-        let first_prop = self.vm.heap.enumerable_from(o);
-        let nprops = self.vm.heap.obj(o).props.len() - first_prop;
+        let shown: Vec<usize> = {
+            let obj = self.vm.heap.obj(o);
+            (0..obj.props.len())
+                .filter(|&i| obj.enumerable(i))
+                .collect()
+        };
+        let nprops = shown.len();
         let nelems = if is_array {
             self.vm.heap.obj(o).elems.len()
         } else {
@@ -218,10 +223,22 @@ impl<'a> Printer<'a> {
             ));
         }
         let output_before_props = out.len();
-        for i in first_prop..first_prop + nprops {
+        for i in shown {
             let (k, v) = self.vm.heap.obj(o).props[i];
             let key = self.key(k);
-            let val = self.value(v, depth + 1);
+            let val = if self.vm.heap.obj(o).attrs(i) & crate::attrs::ACCESSOR != 0 {
+                let pair = &self.vm.heap.obj(v.as_obj().unwrap()).elems;
+                match (
+                    !matches!(pair[0], Value::Undefined),
+                    !matches!(pair[1], Value::Undefined),
+                ) {
+                    (true, true) => "[Getter/Setter]".to_string(),
+                    (true, false) => "[Getter]".to_string(),
+                    _ => "[Setter]".to_string(),
+                }
+            } else {
+                self.value(v, depth + 1)
+            };
             out.push(format!("{key}: {val}"));
         }
         self.indent -= 2;

@@ -85,11 +85,21 @@ impl PlainWriter<'_> {
                 self.out.push(b']');
             }
             Class::Array => return Err(NotPlain),
-            _ if obj.proto == Some(self.object_proto) => {
+            _ if obj.proto == Some(self.object_proto) && !obj.special => {
                 self.out.push(b'{');
                 let mut first = true;
-                for &(k, e) in &obj.props[self.heap.enumerable_from(o)..] {
-                    if k == self.to_json {
+                for (i, &(k, e)) in obj.props.iter().enumerate() {
+                    if !obj.enumerable(i) {
+                        continue;
+                    }
+                    // A key like "1" goes first in the specification's
+                    // order; the general path sorts keys.
+                    if k == self.to_json
+                        || self
+                            .heap
+                            .atom_str(k)
+                            .starts_with(|c: char| c.is_ascii_digit())
+                    {
                         return Err(NotPlain);
                     }
                     let mark = self.out.len();
@@ -320,11 +330,9 @@ impl Vm {
     fn json_object(&mut self, w: &mut Writer, o: ObjId) -> Result<(), Interrupt> {
         w.out.push(b'{');
         let mut first = true;
-        let start = self.heap.enumerable_from(o);
-        let mut i = start;
-        while i < self.heap.obj(o).props.len() {
-            let (k, v) = self.heap.obj(o).props[i];
-            i += 1;
+        for k in self.own_keys(o, false) {
+            let Value::Atom(k) = k else { unreachable!() };
+            let v = self.get_field(Value::Obj(o), k)?;
             if let Some(keys) = &w.format.keys {
                 if !keys.contains(&k) {
                     continue;

@@ -17,11 +17,13 @@
 #[macro_use]
 mod operands;
 
+pub mod attrs;
 pub mod budget;
 pub mod builtins;
 pub mod call;
 pub mod collect;
 pub mod convert;
+pub mod descriptor;
 pub mod dispatch;
 pub mod error;
 pub mod heap;

@@ -2,8 +2,9 @@
 //! array elements and string indices, prototype chains, `in`, `instanceof`,
 //! spreading and the iterators behind `for…of` / `for…in`.
 
+use super::attrs::{self, Attrs};
 use super::error::Interrupt;
-use super::heap::{Class, SLOT_COST};
+use super::heap::{Class, ElemsLock, SLOT_COST};
 use super::number::as_index;
 use super::state::Vm;
 use super::value::{Atom, ObjId, Value};
@@ -19,34 +20,63 @@ pub enum Key {
 const SPARSE_MAX: usize = 1 << 24;
 
 impl Vm {
-    /// An own property, ignoring the prototype chain and special properties.
+    /// An own data property, ignoring the prototype chain, accessors and
+    /// special properties.
     #[inline]
     pub fn get_own(&self, o: ObjId, a: Atom) -> Option<Value> {
-        let props = &self.heap.obj(o).props;
-        if self.heap.is_permanent(o) {
+        self.get_own_slot(o, a)
+            .filter(|&(_, at)| at & attrs::ACCESSOR == 0)
+            .map(|(v, _)| v)
+    }
+
+    /// An own property as stored: its value (an accessor's pair object for
+    /// an accessor) and attributes.
+    #[inline]
+    pub fn get_own_slot(&self, o: ObjId, a: Atom) -> Option<(Value, Attrs)> {
+        let obj = self.heap.obj(o);
+        let i = if self.heap.is_permanent(o) {
             // Built-ins keep their properties sorted (see `Heap::seal`).
-            return props
-                .binary_search_by_key(&a, |&(k, _)| k)
-                .ok()
-                .map(|i| props[i].1);
-        }
-        props.iter().find(|(k, _)| *k == a).map(|&(_, v)| v)
+            obj.props.binary_search_by_key(&a, |&(k, _)| k).ok()
+        } else {
+            obj.find(a)
+        }?;
+        Some((obj.props[i].1, obj.attrs(i)))
     }
 
     /// Looks `a` up along the prototype chain starting at `start`.
-    fn lookup_chain(&self, start: Option<ObjId>, a: Atom) -> Option<Value> {
+    pub(crate) fn lookup_chain(&self, start: Option<ObjId>, a: Atom) -> Option<(Value, Attrs)> {
         let mut p = start;
         while let Some(id) = p {
             if self.heap.is_permanent(id) {
                 return self.heap.lookup_permanent(id, a);
             }
             let o = self.heap.obj(id);
-            if let Some(&(_, v)) = o.props.iter().find(|(k, _)| *k == a) {
-                return Some(v);
+            if let Some(i) = o.find(a) {
+                return Some((o.props[i].1, o.attrs(i)));
             }
             p = o.proto;
         }
         None
+    }
+
+    /// A property's value as read from `receiver`: an accessor's getter is
+    /// called on it.
+    fn read_slot(
+        &mut self,
+        found: Option<(Value, Attrs)>,
+        receiver: Value,
+    ) -> Result<Value, Interrupt> {
+        match found {
+            None => Ok(Value::Undefined),
+            Some((v, at)) if at & attrs::ACCESSOR == 0 => Ok(v),
+            Some((pair, _)) => {
+                let getter = self.heap.obj(pair.as_obj().unwrap()).elems[0];
+                if matches!(getter, Value::Undefined) {
+                    return Ok(Value::Undefined);
+                }
+                self.call_function(getter, receiver, &[])
+            }
+        }
     }
 
     /// Reads `v.a`. The common case, an own property of an object, is
@@ -55,8 +85,10 @@ impl Vm {
     pub fn get_field(&mut self, v: Value, a: Atom) -> Result<Value, Interrupt> {
         if let Value::Obj(id) = v {
             let o = self.heap.obj(id);
-            if let Some(&(_, v)) = o.props.iter().find(|(k, _)| *k == a) {
-                return Ok(v);
+            if !o.special {
+                if let Some(&(_, v)) = o.props.iter().find(|(k, _)| *k == a) {
+                    return Ok(v);
+                }
             }
             // `items.length` in a loop head: not worth a call.
             if o.class == Class::Array && a == self.atoms.length {
@@ -90,31 +122,37 @@ impl Vm {
                             let p = self
                                 .heap
                                 .alloc(Class::Object, Some(self.realm.object_proto))?;
-                            self.define_own(p, self.atoms.constructor, Value::Obj(id))?;
-                            self.heap.obj_mut(p).hidden = 1;
-                            self.define_own(id, a, Value::Obj(p))?;
+                            self.define_with(
+                                p,
+                                self.atoms.constructor,
+                                Value::Obj(id),
+                                attrs::METHOD,
+                            )?;
+                            self.define_with(id, a, Value::Obj(p), attrs::HIDDEN | attrs::FIXED)?;
                             return Ok(Value::Obj(p));
                         }
                     }
                     _ => {}
                 }
-                Ok(self.lookup_chain(o.proto, a).unwrap_or(Value::Undefined))
+                let found = self.lookup_chain(Some(id), a);
+                self.read_slot(found, v)
             }
             Value::Atom(_) | Value::Str(_) => {
                 if a == self.atoms.length {
                     let s = self.heap.str(v).unwrap();
                     return Ok(Value::Num(utf16_len(s) as f64));
                 }
-                Ok(self
-                    .lookup_chain(Some(self.realm.string_proto), a)
-                    .unwrap_or(Value::Undefined))
+                let found = self.lookup_chain(Some(self.realm.string_proto), a);
+                self.read_slot(found, v)
             }
-            Value::Num(_) => Ok(self
-                .lookup_chain(Some(self.realm.number_proto), a)
-                .unwrap_or(Value::Undefined)),
-            Value::Bool(_) => Ok(self
-                .lookup_chain(Some(self.realm.boolean_proto), a)
-                .unwrap_or(Value::Undefined)),
+            Value::Num(_) => {
+                let found = self.lookup_chain(Some(self.realm.number_proto), a);
+                self.read_slot(found, v)
+            }
+            Value::Bool(_) => {
+                let found = self.lookup_chain(Some(self.realm.boolean_proto), a);
+                self.read_slot(found, v)
+            }
             Value::Undefined | Value::Null | Value::Cell(_) => {
                 Err(self.nullish_error(v, self.heap.atom_str(a), false))
             }
@@ -244,33 +282,79 @@ impl Vm {
         self.heap.alloc_str(c.encode_utf8(&mut b))
     }
 
-    fn check_writable(&self, id: ObjId, a: Option<Atom>) -> Result<(), Interrupt> {
+    /// Built-ins are shared by every request a core serves.
+    fn check_not_builtin(&self, id: ObjId) -> Result<(), Interrupt> {
         if self.heap.is_permanent(id) {
             return Err(self.type_error("cannot modify a built-in object"));
-        }
-        if self.heap.obj(id).frozen {
-            let what = match a {
-                Some(a) => format!(
-                    "Cannot assign to read only property '{}' of object",
-                    self.heap.atom_str(a)
-                ),
-                None => "cannot modify a frozen object".to_string(),
-            };
-            return Err(self.type_error(what));
         }
         Ok(())
     }
 
-    /// Defines or overwrites an own property (object literals, built-ins).
+    /// Array elements of `id` may change (and be added, when `grow`).
+    fn check_elements_writable(&self, id: ObjId, grow: bool) -> Result<(), Interrupt> {
+        self.check_not_builtin(id)?;
+        let o = self.heap.obj(id);
+        if o.elems_lock == ElemsLock::Frozen || (grow && !o.extensible) {
+            return Err(
+                self.type_error("Cannot add or change an element of a frozen or sealed array")
+            );
+        }
+        Ok(())
+    }
+
+    /// Defines or overwrites an own data property with the plain attributes
+    /// (object literals, built-ins).
     pub fn define_own(&mut self, id: ObjId, a: Atom, v: Value) -> Result<(), Interrupt> {
         let o = self.heap.obj_mut(id);
-        if let Some(slot) = o.props.iter_mut().find(|(k, _)| *k == a) {
-            slot.1 = v;
+        if !o.special {
+            if let Some(slot) = o.props.iter_mut().find(|(k, _)| *k == a) {
+                slot.1 = v;
+                return Ok(());
+            }
+        }
+        self.define_with(id, a, v, attrs::PLAIN)
+    }
+
+    /// Defines or overwrites own property `a` with value `v` and attributes
+    /// `at` (for an accessor, `v` is its pair object), without checks.
+    pub fn define_with(
+        &mut self,
+        id: ObjId,
+        a: Atom,
+        v: Value,
+        at: Attrs,
+    ) -> Result<(), Interrupt> {
+        let o = self.heap.obj_mut(id);
+        if let Some(i) = o.find(a) {
+            o.props[i].1 = v;
+            o.set_attrs(i, at);
             return Ok(());
         }
         self.heap.charge(SLOT_COST)?;
-        self.heap.obj_mut(id).props.push((a, v));
+        self.heap.obj_mut(id).push_prop(a, v, at);
         Ok(())
+    }
+
+    /// Defines an accessor half (`get x() {}` in a literal or class),
+    /// keeping the other half if the property is already an accessor.
+    pub fn define_accessor(
+        &mut self,
+        id: ObjId,
+        a: Atom,
+        f: Value,
+        setter: bool,
+        at: Attrs,
+    ) -> Result<(), Interrupt> {
+        let pair = match self.get_own_slot(id, a) {
+            Some((Value::Obj(p), old)) if old & attrs::ACCESSOR != 0 => p,
+            _ => {
+                let p = self.heap.alloc(Class::Accessor, None)?;
+                self.heap.obj_mut(p).elems.extend([Value::Undefined; 2]);
+                p
+            }
+        };
+        self.heap.obj_mut(pair).elems[setter as usize] = f;
+        self.define_with(id, a, Value::Obj(pair), at | attrs::ACCESSOR)
     }
 
     #[inline]
@@ -278,7 +362,7 @@ impl Vm {
         if let Value::Obj(id) = o {
             if !self.heap.is_permanent(id) {
                 let obj = self.heap.obj_mut(id);
-                if !obj.frozen {
+                if !obj.special {
                     if let Some(slot) = obj.props.iter_mut().find(|(k, _)| *k == a) {
                         slot.1 = v;
                         return Ok(());
@@ -289,22 +373,80 @@ impl Vm {
         self.set_field_slow(o, a, v)
     }
 
-    /// Everything but overwriting a writable own property (`set_field` did).
+    /// Everything but overwriting a plain own property (`set_field` did).
     #[inline(never)]
     fn set_field_slow(&mut self, o: Value, a: Atom, v: Value) -> Result<(), Interrupt> {
-        match o {
+        let (own, start) = match o {
             Value::Obj(id) => {
-                self.check_writable(id, Some(a))?;
+                self.check_not_builtin(id)?;
                 if self.heap.obj(id).class == Class::Array && a == self.atoms.length {
                     return self.set_length(id, v);
                 }
-                self.define_own(id, a, v)
+                (Some(id), Some(id))
             }
             Value::Undefined | Value::Null => {
-                Err(self.nullish_error(o, self.heap.atom_str(a), true))
+                return Err(self.nullish_error(o, self.heap.atom_str(a), true));
             }
-            _ => Ok(()),
+            Value::Atom(_) | Value::Str(_) => (None, Some(self.realm.string_proto)),
+            Value::Num(_) => (None, Some(self.realm.number_proto)),
+            Value::Bool(_) => (None, Some(self.realm.boolean_proto)),
+            Value::Cell(_) => (None, None),
+        };
+        // A setter or a read-only property along the chain decides.
+        let mut p = start;
+        while let Some(id) = p {
+            let obj = self.heap.obj(id);
+            let proto = obj.proto;
+            let found = if obj.special || Some(id) == own {
+                self.get_own_slot(id, a)
+            } else {
+                None
+            };
+            if let Some((slot, at)) = found {
+                if at & attrs::ACCESSOR != 0 {
+                    let setter = self.heap.obj(slot.as_obj().unwrap()).elems[1];
+                    if matches!(setter, Value::Undefined) {
+                        let shown = super::inspect::inspect_short(self, o);
+                        return Err(self.type_error(format!(
+                            "Cannot set property {} of {shown} which has only a getter",
+                            self.heap.atom_str(a),
+                        )));
+                    }
+                    self.call_function(setter, o, &[v])?;
+                    return Ok(());
+                }
+                if at & attrs::READONLY != 0 {
+                    return Err(self.type_error(format!(
+                        "Cannot assign to read only property '{}' of object",
+                        self.heap.atom_str(a)
+                    )));
+                }
+                if Some(id) == own {
+                    let o = self.heap.obj_mut(id);
+                    let i = o.find(a).unwrap();
+                    o.props[i].1 = v;
+                    return Ok(());
+                }
+                break;
+            }
+            p = proto;
         }
+        let Some(id) = own else {
+            let shown = super::inspect::inspect_short(self, o);
+            return Err(self.type_error(format!(
+                "Cannot create property '{}' on {shown}",
+                self.heap.atom_str(a)
+            )));
+        };
+        if !self.heap.obj(id).extensible {
+            return Err(self.type_error(format!(
+                "Cannot add property {}, object is not extensible",
+                self.heap.atom_str(a)
+            )));
+        }
+        self.heap.charge(SLOT_COST)?;
+        self.heap.obj_mut(id).push_prop(a, v, attrs::PLAIN);
+        Ok(())
     }
 
     fn set_length(&mut self, id: ObjId, v: Value) -> Result<(), Interrupt> {
@@ -333,8 +475,8 @@ impl Vm {
         if let Value::Obj(id) = o {
             if self.heap.obj(id).class == Class::Array {
                 if let Key::Index(i) = self.to_key(k)? {
-                    self.check_writable(id, None)?;
                     let len = self.heap.obj(id).elems.len();
+                    self.check_elements_writable(id, i >= len)?;
                     if i < len {
                         self.heap.obj_mut(id).elems[i] = v;
                     } else {
@@ -364,13 +506,19 @@ impl Vm {
 
     pub fn delete(&mut self, o: Value, a: Atom) -> Result<bool, Interrupt> {
         let Value::Obj(id) = o else { return Ok(true) };
-        self.check_writable(id, Some(a))?;
-        let o = self.heap.obj_mut(id);
-        if let Some(i) = o.props.iter().position(|(k, _)| *k == a) {
-            o.props.remove(i);
-            if i < o.hidden as usize {
-                o.hidden -= 1;
+        self.check_not_builtin(id)?;
+        let obj = self.heap.obj(id);
+        if let Some(i) = obj.find(a) {
+            if obj.attrs(i) & attrs::FIXED != 0 {
+                let shown = super::inspect::inspect_short(self, o);
+                return Err(self.type_error(format!(
+                    "Cannot delete property '{}' of {shown}",
+                    self.heap.atom_str(a)
+                )));
             }
+            self.heap.obj_mut(id).remove_prop(i);
+        } else if a == self.atoms.length && obj.class == Class::Array {
+            return Err(self.type_error("Cannot delete property 'length' of [object Array]"));
         }
         Ok(true)
     }
@@ -379,7 +527,14 @@ impl Vm {
         if let Value::Obj(id) = o {
             if self.heap.obj(id).class == Class::Array {
                 if let Key::Index(i) = self.to_key(k)? {
-                    self.check_writable(id, None)?;
+                    self.check_elements_writable(id, false)?;
+                    if self.heap.obj(id).elems_lock != ElemsLock::Open
+                        && i < self.heap.obj(id).elems.len()
+                    {
+                        return Err(self.type_error(format!(
+                            "Cannot delete property '{i}' of [object Array]"
+                        )));
+                    }
                     if let Some(e) = self.heap.obj_mut(id).elems.get_mut(i) {
                         *e = Value::Undefined;
                     }
@@ -410,11 +565,16 @@ impl Vm {
                         }
                     }
                 }
-                for i in self.heap.enumerable_from(s)..self.heap.obj(s).props.len() {
+                let mut i = 0;
+                while i < self.heap.obj(s).props.len() {
                     let (k, v) = self.heap.obj(s).props[i];
-                    if !exclude.contains(&k) {
-                        self.define_own(dst, k, v)?;
+                    let at = self.heap.obj(s).attrs(i);
+                    i += 1;
+                    if at & attrs::HIDDEN != 0 || exclude.contains(&k) {
+                        continue;
                     }
+                    let v = self.read_slot(Some((v, at)), src)?;
+                    self.define_own(dst, k, v)?;
                 }
                 Ok(())
             }
@@ -490,33 +650,31 @@ impl Vm {
         let it = self.heap.alloc(Class::KeyIter { pos: 0 }, None)?;
         match v {
             Value::Obj(o) => {
-                let n = if self.heap.obj(o).class == Class::Array {
-                    self.heap.obj(o).elems.len()
-                } else {
-                    0
-                };
-                self.heap.charge(n * SLOT_COST)?;
-                for i in 0..n {
-                    let a = self.index_atom(i);
-                    self.heap.obj_mut(it).elems.push(Value::Atom(a));
-                }
+                // Own keys in the specification's order, then each
+                // prototype's not already seen (shadowed keys, enumerable
+                // or not, are not repeated).
+                let mut seen: Vec<Value> = Vec::new();
                 let mut p = Some(o);
                 while let Some(id) = p {
                     if self.heap.is_permanent(id) {
                         break;
                     }
-                    let np = self.heap.obj(id).props.len();
-                    self.heap.charge(np * SLOT_COST)?;
-                    for i in self.heap.enumerable_from(id)..np {
-                        let k = self.heap.obj(id).props[i].0;
-                        let seen = self
-                            .heap
-                            .obj(it)
-                            .elems
-                            .iter()
-                            .any(|e| matches!(e, Value::Atom(x) if *x == k));
-                        if !seen {
-                            self.heap.obj_mut(it).elems.push(Value::Atom(k));
+                    let keys = self.own_keys(id, true);
+                    self.heap.charge(keys.len() * SLOT_COST)?;
+                    for k in keys {
+                        let Value::Atom(a) = k else { continue };
+                        if seen.iter().any(|s| matches!(s, Value::Atom(x) if *x == a)) {
+                            continue;
+                        }
+                        seen.push(k);
+                        let enumerable = match self.own_property(id, Key::Name(a))? {
+                            Some(c) => c.attrs & attrs::HIDDEN == 0,
+                            None => false,
+                        };
+                        let index_of_array = self.heap.obj(id).class == Class::Array
+                            && canonical_index(self.heap.atom_str(a)).is_some();
+                        if enumerable || index_of_array {
+                            self.heap.obj_mut(it).elems.push(k);
                         }
                     }
                     p = self.heap.obj(id).proto;

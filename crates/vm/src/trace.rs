@@ -146,9 +146,9 @@ impl Vm {
             .alloc_str_parts(&[&header, trace])
             .expect("budget lifted");
         let (m, s) = (self.atoms.message, self.atoms.stack);
-        self.heap.obj_mut(o).props.push((m, msg));
-        self.heap.obj_mut(o).props.push((s, stack));
-        self.heap.obj_mut(o).hidden = 2;
+        let e = self.heap.obj_mut(o);
+        e.push_prop(m, msg, crate::attrs::METHOD);
+        e.push_prop(s, stack, crate::attrs::METHOD);
         self.heap.limit = limit;
         Value::Obj(o)
     }

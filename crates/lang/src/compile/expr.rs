@@ -143,6 +143,16 @@ impl Compiler {
                             self.expr(x);
                             self.emit(Op::ObjectSpread);
                         }
+                        Prop::Accessor { key, setter, value } => {
+                            let prefix = if *setter { "set " } else { "get " };
+                            self.member_key_and_value(key, value, prefix);
+                            let kind = if *setter {
+                                MemberKind::Setter
+                            } else {
+                                MemberKind::Getter
+                            };
+                            self.emit(Op::DefineMember(kind));
+                        }
                         Prop::ShorthandDefault { span, .. } => {
                             self.error("invalid shorthand property initializer (`=` is only allowed in destructuring)", *span);
                         }
@@ -605,6 +615,23 @@ impl Compiler {
         } else {
             let n = self.args(args, span);
             self.with_span(at.unwrap_or(span), |c| c.emit(Op::Call(n)));
+        }
+    }
+
+    /// Pushes a member's key and its function, named `get key` / `set key`
+    /// / `key` as the specification names them (computed keys leave the
+    /// function anonymous).
+    pub(super) fn member_key_and_value(&mut self, key: &PropKey, value: &Expr, prefix: &str) {
+        match key {
+            PropKey::Name(k) => {
+                let c = self.str_const(k);
+                self.emit(Op::Const(c));
+                self.expr_named(value, &format!("{prefix}{k}"));
+            }
+            PropKey::Computed(k) => {
+                self.expr(k);
+                self.expr(value);
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::{arg, callable, constructor, method, relative_index};
 use crate::convert::compare_strings;
 use crate::error::{ErrorKind, Interrupt};
-use crate::heap::{Class, SLOT_COST};
+use crate::heap::{Class, ElemsLock, SLOT_COST};
 use crate::state::{Args, Vm};
 use crate::value::{ObjId, Value};
 use std::cmp::Ordering;
@@ -49,7 +49,7 @@ pub fn install(vm: &mut Vm) {
     method(vm, array, "from", 1, array_from);
 
     method(vm, ap, "push", 1, |vm, this, a| {
-        let arr = this_array(vm, this, "push")?;
+        let arr = resizable_array(vm, this, "push")?;
         vm.heap.charge(a.len * SLOT_COST)?;
         for i in 0..a.len {
             let v = arg(vm, a, i);
@@ -58,11 +58,11 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Num(vm.heap.obj(arr).elems.len() as f64))
     });
     method(vm, ap, "pop", 0, |vm, this, _| {
-        let arr = this_array(vm, this, "pop")?;
+        let arr = resizable_array(vm, this, "pop")?;
         Ok(vm.heap.obj_mut(arr).elems.pop().unwrap_or(Value::Undefined))
     });
     method(vm, ap, "shift", 0, |vm, this, _| {
-        let arr = this_array(vm, this, "shift")?;
+        let arr = resizable_array(vm, this, "shift")?;
         // Every element moves down one: work in proportion to the length.
         vm.charge_work(vm.heap.obj(arr).elems.len() as u64)?;
         let e = &mut vm.heap.obj_mut(arr).elems;
@@ -73,7 +73,7 @@ pub fn install(vm: &mut Vm) {
         })
     });
     method(vm, ap, "unshift", 1, |vm, this, a| {
-        let arr = this_array(vm, this, "unshift")?;
+        let arr = resizable_array(vm, this, "unshift")?;
         vm.charge_work((vm.heap.obj(arr).elems.len() + a.len) as u64)?;
         vm.heap.charge(a.len * SLOT_COST)?;
         let items: Vec<Value> = (0..a.len).map(|i| arg(vm, a, i)).collect();
@@ -94,7 +94,7 @@ pub fn install(vm: &mut Vm) {
         vm.new_array(&items)
     });
     method(vm, ap, "splice", 2, |vm, this, a| {
-        let arr = this_array(vm, this, "splice")?;
+        let arr = resizable_array(vm, this, "splice")?;
         let len = vm.heap.obj(arr).elems.len();
         let start = relative_index(vm, arg(vm, a, 0), len, 0)?;
         let count = if a.len < 2 {
@@ -154,6 +154,9 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, ap, "reverse", 0, |vm, this, _| {
         let arr = this_array(vm, this, "reverse")?;
+        if vm.heap.obj(arr).elems.len() > 1 {
+            writable_array(vm, this, "reverse")?;
+        }
         vm.charge_work(vm.heap.obj(arr).elems.len() as u64)?;
         vm.heap.obj_mut(arr).elems.reverse();
         Ok(this)
@@ -201,7 +204,7 @@ pub fn install(vm: &mut Vm) {
         })
     });
     method(vm, ap, "fill", 1, |vm, this, a| {
-        let arr = this_array(vm, this, "fill")?;
+        let arr = writable_array(vm, this, "fill")?;
         let len = vm.heap.obj(arr).elems.len();
         let v = arg(vm, a, 0);
         let start = relative_index(vm, arg(vm, a, 1), len, 0)?;
@@ -414,6 +417,7 @@ pub fn install(vm: &mut Vm) {
         vm.new_array(&items)
     });
     method(vm, ap, "sort", 1, |vm, this, a| {
+        writable_array(vm, this, "sort")?;
         let (arr, items) = sorted_copy(vm, this, a, "sort")?;
         vm.heap.obj_mut(arr).elems = items;
         Ok(this)
@@ -446,6 +450,27 @@ fn this_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
         Value::Obj(o) if vm.heap.obj(o).class == Class::Array => Ok(o),
         _ => Err(vm.type_error(format!("Array.prototype.{method} called on a non-array"))),
     }
+}
+
+/// `this` as an array whose elements may change.
+fn writable_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+    let arr = this_array(vm, this, method)?;
+    if vm.heap.is_permanent(arr) || vm.heap.obj(arr).elems_lock == ElemsLock::Frozen {
+        return Err(vm.type_error(format!("Array.prototype.{method} called on a frozen array")));
+    }
+    Ok(arr)
+}
+
+/// `this` as an array whose elements may also be added and removed.
+fn resizable_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+    let arr = writable_array(vm, this, method)?;
+    let o = vm.heap.obj(arr);
+    if o.elems_lock != ElemsLock::Open || !o.extensible {
+        return Err(vm.type_error(format!(
+            "Array.prototype.{method} called on a sealed or non-extensible array"
+        )));
+    }
+    Ok(arr)
 }
 
 enum Step {

@@ -127,6 +127,14 @@ pub fn install(vm: &mut Vm) {
     method(vm, bp, "toString", 0, |vm, this, _| {
         vm.to_string_value(this)
     });
+    method(vm, bp, "valueOf", 0, |vm, this, _| match this {
+        Value::Bool(_) => Ok(this),
+        _ => Err(vm.type_error("Boolean.prototype.valueOf requires that 'this' be a Boolean")),
+    });
+    method(vm, np, "valueOf", 0, |vm, this, _| match this {
+        Value::Num(_) => Ok(this),
+        _ => Err(vm.type_error("Number.prototype.valueOf requires that 'this' be a Number")),
+    });
 
     // Math
     let math = plain(vm, Some(vm.realm.object_proto));
@@ -232,8 +240,10 @@ fn error_ctor<const K: usize>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, I
     if matches!(msg, Value::Undefined) {
         let m = vm.atoms.message;
         let o = e.as_obj().unwrap();
-        vm.heap.obj_mut(o).props.retain(|(k, _)| *k != m);
-        vm.heap.obj_mut(o).hidden = 1;
+        let e = vm.heap.obj_mut(o);
+        if let Some(i) = e.find(m) {
+            e.remove_prop(i);
+        }
     }
     if let Value::Obj(opts) = arg(vm, a, 1) {
         let cause = vm.atoms.cause;

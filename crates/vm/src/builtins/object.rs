@@ -1,6 +1,7 @@
 //! `Object` and `Object.prototype`.
 
 use super::{arg, constructor, method, this_obj};
+use crate::attrs;
 use crate::error::Interrupt;
 use crate::heap::Class;
 use crate::state::Vm;
@@ -29,28 +30,57 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, object, "assign", 2, |vm, _, a| {
         let target = this_obj(vm, arg(vm, a, 0), "Object.assign")?;
-        if vm.heap.is_permanent(target) || vm.heap.obj(target).frozen {
-            return Err(vm.type_error("cannot assign to a frozen or built-in object"));
-        }
         for i in 1..a.len {
             let src = arg(vm, a, i);
-            vm.copy_props(target, src, &[])?;
+            let keys = match src {
+                Value::Obj(s) => vm.own_keys(s, false),
+                _ => {
+                    let tmp = vm.new_object()?;
+                    vm.copy_props(tmp, src, &[])?;
+                    vm.own_keys(tmp, false)
+                }
+            };
+            for k in keys {
+                let v = vm.get_index(src, k)?;
+                vm.set_index(Value::Obj(target), k, v)?;
+            }
         }
         Ok(Value::Obj(target))
     });
     method(vm, object, "freeze", 1, |vm, _, a| {
+        integrity(vm, arg(vm, a, 0), true)
+    });
+    method(vm, object, "seal", 1, |vm, _, a| {
+        integrity(vm, arg(vm, a, 0), false)
+    });
+    method(vm, object, "preventExtensions", 1, |vm, _, a| {
         if let Value::Obj(o) = arg(vm, a, 0) {
             if !vm.heap.is_permanent(o) {
-                vm.heap.obj_mut(o).frozen = true;
+                vm.heap.obj_mut(o).extensible = false;
             }
         }
         Ok(arg(vm, a, 0))
     });
     method(vm, object, "isFrozen", 1, |vm, _, a| {
         Ok(Value::Bool(match arg(vm, a, 0) {
-            Value::Obj(o) => vm.heap.obj(o).frozen || vm.heap.is_permanent(o),
+            Value::Obj(o) => vm.test_integrity(o, true),
             _ => true,
         }))
+    });
+    method(vm, object, "isSealed", 1, |vm, _, a| {
+        Ok(Value::Bool(match arg(vm, a, 0) {
+            Value::Obj(o) => vm.test_integrity(o, false),
+            _ => true,
+        }))
+    });
+    method(vm, object, "isExtensible", 1, |vm, _, a| {
+        Ok(Value::Bool(match arg(vm, a, 0) {
+            Value::Obj(o) => !vm.heap.is_permanent(o) && vm.heap.obj(o).extensible,
+            _ => false,
+        }))
+    });
+    method(vm, object, "is", 2, |vm, _, a| {
+        Ok(Value::Bool(vm.same_value(arg(vm, a, 0), arg(vm, a, 1))))
     });
     method(vm, object, "create", 2, |vm, _, a| {
         let proto = match arg(vm, a, 0) {
@@ -59,16 +89,90 @@ pub fn install(vm: &mut Vm) {
             _ => return Err(vm.type_error("Object prototype may only be an object or null")),
         };
         let o = vm.heap.alloc(Class::Object, proto)?;
+        if !matches!(arg(vm, a, 1), Value::Undefined) {
+            define_properties(vm, o, arg(vm, a, 1))?;
+        }
         Ok(Value::Obj(o))
+    });
+    method(vm, object, "defineProperty", 3, |vm, _, a| {
+        let Value::Obj(o) = arg(vm, a, 0) else {
+            return Err(vm.type_error("Object.defineProperty called on non-object"));
+        };
+        let key = vm.to_key(arg(vm, a, 1))?;
+        let d = vm.to_descriptor(arg(vm, a, 2))?;
+        vm.define_property(o, key, d)?;
+        Ok(Value::Obj(o))
+    });
+    method(vm, object, "defineProperties", 2, |vm, _, a| {
+        let Value::Obj(o) = arg(vm, a, 0) else {
+            return Err(vm.type_error("Object.defineProperties called on non-object"));
+        };
+        define_properties(vm, o, arg(vm, a, 1))?;
+        Ok(Value::Obj(o))
+    });
+    method(vm, object, "getOwnPropertyDescriptor", 2, |vm, _, a| {
+        let Some(o) = to_object(vm, arg(vm, a, 0))? else {
+            return Ok(Value::Undefined);
+        };
+        let key = vm.to_key(arg(vm, a, 1))?;
+        match vm.own_property(o, key)? {
+            Some(cur) => vm.from_descriptor(cur),
+            None => Ok(Value::Undefined),
+        }
+    });
+    method(vm, object, "getOwnPropertyDescriptors", 1, |vm, _, a| {
+        let out = vm.new_object()?;
+        let Some(o) = to_object(vm, arg(vm, a, 0))? else {
+            return Ok(Value::Obj(out));
+        };
+        for k in vm.own_keys(o, true) {
+            let key = vm.to_key(k)?;
+            if let Some(cur) = vm.own_property(o, key)? {
+                let d = vm.from_descriptor(cur)?;
+                let name = vm.to_atom(k)?;
+                vm.define_own(out, name, d)?;
+            }
+        }
+        Ok(Value::Obj(out))
+    });
+    method(vm, object, "getOwnPropertyNames", 1, |vm, _, a| {
+        let Some(o) = to_object(vm, arg(vm, a, 0))? else {
+            return vm.new_array(&[]);
+        };
+        let keys = vm.own_keys(o, true);
+        vm.new_array(&keys)
+    });
+    method(vm, object, "getOwnPropertySymbols", 1, |vm, _, a| {
+        to_object(vm, arg(vm, a, 0))?;
+        vm.new_array(&[])
     });
     method(vm, object, "getPrototypeOf", 1, |vm, _, a| {
         let p = match arg(vm, a, 0) {
             Value::Obj(o) => vm.heap.obj(o).proto,
             Value::Atom(_) | Value::Str(_) => Some(vm.realm.string_proto),
             Value::Num(_) => Some(vm.realm.number_proto),
-            _ => None,
+            Value::Bool(_) => Some(vm.realm.boolean_proto),
+            v => {
+                to_object(vm, v)?;
+                None
+            }
         };
         Ok(p.map_or(Value::Null, Value::Obj))
+    });
+    method(vm, object, "setPrototypeOf", 2, |vm, _, a| {
+        let target = arg(vm, a, 0);
+        if target.is_nullish() {
+            return Err(vm.type_error("Object.setPrototypeOf called on null or undefined"));
+        }
+        let proto = match arg(vm, a, 1) {
+            Value::Obj(p) => Some(p),
+            Value::Null => None,
+            _ => return Err(vm.type_error("Object prototype may only be an Object or null")),
+        };
+        if let Value::Obj(o) = target {
+            set_prototype(vm, o, proto)?;
+        }
+        Ok(target)
     });
     method(vm, object, "fromEntries", 1, |vm, _, a| {
         let o = vm.new_object()?;
@@ -91,6 +195,37 @@ pub fn install(vm: &mut Vm) {
     method(vm, op, "hasOwnProperty", 1, |vm, this, a| {
         has_own(vm, this, arg(vm, a, 0))
     });
+    method(vm, op, "propertyIsEnumerable", 1, |vm, this, a| {
+        let Some(o) = to_object(vm, this)? else {
+            return Ok(Value::Bool(false));
+        };
+        let key = vm.to_key(arg(vm, a, 0))?;
+        Ok(Value::Bool(
+            vm.own_property(o, key)?
+                .is_some_and(|c| c.attrs & attrs::HIDDEN == 0),
+        ))
+    });
+    method(vm, op, "isPrototypeOf", 1, |vm, this, a| {
+        let Value::Obj(mut v) = arg(vm, a, 0) else {
+            return Ok(Value::Bool(false));
+        };
+        let Some(me) = to_object(vm, this)? else {
+            return Ok(Value::Bool(false));
+        };
+        while let Some(p) = vm.heap.obj(v).proto {
+            if p == me {
+                return Ok(Value::Bool(true));
+            }
+            v = p;
+        }
+        Ok(Value::Bool(false))
+    });
+    method(vm, op, "valueOf", 0, |vm, this, _| {
+        if this.is_nullish() {
+            return Err(vm.type_error("Cannot convert undefined or null to object"));
+        }
+        Ok(this)
+    });
     method(vm, op, "toString", 0, |vm, this, _| {
         let s = match this {
             Value::Obj(o) if vm.heap.obj(o).class == Class::Array => "[object Array]",
@@ -106,6 +241,70 @@ pub fn install(vm: &mut Vm) {
         };
         Ok(vm.heap.alloc_str(s)?)
     });
+}
+
+/// `Object.freeze` / `Object.seal`.
+fn integrity(vm: &mut Vm, v: Value, frozen: bool) -> Result<Value, Interrupt> {
+    // Built-ins are read-only already.
+    if let Value::Obj(o) = v {
+        if !vm.heap.is_permanent(o) {
+            vm.set_integrity(o, frozen);
+        }
+    }
+    Ok(v)
+}
+
+/// `Object.defineProperties(o, props)`: every descriptor is read before
+/// any is applied.
+fn define_properties(vm: &mut Vm, o: ObjId, props: Value) -> Result<(), Interrupt> {
+    let Some(src) = to_object(vm, props)? else {
+        return Err(vm.type_error("Cannot convert undefined or null to object"));
+    };
+    let mut all = Vec::new();
+    for k in vm.own_keys(src, false) {
+        let d = vm.get_index(Value::Obj(src), k)?;
+        let d = vm.to_descriptor(d)?;
+        all.push((vm.to_key(k)?, d));
+    }
+    for (key, d) in all {
+        vm.define_property(o, key, d)?;
+    }
+    Ok(())
+}
+
+/// `Object.setPrototypeOf`: refuses cycles and non-extensible objects.
+fn set_prototype(vm: &mut Vm, o: ObjId, proto: Option<ObjId>) -> Result<(), Interrupt> {
+    if vm.heap.obj(o).proto == proto {
+        return Ok(());
+    }
+    if vm.heap.is_permanent(o) {
+        return Err(vm.type_error("cannot modify a built-in object"));
+    }
+    if !vm.heap.obj(o).extensible {
+        return Err(vm.type_error("#<Object> is not extensible"));
+    }
+    let mut p = proto;
+    while let Some(id) = p {
+        if id == o {
+            return Err(vm.type_error("Cyclic __proto__ value"));
+        }
+        p = vm.heap.obj(id).proto;
+    }
+    vm.heap.obj_mut(o).proto = proto;
+    Ok(())
+}
+
+/// ToObject for reading: an object itself, None for other primitives
+/// (whose own properties the callers treat as empty), a TypeError for
+/// null and undefined.
+fn to_object(vm: &mut Vm, v: Value) -> Result<Option<ObjId>, Interrupt> {
+    match v {
+        Value::Obj(o) => Ok(Some(o)),
+        Value::Undefined | Value::Null => {
+            Err(vm.type_error("Cannot convert undefined or null to object"))
+        }
+        _ => Ok(None),
+    }
 }
 
 fn has_own(vm: &mut Vm, o: Value, k: Value) -> Result<Value, Interrupt> {
@@ -149,16 +348,9 @@ fn entries(vm: &mut Vm, v: Value, part: Part) -> Result<Value, Interrupt> {
     };
     match v {
         Value::Obj(o) => {
-            if vm.heap.obj(o).class == Class::Array {
-                for i in 0..vm.heap.obj(o).elems.len() {
-                    let a = vm.index_atom(i);
-                    let e = vm.heap.obj(o).elems[i];
-                    push(vm, out, Value::Atom(a), e)?;
-                }
-            }
-            for i in vm.heap.enumerable_from(o)..vm.heap.obj(o).props.len() {
-                let (k, e) = vm.heap.obj(o).props[i];
-                push(vm, out, Value::Atom(k), e)?;
+            for k in vm.own_keys(o, false) {
+                let e = vm.get_index(v, k)?;
+                push(vm, out, k, e)?;
             }
         }
         Value::Atom(_) | Value::Str(_) => {

@@ -1,0 +1,438 @@
+//! Property descriptors: `Object.defineProperty`'s rules for changing a
+//! property (ValidateAndApplyPropertyDescriptor in the specification),
+//! descriptor objects in and out, an object's own keys in the order the
+//! specification gives them, and the integrity levels (`freeze`, `seal`).
+
+use super::attrs::{self, Attrs};
+use super::error::Interrupt;
+use super::heap::{Class, ElemsLock};
+use super::property::{Key, canonical_index};
+use super::state::Vm;
+use super::value::{Atom, ObjId, Value};
+use lang::bytecode::MemberKind;
+
+/// A descriptor as a script wrote it: each field may be absent.
+#[derive(Clone, Copy, Default)]
+pub struct Descriptor {
+    pub value: Option<Value>,
+    pub writable: Option<bool>,
+    pub get: Option<Value>,
+    pub set: Option<Value>,
+    pub enumerable: Option<bool>,
+    pub configurable: Option<bool>,
+}
+
+impl Descriptor {
+    fn is_accessor(&self) -> bool {
+        self.get.is_some() || self.set.is_some()
+    }
+    fn is_data(&self) -> bool {
+        self.value.is_some() || self.writable.is_some()
+    }
+}
+
+/// A property as it is: data or accessor, with its attributes.
+#[derive(Clone, Copy)]
+pub struct Current {
+    pub value: Value,
+    pub getter: Value,
+    pub setter: Value,
+    pub attrs: Attrs,
+}
+
+impl Vm {
+    /// ToPropertyDescriptor: reads a descriptor object.
+    pub fn to_descriptor(&mut self, v: Value) -> Result<Descriptor, Interrupt> {
+        let Value::Obj(_) = v else {
+            let shown = super::inspect::inspect_short(self, v);
+            return Err(self.type_error(format!("Property description must be an object: {shown}")));
+        };
+        let mut d = Descriptor::default();
+        let field = |vm: &mut Vm, name: &str| -> Result<Option<Value>, Interrupt> {
+            let a = vm.heap.intern(name);
+            if vm.has_property(v, Value::Atom(a))? {
+                Ok(Some(vm.get_field(v, a)?))
+            } else {
+                Ok(None)
+            }
+        };
+        d.enumerable = field(self, "enumerable")?.map(|x| self.truthy(x));
+        d.configurable = field(self, "configurable")?.map(|x| self.truthy(x));
+        d.value = field(self, "value")?;
+        d.writable = field(self, "writable")?.map(|x| self.truthy(x));
+        for (slot, name) in [(&mut d.get, "get"), (&mut d.set, "set")] {
+            if let Some(f) = field(self, name)? {
+                if !matches!(f, Value::Undefined) && !self.is_callable(f) {
+                    let shown = super::inspect::inspect_short(self, f);
+                    return Err(self.type_error(format!(
+                        "{} must be a function: {shown}",
+                        if name == "get" { "Getter" } else { "Setter" }
+                    )));
+                }
+                *slot = Some(f);
+            }
+        }
+        if d.is_accessor() && d.is_data() {
+            return Err(self.type_error(
+                "Invalid property descriptor. Cannot both specify accessors and a value or writable attribute",
+            ));
+        }
+        Ok(d)
+    }
+
+    pub fn is_callable(&self, f: Value) -> bool {
+        matches!(f, Value::Obj(id) if matches!(self.heap.obj(id).class, Class::Closure(_) | Class::Native(_)))
+    }
+
+    /// An own property of `o`, including the ones no slot holds: array
+    /// elements and `length`, a function's `name` and `length`.
+    pub fn own_property(&mut self, o: ObjId, key: Key) -> Result<Option<Current>, Interrupt> {
+        let obj = self.heap.obj(o);
+        let (class, lock) = (obj.class, obj.elems_lock);
+        if class == Class::Array {
+            if let Key::Index(i) = key {
+                let Some(&v) = self.heap.obj(o).elems.get(i) else {
+                    return Ok(None);
+                };
+                let mut at = attrs::PLAIN;
+                if lock >= ElemsLock::Sealed {
+                    at |= attrs::FIXED;
+                }
+                if lock == ElemsLock::Frozen {
+                    at |= attrs::READONLY;
+                }
+                return Ok(Some(data(v, at)));
+            }
+        }
+        let a = match key {
+            Key::Name(a) => a,
+            Key::Index(i) => self.index_atom(i),
+        };
+        if let Some((v, at)) = self.get_own_slot(o, a) {
+            if at & attrs::ACCESSOR != 0 {
+                let pair = &self.heap.obj(v.as_obj().unwrap()).elems;
+                return Ok(Some(Current {
+                    value: Value::Undefined,
+                    getter: pair[0],
+                    setter: pair[1],
+                    attrs: at,
+                }));
+            }
+            return Ok(Some(data(v, at)));
+        }
+        let fixed_length = if class == Class::Array && a == self.atoms.length {
+            let at = attrs::HIDDEN | attrs::FIXED;
+            let at = if lock == ElemsLock::Frozen {
+                at | attrs::READONLY
+            } else {
+                at
+            };
+            Some((Value::Num(self.heap.obj(o).elems.len() as f64), at))
+        } else if matches!(class, Class::Closure(_) | Class::Native(_))
+            && (a == self.atoms.length || a == self.atoms.name)
+        {
+            Some((
+                self.get_field(Value::Obj(o), a)?,
+                attrs::HIDDEN | attrs::READONLY,
+            ))
+        } else if matches!(class, Class::Closure(_)) && a == self.atoms.prototype {
+            // Made on first read (property.rs).
+            let p = self.get_field(Value::Obj(o), a)?;
+            return Ok(self.get_own_slot(o, a).map(|(_, at)| data(p, at)));
+        } else {
+            None
+        };
+        Ok(fixed_length.map(|(v, at)| data(v, at)))
+    }
+
+    /// `Object.defineProperty(o, key, desc)`; a TypeError when the
+    /// specification's rules refuse the change.
+    pub fn define_property(&mut self, o: ObjId, key: Key, d: Descriptor) -> Result<(), Interrupt> {
+        if self.heap.is_permanent(o) {
+            return Err(self.type_error("cannot modify a built-in object"));
+        }
+        let current = self.own_property(o, key)?;
+        let is_array = self.heap.obj(o).class == Class::Array;
+        let name = self.key_text(key);
+        let refuse = |vm: &Vm| vm.type_error(format!("Cannot redefine property: {name}"));
+        let Some(cur) = current else {
+            if !self.heap.obj(o).extensible {
+                return Err(self.type_error(format!(
+                    "Cannot define property {name}, object is not extensible"
+                )));
+            }
+            return self.write_property(o, key, d, None);
+        };
+        if cur.attrs & attrs::FIXED != 0 {
+            let was_accessor = cur.attrs & attrs::ACCESSOR != 0;
+            if d.configurable == Some(true)
+                || d.enumerable
+                    .is_some_and(|e| e != (cur.attrs & attrs::HIDDEN == 0))
+                || (d.is_accessor() && !was_accessor)
+                || (d.is_data() && was_accessor)
+            {
+                return Err(refuse(self));
+            }
+            if was_accessor {
+                if d.get.is_some_and(|g| !same(self, g, cur.getter))
+                    || d.set.is_some_and(|s| !same(self, s, cur.setter))
+                {
+                    return Err(refuse(self));
+                }
+            } else if cur.attrs & attrs::READONLY != 0 {
+                if d.writable == Some(true) || d.value.is_some_and(|v| !same(self, v, cur.value)) {
+                    return Err(refuse(self));
+                }
+            }
+        }
+        if is_array && key == Key::Name(self.atoms.length) {
+            if let Some(v) = d.value {
+                if cur.attrs & attrs::READONLY != 0 && !same(self, v, cur.value) {
+                    return Err(refuse(self));
+                }
+                self.set_field(Value::Obj(o), self.atoms.length, v)?;
+            }
+            if d.writable == Some(false) {
+                self.heap.obj_mut(o).elems_lock = ElemsLock::Frozen;
+            }
+            return Ok(());
+        }
+        self.write_property(o, key, d, Some(cur))
+    }
+
+    /// Stores a validated change: fields `d` leaves out keep `cur`'s values
+    /// (or the defaults, false and undefined, for a new property).
+    fn write_property(
+        &mut self,
+        o: ObjId,
+        key: Key,
+        d: Descriptor,
+        cur: Option<Current>,
+    ) -> Result<(), Interrupt> {
+        let had = cur.map_or(attrs::HIDDEN | attrs::READONLY | attrs::FIXED, |c| c.attrs);
+        let flag = |set: Option<bool>, bit: Attrs, when_true: bool| -> Attrs {
+            match set {
+                Some(b) if b == when_true => 0,
+                Some(_) => bit,
+                None => had & bit,
+            }
+        };
+        let mut at =
+            flag(d.enumerable, attrs::HIDDEN, true) | flag(d.configurable, attrs::FIXED, true);
+        let to_accessor =
+            d.is_accessor() || (!d.is_data() && had & attrs::ACCESSOR != 0 && cur.is_some());
+        if !to_accessor {
+            let keep_writable = cur.is_some_and(|c| c.attrs & attrs::ACCESSOR == 0);
+            at |= match d.writable {
+                Some(true) => 0,
+                Some(false) => attrs::READONLY,
+                None if keep_writable => had & attrs::READONLY,
+                None => attrs::READONLY,
+            };
+        }
+        if self.heap.obj(o).class == Class::Array {
+            if let Key::Index(i) = key {
+                let lock = self.heap.obj(o).elems_lock;
+                let plain = !to_accessor && at == attrs::PLAIN;
+                let frozen_like = !to_accessor
+                    && at == attrs::READONLY | attrs::FIXED
+                    && lock == ElemsLock::Frozen;
+                if !plain && !frozen_like {
+                    return Err(self.type_error(
+                        "array elements with attributes other than the usual ones are not supported (docs/LANGUAGE.md)",
+                    ));
+                }
+                let v = d.value.or(cur.map(|c| c.value)).unwrap_or(Value::Undefined);
+                let len = self.heap.obj(o).elems.len();
+                if i >= len {
+                    self.set_index(Value::Obj(o), Value::Num(i as f64), v)?;
+                } else {
+                    self.heap.obj_mut(o).elems[i] = v;
+                }
+                return Ok(());
+            }
+        }
+        let a = match key {
+            Key::Name(a) => a,
+            Key::Index(i) => self.index_atom(i),
+        };
+        if to_accessor {
+            let keep = |f: Option<Value>, old: Value| f.unwrap_or(old);
+            let (g, s) = match cur.filter(|c| c.attrs & attrs::ACCESSOR != 0) {
+                Some(c) => (keep(d.get, c.getter), keep(d.set, c.setter)),
+                None => (
+                    d.get.unwrap_or(Value::Undefined),
+                    d.set.unwrap_or(Value::Undefined),
+                ),
+            };
+            self.define_accessor(o, a, g, false, at)?;
+            return self.define_accessor(o, a, s, true, at);
+        }
+        let v = match (d.value, cur) {
+            (Some(v), _) => v,
+            (None, Some(c)) if c.attrs & attrs::ACCESSOR == 0 => c.value,
+            _ => Value::Undefined,
+        };
+        self.define_with(o, a, v, at)
+    }
+
+    /// `Op::DefineMember`: an accessor half of a literal, or a class member.
+    pub fn define_member(
+        &mut self,
+        o: ObjId,
+        key: Value,
+        f: Value,
+        kind: MemberKind,
+    ) -> Result<(), Interrupt> {
+        let a = self.to_atom(key)?;
+        match kind {
+            MemberKind::Getter => self.define_accessor(o, a, f, false, attrs::PLAIN),
+            MemberKind::Setter => self.define_accessor(o, a, f, true, attrs::PLAIN),
+            MemberKind::ClassGetter => self.define_accessor(o, a, f, false, attrs::HIDDEN),
+            MemberKind::ClassSetter => self.define_accessor(o, a, f, true, attrs::HIDDEN),
+            MemberKind::Method => self.define_with(o, a, f, attrs::METHOD),
+        }
+    }
+
+    /// A descriptor object for `cur` (`Object.getOwnPropertyDescriptor`).
+    pub fn from_descriptor(&mut self, cur: Current) -> Result<Value, Interrupt> {
+        let d = self.new_object()?;
+        let put = |vm: &mut Vm, name: &str, v: Value| -> Result<(), Interrupt> {
+            let a = vm.heap.intern(name);
+            vm.define_own(d, a, v)
+        };
+        if cur.attrs & attrs::ACCESSOR != 0 {
+            put(self, "get", cur.getter)?;
+            put(self, "set", cur.setter)?;
+        } else {
+            put(self, "value", cur.value)?;
+            put(
+                self,
+                "writable",
+                Value::Bool(cur.attrs & attrs::READONLY == 0),
+            )?;
+        }
+        put(
+            self,
+            "enumerable",
+            Value::Bool(cur.attrs & attrs::HIDDEN == 0),
+        )?;
+        put(
+            self,
+            "configurable",
+            Value::Bool(cur.attrs & attrs::FIXED == 0),
+        )?;
+        Ok(Value::Obj(d))
+    }
+
+    /// OwnPropertyKeys: array indices and integer-like names ascending,
+    /// then the other names in the order they were added. With
+    /// `hidden`, non-enumerable ones too.
+    pub fn own_keys(&mut self, o: ObjId, hidden: bool) -> Vec<Value> {
+        let obj = self.heap.obj(o);
+        let mut indices: Vec<(usize, Atom)> = Vec::new();
+        let mut names: Vec<Atom> = Vec::new();
+        let elems = if obj.class == Class::Array {
+            obj.elems.len()
+        } else {
+            0
+        };
+        for (i, &(k, _)) in obj.props.iter().enumerate() {
+            if !hidden && !obj.enumerable(i) {
+                continue;
+            }
+            match canonical_index(self.heap.atom_str(k)) {
+                Some(n) => indices.push((n, k)),
+                None => names.push(k),
+            }
+        }
+        indices.sort_by_key(|&(n, _)| n);
+        let mut out = Vec::with_capacity(elems + indices.len() + names.len() + 1);
+        for i in 0..elems {
+            out.push(Value::Atom(self.index_atom(i)));
+        }
+        out.extend(indices.into_iter().map(|(_, k)| Value::Atom(k)));
+        if hidden {
+            let class = self.heap.obj(o).class;
+            let mut virtual_names = Vec::new();
+            if class == Class::Array {
+                virtual_names.push(self.atoms.length);
+            }
+            if matches!(class, Class::Closure(_) | Class::Native(_)) {
+                virtual_names.extend([self.atoms.length, self.atoms.name]);
+            }
+            for a in virtual_names {
+                if !names.contains(&a) {
+                    out.push(Value::Atom(a));
+                }
+            }
+        }
+        out.extend(names.into_iter().map(Value::Atom));
+        out
+    }
+
+    /// `Object.freeze` (`frozen`) or `Object.seal`.
+    pub fn set_integrity(&mut self, o: ObjId, frozen: bool) {
+        let obj = self.heap.obj_mut(o);
+        obj.extensible = false;
+        obj.elems_lock = obj.elems_lock.max(if frozen {
+            ElemsLock::Frozen
+        } else {
+            ElemsLock::Sealed
+        });
+        for i in 0..obj.props.len() {
+            let at = obj.attrs(i);
+            let lock = if frozen && at & attrs::ACCESSOR == 0 {
+                attrs::FIXED | attrs::READONLY
+            } else {
+                attrs::FIXED
+            };
+            obj.set_attrs(i, at | lock);
+        }
+    }
+
+    /// `Object.isFrozen` (`frozen`) or `Object.isSealed`.
+    pub fn test_integrity(&self, o: ObjId, frozen: bool) -> bool {
+        if self.heap.is_permanent(o) {
+            return true;
+        }
+        let obj = self.heap.obj(o);
+        if obj.extensible {
+            return false;
+        }
+        let want = if frozen {
+            ElemsLock::Frozen
+        } else {
+            ElemsLock::Sealed
+        };
+        if !obj.elems.is_empty() && obj.class == Class::Array && obj.elems_lock < want {
+            return false;
+        }
+        (0..obj.props.len()).all(|i| {
+            let at = obj.attrs(i);
+            at & attrs::FIXED != 0
+                && (!frozen || at & attrs::ACCESSOR != 0 || at & attrs::READONLY != 0)
+        })
+    }
+
+    fn key_text(&self, key: Key) -> String {
+        match key {
+            Key::Index(i) => i.to_string(),
+            Key::Name(a) => self.heap.atom_str(a).to_string(),
+        }
+    }
+}
+
+fn data(value: Value, attrs: Attrs) -> Current {
+    Current {
+        value,
+        getter: Value::Undefined,
+        setter: Value::Undefined,
+        attrs,
+    }
+}
+
+/// SameValue.
+fn same(vm: &Vm, a: Value, b: Value) -> bool {
+    vm.same_value(a, b)
+}
