@@ -320,6 +320,8 @@ pub struct FunctionProto {
     /// Declared parameters before any rest parameter.
     pub arity: u16,
     pub has_rest: bool,
+    /// The slot after the parameters (and rest) holds an `arguments` object.
+    pub has_arguments: bool,
     pub is_arrow: bool,
     /// Slots the frame reserves: parameters, then every local and hidden temporary.
     pub slots: u16,

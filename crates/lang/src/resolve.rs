@@ -15,6 +15,14 @@ pub fn this_key(f: &Function) -> BindingKey {
     THIS_KEY - f.span.start
 }
 
+/// Keys of functions' implicit `arguments` count down from here (source
+/// files are far smaller than 2 GiB, so they meet no declaration's offset).
+const ARGUMENTS_KEY: u32 = 1 << 31;
+
+pub fn arguments_key(f: &Function) -> BindingKey {
+    ARGUMENTS_KEY - f.span.start
+}
+
 /// What the compiler needs to know from the resolver.
 #[derive(Default, Debug)]
 pub struct Resolution {
@@ -23,11 +31,18 @@ pub struct Resolution {
     self_refs: HashSet<BindingKey>,
     /// Bindings some assignment, update or declaration writes to.
     written: HashSet<BindingKey>,
+    /// Functions (by `arguments_key`) whose `arguments` some code reads.
+    arguments_used: HashSet<BindingKey>,
 }
 
 impl Resolution {
     pub fn is_captured(&self, key: BindingKey) -> bool {
         self.captured.contains(&key)
+    }
+
+    /// Whether function `f`'s body (or an arrow inside it) uses `arguments`.
+    pub fn uses_arguments(&self, f: &Function) -> bool {
+        !f.is_arrow && self.arguments_used.contains(&arguments_key(f))
     }
 
     /// Whether the function keyed `key` (see `function_name_span`) reads
@@ -239,6 +254,9 @@ impl Resolver {
     fn resolve_name(&mut self, name: &str, writes: bool) {
         for s in self.scopes.iter().rev() {
             if let Some(&key) = s.names.get(name) {
+                if name == "arguments" {
+                    self.out.arguments_used.insert(key);
+                }
                 if writes {
                     self.out.written.insert(key);
                 }
@@ -454,6 +472,7 @@ impl Resolver {
         self.push();
         if !f.is_arrow {
             self.declare("this", this_key(f));
+            self.declare("arguments", arguments_key(f));
         }
         for p in &f.params {
             self.declare_pattern(&p.pattern);

@@ -2,6 +2,7 @@
 //! script and native functions (also from natives, in a nested loop),
 //! `new`, spread arguments, closures, and unwinding to a handler.
 
+use crate::attrs;
 use crate::budget::WORK_FREE_BYTES;
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::{Class, SLOT_COST};
@@ -25,8 +26,8 @@ impl Vm {
         let fptr = Rc::as_ptr(&self.funcs[fi as usize]);
         // SAFETY: `Vm::funcs` keeps the function alive (see `Frame::func`).
         let f = unsafe { &*fptr };
-        if argc != f.arity as usize || f.has_rest {
-            if argc > f.arity as usize && !f.has_rest {
+        if argc != f.arity as usize || f.needs_fit {
+            if argc > f.arity as usize && !f.needs_fit {
                 // Extra arguments are dropped (there is no `arguments`
                 // object): callbacks of `map`, `reduce`… get three or four
                 // and mostly take one or two, so this is not the cold path.
@@ -52,8 +53,8 @@ impl Vm {
         Ok(())
     }
 
-    /// Pads missing arguments with `undefined` and gathers extra ones into
-    /// the rest parameter's array.
+    /// Pads missing arguments with `undefined`, gathers extra ones into
+    /// the rest parameter's array and makes the `arguments` object.
     #[cold]
     pub(crate) fn fit_arguments(
         &mut self,
@@ -62,6 +63,14 @@ impl Vm {
         argc: usize,
     ) -> Result<(), Interrupt> {
         let arity = f.arity as usize;
+        let arguments = if f.has_arguments {
+            Some(self.arguments_object(base, argc)?)
+        } else {
+            None
+        };
+        if argc > arity && !f.has_rest {
+            self.stack.truncate(base + arity);
+        }
         if argc < arity {
             self.stack.resize(base + arity, Value::Undefined);
         }
@@ -76,7 +85,34 @@ impl Vm {
             }
             self.stack.push(Value::Obj(rest));
         }
+        if let Some(a) = arguments {
+            self.stack.push(Value::Obj(a));
+        }
         Ok(())
+    }
+
+    /// An unmapped `arguments` object (strict code's): the values of
+    /// `stack[base..base + argc]` at indices, a hidden `length`, and a
+    /// `callee` that throws.
+    fn arguments_object(&mut self, base: usize, argc: usize) -> Result<ObjId, Interrupt> {
+        let o = self
+            .heap
+            .alloc(Class::Arguments, Some(self.realm.object_proto))?;
+        self.heap.charge((argc + 2) * SLOT_COST)?;
+        for i in 0..argc {
+            let a = self.index_atom(i);
+            let v = self.stack[base + i];
+            self.heap.obj_mut(o).push_prop(a, v, attrs::PLAIN);
+        }
+        let length = self.atoms.length;
+        self.heap
+            .obj_mut(o)
+            .push_prop(length, Value::Num(argc as f64), attrs::HIDDEN);
+        let thrower = Value::Obj(self.realm.throw_type_error);
+        let callee = self.heap.intern("callee");
+        self.define_accessor(o, callee, thrower, false, attrs::HIDDEN | attrs::FIXED)?;
+        self.define_accessor(o, callee, thrower, true, attrs::HIDDEN | attrs::FIXED)?;
+        Ok(o)
     }
 
     /// Calls the callee at `stack[len - argc - 2]` with `this` above it.

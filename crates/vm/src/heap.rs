@@ -63,6 +63,8 @@ pub enum Class {
     KeyIter {
         pos: u32,
     },
+    /// A function's `arguments` object (an ordinary object otherwise).
+    Arguments,
     /// An accessor property's functions: `elems` holds its getter and its
     /// setter (either may be undefined). Only ever a property's value.
     Accessor,

@@ -279,6 +279,9 @@ impl<'a> Printer<'a> {
 
     /// `Foo ` for objects made by `new Foo()`.
     fn constructor_prefix(&mut self, o: ObjId) -> String {
+        if self.vm.heap.obj(o).class == Class::Arguments {
+            return "[Arguments]".into();
+        }
         let Some(p) = self.vm.heap.obj(o).proto else {
             return "[Object: null prototype]".into();
         };

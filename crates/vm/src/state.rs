@@ -61,6 +61,10 @@ pub struct Function {
     pub name: String,
     pub arity: u16,
     pub has_rest: bool,
+    pub has_arguments: bool,
+    /// `has_rest || has_arguments`: calls with the declared number of
+    /// arguments go through `fit_arguments` too.
+    pub needs_fit: bool,
     pub is_arrow: bool,
     pub slots: u16,
     pub code: Box<[Op]>,
@@ -180,6 +184,8 @@ pub struct Realm {
     pub error_protos: [ObjId; 6],
     /// The native behind every function `bind` makes (builtins/function.rs).
     pub bound_native: u32,
+    /// %ThrowTypeError%: the getter and setter of `arguments.callee`.
+    pub throw_type_error: ObjId,
 }
 
 pub struct Vm {

@@ -141,6 +141,7 @@ impl Compiler {
                 name,
                 arity: 0,
                 has_rest: false,
+                has_arguments: false,
                 is_arrow: f.is_some_and(|f| f.is_arrow),
                 slots: 0,
                 code: Vec::new(),
@@ -218,10 +219,17 @@ impl Compiler {
                 None
             }
         });
+        // Then, when the body uses it, the `arguments` object (call.rs
+        // makes it).
+        let arguments = self.res.uses_arguments(f).then(|| {
+            let key = resolve::arguments_key(f);
+            self.declare("arguments", key, false, f.span)
+        });
         {
             let proto = &mut self.f().proto;
             proto.arity = f.params.len() as u16;
             proto.has_rest = f.rest.is_some();
+            proto.has_arguments = arguments.is_some();
         }
         if f.params.len() > ARGS_MAX {
             self.error(
@@ -229,7 +237,12 @@ impl Compiler {
                 f.span,
             );
         }
-        for b in params.iter().chain(rest.iter()).flatten() {
+        for b in params
+            .iter()
+            .chain(rest.iter())
+            .chain([&arguments])
+            .flatten()
+        {
             if b.captured {
                 self.emit(Op::LoadLocal(Slot(b.slot)));
                 self.emit(Op::NewCell(Slot(b.slot)));

@@ -153,7 +153,7 @@ pub fn install(vm: &mut Vm) {
         Ok(vm.heap.alloc_str(&out)?)
     });
     method(vm, ap, "reverse", 0, |vm, this, _| {
-        let arr = this_array(vm, this, "reverse")?;
+        let arr = own_array(vm, this, "reverse")?;
         if vm.heap.obj(arr).elems.len() > 1 {
             writable_array(vm, this, "reverse")?;
         }
@@ -445,7 +445,34 @@ fn sorted_copy(
     Ok((arr, items))
 }
 
-fn this_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+/// `this` as an array to read: an array itself, or a copy of an
+/// array-like object's elements (`Array.prototype.slice.call(arguments)`).
+fn this_array(vm: &mut Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+    match this {
+        Value::Obj(o) if vm.heap.obj(o).class == Class::Array => Ok(o),
+        Value::Obj(_) => {
+            let n = vm.get_field(this, vm.atoms.length)?;
+            let n = vm.to_number(n)?;
+            let len = if n.is_nan() || n <= 0.0 {
+                0
+            } else {
+                n.min(u32::MAX as f64) as usize
+            };
+            vm.heap.charge(len.saturating_mul(SLOT_COST))?;
+            vm.charge_work(len as u64)?;
+            let copy = vm.new_array(&[])?.as_obj().unwrap();
+            for i in 0..len {
+                let v = vm.get_index(this, Value::Num(i as f64))?;
+                vm.heap.obj_mut(copy).elems.push(v);
+            }
+            Ok(copy)
+        }
+        _ => Err(vm.type_error(format!("Array.prototype.{method} called on a non-array"))),
+    }
+}
+
+/// `this` as an array to change in place (array-likes are not yet).
+fn own_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
     match this {
         Value::Obj(o) if vm.heap.obj(o).class == Class::Array => Ok(o),
         _ => Err(vm.type_error(format!("Array.prototype.{method} called on a non-array"))),
@@ -454,7 +481,7 @@ fn this_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
 
 /// `this` as an array whose elements may change.
 fn writable_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
-    let arr = this_array(vm, this, method)?;
+    let arr = own_array(vm, this, method)?;
     if vm.heap.is_permanent(arr) || vm.heap.obj(arr).elems_lock == ElemsLock::Frozen {
         return Err(vm.type_error(format!("Array.prototype.{method} called on a frozen array")));
     }

@@ -43,6 +43,11 @@ pub fn install(vm: &mut Vm) {
         unreachable!("native() makes a native")
     };
     vm.realm.bound_native = ni;
+    vm.realm.throw_type_error = native(vm, "", 0, |vm, _, _| {
+        Err(vm.type_error(
+            "'caller', 'callee', and 'arguments' properties may not be accessed on strict mode functions or the arguments objects for calls to them",
+        ))
+    });
 }
 
 /// `f.bind(thisArg, ...args)`: a function that calls `f` with `thisArg`

@@ -235,6 +235,7 @@ pub fn install(vm: &mut Vm) {
                 "[object Function]"
             }
             Value::Obj(o) if vm.heap.obj(o).class == Class::Error => "[object Error]",
+            Value::Obj(o) if vm.heap.obj(o).class == Class::Arguments => "[object Arguments]",
             Value::Null => "[object Null]",
             Value::Undefined => "[object Undefined]",
             _ => "[object Object]",
