@@ -87,6 +87,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kitwork", default=os.path.join(root, "target", "release", "kitwork"))
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--all-new", action="store_true", help="list every new failure with its reason")
     a = ap.parse_args()
     extract()
     os.makedirs(os.path.join(dest, "run"), exist_ok=True)
@@ -124,8 +125,8 @@ def main():
         now_pass = sorted(expected - set(failing))
         new_fail = sorted(set(failing) - expected)
         print(f"{len(now_pass)} expected failures now pass; {len(new_fail)} new failures")
-        for t in new_fail[:50]:
-            print("  new failure:", t)
+        for t in new_fail if a.all_new else new_fail[:50]:
+            print("  new failure:", t, " # " + reasons[t] if a.all_new else "")
         sys.exit(1 if new_fail or now_pass else 0)
 
 if __name__ == "__main__":

@@ -150,6 +150,43 @@ pub enum ExprKind {
     /// The end of an optional chain: a `?.` inside short-circuits to here.
     OptChain(Box<Expr>),
     Seq(Vec<Expr>),
+    /// `#x` on the left of `in`: the private name as a key.
+    PrivateName(String),
+    /// An operation classes are built from (class.rs in the parser turns
+    /// a class into these); its operands are evaluated in order.
+    Intrinsic(Intrinsic, Vec<ArrayElem>),
+}
+
+/// The operations `ExprKind::Intrinsic` performs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Intrinsic {
+    /// (constructor, [parent]) → the constructor, with its `prototype`
+    /// made (inheriting from the parent's) and `constructor` set.
+    MakeClass,
+    /// (object) → its prototype or null.
+    ProtoOf,
+    /// (target, key, value) → target, with the member defined on it.
+    DefineMember(crate::bytecode::MemberKind),
+    /// (parent, this, ...args) → `this` as the parent's constructor left it.
+    SuperCall,
+    /// (home, this, key) → `home[key]` read with `this` as receiver.
+    SuperGet,
+    /// (f, this, ...args) → `f` called with that `this`.
+    CallWith,
+}
+
+/// What kind of function a `Function` is, beyond its syntax.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum FnKind {
+    #[default]
+    Normal,
+    /// A class's or literal's method, getter or setter: not a constructor.
+    Method,
+    /// A class's constructor: `new` only.
+    ClassConstructor,
+    /// The function a class body is evaluated in; `privates` are the
+    /// private names the class declares.
+    ClassBody { privates: Vec<String> },
 }
 
 /// A binding or assignment target.
@@ -293,6 +330,7 @@ pub struct Function {
     pub body: Body,
     pub is_arrow: bool,
     pub span: Span,
+    pub kind: FnKind,
 }
 
 /// A parsed file: its top-level statements.

@@ -37,6 +37,16 @@ pub enum MemberKind {
     ClassGetter,
     /// A class's setter: not enumerable.
     ClassSetter,
+    /// A class field: an enumerable data property.
+    Field,
+    /// A `#private` field.
+    PrivateField,
+    /// A `#private` method: read-only.
+    PrivateMethod,
+    /// A `#private` getter.
+    PrivateGetter,
+    /// A `#private` setter.
+    PrivateSetter,
 }
 
 /// One instruction. The comment on each gives its stack effect.
@@ -118,6 +128,15 @@ pub enum Op {
     InitIndex,
     /// [obj, key, f] → [obj], defines an accessor half or a class member
     DefineMember(MemberKind),
+    /// [ctor] → [ctor] (or [ctor, parent] → [ctor] when the flag says it
+    /// extends one): makes the class's `prototype` and links them
+    MakeClass(bool),
+    /// [obj] → [obj's prototype or null]
+    ProtoOf,
+    /// [parent, this, args array] → [this as the parent's constructor left it]
+    SuperCall,
+    /// [home, this, key] → [home[key], a getter called on this]
+    SuperGet,
     /// [obj, src] → [obj], copies src's own enumerable properties
     ObjectSpread,
     /// [src, key × n] → [copy of src without those keys]
@@ -323,6 +342,10 @@ pub struct FunctionProto {
     /// The slot after the parameters (and rest) holds an `arguments` object.
     pub has_arguments: bool,
     pub is_arrow: bool,
+    /// A class's constructor: calling it without `new` is a TypeError.
+    pub is_class_constructor: bool,
+    /// A method, getter or setter: `new` on it is a TypeError.
+    pub is_method: bool,
     /// Slots the frame reserves: parameters, then every local and hidden temporary.
     pub slots: u16,
     pub code: Vec<Op>,

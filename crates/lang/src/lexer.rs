@@ -27,6 +27,9 @@ pub enum Token<'s> {
     // white space, a line terminator or the BOM), not by Unicode category.
     #[regex(r"[A-Za-z_$\u{aa}\u{b5}\u{ba}\u{c0}-\u{167f}\u{1681}-\u{1fff}\u{200b}-\u{2027}\u{202a}-\u{202e}\u{2030}-\u{205e}\u{2060}-\u{2fff}\u{3001}-\u{fefe}\u{ff00}-\u{10FFFF}][A-Za-z0-9_$\u{aa}\u{b5}\u{ba}\u{c0}-\u{167f}\u{1681}-\u{1fff}\u{200b}-\u{2027}\u{202a}-\u{202e}\u{2030}-\u{205e}\u{2060}-\u{2fff}\u{3001}-\u{fefe}\u{ff00}-\u{10FFFF}]*")]
     Ident(&'s str),
+    /// `#name`: a class's private name (the `#` included).
+    #[regex(r"#[A-Za-z_$][A-Za-z0-9_$]*")]
+    PrivateName(&'s str),
 
     #[token("let")]
     Let,
@@ -540,7 +543,7 @@ pub fn describe(tok: &Token) -> String {
         Token::Number(_) => "a number".into(),
         Token::Str(_) => "a string".into(),
         Token::Template(_) => "a template literal".into(),
-        Token::Ident(s) => format!("`{s}`"),
+        Token::Ident(s) | Token::PrivateName(s) => format!("`{s}`"),
         Token::Eof => "end of input".into(),
         Token::Error => "an invalid token".into(),
         other => format!("`{}`", punct_text(other)),
@@ -637,7 +640,7 @@ fn punct_text(tok: &Token) -> &'static str {
         AndAnd => "&&",
         OrOr => "||",
         Nullish => "??",
-        Number(_) | Str(_) | Template(_) | Ident(_) | Eof | Error => "",
+        Number(_) | Str(_) | Template(_) | Ident(_) | PrivateName(_) | Eof | Error => "",
     }
 }
 

@@ -212,7 +212,9 @@ impl Lowering {
             | ExprKind::Num(_)
             | ExprKind::Str(_)
             | ExprKind::Ident(_)
+            | ExprKind::PrivateName(_)
             | ExprKind::This => {}
+            ExprKind::Intrinsic(_, args) => self.elems(args),
             ExprKind::Template { exprs, .. } | ExprKind::Seq(exprs) => {
                 for x in exprs {
                     self.expr(x);

@@ -9,6 +9,9 @@ use super::source::Span;
 use semantics::stack::grow;
 use std::rc::Rc;
 
+mod class;
+use class::FnCtx;
+
 /// Deepest nesting of expressions and statements accepted. The compiler and
 /// VM walk the tree recursively, so this bound keeps a hostile script from
 /// overflowing the host's stack; real code stays far below it.
@@ -26,6 +29,11 @@ pub struct Parser<'s> {
     /// Inside a `for (…` head, `in` ends the expression instead of being an operator.
     no_in: bool,
     depth: usize,
+    /// What `this`, `super` and `return;` mean in the function being parsed.
+    ctx: FnCtx,
+    /// Per class being parsed, innermost last: the private names it uses
+    /// (checked against the ones it declares when it ends).
+    private_uses: Vec<Vec<(String, Span)>>,
 }
 
 /// Parses a whole file. Diagnostics are empty when the program is valid.
@@ -38,6 +46,8 @@ pub fn parse_program(src: &str) -> (Program, Vec<Diagnostic>) {
         diags,
         no_in: false,
         depth: 0,
+        ctx: FnCtx::default(),
+        private_uses: Vec::new(),
     };
     let mut body = Vec::new();
     while !p.at(&Token::Eof) && p.diags.len() < MAX_ERRORS {
@@ -200,6 +210,30 @@ impl<'s> Parser<'s> {
         self.bump();
         Some(name)
     }
+    /// A name after `.`: a property name, or a class's `#private` name.
+    fn member_name(&mut self) -> Option<String> {
+        if let Token::PrivateName(n) = self.peek().clone() {
+            let span = self.span();
+            self.bump();
+            self.use_private(n, span);
+            return Some(n.to_string());
+        }
+        self.property_name()
+    }
+
+    /// Notes a use of private name `n`; outside every class it is an error.
+    fn use_private(&mut self, n: &str, span: Span) {
+        match self.private_uses.last_mut() {
+            Some(uses) => uses.push((n.to_string(), span)),
+            None => {
+                let _: PResult<()> = self.error(
+                    format!("private field `{n}` must be declared in an enclosing class"),
+                    span,
+                );
+            }
+        }
+    }
+
     fn semicolon(&mut self) -> PResult<()> {
         if self.eat(&Token::Semi)
             || self.at(&Token::RBrace)
@@ -388,6 +422,14 @@ impl<'s> Parser<'s> {
                     Some(self.expr()?)
                 };
                 self.semicolon()?;
+                // A derived constructor's `return;` returns what `super()` made.
+                let value = match value {
+                    None if self.ctx.derived_ctor => Some(Expr {
+                        kind: ExprKind::Ident("%this".into()),
+                        span: start,
+                    }),
+                    v => v,
+                };
                 StmtKind::Return(value)
             }
             Token::Throw => {
@@ -403,11 +445,15 @@ impl<'s> Parser<'s> {
             Token::Try => return self.try_statement(),
             Token::Switch => return self.switch_statement(),
             Token::Class => {
-                let s = self.span();
-                return self.error(
-                    "`class` is not supported yet; use a function with a prototype",
-                    s,
-                );
+                let (name, value) = self.class(true)?;
+                let (name, span) = name.expect("a class declaration has a name");
+                StmtKind::Var(
+                    VarKind::Let,
+                    vec![Declarator {
+                        pattern: Pattern::Ident(name, span),
+                        init: Some(value),
+                    }],
+                )
             }
             Token::Ident(name) if *self.peek_at(1) == Token::Colon => {
                 self.bump();
@@ -619,8 +665,12 @@ impl<'s> Parser<'s> {
         } else {
             None
         };
-        let (params, rest) = self.params()?;
-        let body = Body::Block(self.block_body()?);
+        let outer = std::mem::take(&mut self.ctx);
+        let parsed = self.params().and_then(|p| Ok((p, self.block_body()?)));
+        self.ctx = outer;
+        let ((params, rest), body) = parsed?;
+        self.check_strict_body(&params, &rest, &body)?;
+        let body = Body::Block(body);
         Ok(Function {
             name,
             params,
@@ -628,6 +678,7 @@ impl<'s> Parser<'s> {
             body,
             is_arrow: false,
             span: start.to(self.prev_span()),
+            kind: FnKind::Normal,
         })
     }
 
@@ -655,7 +706,44 @@ impl<'s> Parser<'s> {
             }
         }
         self.expect(&Token::RParen, "`)` to close the parameter list")?;
+        // Code is strict: a name may not be two parameters.
+        let mut names = Vec::new();
+        for p in &params {
+            crate::resolve::pattern_names(&p.pattern, &mut names);
+        }
+        if let Some(r) = &rest {
+            crate::resolve::pattern_names(r, &mut names);
+        }
+        for (i, (n, span)) in names.iter().enumerate() {
+            if names[..i].iter().any(|(m, _)| m == n) {
+                return self.error(format!("duplicate parameter name `{n}`"), *span);
+            }
+        }
         Ok((params, rest))
+    }
+
+    /// A `"use strict"` body needs simple parameters (no defaults,
+    /// patterns or rest).
+    fn check_strict_body(
+        &mut self,
+        params: &[Param],
+        rest: &Option<Pattern>,
+        body: &[Stmt],
+    ) -> PResult<()> {
+        let directive = body.first().is_some_and(|s| {
+            matches!(&s.kind, StmtKind::Expr(Expr { kind: ExprKind::Str(d), span }) if d == "use strict" && span.end - span.start == 12)
+        });
+        let simple = rest.is_none()
+            && params
+                .iter()
+                .all(|p| p.default.is_none() && matches!(p.pattern, Pattern::Ident(..)));
+        if directive && !simple {
+            return self.error(
+                "\"use strict\" is not allowed in a function with default, destructured or rest parameters",
+                body[0].span,
+            );
+        }
+        Ok(())
     }
 
     /// Is the token at `pos` (a `(`) the start of an arrow's parameter list?
@@ -715,6 +803,7 @@ impl<'s> Parser<'s> {
             body,
             is_arrow: true,
             span,
+            kind: FnKind::Normal,
         };
         Ok(Expr {
             kind: ExprKind::Function(Rc::new(f)),
@@ -1101,6 +1190,15 @@ impl<'s> Parser<'s> {
         self.leave();
         let e = e?;
         let span = start.to(e.span);
+        if op == UnaryOp::Delete {
+            let mut inner = &e;
+            while let ExprKind::OptChain(x) = &inner.kind {
+                inner = x;
+            }
+            if matches!(&inner.kind, ExprKind::Member { name, .. } if name.starts_with('#')) {
+                return self.error("private fields cannot be deleted", span);
+            }
+        }
         Ok(Expr {
             kind: ExprKind::Unary(op, Box::new(e)),
             span,
@@ -1182,7 +1280,7 @@ impl<'s> Parser<'s> {
             match self.peek() {
                 Token::Dot => {
                     self.bump();
-                    let Some(name) = self.property_name() else {
+                    let Some(name) = self.member_name() else {
                         return self.error_here("a property name after `.`");
                     };
                     let span = e.span.to(self.prev_span());
@@ -1222,7 +1320,7 @@ impl<'s> Parser<'s> {
                             span,
                         };
                     } else {
-                        let Some(name) = self.property_name() else {
+                        let Some(name) = self.member_name() else {
                             return self.error_here("a property name after `?.`");
                         };
                         let span = e.span.to(self.prev_span());
@@ -1251,15 +1349,26 @@ impl<'s> Parser<'s> {
                     };
                 }
                 Token::LParen => {
-                    let args = self.args()?;
+                    let mut args = self.args()?;
                     let span = e.span.to(self.prev_span());
-                    e = Expr {
-                        kind: ExprKind::Call {
-                            callee: Box::new(e),
-                            args,
-                            optional: false,
+                    e = match e.kind {
+                        // `super.m(…)` calls with this `this`.
+                        ExprKind::Intrinsic(Intrinsic::SuperGet, ref parts) => {
+                            let this = parts[1].clone();
+                            args.splice(0..0, [ArrayElem::Expr(e.clone()), this]);
+                            Expr {
+                                kind: ExprKind::Intrinsic(Intrinsic::CallWith, args),
+                                span,
+                            }
+                        }
+                        _ => Expr {
+                            kind: ExprKind::Call {
+                                callee: Box::new(e),
+                                args,
+                                optional: false,
+                            },
+                            span,
                         },
-                        span,
                     };
                 }
                 Token::Template(_) => {
@@ -1373,7 +1482,14 @@ impl<'s> Parser<'s> {
             }
             Token::This => {
                 self.bump();
-                ExprKind::This
+                return Ok(self.this_expr(span));
+            }
+            Token::Ident("super") => return self.super_expr(span),
+            Token::Ident("arguments") if self.ctx.in_field => {
+                return self.error(
+                    "`arguments` is not allowed in a class field initializer",
+                    span,
+                );
             }
             Token::Ident(name) => {
                 self.bump();
@@ -1401,11 +1517,11 @@ impl<'s> Parser<'s> {
                     span,
                 });
             }
-            Token::Class => {
-                return self.error(
-                    "`class` is not supported yet; use a function with a prototype",
-                    span,
-                );
+            Token::Class => return Ok(self.class(false)?.1),
+            Token::PrivateName(n) if *self.peek_at(1) == Token::In => {
+                self.bump();
+                self.use_private(n, span);
+                ExprKind::PrivateName(n.to_string())
             }
             Token::Slash | Token::SlashAssign => {
                 return self.error("regular expression literals are not supported", span);
@@ -1453,7 +1569,9 @@ impl<'s> Parser<'s> {
     /// here would bind it inside the body, which methods do not).
     fn method_function(&mut self, key_span: Span) -> PResult<Expr> {
         let (params, rest) = self.params()?;
-        let body = Body::Block(self.block_body()?);
+        let body = self.block_body()?;
+        self.check_strict_body(&params, &rest, &body)?;
+        let body = Body::Block(body);
         let span = key_span.to(self.prev_span());
         let f = Function {
             name: None,
@@ -1462,6 +1580,7 @@ impl<'s> Parser<'s> {
             body,
             is_arrow: false,
             span,
+            kind: FnKind::Method,
         };
         Ok(Expr {
             kind: ExprKind::Function(Rc::new(f)),
@@ -1538,7 +1657,10 @@ impl<'s> Parser<'s> {
                     let setter = self.at_ident("set");
                     self.bump();
                     let key = self.prop_key()?;
-                    let value = self.accessor_function(setter, key_span)?;
+                    let outer = std::mem::take(&mut self.ctx);
+                    let value = self.accessor_function(setter, key_span);
+                    self.ctx = outer;
+                    let value = value?;
                     props.push(Prop::Accessor { key, setter, value });
                     if !self.eat(&Token::Comma) {
                         break;
@@ -1550,8 +1672,10 @@ impl<'s> Parser<'s> {
                     let value = self.assign()?;
                     props.push(Prop::Init { key, value });
                 } else if self.at(&Token::LParen) {
-                    let value = self.method_function(key_span)?;
-                    props.push(Prop::Init { key, value });
+                    let outer = std::mem::take(&mut self.ctx);
+                    let value = self.method_function(key_span);
+                    self.ctx = outer;
+                    props.push(Prop::Init { key, value: value? });
                 } else if let (PropKey::Name(name), true) = (&key, was_ident) {
                     if self.eat(&Token::Assign) {
                         let default = self.assign()?;
@@ -1615,6 +1739,8 @@ impl<'s> Parser<'s> {
                         diags,
                         no_in: false,
                         depth: self.depth + 1,
+                        ctx: self.ctx,
+                        private_uses: std::mem::take(&mut self.private_uses),
                     };
                     let e = if p.at(&Token::Eof) {
                         p.error(
@@ -1627,6 +1753,7 @@ impl<'s> Parser<'s> {
                     if e.is_ok() && !p.at(&Token::Eof) {
                         let _ = p.error_here::<()>("`}` to close the substitution");
                     }
+                    self.private_uses = std::mem::take(&mut p.private_uses);
                     let failed = !p.diags.is_empty();
                     self.diags.append(&mut p.diags);
                     if failed {

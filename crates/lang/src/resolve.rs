@@ -529,7 +529,9 @@ impl Resolver {
             | ExprKind::Null
             | ExprKind::Bool(_)
             | ExprKind::Num(_)
+            | ExprKind::PrivateName(_)
             | ExprKind::Str(_) => {}
+            ExprKind::Intrinsic(_, args) => self.args(args),
             ExprKind::Template { exprs, .. } => exprs.iter().for_each(|x| self.expr(x)),
             ExprKind::Ident(n) => self.reference(n),
             ExprKind::This => self.reference("this"),

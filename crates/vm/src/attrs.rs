@@ -16,6 +16,8 @@ pub const READONLY: Attrs = 2;
 pub const FIXED: Attrs = 4;
 /// An accessor: the value is a `Class::Accessor` object.
 pub const ACCESSOR: Attrs = 8;
+/// A class's `#private` member: no reflection sees it, `freeze` leaves it.
+pub const PRIVATE: Attrs = 16;
 
 /// A method or a prototype's `constructor`: writable, configurable, hidden.
 pub const METHOD: Attrs = HIDDEN;

@@ -33,7 +33,7 @@ impl Vm {
                 // and mostly take one or two, so this is not the cold path.
                 self.stack.truncate(base + f.arity as usize);
             } else {
-                self.fit_arguments(f, base, argc)?;
+                self.fit_arguments(f, base, argc, construct)?;
             }
         }
         let need = base + f.slots as usize;
@@ -61,7 +61,14 @@ impl Vm {
         f: &Function,
         base: usize,
         argc: usize,
+        construct: bool,
     ) -> Result<(), Interrupt> {
+        if f.class_constructor && !construct {
+            return Err(self.type_error(format!(
+                "Class constructor {} cannot be invoked without 'new'",
+                f.name
+            )));
+        }
         let arity = f.arity as usize;
         let arguments = if f.has_arguments {
             Some(self.arguments_object(base, argc)?)
@@ -126,7 +133,7 @@ impl Vm {
         };
         match self.heap.obj(id).class {
             Class::Closure(fi) => {
-                if construct && self.funcs[fi as usize].is_arrow {
+                if construct && !self.funcs[fi as usize].constructible {
                     return Err(
                         self.type_error(format!("{} is not a constructor", self.callee_text()))
                     );

@@ -9,7 +9,6 @@ use super::heap::{Class, ElemsLock};
 use super::property::{Key, canonical_index};
 use super::state::Vm;
 use super::value::{Atom, ObjId, Value};
-use lang::bytecode::MemberKind;
 
 /// A descriptor as a script wrote it: each field may be absent.
 #[derive(Clone, Copy, Default)]
@@ -276,24 +275,6 @@ impl Vm {
         self.define_with(o, a, v, at)
     }
 
-    /// `Op::DefineMember`: an accessor half of a literal, or a class member.
-    pub fn define_member(
-        &mut self,
-        o: ObjId,
-        key: Value,
-        f: Value,
-        kind: MemberKind,
-    ) -> Result<(), Interrupt> {
-        let a = self.to_atom(key)?;
-        match kind {
-            MemberKind::Getter => self.define_accessor(o, a, f, false, attrs::PLAIN),
-            MemberKind::Setter => self.define_accessor(o, a, f, true, attrs::PLAIN),
-            MemberKind::ClassGetter => self.define_accessor(o, a, f, false, attrs::HIDDEN),
-            MemberKind::ClassSetter => self.define_accessor(o, a, f, true, attrs::HIDDEN),
-            MemberKind::Method => self.define_with(o, a, f, attrs::METHOD),
-        }
-    }
-
     /// A descriptor object for `cur` (`Object.getOwnPropertyDescriptor`).
     pub fn from_descriptor(&mut self, cur: Current) -> Result<Value, Interrupt> {
         let d = self.new_object()?;
@@ -338,7 +319,7 @@ impl Vm {
             0
         };
         for (i, &(k, _)) in obj.props.iter().enumerate() {
-            if !hidden && !obj.enumerable(i) {
+            if (!hidden && !obj.enumerable(i)) || obj.attrs(i) & attrs::PRIVATE != 0 {
                 continue;
             }
             match canonical_index(self.heap.atom_str(k)) {
@@ -382,6 +363,9 @@ impl Vm {
         });
         for i in 0..obj.props.len() {
             let at = obj.attrs(i);
+            if at & attrs::PRIVATE != 0 {
+                continue;
+            }
             let lock = if frozen && at & attrs::ACCESSOR == 0 {
                 attrs::FIXED | attrs::READONLY
             } else {
@@ -410,8 +394,9 @@ impl Vm {
         }
         (0..obj.props.len()).all(|i| {
             let at = obj.attrs(i);
-            at & attrs::FIXED != 0
-                && (!frozen || at & attrs::ACCESSOR != 0 || at & attrs::READONLY != 0)
+            at & attrs::PRIVATE != 0
+                || at & attrs::FIXED != 0
+                    && (!frozen || at & attrs::ACCESSOR != 0 || at & attrs::READONLY != 0)
         })
     }
 

@@ -285,6 +285,36 @@ impl Vm {
                         let o = obj_of(*self.stack.last().unwrap());
                         tri!('reload, self.define_member(o, k, v, kind));
                     }
+                    Op::MakeClass(derived) => {
+                        let parent = if derived { Some(pop!(self)) } else { None };
+                        let f = obj_of(*self.stack.last().unwrap());
+                        tri!('reload, self.make_class(f, parent));
+                    }
+                    Op::ProtoOf => {
+                        let v = pop!(self);
+                        let p = match v {
+                            Value::Obj(o) => self.heap.obj(o).proto.map_or(Value::Null, Value::Obj),
+                            _ => Value::Null,
+                        };
+                        self.stack.push(p);
+                    }
+                    Op::SuperGet => {
+                        let key = pop!(self);
+                        let this = pop!(self);
+                        let home = pop!(self);
+                        let v = tri!('reload, self.super_get(home, this, key));
+                        self.stack.push(v);
+                    }
+                    Op::SuperCall => {
+                        self.frames.last_mut().unwrap().pc = pc!();
+                        let this = self.stack[self.stack.len() - 2];
+                        let argc = tri!('reload, self.prepare_super_call());
+                        if tri!('reload, self.call(argc, true)) {
+                            charge_callee!();
+                            continue 'reload;
+                        }
+                        self.adopt_super_result(this);
+                    }
                     Op::ObjectSpread => {
                         let src = pop!(self);
                         let o = obj_of(*self.stack.last().unwrap());

@@ -21,6 +21,7 @@ pub mod attrs;
 pub mod budget;
 pub mod builtins;
 pub mod call;
+pub mod class;
 pub mod collect;
 pub mod convert;
 pub mod descriptor;

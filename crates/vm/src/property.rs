@@ -61,7 +61,7 @@ impl Vm {
 
     /// A property's value as read from `receiver`: an accessor's getter is
     /// called on it.
-    fn read_slot(
+    pub(crate) fn read_slot(
         &mut self,
         found: Option<(Value, Attrs)>,
         receiver: Value,
@@ -103,6 +103,11 @@ impl Vm {
     fn get_field_slow(&mut self, v: Value, a: Atom) -> Result<Value, Interrupt> {
         match v {
             Value::Obj(id) => {
+                if self.heap.obj(id).special {
+                    if let Some(found) = self.get_own_slot(id, a) {
+                        return self.read_slot(Some(found), v);
+                    }
+                }
                 let o = self.heap.obj(id);
                 match o.class {
                     Class::Array if a == self.atoms.length => {
@@ -135,6 +140,9 @@ impl Vm {
                     _ => {}
                 }
                 let found = self.lookup_chain(Some(id), a);
+                if found.is_none() && self.heap.atom_str(a).starts_with('#') {
+                    return Err(self.private_missing(a, "read"));
+                }
                 self.read_slot(found, v)
             }
             Value::Atom(_) | Value::Str(_) => {
@@ -157,6 +165,14 @@ impl Vm {
                 Err(self.nullish_error(v, self.heap.atom_str(a), false))
             }
         }
+    }
+
+    /// Reading or writing a `#private` name the object does not have.
+    fn private_missing(&self, a: Atom, verb: &str) -> Interrupt {
+        let name = super::class::private_text(self.heap.atom_str(a));
+        self.type_error(format!(
+            "Cannot {verb} private member {name} from an object whose class did not declare it"
+        ))
     }
 
     /// `Cannot read properties of undefined (reading 'x')`, or its setting twin.
@@ -438,6 +454,9 @@ impl Vm {
                 self.heap.atom_str(a)
             )));
         };
+        if self.heap.atom_str(a).starts_with('#') {
+            return Err(self.private_missing(a, "write"));
+        }
         if !self.heap.obj(id).extensible {
             return Err(self.type_error(format!(
                 "Cannot add property {}, object is not extensible",

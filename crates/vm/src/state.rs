@@ -62,10 +62,14 @@ pub struct Function {
     pub arity: u16,
     pub has_rest: bool,
     pub has_arguments: bool,
-    /// `has_rest || has_arguments`: calls with the declared number of
-    /// arguments go through `fit_arguments` too.
+    /// `has_rest || has_arguments || class_constructor`: calls with the
+    /// declared number of arguments go through `fit_arguments` too.
     pub needs_fit: bool,
     pub is_arrow: bool,
+    /// A class's constructor: `fit_arguments` refuses a call without `new`.
+    pub class_constructor: bool,
+    /// Not an arrow nor a method: `new` may call it.
+    pub constructible: bool,
     pub slots: u16,
     pub code: Box<[Op]>,
     pub consts: Box<[Value]>,

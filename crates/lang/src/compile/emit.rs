@@ -120,6 +120,28 @@ impl Compiler {
     pub(super) const PENDING: Label = Label(u32::MAX);
 
     pub(super) fn name(&mut self, s: &str) -> Name {
+        if s.starts_with('#') {
+            let private = self.private_key(s);
+            return self.name_plain(&private);
+        }
+        self.name_plain(s)
+    }
+
+    /// A `#private` name as the property key of the innermost class that
+    /// declares it (the parser has checked one does).
+    pub(super) fn private_key(&self, s: &str) -> String {
+        match self
+            .privates
+            .iter()
+            .rev()
+            .find(|(names, _)| names.iter().any(|n| n == s))
+        {
+            Some((_, at)) => format!("{s}@{at}"),
+            None => s.to_string(),
+        }
+    }
+
+    fn name_plain(&mut self, s: &str) -> Name {
         if let Some(&i) = self.name_map.get(s) {
             return Name(i);
         }

@@ -160,6 +160,12 @@ impl Compiler {
                 }
             }
             ExprKind::Function(f) => self.function_value(f, name),
+            ExprKind::PrivateName(n) => {
+                let key = self.private_key(n);
+                let c = self.str_const(&key);
+                self.emit(Op::Const(c));
+            }
+            ExprKind::Intrinsic(op, args) => self.intrinsic(*op, args, e.span),
             ExprKind::Unary(op, x) => self.unary(*op, x),
             ExprKind::Update {
                 inc,
@@ -631,6 +637,78 @@ impl Compiler {
             PropKey::Computed(k) => {
                 self.expr(k);
                 self.expr(value);
+            }
+        }
+    }
+
+    /// The operations classes are built from (parser/class.rs).
+    fn intrinsic(&mut self, op: Intrinsic, args: &[ArrayElem], span: Span) {
+        let arg = |i: usize| match &args[i] {
+            ArrayElem::Expr(x) => x,
+            _ => unreachable!("the parser passes intrinsics plain operands"),
+        };
+        match op {
+            Intrinsic::MakeClass => {
+                self.expr(arg(0));
+                if args.len() > 1 {
+                    self.expr(arg(1));
+                }
+                self.emit(Op::MakeClass(args.len() > 1));
+            }
+            Intrinsic::ProtoOf => {
+                self.expr(arg(0));
+                self.emit(Op::ProtoOf);
+            }
+            Intrinsic::DefineMember(kind) => {
+                self.expr(arg(0));
+                let prefix = match kind {
+                    MemberKind::ClassGetter | MemberKind::PrivateGetter => "get ",
+                    MemberKind::ClassSetter | MemberKind::PrivateSetter => "set ",
+                    _ => "",
+                };
+                let key = match &arg(1).kind {
+                    ExprKind::Str(k) if k.starts_with('#') => PropKey::Name(self.private_key(k)),
+                    ExprKind::Str(k) => PropKey::Name(k.clone()),
+                    _ => PropKey::Computed(arg(1).clone()),
+                };
+                // A private method is named `#m`, not by its key.
+                let shown = match (&key, &arg(1).kind) {
+                    (PropKey::Name(_), ExprKind::Str(k)) => Some(k.clone()),
+                    _ => None,
+                };
+                match (shown, &key) {
+                    (Some(k), PropKey::Name(full)) => {
+                        let c = self.str_const(full);
+                        self.emit(Op::Const(c));
+                        self.expr_named(arg(2), &format!("{prefix}{k}"));
+                    }
+                    _ => self.member_key_and_value(&key, arg(2), prefix),
+                }
+                self.emit(Op::DefineMember(kind));
+            }
+            Intrinsic::SuperCall => {
+                self.expr(arg(0));
+                self.expr(arg(1));
+                self.args_array(&args[2..]);
+                self.with_span(span, |c| c.emit(Op::SuperCall));
+            }
+            Intrinsic::SuperGet => {
+                self.expr(arg(0));
+                self.expr(arg(1));
+                self.expr(arg(2));
+                self.with_span(span, |c| c.emit(Op::SuperGet));
+            }
+            Intrinsic::CallWith => {
+                self.expr(arg(0));
+                self.expr(arg(1));
+                let rest = &args[2..];
+                if rest.iter().any(|a| matches!(a, ArrayElem::Spread(_))) {
+                    self.args_array(rest);
+                    self.with_span(span, |c| c.emit(Op::CallSpread));
+                } else {
+                    let n = self.args(rest, span);
+                    self.with_span(span, |c| c.emit(Op::Call(n)));
+                }
             }
         }
     }

@@ -44,6 +44,7 @@ pub fn generate(
         functions: Vec::new(),
         fns: Vec::new(),
         diags: Vec::new(),
+        privates: Vec::new(),
     };
     c.compile_main(ast);
     if !c.diags.is_empty() {
@@ -126,6 +127,9 @@ struct Compiler {
     functions: Vec<Option<FunctionProto>>,
     fns: Vec<FnState>,
     diags: Vec<Diagnostic>,
+    /// The classes being compiled, innermost last: the private names each
+    /// declares and the offset that makes them its own (`#x` → `#x@12`).
+    privates: Vec<(Vec<String>, u32)>,
 }
 
 /// A literal value known at compile time (constant folding).
@@ -143,6 +147,8 @@ impl Compiler {
                 has_rest: false,
                 has_arguments: false,
                 is_arrow: f.is_some_and(|f| f.is_arrow),
+                is_class_constructor: f.is_some_and(|f| f.kind == FnKind::ClassConstructor),
+                is_method: f.is_some_and(|f| f.kind == FnKind::Method),
                 slots: 0,
                 code: Vec::new(),
                 consts: Vec::new(),
@@ -198,6 +204,9 @@ impl Compiler {
             f.span,
         );
         self.fns.push(state);
+        if let FnKind::ClassBody { privates } = &f.kind {
+            self.privates.push((privates.clone(), f.span.start));
+        }
         self.push_scope();
         self.push_scope();
         // Parameters occupy slots 0..arity, then the rest array.
@@ -305,6 +314,9 @@ impl Compiler {
         }
         self.pop_scope();
         self.pop_scope();
+        if let FnKind::ClassBody { .. } = &f.kind {
+            self.privates.pop();
+        }
         let mut state = self.fns.pop().unwrap();
         thread_jumps(&mut state.proto.code);
         self.functions[idx] = Some(state.proto);

@@ -1,0 +1,155 @@
+//! What classes need from the VM (the parser turns a class into these
+//! operations, see lang's parser/class.rs): making a class's prototype,
+//! `super(…)`, `super.x`, and defining members, `#private` ones included.
+
+use super::attrs::{self, Attrs};
+use super::error::Interrupt;
+use super::heap::Class;
+use super::state::Vm;
+use super::value::{ObjId, Value};
+use lang::bytecode::MemberKind;
+
+impl Vm {
+    /// `Op::MakeClass`: gives constructor `f` its `prototype`, inheriting
+    /// from `parent`'s when there is one (null: from nothing), and makes
+    /// `f` inherit from `parent`.
+    pub(crate) fn make_class(&mut self, f: ObjId, parent: Option<Value>) -> Result<(), Interrupt> {
+        let proto_parent = match parent {
+            None => Some(self.realm.object_proto),
+            Some(Value::Null) => None,
+            Some(p) if self.is_constructor(p) => match self.get_field(p, self.atoms.prototype)? {
+                Value::Obj(pp) => Some(pp),
+                Value::Null => None,
+                _ => {
+                    return Err(self
+                        .type_error("Class extends value does not have valid prototype property"));
+                }
+            },
+            Some(p) => {
+                let shown = super::inspect::inspect_short(self, p);
+                return Err(self.type_error(format!(
+                    "Class extends value {shown} is not a constructor or null"
+                )));
+            }
+        };
+        if let Some(Value::Obj(p)) = parent {
+            self.heap.obj_mut(f).proto = Some(p);
+        }
+        let proto = self.heap.alloc(Class::Object, proto_parent)?;
+        self.define_with(proto, self.atoms.constructor, Value::Obj(f), attrs::METHOD)?;
+        let fixed = attrs::HIDDEN | attrs::READONLY | attrs::FIXED;
+        self.define_with(f, self.atoms.prototype, Value::Obj(proto), fixed)
+    }
+
+    /// Whether `new v(…)` may be tried: a function that is not an arrow,
+    /// a method or a built-in that only calls.
+    pub fn is_constructor(&self, v: Value) -> bool {
+        let Value::Obj(id) = v else { return false };
+        match self.heap.obj(id).class {
+            Class::Closure(fi) => self.funcs[fi as usize].constructible,
+            Class::Native(_) => true,
+            _ => false,
+        }
+    }
+
+    /// `Op::SuperCall` before the call: [parent, this, args array] →
+    /// [parent, this, args…]; the argument count.
+    pub(crate) fn prepare_super_call(&mut self) -> Result<usize, Interrupt> {
+        let parent = self.stack[self.stack.len() - 3];
+        if !self.is_constructor(parent) {
+            let shown = super::inspect::inspect_short(self, parent);
+            return Err(self.type_error(format!("Super constructor {shown} is not a constructor")));
+        }
+        self.spread_args()
+    }
+
+    /// `Op::SuperCall` after a built-in parent constructed: what it made
+    /// (an `Error`, an `Array`) takes the subclass's prototype from `this`.
+    pub(crate) fn adopt_super_result(&mut self, this: Value) {
+        let made = *self.stack.last().unwrap();
+        if let (Value::Obj(m), Value::Obj(t)) = (made, this) {
+            if m != t && !self.heap.is_permanent(m) {
+                self.heap.obj_mut(m).proto = self.heap.obj(t).proto;
+            }
+        }
+    }
+
+    /// `Op::SuperGet`: `key` looked up from `home` (a parent prototype),
+    /// a getter called on `this`.
+    pub(crate) fn super_get(
+        &mut self,
+        home: Value,
+        this: Value,
+        key: Value,
+    ) -> Result<Value, Interrupt> {
+        let a = self.to_atom(key)?;
+        let start = match home {
+            Value::Obj(h) => Some(h),
+            _ => None,
+        };
+        let found = self.lookup_chain(start, a);
+        self.read_slot(found, this)
+    }
+
+    /// `Op::DefineMember` for a class member or a literal's accessor.
+    pub fn define_member(
+        &mut self,
+        o: ObjId,
+        key: Value,
+        f: Value,
+        kind: MemberKind,
+    ) -> Result<(), Interrupt> {
+        let a = self.to_atom(key)?;
+        let private = attrs::HIDDEN | attrs::PRIVATE;
+        match kind {
+            MemberKind::Getter => self.define_accessor(o, a, f, false, attrs::PLAIN),
+            MemberKind::Setter => self.define_accessor(o, a, f, true, attrs::PLAIN),
+            MemberKind::ClassGetter => self.define_accessor(o, a, f, false, attrs::HIDDEN),
+            MemberKind::ClassSetter => self.define_accessor(o, a, f, true, attrs::HIDDEN),
+            MemberKind::Method => self.define_with(o, a, f, attrs::METHOD),
+            MemberKind::Field => {
+                if self.heap.is_permanent(o) {
+                    return Err(self.type_error("cannot modify a built-in object"));
+                }
+                self.define_with(o, a, f, attrs::PLAIN)
+            }
+            MemberKind::PrivateField | MemberKind::PrivateMethod => {
+                self.check_new_private(o, a)?;
+                let at: Attrs = if kind == MemberKind::PrivateMethod {
+                    private | attrs::READONLY
+                } else {
+                    private
+                };
+                self.define_with(o, a, f, at)
+            }
+            MemberKind::PrivateGetter | MemberKind::PrivateSetter => {
+                let setter = kind == MemberKind::PrivateSetter;
+                if let Some((_, at)) = self.get_own_slot(o, a) {
+                    if at & attrs::ACCESSOR == 0 {
+                        self.check_new_private(o, a)?;
+                    }
+                }
+                self.define_accessor(o, a, f, setter, private)
+            }
+        }
+    }
+
+    /// A private name is added to an object once.
+    fn check_new_private(&self, o: ObjId, a: super::value::Atom) -> Result<(), Interrupt> {
+        if self.heap.is_permanent(o) {
+            return Err(self.type_error("cannot modify a built-in object"));
+        }
+        if self.heap.obj(o).find(a).is_some() {
+            let name = private_text(self.heap.atom_str(a));
+            return Err(
+                self.type_error(format!("Cannot initialize {name} twice on the same object"))
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A private name as the script wrote it (`#x`, not the `#x@12` key).
+pub fn private_text(key: &str) -> &str {
+    key.split('@').next().unwrap_or(key)
+}
