@@ -13,6 +13,7 @@ impl Vm {
     /// `Op::MakeClass`: gives constructor `f` its `prototype`, inheriting
     /// from `parent`'s when there is one (null: from nothing), and makes
     /// `f` inherit from `parent`.
+    #[inline(never)]
     pub(crate) fn make_class(&mut self, f: ObjId, parent: Option<Value>) -> Result<(), Interrupt> {
         let proto_parent = match parent {
             None => Some(self.realm.object_proto),
@@ -54,6 +55,7 @@ impl Vm {
 
     /// `Op::SuperCall` before the call: [parent, this, args array] →
     /// [parent, this, args…]; the argument count.
+    #[inline(never)]
     pub(crate) fn prepare_super_call(&mut self) -> Result<usize, Interrupt> {
         let parent = self.stack[self.stack.len() - 3];
         if !self.is_constructor(parent) {
@@ -65,6 +67,7 @@ impl Vm {
 
     /// `Op::SuperCall` after a built-in parent constructed: what it made
     /// (an `Error`, an `Array`) takes the subclass's prototype from `this`.
+    #[inline(never)]
     pub(crate) fn adopt_super_result(&mut self, this: Value) {
         let made = *self.stack.last().unwrap();
         if let (Value::Obj(m), Value::Obj(t)) = (made, this) {
@@ -76,6 +79,7 @@ impl Vm {
 
     /// `Op::SuperGet`: `key` looked up from `home` (a parent prototype),
     /// a getter called on `this`.
+    #[inline(never)]
     pub(crate) fn super_get(
         &mut self,
         home: Value,
@@ -92,6 +96,7 @@ impl Vm {
     }
 
     /// `Op::DefineMember` for a class member or a literal's accessor.
+    #[inline(never)]
     pub fn define_member(
         &mut self,
         o: ObjId,

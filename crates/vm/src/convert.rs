@@ -21,7 +21,7 @@ impl Vm {
             Value::Num(n) => n != 0.0 && !n.is_nan(),
             Value::Atom(a) => a != self.atoms.empty,
             Value::Str(s) => s.len > 0,
-            Value::Obj(_) | Value::Cell(_) => true,
+            Value::Obj(_) | Value::Cell(_) | Value::Symbol(_) => true,
         }
     }
 
@@ -43,6 +43,9 @@ impl Vm {
                 p => self.to_number(p)?,
             },
             Value::Cell(_) => f64::NAN,
+            Value::Symbol(_) => {
+                return Err(self.type_error("Cannot convert a Symbol value to a number"));
+            }
         })
     }
 
@@ -64,6 +67,9 @@ impl Vm {
             Value::Num(n) => write_number(n, out),
             Value::Atom(_) | Value::Str(_) => out.push_str(self.heap.str(v).unwrap()),
             Value::Cell(_) => {}
+            Value::Symbol(_) => {
+                return Err(self.type_error("Cannot convert a Symbol value to a string"));
+            }
             Value::Obj(id) => match self.heap.obj(id).class {
                 Class::Array => {
                     if depth > JOIN_DEPTH_MAX {
@@ -107,6 +113,15 @@ impl Vm {
                     out.push_str("() { [native code] }");
                 }
                 _ => {
+                    let exotic = self.get_field(v, self.atoms.symbols.to_primitive)?;
+                    if !exotic.is_nullish() && depth < JOIN_DEPTH_MAX {
+                        let hint = self.heap.intern("string");
+                        let r = self.call_function(exotic, v, &[Value::Atom(hint)])?;
+                        if let Value::Obj(_) = r {
+                            return Err(self.type_error("Cannot convert object to primitive value"));
+                        }
+                        return self.write_string_depth(r, out, depth + 1);
+                    }
                     // A script-defined toString anywhere on the chain wins.
                     if depth < JOIN_DEPTH_MAX {
                         if let Some(r) = self.script_method_primitive(v, self.atoms.to_string)? {
@@ -156,6 +171,20 @@ impl Vm {
             } else {
                 self.to_string_value(v)
             };
+        }
+        let exotic = self.get_field(v, self.atoms.symbols.to_primitive)?;
+        if !exotic.is_nullish() {
+            if !self.is_callable(exotic) {
+                return Err(self.type_error("Symbol.toPrimitive is not a function"));
+            }
+            let hint = self
+                .heap
+                .intern(if want_number { "number" } else { "default" });
+            let r = self.call_function(exotic, v, &[Value::Atom(hint)])?;
+            if let Value::Obj(_) = r {
+                return Err(self.type_error("Cannot convert object to primitive value"));
+            }
+            return Ok(r);
         }
         match self.script_method_primitive(v, self.atoms.value_of)? {
             Some(p) => Ok(p),
@@ -223,6 +252,7 @@ impl Vm {
             (Value::Undefined, Value::Undefined) | (Value::Null, Value::Null) => true,
             (Value::Bool(x), Value::Bool(y)) => x == y,
             (Value::Obj(x), Value::Obj(y)) => x == y,
+            (Value::Symbol(x), Value::Symbol(y)) => x == y,
             _ => false,
         }
     }
@@ -296,6 +326,7 @@ impl Vm {
             Value::Bool(_) => 2,
             Value::Num(_) => 3,
             Value::Atom(_) | Value::Str(_) => 4,
+            Value::Symbol(_) => 6,
             Value::Obj(o) => match self.heap.obj(o).class {
                 Class::Closure(_) | Class::Native(_) => 5,
                 _ => 1,

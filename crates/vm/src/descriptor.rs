@@ -134,7 +134,9 @@ impl Vm {
                 self.get_field(Value::Obj(o), a)?,
                 attrs::HIDDEN | attrs::READONLY,
             ))
-        } else if matches!(class, Class::Closure(_)) && a == self.atoms.prototype {
+        } else if matches!(class, Class::Closure(fi) if self.funcs[fi as usize].constructible)
+            && a == self.atoms.prototype
+        {
             // Made on first read (property.rs).
             let p = self.get_field(Value::Obj(o), a)?;
             return Ok(self.get_own_slot(o, a).map(|(_, at)| data(p, at)));
@@ -306,9 +308,9 @@ impl Vm {
         Ok(Value::Obj(d))
     }
 
-    /// OwnPropertyKeys: array indices and integer-like names ascending,
-    /// then the other names in the order they were added. With
-    /// `hidden`, non-enumerable ones too.
+    /// OwnPropertyKeys without the symbols: array indices and
+    /// integer-like names ascending, then the other names in the order they
+    /// were added. With `hidden`, non-enumerable ones too.
     pub fn own_keys(&mut self, o: ObjId, hidden: bool) -> Vec<Value> {
         let obj = self.heap.obj(o);
         let mut indices: Vec<(usize, Atom)> = Vec::new();
@@ -319,7 +321,10 @@ impl Vm {
             0
         };
         for (i, &(k, _)) in obj.props.iter().enumerate() {
-            if (!hidden && !obj.enumerable(i)) || obj.attrs(i) & attrs::PRIVATE != 0 {
+            if (!hidden && !obj.enumerable(i))
+                || obj.attrs(i) & attrs::PRIVATE != 0
+                || self.heap.is_symbol(k)
+            {
                 continue;
             }
             match canonical_index(self.heap.atom_str(k)) {
@@ -350,6 +355,20 @@ impl Vm {
         }
         out.extend(names.into_iter().map(Value::Atom));
         out
+    }
+
+    /// The symbol-keyed own properties, in the order they were added.
+    pub fn own_symbols(&self, o: ObjId, hidden: bool) -> Vec<Value> {
+        let obj = self.heap.obj(o);
+        (0..obj.props.len())
+            .filter(|&i| {
+                let at = obj.attrs(i);
+                self.heap.is_symbol(obj.props[i].0)
+                    && at & attrs::PRIVATE == 0
+                    && (hidden || at & attrs::HIDDEN == 0)
+            })
+            .map(|i| Value::Symbol(obj.props[i].0))
+            .collect()
     }
 
     /// `Object.freeze` (`frozen`) or `Object.seal`.

@@ -807,7 +807,7 @@ impl Vm {
             Some(Value::Undefined | Value::Null) | None => false,
             Some(Value::Atom(a)) => *a != self.atoms.empty,
             Some(Value::Str(s)) => s.len > 0,
-            Some(Value::Obj(_) | Value::Cell(_)) => true,
+            Some(Value::Obj(_) | Value::Cell(_) | Value::Symbol(_)) => true,
         }
     }
 }

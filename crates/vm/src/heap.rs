@@ -38,6 +38,14 @@ pub(super) enum Mark {
     Free,
 }
 
+/// What an atom names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AtomKind {
+    Text,
+    Symbol,
+    SymbolWithoutDescription,
+}
+
 /// The run went over its memory budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutOfMemory;
@@ -98,6 +106,8 @@ pub struct Obj {
     pub special: bool,
     /// New properties (and array elements) may be added.
     pub extensible: bool,
+    /// A built-in (made before `Heap::seal`): no property is enumerable.
+    pub builtin: bool,
     /// What `Object.seal` / `Object.freeze` did to the array elements.
     pub elems_lock: ElemsLock,
     /// Reached by the collection in progress (collect.rs).
@@ -110,7 +120,12 @@ impl Obj {
     /// The attributes of property `i`.
     #[inline]
     pub fn attrs(&self, i: usize) -> Attrs {
-        self.attrs.get(i).copied().unwrap_or(attrs::PLAIN)
+        let builtin = if self.builtin {
+            attrs::HIDDEN
+        } else {
+            attrs::PLAIN
+        };
+        self.attrs.get(i).copied().unwrap_or(attrs::PLAIN) | builtin
     }
 
     /// Whether property `i` shows in `for…in`, `Object.keys` and JSON.
@@ -212,10 +227,15 @@ pub struct Heap {
     /// Objects marked but not yet scanned.
     pub(super) gray: Vec<u32>,
     atoms: Vec<Box<str>>,
+    /// Per atom: a string's (`AtomKind::Text`) or a symbol's, whose text is
+    /// its description.
+    atom_kinds: Vec<AtomKind>,
     /// FxHash: interning property keys is on the request path, where
     /// SipHash's resistance to flooding buys nothing (keys come from
     /// scripts, not clients).
     atom_map: FxHashMap<Box<str>, Atom>,
+    /// `Symbol.for`'s symbols by key (made by a run, gone at `reset`).
+    registry: FxHashMap<Box<str>, Atom>,
     perm_atoms: usize,
     /// Built-in prototypes never change after `seal`, so a method lookup
     /// (`arr.push`, `s.slice`) along them is cached, direct-mapped by object
@@ -251,8 +271,11 @@ impl Heap {
             min_collection: FIRST_COLLECTION,
             live_bytes: 0,
             gray: Vec::new(),
-            atoms: Vec::new(),
-            atom_map: FxHashMap::default(),
+            atoms: Vec::with_capacity(1024),
+            atom_kinds: Vec::with_capacity(1024),
+            registry: FxHashMap::default(),
+            // Room for the realm's names (about 900), so making it never rehashes.
+            atom_map: FxHashMap::with_capacity_and_hasher(1024, Default::default()),
             perm_atoms: 0,
             perm_cache: (0..PERMANENT_CACHE)
                 .map(|_| Cell::new(EMPTY_LOOKUP))
@@ -279,13 +302,18 @@ impl Heap {
         // Built-ins are looked up often (`arr.push`) and never enumerated, so
         // their properties are sorted for binary search.
         // Their properties are not enumerable, as the specification has it
-        // for built-ins.
+        // for built-ins (`Obj::builtin`).
         for o in &mut self.objs[self.perm_objs..self.live_objs] {
+            o.builtin = true;
+            if o.attrs.is_empty() {
+                o.props.sort_by_key(|&(k, _)| k);
+                continue;
+            }
             let mut both: Vec<((Atom, Value), Attrs)> = o
                 .props
                 .iter()
-                .enumerate()
-                .map(|(i, &p)| (p, o.attrs(i) | attrs::HIDDEN))
+                .copied()
+                .zip(o.attrs.iter().copied())
                 .collect();
             both.sort_by_key(|&((k, _), _)| k);
             o.props = both.iter().map(|&(p, _)| p).collect();
@@ -325,8 +353,15 @@ impl Heap {
         self.made = 0;
         self.next_collection = self.min_collection;
         self.live_bytes = 0;
-        for a in self.atoms.drain(self.perm_atoms..) {
-            self.atom_map.remove(&a);
+        self.registry.clear();
+        for (a, kind) in self
+            .atoms
+            .drain(self.perm_atoms..)
+            .zip(self.atom_kinds.drain(self.perm_atoms..))
+        {
+            if kind == AtomKind::Text {
+                self.atom_map.remove(&a);
+            }
         }
         self.used = 0;
     }
@@ -355,6 +390,7 @@ impl Heap {
                     attrs: Vec::new(),
                     special: false,
                     extensible: true,
+                    builtin: false,
                     elems_lock: ElemsLock::Open,
                     marked: false,
                     free: false,
@@ -369,6 +405,7 @@ impl Heap {
         o.free = false;
         o.special = false;
         o.extensible = true;
+        o.builtin = false;
         o.elems_lock = ElemsLock::Open;
         o.attrs.clear();
         o.props.clear();
@@ -466,8 +503,51 @@ impl Heap {
         }
         let a = self.atoms.len() as Atom;
         self.atoms.push(s.into());
+        self.atom_kinds.push(AtomKind::Text);
         self.atom_map.insert(s.into(), a);
         a
+    }
+
+    /// A new symbol: an atom that no string maps to, so it is unique.
+    pub fn new_symbol(&mut self, description: Option<&str>) -> Atom {
+        let a = self.atoms.len() as Atom;
+        self.atoms.push(description.unwrap_or("").into());
+        self.atom_kinds.push(if description.is_some() {
+            AtomKind::Symbol
+        } else {
+            AtomKind::SymbolWithoutDescription
+        });
+        a
+    }
+
+    /// `Symbol.for(key)`: the run's one symbol for `key`.
+    pub fn registered_symbol(&mut self, key: &str) -> Atom {
+        if let Some(&a) = self.registry.get(key) {
+            return a;
+        }
+        let a = self.new_symbol(Some(key));
+        self.registry.insert(key.into(), a);
+        a
+    }
+
+    /// `Symbol.keyFor(s)`: the key `s` was registered under.
+    pub fn registry_key(&self, s: Atom) -> Option<&str> {
+        let d = self.symbol_description(s)?;
+        (self.registry.get(d) == Some(&s)).then_some(d)
+    }
+
+    /// Whether atom `a` is a symbol's.
+    #[inline]
+    pub fn is_symbol(&self, a: Atom) -> bool {
+        self.atom_kinds[a as usize] != AtomKind::Text
+    }
+
+    /// A symbol's description (`Symbol().description` is undefined).
+    pub fn symbol_description(&self, a: Atom) -> Option<&str> {
+        match self.atom_kinds[a as usize] {
+            AtomKind::SymbolWithoutDescription => None,
+            _ => Some(&self.atoms[a as usize]),
+        }
     }
 
     /// The atom for `s` if it was interned already (no allocation).

@@ -121,11 +121,15 @@ impl<'a> Printer<'a> {
             }
             Value::Atom(_) | Value::Str(_) => quote(self.vm.heap.str(v).unwrap()),
             Value::Cell(_) => "<cell>".into(),
+            Value::Symbol(a) => symbol_text(self.vm, a),
             Value::Obj(o) => self.object(o, depth),
         }
     }
 
     fn key(&self, a: u32) -> String {
+        if self.vm.heap.is_symbol(a) {
+            return format!("[{}]", symbol_text(self.vm, a));
+        }
         let k = self.vm.heap.atom_str(a);
         if is_identifier(k) {
             k.to_string()
@@ -177,9 +181,12 @@ impl<'a> Printer<'a> {
         };
         let shown: Vec<usize> = {
             let obj = self.vm.heap.obj(o);
-            (0..obj.props.len())
-                .filter(|&i| obj.enumerable(i))
-                .collect()
+            let mut shown: Vec<usize> = (0..obj.props.len())
+                .filter(|&i| obj.enumerable(i) && obj.attrs(i) & crate::attrs::PRIVATE == 0)
+                .collect();
+            // Symbol keys after the others, as node shows them.
+            shown.sort_by_key(|&i| self.vm.heap.is_symbol(obj.props[i].0));
+            shown
         };
         let nprops = shown.len();
         let nelems = if is_array {
@@ -370,4 +377,9 @@ fn pad(s: &str, width: usize, start: bool) -> String {
     } else {
         format!("{s}{fill}")
     }
+}
+
+/// `Symbol(description)`, as `String(symbol)` gives it.
+pub fn symbol_text(vm: &Vm, a: u32) -> String {
+    format!("Symbol({})", vm.heap.symbol_description(a).unwrap_or(""))
 }

@@ -99,6 +99,7 @@ impl PlainWriter<'_> {
                             .heap
                             .atom_str(k)
                             .starts_with(|c: char| c.is_ascii_digit())
+                        || self.heap.is_symbol(k)
                     {
                         return Err(NotPlain);
                     }
@@ -130,7 +131,7 @@ fn write_primitive(heap: &Heap, v: Value, out: &mut Vec<u8>) -> bool {
         Value::Atom(_) | Value::Str(_) => write_quoted(heap.str(v).unwrap(), out),
         Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
         Value::Null | Value::Num(_) => out.extend_from_slice(b"null"),
-        Value::Undefined | Value::Obj(_) | Value::Cell(_) => return false,
+        Value::Undefined | Value::Obj(_) | Value::Cell(_) | Value::Symbol(_) => return false,
     }
     true
 }

@@ -4,7 +4,7 @@
 
 use crate::builtins;
 use crate::heap::Heap;
-use crate::state::{Atoms, DEFAULT_SLICE, Function, Limits, Realm, Vm};
+use crate::state::{Atoms, DEFAULT_SLICE, Function, Limits, Realm, Vm, WellKnown};
 use crate::value::{Atom, ObjId, Value};
 use lang::bytecode::{FuncIdx, Label, Name, Op, Program};
 use std::rc::Rc;
@@ -91,8 +91,24 @@ impl Vm {
                 "number",
                 "string",
                 "function",
+                "symbol",
             ]
             .map(|n| heap.intern(n)),
+            symbols: WellKnown {
+                iterator: heap.new_symbol(Some("Symbol.iterator")),
+                async_iterator: heap.new_symbol(Some("Symbol.asyncIterator")),
+                has_instance: heap.new_symbol(Some("Symbol.hasInstance")),
+                to_primitive: heap.new_symbol(Some("Symbol.toPrimitive")),
+                to_string_tag: heap.new_symbol(Some("Symbol.toStringTag")),
+                species: heap.new_symbol(Some("Symbol.species")),
+                is_concat_spreadable: heap.new_symbol(Some("Symbol.isConcatSpreadable")),
+                unscopables: heap.new_symbol(Some("Symbol.unscopables")),
+                match_: heap.new_symbol(Some("Symbol.match")),
+                match_all: heap.new_symbol(Some("Symbol.matchAll")),
+                replace: heap.new_symbol(Some("Symbol.replace")),
+                search: heap.new_symbol(Some("Symbol.search")),
+                split: heap.new_symbol(Some("Symbol.split")),
+            },
             empty: heap.intern(""),
         };
         let placeholder = ObjId(0);
@@ -111,6 +127,7 @@ impl Vm {
                 string_proto: placeholder,
                 number_proto: placeholder,
                 boolean_proto: placeholder,
+                symbol_proto: placeholder,
                 date_proto: placeholder,
                 query_proto: placeholder,
                 http_proto: placeholder,

@@ -61,6 +61,7 @@ impl Vm {
 
     /// A property's value as read from `receiver`: an accessor's getter is
     /// called on it.
+    #[inline]
     pub(crate) fn read_slot(
         &mut self,
         found: Option<(Value, Attrs)>,
@@ -69,14 +70,17 @@ impl Vm {
         match found {
             None => Ok(Value::Undefined),
             Some((v, at)) if at & attrs::ACCESSOR == 0 => Ok(v),
-            Some((pair, _)) => {
-                let getter = self.heap.obj(pair.as_obj().unwrap()).elems[0];
-                if matches!(getter, Value::Undefined) {
-                    return Ok(Value::Undefined);
-                }
-                self.call_function(getter, receiver, &[])
-            }
+            Some((pair, _)) => self.call_getter(pair, receiver),
         }
+    }
+
+    #[inline(never)]
+    fn call_getter(&mut self, pair: Value, receiver: Value) -> Result<Value, Interrupt> {
+        let getter = self.heap.obj(pair.as_obj().unwrap()).elems[0];
+        if matches!(getter, Value::Undefined) {
+            return Ok(Value::Undefined);
+        }
+        self.call_function(getter, receiver, &[])
     }
 
     /// Reads `v.a`. The common case, an own property of an object, is
@@ -121,7 +125,9 @@ impl Vm {
                         if a == self.atoms.length {
                             return Ok(Value::Num(self.function_arity(id) as f64));
                         }
-                        if a == self.atoms.prototype && matches!(o.class, Class::Closure(_)) {
+                        if a == self.atoms.prototype
+                            && matches!(o.class, Class::Closure(fi) if self.funcs[fi as usize].constructible)
+                        {
                             // Created on first use, so closures that are never
                             // constructors never pay for one.
                             let p = self
@@ -159,6 +165,10 @@ impl Vm {
             }
             Value::Bool(_) => {
                 let found = self.lookup_chain(Some(self.realm.boolean_proto), a);
+                self.read_slot(found, v)
+            }
+            Value::Symbol(_) => {
+                let found = self.lookup_chain(Some(self.realm.symbol_proto), a);
                 self.read_slot(found, v)
             }
             Value::Undefined | Value::Null | Value::Cell(_) => {
@@ -206,6 +216,7 @@ impl Vm {
                     Ok(Key::Name(a))
                 }
             },
+            Value::Symbol(a) => Ok(Key::Name(a)),
             Value::Atom(a) => Ok(match canonical_index(self.heap.atom_str(a)) {
                 Some(i) => Key::Index(i),
                 None => Key::Name(a),
@@ -320,13 +331,19 @@ impl Vm {
 
     /// Defines or overwrites an own data property with the plain attributes
     /// (object literals, built-ins).
+    #[inline]
     pub fn define_own(&mut self, id: ObjId, a: Atom, v: Value) -> Result<(), Interrupt> {
         let o = self.heap.obj_mut(id);
-        if !o.special {
+        // Every property plain: the pair is all there is (object literals
+        // build objects this way, in the dispatch loop).
+        if o.attrs.is_empty() {
             if let Some(slot) = o.props.iter_mut().find(|(k, _)| *k == a) {
                 slot.1 = v;
                 return Ok(());
             }
+            self.heap.charge(SLOT_COST)?;
+            self.heap.obj_mut(id).props.push((a, v));
+            return Ok(());
         }
         self.define_with(id, a, v, attrs::PLAIN)
     }
@@ -406,6 +423,7 @@ impl Vm {
             Value::Atom(_) | Value::Str(_) => (None, Some(self.realm.string_proto)),
             Value::Num(_) => (None, Some(self.realm.number_proto)),
             Value::Bool(_) => (None, Some(self.realm.boolean_proto)),
+            Value::Symbol(_) => (None, Some(self.realm.symbol_proto)),
             Value::Cell(_) => (None, None),
         };
         // A setter or a read-only property along the chain decides.
@@ -771,8 +789,15 @@ impl Vm {
     }
 
     pub fn instance_of(&mut self, v: Value, c: Value) -> Result<bool, Interrupt> {
-        let callable = matches!(c, Value::Obj(id) if matches!(self.heap.obj(id).class, Class::Closure(_) | Class::Native(_)));
-        if !callable {
+        if !matches!(c, Value::Obj(_)) {
+            return Err(self.type_error("Right-hand side of 'instanceof' is not an object"));
+        }
+        let custom = self.get_field(c, self.atoms.symbols.has_instance)?;
+        if !custom.is_nullish() {
+            let r = self.call_function(custom, c, &[v])?;
+            return Ok(self.truthy(r));
+        }
+        if !self.is_callable(c) {
             return Err(self.type_error("Right-hand side of 'instanceof' is not callable"));
         }
         let Value::Obj(mut o) = v else {

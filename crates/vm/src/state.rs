@@ -165,8 +165,48 @@ pub struct Atoms {
     pub to_string: Atom,
     pub value_of: Atom,
     pub to_json: Atom,
-    pub type_names: [Atom; 6],
+    pub type_names: [Atom; 7],
+    /// The well-known symbols.
+    pub symbols: WellKnown,
     pub empty: Atom,
+}
+
+/// The well-known symbols (`Symbol.iterator`…), each an atom no string has.
+pub struct WellKnown {
+    pub iterator: Atom,
+    pub async_iterator: Atom,
+    pub has_instance: Atom,
+    pub to_primitive: Atom,
+    pub to_string_tag: Atom,
+    pub species: Atom,
+    pub is_concat_spreadable: Atom,
+    pub unscopables: Atom,
+    pub match_: Atom,
+    pub match_all: Atom,
+    pub replace: Atom,
+    pub search: Atom,
+    pub split: Atom,
+}
+
+impl WellKnown {
+    /// Each symbol with the name `Symbol` has it under.
+    pub fn all(&self) -> [(&'static str, Atom); 13] {
+        [
+            ("iterator", self.iterator),
+            ("asyncIterator", self.async_iterator),
+            ("hasInstance", self.has_instance),
+            ("toPrimitive", self.to_primitive),
+            ("toStringTag", self.to_string_tag),
+            ("species", self.species),
+            ("isConcatSpreadable", self.is_concat_spreadable),
+            ("unscopables", self.unscopables),
+            ("match", self.match_),
+            ("matchAll", self.match_all),
+            ("replace", self.replace),
+            ("search", self.search),
+            ("split", self.split),
+        ]
+    }
 }
 
 /// The built-in objects every run sees.
@@ -178,6 +218,7 @@ pub struct Realm {
     pub string_proto: ObjId,
     pub number_proto: ObjId,
     pub boolean_proto: ObjId,
+    pub symbol_proto: ObjId,
     pub date_proto: ObjId,
     /// Methods of `db()` builders.
     pub query_proto: ObjId,

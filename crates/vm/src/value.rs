@@ -33,6 +33,9 @@ pub enum Value {
     /// A string made while the script runs.
     Str(StrSlice),
     Obj(ObjId),
+    /// A symbol: an atom no string interns to (see `Heap::new_symbol`),
+    /// so as a property key it meets no string's.
+    Symbol(Atom),
     /// A captured variable's cell; only ever found in frame slots and upvalues.
     Cell(u32),
 }

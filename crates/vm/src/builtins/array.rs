@@ -480,24 +480,47 @@ fn own_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
 }
 
 /// `this` as an array whose elements may change.
+#[inline]
 fn writable_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
-    let arr = own_array(vm, this, method)?;
-    if vm.heap.is_permanent(arr) || vm.heap.obj(arr).elems_lock == ElemsLock::Frozen {
-        return Err(vm.type_error(format!("Array.prototype.{method} called on a frozen array")));
+    if let Value::Obj(o) = this {
+        let obj = vm.heap.obj(o);
+        if obj.class == Class::Array
+            && obj.elems_lock != ElemsLock::Frozen
+            && !vm.heap.is_permanent(o)
+        {
+            return Ok(o);
+        }
     }
-    Ok(arr)
+    refuse_change(vm, this, method)
 }
 
 /// `this` as an array whose elements may also be added and removed.
+#[inline]
 fn resizable_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
-    let arr = writable_array(vm, this, method)?;
-    let o = vm.heap.obj(arr);
-    if o.elems_lock != ElemsLock::Open || !o.extensible {
-        return Err(vm.type_error(format!(
-            "Array.prototype.{method} called on a sealed or non-extensible array"
-        )));
+    if let Value::Obj(o) = this {
+        let obj = vm.heap.obj(o);
+        if obj.class == Class::Array
+            && obj.elems_lock == ElemsLock::Open
+            && obj.extensible
+            && !vm.heap.is_permanent(o)
+        {
+            return Ok(o);
+        }
     }
-    Ok(arr)
+    refuse_change(vm, this, method)
+}
+
+/// Why `this` cannot be changed in place by `method`.
+#[cold]
+fn refuse_change(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+    let arr = own_array(vm, this, method)?;
+    let o = vm.heap.obj(arr);
+    let what = if vm.heap.is_permanent(arr) || o.elems_lock == ElemsLock::Frozen {
+        "a frozen array"
+    } else {
+        "a sealed or non-extensible array"
+    };
+    Err(vm.type_error(format!("Array.prototype.{method} called on {what}")))
 }
 
 enum Step {

@@ -12,6 +12,7 @@ mod json;
 mod kitwork;
 mod object;
 mod string;
+mod symbol;
 mod tasks;
 mod uri;
 
@@ -80,6 +81,7 @@ pub fn install(vm: &mut Vm) {
     vm.realm.string_proto = plain(vm, Some(object_proto));
     vm.realm.number_proto = plain(vm, Some(object_proto));
     vm.realm.boolean_proto = plain(vm, Some(object_proto));
+    vm.realm.symbol_proto = plain(vm, Some(object_proto));
     let error_proto = plain(vm, Some(object_proto));
     vm.realm.error_protos[0] = error_proto;
     for i in 1..ErrorKind::ALL.len() {
@@ -94,6 +96,7 @@ pub fn install(vm: &mut Vm) {
     function::install(vm);
     uri::install(vm);
     object::install(vm);
+    symbol::install(vm);
     array::install(vm);
     string::install(vm);
     json::install(vm);

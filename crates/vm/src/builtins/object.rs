@@ -125,7 +125,9 @@ pub fn install(vm: &mut Vm) {
         let Some(o) = to_object(vm, arg(vm, a, 0))? else {
             return Ok(Value::Obj(out));
         };
-        for k in vm.own_keys(o, true) {
+        let mut keys = vm.own_keys(o, true);
+        keys.extend(vm.own_symbols(o, true));
+        for k in keys {
             let key = vm.to_key(k)?;
             if let Some(cur) = vm.own_property(o, key)? {
                 let d = vm.from_descriptor(cur)?;
@@ -143,8 +145,11 @@ pub fn install(vm: &mut Vm) {
         vm.new_array(&keys)
     });
     method(vm, object, "getOwnPropertySymbols", 1, |vm, _, a| {
-        to_object(vm, arg(vm, a, 0))?;
-        vm.new_array(&[])
+        let Some(o) = to_object(vm, arg(vm, a, 0))? else {
+            return vm.new_array(&[]);
+        };
+        let keys = vm.own_symbols(o, true);
+        vm.new_array(&keys)
     });
     method(vm, object, "getPrototypeOf", 1, |vm, _, a| {
         let p = match arg(vm, a, 0) {
@@ -152,6 +157,7 @@ pub fn install(vm: &mut Vm) {
             Value::Atom(_) | Value::Str(_) => Some(vm.realm.string_proto),
             Value::Num(_) => Some(vm.realm.number_proto),
             Value::Bool(_) => Some(vm.realm.boolean_proto),
+            Value::Symbol(_) => Some(vm.realm.symbol_proto),
             v => {
                 to_object(vm, v)?;
                 None
@@ -227,20 +233,32 @@ pub fn install(vm: &mut Vm) {
         Ok(this)
     });
     method(vm, op, "toString", 0, |vm, this, _| {
-        let s = match this {
-            Value::Obj(o) if vm.heap.obj(o).class == Class::Array => "[object Array]",
-            Value::Obj(o)
-                if matches!(vm.heap.obj(o).class, Class::Closure(_) | Class::Native(_)) =>
-            {
-                "[object Function]"
-            }
-            Value::Obj(o) if vm.heap.obj(o).class == Class::Error => "[object Error]",
-            Value::Obj(o) if vm.heap.obj(o).class == Class::Arguments => "[object Arguments]",
-            Value::Null => "[object Null]",
-            Value::Undefined => "[object Undefined]",
-            _ => "[object Object]",
+        let builtin = match this {
+            Value::Obj(o) => match vm.heap.obj(o).class {
+                Class::Array => "Array",
+                Class::Closure(_) | Class::Native(_) => "Function",
+                Class::Error => "Error",
+                Class::Arguments => "Arguments",
+                Class::Date => "Date",
+                _ => "Object",
+            },
+            Value::Null => "Null",
+            Value::Undefined => "Undefined",
+            Value::Num(_) => "Number",
+            Value::Bool(_) => "Boolean",
+            Value::Atom(_) | Value::Str(_) => "String",
+            _ => "Object",
         };
-        Ok(vm.heap.alloc_str(s)?)
+        let tag = if this.is_nullish() {
+            Value::Undefined
+        } else {
+            vm.get_field(this, vm.atoms.symbols.to_string_tag)?
+        };
+        let text = match vm.heap.str(tag) {
+            Some(t) => format!("[object {t}]"),
+            None => format!("[object {builtin}]"),
+        };
+        Ok(vm.heap.alloc_str(&text)?)
     });
 }
 
@@ -309,22 +327,14 @@ fn to_object(vm: &mut Vm, v: Value) -> Result<Option<ObjId>, Interrupt> {
 }
 
 fn has_own(vm: &mut Vm, o: Value, k: Value) -> Result<Value, Interrupt> {
-    let Value::Obj(id) = o else {
+    let key = vm.to_key(k)?;
+    let Some(id) = to_object(vm, o)? else {
         return Ok(Value::Bool(false));
     };
-    Ok(Value::Bool(match vm.to_key(k)? {
-        crate::property::Key::Index(i) if vm.heap.obj(id).class == Class::Array => {
-            i < vm.heap.obj(id).elems.len()
-        }
-        crate::property::Key::Index(i) => {
-            let a = vm.index_atom(i);
-            vm.get_own(id, a).is_some()
-        }
-        crate::property::Key::Name(a) => {
-            vm.get_own(id, a).is_some()
-                || (a == vm.atoms.length && vm.heap.obj(id).class == Class::Array)
-        }
-    }))
+    Ok(Value::Bool(
+        vm.own_property(id, key)?
+            .is_some_and(|c| c.attrs & attrs::PRIVATE == 0),
+    ))
 }
 
 #[derive(Clone, Copy, PartialEq)]

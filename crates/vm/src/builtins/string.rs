@@ -17,6 +17,10 @@ pub fn install(vm: &mut Vm) {
             if a.len == 0 {
                 return Ok(Value::Atom(vm.atoms.empty));
             }
+            if let Value::Symbol(s) = arg(vm, a, 0) {
+                let text = crate::inspect::symbol_text(vm, s);
+                return Ok(vm.heap.alloc_str(&text)?);
+            }
             vm.to_string_value(arg(vm, a, 0))
         },
         sp,
