@@ -152,6 +152,11 @@ pub enum ExprKind {
     Seq(Vec<Expr>),
     /// `#x` on the left of `in`: the private name as a key.
     PrivateName(String),
+    /// `yield x` / `yield* iterable` in a generator.
+    Yield {
+        arg: Option<Box<Expr>>,
+        delegate: bool,
+    },
     /// An operation classes are built from (class.rs in the parser turns
     /// a class into these); its operands are evaluated in order.
     Intrinsic(Intrinsic, Vec<ArrayElem>),
@@ -331,6 +336,8 @@ pub struct Function {
     pub is_arrow: bool,
     pub span: Span,
     pub kind: FnKind,
+    /// `function*` or `*method()`.
+    pub is_generator: bool,
 }
 
 /// A parsed file: its top-level statements.

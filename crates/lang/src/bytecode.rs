@@ -137,6 +137,14 @@ pub enum Op {
     SuperCall,
     /// [home, this, key] → [home[key], a getter called on this]
     SuperGet,
+    /// [] → returns a new generator object (kept in the local too) that
+    /// resumes the frame at the next instruction
+    Generator(Slot),
+    /// [v] → suspends the generator in the local, giving `{ value: v,
+    /// done: false }`; resumed, [] → [the value sent]
+    Yield(Slot),
+    /// [v] → ends the generator in the local: `{ value: v, done: true }`
+    GenReturn(Slot),
     /// [obj, src] → [obj], copies src's own enumerable properties
     ObjectSpread,
     /// [src, key × n] → [copy of src without those keys]
@@ -346,6 +354,8 @@ pub struct FunctionProto {
     pub is_class_constructor: bool,
     /// A method, getter or setter: `new` on it is a TypeError.
     pub is_method: bool,
+    /// `function*`: calling it makes a generator object.
+    pub is_generator: bool,
     /// Slots the frame reserves: parameters, then every local and hidden temporary.
     pub slots: u16,
     pub code: Vec<Op>,

@@ -215,6 +215,11 @@ impl Lowering {
             | ExprKind::PrivateName(_)
             | ExprKind::This => {}
             ExprKind::Intrinsic(_, args) => self.elems(args),
+            ExprKind::Yield { arg, .. } => {
+                if let Some(x) = arg {
+                    self.expr(x);
+                }
+            }
             ExprKind::Template { exprs, .. } | ExprKind::Seq(exprs) => {
                 for x in exprs {
                     self.expr(x);

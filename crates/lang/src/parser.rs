@@ -138,9 +138,6 @@ impl<'s> Parser<'s> {
         };
         let next = self.peek_at(1);
         match self.peek() {
-            Token::Function if *next == Token::Star => {
-                Some("generators (`function*`) are not supported yet")
-            }
             Token::Ident("async")
                 if same_line(1)
                     && (*next == Token::Function
@@ -210,6 +207,32 @@ impl<'s> Parser<'s> {
         self.bump();
         Some(name)
     }
+    /// `yield`, `yield x` or `yield* iterable`.
+    fn yield_expr(&mut self) -> PResult<Expr> {
+        let start = self.span();
+        self.bump();
+        let delegate = !self.newline_before() && self.eat(&Token::Star);
+        let ends = matches!(
+            self.peek(),
+            Token::RParen
+                | Token::RBracket
+                | Token::RBrace
+                | Token::Comma
+                | Token::Semi
+                | Token::Colon
+                | Token::Eof
+        ) || (self.newline_before() && !delegate);
+        let arg = if ends && !delegate {
+            None
+        } else {
+            Some(Box::new(self.assign()?))
+        };
+        Ok(Expr {
+            kind: ExprKind::Yield { arg, delegate },
+            span: start.to(self.prev_span()),
+        })
+    }
+
     /// A name after `.`: a property name, or a class's `#private` name.
     fn member_name(&mut self) -> Option<String> {
         if let Token::PrivateName(n) = self.peek().clone() {
@@ -658,6 +681,7 @@ impl<'s> Parser<'s> {
 
     /// After `function`: optional name, parameters, body.
     fn function_rest(&mut self, start: Span, needs_name: bool) -> PResult<Function> {
+        let is_generator = self.eat(&Token::Star);
         let name = if matches!(self.peek(), Token::Ident(_)) {
             Some(self.ident()?.0)
         } else if needs_name {
@@ -665,7 +689,13 @@ impl<'s> Parser<'s> {
         } else {
             None
         };
-        let outer = std::mem::take(&mut self.ctx);
+        let outer = std::mem::replace(
+            &mut self.ctx,
+            FnCtx {
+                generator: is_generator,
+                ..FnCtx::default()
+            },
+        );
         let parsed = self.params().and_then(|p| Ok((p, self.block_body()?)));
         self.ctx = outer;
         let ((params, rest), body) = parsed?;
@@ -679,6 +709,7 @@ impl<'s> Parser<'s> {
             is_arrow: false,
             span: start.to(self.prev_span()),
             kind: FnKind::Normal,
+            is_generator,
         })
     }
 
@@ -788,12 +819,14 @@ impl<'s> Parser<'s> {
         };
         self.expect(&Token::Arrow, "`=>`")?;
         let saved = std::mem::replace(&mut self.no_in, false);
+        let generator_before = std::mem::replace(&mut self.ctx.generator, false);
         let body = if self.at(&Token::LBrace) {
             self.block_body().map(Body::Block)
         } else {
             self.assign().map(Body::Expr)
         };
         self.no_in = saved;
+        self.ctx.generator = generator_before;
         let body = body?;
         let span = start.to(self.prev_span());
         let f = Function {
@@ -804,6 +837,7 @@ impl<'s> Parser<'s> {
             is_arrow: true,
             span,
             kind: FnKind::Normal,
+            is_generator: false,
         };
         Ok(Expr {
             kind: ExprKind::Function(Rc::new(f)),
@@ -1013,6 +1047,9 @@ impl<'s> Parser<'s> {
     }
 
     fn assign_inner(&mut self) -> PResult<Expr> {
+        if self.ctx.generator && self.at_ident("yield") {
+            return self.yield_expr();
+        }
         match self.peek() {
             Token::Ident(_)
                 if *self.peek_at(1) == Token::Arrow && !self.toks[self.pos + 1].newline_before =>
@@ -1568,8 +1605,15 @@ impl<'s> Parser<'s> {
     /// name (methods are named by the compiler from their key; a `name`
     /// here would bind it inside the body, which methods do not).
     fn method_function(&mut self, key_span: Span) -> PResult<Expr> {
-        let (params, rest) = self.params()?;
-        let body = self.block_body()?;
+        self.method_function_of(key_span, false)
+    }
+
+    /// `method_function` for a generator method (`*m() {}`) or not.
+    fn method_function_of(&mut self, key_span: Span, is_generator: bool) -> PResult<Expr> {
+        let generator_before = std::mem::replace(&mut self.ctx.generator, is_generator);
+        let parsed = self.params().and_then(|p| Ok((p, self.block_body()?)));
+        self.ctx.generator = generator_before;
+        let ((params, rest), body) = parsed?;
         self.check_strict_body(&params, &rest, &body)?;
         let body = Body::Block(body);
         let span = key_span.to(self.prev_span());
@@ -1581,6 +1625,7 @@ impl<'s> Parser<'s> {
             is_arrow: false,
             span,
             kind: FnKind::Method,
+            is_generator,
         };
         Ok(Expr {
             kind: ExprKind::Function(Rc::new(f)),
@@ -1645,6 +1690,14 @@ impl<'s> Parser<'s> {
         while !self.at(&Token::RBrace) {
             if self.eat(&Token::Ellipsis) {
                 props.push(Prop::Spread(self.assign()?));
+            } else if self.at(&Token::Star) {
+                let key_span = self.span();
+                self.bump();
+                let key = self.prop_key()?;
+                let outer = std::mem::take(&mut self.ctx);
+                let value = self.method_function_of(key_span, true);
+                self.ctx = outer;
+                props.push(Prop::Init { key, value: value? });
             } else {
                 let key_span = self.span();
                 let was_ident = matches!(self.peek(), Token::Ident(_));

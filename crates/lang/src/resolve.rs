@@ -532,6 +532,11 @@ impl Resolver {
             | ExprKind::PrivateName(_)
             | ExprKind::Str(_) => {}
             ExprKind::Intrinsic(_, args) => self.args(args),
+            ExprKind::Yield { arg, .. } => {
+                if let Some(x) = arg {
+                    self.expr(x);
+                }
+            }
             ExprKind::Template { exprs, .. } => exprs.iter().for_each(|x| self.expr(x)),
             ExprKind::Ident(n) => self.reference(n),
             ExprKind::This => self.reference("this"),

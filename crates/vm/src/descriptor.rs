@@ -134,7 +134,7 @@ impl Vm {
                 self.get_field(Value::Obj(o), a)?,
                 attrs::HIDDEN | attrs::READONLY,
             ))
-        } else if matches!(class, Class::Closure(fi) if self.funcs[fi as usize].constructible)
+        } else if matches!(class, Class::Closure(fi) if self.funcs[fi as usize].constructible || self.funcs[fi as usize].is_generator)
             && a == self.atoms.prototype
         {
             // Made on first read (property.rs).

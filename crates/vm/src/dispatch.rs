@@ -305,6 +305,26 @@ impl Vm {
                         let v = tri!('reload, self.super_get(home, this, key));
                         self.stack.push(v);
                     }
+                    Op::Generator(lang::bytecode::Slot(s)) => {
+                        let v = tri!('reload, self.park_generator(s, pc!(), None, false));
+                        if self.frames.len() == stop {
+                            self.fuel = fuel;
+                            return Ok(Outcome::Done(v));
+                        }
+                        self.stack.push(v);
+                        continue 'reload;
+                    }
+                    Op::Yield(lang::bytecode::Slot(s)) | Op::GenReturn(lang::bytecode::Slot(s)) => {
+                        let v = pop!(self);
+                        let done = matches!(*op, Op::GenReturn(_));
+                        let r = tri!('reload, self.park_generator(s, pc!(), Some(v), done));
+                        if self.frames.len() == stop {
+                            self.fuel = fuel;
+                            return Ok(Outcome::Done(r));
+                        }
+                        self.stack.push(r);
+                        continue 'reload;
+                    }
                     Op::SuperCall => {
                         self.frames.last_mut().unwrap().pc = pc!();
                         let this = self.stack[self.stack.len() - 2];

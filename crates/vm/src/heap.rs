@@ -67,12 +67,18 @@ pub enum Class {
     ValueIter {
         pos: u32,
     },
+    /// A `for…of` iterator following the protocol: `elems` holds the
+    /// iterator object and its `next` method.
+    StepIter,
     /// A `for…in` iterator over the keys in `elems`, at position `pos`.
     KeyIter {
         pos: u32,
     },
     /// A function's `arguments` object (an ordinary object otherwise).
     Arguments,
+    /// A generator object, `Vm::generators[i]`; `elems` holds its parked
+    /// stack segment (generator.rs).
+    Generator(u32),
     /// An accessor property's functions: `elems` holds its getter and its
     /// setter (either may be undefined). Only ever a property's value.
     Accessor,

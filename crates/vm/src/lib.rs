@@ -27,6 +27,7 @@ pub mod convert;
 pub mod descriptor;
 pub mod dispatch;
 pub mod error;
+pub mod generator;
 pub mod heap;
 pub mod inspect;
 pub mod io;

@@ -13,7 +13,7 @@ use std::rc::Rc;
 /// lands inside `code`, and the last instruction never falls through.
 pub(crate) fn verify_code(code: &[Op]) -> Result<(), String> {
     match code.last() {
-        Some(Op::Return | Op::Throw | Op::Jump(_)) => {}
+        Some(Op::Return | Op::GenReturn(_) | Op::Throw | Op::Jump(_)) => {}
         last => return Err(format!("code ends with {last:?}")),
     }
     for (pc, op) in code.iter().enumerate() {
@@ -117,6 +117,7 @@ impl Vm {
             stack: Vec::with_capacity(1024),
             frames: Vec::with_capacity(64),
             handlers: Vec::new(),
+            generators: Vec::new(),
             funcs: Vec::new(),
             natives: Vec::new(),
             realm: Realm {
@@ -128,6 +129,7 @@ impl Vm {
                 number_proto: placeholder,
                 boolean_proto: placeholder,
                 symbol_proto: placeholder,
+                generator_proto: placeholder,
                 date_proto: placeholder,
                 query_proto: placeholder,
                 http_proto: placeholder,
@@ -202,7 +204,8 @@ impl Vm {
                 has_arguments: f.has_arguments,
                 needs_fit: f.has_rest || f.has_arguments || f.is_class_constructor,
                 class_constructor: f.is_class_constructor,
-                constructible: !f.is_arrow && !f.is_method,
+                constructible: !f.is_arrow && !f.is_method && !f.is_generator,
+                is_generator: f.is_generator,
                 is_arrow: f.is_arrow,
                 slots: f.slots,
                 code,
@@ -229,6 +232,7 @@ impl Vm {
         self.stack.clear();
         self.frames.clear();
         self.handlers.clear();
+        self.generators.clear();
         self.nested = 0;
         self.opaque = 0;
         self.deferred.clear();

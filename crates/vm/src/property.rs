@@ -142,6 +142,17 @@ impl Vm {
                             self.define_with(id, a, Value::Obj(p), attrs::HIDDEN | attrs::FIXED)?;
                             return Ok(Value::Obj(p));
                         }
+                        if a == self.atoms.prototype
+                            && matches!(o.class, Class::Closure(fi) if self.funcs[fi as usize].is_generator)
+                        {
+                            // A generator function's prototype: what its
+                            // generator objects inherit, next() and all.
+                            let p = self
+                                .heap
+                                .alloc(Class::Object, Some(self.realm.generator_proto))?;
+                            self.define_with(id, a, Value::Obj(p), attrs::HIDDEN | attrs::FIXED)?;
+                            return Ok(Value::Obj(p));
+                        }
                     }
                     _ => {}
                 }
@@ -662,8 +673,17 @@ impl Vm {
                 Ok(())
             }
             _ => {
-                let shown = super::inspect::inspect_short(self, src);
-                Err(self.type_error(format!("{shown} is not iterable")))
+                let it = self.iter_values(src)?.as_obj().unwrap();
+                self.pinned.push(Value::Obj(it));
+                let r = (|| {
+                    while let Some(v) = self.iter_next(it)? {
+                        self.heap.charge(SLOT_COST)?;
+                        self.heap.obj_mut(arr).elems.push(v);
+                    }
+                    Ok(())
+                })();
+                self.pinned.pop();
+                r
             }
         }
     }
@@ -674,6 +694,23 @@ impl Vm {
             Value::Atom(_) | Value::Str(_) => true,
             _ => false,
         };
+        if !iterable && !v.is_nullish() {
+            // The iterator protocol: `v[Symbol.iterator]()` and its `next`.
+            let make = self.get_field(v, self.atoms.symbols.iterator)?;
+            if self.is_callable(make) {
+                let it = self.call_function(make, v, &[])?;
+                if !matches!(it, Value::Obj(_)) {
+                    return Err(
+                        self.type_error("Result of the Symbol.iterator method is not an object")
+                    );
+                }
+                let next_key = self.heap.intern("next");
+                let next = self.get_field(it, next_key)?;
+                let step = self.heap.alloc(Class::StepIter, None)?;
+                self.heap.obj_mut(step).elems.extend([it, next]);
+                return Ok(Value::Obj(step));
+            }
+        }
         if !iterable {
             let shown = super::inspect::inspect_short(self, v);
             return Err(self.type_error(format!("{shown} is not iterable")));
@@ -750,6 +787,23 @@ impl Vm {
                     self.heap.obj_mut(it).class = Class::ValueIter { pos: p };
                     v
                 }))
+            }
+            Class::StepIter => {
+                let (iterator, next) = (self.heap.obj(it).elems[0], self.heap.obj(it).elems[1]);
+                let r = self.call_function(next, iterator, &[])?;
+                if !matches!(r, Value::Obj(_)) {
+                    let shown = super::inspect::inspect_short(self, r);
+                    return Err(
+                        self.type_error(format!("Iterator result {shown} is not an object"))
+                    );
+                }
+                let done = self.heap.intern("done");
+                let done = self.get_field(r, done)?;
+                if self.truthy(done) {
+                    return Ok(None);
+                }
+                let value = self.heap.intern("value");
+                Ok(Some(self.get_field(r, value)?))
             }
             Class::KeyIter { pos } => {
                 let v = self.heap.obj(it).elems.get(pos as usize).copied();

@@ -70,6 +70,7 @@ pub struct Function {
     pub class_constructor: bool,
     /// Not an arrow nor a method: `new` may call it.
     pub constructible: bool,
+    pub is_generator: bool,
     pub slots: u16,
     pub code: Box<[Op]>,
     pub consts: Box<[Value]>,
@@ -219,6 +220,8 @@ pub struct Realm {
     pub number_proto: ObjId,
     pub boolean_proto: ObjId,
     pub symbol_proto: ObjId,
+    /// %GeneratorPrototype%: `next`, `return`, `throw`.
+    pub generator_proto: ObjId,
     pub date_proto: ObjId,
     /// Methods of `db()` builders.
     pub query_proto: ObjId,
@@ -238,6 +241,8 @@ pub struct Vm {
     pub(crate) stack: Vec<Value>,
     pub(crate) frames: Vec<Frame>,
     pub(crate) handlers: Vec<Handler>,
+    /// Parked generators' frames (generator.rs), by `Class::Generator` index.
+    pub(crate) generators: Vec<crate::generator::GenState>,
     pub(crate) funcs: Vec<Rc<Function>>,
     pub(crate) natives: Vec<Native>,
     pub realm: Realm,

@@ -119,6 +119,14 @@ impl Compiler {
 
     pub(super) const PENDING: Label = Label(u32::MAX);
 
+    /// [v] → returns v: a generator's return ends it (`{ value, done: true }`).
+    pub(super) fn emit_return(&mut self) {
+        match self.f().generator {
+            Some(slot) => self.emit(Op::GenReturn(Slot(slot))),
+            None => self.emit(Op::Return),
+        };
+    }
+
     pub(super) fn name(&mut self, s: &str) -> Name {
         if s.starts_with('#') {
             let private = self.private_key(s);

@@ -166,6 +166,7 @@ impl Compiler {
                 self.emit(Op::Const(c));
             }
             ExprKind::Intrinsic(op, args) => self.intrinsic(*op, args, e.span),
+            ExprKind::Yield { arg, delegate } => self.yield_expr(arg.as_deref(), *delegate, e.span),
             ExprKind::Unary(op, x) => self.unary(*op, x),
             ExprKind::Update {
                 inc,
@@ -711,5 +712,38 @@ impl Compiler {
                 }
             }
         }
+    }
+
+    /// `yield x` ([] → [the value it is resumed with]); `yield* it` yields
+    /// each of `it`'s values and gives undefined.
+    fn yield_expr(&mut self, arg: Option<&Expr>, delegate: bool, span: Span) {
+        let Some(slot) = self.f().generator else {
+            self.error("`yield` is only valid in a generator", span);
+            return;
+        };
+        if !delegate {
+            match arg {
+                Some(x) => self.expr(x),
+                None => {
+                    self.emit(Op::Undef);
+                }
+            }
+            self.with_span(span, |c| c.emit(Op::Yield(Slot(slot))));
+            return;
+        }
+        self.push_scope();
+        let iter = self.temp();
+        if let Some(x) = arg {
+            self.expr(x);
+        }
+        self.with_span(span, |c| c.emit(Op::IterValues(Slot(iter))));
+        let top = self.here();
+        let exit = self.emit(Op::IterNext(Slot(iter), Self::PENDING));
+        self.with_span(span, |c| c.emit(Op::Yield(Slot(slot))));
+        self.emit(Op::Pop);
+        self.emit(Op::Jump(top));
+        self.patch(exit);
+        self.emit(Op::Undef);
+        self.pop_scope();
     }
 }

@@ -109,6 +109,8 @@ struct FnState {
     /// The function's own name and its key, when its body may read that
     /// name as the running closure (see `Resolution::is_self_load`).
     own_name: Option<(String, u32)>,
+    /// In a generator: the slot holding its generator object.
+    generator: Option<u16>,
 }
 
 enum Var {
@@ -149,6 +151,7 @@ impl Compiler {
                 is_arrow: f.is_some_and(|f| f.is_arrow),
                 is_class_constructor: f.is_some_and(|f| f.kind == FnKind::ClassConstructor),
                 is_method: f.is_some_and(|f| f.kind == FnKind::Method),
+                is_generator: f.is_some_and(|f| f.is_generator),
                 slots: 0,
                 code: Vec::new(),
                 consts: Vec::new(),
@@ -167,6 +170,7 @@ impl Compiler {
             last_target: 0,
             const_nums: HashMap::new(),
             const_strs: HashMap::new(),
+            generator: None,
             own_name: f.and_then(|f| {
                 let key = resolve::self_key(f)?;
                 Some((f.name.clone()?, key))
@@ -298,6 +302,13 @@ impl Compiler {
             self.declare_pattern(r, false);
             self.destructure(r, true);
         }
+        if f.is_generator {
+            // Arguments are bound when the generator is called; the body
+            // runs from here when it is first resumed.
+            let slot = self.temp();
+            self.f().generator = Some(slot);
+            self.emit(Op::Generator(Slot(slot)));
+        }
         match &f.body {
             Body::Block(stmts) => {
                 self.declare_vars(stmts);
@@ -305,11 +316,11 @@ impl Compiler {
                 self.block_body(stmts);
                 self.pop_scope();
                 self.emit(Op::Undef);
-                self.emit(Op::Return);
+                self.emit_return();
             }
             Body::Expr(e) => {
                 self.expr(e);
-                self.emit(Op::Return);
+                self.emit_return();
             }
         }
         self.pop_scope();

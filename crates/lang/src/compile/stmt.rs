@@ -116,7 +116,7 @@ impl Compiler {
                     self.emit(Op::LoadLocal(Slot(tmp)));
                     self.pop_scope();
                 }
-                self.emit(Op::Return);
+                self.emit_return();
             }
             StmtKind::Throw(e) => {
                 self.expr(e);

@@ -37,6 +37,8 @@ pub(super) struct FnCtx {
     pub derived_ctor: bool,
     /// In a field's initialiser (or an arrow in it): no `arguments`.
     pub in_field: bool,
+    /// In a generator's body: `yield` is an expression.
+    pub generator: bool,
 }
 
 enum Body {
@@ -200,12 +202,11 @@ impl Parser<'_> {
                     continue;
                 }
             }
-            if self.at_ident("async") && !matches!(self.peek_at(1), Token::LParen | Token::Assign)
-                || self.at(&Token::Star)
-            {
+            if self.at_ident("async") && !matches!(self.peek_at(1), Token::LParen | Token::Assign) {
                 let s = self.span();
-                return self.error("async and generator methods are not supported yet", s);
+                return self.error("async methods are not supported yet", s);
             }
+            let generator = self.eat(&Token::Star);
             let accessor = if (self.at_ident("get") || self.at_ident("set"))
                 && !matches!(
                     self.peek_at(1),
@@ -247,6 +248,7 @@ impl Parser<'_> {
                         home: Some("%sp"),
                         derived_ctor: derived,
                         in_field: false,
+                        generator: false,
                     };
                     let outer = std::mem::replace(&mut self.ctx, ctx);
                     let f = self.method_function(span);
@@ -266,7 +268,7 @@ impl Parser<'_> {
                 let outer = std::mem::replace(&mut self.ctx, method_ctx);
                 let value = match accessor {
                     Some(setter) => self.accessor_function(setter, span),
-                    None => self.method_function(span),
+                    None => self.method_function_of(span, generator),
                 };
                 self.ctx = outer;
                 let value = value?;
@@ -430,6 +432,7 @@ impl Parser<'_> {
                     end: span.end,
                 },
                 kind: FnKind::Method,
+                is_generator: false,
             };
             expr(ExprKind::Function(Rc::new(f)), span)
         } else {
@@ -472,6 +475,7 @@ impl Parser<'_> {
                     end: span.end,
                 },
                 kind: FnKind::Method,
+                is_generator: false,
             };
             let call = intrinsic(
                 Intrinsic::CallWith,
@@ -492,6 +496,7 @@ impl Parser<'_> {
             is_arrow: true,
             span,
             kind: FnKind::ClassBody { privates },
+            is_generator: false,
         };
         expr(
             ExprKind::Call {
@@ -534,6 +539,7 @@ impl Parser<'_> {
                     is_arrow: false,
                     span,
                     kind: FnKind::Normal,
+                    is_generator: false,
                 }
             }
         };

@@ -6,6 +6,7 @@ mod array;
 pub(crate) mod date;
 pub(crate) mod db;
 mod function;
+mod generator;
 mod global;
 pub(crate) mod http;
 mod json;
@@ -82,6 +83,7 @@ pub fn install(vm: &mut Vm) {
     vm.realm.number_proto = plain(vm, Some(object_proto));
     vm.realm.boolean_proto = plain(vm, Some(object_proto));
     vm.realm.symbol_proto = plain(vm, Some(object_proto));
+    vm.realm.generator_proto = plain(vm, Some(object_proto));
     let error_proto = plain(vm, Some(object_proto));
     vm.realm.error_protos[0] = error_proto;
     for i in 1..ErrorKind::ALL.len() {
@@ -97,6 +99,7 @@ pub fn install(vm: &mut Vm) {
     uri::install(vm);
     object::install(vm);
     symbol::install(vm);
+    generator::install(vm);
     array::install(vm);
     string::install(vm);
     json::install(vm);

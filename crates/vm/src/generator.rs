@@ -1,0 +1,210 @@
+//! Generators. Calling a `function*` runs its parameter set-up, then
+//! `Op::Generator` parks the frame — its stack segment (callee, `this`,
+//! slots, operands) in the generator object's `elems`, where the collector
+//! sees it, and its pc and handlers in `Vm::generators` — and returns the
+//! object. `next()` copies the segment back on top of the stack, pushes the
+//! frame and runs it as a nested run until `Op::Yield` parks it again or it
+//! returns; so a generator's body, like a callback of a built-in, cannot
+//! wait for I/O yet.
+
+use super::error::Interrupt;
+use super::heap::{Class, SLOT_COST};
+use super::state::{Frame, Function, Handler, Vm};
+use super::value::{ObjId, Value};
+
+/// Where a generator is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum GenStatus {
+    /// Made, its body not started.
+    Start,
+    /// Parked at a `yield`.
+    Suspended,
+    /// Its body is running (a `next()` inside it is a TypeError).
+    Running,
+    Done,
+}
+
+/// A parked generator's frame, apart from its stack segment.
+pub(crate) struct GenState {
+    func: *const Function,
+    closure: ObjId,
+    pc: u32,
+    /// Its `try` handlers: stack height above the segment's start, and pc.
+    handlers: Vec<(u32, u32)>,
+    pub(crate) status: GenStatus,
+}
+
+/// How `next`, `return` and `throw` resume a generator.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Resume {
+    Next,
+    Return,
+    Throw,
+}
+
+impl Vm {
+    /// `Op::Generator`, `Op::Yield` (`done` false) and `Op::GenReturn`:
+    /// takes the running generator frame off the stack, keeping it to
+    /// resume at `pc` unless `done`; returns what its caller receives.
+    pub(crate) fn park_generator(
+        &mut self,
+        slot: u16,
+        pc: u32,
+        value: Option<Value>,
+        done: bool,
+    ) -> Result<Value, Interrupt> {
+        let frame = self.frames.pop().expect("a generator frame runs");
+        let base = frame.base as usize;
+        let start = base - 2;
+        let depth = self.frames.len() as u32;
+        let mut handlers = Vec::new();
+        while self.handlers.last().is_some_and(|h| h.frame > depth) {
+            let h = self.handlers.pop().unwrap();
+            handlers.push((h.stack - start as u32, h.pc));
+        }
+        handlers.reverse();
+        let generator = match value {
+            // `Op::Generator`: the object is made now.
+            None => {
+                let proto = match self.get_field(Value::Obj(frame.closure), self.atoms.prototype)? {
+                    Value::Obj(p) => p,
+                    _ => self.realm.generator_proto,
+                };
+                let index = self.generators.len() as u32;
+                let g = self.heap.alloc(Class::Generator(index), Some(proto))?;
+                self.generators.push(GenState {
+                    func: frame.func,
+                    closure: frame.closure,
+                    pc,
+                    handlers: Vec::new(),
+                    status: GenStatus::Start,
+                });
+                self.stack[base + slot as usize] = Value::Obj(g);
+                g
+            }
+            Some(_) => match self.stack[base + slot as usize] {
+                Value::Obj(g) => g,
+                _ => unreachable!("a generator's slot holds it"),
+            },
+        };
+        let Class::Generator(index) = self.heap.obj(generator).class else {
+            unreachable!("a generator's slot holds a generator")
+        };
+        let state = &mut self.generators[index as usize];
+        state.pc = pc;
+        state.handlers = handlers;
+        if done {
+            state.status = GenStatus::Done;
+            self.heap.obj_mut(generator).elems.clear();
+        } else {
+            if value.is_some() {
+                state.status = GenStatus::Suspended;
+            }
+            let n = self.stack.len() - start;
+            self.heap.charge(n * SLOT_COST)?;
+            let (stack, heap) = (&self.stack, &mut self.heap);
+            let elems = &mut heap.obj_mut(generator).elems;
+            elems.clear();
+            elems.extend_from_slice(&stack[start..]);
+        }
+        self.stack.truncate(start);
+        match value {
+            None => Ok(Value::Obj(generator)),
+            Some(v) => self.iter_result(v, done),
+        }
+    }
+
+    /// `{ value, done }`.
+    pub fn iter_result(&mut self, value: Value, done: bool) -> Result<Value, Interrupt> {
+        let o = self.new_object()?;
+        let (v, d) = (self.heap.intern("value"), self.heap.intern("done"));
+        self.define_own(o, v, value)?;
+        self.define_own(o, d, Value::Bool(done))?;
+        Ok(Value::Obj(o))
+    }
+
+    /// `generator.next(v)`, `generator.return(v)`, `generator.throw(v)`.
+    pub fn resume_generator(
+        &mut self,
+        this: Value,
+        how: Resume,
+        sent: Value,
+    ) -> Result<Value, Interrupt> {
+        let index = match this {
+            Value::Obj(g) => match self.heap.obj(g).class {
+                Class::Generator(i) => i as usize,
+                _ => {
+                    return Err(
+                        self.type_error("next method called on an object that is not a generator")
+                    );
+                }
+            },
+            _ => {
+                return Err(self.type_error("next method called on a value that is not a generator"));
+            }
+        };
+        let g = this.as_obj().unwrap();
+        match (self.generators[index].status, how) {
+            (GenStatus::Running, _) => return Err(self.type_error("Generator is already running")),
+            (GenStatus::Done, Resume::Throw) => return Err(Interrupt::Throw(sent)),
+            (GenStatus::Done, Resume::Next) => return self.iter_result(Value::Undefined, true),
+            (GenStatus::Done, Resume::Return) => return self.iter_result(sent, true),
+            (GenStatus::Start, Resume::Return) | (GenStatus::Start, Resume::Throw) => {
+                self.generators[index].status = GenStatus::Done;
+                self.heap.obj_mut(g).elems.clear();
+                if how == Resume::Throw {
+                    return Err(Interrupt::Throw(sent));
+                }
+                return self.iter_result(sent, true);
+            }
+            // `return()` at a yield ends it; `finally` blocks do not run
+            // (docs/LANGUAGE.md).
+            (GenStatus::Suspended, Resume::Return) => {
+                self.generators[index].status = GenStatus::Done;
+                self.heap.obj_mut(g).elems.clear();
+                return self.iter_result(sent, true);
+            }
+            _ => {}
+        }
+        let started = self.generators[index].status == GenStatus::Suspended;
+        let floor = self.stack.len();
+        let segment = std::mem::take(&mut self.heap.obj_mut(g).elems);
+        self.stack.extend_from_slice(&segment);
+        self.heap.obj_mut(g).elems = segment;
+        let state = &mut self.generators[index];
+        state.status = GenStatus::Running;
+        let stop = self.frames.len();
+        self.frames.push(Frame {
+            func: state.func,
+            closure: state.closure,
+            pc: state.pc,
+            base: (floor + 2) as u32,
+            construct: false,
+        });
+        let depth = self.frames.len() as u32;
+        for &(height, pc) in &state.handlers {
+            self.handlers.push(Handler {
+                frame: depth,
+                stack: floor as u32 + height,
+                pc,
+            });
+        }
+        if started {
+            if how == Resume::Throw {
+                if let Err(e) = self.raise(Interrupt::Throw(sent), stop) {
+                    self.generators[index].status = GenStatus::Done;
+                    self.frames.truncate(stop);
+                    self.stack.truncate(floor);
+                    return Err(e);
+                }
+            } else {
+                self.stack.push(sent);
+            }
+        }
+        let r = self.run_nested(stop, floor);
+        if r.is_err() {
+            self.generators[index].status = GenStatus::Done;
+        }
+        r
+    }
+}
