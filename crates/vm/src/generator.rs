@@ -140,7 +140,9 @@ impl Vm {
                 }
             },
             _ => {
-                return Err(self.type_error("next method called on a value that is not a generator"));
+                return Err(
+                    self.type_error("next method called on a value that is not a generator")
+                );
             }
         };
         let g = this.as_obj().unwrap();

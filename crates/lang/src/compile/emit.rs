@@ -191,8 +191,16 @@ impl Compiler {
         }
     }
 
+    /// Reports an error once: two checks may find the same fault.
     pub(super) fn error(&mut self, msg: impl Into<String>, span: Span) {
-        self.diags.push(Diagnostic::new(msg, span));
+        let d = Diagnostic::new(msg, span);
+        if !self
+            .diags
+            .iter()
+            .any(|x| x.span == d.span && x.message == d.message)
+        {
+            self.diags.push(d);
+        }
     }
 
     pub(super) fn with_span<T>(&mut self, span: Span, body: impl FnOnce(&mut Self) -> T) -> T {

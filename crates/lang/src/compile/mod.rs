@@ -48,6 +48,8 @@ pub fn generate(
     };
     c.compile_main(ast);
     if !c.diags.is_empty() {
+        // In source order, whichever check found each.
+        c.diags.sort_by_key(|d| d.span.start);
         return Err(c.diags);
     }
     let functions = c
@@ -111,6 +113,8 @@ struct FnState {
     own_name: Option<(String, u32)>,
     /// In a generator: the slot holding its generator object.
     generator: Option<u16>,
+    /// The body's block has been compiled (the blocks after it are nested).
+    body_seen: bool,
 }
 
 enum Var {
@@ -171,6 +175,7 @@ impl Compiler {
             const_nums: HashMap::new(),
             const_strs: HashMap::new(),
             generator: None,
+            body_seen: false,
             own_name: f.and_then(|f| {
                 let key = resolve::self_key(f)?;
                 Some((f.name.clone()?, key))
@@ -311,6 +316,7 @@ impl Compiler {
         }
         match &f.body {
             Body::Block(stmts) => {
+                self.check_parameter_redeclarations(f, stmts);
                 self.declare_vars(stmts);
                 self.push_scope();
                 self.block_body(stmts);

@@ -215,4 +215,80 @@ impl Compiler {
             _ => None,
         }
     }
+
+    /// Early errors: a block that declares a name twice with `let`,
+    /// `const`, `class` (or, below a function's top level, `function`), or
+    /// with one of those and `var`. The error is at the later declaration.
+    pub(super) fn check_redeclarations(&mut self, stmts: &[Stmt], top: bool) {
+        let mut lexical: Vec<(String, Span, bool)> = Vec::new();
+        for s in stmts {
+            match &s.kind {
+                StmtKind::Var(VarKind::Let | VarKind::Const, decls) => {
+                    let mut names = Vec::new();
+                    for d in decls {
+                        crate::resolve::pattern_names(&d.pattern, &mut names);
+                    }
+                    lexical.extend(names.into_iter().map(|(n, span)| (n, span, false)));
+                }
+                StmtKind::Function(f) => {
+                    if let Some(n) = &f.name {
+                        lexical.push((n.clone(), crate::resolve::function_name_span(f), true));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut vars = Vec::new();
+        collect_vars(stmts, &mut vars);
+        let mut errors = Vec::new();
+        for (i, (name, span, is_fn)) in lexical.iter().enumerate() {
+            let (span, is_fn) = (*span, *is_fn);
+            let twice = lexical[..i]
+                .iter()
+                .any(|(n, _, f)| n == name && !(top && is_fn && *f));
+            if twice {
+                errors.push((name.to_string(), span));
+                continue;
+            }
+            if top && is_fn {
+                continue;
+            }
+            if let Some((_, vspan)) = vars.iter().find(|(v, _)| v == name) {
+                let later = if vspan.start > span.start {
+                    *vspan
+                } else {
+                    span
+                };
+                errors.push((name.to_string(), later));
+            }
+        }
+        for (name, span) in errors {
+            self.error(
+                format!("identifier `{name}` has already been declared"),
+                span,
+            );
+        }
+    }
+
+    /// `function f(a) { let a; }`: a parameter redeclared in the body.
+    pub(super) fn check_parameter_redeclarations(&mut self, f: &Function, body: &[Stmt]) {
+        let mut params = Vec::new();
+        for p in &f.params {
+            crate::resolve::pattern_names(&p.pattern, &mut params);
+        }
+        if let Some(r) = &f.rest {
+            crate::resolve::pattern_names(r, &mut params);
+        }
+        for (name, span, _) in lexical_names(body) {
+            let is_fn = body.iter().any(
+                |s| matches!(&s.kind, StmtKind::Function(g) if g.name.as_deref() == Some(&name)),
+            );
+            if !is_fn && params.iter().any(|(p, _)| *p == name) {
+                self.error(
+                    format!("identifier `{name}` has already been declared"),
+                    span,
+                );
+            }
+        }
+    }
 }

@@ -11,6 +11,9 @@ use semantics::stack::grow;
 impl Compiler {
     /// Declares the block's names, hoists function declarations, then compiles.
     pub(super) fn block_body(&mut self, stmts: &[Stmt]) {
+        // The first block of a function (or file) is its body.
+        let top = !std::mem::replace(&mut self.f().body_seen, true);
+        self.check_redeclarations(stmts, top);
         self.declare_lexicals(stmts);
         for s in stmts {
             if let StmtKind::Function(f) = &s.kind {
