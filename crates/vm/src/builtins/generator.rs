@@ -1,6 +1,6 @@
 //! %GeneratorPrototype%: `next`, `return`, `throw` and `[Symbol.iterator]`.
 
-use super::{arg, method, native};
+use super::{arg, method, native, string_tag};
 use crate::attrs;
 use crate::generator::Resume;
 use crate::state::Vm;
@@ -22,8 +22,5 @@ pub fn install(vm: &mut Vm) {
     let key = vm.atoms.symbols.iterator;
     vm.define_with(gp, key, Value::Obj(itself), attrs::METHOD)
         .expect("the realm is made within its budget");
-    let tag = vm.heap.intern("Generator");
-    let key = vm.atoms.symbols.to_string_tag;
-    vm.define_with(gp, key, Value::Atom(tag), attrs::HIDDEN | attrs::READONLY)
-        .expect("the realm is made within its budget");
+    string_tag(vm, gp, "Generator");
 }

@@ -51,6 +51,20 @@ pub fn method(vm: &mut Vm, obj: ObjId, name: &'static str, arity: u8, f: NativeF
     set(vm, obj, name, Value::Obj(n));
 }
 
+/// A built-in property keyed by `key` (a symbol's atom): read-only and hidden.
+pub(crate) fn set_fixed(vm: &mut Vm, obj: ObjId, key: crate::value::Atom, v: Value) {
+    let at = crate::attrs::HIDDEN | crate::attrs::READONLY;
+    vm.define_with(obj, key, v, at)
+        .expect("built-ins fit the budget");
+}
+
+/// `obj[Symbol.toStringTag] = tag`, as `Object.prototype.toString` reads it.
+pub(crate) fn string_tag(vm: &mut Vm, obj: ObjId, tag: &str) {
+    let tag = vm.heap.intern(tag);
+    let key = vm.atoms.symbols.to_string_tag;
+    set_fixed(vm, obj, key, Value::Atom(tag));
+}
+
 fn plain(vm: &mut Vm, proto: Option<ObjId>) -> ObjId {
     vm.heap
         .alloc(Class::Object, proto)

@@ -1,7 +1,7 @@
 //! `Symbol`: `Symbol()`, `Symbol.for` / `keyFor`, the well-known symbols
 //! and `Symbol.prototype`.
 
-use super::{arg, constructor, method, native};
+use super::{arg, constructor, method, native, set_fixed, string_tag};
 use crate::attrs;
 use crate::error::Interrupt;
 use crate::state::Vm;
@@ -70,22 +70,8 @@ pub fn install(vm: &mut Vm) {
         )?))
     });
     let key = vm.atoms.symbols.to_primitive;
-    vm.define_with(
-        proto,
-        key,
-        Value::Obj(to_primitive),
-        attrs::HIDDEN | attrs::READONLY,
-    )
-    .expect("the realm is made within its budget");
-    let tag = vm.heap.intern("Symbol");
-    let key = vm.atoms.symbols.to_string_tag;
-    vm.define_with(
-        proto,
-        key,
-        Value::Atom(tag),
-        attrs::HIDDEN | attrs::READONLY,
-    )
-    .expect("the realm is made within its budget");
+    set_fixed(vm, proto, key, Value::Obj(to_primitive));
+    string_tag(vm, proto, "Symbol");
     let description = native(vm, "get description", 0, |vm, this, _| {
         let s = this_symbol(vm, this, "description")?;
         match vm.heap.symbol_description(s) {
