@@ -216,6 +216,9 @@ impl Vm {
 
     /// Runs the frame just pushed by a native's call until it returns. Each
     /// level recurses on the Rust stack, which grows on demand.
+    /// Inlined: a callback's call (`map`, `reduce`) pays for no extra
+    /// call and return of its own.
+    #[inline(always)]
     pub(crate) fn run_nested(&mut self, stop: usize, floor: usize) -> Result<Value, Interrupt> {
         if self.nested >= NATIVE_NESTING_MAX {
             self.frames.truncate(stop);

@@ -46,6 +46,7 @@ impl Vm {
     /// `Op::Generator`, `Op::Yield` (`done` false) and `Op::GenReturn`:
     /// takes the running generator frame off the stack, keeping it to
     /// resume at `pc` unless `done`; returns what its caller receives.
+    #[inline(never)]
     pub(crate) fn park_generator(
         &mut self,
         slot: u16,
