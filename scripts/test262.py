@@ -108,6 +108,11 @@ def main():
     failing = sorted(reasons)
     passed = len(results) - len(failing)
     print(f"{passed} of {len(results)} in-scope tests pass ({100 * passed / len(results):.1f}%)")
+    for part in ("language/", "built-ins/"):
+        n = sum(1 for rel, _ in results if rel.startswith(part))
+        bad = sum(1 for rel in failing if rel.startswith(part))
+        if n:
+            print(f"  {part:10} {n - bad} of {n} ({100 * (n - bad) / n:.1f}%)")
     common = {}
     for why in reasons.values():
         key = re.sub(r"\s*-->.*$", "", why)
