@@ -359,7 +359,9 @@ impl Heap {
         self.made = 0;
         self.next_collection = self.min_collection;
         self.live_bytes = 0;
-        self.registry.clear();
+        if !self.registry.is_empty() {
+            self.registry.clear();
+        }
         for (a, kind) in self
             .atoms
             .drain(self.perm_atoms..)

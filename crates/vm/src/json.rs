@@ -41,7 +41,7 @@ impl Format<'_> {
 /// (docs/ARCHITECTURE.md, *Measured choices*).
 struct PlainWriter<'a> {
     heap: &'a Heap,
-    /// `Vm::json_plain_keys`: per atom, 0 unknown, 1 needs no escaping, 2 does.
+    /// `Vm::json_plain_keys`: per atom, 0 unknown or a `KEY_*` kind.
     plain_keys: &'a mut Vec<u8>,
     object_proto: ObjId,
     array_proto: ObjId,
@@ -92,22 +92,15 @@ impl PlainWriter<'_> {
                     if !obj.enumerable(i) {
                         continue;
                     }
-                    // A key like "1" goes first in the specification's
-                    // order; the general path sorts keys.
-                    if k == self.to_json
-                        || self
-                            .heap
-                            .atom_str(k)
-                            .starts_with(|c: char| c.is_ascii_digit())
-                        || self.heap.is_symbol(k)
-                    {
+                    let kind = key_kind(self.heap, self.plain_keys, k);
+                    if k == self.to_json || kind == KEY_ELSEWHERE {
                         return Err(NotPlain);
                     }
                     let mark = self.out.len();
                     if !first {
                         self.out.push(b',');
                     }
-                    write_key(self.heap, self.plain_keys, k, self.out);
+                    write_key_of_kind(self.heap, kind, k, self.out);
                     if self.value(e, depth + 1)? {
                         first = false;
                     } else {
@@ -140,19 +133,43 @@ fn write_primitive(heap: &Heap, v: Value, out: &mut Vec<u8>) -> bool {
 /// keys of every object after the first are copied without a scan.
 #[inline(always)]
 fn write_key(heap: &Heap, plain_keys: &mut Vec<u8>, k: Atom, out: &mut Vec<u8>) {
+    let kind = key_kind(heap, plain_keys, k);
+    write_key_of_kind(heap, kind, k, out);
+}
+
+/// A key that needs no escaping.
+const KEY_PLAIN: u8 = 1;
+/// A key that needs escaping.
+const KEY_ESCAPED: u8 = 2;
+/// A key the plain writer leaves to the general path: a symbol (never
+/// written) or an integer-like key (which goes first in the
+/// specification's order, so the general path sorts the keys).
+const KEY_ELSEWHERE: u8 = 3;
+
+/// What `k` is as a key, remembered per atom in `plain_keys`.
+#[inline(always)]
+fn key_kind(heap: &Heap, plain_keys: &mut Vec<u8>, k: Atom) -> u8 {
     let i = k as usize;
     if i >= plain_keys.len() {
         plain_keys.resize(i + 1, 0);
     }
-    let key = heap.atom_str(k);
     if plain_keys[i] == 0 {
-        plain_keys[i] = if find_escape(key.as_bytes()).is_none() {
-            1
+        let key = heap.atom_str(k);
+        plain_keys[i] = if heap.is_symbol(k) || key.starts_with(|c: char| c.is_ascii_digit()) {
+            KEY_ELSEWHERE
+        } else if find_escape(key.as_bytes()).is_none() {
+            KEY_PLAIN
         } else {
-            2
+            KEY_ESCAPED
         };
     }
-    if plain_keys[i] == 1 {
+    plain_keys[i]
+}
+
+#[inline(always)]
+fn write_key_of_kind(heap: &Heap, kind: u8, k: Atom, out: &mut Vec<u8>) {
+    let key = heap.atom_str(k);
+    if kind == KEY_PLAIN {
         append_quoted(out, key.as_bytes(), b"\":", 2);
     } else {
         write_quoted(key, out);
