@@ -151,6 +151,9 @@ pub enum Op {
     ObjectRest(u8),
     /// [arr] → [arr.slice(n)]
     ArrayRest(u32),
+    /// [iterable] → [it as an array: itself if it is one, else its first n
+    /// values] (array destructuring)
+    ToArray(u32),
     /// [obj] → [obj.name]
     GetField(Name),
     /// [obj, v] → [v], obj.name = v

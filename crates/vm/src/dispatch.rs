@@ -335,6 +335,7 @@ impl Vm {
                         }
                         self.adopt_super_result(this);
                     }
+                    Op::ToArray(n) => tri!('reload, self.to_array_top(n as usize)),
                     Op::ObjectSpread => {
                         let src = pop!(self);
                         let o = obj_of(*self.stack.last().unwrap());

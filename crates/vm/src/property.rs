@@ -688,6 +688,45 @@ impl Vm {
         }
     }
 
+    /// `Op::ToArray`: the top of the stack as an array to destructure.
+    #[inline(never)]
+    pub(crate) fn to_array_top(&mut self, n: usize) -> Result<(), Interrupt> {
+        let v = *self.stack.last().unwrap();
+        if !matches!(v, Value::Obj(o) if self.heap.obj(o).class == Class::Array) {
+            let arr = self.take_values(v, n)?;
+            *self.stack.last_mut().unwrap() = arr;
+        }
+        Ok(())
+    }
+
+    /// A new array of the first `n` values an iterable gives (all of them
+    /// when it ends first): what array destructuring reads from.
+    fn take_values(&mut self, v: Value, n: usize) -> Result<Value, Interrupt> {
+        let out = self.new_array(&[])?;
+        let arr = out.as_obj().unwrap();
+        if n == 0 {
+            // Still an error when `v` is not iterable.
+            self.iter_values(v)?;
+            return Ok(out);
+        }
+        self.pinned.push(out);
+        let r = (|| {
+            let it = self.iter_values(v)?.as_obj().unwrap();
+            self.pinned.push(Value::Obj(it));
+            let mut got = 0;
+            while got < n {
+                let Some(x) = self.iter_next(it)? else { break };
+                self.heap.charge(SLOT_COST)?;
+                self.heap.obj_mut(arr).elems.push(x);
+                got += 1;
+            }
+            self.pinned.pop();
+            Ok(())
+        })();
+        self.pinned.pop();
+        r.map(|_| out)
+    }
+
     pub fn iter_values(&mut self, v: Value) -> Result<Value, Interrupt> {
         let iterable = match v {
             Value::Obj(o) => self.heap.obj(o).class == Class::Array,

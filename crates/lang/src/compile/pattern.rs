@@ -121,6 +121,13 @@ impl Compiler {
                 self.pop_scope();
             }
             Pattern::Array { elems, rest, .. } => {
+                // Any iterable, taking only the values the pattern needs.
+                let want = if rest.is_some() {
+                    u32::MAX
+                } else {
+                    elems.len() as u32
+                };
+                self.emit(Op::ToArray(want));
                 for (i, el) in elems.iter().enumerate() {
                     let Some(el) = el else { continue };
                     self.emit(Op::Dup);
