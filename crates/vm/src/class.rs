@@ -154,6 +154,16 @@ impl Vm {
     }
 }
 
+/// Whether a property key is a class's private name: the compiler makes
+/// `#x` into `#x@offset`, which `obj["#x"]` and other string keys do not
+/// look like.
+pub fn is_private_key(key: &str) -> bool {
+    key.starts_with('#')
+        && key
+            .rsplit_once('@')
+            .is_some_and(|(_, at)| !at.is_empty() && at.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// A private name as the script wrote it (`#x`, not the `#x@12` key).
 pub fn private_text(key: &str) -> &str {
     key.split('@').next().unwrap_or(key)

@@ -175,20 +175,22 @@ impl Vm {
                 return Err(refuse(self));
             }
             if was_accessor {
-                if d.get.is_some_and(|g| !same(self, g, cur.getter))
-                    || d.set.is_some_and(|s| !same(self, s, cur.setter))
+                if d.get.is_some_and(|g| !self.same_value(g, cur.getter))
+                    || d.set.is_some_and(|s| !self.same_value(s, cur.setter))
                 {
                     return Err(refuse(self));
                 }
             } else if cur.attrs & attrs::READONLY != 0 {
-                if d.writable == Some(true) || d.value.is_some_and(|v| !same(self, v, cur.value)) {
+                if d.writable == Some(true)
+                    || d.value.is_some_and(|v| !self.same_value(v, cur.value))
+                {
                     return Err(refuse(self));
                 }
             }
         }
         if is_array && key == Key::Name(self.atoms.length) {
             if let Some(v) = d.value {
-                if cur.attrs & attrs::READONLY != 0 && !same(self, v, cur.value) {
+                if cur.attrs & attrs::READONLY != 0 && !self.same_value(v, cur.value) {
                     return Err(refuse(self));
                 }
                 self.set_field(Value::Obj(o), self.atoms.length, v)?;
@@ -434,9 +436,4 @@ fn data(value: Value, attrs: Attrs) -> Current {
         setter: Value::Undefined,
         attrs,
     }
-}
-
-/// SameValue.
-fn same(vm: &Vm, a: Value, b: Value) -> bool {
-    vm.same_value(a, b)
 }

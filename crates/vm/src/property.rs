@@ -156,8 +156,9 @@ impl Vm {
                     }
                     _ => {}
                 }
-                let found = self.lookup_chain(Some(id), a);
-                if found.is_none() && self.heap.atom_str(a).starts_with('#') {
+                // Own properties were searched (by `get_field`, or above).
+                let found = self.lookup_chain(o.proto, a);
+                if found.is_none() && super::class::is_private_key(self.heap.atom_str(a)) {
                     return Err(self.private_missing(a, "read"));
                 }
                 self.read_slot(found, v)
@@ -483,7 +484,7 @@ impl Vm {
                 self.heap.atom_str(a)
             )));
         };
-        if self.heap.atom_str(a).starts_with('#') {
+        if super::class::is_private_key(self.heap.atom_str(a)) {
             return Err(self.private_missing(a, "write"));
         }
         if !self.heap.obj(id).extensible {
@@ -672,19 +673,7 @@ impl Vm {
                 }
                 Ok(())
             }
-            _ => {
-                let it = self.iter_values(src)?.as_obj().unwrap();
-                self.pinned.push(Value::Obj(it));
-                let r = (|| {
-                    while let Some(v) = self.iter_next(it)? {
-                        self.heap.charge(SLOT_COST)?;
-                        self.heap.obj_mut(arr).elems.push(v);
-                    }
-                    Ok(())
-                })();
-                self.pinned.pop();
-                r
-            }
+            _ => self.append_values(arr, src, usize::MAX),
         }
     }
 
@@ -703,28 +692,37 @@ impl Vm {
     /// when it ends first): what array destructuring reads from.
     fn take_values(&mut self, v: Value, n: usize) -> Result<Value, Interrupt> {
         let out = self.new_array(&[])?;
-        let arr = out.as_obj().unwrap();
-        if n == 0 {
-            // Still an error when `v` is not iterable.
-            self.iter_values(v)?;
-            return Ok(out);
-        }
         self.pinned.push(out);
-        let r = (|| {
-            let it = self.iter_values(v)?.as_obj().unwrap();
-            self.pinned.push(Value::Obj(it));
-            let mut got = 0;
-            while got < n {
-                let Some(x) = self.iter_next(it)? else { break };
-                self.heap.charge(SLOT_COST)?;
-                self.heap.obj_mut(arr).elems.push(x);
-                got += 1;
-            }
-            self.pinned.pop();
-            Ok(())
-        })();
+        let r = self.append_values(out.as_obj().unwrap(), v, n);
         self.pinned.pop();
         r.map(|_| out)
+    }
+
+    /// Appends to `arr` (which the caller keeps reachable) up to `n` values
+    /// of `src` through the iterator protocol.
+    fn append_values(&mut self, arr: ObjId, src: Value, n: usize) -> Result<(), Interrupt> {
+        let it = self.iter_values(src)?;
+        self.pinned.push(it);
+        let it = it.as_obj().unwrap();
+        let mut r = Ok(());
+        for _ in 0..n {
+            match self.iter_next(it) {
+                Ok(Some(x)) => {
+                    if let Err(e) = self.heap.charge(SLOT_COST) {
+                        r = Err(e.into());
+                        break;
+                    }
+                    self.heap.obj_mut(arr).elems.push(x);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    r = Err(e);
+                    break;
+                }
+            }
+        }
+        self.pinned.pop();
+        r
     }
 
     pub fn iter_values(&mut self, v: Value) -> Result<Value, Interrupt> {
@@ -772,22 +770,21 @@ impl Vm {
                     if self.heap.is_permanent(id) {
                         break;
                     }
-                    let keys = self.own_keys(id, true);
-                    self.heap.charge(keys.len() * SLOT_COST)?;
-                    for k in keys {
-                        let Value::Atom(a) = k else { continue };
-                        if seen.iter().any(|s| matches!(s, Value::Atom(x) if *x == a)) {
-                            continue;
-                        }
-                        seen.push(k);
-                        let enumerable = match self.own_property(id, Key::Name(a))? {
-                            Some(c) => c.attrs & attrs::HIDDEN == 0,
-                            None => false,
-                        };
-                        let index_of_array = self.heap.obj(id).class == Class::Array
-                            && canonical_index(self.heap.atom_str(a)).is_some();
-                        if enumerable || index_of_array {
+                    let all = self.own_keys(id, true);
+                    let enumerable = self.own_keys(id, false);
+                    self.heap.charge(all.len() * SLOT_COST)?;
+                    let is_seen = |seen: &[Value], k: Value| {
+                        seen.iter()
+                            .any(|s| matches!((s, k), (Value::Atom(x), Value::Atom(y)) if *x == y))
+                    };
+                    for k in enumerable {
+                        if !is_seen(&seen, k) {
                             self.heap.obj_mut(it).elems.push(k);
+                        }
+                    }
+                    for k in all {
+                        if !is_seen(&seen, k) {
+                            seen.push(k);
                         }
                     }
                     p = self.heap.obj(id).proto;

@@ -367,20 +367,13 @@ impl Parser<'_> {
             }
         }
         let has_init = !init.is_empty();
-        let class_ref = match &name {
-            Some((n, _)) => ident(n, span),
-            None => ident("%C", span),
-        };
+        // Inside the class body its name (or `%C`) is the class.
+        let inner: &str = name.as_ref().map_or("%C", |(n, _)| n);
+        let class_ref = ident(inner, span);
         let prototype = || {
             expr(
                 ExprKind::Member {
-                    object: Box::new(ident(
-                        match &name {
-                            Some((n, _)) => n,
-                            None => "%C",
-                        },
-                        span,
-                    )),
+                    object: Box::new(ident(inner, span)),
                     name: "prototype".into(),
                     optional: false,
                 },
@@ -443,12 +436,8 @@ impl Parser<'_> {
         if derived {
             make.push(ident("%sc", span));
         }
-        let inner = match &name {
-            Some((n, _)) => n.clone(),
-            None => "%C".into(),
-        };
         body.push(constant(
-            &inner,
+            inner,
             at(open),
             intrinsic(Intrinsic::MakeClass, make, span),
         ));
