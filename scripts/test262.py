@@ -58,6 +58,9 @@ def run(kitwork, path, rel):
     parts = []
     if "raw" not in flags:
         parts.append('"use strict";\n')
+        if "async" in flags:
+            # The host's `print`, which doneprintHandle.js reports through.
+            parts.append("function print(message) { console.log(message); }\n")
         names = ["assert.js", "sta.js"] + (["doneprintHandle.js"] if "async" in flags else []) + listed(block, "includes")
         for n in names:
             parts.append(open(os.path.join(dest, "harness", n), encoding="utf-8").read())

@@ -17,6 +17,20 @@ const SCRIPTS: &[(&str, &str)] = &[
         r#"work("Hello").get("/hello", () => ({ message: "hello" }));"#,
     ),
     (
+        "async.js",
+        r#"
+        const later = (v) => new Promise((resolve) => resolve(v));
+        work("Async").get("/async", async () => {
+          const [a, b] = await Promise.all([later(1), later(2)]);
+          return { sum: a + b };
+        });
+        work("AsyncFails").get("/async-fails", async () => {
+          await later(0);
+          throw new RangeError("too late");
+        });
+        "#,
+    ),
+    (
         "slow.js",
         r#"work("Slow").get("/slow", () => { sleep(1500); return { slept: true }; });"#,
     ),
@@ -232,6 +246,19 @@ fn response_mapping() {
         (p.header("Content-Type"), p.body.as_str()),
         (Some("text/html; charset=utf-8"), "<p>&lt;script&gt;</p>")
     );
+}
+
+#[test]
+fn async_handlers_answer_with_what_their_promise_settles_to() {
+    let s = start();
+    let ok = get(&s, "/async");
+    assert_eq!((ok.status, ok.body.as_str()), (200, r#"{"sum":3}"#));
+    let fails = get(&s, "/async-fails");
+    assert_eq!(
+        (fails.status, fails.body.as_str()),
+        (500, r#"{"error":"RangeError: too late"}"#)
+    );
+    assert_eq!(get(&s, "/hello").status, 200);
 }
 
 #[test]

@@ -152,6 +152,8 @@ pub enum ExprKind {
     Seq(Vec<Expr>),
     /// `#x` on the left of `in`: the private name as a key.
     PrivateName(String),
+    /// `await x` in an async function.
+    Await(Box<Expr>),
     /// `yield x` / `yield* iterable` in a generator.
     Yield {
         arg: Option<Box<Expr>>,
@@ -338,6 +340,8 @@ pub struct Function {
     pub kind: FnKind,
     /// `function*` or `*method()`.
     pub is_generator: bool,
+    /// `async function`, `async () => …` or `async method()`.
+    pub is_async: bool,
 }
 
 /// A parsed file: its top-level statements.

@@ -359,6 +359,9 @@ pub struct FunctionProto {
     pub is_method: bool,
     /// `function*`: calling it makes a generator object.
     pub is_generator: bool,
+    /// `async`: calling it starts the body and gives a promise of its end;
+    /// `await` parks it like a generator's `yield` (vm/generator.rs).
+    pub is_async: bool,
     /// Slots the frame reserves: parameters, then every local and hidden temporary.
     pub slots: u16,
     pub code: Vec<Op>,

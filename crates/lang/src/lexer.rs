@@ -4,6 +4,7 @@
 use super::diag::Diagnostic;
 use super::source::Span;
 use logos::Logos;
+use std::borrow::Cow;
 
 #[derive(Logos, Clone, Debug, PartialEq)]
 // White space and line terminators as ECMAScript lists them (tab, VT, FF,
@@ -23,12 +24,14 @@ pub enum Token<'s> {
     Str(String),
     #[token("`", template)]
     Template(&'s str),
-    // Letters beyond ASCII are taken broadly (every code point that is not
-    // white space, a line terminator or the BOM), not by Unicode category.
-    #[regex(r"[A-Za-z_$\u{aa}\u{b5}\u{ba}\u{c0}-\u{167f}\u{1681}-\u{1fff}\u{200b}-\u{2027}\u{202a}-\u{202e}\u{2030}-\u{205e}\u{2060}-\u{2fff}\u{3001}-\u{fefe}\u{ff00}-\u{10FFFF}][A-Za-z0-9_$\u{aa}\u{b5}\u{ba}\u{c0}-\u{167f}\u{1681}-\u{1fff}\u{200b}-\u{2027}\u{202a}-\u{202e}\u{2030}-\u{205e}\u{2060}-\u{2fff}\u{3001}-\u{fefe}\u{ff00}-\u{10FFFF}]*")]
+    // The lexer takes every code point beyond ASCII that is not white space
+    // or a line terminator, and `\u` escapes; `tokenize` then checks the
+    // name against Unicode's ID_Start / ID_Continue (`check_identifier`).
+    // The token holds the source text; `ident_name` decodes escapes.
+    #[regex(r"([A-Za-z_$]|\\u([0-9a-fA-F]{4}|\{[0-9a-fA-F]+\})|[\u{80}-\u{9f}\u{a1}-\u{167f}\u{1681}-\u{1fff}\u{200b}-\u{2027}\u{202a}-\u{202e}\u{2030}-\u{205e}\u{2060}-\u{2fff}\u{3001}-\u{fefe}\u{ff00}-\u{10FFFF}])([A-Za-z0-9_$]|\\u([0-9a-fA-F]{4}|\{[0-9a-fA-F]+\})|[\u{80}-\u{9f}\u{a1}-\u{167f}\u{1681}-\u{1fff}\u{200b}-\u{2027}\u{202a}-\u{202e}\u{2030}-\u{205e}\u{2060}-\u{2fff}\u{3001}-\u{fefe}\u{ff00}-\u{10FFFF}])*")]
     Ident(&'s str),
     /// `#name`: a class's private name (the `#` included).
-    #[regex(r"#[A-Za-z_$][A-Za-z0-9_$]*")]
+    #[regex(r"#([A-Za-z_$]|\\u([0-9a-fA-F]{4}|\{[0-9a-fA-F]+\})|[\u{80}-\u{9f}\u{a1}-\u{167f}\u{1681}-\u{1fff}\u{200b}-\u{2027}\u{202a}-\u{202e}\u{2030}-\u{205e}\u{2060}-\u{2fff}\u{3001}-\u{fefe}\u{ff00}-\u{10FFFF}])([A-Za-z0-9_$]|\\u([0-9a-fA-F]{4}|\{[0-9a-fA-F]+\})|[\u{80}-\u{9f}\u{a1}-\u{167f}\u{1681}-\u{1fff}\u{200b}-\u{2027}\u{202a}-\u{202e}\u{2030}-\u{205e}\u{2060}-\u{2fff}\u{3001}-\u{fefe}\u{ff00}-\u{10FFFF}])*")]
     PrivateName(&'s str),
 
     #[token("let")]
@@ -298,6 +301,76 @@ pub(crate) fn scan_substitution(b: &[u8]) -> Option<usize> {
     None
 }
 
+/// The name an identifier (or `#private` name) token spells: its source
+/// text with `\u` escapes decoded. Text without escapes is borrowed.
+pub fn ident_name(raw: &str) -> Cow<'_, str> {
+    if !raw.contains('\\') {
+        return Cow::Borrowed(raw);
+    }
+    Cow::Owned(
+        decode_identifier(raw).map_or_else(|| raw.to_string(), |cs| cs.into_iter().collect()),
+    )
+}
+
+/// The code points an identifier's text spells, escapes decoded; None when
+/// an escape names no code point.
+fn decode_identifier(raw: &str) -> Option<Vec<char>> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(c) = rest.chars().next() {
+        if let Some(esc) = rest.strip_prefix("\\u") {
+            let (hex, len) = match esc.strip_prefix('{') {
+                Some(b) => {
+                    let end = b.find('}')?;
+                    (&b[..end], end + 2)
+                }
+                None => (esc.get(..4)?, 4),
+            };
+            out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+            rest = &esc[len..];
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    Some(out)
+}
+
+/// Why identifier text `raw` is not a name: a code point that is not
+/// Unicode's ID_Start (first) or ID_Continue (after), `$`, `_`, ZWNJ or ZWJ;
+/// None when it is one.
+fn check_identifier(raw: &str) -> Option<String> {
+    let body = raw.strip_prefix('#').unwrap_or(raw);
+    let Some(chars) = decode_identifier(body) else {
+        return Some("invalid Unicode escape in a name".into());
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        let ok = if i == 0 {
+            // Other_ID_Start: in ID_Start, not in XID_Start.
+            c == '$'
+                || c == '_'
+                || unicode_ident::is_xid_start(c)
+                || matches!(
+                    c,
+                    '\u{1885}' | '\u{1886}' | '\u{2118}' | '\u{212e}' | '\u{309b}' | '\u{309c}'
+                )
+        } else {
+            c == '$'
+                || c == '\u{200c}'
+                || c == '\u{200d}'
+                || unicode_ident::is_xid_continue(c)
+                || matches!(
+                    c,
+                    '\u{1885}' | '\u{1886}' | '\u{2118}' | '\u{212e}' | '\u{309b}' | '\u{309c}'
+                )
+        };
+        if !ok {
+            return Some(format!("`{}` cannot be part of a name", c.escape_default()));
+        }
+    }
+    None
+}
+
 /// Decodes the escapes of a string literal body; None on a malformed escape.
 pub fn unescape(s: &str) -> Option<String> {
     if !s.contains('\\') {
@@ -479,6 +552,17 @@ pub fn tokenize(src: &str, base: usize) -> (Vec<Lexeme<'_>>, Vec<Diagnostic>) {
                     "regular expression literals are not supported yet",
                     span,
                 ));
+                out.push(Lexeme {
+                    token: Token::Error,
+                    span,
+                    newline_before,
+                });
+            }
+            Ok(Token::Ident(raw) | Token::PrivateName(raw))
+                if (!raw.is_ascii() || raw.contains('\\'))
+                    && let Some(msg) = check_identifier(raw) =>
+            {
+                diags.push(Diagnostic::new(msg, span));
                 out.push(Lexeme {
                     token: Token::Error,
                     span,

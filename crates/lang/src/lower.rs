@@ -215,6 +215,7 @@ impl Lowering {
             | ExprKind::PrivateName(_)
             | ExprKind::This => {}
             ExprKind::Intrinsic(_, args) => self.elems(args),
+            ExprKind::Await(x) => self.expr(x),
             ExprKind::Yield { arg, .. } => {
                 if let Some(x) = arg {
                     self.expr(x);

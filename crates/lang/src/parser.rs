@@ -4,7 +4,7 @@
 
 use super::ast::*;
 use super::diag::Diagnostic;
-use super::lexer::{Lexeme, Token, describe, scan_substitution, tokenize, unescape};
+use super::lexer::{Lexeme, Token, describe, ident_name, scan_substitution, tokenize, unescape};
 use super::source::Span;
 use semantics::stack::grow;
 use std::rc::Rc;
@@ -34,6 +34,9 @@ pub struct Parser<'s> {
     /// Per class being parsed, innermost last: the private names it uses
     /// (checked against the ones it declares when it ends).
     private_uses: Vec<Vec<(String, Span)>>,
+    /// `await` expressions parsed so far (an async function's parameters
+    /// may hold none).
+    awaits: usize,
 }
 
 /// Parses a whole file. Diagnostics are empty when the program is valid.
@@ -47,6 +50,7 @@ pub fn parse_program(src: &str) -> (Program, Vec<Diagnostic>) {
         no_in: false,
         depth: 0,
         ctx: FnCtx::default(),
+        awaits: 0,
         private_uses: Vec::new(),
     };
     let mut body = Vec::new();
@@ -138,17 +142,9 @@ impl<'s> Parser<'s> {
         };
         let next = self.peek_at(1);
         match self.peek() {
-            Token::Ident("async")
-                if same_line(1)
-                    && (*next == Token::Function
-                        || (matches!(next, Token::Ident(_))
-                            && *self.peek_at(2) == Token::Arrow)
-                        || (*next == Token::LParen && self.paren_at_is_arrow(self.pos + 1))) =>
-            {
-                Some("`async` functions are not supported yet")
-            }
             Token::Ident("await")
-                if same_line(1)
+                if !self.ctx.is_async
+                    && same_line(1)
                     && matches!(
                         next,
                         Token::Ident(_)
@@ -159,7 +155,9 @@ impl<'s> Parser<'s> {
                             | Token::New
                     ) =>
             {
-                Some("`await` is not supported yet")
+                Some(
+                    "`await` is only valid in async functions (a module's top level is the modules issue's)",
+                )
             }
             Token::Ident("import" | "export") if !matches!(next, Token::LParen | Token::Dot) => {
                 Some(
@@ -184,16 +182,65 @@ impl<'s> Parser<'s> {
             Token::Ident(s) => {
                 let span = self.span();
                 self.bump();
-                Ok((s.to_string(), span))
+                Ok((self.name_of(s, span)?, span))
             }
             _ => self.error_here("an identifier"),
         }
+    }
+    /// Checks a shorthand property (`{ name }`), which names a binding too.
+    fn shorthand_name(&mut self, name: &str, span: Span) -> PResult<()> {
+        if is_reserved_word(name) {
+            return self.error(
+                format!("`{name}` is a reserved word and cannot be used as a name"),
+                span,
+            );
+        }
+        Ok(())
+    }
+    /// A name being declared: an identifier, but not `eval` or `arguments`
+    /// (strict code does not rebind them).
+    fn binding_ident(&mut self) -> PResult<(String, Span)> {
+        let (name, span) = self.ident()?;
+        if name == "eval" || name == "arguments" {
+            return self.error(format!("`{name}` cannot be declared in strict code"), span);
+        }
+        Ok((name, span))
+    }
+    /// The parameters of an async function or arrow: `await` is neither a
+    /// name nor an expression there.
+    fn async_params(&mut self) -> PResult<(Vec<Param>, Option<Pattern>)> {
+        let before = self.awaits;
+        let start = self.span();
+        let r = self.params()?;
+        if self.awaits > before {
+            return self.error(
+                "`await` is not allowed in an async function's parameters",
+                start,
+            );
+        }
+        Ok(r)
+    }
+    /// The name identifier token text `raw` spells (escapes decoded), or an
+    /// error when it is a reserved word (strict code reserves more words
+    /// than sloppy code, and an escaped keyword is no name either).
+    fn name_of(&mut self, raw: &str, span: Span) -> PResult<String> {
+        let name = ident_name(raw);
+        if is_reserved_word(&name) {
+            return self.error(
+                format!("`{name}` is a reserved word and cannot be used as a name"),
+                span,
+            );
+        }
+        if self.ctx.is_async && name == "await" {
+            return self.error("`await` cannot be a name in an async function", span);
+        }
+        Ok(name.into_owned())
     }
     /// A property name after `.` or in an object literal: identifiers and keywords.
     fn property_name(&mut self) -> Option<String> {
         let t = self.peek().clone();
         let name = match t {
-            Token::Ident(s) => s.to_string(),
+            Token::Ident(s) => ident_name(s).into_owned(),
             Token::Number(_) | Token::Str(_) | Token::Template(_) | Token::Eof => return None,
             ref other => {
                 let d = describe(other);
@@ -238,8 +285,9 @@ impl<'s> Parser<'s> {
         if let Token::PrivateName(n) = self.peek().clone() {
             let span = self.span();
             self.bump();
-            self.use_private(n, span);
-            return Some(n.to_string());
+            let n = ident_name(n);
+            self.use_private(&n, span);
+            return Some(n.into_owned());
         }
         self.property_name()
     }
@@ -367,8 +415,37 @@ impl<'s> Parser<'s> {
         r
     }
 
+    /// The body of `if`, a loop or a label: a statement, not a declaration
+    /// (strict code has no function declarations there).
+    fn sub_statement(&mut self) -> PResult<Stmt> {
+        let declares = match self.peek() {
+            Token::Function => Some("a function declaration"),
+            Token::Class => Some("a class declaration"),
+            Token::Let | Token::Const => Some("a lexical declaration"),
+            Token::Ident("async") if self.at_async_function() => Some("a function declaration"),
+            _ => None,
+        };
+        if let Some(what) = declares {
+            let span = self.span();
+            return self.error(
+                format!("{what} cannot be the body of a statement; wrap it in a block"),
+                span,
+            );
+        }
+        self.statement()
+    }
+
     fn statement_inner(&mut self) -> PResult<Stmt> {
         let start = self.span();
+        if self.at_async_function() {
+            self.bump();
+            self.bump();
+            let f = self.function_rest(start, true, true)?;
+            return Ok(Stmt {
+                kind: StmtKind::Function(Rc::new(f)),
+                span: start.to(self.prev_span()),
+            });
+        }
         if let Some(what) = self.later_feature() {
             return self.error(what, start);
         }
@@ -383,9 +460,15 @@ impl<'s> Parser<'s> {
                 self.semicolon()?;
                 StmtKind::Var(kind, decls)
             }
+            Token::Ident("debugger") => {
+                // No debugger is attached to a Kitwork script: a no-op.
+                self.bump();
+                self.semicolon()?;
+                StmtKind::Empty
+            }
             Token::Function => {
                 self.bump();
-                let f = self.function_rest(start, true)?;
+                let f = self.function_rest(start, true, false)?;
                 StmtKind::Function(Rc::new(f))
             }
             Token::If => {
@@ -393,9 +476,9 @@ impl<'s> Parser<'s> {
                 self.expect(&Token::LParen, "`(` after `if`")?;
                 let test = self.expr()?;
                 self.expect(&Token::RParen, "`)` after the condition")?;
-                let then = self.statement()?;
+                let then = self.sub_statement()?;
                 let other = if self.eat(&Token::Else) {
-                    Some(Box::new(self.statement()?))
+                    Some(Box::new(self.sub_statement()?))
                 } else {
                     None
                 };
@@ -407,11 +490,11 @@ impl<'s> Parser<'s> {
                 self.expect(&Token::LParen, "`(` after `while`")?;
                 let test = self.expr()?;
                 self.expect(&Token::RParen, "`)` after the condition")?;
-                StmtKind::While(test, Box::new(self.statement()?))
+                StmtKind::While(test, Box::new(self.sub_statement()?))
             }
             Token::Do => {
                 self.bump();
-                let body = self.statement()?;
+                let body = self.sub_statement()?;
                 self.expect(&Token::While, "`while` after the body of `do`")?;
                 self.expect(&Token::LParen, "`(` after `while`")?;
                 let test = self.expr()?;
@@ -479,10 +562,12 @@ impl<'s> Parser<'s> {
                 )
             }
             Token::Ident(name) if *self.peek_at(1) == Token::Colon => {
+                let span = self.span();
                 self.bump();
                 self.bump();
-                let body = self.statement()?;
-                StmtKind::Labeled(name.to_string(), Box::new(body))
+                let name = self.name_of(name, span)?;
+                let body = self.sub_statement()?;
+                StmtKind::Labeled(name, Box::new(body))
             }
             _ => {
                 let e = self.expr()?;
@@ -573,7 +658,7 @@ impl<'s> Parser<'s> {
             Some(self.expr()?)
         };
         self.expect(&Token::RParen, "`)` to close the loop header")?;
-        let body = Box::new(self.statement()?);
+        let body = Box::new(self.sub_statement()?);
         Ok(Stmt {
             kind: StmtKind::For {
                 init,
@@ -590,7 +675,7 @@ impl<'s> Parser<'s> {
         self.bump();
         let iter = if is_of { self.assign()? } else { self.expr()? };
         self.expect(&Token::RParen, "`)` to close the loop header")?;
-        let body = Box::new(self.statement()?);
+        let body = Box::new(self.sub_statement()?);
         let kind = if is_of {
             StmtKind::ForOf { head, iter, body }
         } else {
@@ -679,11 +764,41 @@ impl<'s> Parser<'s> {
 
     // ---- functions ----
 
+    /// `async function` (no line break between them)?
+    fn at_async_function(&self) -> bool {
+        self.at_ident("async")
+            && *self.peek_at(1) == Token::Function
+            && !self.toks[self.pos + 1].newline_before
+    }
+
+    /// `async` starting an arrow: `async x =>` or `async (…) =>`, all on
+    /// one line.
+    fn at_async_arrow(&self) -> bool {
+        if !self.at_ident("async") || self.toks[self.pos + 1].newline_before {
+            return false;
+        }
+        match self.peek_at(1) {
+            Token::Ident(_) => {
+                *self.peek_at(2) == Token::Arrow && !self.toks[self.pos + 2].newline_before
+            }
+            Token::LParen => self.paren_at_is_arrow(self.pos + 1),
+            _ => false,
+        }
+    }
+
     /// After `function`: optional name, parameters, body.
-    fn function_rest(&mut self, start: Span, needs_name: bool) -> PResult<Function> {
+    fn function_rest(
+        &mut self,
+        start: Span,
+        needs_name: bool,
+        is_async: bool,
+    ) -> PResult<Function> {
         let is_generator = self.eat(&Token::Star);
+        if is_generator && is_async {
+            let _: PResult<()> = self.error("async generators are not supported yet", start);
+        }
         let name = if matches!(self.peek(), Token::Ident(_)) {
-            Some(self.ident()?.0)
+            Some(self.binding_ident()?.0)
         } else if needs_name {
             return self.error_here("a function name");
         } else {
@@ -693,10 +808,16 @@ impl<'s> Parser<'s> {
             &mut self.ctx,
             FnCtx {
                 generator: is_generator,
+                is_async,
                 ..FnCtx::default()
             },
         );
-        let parsed = self.params().and_then(|p| Ok((p, self.block_body()?)));
+        let params = if is_async {
+            self.async_params()
+        } else {
+            self.params()
+        };
+        let parsed = params.and_then(|p| Ok((p, self.block_body()?)));
         self.ctx = outer;
         let ((params, rest), body) = parsed?;
         self.check_strict_body(&params, &rest, &body)?;
@@ -710,6 +831,7 @@ impl<'s> Parser<'s> {
             span: start.to(self.prev_span()),
             kind: FnKind::Normal,
             is_generator,
+            is_async,
         })
     }
 
@@ -803,23 +925,38 @@ impl<'s> Parser<'s> {
         false
     }
 
-    fn arrow(&mut self) -> PResult<Expr> {
-        let start = self.span();
-        let (params, rest) = if let Token::Ident(_) = self.peek() {
-            let (name, span) = self.ident()?;
-            (
+    /// An arrow's parameters: one name, or a parenthesised list.
+    fn arrow_params(&mut self, is_async: bool) -> PResult<(Vec<Param>, Option<Pattern>)> {
+        if let Token::Ident(_) = self.peek() {
+            let (name, span) = self.binding_ident()?;
+            Ok((
                 vec![Param {
                     pattern: Pattern::Ident(name, span),
                     default: None,
                 }],
                 None,
-            )
+            ))
+        } else if is_async {
+            self.async_params()
         } else {
-            self.params()?
-        };
+            self.params()
+        }
+    }
+
+    fn arrow(&mut self, is_async: bool) -> PResult<Expr> {
+        let start = self.span();
+        if is_async {
+            self.bump();
+        }
+        let async_outside = self.ctx.is_async;
+        self.ctx.is_async |= is_async;
+        let params = self.arrow_params(is_async);
+        self.ctx.is_async = async_outside;
+        let (params, rest) = params?;
         self.expect(&Token::Arrow, "`=>`")?;
         let saved = std::mem::replace(&mut self.no_in, false);
         let generator_before = std::mem::replace(&mut self.ctx.generator, false);
+        let async_before = std::mem::replace(&mut self.ctx.is_async, is_async);
         let body = if self.at(&Token::LBrace) {
             self.block_body().map(Body::Block)
         } else {
@@ -827,7 +964,11 @@ impl<'s> Parser<'s> {
         };
         self.no_in = saved;
         self.ctx.generator = generator_before;
+        self.ctx.is_async = async_before;
         let body = body?;
+        if let Body::Block(stmts) = &body {
+            self.check_strict_body(&params, &rest, stmts)?;
+        }
         let span = start.to(self.prev_span());
         let f = Function {
             name: None,
@@ -838,6 +979,7 @@ impl<'s> Parser<'s> {
             span,
             kind: FnKind::Normal,
             is_generator: false,
+            is_async,
         };
         Ok(Expr {
             kind: ExprKind::Function(Rc::new(f)),
@@ -858,7 +1000,7 @@ impl<'s> Parser<'s> {
         let start = self.span();
         match self.peek() {
             Token::Ident(_) => {
-                let (name, span) = self.ident()?;
+                let (name, span) = self.binding_ident()?;
                 Ok(Pattern::Ident(name, span))
             }
             Token::LBrace => {
@@ -880,6 +1022,7 @@ impl<'s> Parser<'s> {
                             PropKey::Name(n)
                                 if matches!(self.toks[self.pos - 1].token, Token::Ident(_)) =>
                             {
+                                self.shorthand_name(n, key_span)?;
                                 Pattern::Ident(n.clone(), key_span)
                             }
                             _ => return self.error_here("`:` after the property name"),
@@ -1054,9 +1197,10 @@ impl<'s> Parser<'s> {
             Token::Ident(_)
                 if *self.peek_at(1) == Token::Arrow && !self.toks[self.pos + 1].newline_before =>
             {
-                return self.arrow();
+                return self.arrow(false);
             }
-            Token::LParen if self.paren_is_arrow() => return self.arrow(),
+            Token::LParen if self.paren_is_arrow() => return self.arrow(false),
+            Token::Ident("async") if self.at_async_arrow() => return self.arrow(true),
             _ => {}
         }
         let lhs = self.conditional()?;
@@ -1216,6 +1360,19 @@ impl<'s> Parser<'s> {
                         prefix: true,
                         target: Box::new(target),
                     },
+                    span,
+                });
+            }
+            Token::Ident("await") if self.ctx.is_async => {
+                self.bump();
+                self.awaits += 1;
+                self.enter()?;
+                let arg = self.unary();
+                self.leave();
+                let arg = arg?;
+                let span = start.to(arg.span);
+                return Ok(Expr {
+                    kind: ExprKind::Await(Box::new(arg)),
                     span,
                 });
             }
@@ -1522,15 +1679,25 @@ impl<'s> Parser<'s> {
                 return Ok(self.this_expr(span));
             }
             Token::Ident("super") => return self.super_expr(span),
-            Token::Ident("arguments") if self.ctx.in_field => {
+            Token::Ident(raw) if self.ctx.in_field && ident_name(raw) == "arguments" => {
                 return self.error(
                     "`arguments` is not allowed in a class field initializer",
                     span,
                 );
             }
+            Token::Ident("async") if self.at_async_function() => {
+                self.bump();
+                self.bump();
+                let f = self.function_rest(span, false, true)?;
+                let span = f.span;
+                return Ok(Expr {
+                    kind: ExprKind::Function(Rc::new(f)),
+                    span,
+                });
+            }
             Token::Ident(name) => {
                 self.bump();
-                ExprKind::Ident(name.to_string())
+                ExprKind::Ident(self.name_of(name, span)?)
             }
             Token::LParen => {
                 self.bump();
@@ -1547,7 +1714,7 @@ impl<'s> Parser<'s> {
             Token::LBrace => return self.object_literal(),
             Token::Function => {
                 self.bump();
-                let f = self.function_rest(span, false)?;
+                let f = self.function_rest(span, false, false)?;
                 let span = f.span;
                 return Ok(Expr {
                     kind: ExprKind::Function(Rc::new(f)),
@@ -1557,8 +1724,9 @@ impl<'s> Parser<'s> {
             Token::Class => return Ok(self.class(false)?.1),
             Token::PrivateName(n) if *self.peek_at(1) == Token::In => {
                 self.bump();
-                self.use_private(n, span);
-                ExprKind::PrivateName(n.to_string())
+                let n = ident_name(n);
+                self.use_private(&n, span);
+                ExprKind::PrivateName(n.into_owned())
             }
             Token::Slash | Token::SlashAssign => {
                 return self.error("regular expression literals are not supported", span);
@@ -1605,14 +1773,30 @@ impl<'s> Parser<'s> {
     /// name (methods are named by the compiler from their key; a `name`
     /// here would bind it inside the body, which methods do not).
     fn method_function(&mut self, key_span: Span) -> PResult<Expr> {
-        self.method_function_of(key_span, false)
+        self.method_function_of(key_span, false, false)
     }
 
     /// `method_function` for a generator method (`*m() {}`) or not.
-    fn method_function_of(&mut self, key_span: Span, is_generator: bool) -> PResult<Expr> {
+    fn method_function_of(
+        &mut self,
+        key_span: Span,
+        is_generator: bool,
+        is_async: bool,
+    ) -> PResult<Expr> {
+        if is_generator && is_async {
+            // Reported, and parsed on as an async function.
+            let _: PResult<()> = self.error("async generators are not supported yet", key_span);
+        }
         let generator_before = std::mem::replace(&mut self.ctx.generator, is_generator);
-        let parsed = self.params().and_then(|p| Ok((p, self.block_body()?)));
+        let async_before = std::mem::replace(&mut self.ctx.is_async, is_async);
+        let params = if is_async {
+            self.async_params()
+        } else {
+            self.params()
+        };
+        let parsed = params.and_then(|p| Ok((p, self.block_body()?)));
         self.ctx.generator = generator_before;
+        self.ctx.is_async = async_before;
         let ((params, rest), body) = parsed?;
         self.check_strict_body(&params, &rest, &body)?;
         let body = Body::Block(body);
@@ -1626,6 +1810,7 @@ impl<'s> Parser<'s> {
             span,
             kind: FnKind::Method,
             is_generator,
+            is_async,
         };
         Ok(Expr {
             kind: ExprKind::Function(Rc::new(f)),
@@ -1673,6 +1858,22 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// `async` starting a method (`async m() {}`, `async *m() {}`), not a
+    /// property named `async`.
+    fn at_async_method(&self) -> bool {
+        self.at_ident("async")
+            && !self.toks[self.pos + 1].newline_before
+            && !matches!(
+                self.peek_at(1),
+                Token::Colon
+                    | Token::LParen
+                    | Token::Comma
+                    | Token::RBrace
+                    | Token::Assign
+                    | Token::Semi
+            )
+    }
+
     fn object_literal(&mut self) -> PResult<Expr> {
         let start = self.span();
         self.bump();
@@ -1695,7 +1896,16 @@ impl<'s> Parser<'s> {
                 self.bump();
                 let key = self.prop_key()?;
                 let outer = std::mem::take(&mut self.ctx);
-                let value = self.method_function_of(key_span, true);
+                let value = self.method_function_of(key_span, true, false);
+                self.ctx = outer;
+                props.push(Prop::Init { key, value: value? });
+            } else if self.at_async_method() {
+                let key_span = self.span();
+                self.bump();
+                let generator = self.eat(&Token::Star);
+                let key = self.prop_key()?;
+                let outer = std::mem::take(&mut self.ctx);
+                let value = self.method_function_of(key_span, generator, true);
                 self.ctx = outer;
                 props.push(Prop::Init { key, value: value? });
             } else {
@@ -1730,6 +1940,7 @@ impl<'s> Parser<'s> {
                     self.ctx = outer;
                     props.push(Prop::Init { key, value: value? });
                 } else if let (PropKey::Name(name), true) = (&key, was_ident) {
+                    self.shorthand_name(name, key_span)?;
                     if self.eat(&Token::Assign) {
                         let default = self.assign()?;
                         props.push(Prop::ShorthandDefault {
@@ -1794,6 +2005,7 @@ impl<'s> Parser<'s> {
                         depth: self.depth + 1,
                         ctx: self.ctx,
                         private_uses: std::mem::take(&mut self.private_uses),
+                        awaits: self.awaits,
                     };
                     let e = if p.at(&Token::Eof) {
                         p.error(
@@ -1807,6 +2019,7 @@ impl<'s> Parser<'s> {
                         let _ = p.error_here::<()>("`}` to close the substitution");
                     }
                     self.private_uses = std::mem::take(&mut p.private_uses);
+                    self.awaits = p.awaits;
                     let failed = !p.diags.is_empty();
                     self.diags.append(&mut p.diags);
                     if failed {
@@ -1874,4 +2087,57 @@ mod tests {
             vec!["1:16: expected an expression, found end of input"]
         );
     }
+}
+
+/// Whether `name` is reserved in strict code (which all Kitwork code is):
+/// the keywords, the future reserved words and the strict-only ones.
+fn is_reserved_word(name: &str) -> bool {
+    matches!(
+        name,
+        "break"
+            | "case"
+            | "catch"
+            | "class"
+            | "const"
+            | "continue"
+            | "debugger"
+            | "default"
+            | "delete"
+            | "do"
+            | "else"
+            | "enum"
+            | "export"
+            | "extends"
+            | "false"
+            | "finally"
+            | "for"
+            | "function"
+            | "if"
+            | "import"
+            | "in"
+            | "instanceof"
+            | "new"
+            | "null"
+            | "return"
+            | "super"
+            | "switch"
+            | "this"
+            | "throw"
+            | "true"
+            | "try"
+            | "typeof"
+            | "var"
+            | "void"
+            | "while"
+            | "with"
+            | "yield"
+            | "let"
+            | "static"
+            | "implements"
+            | "interface"
+            | "package"
+            | "private"
+            | "protected"
+            | "public"
+    )
 }

@@ -532,6 +532,7 @@ impl Resolver {
             | ExprKind::PrivateName(_)
             | ExprKind::Str(_) => {}
             ExprKind::Intrinsic(_, args) => self.args(args),
+            ExprKind::Await(x) => self.expr(x),
             ExprKind::Yield { arg, .. } => {
                 if let Some(x) = arg {
                     self.expr(x);

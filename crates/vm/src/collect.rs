@@ -192,6 +192,9 @@ impl Vm {
         roots.extend_from_slice(&self.background);
         roots.extend_from_slice(&self.pinned);
         roots.extend(self.frame_closures());
+        for job in &self.jobs {
+            roots.extend_from_slice(job.values());
+        }
         self.heap.collect(roots.iter().copied());
         self.roots = roots;
     }

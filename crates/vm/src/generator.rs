@@ -32,6 +32,9 @@ pub(crate) struct GenState {
     /// Its `try` handlers: stack height above the segment's start, and pc.
     handlers: Vec<(u32, u32)>,
     pub(crate) status: GenStatus,
+    /// An async function's run (async_fn.rs): its `await`s park it, and
+    /// its parks give their value as it is, not `{ value, done }`.
+    pub(crate) is_async: bool,
 }
 
 /// How `next`, `return` and `throw` resume a generator.
@@ -79,6 +82,7 @@ impl Vm {
                     pc,
                     handlers: Vec::new(),
                     status: GenStatus::Start,
+                    is_async: frame.func().is_async,
                 });
                 self.stack[base + slot as usize] = Value::Obj(g);
                 g
@@ -109,8 +113,11 @@ impl Vm {
             elems.extend_from_slice(&stack[start..]);
         }
         self.stack.truncate(start);
+        let is_async = self.generators[index as usize].is_async;
         match value {
+            None if is_async => self.start_async(generator),
             None => Ok(Value::Obj(generator)),
+            Some(v) if is_async => Ok(v),
             Some(v) => self.iter_result(v, done),
         }
     }

@@ -79,6 +79,9 @@ pub enum Class {
     /// A generator object, `Vm::generators[i]`; `elems` holds its parked
     /// stack segment (generator.rs).
     Generator(u32),
+    /// A promise (promise.rs): `elems[0]` holds its value or reason, then
+    /// its reactions while it is pending.
+    Promise(crate::promise::PromiseState),
     /// An accessor property's functions: `elems` holds its getter and its
     /// setter (either may be undefined). Only ever a property's value.
     Accessor,

@@ -17,6 +17,7 @@
 #[macro_use]
 mod operands;
 
+pub mod async_fn;
 pub mod attrs;
 pub mod budget;
 pub mod builtins;
@@ -33,6 +34,7 @@ pub mod inspect;
 pub mod io;
 pub mod json;
 pub mod load;
+pub mod promise;
 pub mod property;
 pub mod run;
 pub mod state;

@@ -118,6 +118,7 @@ impl Vm {
             frames: Vec::with_capacity(64),
             handlers: Vec::new(),
             generators: Vec::new(),
+            jobs: std::collections::VecDeque::new(),
             funcs: Vec::new(),
             natives: Vec::new(),
             realm: Realm {
@@ -137,6 +138,9 @@ impl Vm {
                 error_protos: [placeholder; 6],
                 bound_native: u32::MAX,
                 throw_type_error: placeholder,
+                promise: placeholder,
+                promise_proto: placeholder,
+                promise_natives: Default::default(),
             },
             atoms,
             limits,
@@ -204,8 +208,9 @@ impl Vm {
                 has_arguments: f.has_arguments,
                 needs_fit: f.has_rest || f.has_arguments || f.is_class_constructor,
                 class_constructor: f.is_class_constructor,
-                constructible: !f.is_arrow && !f.is_method && !f.is_generator,
+                constructible: !f.is_arrow && !f.is_method && !f.is_generator && !f.is_async,
                 is_generator: f.is_generator,
+                is_async: f.is_async,
                 is_arrow: f.is_arrow,
                 slots: f.slots,
                 code,
@@ -233,6 +238,7 @@ impl Vm {
         self.frames.clear();
         self.handlers.clear();
         self.generators.clear();
+        self.jobs.clear();
         self.nested = 0;
         self.opaque = 0;
         self.deferred.clear();

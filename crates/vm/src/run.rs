@@ -38,7 +38,10 @@ impl Vm {
         self.stack.extend_from_slice(args);
         match self.call(args.len(), false) {
             Ok(true) => self.drive(),
-            Ok(false) => Ok(Outcome::Done(pop!(self))),
+            Ok(false) => {
+                let v = pop!(self);
+                self.finish_jobs(v)
+            }
             Err(Interrupt::Suspend(op)) => Ok(Outcome::Pending(op)),
             Err(e) => Err(self.uncaught(e)),
         }
@@ -85,8 +88,29 @@ impl Vm {
             return Ok(Outcome::Done(self.stack.pop().unwrap_or(Value::Undefined)));
         }
         match self.run_loop(0) {
+            Ok(Outcome::Done(v)) => self.finish_jobs(v),
             Ok(o) => Ok(o),
             Err(e) => Err(self.uncaught(e)),
+        }
+    }
+
+    /// The run's script code ended with `v`: the promise jobs it queued
+    /// run now (promise.rs). A run that ends with a promise (an async
+    /// handler's) ends with what it settled to: its value, or its reason
+    /// thrown.
+    fn finish_jobs(&mut self, v: Value) -> Result<Outcome, Uncaught> {
+        if self.jobs.is_empty() && self.promise_state(v).is_none() {
+            return Ok(Outcome::Done(v));
+        }
+        if let Err(e) = self.run_jobs() {
+            return Err(self.uncaught(e));
+        }
+        match self.promise_state(v) {
+            Some((crate::promise::PromiseState::Fulfilled, value)) => Ok(Outcome::Done(value)),
+            Some((crate::promise::PromiseState::Rejected, reason)) => {
+                Err(self.uncaught(Interrupt::Throw(reason)))
+            }
+            _ => Ok(Outcome::Done(v)),
         }
     }
 

@@ -71,6 +71,8 @@ pub struct Function {
     /// Not an arrow nor a method: `new` may call it.
     pub constructible: bool,
     pub is_generator: bool,
+    /// An `async` function: its calls give promises (async_fn.rs).
+    pub is_async: bool,
     pub slots: u16,
     pub code: Box<[Op]>,
     pub consts: Box<[Value]>,
@@ -234,6 +236,11 @@ pub struct Realm {
     pub bound_native: u32,
     /// %ThrowTypeError%: the getter and setter of `arguments.callee`.
     pub throw_type_error: ObjId,
+    /// `Promise`, `Promise.prototype`, and the natives promises make
+    /// functions of (builtins/promise.rs).
+    pub promise: ObjId,
+    pub promise_proto: ObjId,
+    pub promise_natives: crate::promise::PromiseNatives,
 }
 
 pub struct Vm {
@@ -243,6 +250,8 @@ pub struct Vm {
     pub(crate) handlers: Vec<Handler>,
     /// Parked generators' frames (generator.rs), by `Class::Generator` index.
     pub(crate) generators: Vec<crate::generator::GenState>,
+    /// Promise jobs waiting to run (promise.rs), first in first out.
+    pub(crate) jobs: std::collections::VecDeque<crate::promise::Job>,
     pub(crate) funcs: Vec<Rc<Function>>,
     pub(crate) natives: Vec<Native>,
     pub realm: Realm,

@@ -167,6 +167,16 @@ impl Compiler {
             }
             ExprKind::Intrinsic(op, args) => self.intrinsic(*op, args, e.span),
             ExprKind::Yield { arg, delegate } => self.yield_expr(arg.as_deref(), *delegate, e.span),
+            ExprKind::Await(x) => {
+                // The parser allows `await` only in async functions, which
+                // park on it as a generator parks on `yield`.
+                self.expr(x);
+                let slot = self
+                    .f()
+                    .generator
+                    .expect("an async function has a generator slot");
+                self.with_span(e.span, |c| c.emit(Op::Yield(Slot(slot))));
+            }
             ExprKind::Unary(op, x) => self.unary(*op, x),
             ExprKind::Update {
                 inc,

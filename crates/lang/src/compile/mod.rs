@@ -156,6 +156,7 @@ impl Compiler {
                 is_class_constructor: f.is_some_and(|f| f.kind == FnKind::ClassConstructor),
                 is_method: f.is_some_and(|f| f.kind == FnKind::Method),
                 is_generator: f.is_some_and(|f| f.is_generator),
+                is_async: f.is_some_and(|f| f.is_async),
                 slots: 0,
                 code: Vec::new(),
                 consts: Vec::new(),
@@ -270,6 +271,13 @@ impl Compiler {
             let b = self.declare("this", this_key(f), true, f.span);
             self.emit(Op::LoadThis);
             self.init_binding(&b);
+        }
+        if f.is_async {
+            // An async function starts at once, but from here: an error in
+            // its parameters' defaults rejects its promise.
+            let slot = self.temp();
+            self.f().generator = Some(slot);
+            self.emit(Op::Generator(Slot(slot)));
         }
         for (i, p) in f.params.iter().enumerate() {
             let slot = i as u16;

@@ -499,6 +499,7 @@ impl Compiler {
         // cells here, before any jump: declared after the tests, the cells
         // were made in code every case jumped over.
         let all: Vec<Stmt> = cases.iter().flat_map(|c| c.body.iter().cloned()).collect();
+        self.check_redeclarations(&all, false);
         self.push_scope();
         self.declare_lexicals(&all);
         let mut jumps = Vec::new();

@@ -39,6 +39,8 @@ pub(super) struct FnCtx {
     pub in_field: bool,
     /// In a generator's body: `yield` is an expression.
     pub generator: bool,
+    /// In an async function's body: `await` is an expression.
+    pub is_async: bool,
 }
 
 enum Body {
@@ -202,12 +204,13 @@ impl Parser<'_> {
                     continue;
                 }
             }
-            if self.at_ident("async") && !matches!(self.peek_at(1), Token::LParen | Token::Assign) {
-                let s = self.span();
-                return self.error("async methods are not supported yet", s);
+            let is_async = self.at_async_method();
+            if is_async {
+                self.bump();
             }
             let generator = self.eat(&Token::Star);
-            let accessor = if (self.at_ident("get") || self.at_ident("set"))
+            let accessor = if !is_async
+                && (self.at_ident("get") || self.at_ident("set"))
                 && !matches!(
                     self.peek_at(1),
                     Token::LParen | Token::Assign | Token::Semi | Token::RBrace
@@ -221,10 +224,11 @@ impl Parser<'_> {
             let (key, private) = match self.peek().clone() {
                 Token::PrivateName(n) => {
                     self.bump();
+                    let n = ident_name(n);
                     if n == "#constructor" {
                         return self.error("`#constructor` is not a valid private name", span);
                     }
-                    (PropKey::Name(n.to_string()), true)
+                    (PropKey::Name(n.into_owned()), true)
                 }
                 _ => (self.prop_key()?, false),
             };
@@ -236,6 +240,10 @@ impl Parser<'_> {
             let is_ctor = !is_static && !private && key == PropKey::Name("constructor".into());
             if self.at(&Token::LParen) {
                 if is_ctor {
+                    if is_async || generator {
+                        return self
+                            .error("a class constructor cannot be async or a generator", span);
+                    }
                     if accessor.is_some() || ctor.is_some() {
                         let what = if ctor.is_some() {
                             "a class has only one constructor"
@@ -249,6 +257,7 @@ impl Parser<'_> {
                         derived_ctor: derived,
                         in_field: false,
                         generator: false,
+                        is_async: false,
                     };
                     let outer = std::mem::replace(&mut self.ctx, ctx);
                     let f = self.method_function(span);
@@ -268,7 +277,7 @@ impl Parser<'_> {
                 let outer = std::mem::replace(&mut self.ctx, method_ctx);
                 let value = match accessor {
                     Some(setter) => self.accessor_function(setter, span),
-                    None => self.method_function_of(span, generator),
+                    None => self.method_function_of(span, generator, is_async),
                 };
                 self.ctx = outer;
                 let value = value?;
@@ -426,6 +435,7 @@ impl Parser<'_> {
                 },
                 kind: FnKind::Method,
                 is_generator: false,
+                is_async: false,
             };
             expr(ExprKind::Function(Rc::new(f)), span)
         } else {
@@ -465,6 +475,7 @@ impl Parser<'_> {
                 },
                 kind: FnKind::Method,
                 is_generator: false,
+                is_async: false,
             };
             let call = intrinsic(
                 Intrinsic::CallWith,
@@ -486,6 +497,7 @@ impl Parser<'_> {
             span,
             kind: FnKind::ClassBody { privates },
             is_generator: false,
+            is_async: false,
         };
         expr(
             ExprKind::Call {
@@ -529,6 +541,7 @@ impl Parser<'_> {
                     span,
                     kind: FnKind::Normal,
                     is_generator: false,
+                    is_async: false,
                 }
             }
         };

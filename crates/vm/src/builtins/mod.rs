@@ -12,6 +12,7 @@ pub(crate) mod http;
 mod json;
 mod kitwork;
 mod object;
+mod promise;
 mod string;
 mod symbol;
 mod tasks;
@@ -114,6 +115,7 @@ pub fn install(vm: &mut Vm) {
     object::install(vm);
     symbol::install(vm);
     generator::install(vm);
+    promise::install(vm);
     array::install(vm);
     string::install(vm);
     json::install(vm);

@@ -1,0 +1,324 @@
+//! Promises as the specification has them: a promise's state, value and
+//! reactions, the resolving functions, `PromiseResolve`, promise
+//! capabilities, and the job queue that runs reactions once the script
+//! code running now has finished (`run_jobs`).
+//!
+//! Functions promises make (resolving functions, `await`'s reactions, a
+//! capability's executor) are natives whose object holds their data in its
+//! elements, as bound functions do.
+
+use crate::error::{ErrorKind, Interrupt};
+use crate::heap::{Class, SLOT_COST};
+use crate::state::{Args, Vm};
+use crate::value::{ObjId, Value};
+
+/// Where a promise is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromiseState {
+    Pending,
+    Fulfilled,
+    Rejected,
+}
+
+/// A pending promise's reaction: its capability (promise, resolve, reject;
+/// undefined for `await`'s), then its two handlers.
+const REACTION: usize = 5;
+
+/// The natives behind the functions promises make (builtins/promise.rs
+/// registers them).
+#[derive(Clone, Copy, Default)]
+pub struct PromiseNatives {
+    /// A resolving function's `resolve` / `reject`: elements `[record]`,
+    /// the record's `[promise, already resolved]`.
+    pub resolve: u32,
+    pub reject: u32,
+    /// `await`'s reactions: elements `[the async function's generator]`.
+    pub await_fulfilled: u32,
+    pub await_rejected: u32,
+    /// `NewPromiseCapability`'s executor: elements `[record]`, the record's
+    /// `[resolve, reject]`.
+    pub executor: u32,
+    /// `finally`'s reactions (elements `[onFinally, constructor]`) and the
+    /// functions they chain, which give or throw `elements[0]`.
+    pub then_finally: u32,
+    pub catch_finally: u32,
+    pub value_thunk: u32,
+    pub thrower: u32,
+    /// Element functions of `Promise.all`, `allSettled` (fulfilled,
+    /// rejected) and `any`: elements `[record, index, called flag]`.
+    pub all_element: u32,
+    pub settled_fulfilled: u32,
+    pub settled_rejected: u32,
+    pub any_element: u32,
+    /// The key the promise of an async function's run is kept under, on
+    /// its (never exposed) generator object: a symbol no script has.
+    pub async_promise_key: crate::value::Atom,
+}
+
+/// What a job does with its values.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum JobKind {
+    /// A reaction to a fulfilment: `[handler, value, capability × 3]`.
+    Fulfilled,
+    /// A reaction to a rejection: `[handler, reason, capability × 3]`.
+    Rejected,
+    /// `PromiseResolveThenableJob`: `[promise, thenable, then, _, _]`.
+    Thenable,
+}
+
+/// A queued job (the collector sees its values).
+pub(crate) struct Job {
+    kind: JobKind,
+    v: [Value; 5],
+}
+
+impl Job {
+    pub(crate) fn values(&self) -> &[Value] {
+        &self.v
+    }
+}
+
+impl Vm {
+    /// A new pending promise.
+    pub fn new_promise(&mut self, proto: ObjId) -> Result<ObjId, Interrupt> {
+        let p = self
+            .heap
+            .alloc(Class::Promise(PromiseState::Pending), Some(proto))?;
+        self.heap.obj_mut(p).elems.push(Value::Undefined);
+        Ok(p)
+    }
+
+    /// The state and value (or reason) of `v` when it is a promise.
+    pub fn promise_state(&self, v: Value) -> Option<(PromiseState, Value)> {
+        match v {
+            Value::Obj(o) => match self.heap.obj(o).class {
+                Class::Promise(s) => Some((s, self.heap.obj(o).elems[0])),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A function object running native `ni` with `elems` as its data.
+    pub(crate) fn native_with(&mut self, ni: u32, elems: Vec<Value>) -> Result<ObjId, Interrupt> {
+        let f = self
+            .heap
+            .alloc(Class::Native(ni), Some(self.realm.function_proto))?;
+        self.heap.charge(elems.len() * SLOT_COST)?;
+        self.heap.obj_mut(f).elems = elems;
+        Ok(f)
+    }
+
+    /// The data of the native function being called (see `native_with`).
+    pub(crate) fn callee_data(&self, a: Args) -> ObjId {
+        match self.stack[a.start - 2] {
+            Value::Obj(f) => f,
+            _ => unreachable!("a native with data is called as itself"),
+        }
+    }
+
+    /// `CreateResolvingFunctions(p)`: its `resolve` and `reject`.
+    pub(crate) fn resolving_functions(&mut self, p: ObjId) -> Result<(Value, Value), Interrupt> {
+        let record = self.heap.alloc(Class::Object, None)?;
+        self.heap.obj_mut(record).elems = vec![Value::Obj(p), Value::Bool(false)];
+        let n = self.realm.promise_natives;
+        let resolve = self.native_with(n.resolve, vec![Value::Obj(record)])?;
+        let reject = self.native_with(n.reject, vec![Value::Obj(record)])?;
+        Ok((Value::Obj(resolve), Value::Obj(reject)))
+    }
+
+    /// Resolves `p` with `x` (a resolving function's `resolve`, past its
+    /// "already resolved" check): a thenable is followed in a job, anything
+    /// else fulfils.
+    pub(crate) fn resolve_promise(&mut self, p: ObjId, x: Value) -> Result<(), Interrupt> {
+        let Value::Obj(o) = x else {
+            return self.settle(p, PromiseState::Fulfilled, x);
+        };
+        if o == p {
+            let reason =
+                self.make_error(ErrorKind::TypeError, "Chaining cycle detected for promise");
+            return self.settle(p, PromiseState::Rejected, reason);
+        }
+        let then_key = self.heap.intern("then");
+        let then = match self.get_field(x, then_key) {
+            Ok(t) => t,
+            Err(Interrupt::Throw(e)) => return self.settle(p, PromiseState::Rejected, e),
+            Err(e) => return Err(e),
+        };
+        if !self.is_callable(then) {
+            return self.settle(p, PromiseState::Fulfilled, x);
+        }
+        self.jobs.push_back(Job {
+            kind: JobKind::Thenable,
+            v: [Value::Obj(p), x, then, Value::Undefined, Value::Undefined],
+        });
+        Ok(())
+    }
+
+    /// Fulfils or rejects pending promise `p` with `v`, queueing its
+    /// reactions. A settled promise stays as it is.
+    pub(crate) fn settle(&mut self, p: ObjId, to: PromiseState, v: Value) -> Result<(), Interrupt> {
+        if self.heap.obj(p).class != Class::Promise(PromiseState::Pending) {
+            return Ok(());
+        }
+        let o = self.heap.obj_mut(p);
+        o.class = Class::Promise(to);
+        let reactions = std::mem::replace(&mut o.elems, vec![v]);
+        let (kind, handler) = match to {
+            PromiseState::Rejected => (JobKind::Rejected, 4),
+            _ => (JobKind::Fulfilled, 3),
+        };
+        for r in reactions[1..].chunks(REACTION) {
+            self.jobs.push_back(Job {
+                kind,
+                v: [r[handler], v, r[0], r[1], r[2]],
+            });
+        }
+        Ok(())
+    }
+
+    /// `PerformPromiseThen(p, onFulfilled, onRejected, capability)`; a
+    /// handler that is not callable passes the value (or reason) on.
+    pub(crate) fn perform_then(
+        &mut self,
+        p: ObjId,
+        on_fulfilled: Value,
+        on_rejected: Value,
+        capability: [Value; 3],
+    ) -> Result<(), Interrupt> {
+        let on_fulfilled = if self.is_callable(on_fulfilled) {
+            on_fulfilled
+        } else {
+            Value::Undefined
+        };
+        let on_rejected = if self.is_callable(on_rejected) {
+            on_rejected
+        } else {
+            Value::Undefined
+        };
+        let [cp, cres, crej] = capability;
+        match self.heap.obj(p).class {
+            Class::Promise(PromiseState::Pending) => {
+                self.heap.charge(REACTION * SLOT_COST)?;
+                let elems = &mut self.heap.obj_mut(p).elems;
+                elems.extend_from_slice(&[cp, cres, crej, on_fulfilled, on_rejected]);
+            }
+            Class::Promise(state) => {
+                let v = self.heap.obj(p).elems[0];
+                let (kind, handler) = if state == PromiseState::Rejected {
+                    (JobKind::Rejected, on_rejected)
+                } else {
+                    (JobKind::Fulfilled, on_fulfilled)
+                };
+                self.jobs.push_back(Job {
+                    kind,
+                    v: [handler, v, cp, cres, crej],
+                });
+            }
+            _ => unreachable!("perform_then is given a promise"),
+        }
+        Ok(())
+    }
+
+    /// Runs queued jobs, and the jobs they queue, until none is left. A
+    /// job's uncaught exception settles its promise; running out of budget
+    /// or memory ends the run.
+    pub fn run_jobs(&mut self) -> Result<(), Interrupt> {
+        while let Some(job) = self.jobs.pop_front() {
+            let [a, b, c, d, e] = job.v;
+            match job.kind {
+                JobKind::Thenable => {
+                    let Value::Obj(p) = a else {
+                        unreachable!("a thenable job resolves a promise")
+                    };
+                    let (resolve, reject) = self.resolving_functions(p)?;
+                    match self.call_function(c, b, &[resolve, reject]) {
+                        Ok(_) => {}
+                        Err(Interrupt::Throw(x)) => {
+                            self.call_function(reject, Value::Undefined, &[x])?;
+                        }
+                        Err(x) => return Err(x),
+                    }
+                }
+                kind => {
+                    let outcome = if matches!(a, Value::Undefined) {
+                        if kind == JobKind::Fulfilled {
+                            Ok(b)
+                        } else {
+                            Err(b)
+                        }
+                    } else {
+                        match self.call_function(a, Value::Undefined, &[b]) {
+                            Ok(v) => Ok(v),
+                            Err(Interrupt::Throw(x)) => Err(x),
+                            Err(x) => return Err(x),
+                        }
+                    };
+                    if matches!((c, d), (Value::Undefined, Value::Undefined)) {
+                        continue;
+                    }
+                    let settled = match outcome {
+                        Ok(v) => self.call_function(d, Value::Undefined, &[v]),
+                        Err(x) => self.call_function(e, Value::Undefined, &[x]),
+                    };
+                    // A capability's own functions may throw; the
+                    // specification drops that (HostReportErrors).
+                    match settled {
+                        Ok(_) | Err(Interrupt::Throw(_)) => {}
+                        Err(x) => return Err(x),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `PromiseResolve(C, x)`: `x` itself when it is a promise made by `C`,
+    /// else a new promise of `C` resolved with `x`.
+    pub(crate) fn promise_resolve(&mut self, c: Value, x: Value) -> Result<Value, Interrupt> {
+        if let Value::Obj(o) = x
+            && matches!(self.heap.obj(o).class, Class::Promise(_))
+        {
+            let ctor = self.get_field(x, self.atoms.constructor)?;
+            if same_object(ctor, c) {
+                return Ok(x);
+            }
+        }
+        let [p, resolve, _] = self.new_capability(c)?;
+        self.call_function(resolve, Value::Undefined, &[x])?;
+        Ok(p)
+    }
+
+    /// `NewPromiseCapability(C)`: `[promise, resolve, reject]`.
+    pub(crate) fn new_capability(&mut self, c: Value) -> Result<[Value; 3], Interrupt> {
+        if same_object(c, Value::Obj(self.realm.promise)) {
+            let p = self.new_promise(self.realm.promise_proto)?;
+            let (resolve, reject) = self.resolving_functions(p)?;
+            return Ok([Value::Obj(p), resolve, reject]);
+        }
+        if !self.is_constructor(c) {
+            return Err(self.type_error("the promise constructor is not a constructor"));
+        }
+        let record = self.heap.alloc(Class::Object, None)?;
+        self.heap.obj_mut(record).elems = vec![Value::Undefined, Value::Undefined];
+        let executor = self.native_with(
+            self.realm.promise_natives.executor,
+            vec![Value::Obj(record)],
+        )?;
+        let p = self.construct(c, &[Value::Obj(executor)])?;
+        let (resolve, reject) = {
+            let e = &self.heap.obj(record).elems;
+            (e[0], e[1])
+        };
+        if !self.is_callable(resolve) || !self.is_callable(reject) {
+            return Err(self.type_error(
+                "the promise constructor did not give callable resolve and reject functions",
+            ));
+        }
+        Ok([p, resolve, reject])
+    }
+}
+
+fn same_object(a: Value, b: Value) -> bool {
+    matches!((a, b), (Value::Obj(x), Value::Obj(y)) if x == y)
+}
