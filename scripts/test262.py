@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs the in-scope test262 tests (../shared/test262/SCOPE.md) against a
+"""Runs the in-scope test262 tests (tests/test262/SCOPE.md) against a
 kitwork binary and prints the pass count and the most common reasons for
 failing; with --write, records the failing tests as the expected-failures
 list (`path  # reason`: the first line kitwork printed), and otherwise
@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
-shared = os.path.join(root, "..", "shared", "test262")
+shared = os.path.join(root, "tests", "test262")
 dest = os.path.join(root, "target", "test262")
 expected_path = os.path.join(root, "tests", "test262-expected-failures.txt")
 

@@ -19,8 +19,8 @@ pub enum Token<'s> {
     #[regex(r"0[bB][01_]+", radix_number)]
     #[regex(r"0[oO][0-7_]+", radix_number)]
     Number(f64),
-    #[regex(r#""([^"\\\n]|\\(.|\n))*""#, string)]
-    #[regex(r#"'([^'\\\n]|\\(.|\n))*'"#, string)]
+    #[regex(r#""([^"\\\n\r]|\\(.|\n|\r))*""#, string)]
+    #[regex(r#"'([^'\\\n\r]|\\(.|\n|\r))*'"#, string)]
     Str(String),
     #[token("`", template)]
     Template(&'s str),
