@@ -229,6 +229,17 @@ impl Compiler {
                 self.expr(b);
                 self.patch(end);
             }
+            // An anonymous class takes the name it is assigned to: its
+            // body's arrow carries the name to `MakeClass`.
+            ExprKind::Call { callee, args, .. }
+                if !name.is_empty()
+                    && args.is_empty()
+                    && matches!(&callee.kind, ExprKind::Function(f) if matches!(f.kind, FnKind::ClassBody { .. })) =>
+            {
+                self.expr_named(callee, name);
+                self.emit(Op::Undef);
+                self.emit(Op::Call(0));
+            }
             ExprKind::Call {
                 callee,
                 args,
@@ -660,7 +671,8 @@ impl Compiler {
         };
         match op {
             Intrinsic::MakeClass => {
-                self.expr(arg(0));
+                let name = self.f().proto.name.clone();
+                self.expr_named(arg(0), &name);
                 if args.len() > 1 {
                     self.expr(arg(1));
                 }

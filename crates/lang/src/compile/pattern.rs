@@ -135,7 +135,12 @@ impl Compiler {
                     self.emit(Op::GetIndex);
                     if let Some(d) = &el.default {
                         let j = self.emit(Op::JumpIfNotUndefined(Self::PENDING));
-                        self.expr(d);
+                        let hint = if let Pattern::Ident(n, _) = &el.pattern {
+                            n.as_str()
+                        } else {
+                            ""
+                        };
+                        self.expr_named(d, hint);
                         self.patch(j);
                     }
                     self.destructure(&el.pattern, declaring);
