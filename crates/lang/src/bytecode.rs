@@ -145,6 +145,10 @@ pub enum Op {
     Yield(Slot),
     /// [v] → ends the generator in the local: `{ value: v, done: true }`
     GenReturn(Slot),
+    /// [v] → parks the async function (or async generator) in the local
+    /// until the promise of `v` settles; resumed, [] → [its value]
+    /// (a rejection is thrown here)
+    Await(Slot),
     /// [obj, src] → [obj], copies src's own enumerable properties
     ObjectSpread,
     /// [src, key × n] → [copy of src without those keys]

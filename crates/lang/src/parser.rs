@@ -10,6 +10,7 @@ use semantics::stack::grow;
 use std::rc::Rc;
 
 mod class;
+mod for_await;
 use class::FnCtx;
 
 /// Deepest nesting of expressions and statements accepted. The compiler and
@@ -619,6 +620,11 @@ impl<'s> Parser<'s> {
     fn for_statement(&mut self) -> PResult<Stmt> {
         let start = self.span();
         self.bump();
+        if self.ctx.is_async && self.at_ident("await") {
+            self.bump();
+            self.expect(&Token::LParen, "`(` after `for await`")?;
+            return self.for_await(start);
+        }
         self.expect(&Token::LParen, "`(` after `for`")?;
         let mut init = None;
         if matches!(self.peek(), Token::Let | Token::Const | Token::Var) {
@@ -794,11 +800,15 @@ impl<'s> Parser<'s> {
         is_async: bool,
     ) -> PResult<Function> {
         let is_generator = self.eat(&Token::Star);
-        if is_generator && is_async {
-            let _: PResult<()> = self.error("async generators are not supported yet", start);
-        }
         let name = if matches!(self.peek(), Token::Ident(_)) {
-            Some(self.binding_ident()?.0)
+            let (name, span) = self.binding_ident()?;
+            // A function expression's name is bound inside it, where an
+            // async function's `await` and a generator's `yield` are not
+            // names.
+            if !needs_name && ((is_async && name == "await") || (is_generator && name == "yield")) {
+                return self.error(format!("`{name}` cannot name this function"), span);
+            }
+            Some(name)
         } else if needs_name {
             return self.error_here("a function name");
         } else {
@@ -1088,6 +1098,9 @@ impl<'s> Parser<'s> {
     fn to_pattern(&mut self, e: Expr) -> PResult<Pattern> {
         let span = e.span;
         match e.kind {
+            ExprKind::Ident(name) if name == "eval" || name == "arguments" => {
+                self.error(format!("`{name}` cannot be assigned in strict code"), span)
+            }
             ExprKind::Ident(name) => Ok(Pattern::Ident(name, span)),
             ExprKind::Member {
                 optional: false, ..
@@ -1783,10 +1796,6 @@ impl<'s> Parser<'s> {
         is_generator: bool,
         is_async: bool,
     ) -> PResult<Expr> {
-        if is_generator && is_async {
-            // Reported, and parsed on as an async function.
-            let _: PResult<()> = self.error("async generators are not supported yet", key_span);
-        }
         let generator_before = std::mem::replace(&mut self.ctx.generator, is_generator);
         let async_before = std::mem::replace(&mut self.ctx.is_async, is_async);
         let params = if is_async {

@@ -10,7 +10,7 @@
 //! function cannot wait for `db()` or `http()` I/O yet (docs/LANGUAGE.md).
 
 use crate::error::Interrupt;
-use crate::generator::{GenStatus, Resume};
+use crate::generator::{Park, Resume};
 use crate::heap::Class;
 use crate::promise::PromiseState;
 use crate::state::{Args, Vm};
@@ -27,32 +27,42 @@ impl Vm {
         Ok(Value::Obj(p))
     }
 
-    /// Resumes async function run `g` with `sent` (a fulfilment's value,
-    /// or a rejection's reason thrown at the `await`) and runs it to its
-    /// next `await`, which subscribes to the awaited promise, or its end,
-    /// which settles the run's promise.
+    /// Resumes async function run `g` (or async generator `g`) with `sent`
+    /// (a fulfilment's value, or a rejection's reason thrown at the
+    /// `await`) and runs it to where it parks next: an `await` subscribes
+    /// to the awaited promise; the end settles the run's promise (an async
+    /// generator's `yield` and end settle its front request instead).
     pub(crate) fn async_step(
         &mut self,
         g: ObjId,
         how: Resume,
         sent: Value,
     ) -> Result<(), Interrupt> {
-        let key = self.realm.promise_natives.async_promise_key;
-        let Some(Value::Obj(promise)) = self.get_own(g, key) else {
-            unreachable!("an async function's run keeps its promise")
-        };
         let (mut how, mut sent) = (how, sent);
         loop {
             let r = self.resume_generator(Value::Obj(g), how, sent);
             let Class::Generator(index) = self.heap.obj(g).class else {
                 unreachable!("an async function runs as a generator")
             };
-            let done = self.generators[index as usize].status == GenStatus::Done;
-            match r {
-                Ok(v) if done => return self.resolve_promise(promise, v),
-                Ok(awaited) => {
+            let state = &self.generators[index as usize];
+            let (park, is_generator) = (state.park, state.func().is_generator);
+            let v = match r {
+                Ok(v) => v,
+                Err(Interrupt::Throw(e)) if is_generator => {
+                    self.generators[index as usize].park = Park::Return;
+                    self.async_generator_complete(g, Err(e), true)?;
+                    return self.async_generator_drain(g);
+                }
+                Err(Interrupt::Throw(e)) => {
+                    let promise = self.async_promise(g);
+                    return self.settle(promise, PromiseState::Rejected, e);
+                }
+                Err(e) => return Err(e),
+            };
+            match park {
+                Park::Await => {
                     let c = Value::Obj(self.realm.promise);
-                    match self.promise_resolve(c, awaited) {
+                    match self.promise_resolve(c, v) {
                         Ok(Value::Obj(p)) => {
                             let n = self.realm.promise_natives;
                             let on_f = self.native_with(n.await_fulfilled, vec![Value::Obj(g)])?;
@@ -67,11 +77,28 @@ impl Vm {
                         Err(e) => return Err(e),
                     }
                 }
-                Err(Interrupt::Throw(e)) => {
-                    return self.settle(promise, PromiseState::Rejected, e);
+                Park::Yield => {
+                    self.async_generator_complete(g, Ok(v), false)?;
+                    return self.async_generator_drain(g);
                 }
-                Err(e) => return Err(e),
+                Park::Return if is_generator => {
+                    self.async_generator_complete(g, Ok(v), true)?;
+                    return self.async_generator_drain(g);
+                }
+                Park::Return | Park::Start => {
+                    let promise = self.async_promise(g);
+                    return self.resolve_promise(promise, v);
+                }
             }
+        }
+    }
+
+    /// The promise an async function's run settles.
+    fn async_promise(&self, g: ObjId) -> ObjId {
+        let key = self.realm.promise_natives.async_promise_key;
+        match self.get_own(g, key) {
+            Some(Value::Obj(p)) => p,
+            _ => unreachable!("an async function's run keeps its promise"),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! frame.
 
 use crate::error::{ErrorKind, Interrupt};
+use crate::generator::Park;
 use crate::heap::{Class, SLOT_COST};
 use crate::state::{Function, Handler, Outcome, Vm};
 use crate::value::{Atom, ObjId, Value};
@@ -306,7 +307,7 @@ impl Vm {
                         self.stack.push(v);
                     }
                     Op::Generator(lang::bytecode::Slot(s)) => {
-                        let v = tri!('reload, self.park_generator(s, pc!(), None, false));
+                        let v = tri!('reload, self.park_generator(s, pc!(), None, Park::Start));
                         if self.frames.len() == stop {
                             self.fuel = fuel;
                             return Ok(Outcome::Done(v));
@@ -314,10 +315,16 @@ impl Vm {
                         self.stack.push(v);
                         continue 'reload;
                     }
-                    Op::Yield(lang::bytecode::Slot(s)) | Op::GenReturn(lang::bytecode::Slot(s)) => {
+                    Op::Yield(lang::bytecode::Slot(s))
+                    | Op::GenReturn(lang::bytecode::Slot(s))
+                    | Op::Await(lang::bytecode::Slot(s)) => {
                         let v = pop!(self);
-                        let done = matches!(*op, Op::GenReturn(_));
-                        let r = tri!('reload, self.park_generator(s, pc!(), Some(v), done));
+                        let park = match *op {
+                            Op::GenReturn(_) => Park::Return,
+                            Op::Await(_) => Park::Await,
+                            _ => Park::Yield,
+                        };
+                        let r = tri!('reload, self.park_generator(s, pc!(), Some(v), park));
                         if self.frames.len() == stop {
                             self.fuel = fuel;
                             return Ok(Outcome::Done(r));

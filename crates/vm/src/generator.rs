@@ -35,6 +35,31 @@ pub(crate) struct GenState {
     /// An async function's run (async_fn.rs): its `await`s park it, and
     /// its parks give their value as it is, not `{ value, done }`.
     pub(crate) is_async: bool,
+    /// Where it parked last.
+    pub(crate) park: Park,
+    /// An async generator waiting for the value of a `return` before it
+    /// settles the request (async_generator.rs).
+    pub(crate) awaiting_return: bool,
+}
+
+impl GenState {
+    pub(crate) fn func(&self) -> &Function {
+        // SAFETY: functions live as long as the VM (see `Frame::func`).
+        unsafe { &*self.func }
+    }
+}
+
+/// Where a generator's frame parked last.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Park {
+    /// At its start (`Op::Generator`).
+    Start,
+    /// At a `yield`.
+    Yield,
+    /// At an `await` (async functions and async generators).
+    Await,
+    /// At its end (`Op::GenReturn`).
+    Return,
 }
 
 /// How `next`, `return` and `throw` resume a generator.
@@ -55,8 +80,9 @@ impl Vm {
         slot: u16,
         pc: u32,
         value: Option<Value>,
-        done: bool,
+        park: Park,
     ) -> Result<Value, Interrupt> {
+        let done = park == Park::Return;
         let frame = self.frames.pop().expect("a generator frame runs");
         let base = frame.base as usize;
         let start = base - 2;
@@ -83,6 +109,8 @@ impl Vm {
                     handlers: Vec::new(),
                     status: GenStatus::Start,
                     is_async: frame.func().is_async,
+                    park,
+                    awaiting_return: false,
                 });
                 self.stack[base + slot as usize] = Value::Obj(g);
                 g
@@ -98,6 +126,7 @@ impl Vm {
         let state = &mut self.generators[index as usize];
         state.pc = pc;
         state.handlers = handlers;
+        state.park = park;
         if done {
             state.status = GenStatus::Done;
             self.heap.obj_mut(generator).elems.clear();
@@ -114,7 +143,9 @@ impl Vm {
         }
         self.stack.truncate(start);
         let is_async = self.generators[index as usize].is_async;
+        let is_generator = self.generators[index as usize].func().is_generator;
         match value {
+            None if is_async && is_generator => self.make_async_generator(generator),
             None if is_async => self.start_async(generator),
             None => Ok(Value::Obj(generator)),
             Some(v) if is_async => Ok(v),

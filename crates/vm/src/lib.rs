@@ -18,6 +18,7 @@
 mod operands;
 
 pub mod async_fn;
+pub mod async_generator;
 pub mod attrs;
 pub mod budget;
 pub mod builtins;

@@ -131,6 +131,8 @@ impl Vm {
                 boolean_proto: placeholder,
                 symbol_proto: placeholder,
                 generator_proto: placeholder,
+                async_generator_proto: placeholder,
+                async_from_sync_proto: placeholder,
                 date_proto: placeholder,
                 query_proto: placeholder,
                 http_proto: placeholder,

@@ -50,7 +50,16 @@ pub struct PromiseNatives {
     pub settled_fulfilled: u32,
     pub settled_rejected: u32,
     pub any_element: u32,
-    /// The key the promise of an async function's run is kept under, on
+    /// An async generator's reactions to the value of its `return`:
+    /// elements `[the generator]`.
+    pub return_fulfilled: u32,
+    pub return_rejected: u32,
+    /// The values of a sync iterator read by `for await`: elements
+    /// `[resolve, done]` of the promise `next()` gave; called with the
+    /// awaited value, resolves it with `{ value, done }`.
+    pub async_from_sync_value: u32,
+    /// The key the promise of an async function's run (or an async
+    /// generator's queue of requests) is kept under, on
     /// its (never exposed) generator object: a symbol no script has.
     pub async_promise_key: crate::value::Atom,
 }

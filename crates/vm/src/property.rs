@@ -147,9 +147,15 @@ impl Vm {
                         {
                             // A generator function's prototype: what its
                             // generator objects inherit, next() and all.
-                            let p = self
-                                .heap
-                                .alloc(Class::Object, Some(self.realm.generator_proto))?;
+                            let Class::Closure(fi) = o.class else {
+                                unreachable!()
+                            };
+                            let parent = if self.funcs[fi as usize].is_async {
+                                self.realm.async_generator_proto
+                            } else {
+                                self.realm.generator_proto
+                            };
+                            let p = self.heap.alloc(Class::Object, Some(parent))?;
                             self.define_with(id, a, Value::Obj(p), attrs::HIDDEN | attrs::FIXED)?;
                             return Ok(Value::Obj(p));
                         }

@@ -224,6 +224,10 @@ pub struct Realm {
     pub symbol_proto: ObjId,
     /// %GeneratorPrototype%: `next`, `return`, `throw`.
     pub generator_proto: ObjId,
+    /// %AsyncGeneratorPrototype%: `next`, `return`, `throw` giving promises.
+    pub async_generator_proto: ObjId,
+    /// What `for await` wraps a sync iterator in (builtins/generator.rs).
+    pub async_from_sync_proto: ObjId,
     pub date_proto: ObjId,
     /// Methods of `db()` builders.
     pub query_proto: ObjId,

@@ -272,7 +272,7 @@ impl Compiler {
             self.emit(Op::LoadThis);
             self.init_binding(&b);
         }
-        if f.is_async {
+        if f.is_async && !f.is_generator {
             // An async function starts at once, but from here: an error in
             // its parameters' defaults rejects its promise.
             let slot = self.temp();

@@ -106,7 +106,17 @@ impl Compiler {
             StmtKind::Continue(label) => self.jump_out(label.as_deref(), false, s.span),
             StmtKind::Return(value) => {
                 match value {
-                    Some(v) => self.expr(v),
+                    Some(v) => {
+                        self.expr(v);
+                        // `return x` in an async generator awaits `x`.
+                        if let (true, true, Some(slot)) = (
+                            self.f().proto.is_async,
+                            self.f().proto.is_generator,
+                            self.f().generator,
+                        ) {
+                            self.emit(Op::Await(Slot(slot)));
+                        }
+                    }
                     None => {
                         self.emit(Op::Undef);
                     }

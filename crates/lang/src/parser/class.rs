@@ -104,6 +104,28 @@ fn key_expr(key: &PropKey, span: Span) -> Expr {
 }
 
 impl Parser<'_> {
+    /// A `#private` name is declared once per class, except as a getter
+    /// and a setter pair (both static or neither).
+    fn check_private_duplicates(&mut self, members: &[Member]) -> PResult<()> {
+        for (i, m) in members.iter().enumerate() {
+            let PropKey::Name(n) = &m.key else { continue };
+            if !m.private {
+                continue;
+            }
+            let clash = members[..i].iter().any(|o| {
+                let pair = matches!(
+                    (&o.body, &m.body),
+                    (Body::Getter(_), Body::Setter(_)) | (Body::Setter(_), Body::Getter(_))
+                ) && o.is_static == m.is_static;
+                o.private && matches!(&o.key, PropKey::Name(k) if k == n) && !pair
+            });
+            if clash {
+                return self.error(format!("private name `{n}` is declared twice"), m.span);
+            }
+        }
+        Ok(())
+    }
+
     /// `class Name extends Parent { … }` from the `class` keyword: the
     /// name (if any) and the expression that makes the class.
     pub(super) fn class(&mut self, needs_name: bool) -> PResult<(Option<(String, Span)>, Expr)> {
@@ -131,6 +153,7 @@ impl Parser<'_> {
         let uses = self.private_uses.pop().unwrap_or_default();
         let (members, ctor) = members?;
         let end = self.prev_span();
+        self.check_private_duplicates(&members)?;
         let privates: Vec<String> = members
             .iter()
             .filter(|m| m.private)

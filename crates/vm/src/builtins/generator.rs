@@ -1,8 +1,13 @@
-//! %GeneratorPrototype%: `next`, `return`, `throw` and `[Symbol.iterator]`.
+//! %GeneratorPrototype%: `next`, `return`, `throw` and `[Symbol.iterator]`;
+//! %AsyncGeneratorPrototype%: the same giving promises (async_generator.rs).
 
-use super::{arg, method, native, string_tag};
+use super::{arg, method, native, set, string_tag};
 use crate::attrs;
+use crate::error::Interrupt;
 use crate::generator::Resume;
+use crate::heap::Class;
+use crate::promise::PromiseState;
+use crate::state::Args;
 use crate::state::Vm;
 use crate::value::Value;
 
@@ -23,4 +28,111 @@ pub fn install(vm: &mut Vm) {
     vm.define_with(gp, key, Value::Obj(itself), attrs::METHOD)
         .expect("the realm is made within its budget");
     string_tag(vm, gp, "Generator");
+
+    // %AsyncIteratorPrototype% (`[Symbol.asyncIterator]()` is the iterator
+    // itself) and %AsyncGeneratorPrototype% above it.
+    let async_iterator = vm
+        .heap
+        .alloc(Class::Object, Some(vm.realm.object_proto))
+        .expect("the realm is made within its budget");
+    let itself = native(vm, "[Symbol.asyncIterator]", 0, |_, this, _| Ok(this));
+    let key = vm.atoms.symbols.async_iterator;
+    vm.define_with(async_iterator, key, Value::Obj(itself), attrs::METHOD)
+        .expect("the realm is made within its budget");
+    let agp = vm
+        .heap
+        .alloc(Class::Object, Some(async_iterator))
+        .expect("the realm is made within its budget");
+    vm.realm.async_generator_proto = agp;
+    method(vm, agp, "next", 1, |vm, this, a| {
+        vm.async_generator_request(this, Resume::Next, arg(vm, a, 0))
+    });
+    method(vm, agp, "return", 1, |vm, this, a| {
+        vm.async_generator_request(this, Resume::Return, arg(vm, a, 0))
+    });
+    method(vm, agp, "throw", 1, |vm, this, a| {
+        vm.async_generator_request(this, Resume::Throw, arg(vm, a, 0))
+    });
+    string_tag(vm, agp, "AsyncGenerator");
+
+    // What `for await` calls (parser/for_await.rs).
+    let g = vm.realm.global;
+    let f = native(vm, "%asyncIterator", 1, async_iterator_of);
+    set(vm, g, "%asyncIterator", Value::Obj(f));
+    let f = native(vm, "%iterResult", 1, |vm, _, a| match arg(vm, a, 0) {
+        v @ Value::Obj(_) => Ok(v),
+        _ => Err(vm.type_error("an iterator's next() gave a result that is not an object")),
+    });
+    set(vm, g, "%iterResult", Value::Obj(f));
+    let from_sync = vm
+        .heap
+        .alloc(Class::Object, Some(async_iterator))
+        .expect("the realm is made within its budget");
+    method(vm, from_sync, "next", 1, async_from_sync_next);
+    vm.realm.async_from_sync_proto = from_sync;
+}
+
+/// `for await`'s iterator of `v`: its `[Symbol.asyncIterator]()`, or its
+/// sync iterator read one awaited value at a time.
+fn async_iterator_of(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+    let v = arg(vm, a, 0);
+    let key = vm.atoms.symbols.async_iterator;
+    let method = if v.is_nullish() {
+        Value::Undefined
+    } else {
+        vm.get_field(v, key)?
+    };
+    if !method.is_nullish() {
+        return match vm.call_function(method, v, &[])? {
+            it @ Value::Obj(_) => Ok(it),
+            _ => Err(vm.type_error("[Symbol.asyncIterator]() gave a value that is not an object")),
+        };
+    }
+    let it = vm.iter_values(v)?;
+    let w = vm
+        .heap
+        .alloc(Class::Object, Some(vm.realm.async_from_sync_proto))?;
+    vm.heap.obj_mut(w).elems.push(it);
+    Ok(Value::Obj(w))
+}
+
+/// `next()` of a sync iterator read by `for await`: a promise of its next
+/// value, awaited.
+fn async_from_sync_next(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
+    let r = vm.new_promise(vm.realm.promise_proto)?;
+    let Some(Value::Obj(it)) = this
+        .as_obj()
+        .and_then(|w| vm.heap.obj(w).elems.first().copied())
+    else {
+        return Err(vm.type_error("next called on an object that is not a for-await iterator"));
+    };
+    let step = match vm.iter_next(it) {
+        Ok(step) => step,
+        Err(Interrupt::Throw(e)) => {
+            vm.settle(r, PromiseState::Rejected, e)?;
+            return Ok(Value::Obj(r));
+        }
+        Err(e) => return Err(e),
+    };
+    // The value is awaited, also the end's undefined.
+    let (v, done) = match step {
+        Some(v) => (v, false),
+        None => (Value::Undefined, true),
+    };
+    let p = match vm.promise_resolve(Value::Obj(vm.realm.promise), v) {
+        Ok(Value::Obj(p)) => p,
+        Ok(_) => unreachable!("PromiseResolve gives a promise"),
+        Err(Interrupt::Throw(e)) => {
+            vm.settle(r, PromiseState::Rejected, e)?;
+            return Ok(Value::Obj(r));
+        }
+        Err(e) => return Err(e),
+    };
+    let (resolve, reject) = vm.resolving_functions(r)?;
+    let unwrap = vm.native_with(
+        vm.realm.promise_natives.async_from_sync_value,
+        vec![resolve, Value::Bool(done)],
+    )?;
+    vm.perform_then(p, Value::Obj(unwrap), reject, [Value::Undefined; 3])?;
+    Ok(Value::Obj(r))
 }

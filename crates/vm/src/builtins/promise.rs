@@ -4,6 +4,7 @@
 
 use super::{arg, callable, constructor, method, native, plain, string_tag};
 use crate::async_fn::{await_fulfilled, await_rejected};
+use crate::async_generator::{return_fulfilled, return_rejected};
 use crate::attrs;
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::Class;
@@ -22,6 +23,14 @@ pub fn install(vm: &mut Vm) {
         await_fulfilled: register(vm, "", 1, await_fulfilled),
         await_rejected: register(vm, "", 1, await_rejected),
         executor: register(vm, "", 2, capability_executor),
+        async_from_sync_value: register(vm, "", 1, |vm, _, a| {
+            let f = vm.callee_data(a);
+            let (resolve, done) = (vm.heap.obj(f).elems[0], vm.heap.obj(f).elems[1]);
+            let r = vm.iter_result(arg(vm, a, 0), matches!(done, Value::Bool(true)))?;
+            vm.call_function(resolve, Value::Undefined, &[r])
+        }),
+        return_fulfilled: register(vm, "", 1, return_fulfilled),
+        return_rejected: register(vm, "", 1, return_rejected),
         then_finally: register(vm, "", 1, then_finally),
         catch_finally: register(vm, "", 1, catch_finally),
         value_thunk: register(vm, "", 0, |vm, _, a| {

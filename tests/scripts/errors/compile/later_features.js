@@ -4,8 +4,6 @@ async function load() {}
 await load();
 import x from "./x.js";
 export const y = 1;
-const o = { async *stream() {} };
 // expect error: 4:1: `await` is only valid in async functions (a module's top level is the modules issue's)
 // expect error: 5:1: modules (`import` / `export`) are not supported yet: each file is a script of its own
 // expect error: 6:1: modules (`import` / `export`) are not supported yet: each file is a script of its own
-// expect error: 7:13: async generators are not supported yet
