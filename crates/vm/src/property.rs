@@ -711,6 +711,7 @@ impl Vm {
         self.pinned.push(it);
         let it = it.as_obj().unwrap();
         let mut r = Ok(());
+        let mut ended = false;
         for _ in 0..n {
             match self.iter_next(it) {
                 Ok(Some(x)) => {
@@ -720,15 +721,45 @@ impl Vm {
                     }
                     self.heap.obj_mut(arr).elems.push(x);
                 }
-                Ok(None) => break,
+                Ok(None) => {
+                    ended = true;
+                    break;
+                }
                 Err(e) => {
                     r = Err(e);
+                    ended = true;
                     break;
                 }
             }
         }
+        // Destructuring took what it needed from an iterator that has
+        // more: it is closed (`IteratorClose`).
+        if !ended && r.is_ok() {
+            r = self.iter_close(it);
+        }
         self.pinned.pop();
         r
+    }
+
+    /// `IteratorClose`: calls a protocol iterator's `return()`, if it has
+    /// one, whose result must be an object.
+    pub(crate) fn iter_close(&mut self, it: ObjId) -> Result<(), Interrupt> {
+        if self.heap.obj(it).class != Class::StepIter {
+            return Ok(());
+        }
+        let iterator = self.heap.obj(it).elems[0];
+        let return_key = self.heap.intern("return");
+        let method = self.get_field(iterator, return_key)?;
+        if method.is_nullish() {
+            return Ok(());
+        }
+        if !self.is_callable(method) {
+            return Err(self.type_error("an iterator's return is not a function"));
+        }
+        match self.call_function(method, iterator, &[])? {
+            Value::Obj(_) => Ok(()),
+            _ => Err(self.type_error("an iterator's return() gave a result that is not an object")),
+        }
     }
 
     pub fn iter_values(&mut self, v: Value) -> Result<Value, Interrupt> {

@@ -71,6 +71,11 @@ impl Compiler {
                 for pp in props {
                     self.emit(Op::Dup);
                     match &pp.key {
+                        // `{ 0: v } = array` reads an element.
+                        PropKey::Name(k) if array_index(k).is_some() => {
+                            self.emit(Op::Int(array_index(k).unwrap()));
+                            self.emit(Op::GetIndex);
+                        }
                         PropKey::Name(k) => {
                             let n = self.name(k);
                             self.emit(Op::GetField(n));
@@ -154,4 +159,12 @@ impl Compiler {
             }
         }
     }
+}
+
+/// The index a key like `"0"` or `"42"` names (canonical digits, within
+/// what `Op::Int` holds); None for other keys.
+fn array_index(k: &str) -> Option<i32> {
+    let canonical =
+        !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0'));
+    if canonical { k.parse().ok() } else { None }
 }

@@ -244,16 +244,20 @@ impl Compiler {
     }
 
     /// Pops a jump target, pointing its `continue`s at `cont` and its `break`s here.
-    pub(super) fn pop_target(&mut self, cont: Option<Label>) {
+    /// Ends a loop or labelled statement: its `continue`s jump to `cont`,
+    /// its `break`s to here. Returns whether it had any `break`.
+    pub(super) fn pop_target(&mut self, cont: Option<Label>) -> bool {
         let t = self.f().targets.pop().unwrap();
         if let Some(cont) = cont {
             for j in t.continues {
                 self.patch_to(j, cont);
             }
         }
+        let broke = !t.breaks.is_empty();
         for j in t.breaks {
             self.patch(j);
         }
+        broke
     }
 
     /// Pops handlers and runs `finally` blocks of every `try` deeper than `depth`.
@@ -420,8 +424,21 @@ impl Compiler {
         self.push_target(label, true);
         self.stmt(body);
         self.emit(Op::Jump(top));
+        let broke = self.pop_target(Some(top));
+        if values && broke {
+            // A `break` lands here and closes the iterator (its
+            // `return()`, through the hidden global `%iterClose`); the
+            // loop's own end jumps past.
+            self.expr(&Expr {
+                kind: ExprKind::Ident("%iterClose".into()),
+                span: body.span,
+            });
+            self.emit(Op::Undef);
+            self.emit(Op::LoadLocal(Slot(iter)));
+            self.emit(Op::Call(1));
+            self.emit(Op::Pop);
+        }
         self.patch(exit);
-        self.pop_target(Some(top));
         self.pop_scope();
         self.pop_scope();
     }

@@ -64,6 +64,14 @@ pub fn install(vm: &mut Vm) {
         _ => Err(vm.type_error("an iterator's next() gave a result that is not an object")),
     });
     set(vm, g, "%iterResult", Value::Obj(f));
+    // What a `break` out of `for…of` calls (compile/stmt.rs).
+    let f = native(vm, "%iterClose", 1, |vm, _, a| {
+        if let Value::Obj(it) = arg(vm, a, 0) {
+            vm.iter_close(it)?;
+        }
+        Ok(Value::Undefined)
+    });
+    set(vm, g, "%iterClose", Value::Obj(f));
     let from_sync = vm
         .heap
         .alloc(Class::Object, Some(async_iterator))
