@@ -1578,9 +1578,14 @@ impl<'s> Parser<'s> {
                         },
                     };
                 }
-                Token::Template(_) => {
+                Token::Template(raw) => {
+                    let raw: &'s str = raw;
                     let s = self.span();
-                    return self.error("tagged templates are not supported", s);
+                    if optional_chain {
+                        return self.error("a tagged template cannot follow an optional chain", s);
+                    }
+                    self.bump();
+                    e = self.tagged_template(e, raw, s)?;
                 }
                 _ => break,
             }
@@ -1982,24 +1987,82 @@ impl<'s> Parser<'s> {
     /// Splits a template literal into cooked strings and substitutions, each
     /// substitution parsed by a sub-parser with spans into the same file.
     fn template(&mut self, raw: &'s str, span: Span) -> PResult<Expr> {
+        let (cooked, _, exprs) = self.template_parts(raw, span)?;
+        let mut quasis = Vec::with_capacity(cooked.len());
+        for c in cooked {
+            match c {
+                Some(s) => quasis.push(s),
+                None => return self.error("invalid escape sequence in template literal", span),
+            }
+        }
+        Ok(Expr {
+            kind: ExprKind::Template { quasis, exprs },
+            span,
+        })
+    }
+
+    /// `` tag`a${x}b` ``: `tag(%template(["a", "b"], ["a", "b"]), x)` — the
+    /// strings (undefined where an escape is invalid, which a tag may
+    /// allow), their raw source text, then the substitutions. A member
+    /// tag (`o.m`) is called as a method.
+    fn tagged_template(&mut self, tag: Expr, raw: &'s str, span: Span) -> PResult<Expr> {
+        let (cooked, raws, exprs) = self.template_parts(raw, span)?;
+        let e = |kind: ExprKind| Expr { kind, span };
+        let strings = e(ExprKind::Array(
+            cooked
+                .into_iter()
+                .map(|c| ArrayElem::Expr(c.map_or(e(ExprKind::Undefined), |s| e(ExprKind::Str(s)))))
+                .collect(),
+        ));
+        let raw_strings = e(ExprKind::Array(
+            raws.into_iter()
+                .map(|r| ArrayElem::Expr(e(ExprKind::Str(r))))
+                .collect(),
+        ));
+        let object = e(ExprKind::Call {
+            callee: Box::new(e(ExprKind::Ident("%template".into()))),
+            args: vec![ArrayElem::Expr(strings), ArrayElem::Expr(raw_strings)],
+            optional: false,
+        });
+        let mut args = vec![ArrayElem::Expr(object)];
+        args.extend(exprs.into_iter().map(ArrayElem::Expr));
+        let span = tag.span.to(span);
+        Ok(Expr {
+            kind: ExprKind::Call {
+                callee: Box::new(tag),
+                args,
+                optional: false,
+            },
+            span,
+        })
+    }
+
+    /// A template's cooked strings (None where an escape is invalid), raw
+    /// strings and substitutions.
+    #[allow(clippy::type_complexity)]
+    fn template_parts(
+        &mut self,
+        raw: &'s str,
+        span: Span,
+    ) -> PResult<(Vec<Option<String>>, Vec<String>, Vec<Expr>)> {
         let base = span.start as usize;
         let body = &raw[1..raw.len() - 1];
         let bytes = body.as_bytes();
         let mut quasis = Vec::new();
+        let mut raws = Vec::new();
         let mut exprs = Vec::new();
         let mut chunk_start = 0;
         let mut i = 0;
+        let chunk = |quasis: &mut Vec<Option<String>>, raws: &mut Vec<String>, text: &str| {
+            let text = text.replace("\r\n", "\n").replace('\r', "\n");
+            quasis.push(unescape(&text));
+            raws.push(text);
+        };
         while i < bytes.len() {
             match bytes[i] {
                 b'\\' => i += 2,
                 b'$' if bytes.get(i + 1) == Some(&b'{') => {
-                    let chunk = &body[chunk_start..i];
-                    match unescape(&chunk.replace("\r\n", "\n")) {
-                        Some(s) => quasis.push(s),
-                        None => {
-                            return self.error("invalid escape sequence in template literal", span);
-                        }
-                    }
+                    chunk(&mut quasis, &mut raws, &body[chunk_start..i]);
                     let len = scan_substitution(&bytes[i + 2..]).ok_or(())?;
                     let sub_start = i + 2;
                     let sub = &body[sub_start..sub_start + len - 1];
@@ -2041,14 +2104,8 @@ impl<'s> Parser<'s> {
                 _ => i += 1,
             }
         }
-        match unescape(&body[chunk_start..].replace("\r\n", "\n")) {
-            Some(s) => quasis.push(s),
-            None => return self.error("invalid escape sequence in template literal", span),
-        }
-        Ok(Expr {
-            kind: ExprKind::Template { quasis, exprs },
-            span,
-        })
+        chunk(&mut quasis, &mut raws, &body[chunk_start..]);
+        Ok((quasis, raws, exprs))
     }
 }
 

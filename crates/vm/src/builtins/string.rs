@@ -25,6 +25,27 @@ pub fn install(vm: &mut Vm) {
         },
         sp,
     );
+    method(vm, string, "raw", 1, string_raw);
+    // What a tagged template passes its tag (parser.rs `tagged_template`):
+    // the strings, frozen, with their raw text frozen beside.
+    let template = super::native(vm, "%template", 2, |vm, _, a| {
+        let (cooked, raw) = (arg(vm, a, 0), arg(vm, a, 1));
+        let (Value::Obj(c), Value::Obj(r)) = (cooked, raw) else {
+            unreachable!("the parser passes two arrays")
+        };
+        vm.set_integrity(r, true);
+        let key = vm.heap.intern("raw");
+        vm.define_with(
+            c,
+            key,
+            raw,
+            crate::attrs::HIDDEN | crate::attrs::READONLY | crate::attrs::FIXED,
+        )?;
+        vm.set_integrity(c, true);
+        Ok(cooked)
+    });
+    let g = vm.realm.global;
+    super::set(vm, g, "%template", Value::Obj(template));
     method(vm, string, "fromCharCode", 1, |vm, _, a| {
         let mut units = Vec::with_capacity(a.len);
         for i in 0..a.len {
@@ -390,5 +411,37 @@ fn replace(vm: &mut Vm, this: Value, a: Args, all: bool) -> Result<Value, Interr
         }
     }
     out.push_str(&s[rest.min(s.len())..]);
+    Ok(vm.heap.alloc_str(&out)?)
+}
+
+/// `String.raw(strings, ...subs)`: the raw strings with the substitutions
+/// between them.
+fn string_raw(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+    let site = arg(vm, a, 0);
+    if site.is_nullish() {
+        return Err(vm.type_error("String.raw needs an object with a raw property"));
+    }
+    let key = vm.heap.intern("raw");
+    let raw = vm.get_field(site, key)?;
+    if raw.is_nullish() {
+        return Err(vm.type_error("String.raw needs an object with a raw property"));
+    }
+    let len = vm.get_field(raw, vm.atoms.length)?;
+    let len = vm.to_number(len)?;
+    let len = if len.is_nan() || len <= 0.0 {
+        0
+    } else {
+        len.min(u32::MAX as f64) as u32
+    };
+    let mut out = String::new();
+    for i in 0..len {
+        let part = vm.get_index(raw, Value::Num(i as f64))?;
+        let part = vm.to_string_value(part)?;
+        out.push_str(vm.heap.str(part).unwrap_or(""));
+        if i + 1 < len && (i as usize + 1) < a.len {
+            let sub = vm.to_string_value(arg(vm, a, i as usize + 1))?;
+            out.push_str(vm.heap.str(sub).unwrap_or(""));
+        }
+    }
     Ok(vm.heap.alloc_str(&out)?)
 }
