@@ -98,10 +98,17 @@ impl Vm {
     /// run now (promise.rs). A run that ends with a promise (an async
     /// handler's) ends with what it settled to: its value, or its reason
     /// thrown.
+    #[inline]
     fn finish_jobs(&mut self, v: Value) -> Result<Outcome, Uncaught> {
-        if self.jobs.is_empty() && self.promise_state(v).is_none() {
+        if self.jobs.is_empty() && !matches!(v, Value::Obj(o) if matches!(self.heap.obj(o).class, Class::Promise(_))) {
             return Ok(Outcome::Done(v));
         }
+        self.settle_jobs(v)
+    }
+
+    /// `finish_jobs` when there are jobs or a promise.
+    #[inline(never)]
+    fn settle_jobs(&mut self, v: Value) -> Result<Outcome, Uncaught> {
         if let Err(e) = self.run_jobs() {
             return Err(self.uncaught(e));
         }
