@@ -38,6 +38,9 @@ pub struct Parser<'s> {
     /// `await` expressions parsed so far (an async function's parameters
     /// may hold none).
     awaits: usize,
+    /// Functions (not arrows) being parsed around here: `new.target` is
+    /// valid only inside one.
+    functions: usize,
 }
 
 /// Parses a whole file. Diagnostics are empty when the program is valid.
@@ -52,6 +55,7 @@ pub fn parse_program(src: &str) -> (Program, Vec<Diagnostic>) {
         depth: 0,
         ctx: FnCtx::default(),
         awaits: 0,
+        functions: 0,
         private_uses: Vec::new(),
     };
     let mut body = Vec::new();
@@ -827,7 +831,9 @@ impl<'s> Parser<'s> {
         } else {
             self.params()
         };
+        self.functions += 1;
         let parsed = params.and_then(|p| Ok((p, self.block_body()?)));
+        self.functions -= 1;
         self.ctx = outer;
         let ((params, rest), body) = parsed?;
         self.check_strict_body(&params, &rest, &body)?;
@@ -1610,6 +1616,28 @@ impl<'s> Parser<'s> {
     fn new_expr(&mut self) -> PResult<Expr> {
         let start = self.span();
         self.bump();
+        if self.at(&Token::Dot) && matches!(self.peek_at(1), Token::Ident("target")) {
+            // `new.target`: what the hidden global `%newTarget` reads from
+            // the calling frame (vm/builtins/function.rs).
+            self.bump();
+            self.bump();
+            let span = start.to(self.prev_span());
+            if self.functions == 0 {
+                return self.error("`new.target` is only valid inside a function", span);
+            }
+            let callee = Expr {
+                kind: ExprKind::Ident("%newTarget".into()),
+                span,
+            };
+            return Ok(Expr {
+                kind: ExprKind::Call {
+                    callee: Box::new(callee),
+                    args: Vec::new(),
+                    optional: false,
+                },
+                span,
+            });
+        }
         self.enter()?;
         let callee = if self.at(&Token::New) {
             self.new_expr()
@@ -1808,7 +1836,9 @@ impl<'s> Parser<'s> {
         } else {
             self.params()
         };
+        self.functions += 1;
         let parsed = params.and_then(|p| Ok((p, self.block_body()?)));
+        self.functions -= 1;
         self.ctx.generator = generator_before;
         self.ctx.is_async = async_before;
         let ((params, rest), body) = parsed?;
@@ -2078,6 +2108,7 @@ impl<'s> Parser<'s> {
                         ctx: self.ctx,
                         private_uses: std::mem::take(&mut self.private_uses),
                         awaits: self.awaits,
+                        functions: self.functions,
                     };
                     let e = if p.at(&Token::Eof) {
                         p.error(

@@ -100,7 +100,9 @@ impl Vm {
     /// thrown.
     #[inline]
     fn finish_jobs(&mut self, v: Value) -> Result<Outcome, Uncaught> {
-        if self.jobs.is_empty() && !matches!(v, Value::Obj(o) if matches!(self.heap.obj(o).class, Class::Promise(_))) {
+        if self.jobs.is_empty()
+            && !matches!(v, Value::Obj(o) if matches!(self.heap.obj(o).class, Class::Promise(_)))
+        {
             return Ok(Outcome::Done(v));
         }
         self.settle_jobs(v)

@@ -38,6 +38,16 @@ pub fn install(vm: &mut Vm) {
         vm.call_function(this, arg(vm, a, 0), &args)
     });
     method(vm, fp, "bind", 1, bind);
+    // `new.target` (parser.rs `new_expr`): the function the calling frame
+    // was constructed as, or undefined when it was called.
+    let new_target = native(vm, "%newTarget", 0, |vm, _, _| {
+        Ok(match vm.frames.last() {
+            Some(f) if f.construct => Value::Obj(f.closure),
+            _ => Value::Undefined,
+        })
+    });
+    let g = vm.realm.global;
+    super::set(vm, g, "%newTarget", Value::Obj(new_target));
     let trampoline = native(vm, "bound", 0, call_bound);
     let Class::Native(ni) = vm.heap.obj(trampoline).class else {
         unreachable!("native() makes a native")
