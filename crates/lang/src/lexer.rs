@@ -301,6 +301,36 @@ pub(crate) fn scan_substitution(b: &[u8]) -> Option<usize> {
     None
 }
 
+/// Why numeric literal `text` (followed by `rest`) is not one strict code
+/// accepts: a legacy octal (`010`, `08`), a `_` that is not between two
+/// digits, or a name or digit right after the number (`3in`).
+fn check_number(text: &str, rest: &str) -> Option<&'static str> {
+    let b = text.as_bytes();
+    if b.len() > 1 && b[0] == b'0' && (b[1].is_ascii_digit() || b[1] == b'_') {
+        return Some("legacy octal and leading-zero numbers are not allowed in strict code");
+    }
+    let digits = |c: u8, hex: bool| c.is_ascii_digit() || (hex && c.is_ascii_hexdigit());
+    let hex = text.starts_with("0x") || text.starts_with("0X");
+    let start = if text.len() > 1 && b[0] == b'0' && b[1].is_ascii_alphabetic() {
+        2
+    } else {
+        0
+    };
+    for i in start..b.len() {
+        if b[i] == b'_' {
+            let before = i > start && digits(b[i - 1], hex);
+            let after = i + 1 < b.len() && digits(b[i + 1], hex);
+            if !before || !after {
+                return Some("a numeric separator `_` must sit between two digits");
+            }
+        }
+    }
+    if rest.starts_with(|c: char| c.is_alphanumeric() || c == '$' || c == '_' || c == '\\') {
+        return Some("a number cannot be followed directly by a name or a digit");
+    }
+    None
+}
+
 /// The name an identifier (or `#private` name) token spells: its source
 /// text with `\u` escapes decoded. Text without escapes is borrowed.
 pub fn ident_name(raw: &str) -> Cow<'_, str> {
@@ -552,6 +582,14 @@ pub fn tokenize(src: &str, base: usize) -> (Vec<Lexeme<'_>>, Vec<Diagnostic>) {
                     "regular expression literals are not supported yet",
                     span,
                 ));
+                out.push(Lexeme {
+                    token: Token::Error,
+                    span,
+                    newline_before,
+                });
+            }
+            Ok(Token::Number(_)) if let Some(msg) = check_number(lex.slice(), &src[r.end..]) => {
+                diags.push(Diagnostic::new(msg, span));
                 out.push(Lexeme {
                     token: Token::Error,
                     span,
