@@ -471,6 +471,9 @@ pub fn unescape(s: &str) -> Option<String> {
             'b' => out.push('\u{8}'),
             'f' => out.push('\u{c}'),
             'v' => out.push('\u{b}'),
+            // Strict code has no octal escapes (`\01`, `\7`) nor `\8`, `\9`.
+            '0' if chars.peek().is_some_and(|c| c.is_ascii_digit()) => return None,
+            '1'..='9' => return None,
             '0' => out.push('\0'),
             '\n' => {}
             '\r' => {
