@@ -826,18 +826,9 @@ impl<'s> Parser<'s> {
                 ..FnCtx::default()
             },
         );
-        let params = if is_async {
-            self.async_params()
-        } else {
-            self.params()
-        };
-        self.functions += 1;
-        let parsed = params.and_then(|p| Ok((p, self.block_body()?)));
-        self.functions -= 1;
+        let parsed = self.function_body(is_async);
         self.ctx = outer;
-        let ((params, rest), body) = parsed?;
-        self.check_strict_body(&params, &rest, &body)?;
-        let body = Body::Block(body);
+        let (params, rest, body) = parsed?;
         Ok(Function {
             name,
             params,
@@ -889,6 +880,24 @@ impl<'s> Parser<'s> {
             }
         }
         Ok((params, rest))
+    }
+
+    /// A function's (not an arrow's) parameters and block body, checked
+    /// for a `"use strict"` body with non-simple parameters; `new.target`
+    /// is valid in both.
+    #[allow(clippy::type_complexity)]
+    fn function_body(&mut self, is_async: bool) -> PResult<(Vec<Param>, Option<Pattern>, Body)> {
+        self.functions += 1;
+        let params = if is_async {
+            self.async_params()
+        } else {
+            self.params()
+        };
+        let parsed = params.and_then(|p| Ok((p, self.block_body()?)));
+        self.functions -= 1;
+        let ((params, rest), body) = parsed?;
+        self.check_strict_body(&params, &rest, &body)?;
+        Ok((params, rest, Body::Block(body)))
     }
 
     /// A `"use strict"` body needs simple parameters (no defaults,
@@ -1831,19 +1840,10 @@ impl<'s> Parser<'s> {
     ) -> PResult<Expr> {
         let generator_before = std::mem::replace(&mut self.ctx.generator, is_generator);
         let async_before = std::mem::replace(&mut self.ctx.is_async, is_async);
-        let params = if is_async {
-            self.async_params()
-        } else {
-            self.params()
-        };
-        self.functions += 1;
-        let parsed = params.and_then(|p| Ok((p, self.block_body()?)));
-        self.functions -= 1;
+        let parsed = self.function_body(is_async);
         self.ctx.generator = generator_before;
         self.ctx.is_async = async_before;
-        let ((params, rest), body) = parsed?;
-        self.check_strict_body(&params, &rest, &body)?;
-        let body = Body::Block(body);
+        let (params, rest, body) = parsed?;
         let span = key_span.to(self.prev_span());
         let f = Function {
             name: None,

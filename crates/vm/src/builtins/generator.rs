@@ -108,10 +108,19 @@ fn async_iterator_of(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt>
 /// value, awaited.
 fn async_from_sync_next(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
     let r = vm.new_promise(vm.realm.promise_proto)?;
-    let Some(Value::Obj(it)) = this
+    // Only what `%asyncIterator` made: its prototype, an iterator inside.
+    let it = this
         .as_obj()
+        .filter(|&w| vm.heap.obj(w).proto == Some(vm.realm.async_from_sync_proto))
         .and_then(|w| vm.heap.obj(w).elems.first().copied())
-    else {
+        .and_then(Value::as_obj)
+        .filter(|&it| {
+            matches!(
+                vm.heap.obj(it).class,
+                Class::ValueIter { .. } | Class::StepIter
+            )
+        });
+    let Some(it) = it else {
         return Err(vm.type_error("next called on an object that is not a for-await iterator"));
     };
     let step = match vm.iter_next(it) {

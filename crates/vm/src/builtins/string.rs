@@ -30,9 +30,15 @@ pub fn install(vm: &mut Vm) {
     // the strings, frozen, with their raw text frozen beside.
     let template = super::native(vm, "%template", 2, |vm, _, a| {
         let (cooked, raw) = (arg(vm, a, 0), arg(vm, a, 1));
+        // The parser passes two arrays; a script reaching the hidden
+        // global gets a TypeError for anything else.
+        let is_array = |vm: &Vm, v: Value| matches!(v, Value::Obj(o) if vm.heap.obj(o).class == crate::heap::Class::Array);
         let (Value::Obj(c), Value::Obj(r)) = (cooked, raw) else {
-            unreachable!("the parser passes two arrays")
+            return Err(vm.type_error("%template takes two arrays"));
         };
+        if !is_array(vm, cooked) || !is_array(vm, raw) {
+            return Err(vm.type_error("%template takes two arrays"));
+        }
         vm.set_integrity(r, true);
         let key = vm.heap.intern("raw");
         vm.define_with(
