@@ -74,7 +74,9 @@ def run(kitwork, path, rel):
     except subprocess.TimeoutExpired:
         code, out, err = -1, "", "timeout"
     os.unlink(src)
-    said = next((l.strip() for l in err.splitlines() if l.strip()), "")[:120]
+    # The first lines kitwork printed, joined: an uncaught `Test262Error {`
+    # carries its message on the lines after.
+    said = " ".join(l.strip() for l in err.splitlines()[:4] if l.strip() and not l.strip().startswith("-->"))[:120]
     neg = re.search(r"negative:\s*\n\s*phase:\s*(\w+)\s*\n\s*type:\s*(\w+)", block)
     if neg:
         phase, kind = neg.groups()
@@ -91,6 +93,7 @@ def main():
     ap.add_argument("--kitwork", default=os.path.join(root, "target", "release", "kitwork"))
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--all-new", action="store_true", help="list every new failure with its reason")
+    ap.add_argument("--only", default="", help="run only the tests whose path starts with this")
     a = ap.parse_args()
     extract()
     os.makedirs(os.path.join(dest, "run"), exist_ok=True)
@@ -102,7 +105,7 @@ def main():
                 path = os.path.join(d, f)
                 rel = os.path.relpath(path, os.path.join(dest, "test"))
                 text = open(path, encoding="utf-8", errors="replace").read()
-                if in_scope(rel, text, meta(text), scope):
+                if rel.startswith(a.only) and in_scope(rel, text, meta(text), scope):
                     tests.append((path, rel))
     tests.sort(key=lambda t: t[1])
     with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
@@ -124,12 +127,15 @@ def main():
     for why, n in sorted(common.items(), key=lambda kv: -kv[1])[:15]:
         print(f"  {n:6d}  {why}")
     if a.write:
+        # With --only, the entries outside the prefix are kept as they were.
+        kept = [l for l in open(expected_path) if l.strip() and not l.startswith(a.only)] if a.only and os.path.exists(expected_path) else []
+        lines = kept + [f"{rel}  # {reasons[rel]}\n" for rel in failing]
         with open(expected_path, "w") as f:
-            f.write("".join(f"{rel}  # {reasons[rel]}\n" for rel in failing))
+            f.write("".join(sorted(lines)))
         print(f"wrote {expected_path}")
         return
     if os.path.exists(expected_path):
-        expected = {l.split("#")[0].strip() for l in open(expected_path) if l.strip()}
+        expected = {l.split("#")[0].strip() for l in open(expected_path) if l.strip() and l.startswith(a.only)}
         now_pass = sorted(expected - set(failing))
         new_fail = sorted(set(failing) - expected)
         print(f"{len(now_pass)} expected failures now pass; {len(new_fail)} new failures")

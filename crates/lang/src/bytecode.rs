@@ -111,6 +111,10 @@ pub enum Op {
     StoreGlobal(Name),
     /// [] → [this]
     LoadThis,
+    /// [] → [the marker of a `let`/`const` not yet initialised (the TDZ)]
+    Uninit,
+    /// [v] → [v]; ReferenceError naming the binding if v is the `Uninit` marker
+    CheckInit(Name),
 
     /// [] → [[]] with room for n elements
     NewArray(u32),
@@ -451,6 +455,7 @@ impl Program {
             | Op::LoadGlobalUndef(n)
             | Op::LoadGlobalOrUndef(n)
             | Op::StoreGlobal(n)
+            | Op::CheckInit(n)
             | Op::InitField(n)
             | Op::GetField(n)
             | Op::SetField(n)

@@ -23,9 +23,27 @@ pub fn arguments_key(f: &Function) -> BindingKey {
     ARGUMENTS_KEY - f.span.start
 }
 
+/// What a reference to a `let`/`const`/`class` binding must do about the
+/// temporal dead zone. References the resolver can prove come after the
+/// declaration ran have no entry and pay nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tdz {
+    /// The reference may run before the declaration (a closure made
+    /// earlier, a hoisted function, a `switch` case): check the value.
+    Check,
+    /// The reference is in the declaring function's code before the
+    /// declaration ends, so it always runs first: it throws.
+    Throw,
+}
+
 /// What the compiler needs to know from the resolver.
 #[derive(Default, Debug)]
 pub struct Resolution {
+    /// By the byte offset of the referring identifier.
+    tdz: HashMap<u32, Tdz>,
+    /// Bindings some `Tdz::Check` reference reads: they start out holding
+    /// the "uninitialised" marker instead of `undefined`.
+    uninit: HashSet<BindingKey>,
     captured: HashSet<BindingKey>,
     /// Function names used inside their own function (`fib` in `fib`).
     self_refs: HashSet<BindingKey>,
@@ -36,6 +54,19 @@ pub struct Resolution {
 }
 
 impl Resolution {
+    /// What the reference at byte offset `at` must do about the TDZ.
+    pub fn tdz(&self, at: u32) -> Option<Tdz> {
+        if self.tdz.is_empty() {
+            return None;
+        }
+        self.tdz.get(&at).copied()
+    }
+
+    /// Whether the binding must start out uninitialised (see `uninit`).
+    pub fn starts_uninit(&self, key: BindingKey) -> bool {
+        self.uninit.contains(&key)
+    }
+
     pub fn is_captured(&self, key: BindingKey) -> bool {
         self.captured.contains(&key)
     }
@@ -64,9 +95,24 @@ struct Scope {
     fn_depth: usize,
 }
 
+/// When a lexical binding becomes usable.
+#[derive(Clone, Copy)]
+enum Ready {
+    /// At this byte offset, the end of its declaration; `same_fn` limits
+    /// the check to the declaring function's own code (parameters).
+    At { offset: u32, same_fn: bool },
+    /// A `switch`'s: a case may jump over the declaration.
+    Never,
+}
+
 struct Resolver {
     scopes: Vec<Scope>,
     fn_depth: usize,
+    /// The temporal dead zones of the lexical bindings seen so far.
+    ready: HashMap<BindingKey, Ready>,
+    /// Each function being resolved, outermost first: where it starts and
+    /// whether it is a hoisted declaration (made before any code runs).
+    fn_stack: Vec<(u32, bool)>,
     /// `self_key` of each function being resolved, innermost last.
     fn_keys: Vec<Option<BindingKey>>,
     out: Resolution,
@@ -76,6 +122,8 @@ pub fn resolve(program: &Program) -> Resolution {
     let mut r = Resolver {
         scopes: Vec::new(),
         fn_depth: 0,
+        ready: HashMap::new(),
+        fn_stack: Vec::new(),
         fn_keys: Vec::new(),
         out: Resolution::default(),
     };
@@ -242,33 +290,103 @@ impl Resolver {
             }
         }
     }
-    fn reference(&mut self, name: &str) {
-        self.resolve_name(name, false);
+    /// A name read by the identifier at byte offset `at`.
+    fn reference(&mut self, name: &str, at: u32) {
+        self.resolve_name(name, at, false);
     }
 
     /// A name an assignment, update or declaration writes to.
-    fn write(&mut self, name: &str) {
-        self.resolve_name(name, true);
+    fn write(&mut self, name: &str, at: u32) {
+        self.resolve_name(name, at, true);
     }
 
-    fn resolve_name(&mut self, name: &str, writes: bool) {
-        for s in self.scopes.iter().rev() {
-            if let Some(&key) = s.names.get(name) {
-                if name == "arguments" {
-                    self.out.arguments_used.insert(key);
-                }
-                if writes {
-                    self.out.written.insert(key);
-                }
-                let own_name =
-                    self.fn_keys.last() == Some(&Some(key)) && s.fn_depth + 1 == self.fn_depth;
-                if own_name && !writes {
-                    self.out.self_refs.insert(key);
-                } else if s.fn_depth < self.fn_depth {
-                    self.out.captured.insert(key);
-                }
-                return;
+    /// Records that the lexical bindings `stmts` declares are usable from
+    /// the end of their declarators.
+    fn note_lexicals(&mut self, stmts: &[Stmt], switch: bool) {
+        for s in stmts {
+            if let StmtKind::Var(VarKind::Let | VarKind::Const, decls) = &s.kind {
+                self.note_declarators(decls, switch);
             }
+        }
+    }
+
+    fn note_declarators(&mut self, decls: &[Declarator], switch: bool) {
+        for d in decls {
+            let end = d.init.as_ref().map_or(d.pattern.span().end, |i| i.span.end);
+            let mut names = Vec::new();
+            pattern_names(&d.pattern, &mut names);
+            // The compiler's own `%` names are used only once set.
+            names.retain(|(n, _)| !n.starts_with('%'));
+            for (_, span) in names {
+                let ready = if switch {
+                    Ready::Never
+                } else {
+                    Ready::At {
+                        offset: end,
+                        same_fn: false,
+                    }
+                };
+                self.ready.insert(span.start, ready);
+            }
+        }
+    }
+
+    /// Classifies a reference at `at` to the binding `key`, declared in a
+    /// scope of the function at depth `depth` (see `Tdz`).
+    fn note_tdz(&mut self, key: BindingKey, depth: usize, at: u32) {
+        let Some(&ready) = self.ready.get(&key) else {
+            return;
+        };
+        if at == key {
+            return; // the declaration itself
+        }
+        let same_fn = depth == self.fn_depth;
+        let tdz = match ready {
+            Ready::Never => Tdz::Check,
+            Ready::At { offset, .. } if same_fn => {
+                if at < offset {
+                    Tdz::Throw
+                } else {
+                    return;
+                }
+            }
+            Ready::At { same_fn: true, .. } => return,
+            Ready::At { offset, .. } => {
+                // The closure made in the declaring function's code.
+                let (start, hoisted) = self.fn_stack[depth];
+                if !hoisted && start >= offset {
+                    return;
+                }
+                Tdz::Check
+            }
+        };
+        if tdz == Tdz::Check {
+            self.out.uninit.insert(key);
+        }
+        self.out.tdz.insert(at, tdz);
+    }
+
+    fn resolve_name(&mut self, name: &str, at: u32, writes: bool) {
+        let Some((key, depth)) = self
+            .scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.names.get(name).map(|&key| (key, s.fn_depth)))
+        else {
+            return;
+        };
+        self.note_tdz(key, depth, at);
+        if name == "arguments" {
+            self.out.arguments_used.insert(key);
+        }
+        if writes {
+            self.out.written.insert(key);
+        }
+        let own_name = self.fn_keys.last() == Some(&Some(key)) && depth + 1 == self.fn_depth;
+        if own_name && !writes {
+            self.out.self_refs.insert(key);
+        } else if depth < self.fn_depth {
+            self.out.captured.insert(key);
         }
     }
 
@@ -276,6 +394,7 @@ impl Resolver {
         for (name, span, _) in lexical_names(stmts) {
             self.declare(&name, span.start);
         }
+        self.note_lexicals(stmts, false);
         for s in stmts {
             self.stmt(s);
         }
@@ -338,6 +457,7 @@ impl Resolver {
                             for d in decls {
                                 self.declare_pattern(&d.pattern);
                             }
+                            self.note_declarators(decls, false);
                         }
                         for d in decls {
                             if let Some(i) = &d.init {
@@ -413,6 +533,7 @@ impl Resolver {
                 for (name, span, _) in lexical_names(&all) {
                     self.declare(&name, span.start);
                 }
+                self.note_lexicals(&all, true);
                 for c in cases {
                     if let Some(t) = &c.test {
                         self.expr(t);
@@ -430,7 +551,7 @@ impl Resolver {
     /// References made by a pattern: defaults, computed keys, member targets.
     fn pattern(&mut self, p: &Pattern) {
         match p {
-            Pattern::Ident(n, _) => self.write(n),
+            Pattern::Ident(n, s) => self.write(n, s.start),
             Pattern::Expr(e) => self.expr(e),
             Pattern::Object { props, rest, .. } => {
                 for pp in props {
@@ -468,6 +589,7 @@ impl Resolver {
             self.declare(name, function_name_span(f).start);
         }
         self.fn_depth += 1;
+        self.fn_stack.push((f.span.start, !is_expr));
         self.fn_keys.push(self_key(f));
         self.push();
         if !f.is_arrow {
@@ -476,6 +598,20 @@ impl Resolver {
         }
         for p in &f.params {
             self.declare_pattern(&p.pattern);
+            // `function f(a = b, b)`: a parameter is usable after its own.
+            let end = p
+                .default
+                .as_ref()
+                .map_or(p.pattern.span().end, |d| d.span.end);
+            let mut names = Vec::new();
+            pattern_names(&p.pattern, &mut names);
+            for (_, span) in names {
+                let ready = Ready::At {
+                    offset: end,
+                    same_fn: true,
+                };
+                self.ready.insert(span.start, ready);
+            }
         }
         if let Some(r) = &f.rest {
             self.declare_pattern(r);
@@ -506,6 +642,7 @@ impl Resolver {
         }
         self.pop();
         self.fn_keys.pop();
+        self.fn_stack.pop();
         self.fn_depth -= 1;
         self.pop();
     }
@@ -539,8 +676,8 @@ impl Resolver {
                 }
             }
             ExprKind::Template { exprs, .. } => exprs.iter().for_each(|x| self.expr(x)),
-            ExprKind::Ident(n) => self.reference(n),
-            ExprKind::This => self.reference("this"),
+            ExprKind::Ident(n) => self.reference(n, e.span.start),
+            ExprKind::This => self.reference("this", u32::MAX),
             ExprKind::Array(items) => self.args(items),
             ExprKind::Object(props) => {
                 for p in props {
@@ -551,8 +688,12 @@ impl Resolver {
                             }
                             self.expr(value);
                         }
-                        Prop::ShorthandDefault { name, default, .. } => {
-                            self.reference(name);
+                        Prop::ShorthandDefault {
+                            name,
+                            default,
+                            span,
+                        } => {
+                            self.reference(name, span.start);
                             self.expr(default);
                         }
                         Prop::Spread(x) => self.expr(x),
@@ -562,7 +703,7 @@ impl Resolver {
             ExprKind::Function(f) => self.function(f, true),
             ExprKind::Unary(_, x) | ExprKind::OptChain(x) => self.expr(x),
             ExprKind::Update { target, .. } => match &target.kind {
-                ExprKind::Ident(n) => self.write(n),
+                ExprKind::Ident(n) => self.write(n, target.span.start),
                 _ => self.expr(target),
             },
             ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) => {

@@ -126,6 +126,12 @@ impl Vm {
                     Op::Const(c) => self.stack.push(func.consts[c.0 as usize]),
                     Op::Int(i) => self.stack.push(Value::Num(i as f64)),
                     Op::Undef => self.stack.push(Value::Undefined),
+                    Op::Uninit => self.stack.push(Value::Symbol(self.atoms.uninit)),
+                    Op::CheckInit(Name(a)) => {
+                        if matches!(peek!(self), Value::Symbol(s) if s == self.atoms.uninit) {
+                            tri!('reload, Err(self.uninitialised(a)));
+                        }
+                    }
                     Op::Null => self.stack.push(Value::Null),
                     Op::True => self.stack.push(Value::Bool(true)),
                     Op::False => self.stack.push(Value::Bool(false)),
@@ -357,6 +363,14 @@ impl Vm {
                         }
                         self.stack.truncate(keys_at);
                         let src = pop!(self);
+                        if matches!(src, Value::Null | Value::Undefined) {
+                            let what = if matches!(src, Value::Null) {
+                                "null"
+                            } else {
+                                "undefined"
+                            };
+                            tri!('reload, Err(self.type_error(format!("Cannot destructure {what}: it is not an object"))));
+                        }
                         let o = tri!('reload, self.heap.alloc(Class::Object, Some(self.realm.object_proto)).map_err(Interrupt::from));
                         tri!('reload, self.copy_props(o, src, &exclude[..n as usize]));
                         self.stack.push(Value::Obj(o));

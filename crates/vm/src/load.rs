@@ -33,6 +33,7 @@ pub(crate) fn relink(op: Op, names: &[Atom], base: u32) -> Op {
         Op::LoadGlobal(x) => Op::LoadGlobal(n(x)),
         Op::LoadGlobalUndef(x) => Op::LoadGlobalUndef(n(x)),
         Op::LoadGlobalOrUndef(x) => Op::LoadGlobalOrUndef(n(x)),
+        Op::CheckInit(x) => Op::CheckInit(n(x)),
         Op::StoreGlobal(x) => Op::StoreGlobal(n(x)),
         Op::InitField(x) => Op::InitField(n(x)),
         Op::GetField(x) => Op::GetField(n(x)),
@@ -110,6 +111,7 @@ impl Vm {
                 split: heap.new_symbol(Some("Symbol.split")),
             },
             empty: heap.intern(""),
+            uninit: heap.new_symbol(Some("uninitialised binding")),
         };
         let placeholder = ObjId(0);
         let mut vm = Vm {

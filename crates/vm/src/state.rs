@@ -172,6 +172,9 @@ pub struct Atoms {
     /// The well-known symbols.
     pub symbols: WellKnown,
     pub empty: Atom,
+    /// The marker a `let`/`const` holds before its declaration runs
+    /// (`Op::Uninit`); a symbol, so nothing else ever equals it.
+    pub uninit: Atom,
 }
 
 /// The well-known symbols (`Symbol.iterator`…), each an atom no string has.

@@ -61,6 +61,18 @@ impl Vm {
         )
     }
 
+    /// Reading or writing a `let`/`const`/`class` before its declaration ran.
+    #[cold]
+    pub(crate) fn uninitialised(&self, a: Atom) -> Interrupt {
+        Interrupt::error(
+            ErrorKind::ReferenceError,
+            format!(
+                "Cannot access '{}' before initialization",
+                self.heap.atom_str(a)
+            ),
+        )
+    }
+
     #[cold]
     pub(crate) fn not_a_function(&self) -> Interrupt {
         let text = self.callee_text();

@@ -90,13 +90,13 @@ impl Compiler {
                     self.emit(Op::Concat(parts as u16));
                 }
             }
-            ExprKind::Ident(n) => self.ident(n),
+            ExprKind::Ident(n) => self.ident(n, e.span.start),
             ExprKind::This => {
                 let top = self.fns.len() - 1;
                 if Self::find_local(&self.fns[top], "this").is_some()
                     || self.fns[top].proto.is_arrow
                 {
-                    self.load_var("this");
+                    self.load_var("this", u32::MAX);
                 } else {
                     self.emit(Op::LoadThis);
                 }
@@ -307,7 +307,7 @@ impl Compiler {
         }
     }
 
-    pub(super) fn ident(&mut self, n: &str) {
+    pub(super) fn ident(&mut self, n: &str, at: u32) {
         if let (Var::Global(_), _) = self.lookup(n) {
             match n {
                 "undefined" => {
@@ -319,7 +319,7 @@ impl Compiler {
                 _ => {}
             }
         }
-        self.load_var(n);
+        self.load_var(n, at);
     }
 
     /// At a `?.`: if the top of the stack is null/undefined, drop the `depth`
@@ -401,7 +401,7 @@ impl Compiler {
         let step = if inc { Op::Inc } else { Op::Dec };
         match &target.kind {
             ExprKind::Ident(n) => {
-                self.load_var(n);
+                self.load_var(n, target.span.start);
                 if prefix {
                     self.emit(step);
                     self.store_var(n, target.span);
@@ -476,7 +476,7 @@ impl Compiler {
                 self.destructure(pattern, false);
             }
             (_, Pattern::Ident(n, s)) => {
-                self.load_var(n);
+                self.load_var(n, s.start);
                 match op {
                     AssignOp::Binary(b) => {
                         self.expr(value);

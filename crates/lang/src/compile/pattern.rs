@@ -120,6 +120,10 @@ impl Compiler {
                     }
                     self.emit(Op::ObjectRest(count as u8));
                     self.destructure(r, declaring);
+                } else if props.is_empty() {
+                    // `{} = v` still refuses null and undefined.
+                    self.emit(Op::ObjectRest(0));
+                    self.emit(Op::Pop);
                 } else {
                     self.emit(Op::Pop);
                 }

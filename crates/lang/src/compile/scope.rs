@@ -4,7 +4,7 @@
 use super::*;
 use crate::ast::*;
 use crate::bytecode::*;
-use crate::resolve::{collect_vars, lexical_names};
+use crate::resolve::{Tdz, collect_vars, lexical_names};
 use crate::source::Span;
 
 impl Compiler {
@@ -132,7 +132,41 @@ impl Compiler {
         Some(((f.upvals.len() - 1) as u16, is_const))
     }
 
-    pub(super) fn load_var(&mut self, name: &str) {
+    /// [] → [v], reading the name at byte offset `at` (the TDZ check, if
+    /// the resolver asked for one, is made there).
+    pub(super) fn load_var(&mut self, name: &str, at: u32) {
+        match self.res.tdz(at) {
+            None => self.load_plain(name),
+            Some(Tdz::Check) => {
+                self.load_plain(name);
+                let n = self.name(name);
+                self.emit(Op::CheckInit(n));
+            }
+            Some(Tdz::Throw) => self.throw_uninit(name),
+        }
+    }
+
+    /// [] → [], throwing the TDZ's ReferenceError for `name`.
+    fn throw_uninit(&mut self, name: &str) {
+        let n = self.name(name);
+        self.emit(Op::Uninit);
+        self.emit(Op::CheckInit(n));
+    }
+
+    /// The slot of `name`, at byte offset `at`, if it is a plain local
+    /// (uncaptured, needing no TDZ check) and whether it is a constant:
+    /// what the one-instruction forms of local reads and updates need.
+    pub(super) fn plain_local(&mut self, name: &str, at: u32) -> Option<(u16, bool)> {
+        if self.res.tdz(at).is_some() {
+            return None;
+        }
+        match self.lookup(name) {
+            (Var::Local(s), is_const) => Some((s, is_const)),
+            _ => None,
+        }
+    }
+
+    fn load_plain(&mut self, name: &str) {
         match self.lookup(name).0 {
             Var::Local(s) => self.emit(Op::LoadLocal(Slot(s))),
             Var::Cell(s) => self.emit(Op::LoadCell(Slot(s))),
@@ -144,6 +178,19 @@ impl Compiler {
 
     /// [v] → [v], assigning an existing variable.
     pub(super) fn store_var(&mut self, name: &str, span: Span) {
+        match self.res.tdz(span.start) {
+            None => {}
+            Some(Tdz::Check) => {
+                self.load_plain(name);
+                let n = self.name(name);
+                self.emit(Op::CheckInit(n));
+                self.emit(Op::Pop);
+            }
+            Some(Tdz::Throw) => {
+                self.throw_uninit(name);
+                self.emit(Op::Pop);
+            }
+        }
         let (var, is_const) = self.lookup(name);
         if is_const {
             self.error(
@@ -194,8 +241,14 @@ impl Compiler {
     pub(super) fn declare_lexicals(&mut self, stmts: &[Stmt]) {
         for (name, span, is_const) in lexical_names(stmts) {
             let b = self.declare(&name, span.start, is_const, span);
+            let uninit = self.res.starts_uninit(span.start);
+            if uninit && !b.captured {
+                // A `switch`'s binding: a case may jump over its declaration.
+                self.emit(Op::Uninit);
+                self.emit(Op::StoreLocalPop(Slot(b.slot)));
+            }
             if b.captured {
-                self.emit(Op::Undef);
+                self.emit(if uninit { Op::Uninit } else { Op::Undef });
                 self.emit(Op::NewCell(Slot(b.slot)));
                 let scope = self.f().scopes.last_mut().unwrap();
                 if let Some(x) = scope.bindings.iter_mut().find(|x| x.slot == b.slot) {
@@ -208,10 +261,7 @@ impl Compiler {
     /// The slot of an expression that is a plain (uncaptured) local variable.
     pub(super) fn local_slot(&mut self, e: &Expr) -> Option<u16> {
         match &e.kind {
-            ExprKind::Ident(n) => match self.lookup(n).0 {
-                Var::Local(s) => Some(s),
-                _ => None,
-            },
+            ExprKind::Ident(n) => self.plain_local(n, e.span.start).map(|(s, _)| s),
             _ => None,
         }
     }

@@ -154,7 +154,7 @@ impl Compiler {
         // `i++` / `i--` on a plain local as a statement: one instruction.
         if let ExprKind::Update { inc, target, .. } = &e.kind {
             if let ExprKind::Ident(n) = &target.kind {
-                if let (Var::Local(s), false) = self.lookup(n) {
+                if let Some((s, false)) = self.plain_local(n, target.span.start) {
                     self.emit(Op::AddLocalInt(Slot(s), if *inc { 1 } else { -1 }));
                     return;
                 }
@@ -163,8 +163,8 @@ impl Compiler {
         if let ExprKind::Assign { op, target, value } = &e.kind {
             match (op, &**target) {
                 // `x += v` on a plain local: no copy of the result to pop.
-                (AssignOp::Binary(BinaryOp::Add), Pattern::Ident(n, _)) => {
-                    if let (Var::Local(s), false) = self.lookup(n) {
+                (AssignOp::Binary(BinaryOp::Add), Pattern::Ident(n, at)) => {
+                    if let Some((s, false)) = self.plain_local(n, at.start) {
                         self.expr(value);
                         self.emit(Op::AddToLocal(Slot(s)));
                         return;
@@ -179,7 +179,7 @@ impl Compiler {
                     }),
                 ) => {
                     if let ExprKind::Ident(o) = &object.kind {
-                        if let (Var::Local(s), _) = self.lookup(o) {
+                        if let Some((s, _)) = self.plain_local(o, object.span.start) {
                             self.expr_named(value, name);
                             let n = self.name(name);
                             self.emit(Op::SetLocalField(Slot(s), n));
@@ -216,7 +216,7 @@ impl Compiler {
     pub(super) fn cond_jump(&mut self, test: &Expr) -> usize {
         if let ExprKind::Binary(BinaryOp::Lt, a, b) = &test.kind {
             if let (ExprKind::Ident(n), ExprKind::Num(k)) = (&a.kind, &b.kind) {
-                if let (Var::Local(s), _) = self.lookup(n) {
+                if let Some((s, _)) = self.plain_local(n, a.span.start) {
                     let c = self.num_const(*k);
                     return self.with_span(test.span, |c2| {
                         c2.emit(Op::JumpIfNotLessLocalConst(Slot(s), c, Self::PENDING))

@@ -399,13 +399,16 @@ impl Parser<'_> {
             }
         }
         let has_init = !init.is_empty();
-        // Inside the class body its name (or `%C`) is the class.
+        // Inside the class body its name (or `%C`) is the class. The
+        // binding is declared at the body's `{` and usable from there
+        // (resolve.rs: a reference at a binding's own key is never in its
+        // temporal dead zone); `extends C` comes before and is.
         let inner: &str = name.as_ref().map_or("%C", |(n, _)| n);
-        let class_ref = ident(inner, span);
+        let class_ref = ident(inner, at(open));
         let prototype = || {
             expr(
                 ExprKind::Member {
-                    object: Box::new(ident(inner, span)),
+                    object: Box::new(ident(inner, at(open))),
                     name: "prototype".into(),
                     optional: false,
                 },
@@ -469,10 +472,14 @@ impl Parser<'_> {
         if derived {
             make.push(ident("%sc", span));
         }
+        let made = Span {
+            start: span.start,
+            end: open,
+        };
         body.push(constant(
             inner,
             at(open),
-            intrinsic(Intrinsic::MakeClass, make, span),
+            intrinsic(Intrinsic::MakeClass, make, made),
         ));
         body.push(constant(
             "%sp",

@@ -22,6 +22,11 @@ fn expr(kind: ExprKind, span: Span) -> Expr {
     Expr { kind, span }
 }
 
+/// An empty span at byte offset `at`.
+fn key_at(at: u32) -> Span {
+    Span { start: at, end: at }
+}
+
 fn ident(name: &str, span: Span) -> Expr {
     expr(ExprKind::Ident(name.into()), span)
 }
@@ -108,15 +113,20 @@ impl Parser<'_> {
             ),
             span,
         };
-        let value = member(ident("%r", span), "value", span);
         let bind = match head {
-            ForHead::Decl(kind, pattern) => declare(kind, pattern, value, span),
+            ForHead::Decl(kind, pattern) => {
+                // Ends with the pattern: the binding is usable in the body
+                // (the temporal dead zone ends with a declarator, resolve.rs).
+                let end = pattern.span().end;
+                let value = member(ident("%r", key_at(end)), "value", key_at(end));
+                declare(kind, pattern, value, span)
+            }
             ForHead::Target(pattern) => Stmt {
                 kind: StmtKind::Expr(expr(
                     ExprKind::Assign {
                         op: AssignOp::Assign,
                         target: Box::new(pattern),
-                        value: Box::new(value),
+                        value: Box::new(member(ident("%r", span), "value", span)),
                     },
                     span,
                 )),
