@@ -97,6 +97,20 @@ const SCRIPTS: &[(&str, &str)] = &[
         "#,
     ),
     (
+        "polyfill.js",
+        r#"
+        // A polyfill at the top level, and a handler that changes the realm:
+        // each request sees the polyfill and none sees another's change.
+        Array.prototype.second = function () { return this[1]; };
+        work("Realm").get("/realm", () => {
+          const before = Object.prototype.visits ?? 0;
+          Object.prototype.visits = before + 1;
+          Math.max = () => "patched";
+          return { before, second: [1, 2, 3].second(), keys: Object.keys({}) };
+        });
+        "#,
+    ),
+    (
         "responses.js",
         r#"
         work("Resp")
@@ -259,6 +273,32 @@ fn async_handlers_answer_with_what_their_promise_settles_to() {
         (500, r#"{"error":"RangeError: too late"}"#)
     );
     assert_eq!(get(&s, "/hello").status, 200);
+}
+
+#[test]
+fn changes_to_built_ins_last_one_request() {
+    let s = start();
+    for _ in 0..3 {
+        let r = get(&s, "/realm");
+        assert_eq!(
+            (r.status, r.body.as_str()),
+            (200, r#"{"before":0,"second":2,"keys":[]}"#)
+        );
+    }
+    let c = connect(&s);
+    let mut w = c.try_clone().unwrap();
+    let mut r = BufReader::new(c);
+    // Pipelined on one connection (one VM after another on the core).
+    w.write_all(b"GET /realm HTTP/1.1\r\nHost: t\r\n\r\nGET /realm HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    for _ in 0..2 {
+        assert!(
+            read_response(&mut r)
+                .unwrap()
+                .body
+                .contains(r#""before":0"#)
+        );
+    }
 }
 
 #[test]

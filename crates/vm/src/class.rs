@@ -113,9 +113,7 @@ impl Vm {
             MemberKind::ClassSetter => self.define_accessor(o, a, f, true, attrs::HIDDEN),
             MemberKind::Method => self.define_with(o, a, f, attrs::METHOD),
             MemberKind::Field => {
-                if self.heap.is_permanent(o) {
-                    return Err(self.type_error("cannot modify a built-in object"));
-                }
+                self.heap.open_builtin(o);
                 self.define_with(o, a, f, attrs::PLAIN)
             }
             MemberKind::PrivateField | MemberKind::PrivateMethod => {
@@ -140,10 +138,8 @@ impl Vm {
     }
 
     /// A private name is added to an object once.
-    fn check_new_private(&self, o: ObjId, a: super::value::Atom) -> Result<(), Interrupt> {
-        if self.heap.is_permanent(o) {
-            return Err(self.type_error("cannot modify a built-in object"));
-        }
+    fn check_new_private(&mut self, o: ObjId, a: super::value::Atom) -> Result<(), Interrupt> {
+        self.heap.open_builtin(o);
         if self.heap.obj(o).find(a).is_some() {
             let name = private_text(self.heap.atom_str(a));
             return Err(

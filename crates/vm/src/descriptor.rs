@@ -127,9 +127,7 @@ impl Vm {
                 at
             };
             Some((Value::Num(self.heap.obj(o).elems.len() as f64), at))
-        } else if matches!(class, Class::Closure(_) | Class::Native(_))
-            && (a == self.atoms.length || a == self.atoms.name)
-        {
+        } else if self.computed_function_prop(o, a) != 0 {
             Some((
                 self.get_field(Value::Obj(o), a)?,
                 attrs::HIDDEN | attrs::READONLY,
@@ -149,9 +147,7 @@ impl Vm {
     /// `Object.defineProperty(o, key, desc)`; a TypeError when the
     /// specification's rules refuse the change.
     pub fn define_property(&mut self, o: ObjId, key: Key, d: Descriptor) -> Result<(), Interrupt> {
-        if self.heap.is_permanent(o) {
-            return Err(self.type_error("cannot modify a built-in object"));
-        }
+        self.heap.open_builtin(o);
         let current = self.own_property(o, key)?;
         let is_array = self.heap.obj(o).class == Class::Array;
         let name = self.key_text(key);
@@ -346,8 +342,10 @@ impl Vm {
             if class == Class::Array {
                 virtual_names.push(self.atoms.length);
             }
-            if matches!(class, Class::Closure(_) | Class::Native(_)) {
-                virtual_names.extend([self.atoms.length, self.atoms.name]);
+            for a in [self.atoms.length, self.atoms.name] {
+                if self.computed_function_prop(o, a) != 0 {
+                    virtual_names.push(a);
+                }
             }
             for a in virtual_names {
                 if !names.contains(&a) {
@@ -398,9 +396,6 @@ impl Vm {
 
     /// `Object.isFrozen` (`frozen`) or `Object.isSealed`.
     pub fn test_integrity(&self, o: ObjId, frozen: bool) -> bool {
-        if self.heap.is_permanent(o) {
-            return true;
-        }
         let obj = self.heap.obj(o);
         if obj.extensible {
             return false;

@@ -98,7 +98,12 @@ pub enum ElemsLock {
     Frozen,
 }
 
-#[derive(Debug)]
+/// `Obj::dropped`: the function's `name` was deleted.
+pub const NAME_DROPPED: u8 = 1;
+/// `Obj::dropped`: the function's `length` was deleted.
+pub const LENGTH_DROPPED: u8 = 2;
+
+#[derive(Clone, Debug)]
 pub struct Obj {
     pub class: Class,
     pub proto: Option<ObjId>,
@@ -117,6 +122,13 @@ pub struct Obj {
     pub extensible: bool,
     /// A built-in (made before `Heap::seal`): no property is enumerable.
     pub builtin: bool,
+    /// A built-in this run has changed (`Heap::open_builtin`): its
+    /// properties are no longer sorted, and `reset` puts it back.
+    pub changed: bool,
+    /// Which of a function's computed properties (`name`: `NAME_DROPPED`,
+    /// `length`: `LENGTH_DROPPED`) were deleted: a function has them without
+    /// storing them (property.rs makes them on read) until then.
+    pub dropped: u8,
     /// What `Object.seal` / `Object.freeze` did to the array elements.
     pub elems_lock: ElemsLock,
     /// Reached by the collection in progress (collect.rs).
@@ -250,6 +262,9 @@ pub struct Heap {
     /// (`arr.push`, `s.slice`) along them is cached, direct-mapped by object
     /// and atom: a hit replaces a binary search per prototype on the chain.
     perm_cache: Box<[Cell<PermanentLookup>]>,
+    /// The built-ins this run has changed, as they were before (see
+    /// `open_builtin`); `reset` puts them back.
+    journal: Vec<(u32, Obj)>,
     /// Bytes charged to the current run.
     pub used: usize,
     /// Bytes ever charged, collected or not: the VM charges the
@@ -289,6 +304,7 @@ impl Heap {
             perm_cache: (0..PERMANENT_CACHE)
                 .map(|_| Cell::new(EMPTY_LOOKUP))
                 .collect(),
+            journal: Vec::new(),
             used: 0,
             charged: 0,
             limit,
@@ -345,8 +361,54 @@ impl Heap {
         (id.0 as usize) < self.perm_objs
     }
 
-    /// Ends a run: every object, string and cell it made is gone.
+    /// Makes the built-in `id` changeable for the rest of this run: a
+    /// script may change the realm (polyfills do), but the built-ins are
+    /// shared by every run of this VM, so the first change journals the
+    /// object as it was and `reset` puts it back — no run sees another's
+    /// changes. The object's attributes become explicit and its properties
+    /// stop being sorted (lookups search it linearly). Every change to a
+    /// built-in also empties the lookup cache. Does nothing to the run's
+    /// own objects.
+    pub fn open_builtin(&mut self, id: ObjId) {
+        let i = id.0 as usize;
+        if i >= self.perm_objs {
+            return;
+        }
+        for e in self.perm_cache.iter() {
+            e.set(EMPTY_LOOKUP);
+        }
+        if self.objs[i].changed {
+            return;
+        }
+        self.journal.push((id.0, self.objs[i].clone()));
+        let o = &mut self.objs[i];
+        o.attrs = (0..o.props.len()).map(|k| o.attrs(k)).collect();
+        o.builtin = false;
+        o.changed = true;
+        o.special = true;
+    }
+
+    /// Finds own property `a` of a permanent object (sorted unless changed).
+    #[inline]
+    pub fn find_permanent(&self, o: &Obj, a: Atom) -> Option<usize> {
+        if o.changed {
+            o.find(a)
+        } else {
+            o.props.binary_search_by_key(&a, |&(k, _)| k).ok()
+        }
+    }
+
+    /// Ends a run: every object, string and cell it made is gone, and the
+    /// built-ins it changed are as they were.
     pub fn reset(&mut self) {
+        if !self.journal.is_empty() {
+            while let Some((i, o)) = self.journal.pop() {
+                self.objs[i as usize] = o;
+            }
+            for e in self.perm_cache.iter() {
+                e.set(EMPTY_LOOKUP);
+            }
+        }
         self.live_objs = self.perm_objs;
         self.live_bufs = 0;
         self.buf_marks.clear();
@@ -402,6 +464,8 @@ impl Heap {
                     special: false,
                     extensible: true,
                     builtin: false,
+                    changed: false,
+                    dropped: 0,
                     elems_lock: ElemsLock::Open,
                     marked: false,
                     free: false,
@@ -417,6 +481,7 @@ impl Heap {
         o.special = false;
         o.extensible = true;
         o.builtin = false;
+        o.dropped = 0;
         o.elems_lock = ElemsLock::Open;
         o.attrs.clear();
         o.props.clear();
@@ -459,7 +524,7 @@ impl Heap {
             debug_assert!(self.is_permanent(id));
             let o = self.obj(id);
             // Built-ins keep their properties sorted (see `seal`).
-            if let Ok(i) = o.props.binary_search_by_key(&a, |&(k, _)| k) {
+            if let Some(i) = self.find_permanent(o, a) {
                 value = Some((o.props[i].1, o.attrs(i)));
                 break;
             }

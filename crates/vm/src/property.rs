@@ -4,7 +4,7 @@
 
 use super::attrs::{self, Attrs};
 use super::error::Interrupt;
-use super::heap::{Class, ElemsLock, SLOT_COST};
+use super::heap::{Class, ElemsLock, LENGTH_DROPPED, NAME_DROPPED, SLOT_COST};
 use super::number::as_index;
 use super::state::Vm;
 use super::value::{Atom, ObjId, Value};
@@ -36,7 +36,7 @@ impl Vm {
         let obj = self.heap.obj(o);
         let i = if self.heap.is_permanent(o) {
             // Built-ins keep their properties sorted (see `Heap::seal`).
-            obj.props.binary_search_by_key(&a, |&(k, _)| k).ok()
+            self.heap.find_permanent(obj, a)
         } else {
             obj.find(a)
         }?;
@@ -118,11 +118,12 @@ impl Vm {
                         return Ok(Value::Num(o.elems.len() as f64));
                     }
                     Class::Closure(_) | Class::Native(_) => {
-                        if a == self.atoms.name {
+                        let computed = self.computed_function_prop(id, a);
+                        if computed == NAME_DROPPED {
                             let n = self.function_name(id);
                             return Ok(self.heap.alloc_str(&n)?);
                         }
-                        if a == self.atoms.length {
+                        if computed == LENGTH_DROPPED {
                             return Ok(Value::Num(self.function_arity(id) as f64));
                         }
                         if a == self.atoms.prototype
@@ -193,6 +194,24 @@ impl Vm {
                 Err(self.nullish_error(v, self.heap.atom_str(a), false))
             }
         }
+    }
+
+    /// If `a` is the `name` or `length` function `id` has without storing
+    /// it (not deleted, not redefined as an own property), its bit in
+    /// `Obj::dropped`; else 0. Own properties must have been searched.
+    pub(crate) fn computed_function_prop(&self, id: ObjId, a: Atom) -> u8 {
+        let o = self.heap.obj(id);
+        if !matches!(o.class, Class::Closure(_) | Class::Native(_)) {
+            return 0;
+        }
+        let bit = if a == self.atoms.name {
+            NAME_DROPPED
+        } else if a == self.atoms.length {
+            LENGTH_DROPPED
+        } else {
+            return 0;
+        };
+        if o.dropped & bit != 0 { 0 } else { bit }
     }
 
     /// Reading or writing a `#private` name the object does not have.
@@ -327,17 +346,9 @@ impl Vm {
         self.heap.alloc_str(c.encode_utf8(&mut b))
     }
 
-    /// Built-ins are shared by every request a core serves.
-    fn check_not_builtin(&self, id: ObjId) -> Result<(), Interrupt> {
-        if self.heap.is_permanent(id) {
-            return Err(self.type_error("cannot modify a built-in object"));
-        }
-        Ok(())
-    }
-
     /// Array elements of `id` may change (and be added, when `grow`).
-    fn check_elements_writable(&self, id: ObjId, grow: bool) -> Result<(), Interrupt> {
-        self.check_not_builtin(id)?;
+    fn check_elements_writable(&mut self, id: ObjId, grow: bool) -> Result<(), Interrupt> {
+        self.heap.open_builtin(id);
         let o = self.heap.obj(id);
         if o.elems_lock == ElemsLock::Frozen || (grow && !o.extensible) {
             return Err(
@@ -429,7 +440,7 @@ impl Vm {
     fn set_field_slow(&mut self, o: Value, a: Atom, v: Value) -> Result<(), Interrupt> {
         let (own, start) = match o {
             Value::Obj(id) => {
-                self.check_not_builtin(id)?;
+                self.heap.open_builtin(id);
                 if self.heap.obj(id).class == Class::Array && a == self.atoms.length {
                     return self.set_length(id, v);
                 }
@@ -490,6 +501,13 @@ impl Vm {
                 self.heap.atom_str(a)
             )));
         };
+        if self.computed_function_prop(id, a) != 0 {
+            let shown = super::inspect::inspect_short(self, o);
+            return Err(self.type_error(format!(
+                "Cannot assign to read only property '{}' of {shown}",
+                self.heap.atom_str(a)
+            )));
+        }
         if super::class::is_private_key(self.heap.atom_str(a)) {
             return Err(self.private_missing(a, "write"));
         }
@@ -561,7 +579,7 @@ impl Vm {
 
     pub fn delete(&mut self, o: Value, a: Atom) -> Result<bool, Interrupt> {
         let Value::Obj(id) = o else { return Ok(true) };
-        self.check_not_builtin(id)?;
+        self.heap.open_builtin(id);
         let obj = self.heap.obj(id);
         if let Some(i) = obj.find(a) {
             if obj.attrs(i) & attrs::FIXED != 0 {
@@ -575,6 +593,9 @@ impl Vm {
         } else if a == self.atoms.length && obj.class == Class::Array {
             return Err(self.type_error("Cannot delete property 'length' of [object Array]"));
         }
+        // A function's `name` or `length`, computed or redefined, is gone.
+        let bit = self.computed_function_prop(id, a);
+        self.heap.obj_mut(id).dropped |= bit;
         Ok(true)
     }
 
@@ -804,7 +825,9 @@ impl Vm {
                 let mut seen: Vec<Value> = Vec::new();
                 let mut p = Some(o);
                 while let Some(id) = p {
-                    if self.heap.is_permanent(id) {
+                    // Built-ins have no enumerable property unless a script
+                    // gave them one.
+                    if self.heap.is_permanent(id) && !self.heap.obj(id).changed {
                         break;
                     }
                     let all = self.own_keys(id, true);

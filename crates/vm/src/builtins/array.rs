@@ -481,7 +481,7 @@ fn own_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
 
 /// `this` as an array whose elements may change.
 #[inline]
-fn writable_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+fn writable_array(vm: &mut Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
     if let Value::Obj(o) = this {
         let obj = vm.heap.obj(o);
         if obj.class == Class::Array
@@ -491,12 +491,12 @@ fn writable_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt
             return Ok(o);
         }
     }
-    refuse_change(vm, this, method)
+    refuse_change(vm, this, method, false)
 }
 
 /// `this` as an array whose elements may also be added and removed.
 #[inline]
-fn resizable_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+fn resizable_array(vm: &mut Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
     if let Value::Obj(o) = this {
         let obj = vm.heap.obj(o);
         if obj.class == Class::Array
@@ -507,15 +507,22 @@ fn resizable_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrup
             return Ok(o);
         }
     }
-    refuse_change(vm, this, method)
+    refuse_change(vm, this, method, true)
 }
 
-/// Why `this` cannot be changed in place by `method`.
+/// Why `this` cannot be changed in place by `method` (resizing it, when
+/// `resize`); or `Array.prototype` itself, which a run may change
+/// (`Heap::open_builtin`).
 #[cold]
-fn refuse_change(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+fn refuse_change(vm: &mut Vm, this: Value, method: &str, resize: bool) -> Result<ObjId, Interrupt> {
     let arr = own_array(vm, this, method)?;
     let o = vm.heap.obj(arr);
-    let what = if vm.heap.is_permanent(arr) || o.elems_lock == ElemsLock::Frozen {
+    let open = o.elems_lock == ElemsLock::Open && (o.extensible || !resize);
+    if vm.heap.is_permanent(arr) && (open || o.elems_lock == ElemsLock::Sealed && !resize) {
+        vm.heap.open_builtin(arr);
+        return Ok(arr);
+    }
+    let what = if o.elems_lock == ElemsLock::Frozen {
         "a frozen array"
     } else {
         "a sealed or non-extensible array"

@@ -1,7 +1,7 @@
 //! Global functions and values: `console`, number parsing, `Math`,
 //! `Number`, `Boolean` and the Error constructors.
 
-use super::{arg, constructor, method, plain, set};
+use super::{arg, constructor, method, plain, set, set_constant};
 use crate::error::{ErrorKind, Interrupt};
 use crate::inspect::inspect;
 use crate::number::write_number;
@@ -23,9 +23,9 @@ pub fn install(vm: &mut Vm) {
     method(vm, g, "isFinite", 1, |vm, _, a| {
         Ok(Value::Bool(vm.to_number(arg(vm, a, 0))?.is_finite()))
     });
-    set(vm, g, "NaN", Value::Num(f64::NAN));
-    set(vm, g, "Infinity", Value::Num(f64::INFINITY));
-    set(vm, g, "undefined", Value::Undefined);
+    set_constant(vm, g, "NaN", Value::Num(f64::NAN));
+    set_constant(vm, g, "Infinity", Value::Num(f64::INFINITY));
+    set_constant(vm, g, "undefined", Value::Undefined);
     set(vm, g, "globalThis", Value::Obj(g));
 
     // Errors
@@ -68,29 +68,29 @@ pub fn install(vm: &mut Vm) {
         },
         np,
     );
-    set(
+    set_constant(
         vm,
         number,
         "MAX_SAFE_INTEGER",
         Value::Num(9007199254740991.0),
     );
-    set(
+    set_constant(
         vm,
         number,
         "MIN_SAFE_INTEGER",
         Value::Num(-9007199254740991.0),
     );
-    set(vm, number, "EPSILON", Value::Num(f64::EPSILON));
-    set(vm, number, "MAX_VALUE", Value::Num(f64::MAX));
-    set(vm, number, "MIN_VALUE", Value::Num(5e-324));
-    set(vm, number, "POSITIVE_INFINITY", Value::Num(f64::INFINITY));
-    set(
+    set_constant(vm, number, "EPSILON", Value::Num(f64::EPSILON));
+    set_constant(vm, number, "MAX_VALUE", Value::Num(f64::MAX));
+    set_constant(vm, number, "MIN_VALUE", Value::Num(5e-324));
+    set_constant(vm, number, "POSITIVE_INFINITY", Value::Num(f64::INFINITY));
+    set_constant(
         vm,
         number,
         "NEGATIVE_INFINITY",
         Value::Num(f64::NEG_INFINITY),
     );
-    set(vm, number, "NaN", Value::Num(f64::NAN));
+    set_constant(vm, number, "NaN", Value::Num(f64::NAN));
     method(vm, number, "isInteger", 1, |vm, _, a| {
         Ok(Value::Bool(
             matches!(arg(vm, a, 0), Value::Num(n) if n.is_finite() && n.fract() == 0.0),
@@ -149,7 +149,7 @@ pub fn install(vm: &mut Vm) {
         ("SQRT2", std::f64::consts::SQRT_2),
         ("SQRT1_2", std::f64::consts::FRAC_1_SQRT_2),
     ] {
-        set(vm, math, name, Value::Num(v));
+        set_constant(vm, math, name, Value::Num(v));
     }
     macro_rules! math1 {
         ($($name:literal => $f:expr),* $(,)?) => {$(

@@ -52,6 +52,15 @@ pub fn method(vm: &mut Vm, obj: ObjId, name: &'static str, arity: u8, f: NativeF
     set(vm, obj, name, Value::Obj(n));
 }
 
+/// A constant of the realm (`Math.PI`, `NaN`, a constructor's
+/// `prototype`): not writable, enumerable nor configurable.
+pub(crate) fn set_constant(vm: &mut Vm, obj: ObjId, name: &str, v: Value) {
+    let a = vm.heap.intern(name);
+    let at = crate::attrs::HIDDEN | crate::attrs::READONLY | crate::attrs::FIXED;
+    vm.define_with(obj, a, v, at)
+        .expect("built-ins fit the budget");
+}
+
 /// A built-in property keyed by `key` (a symbol's atom): read-only and hidden.
 pub(crate) fn set_fixed(vm: &mut Vm, obj: ObjId, key: crate::value::Atom, v: Value) {
     let at = crate::attrs::HIDDEN | crate::attrs::READONLY;
@@ -81,7 +90,7 @@ pub(crate) fn constructor(
     proto: ObjId,
 ) -> ObjId {
     let c = native(vm, name, arity, f);
-    set(vm, c, "prototype", Value::Obj(proto));
+    set_constant(vm, c, "prototype", Value::Obj(proto));
     set(vm, proto, "constructor", Value::Obj(c));
     let g = vm.realm.global;
     set(vm, g, name, Value::Obj(c));

@@ -55,9 +55,8 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, object, "preventExtensions", 1, |vm, _, a| {
         if let Value::Obj(o) = arg(vm, a, 0) {
-            if !vm.heap.is_permanent(o) {
-                vm.heap.obj_mut(o).extensible = false;
-            }
+            vm.heap.open_builtin(o);
+            vm.heap.obj_mut(o).extensible = false;
         }
         Ok(arg(vm, a, 0))
     });
@@ -75,7 +74,7 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, object, "isExtensible", 1, |vm, _, a| {
         Ok(Value::Bool(match arg(vm, a, 0) {
-            Value::Obj(o) => !vm.heap.is_permanent(o) && vm.heap.obj(o).extensible,
+            Value::Obj(o) => vm.heap.obj(o).extensible,
             _ => false,
         }))
     });
@@ -264,11 +263,9 @@ pub fn install(vm: &mut Vm) {
 
 /// `Object.freeze` / `Object.seal`.
 fn integrity(vm: &mut Vm, v: Value, frozen: bool) -> Result<Value, Interrupt> {
-    // Built-ins are read-only already.
     if let Value::Obj(o) = v {
-        if !vm.heap.is_permanent(o) {
-            vm.set_integrity(o, frozen);
-        }
+        vm.heap.open_builtin(o);
+        vm.set_integrity(o, frozen);
     }
     Ok(v)
 }
@@ -296,9 +293,12 @@ fn set_prototype(vm: &mut Vm, o: ObjId, proto: Option<ObjId>) -> Result<(), Inte
     if vm.heap.obj(o).proto == proto {
         return Ok(());
     }
-    if vm.heap.is_permanent(o) {
-        return Err(vm.type_error("cannot modify a built-in object"));
+    if o == vm.realm.object_proto {
+        return Err(vm.type_error(
+            "Immutable prototype object 'Object.prototype' cannot have their prototype set",
+        ));
     }
+    vm.heap.open_builtin(o);
     if !vm.heap.obj(o).extensible {
         return Err(vm.type_error("#<Object> is not extensible"));
     }
