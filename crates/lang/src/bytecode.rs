@@ -357,6 +357,9 @@ pub struct FunctionProto {
     pub name: String,
     /// Declared parameters before any rest parameter.
     pub arity: u16,
+    /// The function's `length`: the parameters before the first one with a
+    /// default (or the rest parameter).
+    pub length: u16,
     pub has_rest: bool,
     /// The slot after the parameters (and rest) holds an `arguments` object.
     pub has_arguments: bool,

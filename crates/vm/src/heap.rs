@@ -74,6 +74,17 @@ pub enum Class {
     KeyIter {
         pos: u32,
     },
+    /// An array iterator (`arr.values()`, `keys()`, `entries()`) over
+    /// `elems[0]` (undefined once done), at index `pos`.
+    ArrayIter {
+        pos: u32,
+        kind: IterKind,
+    },
+    /// A string iterator (`str[Symbol.iterator]()`) over `elems[0]`, at
+    /// byte offset `pos`.
+    StringIter {
+        pos: u32,
+    },
     /// A function's `arguments` object (an ordinary object otherwise).
     Arguments,
     /// A generator object, `Vm::generators[i]`; `elems` holds its parked
@@ -85,6 +96,14 @@ pub enum Class {
     /// An accessor property's functions: `elems` holds its getter and its
     /// setter (either may be undefined). Only ever a property's value.
     Accessor,
+}
+
+/// What an array iterator gives: values, indices, or `[index, value]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IterKind {
+    Values,
+    Keys,
+    Entries,
 }
 
 /// How far array elements are locked (elements carry no attributes of

@@ -124,7 +124,7 @@ impl Vm {
                             return Ok(self.heap.alloc_str(&n)?);
                         }
                         if computed == LENGTH_DROPPED {
-                            return Ok(Value::Num(self.function_arity(id) as f64));
+                            return Ok(Value::Num(self.function_length(id) as f64));
                         }
                         if a == self.atoms.prototype
                             && matches!(o.class, Class::Closure(fi) if self.funcs[fi as usize].constructible)
@@ -672,7 +672,9 @@ impl Vm {
     /// Appends the items of an iterable (array or string) to array `arr`.
     pub fn spread_into(&mut self, arr: ObjId, src: Value) -> Result<(), Interrupt> {
         match src {
-            Value::Obj(s) if self.heap.obj(s).class == Class::Array => {
+            Value::Obj(s)
+                if self.heap.obj(s).class == Class::Array && self.plain_array_iteration(s) =>
+            {
                 let n = self.heap.obj(s).elems.len();
                 self.heap.charge(n * SLOT_COST)?;
                 if s == arr {
@@ -686,7 +688,7 @@ impl Vm {
                 }
                 Ok(())
             }
-            Value::Atom(_) | Value::Str(_) => {
+            Value::Atom(_) | Value::Str(_) if self.plain_string_iteration() => {
                 let mut i = 0;
                 loop {
                     let text = self.heap.str(src).unwrap();
@@ -708,7 +710,8 @@ impl Vm {
     #[inline(never)]
     pub(crate) fn to_array_top(&mut self, n: usize) -> Result<(), Interrupt> {
         let v = *self.stack.last().unwrap();
-        if !matches!(v, Value::Obj(o) if self.heap.obj(o).class == Class::Array) {
+        if !matches!(v, Value::Obj(o) if self.heap.obj(o).class == Class::Array && self.plain_array_iteration(o))
+        {
             let arr = self.take_values(v, n)?;
             *self.stack.last_mut().unwrap() = arr;
         }
@@ -785,8 +788,10 @@ impl Vm {
 
     pub fn iter_values(&mut self, v: Value) -> Result<Value, Interrupt> {
         let iterable = match v {
-            Value::Obj(o) => self.heap.obj(o).class == Class::Array,
-            Value::Atom(_) | Value::Str(_) => true,
+            Value::Obj(o) => {
+                self.heap.obj(o).class == Class::Array && self.plain_array_iteration(o)
+            }
+            Value::Atom(_) | Value::Str(_) => self.plain_string_iteration(),
             _ => false,
         };
         if !iterable && !v.is_nullish() {

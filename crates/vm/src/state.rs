@@ -60,6 +60,8 @@ impl Default for Limits {
 pub struct Function {
     pub name: String,
     pub arity: u16,
+    /// Its `length` (`FunctionProto::length`).
+    pub length: u16,
     pub has_rest: bool,
     pub has_arguments: bool,
     /// `has_rest || has_arguments || class_constructor`: calls with the
@@ -227,6 +229,18 @@ pub struct Realm {
     pub symbol_proto: ObjId,
     /// %GeneratorPrototype%: `next`, `return`, `throw`.
     pub generator_proto: ObjId,
+    /// %IteratorPrototype%: `[Symbol.iterator]()` gives the iterator itself.
+    pub iterator_proto: ObjId,
+    /// %ArrayIteratorPrototype% and the natives that make array iteration
+    /// observable when a script replaces them (`Vm::plain_array_iteration`):
+    /// `Array.prototype.values` (also its `[Symbol.iterator]`) and `next`.
+    pub array_iterator_proto: ObjId,
+    pub array_values: ObjId,
+    pub array_iterator_next: ObjId,
+    /// %StringIteratorPrototype%, `String.prototype[Symbol.iterator]`, `next`.
+    pub string_iterator_proto: ObjId,
+    pub string_iterator: ObjId,
+    pub string_iterator_next: ObjId,
     /// %AsyncGeneratorPrototype%: `next`, `return`, `throw` giving promises.
     pub async_generator_proto: ObjId,
     /// What `for await` wraps a sync iterator in (builtins/generator.rs).
@@ -350,9 +364,19 @@ impl Vm {
         }
     }
 
+    /// How many parameters a function declares before any rest parameter
+    /// (what the gateway asks of a handler).
     pub fn function_arity(&self, id: ObjId) -> usize {
         match self.heap.obj(id).class {
             Class::Closure(fi) => self.funcs[fi as usize].arity as usize,
+            _ => self.function_length(id),
+        }
+    }
+
+    /// A function's `length` (`FunctionProto::length`).
+    pub fn function_length(&self, id: ObjId) -> usize {
+        match self.heap.obj(id).class {
+            Class::Closure(fi) => self.funcs[fi as usize].length as usize,
             Class::Native(ni) if ni == self.realm.bound_native => self.bound_arity(id),
             Class::Native(ni) => self.natives[ni as usize].arity as usize,
             _ => 0,
@@ -375,7 +399,7 @@ impl Vm {
     fn bound_arity(&self, id: ObjId) -> usize {
         let bound_args = self.heap.obj(id).elems.len().saturating_sub(2);
         self.bound_target(id)
-            .map_or(0, |t| self.function_arity(t).saturating_sub(bound_args))
+            .map_or(0, |t| self.function_length(t).saturating_sub(bound_args))
     }
 
     /// The function a bound function calls.

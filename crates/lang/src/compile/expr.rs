@@ -712,7 +712,14 @@ impl Compiler {
             Intrinsic::SuperCall => {
                 self.expr(arg(0));
                 self.expr(arg(1));
-                self.args_array(&args[2..]);
+                match &args[2..] {
+                    // A default constructor's `super(...%args)` passes its
+                    // rest array as it is: no iteration a script could see.
+                    [ArrayElem::Spread(e)] if matches!(&e.kind, ExprKind::Ident(n) if n.starts_with('%')) => {
+                        self.expr(e)
+                    }
+                    rest => self.args_array(rest),
+                }
                 self.with_span(span, |c| c.emit(Op::SuperCall));
             }
             Intrinsic::SuperGet => {

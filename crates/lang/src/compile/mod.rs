@@ -150,6 +150,7 @@ impl Compiler {
             proto: FunctionProto {
                 name,
                 arity: 0,
+                length: 0,
                 has_rest: false,
                 has_arguments: false,
                 is_arrow: f.is_some_and(|f| f.is_arrow),
@@ -247,6 +248,7 @@ impl Compiler {
         {
             let proto = &mut self.f().proto;
             proto.arity = f.params.len() as u16;
+            proto.length = f.params.iter().take_while(|p| p.default.is_none()).count() as u16;
             proto.has_rest = f.rest.is_some();
             proto.has_arguments = arguments.is_some();
         }

@@ -369,27 +369,7 @@ pub fn install(vm: &mut Vm) {
         unpin(vm, pin);
         Ok(Value::Obj(out))
     });
-    method(vm, ap, "keys", 0, |vm, this, _| {
-        let arr = this_array(vm, this, "keys")?;
-        let keys: Vec<Value> = (0..vm.heap.obj(arr).elems.len())
-            .map(|i| Value::Num(i as f64))
-            .collect();
-        vm.new_array(&keys)
-    });
-    method(vm, ap, "values", 0, |vm, this, _| {
-        let arr = this_array(vm, this, "values")?;
-        let items = vm.heap.obj(arr).elems.clone();
-        vm.new_array(&items)
-    });
-    method(vm, ap, "entries", 0, |vm, this, _| {
-        let arr = this_array(vm, this, "entries")?;
-        let mut pairs = Vec::new();
-        for i in 0..vm.heap.obj(arr).elems.len() {
-            let v = vm.heap.obj(arr).elems[i];
-            pairs.push(vm.new_array(&[Value::Num(i as f64), v])?);
-        }
-        vm.new_array(&pairs)
-    });
+    // `keys`, `values`, `entries` and `[Symbol.iterator]`: iterator.rs.
     method(vm, ap, "toReversed", 0, |vm, this, _| {
         let arr = this_array(vm, this, "toReversed")?;
         let mut items = vm.heap.obj(arr).elems.clone();

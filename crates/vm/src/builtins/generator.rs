@@ -22,10 +22,17 @@ pub fn install(vm: &mut Vm) {
     method(vm, gp, "throw", 1, |vm, this, a| {
         vm.resume_generator(this, Resume::Throw, arg(vm, a, 0))
     });
-    // Iterators are iterable: `[Symbol.iterator]()` is the iterator itself.
+    // %IteratorPrototype%, above every iterator the realm makes: iterators
+    // are iterable, `[Symbol.iterator]()` is the iterator itself.
+    let ip = vm
+        .heap
+        .alloc(Class::Object, Some(vm.realm.object_proto))
+        .expect("the realm is made within its budget");
+    vm.realm.iterator_proto = ip;
+    vm.heap.obj_mut(gp).proto = Some(ip);
     let itself = native(vm, "[Symbol.iterator]", 0, |_, this, _| Ok(this));
     let key = vm.atoms.symbols.iterator;
-    vm.define_with(gp, key, Value::Obj(itself), attrs::METHOD)
+    vm.define_with(ip, key, Value::Obj(itself), attrs::METHOD)
         .expect("the realm is made within its budget");
     string_tag(vm, gp, "Generator");
 

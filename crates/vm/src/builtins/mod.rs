@@ -9,6 +9,7 @@ mod function;
 mod generator;
 mod global;
 pub(crate) mod http;
+mod iterator;
 mod json;
 mod kitwork;
 mod object;
@@ -127,6 +128,7 @@ pub fn install(vm: &mut Vm) {
     promise::install(vm);
     array::install(vm);
     string::install(vm);
+    iterator::install(vm);
     json::install(vm);
     date::install(vm);
     kitwork::install(vm);
