@@ -41,6 +41,9 @@ pub struct Parser<'s> {
     /// Functions (not arrows) being parsed around here: `new.target` is
     /// valid only inside one.
     functions: usize,
+    /// Where spreads followed by a comma start (`[...x,]`, `{...x,}`): as
+    /// a pattern's rest element that comma is a syntax error.
+    comma_after_spread: Vec<u32>,
 }
 
 /// Parses a whole file. Diagnostics are empty when the program is valid.
@@ -56,6 +59,7 @@ pub fn parse_program(src: &str) -> (Program, Vec<Diagnostic>) {
         ctx: FnCtx::default(),
         awaits: 0,
         functions: 0,
+        comma_after_spread: Vec::new(),
         private_uses: Vec::new(),
     };
     let mut body = Vec::new();
@@ -238,6 +242,9 @@ impl<'s> Parser<'s> {
         }
         if self.ctx.is_async && name == "await" {
             return self.error("`await` cannot be a name in an async function", span);
+        }
+        if self.ctx.static_block && name == "await" {
+            return self.error("`await` cannot be a name in a class static block", span);
         }
         Ok(name.into_owned())
     }
@@ -522,6 +529,10 @@ impl<'s> Parser<'s> {
                 }
             }
             Token::Return => {
+                if self.ctx.no_return {
+                    let at = self.span();
+                    return self.error("`return` is not allowed in a class static block", at);
+                }
                 self.bump();
                 let value = if self.at(&Token::Semi)
                     || self.at(&Token::RBrace)
@@ -669,6 +680,13 @@ impl<'s> Parser<'s> {
         };
         self.expect(&Token::RParen, "`)` to close the loop header")?;
         let body = Box::new(self.sub_statement()?);
+        if let Some(ForInit::Decl(VarKind::Let | VarKind::Const, decls)) = &init {
+            let mut names = Vec::new();
+            for d in decls {
+                crate::resolve::pattern_names(&d.pattern, &mut names);
+            }
+            self.check_head_names(&names, std::slice::from_ref(&*body), false)?;
+        }
         Ok(Stmt {
             kind: StmtKind::For {
                 init,
@@ -680,12 +698,51 @@ impl<'s> Parser<'s> {
         })
     }
 
+    /// Early errors of a loop head's `let`/`const` names or a catch
+    /// parameter's: each bound once, and not declared again by the body —
+    /// with `var` (a loop's body), or with `let`/`const`/`function` (a
+    /// catch block, `catch_block`). The error is at the later name.
+    fn check_head_names(
+        &mut self,
+        names: &[(String, Span)],
+        body: &[Stmt],
+        catch_block: bool,
+    ) -> PResult<()> {
+        for (i, (n, span)) in names.iter().enumerate() {
+            if names[..i].iter().any(|(m, _)| m == n) {
+                return self.error(format!("identifier `{n}` has already been declared"), *span);
+            }
+        }
+        let again: Vec<(String, Span)> = if catch_block {
+            crate::resolve::lexical_names(body)
+                .into_iter()
+                .map(|(n, s, _)| (n, s))
+                .collect()
+        } else {
+            let mut vars = Vec::new();
+            crate::resolve::collect_vars(body, &mut vars);
+            vars
+        };
+        if let Some((n, span)) = again
+            .iter()
+            .find(|(n, _)| names.iter().any(|(m, _)| m == n))
+        {
+            return self.error(format!("identifier `{n}` has already been declared"), *span);
+        }
+        Ok(())
+    }
+
     fn for_each(&mut self, start: Span, head: ForHead) -> PResult<Stmt> {
         let is_of = !self.at(&Token::In);
         self.bump();
         let iter = if is_of { self.assign()? } else { self.expr()? };
         self.expect(&Token::RParen, "`)` to close the loop header")?;
         let body = Box::new(self.sub_statement()?);
+        if let ForHead::Decl(VarKind::Let | VarKind::Const, p) = &head {
+            let mut names = Vec::new();
+            crate::resolve::pattern_names(p, &mut names);
+            self.check_head_names(&names, std::slice::from_ref(&*body), false)?;
+        }
         let kind = if is_of {
             StmtKind::ForOf { head, iter, body }
         } else {
@@ -711,7 +768,13 @@ impl<'s> Parser<'s> {
                 param = Some(self.binding_pattern()?);
                 self.expect(&Token::RParen, "`)` after the catch binding")?;
             }
-            handler = Some(self.block_body()?);
+            let body = self.block_body()?;
+            if let Some(p) = &param {
+                let mut names = Vec::new();
+                crate::resolve::pattern_names(p, &mut names);
+                self.check_head_names(&names, &body, true)?;
+            }
+            handler = Some(body);
         }
         if self.eat(&Token::Finally) {
             finalizer = Some(self.block_body()?);
@@ -805,7 +868,13 @@ impl<'s> Parser<'s> {
     ) -> PResult<Function> {
         let is_generator = self.eat(&Token::Star);
         let name = if matches!(self.peek(), Token::Ident(_)) {
-            let (name, span) = self.binding_ident()?;
+            // A function expression's name is its own (bound inside it),
+            // so `await` may name one in a class static block.
+            let in_block = self.ctx.static_block;
+            self.ctx.static_block &= needs_name;
+            let named = self.binding_ident();
+            self.ctx.static_block = in_block;
+            let (name, span) = named?;
             // A function expression's name is bound inside it, where an
             // async function's `await` and a generator's `yield` are not
             // names.
@@ -982,6 +1051,8 @@ impl<'s> Parser<'s> {
         let saved = std::mem::replace(&mut self.no_in, false);
         let generator_before = std::mem::replace(&mut self.ctx.generator, false);
         let async_before = std::mem::replace(&mut self.ctx.is_async, is_async);
+        let no_return_before = std::mem::replace(&mut self.ctx.no_return, false);
+        let block_before = std::mem::replace(&mut self.ctx.static_block, false);
         let body = if self.at(&Token::LBrace) {
             self.block_body().map(Body::Block)
         } else {
@@ -990,6 +1061,8 @@ impl<'s> Parser<'s> {
         self.no_in = saved;
         self.ctx.generator = generator_before;
         self.ctx.is_async = async_before;
+        self.ctx.no_return = no_return_before;
+        self.ctx.static_block = block_before;
         let body = body?;
         if let Body::Block(stmts) = &body {
             self.check_strict_body(&params, &rest, stmts)?;
@@ -1131,6 +1204,7 @@ impl<'s> Parser<'s> {
                     match item {
                         ArrayElem::Hole => elems.push(None),
                         ArrayElem::Spread(e) if i + 1 == n => {
+                            self.check_rest_comma(&e)?;
                             rest = Some(Box::new(self.to_pattern(e)?))
                         }
                         ArrayElem::Spread(e) => {
@@ -1144,9 +1218,24 @@ impl<'s> Parser<'s> {
             ExprKind::Object(items) => {
                 let mut props = Vec::new();
                 let mut rest = None;
-                for item in items {
+                let n = items.len();
+                for (i, item) in items.into_iter().enumerate() {
                     match item {
-                        Prop::Spread(e) => rest = Some(Box::new(self.to_pattern(e)?)),
+                        Prop::Spread(e) if i + 1 == n => {
+                            self.check_rest_comma(&e)?;
+                            rest = Some(Box::new(self.to_pattern(e)?))
+                        }
+                        Prop::Spread(e) => {
+                            return self.error("a rest property must be last", e.span);
+                        }
+                        Prop::ShorthandDefault { name, span, .. }
+                            if name == "eval" || name == "arguments" =>
+                        {
+                            return self.error(
+                                format!("`{name}` cannot be assigned in strict code"),
+                                span,
+                            );
+                        }
                         Prop::Accessor { value, .. } => {
                             return self.error("invalid destructuring target", value.span);
                         }
@@ -1173,6 +1262,14 @@ impl<'s> Parser<'s> {
             }
             _ => self.error("invalid assignment target", span),
         }
+    }
+
+    /// `[...x,] = …`: a rest element ends the pattern, comma and all.
+    fn check_rest_comma(&mut self, e: &Expr) -> PResult<()> {
+        if self.comma_after_spread.contains(&e.span.start) {
+            return self.error("a rest element cannot be followed by a comma", e.span);
+        }
+        Ok(())
     }
 
     fn to_elem(&mut self, e: Expr) -> PResult<PatElem> {
@@ -1329,11 +1426,36 @@ impl<'s> Parser<'s> {
     }
 
     fn binary(&mut self, min_prec: u8) -> PResult<Expr> {
+        self.binary_tracked(min_prec).map(|(e, _)| e)
+    }
+
+    /// A binary expression, and the logical operator its top is made of
+    /// when that is not in parentheses: `??` mixes with `||` and `&&` only
+    /// through parentheses.
+    fn binary_tracked(&mut self, min_prec: u8) -> PResult<(Expr, Option<LogicalOp>)> {
+        let unary_first = matches!(
+            self.peek(),
+            Token::Bang
+                | Token::Minus
+                | Token::Plus
+                | Token::Tilde
+                | Token::Typeof
+                | Token::Void
+                | Token::Delete
+        ) || (self.ctx.is_async && self.at_ident("await"));
         let mut left = self.unary()?;
+        let mut top: Option<LogicalOp> = None;
         let mut chain = 0;
         while let Some((prec, op)) = self.binary_op() {
             if prec < min_prec {
                 break;
+            }
+            if op == Ok(BinaryOp::Pow) && chain == 0 && unary_first {
+                let s = self.span();
+                return self.error(
+                    "a unary operator before `**` needs parentheses (`(-x) ** 2` or `-(x ** 2)`)",
+                    s,
+                );
             }
             chain += 1;
             if self.depth + chain > MAX_DEPTH {
@@ -1350,18 +1472,41 @@ impl<'s> Parser<'s> {
             } else {
                 prec + 1
             };
+            let op_span = self.prev_span();
             self.depth += chain;
-            let right = grow(|| self.binary(next));
+            let right = grow(|| self.binary_tracked(next));
             self.depth -= chain;
-            let right = right?;
+            let (right, right_top) = right?;
+            if let Err(l) = op {
+                let nullish = |x: Option<LogicalOp>| x == Some(LogicalOp::Nullish);
+                let and_or =
+                    |x: Option<LogicalOp>| matches!(x, Some(LogicalOp::And | LogicalOp::Or));
+                let mixed = if l == LogicalOp::Nullish {
+                    and_or(top) || and_or(right_top)
+                } else {
+                    nullish(top) || nullish(right_top)
+                };
+                if mixed {
+                    return self.error(
+                        "`??` cannot be mixed with `||` or `&&` without parentheses",
+                        op_span,
+                    );
+                }
+            }
             let span = left.span.to(right.span);
             let kind = match op {
-                Ok(b) => ExprKind::Binary(b, Box::new(left), Box::new(right)),
-                Err(l) => ExprKind::Logical(l, Box::new(left), Box::new(right)),
+                Ok(b) => {
+                    top = None;
+                    ExprKind::Binary(b, Box::new(left), Box::new(right))
+                }
+                Err(l) => {
+                    top = Some(l);
+                    ExprKind::Logical(l, Box::new(left), Box::new(right))
+                }
             };
             left = Expr { kind, span };
         }
-        Ok(left)
+        Ok((left, top))
     }
 
     fn unary(&mut self) -> PResult<Expr> {
@@ -1420,6 +1565,9 @@ impl<'s> Parser<'s> {
             if matches!(&inner.kind, ExprKind::Member { name, .. } if name.starts_with('#')) {
                 return self.error("private fields cannot be deleted", span);
             }
+            if matches!(&inner.kind, ExprKind::Ident(_)) {
+                return self.error("a variable cannot be deleted (strict code)", span);
+            }
         }
         Ok(Expr {
             kind: ExprKind::Unary(op, Box::new(e)),
@@ -1428,7 +1576,10 @@ impl<'s> Parser<'s> {
     }
 
     fn check_update_target(&mut self, e: &Expr) -> PResult<()> {
-        match e.kind {
+        match &e.kind {
+            ExprKind::Ident(n) if n == "eval" || n == "arguments" => {
+                self.error(format!("`{n}` cannot be assigned to (strict code)"), e.span)
+            }
             ExprKind::Ident(_)
             | ExprKind::Member {
                 optional: false, ..
@@ -1736,7 +1887,7 @@ impl<'s> Parser<'s> {
             Token::Ident("super") => return self.super_expr(span),
             Token::Ident(raw) if self.ctx.in_field && ident_name(raw) == "arguments" => {
                 return self.error(
-                    "`arguments` is not allowed in a class field initializer",
+                    "`arguments` is not allowed in a class field initializer or static block",
                     span,
                 );
             }
@@ -1803,7 +1954,11 @@ impl<'s> Parser<'s> {
                     continue;
                 }
                 if self.eat(&Token::Ellipsis) {
-                    items.push(ArrayElem::Spread(self.assign()?));
+                    let e = self.assign()?;
+                    if self.at(&Token::Comma) {
+                        self.comma_after_spread.push(e.span.start);
+                    }
+                    items.push(ArrayElem::Spread(e));
                 } else {
                     items.push(ArrayElem::Expr(self.assign()?));
                 }
@@ -1934,7 +2089,11 @@ impl<'s> Parser<'s> {
         let mut props = Vec::new();
         while !self.at(&Token::RBrace) {
             if self.eat(&Token::Ellipsis) {
-                props.push(Prop::Spread(self.assign()?));
+                let e = self.assign()?;
+                if self.at(&Token::Comma) {
+                    self.comma_after_spread.push(e.span.start);
+                }
+                props.push(Prop::Spread(e));
             } else if self.at(&Token::Star) {
                 let key_span = self.span();
                 self.bump();
@@ -2109,6 +2268,7 @@ impl<'s> Parser<'s> {
                         private_uses: std::mem::take(&mut self.private_uses),
                         awaits: self.awaits,
                         functions: self.functions,
+                        comma_after_spread: Vec::new(),
                     };
                     let e = if p.at(&Token::Eof) {
                         p.error(

@@ -41,6 +41,10 @@ pub(super) struct FnCtx {
     pub generator: bool,
     /// In an async function's body: `await` is an expression.
     pub is_async: bool,
+    /// In a class's static block (or an arrow in it): `await` is reserved.
+    pub static_block: bool,
+    /// In a class's static block itself (not an arrow in it): no `return`.
+    pub no_return: bool,
 }
 
 enum Body {
@@ -212,6 +216,9 @@ impl Parser<'_> {
                 if self.at(&Token::LBrace) {
                     let ctx = FnCtx {
                         home: Some("%sh"),
+                        in_field: true,
+                        static_block: true,
+                        no_return: true,
                         ..FnCtx::default()
                     };
                     let outer = std::mem::replace(&mut self.ctx, ctx);
@@ -278,9 +285,7 @@ impl Parser<'_> {
                     let ctx = FnCtx {
                         home: Some("%sp"),
                         derived_ctor: derived,
-                        in_field: false,
-                        generator: false,
-                        is_async: false,
+                        ..FnCtx::default()
                     };
                     let outer = std::mem::replace(&mut self.ctx, ctx);
                     let f = self.method_function(span);
@@ -321,8 +326,10 @@ impl Parser<'_> {
             if accessor.is_some() {
                 return self.error_here("`(` to open the parameter list");
             }
-            if is_ctor || (is_static && key == PropKey::Name("prototype".into())) {
-                return self.error(
+            let named = |n: &str| !private && key == PropKey::Name(n.into());
+            if named("constructor") || (is_static && named("prototype")) {
+                // Reported, and the field parsed on: the class goes on.
+                let _: PResult<()> = self.error(
                     "a class field cannot be named `constructor` or `prototype`",
                     span,
                 );
