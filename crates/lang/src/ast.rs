@@ -180,6 +180,9 @@ pub enum Intrinsic {
     SuperGet,
     /// (f, this, ...args) → `f` called with that `this`.
     CallWith,
+    /// () → the marker of a binding not yet initialised (`Op::Uninit`):
+    /// a derived constructor's `%this` before `super()`.
+    Uninit,
 }
 
 /// What kind of function a `Function` is, beyond its syntax.

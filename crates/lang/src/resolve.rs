@@ -39,8 +39,9 @@ pub enum Tdz {
 /// What the compiler needs to know from the resolver.
 #[derive(Default, Debug)]
 pub struct Resolution {
-    /// By the byte offset of the referring identifier.
-    tdz: HashMap<u32, Tdz>,
+    /// By the byte offset of the referring identifier, and its name (the
+    /// compiler's own references, like a class's `%this`, share offsets).
+    tdz: HashMap<u32, Vec<(String, Tdz)>>,
     /// Bindings some `Tdz::Check` reference reads: they start out holding
     /// the "uninitialised" marker instead of `undefined`.
     uninit: HashSet<BindingKey>,
@@ -55,11 +56,12 @@ pub struct Resolution {
 
 impl Resolution {
     /// What the reference at byte offset `at` must do about the TDZ.
-    pub fn tdz(&self, at: u32) -> Option<Tdz> {
+    pub fn tdz(&self, at: u32, name: &str) -> Option<Tdz> {
         if self.tdz.is_empty() {
             return None;
         }
-        self.tdz.get(&at).copied()
+        let refs = self.tdz.get(&at)?;
+        refs.iter().find(|(n, _)| n == name).map(|&(_, t)| t)
     }
 
     /// Whether the binding must start out uninitialised (see `uninit`).
@@ -315,10 +317,11 @@ impl Resolver {
             let end = d.init.as_ref().map_or(d.pattern.span().end, |i| i.span.end);
             let mut names = Vec::new();
             pattern_names(&d.pattern, &mut names);
-            // The compiler's own `%` names are used only once set.
-            names.retain(|(n, _)| !n.starts_with('%'));
-            for (_, span) in names {
-                let ready = if switch {
+            // The compiler's own `%` names are used only once set, except
+            // a derived constructor's `this` (`%this`), set by `super()`.
+            names.retain(|(n, _)| !n.starts_with('%') || n == "%this");
+            for (n, span) in names {
+                let ready = if switch || n == "%this" {
                     Ready::Never
                 } else {
                     Ready::At {
@@ -333,7 +336,7 @@ impl Resolver {
 
     /// Classifies a reference at `at` to the binding `key`, declared in a
     /// scope of the function at depth `depth` (see `Tdz`).
-    fn note_tdz(&mut self, key: BindingKey, depth: usize, at: u32) {
+    fn note_tdz(&mut self, name: &str, key: BindingKey, depth: usize, at: u32) {
         let Some(&ready) = self.ready.get(&key) else {
             return;
         };
@@ -363,7 +366,10 @@ impl Resolver {
         if tdz == Tdz::Check {
             self.out.uninit.insert(key);
         }
-        self.out.tdz.insert(at, tdz);
+        let refs = self.out.tdz.entry(at).or_default();
+        if !refs.iter().any(|(n, _)| n == name) {
+            refs.push((name.to_string(), tdz));
+        }
     }
 
     fn resolve_name(&mut self, name: &str, at: u32, writes: bool) {
@@ -375,7 +381,10 @@ impl Resolver {
         else {
             return;
         };
-        self.note_tdz(key, depth, at);
+        // `super()` initialises a derived constructor's `%this`.
+        if !(writes && name == "%this") {
+            self.note_tdz(name, key, depth, at);
+        }
         if name == "arguments" {
             self.out.arguments_used.insert(key);
         }

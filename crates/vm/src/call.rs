@@ -99,7 +99,8 @@ impl Vm {
     }
 
     /// An unmapped `arguments` object (strict code's): the values of
-    /// `stack[base..base + argc]` at indices, a hidden `length`, and a
+    /// `stack[base..base + argc]` at indices, a hidden `length`, the
+    /// realm's `Array.prototype.values` as its `[Symbol.iterator]`, and a
     /// `callee` that throws.
     fn arguments_object(&mut self, base: usize, argc: usize) -> Result<ObjId, Interrupt> {
         let o = self
@@ -115,6 +116,10 @@ impl Vm {
         self.heap
             .obj_mut(o)
             .push_prop(length, Value::Num(argc as f64), attrs::HIDDEN);
+        let (iterator, values) = (self.atoms.symbols.iterator, self.realm.array_values);
+        self.heap
+            .obj_mut(o)
+            .push_prop(iterator, Value::Obj(values), attrs::HIDDEN);
         let thrower = Value::Obj(self.realm.throw_type_error);
         let callee = self.heap.intern("callee");
         self.define_accessor(o, callee, thrower, false, attrs::HIDDEN | attrs::FIXED)?;

@@ -64,13 +64,13 @@ impl Vm {
     /// Reading or writing a `let`/`const`/`class` before its declaration ran.
     #[cold]
     pub(crate) fn uninitialised(&self, a: Atom) -> Interrupt {
-        Interrupt::error(
-            ErrorKind::ReferenceError,
-            format!(
-                "Cannot access '{}' before initialization",
-                self.heap.atom_str(a)
-            ),
-        )
+        let name = self.heap.atom_str(a);
+        let message = if name == "%this" {
+            "Must call super constructor in derived class before accessing 'this' or returning from derived constructor".to_string()
+        } else {
+            format!("Cannot access '{name}' before initialization")
+        };
+        Interrupt::error(ErrorKind::ReferenceError, message)
     }
 
     #[cold]

@@ -682,6 +682,9 @@ impl Compiler {
                 self.expr(arg(0));
                 self.emit(Op::ProtoOf);
             }
+            Intrinsic::Uninit => {
+                self.emit(Op::Uninit);
+            }
             Intrinsic::DefineMember(kind) => {
                 self.expr(arg(0));
                 let prefix = match kind {

@@ -135,7 +135,7 @@ impl Compiler {
     /// [] → [v], reading the name at byte offset `at` (the TDZ check, if
     /// the resolver asked for one, is made there).
     pub(super) fn load_var(&mut self, name: &str, at: u32) {
-        match self.res.tdz(at) {
+        match self.res.tdz(at, name) {
             None => self.load_plain(name),
             Some(Tdz::Check) => {
                 self.load_plain(name);
@@ -157,7 +157,7 @@ impl Compiler {
     /// (uncaptured, needing no TDZ check) and whether it is a constant:
     /// what the one-instruction forms of local reads and updates need.
     pub(super) fn plain_local(&mut self, name: &str, at: u32) -> Option<(u16, bool)> {
-        if self.res.tdz(at).is_some() {
+        if self.res.tdz(at, name).is_some() {
             return None;
         }
         match self.lookup(name) {
@@ -178,7 +178,14 @@ impl Compiler {
 
     /// [v] → [v], assigning an existing variable.
     pub(super) fn store_var(&mut self, name: &str, span: Span) {
-        match self.res.tdz(span.start) {
+        // The compiler's own names are written only where they are set
+        // (`%this = super(…)`), never in a dead zone.
+        let tdz = if name.starts_with('%') {
+            None
+        } else {
+            self.res.tdz(span.start, name)
+        };
+        match tdz {
             None => {}
             Some(Tdz::Check) => {
                 self.load_plain(name);

@@ -105,6 +105,16 @@ impl Compiler {
             StmtKind::Break(label) => self.jump_out(label.as_deref(), true, s.span),
             StmtKind::Continue(label) => self.jump_out(label.as_deref(), false, s.span),
             StmtKind::Return(value) => {
+                // `return;` in a derived constructor returns `%this` as it
+                // is once every `finally` has run (one may call `super()`).
+                let late =
+                    matches!(value, Some(Expr { kind: ExprKind::Ident(n), .. }) if n == "%this");
+                if late && !self.f().tries.is_empty() {
+                    self.leave_tries(0);
+                    self.expr(value.as_ref().unwrap());
+                    self.emit_return();
+                    return;
+                }
                 match value {
                     Some(v) => {
                         self.expr(v);

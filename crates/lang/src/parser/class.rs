@@ -589,7 +589,7 @@ impl Parser<'_> {
         };
         let mut prologue = Vec::new();
         if derived {
-            let this = expr(ExprKind::This, span);
+            let this = intrinsic(Intrinsic::Uninit, Vec::new(), span);
             prologue.push(stmt(
                 StmtKind::Var(
                     VarKind::Let,
@@ -616,9 +616,11 @@ impl Parser<'_> {
     /// `super(args)` in a derived constructor: `(%this = %SuperCall(%sc,
     /// %this, …args), %init !== undefined && %CallWith(%init, %this), %this)`.
     pub(super) fn super_call(&mut self, args: Vec<ArrayElem>, span: Span) -> Expr {
+        // The object under construction is the frame's `this`; `%this`
+        // holds it once `super()` returned (the temporal dead zone before).
         let mut call_args = vec![
             ArrayElem::Expr(ident("%sc", span)),
-            ArrayElem::Expr(ident("%this", span)),
+            ArrayElem::Expr(expr(ExprKind::This, span)),
         ];
         call_args.extend(args);
         let call = expr(ExprKind::Intrinsic(Intrinsic::SuperCall, call_args), span);
