@@ -90,8 +90,12 @@ struct JumpTarget {
 }
 
 /// An active `try` region: leaving it early pops its handler and runs `finally`.
+/// A `for…of` body is one too, with no handler: leaving it early with
+/// `return` or a `break`/`continue` to an outer loop closes its iterator.
 struct TryRegion {
     finally: Option<Vec<Stmt>>,
+    /// A `try` (a handler `PushTry` set up, which leaving pops).
+    handler: bool,
 }
 
 struct FnState {

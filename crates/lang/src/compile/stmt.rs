@@ -274,13 +274,16 @@ impl Compiler {
     pub(super) fn leave_tries(&mut self, depth: usize) {
         let saved: Vec<TryRegion> = self.f().tries.drain(depth..).collect();
         for (i, region) in saved.iter().enumerate().rev() {
-            self.emit(Op::PopTry);
+            if region.handler {
+                self.emit(Op::PopTry);
+            }
             if let Some(fin) = &region.finally {
                 // The finally body runs outside the regions it protected.
                 let keep: Vec<TryRegion> = saved[..i]
                     .iter()
                     .map(|r| TryRegion {
                         finally: r.finally.clone(),
+                        handler: r.handler,
                     })
                     .collect();
                 let outer = std::mem::take(&mut self.f().tries);
@@ -412,7 +415,12 @@ impl Compiler {
         label: Option<String>,
     ) {
         self.push_scope();
+        // Named, so the close below can name it (`%`: no script can).
+        let iter_name = format!("%iter@{}", iterable.span.start);
         let iter = self.temp();
+        if let Some(b) = self.f().scopes.last_mut().unwrap().bindings.last_mut() {
+            b.name = iter_name.clone();
+        }
         self.expr(iterable);
         self.emit(if values {
             Op::IterValues(Slot(iter))
@@ -431,10 +439,35 @@ impl Compiler {
             }
             ForHead::Target(p) => self.destructure(p, false),
         }
+        // `return`, and `break`/`continue` to an outer loop, close the
+        // iterator on their way out (leave_tries); a `break` of this loop
+        // closes it below, after the loop.
+        if values {
+            let at = |kind| Expr {
+                kind,
+                span: body.span,
+            };
+            let close = ExprKind::Call {
+                callee: Box::new(at(ExprKind::Ident("%iterClose".into()))),
+                args: vec![ArrayElem::Expr(at(ExprKind::Ident(iter_name)))],
+                optional: false,
+            };
+            let close = Stmt {
+                kind: StmtKind::Expr(at(close)),
+                span: body.span,
+            };
+            self.f().tries.push(TryRegion {
+                finally: Some(vec![close]),
+                handler: false,
+            });
+        }
         self.push_target(label, true);
         self.stmt(body);
         self.emit(Op::Jump(top));
         let broke = self.pop_target(Some(top));
+        if values {
+            self.f().tries.pop();
+        }
         if values && broke {
             // A `break` lands here and closes the iterator (its
             // `return()`, through the hidden global `%iterClose`); the
@@ -464,6 +497,7 @@ impl Compiler {
         let push = self.emit(Op::PushTry(Self::PENDING));
         self.f().tries.push(TryRegion {
             finally: finally.clone(),
+            handler: true,
         });
         self.scoped_block(block);
         self.f().tries.pop();
@@ -486,6 +520,7 @@ impl Compiler {
             let j = self.emit(Op::PushTry(Self::PENDING));
             self.f().tries.push(TryRegion {
                 finally: Some(f.clone()),
+                handler: true,
             });
             j
         });
