@@ -12,7 +12,6 @@ use super::attrs::{self, Attrs};
 use super::value::{Atom, ObjId, StrSlice, Value};
 use rustc_hash::FxHashMap;
 use std::cell::Cell;
-use std::sync::Arc;
 
 /// Strings up to this many bytes share one bump buffer; longer ones get a
 /// buffer of their own, so appending to them (`s += x`) grows in place.
@@ -267,16 +266,14 @@ pub struct Heap {
     pub(super) live_bytes: usize,
     /// Objects marked but not yet scanned.
     pub(super) gray: Vec<u32>,
-    /// Each atom's text, shared with `atom_map`'s key: one allocation per
-    /// atom (making the realm interns about 900).
-    atoms: Vec<Arc<str>>,
+    atoms: Vec<Box<str>>,
     /// Per atom: a string's (`AtomKind::Text`) or a symbol's, whose text is
     /// its description.
     atom_kinds: Vec<AtomKind>,
     /// FxHash: interning property keys is on the request path, where
     /// SipHash's resistance to flooding buys nothing (keys come from
     /// scripts, not clients).
-    atom_map: FxHashMap<Arc<str>, Atom>,
+    atom_map: FxHashMap<Box<str>, Atom>,
     /// `Symbol.for`'s symbols by key (made by a run, gone at `reset`).
     registry: FxHashMap<Box<str>, Atom>,
     perm_atoms: usize,
@@ -455,7 +452,7 @@ impl Heap {
             .zip(self.atom_kinds.drain(self.perm_atoms..))
         {
             if kind == AtomKind::Text {
-                self.atom_map.remove(&*a);
+                self.atom_map.remove(&a);
             }
         }
         self.used = 0;
@@ -600,10 +597,9 @@ impl Heap {
             return a;
         }
         let a = self.atoms.len() as Atom;
-        let text: Arc<str> = s.into();
-        self.atoms.push(text.clone());
+        self.atoms.push(s.into());
         self.atom_kinds.push(AtomKind::Text);
-        self.atom_map.insert(text, a);
+        self.atom_map.insert(s.into(), a);
         a
     }
 
