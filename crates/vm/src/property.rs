@@ -222,6 +222,20 @@ impl Vm {
         ))
     }
 
+    /// A key as a message shows it, without running script code: the
+    /// TypeError for a null base comes before the key is converted.
+    fn key_for_message(&mut self, k: Value) -> String {
+        match k {
+            Value::Obj(_) => "[object Object]".to_string(),
+            Value::Symbol(a) => format!("Symbol({})", self.heap.atom_str(a)),
+            _ => {
+                let mut key = String::new();
+                let _ = self.write_string(k, &mut key);
+                key
+            }
+        }
+    }
+
     /// `Cannot read properties of undefined (reading 'x')`, or its setting twin.
     fn nullish_error(&self, target: Value, key: &str, setting: bool) -> Interrupt {
         let what = if matches!(target, Value::Null) {
@@ -299,8 +313,7 @@ impl Vm {
             }
         }
         if o.is_nullish() {
-            let mut key = String::new();
-            self.write_string(k, &mut key)?;
+            let key = self.key_for_message(k);
             return Err(self.nullish_error(o, &key, false));
         }
         match self.to_key(k)? {
@@ -569,8 +582,7 @@ impl Vm {
             }
         }
         if o.is_nullish() {
-            let mut key = String::new();
-            self.write_string(k, &mut key)?;
+            let key = self.key_for_message(k);
             return Err(self.nullish_error(o, &key, true));
         }
         let a = self.to_atom(k)?;
