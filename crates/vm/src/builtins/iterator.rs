@@ -13,15 +13,9 @@ use crate::state::{Args, Vm};
 use crate::value::{ObjId, Value};
 
 pub fn install(vm: &mut Vm) {
-    let aip = vm
-        .heap
-        .alloc(Class::Object, Some(vm.realm.iterator_proto))
-        .expect("the realm is made within its budget");
+    let (aip, next) = iterator_prototype(vm, "Array Iterator", array_iterator_next);
     vm.realm.array_iterator_proto = aip;
-    let next = native(vm, "next", 0, array_iterator_next);
-    define(vm, aip, "next", next);
     vm.realm.array_iterator_next = next;
-    string_tag(vm, aip, "Array Iterator");
 
     let ap = vm.realm.array_proto;
     let values = native(vm, "values", 0, |vm, this, _| {
@@ -41,15 +35,9 @@ pub fn install(vm: &mut Vm) {
     });
     define(vm, ap, "entries", entries);
 
-    let sip = vm
-        .heap
-        .alloc(Class::Object, Some(vm.realm.iterator_proto))
-        .expect("the realm is made within its budget");
+    let (sip, next) = iterator_prototype(vm, "String Iterator", string_iterator_next);
     vm.realm.string_iterator_proto = sip;
-    let next = native(vm, "next", 0, string_iterator_next);
-    define(vm, sip, "next", next);
     vm.realm.string_iterator_next = next;
-    string_tag(vm, sip, "String Iterator");
     let make = native(vm, "[Symbol.iterator]", 0, |vm, this, _| {
         if this.is_nullish() {
             return Err(
@@ -68,6 +56,19 @@ pub fn install(vm: &mut Vm) {
     vm.define_with(sp, key, Value::Obj(make), attrs::METHOD)
         .expect("the realm is made within its budget");
     vm.realm.string_iterator = make;
+}
+
+/// An iterator prototype under %IteratorPrototype%: its `next` and its
+/// `Symbol.toStringTag`.
+fn iterator_prototype(vm: &mut Vm, tag: &str, next: crate::state::NativeFn) -> (ObjId, ObjId) {
+    let proto = vm
+        .heap
+        .alloc(Class::Object, Some(vm.realm.iterator_proto))
+        .expect("the realm is made within its budget");
+    let next = native(vm, "next", 0, next);
+    define(vm, proto, "next", next);
+    string_tag(vm, proto, tag);
+    (proto, next)
 }
 
 fn define(vm: &mut Vm, o: ObjId, name: &str, f: ObjId) {
