@@ -2210,7 +2210,11 @@ impl<'s> Parser<'s> {
         ));
         let object = e(ExprKind::Call {
             callee: Box::new(e(ExprKind::Ident("%template".into()))),
-            args: vec![ArrayElem::Expr(strings), ArrayElem::Expr(raw_strings)],
+            args: vec![
+                ArrayElem::Expr(strings),
+                ArrayElem::Expr(raw_strings),
+                ArrayElem::Expr(e(ExprKind::Num(span.start as f64))),
+            ],
             optional: false,
         });
         let mut args = vec![ArrayElem::Expr(object)];

@@ -178,6 +178,7 @@ impl Vm {
             background: Vec::new(),
             pinned: Vec::new(),
             queries: Default::default(),
+            templates: Vec::new(),
         };
         builtins::install(&mut vm);
         install(&mut vm);
@@ -256,6 +257,7 @@ impl Vm {
         self.deferred.clear();
         self.background.clear();
         self.pinned.clear();
+        self.templates.clear();
         self.queries.reset();
         self.heap.reset();
         self.fuel = self.limits.instructions.min(self.slice);

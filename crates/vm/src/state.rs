@@ -338,6 +338,9 @@ pub struct Vm {
     /// The `db()` query builders of this run (`Class::Query` indexes them);
     /// their buffers are reused from run to run.
     pub queries: crate::io::query::Builders,
+    /// This run's template objects by site (the function and the offset of
+    /// a tagged template): a site gives the same object every time.
+    pub(crate) templates: Vec<(u32, u32, Value)>,
 }
 
 impl Frame {

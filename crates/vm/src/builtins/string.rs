@@ -28,8 +28,24 @@ pub fn install(vm: &mut Vm) {
     method(vm, string, "raw", 1, string_raw);
     // What a tagged template passes its tag (parser.rs `tagged_template`):
     // the strings, frozen, with their raw text frozen beside.
-    let template = super::native(vm, "%template", 2, |vm, _, a| {
+    let template = super::native(vm, "%template", 3, |vm, _, a| {
         let (cooked, raw) = (arg(vm, a, 0), arg(vm, a, 1));
+        // The site: the calling function and the template's offset in it.
+        let site = match (vm.frames.last(), arg(vm, a, 2)) {
+            (Some(f), Value::Num(at)) => {
+                let func = match vm.heap.obj(f.closure).class {
+                    crate::heap::Class::Closure(fi) => Some(fi),
+                    _ => None,
+                };
+                func.map(|fi| (fi, at as u32))
+            }
+            _ => None,
+        };
+        if let Some((fi, at)) = site {
+            if let Some(&(_, _, made)) = vm.templates.iter().find(|t| (t.0, t.1) == (fi, at)) {
+                return Ok(made);
+            }
+        }
         // The parser passes two arrays; a script reaching the hidden
         // global gets a TypeError for anything else.
         let is_array = |vm: &Vm, v: Value| matches!(v, Value::Obj(o) if vm.heap.obj(o).class == crate::heap::Class::Array);
@@ -48,6 +64,9 @@ pub fn install(vm: &mut Vm) {
             crate::attrs::HIDDEN | crate::attrs::READONLY | crate::attrs::FIXED,
         )?;
         vm.set_integrity(c, true);
+        if let Some((fi, at)) = site {
+            vm.templates.push((fi, at, cooked));
+        }
         Ok(cooked)
     });
     let g = vm.realm.global;
