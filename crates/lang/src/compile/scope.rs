@@ -37,10 +37,16 @@ impl Compiler {
 
     /// A hidden local for the compiler's own use, freed with the scope.
     pub(super) fn temp(&mut self) -> u16 {
+        self.named_temp(String::new())
+    }
+
+    /// A hidden local the compiler's own code refers to by `name` (a
+    /// `%` name, which no script can write).
+    pub(super) fn named_temp(&mut self, name: String) -> u16 {
         let span = self.f().span;
         let slot = self.alloc_slot(span);
         self.f().scopes.last_mut().unwrap().bindings.push(Binding {
-            name: String::new(),
+            name,
             slot,
             captured: false,
             is_const: false,

@@ -417,10 +417,7 @@ impl Compiler {
         self.push_scope();
         // Named, so the close below can name it (`%`: no script can).
         let iter_name = format!("%iter@{}", iterable.span.start);
-        let iter = self.temp();
-        if let Some(b) = self.f().scopes.last_mut().unwrap().bindings.last_mut() {
-            b.name = iter_name.clone();
-        }
+        let iter = self.named_temp(iter_name.clone());
         self.expr(iterable);
         self.emit(if values {
             Op::IterValues(Slot(iter))

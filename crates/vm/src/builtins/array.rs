@@ -497,8 +497,12 @@ fn resizable_array(vm: &mut Vm, this: Value, method: &str) -> Result<ObjId, Inte
 fn refuse_change(vm: &mut Vm, this: Value, method: &str, resize: bool) -> Result<ObjId, Interrupt> {
     let arr = own_array(vm, this, method)?;
     let o = vm.heap.obj(arr);
-    let open = o.elems_lock == ElemsLock::Open && (o.extensible || !resize);
-    if vm.heap.is_permanent(arr) && (open || o.elems_lock == ElemsLock::Sealed && !resize) {
+    let allowed = if resize {
+        o.elems_lock == ElemsLock::Open && o.extensible
+    } else {
+        o.elems_lock != ElemsLock::Frozen
+    };
+    if allowed && vm.heap.is_permanent(arr) {
         vm.heap.open_builtin(arr);
         return Ok(arr);
     }

@@ -26,12 +26,9 @@ pub fn install(vm: &mut Vm) {
         fp,
     );
     // What a function whose own `name` / `length` was deleted reads.
-    let at = crate::attrs::HIDDEN | crate::attrs::READONLY;
     let (name, length, empty) = (vm.atoms.name, vm.atoms.length, vm.atoms.empty);
-    vm.define_with(fp, name, Value::Atom(empty), at)
-        .expect("built-ins fit the budget");
-    vm.define_with(fp, length, Value::Num(0.0), at)
-        .expect("built-ins fit the budget");
+    super::set_fixed(vm, fp, name, Value::Atom(empty));
+    super::set_fixed(vm, fp, length, Value::Num(0.0));
     method(vm, fp, "call", 1, |vm, this, a| {
         let args: Vec<Value> = (1..a.len).map(|i| arg(vm, a, i)).collect();
         vm.call_function(this, arg(vm, a, 0), &args)

@@ -5,13 +5,14 @@
 //! realm's own (`Vm::plain_array_iteration`), which a script can observe
 //! only by replacing them.
 
-use super::{native, string_tag};
-use crate::attrs;
+use super::{native, set, string_tag};
 use crate::error::Interrupt;
 use crate::heap::{Class, IterKind};
 use crate::state::{Args, Vm};
 use crate::value::{ObjId, Value};
 
+/// The methods are set plainly: `Heap::seal` hides every built-in's
+/// properties (`Obj::builtin`).
 pub fn install(vm: &mut Vm) {
     let (aip, next) = iterator_prototype(vm, "Array Iterator", array_iterator_next);
     vm.realm.array_iterator_proto = aip;
@@ -21,19 +22,19 @@ pub fn install(vm: &mut Vm) {
     let values = native(vm, "values", 0, |vm, this, _| {
         make_array_iterator(vm, this, IterKind::Values)
     });
-    define(vm, ap, "values", values);
+    set(vm, ap, "values", Value::Obj(values));
     let key = vm.atoms.symbols.iterator;
-    vm.define_with(ap, key, Value::Obj(values), attrs::METHOD)
+    vm.define_own(ap, key, Value::Obj(values))
         .expect("the realm is made within its budget");
     vm.realm.array_values = values;
     let keys = native(vm, "keys", 0, |vm, this, _| {
         make_array_iterator(vm, this, IterKind::Keys)
     });
-    define(vm, ap, "keys", keys);
+    set(vm, ap, "keys", Value::Obj(keys));
     let entries = native(vm, "entries", 0, |vm, this, _| {
         make_array_iterator(vm, this, IterKind::Entries)
     });
-    define(vm, ap, "entries", entries);
+    set(vm, ap, "entries", Value::Obj(entries));
 
     let (sip, next) = iterator_prototype(vm, "String Iterator", string_iterator_next);
     vm.realm.string_iterator_proto = sip;
@@ -53,7 +54,7 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Obj(it))
     });
     let sp = vm.realm.string_proto;
-    vm.define_with(sp, key, Value::Obj(make), attrs::METHOD)
+    vm.define_own(sp, key, Value::Obj(make))
         .expect("the realm is made within its budget");
     vm.realm.string_iterator = make;
 }
@@ -66,15 +67,9 @@ fn iterator_prototype(vm: &mut Vm, tag: &str, next: crate::state::NativeFn) -> (
         .alloc(Class::Object, Some(vm.realm.iterator_proto))
         .expect("the realm is made within its budget");
     let next = native(vm, "next", 0, next);
-    define(vm, proto, "next", next);
+    set(vm, proto, "next", Value::Obj(next));
     string_tag(vm, proto, tag);
     (proto, next)
-}
-
-fn define(vm: &mut Vm, o: ObjId, name: &str, f: ObjId) {
-    let a = vm.heap.intern(name);
-    vm.define_with(o, a, Value::Obj(f), attrs::METHOD)
-        .expect("the realm is made within its budget");
 }
 
 /// `values()` / `keys()` / `entries()` on any object with a `length`.

@@ -62,7 +62,7 @@ pub(crate) fn set_constant(vm: &mut Vm, obj: ObjId, name: &str, v: Value) {
         .expect("built-ins fit the budget");
 }
 
-/// A built-in property keyed by `key` (a symbol's atom): read-only and hidden.
+/// A built-in property keyed by `key`: read-only and hidden (configurable).
 pub(crate) fn set_fixed(vm: &mut Vm, obj: ObjId, key: crate::value::Atom, v: Value) {
     let at = crate::attrs::HIDDEN | crate::attrs::READONLY;
     vm.define_with(obj, key, v, at)
