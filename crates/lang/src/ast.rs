@@ -183,6 +183,12 @@ pub enum Intrinsic {
     /// () → the marker of a binding not yet initialised (`Op::Uninit`):
     /// a derived constructor's `%this` before `super()`.
     Uninit,
+    /// (result) → parks the generator giving an inner iterator's result
+    /// as it is; the value sent when resumed (`yield*`).
+    YieldRaw,
+    /// () → how the generator was resumed last: 0 `next`, 1 `throw`,
+    /// 2 `return` (right after `YieldRaw`).
+    ResumeKind,
 }
 
 /// What kind of function a `Function` is, beyond its syntax.

@@ -149,6 +149,15 @@ pub enum Op {
     Yield(Slot),
     /// [v] → ends the generator in the local: `{ value: v, done: true }`
     GenReturn(Slot),
+    /// [r] → suspends the generator in the local, giving `r` as it is (an
+    /// inner iterator's result, `yield*`); resumed by `next`, `throw` or
+    /// `return` alike, [] → [the value sent]
+    YieldRaw(Slot),
+    /// [] → [how the generator was resumed last: 0 next, 1 throw, 2 return]
+    ResumeKind,
+    /// After a `yield` in a `try … finally`: `next()` resumes here and
+    /// jumps; `return()` resumes after it, on the way out that follows
+    ResumeCheck(Label),
     /// [v] → parks the async function (or async generator) in the local
     /// until the promise of `v` settles; resumed, [] → [its value]
     /// (a rejection is thrown here)
@@ -327,6 +336,7 @@ impl Op {
             | Op::JumpIfNotNullish(l)
             | Op::JumpIfNotUndefined(l)
             | Op::PushTry(l)
+            | Op::ResumeCheck(l)
             | Op::IterNext(_, l)
             | Op::JumpIfNotLess(l)
             | Op::JumpIfNotLessLocalConst(_, _, l) => Some(l),

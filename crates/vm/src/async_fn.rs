@@ -77,7 +77,7 @@ impl Vm {
                         Err(e) => return Err(e),
                     }
                 }
-                Park::Yield => {
+                Park::Yield | Park::Delegate => {
                     self.async_generator_complete(g, Ok(v), false)?;
                     return self.async_generator_drain(g);
                 }

@@ -6,9 +6,9 @@
 //! its next `yield` (settling the front request with `{ value, done }`) or
 //! its end; `await`s inside keep the request in progress.
 //!
-//! Differences (docs/LANGUAGE.md): `return()` at a `yield` ends the body
-//! without running its `finally` blocks (as for generators), and `yield*`
-//! is not supported in async generators.
+//! `return()` at a `yield` inside `finally` blocks resumes the body on its
+//! way out (compile/generator.rs); `yield*` forwards neither `return()`
+//! nor `throw()` to the inner iterator (docs/LANGUAGE.md).
 
 use crate::error::{ErrorKind, Interrupt};
 use crate::generator::{GenStatus, Park, Resume};
@@ -102,13 +102,13 @@ impl Vm {
             };
             let how = match how {
                 0 => Resume::Next,
-                1 => Resume::Return,
-                _ => Resume::Throw,
+                1 => Resume::Throw,
+                _ => Resume::Return,
             };
             let ends = how != Resume::Next
                 && (status == GenStatus::Start
                     || status == GenStatus::Done
-                    || how == Resume::Return);
+                    || (how == Resume::Return && self.return_ends_at_once(index)));
             if how == Resume::Next && status == GenStatus::Done {
                 self.async_generator_complete(g, Ok(Value::Undefined), true)?;
                 continue;

@@ -153,6 +153,7 @@ impl Vm {
                     start: callee_pos + 2,
                     len: argc,
                 };
+                self.constructing = construct;
                 let r = match f(self, this, args) {
                     // What the native built is paid for in instructions.
                     Ok(r) if self.heap.charged - self.work_mark < WORK_FREE_BYTES => r,
@@ -209,7 +210,16 @@ impl Vm {
         self.stack.push(this);
         self.stack.extend_from_slice(args);
         let stop = self.frames.len();
-        match self.call(args.len(), false) {
+        let native =
+            matches!(f, Value::Obj(id) if matches!(self.heap.obj(id).class, Class::Native(_)));
+        let called = if native {
+            // A native calling a native pushes no frame: its depth is
+            // counted here (`toString` methods can call each other).
+            self.native_call_nested(args.len(), floor)
+        } else {
+            self.call(args.len(), false)
+        };
+        match called {
             Ok(false) => Ok(pop!(self)),
             Ok(true) => self.run_nested(stop, floor),
             Err(e) => {
@@ -217,6 +227,20 @@ impl Vm {
                 Err(e)
             }
         }
+    }
+
+    /// A native's call of a native, counted with the nested runs and on a
+    /// stack that grows.
+    #[inline(never)]
+    fn native_call_nested(&mut self, argc: usize, floor: usize) -> Result<bool, Interrupt> {
+        if self.nested >= NATIVE_NESTING_MAX {
+            self.stack.truncate(floor);
+            return Err(stack_overflow());
+        }
+        self.nested += 1;
+        let r = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.call(argc, false));
+        self.nested -= 1;
+        r
     }
 
     /// Runs the frame just pushed by a native's call until it returns. Each

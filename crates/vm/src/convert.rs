@@ -113,22 +113,16 @@ impl Vm {
                     out.push_str("() { [native code] }");
                 }
                 _ => {
-                    let exotic = self.get_field(v, self.atoms.symbols.to_primitive)?;
-                    if !exotic.is_nullish() && depth < JOIN_DEPTH_MAX {
-                        let hint = self.heap.intern("string");
-                        let r = self.call_function(exotic, v, &[Value::Atom(hint)])?;
-                        if let Value::Obj(_) = r {
-                            return Err(self.type_error("Cannot convert object to primitive value"));
-                        }
-                        return self.write_string_depth(r, out, depth + 1);
+                    if depth >= JOIN_DEPTH_MAX {
+                        out.push_str("[object Object]");
+                        return Ok(());
                     }
-                    // A script-defined toString anywhere on the chain wins.
-                    if depth < JOIN_DEPTH_MAX {
-                        if let Some(r) = self.script_method_primitive(v, self.atoms.to_string)? {
-                            return self.write_string_depth(r, out, depth + 1);
-                        }
-                    }
-                    out.push_str("[object Object]");
+                    let r = self.exotic_to_primitive(v, "string")?;
+                    let r = match r {
+                        Some(r) => r,
+                        None => self.ordinary_to_primitive(v, true)?,
+                    };
+                    return self.write_string_depth(r, out, depth + 1);
                 }
             },
         }
@@ -172,44 +166,48 @@ impl Vm {
                 self.to_string_value(v)
             };
         }
-        let exotic = self.get_field(v, self.atoms.symbols.to_primitive)?;
-        if !exotic.is_nullish() {
-            if !self.is_callable(exotic) {
-                return Err(self.type_error("Symbol.toPrimitive is not a function"));
-            }
-            let hint = self
-                .heap
-                .intern(if want_number { "number" } else { "default" });
-            let r = self.call_function(exotic, v, &[Value::Atom(hint)])?;
-            if let Value::Obj(_) = r {
-                return Err(self.type_error("Cannot convert object to primitive value"));
-            }
-            return Ok(r);
-        }
-        match self.script_method_primitive(v, self.atoms.value_of)? {
-            Some(p) => Ok(p),
-            None => self.to_string_value(v),
+        let hint = if want_number { "number" } else { "default" };
+        match self.exotic_to_primitive(v, hint)? {
+            Some(r) => Ok(r),
+            None => self.ordinary_to_primitive(v, false),
         }
     }
 
-    /// Calls `v[method]()` when it is a script function (anywhere on the
-    /// prototype chain) and gives its result if that is a primitive: how a
-    /// script's own `valueOf` and `toString` take part in conversions.
-    fn script_method_primitive(
-        &mut self,
-        v: Value,
-        method: Atom,
-    ) -> Result<Option<Value>, Interrupt> {
-        let f = self.get_field(v, method)?;
-        if let Value::Obj(fid) = f {
-            if matches!(self.heap.obj(fid).class, Class::Closure(_)) {
+    /// What `v[Symbol.toPrimitive](hint)` gives, if `v` has that method.
+    fn exotic_to_primitive(&mut self, v: Value, hint: &str) -> Result<Option<Value>, Interrupt> {
+        let exotic = self.get_field(v, self.atoms.symbols.to_primitive)?;
+        if exotic.is_nullish() {
+            return Ok(None);
+        }
+        if !self.is_callable(exotic) {
+            return Err(self.type_error("Symbol.toPrimitive is not a function"));
+        }
+        let hint = self.heap.intern(hint);
+        match self.call_function(exotic, v, &[Value::Atom(hint)])? {
+            Value::Obj(_) => Err(self.type_error("Cannot convert object to primitive value")),
+            r => Ok(Some(r)),
+        }
+    }
+
+    /// OrdinaryToPrimitive: `valueOf()` then `toString()` (the other way
+    /// round when a string is wanted); the first primitive either gives.
+    fn ordinary_to_primitive(&mut self, v: Value, string_first: bool) -> Result<Value, Interrupt> {
+        let (value_of, to_string) = (self.atoms.value_of, self.atoms.to_string);
+        let order = if string_first {
+            [to_string, value_of]
+        } else {
+            [value_of, to_string]
+        };
+        for method in order {
+            let f = self.get_field(v, method)?;
+            if self.is_callable(f) {
                 let r = self.call_function(f, v, &[])?;
                 if !matches!(r, Value::Obj(_)) {
-                    return Ok(Some(r));
+                    return Ok(r);
                 }
             }
         }
-        Ok(None)
+        Err(self.type_error("Cannot convert object to primitive value"))
     }
 
     /// `a + b` when not both numbers.
@@ -286,11 +284,11 @@ impl Vm {
             }
             (Value::Obj(_), Value::Obj(_)) => self.strict_equals(a, b),
             (Value::Obj(_), _) => {
-                let p = self.to_primitive(a, true)?;
+                let p = self.to_primitive(a, false)?;
                 self.loose_equals(p, b)?
             }
             (_, Value::Obj(_)) => {
-                let p = self.to_primitive(b, true)?;
+                let p = self.to_primitive(b, false)?;
                 self.loose_equals(a, p)?
             }
             _ => self.strict_equals(a, b),

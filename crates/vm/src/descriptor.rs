@@ -103,6 +103,14 @@ impl Vm {
                 return Ok(Some(data(v, at)));
             }
         }
+        if let (Class::Primitive, Key::Index(i)) = (class, key) {
+            if let Some(s) = self.wrapped_string(o) {
+                let c = self.string_at(s, i)?;
+                if !matches!(c, Value::Undefined) {
+                    return Ok(Some(data(c, attrs::READONLY | attrs::FIXED)));
+                }
+            }
+        }
         let a = match key {
             Key::Name(a) => a,
             Key::Index(i) => self.index_atom(i),

@@ -322,12 +322,14 @@ impl Vm {
                         continue 'reload;
                     }
                     Op::Yield(lang::bytecode::Slot(s))
+                    | Op::YieldRaw(lang::bytecode::Slot(s))
                     | Op::GenReturn(lang::bytecode::Slot(s))
                     | Op::Await(lang::bytecode::Slot(s)) => {
                         let v = pop!(self);
                         let park = match *op {
                             Op::GenReturn(_) => Park::Return,
                             Op::Await(_) => Park::Await,
+                            Op::YieldRaw(_) => Park::Delegate,
                             _ => Park::Yield,
                         };
                         let r = tri!('reload, self.park_generator(s, pc!(), Some(v), park));
@@ -531,7 +533,10 @@ impl Vm {
                         }
                         tri!('reload, Err(Interrupt::Throw(v)));
                     }
-                    Op::Jump(Label(t)) => jump!(t),
+                    Op::Jump(Label(t)) | Op::ResumeCheck(Label(t)) => jump!(t),
+                    Op::ResumeKind => {
+                        self.stack.push(Value::Num(self.resume_kind as u8 as f64));
+                    }
                     Op::JumpIfFalse(Label(t)) => {
                         if !self.truthy_top() {
                             jump!(t);

@@ -11,6 +11,7 @@ use super::error::Interrupt;
 use super::heap::{Class, SLOT_COST};
 use super::state::{Frame, Function, Handler, Vm};
 use super::value::{ObjId, Value};
+use lang::bytecode::Op;
 
 /// Where a generator is.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -56,18 +57,22 @@ pub enum Park {
     Start,
     /// At a `yield`.
     Yield,
+    /// At a `yield*`'s yield of an inner result (`Op::YieldRaw`): every
+    /// kind of resumption goes on into the body, which forwards it.
+    Delegate,
     /// At an `await` (async functions and async generators).
     Await,
     /// At its end (`Op::GenReturn`).
     Return,
 }
 
-/// How `next`, `return` and `throw` resume a generator.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// How `next`, `return` and `throw` resume a generator (the numbers are
+/// what `Op::ResumeKind` gives).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Resume {
-    Next,
-    Return,
-    Throw,
+    Next = 0,
+    Throw = 1,
+    Return = 2,
 }
 
 impl Vm {
@@ -148,8 +153,22 @@ impl Vm {
             None if is_async && is_generator => self.make_async_generator(generator),
             None if is_async => self.start_async(generator),
             None => Ok(Value::Obj(generator)),
-            Some(v) if is_async => Ok(v),
+            Some(v) if is_async || park == Park::Delegate => Ok(v),
             Some(v) => self.iter_result(v, done),
+        }
+    }
+
+    /// Whether `return()` at the `yield` generator `index` is parked at
+    /// has nothing to run: no `Op::ResumeCheck` follows it (the compiler
+    /// puts one where `finally` blocks or iterators are around).
+    pub(crate) fn return_ends_at_once(&self, index: usize) -> bool {
+        let state = &self.generators[index];
+        match state.park {
+            Park::Delegate => false,
+            _ => !matches!(
+                state.func().code.get(state.pc as usize),
+                Some(Op::ResumeCheck(_))
+            ),
         }
     }
 
@@ -198,9 +217,9 @@ impl Vm {
                 }
                 return self.iter_result(sent, true);
             }
-            // `return()` at a yield ends it; `finally` blocks do not run
-            // (docs/LANGUAGE.md).
-            (GenStatus::Suspended, Resume::Return) => {
+            // `return()` at a `yield` with nothing to run on the way out
+            // (no `finally`, no iterator to close) ends it here.
+            (GenStatus::Suspended, Resume::Return) if self.return_ends_at_once(index) => {
                 self.generators[index].status = GenStatus::Done;
                 self.heap.obj_mut(g).elems.clear();
                 return self.iter_result(sent, true);
@@ -208,6 +227,13 @@ impl Vm {
             _ => {}
         }
         let started = self.generators[index].status == GenStatus::Suspended;
+        let state = &mut self.generators[index];
+        // Past `Op::ResumeCheck`: where `return()` leaves a `yield`.
+        if started && how == Resume::Return && state.park == Park::Yield {
+            state.pc += 1;
+        }
+        let forwards = state.park == Park::Delegate;
+        self.resume_kind = how;
         let floor = self.stack.len();
         let segment = std::mem::take(&mut self.heap.obj_mut(g).elems);
         self.stack.extend_from_slice(&segment);
@@ -231,7 +257,7 @@ impl Vm {
             });
         }
         if started {
-            if how == Resume::Throw {
+            if how == Resume::Throw && !forwards {
                 if let Err(e) = self.raise(Interrupt::Throw(sent), stop) {
                     self.generators[index].status = GenStatus::Done;
                     self.frames.truncate(stop);

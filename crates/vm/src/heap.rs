@@ -96,6 +96,9 @@ pub enum Class {
     /// An accessor property's functions: `elems` holds its getter and its
     /// setter (either may be undefined). Only ever a property's value.
     Accessor,
+    /// A primitive's wrapper object (`new Number(1)`, `Object("s")`):
+    /// `elems[0]` holds the boolean, number, string or symbol.
+    Primitive,
 }
 
 /// What an array iterator gives: values, indices, or `[index, value]`.

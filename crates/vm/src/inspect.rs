@@ -177,6 +177,16 @@ impl<'a> Printer<'a> {
                     format!("[Function: {n}]")
                 }
             }
+            Class::Primitive => {
+                let inner = self.vm.heap.obj(o).elems[0];
+                let kind = match inner {
+                    Value::Bool(_) => "Boolean",
+                    Value::Num(_) => "Number",
+                    Value::Symbol(_) => "Symbol",
+                    _ => "String",
+                };
+                format!("[{kind}: {}]", self.value(inner, depth + 1))
+            }
             _ => self.constructor_prefix(o),
         };
         let shown: Vec<usize> = {
@@ -194,7 +204,11 @@ impl<'a> Printer<'a> {
         } else {
             0
         };
-        if matches!(class, Class::Closure(_) | Class::Native(_)) && nprops == 0 {
+        if matches!(
+            class,
+            Class::Closure(_) | Class::Native(_) | Class::Primitive
+        ) && nprops == 0
+        {
             return base;
         }
         if nprops == 0 && nelems == 0 {

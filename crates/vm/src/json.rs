@@ -260,6 +260,18 @@ impl Vm {
         if let Some(r) = w.format.replacer {
             v = self.call_function(r, holder, &[key, v])?;
         }
+        // A wrapper is written as its primitive, converted as the
+        // specification says (a script may have changed `valueOf`).
+        if let Value::Obj(o) = v {
+            if self.heap.obj(o).class == Class::Primitive {
+                v = match self.heap.obj(o).elems[0] {
+                    Value::Num(_) => Value::Num(self.to_number(v)?),
+                    Value::Bool(b) => Value::Bool(b),
+                    Value::Symbol(_) => Value::Obj(o),
+                    _ => self.to_string_value(v)?,
+                };
+            }
+        }
         match v {
             Value::Obj(o) => match self.heap.obj(o).class {
                 Class::Closure(_) | Class::Native(_) => return Ok(false),

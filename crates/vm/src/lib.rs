@@ -41,6 +41,7 @@ pub mod run;
 pub mod state;
 pub mod trace;
 pub mod value;
+pub mod wrapper;
 
 pub use semantics::number;
 

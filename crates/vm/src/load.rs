@@ -166,6 +166,8 @@ impl Vm {
             fibers: 0,
             nested: 0,
             opaque: 0,
+            constructing: false,
+            resume_kind: crate::generator::Resume::Next,
             out: Box::new(std::io::stdout()),
             throw_trace: String::new(),
             scratch: String::new(),

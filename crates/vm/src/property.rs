@@ -327,6 +327,12 @@ impl Vm {
                     .unwrap_or(Value::Undefined)),
                 Value::Atom(_) | Value::Str(_) => self.string_at(o, i),
                 _ => {
+                    if let Some(s) = o.as_obj().and_then(|id| self.wrapped_string(id)) {
+                        let c = self.string_at(s, i)?;
+                        if !matches!(c, Value::Undefined) {
+                            return Ok(c);
+                        }
+                    }
                     let a = self.index_atom(i);
                     self.get_field(o, a)
                 }
@@ -784,6 +790,12 @@ impl Vm {
             return Ok(());
         }
         let iterator = self.heap.obj(it).elems[0];
+        self.close_iterator(iterator)
+    }
+
+    /// IteratorClose of an iterator object: its `return()`, if it has one,
+    /// which must give an object.
+    pub(crate) fn close_iterator(&mut self, iterator: Value) -> Result<(), Interrupt> {
         let return_key = self.heap.intern("return");
         let method = self.get_field(iterator, return_key)?;
         if method.is_nullish() {
@@ -810,12 +822,7 @@ impl Vm {
             // The iterator protocol: `v[Symbol.iterator]()` and its `next`.
             let make = self.get_field(v, self.atoms.symbols.iterator)?;
             if self.is_callable(make) {
-                let it = self.call_function(make, v, &[])?;
-                if !matches!(it, Value::Obj(_)) {
-                    return Err(
-                        self.type_error("Result of the Symbol.iterator method is not an object")
-                    );
-                }
+                let it = self.iterator_from(make, v)?;
                 let next_key = self.heap.intern("next");
                 let next = self.get_field(it, next_key)?;
                 let step = self.heap.alloc(Class::StepIter, None)?;
@@ -830,6 +837,28 @@ impl Vm {
         let it = self.heap.alloc(Class::ValueIter { pos: 0 }, None)?;
         self.heap.obj_mut(it).elems.push(v);
         Ok(Value::Obj(it))
+    }
+
+    /// GetIterator: `v[Symbol.iterator]()`, which must be an object.
+    pub fn get_iterator(&mut self, v: Value) -> Result<Value, Interrupt> {
+        let make = if v.is_nullish() {
+            Value::Undefined
+        } else {
+            self.get_field(v, self.atoms.symbols.iterator)?
+        };
+        if !self.is_callable(make) {
+            let shown = super::inspect::inspect_short(self, v);
+            return Err(self.type_error(format!("{shown} is not iterable")));
+        }
+        self.iterator_from(make, v)
+    }
+
+    fn iterator_from(&mut self, make: Value, v: Value) -> Result<Value, Interrupt> {
+        let it = self.call_function(make, v, &[])?;
+        if !matches!(it, Value::Obj(_)) {
+            return Err(self.type_error("Result of the Symbol.iterator method is not an object"));
+        }
+        Ok(it)
     }
 
     pub fn iter_keys(&mut self, v: Value) -> Result<Value, Interrupt> {

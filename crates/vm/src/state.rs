@@ -310,6 +310,11 @@ pub struct Vm {
     /// the ones calling through `call_function_rooted`): no collection
     /// while any does.
     pub(super) opaque: usize,
+    /// Whether the native running now was called by `new` (set at every
+    /// native call; a native that cares reads it before calling anything).
+    pub(crate) constructing: bool,
+    /// How the generator resumed last was resumed (`Op::ResumeKind`).
+    pub(crate) resume_kind: crate::generator::Resume,
     /// Where `console.log` writes.
     pub out: Box<dyn Write>,
     /// Trace of the last throw of a non-Error value.

@@ -685,6 +685,13 @@ impl Compiler {
             Intrinsic::Uninit => {
                 self.emit(Op::Uninit);
             }
+            Intrinsic::YieldRaw => {
+                self.expr(arg(0));
+                self.yield_raw(span);
+            }
+            Intrinsic::ResumeKind => {
+                self.emit(Op::ResumeKind);
+            }
             Intrinsic::DefineMember(kind) => {
                 self.expr(arg(0));
                 let prefix = match kind {
@@ -744,131 +751,5 @@ impl Compiler {
                 }
             }
         }
-    }
-
-    /// `yield x` ([] → [the value it is resumed with]); `yield* it` yields
-    /// each of `it`'s values and gives undefined.
-    fn yield_expr(&mut self, arg: Option<&Expr>, delegate: bool, span: Span) {
-        let Some(slot) = self.f().generator else {
-            self.error("`yield` is only valid in a generator", span);
-            return;
-        };
-        let is_async = self.f().proto.is_async;
-        if !delegate {
-            match arg {
-                Some(x) => self.expr(x),
-                None => {
-                    self.emit(Op::Undef);
-                }
-            }
-            // An async generator awaits what it yields.
-            if is_async {
-                self.with_span(span, |c| c.emit(Op::Await(Slot(slot))));
-            }
-            self.with_span(span, |c| c.emit(Op::Yield(Slot(slot))));
-            return;
-        }
-        if is_async {
-            self.async_yield_star(arg, span);
-            return;
-        }
-        self.push_scope();
-        let iter = self.temp();
-        if let Some(x) = arg {
-            self.expr(x);
-        }
-        self.with_span(span, |c| c.emit(Op::IterValues(Slot(iter))));
-        let top = self.here();
-        let exit = self.emit(Op::IterNext(Slot(iter), Self::PENDING));
-        self.with_span(span, |c| c.emit(Op::Yield(Slot(slot))));
-        self.emit(Op::Pop);
-        self.emit(Op::Jump(top));
-        self.patch(exit);
-        self.emit(Op::Undef);
-        self.pop_scope();
-    }
-
-    /// `yield* iterable` in an async generator: the loop it means, over
-    /// the iterable's async iterator (a sync one's values awaited), with
-    /// hidden bindings keyed inside the `yield` keyword:
-    ///
-    /// ```text
-    /// let %yi = %asyncIterator(iterable), %ys, %yr;
-    /// for (;;) {
-    ///     %yr = %iterResult(await %yi.next(%ys));
-    ///     if (%yr.done) break;
-    ///     %ys = yield %yr.value;    // not awaited again
-    /// }
-    /// %yr.value                 // what `yield*` evaluates to
-    /// ```
-    ///
-    /// Like `yield*` in a generator, it forwards neither `return()` nor
-    /// `throw()` (docs/LANGUAGE.md).
-    fn async_yield_star(&mut self, arg: Option<&Expr>, span: Span) {
-        let e = |kind: ExprKind| Expr { kind, span };
-        let s = |kind: StmtKind| Stmt { kind, span };
-        let id = |n: &str| e(ExprKind::Ident(n.into()));
-        let call = |callee: Expr, args: Vec<Expr>| {
-            e(ExprKind::Call {
-                callee: Box::new(callee),
-                args: args.into_iter().map(ArrayElem::Expr).collect(),
-                optional: false,
-            })
-        };
-        let member = |object: Expr, name: &str| {
-            e(ExprKind::Member {
-                object: Box::new(object),
-                name: name.into(),
-                optional: false,
-            })
-        };
-        let assign = |name: &str, value: Expr| {
-            s(StmtKind::Expr(e(ExprKind::Assign {
-                op: AssignOp::Assign,
-                target: Box::new(Pattern::Ident(name.into(), span)),
-                value: Box::new(value),
-            })))
-        };
-        let declare = |name: &str, at: u32, init: Option<Expr>| {
-            let key = Span {
-                start: span.start + at,
-                end: span.start + at,
-            };
-            s(StmtKind::Var(
-                VarKind::Let,
-                vec![Declarator {
-                    pattern: Pattern::Ident(name.into(), key),
-                    init,
-                }],
-            ))
-        };
-        let iterable = arg.cloned().unwrap_or_else(|| e(ExprKind::Undefined));
-        let next = call(member(id("%yi"), "next"), vec![id("%ys")]);
-        let step = call(id("%iterResult"), vec![e(ExprKind::Await(Box::new(next)))]);
-        let stmts = vec![
-            declare("%yi", 1, Some(call(id("%asyncIterator"), vec![iterable]))),
-            declare("%ys", 2, None),
-            declare("%yr", 3, None),
-        ];
-        self.push_scope();
-        self.block_body(&stmts);
-        let top = self.here();
-        self.stmt(&assign("%yr", step));
-        self.expr(&member(id("%yr"), "done"));
-        let exit = self.emit(Op::JumpIfTrue(Self::PENDING));
-        // The inner iterator's values are yielded as they are: unlike
-        // `yield v`, `yield*` does not await them again.
-        self.expr(&member(id("%yr"), "value"));
-        let slot = self
-            .f()
-            .generator
-            .expect("an async generator has a generator slot");
-        self.with_span(span, |c| c.emit(Op::Yield(Slot(slot))));
-        let sent = Self::find_local(self.fns.last().unwrap(), "%ys").expect("declared above");
-        self.emit(Op::StoreLocalPop(Slot(sent.slot)));
-        self.emit(Op::Jump(top));
-        self.patch(exit);
-        self.expr(&member(id("%yr"), "value"));
-        self.pop_scope();
     }
 }

@@ -9,6 +9,7 @@
 
 mod emit;
 mod expr;
+mod generator;
 mod pattern;
 mod scope;
 mod stmt;

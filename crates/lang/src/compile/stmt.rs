@@ -116,30 +116,12 @@ impl Compiler {
                     return;
                 }
                 match value {
-                    Some(v) => {
-                        self.expr(v);
-                        // `return x` in an async generator awaits `x`.
-                        if let (true, true, Some(slot)) = (
-                            self.f().proto.is_async,
-                            self.f().proto.is_generator,
-                            self.f().generator,
-                        ) {
-                            self.emit(Op::Await(Slot(slot)));
-                        }
-                    }
+                    Some(v) => self.expr(v),
                     None => {
                         self.emit(Op::Undef);
                     }
                 }
-                if !self.f().tries.is_empty() {
-                    self.push_scope();
-                    let tmp = self.temp();
-                    self.emit(Op::StoreLocalPop(Slot(tmp)));
-                    self.leave_tries(0);
-                    self.emit(Op::LoadLocal(Slot(tmp)));
-                    self.pop_scope();
-                }
-                self.emit_return();
+                self.return_top(value.is_some());
             }
             StmtKind::Throw(e) => {
                 self.expr(e);
@@ -158,6 +140,28 @@ impl Compiler {
             ),
             StmtKind::Switch(disc, cases) => self.switch(disc, cases),
         }
+    }
+
+    /// [v] → returns v through every `finally` block around; `return x`
+    /// in an async generator (`awaited`) awaits `x` first.
+    pub(super) fn return_top(&mut self, awaited: bool) {
+        if let (true, true, true, Some(slot)) = (
+            awaited,
+            self.f().proto.is_async,
+            self.f().proto.is_generator,
+            self.f().generator,
+        ) {
+            self.emit(Op::Await(Slot(slot)));
+        }
+        if !self.f().tries.is_empty() {
+            self.push_scope();
+            let tmp = self.temp();
+            self.emit(Op::StoreLocalPop(Slot(tmp)));
+            self.leave_tries(0);
+            self.emit(Op::LoadLocal(Slot(tmp)));
+            self.pop_scope();
+        }
+        self.emit_return();
     }
 
     pub(super) fn expr_stmt(&mut self, e: &Expr) {

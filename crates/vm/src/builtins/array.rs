@@ -127,6 +127,20 @@ pub fn install(vm: &mut Vm) {
         }
         vm.new_array(&items)
     });
+    // `toString` calls `join` (an array's own, written out directly).
+    method(vm, ap, "toString", 0, |vm, this, _| {
+        if matches!(this, Value::Obj(o) if vm.heap.obj(o).class == Class::Array) {
+            return vm.to_string_value(this);
+        }
+        let join = vm.heap.intern("join");
+        let o = Value::Obj(vm.to_object(this)?);
+        let f = vm.get_field(o, join)?;
+        if vm.is_callable(f) {
+            return vm.call_function(f, o, &[]);
+        }
+        let to_string = vm.get_field(Value::Obj(vm.realm.object_proto), vm.atoms.to_string)?;
+        vm.call_function(to_string, o, &[])
+    });
     method(vm, ap, "join", 1, |vm, this, a| {
         let arr = this_array(vm, this, "join")?;
         let sep = match arg(vm, a, 0) {

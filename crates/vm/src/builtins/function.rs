@@ -42,6 +42,14 @@ pub fn install(vm: &mut Vm) {
         vm.call_function(this, arg(vm, a, 0), &args)
     });
     method(vm, fp, "bind", 1, bind);
+    method(vm, fp, "toString", 0, |vm, this, _| {
+        if !vm.is_callable(this) {
+            return Err(
+                vm.type_error("Function.prototype.toString requires that 'this' be a Function")
+            );
+        }
+        vm.to_string_value(this)
+    });
     // `new.target` (parser.rs `new_expr`): the function the calling frame
     // was constructed as, or undefined when it was called.
     let new_target = native(vm, "%newTarget", 0, |vm, _, _| {

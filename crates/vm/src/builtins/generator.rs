@@ -9,7 +9,7 @@ use crate::heap::Class;
 use crate::promise::PromiseState;
 use crate::state::Args;
 use crate::state::Vm;
-use crate::value::Value;
+use crate::value::{ObjId, Value};
 
 pub fn install(vm: &mut Vm) {
     let gp = vm.realm.generator_proto;
@@ -71,6 +71,13 @@ pub fn install(vm: &mut Vm) {
         _ => Err(vm.type_error("an iterator's next() gave a result that is not an object")),
     });
     set(vm, g, "%iterResult", Value::Obj(f));
+    // What `yield*` in a generator calls (compile/generator.rs).
+    let f = native(vm, "%getIterator", 1, |vm, _, a| {
+        vm.get_iterator(arg(vm, a, 0))
+    });
+    set(vm, g, "%getIterator", Value::Obj(f));
+    let f = native(vm, "%delegateThrow", 2, delegate_throw);
+    set(vm, g, "%delegateThrow", Value::Obj(f));
     // What a `break` out of `for…of` calls (compile/stmt.rs).
     let f = native(vm, "%iterClose", 1, |vm, _, a| {
         if let Value::Obj(it) = arg(vm, a, 0) {
@@ -83,8 +90,29 @@ pub fn install(vm: &mut Vm) {
         .heap
         .alloc(Class::Object, Some(async_iterator))
         .expect("the realm is made within its budget");
-    method(vm, from_sync, "next", 1, async_from_sync_next);
+    method(vm, from_sync, "next", 1, |vm, this, a| {
+        async_from_sync(vm, this, a, Resume::Next)
+    });
+    method(vm, from_sync, "return", 1, |vm, this, a| {
+        async_from_sync(vm, this, a, Resume::Return)
+    });
+    method(vm, from_sync, "throw", 1, |vm, this, a| {
+        async_from_sync(vm, this, a, Resume::Throw)
+    });
     vm.realm.async_from_sync_proto = from_sync;
+}
+
+/// `throw(e)` reaching a `yield*`: the inner iterator's `throw(e)`; an
+/// iterator without one is closed and the `yield*` throws a TypeError.
+fn delegate_throw(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+    let (it, e) = (arg(vm, a, 0), arg(vm, a, 1));
+    let key = vm.heap.intern("throw");
+    let method = vm.get_field(it, key)?;
+    if method.is_nullish() {
+        vm.close_iterator(it)?;
+        return Err(vm.type_error("The iterator does not provide a 'throw' method"));
+    }
+    vm.call_function(method, it, &[e])
 }
 
 /// `for await`'s iterator of `v`: its `[Symbol.asyncIterator]()`, or its
@@ -111,9 +139,10 @@ fn async_iterator_of(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt>
     Ok(Value::Obj(w))
 }
 
-/// `next()` of a sync iterator read by `for await`: a promise of its next
-/// value, awaited.
-fn async_from_sync_next(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
+/// `next(v)`, `return(v)` and `throw(v)` of a sync iterator read by
+/// `for await` or an async generator's `yield*`: a promise of the sync
+/// method's result, its value awaited.
+fn async_from_sync(vm: &mut Vm, this: Value, a: Args, how: Resume) -> Result<Value, Interrupt> {
     let r = vm.new_promise(vm.realm.promise_proto)?;
     // Only what `%asyncIterator` made: its prototype, an iterator inside.
     let it = this
@@ -130,8 +159,12 @@ fn async_from_sync_next(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Inte
     let Some(it) = it else {
         return Err(vm.type_error("next called on an object that is not a for-await iterator"));
     };
-    let step = match vm.iter_next(it) {
-        Ok(step) => step,
+    let step = match sync_step(vm, it, a, how) {
+        Ok(Step::Result(v, done)) => Some((v, done)),
+        Ok(Step::Settled(v)) => {
+            vm.settle(r, PromiseState::Fulfilled, v)?;
+            return Ok(Value::Obj(r));
+        }
         Err(Interrupt::Throw(e)) => {
             vm.settle(r, PromiseState::Rejected, e)?;
             return Ok(Value::Obj(r));
@@ -139,10 +172,7 @@ fn async_from_sync_next(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Inte
         Err(e) => return Err(e),
     };
     // The value is awaited, also the end's undefined.
-    let (v, done) = match step {
-        Some(v) => (v, false),
-        None => (Value::Undefined, true),
-    };
+    let (v, done) = step.expect("settled above otherwise");
     let p = match vm.promise_resolve(Value::Obj(vm.realm.promise), v) {
         Ok(Value::Obj(p)) => p,
         Ok(_) => unreachable!("PromiseResolve gives a promise"),
@@ -159,4 +189,58 @@ fn async_from_sync_next(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Inte
     )?;
     vm.perform_then(p, Value::Obj(unwrap), reject, [Value::Undefined; 3])?;
     Ok(Value::Obj(r))
+}
+
+/// What a sync iterator's method gave `async_from_sync`.
+enum Step {
+    /// A value and whether the iterator is done.
+    Result(Value, bool),
+    /// The promise's fulfilment as it is (`return` without a method).
+    Settled(Value),
+}
+
+fn sync_step(vm: &mut Vm, it: ObjId, a: Args, how: Resume) -> Result<Step, Interrupt> {
+    let sent = arg(vm, a, 0);
+    // The plain iteration of an array or string: nothing to forward to.
+    if vm.heap.obj(it).class != Class::StepIter {
+        return match how {
+            Resume::Next => Ok(match vm.iter_next(it)? {
+                Some(v) => Step::Result(v, false),
+                None => Step::Result(Value::Undefined, true),
+            }),
+            Resume::Return => Ok(Step::Settled(vm.iter_result(sent, true)?)),
+            Resume::Throw => Err(vm.type_error("The iterator does not provide a 'throw' method")),
+        };
+    }
+    let (iterator, next) = (vm.heap.obj(it).elems[0], vm.heap.obj(it).elems[1]);
+    let args: &[Value] = if a.len > 0 { &[sent] } else { &[] };
+    let result = match how {
+        Resume::Next => vm.call_function(next, iterator, args)?,
+        Resume::Return => {
+            let key = vm.heap.intern("return");
+            let method = vm.get_field(iterator, key)?;
+            if method.is_nullish() {
+                return Ok(Step::Settled(vm.iter_result(sent, true)?));
+            }
+            vm.call_function(method, iterator, args)?
+        }
+        Resume::Throw => {
+            let key = vm.heap.intern("throw");
+            let method = vm.get_field(iterator, key)?;
+            if method.is_nullish() {
+                vm.close_iterator(iterator)?;
+                return Err(vm.type_error("The iterator does not provide a 'throw' method"));
+            }
+            vm.call_function(method, iterator, args)?
+        }
+    };
+    if !matches!(result, Value::Obj(_)) {
+        return Err(vm.type_error("an iterator's result is not an object"));
+    }
+    let done_key = vm.heap.intern("done");
+    let done = vm.get_field(result, done_key)?;
+    let done = vm.truthy(done);
+    let value_key = vm.heap.intern("value");
+    let value = vm.get_field(result, value_key)?;
+    Ok(Step::Result(value, done))
 }

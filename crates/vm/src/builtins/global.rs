@@ -49,9 +49,7 @@ pub fn install(vm: &mut Vm) {
         set(vm, proto, "message", Value::Atom(empty));
     }
     let ep = vm.realm.error_protos[0];
-    method(vm, ep, "toString", 0, |vm, this, _| {
-        vm.to_string_value(this)
-    });
+    method(vm, ep, "toString", 0, error_to_string);
 
     // Number and Boolean
     let np = vm.realm.number_proto;
@@ -59,12 +57,17 @@ pub fn install(vm: &mut Vm) {
         vm,
         "Number",
         1,
-        |vm, _, a| {
-            Ok(Value::Num(if a.len == 0 {
+        |vm, this, a| {
+            let constructing = vm.constructing;
+            let n = Value::Num(if a.len == 0 {
                 0.0
             } else {
                 vm.to_number(arg(vm, a, 0))?
-            }))
+            });
+            if constructing {
+                return vm.make_wrapper(this, n);
+            }
+            Ok(n)
         },
         np,
     );
@@ -121,19 +124,24 @@ pub fn install(vm: &mut Vm) {
         vm,
         "Boolean",
         1,
-        |vm, _, a| Ok(Value::Bool(vm.truthy(arg(vm, a, 0)))),
+        |vm, this, a| {
+            let b = Value::Bool(vm.truthy(arg(vm, a, 0)));
+            if vm.constructing {
+                return vm.make_wrapper(this, b);
+            }
+            Ok(b)
+        },
         bp,
     );
     method(vm, bp, "toString", 0, |vm, this, _| {
-        vm.to_string_value(this)
+        let b = this_boolean(vm, this, "toString")?;
+        vm.to_string_value(b)
     });
-    method(vm, bp, "valueOf", 0, |vm, this, _| match this {
-        Value::Bool(_) => Ok(this),
-        _ => Err(vm.type_error("Boolean.prototype.valueOf requires that 'this' be a Boolean")),
+    method(vm, bp, "valueOf", 0, |vm, this, _| {
+        this_boolean(vm, this, "valueOf")
     });
-    method(vm, np, "valueOf", 0, |vm, this, _| match this {
-        Value::Num(_) => Ok(this),
-        _ => Err(vm.type_error("Number.prototype.valueOf requires that 'this' be a Number")),
+    method(vm, np, "valueOf", 0, |vm, this, _| {
+        Ok(Value::Num(this_number(vm, this)?))
     });
 
     // Math
@@ -344,8 +352,19 @@ fn parse_int(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
     }))
 }
 
+/// thisBooleanValue: a boolean or its wrapper's.
+fn this_boolean(vm: &Vm, this: Value, method: &str) -> Result<Value, Interrupt> {
+    match vm.unwrap_primitive(this) {
+        b @ Value::Bool(_) => Ok(b),
+        _ => Err(vm.type_error(format!(
+            "Boolean.prototype.{method} requires that 'this' be a Boolean"
+        ))),
+    }
+}
+
+/// thisNumberValue: a number or its wrapper's.
 fn this_number(vm: &Vm, this: Value) -> Result<f64, Interrupt> {
-    match this {
+    match vm.unwrap_primitive(this) {
         Value::Num(n) => Ok(n),
         _ => Err(vm.type_error("Number.prototype method called on a non-number")),
     }
@@ -499,4 +518,28 @@ fn min_max(vm: &mut Vm, a: Args, max: bool) -> Result<Value, Interrupt> {
         }
     }
     Ok(Value::Num(r))
+}
+
+/// `Error.prototype.toString`: `name: message`, either part left out
+/// when empty.
+fn error_to_string(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
+    if !matches!(this, Value::Obj(_)) {
+        return Err(vm.type_error("Error.prototype.toString requires that 'this' be an Object"));
+    }
+    let mut out = String::new();
+    let name = vm.get_field(this, vm.atoms.name)?;
+    match name {
+        Value::Undefined => out.push_str("Error"),
+        n => vm.write_string(n, &mut out)?,
+    }
+    let mut message = String::new();
+    match vm.get_field(this, vm.atoms.message)? {
+        Value::Undefined => {}
+        m => vm.write_string(m, &mut message)?,
+    }
+    if !out.is_empty() && !message.is_empty() {
+        out.push_str(": ");
+    }
+    out.push_str(&message);
+    Ok(vm.heap.alloc_str(&out)?)
 }

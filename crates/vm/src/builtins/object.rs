@@ -15,7 +15,8 @@ pub fn install(vm: &mut Vm) {
         1,
         |vm, _, a| match arg(vm, a, 0) {
             v @ Value::Obj(_) => Ok(v),
-            _ => Ok(Value::Obj(vm.new_object()?)),
+            Value::Undefined | Value::Null => Ok(Value::Obj(vm.new_object()?)),
+            v => Ok(Value::Obj(vm.to_object(v)?)),
         },
         op,
     );
@@ -239,6 +240,12 @@ pub fn install(vm: &mut Vm) {
                 Class::Error => "Error",
                 Class::Arguments => "Arguments",
                 Class::Date => "Date",
+                Class::Primitive => match vm.heap.obj(o).elems[0] {
+                    Value::Bool(_) => "Boolean",
+                    Value::Num(_) => "Number",
+                    Value::Atom(_) | Value::Str(_) => "String",
+                    _ => "Object",
+                },
                 _ => "Object",
             },
             Value::Null => "Null",

@@ -13,15 +13,20 @@ pub fn install(vm: &mut Vm) {
         vm,
         "String",
         1,
-        |vm, _, a| {
-            if a.len == 0 {
-                return Ok(Value::Atom(vm.atoms.empty));
+        |vm, this, a| {
+            let constructing = vm.constructing;
+            let s = match arg(vm, a, 0) {
+                _ if a.len == 0 => Value::Atom(vm.atoms.empty),
+                Value::Symbol(s) if !constructing => {
+                    let text = crate::inspect::symbol_text(vm, s);
+                    vm.heap.alloc_str(&text)?
+                }
+                v => vm.to_string_value(v)?,
+            };
+            if constructing {
+                return vm.make_wrapper(this, s);
             }
-            if let Value::Symbol(s) = arg(vm, a, 0) {
-                let text = crate::inspect::symbol_text(vm, s);
-                return Ok(vm.heap.alloc_str(&text)?);
-            }
-            vm.to_string_value(arg(vm, a, 0))
+            Ok(s)
         },
         sp,
     );
@@ -78,9 +83,8 @@ pub fn install(vm: &mut Vm) {
         }
         Ok(vm.heap.alloc_str(&String::from_utf16_lossy(&units))?)
     });
-    method(vm, sp, "toString", 0, |vm, this, _| {
-        this_str(vm, this).map(|_| this)
-    });
+    method(vm, sp, "toString", 0, |vm, this, _| this_str(vm, this));
+    method(vm, sp, "valueOf", 0, |vm, this, _| this_str(vm, this));
     method(vm, sp, "charAt", 1, |vm, this, a| {
         let s = this_str(vm, this)?;
         let i = vm.to_number(arg(vm, a, 0))?;
@@ -303,7 +307,9 @@ pub fn install(vm: &mut Vm) {
     });
 }
 
+/// thisStringValue: a string or its wrapper's.
 fn this_str(vm: &Vm, this: Value) -> Result<Value, Interrupt> {
+    let this = vm.unwrap_primitive(this);
     if this.is_string() {
         Ok(this)
     } else {

@@ -88,7 +88,7 @@ pub fn install(vm: &mut Vm) {
 }
 
 fn this_symbol(vm: &Vm, this: Value, method: &str) -> Result<u32, Interrupt> {
-    match this {
+    match vm.unwrap_primitive(this) {
         Value::Symbol(s) => Ok(s),
         _ => Err(vm.type_error(format!(
             "Symbol.prototype.{method} requires that 'this' be a Symbol"
