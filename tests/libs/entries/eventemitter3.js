@@ -1,0 +1,10 @@
+import EventEmitter from "eventemitter3";
+const e = new EventEmitter();
+const seen = [];
+e.on("hit", (x, y) => seen.push(["on", x, y]));
+e.once("hit", (x) => seen.push(["once", x]));
+e.emit("hit", 1, 2);
+e.emit("hit", 3, 4);
+console.log(JSON.stringify(seen), e.listenerCount("hit"), e.eventNames());
+e.removeAllListeners();
+console.log(e.emit("hit"), e.listenerCount("hit"));

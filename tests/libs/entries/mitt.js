@@ -1,0 +1,10 @@
+import mitt from "mitt";
+const bus = mitt();
+const got = [];
+const h = (e) => got.push(e);
+bus.on("a", h);
+bus.on("*", (type, e) => got.push(type + ":" + e));
+bus.emit("a", 1);
+bus.off("a", h);
+bus.emit("a", 2);
+console.log(JSON.stringify(got));
