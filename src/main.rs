@@ -113,6 +113,10 @@ enum Command {
     },
 }
 
+/// The stack of `kitwork run`'s thread: the main thread's usual size
+/// (deeper recursion grows onto new segments).
+const RUN_STACK: usize = 8 << 20;
+
 fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
         Command::Run {
@@ -121,7 +125,19 @@ fn main() -> ExitCode {
             memory,
             db,
             ca_file,
-        } => commands::run(&file, budget, memory, db, ca_file),
+        } => {
+            // On a thread of its own: knowing a spawned thread's stack is a
+            // lookup, the main thread's means parsing /proc/self/maps (a
+            // tenth of a small script's start-up, bench/instructions.sh),
+            // and the parser's and VM's stack checks need it.
+            let run = move || commands::run(&file, budget, memory, db, ca_file);
+            std::thread::Builder::new()
+                .name("run".into())
+                .stack_size(RUN_STACK)
+                .spawn(run)
+                .map_err(|_| ExitCode::FAILURE)
+                .and_then(|t| t.join().unwrap_or(Err(ExitCode::FAILURE)))
+        }
         Command::Check { paths } => commands::check(&paths),
         Command::Disasm { file } => commands::disasm(&file),
         Command::Migrate { dir, config, db } => commands::migrate(&dir, config, db),
