@@ -82,6 +82,9 @@ pub enum Prop {
         span: Span,
     },
     Spread(Expr),
+    /// `__proto__: value`: the literal's prototype (when `value` is an
+    /// object or null; anything else is ignored).
+    Proto(Expr),
     /// `get key() {}` or `set key(v) {}`; `value` is the function.
     Accessor {
         key: PropKey,
@@ -189,6 +192,8 @@ pub enum Intrinsic {
     /// () → how the generator was resumed last: 0 `next`, 1 `throw`,
     /// 2 `return` (right after `YieldRaw`).
     ResumeKind,
+    /// () → the home object of the running method (an object literal's).
+    HomeObject,
 }
 
 /// What kind of function a `Function` is, beyond its syntax.
@@ -351,6 +356,9 @@ pub struct Function {
     pub is_generator: bool,
     /// `async function`, `async () => …` or `async method()`.
     pub is_async: bool,
+    /// An object literal's method that uses `super`: its closure carries
+    /// the literal (its home object), which `%home` reads.
+    pub needs_home: bool,
 }
 
 /// A parsed file: its top-level statements.

@@ -155,6 +155,16 @@ pub enum Op {
     YieldRaw(Slot),
     /// [] → [how the generator was resumed last: 0 next, 1 throw, 2 return]
     ResumeKind,
+    /// [obj, v] → [obj], obj's prototype set to v if it is an object or
+    /// null (`__proto__: v` in a literal)
+    InitProto,
+    /// [v] → throws the TypeError of assigning to constant `name`
+    AssignConst(Name),
+    /// [] → [the running closure's home object, or undefined]
+    HomeObject,
+    /// [obj, …, f] → the same; `f` (an object literal's method) carries
+    /// `obj`, `n` values below it, as its home object
+    SetHome(u8),
     /// After a `yield` in a `try … finally`: `next()` resumes here and
     /// jumps; `return()` resumes after it, on the way out that follows
     ResumeCheck(Label),
@@ -469,6 +479,7 @@ impl Program {
             | Op::LoadGlobalOrUndef(n)
             | Op::StoreGlobal(n)
             | Op::CheckInit(n)
+            | Op::AssignConst(n)
             | Op::InitField(n)
             | Op::GetField(n)
             | Op::SetField(n)

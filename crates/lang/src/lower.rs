@@ -235,7 +235,7 @@ impl Lowering {
                             self.expr(value);
                         }
                         Prop::ShorthandDefault { default, .. } => self.expr(default),
-                        Prop::Spread(x) => self.expr(x),
+                        Prop::Spread(x) | Prop::Proto(x) => self.expr(x),
                     }
                 }
             }

@@ -11,6 +11,9 @@ use std::rc::Rc;
 
 mod class;
 mod for_await;
+
+/// The hidden binding of a function's `new.target` that its arrows read.
+const CAPTURED_NEW_TARGET: &str = "%nt";
 use class::FnCtx;
 
 /// Deepest nesting of expressions and statements accepted. The compiler and
@@ -32,6 +35,13 @@ pub struct Parser<'s> {
     depth: usize,
     /// What `this`, `super` and `return;` mean in the function being parsed.
     ctx: FnCtx,
+    /// Whether `super` was used in the object literal method being parsed.
+    home_used: bool,
+    /// Arrows being parsed inside the innermost function.
+    arrows: u32,
+    /// Whether an arrow in the function being parsed reads `new.target`
+    /// (the function then keeps it in `%nt` for them).
+    new_target_captured: bool,
     /// Per class being parsed, innermost last: the private names it uses
     /// (checked against the ones it declares when it ends).
     private_uses: Vec<Vec<(String, Span)>>,
@@ -57,6 +67,9 @@ pub fn parse_program(src: &str) -> (Program, Vec<Diagnostic>) {
         no_in: false,
         depth: 0,
         ctx: FnCtx::default(),
+        home_used: false,
+        arrows: 0,
+        new_target_captured: false,
         awaits: 0,
         functions: 0,
         comma_after_spread: Vec::new(),
@@ -908,6 +921,7 @@ impl<'s> Parser<'s> {
             kind: FnKind::Normal,
             is_generator,
             is_async,
+            needs_home: false,
         })
     }
 
@@ -957,6 +971,8 @@ impl<'s> Parser<'s> {
     #[allow(clippy::type_complexity)]
     fn function_body(&mut self, is_async: bool) -> PResult<(Vec<Param>, Option<Pattern>, Body)> {
         self.functions += 1;
+        let arrows = std::mem::replace(&mut self.arrows, 0);
+        let captured = std::mem::replace(&mut self.new_target_captured, false);
         let params = if is_async {
             self.async_params()
         } else {
@@ -964,8 +980,43 @@ impl<'s> Parser<'s> {
         };
         let parsed = params.and_then(|p| Ok((p, self.block_body()?)));
         self.functions -= 1;
-        let ((params, rest), body) = parsed?;
+        self.arrows = arrows;
+        let used = std::mem::replace(&mut self.new_target_captured, captured);
+        let ((params, rest), mut body) = parsed?;
         self.check_strict_body(&params, &rest, &body)?;
+        if used {
+            // The arrows in it read the function's `new.target` from here.
+            let span = body.first().map_or(self.prev_span(), |s| s.span);
+            let key = Span {
+                start: span.start,
+                end: span.start,
+            };
+            let read = Expr {
+                kind: ExprKind::Call {
+                    callee: Box::new(Expr {
+                        kind: ExprKind::Ident("%newTarget".into()),
+                        span,
+                    }),
+                    args: Vec::new(),
+                    optional: false,
+                },
+                span,
+            };
+            let declare = StmtKind::Var(
+                VarKind::Const,
+                vec![Declarator {
+                    pattern: Pattern::Ident(CAPTURED_NEW_TARGET.into(), key),
+                    init: Some(read),
+                }],
+            );
+            body.insert(
+                0,
+                Stmt {
+                    kind: declare,
+                    span,
+                },
+            );
+        }
         Ok((params, rest, Body::Block(body)))
     }
 
@@ -1038,6 +1089,13 @@ impl<'s> Parser<'s> {
     }
 
     fn arrow(&mut self, is_async: bool) -> PResult<Expr> {
+        self.arrows += 1;
+        let r = self.arrow_inner(is_async);
+        self.arrows -= 1;
+        r
+    }
+
+    fn arrow_inner(&mut self, is_async: bool) -> PResult<Expr> {
         let start = self.span();
         if is_async {
             self.bump();
@@ -1078,6 +1136,7 @@ impl<'s> Parser<'s> {
             kind: FnKind::Normal,
             is_generator: false,
             is_async,
+            needs_home: false,
         };
         Ok(Expr {
             kind: ExprKind::Function(Rc::new(f)),
@@ -1238,6 +1297,15 @@ impl<'s> Parser<'s> {
                         }
                         Prop::Accessor { value, .. } => {
                             return self.error("invalid destructuring target", value.span);
+                        }
+                        // In a pattern, `__proto__: x` is a property like any.
+                        Prop::Proto(value) => {
+                            let PatElem { pattern, default } = self.to_elem(value)?;
+                            props.push(PatProp {
+                                key: PropKey::Name("__proto__".into()),
+                                value: pattern,
+                                default,
+                            });
                         }
                         Prop::ShorthandDefault {
                             name,
@@ -1785,6 +1853,14 @@ impl<'s> Parser<'s> {
             if self.functions == 0 {
                 return self.error("`new.target` is only valid inside a function", span);
             }
+            if self.arrows > 0 {
+                // In an arrow: the enclosing function's, which it captures.
+                self.new_target_captured = true;
+                return Ok(Expr {
+                    kind: ExprKind::Ident(CAPTURED_NEW_TARGET.into()),
+                    span,
+                });
+            }
             let callee = Expr {
                 kind: ExprKind::Ident("%newTarget".into()),
                 span,
@@ -2010,6 +2086,7 @@ impl<'s> Parser<'s> {
             kind: FnKind::Method,
             is_generator,
             is_async,
+            needs_home: false,
         };
         Ok(Expr {
             kind: ExprKind::Function(Rc::new(f)),
@@ -2085,6 +2162,51 @@ impl<'s> Parser<'s> {
         })
     }
 
+    /// A method, getter or setter of an object literal, parsed by `parse`:
+    /// `super.x` in it reads the literal's prototype. When it does, the
+    /// function starts with `const %home = %HomeObject()` (the literal its
+    /// closure carries) and is marked `needs_home`.
+    fn literal_method(&mut self, parse: impl FnOnce(&mut Self) -> PResult<Expr>) -> PResult<Expr> {
+        let method_ctx = FnCtx {
+            home: Some(class::LITERAL_HOME),
+            ..FnCtx::default()
+        };
+        let outer = std::mem::replace(&mut self.ctx, method_ctx);
+        let used_before = std::mem::replace(&mut self.home_used, false);
+        let parsed = parse(self);
+        let used = std::mem::replace(&mut self.home_used, used_before);
+        self.ctx = outer;
+        let mut value = parsed?;
+        if let (true, ExprKind::Function(f)) = (used, &mut value.kind) {
+            let f = Rc::make_mut(f);
+            f.needs_home = true;
+            let span = f.span;
+            let home = Stmt {
+                kind: StmtKind::Var(
+                    VarKind::Const,
+                    vec![Declarator {
+                        pattern: Pattern::Ident(
+                            class::LITERAL_HOME.into(),
+                            Span {
+                                start: span.start,
+                                end: span.start,
+                            },
+                        ),
+                        init: Some(Expr {
+                            kind: ExprKind::Intrinsic(Intrinsic::HomeObject, Vec::new()),
+                            span,
+                        }),
+                    }],
+                ),
+                span,
+            };
+            if let Body::Block(stmts) = &mut f.body {
+                stmts.insert(0, home);
+            }
+        }
+        Ok(value)
+    }
+
     fn object_props(&mut self) -> PResult<Vec<Prop>> {
         let mut props = Vec::new();
         while !self.at(&Token::RBrace) {
@@ -2098,18 +2220,15 @@ impl<'s> Parser<'s> {
                 let key_span = self.span();
                 self.bump();
                 let key = self.prop_key()?;
-                let outer = std::mem::take(&mut self.ctx);
-                let value = self.method_function_of(key_span, true, false);
-                self.ctx = outer;
+                let value = self.literal_method(|p| p.method_function_of(key_span, true, false));
                 props.push(Prop::Init { key, value: value? });
             } else if self.at_async_method() {
                 let key_span = self.span();
                 self.bump();
                 let generator = self.eat(&Token::Star);
                 let key = self.prop_key()?;
-                let outer = std::mem::take(&mut self.ctx);
-                let value = self.method_function_of(key_span, generator, true);
-                self.ctx = outer;
+                let value =
+                    self.literal_method(|p| p.method_function_of(key_span, generator, true));
                 props.push(Prop::Init { key, value: value? });
             } else {
                 let key_span = self.span();
@@ -2123,10 +2242,7 @@ impl<'s> Parser<'s> {
                     let setter = self.at_ident("set");
                     self.bump();
                     let key = self.prop_key()?;
-                    let outer = std::mem::take(&mut self.ctx);
-                    let value = self.accessor_function(setter, key_span);
-                    self.ctx = outer;
-                    let value = value?;
+                    let value = self.literal_method(|p| p.accessor_function(setter, key_span))?;
                     props.push(Prop::Accessor { key, setter, value });
                     if !self.eat(&Token::Comma) {
                         break;
@@ -2136,11 +2252,13 @@ impl<'s> Parser<'s> {
                 let key = self.prop_key()?;
                 if self.eat(&Token::Colon) {
                     let value = self.assign()?;
-                    props.push(Prop::Init { key, value });
+                    if key == PropKey::Name("__proto__".into()) {
+                        props.push(Prop::Proto(value));
+                    } else {
+                        props.push(Prop::Init { key, value });
+                    }
                 } else if self.at(&Token::LParen) {
-                    let outer = std::mem::take(&mut self.ctx);
-                    let value = self.method_function(key_span);
-                    self.ctx = outer;
+                    let value = self.literal_method(|p| p.method_function(key_span));
                     props.push(Prop::Init { key, value: value? });
                 } else if let (PropKey::Name(name), true) = (&key, was_ident) {
                     self.shorthand_name(name, key_span)?;
@@ -2269,6 +2387,9 @@ impl<'s> Parser<'s> {
                         no_in: false,
                         depth: self.depth + 1,
                         ctx: self.ctx,
+                        home_used: self.home_used,
+                        arrows: self.arrows,
+                        new_target_captured: self.new_target_captured,
                         private_uses: std::mem::take(&mut self.private_uses),
                         awaits: self.awaits,
                         functions: self.functions,
@@ -2287,6 +2408,8 @@ impl<'s> Parser<'s> {
                     }
                     self.private_uses = std::mem::take(&mut p.private_uses);
                     self.awaits = p.awaits;
+                    self.home_used = p.home_used;
+                    self.new_target_captured = p.new_target_captured;
                     let failed = !p.diags.is_empty();
                     self.diags.append(&mut p.diags);
                     if failed {

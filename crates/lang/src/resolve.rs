@@ -705,7 +705,7 @@ impl Resolver {
                             self.reference(name, span.start);
                             self.expr(default);
                         }
-                        Prop::Spread(x) => self.expr(x),
+                        Prop::Spread(x) | Prop::Proto(x) => self.expr(x),
                     }
                 }
             }

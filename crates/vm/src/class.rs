@@ -65,6 +65,15 @@ impl Vm {
         self.spread_args()
     }
 
+    /// What the running frame was constructed as (its callee slot), if it
+    /// was constructed.
+    pub(crate) fn new_target(&self) -> Option<Value> {
+        match self.frames.last() {
+            Some(f) if f.construct => Some(self.stack[f.base as usize - 2]),
+            _ => None,
+        }
+    }
+
     /// `Op::SuperCall` after a built-in parent constructed: what it made
     /// (an `Error`, an `Array`) takes the subclass's prototype from `this`.
     #[inline(never)]

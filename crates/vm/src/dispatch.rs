@@ -344,7 +344,14 @@ impl Vm {
                         self.frames.last_mut().unwrap().pc = pc!();
                         let this = self.stack[self.stack.len() - 2];
                         let argc = tri!('reload, self.prepare_super_call());
+                        let target = self.new_target();
                         if tri!('reload, self.call(argc, true)) {
+                            // The parent runs with the derived class as
+                            // `new.target` (read from its callee slot).
+                            if let Some(t) = target {
+                                let base = self.frames.last().unwrap().base as usize;
+                                self.stack[base - 2] = t;
+                            }
                             charge_callee!();
                             continue 'reload;
                         }
@@ -534,6 +541,38 @@ impl Vm {
                         tri!('reload, Err(Interrupt::Throw(v)));
                     }
                     Op::Jump(Label(t)) | Op::ResumeCheck(Label(t)) => jump!(t),
+                    Op::InitProto => {
+                        let v = pop!(self);
+                        let Value::Obj(o) = peek!(self) else {
+                            unreachable!("an object literal is being built")
+                        };
+                        match v {
+                            Value::Obj(p) => self.heap.obj_mut(o).proto = Some(p),
+                            Value::Null => self.heap.obj_mut(o).proto = None,
+                            _ => {}
+                        }
+                    }
+                    Op::AssignConst(Name(a)) => {
+                        let name = self.heap.atom_str(a).to_string();
+                        let e =
+                            self.type_error(format!("Assignment to constant variable '{name}'."));
+                        tri!('reload, Err(e));
+                    }
+                    Op::HomeObject => {
+                        let closure = self.frames.last().unwrap().closure;
+                        let home = self.get_own(closure, self.atoms.home);
+                        self.stack.push(home.unwrap_or(Value::Undefined));
+                    }
+                    Op::SetHome(depth) => {
+                        let n = self.stack.len();
+                        let (home, f) = (self.stack[n - 1 - depth as usize], self.stack[n - 1]);
+                        if let Value::Obj(f) = f {
+                            tri!(
+                                'reload,
+                                self.define_with(f, self.atoms.home, home, crate::attrs::HIDDEN | crate::attrs::PRIVATE)
+                            );
+                        }
+                    }
                     Op::ResumeKind => {
                         self.stack.push(Value::Num(self.resume_kind as u8 as f64));
                     }

@@ -34,6 +34,7 @@ pub(crate) fn relink(op: Op, names: &[Atom], base: u32) -> Op {
         Op::LoadGlobalUndef(x) => Op::LoadGlobalUndef(n(x)),
         Op::LoadGlobalOrUndef(x) => Op::LoadGlobalOrUndef(n(x)),
         Op::CheckInit(x) => Op::CheckInit(n(x)),
+        Op::AssignConst(x) => Op::AssignConst(n(x)),
         Op::StoreGlobal(x) => Op::StoreGlobal(n(x)),
         Op::InitField(x) => Op::InitField(n(x)),
         Op::GetField(x) => Op::GetField(n(x)),
@@ -85,6 +86,7 @@ impl Vm {
             to_string: heap.intern("toString"),
             value_of: heap.intern("valueOf"),
             to_json: heap.intern("toJSON"),
+            home: heap.intern("%home"),
             type_names: [
                 "undefined",
                 "object",

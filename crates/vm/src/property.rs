@@ -789,8 +789,10 @@ impl Vm {
         if self.heap.obj(it).class != Class::StepIter {
             return Ok(());
         }
-        let iterator = self.heap.obj(it).elems[0];
-        self.close_iterator(iterator)
+        match self.heap.obj(it).elems[0] {
+            iterator @ Value::Obj(_) => self.close_iterator(iterator),
+            _ => Ok(()),
+        }
     }
 
     /// IteratorClose of an iterator object: its `return()`, if it has one,
@@ -931,21 +933,12 @@ impl Vm {
                 }))
             }
             Class::StepIter => {
-                let (iterator, next) = (self.heap.obj(it).elems[0], self.heap.obj(it).elems[1]);
-                let r = self.call_function(next, iterator, &[])?;
-                if !matches!(r, Value::Obj(_)) {
-                    let shown = super::inspect::inspect_short(self, r);
-                    return Err(
-                        self.type_error(format!("Iterator result {shown} is not an object"))
-                    );
+                let r = self.step_next(it);
+                if r.is_err() {
+                    // An iterator whose `next()` failed is not closed.
+                    self.heap.obj_mut(it).elems[0] = Value::Undefined;
                 }
-                let done = self.heap.intern("done");
-                let done = self.get_field(r, done)?;
-                if self.truthy(done) {
-                    return Ok(None);
-                }
-                let value = self.heap.intern("value");
-                Ok(Some(self.get_field(r, value)?))
+                r
             }
             Class::KeyIter { pos } => {
                 let v = self.heap.obj(it).elems.get(pos as usize).copied();
@@ -956,6 +949,23 @@ impl Vm {
             }
             _ => unreachable!("IterNext on a non-iterator"),
         }
+    }
+
+    /// The next value of a protocol iterator (`Class::StepIter`).
+    fn step_next(&mut self, it: ObjId) -> Result<Option<Value>, Interrupt> {
+        let (iterator, next) = (self.heap.obj(it).elems[0], self.heap.obj(it).elems[1]);
+        let r = self.call_function(next, iterator, &[])?;
+        if !matches!(r, Value::Obj(_)) {
+            let shown = super::inspect::inspect_short(self, r);
+            return Err(self.type_error(format!("Iterator result {shown} is not an object")));
+        }
+        let done = self.heap.intern("done");
+        let done = self.get_field(r, done)?;
+        if self.truthy(done) {
+            return Ok(None);
+        }
+        let value = self.heap.intern("value");
+        Ok(Some(self.get_field(r, value)?))
     }
 
     pub fn has_property(&mut self, o: Value, k: Value) -> Result<bool, Interrupt> {

@@ -170,6 +170,8 @@ pub struct Atoms {
     pub to_string: Atom,
     pub value_of: Atom,
     pub to_json: Atom,
+    /// The hidden key of an object literal method's home object.
+    pub home: Atom,
     pub type_names: [Atom; 7],
     /// The well-known symbols.
     pub symbols: WellKnown,

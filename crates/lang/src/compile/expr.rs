@@ -121,13 +121,22 @@ impl Compiler {
             }
             ExprKind::Object(props) => {
                 self.emit(Op::NewObject(props.len() as u32));
+                let mut proto_seen = false;
                 for p in props {
                     match p {
+                        Prop::Proto(x) => {
+                            if std::mem::replace(&mut proto_seen, true) {
+                                self.error("duplicate `__proto__` in an object literal", x.span);
+                            }
+                            self.expr(x);
+                            self.emit(Op::InitProto);
+                        }
                         Prop::Init {
                             key: PropKey::Name(k),
                             value,
                         } => {
                             self.expr_named(value, k);
+                            self.set_home(value, 1);
                             let n = self.name(k);
                             self.emit(Op::InitField(n));
                         }
@@ -137,6 +146,7 @@ impl Compiler {
                         } => {
                             self.expr(k);
                             self.expr(value);
+                            self.set_home(value, 2);
                             self.emit(Op::InitIndex);
                         }
                         Prop::Spread(x) => {
@@ -146,6 +156,7 @@ impl Compiler {
                         Prop::Accessor { key, setter, value } => {
                             let prefix = if *setter { "set " } else { "get " };
                             self.member_key_and_value(key, value, prefix);
+                            self.set_home(value, 2);
                             let kind = if *setter {
                                 MemberKind::Setter
                             } else {
@@ -692,6 +703,9 @@ impl Compiler {
             Intrinsic::ResumeKind => {
                 self.emit(Op::ResumeKind);
             }
+            Intrinsic::HomeObject => {
+                self.emit(Op::HomeObject);
+            }
             Intrinsic::DefineMember(kind) => {
                 self.expr(arg(0));
                 let prefix = match kind {
@@ -749,6 +763,17 @@ impl Compiler {
                     let n = self.args(rest, span);
                     self.with_span(span, |c| c.emit(Op::Call(n)));
                 }
+            }
+        }
+    }
+
+    /// [obj, …, f] → the same, `f` carrying `obj` as its home object when
+    /// it is an object literal's method that uses `super` (`depth`: how far
+    /// below `f` the literal is).
+    fn set_home(&mut self, value: &Expr, depth: u8) {
+        if let ExprKind::Function(f) = &value.kind {
+            if f.needs_home {
+                self.emit(Op::SetHome(depth));
             }
         }
     }

@@ -206,10 +206,11 @@ impl Compiler {
         }
         let (var, is_const) = self.lookup(name);
         if is_const {
-            self.error(
-                format!("cannot assign to `{name}` because it is a constant"),
-                span,
-            );
+            // A TypeError when it runs, as specified (code that never runs
+            // may assign to a constant).
+            let n = self.name(name);
+            self.with_span(span, |c| c.emit(Op::AssignConst(n)));
+            return;
         }
         match var {
             Var::Local(s) => self.emit(Op::StoreLocal(Slot(s))),

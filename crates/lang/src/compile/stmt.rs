@@ -428,6 +428,10 @@ impl Compiler {
         } else {
             Op::IterKeys(Slot(iter))
         });
+        // A throw out of the loop's head or body closes the iterator too
+        // (the handler below); one from `next()` itself does not (the VM
+        // marks such an iterator closed).
+        let guard = values.then(|| self.emit(Op::PushTry(Self::PENDING)));
         let top = self.here();
         let exit = self.emit(Op::IterNext(Slot(iter), Self::PENDING));
         self.push_scope();
@@ -459,32 +463,57 @@ impl Compiler {
             };
             self.f().tries.push(TryRegion {
                 finally: Some(vec![close]),
-                handler: false,
+                handler: true,
             });
         }
         self.push_target(label, true);
         self.stmt(body);
         self.emit(Op::Jump(top));
         let broke = self.pop_target(Some(top));
-        if values {
-            self.f().tries.pop();
-        }
-        if values && broke {
+        let Some(guard) = guard else {
+            self.patch(exit);
+            self.pop_scope();
+            self.pop_scope();
+            return;
+        };
+        self.f().tries.pop();
+        let mut ends = Vec::new();
+        if broke {
             // A `break` lands here and closes the iterator (its
-            // `return()`, through the hidden global `%iterClose`); the
-            // loop's own end jumps past.
-            self.expr(&Expr {
-                kind: ExprKind::Ident("%iterClose".into()),
-                span: body.span,
-            });
-            self.emit(Op::Undef);
-            self.emit(Op::LoadLocal(Slot(iter)));
-            self.emit(Op::Call(1));
-            self.emit(Op::Pop);
+            // `return()`); the loop's own end jumps past.
+            self.emit(Op::PopTry);
+            self.call_on_iterator("%iterClose", iter, body.span);
+            ends.push(self.emit(Op::Jump(Self::PENDING)));
         }
         self.patch(exit);
+        self.emit(Op::PopTry);
+        ends.push(self.emit(Op::Jump(Self::PENDING)));
+        // [exception] → the iterator closed, the exception thrown again.
+        self.patch(guard);
+        self.push_scope();
+        let thrown = self.temp();
+        self.emit(Op::StoreLocalPop(Slot(thrown)));
+        self.call_on_iterator("%iterCloseQuiet", iter, body.span);
+        self.emit(Op::LoadLocal(Slot(thrown)));
+        self.emit(Op::Throw);
+        self.pop_scope();
+        for end in ends {
+            self.patch(end);
+        }
         self.pop_scope();
         self.pop_scope();
+    }
+
+    /// `close(iter)` for a hidden global `close` (`%iterClose`, …).
+    fn call_on_iterator(&mut self, close: &str, iter: u16, span: Span) {
+        self.expr(&Expr {
+            kind: ExprKind::Ident(close.into()),
+            span,
+        });
+        self.emit(Op::Undef);
+        self.emit(Op::LoadLocal(Slot(iter)));
+        self.emit(Op::Call(1));
+        self.emit(Op::Pop);
     }
 
     pub(super) fn try_stmt(

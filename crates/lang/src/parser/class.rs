@@ -25,6 +25,10 @@
 use super::*;
 use crate::bytecode::MemberKind;
 
+/// The hidden binding of an object literal method's home object (the
+/// literal), whose prototype `super.x` reads.
+pub(super) const LITERAL_HOME: &str = "%home";
+
 /// What `this`, `super` and `return;` mean in the function being parsed.
 #[derive(Clone, Copy, Default)]
 pub(super) struct FnCtx {
@@ -469,6 +473,7 @@ impl Parser<'_> {
                 kind: FnKind::Method,
                 is_generator: false,
                 is_async: false,
+                needs_home: false,
             };
             expr(ExprKind::Function(Rc::new(f)), span)
         } else {
@@ -513,6 +518,7 @@ impl Parser<'_> {
                 kind: FnKind::Method,
                 is_generator: false,
                 is_async: false,
+                needs_home: false,
             };
             let call = intrinsic(
                 Intrinsic::CallWith,
@@ -535,6 +541,7 @@ impl Parser<'_> {
             kind: FnKind::ClassBody { privates },
             is_generator: false,
             is_async: false,
+            needs_home: false,
         };
         expr(
             ExprKind::Call {
@@ -579,6 +586,7 @@ impl Parser<'_> {
                     kind: FnKind::Normal,
                     is_generator: false,
                     is_async: false,
+                    needs_home: false,
                 }
             }
         };
@@ -671,7 +679,7 @@ impl Parser<'_> {
             return Ok(self.super_call(args, span));
         }
         let Some(home) = self.ctx.home else {
-            return self.error("`super` is only valid in a class's methods", span);
+            return self.error("`super` is only valid in methods", span);
         };
         let key = if self.eat(&Token::Dot) {
             let Some(n) = self.property_name() else {
@@ -687,11 +695,14 @@ impl Parser<'_> {
         };
         let span = span.to(self.prev_span());
         let this = self.this_expr(span);
-        Ok(intrinsic(
-            Intrinsic::SuperGet,
-            vec![ident(home, span), this, key],
-            span,
-        ))
+        let home = if home == LITERAL_HOME {
+            // An object literal's: its prototype now.
+            self.home_used = true;
+            intrinsic(Intrinsic::ProtoOf, vec![ident(home, span)], span)
+        } else {
+            ident(home, span)
+        };
+        Ok(intrinsic(Intrinsic::SuperGet, vec![home, this, key], span))
     }
 
     /// `this` here: `%this` in a derived constructor.

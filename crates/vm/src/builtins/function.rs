@@ -50,13 +50,11 @@ pub fn install(vm: &mut Vm) {
         }
         vm.to_string_value(this)
     });
-    // `new.target` (parser.rs `new_expr`): the function the calling frame
-    // was constructed as, or undefined when it was called.
+    // `new.target` (parser.rs `new_expr`): what the calling frame was
+    // constructed as — its callee slot, which `super()` sets to the derived
+    // class's — or undefined when it was called.
     let new_target = native(vm, "%newTarget", 0, |vm, _, _| {
-        Ok(match vm.frames.last() {
-            Some(f) if f.construct => Value::Obj(f.closure),
-            _ => Value::Undefined,
-        })
+        Ok(vm.new_target().unwrap_or(Value::Undefined))
     });
     let g = vm.realm.global;
     super::set(vm, g, "%newTarget", Value::Obj(new_target));

@@ -86,6 +86,18 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Undefined)
     });
     set(vm, g, "%iterClose", Value::Obj(f));
+    // What a throw out of `for…of` calls: the close's own exception (or a
+    // bad result) loses to the one thrown.
+    let f = native(vm, "%iterCloseQuiet", 1, |vm, _, a| {
+        if let Value::Obj(it) = arg(vm, a, 0) {
+            match vm.iter_close(it) {
+                Ok(()) | Err(Interrupt::Throw(_) | Interrupt::Error(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Value::Undefined)
+    });
+    set(vm, g, "%iterCloseQuiet", Value::Obj(f));
     let from_sync = vm
         .heap
         .alloc(Class::Object, Some(async_iterator))

@@ -165,6 +165,30 @@ pub fn install(vm: &mut Vm) {
         };
         Ok(p.map_or(Value::Null, Value::Obj))
     });
+    // `Object.prototype.__proto__`: the prototype, read and set.
+    let get_proto = super::native(vm, "get __proto__", 0, |vm, this, _| {
+        let o = vm.to_object(this)?;
+        Ok(vm.heap.obj(o).proto.map_or(Value::Null, Value::Obj))
+    });
+    let set_proto = super::native(vm, "set __proto__", 1, |vm, this, a| {
+        if this.is_nullish() {
+            return Err(vm.type_error("Object.prototype.__proto__ called on null or undefined"));
+        }
+        let proto = match arg(vm, a, 0) {
+            Value::Obj(p) => Some(p),
+            Value::Null => None,
+            _ => return Ok(Value::Undefined),
+        };
+        if let Value::Obj(o) = this {
+            set_prototype(vm, o, proto)?;
+        }
+        Ok(Value::Undefined)
+    });
+    let key = vm.heap.intern("__proto__");
+    vm.define_accessor(op, key, Value::Obj(get_proto), false, attrs::HIDDEN)
+        .expect("the realm is made within its budget");
+    vm.define_accessor(op, key, Value::Obj(set_proto), true, attrs::HIDDEN)
+        .expect("the realm is made within its budget");
     method(vm, object, "setPrototypeOf", 2, |vm, _, a| {
         let target = arg(vm, a, 0);
         if target.is_nullish() {

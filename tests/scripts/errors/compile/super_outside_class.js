@@ -1,4 +1,4 @@
 function f() {
   return super.x;
 }
-// expect error: 2:10: `super` is only valid in a class's methods
+// expect error: 2:10: `super` is only valid in methods
