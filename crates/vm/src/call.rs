@@ -210,14 +210,19 @@ impl Vm {
         self.stack.push(this);
         self.stack.extend_from_slice(args);
         let stop = self.frames.len();
-        let native =
-            matches!(f, Value::Obj(id) if matches!(self.heap.obj(id).class, Class::Native(_)));
-        let called = if native {
-            // A native calling a native pushes no frame: its depth is
-            // counted here (`toString` methods can call each other).
-            self.native_call_nested(args.len(), floor)
-        } else {
-            self.call(args.len(), false)
+        // The callee's class is read once here (`call` would read it again):
+        // a closure's frame is pushed directly, and a native calling a
+        // native, which pushes no frame, is counted against the nesting
+        // limit (`toString` methods can call each other).
+        let called = match f {
+            Value::Obj(id) => match self.heap.obj(id).class {
+                Class::Closure(fi) => self
+                    .push_frame(fi, id, floor + 2, args.len(), false)
+                    .map(|()| true),
+                Class::Native(_) => self.native_call_nested(args.len(), floor),
+                _ => self.call(args.len(), false),
+            },
+            _ => self.call(args.len(), false),
         };
         match called {
             Ok(false) => Ok(pop!(self)),
