@@ -41,6 +41,7 @@ impl Vm {
         let (mut how, mut sent) = (how, sent);
         loop {
             let r = self.resume_generator(Value::Obj(g), how, sent);
+            let r = self.catching(r);
             let Class::Generator(index) = self.heap.obj(g).class else {
                 unreachable!("an async function runs as a generator")
             };

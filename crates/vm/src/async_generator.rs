@@ -132,7 +132,8 @@ impl Vm {
     /// it): awaits `v`, then settles the front request with it.
     pub(crate) fn async_generator_return(&mut self, g: ObjId, v: Value) -> Result<(), Interrupt> {
         let c = Value::Obj(self.realm.promise);
-        let p = match self.promise_resolve(c, v) {
+        let resolved = self.promise_resolve(c, v);
+        let p = match self.catching(resolved) {
             Ok(Value::Obj(p)) => p,
             Ok(_) => unreachable!("PromiseResolve gives a promise"),
             Err(Interrupt::Throw(e)) => {

@@ -372,6 +372,16 @@ impl Vm {
         Ok(n)
     }
 
+    /// `r` with a native's error made into the Error object a `catch`
+    /// would receive, for callers that turn an exception into a rejection
+    /// (an abort or a suspension stays what it is).
+    pub(crate) fn catching<T>(&mut self, r: Result<T, Interrupt>) -> Result<T, Interrupt> {
+        match r {
+            Err(Interrupt::Error(e)) => Err(Interrupt::Throw(self.make_error(e.0, &e.1))),
+            r => r,
+        }
+    }
+
     /// Finds the handler for an exception thrown while running above frame
     /// depth `stop`; on success the loop continues there.
     pub(crate) fn raise(&mut self, e: Interrupt, stop: usize) -> Result<(), Interrupt> {

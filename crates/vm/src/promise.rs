@@ -149,7 +149,8 @@ impl Vm {
             return self.settle(p, PromiseState::Rejected, reason);
         }
         let then_key = self.heap.intern("then");
-        let then = match self.get_field(x, then_key) {
+        let then = self.get_field(x, then_key);
+        let then = match self.catching(then) {
             Ok(t) => t,
             Err(Interrupt::Throw(e)) => return self.settle(p, PromiseState::Rejected, e),
             Err(e) => return Err(e),

@@ -171,7 +171,8 @@ fn async_from_sync(vm: &mut Vm, this: Value, a: Args, how: Resume) -> Result<Val
     let Some(it) = it else {
         return Err(vm.type_error("next called on an object that is not a for-await iterator"));
     };
-    let step = match sync_step(vm, it, a, how) {
+    let stepped = sync_step(vm, it, a, how);
+    let step = match vm.catching(stepped) {
         Ok(Step::Result(v, done)) => Some((v, done)),
         Ok(Step::Settled(v)) => {
             vm.settle(r, PromiseState::Fulfilled, v)?;
@@ -185,7 +186,8 @@ fn async_from_sync(vm: &mut Vm, this: Value, a: Args, how: Resume) -> Result<Val
     };
     // The value is awaited, also the end's undefined.
     let (v, done) = step.expect("settled above otherwise");
-    let p = match vm.promise_resolve(Value::Obj(vm.realm.promise), v) {
+    let resolved = vm.promise_resolve(Value::Obj(vm.realm.promise), v);
+    let p = match vm.catching(resolved) {
         Ok(Value::Obj(p)) => p,
         Ok(_) => unreachable!("PromiseResolve gives a promise"),
         Err(Interrupt::Throw(e)) => {

@@ -110,7 +110,8 @@ fn construct(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     o.class = Class::Promise(PromiseState::Pending);
     o.elems.push(Value::Undefined);
     let (resolve, reject) = vm.resolving_functions(p)?;
-    match vm.call_function(executor, Value::Undefined, &[resolve, reject]) {
+    let ran = vm.call_function(executor, Value::Undefined, &[resolve, reject]);
+    match vm.catching(ran) {
         Ok(_) => {}
         Err(Interrupt::Throw(e)) => {
             vm.call_function(reject, Value::Undefined, &[e])?;
@@ -284,7 +285,8 @@ enum Combinator {
 /// iteration ends rejects the promise it gives.
 fn combine(vm: &mut Vm, c: Value, a: Args, kind: Combinator) -> Result<Value, Interrupt> {
     let capability = vm.new_capability(c)?;
-    match combine_into(vm, c, arg(vm, a, 0), kind, capability) {
+    let combined = combine_into(vm, c, arg(vm, a, 0), kind, capability);
+    match vm.catching(combined) {
         Ok(v) => Ok(v),
         Err(Interrupt::Throw(e)) => {
             vm.call_function(capability[2], Value::Undefined, &[e])?;
