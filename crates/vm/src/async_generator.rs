@@ -7,8 +7,8 @@
 //! its end; `await`s inside keep the request in progress.
 //!
 //! `return()` at a `yield` inside `finally` blocks resumes the body on its
-//! way out (compile/generator.rs); `yield*` forwards neither `return()`
-//! nor `throw()` to the inner iterator (docs/LANGUAGE.md).
+//! way out, and `yield*` forwards all three requests to the inner iterator
+//! (compile/generator.rs).
 
 use crate::error::{ErrorKind, Interrupt};
 use crate::generator::{GenStatus, Park, Resume};

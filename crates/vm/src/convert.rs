@@ -117,11 +117,7 @@ impl Vm {
                         out.push_str("[object Object]");
                         return Ok(());
                     }
-                    let r = self.exotic_to_primitive(v, "string")?;
-                    let r = match r {
-                        Some(r) => r,
-                        None => self.ordinary_to_primitive(v, true)?,
-                    };
+                    let r = self.object_to_primitive_hint(v, "string")?;
                     return self.write_string_depth(r, out, depth + 1);
                 }
             },
@@ -166,18 +162,16 @@ impl Vm {
                 self.to_string_value(v)
             };
         }
-        let hint = if want_number { "number" } else { "default" };
-        match self.exotic_to_primitive(v, hint)? {
-            Some(r) => Ok(r),
-            None => self.ordinary_to_primitive(v, false),
-        }
+        self.object_to_primitive_hint(v, if want_number { "number" } else { "default" })
     }
 
-    /// What `v[Symbol.toPrimitive](hint)` gives, if `v` has that method.
-    fn exotic_to_primitive(&mut self, v: Value, hint: &str) -> Result<Option<Value>, Interrupt> {
+    /// ToPrimitive of an object with `hint` ("string", "number" or
+    /// "default"): what `v[Symbol.toPrimitive](hint)` gives, if `v` has
+    /// that method, else OrdinaryToPrimitive.
+    fn object_to_primitive_hint(&mut self, v: Value, hint: &str) -> Result<Value, Interrupt> {
         let exotic = self.get_field(v, self.atoms.symbols.to_primitive)?;
         if exotic.is_nullish() {
-            return Ok(None);
+            return self.ordinary_to_primitive(v, hint == "string");
         }
         if !self.is_callable(exotic) {
             return Err(self.type_error("Symbol.toPrimitive is not a function"));
@@ -185,7 +179,7 @@ impl Vm {
         let hint = self.heap.intern(hint);
         match self.call_function(exotic, v, &[Value::Atom(hint)])? {
             Value::Obj(_) => Err(self.type_error("Cannot convert object to primitive value")),
-            r => Ok(Some(r)),
+            r => Ok(r),
         }
     }
 

@@ -104,11 +104,8 @@ impl Vm {
             }
         }
         if let (Class::Primitive, Key::Index(i)) = (class, key) {
-            if let Some(s) = self.wrapped_string(o) {
-                let c = self.string_at(s, i)?;
-                if !matches!(c, Value::Undefined) {
-                    return Ok(Some(data(c, attrs::READONLY | attrs::FIXED)));
-                }
+            if let Some(c) = self.wrapped_char(Value::Obj(o), i)? {
+                return Ok(Some(data(c, attrs::READONLY | attrs::FIXED)));
             }
         }
         let a = match key {

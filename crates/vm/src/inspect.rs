@@ -179,12 +179,7 @@ impl<'a> Printer<'a> {
             }
             Class::Primitive => {
                 let inner = self.vm.heap.obj(o).elems[0];
-                let kind = match inner {
-                    Value::Bool(_) => "Boolean",
-                    Value::Num(_) => "Number",
-                    Value::Symbol(_) => "Symbol",
-                    _ => "String",
-                };
+                let kind = crate::wrapper::primitive_kind(inner);
                 format!("[{kind}: {}]", self.value(inner, depth + 1))
             }
             _ => self.constructor_prefix(o),

@@ -327,11 +327,8 @@ impl Vm {
                     .unwrap_or(Value::Undefined)),
                 Value::Atom(_) | Value::Str(_) => self.string_at(o, i),
                 _ => {
-                    if let Some(s) = o.as_obj().and_then(|id| self.wrapped_string(id)) {
-                        let c = self.string_at(s, i)?;
-                        if !matches!(c, Value::Undefined) {
-                            return Ok(c);
-                        }
+                    if let Some(c) = self.wrapped_char(o, i)? {
+                        return Ok(c);
                     }
                     let a = self.index_atom(i);
                     self.get_field(o, a)
@@ -820,21 +817,14 @@ impl Vm {
             Value::Atom(_) | Value::Str(_) => self.plain_string_iteration(),
             _ => false,
         };
-        if !iterable && !v.is_nullish() {
-            // The iterator protocol: `v[Symbol.iterator]()` and its `next`.
-            let make = self.get_field(v, self.atoms.symbols.iterator)?;
-            if self.is_callable(make) {
-                let it = self.iterator_from(make, v)?;
-                let next_key = self.heap.intern("next");
-                let next = self.get_field(it, next_key)?;
-                let step = self.heap.alloc(Class::StepIter, None)?;
-                self.heap.obj_mut(step).elems.extend([it, next]);
-                return Ok(Value::Obj(step));
-            }
-        }
         if !iterable {
-            let shown = super::inspect::inspect_short(self, v);
-            return Err(self.type_error(format!("{shown} is not iterable")));
+            // The iterator protocol: `v[Symbol.iterator]()` and its `next`.
+            let it = self.get_iterator(v)?;
+            let next_key = self.heap.intern("next");
+            let next = self.get_field(it, next_key)?;
+            let step = self.heap.alloc(Class::StepIter, None)?;
+            self.heap.obj_mut(step).elems.extend([it, next]);
+            return Ok(Value::Obj(step));
         }
         let it = self.heap.alloc(Class::ValueIter { pos: 0 }, None)?;
         self.heap.obj_mut(it).elems.push(v);
@@ -852,10 +842,6 @@ impl Vm {
             let shown = super::inspect::inspect_short(self, v);
             return Err(self.type_error(format!("{shown} is not iterable")));
         }
-        self.iterator_from(make, v)
-    }
-
-    fn iterator_from(&mut self, make: Value, v: Value) -> Result<Value, Interrupt> {
         let it = self.call_function(make, v, &[])?;
         if !matches!(it, Value::Obj(_)) {
             return Err(self.type_error("Result of the Symbol.iterator method is not an object"));

@@ -64,12 +64,28 @@ impl Vm {
         }
     }
 
-    /// The string a `String` wrapper holds.
-    pub(crate) fn wrapped_string(&self, o: ObjId) -> Option<Value> {
+    /// Character `i` of a `String` wrapper, its own read-only index; None
+    /// for anything else.
+    pub(crate) fn wrapped_char(&mut self, v: Value, i: usize) -> Result<Option<Value>, Interrupt> {
+        let Value::Obj(o) = v else { return Ok(None) };
         let obj = self.heap.obj(o);
         match obj.elems.first() {
-            Some(&s) if obj.class == Class::Primitive && s.is_string() => Some(s),
-            _ => None,
+            Some(&s) if obj.class == Class::Primitive && s.is_string() => {
+                Ok(Some(self.string_at(s, i)?).filter(|c| !matches!(c, Value::Undefined)))
+            }
+            _ => Ok(None),
         }
+    }
+}
+
+/// The name of a primitive's type as wrappers and `Object.prototype.toString`
+/// show it.
+pub(crate) fn primitive_kind(v: Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "Boolean",
+        Value::Num(_) => "Number",
+        Value::Atom(_) | Value::Str(_) => "String",
+        Value::Symbol(_) => "Symbol",
+        _ => "Object",
     }
 }

@@ -90,13 +90,11 @@ struct JumpTarget {
     try_depth: usize,
 }
 
-/// An active `try` region: leaving it early pops its handler and runs `finally`.
-/// A `for…of` body is one too, with no handler: leaving it early with
-/// `return` or a `break`/`continue` to an outer loop closes its iterator.
+/// An active `try` region: leaving it early pops its handler and runs
+/// `finally`. A `for…of` over the protocol is one too: its handler and its
+/// `finally` close the iterator.
 struct TryRegion {
     finally: Option<Vec<Stmt>>,
-    /// A `try` (a handler `PushTry` set up, which leaving pops).
-    handler: bool,
 }
 
 struct FnState {

@@ -278,16 +278,13 @@ impl Compiler {
     pub(super) fn leave_tries(&mut self, depth: usize) {
         let saved: Vec<TryRegion> = self.f().tries.drain(depth..).collect();
         for (i, region) in saved.iter().enumerate().rev() {
-            if region.handler {
-                self.emit(Op::PopTry);
-            }
+            self.emit(Op::PopTry);
             if let Some(fin) = &region.finally {
                 // The finally body runs outside the regions it protected.
                 let keep: Vec<TryRegion> = saved[..i]
                     .iter()
                     .map(|r| TryRegion {
                         finally: r.finally.clone(),
-                        handler: r.handler,
                     })
                     .collect();
                 let outer = std::mem::take(&mut self.f().tries);
@@ -463,7 +460,6 @@ impl Compiler {
             };
             self.f().tries.push(TryRegion {
                 finally: Some(vec![close]),
-                handler: true,
             });
         }
         self.push_target(label, true);
@@ -527,7 +523,6 @@ impl Compiler {
         let push = self.emit(Op::PushTry(Self::PENDING));
         self.f().tries.push(TryRegion {
             finally: finally.clone(),
-            handler: true,
         });
         self.scoped_block(block);
         self.f().tries.pop();
@@ -550,7 +545,6 @@ impl Compiler {
             let j = self.emit(Op::PushTry(Self::PENDING));
             self.f().tries.push(TryRegion {
                 finally: Some(f.clone()),
-                handler: true,
             });
             j
         });

@@ -6,6 +6,7 @@ use crate::error::Interrupt;
 use crate::heap::Class;
 use crate::state::Vm;
 use crate::value::{ObjId, Value};
+use crate::wrapper::primitive_kind;
 
 pub fn install(vm: &mut Vm) {
     let op = vm.realm.object_proto;
@@ -264,20 +265,12 @@ pub fn install(vm: &mut Vm) {
                 Class::Error => "Error",
                 Class::Arguments => "Arguments",
                 Class::Date => "Date",
-                Class::Primitive => match vm.heap.obj(o).elems[0] {
-                    Value::Bool(_) => "Boolean",
-                    Value::Num(_) => "Number",
-                    Value::Atom(_) | Value::Str(_) => "String",
-                    _ => "Object",
-                },
+                Class::Primitive => builtin_tag(vm.heap.obj(o).elems[0]),
                 _ => "Object",
             },
             Value::Null => "Null",
             Value::Undefined => "Undefined",
-            Value::Num(_) => "Number",
-            Value::Bool(_) => "Boolean",
-            Value::Atom(_) | Value::Str(_) => "String",
-            _ => "Object",
+            v => builtin_tag(v),
         };
         let tag = if this.is_nullish() {
             Value::Undefined
@@ -347,6 +340,15 @@ fn set_prototype(vm: &mut Vm, o: ObjId, proto: Option<ObjId>) -> Result<(), Inte
 /// ToObject for reading: an object itself, None for other primitives
 /// (whose own properties the callers treat as empty), a TypeError for
 /// null and undefined.
+/// `Object.prototype.toString`'s tag for a primitive or its wrapper
+/// (a symbol has none of its own: `Symbol.prototype` gives one).
+fn builtin_tag(v: Value) -> &'static str {
+    match v {
+        Value::Symbol(_) => "Object",
+        v => primitive_kind(v),
+    }
+}
+
 fn to_object(vm: &mut Vm, v: Value) -> Result<Option<ObjId>, Interrupt> {
     match v {
         Value::Obj(o) => Ok(Some(o)),

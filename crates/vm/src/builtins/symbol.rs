@@ -13,8 +13,8 @@ pub fn install(vm: &mut Vm) {
         vm,
         "Symbol",
         0,
-        |vm, this, a| {
-            if let Value::Obj(_) = this {
+        |vm, _, a| {
+            if vm.constructing {
                 return Err(vm.type_error("Symbol is not a constructor"));
             }
             let description = match arg(vm, a, 0) {
