@@ -46,7 +46,9 @@ const SCRIPTS: &[(&str, &str)] = &[
             go(() => { sleep(300); db().table("users").insert({ name: "from go" }); });
             return { queued: true };
           })
-          .get("/background-fails", () => { go(() => { const o = null; return o.field; }); return "ok"; });
+          .get("/background-fails", () => { go(() => { const o = null; return o.field; }); return "ok"; })
+          .get("/slow-sqlite-in-map", () => [1500000].map((n) => db().query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $1) SELECT count(*) AS n FROM c", n)[0])[0])
+          .get("/slow-pg-in-map", () => ["0.3"].map(function (s) { return db().query("SELECT 1 AS slept FROM pg_sleep(" + s + ")")[0]; }.bind(null))[0]);
         "#,
     ),
 ];
@@ -120,9 +122,12 @@ fn hello_while_waiting(s: &Server, slow_path: &str) {
 fn a_slow_query_does_not_hold_up_its_core() {
     let s = start_in(SCRIPTS, &[]);
     hello_while_waiting(&s, "/slow-sqlite");
+    // Nor one a callback of `map` waits for (through a bound function too).
+    hello_while_waiting(&s, "/slow-sqlite-in-map");
     if let Some(pg) = pg::url_or_skip("a slow PostgreSQL query") {
         let s = start_in(&scripts_only(), &["--db", &pg]);
         hello_while_waiting(&s, "/slow-pg");
+        hello_while_waiting(&s, "/slow-pg-in-map");
     }
 }
 

@@ -317,6 +317,11 @@ pub enum Op {
     ModInt(i32),
     /// [] → [], jumps unless local < constant number (loop heads)
     JumpIfNotLessLocalConst(Slot, ConstIdx, Label),
+    /// Only in the VM's own functions: one step of a built-in that calls
+    /// back into the script (vm/src/stepper.rs). Either calls the callee
+    /// it put on the stack, [callee, this, args × n] → [result], and runs
+    /// again; or pushes the built-in's result and jumps to the label
+    Step(Label),
     /// [a, b] → [], jumps unless a < b (conditions of `if`, loops, `?:`)
     JumpIfNotLess(Label),
 }
@@ -348,6 +353,7 @@ impl Op {
             | Op::PushTry(l)
             | Op::ResumeCheck(l)
             | Op::IterNext(_, l)
+            | Op::Step(l)
             | Op::JumpIfNotLess(l)
             | Op::JumpIfNotLessLocalConst(_, _, l) => Some(l),
             _ => None,

@@ -81,6 +81,10 @@ impl Vm {
         if argc < arity {
             self.stack.resize(base + arity, Value::Undefined);
         }
+        if f.step.is_some() {
+            // A stepping built-in's slot after its parameters (stepper.rs).
+            self.stack.push(Value::Num(argc as f64));
+        }
         if f.has_rest {
             let rest = self
                 .heap
@@ -162,10 +166,12 @@ impl Vm {
                         r
                     }
                     Err(e) => {
-                        if let Interrupt::Suspend(_) = e {
+                        match e {
                             // `resume` pushes the answer where the call's
                             // result goes: the callee and its arguments go now.
-                            self.stack.truncate(callee_pos);
+                            Interrupt::Suspend(_) => self.stack.truncate(callee_pos),
+                            Interrupt::Redirect(argc) => return self.redirect(argc, construct),
+                            _ => {}
                         }
                         return Err(e);
                     }
@@ -181,6 +187,12 @@ impl Vm {
             }
             _ => Err(self.not_a_function()),
         }
+    }
+
+    /// The call a forwarding native left on the stack (`Interrupt::Redirect`).
+    #[inline(never)]
+    fn redirect(&mut self, argc: usize, construct: bool) -> Result<bool, Interrupt> {
+        self.call(argc, construct)
     }
 
     /// Calls a function value from native code (callbacks of map, sort…).
@@ -389,9 +401,10 @@ impl Vm {
             Interrupt::Throw(v) => v,
             Interrupt::Error(e) => self.make_error(e.0, &e.1),
             Interrupt::Abort(..) => return Err(e),
+            Interrupt::Redirect(_) => unreachable!("a redirect never leaves Vm::call"),
             Interrupt::Suspend(_) => self.make_error(
                 ErrorKind::Error,
-                "cannot wait for I/O inside a callback called by a built-in function (map, forEach, sort…); use a loop",
+                "cannot wait for I/O here: getters, setters, conversions (toString, valueOf, toJSON), iterators' next() and the bodies of generators and async functions run nested on the host stack (docs/LANGUAGE.md); wait in the handler or in a callback of map, forEach, sort…",
             ),
         };
         match self.handlers.last() {

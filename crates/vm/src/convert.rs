@@ -94,6 +94,11 @@ impl Vm {
                         self.write_string_depth(msg, out, depth + 1)?;
                     }
                 }
+                Class::Closure(fi) if self.funcs[fi as usize].step.is_some() => {
+                    out.push_str("function ");
+                    out.push_str(&self.funcs[fi as usize].name);
+                    out.push_str("() { [native code] }");
+                }
                 Class::Closure(fi) => {
                     let f = &self.funcs[fi as usize];
                     out.push_str(

@@ -110,6 +110,25 @@ impl Vm {
                     ip = target;
                 }};
             }
+            // Calls [callee, this, args × `$argc`] (the running frame's pc
+            // saved): a script callee's frame is pushed and runs next; a
+            // native that suspends parks the run, at depth 0.
+            macro_rules! call {
+                ($argc:expr) => {
+                    match self.call($argc, false) {
+                        Ok(true) => {
+                            charge_callee!();
+                            continue 'reload;
+                        }
+                        Ok(false) => {}
+                        Err(Interrupt::Suspend(op)) if self.nested == 0 => {
+                            self.fuel = fuel;
+                            return Ok(Outcome::Pending(op));
+                        }
+                        Err(e) => tri!('reload, Err(e)),
+                    }
+                };
+            }
             loop {
                 // Matched by reference: copying the 16-byte enum out first
                 // costs more instructions per dispatch than the dispatch.
@@ -461,34 +480,12 @@ impl Vm {
                     }
                     Op::Call(argc) => {
                         self.frames.last_mut().unwrap().pc = pc!();
-                        match self.call(argc as usize, false) {
-                            Ok(true) => {
-                                charge_callee!();
-                                continue 'reload;
-                            }
-                            Ok(false) => {}
-                            Err(Interrupt::Suspend(op)) if self.nested == 0 => {
-                                self.fuel = fuel;
-                                return Ok(Outcome::Pending(op));
-                            }
-                            Err(e) => tri!('reload, Err(e)),
-                        }
+                        call!(argc as usize);
                     }
                     Op::CallSpread => {
                         self.frames.last_mut().unwrap().pc = pc!();
                         let argc = tri!('reload, self.spread_args());
-                        match self.call(argc, false) {
-                            Ok(true) => {
-                                charge_callee!();
-                                continue 'reload;
-                            }
-                            Ok(false) => {}
-                            Err(Interrupt::Suspend(op)) if self.nested == 0 => {
-                                self.fuel = fuel;
-                                return Ok(Outcome::Pending(op));
-                            }
-                            Err(e) => tri!('reload, Err(e)),
-                        }
+                        call!(argc);
                     }
                     Op::New(argc) => {
                         self.frames.last_mut().unwrap().pc = pc!();
@@ -640,6 +637,25 @@ impl Vm {
                         let v = pop!(self);
                         let it = tri!('reload, self.iter_keys(v));
                         self.stack[base + s.0 as usize] = it;
+                    }
+                    Op::Step(Label(t)) => {
+                        // A step is its own loop: the frame's pc stays on
+                        // it, so the callee returns here, and each step
+                        // pays one instruction (stepper.rs).
+                        self.frames.last_mut().unwrap().pc = pc!() - 1;
+                        charge!(1);
+                        let Some(step) = func.step else {
+                            unreachable!("only the VM's own functions step")
+                        };
+                        match tri!('reload, step(self, base)) {
+                            Some(argc) => {
+                                call!(argc);
+                                // A native callee answered at once: step again.
+                                // SAFETY: back onto this instruction.
+                                ip = unsafe { ip.sub(1) };
+                            }
+                            None => jump!(t),
+                        }
                     }
                     Op::IterNext(s, Label(t)) => {
                         let it = obj_of(self.stack[base + s.0 as usize]);

@@ -50,6 +50,12 @@ pub enum Interrupt {
     Abort(Box<(ErrorKind, String)>),
     /// A native waits for the host.
     Suspend(PendingOp),
+    /// A native that only forwards (`call`, `apply`, a bound function) has
+    /// rewritten its call on the stack into the call it stands for, with
+    /// this many arguments: `Vm::call` makes that call in its place, so the
+    /// callee runs on the VM's frames (and may wait) rather than nested.
+    /// Never leaves `Vm::call`.
+    Redirect(usize),
 }
 
 impl Interrupt {

@@ -9,6 +9,7 @@
 //! | [`load`] | making a VM, linking and verifying a program, `reset` |
 //! | [`run`] | the host's entry points: start, call, resume, uncaught reports |
 //! | [`dispatch`], [`call`], [`budget`] | the loop; calls and unwinding; the instruction budget |
+//! | [`stepper`] | built-ins that call back (`map`, `sort`…) as state machines on the VM's frames, so callbacks may wait |
 //! | [`trace`], [`error`] | stack traces and Error objects; `ErrorKind`, `Interrupt` |
 //! | [`property`], [`convert`], [`inspect`], [`json`] | property access; JavaScript's conversions and operators; `console.log` formatting; JSON |
 //! | [`io`] | what a suspended run asks the host for: timers, database statements (and their SQL), HTTP requests, fibers |
@@ -39,6 +40,7 @@ pub mod promise;
 pub mod property;
 pub mod run;
 pub mod state;
+pub mod stepper;
 pub mod trace;
 pub mod value;
 pub mod wrapper;

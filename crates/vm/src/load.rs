@@ -237,6 +237,7 @@ impl Vm {
                 source: program.source.clone(),
                 span: f.span,
                 facts: f.facts,
+                step: None,
             }));
         }
         self.heap.seal();

@@ -139,6 +139,7 @@ impl Vm {
             Interrupt::Throw(v) => v,
             Interrupt::Error(e) | Interrupt::Abort(e) => self.make_error(e.0, &e.1),
             Interrupt::Suspend(_) => self.make_error(ErrorKind::Error, "suspended outside a run"),
+            Interrupt::Redirect(_) => unreachable!("a redirect never leaves Vm::call"),
         };
         let report = self.uncaught_report(value);
         self.frames.clear();

@@ -18,9 +18,10 @@ use std::sync::Arc;
 /// and the callee's slots.
 pub const FRAMES_MAX: usize = 12_000;
 
-/// Deepest nesting of natives that call back into scripts (`map` calling a
-/// callback that calls `map`…): each level is a run loop on the Rust stack
-/// (a few KiB, grown on demand in segments), so it has a bound of its own.
+/// Deepest nesting of natives that run script code in a nested loop (a
+/// getter whose code reads a getter…; `map` is a stepper and nests as
+/// frames): each level is a run loop on the Rust stack (a few KiB, grown on
+/// demand in segments), so it has a bound of its own.
 pub const NATIVE_NESTING_MAX: usize = 2_000;
 
 /// Instructions per slice of the budget when the collector is off. A run
@@ -84,6 +85,9 @@ pub struct Function {
     pub span: Span,
     /// What the compiler proved about it.
     pub facts: lang::facts::Facts,
+    /// A built-in of the VM's own that calls back (stepper.rs): its code
+    /// is `Op::Step` in a loop, and its calls record their argument count.
+    pub step: Option<crate::stepper::StepFn>,
 }
 
 /// A native function's arguments: a window of the operand stack.

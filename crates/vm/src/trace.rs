@@ -36,7 +36,12 @@ impl Vm {
             } else {
                 &f.func().name
             };
-            let line = format!("\n    at {} ({})", name, f.func().source.location(span));
+            let line = if f.func().step.is_some() {
+                // A built-in of the VM's own (stepper.rs) has no source.
+                format!("\n    at {name} (native)")
+            } else {
+                format!("\n    at {} ({})", name, f.func().source.location(span))
+            };
             if line == last {
                 repeats += 1;
                 if repeats <= SHOWN {

@@ -1,10 +1,10 @@
 //! `Array` and `Array.prototype`. Callbacks receive `(value, index, array)`.
 
-use super::{arg, callable, constructor, method, relative_index};
+use super::{arg, constructor, method, relative_index};
 use crate::convert::compare_strings;
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::{Class, ElemsLock, SLOT_COST};
-use crate::state::{Args, Vm};
+use crate::state::Vm;
 use crate::value::{ObjId, Value};
 use std::cmp::Ordering;
 
@@ -46,7 +46,7 @@ pub fn install(vm: &mut Vm) {
         let items: Vec<Value> = (0..a.len).map(|i| arg(vm, a, i)).collect();
         vm.new_array(&items)
     });
-    method(vm, array, "from", 1, array_from);
+    // `from`: array_callbacks.rs.
 
     method(vm, ap, "push", 1, |vm, this, a| {
         let arr = resizable_array(vm, this, "push")?;
@@ -229,135 +229,6 @@ pub fn install(vm: &mut Vm) {
         }
         Ok(this)
     });
-    method(vm, ap, "forEach", 1, |vm, this, a| {
-        iterate(vm, this, a, "forEach", |_, _, _| Ok(Step::Continue))?;
-        Ok(Value::Undefined)
-    });
-    method(vm, ap, "map", 1, |vm, this, a| {
-        let arr = this_array(vm, this, "map")?;
-        let len = vm.heap.obj(arr).elems.len();
-        let (out, pin) = pinned_array(vm)?;
-        vm.heap.charge(len * SLOT_COST)?;
-        vm.heap.obj_mut(out).elems.reserve(len);
-        iterate(vm, this, a, "map", |vm, _, r| {
-            vm.heap.obj_mut(out).elems.push(r);
-            Ok(Step::Continue)
-        })?;
-        unpin(vm, pin);
-        Ok(Value::Obj(out))
-    });
-    method(vm, ap, "filter", 1, |vm, this, a| {
-        let (out, pin) = pinned_array(vm)?;
-        iterate(vm, this, a, "filter", |vm, (v, _), r| {
-            if vm.truthy(r) {
-                vm.heap.charge(SLOT_COST)?;
-                vm.heap.obj_mut(out).elems.push(v);
-            }
-            Ok(Step::Continue)
-        })?;
-        unpin(vm, pin);
-        Ok(Value::Obj(out))
-    });
-    method(vm, ap, "find", 1, |vm, this, a| {
-        let found = iterate(vm, this, a, "find", |vm, (v, _), r| {
-            Ok(if vm.truthy(r) {
-                Step::Stop(v)
-            } else {
-                Step::Continue
-            })
-        })?;
-        Ok(found.unwrap_or(Value::Undefined))
-    });
-    method(vm, ap, "findIndex", 1, |vm, this, a| {
-        let found = iterate(vm, this, a, "findIndex", |vm, (_, i), r| {
-            Ok(if vm.truthy(r) {
-                Step::Stop(Value::Num(i as f64))
-            } else {
-                Step::Continue
-            })
-        })?;
-        Ok(found.unwrap_or(Value::Num(-1.0)))
-    });
-    method(vm, ap, "some", 1, |vm, this, a| {
-        let found = iterate(vm, this, a, "some", |vm, _, r| {
-            Ok(if vm.truthy(r) {
-                Step::Stop(Value::Bool(true))
-            } else {
-                Step::Continue
-            })
-        })?;
-        Ok(found.unwrap_or(Value::Bool(false)))
-    });
-    method(vm, ap, "every", 1, |vm, this, a| {
-        let found = iterate(vm, this, a, "every", |vm, _, r| {
-            Ok(if !vm.truthy(r) {
-                Step::Stop(Value::Bool(false))
-            } else {
-                Step::Continue
-            })
-        })?;
-        Ok(found.unwrap_or(Value::Bool(true)))
-    });
-    method(vm, ap, "reduce", 2, |vm, this, a| {
-        let arr = this_array(vm, this, "reduce")?;
-        let f = callable(vm, arg(vm, a, 0), "reduce")?;
-        let mut i = 0;
-        let mut acc = if a.len >= 2 {
-            arg(vm, a, 1)
-        } else {
-            match vm.heap.obj(arr).elems.first() {
-                Some(&v) => {
-                    i = 1;
-                    v
-                }
-                None => return Err(vm.type_error("Reduce of empty array with no initial value")),
-            }
-        };
-        while i < vm.heap.obj(arr).elems.len() {
-            let v = vm.heap.obj(arr).elems[i];
-            // Rooted: `acc` is held only while the next call has it on the stack.
-            acc = vm.call_function_rooted(
-                f,
-                Value::Undefined,
-                &[acc, v, Value::Num(i as f64), this],
-            )?;
-            i += 1;
-        }
-        Ok(acc)
-    });
-    method(vm, ap, "reduceRight", 2, |vm, this, a| {
-        let arr = this_array(vm, this, "reduceRight")?;
-        let f = callable(vm, arg(vm, a, 0), "reduceRight")?;
-        let mut i = vm.heap.obj(arr).elems.len();
-        let mut acc = if a.len >= 2 {
-            arg(vm, a, 1)
-        } else if i == 0 {
-            return Err(vm.type_error("Reduce of empty array with no initial value"));
-        } else {
-            i -= 1;
-            vm.heap.obj(arr).elems[i]
-        };
-        while i > 0 {
-            i -= 1;
-            let Some(&v) = vm.heap.obj(arr).elems.get(i) else {
-                continue;
-            };
-            acc = vm.call_function_rooted(
-                f,
-                Value::Undefined,
-                &[acc, v, Value::Num(i as f64), this],
-            )?;
-        }
-        Ok(acc)
-    });
-    method(vm, ap, "findLast", 1, |vm, this, a| {
-        Ok(find_last(vm, this, a, "findLast")?.map_or(Value::Undefined, |(v, _)| v))
-    });
-    method(vm, ap, "findLastIndex", 1, |vm, this, a| {
-        Ok(Value::Num(
-            find_last(vm, this, a, "findLastIndex")?.map_or(-1.0, |(_, i)| i as f64),
-        ))
-    });
     method(vm, ap, "flat", 0, |vm, this, a| {
         let arr = this_array(vm, this, "flat")?;
         let depth = match arg(vm, a, 0) {
@@ -368,30 +239,12 @@ pub fn install(vm: &mut Vm) {
         flatten_into(vm, out, arr, if depth.is_nan() { 0.0 } else { depth })?;
         Ok(Value::Obj(out))
     });
-    method(vm, ap, "flatMap", 1, |vm, this, a| {
-        let (out, pin) = pinned_array(vm)?;
-        iterate(vm, this, a, "flatMap", |vm, _, r| {
-            match r {
-                Value::Obj(o) if vm.heap.obj(o).class == Class::Array => vm.spread_into(out, r)?,
-                _ => {
-                    vm.heap.charge(SLOT_COST)?;
-                    vm.heap.obj_mut(out).elems.push(r);
-                }
-            }
-            Ok(Step::Continue)
-        })?;
-        unpin(vm, pin);
-        Ok(Value::Obj(out))
-    });
-    // `keys`, `values`, `entries` and `[Symbol.iterator]`: iterator.rs.
+    // `keys`, `values`, `entries` and `[Symbol.iterator]`: iterator.rs;
+    // the methods that call back (`map`, `sort`…): array_callbacks.rs.
     method(vm, ap, "toReversed", 0, |vm, this, _| {
         let arr = this_array(vm, this, "toReversed")?;
         let mut items = vm.heap.obj(arr).elems.clone();
         items.reverse();
-        vm.new_array(&items)
-    });
-    method(vm, ap, "toSorted", 1, |vm, this, a| {
-        let (_, items) = sorted_copy(vm, this, a, "toSorted")?;
         vm.new_array(&items)
     });
     method(vm, ap, "with", 2, |vm, this, a| {
@@ -410,41 +263,18 @@ pub fn install(vm: &mut Vm) {
         items[i as usize] = arg(vm, a, 1);
         vm.new_array(&items)
     });
-    method(vm, ap, "sort", 1, |vm, this, a| {
-        writable_array(vm, this, "sort")?;
-        let (arr, items) = sorted_copy(vm, this, a, "sort")?;
-        vm.heap.obj_mut(arr).elems = items;
-        Ok(this)
-    });
-}
-
-/// `this`'s elements, sorted by the optional comparator in `a[0]`. The sort
-/// works on a copy because the comparator may touch the array meanwhile.
-fn sorted_copy(
-    vm: &mut Vm,
-    this: Value,
-    a: Args,
-    method: &str,
-) -> Result<(ObjId, Vec<Value>), Interrupt> {
-    let arr = this_array(vm, this, method)?;
-    let cmp = match arg(vm, a, 0) {
-        Value::Undefined => None,
-        f => Some(callable(vm, f, method)?),
-    };
-    let mut items = vm.heap.obj(arr).elems.clone();
-    // n log n comparisons and moves (a comparator's calls are charged too).
-    let n = items.len() as u64;
-    vm.charge_work(2 * n * (u64::BITS - n.leading_zeros()) as u64)?;
-    merge_sort(vm, &mut items, cmp)?;
-    Ok((arr, items))
 }
 
 /// `this` as an array to read: an array itself, or a copy of an
-/// array-like object's elements (`Array.prototype.slice.call(arguments)`).
-fn this_array(vm: &mut Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+/// array-like's elements (`Array.prototype.slice.call(arguments)`; a
+/// string's characters; nothing of a number or a boolean).
+pub(super) fn this_array(vm: &mut Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
     match this {
         Value::Obj(o) if vm.heap.obj(o).class == Class::Array => Ok(o),
-        Value::Obj(_) => {
+        Value::Undefined | Value::Null => Err(vm.type_error(format!(
+            "Array.prototype.{method} called on null or undefined"
+        ))),
+        _ => {
             let n = vm.get_field(this, vm.atoms.length)?;
             let n = vm.to_number(n)?;
             let len = if n.is_nan() || n <= 0.0 {
@@ -461,7 +291,6 @@ fn this_array(vm: &mut Vm, this: Value, method: &str) -> Result<ObjId, Interrupt
             }
             Ok(copy)
         }
-        _ => Err(vm.type_error(format!("Array.prototype.{method} called on a non-array"))),
     }
 }
 
@@ -475,7 +304,7 @@ fn own_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
 
 /// `this` as an array whose elements may change.
 #[inline]
-fn writable_array(vm: &mut Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+pub(super) fn writable_array(vm: &mut Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
     if let Value::Obj(o) = this {
         let obj = vm.heap.obj(o);
         if obj.class == Class::Array
@@ -528,80 +357,6 @@ fn refuse_change(vm: &mut Vm, this: Value, method: &str, resize: bool) -> Result
     Err(vm.type_error(format!("Array.prototype.{method} called on {what}")))
 }
 
-enum Step {
-    Continue,
-    Stop(Value),
-}
-
-/// A new array the collector treats as a root until `unpin` (a native's
-/// result while its callbacks run); also returns where it was pinned.
-fn pinned_array(vm: &mut Vm) -> Result<(ObjId, usize), Interrupt> {
-    let out = vm.new_array(&[])?;
-    let at = vm.pinned.len();
-    vm.pinned.push(out);
-    Ok((out.as_obj().unwrap(), at))
-}
-
-/// Unpins what `pinned_array` pinned at `at`, and only that: a callback may
-/// have pinned more since (a route handler registered inside `map`), which
-/// must stay. After an error the pin stays until the run's reset.
-fn unpin(vm: &mut Vm, at: usize) {
-    vm.pinned.remove(at);
-}
-
-/// Calls `args[0]` for each element with `(value, index, array)` and `this`
-/// = `args[1]`; `each` sees the element and the callback's result. What it
-/// holds across a call is on the operand stack (the array is `this`), so
-/// the callbacks may collect; `each` must pin what it keeps (`pinned_array`).
-fn iterate(
-    vm: &mut Vm,
-    this: Value,
-    a: Args,
-    name: &str,
-    mut each: impl FnMut(&mut Vm, (Value, usize), Value) -> Result<Step, Interrupt>,
-) -> Result<Option<Value>, Interrupt> {
-    let arr = this_array(vm, this, name)?;
-    let f = callable(vm, arg(vm, a, 0), name)?;
-    let this_arg = arg(vm, a, 1);
-    let mut i = 0;
-    while i < vm.heap.obj(arr).elems.len() {
-        let v = vm.heap.obj(arr).elems[i];
-        let r = vm.call_function_rooted(f, this_arg, &[v, Value::Num(i as f64), this])?;
-        if let Step::Stop(x) = each(vm, (v, i), r)? {
-            return Ok(Some(x));
-        }
-        i += 1;
-    }
-    Ok(None)
-}
-
-/// The last element (and its index) for which the callback is truthy.
-fn find_last(
-    vm: &mut Vm,
-    this: Value,
-    a: Args,
-    name: &str,
-) -> Result<Option<(Value, usize)>, Interrupt> {
-    let arr = this_array(vm, this, name)?;
-    let f = callable(vm, arg(vm, a, 0), name)?;
-    let mut i = vm.heap.obj(arr).elems.len();
-    while i > 0 {
-        i -= 1;
-        let v = vm
-            .heap
-            .obj(arr)
-            .elems
-            .get(i)
-            .copied()
-            .unwrap_or(Value::Undefined);
-        let r = vm.call_function_rooted(f, arg(vm, a, 1), &[v, Value::Num(i as f64), this])?;
-        if vm.truthy(r) {
-            return Ok(Some((v, i)));
-        }
-    }
-    Ok(None)
-}
-
 fn flatten_into(vm: &mut Vm, out: ObjId, arr: ObjId, depth: f64) -> Result<(), Interrupt> {
     for i in 0..vm.heap.obj(arr).elems.len() {
         let v = vm.heap.obj(arr).elems[i];
@@ -620,14 +375,24 @@ fn flatten_into(vm: &mut Vm, out: ObjId, arr: ObjId, depth: f64) -> Result<(), I
     Ok(())
 }
 
-fn array_from(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let src = arg(vm, a, 0);
+/// `Array.from`'s items as a new array: an iterable's values (arrays,
+/// strings, generators, any object with `[Symbol.iterator]`) or an
+/// array-like object's elements (`{ length: n, 0: …, 1: … }`).
+pub(super) fn collect_from(vm: &mut Vm, src: Value) -> Result<ObjId, Interrupt> {
     let out = vm.new_array(&[])?.as_obj().unwrap();
     match src {
-        Value::Obj(o) if vm.heap.obj(o).class == Class::Array => vm.spread_into(out, src)?,
+        Value::Undefined | Value::Null => {
+            let shown = crate::inspect::inspect_short(vm, src);
+            return Err(vm.type_error(format!("{shown} is not iterable")));
+        }
         Value::Atom(_) | Value::Str(_) => vm.spread_into(out, src)?,
+        Value::Obj(o) if vm.heap.obj(o).class == Class::Array => vm.spread_into(out, src)?,
         Value::Obj(_) => {
-            // An array-like: { length: n, 0: …, 1: … }.
+            let iterator = vm.get_field(src, vm.atoms.symbols.iterator)?;
+            if !iterator.is_nullish() {
+                vm.spread_into(out, src)?;
+                return Ok(out);
+            }
             let len = vm.get_field(src, vm.atoms.length)?;
             let len = vm.to_number(len)?;
             let len = if len.is_nan() {
@@ -636,6 +401,7 @@ fn array_from(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
                 len.clamp(0.0, (1u64 << 24) as f64) as usize
             };
             vm.heap.charge(len * SLOT_COST)?;
+            vm.charge_work(len as u64)?;
             for i in 0..len {
                 let v = vm.get_index(src, Value::Num(i as f64))?;
                 vm.heap.obj_mut(out).elems.push(v);
@@ -643,45 +409,49 @@ fn array_from(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
         }
         _ => {}
     }
-    if let f @ Value::Obj(_) = arg(vm, a, 1) {
-        let f = callable(vm, f, "Array.from")?;
-        for i in 0..vm.heap.obj(out).elems.len() {
-            let v = vm.heap.obj(out).elems[i];
-            let r = vm.call_function(f, Value::Undefined, &[v, Value::Num(i as f64)])?;
-            vm.heap.obj_mut(out).elems[i] = r;
-        }
-    }
-    Ok(Value::Obj(out))
+    Ok(out)
 }
 
-fn compare(vm: &mut Vm, cmp: Option<Value>, x: Value, y: Value) -> Result<Ordering, Interrupt> {
-    // undefined sorts last, whatever the comparator says.
-    match (x, y) {
-        (Value::Undefined, Value::Undefined) => return Ok(Ordering::Equal),
-        (Value::Undefined, _) => return Ok(Ordering::Greater),
-        (_, Value::Undefined) => return Ok(Ordering::Less),
-        _ => {}
+/// What `sort` (`copy` false) or `toSorted` works on: the array to write
+/// the result to (`this`, or a new one), the elements to order, and how
+/// many `undefined`s follow them (they go last, uncompared). The elements
+/// are a copy because a comparator may change the array meanwhile.
+pub(super) fn sort_items(
+    vm: &mut Vm,
+    this: Value,
+    method: &str,
+    copy: bool,
+) -> Result<(ObjId, Vec<Value>, usize), Interrupt> {
+    let (target, arr) = if copy {
+        let arr = this_array(vm, this, method)?;
+        (vm.new_array(&[])?.as_obj().unwrap(), arr)
+    } else {
+        let arr = writable_array(vm, this, method)?;
+        (arr, arr)
+    };
+    let all = &vm.heap.obj(arr).elems;
+    let items: Vec<Value> = all
+        .iter()
+        .copied()
+        .filter(|v| !matches!(v, Value::Undefined))
+        .collect();
+    let (len, undefineds) = (all.len(), all.len() - items.len());
+    // n log n comparisons and moves (a comparator's calls are charged too).
+    let n = items.len() as u64;
+    vm.charge_work(2 * n * (u64::BITS - n.leading_zeros()) as u64)?;
+    if copy {
+        vm.heap.charge(len * SLOT_COST)?;
     }
-    match cmp {
-        Some(f) => {
-            let r = vm.call_function(f, Value::Undefined, &[x, y])?;
-            let n = vm.to_number(r)?;
-            Ok(if n < 0.0 {
-                Ordering::Less
-            } else if n > 0.0 {
-                Ordering::Greater
-            } else {
-                Ordering::Equal
-            })
-        }
-        None => {
-            let (a, b) = (vm.to_string_value(x)?, vm.to_string_value(y)?);
-            Ok(compare_strings(
-                vm.heap.str(a).unwrap(),
-                vm.heap.str(b).unwrap(),
-            ))
-        }
-    }
+    Ok((target, items, undefineds))
+}
+
+/// The default order: by the elements' strings.
+fn compare(vm: &mut Vm, x: Value, y: Value) -> Result<Ordering, Interrupt> {
+    let (a, b) = (vm.to_string_value(x)?, vm.to_string_value(y)?);
+    Ok(compare_strings(
+        vm.heap.str(a).unwrap(),
+        vm.heap.str(b).unwrap(),
+    ))
 }
 
 /// Whether `cmp` is a comparator the compiler proved to be `(a, b) => a - b`
@@ -700,37 +470,51 @@ fn numeric_comparator(vm: &Vm, cmp: Value) -> Option<bool> {
     }
 }
 
-/// A stable merge sort whose comparisons may call the script (and fail).
-fn merge_sort(vm: &mut Vm, items: &mut Vec<Value>, cmp: Option<Value>) -> Result<(), Interrupt> {
-    if let Some(ascending) = cmp.and_then(|c| numeric_comparator(vm, c)) {
-        let numbers: Option<Vec<f64>> = items
-            .iter()
-            .map(|v| match v {
-                Value::Num(n) if !n.is_nan() => Some(*n),
-                _ => None,
-            })
-            .collect();
-        if let Some(mut ns) = numbers {
-            // `sort_by` is stable, as the comparator's order requires.
-            if ascending {
-                ns.sort_by(|a, b| a.partial_cmp(b).unwrap());
-            } else {
-                ns.sort_by(|a, b| b.partial_cmp(a).unwrap());
-            }
-            for (slot, n) in items.iter_mut().zip(ns) {
-                *slot = Value::Num(n);
-            }
-            return Ok(());
-        }
+/// Sorts `items` (no `undefined` among them) when that needs no call of
+/// the comparator: without one (the default order), or with one the
+/// compiler proved numeric on numbers. False when the comparator must be
+/// called (array_callbacks.rs does, one step per comparison).
+pub(super) fn sort_without_calls(
+    vm: &mut Vm,
+    items: &mut Vec<Value>,
+    cmp: Option<Value>,
+) -> Result<bool, Interrupt> {
+    let Some(cmp) = cmp else {
+        default_sort(vm, items)?;
+        return Ok(true);
+    };
+    let Some(ascending) = numeric_comparator(vm, cmp) else {
+        return Ok(false);
+    };
+    let numbers: Option<Vec<f64>> = items
+        .iter()
+        .map(|v| match v {
+            Value::Num(n) if !n.is_nan() => Some(*n),
+            _ => None,
+        })
+        .collect();
+    let Some(mut ns) = numbers else {
+        return Ok(false);
+    };
+    // `sort_by` is stable, as the comparator's order requires.
+    if ascending {
+        ns.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    } else {
+        ns.sort_by(|a, b| b.partial_cmp(a).unwrap());
     }
-    if cmp.is_none()
-        && items
-            .iter()
-            .all(|v| !matches!(v, Value::Obj(_) | Value::Undefined))
-    {
-        // The default order on primitives: each one's string once, not
-        // two per comparison (300,000 numbers: 5.7 million conversions).
-        // Their ToString has no side effects, so this is the same order.
+    for (slot, n) in items.iter_mut().zip(ns) {
+        *slot = Value::Num(n);
+    }
+    Ok(true)
+}
+
+/// The default order, by the elements' strings (an object's `toString`
+/// may be script code, called in a nested run).
+fn default_sort(vm: &mut Vm, items: &mut Vec<Value>) -> Result<(), Interrupt> {
+    if items.iter().all(|v| !matches!(v, Value::Obj(_))) {
+        // Primitives: each one's string once, not two per comparison
+        // (300,000 numbers: 5.7 million conversions). Their ToString has
+        // no side effects, so this is the same order.
         let mut keyed = Vec::with_capacity(items.len());
         for &v in items.iter() {
             let mut key = String::new();
@@ -743,6 +527,7 @@ fn merge_sort(vm: &mut Vm, items: &mut Vec<Value>, cmp: Option<Value>) -> Result
         }
         return Ok(());
     }
+    // A stable bottom-up merge sort whose comparisons may fail.
     let n = items.len();
     let mut buf = items.clone();
     let mut width = 1;
@@ -753,7 +538,7 @@ fn merge_sort(vm: &mut Vm, items: &mut Vec<Value>, cmp: Option<Value>) -> Result
             let hi = (lo + 2 * width).min(n);
             let (mut i, mut j, mut k) = (lo, mid, lo);
             while i < mid && j < hi {
-                if compare(vm, cmp, items[j], items[i])? == Ordering::Less {
+                if compare(vm, items[j], items[i])? == Ordering::Less {
                     buf[k] = items[j];
                     j += 1;
                 } else {

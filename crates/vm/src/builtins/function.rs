@@ -4,10 +4,10 @@
 //! elements.
 
 use super::{arg, callable, constructor, method, native};
-use crate::error::Interrupt;
+use crate::error::{ErrorKind, Interrupt};
 use crate::heap::{Class, SLOT_COST};
-use crate::state::{Args, Vm};
-use crate::value::{ObjId, Value};
+use crate::state::{Args, STACK_MAX, Vm, stack_overflow};
+use crate::value::Value;
 
 pub fn install(vm: &mut Vm) {
     // `Function`: the constructor of every function, so `Function.prototype`
@@ -29,18 +29,8 @@ pub fn install(vm: &mut Vm) {
     let (name, length, empty) = (vm.atoms.name, vm.atoms.length, vm.atoms.empty);
     super::set_fixed(vm, fp, name, Value::Atom(empty));
     super::set_fixed(vm, fp, length, Value::Num(0.0));
-    method(vm, fp, "call", 1, |vm, this, a| {
-        let args: Vec<Value> = (1..a.len).map(|i| arg(vm, a, i)).collect();
-        vm.call_function(this, arg(vm, a, 0), &args)
-    });
-    method(vm, fp, "apply", 2, |vm, this, a| {
-        let args = match arg(vm, a, 1) {
-            Value::Obj(o) if vm.heap.obj(o).class == Class::Array => vm.heap.obj(o).elems.clone(),
-            Value::Undefined | Value::Null => Vec::new(),
-            _ => return Err(vm.type_error("the second argument of apply must be an array")),
-        };
-        vm.call_function(this, arg(vm, a, 0), &args)
-    });
+    method(vm, fp, "call", 1, call);
+    method(vm, fp, "apply", 2, apply);
     method(vm, fp, "bind", 1, bind);
     method(vm, fp, "toString", 0, |vm, this, _| {
         if !vm.is_callable(this) {
@@ -70,6 +60,73 @@ pub fn install(vm: &mut Vm) {
     });
 }
 
+// `call`, `apply` and bound functions only forward: each rewrites its
+// call on the stack into the call it stands for and lets `Vm::call` make
+// it (`Interrupt::Redirect`), so the function runs on the VM's own frames,
+// where it may wait for I/O, and no nested run is paid for.
+
+/// `f.call(thisArg, ...args)`: [call, f, thisArg, args…] → [f, thisArg, args…].
+fn call(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    callable(vm, this, "Function.prototype.call")?;
+    vm.stack.remove(a.start - 2);
+    if a.len == 0 {
+        vm.stack.push(Value::Undefined);
+    }
+    Err(Interrupt::Redirect(a.len.saturating_sub(1)))
+}
+
+/// `f.apply(thisArg, list)`: [apply, f, thisArg, list] → [f, thisArg,
+/// the list's items…]; the list is an array or any array-like object
+/// (`arguments`), or null or undefined for none.
+fn apply(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    callable(vm, this, "Function.prototype.apply")?;
+    let (this_arg, list) = (arg(vm, a, 0), arg(vm, a, 1));
+    let n = match list {
+        Value::Undefined | Value::Null => 0,
+        Value::Obj(o) if vm.heap.obj(o).class == Class::Array => vm.heap.obj(o).elems.len(),
+        Value::Obj(_) => {
+            let n = vm.get_field(list, vm.atoms.length)?;
+            let n = vm.to_number(n)?;
+            if n.is_nan() || n <= 0.0 {
+                0
+            } else {
+                n.min(u32::MAX as f64) as usize
+            }
+        }
+        _ => {
+            let shown = crate::inspect::inspect_short(vm, list);
+            return Err(vm.type_error(format!(
+                "CreateListFromArrayLike called on non-object ({shown})"
+            )));
+        }
+    };
+    let callee_pos = a.start - 2;
+    if n > u16::MAX as usize || callee_pos + 2 + n > STACK_MAX {
+        return Err(Interrupt::error(
+            ErrorKind::RangeError,
+            "too many arguments in a call to apply",
+        ));
+    }
+    // Copying the items is work the call does not pay.
+    vm.charge_work(n as u64)?;
+    vm.stack.truncate(callee_pos);
+    vm.stack.extend_from_slice(&[this, this_arg]);
+    match list {
+        Value::Obj(o) if vm.heap.obj(o).class == Class::Array => {
+            let (stack, heap) = (&mut vm.stack, &vm.heap);
+            stack.extend_from_slice(&heap.obj(o).elems);
+        }
+        Value::Obj(_) => {
+            for i in 0..n {
+                let v = vm.get_index(list, Value::Num(i as f64))?;
+                vm.stack.push(v);
+            }
+        }
+        _ => {}
+    }
+    Err(Interrupt::Redirect(n))
+}
+
 /// `f.bind(thisArg, ...args)`: a function that calls `f` with `thisArg`
 /// and `args` before its own arguments; its `name` is `bound f`, its
 /// `length` what is left of `f`'s.
@@ -87,18 +144,26 @@ fn bind(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     Ok(Value::Obj(f))
 }
 
-/// Calls a bound function: its callee sits just below `this` on the stack.
+/// Calls a bound function: [bound, this, args…] → [target, bound this,
+/// bound args…, args…].
 fn call_bound(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let Value::Obj(f) = vm.stack[a.start - 2] else {
+    let callee_pos = a.start - 2;
+    let Value::Obj(f) = vm.stack[callee_pos] else {
         unreachable!("a bound function is called as itself")
     };
-    let (target, bound_this, mut args) = bound_parts(vm, f);
-    args.extend((0..a.len).map(|i| arg(vm, a, i)));
-    vm.call_function(target, bound_this, &args)
-}
-
-/// The target, the bound `this` and the bound arguments of bound function `f`.
-fn bound_parts(vm: &Vm, f: ObjId) -> (Value, Value, Vec<Value>) {
-    let e = &vm.heap.obj(f).elems;
-    (e[0], e[1], e[2..].to_vec())
+    let (stack, heap) = (&mut vm.stack, &vm.heap);
+    let e = &heap.obj(f).elems;
+    stack[callee_pos] = e[0];
+    stack[callee_pos + 1] = e[1];
+    let bound = &e[2..];
+    if !bound.is_empty() {
+        if stack.len() + bound.len() > STACK_MAX {
+            return Err(stack_overflow());
+        }
+        let end = stack.len();
+        stack.resize(end + bound.len(), Value::Undefined);
+        stack.copy_within(a.start..end, a.start + bound.len());
+        stack[a.start..a.start + bound.len()].copy_from_slice(bound);
+    }
+    Err(Interrupt::Redirect(bound.len() + a.len))
 }

@@ -2,7 +2,7 @@
 //! aliases `arr.len()`, `arr.each(fn)`, `s.upper()`, `s.lower()`, `s.len()`.
 //! (`now()` lives with `Date`.)
 
-use super::{arg, callable, method};
+use super::method;
 use crate::error::Interrupt;
 use crate::heap::Class;
 use crate::property::utf16_len;
@@ -25,19 +25,7 @@ pub fn install(vm: &mut Vm) {
         }
         _ => Err(vm.type_error("len called on a non-array")),
     });
-    method(vm, ap, "each", 1, |vm, this, a| {
-        let Value::Obj(arr) = this else {
-            return Err(vm.type_error("each called on a non-array"));
-        };
-        let f = callable(vm, arg(vm, a, 0), "each")?;
-        let mut i = 0;
-        while i < vm.heap.obj(arr).elems.len() {
-            let v = vm.heap.obj(arr).elems[i];
-            vm.call_function(f, Value::Undefined, &[v, Value::Num(i as f64), this])?;
-            i += 1;
-        }
-        Ok(this)
-    });
+    // `arr.each(fn)`: array_callbacks.rs (a callback may wait).
     let sp = vm.realm.string_proto;
     method(vm, sp, "len", 0, |vm, this, _| match vm.heap.str(this) {
         Some(s) => Ok(Value::Num(utf16_len(s) as f64)),

@@ -3,6 +3,7 @@
 //! its own file.
 
 mod array;
+mod array_callbacks;
 pub(crate) mod date;
 pub(crate) mod db;
 mod function;
@@ -127,6 +128,7 @@ pub fn install(vm: &mut Vm) {
     generator::install(vm);
     promise::install(vm);
     array::install(vm);
+    array_callbacks::install(vm);
     string::install(vm);
     iterator::install(vm);
     json::install(vm);
