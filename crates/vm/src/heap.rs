@@ -8,6 +8,7 @@
 //! every reset and are read-only to scripts. A long run may also reclaim
 //! what it no longer reaches (collect.rs); its slots go on free lists here.
 
+use super::atom_table::{AtomKind, AtomTable};
 use super::attrs::{self, Attrs};
 use super::value::{Atom, ObjId, StrSlice, Value};
 use rustc_hash::FxHashMap;
@@ -36,14 +37,6 @@ pub(super) enum Mark {
     Unmarked,
     Marked,
     Free,
-}
-
-/// What an atom names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum AtomKind {
-    Text,
-    Symbol,
-    SymbolWithoutDescription,
 }
 
 /// The run went over its memory budget.
@@ -269,17 +262,9 @@ pub struct Heap {
     pub(super) live_bytes: usize,
     /// Objects marked but not yet scanned.
     pub(super) gray: Vec<u32>,
-    atoms: Vec<Box<str>>,
-    /// Per atom: a string's (`AtomKind::Text`) or a symbol's, whose text is
-    /// its description.
-    atom_kinds: Vec<AtomKind>,
-    /// FxHash: interning property keys is on the request path, where
-    /// SipHash's resistance to flooding buys nothing (keys come from
-    /// scripts, not clients).
-    atom_map: FxHashMap<Box<str>, Atom>,
+    atoms: AtomTable,
     /// `Symbol.for`'s symbols by key (made by a run, gone at `reset`).
     registry: FxHashMap<Box<str>, Atom>,
-    perm_atoms: usize,
     /// Built-in prototypes never change after `seal`, so a method lookup
     /// (`arr.push`, `s.slice`) along them is cached, direct-mapped by object
     /// and atom: a hit replaces a binary search per prototype on the chain.
@@ -317,12 +302,9 @@ impl Heap {
             min_collection: FIRST_COLLECTION,
             live_bytes: 0,
             gray: Vec::new(),
-            atoms: Vec::with_capacity(1024),
-            atom_kinds: Vec::with_capacity(1024),
-            registry: FxHashMap::default(),
             // Room for the realm's names (about 900), so making it never rehashes.
-            atom_map: FxHashMap::with_capacity_and_hasher(1024, Default::default()),
-            perm_atoms: 0,
+            atoms: AtomTable::with_capacity(1024),
+            registry: FxHashMap::default(),
             perm_cache: (0..PERMANENT_CACHE)
                 .map(|_| Cell::new(EMPTY_LOOKUP))
                 .collect(),
@@ -367,7 +349,7 @@ impl Heap {
             o.attrs = both.iter().map(|&(_, a)| a).collect();
         }
         self.perm_objs = self.live_objs;
-        self.perm_atoms = self.atoms.len();
+        self.atoms.seal();
         for e in self.perm_cache.iter() {
             e.set(EMPTY_LOOKUP);
         }
@@ -376,7 +358,7 @@ impl Heap {
 
     /// How many atoms survive `reset` (their ids never change meaning).
     pub fn permanent_atoms(&self) -> usize {
-        self.perm_atoms
+        self.atoms.permanent()
     }
 
     pub fn is_permanent(&self, id: ObjId) -> bool {
@@ -449,15 +431,7 @@ impl Heap {
         if !self.registry.is_empty() {
             self.registry.clear();
         }
-        for (a, kind) in self
-            .atoms
-            .drain(self.perm_atoms..)
-            .zip(self.atom_kinds.drain(self.perm_atoms..))
-        {
-            if kind == AtomKind::Text {
-                self.atom_map.remove(&a);
-            }
-        }
+        self.atoms.reset();
         self.used = 0;
     }
 
@@ -596,26 +570,12 @@ impl Heap {
     // ---- atoms ----
 
     pub fn intern(&mut self, s: &str) -> Atom {
-        if let Some(&a) = self.atom_map.get(s) {
-            return a;
-        }
-        let a = self.atoms.len() as Atom;
-        self.atoms.push(s.into());
-        self.atom_kinds.push(AtomKind::Text);
-        self.atom_map.insert(s.into(), a);
-        a
+        self.atoms.intern(s)
     }
 
     /// A new symbol: an atom that no string maps to, so it is unique.
     pub fn new_symbol(&mut self, description: Option<&str>) -> Atom {
-        let a = self.atoms.len() as Atom;
-        self.atoms.push(description.unwrap_or("").into());
-        self.atom_kinds.push(if description.is_some() {
-            AtomKind::Symbol
-        } else {
-            AtomKind::SymbolWithoutDescription
-        });
-        a
+        self.atoms.new_symbol(description)
     }
 
     /// `Symbol.for(key)`: the run's one symbol for `key`.
@@ -637,25 +597,25 @@ impl Heap {
     /// Whether atom `a` is a symbol's.
     #[inline]
     pub fn is_symbol(&self, a: Atom) -> bool {
-        self.atom_kinds[a as usize] != AtomKind::Text
+        self.atoms.kind(a) != AtomKind::Text
     }
 
     /// A symbol's description (`Symbol().description` is undefined).
     pub fn symbol_description(&self, a: Atom) -> Option<&str> {
-        match self.atom_kinds[a as usize] {
+        match self.atoms.kind(a) {
             AtomKind::SymbolWithoutDescription => None,
-            _ => Some(&self.atoms[a as usize]),
+            _ => Some(self.atoms.text(a)),
         }
     }
 
     /// The atom for `s` if it was interned already (no allocation).
     pub fn lookup_atom(&self, s: &str) -> Option<Atom> {
-        self.atom_map.get(s).copied()
+        self.atoms.lookup(s)
     }
 
     #[inline]
     pub fn atom_str(&self, a: Atom) -> &str {
-        &self.atoms[a as usize]
+        self.atoms.text(a)
     }
 
     // ---- strings ----
@@ -664,7 +624,7 @@ impl Heap {
     #[inline]
     pub fn str(&self, v: Value) -> Option<&str> {
         match v {
-            Value::Atom(a) => Some(&self.atoms[a as usize]),
+            Value::Atom(a) => Some(self.atoms.text(a)),
             Value::Str(s) => Some(self.slice(s)),
             _ => None,
         }
@@ -770,7 +730,7 @@ impl Heap {
         match a {
             Value::Atom(at) => {
                 let (atoms, bufs) = (&self.atoms, &mut self.bufs);
-                bufs[b as usize].push_str(&atoms[at as usize]);
+                bufs[b as usize].push_str(atoms.text(at));
             }
             Value::Str(s) if s.buf == b => {
                 let (from, to) = (s.start as usize, (s.start + s.len) as usize);

@@ -20,6 +20,7 @@ mod operands;
 
 pub mod async_fn;
 pub mod async_generator;
+pub(crate) mod atom_table;
 pub mod attrs;
 pub mod budget;
 pub mod builtins;
