@@ -165,16 +165,7 @@ impl Vm {
                         self.settle_work()?;
                         r
                     }
-                    Err(e) => {
-                        match e {
-                            // `resume` pushes the answer where the call's
-                            // result goes: the callee and its arguments go now.
-                            Interrupt::Suspend(_) => self.stack.truncate(callee_pos),
-                            Interrupt::Redirect(argc) => return self.redirect(argc, construct),
-                            _ => {}
-                        }
-                        return Err(e);
-                    }
+                    Err(e) => return self.native_interrupted(e, callee_pos, construct),
                 };
                 let r = if construct && !matches!(r, Value::Obj(_)) {
                     this
@@ -189,10 +180,25 @@ impl Vm {
         }
     }
 
-    /// The call a forwarding native left on the stack (`Interrupt::Redirect`).
+    /// A native called at `callee_pos` did not return a value. Out of line:
+    /// `call` is inlined at every call site of the run loop.
+    #[cold]
     #[inline(never)]
-    fn redirect(&mut self, argc: usize, construct: bool) -> Result<bool, Interrupt> {
-        self.call(argc, construct)
+    fn native_interrupted(
+        &mut self,
+        e: Interrupt,
+        callee_pos: usize,
+        construct: bool,
+    ) -> Result<bool, Interrupt> {
+        match e {
+            // `resume` pushes the answer where the call's result goes: the
+            // callee and its arguments go now.
+            Interrupt::Suspend(_) => self.stack.truncate(callee_pos),
+            // The call a forwarding native left on the stack.
+            Interrupt::Redirect(argc) => return self.call(argc, construct),
+            _ => {}
+        }
+        Err(e)
     }
 
     /// Calls a function value from native code (callbacks of map, sort…).

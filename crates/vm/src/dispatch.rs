@@ -640,17 +640,18 @@ impl Vm {
                     }
                     Op::Step(Label(t)) => {
                         // A step is its own loop: the frame's pc stays on
-                        // it, so the callee returns here, and each step
-                        // pays one instruction (stepper.rs).
+                        // it, so the callee returns here (stepper.rs). A
+                        // script callee pays its length like any call.
                         self.frames.last_mut().unwrap().pc = pc!() - 1;
-                        charge!(1);
                         let Some(step) = func.step else {
                             unreachable!("only the VM's own functions step")
                         };
                         match tri!('reload, step(self, base)) {
                             Some(argc) => {
                                 call!(argc);
-                                // A native callee answered at once: step again.
+                                // A native callee answered at once: the
+                                // step pays one instruction, and runs again.
+                                charge!(1);
                                 // SAFETY: back onto this instruction.
                                 ip = unsafe { ip.sub(1) };
                             }

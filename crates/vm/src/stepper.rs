@@ -16,8 +16,9 @@
 //! frame's slots, where the collector sees it, and each callback is an
 //! ordinary call from that frame: when it suspends, the whole run parks as
 //! any other does, and when it returns, the next `Step` takes its result.
-//! The budget is charged as for script code: one instruction per step
-//! (a loop's length) and the callee's length per call.
+//! The budget is charged as for script code: the callee's length per call
+//! of a script function, one instruction per call of a native (a loop's
+//! length); a step's own work is O(1) (sort pays its n log n up front).
 
 use crate::error::Interrupt;
 use crate::heap::Class;
