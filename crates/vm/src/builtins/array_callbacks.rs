@@ -141,22 +141,21 @@ pub fn install(vm: &mut Vm) {
         Kind::FlatMap, 1;
         Kind::Each, 1;
     }
-    let sort = vm.stepper(Stepper {
-        name: "sort",
-        length: 1,
-        params: 1,
-        slots: SORT_SLOTS,
-        step: |vm, base| sort_step(vm, base, false),
-    });
-    set(vm, ap, "sort", Value::Obj(sort));
-    let to_sorted = vm.stepper(Stepper {
-        name: "toSorted",
-        length: 1,
-        params: 1,
-        slots: SORT_SLOTS,
-        step: |vm, base| sort_step(vm, base, true),
-    });
-    set(vm, ap, "toSorted", Value::Obj(to_sorted));
+    for (name, copy) in [("sort", false), ("toSorted", true)] {
+        let step: crate::stepper::StepFn = if copy {
+            |vm, base| sort_step(vm, base, true)
+        } else {
+            |vm, base| sort_step(vm, base, false)
+        };
+        let f = vm.stepper(Stepper {
+            name,
+            length: 1,
+            params: 1,
+            slots: SORT_SLOTS,
+            step,
+        });
+        set(vm, ap, name, Value::Obj(f));
+    }
     let from = vm.stepper(Stepper {
         name: "from",
         length: 1,
@@ -166,14 +165,6 @@ pub fn install(vm: &mut Vm) {
     });
     let array = vm.get_field(Value::Obj(ap), vm.atoms.constructor).unwrap();
     set(vm, array.as_obj().unwrap(), "from", Value::Obj(from));
-}
-
-#[inline]
-fn slot_index(vm: &Vm, at: usize) -> usize {
-    match vm.stack[at] {
-        Value::Num(n) => n as usize,
-        _ => unreachable!("the stepper keeps a number here"),
-    }
 }
 
 #[inline]
@@ -350,7 +341,7 @@ fn start(vm: &mut Vm, base: usize, kind: Kind) -> Result<Option<Value>, Interrup
         }
         Kind::Filter | Kind::FlatMap => vm.stack[base + ACC] = vm.new_array(&[])?,
         Kind::Reduce | Kind::ReduceRight => {
-            if slot_index(vm, base + ARGC) >= 2 {
+            if count(vm.stack[base + ARGC]) >= 2 {
                 vm.stack[base + ACC] = vm.stack[base + T];
             } else if len == 0 {
                 return Err(vm.type_error("Reduce of empty array with no initial value"));
@@ -458,9 +449,9 @@ fn sort_step(vm: &mut Vm, base: usize, copy: bool) -> Result<Option<usize>, Inte
         let n = vm.to_number(r)?;
         let (src, dst) = (slot_obj(vm, base + SRC), slot_obj(vm, base + DST));
         let (i, j, out) = (
-            slot_index(vm, base + I),
-            slot_index(vm, base + J),
-            slot_index(vm, base + OUT),
+            count(vm.stack[base + I]),
+            count(vm.stack[base + J]),
+            count(vm.stack[base + OUT]),
         );
         // The comparator was asked (right, left): the right element goes
         // first only when it is strictly smaller, which keeps the sort stable.
@@ -476,7 +467,7 @@ fn sort_step(vm: &mut Vm, base: usize, copy: bool) -> Result<Option<usize>, Inte
     }
     loop {
         let (src, dst) = (slot_obj(vm, base + SRC), slot_obj(vm, base + DST));
-        let [mid, hi, i, j] = [MID, HI, I, J].map(|s| slot_index(vm, base + s));
+        let [mid, hi, i, j] = [MID, HI, I, J].map(|s| count(vm.stack[base + s]));
         if i < mid && j < hi {
             let (right, left) = (vm.heap.obj(src).elems[j], vm.heap.obj(src).elems[i]);
             let cmp = vm.stack[base + CMP];
@@ -485,13 +476,13 @@ fn sort_step(vm: &mut Vm, base: usize, copy: bool) -> Result<Option<usize>, Inte
             return Ok(Some(2));
         }
         // One run is used up: the rest of the other follows as it is.
-        let out = slot_index(vm, base + OUT);
+        let out = count(vm.stack[base + OUT]);
         for (k, from) in (i..mid).chain(j..hi).enumerate() {
             let v = vm.heap.obj(src).elems[from];
             vm.heap.obj_mut(dst).elems[out + k] = v;
         }
-        let n = slot_index(vm, base + N);
-        let width = slot_index(vm, base + WIDTH);
+        let n = count(vm.stack[base + N]);
+        let width = count(vm.stack[base + WIDTH]);
         if hi < n {
             merge_at(vm, base, hi, width, n);
         } else if 2 * width < n {
@@ -549,7 +540,7 @@ fn sort_finish(
     name: &str,
 ) -> Result<Option<usize>, Interrupt> {
     let (target, src) = (slot_obj(vm, base + TARGET), slot_obj(vm, base + SRC));
-    let undefineds = slot_index(vm, base + UNDEFINEDS);
+    let undefineds = count(vm.stack[base + UNDEFINEDS]);
     let mut items = std::mem::take(&mut vm.heap.obj_mut(src).elems);
     items.resize(items.len() + undefineds, Value::Undefined);
     if !copy {
@@ -577,7 +568,10 @@ const FROM_SLOTS: u16 = 6;
 fn from_step(vm: &mut Vm, base: usize) -> Result<Option<usize>, Interrupt> {
     let k = if vm.stack.len() > base + FROM_SLOTS as usize {
         let r = vm.stack.pop().unwrap();
-        let (out, k) = (slot_obj(vm, base + FROM_OUT), slot_index(vm, base + FROM_K));
+        let (out, k) = (
+            slot_obj(vm, base + FROM_OUT),
+            count(vm.stack[base + FROM_K]),
+        );
         vm.heap.obj_mut(out).elems[k] = r;
         k + 1
     } else {
