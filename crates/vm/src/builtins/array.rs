@@ -247,6 +247,39 @@ pub fn install(vm: &mut Vm) {
         items.reverse();
         vm.new_array(&items)
     });
+    method(vm, ap, "copyWithin", 2, |vm, this, a| {
+        let arr = writable_array(vm, this, "copyWithin")?;
+        let len = vm.heap.obj(arr).elems.len();
+        let to = relative_index(vm, arg(vm, a, 0), len, 0)?;
+        let from = relative_index(vm, arg(vm, a, 1), len, 0)?;
+        let end = relative_index(vm, arg(vm, a, 2), len, len)?;
+        let count = end.saturating_sub(from).min(len - to);
+        vm.charge_work(count as u64)?;
+        vm.heap
+            .obj_mut(arr)
+            .elems
+            .copy_within(from..from + count, to);
+        Ok(this)
+    });
+    method(vm, ap, "toSpliced", 2, |vm, this, a| {
+        let arr = this_array(vm, this, "toSpliced")?;
+        let len = vm.heap.obj(arr).elems.len();
+        let start = relative_index(vm, arg(vm, a, 0), len, 0)?;
+        let skip = match a.len {
+            0 => 0,
+            1 => len - start,
+            _ => {
+                let n = vm.to_number(arg(vm, a, 1))?;
+                (if n.is_nan() { 0.0 } else { n.trunc() }).clamp(0.0, (len - start) as f64) as usize
+            }
+        };
+        let inserted = a.len.saturating_sub(2);
+        let mut items = Vec::with_capacity(len - skip + inserted);
+        items.extend_from_slice(&vm.heap.obj(arr).elems[..start]);
+        items.extend((2..a.len).map(|i| arg(vm, a, i)));
+        items.extend_from_slice(&vm.heap.obj(arr).elems[start + skip..]);
+        vm.new_array(&items)
+    });
     method(vm, ap, "with", 2, |vm, this, a| {
         let arr = this_array(vm, this, "with")?;
         let len = vm.heap.obj(arr).elems.len() as f64;

@@ -119,6 +119,7 @@ pub fn install(vm: &mut Vm) {
     method(vm, np, "toString", 1, number_to_string);
     method(vm, np, "toFixed", 1, to_fixed);
     method(vm, np, "toPrecision", 1, to_precision);
+    method(vm, np, "toExponential", 1, to_exponential);
     let bp = vm.realm.boolean_proto;
     constructor(
         vm,
@@ -187,6 +188,15 @@ pub fn install(vm: &mut Vm) {
             if r == 0.0 && x < 0.0 { -0.0 } else { r }
         },
     }
+    method(vm, math, "clz32", 1, |vm, _, a| {
+        let x = crate::number::to_uint32(vm.to_number(arg(vm, a, 0))?);
+        Ok(Value::Num(x.leading_zeros() as f64))
+    });
+    method(vm, math, "imul", 2, |vm, _, a| {
+        let x = crate::number::to_int32(vm.to_number(arg(vm, a, 0))?);
+        let y = crate::number::to_int32(vm.to_number(arg(vm, a, 1))?);
+        Ok(Value::Num(x.wrapping_mul(y) as f64))
+    });
     method(vm, math, "pow", 2, |vm, _, a| {
         let x = vm.to_number(arg(vm, a, 0))?;
         let y = vm.to_number(arg(vm, a, 1))?;
@@ -464,6 +474,85 @@ fn fixed(x: f64, digits: usize) -> String {
     } else {
         s
     }
+}
+
+/// `x.toExponential(digits)`: one digit, the point, `digits` more (as many
+/// as needed without them), `e`, the exponent with its sign.
+fn to_exponential(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let n = this_number(vm, this)?;
+    let digits = arg(vm, a, 0);
+    let d = vm.to_number(digits)?;
+    let d = if d.is_nan() { 0.0 } else { d.trunc() };
+    if !n.is_finite() {
+        return Ok(vm.heap.alloc_str(&crate::number::to_js_string(n))?);
+    }
+    if !(0.0..=100.0).contains(&d) {
+        return Err(Interrupt::error(
+            ErrorKind::RangeError,
+            "toExponential() argument must be between 0 and 100",
+        ));
+    }
+    let (mantissa, exp) = if matches!(digits, Value::Undefined) {
+        // The shortest digits that read back as `n` (Rust's `{:e}`).
+        let short = format!("{:e}", n.abs());
+        let (m, e) = short.split_once('e').expect("`{:e}` writes an exponent");
+        (m.to_string(), e.parse::<i32>().expect("a decimal exponent"))
+    } else {
+        exponential_digits(n.abs(), d as usize)
+    };
+    let sign = if n < 0.0 { "-" } else { "" };
+    let exp_sign = if exp < 0 { "-" } else { "+" };
+    let s = format!("{sign}{mantissa}e{exp_sign}{}", exp.abs());
+    Ok(vm.heap.alloc_str(&s)?)
+}
+
+/// `x` (not negative) as `d.ddd` with `digits` decimals and its exponent,
+/// a tie rounding up as JavaScript does (Rust's `{:.*e}` rounds it to even).
+fn exponential_digits(x: f64, digits: usize) -> (String, i32) {
+    if x == 0.0 {
+        let zeros = "0".repeat(digits);
+        return (
+            if digits == 0 {
+                "0".into()
+            } else {
+                format!("0.{zeros}")
+            },
+            0,
+        );
+    }
+    const EXTRA: usize = 30;
+    let wide = format!("{:.*e}", digits + EXTRA, x);
+    let (m, e) = wide.split_once('e').expect("`{:e}` writes an exponent");
+    let mut exp: i32 = e.parse().expect("a decimal exponent");
+    let all: Vec<u8> = m.bytes().filter(|&b| b != b'.').collect();
+    let (keep, rest) = all.split_at(1 + digits);
+    let mut keep = keep.to_vec();
+    if rest[0] >= b'5' {
+        let mut i = keep.len();
+        loop {
+            if i == 0 {
+                // 9.99… rounded up: 1.00…, one power of ten more.
+                keep.insert(0, b'1');
+                keep.pop();
+                exp += 1;
+                break;
+            }
+            i -= 1;
+            if keep[i] == b'9' {
+                keep[i] = b'0';
+            } else {
+                keep[i] += 1;
+                break;
+            }
+        }
+    }
+    let text = String::from_utf8(keep).expect("digits are ASCII");
+    let mantissa = if digits == 0 {
+        text
+    } else {
+        format!("{}.{}", &text[..1], &text[1..])
+    };
+    (mantissa, exp)
 }
 
 fn to_precision(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {

@@ -76,6 +76,25 @@ pub fn install(vm: &mut Vm) {
     });
     let g = vm.realm.global;
     super::set(vm, g, "%template", Value::Obj(template));
+    method(vm, string, "fromCodePoint", 1, |vm, _, a| {
+        let mut s = String::with_capacity(a.len);
+        for i in 0..a.len {
+            let n = vm.to_number(arg(vm, a, i))?;
+            match char::from_u32(n as u32) {
+                Some(c) if n.fract() == 0.0 && (0.0..=1_114_111.0).contains(&n) => s.push(c),
+                // A lone surrogate has no UTF-8 form (docs/LANGUAGE.md: strings).
+                _ if n.fract() == 0.0 && (0.0..=1_114_111.0).contains(&n) => s.push('\u{FFFD}'),
+                _ => {
+                    let shown = crate::number::to_js_string(n);
+                    return Err(Interrupt::error(
+                        crate::error::ErrorKind::RangeError,
+                        format!("Invalid code point {shown}"),
+                    ));
+                }
+            }
+        }
+        Ok(vm.heap.alloc_str(&s)?)
+    });
     method(vm, string, "fromCharCode", 1, |vm, _, a| {
         let mut units = Vec::with_capacity(a.len);
         for i in 0..a.len {
@@ -130,15 +149,18 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, sp, "includes", 1, |vm, this, a| {
         let (s, p) = (this_string(vm, this)?, arg_string(vm, a, 0)?);
-        Ok(Value::Bool(s.contains(&p)))
+        let from = position(vm, arg(vm, a, 1), &s, 0)?;
+        Ok(Value::Bool(s[from..].contains(&p)))
     });
     method(vm, sp, "startsWith", 1, |vm, this, a| {
         let (s, p) = (this_string(vm, this)?, arg_string(vm, a, 0)?);
-        Ok(Value::Bool(s.starts_with(&p)))
+        let from = position(vm, arg(vm, a, 1), &s, 0)?;
+        Ok(Value::Bool(s[from..].starts_with(&p)))
     });
     method(vm, sp, "endsWith", 1, |vm, this, a| {
         let (s, p) = (this_string(vm, this)?, arg_string(vm, a, 0)?);
-        Ok(Value::Bool(s.ends_with(&p)))
+        let end = position(vm, arg(vm, a, 1), &s, s.len())?;
+        Ok(Value::Bool(s[..end].ends_with(&p)))
     });
     method(vm, sp, "slice", 2, |vm, this, a| {
         let s = this_string(vm, this)?;
@@ -357,19 +379,38 @@ fn substring(vm: &mut Vm, s: &str, start: usize, end: usize) -> Result<Value, In
     Ok(vm.heap.alloc_str(&s[b0..b1])?)
 }
 
+/// A position argument (`includes`, `startsWith`, `endsWith`, `indexOf`):
+/// a UTF-16 index clamped into the string, as the byte offset it names;
+/// `default` (a byte offset) when undefined.
+fn position(vm: &mut Vm, v: Value, s: &str, default: usize) -> Result<usize, Interrupt> {
+    if matches!(v, Value::Undefined) {
+        return Ok(default);
+    }
+    let n = vm.to_number(v)?;
+    Ok(byte_offset(
+        s,
+        if n.is_nan() || n < 0.0 { 0 } else { n as usize },
+    ))
+}
+
 fn index_of(vm: &mut Vm, this: Value, a: Args, last: bool) -> Result<Value, Interrupt> {
     let s = this_string(vm, this)?;
     let p = arg_string(vm, a, 0)?;
     let found = if last {
-        s.rfind(&p)
-    } else {
-        let from = match arg(vm, a, 1) {
-            Value::Undefined => 0,
-            v => {
-                let n = vm.to_number(v)?;
-                byte_offset(&s, if n.is_nan() || n < 0.0 { 0 } else { n as usize })
-            }
+        // The last match starting at or before the position (NaN: the end).
+        let n = vm.to_number(arg(vm, a, 1))?;
+        let limit = if n.is_nan() {
+            s.len()
+        } else {
+            byte_offset(&s, if n < 0.0 { 0 } else { n as usize })
         };
+        s.match_indices(p.as_str())
+            .map(|(b, _)| b)
+            .take_while(|&b| b <= limit)
+            .last()
+            .or_else(|| (p.is_empty()).then_some(limit))
+    } else {
+        let from = position(vm, arg(vm, a, 1), &s, 0)?;
         s[from..].find(&p).map(|i| i + from)
     };
     Ok(Value::Num(found.map_or(-1.0, |b| unit_index(&s, b) as f64)))
