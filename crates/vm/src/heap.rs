@@ -80,6 +80,18 @@ pub enum Class {
     },
     /// A function's `arguments` object (an ordinary object otherwise).
     Arguments,
+    /// A `Map`, `Set`, `WeakMap` or `WeakSet`: its entries in `elems`, its
+    /// index `Vm::collections[index]` (collection.rs).
+    Collection {
+        index: u32,
+        kind: crate::collection::CollectionKind,
+    },
+    /// A map or set iterator over the collection in `elems[0]` (undefined
+    /// once done), at entry `pos`.
+    CollectionIter {
+        pos: u32,
+        kind: IterKind,
+    },
     /// A generator object, `Vm::generators[i]`; `elems` holds its parked
     /// stack segment (generator.rs).
     Generator(u32),

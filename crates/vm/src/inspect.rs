@@ -182,7 +182,30 @@ impl<'a> Printer<'a> {
                 let kind = crate::wrapper::primitive_kind(inner);
                 format!("[{kind}: {}]", self.value(inner, depth + 1))
             }
+            Class::Collection { index, kind } => {
+                use crate::collection::CollectionKind;
+                if matches!(kind, CollectionKind::WeakMap | CollectionKind::WeakSet) {
+                    return format!("{} {{ <items unknown> }}", kind.name());
+                }
+                let size = self.vm.collection_size(o, index);
+                match self.constructor_prefix(o) {
+                    p if p.is_empty() => format!("{}({size})", kind.name()),
+                    p => format!("{p}({size}) [{}]", kind.name()),
+                }
+            }
             _ => self.constructor_prefix(o),
+        };
+        // A map's or a set's entries, shown before its properties.
+        let entries: Vec<(Value, Option<Value>)> = match class {
+            Class::Collection { kind, .. } => {
+                let stride = kind.stride();
+                let elems = &self.vm.heap.obj(o).elems;
+                (0..elems.len() / stride)
+                    .filter(|&e| !self.vm.is_collection_hole(elems[e * stride]))
+                    .map(|e| (elems[e * stride], (stride == 2).then(|| elems[e * 2 + 1])))
+                    .collect()
+            }
+            _ => Vec::new(),
         };
         let shown: Vec<usize> = {
             let obj = self.vm.heap.obj(o);
@@ -206,7 +229,7 @@ impl<'a> Printer<'a> {
         {
             return base;
         }
-        if nprops == 0 && nelems == 0 {
+        if nprops == 0 && nelems == 0 && entries.is_empty() {
             let braces = if is_array { "[]" } else { "{}" };
             return if base.is_empty() {
                 braces.into()
@@ -217,6 +240,8 @@ impl<'a> Printer<'a> {
         if depth > DEPTH_MAX {
             return if is_array {
                 "[Array]".into()
+            } else if let Class::Collection { kind, .. } = class {
+                format!("[{}]", kind.name())
             } else if base.is_empty() {
                 "[Object]".into()
             } else {
@@ -237,6 +262,13 @@ impl<'a> Printer<'a> {
                 "... {more} more item{}",
                 if more == 1 { "" } else { "s" }
             ));
+        }
+        for &(k, v) in entries.iter().take(ARRAY_ITEMS_MAX) {
+            let key = self.value(k, depth + 1);
+            out.push(match v {
+                Some(v) => format!("{key} => {}", self.value(v, depth + 1)),
+                None => key,
+            });
         }
         let output_before_props = out.len();
         for i in shown {

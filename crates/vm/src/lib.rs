@@ -13,6 +13,7 @@
 //! | [`trace`], [`error`] | stack traces and Error objects; `ErrorKind`, `Interrupt` |
 //! | [`property`], [`convert`], [`inspect`], [`json`] | property access; JavaScript's conversions and operators; `console.log` formatting; JSON |
 //! | [`io`] | what a suspended run asks the host for: timers, database statements (and their SQL), HTTP requests, fibers |
+//! | [`collection`] | the entries and hash index of `Map`, `Set`, `WeakMap`, `WeakSet` |
 //! | [`builtins`] | the realm's prototypes, constructors and globals, one file per family |
 
 #[macro_use]
@@ -27,6 +28,7 @@ pub mod builtins;
 pub mod call;
 pub mod class;
 pub mod collect;
+pub mod collection;
 pub mod convert;
 pub mod descriptor;
 pub mod dispatch;

@@ -122,6 +122,7 @@ impl Vm {
             frames: Vec::with_capacity(64),
             handlers: Vec::new(),
             generators: Vec::new(),
+            collections: Vec::new(),
             jobs: std::collections::VecDeque::new(),
             funcs: Vec::new(),
             natives: Vec::new(),
@@ -140,6 +141,8 @@ impl Vm {
                 array_iterator_proto: placeholder,
                 array_values: placeholder,
                 array_iterator_next: placeholder,
+                map_iterator_proto: placeholder,
+                set_iterator_proto: placeholder,
                 string_iterator_proto: placeholder,
                 string_iterator: placeholder,
                 string_iterator_next: placeholder,
@@ -256,6 +259,7 @@ impl Vm {
         self.frames.clear();
         self.handlers.clear();
         self.generators.clear();
+        self.collections.clear();
         self.jobs.clear();
         self.nested = 0;
         self.opaque = 0;

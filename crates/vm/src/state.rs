@@ -243,6 +243,9 @@ pub struct Realm {
     pub array_iterator_proto: ObjId,
     pub array_values: ObjId,
     pub array_iterator_next: ObjId,
+    /// %MapIteratorPrototype% and %SetIteratorPrototype%.
+    pub map_iterator_proto: ObjId,
+    pub set_iterator_proto: ObjId,
     /// %StringIteratorPrototype%, `String.prototype[Symbol.iterator]`, `next`.
     pub string_iterator_proto: ObjId,
     pub string_iterator: ObjId,
@@ -277,6 +280,9 @@ pub struct Vm {
     pub(crate) handlers: Vec<Handler>,
     /// Parked generators' frames (generator.rs), by `Class::Generator` index.
     pub(crate) generators: Vec<crate::generator::GenState>,
+    /// The hash indexes of this run's maps and sets (collection.rs), by
+    /// `Class::Collection` index.
+    pub(crate) collections: Vec<crate::collection::Index>,
     /// Promise jobs waiting to run (promise.rs), first in first out.
     pub(crate) jobs: std::collections::VecDeque<crate::promise::Job>,
     pub(crate) funcs: Vec<Rc<Function>>,

@@ -4,6 +4,7 @@
 
 mod array;
 mod array_callbacks;
+mod collections;
 pub(crate) mod date;
 pub(crate) mod db;
 mod function;
@@ -129,6 +130,7 @@ pub fn install(vm: &mut Vm) {
     promise::install(vm);
     array::install(vm);
     array_callbacks::install(vm);
+    collections::install(vm);
     string::install(vm);
     iterator::install(vm);
     json::install(vm);
