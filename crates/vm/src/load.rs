@@ -141,6 +141,7 @@ impl Vm {
                 array_iterator_proto: placeholder,
                 array_values: placeholder,
                 array_iterator_next: placeholder,
+                map_proto: placeholder,
                 map_iterator_proto: placeholder,
                 set_iterator_proto: placeholder,
                 string_iterator_proto: placeholder,

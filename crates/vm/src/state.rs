@@ -243,7 +243,9 @@ pub struct Realm {
     pub array_iterator_proto: ObjId,
     pub array_values: ObjId,
     pub array_iterator_next: ObjId,
-    /// %MapIteratorPrototype% and %SetIteratorPrototype%.
+    /// `Map.prototype` (what `Map.groupBy` makes), %MapIteratorPrototype%
+    /// and %SetIteratorPrototype%.
+    pub map_proto: ObjId,
     pub map_iterator_proto: ObjId,
     pub set_iterator_proto: ObjId,
     /// %StringIteratorPrototype%, `String.prototype[Symbol.iterator]`, `next`.

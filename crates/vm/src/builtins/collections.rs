@@ -127,8 +127,19 @@ fn collection_type(vm: &mut Vm, kind: CollectionKind) -> ObjId {
             |vm: &mut Vm, this, a| construct(vm, this, a, CollectionKind::WeakSet)
         }
     };
-    constructor(vm, kind.name(), 0, ctor, proto);
+    let c = constructor(vm, kind.name(), 0, ctor, proto);
     string_tag(vm, proto, kind.name());
+    if matches!(kind, CollectionKind::Map | CollectionKind::Set) {
+        // `get Map[Symbol.species]`: the constructor itself.
+        let species = native(vm, "get [Symbol.species]", 0, |_, this, _| Ok(this));
+        let key = vm.atoms.symbols.species;
+        vm.define_accessor(c, key, Value::Obj(species), false, crate::attrs::HIDDEN)
+            .expect("the realm is made within its budget");
+    }
+    if kind == CollectionKind::Map {
+        vm.realm.map_proto = proto;
+        method(vm, c, "groupBy", 2, |vm, _, a| group_by(vm, a, true));
+    }
     macro_rules! shared {
         ($($kind:ident),*) => {
             match kind {$(
@@ -174,42 +185,119 @@ fn construct(vm: &mut Vm, this: Value, a: Args, kind: CollectionKind) -> Result<
         return Err(vm.type_error(format!("Constructor {} requires 'new'", kind.name())));
     }
     vm.make_collection(o, kind);
-    let Class::Collection { index, .. } = vm.heap.obj(o).class else {
-        unreachable!("just made")
-    };
     let items = arg(vm, a, 0);
     if items.is_nullish() {
         return Ok(this);
     }
-    let list = vm.new_array(&[])?.as_obj().unwrap();
-    // Rooted while the items are read (a getter or `next` may collect).
-    vm.stack.push(Value::Obj(list));
-    let read = vm.spread_into(list, items);
-    vm.stack.pop();
-    read?;
-    for i in 0..vm.heap.obj(list).elems.len() {
-        let item = vm.heap.obj(list).elems[i];
-        let (key, value) = match kind {
+    // As specified, each entry goes through `this.set` / `this.add`
+    // (a subclass may override it), and the iterator is read one value at
+    // a time and closed when adding fails. Natives call back without a
+    // collection in between, so what is held here stays reachable.
+    let adder_name = match kind {
+        CollectionKind::Map | CollectionKind::WeakMap => "set",
+        _ => "add",
+    };
+    let key = vm.heap.intern(adder_name);
+    let adder = vm.get_field(this, key)?;
+    if !vm.is_callable(adder) {
+        let shown = crate::inspect::inspect_short(vm, adder);
+        return Err(vm.type_error(format!(
+            "{shown} is not a function ({}.prototype.{adder_name})",
+            kind.name()
+        )));
+    }
+    let Value::Obj(it) = vm.iter_values(items)? else {
+        unreachable!("iter_values makes an iterator object")
+    };
+    while let Some(item) = vm.iter_next(it)? {
+        let added = match kind {
             CollectionKind::Map | CollectionKind::WeakMap => {
-                if !matches!(item, Value::Obj(_)) {
-                    let shown = crate::inspect::inspect_short(vm, item);
-                    return Err(
-                        vm.type_error(format!("Iterator value {shown} is not an entry object"))
-                    );
-                }
-                let k = vm.get_index(item, Value::Num(0.0))?;
-                let v = vm.get_index(item, Value::Num(1.0))?;
-                (k, v)
+                entry_of(vm, item).and_then(|(k, v)| vm.call_function(adder, this, &[k, v]))
             }
-            _ => (item, Value::Undefined),
+            _ => vm.call_function(adder, this, &[item]),
         };
-        let key = match kind {
-            CollectionKind::WeakMap | CollectionKind::WeakSet => weak_key(vm, key, kind)?,
-            _ => key,
-        };
-        vm.collection_put(o, index, key, value)?;
+        if let Err(e) = added {
+            // The first error wins over one the close may raise.
+            let _ = vm.iter_close(it);
+            return Err(e);
+        }
     }
     Ok(this)
+}
+
+/// A map entry's key and value (`item[0]`, `item[1]`) from an object.
+fn entry_of(vm: &mut Vm, item: Value) -> Result<(Value, Value), Interrupt> {
+    if !matches!(item, Value::Obj(_)) {
+        let shown = crate::inspect::inspect_short(vm, item);
+        return Err(vm.type_error(format!("Iterator value {shown} is not an entry object")));
+    }
+    let k = vm.get_index(item, Value::Num(0.0))?;
+    let v = vm.get_index(item, Value::Num(1.0))?;
+    Ok((k, v))
+}
+
+/// `Map.groupBy(items, f)` (`to_map`) or `Object.groupBy(items, f)`: the
+/// items in arrays under the key `f(item, index)` gives, in the order the
+/// keys first came. The callback runs nested (it cannot wait yet).
+pub(crate) fn group_by(vm: &mut Vm, a: Args, to_map: bool) -> Result<Value, Interrupt> {
+    let items = arg(vm, a, 0);
+    if items.is_nullish() {
+        let shown = crate::inspect::inspect_short(vm, items);
+        return Err(vm.type_error(format!("{shown} is not iterable")));
+    }
+    let what = if to_map {
+        "Map.groupBy"
+    } else {
+        "Object.groupBy"
+    };
+    let f = callable(vm, arg(vm, a, 1), what)?;
+    let groups = if to_map {
+        let m = vm.heap.alloc(Class::Object, Some(vm.realm.map_proto))?;
+        vm.make_collection(m, CollectionKind::Map);
+        m
+    } else {
+        vm.heap.alloc(Class::Object, None)?
+    };
+    let Value::Obj(it) = vm.iter_values(items)? else {
+        unreachable!("iter_values makes an iterator object")
+    };
+    let mut k = 0usize;
+    while let Some(item) = vm.iter_next(it)? {
+        let key = match vm.call_function(f, Value::Undefined, &[item, Value::Num(k as f64)]) {
+            Ok(key) => key,
+            Err(e) => {
+                let _ = vm.iter_close(it);
+                return Err(e);
+            }
+        };
+        k += 1;
+        let group = if to_map {
+            let Class::Collection { index, .. } = vm.heap.obj(groups).class else {
+                unreachable!("made above")
+            };
+            match vm.collection_find(groups, index, key) {
+                Some(e) => vm.heap.obj(groups).elems[e * 2 + 1],
+                None => {
+                    let g = vm.new_array(&[])?;
+                    vm.collection_put(groups, index, key, g)?;
+                    g
+                }
+            }
+        } else {
+            let key = vm.to_atom(key)?;
+            match vm.get_own(groups, key) {
+                Some(g) => g,
+                None => {
+                    let g = vm.new_array(&[])?;
+                    vm.define_own(groups, key, g)?;
+                    g
+                }
+            }
+        };
+        vm.heap.charge(crate::heap::SLOT_COST)?;
+        vm.heap.obj_mut(group.as_obj().unwrap()).elems.push(item);
+    }
+    Ok(Value::Obj(groups))
 }
 
 /// A map's value for `key`, or undefined.

@@ -4,7 +4,7 @@
 
 mod array;
 mod array_callbacks;
-mod collections;
+pub(crate) mod collections;
 pub(crate) mod date;
 pub(crate) mod db;
 mod function;

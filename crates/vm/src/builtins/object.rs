@@ -205,6 +205,9 @@ pub fn install(vm: &mut Vm) {
         }
         Ok(target)
     });
+    method(vm, object, "groupBy", 2, |vm, _, a| {
+        super::collections::group_by(vm, a, false)
+    });
     method(vm, object, "fromEntries", 1, |vm, _, a| {
         let o = vm.new_object()?;
         let src = arg(vm, a, 0);
