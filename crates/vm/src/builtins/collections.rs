@@ -8,6 +8,7 @@
 //! keys that are not objects or symbols and in having no size or
 //! iteration, as specified.
 
+use super::iterator::iterator_prototype;
 use super::{arg, callable, constructor, method, native, set, string_tag};
 use crate::collection::CollectionKind;
 use crate::error::Interrupt;
@@ -53,9 +54,9 @@ pub fn install(vm: &mut Vm) {
         Ok(this)
     });
 
-    let (mip, _) = iterator_prototype(vm, "Map Iterator");
+    let (mip, _) = iterator_prototype(vm, "Map Iterator", iterator_next);
     vm.realm.map_iterator_proto = mip;
-    let (sip, _) = iterator_prototype(vm, "Set Iterator");
+    let (sip, _) = iterator_prototype(vm, "Set Iterator", iterator_next);
     vm.realm.set_iterator_proto = sip;
     let iterator = vm.atoms.symbols.iterator;
     for (proto, kind) in [
@@ -341,18 +342,6 @@ fn this_collection(
         "Method {}.prototype.{method} called on incompatible receiver {shown}",
         kind.name()
     )))
-}
-
-/// An iterator prototype under %IteratorPrototype% with its `next`.
-fn iterator_prototype(vm: &mut Vm, tag: &str) -> (ObjId, ObjId) {
-    let proto = vm
-        .heap
-        .alloc(Class::Object, Some(vm.realm.iterator_proto))
-        .expect("the realm is made within its budget");
-    let next = native(vm, "next", 0, iterator_next);
-    set(vm, proto, "next", Value::Obj(next));
-    string_tag(vm, proto, tag);
-    (proto, next)
 }
 
 fn make_iterator(

@@ -61,7 +61,11 @@ pub fn install(vm: &mut Vm) {
 
 /// An iterator prototype under %IteratorPrototype%: its `next` and its
 /// `Symbol.toStringTag`.
-fn iterator_prototype(vm: &mut Vm, tag: &str, next: crate::state::NativeFn) -> (ObjId, ObjId) {
+pub(super) fn iterator_prototype(
+    vm: &mut Vm,
+    tag: &str,
+    next: crate::state::NativeFn,
+) -> (ObjId, ObjId) {
     let proto = vm
         .heap
         .alloc(Class::Object, Some(vm.realm.iterator_proto))
