@@ -1,10 +1,11 @@
 //! `Array` and `Array.prototype`. Callbacks receive `(value, index, array)`.
 
+use super::array_generic as generic;
 use super::{arg, constructor, method, relative_index};
 use crate::convert::compare_strings;
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::{Class, ElemsLock, SLOT_COST};
-use crate::state::Vm;
+use crate::state::{Args, Vm};
 use crate::value::{ObjId, Value};
 use std::cmp::Ordering;
 
@@ -48,20 +49,24 @@ pub fn install(vm: &mut Vm) {
     });
     // `from`: array_callbacks.rs.
 
+    // Objects that are not arrays take the generic algorithms (array_generic.rs).
     method(vm, ap, "push", 1, |vm, this, a| {
-        let arr = resizable_array(vm, this, "push")?;
-        vm.heap.charge(a.len * SLOT_COST)?;
-        for i in 0..a.len {
-            let v = arg(vm, a, i);
-            vm.heap.obj_mut(arr).elems.push(v);
+        match open_array(vm, this) {
+            Some(arr) => push_into(vm, arr, a),
+            None => push_slow(vm, this, a),
         }
-        Ok(Value::Num(vm.heap.obj(arr).elems.len() as f64))
     });
     method(vm, ap, "pop", 0, |vm, this, _| {
+        if !is_array(vm, this) {
+            return generic::pop(vm, this);
+        }
         let arr = resizable_array(vm, this, "pop")?;
         Ok(vm.heap.obj_mut(arr).elems.pop().unwrap_or(Value::Undefined))
     });
     method(vm, ap, "shift", 0, |vm, this, _| {
+        if !is_array(vm, this) {
+            return generic::shift(vm, this);
+        }
         let arr = resizable_array(vm, this, "shift")?;
         // Every element moves down one: work in proportion to the length.
         vm.charge_work(vm.heap.obj(arr).elems.len() as u64)?;
@@ -73,6 +78,9 @@ pub fn install(vm: &mut Vm) {
         })
     });
     method(vm, ap, "unshift", 1, |vm, this, a| {
+        if !is_array(vm, this) {
+            return generic::unshift(vm, this, a);
+        }
         let arr = resizable_array(vm, this, "unshift")?;
         vm.charge_work((vm.heap.obj(arr).elems.len() + a.len) as u64)?;
         vm.heap.charge(a.len * SLOT_COST)?;
@@ -167,6 +175,9 @@ pub fn install(vm: &mut Vm) {
         Ok(vm.heap.alloc_str(&out)?)
     });
     method(vm, ap, "reverse", 0, |vm, this, _| {
+        if !is_array(vm, this) {
+            return generic::reverse(vm, this);
+        }
         let arr = own_array(vm, this, "reverse")?;
         if vm.heap.obj(arr).elems.len() > 1 {
             writable_array(vm, this, "reverse")?;
@@ -327,6 +338,32 @@ pub(super) fn this_array(vm: &mut Vm, this: Value, method: &str) -> Result<ObjId
     }
 }
 
+#[inline(always)]
+fn push_into(vm: &mut Vm, arr: ObjId, a: Args) -> Result<Value, Interrupt> {
+    vm.heap.charge(a.len * SLOT_COST)?;
+    for i in 0..a.len {
+        let v = arg(vm, a, i);
+        vm.heap.obj_mut(arr).elems.push(v);
+    }
+    Ok(Value::Num(vm.heap.obj(arr).elems.len() as f64))
+}
+
+/// `push` on an array-like, or on an array it may not grow.
+#[cold]
+fn push_slow(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    if !is_array(vm, this) {
+        return generic::push(vm, this, a);
+    }
+    let arr = resizable_array(vm, this, "push")?;
+    push_into(vm, arr, a)
+}
+
+/// Whether `v` is an array (not an array-like).
+#[inline]
+fn is_array(vm: &Vm, v: Value) -> bool {
+    matches!(v, Value::Obj(o) if vm.heap.obj(o).class == Class::Array)
+}
+
 /// `this` as an array to change in place (array-likes are not yet).
 fn own_array(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
     match this {
@@ -353,6 +390,15 @@ pub(super) fn writable_array(vm: &mut Vm, this: Value, method: &str) -> Result<O
 /// `this` as an array whose elements may also be added and removed.
 #[inline]
 fn resizable_array(vm: &mut Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {
+    match open_array(vm, this) {
+        Some(o) => Ok(o),
+        None => refuse_change(vm, this, method, true),
+    }
+}
+
+/// `this` if it is an array whose elements may be added and removed.
+#[inline]
+fn open_array(vm: &Vm, this: Value) -> Option<ObjId> {
     if let Value::Obj(o) = this {
         let obj = vm.heap.obj(o);
         if obj.class == Class::Array
@@ -360,10 +406,10 @@ fn resizable_array(vm: &mut Vm, this: Value, method: &str) -> Result<ObjId, Inte
             && obj.extensible
             && !vm.heap.is_permanent(o)
         {
-            return Ok(o);
+            return Some(o);
         }
     }
-    refuse_change(vm, this, method, true)
+    None
 }
 
 /// Why `this` cannot be changed in place by `method` (resizing it, when

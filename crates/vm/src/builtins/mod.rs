@@ -4,6 +4,7 @@
 
 mod array;
 mod array_callbacks;
+mod array_generic;
 pub(crate) mod collections;
 pub(crate) mod date;
 pub(crate) mod db;
