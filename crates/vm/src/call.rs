@@ -330,9 +330,9 @@ impl Vm {
         let floor = self.stack.len();
         self.stack.push(f);
         self.stack.extend_from_slice(args);
-        self.prepare_new(args.len())?;
+        let argc = self.prepare_new(args.len())?;
         let stop = self.frames.len();
-        match self.call(args.len(), true) {
+        match self.call(argc, true) {
             Ok(false) => Ok(pop!(self)),
             Ok(true) => self.run_nested(stop, floor),
             Err(e) => {
@@ -342,8 +342,10 @@ impl Vm {
         }
     }
 
-    /// [callee, args × n] → [callee, new object, args × n]
-    pub(crate) fn prepare_new(&mut self, argc: usize) -> Result<(), Interrupt> {
+    /// [callee, args × n] → [callee, new object, args × n]; the argument
+    /// count, which grows when the callee is a bound function: `new` on
+    /// one is `new` on its target with the bound arguments first.
+    pub(crate) fn prepare_new(&mut self, argc: usize) -> Result<usize, Interrupt> {
         let callee_pos = self.stack.len() - argc - 1;
         let callee = self.stack[callee_pos];
         let Value::Obj(id) = callee else {
@@ -351,10 +353,20 @@ impl Vm {
         };
         match self.heap.obj(id).class {
             Class::Native(ni) if ni == self.realm.bound_native => {
-                return Err(self.type_error(format!(
-                    "{} is a bound function, which `new` does not take yet",
-                    self.callee_text()
-                )));
+                let bound = self.heap.obj(id).elems.clone();
+                let (target, args) = (bound[0], &bound[2..]);
+                if !self.is_constructor(target) {
+                    return Err(
+                        self.type_error(format!("{} is not a constructor", self.callee_text()))
+                    );
+                }
+                if self.stack.len() + args.len() > STACK_MAX {
+                    return Err(stack_overflow());
+                }
+                self.stack[callee_pos] = target;
+                self.stack
+                    .splice(callee_pos + 1..callee_pos + 1, args.iter().copied());
+                return self.prepare_new(argc + args.len());
             }
             Class::Closure(_) | Class::Native(_) => {}
             _ => {
@@ -367,7 +379,7 @@ impl Vm {
         };
         let obj = self.heap.alloc(Class::Object, Some(proto))?;
         self.stack.insert(callee_pos + 1, Value::Obj(obj));
-        Ok(())
+        Ok(argc)
     }
 
     pub(crate) fn spread_args(&mut self) -> Result<usize, Interrupt> {

@@ -48,6 +48,11 @@ impl Vm {
         let Value::Obj(id) = v else { return false };
         match self.heap.obj(id).class {
             Class::Closure(fi) => self.funcs[fi as usize].constructible,
+            // A bound function constructs what its target does.
+            Class::Native(ni) if ni == self.realm.bound_native => {
+                let target = self.heap.obj(id).elems[0];
+                self.is_constructor(target)
+            }
             Class::Native(_) => true,
             _ => false,
         }

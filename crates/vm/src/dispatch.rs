@@ -489,8 +489,8 @@ impl Vm {
                     }
                     Op::New(argc) => {
                         self.frames.last_mut().unwrap().pc = pc!();
-                        tri!('reload, self.prepare_new(argc as usize));
-                        if tri!('reload, self.call(argc as usize, true)) {
+                        let argc = tri!('reload, self.prepare_new(argc as usize));
+                        if tri!('reload, self.call(argc, true)) {
                             charge_callee!();
                             continue 'reload;
                         }
@@ -498,7 +498,7 @@ impl Vm {
                     Op::NewSpread => {
                         self.frames.last_mut().unwrap().pc = pc!();
                         let argc = tri!('reload, self.spread_args());
-                        tri!('reload, self.prepare_new(argc));
+                        let argc = tri!('reload, self.prepare_new(argc));
                         if tri!('reload, self.call(argc, true)) {
                             charge_callee!();
                             continue 'reload;

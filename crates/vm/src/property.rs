@@ -992,6 +992,13 @@ impl Vm {
         if !self.is_callable(c) {
             return Err(self.type_error("Right-hand side of 'instanceof' is not callable"));
         }
+        if let Value::Obj(f) = c {
+            if self.heap.obj(f).class == Class::Native(self.realm.bound_native) {
+                // A bound function answers for its target.
+                let target = self.heap.obj(f).elems[0];
+                return self.instance_of(v, target);
+            }
+        }
         let Value::Obj(mut o) = v else {
             return Ok(false);
         };

@@ -18,9 +18,9 @@ console.log(counter.n, typeof tick, tick instanceof Function);
 const mathMax = Math.max.bind(null, 5);
 console.log(mathMax(1, 2), mathMax(9), mathMax.name);
 try { greet.bind.call(42); } catch (e) { console.log(e instanceof TypeError); }
-// A deliberate difference (docs/LANGUAGE.md): `new` on a bound function.
+// `new` on a bound function constructs its target (bound arguments first).
 function P(x) { this.x = x; }
-try { new (P.bind(null, 7))(); } catch (e) { console.log(e instanceof TypeError); }
+console.log(new (P.bind(null, 7))().x);
 // expect: Hi, Ann! bound greet 1 2
 // expect: Yo, Ann? 0
 // expect: Hi, Ann? bound bound greet
@@ -28,4 +28,4 @@ try { new (P.bind(null, 7))(); } catch (e) { console.log(e instanceof TypeError)
 // expect: 2 function true
 // expect: 5 9 bound max
 // expect: true
-// expect: true
+// expect: 7
