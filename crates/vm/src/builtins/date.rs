@@ -80,8 +80,86 @@ pub fn install(vm: &mut Vm) {
         method(vm, dp, utc, 0, f);
         method(vm, dp, local, 0, f);
     }
+    // The setters, by the first field each sets and how many it may.
+    let setters: [(&str, &str, u8, crate::state::NativeFn); 7] = [
+        ("setUTCFullYear", "setFullYear", 3, set_fields::<0, 3>),
+        ("setUTCMonth", "setMonth", 2, set_fields::<1, 2>),
+        ("setUTCDate", "setDate", 1, set_fields::<2, 1>),
+        ("setUTCHours", "setHours", 4, set_fields::<3, 4>),
+        ("setUTCMinutes", "setMinutes", 3, set_fields::<4, 3>),
+        ("setUTCSeconds", "setSeconds", 2, set_fields::<5, 2>),
+        (
+            "setUTCMilliseconds",
+            "setMilliseconds",
+            1,
+            set_fields::<6, 1>,
+        ),
+    ];
+    for (utc, local, arity, f) in setters {
+        method(vm, dp, utc, arity, f);
+        method(vm, dp, local, arity, f);
+    }
+    method(vm, dp, "setTime", 1, |vm, this, a| {
+        time_of(vm, this)?;
+        let t = time_clip(vm.to_number(arg(vm, a, 0))?);
+        store(vm, this, t)
+    });
     let g = vm.realm.global;
     super::method(vm, g, "now", 0, |vm, _, _| new_date(vm, now_ms()));
+}
+
+/// `setFullYear` … `setMilliseconds`: fields `FIRST..FIRST + MAX` (year,
+/// month, day, hours, minutes, seconds, milliseconds) from the arguments,
+/// the others kept. A date with no time value stays without one, except
+/// for `setFullYear`, which starts from +0.
+fn set_fields<const FIRST: usize, const MAX: usize>(
+    vm: &mut Vm,
+    this: Value,
+    a: Args,
+) -> Result<Value, Interrupt> {
+    let t = time_of(vm, this)?;
+    let mut given = [f64::NAN; MAX];
+    for (i, slot) in given.iter_mut().enumerate() {
+        if i < a.len.max(1) {
+            *slot = vm.to_number(arg(vm, a, i))?;
+        }
+    }
+    let t = if t.is_nan() && FIRST == 0 { 0.0 } else { t };
+    if t.is_nan() {
+        return Ok(Value::Num(f64::NAN));
+    }
+    let (y, m, d) = civil(t);
+    let mut f = [
+        y as f64,
+        m as f64 - 1.0,
+        d as f64,
+        (t.rem_euclid(MS_PER_DAY) / 3_600_000.0).floor(),
+        (t.rem_euclid(3_600_000.0) / 60_000.0).floor(),
+        (t.rem_euclid(60_000.0) / 1000.0).floor(),
+        t.rem_euclid(1000.0),
+    ];
+    for (i, v) in given.into_iter().enumerate().take(a.len.max(1)) {
+        f[FIRST + i] = v;
+    }
+    let t = time_clip(time_from(f));
+    store(vm, this, t)
+}
+
+/// Sets a date's time value; returns it.
+fn store(vm: &mut Vm, this: Value, t: f64) -> Result<Value, Interrupt> {
+    if let Value::Obj(o) = this {
+        vm.heap.obj_mut(o).elems[0] = Value::Num(t);
+    }
+    Ok(Value::Num(t))
+}
+
+/// TimeClip: whole milliseconds within ±8.64e15, or NaN.
+fn time_clip(t: f64) -> f64 {
+    if t.is_finite() && t.abs() <= TIME_MAX {
+        t.trunc() + 0.0
+    } else {
+        f64::NAN
+    }
 }
 
 /// Field `i` of a date: year, month (0-11), day, weekday, hours, minutes,
@@ -106,11 +184,7 @@ fn field(vm: &mut Vm, this: Value, i: usize) -> Result<Value, Interrupt> {
 
 /// A new Date object for time value `t`.
 pub fn new_date(vm: &mut Vm, t: f64) -> Result<Value, Interrupt> {
-    let t = if t.is_finite() && t.abs() <= TIME_MAX {
-        t.trunc() + 0.0
-    } else {
-        f64::NAN
-    };
+    let t = time_clip(t);
     let d = vm.heap.alloc(Class::Date, Some(vm.realm.date_proto))?;
     vm.heap.charge(SLOT_COST)?;
     vm.heap.obj_mut(d).elems.push(Value::Num(t));
@@ -149,21 +223,31 @@ fn from_fields(vm: &mut Vm, a: Args) -> Result<f64, Interrupt> {
     for (i, slot) in f.iter_mut().enumerate().take(a.len.min(7)) {
         *slot = vm.to_number(arg(vm, a, i))?;
     }
+    if f[0].is_finite() && (0.0..=99.0).contains(&f[0].trunc()) {
+        f[0] = f[0].trunc() + 1900.0;
+    }
+    Ok(time_from(f))
+}
+
+/// MakeDate(MakeDay(year, month, day), MakeTime(h, m, s, ms)), not clipped;
+/// NaN when a field is not finite.
+fn time_from(f: [f64; 7]) -> f64 {
     if f.iter().any(|x| !x.is_finite()) {
-        return Ok(f64::NAN);
+        return f64::NAN;
     }
-    let mut year = f[0].trunc();
-    if (0.0..=99.0).contains(&year) {
-        year += 1900.0;
-    }
+    let year = f[0].trunc();
     let month = f[1].trunc();
     let (y, m) = (year + (month / 12.0).floor(), month.rem_euclid(12.0));
+    if y.abs() > 400_000.0 {
+        // Past any time value a Date can hold (and past i64 days).
+        return f64::NAN;
+    }
     let days = days_from_civil(y as i64, m as u32 + 1, 1) as f64 + f[2].trunc() - 1.0;
-    Ok(days * MS_PER_DAY
+    days * MS_PER_DAY
         + f[3].trunc() * 3_600_000.0
         + f[4].trunc() * 60_000.0
         + f[5].trunc() * 1000.0
-        + f[6].trunc())
+        + f[6].trunc()
 }
 
 fn to_iso(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {

@@ -575,15 +575,25 @@ fn to_precision(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
             "0".to_string()
         }
     } else {
-        // The exponent after rounding to p significant digits.
-        let sci = format!("{:.*e}", p - 1, n);
-        let (mantissa, exp) = sci.split_once('e').unwrap();
-        let e: i32 = exp.parse().unwrap();
+        // p significant digits and the exponent after rounding them (a
+        // tie up, as JavaScript rounds it).
+        let (mantissa, e) = exponential_digits(n.abs(), p - 1);
+        let sign = if n < 0.0 { "-" } else { "" };
         if e < -6 || e >= p as i32 {
-            let sign = if e < 0 { "-" } else { "+" };
-            format!("{mantissa}e{sign}{}", e.abs())
+            let exp_sign = if e < 0 { "-" } else { "+" };
+            format!("{sign}{mantissa}e{exp_sign}{}", e.abs())
         } else {
-            format!("{:.*}", (p as i32 - 1 - e).max(0) as usize, n)
+            let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+            if e < 0 {
+                format!("{sign}0.{}{digits}", "0".repeat((-e - 1) as usize))
+            } else {
+                let point = e as usize + 1;
+                if point >= digits.len() {
+                    format!("{sign}{digits}")
+                } else {
+                    format!("{sign}{}.{}", &digits[..point], &digits[point..])
+                }
+            }
         }
     };
     Ok(vm.heap.alloc_str(&s)?)

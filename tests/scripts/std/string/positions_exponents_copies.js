@@ -12,6 +12,9 @@ console.log([1,2,3,4,5].copyWithin(0, 3), [1,2,3,4,5].copyWithin(-2, 0, 2), [1,2
 const a = [1,2,3,4]; console.log(a.toSpliced(1, 2, "x"), a.toSpliced(1), a.toSpliced(), a.toSpliced(-1, 0, 9, 8), a);
 console.log(Array.prototype.copyWithin.length, Array.prototype.toSpliced.length);
 
+console.log((2.5).toPrecision(1), (0.000123).toPrecision(2), (123.456).toPrecision(4), (123456).toPrecision(2), (-1.005).toPrecision(3), (1e21).toPrecision(3), (0.5).toPrecision(1), (99.99).toPrecision(3), (1.45).toPrecision(2), (0).toPrecision(3), (12).toPrecision(2), (1234.5).toPrecision(6), (0.00000123).toPrecision(2));
+console.log((123.456).toPrecision(3), (1.5).toPrecision(1), (-0).toPrecision(2), (9.5).toPrecision(1), (0.05).toPrecision(1), (1e-7).toPrecision(1), (25).toPrecision(1))
+
 // expect: true false true true 4 16 -1 20 3 -1
 // expect: true true true 2 A😀€
 // expect: RangeError Invalid code point -1
@@ -22,3 +25,5 @@ console.log(Array.prototype.copyWithin.length, Array.prototype.toSpliced.length)
 // expect: [ 4, 5, 3, 4, 5 ] [ 1, 2, 3, 1, 2 ] [ 1, 4, 3, 4, 5 ] [ 1, 2, 3 ]
 // expect: [ 1, 'x', 4 ] [ 1 ] [ 1, 2, 3, 4 ] [ 1, 2, 3, 9, 8, 4 ] [ 1, 2, 3, 4 ]
 // expect: 2 2
+// expect: 3 0.00012 123.5 1.2e+5 -1.00 1.00e+21 0.5 100 1.4 0.00 12 1234.50 0.0000012
+// expect: 123 2 0.0 1e+1 0.05 1e-7 3e+1
