@@ -139,13 +139,16 @@ impl Vm {
 
     /// The entry number of `key` in collection `(o, index)`.
     pub(crate) fn collection_find(&self, o: ObjId, index: u32, key: Value) -> Option<usize> {
+        self.find_hashed(o, index, key, hash(&self.heap, key))
+    }
+
+    /// `collection_find` with `key`'s hash `h` (put and delete use it again).
+    fn find_hashed(&self, o: ObjId, index: u32, key: Value, h: u64) -> Option<usize> {
         let stride = self.collection_stride(o);
         let (heap, ix) = (&self.heap, &self.collections[index as usize]);
         let elems = &heap.obj(o).elems;
         ix.table
-            .find(hash(heap, key), |&e| {
-                same(heap, elems[e as usize * stride], key)
-            })
+            .find(h, |&e| same(heap, elems[e as usize * stride], key))
             .map(|&e| e as usize)
     }
 
@@ -171,7 +174,8 @@ impl Vm {
             k => k,
         };
         let stride = self.collection_stride(o);
-        if let Some(e) = self.collection_find(o, index, key) {
+        let h = hash(&self.heap, key);
+        if let Some(e) = self.find_hashed(o, index, key, h) {
             if stride == 2 {
                 self.heap.obj_mut(o).elems[e * 2 + 1] = value;
             }
@@ -186,19 +190,18 @@ impl Vm {
         }
         let (heap, ix) = (&self.heap, &mut self.collections[index as usize]);
         let elems = &heap.obj(o).elems;
-        ix.table.insert_unique(hash(heap, key), e, |&x| {
-            hash(heap, elems[x as usize * stride])
-        });
+        ix.table
+            .insert_unique(h, e, |&x| hash(heap, elems[x as usize * stride]));
         Ok(())
     }
 
     /// Deletes `key`'s entry; whether there was one.
     pub(crate) fn collection_delete(&mut self, o: ObjId, index: u32, key: Value) -> bool {
-        let Some(e) = self.collection_find(o, index, key) else {
+        let h = hash(&self.heap, key);
+        let Some(e) = self.find_hashed(o, index, key, h) else {
             return false;
         };
         let stride = self.collection_stride(o);
-        let h = hash(&self.heap, key);
         let ix = &mut self.collections[index as usize];
         if let Ok(entry) = ix.table.find_entry(h, |&x| x as usize == e) {
             entry.remove();

@@ -13,7 +13,7 @@ use super::{arg, callable, constructor, method, native, set, string_tag};
 use crate::collection::CollectionKind;
 use crate::error::Interrupt;
 use crate::heap::{Class, IterKind};
-use crate::state::{Args, Vm};
+use crate::state::{Args, NativeFn, Vm};
 use crate::stepper::Stepper;
 use crate::value::{ObjId, Value};
 
@@ -59,41 +59,29 @@ pub fn install(vm: &mut Vm) {
     let (sip, _) = iterator_prototype(vm, "Set Iterator", iterator_next);
     vm.realm.set_iterator_proto = sip;
     let iterator = vm.atoms.symbols.iterator;
-    for (proto, kind) in [
-        (map_proto, CollectionKind::Map),
-        (set_proto, CollectionKind::Set),
+    let map_methods: [NativeFn; 3] = [
+        iterator_method::<true, 0>,
+        iterator_method::<true, 1>,
+        iterator_method::<true, 2>,
+    ];
+    let set_methods: [NativeFn; 3] = [
+        iterator_method::<false, 0>,
+        iterator_method::<false, 1>,
+        iterator_method::<false, 2>,
+    ];
+    let each = [for_each_step::<true>, for_each_step::<false>];
+    for (proto, methods, for_each) in [
+        (map_proto, map_methods, each[0]),
+        (set_proto, set_methods, each[1]),
     ] {
-        let entries = match kind {
-            CollectionKind::Map => native(vm, "entries", 0, |vm, this, _| {
-                make_iterator(vm, this, CollectionKind::Map, IterKind::Entries, "entries")
-            }),
-            _ => native(vm, "entries", 0, |vm, this, _| {
-                make_iterator(vm, this, CollectionKind::Set, IterKind::Entries, "entries")
-            }),
-        };
+        let [entries, values, keys] =
+            [0, 1, 2].map(|i| native(vm, ITERATOR_METHODS[i].0, 0, methods[i]));
         set(vm, proto, "entries", Value::Obj(entries));
-        let values = match kind {
-            CollectionKind::Map => native(vm, "values", 0, |vm, this, _| {
-                make_iterator(vm, this, CollectionKind::Map, IterKind::Values, "values")
-            }),
-            _ => native(vm, "values", 0, |vm, this, _| {
-                make_iterator(vm, this, CollectionKind::Set, IterKind::Values, "values")
-            }),
-        };
         set(vm, proto, "values", Value::Obj(values));
         // A set's keys are its values (the same function, as specified).
-        let keys = match kind {
-            CollectionKind::Map => native(vm, "keys", 0, |vm, this, _| {
-                make_iterator(vm, this, CollectionKind::Map, IterKind::Keys, "keys")
-            }),
-            _ => values,
-        };
+        let keys = if proto == map_proto { keys } else { values };
         set(vm, proto, "keys", Value::Obj(keys));
-        let default = if kind == CollectionKind::Map {
-            entries
-        } else {
-            values
-        };
+        let default = if proto == map_proto { entries } else { values };
         vm.define_own(proto, iterator, Value::Obj(default))
             .expect("the realm is made within its budget");
         let for_each = vm.stepper(Stepper {
@@ -101,11 +89,7 @@ pub fn install(vm: &mut Vm) {
             length: 1,
             params: 2,
             slots: FOR_EACH_SLOTS,
-            step: if kind == CollectionKind::Map {
-                |vm, base| for_each_step(vm, base, CollectionKind::Map)
-            } else {
-                |vm, base| for_each_step(vm, base, CollectionKind::Set)
-            },
+            step: for_each,
         });
         set(vm, proto, "forEach", Value::Obj(for_each));
     }
@@ -344,6 +328,29 @@ fn this_collection(
     )))
 }
 
+/// The iterator methods of maps and sets, by number.
+const ITERATOR_METHODS: [(&str, IterKind); 3] = [
+    ("entries", IterKind::Entries),
+    ("values", IterKind::Values),
+    ("keys", IterKind::Keys),
+];
+
+/// `entries`, `values` or `keys` (`ITERATOR_METHODS[WHAT]`) of a map
+/// (`MAP`) or a set.
+fn iterator_method<const MAP: bool, const WHAT: usize>(
+    vm: &mut Vm,
+    this: Value,
+    _: Args,
+) -> Result<Value, Interrupt> {
+    let kind = if MAP {
+        CollectionKind::Map
+    } else {
+        CollectionKind::Set
+    };
+    let (name, what) = ITERATOR_METHODS[WHAT];
+    make_iterator(vm, this, kind, what, name)
+}
+
 fn make_iterator(
     vm: &mut Vm,
     this: Value,
@@ -419,11 +426,12 @@ const FOR_EACH_SLOTS: u16 = 4;
 
 /// One step of `forEach`: calls back with `(value, key, collection)` for
 /// each entry, including those added meanwhile.
-fn for_each_step(
-    vm: &mut Vm,
-    base: usize,
-    kind: CollectionKind,
-) -> Result<Option<usize>, Interrupt> {
+fn for_each_step<const MAP: bool>(vm: &mut Vm, base: usize) -> Result<Option<usize>, Interrupt> {
+    let kind = if MAP {
+        CollectionKind::Map
+    } else {
+        CollectionKind::Set
+    };
     let this = vm.stack[base - 1];
     let pos = match vm.stack[base + FOR_EACH_POS] {
         Value::Num(n) => {

@@ -118,29 +118,18 @@ fn set_fields<const FIRST: usize, const MAX: usize>(
     a: Args,
 ) -> Result<Value, Interrupt> {
     let t = time_of(vm, this)?;
+    // Called with none, the first field is NaN (ToNumber(undefined)).
+    let n = a.len.clamp(1, MAX);
     let mut given = [f64::NAN; MAX];
-    for (i, slot) in given.iter_mut().enumerate() {
-        if i < a.len.max(1) {
-            *slot = vm.to_number(arg(vm, a, i))?;
-        }
+    for (i, slot) in given.iter_mut().enumerate().take(n) {
+        *slot = vm.to_number(arg(vm, a, i))?;
     }
     let t = if t.is_nan() && FIRST == 0 { 0.0 } else { t };
     if t.is_nan() {
         return Ok(Value::Num(f64::NAN));
     }
-    let (y, m, d) = civil(t);
-    let mut f = [
-        y as f64,
-        m as f64 - 1.0,
-        d as f64,
-        (t.rem_euclid(MS_PER_DAY) / 3_600_000.0).floor(),
-        (t.rem_euclid(3_600_000.0) / 60_000.0).floor(),
-        (t.rem_euclid(60_000.0) / 1000.0).floor(),
-        t.rem_euclid(1000.0),
-    ];
-    for (i, v) in given.into_iter().enumerate().take(a.len.max(1)) {
-        f[FIRST + i] = v;
-    }
+    let mut f = fields_of(t);
+    f[FIRST..FIRST + n].copy_from_slice(&given[..n]);
     let t = time_clip(time_from(f));
     store(vm, this, t)
 }
@@ -169,17 +158,26 @@ fn field(vm: &mut Vm, this: Value, i: usize) -> Result<Value, Interrupt> {
     if !t.is_finite() {
         return Ok(Value::Num(f64::NAN));
     }
-    let (y, m, d) = civil(t);
     Ok(Value::Num(match i {
-        0 => y as f64,
-        1 => m as f64 - 1.0,
-        2 => d as f64,
         3 => ((t / MS_PER_DAY).floor() + 4.0).rem_euclid(7.0),
-        4 => (t.rem_euclid(MS_PER_DAY) / 3_600_000.0).floor(),
-        5 => (t.rem_euclid(3_600_000.0) / 60_000.0).floor(),
-        6 => (t.rem_euclid(60_000.0) / 1000.0).floor(),
-        _ => t.rem_euclid(1000.0),
+        0..3 => fields_of(t)[i],
+        _ => fields_of(t)[i - 1],
     }))
+}
+
+/// Time value `t`'s year, month (0-11), day, hours, minutes, seconds and
+/// milliseconds: what `Date.UTC` takes.
+fn fields_of(t: f64) -> [f64; 7] {
+    let (y, m, d) = civil(t);
+    [
+        y as f64,
+        m as f64 - 1.0,
+        d as f64,
+        (t.rem_euclid(MS_PER_DAY) / 3_600_000.0).floor(),
+        (t.rem_euclid(3_600_000.0) / 60_000.0).floor(),
+        (t.rem_euclid(60_000.0) / 1000.0).floor(),
+        t.rem_euclid(1000.0),
+    ]
 }
 
 /// A new Date object for time value `t`.

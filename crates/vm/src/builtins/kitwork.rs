@@ -1,6 +1,6 @@
 //! The helpers of the original Kitwork engine: `uuid()`, `log(...)`, and the
-//! aliases `arr.len()`, `arr.each(fn)`, `s.upper()`, `s.lower()`, `s.len()`.
-//! (`now()` lives with `Date`.)
+//! aliases `arr.len()`, `s.upper()`, `s.lower()`, `s.len()`. (`now()` lives
+//! with `Date`; `arr.each(fn)`, which calls back, in array_callbacks.rs.)
 
 use super::method;
 use crate::error::Interrupt;
