@@ -112,6 +112,11 @@ pub enum ExprKind {
         quasis: Vec<String>,
         exprs: Vec<Expr>,
     },
+    /// A regular expression literal: its pattern and flags as written.
+    RegExp {
+        pattern: String,
+        flags: String,
+    },
     Ident(String),
     This,
     Array(Vec<ArrayElem>),

@@ -54,6 +54,10 @@ pub enum MemberKind {
 pub enum Op {
     /// [] → [constant]
     Const(ConstIdx),
+    /// [] → [a new RegExp object]: a literal with pattern and flags in
+    /// these constants. `vm::load` compiles the pattern once and puts the
+    /// compiled literal's number in `Vm::regexps` in the first operand.
+    RegExp(ConstIdx, ConstIdx),
     /// [] → [n]
     Int(i32),
     /// [] → [undefined]
@@ -470,6 +474,7 @@ impl Program {
         };
         match op {
             Op::Const(c) => format!("Const {}", konst(c)),
+            Op::RegExp(p, f) => format!("RegExp {} {}", konst(p), konst(f)),
             Op::LoadLocal(s)
             | Op::LoadLocalUndef(s)
             | Op::StoreLocal(s)

@@ -210,6 +210,9 @@ pub enum Token<'s> {
     #[token("??")]
     Nullish,
 
+    /// A regular expression literal, `/` to its flags; made by `tokenize`
+    /// where a `/` cannot divide, never by logos.
+    RegExp(&'s str),
     /// End of input; added by `tokenize`, never produced by logos.
     Eof,
     /// Where the lexer reported an error; the parser stays quiet about it.
@@ -515,6 +518,7 @@ fn regex_may_start(prev: Option<&Lexeme>) -> bool {
                 | Token::Number(_)
                 | Token::Str(_)
                 | Token::Template(_)
+                | Token::RegExp(_)
                 | Token::RParen
                 | Token::RBracket
                 | Token::RBrace
@@ -530,28 +534,29 @@ fn regex_may_start(prev: Option<&Lexeme>) -> bool {
 
 /// The length of the regular expression literal `text` starts with: up to
 /// its closing `/` (not one escaped or inside a `[…]` class) and its flags,
-/// or to the end of the line when it is not closed.
-fn regex_literal_len(text: &str) -> usize {
+/// or to the end of the line when it is not closed; and whether it is.
+fn regex_literal_len(text: &str) -> (usize, bool) {
     let mut in_class = false;
     let mut chars = text.char_indices().skip(1);
     while let Some((i, c)) = chars.next() {
         match c {
-            '\\' => {
-                chars.next();
-            }
+            '\\' => match chars.next() {
+                Some((j, '\n' | '\r' | '\u{2028}' | '\u{2029}')) => return (j, false),
+                _ => {}
+            },
             '[' => in_class = true,
             ']' => in_class = false,
             '/' if !in_class => {
                 let flags = text[i + 1..]
                     .find(|c: char| !c.is_ascii_alphanumeric())
                     .unwrap_or(text.len() - i - 1);
-                return i + 1 + flags;
+                return (i + 1 + flags, true);
             }
-            '\n' | '\r' => return i,
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => return (i, false),
             _ => {}
         }
     }
-    text.len()
+    (text.len(), false)
 }
 
 pub fn tokenize(src: &str, base: usize) -> (Vec<Lexeme<'_>>, Vec<Diagnostic>) {
@@ -575,18 +580,24 @@ pub fn tokenize(src: &str, base: usize) -> (Vec<Lexeme<'_>>, Vec<Diagnostic>) {
         prev_end = r.end;
         match tok {
             Ok(Token::Slash | Token::SlashAssign) if regex_may_start(out.last()) => {
-                // A regular expression literal: reported once, whole, so
-                // its escapes do not read as stray characters.
-                let len = regex_literal_len(&src[r.start..]);
+                // A regular expression literal, taken whole (its escapes
+                // and classes are the pattern's business, not the lexer's).
+                let (len, closed) = regex_literal_len(&src[r.start..]);
                 lex.bump(r.start + len - r.end);
                 prev_end = r.start + len;
                 let span = Span::new(base + r.start, base + r.start + len);
-                diags.push(Diagnostic::new(
-                    "regular expression literals are not supported yet",
-                    span,
-                ));
+                let text = &src[r.start..r.start + len];
+                let token = if !closed {
+                    diags.push(Diagnostic::new(
+                        "unterminated regular expression literal",
+                        span,
+                    ));
+                    Token::Error
+                } else {
+                    Token::RegExp(text)
+                };
                 out.push(Lexeme {
-                    token: Token::Error,
+                    token,
                     span,
                     newline_before,
                 });
@@ -668,6 +679,7 @@ pub fn describe(tok: &Token) -> String {
         Token::Number(_) => "a number".into(),
         Token::Str(_) => "a string".into(),
         Token::Template(_) => "a template literal".into(),
+        Token::RegExp(_) => "a regular expression".into(),
         Token::Ident(s) | Token::PrivateName(s) => format!("`{s}`"),
         Token::Eof => "end of input".into(),
         Token::Error => "an invalid token".into(),
@@ -765,7 +777,9 @@ fn punct_text(tok: &Token) -> &'static str {
         AndAnd => "&&",
         OrOr => "||",
         Nullish => "??",
-        Number(_) | Str(_) | Template(_) | Ident(_) | PrivateName(_) | Eof | Error => "",
+        Number(_) | Str(_) | Template(_) | RegExp(_) | Ident(_) | PrivateName(_) | Eof | Error => {
+            ""
+        }
     }
 }
 

@@ -211,6 +211,7 @@ impl Lowering {
             | ExprKind::Bool(_)
             | ExprKind::Num(_)
             | ExprKind::Str(_)
+            | ExprKind::RegExp { .. }
             | ExprKind::Ident(_)
             | ExprKind::PrivateName(_)
             | ExprKind::This => {}

@@ -266,7 +266,11 @@ impl<'s> Parser<'s> {
         let t = self.peek().clone();
         let name = match t {
             Token::Ident(s) => ident_name(s).into_owned(),
-            Token::Number(_) | Token::Str(_) | Token::Template(_) | Token::Eof => return None,
+            Token::Number(_)
+            | Token::Str(_)
+            | Token::Template(_)
+            | Token::RegExp(_)
+            | Token::Eof => return None,
             ref other => {
                 let d = describe(other);
                 let word = d.trim_matches('`');
@@ -2010,12 +2014,30 @@ impl<'s> Parser<'s> {
                 self.use_private(&n, span);
                 ExprKind::PrivateName(n.into_owned())
             }
-            Token::Slash | Token::SlashAssign => {
-                return self.error("regular expression literals are not supported", span);
+            Token::RegExp(text) => {
+                self.bump();
+                return self.regexp_literal(text, span);
             }
             _ => return self.error_here("an expression"),
         };
         Ok(Expr { kind, span })
+    }
+
+    /// `/pattern/flags`: checked now, as the specification's early errors
+    /// ask (a bad pattern is a SyntaxError before anything runs).
+    fn regexp_literal(&mut self, text: &str, span: Span) -> PResult<Expr> {
+        let close = text.rfind('/').unwrap();
+        let (pattern, flags) = (&text[1..close], &text[close + 1..]);
+        if let Err(e) = regexp::Regex::new(pattern, flags) {
+            return self.error(&format!("Invalid regular expression: {text}: {e}"), span);
+        }
+        Ok(Expr {
+            kind: ExprKind::RegExp {
+                pattern: pattern.to_string(),
+                flags: flags.to_string(),
+            },
+            span,
+        })
     }
 
     fn array_literal(&mut self) -> PResult<Expr> {

@@ -676,6 +676,7 @@ impl Resolver {
             | ExprKind::Bool(_)
             | ExprKind::Num(_)
             | ExprKind::PrivateName(_)
+            | ExprKind::RegExp { .. }
             | ExprKind::Str(_) => {}
             ExprKind::Intrinsic(_, args) => self.args(args),
             ExprKind::Await(x) => self.expr(x),

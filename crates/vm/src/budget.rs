@@ -24,6 +24,13 @@ impl Vm {
         (self.fuel + self.banked + self.spare).saturating_sub(owed)
     }
 
+    /// The budget a native may still draw on (`charge_work`): the spare
+    /// hand and the bank, less the work owed.
+    pub(crate) fn work_left(&self) -> u64 {
+        let owed = (self.heap.charged - self.work_mark) / WORK_BYTES_PER_INSTRUCTION;
+        (self.spare + self.banked).saturating_sub(owed)
+    }
+
     /// Lets this VM reclaim unreachable objects in the middle of a run,
     /// looking every `every` instructions (collect.rs says when it can).
     /// Natives that keep a script value past their call must put it in

@@ -368,7 +368,8 @@ impl Vm {
                     .splice(callee_pos + 1..callee_pos + 1, args.iter().copied());
                 return self.prepare_new(argc + args.len());
             }
-            Class::Closure(_) | Class::Native(_) => {}
+            Class::Closure(_) => {}
+            Class::Native(ni) if self.natives[ni as usize].construct => {}
             _ => {
                 return Err(self.type_error(format!("{} is not a constructor", self.callee_text())));
             }

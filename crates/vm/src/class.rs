@@ -53,7 +53,7 @@ impl Vm {
                 let target = self.heap.obj(id).elems[0];
                 self.is_constructor(target)
             }
-            Class::Native(_) => true,
+            Class::Native(ni) => self.natives[ni as usize].construct,
             _ => false,
         }
     }

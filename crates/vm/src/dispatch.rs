@@ -288,6 +288,10 @@ impl Vm {
                         tri!('reload, self.spread_into(a, src));
                         tri!('reload, self.settle_if_due());
                     }
+                    Op::RegExp(literal, _) => {
+                        let r = tri!('reload, self.new_regexp(literal.0));
+                        self.stack.push(r);
+                    }
                     Op::NewObject(n) => {
                         let o = tri!('reload, self.heap.alloc(Class::Object, Some(self.realm.object_proto)).map_err(Interrupt::from));
                         self.heap.obj_mut(o).props.reserve_exact(n as usize);

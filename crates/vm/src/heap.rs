@@ -78,6 +78,15 @@ pub enum Class {
     StringIter {
         pos: u32,
     },
+    /// A `RegExp`: its compiled pattern is `Vm::regexps.table[i]`
+    /// (regexp.rs); `lastIndex` is its first property.
+    RegExp(u32),
+    /// `matchAll`'s iterator: `elems` holds the matcher (undefined once
+    /// done) and the string.
+    RegExpIter {
+        global: bool,
+        unicode: bool,
+    },
     /// A function's `arguments` object (an ordinary object otherwise).
     Arguments,
     /// A `Map`, `Set`, `WeakMap` or `WeakSet`: its entries in `elems`, its

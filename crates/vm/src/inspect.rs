@@ -162,6 +162,12 @@ impl<'a> Printer<'a> {
                 };
             }
         }
+        if let Class::RegExp(i) = class {
+            let c = self.vm.compiled(i);
+            let source = self.vm.heap.str(c.source).unwrap_or("");
+            let source = if source.is_empty() { "(?:)" } else { source };
+            return format!("/{source}/{}", c.regex.flags.text());
+        }
         if class == Class::Date {
             return match self.vm.heap.obj(o).elems[0] {
                 Value::Num(t) if t.is_finite() => semantics::date::iso_string(t),

@@ -41,6 +41,7 @@ pub mod json;
 pub mod load;
 pub mod promise;
 pub mod property;
+pub mod regexp;
 pub mod run;
 pub mod state;
 pub mod stepper;

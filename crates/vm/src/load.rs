@@ -6,7 +6,7 @@ use crate::builtins;
 use crate::heap::Heap;
 use crate::state::{Atoms, DEFAULT_SLICE, Function, Limits, Realm, Vm, WellKnown};
 use crate::value::{Atom, ObjId, Value};
-use lang::bytecode::{FuncIdx, Label, Name, Op, Program};
+use lang::bytecode::{ConstIdx, FuncIdx, Label, Name, Op, Program};
 use std::rc::Rc;
 
 /// What `run_loop`'s unchecked instruction pointer relies on: every jump
@@ -86,6 +86,10 @@ impl Vm {
             to_string: heap.intern("toString"),
             value_of: heap.intern("valueOf"),
             to_json: heap.intern("toJSON"),
+            last_index: heap.intern("lastIndex"),
+            index: heap.intern("index"),
+            input: heap.intern("input"),
+            groups: heap.intern("groups"),
             home: heap.intern("%home"),
             type_names: [
                 "undefined",
@@ -123,6 +127,7 @@ impl Vm {
             handlers: Vec::new(),
             generators: Vec::new(),
             collections: Vec::new(),
+            regexps: Default::default(),
             jobs: std::collections::VecDeque::new(),
             funcs: Vec::new(),
             natives: Vec::new(),
@@ -158,6 +163,10 @@ impl Vm {
                 promise: placeholder,
                 promise_proto: placeholder,
                 promise_natives: Default::default(),
+                regexp: placeholder,
+                regexp_proto: placeholder,
+                regexp_exec: placeholder,
+                regexp_string_iterator_proto: placeholder,
             },
             atoms,
             limits,
@@ -190,6 +199,15 @@ impl Vm {
         };
         builtins::install(&mut vm);
         install(&mut vm);
+        // The built-ins with a `prototype` are the realm's constructors.
+        for i in 0..vm.heap.live_objects() {
+            let id = ObjId(i as u32);
+            if let crate::heap::Class::Native(n) = vm.heap.obj(id).class
+                && vm.get_own(id, vm.atoms.prototype).is_some()
+            {
+                vm.natives[n as usize].construct = true;
+            }
+        }
         vm.heap.seal();
         vm.heap.limit = limits.memory;
         vm
@@ -205,7 +223,18 @@ impl Vm {
             let code = f
                 .code
                 .iter()
-                .map(|op| relink(*op, &names, base))
+                .map(|op| match relink(*op, &names, base) {
+                    // A literal's pattern is compiled once, here.
+                    Op::RegExp(p, fl) => {
+                        let text = |c: ConstIdx| match &f.consts[c.0 as usize] {
+                            lang::bytecode::Constant::Str(s) => s.as_str(),
+                            lang::bytecode::Constant::Num(_) => "",
+                        };
+                        let i = self.compile_literal(text(p), text(fl));
+                        Op::RegExp(ConstIdx(i), fl)
+                    }
+                    op => op,
+                })
                 .collect::<Vec<_>>()
                 .into_boxed_slice();
             if let Err(why) = verify_code(&code) {
@@ -261,6 +290,7 @@ impl Vm {
         self.handlers.clear();
         self.generators.clear();
         self.collections.clear();
+        self.regexps.reset();
         self.jobs.clear();
         self.nested = 0;
         self.opaque = 0;

@@ -103,6 +103,9 @@ pub struct Native {
     pub name: &'static str,
     pub f: NativeFn,
     pub arity: u8,
+    /// Whether `new` may call it: the realm's constructors (the built-ins
+    /// with a `prototype`), not its methods.
+    pub construct: bool,
 }
 
 pub(crate) struct Frame {
@@ -174,6 +177,11 @@ pub struct Atoms {
     pub to_string: Atom,
     pub value_of: Atom,
     pub to_json: Atom,
+    /// `lastIndex`, and the match array's `index`, `input`, `groups`.
+    pub last_index: Atom,
+    pub index: Atom,
+    pub input: Atom,
+    pub groups: Atom,
     /// The hidden key of an object literal method's home object.
     pub home: Atom,
     pub type_names: [Atom; 7],
@@ -273,6 +281,11 @@ pub struct Realm {
     pub promise: ObjId,
     pub promise_proto: ObjId,
     pub promise_natives: crate::promise::PromiseNatives,
+    /// `RegExp`, its prototype, its `exec` (builtins/regexp.rs).
+    pub regexp: ObjId,
+    pub regexp_proto: ObjId,
+    pub regexp_exec: ObjId,
+    pub regexp_string_iterator_proto: ObjId,
 }
 
 pub struct Vm {
@@ -285,6 +298,8 @@ pub struct Vm {
     /// The hash indexes of this run's maps and sets (collection.rs), by
     /// `Class::Collection` index.
     pub(crate) collections: Vec<crate::collection::Index>,
+    /// Compiled patterns, by `Class::RegExp` index (regexp.rs).
+    pub(crate) regexps: crate::regexp::Regexps,
     /// Promise jobs waiting to run (promise.rs), first in first out.
     pub(crate) jobs: std::collections::VecDeque<crate::promise::Job>,
     pub(crate) funcs: Vec<Rc<Function>>,

@@ -68,6 +68,10 @@ impl Compiler {
                 let c = self.str_const(s);
                 self.emit(Op::Const(c));
             }
+            ExprKind::RegExp { pattern, flags } => {
+                let (p, f) = (self.str_const(pattern), self.str_const(flags));
+                self.emit(Op::RegExp(p, f));
+            }
             ExprKind::Template { quasis, exprs } => {
                 let mut parts = 0;
                 for (i, q) in quasis.iter().enumerate() {

@@ -33,6 +33,11 @@ pub fn install(vm: &mut Vm) {
     method(vm, dp, "valueOf", 0, |vm, this, _| {
         Ok(Value::Num(time_of(vm, this)?))
     });
+    // Kitwork runs in UTC: local time is UTC, offset 0.
+    method(vm, dp, "getTimezoneOffset", 0, |vm, this, _| {
+        let t = time_of(vm, this)?;
+        Ok(Value::Num(if t.is_finite() { 0.0 } else { f64::NAN }))
+    });
     method(vm, dp, "toISOString", 0, to_iso);
     method(vm, dp, "toJSON", 1, |vm, this, a| {
         if time_of(vm, this)?.is_finite() {

@@ -27,6 +27,9 @@ pub fn install(vm: &mut Vm) {
     set_constant(vm, g, "Infinity", Value::Num(f64::INFINITY));
     set_constant(vm, g, "undefined", Value::Undefined);
     set(vm, g, "globalThis", Value::Obj(g));
+    // `self`, as in Workers and browsers: what libraries look for to find
+    // the global object.
+    set(vm, g, "self", Value::Obj(g));
 
     // Errors
     let ctors: [(

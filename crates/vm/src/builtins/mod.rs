@@ -17,7 +17,9 @@ mod json;
 mod kitwork;
 mod object;
 mod promise;
+pub(crate) mod regexp;
 mod string;
+mod string_patterns;
 mod symbol;
 mod tasks;
 mod uri;
@@ -40,7 +42,12 @@ pub fn arg(vm: &Vm, a: Args, i: usize) -> Value {
 /// A new built-in function object.
 pub fn native(vm: &mut Vm, name: &'static str, arity: u8, f: NativeFn) -> ObjId {
     let i = vm.natives.len() as u32;
-    vm.natives.push(Native { name, f, arity });
+    vm.natives.push(Native {
+        name,
+        f,
+        arity,
+        construct: false,
+    });
     vm.heap
         .alloc(Class::Native(i), Some(vm.realm.function_proto))
         .expect("built-ins fit the budget")
@@ -132,7 +139,9 @@ pub fn install(vm: &mut Vm) {
     array::install(vm);
     array_callbacks::install(vm);
     collections::install(vm);
+    regexp::install(vm);
     string::install(vm);
+    string_patterns::install(vm);
     iterator::install(vm);
     json::install(vm);
     date::install(vm);

@@ -268,6 +268,7 @@ pub fn install(vm: &mut Vm) {
                 Class::Error => "Error",
                 Class::Arguments => "Arguments",
                 Class::Date => "Date",
+                Class::RegExp(_) => "RegExp",
                 Class::Primitive => builtin_tag(vm.heap.obj(o).elems[0]),
                 _ => "Object",
             },

@@ -207,30 +207,6 @@ pub fn install(vm: &mut Vm) {
         let s = this_string(vm, this)?;
         Ok(vm.heap.alloc_str(s.trim_end())?)
     });
-    method(vm, sp, "split", 2, |vm, this, a| {
-        let s = this_string(vm, this)?;
-        let sep = arg(vm, a, 0);
-        let limit = match arg(vm, a, 1) {
-            Value::Undefined => usize::MAX,
-            v => crate::number::to_uint32(vm.to_number(v)?) as usize,
-        };
-        let mut items = Vec::new();
-        if matches!(sep, Value::Undefined) {
-            items.push(vm.heap.alloc_str(&s)?);
-        } else {
-            let sep = arg_string(vm, a, 0)?;
-            if sep.is_empty() {
-                for c in s.chars().take(limit) {
-                    items.push(vm.char_value(c)?);
-                }
-            } else {
-                for p in s.split(sep.as_str()).take(limit) {
-                    items.push(vm.heap.alloc_str(p)?);
-                }
-            }
-        }
-        vm.new_array(&items)
-    });
     method(vm, sp, "repeat", 1, |vm, this, a| {
         let s = this_string(vm, this)?;
         let n = vm.to_number(arg(vm, a, 0))?;
@@ -248,12 +224,6 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, sp, "padStart", 2, |vm, this, a| pad(vm, this, a, true));
     method(vm, sp, "padEnd", 2, |vm, this, a| pad(vm, this, a, false));
-    method(vm, sp, "replace", 2, |vm, this, a| {
-        replace(vm, this, a, false)
-    });
-    method(vm, sp, "replaceAll", 2, |vm, this, a| {
-        replace(vm, this, a, true)
-    });
     method(vm, sp, "codePointAt", 1, |vm, this, a| {
         let s = this_string(vm, this)?;
         let i = vm.to_number(arg(vm, a, 0))?;
@@ -433,56 +403,6 @@ fn pad(vm: &mut Vm, this: Value, a: Args, start: bool) -> Result<Value, Interrup
     }
     let fill: String = filler.chars().cycle().take(need).collect();
     let out = if start { fill + &s } else { s + &fill };
-    Ok(vm.heap.alloc_str(&out)?)
-}
-
-fn replace(vm: &mut Vm, this: Value, a: Args, all: bool) -> Result<Value, Interrupt> {
-    let s = this_string(vm, this)?;
-    let pat = arg_string(vm, a, 0)?;
-    let with = arg(vm, a, 1);
-    let is_fn = matches!(with, Value::Obj(o) if matches!(vm.heap.obj(o).class, crate::heap::Class::Closure(_) | crate::heap::Class::Native(_)));
-    let with_text = if is_fn {
-        String::new()
-    } else {
-        arg_string(vm, a, 1)?
-    };
-    // Built once, not per match: building a searcher per `find` costs as
-    // much as the search on short gaps.
-    let finder = memchr::memmem::Finder::new(pat.as_bytes());
-    let with_text = with_text.replace("$&", &pat);
-    let mut out = String::with_capacity(s.len());
-    let mut rest = 0;
-    let mut search = 0;
-    while let Some(found) = finder.find(&s.as_bytes()[search..]).map(|i| i + search) {
-        out.push_str(&s[rest..found]);
-        if is_fn {
-            let m = vm.heap.alloc_str(&pat)?;
-            let r = vm.call_function(
-                with,
-                Value::Undefined,
-                &[m, Value::Num(unit_index(&s, found) as f64), this],
-            )?;
-            vm.write_string(r, &mut out)?;
-        } else {
-            out.push_str(&with_text);
-        }
-        rest = found + pat.len();
-        search = if pat.is_empty() {
-            rest + s[rest..].chars().next().map_or(1, char::len_utf8)
-        } else {
-            rest
-        };
-        if !all || search > s.len() {
-            break;
-        }
-        if pat.is_empty() && rest < s.len() {
-            // An empty pattern matches between every character.
-            let c = s[rest..].chars().next().unwrap();
-            out.push(c);
-            rest += c.len_utf8();
-        }
-    }
-    out.push_str(&s[rest.min(s.len())..]);
     Ok(vm.heap.alloc_str(&out)?)
 }
 
