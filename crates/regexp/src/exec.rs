@@ -547,9 +547,11 @@ pub fn search<T: Units + ?Sized>(
         if !flags.sticky
             && let Some(first) = &prog.first
         {
-            // Skip to a position where the first character can match.
+            // Skip to a position where the first character can match (in
+            // u mode a whole character at a time: a match never begins
+            // between the halves of a pair).
             while at < len && !first.contains(text.unit(at)) {
-                at += 1;
+                at = m.next(at).map_or(len, |(_, next)| next);
                 if *fuel == 0 {
                     return Err(Exhausted);
                 }

@@ -164,6 +164,31 @@ impl Regex {
         )
     }
 
+    /// `search`, but scanning forward from `start` even when the pattern
+    /// is sticky (what a sticky search tried at each position in turn
+    /// finds first).
+    pub fn scan<T: Units + ?Sized>(
+        &self,
+        text: &T,
+        start: usize,
+        fuel: &mut u64,
+        scratch: &mut Scratch,
+    ) -> Result<bool, Exhausted> {
+        let flags = Flags {
+            sticky: false,
+            ..self.flags
+        };
+        exec::search(
+            &self.program,
+            self.groups,
+            flags,
+            text,
+            start,
+            fuel,
+            scratch,
+        )
+    }
+
     /// The size of the compiled program in bytes (for memory accounting).
     pub fn size(&self) -> usize {
         self.program.insns.len() * std::mem::size_of::<compile::Insn>()

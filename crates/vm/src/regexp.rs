@@ -10,7 +10,6 @@
 
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::Class;
-use crate::property::utf16_len;
 use crate::state::Vm;
 use crate::value::{ObjId, Value};
 use ::regexp::{Regex, Scratch, UNSET};
@@ -157,17 +156,10 @@ impl Vm {
             && !self.heap.obj(self.realm.regexp_proto).changed
     }
 
-    /// Searches string `s` with compiled pattern `index` from code unit
-    /// `start`; on a match the positions are in `match_slots`.
-    pub(crate) fn regex_search(
-        &mut self,
-        index: u32,
-        s: Value,
-        start: usize,
-    ) -> Result<bool, Interrupt> {
-        let regex = self.regexps.table[index as usize].regex.clone();
-        let avail = self.work_left();
-        let mut fuel = avail;
+    /// Makes string `s` the one the matcher reads (its UTF-16 form, when it
+    /// is not ASCII, kept until another string is searched); its length in
+    /// code units.
+    pub(crate) fn prepare_text(&mut self, s: Value) -> usize {
         let text = self.heap.str(s).unwrap_or("");
         let rx = &mut self.regexps;
         if !rx.text_of.is_some_and(|v| same_string(v, s)) {
@@ -178,10 +170,55 @@ impl Vm {
             }
             rx.text_of = Some(s);
         }
-        let r = if rx.ascii {
-            regex.search(text.as_bytes(), start, &mut fuel, &mut rx.scratch)
+        if rx.ascii { text.len() } else { rx.units.len() }
+    }
+
+    /// AdvanceStringIndex: the code unit after the character at `i` (a
+    /// whole surrogate pair in `u` mode).
+    pub(crate) fn advance_index(&mut self, s: Value, i: usize, unicode: bool) -> usize {
+        let len = self.prepare_text(s);
+        if !unicode || self.regexps.ascii || i + 1 >= len {
+            return i + 1;
+        }
+        let units = &self.regexps.units;
+        if (0xD800..0xDC00).contains(&units[i]) && (0xDC00..0xE000).contains(&units[i + 1]) {
+            i + 2
         } else {
-            regex.search(&rx.units[..], start, &mut fuel, &mut rx.scratch)
+            i + 1
+        }
+    }
+
+    /// Searches string `s` with compiled pattern `index` from code unit
+    /// `start`; on a match the positions are in `match_slots`.
+    pub(crate) fn regex_search(
+        &mut self,
+        index: u32,
+        s: Value,
+        start: usize,
+    ) -> Result<bool, Interrupt> {
+        self.regex_search_with(index, s, start, false)
+    }
+
+    /// The same, scanning forward even for a sticky pattern
+    /// (`Regex::scan`).
+    pub(crate) fn regex_search_with(
+        &mut self,
+        index: u32,
+        s: Value,
+        start: usize,
+        scan: bool,
+    ) -> Result<bool, Interrupt> {
+        let regex = self.regexps.table[index as usize].regex.clone();
+        let avail = self.work_left();
+        let mut fuel = avail;
+        self.prepare_text(s);
+        let text = self.heap.str(s).unwrap_or("");
+        let rx = &mut self.regexps;
+        let r = match (rx.ascii, scan) {
+            (true, false) => regex.search(text.as_bytes(), start, &mut fuel, &mut rx.scratch),
+            (true, true) => regex.scan(text.as_bytes(), start, &mut fuel, &mut rx.scratch),
+            (false, false) => regex.search(&rx.units[..], start, &mut fuel, &mut rx.scratch),
+            (false, true) => regex.scan(&rx.units[..], start, &mut fuel, &mut rx.scratch),
         };
         self.charge_work(avail - fuel)?;
         match r {
@@ -200,16 +237,9 @@ impl Vm {
 
     /// Code units `a..b` of string `s` (the last one searched) as a string.
     pub(crate) fn units_slice(&mut self, s: Value, a: usize, b: usize) -> Result<Value, Interrupt> {
+        self.prepare_text(s);
         let text = self.heap.str(s).unwrap_or("");
         let rx = &mut self.regexps;
-        if !rx.text_of.is_some_and(|v| same_string(v, s)) {
-            rx.ascii = text.is_ascii();
-            if !rx.ascii {
-                rx.units.clear();
-                rx.units.extend(text.encode_utf16());
-            }
-            rx.text_of = Some(s);
-        }
         if rx.ascii {
             let piece = text[a..b].to_string();
             return Ok(self.heap.alloc_str(&piece)?);
@@ -298,7 +328,7 @@ impl Vm {
         let li = to_length(self.to_number(li)?);
         let keeps = flags.global || flags.sticky;
         let start = if keeps { li } else { 0 };
-        let len = utf16_len(self.heap.str(s).unwrap_or(""));
+        let len = self.prepare_text(s);
         if start > len || !self.regex_search(index, s, start)? {
             if keeps {
                 self.set_field(Value::Obj(r), key, Value::Num(0.0))?;

@@ -47,15 +47,15 @@ pub fn install(vm: &mut Vm) {
     vm.realm.regexp_exec = exec;
     method(vm, proto, "test", 1, test);
     method(vm, proto, "toString", 0, to_string);
-    getter(vm, proto, "flags", flags_getter);
-    getter(vm, proto, "source", source_getter);
-    getter(vm, proto, "hasIndices", flag_getter::<0>);
-    getter(vm, proto, "global", flag_getter::<1>);
-    getter(vm, proto, "ignoreCase", flag_getter::<2>);
-    getter(vm, proto, "multiline", flag_getter::<3>);
-    getter(vm, proto, "dotAll", flag_getter::<4>);
-    getter(vm, proto, "unicode", flag_getter::<5>);
-    getter(vm, proto, "sticky", flag_getter::<7>);
+    getter(vm, proto, "get flags", flags_getter);
+    getter(vm, proto, "get source", source_getter);
+    getter(vm, proto, "get hasIndices", flag_getter::<0>);
+    getter(vm, proto, "get global", flag_getter::<1>);
+    getter(vm, proto, "get ignoreCase", flag_getter::<2>);
+    getter(vm, proto, "get multiline", flag_getter::<3>);
+    getter(vm, proto, "get dotAll", flag_getter::<4>);
+    getter(vm, proto, "get unicode", flag_getter::<5>);
+    getter(vm, proto, "get sticky", flag_getter::<7>);
     let symbols = &vm.atoms.symbols;
     for (key, name, arity, f) in [
         (
@@ -77,9 +77,10 @@ pub fn install(vm: &mut Vm) {
     vm.realm.regexp_string_iterator_proto = iter_proto;
 }
 
+/// An accessor named `get NAME` for property `NAME`.
 fn getter(vm: &mut Vm, proto: ObjId, name: &'static str, f: crate::state::NativeFn) {
     let g = native(vm, name, 0, f);
-    let key = vm.heap.intern(name);
+    let key = vm.heap.intern(&name["get ".len()..]);
     vm.define_accessor(proto, key, Value::Obj(g), false, crate::attrs::HIDDEN)
         .expect("the realm is made within its budget");
 }
@@ -340,22 +341,6 @@ fn flags_of(vm: &mut Vm, rx: ObjId) -> Result<String, Interrupt> {
     Ok(text(vm, f).to_string())
 }
 
-/// AdvanceStringIndex.
-fn advance(vm: &Vm, s: Value, i: usize, unicode: bool) -> usize {
-    if !unicode {
-        return i + 1;
-    }
-    let t = text(vm, s);
-    if t.is_ascii() {
-        return i + 1;
-    }
-    let units: Vec<u16> = t.encode_utf16().skip(i).take(2).collect();
-    match units[..] {
-        [hi, lo] if (0xD800..0xDC00).contains(&hi) && (0xDC00..0xE000).contains(&lo) => i + 2,
-        _ => i + 1,
-    }
-}
-
 fn last_index(vm: &mut Vm, rx: ObjId) -> Result<usize, Interrupt> {
     let v = vm.get_field(Value::Obj(rx), vm.atoms.last_index)?;
     Ok(to_length(vm.to_number(v)?))
@@ -368,7 +353,7 @@ fn set_last_index(vm: &mut Vm, rx: ObjId, i: usize) -> Result<(), Interrupt> {
 /// After an empty match of a global pattern: move `lastIndex` on.
 fn step_over_empty(vm: &mut Vm, rx: ObjId, s: Value, unicode: bool) -> Result<(), Interrupt> {
     let i = last_index(vm, rx)?;
-    let next = advance(vm, s, i, unicode);
+    let next = vm.advance_index(s, i, unicode);
     set_last_index(vm, rx, next)
 }
 
@@ -734,16 +719,57 @@ fn split_with(
         return vm.new_array(&[s]);
     }
     let (mut p, mut q) = (0, 0);
+    if let Some((o, index)) = vm.regexp_of(Value::Obj(splitter))
+        && vm.plain_regexp(o)
+    {
+        // The splitter is ours alone: instead of a sticky match at each
+        // position in turn, scan to the first position one succeeds at.
+        while q < size && vm.regex_search_with(index, s, q, true)? {
+            let (a, e) = vm.match_range(0).unwrap();
+            if a >= size {
+                break;
+            }
+            let e = e.min(size);
+            if e == p {
+                q = vm.advance_index(s, a, unicode);
+                continue;
+            }
+            let groups: Vec<Option<(usize, usize)>> = (1..=vm.compiled(index).regex.groups
+                as usize)
+                .map(|k| vm.match_range(k))
+                .collect();
+            let t = vm.units_slice(s, p, a)?;
+            parts.push(t);
+            if parts.len() == lim {
+                return vm.new_array(&parts);
+            }
+            for g in groups {
+                let v = match g {
+                    Some((x, y)) => vm.units_slice(s, x, y)?,
+                    None => Value::Undefined,
+                };
+                parts.push(v);
+                if parts.len() == lim {
+                    return vm.new_array(&parts);
+                }
+            }
+            p = e;
+            q = p;
+        }
+        let t = vm.units_slice(s, p, size)?;
+        parts.push(t);
+        return vm.new_array(&parts);
+    }
     while q < size {
         set_last_index(vm, splitter, q)?;
         let z = regexp_exec(vm, splitter, s)?;
         if matches!(z, Value::Null) {
-            q = advance(vm, s, q, unicode);
+            q = vm.advance_index(s, q, unicode);
             continue;
         }
         let e = last_index(vm, splitter)?.min(size);
         if e == p {
-            q = advance(vm, s, q, unicode);
+            q = vm.advance_index(s, q, unicode);
             continue;
         }
         let t = vm.units_slice(s, p, q)?;
