@@ -103,6 +103,12 @@ impl Vm {
                 return Ok(Some(data(v, at)));
             }
         }
+        if let (Class::TypedArray(t), Key::Index(i)) = (class, key) {
+            // An integer-indexed exotic object: its elements are its own
+            // writable, enumerable, configurable properties, nothing else
+            // at an index.
+            return Ok(self.typed_get(o, t, i).map(|v| data(v, attrs::PLAIN)));
+        }
         if let (Class::Primitive, Key::Index(i)) = (class, key) {
             if let Some(c) = self.wrapped_char(Value::Obj(o), i)? {
                 return Ok(Some(data(c, attrs::READONLY | attrs::FIXED)));
@@ -318,10 +324,10 @@ impl Vm {
         let obj = self.heap.obj(o);
         let mut indices: Vec<(usize, Atom)> = Vec::new();
         let mut names: Vec<Atom> = Vec::new();
-        let elems = if obj.class == Class::Array {
-            obj.elems.len()
-        } else {
-            0
+        let elems = match obj.class {
+            Class::Array => obj.elems.len(),
+            Class::TypedArray(_) => self.view_parts(o).2,
+            _ => 0,
         };
         for (i, &(k, _)) in obj.props.iter().enumerate() {
             if (!hidden && !obj.enumerable(i))

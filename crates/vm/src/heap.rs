@@ -81,6 +81,15 @@ pub enum Class {
     /// A `RegExp`: its compiled pattern is `Vm::regexps.table[i]`
     /// (regexp.rs); `lastIndex` is its first property.
     RegExp(u32),
+    /// An `ArrayBuffer` of `len` bytes, eight to an element of `elems`
+    /// (typed_array.rs).
+    ArrayBuffer {
+        len: u32,
+    },
+    /// A typed array: `elems` holds its buffer, byte offset and length.
+    TypedArray(crate::typed_array::ElementType),
+    /// A `DataView`: `elems` holds its buffer, byte offset and byte length.
+    DataView,
     /// `matchAll`'s iterator: `elems` holds the matcher (undefined once
     /// done) and the string.
     RegExpIter {

@@ -150,7 +150,8 @@ impl<'a> Printer<'a> {
             return format!("[Circular *{n}]");
         }
         let class = self.vm.heap.obj(o).class;
-        let is_array = class == Class::Array;
+        // A typed array shows as an array of its elements after its type.
+        let is_array = matches!(class, Class::Array | Class::TypedArray(_));
         if class == Class::Error {
             let stack = self.vm.get_own(o, self.vm.atoms.stack);
             if let Some(s) = stack.and_then(|s| self.vm.heap.str(s)) {
@@ -199,8 +200,25 @@ impl<'a> Printer<'a> {
                     p => format!("{p}({size}) [{}]", kind.name()),
                 }
             }
+            Class::TypedArray(t) => format!("{}({})", t.name(), self.vm.view_parts(o).2),
+            Class::ArrayBuffer { len } => {
+                // node's layout: the first 50 bytes in hex.
+                let mut bytes: Vec<String> = (0..(len as usize).min(50))
+                    .map(|i| format!("{:02x}", self.vm.read_byte(o, i)))
+                    .collect();
+                if len > 50 {
+                    bytes.push(format!("... {} more bytes", len - 50));
+                }
+                format!(
+                    "ArrayBuffer {{ [Uint8Contents]: <{}>, byteLength: {len} }}",
+                    bytes.join(" ")
+                )
+            }
             _ => self.constructor_prefix(o),
         };
+        if matches!(class, Class::ArrayBuffer { .. }) {
+            return base;
+        }
         // A map's or a set's entries, shown before its properties.
         let entries: Vec<(Value, Option<Value>)> = match class {
             Class::Collection { kind, .. } => {
@@ -223,10 +241,16 @@ impl<'a> Printer<'a> {
             shown
         };
         let nprops = shown.len();
-        let nelems = if is_array {
-            self.vm.heap.obj(o).elems.len()
-        } else {
-            0
+        let typed = match class {
+            Class::TypedArray(t) => (0..self.vm.view_parts(o).2)
+                .map(|i| self.vm.typed_get(o, t, i).unwrap_or(Value::Undefined))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let nelems = match class {
+            Class::Array => self.vm.heap.obj(o).elems.len(),
+            Class::TypedArray(_) => typed.len(),
+            _ => 0,
         };
         if matches!(
             class,
@@ -259,7 +283,11 @@ impl<'a> Printer<'a> {
         self.current_depth = depth + 1;
         let mut out = Vec::new();
         for i in 0..nelems.min(ARRAY_ITEMS_MAX) {
-            let e = self.vm.heap.obj(o).elems[i];
+            let e = if typed.is_empty() {
+                self.vm.heap.obj(o).elems[i]
+            } else {
+                typed[i]
+            };
             out.push(self.value(e, depth + 1));
         }
         if nelems > ARRAY_ITEMS_MAX {
@@ -299,8 +327,9 @@ impl<'a> Printer<'a> {
         self.seen.pop();
         let entries = out.len();
         if is_array && output_before_props == entries && entries > 6 {
-            let all_numbers = (0..nelems.min(ARRAY_ITEMS_MAX))
-                .all(|i| matches!(self.vm.heap.obj(o).elems[i], Value::Num(_)));
+            let all_numbers = !typed.is_empty()
+                || (0..nelems.min(ARRAY_ITEMS_MAX))
+                    .all(|i| matches!(self.vm.heap.obj(o).elems[i], Value::Num(_)));
             out = self.group(out, all_numbers, nelems > ARRAY_ITEMS_MAX);
         }
         let braces = if is_array { ("[", "]") } else { ("{", "}") };

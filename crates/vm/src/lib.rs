@@ -46,6 +46,7 @@ pub mod run;
 pub mod state;
 pub mod stepper;
 pub mod trace;
+pub mod typed_array;
 pub mod value;
 pub mod wrapper;
 

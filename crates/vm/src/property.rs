@@ -117,6 +117,13 @@ impl Vm {
                     Class::Array if a == self.atoms.length => {
                         return Ok(Value::Num(o.elems.len() as f64));
                     }
+                    Class::TypedArray(t) => {
+                        // An index names an element or nothing; it is never
+                        // looked up on the prototype.
+                        if let Some(i) = canonical_index(self.heap.atom_str(a)) {
+                            return Ok(self.typed_get(id, t, i).unwrap_or(Value::Undefined));
+                        }
+                    }
                     Class::Closure(_) | Class::Native(_) => {
                         let computed = self.computed_function_prop(id, a);
                         if computed == NAME_DROPPED {
@@ -326,6 +333,9 @@ impl Vm {
                     .copied()
                     .unwrap_or(Value::Undefined)),
                 Value::Atom(_) | Value::Str(_) => self.string_at(o, i),
+                Value::Obj(id) if let Class::TypedArray(t) = self.heap.obj(id).class => {
+                    Ok(self.typed_get(id, t, i).unwrap_or(Value::Undefined))
+                }
                 _ => {
                     if let Some(c) = self.wrapped_char(o, i)? {
                         return Ok(c);
@@ -561,6 +571,12 @@ impl Vm {
     }
 
     pub fn set_index(&mut self, o: Value, k: Value, v: Value) -> Result<(), Interrupt> {
+        if let Value::Obj(id) = o
+            && let Class::TypedArray(t) = self.heap.obj(id).class
+            && let Key::Index(i) = self.to_key(k)?
+        {
+            return self.typed_set(id, t, i, v);
+        }
         if let Value::Obj(id) = o {
             if self.heap.obj(id).class == Class::Array {
                 if let Key::Index(i) = self.to_key(k)? {
@@ -965,6 +981,9 @@ impl Vm {
         match self.to_key(k)? {
             Key::Index(i) if self.heap.obj(id).class == Class::Array => {
                 Ok(i < self.heap.obj(id).elems.len())
+            }
+            Key::Index(i) if matches!(self.heap.obj(id).class, Class::TypedArray(_)) => {
+                Ok(i < self.view_parts(id).2)
             }
             key => {
                 let a = match key {

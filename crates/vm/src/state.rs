@@ -286,6 +286,14 @@ pub struct Realm {
     pub regexp_proto: ObjId,
     pub regexp_exec: ObjId,
     pub regexp_string_iterator_proto: ObjId,
+    /// `ArrayBuffer`, %TypedArray%, and each typed array's constructor and
+    /// prototype in `ElementType::ALL` order (builtins/typed_arrays.rs).
+    pub array_buffer: ObjId,
+    pub array_buffer_proto: ObjId,
+    pub typed_array: ObjId,
+    pub typed_array_proto: ObjId,
+    pub typed_array_ctors: [ObjId; 9],
+    pub typed_array_protos: [ObjId; 9],
 }
 
 pub struct Vm {

@@ -77,7 +77,11 @@ pub(super) fn iterator_prototype(
 }
 
 /// `values()` / `keys()` / `entries()` on any object with a `length`.
-fn make_array_iterator(vm: &mut Vm, this: Value, kind: IterKind) -> Result<Value, Interrupt> {
+pub(super) fn make_array_iterator(
+    vm: &mut Vm,
+    this: Value,
+    kind: IterKind,
+) -> Result<Value, Interrupt> {
     if this.is_nullish() {
         return Err(vm.type_error("Array.prototype iterator method called on null or undefined"));
     }

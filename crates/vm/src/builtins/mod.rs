@@ -22,6 +22,7 @@ mod string;
 mod string_patterns;
 mod symbol;
 mod tasks;
+mod typed_arrays;
 mod uri;
 
 use super::error::{ErrorKind, Interrupt};
@@ -143,6 +144,7 @@ pub fn install(vm: &mut Vm) {
     string::install(vm);
     string_patterns::install(vm);
     iterator::install(vm);
+    typed_arrays::install(vm);
     json::install(vm);
     date::install(vm);
     kitwork::install(vm);
