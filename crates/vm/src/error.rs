@@ -14,16 +14,20 @@ pub enum ErrorKind {
     ReferenceError = 3,
     SyntaxError = 4,
     URIError = 5,
+    EvalError = 6,
+    AggregateError = 7,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 6] = [
+    pub const ALL: [ErrorKind; 8] = [
         ErrorKind::Error,
         ErrorKind::TypeError,
         ErrorKind::RangeError,
         ErrorKind::ReferenceError,
         ErrorKind::SyntaxError,
         ErrorKind::URIError,
+        ErrorKind::EvalError,
+        ErrorKind::AggregateError,
     ];
 
     pub fn name(self) -> &'static str {
@@ -34,6 +38,8 @@ impl ErrorKind {
             ErrorKind::ReferenceError => "ReferenceError",
             ErrorKind::SyntaxError => "SyntaxError",
             ErrorKind::URIError => "URIError",
+            ErrorKind::EvalError => "EvalError",
+            ErrorKind::AggregateError => "AggregateError",
         }
     }
 }

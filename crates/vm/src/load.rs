@@ -157,7 +157,7 @@ impl Vm {
                 query_proto: placeholder,
                 http_proto: placeholder,
                 response_proto: placeholder,
-                error_protos: [placeholder; 6],
+                error_protos: [placeholder; 8],
                 bound_native: u32::MAX,
                 throw_type_error: placeholder,
                 promise: placeholder,

@@ -271,7 +271,7 @@ pub struct Realm {
     pub http_proto: ObjId,
     pub response_proto: ObjId,
     /// Indexed by `ErrorKind as usize`.
-    pub error_protos: [ObjId; 6],
+    pub error_protos: [ObjId; 8],
     /// The native behind every function `bind` makes (builtins/function.rs).
     pub bound_native: u32,
     /// %ThrowTypeError%: the getter and setter of `arguments.callee`.

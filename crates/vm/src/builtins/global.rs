@@ -3,6 +3,7 @@
 
 use super::{arg, constructor, method, plain, set, set_constant};
 use crate::error::{ErrorKind, Interrupt};
+use crate::heap::Class;
 use crate::inspect::inspect;
 use crate::number::write_number;
 use crate::state::{Args, Vm};
@@ -35,17 +36,26 @@ pub fn install(vm: &mut Vm) {
     let ctors: [(
         &'static str,
         fn(&mut Vm, Value, Args) -> Result<Value, Interrupt>,
-    ); 6] = [
+    ); 8] = [
         ("Error", error_ctor::<0>),
         ("TypeError", error_ctor::<1>),
         ("RangeError", error_ctor::<2>),
         ("ReferenceError", error_ctor::<3>),
         ("SyntaxError", error_ctor::<4>),
         ("URIError", error_ctor::<5>),
+        ("EvalError", error_ctor::<6>),
+        ("AggregateError", error_ctor::<7>),
     ];
+    let mut error = None;
     for (i, (name, f)) in ctors.into_iter().enumerate() {
         let proto = vm.realm.error_protos[i];
-        constructor(vm, name, 1, f, proto);
+        let arity = if i == 7 { 2 } else { 1 };
+        let c = constructor(vm, name, arity, f, proto);
+        // The native errors' constructors inherit from Error.
+        match error {
+            None => error = Some(c),
+            Some(e) => vm.heap.obj_mut(c).proto = Some(e),
+        }
         let n = vm.heap.intern(name);
         set(vm, proto, "name", Value::Atom(n));
         let empty = vm.atoms.empty;
@@ -247,9 +257,17 @@ pub(crate) fn console_log(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Inter
     Ok(Value::Undefined)
 }
 
-fn error_ctor<const K: usize>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+/// `Error(message, options)` and the native errors; `AggregateError`
+/// takes its errors first.
+fn error_ctor<const K: usize>(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let kind = ErrorKind::ALL[K];
-    let msg = arg(vm, a, 0);
+    // What `new` made carries the prototype a subclass asked for.
+    let proto = match this {
+        Value::Obj(o) if vm.constructing && vm.heap.obj(o).class == Class::Object => vm.heap.obj(o).proto,
+        _ => None,
+    };
+    let first = if kind == ErrorKind::AggregateError { 1 } else { 0 };
+    let msg = arg(vm, a, first);
     let text = if matches!(msg, Value::Undefined) {
         String::new()
     } else {
@@ -266,11 +284,22 @@ fn error_ctor<const K: usize>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, I
             e.remove_prop(i);
         }
     }
-    if let Value::Obj(opts) = arg(vm, a, 1) {
+    let eo = e.as_obj().unwrap();
+    if let Some(p) = proto {
+        vm.heap.obj_mut(eo).proto = Some(p);
+    }
+    let hidden = crate::attrs::HIDDEN;
+    if let opts @ Value::Obj(_) = arg(vm, a, first + 1) {
         let cause = vm.atoms.cause;
-        if let Some(c) = vm.get_own(opts, cause) {
-            vm.define_own(e.as_obj().unwrap(), cause, c)?;
+        if vm.has_property(opts, Value::Atom(cause))? {
+            let c = vm.get_field(opts, cause)?;
+            vm.define_with(eo, cause, c, hidden)?;
         }
+    }
+    if kind == ErrorKind::AggregateError {
+        let errors = super::array::collect_from(vm, arg(vm, a, 0))?;
+        let key = vm.heap.intern("errors");
+        vm.define_with(eo, key, Value::Obj(errors), hidden)?;
     }
     Ok(e)
 }

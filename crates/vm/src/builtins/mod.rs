@@ -87,6 +87,20 @@ pub(crate) fn string_tag(vm: &mut Vm, obj: ObjId, tag: &str) {
     set_fixed(vm, obj, key, Value::Atom(tag));
 }
 
+fn wrapper(vm: &mut Vm, proto: ObjId, v: Value) -> ObjId {
+    let o = vm
+        .heap
+        .alloc(Class::Primitive, Some(proto))
+        .expect("built-ins fit the budget");
+    vm.heap.obj_mut(o).elems.push(v);
+    if v.is_string() {
+        let at = crate::attrs::HIDDEN | crate::attrs::READONLY | crate::attrs::FIXED;
+        vm.define_with(o, vm.atoms.length, Value::Num(0.0), at)
+            .expect("built-ins fit the budget");
+    }
+    o
+}
+
 fn plain(vm: &mut Vm, proto: Option<ObjId>) -> ObjId {
     vm.heap
         .alloc(Class::Object, proto)
@@ -115,9 +129,12 @@ pub fn install(vm: &mut Vm) {
     vm.realm.object_proto = object_proto;
     vm.realm.function_proto = plain(vm, Some(object_proto));
     vm.realm.array_proto = vm.heap.alloc(Class::Array, Some(object_proto)).unwrap();
-    vm.realm.string_proto = plain(vm, Some(object_proto));
-    vm.realm.number_proto = plain(vm, Some(object_proto));
-    vm.realm.boolean_proto = plain(vm, Some(object_proto));
+    // String.prototype, Number.prototype and Boolean.prototype are
+    // themselves wrappers of "", 0 and false, as specified.
+    let empty = Value::Atom(vm.atoms.empty);
+    vm.realm.string_proto = wrapper(vm, object_proto, empty);
+    vm.realm.number_proto = wrapper(vm, object_proto, Value::Num(0.0));
+    vm.realm.boolean_proto = wrapper(vm, object_proto, Value::Bool(false));
     vm.realm.symbol_proto = plain(vm, Some(object_proto));
     vm.realm.generator_proto = plain(vm, Some(object_proto));
     let error_proto = plain(vm, Some(object_proto));
