@@ -985,6 +985,21 @@ impl Vm {
             Key::Index(i) if matches!(self.heap.obj(id).class, Class::TypedArray(_)) => {
                 Ok(i < self.view_parts(id).2)
             }
+            Key::Index(i)
+                if self.heap.obj(id).proto.is_some()
+                    || self.heap.obj(id).class != Class::Object =>
+            {
+                // Along the chain: an array's elements, a typed array's, a
+                // string wrapper's characters are properties too.
+                let mut at = Some(id);
+                while let Some(c) = at {
+                    if self.own_property(c, Key::Index(i))?.is_some() {
+                        return Ok(true);
+                    }
+                    at = self.heap.obj(c).proto;
+                }
+                Ok(false)
+            }
             key => {
                 let a = match key {
                     Key::Name(a) => a,

@@ -8,7 +8,7 @@
 //! says: elements a callback appends are not visited, and indices a
 //! callback removes are skipped (or read as `undefined` by the `find`s).
 
-use super::array::{collect_from, sort_items, sort_without_calls, this_array, writable_array};
+use super::array::{collect_from, sort_items, sort_without_calls, writable_array};
 use super::{callable, set};
 use crate::error::Interrupt;
 use crate::heap::{Class, SLOT_COST};
@@ -259,6 +259,10 @@ fn step(vm: &mut Vm, base: usize, kind: Kind) -> Result<Option<usize>, Interrupt
     let Value::Obj(arr) = s[O] else {
         unreachable!("the stepper keeps the array here")
     };
+    if vm.heap.obj(arr).class != Class::Array {
+        return array_like_step(vm, base, kind, arr, k);
+    }
+    let s = slots(&mut vm.stack, base);
     let elems = &vm.heap.obj(arr).elems;
     // Past the end the method is done; indices a callback removed have no
     // element, and only the `find`s visit them.
@@ -303,12 +307,85 @@ fn step(vm: &mut Vm, base: usize, kind: Kind) -> Result<Option<usize>, Interrupt
     Ok(Some(nargs))
 }
 
+/// `step` over an object that is not an array: each index is looked up
+/// as it is reached, indices it does not have skipped (but by the `find`s),
+/// as the specification does for array-likes.
+#[inline(never)]
+fn array_like_step(
+    vm: &mut Vm,
+    base: usize,
+    kind: Kind,
+    o: ObjId,
+    mut k: usize,
+) -> Result<Option<usize>, Interrupt> {
+    let len = count(vm.stack[base + LEN]);
+    loop {
+        if !kind.backwards() && k >= len {
+            return finish(vm, base, kind);
+        }
+        if kind.visits_missing() || vm.has_property(Value::Obj(o), Value::Num(k as f64))? {
+            break;
+        }
+        if kind.backwards() {
+            if k == 0 {
+                return finish(vm, base, kind);
+            }
+            k -= 1;
+        } else {
+            k += 1;
+        }
+    }
+    let v = vm.get_index(Value::Obj(o), Value::Num(k as f64))?;
+    let this = vm.stack[base - 1];
+    let s = slots(&mut vm.stack, base);
+    s[K] = Value::Num(k as f64);
+    if matches!(kind, Kind::Filter | Kind::Find | Kind::FindLast) {
+        s[V] = v;
+    }
+    let nargs = count(s[NARGS]);
+    let at = base + SLOTS as usize;
+    if kind.is_reduce() {
+        let call = [s[F], Value::Undefined, s[ACC], v, s[K], this];
+        vm.stack.extend_from_slice(&call);
+    } else {
+        let this_arg = if matches!(kind, Kind::Each) {
+            Value::Undefined
+        } else {
+            s[T]
+        };
+        let call = [s[F], this_arg, v, s[K], this];
+        vm.stack.extend_from_slice(&call);
+    }
+    vm.stack.truncate(at + 2 + nargs);
+    Ok(Some(nargs))
+}
+
+/// The object an array method works on and its length: an array itself,
+/// or for anything else ToObject and its `length` (read once).
+fn target_of(vm: &mut Vm, this: Value, kind: Kind) -> Result<(ObjId, usize), Interrupt> {
+    if let Value::Obj(o) = this
+        && vm.heap.obj(o).class == Class::Array
+    {
+        return Ok((o, vm.heap.obj(o).elems.len()));
+    }
+    if this.is_nullish() {
+        return Err(vm.type_error(format!(
+            "Array.prototype.{} called on null or undefined",
+            kind.name()
+        )));
+    }
+    let o = vm.to_object(this)?;
+    let n = vm.get_field(Value::Obj(o), vm.atoms.length)?;
+    let n = vm.to_number(n)?;
+    Ok((o, crate::regexp::to_length(n).min(u32::MAX as usize)))
+}
+
 /// Checks `this` and the callback and sets the state up; a result when
 /// there is nothing to call (`reduce` of one element).
 #[inline(never)]
 fn start(vm: &mut Vm, base: usize, kind: Kind) -> Result<Option<Value>, Interrupt> {
     let this = vm.stack[base - 1];
-    let arr = this_array(vm, this, kind.name())?;
+    let (arr, len) = target_of(vm, this, kind)?;
     vm.stack[base + O] = Value::Obj(arr);
     let f = callable(vm, vm.stack[base + F], kind.name())?;
     let all = if kind.is_reduce() { 4 } else { 3 };
@@ -322,7 +399,6 @@ fn start(vm: &mut Vm, base: usize, kind: Kind) -> Result<Option<Value>, Interrup
         _ => all,
     };
     vm.stack[base + NARGS] = Value::Num(nargs as f64);
-    let len = vm.heap.obj(arr).elems.len();
     vm.stack[base + LEN] = Value::Num(len as f64);
     // Going down, -1 is past the end.
     let mut k = if kind.backwards() {
@@ -343,6 +419,19 @@ fn start(vm: &mut Vm, base: usize, kind: Kind) -> Result<Option<Value>, Interrup
         Kind::Reduce | Kind::ReduceRight => {
             if count(vm.stack[base + ARGC]) >= 2 {
                 vm.stack[base + ACC] = vm.stack[base + T];
+            } else if vm.heap.obj(arr).class != Class::Array {
+                // The first index the object has is the initial value.
+                loop {
+                    if k < 0.0 || k >= len as f64 {
+                        return Err(vm.type_error("Reduce of empty array with no initial value"));
+                    }
+                    if vm.has_property(Value::Obj(arr), Value::Num(k))? {
+                        break;
+                    }
+                    k += if kind.backwards() { -1.0 } else { 1.0 };
+                }
+                vm.stack[base + ACC] = vm.get_index(Value::Obj(arr), Value::Num(k))?;
+                k += if kind.backwards() { -1.0 } else { 1.0 };
             } else if len == 0 {
                 return Err(vm.type_error("Reduce of empty array with no initial value"));
             } else {

@@ -263,10 +263,16 @@ fn error_ctor<const K: usize>(vm: &mut Vm, this: Value, a: Args) -> Result<Value
     let kind = ErrorKind::ALL[K];
     // What `new` made carries the prototype a subclass asked for.
     let proto = match this {
-        Value::Obj(o) if vm.constructing && vm.heap.obj(o).class == Class::Object => vm.heap.obj(o).proto,
+        Value::Obj(o) if vm.constructing && vm.heap.obj(o).class == Class::Object => {
+            vm.heap.obj(o).proto
+        }
         _ => None,
     };
-    let first = if kind == ErrorKind::AggregateError { 1 } else { 0 };
+    let first = if kind == ErrorKind::AggregateError {
+        1
+    } else {
+        0
+    };
     let msg = arg(vm, a, first);
     let text = if matches!(msg, Value::Undefined) {
         String::new()
