@@ -54,6 +54,10 @@ pub enum MemberKind {
 pub enum Op {
     /// [] → [constant]
     Const(ConstIdx),
+    /// [key, f] → [key', f]: key' is ToPropertyKey(key), and the
+    /// anonymous function `f` is named after it (`[description]` for a
+    /// symbol), prefixed `get ` (1) or `set ` (2): a computed key's name.
+    NameFromKey(u8),
     /// [] → [a new RegExp object]: a literal with pattern and flags in
     /// these constants. `vm::load` compiles the pattern once and puts the
     /// compiled literal's number in `Vm::regexps` in the first operand.
@@ -475,6 +479,7 @@ impl Program {
         match op {
             Op::Const(c) => format!("Const {}", konst(c)),
             Op::RegExp(p, f) => format!("RegExp {} {}", konst(p), konst(f)),
+            Op::NameFromKey(p) => format!("NameFromKey {p}"),
             Op::LoadLocal(s)
             | Op::LoadLocalUndef(s)
             | Op::StoreLocal(s)

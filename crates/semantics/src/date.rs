@@ -58,23 +58,158 @@ pub fn iso_string(t: f64) -> String {
     )
 }
 
-/// `Mon Jan 01 2024 00:00:00 GMT+0000 (Coordinated Universal Time)`.
-pub fn long_form(t: f64) -> String {
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// The weekday, month name, day and year of `t`, the year as the
+/// specification pads it (`-0001`, `0099`, `2024`).
+fn parts(t: f64) -> (&'static str, &'static str, u32, String) {
     let (y, m, d) = civil(t);
     let wd = ((t / MS_PER_DAY).floor() + 4.0).rem_euclid(7.0) as usize;
+    let year = if y < 0 {
+        format!("-{:04}", -y)
+    } else {
+        format!("{y:04}")
+    };
+    (DAYS[wd], MONTHS[m as usize - 1], d, year)
+}
+
+/// `00:00:00`.
+fn time_part(t: f64) -> String {
     let ms = t.rem_euclid(MS_PER_DAY) as i64;
     format!(
-        "{} {} {d:02} {y:04} {:02}:{:02}:{:02} GMT+0000 (Coordinated Universal Time)",
-        DAYS[wd],
-        MONTHS[m as usize - 1],
+        "{:02}:{:02}:{:02}",
         ms / 3_600_000,
         ms / 60_000 % 60,
         ms / 1000 % 60
     )
+}
+
+/// `Mon Jan 01 2024` (`toDateString`).
+pub fn date_string(t: f64) -> String {
+    let (wd, mon, d, y) = parts(t);
+    format!("{wd} {mon} {d:02} {y}")
+}
+
+/// `00:00:00 GMT+0000 (Coordinated Universal Time)` (`toTimeString`).
+pub fn time_string(t: f64) -> String {
+    format!("{} GMT+0000 (Coordinated Universal Time)", time_part(t))
+}
+
+/// `Mon, 01 Jan 2024 00:00:00 GMT` (`toUTCString`, RFC 7231's date).
+pub fn utc_string(t: f64) -> String {
+    let (wd, mon, d, y) = parts(t);
+    format!("{wd}, {d:02} {mon} {y} {} GMT", time_part(t))
+}
+
+/// `Mon Jan 01 2024 00:00:00 GMT+0000 (Coordinated Universal Time)`.
+pub fn long_form(t: f64) -> String {
+    format!("{} {}", date_string(t), time_string(t))
+}
+
+/// `Date.parse` of any form: ISO-8601 first, then the forms `toString`
+/// and `toUTCString` print and the HTTP dates of RFC 7231 (IMF-fixdate,
+/// RFC 850, asctime).
+pub fn parse(s: &str) -> Option<f64> {
+    parse_iso(s).or_else(|| parse_text(s))
+}
+
+/// The textual forms: a weekday (ignored), a month name, the day, the
+/// year, `hh:mm[:ss]`, and `GMT`/`UTC`/`Z` or an offset `±hhmm`; a
+/// parenthesised comment is skipped. Two-digit years are RFC 850's
+/// (below 50: 20xx).
+fn parse_text(s: &str) -> Option<f64> {
+    let s = match s.find('(') {
+        Some(i) => &s[..i],
+        None => s,
+    };
+    let (mut month, mut day, mut year, mut time, mut offset) = (None, None, None, None, 0i64);
+    for word in s.split(|c: char| c.is_whitespace() || c == ',') {
+        if word.is_empty() {
+            continue;
+        }
+        // RFC 850: `06-Nov-94`.
+        let pieces: Vec<&str> = if word.contains('-') && !word.starts_with('-') {
+            word.split('-').collect()
+        } else {
+            vec![word]
+        };
+        for w in pieces {
+            let lower = w.to_ascii_lowercase();
+            if lower.len() >= 3
+                && lower.chars().all(|c| c.is_ascii_alphabetic())
+                && let Some(m) = MONTHS
+                    .iter()
+                    .position(|m| lower.starts_with(&m.to_ascii_lowercase()))
+            {
+                month = Some(m as u32 + 1);
+                continue;
+            }
+            if DAYS
+                .iter()
+                .any(|d| lower.starts_with(&d.to_ascii_lowercase()))
+            {
+                continue;
+            }
+            let (zone, rest) =
+                if let Some(r) = lower.strip_prefix("gmt").or(lower.strip_prefix("utc")) {
+                    (true, r)
+                } else {
+                    (false, lower.as_str())
+                };
+            if zone && rest.is_empty() || lower == "z" {
+                continue;
+            }
+            if let Some(sign) = rest.chars().next().filter(|c| *c == '+' || *c == '-')
+                && (zone || time.is_some())
+                && rest.len() == 5
+            {
+                let n: i64 = rest[1..].parse().ok()?;
+                let minutes = n / 100 * 60 + n % 100;
+                offset = if sign == '-' { -minutes } else { minutes };
+                continue;
+            }
+            if w.contains(':') {
+                let f: Vec<i64> = w
+                    .split(':')
+                    .map(|p| p.parse().ok())
+                    .collect::<Option<_>>()?;
+                let (h, mi, se) = match f[..] {
+                    [h, m] => (h, m, 0),
+                    [h, m, s] => (h, m, s),
+                    _ => return None,
+                };
+                if h > 24 || mi > 59 || se > 59 {
+                    return None;
+                }
+                time = Some((h * 60 + mi) * 60 + se);
+                continue;
+            }
+            let n: i64 = w.parse().ok()?;
+            // The first short number is the day, the other the year.
+            if day.is_none() && w.len() <= 2 {
+                day = Some(n as u32);
+                continue;
+            }
+            if year.is_some() {
+                return None;
+            }
+            year = Some(if w.len() <= 2 {
+                if n < 50 { 2000 + n } else { 1900 + n }
+            } else {
+                n
+            });
+        }
+    }
+    let (month, day, year) = (month?, day.unwrap_or(1), year?);
+    if !(1..=31).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let t = days as f64 * MS_PER_DAY + (time.unwrap_or(0) - offset * 60) as f64 * 1000.0;
+    (t.abs() <= TIME_MAX).then_some(t)
 }
 
 /// ISO-8601 as `Date.parse` reads it: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, then

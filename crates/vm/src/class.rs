@@ -178,3 +178,42 @@ pub fn is_private_key(key: &str) -> bool {
 pub fn private_text(key: &str) -> &str {
     key.split('@').next().unwrap_or(key)
 }
+
+impl Vm {
+    /// `Op::NameFromKey`: the key on the stack made a property key, the
+    /// function above it named after it. Out of line: object literals with
+    /// computed method keys only.
+    #[inline(never)]
+    pub(crate) fn name_from_key(&mut self, prefix: u8) -> Result<(), Interrupt> {
+        let n = self.stack.len();
+        let (key, f) = (self.stack[n - 2], self.stack[n - 1]);
+        let key = match self.to_key(key)? {
+            crate::property::Key::Name(a) => {
+                if self.heap.is_symbol(a) {
+                    Value::Symbol(a)
+                } else {
+                    Value::Atom(a)
+                }
+            }
+            crate::property::Key::Index(i) => Value::Atom(self.index_atom(i)),
+        };
+        self.stack[n - 2] = key;
+        let text = match key {
+            Value::Symbol(s) => match self.heap.symbol_description(s) {
+                Some(d) => format!("[{d}]"),
+                None => String::new(),
+            },
+            _ => self.heap.str(key).unwrap_or("").to_string(),
+        };
+        let text = match prefix {
+            1 => format!("get {text}"),
+            2 => format!("set {text}"),
+            _ => text,
+        };
+        if let Value::Obj(o) = f {
+            let name = self.heap.alloc_str(&text)?;
+            self.define_with(o, self.atoms.name, name, attrs::HIDDEN | attrs::READONLY)?;
+        }
+        Ok(())
+    }
+}

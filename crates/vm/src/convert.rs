@@ -173,7 +173,11 @@ impl Vm {
     /// ToPrimitive of an object with `hint` ("string", "number" or
     /// "default"): what `v[Symbol.toPrimitive](hint)` gives, if `v` has
     /// that method, else OrdinaryToPrimitive.
-    fn object_to_primitive_hint(&mut self, v: Value, hint: &str) -> Result<Value, Interrupt> {
+    pub(crate) fn object_to_primitive_hint(
+        &mut self,
+        v: Value,
+        hint: &str,
+    ) -> Result<Value, Interrupt> {
         let exotic = self.get_field(v, self.atoms.symbols.to_primitive)?;
         if exotic.is_nullish() {
             return self.ordinary_to_primitive(v, hint == "string");
@@ -190,7 +194,11 @@ impl Vm {
 
     /// OrdinaryToPrimitive: `valueOf()` then `toString()` (the other way
     /// round when a string is wanted); the first primitive either gives.
-    fn ordinary_to_primitive(&mut self, v: Value, string_first: bool) -> Result<Value, Interrupt> {
+    pub(crate) fn ordinary_to_primitive(
+        &mut self,
+        v: Value,
+        string_first: bool,
+    ) -> Result<Value, Interrupt> {
         let (value_of, to_string) = (self.atoms.value_of, self.atoms.to_string);
         let order = if string_first {
             [to_string, value_of]

@@ -288,6 +288,9 @@ impl Vm {
                         tri!('reload, self.spread_into(a, src));
                         tri!('reload, self.settle_if_due());
                     }
+                    Op::NameFromKey(prefix) => {
+                        tri!('reload, self.name_from_key(prefix));
+                    }
                     Op::RegExp(literal, _) => {
                         let r = tri!('reload, self.new_regexp(literal.0));
                         self.stack.push(r);

@@ -279,6 +279,12 @@ impl Vm {
                 Some(i) => Key::Index(i),
                 None => Key::Name(a),
             }),
+            Value::Obj(_) => {
+                // ToPropertyKey: ToPrimitive with hint string, which may
+                // give a symbol.
+                let p = self.object_to_primitive_hint(k, "string")?;
+                self.to_key(p)
+            }
             _ => {
                 let mut s = std::mem::take(&mut self.scratch);
                 s.clear();

@@ -145,11 +145,10 @@ impl Compiler {
                             self.emit(Op::InitField(n));
                         }
                         Prop::Init {
-                            key: PropKey::Computed(k),
+                            key: key @ PropKey::Computed(_),
                             value,
                         } => {
-                            self.expr(k);
-                            self.expr(value);
+                            self.member_key_and_value(key, value, "");
                             self.set_home(value, 2);
                             self.emit(Op::InitIndex);
                         }
@@ -674,6 +673,16 @@ impl Compiler {
             PropKey::Computed(k) => {
                 self.expr(k);
                 self.expr(value);
+                if let ExprKind::Function(f) = &value.kind
+                    && f.name.is_none()
+                {
+                    let p = match prefix {
+                        "get " => 1,
+                        "set " => 2,
+                        _ => 0,
+                    };
+                    self.emit(Op::NameFromKey(p));
+                }
             }
         }
     }

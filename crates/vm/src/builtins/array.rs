@@ -102,6 +102,9 @@ pub fn install(vm: &mut Vm) {
         vm.new_array(&items)
     });
     method(vm, ap, "splice", 2, |vm, this, a| {
+        if !is_array(vm, this) {
+            return generic::splice(vm, this, a);
+        }
         let arr = resizable_array(vm, this, "splice")?;
         let len = vm.heap.obj(arr).elems.len();
         let start = relative_index(vm, arg(vm, a, 0), len, 0)?;
@@ -134,6 +137,33 @@ pub fn install(vm: &mut Vm) {
             }
         }
         vm.new_array(&items)
+    });
+    // Each element's own `toLocaleString`, joined with commas.
+    method(vm, ap, "toLocaleString", 0, |vm, this, _| {
+        if this.is_nullish() {
+            return Err(vm.type_error("Array.prototype.toLocaleString called on null or undefined"));
+        }
+        let o = Value::Obj(vm.to_object(this)?);
+        let len = vm.get_field(o, vm.atoms.length)?;
+        let len = crate::regexp::to_length(vm.to_number(len)?);
+        let key = vm.heap.intern("toLocaleString");
+        let mut out = String::new();
+        for i in 0..len {
+            if i > 0 {
+                out.push(',');
+            }
+            let v = vm.get_index(o, Value::Num(i as f64))?;
+            if v.is_nullish() {
+                continue;
+            }
+            let f = vm.get_field(v, key)?;
+            if !vm.is_callable(f) {
+                return Err(vm.type_error("toLocaleString is not a function"));
+            }
+            let r = vm.call_function(f, v, &[])?;
+            vm.write_string(r, &mut out)?;
+        }
+        Ok(vm.heap.alloc_str(&out)?)
     });
     // `toString` calls `join` (an array's own, written out directly).
     method(vm, ap, "toString", 0, |vm, this, _| {

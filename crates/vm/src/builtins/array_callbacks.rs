@@ -259,11 +259,11 @@ fn step(vm: &mut Vm, base: usize, kind: Kind) -> Result<Option<usize>, Interrupt
     let Value::Obj(arr) = s[O] else {
         unreachable!("the stepper keeps the array here")
     };
-    if vm.heap.obj(arr).class != Class::Array {
+    let obj = vm.heap.obj(arr);
+    if obj.class != Class::Array {
         return array_like_step(vm, base, kind, arr, k);
     }
-    let s = slots(&mut vm.stack, base);
-    let elems = &vm.heap.obj(arr).elems;
+    let elems = &obj.elems;
     // Past the end the method is done; indices a callback removed have no
     // element, and only the `find`s visit them.
     let there = elems.len();
@@ -310,6 +310,7 @@ fn step(vm: &mut Vm, base: usize, kind: Kind) -> Result<Option<usize>, Interrupt
 /// `step` over an object that is not an array: each index is looked up
 /// as it is reached, indices it does not have skipped (but by the `find`s),
 /// as the specification does for array-likes.
+#[cold]
 #[inline(never)]
 fn array_like_step(
     vm: &mut Vm,

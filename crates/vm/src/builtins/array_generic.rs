@@ -1,5 +1,5 @@
 //! The array methods that change their array in place — `push`, `pop`,
-//! `shift`, `unshift`, `reverse` — on objects that are not arrays
+//! `shift`, `unshift`, `reverse`, `splice` — on objects that are not arrays
 //! (`Array.prototype.push.call(arrayLike, x)`): the specification's
 //! property-by-property algorithms over `length` and index keys. Arrays
 //! themselves take the direct paths in array.rs.
@@ -157,4 +157,71 @@ pub(super) fn reverse(vm: &mut Vm, this: Value) -> Result<Value, Interrupt> {
         lower += 1.0;
     }
     Ok(o)
+}
+
+/// `splice` on an array-like: the removed elements into a new array, the
+/// rest moved up or down index by index, the new items written in.
+pub(super) fn splice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let (o, len) = target(vm, this, "splice")?;
+    let rel = |vm: &mut Vm, v: Value, default: f64| -> Result<f64, Interrupt> {
+        if matches!(v, Value::Undefined) {
+            return Ok(default);
+        }
+        let n = vm.to_number(v)?;
+        let n = if n.is_nan() { 0.0 } else { n.trunc() };
+        Ok(if n < 0.0 {
+            (len + n).max(0.0)
+        } else {
+            n.min(len)
+        })
+    };
+    let start = rel(vm, arg(vm, a, 0), 0.0)?;
+    let items: Vec<Value> = (2..a.len).map(|i| arg(vm, a, i)).collect();
+    let count = match a.len {
+        0 => 0.0,
+        1 => len - start,
+        _ => {
+            let n = vm.to_number(arg(vm, a, 1))?;
+            let n = if n.is_nan() { 0.0 } else { n.trunc() };
+            n.clamp(0.0, len - start)
+        }
+    };
+    let added = items.len() as f64;
+    if len + added - count > LENGTH_MAX {
+        return Err(vm.type_error("splice past the longest length an array-like may have"));
+    }
+    let removed = vm.new_array(&[])?;
+    let mut k = 0.0;
+    while k < count {
+        vm.charge_work(1)?;
+        if vm.has_property(o, Value::Num(start + k))? {
+            let v = vm.get_index(o, Value::Num(start + k))?;
+            vm.set_index(removed, Value::Num(k), v)?;
+        }
+        k += 1.0;
+    }
+    vm.set_field(removed, vm.atoms.length, Value::Num(count))?;
+    if added < count {
+        let mut k = start;
+        while k < len - count {
+            move_element(vm, o, k + count, k + added)?;
+            k += 1.0;
+        }
+        let mut k = len;
+        while k > len - count + added {
+            delete(vm, o, k - 1.0)?;
+            k -= 1.0;
+        }
+    } else if added > count {
+        let mut k = len - count;
+        while k > start {
+            move_element(vm, o, k + count - 1.0, k + added - 1.0)?;
+            k -= 1.0;
+        }
+    }
+    for (j, v) in items.into_iter().enumerate() {
+        vm.set_index(o, Value::Num(start + j as f64), v)?;
+    }
+    set_length(vm, o, len - count + added)?;
+    Ok(removed)
 }

@@ -7,7 +7,7 @@ use crate::heap::{Class, SLOT_COST};
 use crate::state::{Args, Vm};
 use crate::value::Value;
 use semantics::date::{
-    MS_PER_DAY, TIME_MAX, civil, days_from_civil, iso_string, long_form, now_ms, parse_iso,
+    MS_PER_DAY, TIME_MAX, civil, days_from_civil, iso_string, long_form, now_ms, parse,
 };
 
 pub fn install(vm: &mut Vm) {
@@ -24,7 +24,7 @@ pub fn install(vm: &mut Vm) {
     method(vm, date, "parse", 1, |vm, _, a| {
         let s = vm.to_string_value(arg(vm, a, 0))?;
         Ok(Value::Num(
-            parse_iso(vm.heap.str(s).unwrap()).unwrap_or(f64::NAN),
+            parse(vm.heap.str(s).unwrap()).unwrap_or(f64::NAN),
         ))
     });
     method(vm, dp, "getTime", 0, |vm, this, _| {
@@ -39,6 +39,47 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Num(if t.is_finite() { 0.0 } else { f64::NAN }))
     });
     method(vm, dp, "toISOString", 0, to_iso);
+    let forms: [(&'static str, crate::state::NativeFn); 3] = [
+        ("toUTCString", |vm, this, _| {
+            text_form(vm, this, semantics::date::utc_string)
+        }),
+        ("toDateString", |vm, this, _| {
+            text_form(vm, this, semantics::date::date_string)
+        }),
+        ("toTimeString", |vm, this, _| {
+            text_form(vm, this, semantics::date::time_string)
+        }),
+    ];
+    for (name, f) in forms {
+        method(vm, dp, name, 0, f);
+    }
+    // Local time is UTC: the locale forms are the plain ones.
+    method(vm, dp, "toLocaleString", 0, |vm, this, _| {
+        text_form(vm, this, semantics::date::long_form)
+    });
+    method(vm, dp, "toLocaleDateString", 0, |vm, this, _| {
+        text_form(vm, this, semantics::date::date_string)
+    });
+    method(vm, dp, "toLocaleTimeString", 0, |vm, this, _| {
+        text_form(vm, this, semantics::date::time_string)
+    });
+    // `Date.prototype[Symbol.toPrimitive](hint)`: strings first but for
+    // "number".
+    let to_primitive = super::native(vm, "[Symbol.toPrimitive]", 1, |vm, this, a| {
+        let Value::Obj(o) = this else {
+            return Err(vm.type_error("Date.prototype[Symbol.toPrimitive] called on a non-object"));
+        };
+        let hint = arg(vm, a, 0);
+        let hint = vm.heap.str(hint).unwrap_or("");
+        let number = match hint {
+            "number" => true,
+            "string" | "default" => false,
+            _ => return Err(vm.type_error("Invalid hint")),
+        };
+        vm.ordinary_to_primitive(Value::Obj(o), !number)
+    });
+    let key = vm.atoms.symbols.to_primitive;
+    super::set_fixed(vm, dp, key, Value::Obj(to_primitive));
     method(vm, dp, "toJSON", 1, |vm, this, a| {
         if time_of(vm, this)?.is_finite() {
             to_iso(vm, this, a)
@@ -210,7 +251,7 @@ fn date_ctor(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
         1 => match arg(vm, a, 0) {
             Value::Num(n) => n,
             v @ (Value::Atom(_) | Value::Str(_)) => {
-                parse_iso(vm.heap.str(v).unwrap()).unwrap_or(f64::NAN)
+                parse(vm.heap.str(v).unwrap()).unwrap_or(f64::NAN)
             }
             v @ Value::Obj(o) if vm.heap.obj(o).class == Class::Date => time_of(vm, v)?,
             v => vm.to_number(v)?,
@@ -262,5 +303,16 @@ fn to_iso(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
         ));
     }
     let s = iso_string(t);
+    Ok(vm.heap.alloc_str(&s)?)
+}
+
+/// A textual form of `this`'s time, or "Invalid Date".
+fn text_form(vm: &mut Vm, this: Value, form: fn(f64) -> String) -> Result<Value, Interrupt> {
+    let t = time_of(vm, this)?;
+    let s = if t.is_finite() {
+        form(t)
+    } else {
+        "Invalid Date".to_string()
+    };
     Ok(vm.heap.alloc_str(&s)?)
 }

@@ -130,6 +130,8 @@ pub fn install(vm: &mut Vm) {
     method(vm, number, "parseFloat", 1, parse_float);
     method(vm, number, "parseInt", 2, parse_int);
     method(vm, np, "toString", 1, number_to_string);
+    // No Intl: the root locale's form is the plain one.
+    method(vm, np, "toLocaleString", 0, number_to_string);
     method(vm, np, "toFixed", 1, to_fixed);
     method(vm, np, "toPrecision", 1, to_precision);
     method(vm, np, "toExponential", 1, to_exponential);
@@ -643,10 +645,13 @@ fn min_max(vm: &mut Vm, a: Args, max: bool) -> Result<Value, Interrupt> {
     } else {
         f64::INFINITY
     };
+    // Every argument is converted, NaN or not.
+    let mut nan = false;
     for i in 0..a.len {
         let x = vm.to_number(arg(vm, a, i))?;
         if x.is_nan() {
-            return Ok(Value::Num(f64::NAN));
+            nan = true;
+            continue;
         }
         if (max && (x > r || (x == 0.0 && r == 0.0 && !x.is_sign_negative())))
             || (!max && (x < r || (x == 0.0 && r == 0.0 && x.is_sign_negative())))
@@ -654,7 +659,7 @@ fn min_max(vm: &mut Vm, a: Args, max: bool) -> Result<Value, Interrupt> {
             r = x;
         }
     }
-    Ok(Value::Num(r))
+    Ok(Value::Num(if nan { f64::NAN } else { r }))
 }
 
 /// `Error.prototype.toString`: `name: message`, either part left out

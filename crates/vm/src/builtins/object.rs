@@ -260,6 +260,18 @@ pub fn install(vm: &mut Vm) {
         }
         Ok(this)
     });
+    method(vm, op, "toLocaleString", 0, |vm, this, _| {
+        if this.is_nullish() {
+            return Err(
+                vm.type_error("Object.prototype.toLocaleString called on null or undefined")
+            );
+        }
+        let f = vm.get_field(this, vm.atoms.to_string)?;
+        if !vm.is_callable(f) {
+            return Err(vm.type_error("toString is not a function (in toLocaleString)"));
+        }
+        vm.call_function(f, this, &[])
+    });
     method(vm, op, "toString", 0, |vm, this, _| {
         let builtin = match this {
             Value::Obj(o) => match vm.heap.obj(o).class {

@@ -319,6 +319,49 @@ fn combine_into(
     let then_key = vm.heap.intern("then");
     let mut index = 0u32;
     while let Some(next) = vm.iter_next(it)? {
+        // An error past the iterator's own closes it (IfAbruptCloseIterator).
+        let step = combine_step(
+            vm,
+            c,
+            promise_resolve,
+            next,
+            kind,
+            capability,
+            values,
+            record,
+            element,
+            then_key,
+            index,
+        );
+        if let Err(e) = step {
+            let _ = vm.iter_close(it);
+            return Err(e);
+        }
+        index += 1;
+    }
+    if kind != Combinator::Race && add_remaining(vm, record, -1.0) {
+        finish(vm, record, kind)?;
+    }
+    Ok(capability[0])
+}
+
+/// One element of a combinator: resolved through `C.resolve`, its `then`
+/// given the element's functions.
+#[allow(clippy::too_many_arguments)]
+fn combine_step(
+    vm: &mut Vm,
+    c: Value,
+    promise_resolve: Value,
+    next: Value,
+    kind: Combinator,
+    capability: [Value; 3],
+    values: Value,
+    record: ObjId,
+    element: (u32, u32),
+    then_key: crate::value::Atom,
+    index: u32,
+) -> Result<(), Interrupt> {
+    {
         let next_promise = vm.call_function(promise_resolve, c, &[next])?;
         let Value::Obj(arr) = values else {
             unreachable!()
@@ -346,12 +389,8 @@ fn combine_into(
         let then = vm.get_field(next_promise, then_key)?;
         let then = callable(vm, then, "Promise combinator")?;
         vm.call_function(then, next_promise, &[on_f, on_r])?;
-        index += 1;
     }
-    if kind != Combinator::Race && add_remaining(vm, record, -1.0) {
-        finish(vm, record, kind)?;
-    }
-    Ok(capability[0])
+    Ok(())
 }
 
 /// Adds `n` to the count of elements not settled; true when it reaches 0.

@@ -187,14 +187,26 @@ pub fn install(vm: &mut Vm) {
         let end = clamp(vm, arg(vm, a, 1), len)?;
         substring(vm, &s, start.min(end), start.max(end))
     });
-    method(vm, sp, "toUpperCase", 0, |vm, this, _| {
-        let s = this_string(vm, this)?.to_uppercase();
-        Ok(vm.heap.alloc_str(&s)?)
-    });
-    method(vm, sp, "toLowerCase", 0, |vm, this, _| {
-        let s = this_string(vm, this)?.to_lowercase();
-        Ok(vm.heap.alloc_str(&s)?)
-    });
+    // The locale forms use the root locale: the same mappings.
+    for (name, upper) in [
+        ("toUpperCase", true),
+        ("toLowerCase", false),
+        ("toLocaleUpperCase", true),
+        ("toLocaleLowerCase", false),
+    ] {
+        let f: crate::state::NativeFn = if upper {
+            |vm, this, _| {
+                let s = this_string(vm, this)?.to_uppercase();
+                Ok(vm.heap.alloc_str(&s)?)
+            }
+        } else {
+            |vm, this, _| {
+                let s = this_string(vm, this)?.to_lowercase();
+                Ok(vm.heap.alloc_str(&s)?)
+            }
+        };
+        method(vm, sp, name, 0, f);
+    }
     method(vm, sp, "trim", 0, |vm, this, _| {
         let s = this_string(vm, this)?;
         Ok(vm.heap.alloc_str(s.trim())?)
