@@ -95,7 +95,7 @@ impl Vm {
                 }
             }
             // `items.length` in a loop head: not worth a call.
-            if o.class == Class::Array && a == self.atoms.length {
+            if matches!(o.class, Class::Array) && a == self.atoms.length {
                 return Ok(Value::Num(o.elems.len() as f64));
             }
         }
@@ -319,7 +319,7 @@ impl Vm {
     pub fn get_index(&mut self, o: Value, k: Value) -> Result<Value, Interrupt> {
         if let (Value::Obj(id), Value::Num(n)) = (o, k) {
             let obj = self.heap.obj(id);
-            if obj.class == Class::Array {
+            if matches!(obj.class, Class::Array) {
                 if let Some(i) = as_index(n) {
                     return Ok(obj.elems.get(i).copied().unwrap_or(Value::Undefined));
                 }
@@ -584,7 +584,7 @@ impl Vm {
             return self.typed_set(id, t, i, v);
         }
         if let Value::Obj(id) = o {
-            if self.heap.obj(id).class == Class::Array {
+            if matches!(self.heap.obj(id).class, Class::Array) {
                 if let Key::Index(i) = self.to_key(k)? {
                     let len = self.heap.obj(id).elems.len();
                     self.check_elements_writable(id, i >= len)?;
@@ -638,7 +638,7 @@ impl Vm {
 
     pub fn delete_index(&mut self, o: Value, k: Value) -> Result<bool, Interrupt> {
         if let Value::Obj(id) = o {
-            if self.heap.obj(id).class == Class::Array {
+            if matches!(self.heap.obj(id).class, Class::Array) {
                 if let Key::Index(i) = self.to_key(k)? {
                     self.check_elements_writable(id, false)?;
                     if self.heap.obj(id).elems_lock != ElemsLock::Open

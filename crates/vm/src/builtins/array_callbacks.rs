@@ -283,12 +283,19 @@ fn step(vm: &mut Vm, base: usize, kind: Kind) -> Result<Option<usize>, Interrupt
         k
     };
     let v = elems.get(k).copied().unwrap_or(Value::Undefined);
+    Ok(Some(set_up_call(vm, base, kind, this, k, v)))
+}
+
+/// Records index `k` and value `v` and pushes the callback's call; the
+/// number of arguments it takes. The array argument is `this` as called.
+/// All are written (a fixed-size copy) and those not passed dropped.
+#[inline(always)]
+fn set_up_call(vm: &mut Vm, base: usize, kind: Kind, this: Value, k: usize, v: Value) -> usize {
+    let s = slots(&mut vm.stack, base);
     s[K] = Value::Num(k as f64);
     if matches!(kind, Kind::Filter | Kind::Find | Kind::FindLast) {
         s[V] = v;
     }
-    // The array argument is `this` as called, not an array-like's copy.
-    // All are written (a fixed-size copy) and those not passed dropped.
     let nargs = count(s[NARGS]);
     let at = base + SLOTS as usize;
     if kind.is_reduce() {
@@ -304,7 +311,7 @@ fn step(vm: &mut Vm, base: usize, kind: Kind) -> Result<Option<usize>, Interrupt
         vm.stack.extend_from_slice(&call);
     }
     vm.stack.truncate(at + 2 + nargs);
-    Ok(Some(nargs))
+    nargs
 }
 
 /// `step` over an object that is not an array: each index is looked up
@@ -338,27 +345,7 @@ fn array_like_step(
     }
     let v = vm.get_index(Value::Obj(o), Value::Num(k as f64))?;
     let this = vm.stack[base - 1];
-    let s = slots(&mut vm.stack, base);
-    s[K] = Value::Num(k as f64);
-    if matches!(kind, Kind::Filter | Kind::Find | Kind::FindLast) {
-        s[V] = v;
-    }
-    let nargs = count(s[NARGS]);
-    let at = base + SLOTS as usize;
-    if kind.is_reduce() {
-        let call = [s[F], Value::Undefined, s[ACC], v, s[K], this];
-        vm.stack.extend_from_slice(&call);
-    } else {
-        let this_arg = if matches!(kind, Kind::Each) {
-            Value::Undefined
-        } else {
-            s[T]
-        };
-        let call = [s[F], this_arg, v, s[K], this];
-        vm.stack.extend_from_slice(&call);
-    }
-    vm.stack.truncate(at + 2 + nargs);
-    Ok(Some(nargs))
+    Ok(Some(set_up_call(vm, base, kind, this, k, v)))
 }
 
 /// The object an array method works on and its length: an array itself,

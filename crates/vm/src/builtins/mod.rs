@@ -210,3 +210,27 @@ pub(crate) fn relative_index(
         n.min(len as f64) as usize
     })
 }
+
+/// SpeciesConstructor(o, default): `o.constructor[Symbol.species]`, or
+/// `default` when either is undefined (or the species null).
+pub(crate) fn species_constructor(
+    vm: &mut Vm,
+    o: ObjId,
+    default: ObjId,
+) -> Result<Value, Interrupt> {
+    let c = vm.get_field(Value::Obj(o), vm.atoms.constructor)?;
+    match c {
+        Value::Undefined => return Ok(Value::Obj(default)),
+        Value::Obj(_) => {}
+        _ => return Err(vm.type_error("the object's constructor is not an object")),
+    }
+    let s = vm.get_field(c, vm.atoms.symbols.species)?;
+    if s.is_nullish() {
+        return Ok(Value::Obj(default));
+    }
+    if vm.is_constructor(s) {
+        Ok(s)
+    } else {
+        Err(vm.type_error("the object's [Symbol.species] is not a constructor"))
+    }
+}

@@ -194,30 +194,10 @@ fn this_promise(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> 
     }
 }
 
-/// `SpeciesConstructor(o, %Promise%)`.
-fn species_constructor(vm: &mut Vm, o: ObjId) -> Result<Value, Interrupt> {
-    let default = Value::Obj(vm.realm.promise);
-    let c = vm.get_field(Value::Obj(o), vm.atoms.constructor)?;
-    match c {
-        Value::Undefined => return Ok(default),
-        Value::Obj(_) => {}
-        _ => return Err(vm.type_error("the promise's constructor is not an object")),
-    }
-    let s = vm.get_field(c, vm.atoms.symbols.species)?;
-    if s.is_nullish() {
-        return Ok(default);
-    }
-    if vm.is_constructor(s) {
-        Ok(s)
-    } else {
-        Err(vm.type_error("the promise's [Symbol.species] is not a constructor"))
-    }
-}
-
 /// `promise.then(onFulfilled, onRejected)`.
 fn then(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let p = this_promise(vm, this, "Promise.prototype.then")?;
-    let c = species_constructor(vm, p)?;
+    let c = super::species_constructor(vm, p, vm.realm.promise)?;
     let capability = vm.new_capability(c)?;
     vm.perform_then(p, arg(vm, a, 0), arg(vm, a, 1), capability)?;
     Ok(capability[0])
@@ -229,7 +209,7 @@ fn finally(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let Value::Obj(o) = this else {
         return Err(vm.type_error("Promise.prototype.finally called on a non-object"));
     };
-    let c = species_constructor(vm, o)?;
+    let c = super::species_constructor(vm, o, vm.realm.promise)?;
     let on_finally = arg(vm, a, 0);
     let (on_f, on_r) = if vm.is_callable(on_finally) {
         let n = vm.realm.promise_natives;

@@ -409,30 +409,10 @@ fn symbol_search(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> 
     vm.get_field(result, vm.atoms.index)
 }
 
-/// SpeciesConstructor(rx, %RegExp%).
-fn species_constructor(vm: &mut Vm, rx: ObjId) -> Result<Value, Interrupt> {
-    let default = Value::Obj(vm.realm.regexp);
-    let c = vm.get_field(Value::Obj(rx), vm.atoms.constructor)?;
-    match c {
-        Value::Undefined => return Ok(default),
-        Value::Obj(_) => {}
-        _ => return Err(vm.type_error("the RegExp's constructor is not an object")),
-    }
-    let s = vm.get_field(c, vm.atoms.symbols.species)?;
-    if s.is_nullish() {
-        return Ok(default);
-    }
-    if vm.is_constructor(s) {
-        Ok(s)
-    } else {
-        Err(vm.type_error("the RegExp's [Symbol.species] is not a constructor"))
-    }
-}
-
 fn symbol_match_all(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let rx = this_object(vm, this, "[Symbol.matchAll]")?;
     let s = to_str(vm, arg(vm, a, 0))?;
-    let c = species_constructor(vm, rx)?;
+    let c = super::species_constructor(vm, rx, vm.realm.regexp)?;
     let flags = flags_of(vm, rx)?;
     let f = vm.heap.alloc_str(&flags)?;
     let matcher = vm.construct(c, &[Value::Obj(rx), f])?;
@@ -679,7 +659,7 @@ pub(crate) fn get_substitution(
 fn symbol_split(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let rx = this_object(vm, this, "[Symbol.split]")?;
     let s = to_str(vm, arg(vm, a, 0))?;
-    let c = species_constructor(vm, rx)?;
+    let c = super::species_constructor(vm, rx, vm.realm.regexp)?;
     let flags = flags_of(vm, rx)?;
     let unicode = flags.contains('u') || flags.contains('v');
     let new_flags = if flags.contains('y') {

@@ -95,7 +95,7 @@ fn array_buffer_slice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interr
     let first = relative_index(vm, arg(vm, a, 0), len, 0)?;
     let last = relative_index(vm, arg(vm, a, 1), len, len)?;
     let n = last.saturating_sub(first);
-    let c = species_constructor(vm, b, vm.realm.array_buffer)?;
+    let c = super::species_constructor(vm, b, vm.realm.array_buffer)?;
     let made = vm.construct(c, &[Value::Num(n as f64)])?;
     let Value::Obj(out) = made else {
         return Err(vm.type_error("the species constructor did not make an ArrayBuffer"));
@@ -112,25 +112,6 @@ fn array_buffer_slice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interr
         vm.write_byte(out, k, byte);
     }
     Ok(made)
-}
-
-/// SpeciesConstructor(o, default).
-fn species_constructor(vm: &mut Vm, o: ObjId, default: ObjId) -> Result<Value, Interrupt> {
-    let c = vm.get_field(Value::Obj(o), vm.atoms.constructor)?;
-    match c {
-        Value::Undefined => return Ok(Value::Obj(default)),
-        Value::Obj(_) => {}
-        _ => return Err(vm.type_error("the object's constructor is not an object")),
-    }
-    let s = vm.get_field(c, vm.atoms.symbols.species)?;
-    if s.is_nullish() {
-        return Ok(Value::Obj(default));
-    }
-    if vm.is_constructor(s) {
-        Ok(s)
-    } else {
-        Err(vm.type_error("the object's [Symbol.species] is not a constructor"))
-    }
 }
 
 // ---- %TypedArray% and the typed arrays ----
@@ -394,7 +375,7 @@ fn species_create(
     args: &[Value],
 ) -> Result<(ObjId, ElementType), Interrupt> {
     let default = vm.realm.typed_array_ctors[kind_index(t)];
-    let c = species_constructor(vm, exemplar, default)?;
+    let c = super::species_constructor(vm, exemplar, default)?;
     typed_create(vm, c, args)
 }
 
@@ -810,7 +791,7 @@ fn ta_subarray(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let end = relative_index(vm, arg(vm, a, 1), len, len)?;
     let n = end.saturating_sub(begin);
     let default = vm.realm.typed_array_ctors[kind_index(t)];
-    let c = species_constructor(vm, o, default)?;
+    let c = super::species_constructor(vm, o, default)?;
     let (out, _) = typed_create(
         vm,
         c,
