@@ -373,7 +373,7 @@ impl Parser<'_> {
                 if !self.eat('u') {
                     return error("Invalid capture group name");
                 }
-                c = self.unicode_escape_in_name()?;
+                c = self.full_unicode_escape()?;
             } else if is_high(c) && self.peek().is_some_and(is_low) {
                 c = combine(c, self.peek().unwrap());
                 self.pos += 1;
@@ -398,9 +398,9 @@ impl Parser<'_> {
         Ok(name)
     }
 
-    /// `\u` in a group name (after the `u`): `{…}` or four digits, a
-    /// surrogate pair of escapes combined.
-    fn unicode_escape_in_name(&mut self) -> Result<u32, Error> {
+    /// `\u` (after the `u`) as `u` mode and group names read it: `{…}` or
+    /// four digits, a surrogate pair of escapes combined.
+    fn full_unicode_escape(&mut self) -> Result<u32, Error> {
         let bad = || Error::new("Invalid Unicode escape");
         if self.eat('{') {
             return self.braced_code_point().ok_or_else(bad);
@@ -618,23 +618,7 @@ impl Parser<'_> {
     /// surrogates is one code point); outside it four digits or the `u`.
     fn unicode_escape(&mut self) -> Result<u32, Error> {
         if self.unicode {
-            if self.eat('{') {
-                return self
-                    .braced_code_point()
-                    .ok_or_else(|| Error::new("Invalid Unicode escape"));
-            }
-            let c = self
-                .four_hex()
-                .ok_or_else(|| Error::new("Invalid Unicode escape"))?;
-            if is_high(c) && self.is(0, '\\') && self.is(1, 'u') {
-                let save = self.pos;
-                self.pos += 2;
-                match self.four_hex() {
-                    Some(lo) if is_low(lo) => return Ok(combine(c, lo)),
-                    _ => self.pos = save,
-                }
-            }
-            return Ok(c);
+            return self.full_unicode_escape();
         }
         Ok(self.four_hex().unwrap_or('u' as u32))
     }

@@ -256,7 +256,7 @@ impl Vm {
         index: u32,
         s: Value,
     ) -> Result<Value, Interrupt> {
-        let Some((start, end)) = self.regexp_step(r, index, s)? else {
+        let Some((start, _)) = self.regexp_step(r, index, s)? else {
             return Ok(Value::Null);
         };
         let regex = self.regexps.table[index as usize].regex.clone();
@@ -270,7 +270,6 @@ impl Vm {
                 None => Value::Undefined,
             });
         }
-        let _ = end;
         let array = self.new_array(&items)?;
         let Value::Obj(a) = array else { unreachable!() };
         self.define_own(a, self.atoms.index, Value::Num(start as f64))?;

@@ -115,11 +115,7 @@ fn collection_type(vm: &mut Vm, kind: CollectionKind) -> ObjId {
     let c = constructor(vm, kind.name(), 0, ctor, proto);
     string_tag(vm, proto, kind.name());
     if matches!(kind, CollectionKind::Map | CollectionKind::Set) {
-        // `get Map[Symbol.species]`: the constructor itself.
-        let species = native(vm, "get [Symbol.species]", 0, |_, this, _| Ok(this));
-        let key = vm.atoms.symbols.species;
-        vm.define_accessor(c, key, Value::Obj(species), false, crate::attrs::HIDDEN)
-            .expect("the realm is made within its budget");
+        super::species_getter(vm, c);
     }
     if kind == CollectionKind::Map {
         vm.realm.map_proto = proto;

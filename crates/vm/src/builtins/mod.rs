@@ -234,3 +234,19 @@ pub(crate) fn species_constructor(
         Err(vm.type_error("the object's [Symbol.species] is not a constructor"))
     }
 }
+
+/// A built-in accessor named `get NAME` for property `NAME` of `obj`.
+pub(crate) fn getter(vm: &mut Vm, obj: ObjId, name: &'static str, f: NativeFn) {
+    let g = native(vm, name, 0, f);
+    let key = vm.heap.intern(&name["get ".len()..]);
+    vm.define_accessor(obj, key, Value::Obj(g), false, crate::attrs::HIDDEN)
+        .expect("the realm is made within its budget");
+}
+
+/// `get C[Symbol.species]` on constructor `c`: the constructor itself.
+pub(crate) fn species_getter(vm: &mut Vm, c: ObjId) {
+    let species = native(vm, "get [Symbol.species]", 0, |_, this, _| Ok(this));
+    let key = vm.atoms.symbols.species;
+    vm.define_accessor(c, key, Value::Obj(species), false, crate::attrs::HIDDEN)
+        .expect("the realm is made within its budget");
+}

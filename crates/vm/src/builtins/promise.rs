@@ -80,11 +80,7 @@ pub fn install(vm: &mut Vm) {
     method(vm, c, "race", 1, |vm, this, a| {
         combine(vm, this, a, Combinator::Race)
     });
-    // `get Promise[Symbol.species]`: the constructor itself.
-    let species = native(vm, "get [Symbol.species]", 0, |_, this, _| Ok(this));
-    let key = vm.atoms.symbols.species;
-    vm.define_accessor(c, key, Value::Obj(species), false, attrs::HIDDEN)
-        .expect("the realm is made within its budget");
+    super::species_getter(vm, c);
 }
 
 /// Registers a native that functions are made of later (`Vm::native_with`).

@@ -9,7 +9,7 @@
 //! made of: vm/regexp.rs.
 
 use super::iterator::iterator_prototype;
-use super::{arg, constructor, method, native};
+use super::{arg, constructor, getter, method, native};
 use crate::error::Interrupt;
 use crate::heap::Class;
 use crate::property::utf16_len;
@@ -37,10 +37,7 @@ pub fn install(vm: &mut Vm) {
     vm.realm.regexp_proto = proto;
     let ctor = constructor(vm, "RegExp", 2, regexp_constructor, proto);
     vm.realm.regexp = ctor;
-    let species = native(vm, "get [Symbol.species]", 0, |_, this, _| Ok(this));
-    let key = vm.atoms.symbols.species;
-    vm.define_accessor(ctor, key, Value::Obj(species), false, crate::attrs::HIDDEN)
-        .expect("the realm is made within its budget");
+    super::species_getter(vm, ctor);
 
     let exec = native(vm, "exec", 1, exec);
     super::set(vm, proto, "exec", Value::Obj(exec));
@@ -75,14 +72,6 @@ pub fn install(vm: &mut Vm) {
     }
     let (iter_proto, _) = iterator_prototype(vm, "RegExp String Iterator", string_iterator_next);
     vm.realm.regexp_string_iterator_proto = iter_proto;
-}
-
-/// An accessor named `get NAME` for property `NAME`.
-fn getter(vm: &mut Vm, proto: ObjId, name: &'static str, f: crate::state::NativeFn) {
-    let g = native(vm, name, 0, f);
-    let key = vm.heap.intern(&name["get ".len()..]);
-    vm.define_accessor(proto, key, Value::Obj(g), false, crate::attrs::HIDDEN)
-        .expect("the realm is made within its budget");
 }
 
 fn this_object(vm: &Vm, this: Value, method: &str) -> Result<ObjId, Interrupt> {

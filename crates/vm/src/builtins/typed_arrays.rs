@@ -5,7 +5,9 @@
 //! their callbacks cannot wait (docs/LANGUAGE.md).
 
 use super::iterator::make_array_iterator;
-use super::{arg, method, native, relative_index, set, set_constant, string_tag};
+use super::{
+    arg, getter, method, native, relative_index, set, set_constant, species_getter, string_tag,
+};
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::{Class, IterKind};
 use crate::state::{Args, NativeFn, Vm};
@@ -22,20 +24,6 @@ fn alloc_proto(vm: &mut Vm, parent: ObjId) -> ObjId {
     vm.heap
         .alloc(Class::Object, Some(parent))
         .expect("the realm is made within its budget")
-}
-
-fn getter(vm: &mut Vm, obj: ObjId, name: &'static str, f: NativeFn) {
-    let g = native(vm, name, 0, f);
-    let key = vm.heap.intern(&name["get ".len()..]);
-    vm.define_accessor(obj, key, Value::Obj(g), false, crate::attrs::HIDDEN)
-        .expect("the realm is made within its budget");
-}
-
-fn species_getter(vm: &mut Vm, ctor: ObjId) {
-    let species = native(vm, "get [Symbol.species]", 0, |_, this, _| Ok(this));
-    let key = vm.atoms.symbols.species;
-    vm.define_accessor(ctor, key, Value::Obj(species), false, crate::attrs::HIDDEN)
-        .expect("the realm is made within its budget");
 }
 
 fn range_error(message: impl Into<String>) -> Interrupt {
