@@ -128,8 +128,10 @@ pub enum Op {
     NewArray(u32),
     /// [arr, v] → [arr]
     ArrayPush,
-    /// [arr] → [arr] with one more hole
+    /// [arr] → [arr] with one more hole (the array turns sparse)
     ArrayHole,
+    /// [arr, v] → [arr]: `ArrayPush` after a hole, when the array is sparse
+    ArrayPushSparse,
     /// [arr, iterable] → [arr] with the iterable's items appended
     ArraySpread,
     /// [] → [{}] with room for n properties

@@ -157,10 +157,21 @@ impl Vm {
 
     /// `Object.defineProperty(o, key, desc)`; a TypeError when the
     /// specification's rules refuse the change.
-    pub fn define_property(&mut self, o: ObjId, key: Key, d: Descriptor) -> Result<(), Interrupt> {
+    pub fn define_property(
+        &mut self,
+        o: ObjId,
+        key: Key,
+        mut d: Descriptor,
+    ) -> Result<(), Interrupt> {
         self.heap.open_builtin(o);
+        let is_array = self.is_array(Value::Obj(o));
+        let array_length = is_array && key == Key::Name(self.atoms.length);
+        if array_length && let Some(v) = d.value {
+            // ArraySetLength converts first: a RangeError comes before the
+            // attributes are compared.
+            d.value = Some(Value::Num(self.to_array_length(v)? as f64));
+        }
         let current = self.own_property(o, key)?;
-        let is_array = self.heap.obj(o).class == Class::Array;
         let name = self.key_text(key);
         let refuse = |vm: &Vm| vm.type_error(format!("Cannot redefine property: {name}"));
         let Some(cur) = current else {
@@ -195,17 +206,11 @@ impl Vm {
                 }
             }
         }
-        if is_array && key == Key::Name(self.atoms.length) {
-            if let Some(v) = d.value {
-                if cur.attrs & attrs::READONLY != 0 && !self.same_value(v, cur.value) {
-                    return Err(refuse(self));
-                }
-                self.set_field(Value::Obj(o), self.atoms.length, v)?;
+        if array_length {
+            if d.is_accessor() {
+                return Err(refuse(self));
             }
-            if d.writable == Some(false) {
-                self.heap.obj_mut(o).elems_lock = ElemsLock::Frozen;
-            }
-            return Ok(());
+            return self.array_set_length(o, d.value, d, false);
         }
         self.write_property(o, key, d, Some(cur))
     }
@@ -247,25 +252,50 @@ impl Vm {
                 let frozen_like = !to_accessor
                     && at == attrs::READONLY | attrs::FIXED
                     && lock == ElemsLock::Frozen;
-                if !plain && !frozen_like {
-                    return Err(self.type_error(
-                        "array elements with attributes other than the usual ones are not supported (docs/LANGUAGE.md)",
-                    ));
-                }
-                let v = d.value.or(cur.map(|c| c.value)).unwrap_or(Value::Undefined);
-                let len = self.heap.obj(o).elems.len();
-                if i >= len {
-                    self.set_index(Value::Obj(o), Value::Num(i as f64), v)?;
-                } else {
+                if plain || frozen_like {
+                    let v = d.value.or(cur.map(|c| c.value)).unwrap_or(Value::Undefined);
+                    let len = self.heap.obj(o).elems.len();
+                    if i >= len {
+                        return self.set_index(Value::Obj(o), Value::Num(i as f64), v);
+                    }
                     self.heap.obj_mut(o).elems[i] = v;
+                    return Ok(());
                 }
-                return Ok(());
+                // An element with attributes of its own.
+                self.make_sparse(o)?;
             }
+        }
+        let sparse_index = match key {
+            Key::Index(i) if self.heap.obj(o).class == Class::SparseArray => Some(i),
+            _ => None,
+        };
+        if let Some(i) = sparse_index
+            && cur.is_none()
+        {
+            self.sparse_check_new_index(o, i)?;
         }
         let a = match key {
             Key::Name(a) => a,
             Key::Index(i) => self.index_atom(i),
         };
+        self.write_slot(o, a, d, cur, at, to_accessor)?;
+        if let Some(i) = sparse_index {
+            self.sparse_index_added(o, i);
+        }
+        Ok(())
+    }
+
+    /// Stores property `a` as `write_property` decided: an accessor or a
+    /// data property with attributes `at`.
+    fn write_slot(
+        &mut self,
+        o: ObjId,
+        a: Atom,
+        d: Descriptor,
+        cur: Option<Current>,
+        at: Attrs,
+        to_accessor: bool,
+    ) -> Result<(), Interrupt> {
         if to_accessor {
             let keep = |f: Option<Value>, old: Value| f.unwrap_or(old);
             let (g, s) = match cur.filter(|c| c.attrs & attrs::ACCESSOR != 0) {

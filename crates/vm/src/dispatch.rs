@@ -277,15 +277,19 @@ impl Vm {
                         tri!('reload, self.heap.charge(SLOT_COST).map_err(Interrupt::from));
                         self.heap.obj_mut(a).elems.push(v);
                     }
+                    Op::ArrayPushSparse => {
+                        let v = pop!(self);
+                        let a = obj_of(*self.stack.last().unwrap());
+                        tri!('reload, self.sparse_push(a, &[v]));
+                    }
                     Op::ArrayHole => {
                         let a = obj_of(*self.stack.last().unwrap());
-                        tri!('reload, self.heap.charge(SLOT_COST).map_err(Interrupt::from));
-                        self.heap.obj_mut(a).elems.push(Value::Undefined);
+                        tri!('reload, self.literal_hole(a));
                     }
                     Op::ArraySpread => {
                         let src = pop!(self);
                         let a = obj_of(*self.stack.last().unwrap());
-                        tri!('reload, self.spread_into(a, src));
+                        tri!('reload, self.spread_into_literal(a, src));
                         tri!('reload, self.settle_if_due());
                     }
                     Op::NameFromKey(prefix) => {
@@ -435,8 +439,9 @@ impl Vm {
                             [Value::Obj(o), Value::Num(n)] => {
                                 let obj = self.heap.obj(*o);
                                 match super::number::as_index(*n) {
+                                    // Past the end, a prototype may have the element.
                                     Some(i) if obj.class == Class::Array => {
-                                        Some(obj.elems.get(i).copied().unwrap_or(Value::Undefined))
+                                        obj.elems.get(i).copied()
                                     }
                                     _ => None,
                                 }

@@ -46,7 +46,15 @@ pub struct OutOfMemory;
 #[derive(Clone, Copy, Debug, Eq)]
 pub enum Class {
     Object,
+    /// An array whose elements are one dense vector in `elems`: every
+    /// index below the length is present, with the attributes `elems_lock`
+    /// gives them all.
     Array,
+    /// An array the dense vector cannot express (holes, an element with
+    /// attributes of its own or an accessor, a non-writable `length`, a
+    /// length past the dense limit): its elements and `length` are ordinary
+    /// properties in `props` (sparse_array.rs).
+    SparseArray,
     /// A `Date`; `elems[0]` holds its time value (ms since the epoch, or NaN).
     Date,
     /// A closure over `Vm::funcs[i]`; `elems` holds its upvalue cells.
@@ -145,6 +153,7 @@ impl Class {
         match self {
             Class::Object
             | Class::Array
+            | Class::SparseArray
             | Class::Date
             | Class::Error
             | Class::StepIter

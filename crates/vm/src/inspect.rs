@@ -14,6 +14,14 @@ const BREAK_LENGTH: usize = 80;
 /// Array elements shown before `... n more items`.
 const ARRAY_ITEMS_MAX: usize = 100;
 
+/// One shown element of a sparse array: property `props[i]`, or this
+/// many missing indices in a row.
+#[derive(Clone, Copy, PartialEq)]
+enum Slot {
+    Element(usize),
+    Holes(usize),
+}
+
 /// The form `console.log` prints for one argument (strings unquoted).
 pub fn inspect(vm: &mut Vm, v: Value) -> String {
     if let Some(s) = vm.heap.str(v) {
@@ -26,7 +34,7 @@ pub fn inspect(vm: &mut Vm, v: Value) -> String {
 pub fn inspect_short(vm: &mut Vm, v: Value) -> String {
     match v {
         Value::Obj(o) => match vm.heap.obj(o).class {
-            Class::Array => "array".into(),
+            Class::Array | Class::SparseArray => "array".into(),
             Class::Closure(_) | Class::Native(_) => {
                 let n = vm.function_name(o);
                 if n.is_empty() {
@@ -151,7 +159,10 @@ impl<'a> Printer<'a> {
         }
         let class = self.vm.heap.obj(o).class;
         // A typed array shows as an array of its elements after its type.
-        let is_array = matches!(class, Class::Array | Class::TypedArray(_));
+        let is_array = matches!(
+            class,
+            Class::Array | Class::SparseArray | Class::TypedArray(_)
+        );
         if class == Class::Error {
             let stack = self.vm.get_own(o, self.vm.atoms.stack);
             if let Some(s) = stack.and_then(|s| self.vm.heap.str(s)) {
@@ -231,10 +242,23 @@ impl<'a> Printer<'a> {
             }
             _ => Vec::new(),
         };
+        // A sparse array's elements, in index order, with its holes.
+        let slots = if class == Class::SparseArray {
+            self.sparse_slots(o)
+        } else {
+            Vec::new()
+        };
         let shown: Vec<usize> = {
             let obj = self.vm.heap.obj(o);
+            let mut element = vec![false; if slots.is_empty() { 0 } else { obj.props.len() }];
+            for s in &slots {
+                if let Slot::Element(p) = *s {
+                    element[p] = true;
+                }
+            }
             let mut shown: Vec<usize> = (0..obj.props.len())
                 .filter(|&i| obj.enumerable(i) && obj.attrs(i) & crate::attrs::PRIVATE == 0)
+                .filter(|&i| !element.get(i).copied().unwrap_or(false))
                 .collect();
             // Symbol keys after the others, as node shows them.
             shown.sort_by_key(|&i| self.vm.heap.is_symbol(obj.props[i].0));
@@ -250,6 +274,7 @@ impl<'a> Printer<'a> {
         let nelems = match class {
             Class::Array => self.vm.heap.obj(o).elems.len(),
             Class::TypedArray(_) => typed.len(),
+            Class::SparseArray => slots.len(),
             _ => 0,
         };
         if matches!(
@@ -283,10 +308,17 @@ impl<'a> Printer<'a> {
         self.current_depth = depth + 1;
         let mut out = Vec::new();
         for i in 0..nelems.min(ARRAY_ITEMS_MAX) {
-            let e = if typed.is_empty() {
-                self.vm.heap.obj(o).elems[i]
-            } else {
-                typed[i]
+            let e = match slots.get(i) {
+                Some(&Slot::Element(p)) => {
+                    out.push(self.prop_value(o, p, depth));
+                    continue;
+                }
+                Some(&Slot::Holes(n)) => {
+                    out.push(format!("<{n} empty item{}>", if n == 1 { "" } else { "s" }));
+                    continue;
+                }
+                None if typed.is_empty() => self.vm.heap.obj(o).elems[i],
+                None => typed[i],
             };
             out.push(self.value(e, depth + 1));
         }
@@ -306,21 +338,8 @@ impl<'a> Printer<'a> {
         }
         let output_before_props = out.len();
         for i in shown {
-            let (k, v) = self.vm.heap.obj(o).props[i];
-            let key = self.key(k);
-            let val = if self.vm.heap.obj(o).attrs(i) & crate::attrs::ACCESSOR != 0 {
-                let pair = &self.vm.heap.obj(v.as_obj().unwrap()).elems;
-                match (
-                    !matches!(pair[0], Value::Undefined),
-                    !matches!(pair[1], Value::Undefined),
-                ) {
-                    (true, true) => "[Getter/Setter]".to_string(),
-                    (true, false) => "[Getter]".to_string(),
-                    _ => "[Setter]".to_string(),
-                }
-            } else {
-                self.value(v, depth + 1)
-            };
+            let key = self.key(self.vm.heap.obj(o).props[i].0);
+            let val = self.prop_value(o, i, depth);
             out.push(format!("{key}: {val}"));
         }
         self.indent -= 2;
@@ -328,8 +347,9 @@ impl<'a> Printer<'a> {
         let entries = out.len();
         if is_array && output_before_props == entries && entries > 6 {
             let all_numbers = !typed.is_empty()
-                || (0..nelems.min(ARRAY_ITEMS_MAX))
-                    .all(|i| matches!(self.vm.heap.obj(o).elems[i], Value::Num(_)));
+                || (slots.is_empty()
+                    && (0..nelems.min(ARRAY_ITEMS_MAX))
+                        .all(|i| matches!(self.vm.heap.obj(o).elems[i], Value::Num(_))));
             out = self.group(out, all_numbers, nelems > ARRAY_ITEMS_MAX);
         }
         let braces = if is_array { ("[", "]") } else { ("{", "}") };
@@ -358,6 +378,50 @@ impl<'a> Printer<'a> {
             out.join(&format!(",{ind}  ")),
             braces.1
         )
+    }
+
+    /// Property `i` of `o` as shown: its value, or what kind of accessor it is.
+    fn prop_value(&mut self, o: ObjId, i: usize, depth: usize) -> String {
+        let v = self.vm.heap.obj(o).props[i].1;
+        if self.vm.heap.obj(o).attrs(i) & crate::attrs::ACCESSOR == 0 {
+            return self.value(v, depth + 1);
+        }
+        let pair = &self.vm.heap.obj(v.as_obj().unwrap()).elems;
+        match (
+            !matches!(pair[0], Value::Undefined),
+            !matches!(pair[1], Value::Undefined),
+        ) {
+            (true, true) => "[Getter/Setter]".to_string(),
+            (true, false) => "[Getter]".to_string(),
+            _ => "[Setter]".to_string(),
+        }
+    }
+
+    /// A sparse array's elements up to its length: each enumerable
+    /// index-named property, and each run of indices without one.
+    fn sparse_slots(&mut self, o: ObjId) -> Vec<Slot> {
+        let obj = self.vm.heap.obj(o);
+        let mut found: Vec<(usize, usize)> = (0..obj.props.len())
+            .filter_map(|p| {
+                crate::property::canonical_index(self.vm.heap.atom_str(obj.props[p].0))
+                    .map(|i| (i, p))
+            })
+            .collect();
+        found.sort_unstable();
+        let len = self.vm.sparse_len(o);
+        let mut slots = Vec::new();
+        let mut next = 0;
+        for (i, p) in found {
+            if i > next {
+                slots.push(Slot::Holes(i - next));
+            }
+            slots.push(Slot::Element(p));
+            next = i + 1;
+        }
+        if len > next {
+            slots.push(Slot::Holes(len - next));
+        }
+        slots
     }
 
     /// `Foo ` for objects made by `new Foo()`.

@@ -286,7 +286,7 @@ impl Vm {
                         ));
                     }
                     w.path.push(o);
-                    let is_array = self.heap.obj(o).class == Class::Array;
+                    let is_array = self.is_array(Value::Obj(o));
                     let write = |vm: &mut Vm, w: &mut Writer| {
                         if is_array {
                             vm.json_array(w, o)
@@ -319,20 +319,23 @@ impl Vm {
     }
 
     fn json_array(&mut self, w: &mut Writer, a: ObjId) -> Result<(), Interrupt> {
-        let n = self.heap.obj(a).elems.len();
+        let dense = self.heap.obj(a).class == Class::Array;
+        let n = if dense {
+            self.heap.obj(a).elems.len()
+        } else {
+            self.sparse_len(a)
+        };
         w.out.push(b'[');
         for i in 0..n {
             if i > 0 {
                 w.out.push(b',');
             }
             self.newline(w);
-            let e = self
-                .heap
-                .obj(a)
-                .elems
-                .get(i)
-                .copied()
-                .unwrap_or(Value::Undefined);
+            let e = match self.heap.obj(a).elems.get(i) {
+                Some(&e) if dense => e,
+                _ if dense => Value::Undefined,
+                _ => self.get_index(Value::Obj(a), Value::Num(i as f64))?,
+            };
             let wrote = match self.json_primitive(w, e) {
                 Some(wrote) => wrote,
                 None => {

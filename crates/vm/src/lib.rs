@@ -43,6 +43,7 @@ pub mod promise;
 pub mod property;
 pub mod regexp;
 pub mod run;
+pub mod sparse_array;
 pub mod state;
 pub mod stepper;
 pub mod trace;

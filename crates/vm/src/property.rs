@@ -6,6 +6,7 @@ use super::attrs::{self, Attrs};
 use super::error::Interrupt;
 use super::heap::{Class, ElemsLock, LENGTH_DROPPED, NAME_DROPPED, SLOT_COST};
 use super::number::as_index;
+use super::sparse_array::dense_gap_fits;
 use super::state::Vm;
 use super::value::{Atom, ObjId, Value};
 
@@ -15,9 +16,6 @@ pub enum Key {
     Index(usize),
     Name(Atom),
 }
-
-/// Most elements an array may be grown to by one assignment past its end.
-const SPARSE_MAX: usize = 1 << 24;
 
 impl Vm {
     /// An own data property, ignoring the prototype chain, accessors and
@@ -320,8 +318,10 @@ impl Vm {
         if let (Value::Obj(id), Value::Num(n)) = (o, k) {
             let obj = self.heap.obj(id);
             if matches!(obj.class, Class::Array) {
-                if let Some(i) = as_index(n) {
-                    return Ok(obj.elems.get(i).copied().unwrap_or(Value::Undefined));
+                if let Some(i) = as_index(n)
+                    && let Some(&v) = obj.elems.get(i)
+                {
+                    return Ok(v);
                 }
             }
         }
@@ -331,13 +331,21 @@ impl Vm {
         }
         match self.to_key(k)? {
             Key::Index(i) => match o {
-                Value::Obj(id) if self.heap.obj(id).class == Class::Array => Ok(self
-                    .heap
-                    .obj(id)
-                    .elems
-                    .get(i)
-                    .copied()
-                    .unwrap_or(Value::Undefined)),
+                Value::Obj(id) if self.heap.obj(id).class == Class::Array => {
+                    match self.heap.obj(id).elems.get(i) {
+                        Some(&v) => Ok(v),
+                        // Past the end: an element only a prototype may have.
+                        None => self.index_from_chain(self.heap.obj(id).proto, o, i),
+                    }
+                }
+                Value::Obj(id) if self.heap.obj(id).class == Class::SparseArray => {
+                    self.sparse_search_cost(id)?;
+                    let a = self.index_atom(i);
+                    match self.get_own_slot(id, a) {
+                        Some(found) => self.read_slot(Some(found), o),
+                        None => self.index_from_chain(self.heap.obj(id).proto, o, i),
+                    }
+                }
                 Value::Atom(_) | Value::Str(_) => self.string_at(o, i),
                 Value::Obj(id) if let Class::TypedArray(t) = self.heap.obj(id).class => {
                     Ok(self.typed_get(id, t, i).unwrap_or(Value::Undefined))
@@ -352,6 +360,34 @@ impl Vm {
             },
             Key::Name(a) => self.get_field(o, a),
         }
+    }
+
+    /// Element `i` read from `receiver` along the prototype chain from
+    /// `start` (the receiver has none of its own).
+    #[cold]
+    fn index_from_chain(
+        &mut self,
+        start: Option<ObjId>,
+        receiver: Value,
+        i: usize,
+    ) -> Result<Value, Interrupt> {
+        let mut p = start;
+        while let Some(id) = p {
+            let obj = self.heap.obj(id);
+            if obj.class == Class::Array
+                && let Some(&v) = obj.elems.get(i)
+            {
+                return Ok(v);
+            }
+            if !obj.props.is_empty() {
+                let a = self.index_atom(i);
+                if let Some(found) = self.get_own_slot(id, a) {
+                    return self.read_slot(Some(found), receiver);
+                }
+            }
+            p = self.heap.obj(id).proto;
+        }
+        Ok(Value::Undefined)
     }
 
     /// `s[i]`: the UTF-16 unit at `i` as a one-character string, or undefined.
@@ -473,8 +509,10 @@ impl Vm {
         let (own, start) = match o {
             Value::Obj(id) => {
                 self.heap.open_builtin(id);
-                if self.heap.obj(id).class == Class::Array && a == self.atoms.length {
-                    return self.set_length(id, v);
+                if matches!(self.heap.obj(id).class, Class::Array | Class::SparseArray)
+                    && a == self.atoms.length
+                {
+                    return self.array_set_length(id, Some(v), Default::default(), true);
                 }
                 (Some(id), Some(id))
             }
@@ -549,68 +587,56 @@ impl Vm {
                 self.heap.atom_str(a)
             )));
         }
+        let index = if self.heap.obj(id).class == Class::SparseArray {
+            canonical_index(self.heap.atom_str(a))
+        } else {
+            None
+        };
+        if let Some(i) = index {
+            self.sparse_check_new_index(id, i)?;
+        }
         self.heap.charge(SLOT_COST)?;
         self.heap.obj_mut(id).push_prop(a, v, attrs::PLAIN);
-        Ok(())
-    }
-
-    fn set_length(&mut self, id: ObjId, v: Value) -> Result<(), Interrupt> {
-        let n = self.to_number(v)?;
-        let Some(len) = as_index(n) else {
-            return Err(Interrupt::error(
-                super::error::ErrorKind::RangeError,
-                "Invalid array length",
-            ));
-        };
-        let cur = self.heap.obj(id).elems.len();
-        if len > cur {
-            if len - cur > SPARSE_MAX {
-                return Err(Interrupt::error(
-                    super::error::ErrorKind::RangeError,
-                    "Invalid array length",
-                ));
-            }
-            self.heap.charge((len - cur) * SLOT_COST)?;
+        if let Some(i) = index {
+            self.sparse_index_added(id, i);
         }
-        self.heap.obj_mut(id).elems.resize(len, Value::Undefined);
         Ok(())
     }
 
     pub fn set_index(&mut self, o: Value, k: Value, v: Value) -> Result<(), Interrupt> {
-        if let Value::Obj(id) = o
-            && let Class::TypedArray(t) = self.heap.obj(id).class
-            && let Key::Index(i) = self.to_key(k)?
-        {
-            return self.typed_set(id, t, i, v);
-        }
-        if let Value::Obj(id) = o {
-            if matches!(self.heap.obj(id).class, Class::Array) {
-                if let Key::Index(i) = self.to_key(k)? {
-                    let len = self.heap.obj(id).elems.len();
-                    self.check_elements_writable(id, i >= len)?;
-                    if i < len {
-                        self.heap.obj_mut(id).elems[i] = v;
-                    } else {
-                        if i - len > SPARSE_MAX {
-                            return Err(Interrupt::error(
-                                super::error::ErrorKind::RangeError,
-                                "array index too far past the end",
-                            ));
-                        }
-                        self.heap.charge((i + 1 - len) * SLOT_COST)?;
-                        let elems = &mut self.heap.obj_mut(id).elems;
-                        elems.resize(i, Value::Undefined);
-                        elems.push(v);
-                    }
-                    return Ok(());
-                }
-            }
-        }
         if o.is_nullish() {
             let key = self.key_for_message(k);
             return Err(self.nullish_error(o, &key, true));
         }
-        let a = self.to_atom(k)?;
+        let key = self.to_key(k)?;
+        if let Value::Obj(id) = o {
+            match (self.heap.obj(id).class, key) {
+                (Class::TypedArray(t), Key::Index(i)) => return self.typed_set(id, t, i, v),
+                (Class::Array, Key::Index(i)) => {
+                    let len = self.heap.obj(id).elems.len();
+                    self.check_elements_writable(id, i >= len)?;
+                    if i < len {
+                        self.heap.obj_mut(id).elems[i] = v;
+                        return Ok(());
+                    }
+                    if dense_gap_fits(len, i - len) {
+                        self.heap.charge((i + 1 - len) * SLOT_COST)?;
+                        let elems = &mut self.heap.obj_mut(id).elems;
+                        elems.resize(i, Value::Undefined);
+                        elems.push(v);
+                        return Ok(());
+                    }
+                    self.make_sparse(id)?;
+                    self.sparse_search_cost(id)?;
+                }
+                (Class::SparseArray, _) => self.sparse_search_cost(id)?,
+                _ => {}
+            }
+        }
+        let a = match key {
+            Key::Name(a) => a,
+            Key::Index(i) => self.index_atom(i),
+        };
         self.set_field(o, a, v)
     }
 
@@ -640,18 +666,13 @@ impl Vm {
         if let Value::Obj(id) = o {
             if matches!(self.heap.obj(id).class, Class::Array) {
                 if let Key::Index(i) = self.to_key(k)? {
-                    self.check_elements_writable(id, false)?;
-                    if self.heap.obj(id).elems_lock != ElemsLock::Open
-                        && i < self.heap.obj(id).elems.len()
-                    {
-                        return Err(self.type_error(format!(
-                            "Cannot delete property '{i}' of [object Array]"
-                        )));
+                    if i >= self.heap.obj(id).elems.len() {
+                        return Ok(true);
                     }
-                    if let Some(e) = self.heap.obj_mut(id).elems.get_mut(i) {
-                        *e = Value::Undefined;
-                    }
-                    return Ok(true);
+                    // The element leaves a hole: a dense vector has none.
+                    self.make_sparse(id)?;
+                    let a = self.index_atom(i);
+                    return self.delete(o, a);
                 }
             }
         }
@@ -985,8 +1006,10 @@ impl Vm {
             )));
         };
         match self.to_key(k)? {
-            Key::Index(i) if self.heap.obj(id).class == Class::Array => {
-                Ok(i < self.heap.obj(id).elems.len())
+            Key::Index(i)
+                if self.heap.obj(id).class == Class::Array && i < self.heap.obj(id).elems.len() =>
+            {
+                Ok(true)
             }
             Key::Index(i) if matches!(self.heap.obj(id).class, Class::TypedArray(_)) => {
                 Ok(i < self.view_parts(id).2)

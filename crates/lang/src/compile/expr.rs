@@ -107,17 +107,25 @@ impl Compiler {
             }
             ExprKind::Array(items) => {
                 self.emit(Op::NewArray(items.len() as u32));
+                // After a hole the array is sparse: its pushes take the
+                // slower op, so `ArrayPush` never checks.
+                let mut sparse = false;
                 for it in items {
                     match it {
                         ArrayElem::Expr(x) => {
                             self.expr(x);
-                            self.emit(Op::ArrayPush);
+                            self.emit(if sparse {
+                                Op::ArrayPushSparse
+                            } else {
+                                Op::ArrayPush
+                            });
                         }
                         ArrayElem::Spread(x) => {
                             self.expr(x);
                             self.emit(Op::ArraySpread);
                         }
                         ArrayElem::Hole => {
+                            sparse = true;
                             self.emit(Op::ArrayHole);
                         }
                     }

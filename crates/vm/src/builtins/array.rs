@@ -39,9 +39,7 @@ pub fn install(vm: &mut Vm) {
         ap,
     );
     method(vm, array, "isArray", 1, |vm, _, a| {
-        Ok(Value::Bool(
-            matches!(arg(vm, a, 0), Value::Obj(o) if vm.heap.obj(o).class == Class::Array),
-        ))
+        Ok(Value::Bool(vm.is_array(arg(vm, a, 0))))
     });
     method(vm, array, "of", 0, |vm, _, a| {
         let items: Vec<Value> = (0..a.len).map(|i| arg(vm, a, i)).collect();
@@ -90,6 +88,9 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Num(e.len() as f64))
     });
     method(vm, ap, "slice", 2, |vm, this, a| {
+        if !is_array(vm, this) || !plain_args(vm, a) {
+            return generic::slice(vm, this, a);
+        }
         let arr = this_array(vm, this, "slice")?;
         let len = vm.heap.obj(arr).elems.len();
         let start = relative_index(vm, arg(vm, a, 0), len, 0)?;
@@ -102,7 +103,7 @@ pub fn install(vm: &mut Vm) {
         vm.new_array(&items)
     });
     method(vm, ap, "splice", 2, |vm, this, a| {
-        if !is_array(vm, this) {
+        if !is_array(vm, this) || !plain_args(vm, a) {
             return generic::splice(vm, this, a);
         }
         let arr = resizable_array(vm, this, "splice")?;
@@ -126,17 +127,7 @@ pub fn install(vm: &mut Vm) {
         vm.new_array(&removed)
     });
     method(vm, ap, "concat", 1, |vm, this, a| {
-        let arr = this_array(vm, this, "concat")?;
-        let mut items = vm.heap.obj(arr).elems.clone();
-        for i in 0..a.len {
-            match arg(vm, a, i) {
-                Value::Obj(o) if vm.heap.obj(o).class == Class::Array => {
-                    items.extend_from_slice(&vm.heap.obj(o).elems)
-                }
-                v => items.push(v),
-            }
-        }
-        vm.new_array(&items)
+        generic::concat(vm, this, a)
     });
     // Each element's own `toLocaleString`, joined with commas.
     method(vm, ap, "toLocaleString", 0, |vm, this, _| {
@@ -181,6 +172,7 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, ap, "join", 1, |vm, this, a| {
         let arr = this_array(vm, this, "join")?;
+        let len = vm.heap.obj(arr).elems.len();
         let sep = match arg(vm, a, 0) {
             Value::Undefined => ",".to_string(),
             v => {
@@ -190,11 +182,12 @@ pub fn install(vm: &mut Vm) {
             }
         };
         let mut out = String::new();
-        for i in 0..vm.heap.obj(arr).elems.len() {
+        for i in 0..len {
             if i > 0 {
                 out.push_str(&sep);
             }
-            let e = vm.heap.obj(arr).elems[i];
+            // The separator's or an element's `toString` may have shortened the array.
+            let e = element(vm, arr, i);
             if !e.is_nullish() {
                 vm.write_string(e, &mut out)?;
             }
@@ -217,6 +210,9 @@ pub fn install(vm: &mut Vm) {
         Ok(this)
     });
     method(vm, ap, "indexOf", 1, |vm, this, a| {
+        if !is_array(vm, this) || a.len > 1 || !plain_args(vm, a) {
+            return generic::index_of(vm, this, a, false);
+        }
         let arr = this_array(vm, this, "indexOf")?;
         let x = arg(vm, a, 0);
         let len = vm.heap.obj(arr).elems.len();
@@ -226,6 +222,9 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Num(pos.map_or(-1.0, |p| p as f64)))
     });
     method(vm, ap, "lastIndexOf", 1, |vm, this, a| {
+        if !is_array(vm, this) || a.len > 1 || !plain_args(vm, a) {
+            return generic::index_of(vm, this, a, true);
+        }
         let arr = this_array(vm, this, "lastIndexOf")?;
         let x = arg(vm, a, 0);
         let len = vm.heap.obj(arr).elems.len();
@@ -236,6 +235,9 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Num(pos.map_or(-1.0, |p| p as f64)))
     });
     method(vm, ap, "includes", 1, |vm, this, a| {
+        if !is_array(vm, this) || a.len > 1 || !plain_args(vm, a) {
+            return generic::includes(vm, this, a);
+        }
         let arr = this_array(vm, this, "includes")?;
         let x = arg(vm, a, 0);
         let nan = matches!(x, Value::Num(n) if n.is_nan());
@@ -253,12 +255,15 @@ pub fn install(vm: &mut Vm) {
         let n = if n.is_nan() { 0.0 } else { n.trunc() };
         let i = if n < 0.0 { len + n } else { n };
         Ok(if i >= 0.0 && i < len {
-            vm.heap.obj(arr).elems[i as usize]
+            element(vm, arr, i as usize)
         } else {
             Value::Undefined
         })
     });
     method(vm, ap, "fill", 1, |vm, this, a| {
+        if !is_array(vm, this) || !plain_args(vm, a) {
+            return generic::fill(vm, this, a);
+        }
         let arr = writable_array(vm, this, "fill")?;
         let len = vm.heap.obj(arr).elems.len();
         let v = arg(vm, a, 0);
@@ -266,7 +271,11 @@ pub fn install(vm: &mut Vm) {
         let end = relative_index(vm, arg(vm, a, 2), len, len)?;
         vm.charge_work(end.saturating_sub(start) as u64)?;
         for i in start..end.max(start) {
-            vm.heap.obj_mut(arr).elems[i] = v;
+            match vm.heap.obj_mut(arr).elems.get_mut(i) {
+                Some(e) => *e = v,
+                // The arguments' conversions shortened the array.
+                None => vm.set_index(this, Value::Num(i as f64), v)?,
+            }
         }
         Ok(this)
     });
@@ -289,12 +298,21 @@ pub fn install(vm: &mut Vm) {
         vm.new_array(&items)
     });
     method(vm, ap, "copyWithin", 2, |vm, this, a| {
+        if !is_array(vm, this) || !plain_args(vm, a) {
+            return generic::copy_within(vm, this, a);
+        }
         let arr = writable_array(vm, this, "copyWithin")?;
         let len = vm.heap.obj(arr).elems.len();
         let to = relative_index(vm, arg(vm, a, 0), len, 0)?;
         let from = relative_index(vm, arg(vm, a, 1), len, 0)?;
         let end = relative_index(vm, arg(vm, a, 2), len, len)?;
-        let count = end.saturating_sub(from).min(len - to);
+        // The arguments' conversions may have shortened the array.
+        let now = vm.heap.obj(arr).elems.len();
+        let count = end
+            .saturating_sub(from)
+            .min(len - to)
+            .min(now.saturating_sub(from))
+            .min(now.saturating_sub(to));
         vm.charge_work(count as u64)?;
         vm.heap
             .obj_mut(arr)
@@ -316,9 +334,9 @@ pub fn install(vm: &mut Vm) {
         };
         let inserted = a.len.saturating_sub(2);
         let mut items = Vec::with_capacity(len - skip + inserted);
-        items.extend_from_slice(&vm.heap.obj(arr).elems[..start]);
+        items.extend((0..start).map(|i| element(vm, arr, i)));
         items.extend((2..a.len).map(|i| arg(vm, a, i)));
-        items.extend_from_slice(&vm.heap.obj(arr).elems[start + skip..]);
+        items.extend((start + skip..len).map(|i| element(vm, arr, i)));
         vm.new_array(&items)
     });
     method(vm, ap, "with", 2, |vm, this, a| {
@@ -333,7 +351,7 @@ pub fn install(vm: &mut Vm) {
                 "Invalid index : ".to_string() + &crate::number::to_js_string(n),
             ));
         }
-        let mut items = vm.heap.obj(arr).elems.clone();
+        let mut items: Vec<Value> = (0..len as usize).map(|k| element(vm, arr, k)).collect();
         items[i as usize] = arg(vm, a, 1);
         vm.new_array(&items)
     });
@@ -386,6 +404,25 @@ fn push_slow(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     }
     let arr = resizable_array(vm, this, "push")?;
     push_into(vm, arr, a)
+}
+
+/// Element `i` of dense array `arr`, undefined past its end (a
+/// conversion's script code may have shortened it since its length was read).
+#[inline]
+fn element(vm: &Vm, arr: ObjId, i: usize) -> Value {
+    vm.heap
+        .obj(arr)
+        .elems
+        .get(i)
+        .copied()
+        .unwrap_or(Value::Undefined)
+}
+
+/// Whether no argument is an object: converting them runs no script code,
+/// so an array's length read before stays true (the direct paths rely on
+/// it; with an object argument the generic algorithms run instead).
+fn plain_args(vm: &Vm, a: Args) -> bool {
+    (0..a.len).all(|i| !matches!(arg(vm, a, i), Value::Obj(_)))
 }
 
 /// Whether `v` is an array (not an array-like).
@@ -521,16 +558,27 @@ pub(super) fn collect_from(vm: &mut Vm, src: Value) -> Result<ObjId, Interrupt> 
     Ok(out)
 }
 
-/// What `sort` (`copy` false) or `toSorted` works on: the array to write
-/// the result to (`this`, or a new one), the elements to order, and how
-/// many `undefined`s follow them (they go last, uncompared). The elements
-/// are a copy because a comparator may change the array meanwhile.
+/// What `sort` (`copy` false) or `toSorted` works on: the object to write
+/// the result to (`this`, or a new array), the elements to order, how
+/// many `undefined`s follow them (they go last, uncompared) and the
+/// length (indices past the elements and the `undefined`s were holes, and
+/// are deleted). The elements are a copy because a comparator may change
+/// the array meanwhile.
 pub(super) fn sort_items(
     vm: &mut Vm,
     this: Value,
     method: &str,
     copy: bool,
-) -> Result<(ObjId, Vec<Value>, usize), Interrupt> {
+) -> Result<(Value, Vec<Value>, usize, usize), Interrupt> {
+    if !copy && !is_array(vm, this) {
+        let (o, present, len) = generic::present_elements(vm, this, method)?;
+        let items: Vec<Value> = present
+            .iter()
+            .copied()
+            .filter(|v| !matches!(v, Value::Undefined))
+            .collect();
+        return Ok((o, items.clone(), present.len() - items.len(), len));
+    }
     let (target, arr) = if copy {
         let arr = this_array(vm, this, method)?;
         (vm.new_array(&[])?.as_obj().unwrap(), arr)
@@ -551,7 +599,7 @@ pub(super) fn sort_items(
     if copy {
         vm.heap.charge(len * SLOT_COST)?;
     }
-    Ok((target, items, undefineds))
+    Ok((Value::Obj(target), items, undefineds, len))
 }
 
 /// The default order: by the elements' strings.

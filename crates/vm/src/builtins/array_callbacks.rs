@@ -475,10 +475,39 @@ fn finish(vm: &mut Vm, base: usize, kind: Kind) -> Result<Option<usize>, Interru
     if let (Kind::Map, Value::Obj(out)) = (kind, vm.stack[base + ACC]) {
         let len = count(vm.stack[base + LEN]);
         vm.heap.obj_mut(out).elems.resize(len, Value::Undefined);
+        let source = vm.stack[base + O];
+        if !matches!(source, Value::Obj(o) if vm.heap.obj(o).class == Class::Array) {
+            map_holes(vm, base, source, out, len)?;
+        }
     }
     let v = result(vm, base, kind);
     vm.stack.push(v);
     Ok(None)
+}
+
+/// `map` over a sparse array or an array-like: the indices the source
+/// lacks are holes in the result too.
+#[cold]
+fn map_holes(
+    vm: &mut Vm,
+    base: usize,
+    source: Value,
+    out: ObjId,
+    len: usize,
+) -> Result<(), Interrupt> {
+    vm.charge_work(len as u64)?;
+    let mut slots = Vec::with_capacity(len);
+    for i in 0..len {
+        slots.push(if vm.has_property(source, Value::Num(i as f64))? {
+            Some(vm.heap.obj(out).elems[i])
+        } else {
+            None
+        });
+    }
+    if slots.iter().any(Option::is_none) {
+        vm.stack[base + ACC] = vm.array_with_holes(&slots)?;
+    }
+    Ok(())
 }
 
 /// The method's result when no callback ended it.
@@ -516,7 +545,10 @@ const J: usize = 10;
 const OUT: usize = 11;
 /// How many `undefined`s go after the sorted elements.
 const UNDEFINEDS: usize = 12;
-const SORT_SLOTS: u16 = 13;
+/// The length sorted over: indices past the elements and the `undefined`s
+/// were holes, which stay holes (at the end).
+const SORT_LEN: usize = 13;
+const SORT_SLOTS: u16 = 14;
 
 /// One step of `sort` (or `toSorted`, which sorts a copy).
 fn sort_step(vm: &mut Vm, base: usize, copy: bool) -> Result<Option<usize>, Interrupt> {
@@ -590,8 +622,9 @@ fn sort_start(vm: &mut Vm, base: usize, copy: bool, name: &str) -> Result<bool, 
         Value::Undefined => None,
         f => Some(callable(vm, f, name)?),
     };
-    let (target, mut items, undefineds) = sort_items(vm, this, name, copy)?;
-    vm.stack[base + TARGET] = Value::Obj(target);
+    let (target, mut items, undefineds, len) = sort_items(vm, this, name, copy)?;
+    vm.stack[base + TARGET] = target;
+    vm.stack[base + SORT_LEN] = Value::Num(len as f64);
     let n = items.len();
     vm.stack[base + N] = Value::Num(n as f64);
     vm.stack[base + UNDEFINEDS] = Value::Num(undefineds as f64);
@@ -616,19 +649,24 @@ fn sort_finish(
     copy: bool,
     name: &str,
 ) -> Result<Option<usize>, Interrupt> {
-    let (target, src) = (slot_obj(vm, base + TARGET), slot_obj(vm, base + SRC));
+    let (target, src) = (vm.stack[base + TARGET], slot_obj(vm, base + SRC));
     let undefineds = count(vm.stack[base + UNDEFINEDS]);
     let mut items = std::mem::take(&mut vm.heap.obj_mut(src).elems);
     items.resize(items.len() + undefineds, Value::Undefined);
-    if !copy {
-        writable_array(vm, Value::Obj(target), name)?;
-    }
-    vm.heap.obj_mut(target).elems = items;
-    vm.stack.push(if copy {
-        Value::Obj(target)
+    let dense = matches!(target, Value::Obj(t) if vm.heap.obj(t).class == Class::Array);
+    if !dense {
+        // An array-like or a sparse array: written back index by index,
+        // the holes deleted from the end.
+        let len = count(vm.stack[base + SORT_LEN]);
+        super::array_generic::write_back(vm, target, &items, len)?;
     } else {
-        vm.stack[base - 1]
-    });
+        if !copy {
+            writable_array(vm, target, name)?;
+        }
+        vm.heap.obj_mut(target.as_obj().unwrap()).elems = items;
+    }
+    vm.stack
+        .push(if copy { target } else { vm.stack[base - 1] });
     Ok(None)
 }
 

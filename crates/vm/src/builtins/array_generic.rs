@@ -1,11 +1,12 @@
-//! The array methods that change their array in place — `push`, `pop`,
-//! `shift`, `unshift`, `reverse`, `splice` — on objects that are not arrays
-//! (`Array.prototype.push.call(arrayLike, x)`): the specification's
-//! property-by-property algorithms over `length` and index keys. Arrays
-//! themselves take the direct paths in array.rs.
+//! The array methods on objects that are not dense arrays — array-likes
+//! (`Array.prototype.push.call(arrayLike, x)`) and sparse arrays: the
+//! specification's property-by-property algorithms over `length` and index
+//! keys (HasProperty, Get, Set, DeletePropertyOrThrow), holes and all.
+//! Dense arrays take the direct paths in array.rs.
 
 use super::arg;
 use crate::error::Interrupt;
+use crate::sparse_array::PROPERTY_WORK;
 use crate::state::{Args, Vm};
 use crate::value::Value;
 
@@ -45,7 +46,7 @@ fn delete(vm: &mut Vm, o: Value, k: f64) -> Result<(), Interrupt> {
 
 /// Moves the element at `from` to `to`, or deletes `to` if there is none.
 fn move_element(vm: &mut Vm, o: Value, from: f64, to: f64) -> Result<(), Interrupt> {
-    vm.charge_work(1)?;
+    vm.charge_work(PROPERTY_WORK)?;
     if vm.has_property(o, Value::Num(from))? {
         let v = vm.get_index(o, Value::Num(from))?;
         vm.set_index(o, Value::Num(to), v)
@@ -124,7 +125,7 @@ pub(super) fn reverse(vm: &mut Vm, this: Value) -> Result<Value, Interrupt> {
     let middle = (len / 2.0).floor();
     let mut lower = 0.0;
     while lower != middle {
-        vm.charge_work(1)?;
+        vm.charge_work(PROPERTY_WORK)?;
         let upper = len - lower - 1.0;
         let (lo, up) = (Value::Num(lower), Value::Num(upper));
         let lower_exists = vm.has_property(o, lo)?;
@@ -193,7 +194,7 @@ pub(super) fn splice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interru
     let removed = vm.new_array(&[])?;
     let mut k = 0.0;
     while k < count {
-        vm.charge_work(1)?;
+        vm.charge_work(PROPERTY_WORK)?;
         if vm.has_property(o, Value::Num(start + k))? {
             let v = vm.get_index(o, Value::Num(start + k))?;
             vm.set_index(removed, Value::Num(k), v)?;
@@ -224,4 +225,238 @@ pub(super) fn splice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interru
     }
     set_length(vm, o, len - count + added)?;
     Ok(removed)
+}
+
+/// A relative index argument (`start`, `end`, `fromIndex`) against `len`:
+/// negative counts from the end; `default` when undefined.
+fn relative(vm: &mut Vm, v: Value, len: f64, default: f64) -> Result<f64, Interrupt> {
+    if matches!(v, Value::Undefined) {
+        return Ok(default);
+    }
+    let n = vm.to_number(v)?;
+    let n = if n.is_nan() { 0.0 } else { n.trunc() };
+    Ok(if n < 0.0 {
+        (len + n).max(0.0)
+    } else {
+        n.min(len)
+    })
+}
+
+/// The elements `this` has (HasProperty), in index order, with its
+/// length: what `sort` orders.
+pub(super) fn present_elements(
+    vm: &mut Vm,
+    this: Value,
+    method: &str,
+) -> Result<(Value, Vec<Value>, usize), Interrupt> {
+    let (o, len) = target(vm, this, method)?;
+    let mut out = Vec::new();
+    let mut k = 0.0;
+    while k < len {
+        vm.charge_work(PROPERTY_WORK)?;
+        if vm.has_property(o, Value::Num(k))? {
+            out.push(vm.get_index(o, Value::Num(k))?);
+        }
+        k += 1.0;
+    }
+    Ok((o, out, len as usize))
+}
+
+/// Writes `items` to indices 0.. of `o` and deletes the rest up to `len`.
+pub(super) fn write_back(
+    vm: &mut Vm,
+    o: Value,
+    items: &[Value],
+    len: usize,
+) -> Result<(), Interrupt> {
+    for (i, &v) in items.iter().enumerate() {
+        vm.set_index(o, Value::Num(i as f64), v)?;
+    }
+    for i in items.len()..len {
+        vm.charge_work(PROPERTY_WORK)?;
+        delete(vm, o, i as f64)?;
+    }
+    Ok(())
+}
+
+/// `indexOf` (`last` false) or `lastIndexOf`: only the indices the object
+/// has are compared.
+pub(super) fn index_of(vm: &mut Vm, this: Value, a: Args, last: bool) -> Result<Value, Interrupt> {
+    let name = if last { "lastIndexOf" } else { "indexOf" };
+    let (o, len) = target(vm, this, name)?;
+    let x = arg(vm, a, 0);
+    if len == 0.0 {
+        return Ok(Value::Num(-1.0));
+    }
+    let n = if last && a.len < 2 {
+        len - 1.0
+    } else {
+        integer_or_infinity(vm, arg(vm, a, 1))?
+    };
+    let (mut k, step) = if last {
+        if n == f64::NEG_INFINITY {
+            return Ok(Value::Num(-1.0));
+        }
+        (if n >= 0.0 { n.min(len - 1.0) } else { len + n }, -1.0)
+    } else {
+        if n == f64::INFINITY {
+            return Ok(Value::Num(-1.0));
+        }
+        (if n >= 0.0 { n } else { (len + n).max(0.0) }, 1.0)
+    };
+    while k >= 0.0 && k < len {
+        vm.charge_work(PROPERTY_WORK)?;
+        if vm.has_property(o, Value::Num(k))? {
+            let v = vm.get_index(o, Value::Num(k))?;
+            if vm.strict_equals(v, x) {
+                // `+ 0.0`: a `-0` start gives index +0.
+                return Ok(Value::Num(k + 0.0));
+            }
+        }
+        k += step;
+    }
+    Ok(Value::Num(-1.0))
+}
+
+/// `includes`: every index up to the length, holes read as undefined.
+pub(super) fn includes(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let (o, len) = target(vm, this, "includes")?;
+    let x = arg(vm, a, 0);
+    if len == 0.0 {
+        return Ok(Value::Bool(false));
+    }
+    let n = integer_or_infinity(vm, arg(vm, a, 1))?;
+    let mut k = if n >= 0.0 { n } else { (len + n).max(0.0) };
+    while k < len {
+        vm.charge_work(PROPERTY_WORK)?;
+        let v = vm.get_index(o, Value::Num(k))?;
+        let both_nan = matches!((v, x), (Value::Num(p), Value::Num(q)) if p.is_nan() && q.is_nan());
+        if both_nan || vm.strict_equals(v, x) {
+            return Ok(Value::Bool(true));
+        }
+        k += 1.0;
+    }
+    Ok(Value::Bool(false))
+}
+
+/// `fill` on an array-like or a sparse array.
+pub(super) fn fill(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let (o, len) = target(vm, this, "fill")?;
+    let v = arg(vm, a, 0);
+    let mut k = relative(vm, arg(vm, a, 1), len, 0.0)?;
+    let end = relative(vm, arg(vm, a, 2), len, len)?;
+    while k < end {
+        vm.charge_work(PROPERTY_WORK)?;
+        vm.set_index(o, Value::Num(k), v)?;
+        k += 1.0;
+    }
+    Ok(o)
+}
+
+/// `copyWithin` on an array-like or a sparse array: element by element,
+/// backwards when the ranges overlap that way, holes copied as deletions.
+pub(super) fn copy_within(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let (o, len) = target(vm, this, "copyWithin")?;
+    let mut to = relative(vm, arg(vm, a, 0), len, 0.0)?;
+    let mut from = relative(vm, arg(vm, a, 1), len, 0.0)?;
+    let end = relative(vm, arg(vm, a, 2), len, len)?;
+    let mut count = (end - from).min(len - to);
+    let step = if from < to && to < from + count {
+        from += count - 1.0;
+        to += count - 1.0;
+        -1.0
+    } else {
+        1.0
+    };
+    while count > 0.0 {
+        move_element(vm, o, from, to)?;
+        from += step;
+        to += step;
+        count -= 1.0;
+    }
+    Ok(o)
+}
+
+/// `slice` on an array-like or a sparse array: the indices it has, holes
+/// kept as holes.
+pub(super) fn slice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let (o, len) = target(vm, this, "slice")?;
+    let mut k = relative(vm, arg(vm, a, 0), len, 0.0)?;
+    let end = relative(vm, arg(vm, a, 1), len, len)?;
+    if end - k > u32::MAX as f64 {
+        return Err(crate::error::Interrupt::error(
+            crate::error::ErrorKind::RangeError,
+            "Invalid array length",
+        ));
+    }
+    let mut slots = Vec::new();
+    while k < end {
+        vm.charge_work(PROPERTY_WORK)?;
+        slots.push(if vm.has_property(o, Value::Num(k))? {
+            Some(vm.get_index(o, Value::Num(k))?)
+        } else {
+            None
+        });
+        k += 1.0;
+    }
+    vm.array_with_holes(&slots)
+}
+
+/// ToIntegerOrInfinity of an optional argument (undefined is 0).
+fn integer_or_infinity(vm: &mut Vm, v: Value) -> Result<f64, Interrupt> {
+    let n = vm.to_number(v)?;
+    Ok(if n.is_nan() { 0.0 } else { n.trunc() })
+}
+
+/// `concat`: `this` and each argument spread when IsConcatSpreadable
+/// (`Symbol.isConcatSpreadable`, else IsArray), holes kept.
+pub(super) fn concat(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    if this.is_nullish() {
+        return Err(vm.type_error("Array.prototype.concat called on null or undefined"));
+    }
+    let o = Value::Obj(vm.to_object(this)?);
+    let mut slots: Vec<Option<Value>> = Vec::new();
+    for i in 0..=a.len {
+        let e = if i == 0 { o } else { arg(vm, a, i - 1) };
+        if !spreadable(vm, e)? {
+            slots.push(Some(e));
+            continue;
+        }
+        let Value::Obj(id) = e else { unreachable!() };
+        if vm.heap.obj(id).class == crate::heap::Class::Array {
+            let n = vm.heap.obj(id).elems.len();
+            vm.charge_work(n as u64)?;
+            slots.extend(vm.heap.obj(id).elems.iter().map(|&v| Some(v)));
+            continue;
+        }
+        let len = vm.get_field(e, vm.atoms.length)?;
+        let len = crate::regexp::to_length(vm.to_number(len)?) as f64;
+        if slots.len() as f64 + len > LENGTH_MAX {
+            return Err(vm.type_error("concat past the longest length an array may have"));
+        }
+        let mut k = 0.0;
+        while k < len {
+            vm.charge_work(PROPERTY_WORK)?;
+            slots.push(if vm.has_property(e, Value::Num(k))? {
+                Some(vm.get_index(e, Value::Num(k))?)
+            } else {
+                None
+            });
+            k += 1.0;
+        }
+    }
+    vm.heap.charge(slots.len() * crate::heap::SLOT_COST)?;
+    vm.array_with_holes(&slots)
+}
+
+/// IsConcatSpreadable.
+fn spreadable(vm: &mut Vm, v: Value) -> Result<bool, Interrupt> {
+    if !matches!(v, Value::Obj(_)) {
+        return Ok(false);
+    }
+    let s = vm.get_field(v, vm.atoms.symbols.is_concat_spreadable)?;
+    if matches!(s, Value::Undefined) {
+        return Ok(vm.is_array(v));
+    }
+    Ok(vm.truthy(s))
 }

@@ -27,10 +27,13 @@ fn stringify(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
         Value::Obj(o) if matches!(vm.heap.obj(o).class, Class::Closure(_) | Class::Native(_)) => {
             (Some(Value::Obj(o)), None)
         }
-        Value::Obj(o) if vm.heap.obj(o).class == Class::Array => {
+        r @ Value::Obj(_) if vm.is_array(r) => {
             let mut keys = Vec::new();
-            for i in 0..vm.heap.obj(o).elems.len() {
-                let k = vm.heap.obj(o).elems[i];
+            let len = vm.get_field(r, vm.atoms.length)?;
+            let len = vm.to_number(len)? as usize;
+            vm.charge_work(len as u64)?;
+            for i in 0..len {
+                let k = vm.get_index(r, Value::Num(i as f64))?;
                 if matches!(k, Value::Num(_) | Value::Atom(_) | Value::Str(_)) {
                     keys.push(vm.to_atom(k)?);
                 }

@@ -275,7 +275,7 @@ pub fn install(vm: &mut Vm) {
     method(vm, op, "toString", 0, |vm, this, _| {
         let builtin = match this {
             Value::Obj(o) => match vm.heap.obj(o).class {
-                Class::Array => "Array",
+                Class::Array | Class::SparseArray => "Array",
                 Class::Closure(_) | Class::Native(_) => "Function",
                 Class::Error => "Error",
                 Class::Arguments => "Arguments",
