@@ -1,7 +1,8 @@
 //! The `JSON` object: `parse` and `stringify` over `vm::json`.
 
 use super::{arg, method, plain, set};
-use crate::error::Interrupt;
+use crate::descriptor::Descriptor;
+use crate::error::{ErrorKind, Interrupt};
 use crate::heap::Class;
 use crate::json::Format;
 use crate::state::{Args, Vm};
@@ -19,7 +20,63 @@ fn parse(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
     let text = vm.to_string_value(arg(vm, a, 0))?;
     // The parser allocates into the heap, so it reads its own copy.
     let text = vm.heap.str(text).unwrap().to_string();
-    vm.parse_json(&text)
+    let value = vm.parse_json(&text)?;
+    let reviver = arg(vm, a, 1);
+    if !vm.is_callable(reviver) {
+        return Ok(value);
+    }
+    let root = vm.new_object()?;
+    let empty = vm.heap.intern("");
+    vm.define_own(root, empty, value)?;
+    internalize(vm, Value::Obj(root), Value::Atom(empty), reviver)
+}
+
+/// InternalizeJSONProperty: `holder[name]` after the reviver has seen
+/// what is inside it (children first), as the reviver returns it.
+fn internalize(
+    vm: &mut Vm,
+    holder: Value,
+    name: Value,
+    reviver: Value,
+) -> Result<Value, Interrupt> {
+    let val = vm.get_index(holder, name)?;
+    if let Value::Obj(o) = val {
+        let keys: Vec<Value> = if vm.is_array(val) {
+            let len = vm.get_field(val, vm.atoms.length)?;
+            let len = crate::regexp::to_length(vm.to_number(len)?);
+            vm.charge_work(len as u64)?;
+            (0..len).map(|i| Value::Num(i as f64)).collect()
+        } else {
+            vm.own_keys(o, false)
+        };
+        for k in keys {
+            let revived = semantics::stack::grow(|| internalize(vm, val, k, reviver))?;
+            let key = vm.to_key(k)?;
+            let done = if matches!(revived, Value::Undefined) {
+                vm.delete_index(val, k).map(|_| ())
+            } else {
+                let plain = Descriptor {
+                    value: Some(revived),
+                    writable: Some(true),
+                    enumerable: Some(true),
+                    configurable: Some(true),
+                    ..Descriptor::default()
+                };
+                vm.define_property(o, key, plain)
+            };
+            // The reviver may have frozen what it was given: the
+            // specification ignores a refused change here.
+            match done {
+                Err(Interrupt::Error(e)) if e.0 == ErrorKind::TypeError => {}
+                other => other?,
+            }
+        }
+    }
+    let name = match name {
+        Value::Num(n) => vm.heap.alloc_str(&crate::number::to_js_string(n))?,
+        n => n,
+    };
+    vm.call_function(reviver, holder, &[name, val])
 }
 
 fn stringify(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {

@@ -20,6 +20,7 @@ mod promise;
 pub(crate) mod regexp;
 mod string;
 mod string_patterns;
+mod structured_clone;
 mod symbol;
 mod tasks;
 mod typed_arrays;
@@ -163,6 +164,7 @@ pub fn install(vm: &mut Vm) {
     iterator::install(vm);
     typed_arrays::install(vm);
     json::install(vm);
+    structured_clone::install(vm);
     date::install(vm);
     kitwork::install(vm);
     db::install(vm);

@@ -258,11 +258,21 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, sp, "localeCompare", 1, |vm, this, a| {
         let (s, t) = (this_string(vm, this)?, arg_string(vm, a, 0)?);
-        Ok(Value::Num(match crate::convert::compare_strings(&s, &t) {
+        Ok(Value::Num(match root_collator().compare(&s, &t) {
             std::cmp::Ordering::Less => -1.0,
             std::cmp::Ordering::Equal => 0.0,
             std::cmp::Ordering::Greater => 1.0,
         }))
+    });
+    // Strings are UTF-8 here, where a lone surrogate cannot be stored
+    // (docs/LANGUAGE.md): every string is well formed.
+    method(vm, sp, "isWellFormed", 0, |vm, this, _| {
+        this_string(vm, this)?;
+        Ok(Value::Bool(true))
+    });
+    method(vm, sp, "toWellFormed", 0, |vm, this, _| {
+        let s = this_string(vm, this)?;
+        Ok(vm.heap.alloc_str(&s)?)
     });
     method(vm, sp, "normalize", 0, |vm, this, a| {
         use unicode_normalization::UnicodeNormalization;
@@ -312,6 +322,17 @@ pub fn install(vm: &mut Vm) {
 }
 
 /// thisStringValue: a string or its wrapper's.
+/// The root collation (CLDR's, which `localeCompare` uses for every
+/// locale here), made on first use.
+fn root_collator() -> &'static icu_collator::CollatorBorrowed<'static> {
+    static ROOT: std::sync::OnceLock<icu_collator::CollatorBorrowed<'static>> =
+        std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        icu_collator::Collator::try_new(Default::default(), Default::default())
+            .expect("the root collation is compiled in")
+    })
+}
+
 fn this_str(vm: &Vm, this: Value) -> Result<Value, Interrupt> {
     let this = vm.unwrap_primitive(this);
     if this.is_string() {
