@@ -663,20 +663,20 @@ impl Vm {
     }
 
     pub fn delete_index(&mut self, o: Value, k: Value) -> Result<bool, Interrupt> {
-        if let Value::Obj(id) = o {
-            if matches!(self.heap.obj(id).class, Class::Array) {
-                if let Key::Index(i) = self.to_key(k)? {
-                    if i >= self.heap.obj(id).elems.len() {
-                        return Ok(true);
-                    }
-                    // The element leaves a hole: a dense vector has none.
-                    self.make_sparse(id)?;
-                    let a = self.index_atom(i);
-                    return self.delete(o, a);
-                }
+        let key = self.to_key(k)?;
+        if let (Value::Obj(id), Key::Index(i)) = (o, key)
+            && self.heap.obj(id).class == Class::Array
+        {
+            if i >= self.heap.obj(id).elems.len() {
+                return Ok(true);
             }
+            // The element leaves a hole: a dense vector has none.
+            self.make_sparse(id)?;
         }
-        let a = self.to_atom(k)?;
+        let a = match key {
+            Key::Name(a) => a,
+            Key::Index(i) => self.index_atom(i),
+        };
         self.delete(o, a)
     }
 

@@ -164,19 +164,7 @@ pub(super) fn reverse(vm: &mut Vm, this: Value) -> Result<Value, Interrupt> {
 /// rest moved up or down index by index, the new items written in.
 pub(super) fn splice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let (o, len) = target(vm, this, "splice")?;
-    let rel = |vm: &mut Vm, v: Value, default: f64| -> Result<f64, Interrupt> {
-        if matches!(v, Value::Undefined) {
-            return Ok(default);
-        }
-        let n = vm.to_number(v)?;
-        let n = if n.is_nan() { 0.0 } else { n.trunc() };
-        Ok(if n < 0.0 {
-            (len + n).max(0.0)
-        } else {
-            n.min(len)
-        })
-    };
-    let start = rel(vm, arg(vm, a, 0), 0.0)?;
+    let start = relative(vm, arg(vm, a, 0), len, 0.0)?;
     let items: Vec<Value> = (2..a.len).map(|i| arg(vm, a, i)).collect();
     let count = match a.len {
         0 => 0.0,
