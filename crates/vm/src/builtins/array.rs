@@ -249,6 +249,9 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Bool(found))
     });
     method(vm, ap, "at", 1, |vm, this, a| {
+        if !is_array(vm, this) {
+            return generic::at(vm, this, a);
+        }
         let arr = this_array(vm, this, "at")?;
         let len = vm.heap.obj(arr).elems.len() as f64;
         let n = vm.to_number(arg(vm, a, 0))?;

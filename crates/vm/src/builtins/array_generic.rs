@@ -390,6 +390,17 @@ pub(super) fn slice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrup
     vm.array_with_holes(&slots)
 }
 
+/// `at` on an array-like or a sparse array: one Get, no copy.
+pub(super) fn at(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let (o, len) = target(vm, this, "at")?;
+    let n = integer_or_infinity(vm, arg(vm, a, 0))?;
+    let k = if n < 0.0 { len + n } else { n };
+    if k < 0.0 || k >= len {
+        return Ok(Value::Undefined);
+    }
+    vm.get_index(o, Value::Num(k))
+}
+
 /// ToIntegerOrInfinity of an optional argument (undefined is 0).
 fn integer_or_infinity(vm: &mut Vm, v: Value) -> Result<f64, Interrupt> {
     let n = vm.to_number(v)?;
