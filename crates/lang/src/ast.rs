@@ -366,9 +366,102 @@ pub struct Function {
     pub needs_home: bool,
 }
 
-/// A parsed file: its top-level statements.
+/// A parsed file: its top-level statements, and what it imports and
+/// exports (the declarations `export` wraps are in `body`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Program {
     pub body: Vec<Stmt>,
     pub span: Span,
+    pub module: ModuleRecord,
+}
+
+/// A module's imports and exports, in source order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModuleRecord {
+    pub imports: Vec<Import>,
+    pub exports: Vec<Export>,
+}
+
+impl ModuleRecord {
+    /// Neither imports nor exports: a script.
+    pub fn is_empty(&self) -> bool {
+        self.imports.is_empty() && self.exports.is_empty()
+    }
+
+    /// Where the first import or export is.
+    pub fn first_span(&self) -> Option<Span> {
+        let i = self.imports.first().map(|i| i.span);
+        let e = self.exports.first().map(Export::span);
+        match (i, e) {
+            (Some(a), Some(b)) => Some(if a.start < b.start { a } else { b }),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// `"./lib.js"` with its import attributes (`with { type: "json" }`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModuleRequest {
+    pub specifier: String,
+    pub attributes: Vec<(String, String)>,
+    pub span: Span,
+}
+
+/// What an import or a re-export takes from the other module.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportName {
+    /// `import * as ns`, `export * as ns from`: the namespace object.
+    Namespace,
+    /// A named export (`default` for `import x from`).
+    Name(String),
+}
+
+/// `import d, { a as b } from "m"` or `import "m"` (no bindings).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Import {
+    pub request: ModuleRequest,
+    pub bindings: Vec<ImportBinding>,
+    pub span: Span,
+}
+
+/// One local binding an import makes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportBinding {
+    pub imported: ImportName,
+    pub local: String,
+    pub span: Span,
+}
+
+/// The local binding `export default expression` and anonymous default
+/// functions and classes are stored in (no identifier can spell it).
+pub const DEFAULT_BINDING: &str = "*default*";
+
+/// One name a module exports.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Export {
+    /// `export { local as exported }`, `export const …`, `export default …`.
+    Local {
+        exported: String,
+        local: String,
+        span: Span,
+    },
+    /// `export { a as b } from "m"`, `export * as ns from "m"`.
+    Indirect {
+        exported: String,
+        imported: ImportName,
+        request: ModuleRequest,
+        span: Span,
+    },
+    /// `export * from "m"`: every name of `m` but `default`.
+    Star { request: ModuleRequest, span: Span },
+}
+
+impl Export {
+    pub fn span(&self) -> Span {
+        match self {
+            Export::Local { span, .. }
+            | Export::Indirect { span, .. }
+            | Export::Star { span, .. } => *span,
+        }
+    }
 }

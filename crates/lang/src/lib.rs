@@ -32,7 +32,15 @@ use std::sync::Arc;
 /// resolve captures, generate bytecode. On failure, every diagnostic found
 /// by the first stage that found any.
 pub fn compile(source: Arc<SourceFile>) -> Result<Program, Vec<Diagnostic>> {
-    let (mut ast, diags) = parser::parse_program(&source.text);
+    let (mut ast, mut diags) = parser::parse_program(&source.text);
+    if let Some(span) = ast.module.first_span() {
+        // Parsed into `ast.module`; linking modules is issue 18's next step.
+        diags.push(Diagnostic::new(
+            "modules (`import` / `export`) are not supported yet: each file is a script of its own",
+            span,
+        ));
+        diags.sort_by_key(|d| d.span.start);
+    }
     if !diags.is_empty() {
         return Err(diags);
     }

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 mod class;
 mod for_await;
+mod module;
 
 /// The hidden binding of a function's `new.target` that its arrows read.
 const CAPTURED_NEW_TARGET: &str = "%nt";
@@ -76,13 +77,34 @@ pub fn parse_program(src: &str) -> (Program, Vec<Diagnostic>) {
         private_uses: Vec::new(),
     };
     let mut body = Vec::new();
+    let mut module = ModuleRecord::default();
     while !p.at(&Token::Eof) && p.diags.len() < MAX_ERRORS {
-        p.statement_into(&mut body);
+        let start = p.pos;
+        let item = if p.at_import_declaration() {
+            p.import_declaration(&mut module)
+        } else if p.at_export_declaration() {
+            p.export_declaration(&mut body, &mut module)
+        } else {
+            p.statement_into(&mut body);
+            continue;
+        };
+        if item.is_err() {
+            // On to the end of the declaration: its `}` or `from` would
+            // only start puzzling errors of their own.
+            if p.pos == start {
+                p.bump();
+            }
+            while !p.at(&Token::Semi) && !p.at(&Token::Eof) && !p.newline_before() {
+                p.bump();
+            }
+            p.eat(&Token::Semi);
+        }
     }
     (
         Program {
             body,
             span: Span::new(0, src.len()),
+            module,
         },
         p.diags,
     )
@@ -182,9 +204,7 @@ impl<'s> Parser<'s> {
                 )
             }
             Token::Ident("import" | "export") if !matches!(next, Token::LParen | Token::Dot) => {
-                Some(
-                    "modules (`import` / `export`) are not supported yet: each file is a script of its own",
-                )
+                Some("`import` and `export` may only appear at a file's top level")
             }
             _ => None,
         }
