@@ -4,7 +4,7 @@
 
 use super::attrs::{self, Attrs};
 use super::error::Interrupt;
-use super::heap::{Class, ElemsLock, LENGTH_DROPPED, NAME_DROPPED, SLOT_COST};
+use super::heap::{Class, ElemsLock, INDEX_AT, LENGTH_DROPPED, NAME_DROPPED, SLOT_COST};
 use super::number::as_index;
 use super::sparse_array::dense_gap_fits;
 use super::state::Vm;
@@ -428,12 +428,14 @@ impl Vm {
 
     /// Defines or overwrites an own data property with the plain attributes
     /// (object literals, built-ins).
-    #[inline]
+    #[inline(always)]
     pub fn define_own(&mut self, id: ObjId, a: Atom, v: Value) -> Result<(), Interrupt> {
         let o = self.heap.obj_mut(id);
         // Every property plain: the pair is all there is (object literals
         // build objects this way, in the dispatch loop).
-        if o.attrs.is_empty() {
+        // (Not an indexed object: those are `special`, and the push stays
+        // below the size that starts an index.)
+        if o.attrs.is_empty() && !o.special && o.props.len() < INDEX_AT {
             if let Some(slot) = o.props.iter_mut().find(|(k, _)| *k == a) {
                 slot.1 = v;
                 return Ok(());

@@ -74,6 +74,7 @@ impl Vm {
         props.append(&mut obj.props);
         obj.props = props;
         obj.attrs = at;
+        obj.reindex();
         obj.class = Class::SparseArray;
         obj.special = true;
         obj.elems_lock = ElemsLock::Open;
