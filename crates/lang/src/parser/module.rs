@@ -25,51 +25,9 @@ impl<'s> Parser<'s> {
         self.bump();
         let mut bindings = Vec::new();
         if !matches!(self.peek(), Token::Str(_)) {
-            if let Token::Ident(_) = self.peek() {
-                let (local, span) = self.ident()?;
-                bindings.push(ImportBinding {
-                    imported: ImportName::Name("default".to_string()),
-                    local,
-                    span,
-                });
-                if !self.eat(&Token::Comma) {
-                    return self.finish_import(start, bindings, module);
-                }
-            }
-            if self.eat(&Token::Star) {
-                self.contextual("as", "`as` after `import *`")?;
-                let (local, span) = self.ident()?;
-                bindings.push(ImportBinding {
-                    imported: ImportName::Namespace,
-                    local,
-                    span,
-                });
-            } else if self.at(&Token::LBrace) {
-                self.named_imports(&mut bindings)?;
-            } else {
-                return self.error_here("`{`, `*` or a name to import");
-            }
-        } else {
-            let request = self.module_request()?;
-            self.semicolon()?;
-            module.imports.push(Import {
-                request,
-                bindings,
-                span: start.to(self.prev_span()),
-            });
-            return Ok(());
+            self.import_clause(&mut bindings)?;
+            self.contextual("from", "`from` and the module to import")?;
         }
-        self.finish_import(start, bindings, module)
-    }
-
-    /// `from "m" [with {…}];` after an import's bindings.
-    fn finish_import(
-        &mut self,
-        start: Span,
-        bindings: Vec<ImportBinding>,
-        module: &mut ModuleRecord,
-    ) -> PResult<()> {
-        self.contextual("from", "`from` and the module to import")?;
         let request = self.module_request()?;
         self.semicolon()?;
         module.imports.push(Import {
@@ -78,6 +36,36 @@ impl<'s> Parser<'s> {
             span: start.to(self.prev_span()),
         });
         Ok(())
+    }
+
+    /// What an import binds: `d`, `* as ns`, `{ … }`, or `d` with one of
+    /// the other two.
+    fn import_clause(&mut self, bindings: &mut Vec<ImportBinding>) -> PResult<()> {
+        if let Token::Ident(_) = self.peek() {
+            let (local, span) = self.ident()?;
+            bindings.push(ImportBinding {
+                imported: ImportName::Name("default".to_string()),
+                local,
+                span,
+            });
+            if !self.eat(&Token::Comma) {
+                return Ok(());
+            }
+        }
+        if self.eat(&Token::Star) {
+            self.contextual("as", "`as` after `import *`")?;
+            let (local, span) = self.ident()?;
+            bindings.push(ImportBinding {
+                imported: ImportName::Namespace,
+                local,
+                span,
+            });
+            Ok(())
+        } else if self.at(&Token::LBrace) {
+            self.named_imports(bindings)
+        } else {
+            self.error_here("`{`, `*` or a name to import")
+        }
     }
 
     /// `{ a, b as c, default as d, "e-f" as g }`.
@@ -140,7 +128,7 @@ impl<'s> Parser<'s> {
                 });
                 Ok(())
             }
-            Token::LBrace => self.export_names(start, module),
+            Token::LBrace => self.export_names(module),
             Token::Default => {
                 self.bump();
                 self.export_default(start, body, module)
@@ -156,7 +144,7 @@ impl<'s> Parser<'s> {
     }
 
     /// `export { a, b as c };` or `export { a as b, default } from "m";`
-    fn export_names(&mut self, start: Span, module: &mut ModuleRecord) -> PResult<()> {
+    fn export_names(&mut self, module: &mut ModuleRecord) -> PResult<()> {
         self.bump();
         let mut names = Vec::new();
         while !self.at(&Token::RBrace) {
@@ -202,7 +190,6 @@ impl<'s> Parser<'s> {
                 span,
             });
         }
-        let _ = start;
         Ok(())
     }
 
@@ -219,7 +206,7 @@ impl<'s> Parser<'s> {
         match &stmt.kind {
             StmtKind::Var(_, decls) => {
                 for d in decls {
-                    pattern_bindings(&d.pattern, &mut names);
+                    crate::resolve::pattern_names(&d.pattern, &mut names);
                 }
             }
             StmtKind::Function(f) => names.extend(f.name.clone().map(|n| (n, stmt.span))),
@@ -365,30 +352,6 @@ impl<'s> Parser<'s> {
             Ok(())
         } else {
             self.error_here(expected)
-        }
-    }
-}
-
-/// The names a declaration's pattern binds.
-fn pattern_bindings(p: &Pattern, out: &mut Vec<(String, Span)>) {
-    match p {
-        Pattern::Ident(n, s) => out.push((n.clone(), *s)),
-        Pattern::Expr(_) => {}
-        Pattern::Object { props, rest, .. } => {
-            for pp in props {
-                pattern_bindings(&pp.value, out);
-            }
-            if let Some(r) = rest {
-                pattern_bindings(r, out);
-            }
-        }
-        Pattern::Array { elems, rest, .. } => {
-            for e in elems.iter().flatten() {
-                pattern_bindings(&e.pattern, out);
-            }
-            if let Some(r) = rest {
-                pattern_bindings(r, out);
-            }
         }
     }
 }
