@@ -339,7 +339,7 @@ impl Vm {
                     }
                 }
                 Value::Obj(id) if self.heap.obj(id).class == Class::SparseArray => {
-                    self.sparse_search_cost(id)?;
+                    self.sparse_access_cost()?;
                     let a = self.index_atom(i);
                     match self.get_own_slot(id, a) {
                         Some(found) => self.read_slot(Some(found), o),
@@ -629,9 +629,9 @@ impl Vm {
                         return Ok(());
                     }
                     self.make_sparse(id)?;
-                    self.sparse_search_cost(id)?;
+                    self.sparse_access_cost()?;
                 }
-                (Class::SparseArray, _) => self.sparse_search_cost(id)?,
+                (Class::SparseArray, _) => self.sparse_access_cost()?,
                 _ => {}
             }
         }

@@ -115,10 +115,10 @@ impl Vm {
         }
     }
 
-    /// Spends budget on a sparse array's properties: each access searches them.
-    pub(crate) fn sparse_search_cost(&mut self, id: ObjId) -> Result<(), Interrupt> {
-        let n = self.heap.obj(id).props.len() as u64;
-        self.charge_work(n / 8)
+    /// Spends budget on an access to a sparse array's element: a property
+    /// lookup (hashed once it has many, heap.rs), not an indexed load.
+    pub(crate) fn sparse_access_cost(&mut self) -> Result<(), Interrupt> {
+        self.charge_work(PROPERTY_WORK)
     }
 
     /// ArraySetLength: `length` set to `value` by assignment (`d` is then
