@@ -301,14 +301,17 @@ impl Obj {
 
     /// Removes property `i`.
     pub fn remove_prop(&mut self, i: usize) {
-        self.props.remove(i);
+        let (k, _) = self.props.remove(i);
         if !self.attrs.is_empty() {
             self.attrs.remove(i);
         }
-        if self.index.is_some() {
-            // The properties after `i` moved down: as costly as the
-            // removal itself.
-            self.reindex();
+        if let Some(index) = &mut self.index {
+            // The properties after `i` moved down one place (callers
+            // charge for them).
+            index.remove(&k);
+            for (j, &(p, _)) in self.props.iter().enumerate().skip(i) {
+                index.insert(p, j as u32);
+            }
         }
     }
 

@@ -654,6 +654,12 @@ impl Vm {
                     self.heap.atom_str(a)
                 )));
             }
+            // The properties after it move down one place (and, past the
+            // size that indexes them, are re-indexed): work to pay for.
+            let moved = obj.props.len() - i;
+            if moved > INDEX_AT {
+                self.charge_work(moved as u64)?;
+            }
             self.heap.obj_mut(id).remove_prop(i);
         } else if a == self.atoms.length && obj.class == Class::Array {
             return Err(self.type_error("Cannot delete property 'length' of [object Array]"));

@@ -195,6 +195,10 @@ impl Vm {
                     self.type_error(format!("Cannot delete property '{i}' of [object Array]"))
                 );
             }
+            let moved = self.heap.obj(id).props.len() - at;
+            if moved > super::heap::INDEX_AT {
+                self.charge_work(moved as u64)?;
+            }
             self.heap.obj_mut(id).remove_prop(at);
         }
         self.heap.obj_mut(id).props[0].1 = Value::Num(new_len as f64);
