@@ -240,7 +240,9 @@ pub struct Obj {
     /// script adding 100,000 keys to one object searched them all on each
     /// write: five seconds of a core on a budget of ten million
     /// instructions). An indexed object is `special`, so the inline
-    /// linear searches in property.rs step aside for `find`.
+    /// linear searches in property.rs step aside for `find`; each property
+    /// added past that size costs an index entry's worth of memory budget
+    /// too (`Heap::prop_cost`).
     pub(super) index: Option<Box<FxHashMap<Atom, u32>>>,
 }
 
@@ -446,6 +448,17 @@ impl Heap {
             used: 0,
             charged: 0,
             limit,
+        }
+    }
+
+    /// What one more property of `id` costs against the memory budget:
+    /// a slot, and an index entry once the object keeps an index.
+    #[inline]
+    pub fn prop_cost(&self, id: ObjId) -> usize {
+        if self.obj(id).props.len() >= INDEX_AT {
+            2 * SLOT_COST
+        } else {
+            SLOT_COST
         }
     }
 

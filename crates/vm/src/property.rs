@@ -462,7 +462,7 @@ impl Vm {
             o.set_attrs(i, at);
             return Ok(());
         }
-        self.heap.charge(SLOT_COST)?;
+        self.heap.charge(self.heap.prop_cost(id))?;
         self.heap.obj_mut(id).push_prop(a, v, at);
         Ok(())
     }
@@ -597,7 +597,7 @@ impl Vm {
         if let Some(i) = index {
             self.sparse_check_new_index(id, i)?;
         }
-        self.heap.charge(SLOT_COST)?;
+        self.heap.charge(self.heap.prop_cost(id))?;
         self.heap.obj_mut(id).push_prop(a, v, attrs::PLAIN);
         if let Some(i) = index {
             self.sparse_index_added(id, i);
