@@ -114,10 +114,7 @@ impl Vm {
                 return Ok(Some(data(c, attrs::READONLY | attrs::FIXED)));
             }
         }
-        let a = match key {
-            Key::Name(a) => a,
-            Key::Index(i) => self.index_atom(i),
-        };
+        let a = self.key_atom(key);
         if let Some((v, at)) = self.get_own_slot(o, a) {
             if at & attrs::ACCESSOR != 0 {
                 let pair = &self.heap.obj(v.as_obj().unwrap()).elems;
@@ -274,10 +271,7 @@ impl Vm {
         {
             self.sparse_check_new_index(o, i)?;
         }
-        let a = match key {
-            Key::Name(a) => a,
-            Key::Index(i) => self.index_atom(i),
-        };
+        let a = self.key_atom(key);
         self.write_slot(o, a, d, cur, at, to_accessor)?;
         if let Some(i) = sparse_index {
             self.sparse_index_added(o, i);

@@ -132,8 +132,7 @@ pub enum Class {
     Primitive,
 }
 
-/// What an array iterator gives: values, indices, or `[index, value]`.
-/// Written out rather than derived: with this many kinds of payload the
+/// `Class` equality, written out rather than derived: with this many kinds of payload the
 /// derived comparison became a call (64 M instructions in the array
 /// benchmark, where `class == Class::Array` is on every element's path);
 /// inlined, a comparison with a payload-free class is one compare of the
@@ -181,6 +180,7 @@ impl Class {
     }
 }
 
+/// What an array iterator gives: values, indices, or `[index, value]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IterKind {
     Values,

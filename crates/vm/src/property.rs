@@ -299,9 +299,15 @@ impl Vm {
 
     /// A key as an atom (array indices become their decimal names).
     pub fn to_atom(&mut self, k: Value) -> Result<Atom, Interrupt> {
-        match self.to_key(k)? {
-            Key::Name(a) => Ok(a),
-            Key::Index(i) => Ok(self.index_atom(i)),
+        let key = self.to_key(k)?;
+        Ok(self.key_atom(key))
+    }
+
+    /// A converted key as an atom: an index's decimal name.
+    pub fn key_atom(&mut self, key: Key) -> Atom {
+        match key {
+            Key::Name(a) => a,
+            Key::Index(i) => self.index_atom(i),
         }
     }
 
@@ -340,11 +346,7 @@ impl Vm {
                 }
                 Value::Obj(id) if self.heap.obj(id).class == Class::SparseArray => {
                     self.sparse_access_cost()?;
-                    let a = self.index_atom(i);
-                    match self.get_own_slot(id, a) {
-                        Some(found) => self.read_slot(Some(found), o),
-                        None => self.index_from_chain(self.heap.obj(id).proto, o, i),
-                    }
+                    self.index_from_chain(Some(id), o, i)
                 }
                 Value::Atom(_) | Value::Str(_) => self.string_at(o, i),
                 Value::Obj(id) if let Class::TypedArray(t) = self.heap.obj(id).class => {
@@ -362,8 +364,8 @@ impl Vm {
         }
     }
 
-    /// Element `i` read from `receiver` along the prototype chain from
-    /// `start` (the receiver has none of its own).
+    /// Element `i` read from `receiver`, looked for from `start` up the
+    /// prototype chain (in a dense array's vector or among the properties).
     #[cold]
     fn index_from_chain(
         &mut self,
@@ -635,10 +637,7 @@ impl Vm {
                 _ => {}
             }
         }
-        let a = match key {
-            Key::Name(a) => a,
-            Key::Index(i) => self.index_atom(i),
-        };
+        let a = self.key_atom(key);
         self.set_field(o, a, v)
     }
 
@@ -681,10 +680,7 @@ impl Vm {
             // The element leaves a hole: a dense vector has none.
             self.make_sparse(id)?;
         }
-        let a = match key {
-            Key::Name(a) => a,
-            Key::Index(i) => self.index_atom(i),
-        };
+        let a = self.key_atom(key);
         self.delete(o, a)
     }
 
@@ -1038,10 +1034,7 @@ impl Vm {
                 Ok(false)
             }
             key => {
-                let a = match key {
-                    Key::Name(a) => a,
-                    Key::Index(i) => self.index_atom(i),
-                };
+                let a = self.key_atom(key);
                 let obj = self.heap.obj(id);
                 if a == self.atoms.length && obj.class == Class::Array {
                     return Ok(true);

@@ -143,6 +143,7 @@ pub fn install(vm: &mut Vm) {
             if i > 0 {
                 out.push(',');
             }
+            vm.charge_work(crate::sparse_array::PROPERTY_WORK)?;
             let v = vm.get_index(o, Value::Num(i as f64))?;
             if v.is_nullish() {
                 continue;
@@ -274,11 +275,7 @@ pub fn install(vm: &mut Vm) {
         let end = relative_index(vm, arg(vm, a, 2), len, len)?;
         vm.charge_work(end.saturating_sub(start) as u64)?;
         for i in start..end.max(start) {
-            match vm.heap.obj_mut(arr).elems.get_mut(i) {
-                Some(e) => *e = v,
-                // The arguments' conversions shortened the array.
-                None => vm.set_index(this, Value::Num(i as f64), v)?,
-            }
+            vm.heap.obj_mut(arr).elems[i] = v;
         }
         Ok(this)
     });
@@ -309,13 +306,7 @@ pub fn install(vm: &mut Vm) {
         let to = relative_index(vm, arg(vm, a, 0), len, 0)?;
         let from = relative_index(vm, arg(vm, a, 1), len, 0)?;
         let end = relative_index(vm, arg(vm, a, 2), len, len)?;
-        // The arguments' conversions may have shortened the array.
-        let now = vm.heap.obj(arr).elems.len();
-        let count = end
-            .saturating_sub(from)
-            .min(len - to)
-            .min(now.saturating_sub(from))
-            .min(now.saturating_sub(to));
+        let count = end.saturating_sub(from).min(len - to);
         vm.charge_work(count as u64)?;
         vm.heap
             .obj_mut(arr)

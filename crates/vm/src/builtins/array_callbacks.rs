@@ -12,6 +12,7 @@ use super::array::{collect_from, sort_items, sort_without_calls, writable_array}
 use super::{callable, set};
 use crate::error::Interrupt;
 use crate::heap::{Class, SLOT_COST};
+use crate::sparse_array::PROPERTY_WORK;
 use crate::state::Vm;
 use crate::stepper::Stepper;
 use crate::value::{ObjId, Value};
@@ -331,6 +332,8 @@ fn array_like_step(
         if !kind.backwards() && k >= len {
             return finish(vm, base, kind);
         }
+        // A step over a missing index is work no call pays for.
+        vm.charge_work(PROPERTY_WORK)?;
         if kind.visits_missing() || vm.has_property(Value::Obj(o), Value::Num(k as f64))? {
             break;
         }
@@ -413,6 +416,7 @@ fn start(vm: &mut Vm, base: usize, kind: Kind) -> Result<Option<Value>, Interrup
                     if k < 0.0 || k >= len as f64 {
                         return Err(vm.type_error("Reduce of empty array with no initial value"));
                     }
+                    vm.charge_work(PROPERTY_WORK)?;
                     if vm.has_property(Value::Obj(arr), Value::Num(k))? {
                         break;
                     }
@@ -495,7 +499,7 @@ fn map_holes(
     out: ObjId,
     len: usize,
 ) -> Result<(), Interrupt> {
-    vm.charge_work(len as u64)?;
+    vm.charge_work(len as u64 * PROPERTY_WORK)?;
     let mut slots = Vec::with_capacity(len);
     for i in 0..len {
         slots.push(if vm.has_property(source, Value::Num(i as f64))? {

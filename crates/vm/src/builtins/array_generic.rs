@@ -44,14 +44,38 @@ fn delete(vm: &mut Vm, o: Value, k: f64) -> Result<(), Interrupt> {
     Err(vm.type_error(format!("Cannot delete property '{shown}'")))
 }
 
+/// Element `k` of `o` if it has one (HasProperty, then Get): one step of
+/// the property-by-property algorithms, charged as one.
+fn element(vm: &mut Vm, o: Value, k: f64) -> Result<Option<Value>, Interrupt> {
+    vm.charge_work(PROPERTY_WORK)?;
+    if vm.has_property(o, Value::Num(k))? {
+        Ok(Some(vm.get_index(o, Value::Num(k))?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// The elements `o` has or lacks at `from..end`, in order.
+fn elements(
+    vm: &mut Vm,
+    o: Value,
+    from: f64,
+    end: f64,
+    out: &mut Vec<Option<Value>>,
+) -> Result<(), Interrupt> {
+    let mut k = from;
+    while k < end {
+        out.push(element(vm, o, k)?);
+        k += 1.0;
+    }
+    Ok(())
+}
+
 /// Moves the element at `from` to `to`, or deletes `to` if there is none.
 fn move_element(vm: &mut Vm, o: Value, from: f64, to: f64) -> Result<(), Interrupt> {
-    vm.charge_work(PROPERTY_WORK)?;
-    if vm.has_property(o, Value::Num(from))? {
-        let v = vm.get_index(o, Value::Num(from))?;
-        vm.set_index(o, Value::Num(to), v)
-    } else {
-        delete(vm, o, to)
+    match element(vm, o, from)? {
+        Some(v) => vm.set_index(o, Value::Num(to), v),
+        None => delete(vm, o, to),
     }
 }
 
@@ -125,35 +149,22 @@ pub(super) fn reverse(vm: &mut Vm, this: Value) -> Result<Value, Interrupt> {
     let middle = (len / 2.0).floor();
     let mut lower = 0.0;
     while lower != middle {
-        vm.charge_work(PROPERTY_WORK)?;
         let upper = len - lower - 1.0;
         let (lo, up) = (Value::Num(lower), Value::Num(upper));
-        let lower_exists = vm.has_property(o, lo)?;
-        let lower_value = if lower_exists {
-            vm.get_index(o, lo)?
-        } else {
-            Value::Undefined
-        };
-        let upper_exists = vm.has_property(o, up)?;
-        let upper_value = if upper_exists {
-            vm.get_index(o, up)?
-        } else {
-            Value::Undefined
-        };
-        match (lower_exists, upper_exists) {
-            (true, true) => {
-                vm.set_index(o, lo, upper_value)?;
-                vm.set_index(o, up, lower_value)?;
+        match (element(vm, o, lower)?, element(vm, o, upper)?) {
+            (Some(l), Some(u)) => {
+                vm.set_index(o, lo, u)?;
+                vm.set_index(o, up, l)?;
             }
-            (false, true) => {
-                vm.set_index(o, lo, upper_value)?;
+            (None, Some(u)) => {
+                vm.set_index(o, lo, u)?;
                 delete(vm, o, upper)?;
             }
-            (true, false) => {
+            (Some(l), None) => {
                 delete(vm, o, lower)?;
-                vm.set_index(o, up, lower_value)?;
+                vm.set_index(o, up, l)?;
             }
-            (false, false) => {}
+            (None, None) => {}
         }
         lower += 1.0;
     }
@@ -182,9 +193,7 @@ pub(super) fn splice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interru
     let removed = vm.new_array(&[])?;
     let mut k = 0.0;
     while k < count {
-        vm.charge_work(PROPERTY_WORK)?;
-        if vm.has_property(o, Value::Num(start + k))? {
-            let v = vm.get_index(o, Value::Num(start + k))?;
+        if let Some(v) = element(vm, o, start + k)? {
             vm.set_index(removed, Value::Num(k), v)?;
         }
         k += 1.0;
@@ -238,16 +247,9 @@ pub(super) fn present_elements(
     method: &str,
 ) -> Result<(Value, Vec<Value>, usize), Interrupt> {
     let (o, len) = target(vm, this, method)?;
-    let mut out = Vec::new();
-    let mut k = 0.0;
-    while k < len {
-        vm.charge_work(PROPERTY_WORK)?;
-        if vm.has_property(o, Value::Num(k))? {
-            out.push(vm.get_index(o, Value::Num(k))?);
-        }
-        k += 1.0;
-    }
-    Ok((o, out, len as usize))
+    let mut slots = Vec::new();
+    elements(vm, o, 0.0, len, &mut slots)?;
+    Ok((o, slots.into_iter().flatten().collect(), len as usize))
 }
 
 /// Writes `items` to indices 0.. of `o` and deletes the rest up to `len`.
@@ -293,13 +295,11 @@ pub(super) fn index_of(vm: &mut Vm, this: Value, a: Args, last: bool) -> Result<
         (if n >= 0.0 { n } else { (len + n).max(0.0) }, 1.0)
     };
     while k >= 0.0 && k < len {
-        vm.charge_work(PROPERTY_WORK)?;
-        if vm.has_property(o, Value::Num(k))? {
-            let v = vm.get_index(o, Value::Num(k))?;
-            if vm.strict_equals(v, x) {
-                // `+ 0.0`: a `-0` start gives index +0.
-                return Ok(Value::Num(k + 0.0));
-            }
+        if let Some(v) = element(vm, o, k)?
+            && vm.strict_equals(v, x)
+        {
+            // `+ 0.0`: a `-0` start gives index +0.
+            return Ok(Value::Num(k + 0.0));
         }
         k += step;
     }
@@ -369,7 +369,7 @@ pub(super) fn copy_within(vm: &mut Vm, this: Value, a: Args) -> Result<Value, In
 /// kept as holes.
 pub(super) fn slice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let (o, len) = target(vm, this, "slice")?;
-    let mut k = relative(vm, arg(vm, a, 0), len, 0.0)?;
+    let k = relative(vm, arg(vm, a, 0), len, 0.0)?;
     let end = relative(vm, arg(vm, a, 1), len, len)?;
     if end - k > u32::MAX as f64 {
         return Err(crate::error::Interrupt::error(
@@ -378,15 +378,7 @@ pub(super) fn slice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrup
         ));
     }
     let mut slots = Vec::new();
-    while k < end {
-        vm.charge_work(PROPERTY_WORK)?;
-        slots.push(if vm.has_property(o, Value::Num(k))? {
-            Some(vm.get_index(o, Value::Num(k))?)
-        } else {
-            None
-        });
-        k += 1.0;
-    }
+    elements(vm, o, k, end, &mut slots)?;
     vm.array_with_holes(&slots)
 }
 
@@ -433,16 +425,7 @@ pub(super) fn concat(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interru
         if slots.len() as f64 + len > LENGTH_MAX {
             return Err(vm.type_error("concat past the longest length an array may have"));
         }
-        let mut k = 0.0;
-        while k < len {
-            vm.charge_work(PROPERTY_WORK)?;
-            slots.push(if vm.has_property(e, Value::Num(k))? {
-                Some(vm.get_index(e, Value::Num(k))?)
-            } else {
-                None
-            });
-            k += 1.0;
-        }
+        elements(vm, e, 0.0, len, &mut slots)?;
     }
     vm.heap.charge(slots.len() * crate::heap::SLOT_COST)?;
     vm.array_with_holes(&slots)

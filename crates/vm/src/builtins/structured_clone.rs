@@ -44,9 +44,13 @@ fn clone_object(vm: &mut Vm, memo: &mut Memo, o: ObjId) -> Result<ObjId, Interru
     let out = match class {
         Class::Object | Class::Arguments => vm.new_object()?,
         Class::Array | Class::SparseArray => {
-            let len = vm.get_field(v, vm.atoms.length)?;
-            let len = vm.to_number(len)? as usize;
-            let out = vm.array_with_holes(&vec![None; len])?.as_obj().unwrap();
+            // ArrayCreate(length), then the elements it has, one by one.
+            let out = vm.new_array(&[])?.as_obj().unwrap();
+            if class == Class::SparseArray {
+                let len = vm.sparse_len(o);
+                vm.make_sparse(out)?;
+                vm.set_sparse_len(out, len);
+            }
             memo.insert(o, out);
             copy_properties(vm, memo, o, out)?;
             return Ok(out);
@@ -102,8 +106,8 @@ fn clone_object(vm: &mut Vm, memo: &mut Memo, o: ObjId) -> Result<ObjId, Interru
             memo.insert(o, out);
             let stride = kind.stride();
             let mut at = 0;
-            // Entries are read as they are (a clone runs no script code
-            // that could change them, but their keys' clones may be large).
+            // The length is read again each time: cloning an entry runs
+            // getters, which may change the collection.
             while at + stride <= vm.heap.obj(o).elems.len() {
                 let key = vm.heap.obj(o).elems[at];
                 if !vm.is_collection_hole(key) {
