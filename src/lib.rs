@@ -7,6 +7,7 @@
 //! |---|---|
 //! | [`semantics`] | JavaScript's pure semantics: number printing and parsing, `%`, `**`, int32, civil dates, string quoting |
 //! | [`lang`] | source → bytecode: lexer, parser, the where-lambda lowering, resolver, compiler, diagnostics |
+//! | [`modules`] | which file an import names (relative paths, `node_modules`, `package.json`), the module graph linked |
 //! | [`vm`] | bytecode → values: heap, interpreter, built-ins; describes the I/O a suspended run asks for |
 //! | [`runtime`] | answers those requests: SQLite, PostgreSQL, the HTTP client, the fiber driver, a run's lifecycle |
 //! | [`gateway`] | bytes → responses: per-core workers, HTTP, routing, the `work()` DSL, reload, admin, logs |
@@ -20,6 +21,7 @@ pub use gateway;
 pub use gateway::log;
 pub use lang;
 pub use lang::compile_file;
+pub use modules;
 pub use runtime;
 pub use runtime::lifecycle::run_to_completion as run_with;
 pub use semantics;

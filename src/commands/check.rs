@@ -1,7 +1,7 @@
 //! `kitwork check`, `disasm` and `routes`: what a script or a work folder
 //! compiles to, without serving it.
 
-use super::{Outcome, compile, js_files};
+use super::{Outcome, compile, js_files, load_graph, project_root};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -28,21 +28,44 @@ pub fn check(paths: &[PathBuf]) -> Outcome {
     }
     // What `serve` does next: run each top level to declare its
     // routes (a path without `/`, a method, a route twice…).
-    if let Err(e) = kitwork::gateway::load_files(&files) {
-        eprint!("{e}");
-        eprintln!(
-            "the routes of {} file(s) could not be declared",
-            files.len()
-        );
-        return Err(ExitCode::from(2));
+    // routes (a path without `/`, a method, a route twice…), after
+    // following every import (a missing file or export).
+    let root = files
+        .first()
+        .map_or_else(|| PathBuf::from("."), |f| project_root(f));
+    match kitwork::gateway::load_files(&root, &files) {
+        Ok(g) => {
+            let imported = g.graph.modules.len().saturating_sub(files.len());
+            eprintln!("{} file(s) ok, {imported} imported module(s)", files.len());
+            Ok(())
+        }
+        Err(e) => {
+            eprint!("{e}");
+            eprintln!("the modules of {} file(s) could not be loaded", files.len());
+            Err(ExitCode::from(2))
+        }
     }
-    eprintln!("{} file(s) ok", files.len());
-    Ok(())
 }
 
-/// Prints the bytecode of every function of `file`.
+/// Prints the bytecode of every function of `file`, then of every
+/// module it imports (each under a `// module` header).
 pub fn disasm(file: &Path) -> Outcome {
-    compile(file).map(|p| print!("{}", p.disassemble()))
+    let program = compile(file)?;
+    if program.module.is_none() {
+        print!("{}", program.disassemble());
+        return Ok(());
+    }
+    let graph = load_graph(file)?;
+    for &e in &graph.entries {
+        print!("{}", graph.modules[e].program.disassemble());
+    }
+    for (i, m) in graph.modules.iter().enumerate() {
+        if !graph.entries.contains(&i) {
+            println!("\n// module {}", m.program.source.name);
+            print!("{}", m.program.disassemble());
+        }
+    }
+    Ok(())
 }
 
 /// Lists the routes the work folder `dir` declares.

@@ -45,6 +45,31 @@ pub(crate) fn compile(path: &Path) -> Result<kitwork::lang::Program, ExitCode> {
     })
 }
 
+/// `file` and every module it imports, compiled and linked; the project
+/// is the working directory when `file` is inside it, else its folder.
+pub(crate) fn load_graph(file: &Path) -> Result<kitwork::lang::link::LinkedGraph, ExitCode> {
+    let root = project_root(file);
+    kitwork::modules::graph::load(&root, &[file.to_path_buf()])
+        .map(|l| l.graph)
+        .map_err(|e| {
+            eprint!("{e}");
+            ExitCode::from(2)
+        })
+}
+
+/// The folder a file's bare imports (`node_modules`) and relative ones are
+/// bounded by: the working directory when the file is inside it, else the
+/// file's own folder.
+pub(crate) fn project_root(file: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    if abs.starts_with(&cwd) {
+        cwd
+    } else {
+        abs.parent().map(Path::to_path_buf).unwrap_or(cwd)
+    }
+}
+
 pub(crate) fn js_files(path: &Path, out: &mut Vec<PathBuf>) {
     if path.is_dir() {
         let mut entries: Vec<_> = std::fs::read_dir(path)

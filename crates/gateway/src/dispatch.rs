@@ -2,7 +2,6 @@
 //! through the run's lifecycle, log it, start its `go()` functions.
 
 use super::Generation;
-use super::direct::Direct;
 use super::host::Mode;
 use super::http::{self};
 use super::per_core::{Core, Live, Worker, host, new_worker};
@@ -235,19 +234,15 @@ pub(crate) async fn run_route(
     let vm = &mut worker.vm;
     vm.limits = route.budget.over(core.config.vm);
     host(vm).begin_request(route.ordinal);
-    let main = worker.mains[route.script];
-    // The top level declares the routes and hands over the wanted route's
-    // handler, unless this worker already holds it (gateway/direct.rs).
-    let direct = worker.direct.get(route.script, route.ordinal);
-    let found = match direct {
-        Direct::Yes(fi) => guarded(|| {
-            vm.reset();
-            match vm.captureless_closure(fi) {
-                Ok(f) => Ok(TopLevel::Handler(f)),
-                Err(e) => Err(vm.uncaught(e)),
-            }
-        })?,
-        Direct::Unknown | Direct::No => {
+    // A route's handler was made when the modules ran on this VM; the file
+    // form's script runs its top level, whose value is the response.
+    let found = match worker.handlers.get(route.declared).copied().flatten() {
+        Some(f) => {
+            guarded(|| vm.reset())?;
+            Ok(TopLevel::Handler(f))
+        }
+        None => {
+            let main = worker.mains[route.script];
             let top = guarded(|| vm.start(main))?;
             match driver::finish(vm, services, top).await? {
                 Ok(v) => {
@@ -255,10 +250,6 @@ pub(crate) async fn run_route(
                         Mode::Serve { handler, .. } => handler.take(),
                         _ => None,
                     };
-                    if direct == Direct::Unknown {
-                        let (script, ordinal) = (route.script, route.ordinal);
-                        worker.direct.learn(vm, main, script, ordinal, handler);
-                    }
                     Ok(handler.map_or(TopLevel::Response(v), TopLevel::Handler))
                 }
                 Err(e) => Err(e),

@@ -8,7 +8,7 @@ use vm::state::{Args, Vm};
 use vm::value::{ObjId, Value};
 
 /// A route as declared by a script.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct RouteDecl {
     pub method: String,
     pub path: String,
@@ -17,6 +17,10 @@ pub struct RouteDecl {
     pub budget: Budget,
     /// `file:line` of the declaration.
     pub location: String,
+    /// Its handler, once given (`None` for the file form).
+    pub handler: Option<Value>,
+    /// The module (index in the generation's graph) that declared it.
+    pub module: Option<usize>,
 }
 
 pub struct WorkState {

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | [`core`], `per_core`, `connection`, `dispatch`, `reply` | a pinned worker and its accept loop; what it keeps; one connection's framing; one request; the response a handler's value makes |
 //! | [`http`], `fields`, `cookie` | request parsing and the response writer (docs/HTTP.md); checks of script-set headers; `Set-Cookie` |
-//! | [`router`], `direct` | the route trie; routes a worker may call without re-running their top level |
+//! | [`router`] | the route trie |
 //! | [`work`], [`host`], [`request_api`], `response_api`, `form`, [`request_data`] | what scripts see: the `work()` DSL, the request and response natives and their state |
 //! | [`reload`], [`admin`], [`metrics`], [`request_log`], [`log`] | hot reload, the admin listener, counters, script output, log lines |
 //! | [`descriptors`] | the descriptor limit and each core's share of connections |
@@ -16,7 +16,6 @@ mod connection;
 mod cookie;
 pub mod core;
 pub mod descriptors;
-mod direct;
 mod dispatch;
 mod fields;
 mod form;
@@ -34,8 +33,7 @@ mod response_api;
 pub mod router;
 pub mod work;
 
-use lang::bytecode::Program;
-use lang::diag::render_all;
+use lang::link::LinkedGraph;
 use router::{Route, Router};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -64,13 +62,16 @@ impl Io {
     }
 }
 
-/// Every script of a work folder, compiled, and the routes they declare.
+/// Every module of a work folder (and what they import), compiled and
+/// linked, and the routes they declare.
 pub struct Generation {
-    pub scripts: Vec<Program>,
+    pub graph: LinkedGraph,
+    /// The files the graph was read from, for the reloader to watch.
+    pub files: Vec<PathBuf>,
     pub routes: Vec<Route>,
     /// Which load this is (1 for the first), set by the reloader.
     pub number: u64,
-    /// A hash of every file's name and text: equal folders, equal hashes.
+    /// A hash of every module's name and text: equal folders, equal hashes.
     pub hash: u64,
 }
 
@@ -99,32 +100,30 @@ pub fn script_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Compiles a work folder and runs each script once to collect its routes.
-/// On failure, every diagnostic, rendered.
+/// The project a work folder belongs to (where `node_modules` and
+/// `package.json` are): the folder above it.
+pub fn project_of(work_dir: &Path) -> PathBuf {
+    let abs = std::path::absolute(work_dir).unwrap_or_else(|_| work_dir.to_path_buf());
+    abs.parent().map(Path::to_path_buf).unwrap_or(abs)
+}
+
+/// Compiles a work folder and runs its modules once to collect their
+/// routes. On failure, every diagnostic, rendered.
 pub fn load(dir: &Path) -> Result<Generation, String> {
     let files =
         script_files(dir).map_err(|e| format!("error: cannot read {}: {e}\n", dir.display()))?;
-    load_files(&files)
+    load_files(&project_of(dir), &files)
 }
 
-/// Compiles `files` and runs each one's top level to declare its routes,
-/// as `serve` does (`kitwork check` runs this too).
-pub fn load_files(files: &[std::path::PathBuf]) -> Result<Generation, String> {
-    let mut scripts = Vec::new();
-    let mut errors = String::new();
+/// Compiles `files` (every one an entry) and what they import within the
+/// project at `root`, and runs every top level to declare the routes, as
+/// each core does (`kitwork check` runs this too).
+pub fn load_files(root: &Path, files: &[PathBuf]) -> Result<Generation, String> {
+    let loaded = modules::graph::load(root, files)?;
     let mut hash = runtime::content_hash::Hasher::default();
-    for f in files {
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| format!("error: cannot read {}: {e}\n", f.display()))?;
-        hash.add(f.display().to_string().as_bytes());
-        hash.add(text.as_bytes());
-        match lang::compile_file(&f.display().to_string(), &text) {
-            Ok(p) => scripts.push(p),
-            Err((src, diags)) => errors.push_str(&render_all(&diags, &src)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
+    for m in &loaded.graph.modules {
+        hash.add(m.program.source.name.as_bytes());
+        hash.add(m.program.source.text.as_bytes());
     }
     let mut vm = Vm::with_natives(
         Limits {
@@ -134,72 +133,97 @@ pub fn load_files(files: &[std::path::PathBuf]) -> Result<Generation, String> {
         work::install,
     );
     vm.out = Box::new(std::io::stderr());
+    let (_, decls) = evaluate(&mut vm, &loaded.graph)?;
+    let mut errors = String::new();
     let mut router = Router::default();
-    for (i, p) in scripts.iter().enumerate() {
-        let main = vm.load(p);
-        let host = host::Host::new(&mut vm);
-        vm.host = Some(Box::new(host));
-        match vm.start(main) {
-            Ok(Outcome::Done(_)) => {}
-            Ok(Outcome::Pending(_)) => {
-                errors.push_str(&format!(
-                    "error: {} waits for I/O at load time; only handlers may\n",
-                    p.source.name
-                ));
-                continue;
-            }
-            Err(e) => {
-                errors.push_str(&format!(
-                    "error: {} failed while declaring its routes\n{}\n",
-                    p.source.name, e.report
-                ));
-                continue;
-            }
-        }
-        let host = vm.host.take().and_then(|h| h.downcast::<host::Host>().ok());
-        let Some(host::Mode::Register { routes }) = host.map(|h| h.mode) else {
+    let mut per_module: Vec<usize> = vec![0; loaded.graph.modules.len()];
+    for (declared, d) in decls.into_iter().enumerate() {
+        let module = d.module.unwrap_or(0);
+        let ordinal = per_module[module];
+        per_module[module] += 1;
+        if d.handler.is_none() && loaded.graph.modules[module].program.module.is_some() {
+            errors.push_str(&format!(
+                "error: {} {} has no handler\n  --> {}\n  = the file form (top-level statements and `return`) is for scripts; a module gives `.handle(fn)` or `.get(path, fn)`\n",
+                d.method, d.path, d.location
+            ));
             continue;
+        }
+        let route = Route {
+            method: d.method,
+            pattern: d.path,
+            params: Vec::new(),
+            work: d.work,
+            version: d.version,
+            budget: d.budget,
+            script: module,
+            ordinal,
+            declared,
+            location: d.location,
         };
-        for (ordinal, d) in routes.into_iter().enumerate() {
-            let route = Route {
-                method: d.method,
-                pattern: d.path,
-                params: Vec::new(),
-                work: d.work,
-                version: d.version,
-                budget: d.budget,
-                script: i,
-                ordinal,
-                location: d.location,
-            };
-            if let Err(c) = router.add(route) {
-                if c.existing == usize::MAX {
-                    errors.push_str(&format!(
-                        "error: {} {} has more than {} parameters\n  --> {}\n",
-                        c.new.method,
-                        c.new.pattern,
-                        router::MAX_PARAMS,
-                        c.new.location
-                    ));
-                    continue;
-                }
-                let old = &router.routes[c.existing];
+        if let Err(c) = router.add(route) {
+            if c.existing == usize::MAX {
                 errors.push_str(&format!(
-                    "error: {} {} is declared twice\n  --> {}\n  --> {}\n",
-                    c.new.method, c.new.pattern, old.location, c.new.location
+                    "error: {} {} has more than {} parameters\n  --> {}\n",
+                    c.new.method,
+                    c.new.pattern,
+                    router::MAX_PARAMS,
+                    c.new.location
                 ));
+                continue;
             }
+            let old = &router.routes[c.existing];
+            errors.push_str(&format!(
+                "error: {} {} is declared twice\n  --> {}\n  --> {}\n",
+                c.new.method, c.new.pattern, old.location, c.new.location
+            ));
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
     Ok(Generation {
-        scripts,
+        graph: loaded.graph,
+        files: loaded.files,
         routes: router.routes,
         number: 1,
         hash: hash.finish(),
     })
+}
+
+/// Runs a generation's top levels on `vm`, in register mode: every module
+/// once, in the graph's order. Returns the top levels as linked and the
+/// routes declared, with their handlers (which stay valid only if the
+/// caller then seals the VM's state, as workers do).
+pub(crate) fn evaluate(
+    vm: &mut Vm,
+    graph: &LinkedGraph,
+) -> Result<(Vec<lang::bytecode::FuncIdx>, Vec<host::RouteDecl>), String> {
+    let mains = vm.load_graph(graph);
+    let host = host::Host::new(vm);
+    vm.host = Some(Box::new(host));
+    match vm.start_graph(graph, &mains) {
+        Ok(Outcome::Done(_)) => {}
+        Ok(Outcome::Pending(_)) => {
+            let at = vm.evaluating_module().map_or(String::new(), |m| {
+                format!("{} ", graph.modules[m].program.source.name)
+            });
+            return Err(format!(
+                "error: {at}waits for I/O while loading: only handlers may (db(), http() and sleep() belong inside a handler)\n"
+            ));
+        }
+        Err(e) => {
+            return Err(format!(
+                "error: a module failed while loading\n{}\n",
+                e.report
+            ));
+        }
+    }
+    let host = vm.host.take().and_then(|h| h.downcast::<host::Host>().ok());
+    let routes = match host.map(|h| h.mode) {
+        Some(host::Mode::Register { routes }) => routes,
+        _ => Vec::new(),
+    };
+    Ok((mains, routes))
 }
 
 /// The route table `kitwork routes` prints.

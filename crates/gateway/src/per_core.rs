@@ -2,7 +2,6 @@
 //! router, its pool of VMs (one per request in flight) and its counters.
 
 use super::Generation;
-use super::direct::DirectRoutes;
 use super::host::Host;
 use super::http::{self, HttpLimits};
 use super::metrics::{CoreStats, Snapshot};
@@ -17,7 +16,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
-use vm::{Limits, Vm};
+use vm::{Limits, Value, Vm};
 
 /// How this core serves.
 #[derive(Clone, Debug)]
@@ -80,8 +79,10 @@ pub type Scrapes = tokio::sync::mpsc::UnboundedReceiver<tokio::sync::oneshot::Se
 pub(crate) struct Worker {
     pub(crate) vm: Vm,
     pub(crate) mains: Vec<FuncIdx>,
-    /// Routes whose handler is called without running the top level.
-    pub(crate) direct: DirectRoutes,
+    /// Each route's handler (by `Route::declared`), made when the modules
+    /// ran once on this VM and kept as module state; `None` for the file
+    /// form, whose script runs on every request.
+    pub(crate) handlers: Vec<Option<Value>>,
     /// What the VM's log lines are tagged with.
     pub(crate) tags: Rc<RefCell<Tags>>,
     /// The response body buffer, reused from request to request.
@@ -193,15 +194,27 @@ pub(crate) fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Wo
     let mut vm = Vm::with_natives(config.vm, work::install);
     vm.queries.tables = config.setup.tables.clone();
     vm.enable_collector(vm::collect::COLLECT_EVERY);
-    let mains = generation.scripts.iter().map(|p| vm.load(p)).collect();
     let tags = Rc::new(RefCell::new(Tags::default()));
     vm.out = Box::new(RequestLog::new(tags.clone()));
+    // The modules run once here, as they did when the generation loaded;
+    // what they made is this VM's module state from now on.
+    let (mains, decls) = match super::evaluate(&mut vm, &generation.graph) {
+        Ok(done) => done,
+        Err(e) => {
+            // It loaded once already: only a top level that behaves
+            // differently on a second run gets here.
+            crate::log::error(&format!("a worker's modules failed to load: {e}"));
+            (vm.load_graph(&generation.graph), Vec::new())
+        }
+    };
+    let handlers = decls.into_iter().map(|d| d.handler).collect();
+    vm.seal_state();
     let host = Host::new(&mut vm);
     vm.host = Some(Box::new(host));
     Box::new(Worker {
         vm,
         mains,
-        direct: DirectRoutes::default(),
+        handlers,
         tags,
         body: Vec::new(),
     })

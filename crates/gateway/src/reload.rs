@@ -113,12 +113,7 @@ impl Reloader {
     /// Waits, up to `GRACE` after `since`, while a script the current
     /// generation serves is missing or empty.
     fn wait_for_served_files(&self, since: std::time::Instant) {
-        let served: Vec<PathBuf> = self
-            .current()
-            .scripts
-            .iter()
-            .map(|p| PathBuf::from(&p.source.name))
-            .collect();
+        let served: Vec<PathBuf> = self.current().files.clone();
         let unsettled = || {
             served
                 .iter()
@@ -129,15 +124,21 @@ impl Reloader {
         }
     }
 
-    /// Watches the work folder and reloads after each burst of changes to
-    /// `.js` files. The watcher lives as long as the returned handle.
-    pub fn watch(self: &Arc<Self>) -> notify::Result<notify::RecommendedWatcher> {
+    /// Watches the work folder, and the folders of every module the
+    /// generation imports from outside it (`lib/`, `node_modules/…`), and
+    /// reloads after each burst of changes to script, JSON or
+    /// `package.json` files. The watcher lives as long as the returned
+    /// handle.
+    pub fn watch(self: &Arc<Self>) -> notify::Result<Watching> {
         use notify::Watcher;
         let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
         let mut watcher = notify::recommended_watcher(move |e| {
             let _ = tx.send(e);
         })?;
         watcher.watch(&self.dir, notify::RecursiveMode::Recursive)?;
+        let watching = Watching(Arc::new(Mutex::new((watcher, Vec::new()))));
+        watching.follow(&self.dir, &self.current());
+        let handle = watching.clone();
         let me = self.clone();
         std::thread::Builder::new()
             .name("kitwork-reload".into())
@@ -164,23 +165,53 @@ impl Reloader {
                         }
                     }
                     me.wait_for_served_files(started);
-                    me.reload_and_log("files changed");
+                    if let Outcome::Swapped(g) = me.reload_and_log("files changed") {
+                        handle.follow(&me.dir, &g);
+                    }
                 }
             })
             .map_err(|e| notify::Error::generic(&e.to_string()))?;
-        Ok(watcher)
+        Ok(watching)
     }
 }
 
-/// Whether an event touches a `.js` file (editors' swap and backup files
-/// do not count) or a folder.
+/// The file watcher and the folders outside the work folder it watches.
+#[derive(Clone)]
+pub struct Watching(Arc<Mutex<(notify::RecommendedWatcher, Vec<PathBuf>)>>);
+
+impl Watching {
+    /// Adds the folder of every module of `g` outside `dir` (not
+    /// recursively: only the files the graph reads matter).
+    fn follow(&self, dir: &Path, g: &Generation) {
+        use notify::Watcher;
+        let Ok(mut w) = self.0.lock() else { return };
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        for f in &g.files {
+            let Some(parent) = f.parent() else { continue };
+            if parent.starts_with(&dir) || w.1.iter().any(|p| p == parent) {
+                continue;
+            }
+            if w.0
+                .watch(parent, notify::RecursiveMode::NonRecursive)
+                .is_ok()
+            {
+                w.1.push(parent.to_path_buf());
+            }
+        }
+    }
+}
+
+/// Whether an event touches a script or JSON file (editors' swap and
+/// backup files do not count) or a folder.
 fn is_script_event(e: &notify::Result<notify::Event>) -> bool {
     use notify::EventKind;
     let Ok(e) = e else { return true };
     if matches!(e.kind, EventKind::Access(_)) {
         return false;
     }
-    e.paths
-        .iter()
-        .any(|p| p.extension().is_some_and(|x| x == "js") || p.is_dir())
+    e.paths.iter().any(|p| {
+        p.extension()
+            .is_some_and(|x| x == "js" || x == "mjs" || x == "cjs" || x == "json")
+            || p.is_dir()
+    })
 }

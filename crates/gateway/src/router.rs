@@ -15,10 +15,13 @@ pub struct Route {
     pub version: Option<String>,
     /// The route's own limits, over the server's.
     pub budget: Budget,
-    /// Which script serves it (index into the generation's scripts).
+    /// Which module declared it (index into the generation's graph).
     pub script: usize,
-    /// The n-th route the script registers when it runs.
+    /// The n-th route that module declares when it runs.
     pub ordinal: usize,
+    /// The n-th route the whole generation declares: its handler's place
+    /// in each worker's table.
+    pub declared: usize,
     /// `file:line` of the registration.
     pub location: String,
 }
@@ -312,6 +315,7 @@ mod tests {
             budget: Default::default(),
             script: 0,
             ordinal: 0,
+            declared: 0,
             location: String::new(),
         }
     }

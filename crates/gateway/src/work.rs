@@ -200,12 +200,15 @@ pub(crate) fn declare(
             location = l.rsplit_once(':').map_or(l, |(l, _)| l).to_string();
         }
     }
+    let module = if reg { vm.evaluating_module() } else { None };
     with_host(vm, |vm, h| {
         let ordinal = h.ordinal;
         h.ordinal += 1;
         h.works[work].last_route = Some(ordinal);
         match &mut h.mode {
             Mode::Register { routes } => {
+                // Kept by the worker for every request (module state).
+                vm.pinned.extend(handler);
                 let version = h.works[work].version.clone();
                 let budget = h.works[work].budget;
                 let work_name = h.works[work].name.clone();
@@ -216,6 +219,8 @@ pub(crate) fn declare(
                     version,
                     budget,
                     location,
+                    handler,
+                    module,
                 });
                 h.works[work].routes.push(routes.len() - 1);
             }
@@ -273,10 +278,16 @@ pub(crate) fn handle(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interru
             "handle() needs a route first: .router(\"GET\", \"/path\") or .get(\"/path\")",
         ));
     };
-    with_host(vm, |vm, h| {
-        if let Mode::Serve { wanted, handler } = &mut h.mode {
+    with_host(vm, |vm, h| match &mut h.mode {
+        Mode::Serve { wanted, handler } => {
             if *wanted == ordinal {
                 *handler = Some(f);
+                vm.pinned.push(f);
+            }
+        }
+        Mode::Register { routes } => {
+            if let Some(&r) = h.works[w].routes.last() {
+                routes[r].handler = Some(f);
                 vm.pinned.push(f);
             }
         }

@@ -429,6 +429,74 @@ pub struct Program {
     pub functions: Vec<FunctionProto>,
     pub names: Vec<String>,
     pub source: Arc<SourceFile>,
+    /// A module's imports and exports (`None` for a script): what the
+    /// loader links before the top level runs.
+    pub module: Option<ModuleInfo>,
+}
+
+/// What a module asks of the modules it imports, and what it offers them.
+/// A module's top level reads its imports and its exported bindings as
+/// upvalues: `env[i]` is upvalue `i`, a cell the loader makes or takes
+/// from the exporting module (so bindings are live, and cycles work).
+#[derive(Debug, Clone, Default)]
+pub struct ModuleInfo {
+    /// Each module named, once per specifier and attributes, in source order.
+    pub requests: Vec<crate::ast::ModuleRequest>,
+    pub env: Vec<EnvBinding>,
+    pub exports: Vec<ExportEntry>,
+    /// `export * from` requests (indices into `requests`) and where each is.
+    pub star_exports: Vec<(usize, Span)>,
+}
+
+/// One upvalue of a module's top level.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnvBinding {
+    /// A top-level binding the module exports. A `let`, `const` or
+    /// `class` (`lexical`) starts uninitialised, a `var` or `function`
+    /// undefined.
+    Local { name: String, lexical: bool },
+    /// An imported binding: the exporting module's cell.
+    Import {
+        request: usize,
+        imported: crate::ast::ImportName,
+        local: String,
+        span: Span,
+    },
+}
+
+/// One name a module exports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportEntry {
+    /// A binding of its own: upvalue `env` of the top level.
+    Local {
+        exported: String,
+        env: u16,
+        span: Span,
+    },
+    /// Another module's export (`export { a } from "m"`, an imported name
+    /// exported again, `export * as ns from "m"`).
+    Indirect {
+        exported: String,
+        request: usize,
+        imported: crate::ast::ImportName,
+        span: Span,
+    },
+}
+
+impl ExportEntry {
+    pub fn exported(&self) -> &str {
+        match self {
+            ExportEntry::Local { exported, .. } | ExportEntry::Indirect { exported, .. } => {
+                exported
+            }
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        match self {
+            ExportEntry::Local { span, .. } | ExportEntry::Indirect { span, .. } => *span,
+        }
+    }
 }
 
 impl Program {

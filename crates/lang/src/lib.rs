@@ -8,6 +8,7 @@
 //! | [`lower`], [`predicate`] | the pass that turns `db()` where-lambdas into SQL text |
 //! | [`resolve`] | which bindings inner functions capture |
 //! | [`compile`], [`facts`], [`bytecode`] | bytecode generation; what the syntax proves about a function; `Op`, `FunctionProto`, `Program` and the disassembler |
+//! | [`link`] | a module graph once linked: which cell each import is, the evaluation order |
 //!
 //! [`compile()`] runs them in that order.
 
@@ -17,6 +18,7 @@ pub mod compile;
 pub mod diag;
 pub mod facts;
 pub mod lexer;
+pub mod link;
 pub mod lower;
 pub mod parser;
 pub mod predicate;
@@ -32,15 +34,7 @@ use std::sync::Arc;
 /// resolve captures, generate bytecode. On failure, every diagnostic found
 /// by the first stage that found any.
 pub fn compile(source: Arc<SourceFile>) -> Result<Program, Vec<Diagnostic>> {
-    let (mut ast, mut diags) = parser::parse_program(&source.text);
-    if let Some(span) = ast.module.first_span() {
-        // Parsed into `ast.module`; linking modules is issue 18's next step.
-        diags.push(Diagnostic::new(
-            "modules (`import` / `export`) are not supported yet: each file is a script of its own",
-            span,
-        ));
-        diags.sort_by_key(|d| d.span.start);
-    }
+    let (mut ast, diags) = parser::parse_program(&source.text);
     if !diags.is_empty() {
         return Err(diags);
     }

@@ -199,9 +199,7 @@ impl<'s> Parser<'s> {
                             | Token::New
                     ) =>
             {
-                Some(
-                    "`await` is only valid in async functions (a module's top level is the modules issue's)",
-                )
+                Some("`await` is only valid in async functions (not yet at a module's top level)")
             }
             Token::Ident("import" | "export") if !matches!(next, Token::LParen | Token::Dot) => {
                 Some("`import` and `export` may only appear at a file's top level")

@@ -131,6 +131,16 @@ pub fn resolve(program: &Program) -> Resolution {
     };
     r.push();
     r.declare("this", THIS_KEY);
+    // A module's imports: bindings of its top level that another module
+    // initialises, so every read checks (a cycle may read one early).
+    for import in &program.module.imports {
+        for b in &import.bindings {
+            r.declare(&b.local, b.span.start);
+            if b.imported != ImportName::Namespace {
+                r.ready.insert(b.span.start, Ready::Never);
+            }
+        }
+    }
     let mut vars = Vec::new();
     collect_vars(&program.body, &mut vars);
     for (name, span) in vars {

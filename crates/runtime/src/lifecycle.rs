@@ -80,6 +80,28 @@ pub fn run_to_completion(
 ) -> Result<Value, Uncaught> {
     let main = vm.load(program);
     let first = vm.start(main);
+    finish_to_completion(vm, first, setup)
+}
+
+/// `run_to_completion` for a module graph (`kitwork run` of a file that
+/// imports): every top level in order, in one run.
+pub fn run_graph_to_completion(
+    vm: &mut Vm,
+    graph: &lang::link::LinkedGraph,
+    setup: &crate::Setup,
+) -> Result<Value, Uncaught> {
+    let mains = vm.load_graph(graph);
+    let first = vm.start_graph(graph, &mains);
+    finish_to_completion(vm, first, setup)
+}
+
+/// Drives a started run to its end, then its deferred and background
+/// functions (with a runtime only if it waits on something).
+fn finish_to_completion(
+    vm: &mut Vm,
+    first: Result<Outcome, Uncaught>,
+    setup: &crate::Setup,
+) -> Result<Value, Uncaught> {
     if vm.deferred.is_empty() && vm.background.is_empty() {
         match first {
             Ok(Outcome::Done(v)) => return Ok(v),

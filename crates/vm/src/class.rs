@@ -127,7 +127,7 @@ impl Vm {
             MemberKind::ClassSetter => self.define_accessor(o, a, f, true, attrs::HIDDEN),
             MemberKind::Method => self.define_with(o, a, f, attrs::METHOD),
             MemberKind::Field => {
-                self.heap.open_builtin(o);
+                self.open_object(o)?;
                 self.define_with(o, a, f, attrs::PLAIN)
             }
             MemberKind::PrivateField | MemberKind::PrivateMethod => {
@@ -153,7 +153,7 @@ impl Vm {
 
     /// A private name is added to an object once.
     fn check_new_private(&mut self, o: ObjId, a: super::value::Atom) -> Result<(), Interrupt> {
-        self.heap.open_builtin(o);
+        self.open_object(o)?;
         if self.heap.obj(o).find(a).is_some() {
             let name = private_text(self.heap.atom_str(a));
             return Err(

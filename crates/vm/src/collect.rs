@@ -133,7 +133,7 @@ impl Heap {
                 freed += 1;
             }
         }
-        for c in (0..self.cells.len()).rev() {
+        for c in (self.perm_cells..self.cells.len()).rev() {
             match self.cell_marks[c] {
                 Mark::Marked => self.cell_marks[c] = Mark::Unmarked,
                 Mark::Free => {}
@@ -146,7 +146,7 @@ impl Heap {
         }
         // A string buffer no live string points into is reused whole (not
         // the one small strings are being bumped into).
-        for b in (0..self.live_bufs).rev() {
+        for b in (self.perm_bufs..self.live_bufs).rev() {
             match self.buf_marks[b] {
                 Mark::Marked => self.buf_marks[b] = Mark::Unmarked,
                 Mark::Free => {}

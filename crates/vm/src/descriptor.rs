@@ -160,7 +160,7 @@ impl Vm {
         key: Key,
         mut d: Descriptor,
     ) -> Result<(), Interrupt> {
-        self.heap.open_builtin(o);
+        self.open_object(o)?;
         let is_array = self.is_array(Value::Obj(o));
         let array_length = is_array && key == Key::Name(self.atoms.length);
         if array_length && let Some(v) = d.value {

@@ -212,6 +212,9 @@ impl Vm {
                     }
                     Op::StoreUpval(i) => {
                         let c = cell_of(&self.heap.obj(closure).elems[i as usize]);
+                        if self.heap.is_state_cell(c) {
+                            tri!('reload, Err(self.state_error("assign a module's top-level variable")));
+                        }
                         self.heap.set_cell(c, *self.stack.last().unwrap());
                     }
                     Op::LoadGlobal(Name(a)) => {

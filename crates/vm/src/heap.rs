@@ -371,6 +371,13 @@ pub struct Heap {
     /// Slots in use or on the free list; `objs` beyond are spare buffers.
     pub(super) live_objs: usize,
     pub(super) perm_objs: usize,
+    /// The first object of the module state (`seal_state`): objects from
+    /// here to `perm_objs` were made by modules' top levels, survive every
+    /// reset like the built-ins, and refuse changes (`is_state`).
+    state_objs: usize,
+    /// Cells and string buffers below these survive `reset` (module state).
+    pub(super) perm_cells: usize,
+    pub(super) perm_bufs: usize,
     /// Slots a collection freed, taken before new ones.
     pub(super) free_objs: Vec<u32>,
     pub(super) bufs: Vec<String>,
@@ -424,6 +431,9 @@ impl Heap {
             objs: Vec::new(),
             live_objs: 0,
             perm_objs: 0,
+            state_objs: usize::MAX,
+            perm_cells: 0,
+            perm_bufs: 0,
             free_objs: Vec::new(),
             bufs: Vec::new(),
             live_bufs: 0,
@@ -511,6 +521,50 @@ impl Heap {
         self.used = 0;
     }
 
+    /// Makes what the modules' top levels made so far permanent: their
+    /// objects, cells and strings survive every `reset` as the built-ins
+    /// do, but keep their property order and enumerability, and refuse
+    /// every change from then on (`is_state`, `is_state_cell`): requests
+    /// share them, and a change would leak from one request into the next
+    /// on this VM only. What the top levels changed in the built-ins
+    /// (polyfills) stays changed.
+    pub fn seal_state(&mut self) {
+        // A changed built-in is no longer `builtin` (nor sorted), and is
+        // searched in order from now on, as module state is.
+        for (i, _) in std::mem::take(&mut self.journal) {
+            self.objs[i as usize].changed = false;
+        }
+        if self.state_objs == usize::MAX {
+            self.state_objs = self.perm_objs;
+        }
+        self.perm_objs = self.live_objs;
+        self.free_objs.clear();
+        self.perm_cells = self.cells.len();
+        self.free_cells.clear();
+        self.cell_marks.clear();
+        self.perm_bufs = self.live_bufs;
+        self.free_bufs.clear();
+        self.buf_marks.clear();
+        self.small_buf = None;
+        self.atoms.seal();
+        for e in self.perm_cache.iter() {
+            e.set(EMPTY_LOOKUP);
+        }
+        self.used = 0;
+    }
+
+    /// Whether `id` is module state (see `seal_state`).
+    #[inline]
+    pub fn is_state(&self, id: ObjId) -> bool {
+        (self.state_objs..self.perm_objs).contains(&(id.0 as usize))
+    }
+
+    /// Whether cell `c` is a module's binding (see `seal_state`).
+    #[inline]
+    pub fn is_state_cell(&self, c: u32) -> bool {
+        (c as usize) < self.perm_cells
+    }
+
     /// How many atoms survive `reset` (their ids never change meaning).
     pub fn permanent_atoms(&self) -> usize {
         self.atoms.permanent()
@@ -547,10 +601,11 @@ impl Heap {
         o.special = true;
     }
 
-    /// Finds own property `a` of a permanent object (sorted unless changed).
+    /// Finds own property `a` of a permanent object (a built-in's are
+    /// sorted until a run changes it; module state's never are).
     #[inline]
     pub fn find_permanent(&self, o: &Obj, a: Atom) -> Option<usize> {
-        if o.changed {
+        if o.changed || !o.builtin {
             o.find(a)
         } else {
             o.props.binary_search_by_key(&a, |&(k, _)| k).ok()
@@ -569,12 +624,12 @@ impl Heap {
             }
         }
         self.live_objs = self.perm_objs;
-        self.live_bufs = 0;
+        self.live_bufs = self.perm_bufs;
         self.buf_marks.clear();
         self.free_bufs.clear();
         self.small_buf = None;
-        self.cells.clear();
-        if self.cells.capacity() > KEEP_CAPACITY * 16 {
+        self.cells.truncate(self.perm_cells);
+        if self.cells.capacity() > KEEP_CAPACITY * 16 + self.perm_cells {
             self.cells.shrink_to(KEEP_CAPACITY);
         }
         self.free_objs.clear();
@@ -866,6 +921,7 @@ impl Heap {
             let buf = &self.bufs[s.buf as usize];
             let total = s.len as usize + tail.len();
             if (s.start + s.len) as usize == buf.len()
+                && s.buf as usize >= self.perm_bufs
                 && Some(s.buf) != self.small_buf.filter(|_| total > SMALL_STRING)
             {
                 if total > u32::MAX as usize / 2 {

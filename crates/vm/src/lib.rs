@@ -39,6 +39,8 @@ pub mod inspect;
 pub mod io;
 pub mod json;
 pub mod load;
+pub mod module_graph;
+pub mod module_state;
 pub mod promise;
 pub mod property;
 pub mod regexp;

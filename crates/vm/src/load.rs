@@ -173,6 +173,7 @@ impl Vm {
                 typed_array_proto: placeholder,
                 typed_array_ctors: [placeholder; 9],
                 typed_array_protos: [placeholder; 9],
+                module_evaluator: placeholder,
             },
             atoms,
             limits,
@@ -202,8 +203,12 @@ impl Vm {
             pinned: Vec::new(),
             queries: Default::default(),
             templates: Vec::new(),
+            perm_collections: 0,
+            evaluating: Vec::new(),
+            module_namespaces: Vec::new(),
         };
         builtins::install(&mut vm);
+        vm.realm.module_evaluator = vm.module_evaluator_function();
         install(&mut vm);
         // The built-ins with a `prototype` are the realm's constructors.
         for i in 0..vm.heap.live_objects() {
@@ -295,7 +300,7 @@ impl Vm {
         self.frames.clear();
         self.handlers.clear();
         self.generators.clear();
-        self.collections.clear();
+        self.collections.truncate(self.perm_collections);
         self.regexps.reset();
         self.jobs.clear();
         self.nested = 0;

@@ -418,7 +418,7 @@ impl Vm {
 
     /// Array elements of `id` may change (and be added, when `grow`).
     fn check_elements_writable(&mut self, id: ObjId, grow: bool) -> Result<(), Interrupt> {
-        self.heap.open_builtin(id);
+        self.open_object(id)?;
         let o = self.heap.obj(id);
         if o.elems_lock == ElemsLock::Frozen || (grow && !o.extensible) {
             return Err(
@@ -512,7 +512,7 @@ impl Vm {
     fn set_field_slow(&mut self, o: Value, a: Atom, v: Value) -> Result<(), Interrupt> {
         let (own, start) = match o {
             Value::Obj(id) => {
-                self.heap.open_builtin(id);
+                self.open_object(id)?;
                 if matches!(self.heap.obj(id).class, Class::Array | Class::SparseArray)
                     && a == self.atoms.length
                 {
@@ -643,7 +643,7 @@ impl Vm {
 
     pub fn delete(&mut self, o: Value, a: Atom) -> Result<bool, Interrupt> {
         let Value::Obj(id) = o else { return Ok(true) };
-        self.heap.open_builtin(id);
+        self.open_object(id)?;
         let obj = self.heap.obj(id);
         if let Some(i) = obj.find(a) {
             if obj.attrs(i) & attrs::FIXED != 0 {

@@ -44,7 +44,7 @@ impl Vm {
     /// become index-named properties with the attributes the dense vector
     /// gave them all, ahead of its other properties, behind `length`.
     pub fn make_sparse(&mut self, id: ObjId) -> Result<(), Interrupt> {
-        self.heap.open_builtin(id);
+        self.open_object(id)?;
         if self.heap.obj(id).class != Class::Array {
             return Ok(());
         }

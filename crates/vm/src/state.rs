@@ -294,6 +294,8 @@ pub struct Realm {
     pub typed_array_proto: ObjId,
     pub typed_array_ctors: [ObjId; 9],
     pub typed_array_protos: [ObjId; 9],
+    /// The stepping function that runs a module graph's top levels.
+    pub module_evaluator: ObjId,
 }
 
 pub struct Vm {
@@ -306,6 +308,12 @@ pub struct Vm {
     /// The hash indexes of this run's maps and sets (collection.rs), by
     /// `Class::Collection` index.
     pub(crate) collections: Vec<crate::collection::Index>,
+    /// Collections below this are module state (`Vm::seal_state`).
+    pub(crate) perm_collections: usize,
+    /// The module graph being evaluated, in order (module_graph.rs).
+    pub(crate) evaluating: Vec<crate::module_graph::Evaluating>,
+    /// Each module's namespace object, in module order, once evaluated.
+    pub(crate) module_namespaces: Vec<ObjId>,
     /// Compiled patterns, by `Class::RegExp` index (regexp.rs).
     pub(crate) regexps: crate::regexp::Regexps,
     /// Promise jobs waiting to run (promise.rs), first in first out.

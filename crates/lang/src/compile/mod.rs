@@ -10,6 +10,7 @@
 mod emit;
 mod expr;
 mod generator;
+mod module;
 mod pattern;
 mod scope;
 mod stmt;
@@ -38,16 +39,31 @@ pub fn generate(
     source: Arc<SourceFile>,
 ) -> Result<Program, Vec<Diagnostic>> {
     let res = resolve::resolve(ast);
+    let mut diags = Vec::new();
+    let module = (!ast.module.is_empty()).then(|| {
+        if let Some(span) = module::top_level_return(&ast.body) {
+            diags.push(Diagnostic::new(
+                "a module cannot `return` at its top level (a file with `import` or `export` is a module)",
+                span,
+            ));
+        }
+        module::build(ast, &mut diags)
+    });
     let mut c = Compiler {
         res,
         names: Vec::new(),
         name_map: HashMap::new(),
         functions: Vec::new(),
         fns: Vec::new(),
-        diags: Vec::new(),
+        diags,
         privates: Vec::new(),
+        module_env: HashMap::new(),
     };
-    c.compile_main(ast);
+    let module = module.map(|m| {
+        c.module_env = m.names;
+        m.info
+    });
+    c.compile_main(ast, module.as_ref());
     if !c.diags.is_empty() {
         // In source order, whichever check found each.
         c.diags.sort_by_key(|d| d.span.start);
@@ -62,6 +78,7 @@ pub fn generate(
         functions,
         names: c.names,
         source,
+        module,
     })
 }
 
@@ -73,6 +90,9 @@ struct Binding {
     is_const: bool,
     /// The cell was created at block entry; initialisation stores into it.
     precreated: bool,
+    /// A module's top-level binding that lives in its environment: upvalue
+    /// `i` of the top level (an import, or a binding the module exports).
+    env: Option<u16>,
 }
 
 struct Scope {
@@ -139,6 +159,9 @@ struct Compiler {
     /// The classes being compiled, innermost last: the private names each
     /// declares and the offset that makes them its own (`#x` → `#x@12`).
     privates: Vec<(Vec<String>, u32)>,
+    /// In a module: the top-level names held in the module environment
+    /// (`ModuleInfo::env`), their upvalue and whether each is an import.
+    module_env: HashMap<String, (u16, bool)>,
 }
 
 /// A literal value known at compile time (constant folding).
@@ -188,11 +211,16 @@ impl Compiler {
         }
     }
 
-    fn compile_main(&mut self, program: &super::ast::Program) {
+    fn compile_main(&mut self, program: &super::ast::Program, module: Option<&ModuleInfo>) {
         self.functions.push(None);
         let state = self.new_fn("<main>".into(), None, Span::new(0, 0));
         self.fns.push(state);
         self.push_scope();
+        for b in module.iter().flat_map(|m| &m.env) {
+            if let EnvBinding::Import { local, span, .. } = b {
+                self.declare(local, span.start, true, *span);
+            }
+        }
         if self.res.is_captured(resolve::THIS_KEY) {
             let b = self.declare("this", resolve::THIS_KEY, true, program.span);
             self.emit(Op::LoadThis);
@@ -212,11 +240,12 @@ impl Compiler {
     fn compile_function(&mut self, f: &Function, name: &str) -> FuncIdx {
         let idx = self.functions.len();
         self.functions.push(None);
-        let state = self.new_fn(
-            f.name.clone().unwrap_or_else(|| name.to_string()),
-            Some(f),
-            f.span,
-        );
+        let mut fn_name = f.name.clone().unwrap_or_else(|| name.to_string());
+        if fn_name == DEFAULT_BINDING {
+            // `export default function () {}` is named `default`.
+            fn_name = "default".to_string();
+        }
+        let state = self.new_fn(fn_name, Some(f), f.span);
         self.fns.push(state);
         if let FnKind::ClassBody { privates } = &f.kind {
             self.privates.push((privates.clone(), f.span.start));

@@ -51,6 +51,7 @@ impl Compiler {
             captured: false,
             is_const: false,
             precreated: false,
+            env: None,
         });
         slot
     }
@@ -74,13 +75,24 @@ impl Compiler {
             }
             return b.clone();
         }
-        let slot = self.alloc_slot(span);
+        // A module's top-level binding in its environment needs no slot.
+        let env = if self.fns.len() == 1 && self.f().scopes.len() == 1 {
+            self.module_env.get(name).map(|&(i, _)| i)
+        } else {
+            None
+        };
+        let slot = if env.is_some() {
+            0
+        } else {
+            self.alloc_slot(span)
+        };
         let b = Binding {
             name: name.to_string(),
             slot,
             captured: self.res.is_captured(key),
             is_const,
             precreated: false,
+            env,
         };
         self.f().scopes.last_mut().unwrap().bindings.push(b.clone());
         b
@@ -103,6 +115,9 @@ impl Compiler {
             }
         }
         if let Some(b) = local {
+            if let Some(i) = b.env {
+                return (Var::Upval(i), b.is_const);
+            }
             return (
                 if b.captured {
                     Var::Cell(b.slot)
@@ -126,8 +141,12 @@ impl Compiler {
             return Some((i as u16, self.fns[fi].upvals[i].1));
         }
         let (capture, is_const) = if let Some(b) = Self::find_local(&self.fns[fi - 1], name) {
-            debug_assert!(b.captured, "resolver missed a capture of `{name}`");
-            (Capture::Local(Slot(b.slot)), b.is_const)
+            if let Some(i) = b.env {
+                (Capture::Upval(i), b.is_const)
+            } else {
+                debug_assert!(b.captured, "resolver missed a capture of `{name}`");
+                (Capture::Local(Slot(b.slot)), b.is_const)
+            }
         } else {
             let (i, c) = self.resolve_upval(fi - 1, name)?;
             (Capture::Upval(i), c)
@@ -225,7 +244,10 @@ impl Compiler {
 
     /// [v] → [], initialising a binding declared in the current function.
     pub(super) fn init_binding(&mut self, b: &Binding) {
-        if !b.captured {
+        if let Some(i) = b.env {
+            self.emit(Op::StoreUpval(i));
+            self.emit(Op::Pop);
+        } else if !b.captured {
             self.emit(Op::StoreLocalPop(Slot(b.slot)));
         } else if b.precreated {
             self.emit(Op::StoreCell(Slot(b.slot)));
@@ -243,7 +265,7 @@ impl Compiler {
                 continue;
             }
             let b = self.declare(&name, span.start, false, span);
-            if b.captured {
+            if b.captured && b.env.is_none() {
                 self.emit(Op::Undef);
                 self.emit(Op::NewCell(Slot(b.slot)));
             }
@@ -255,6 +277,10 @@ impl Compiler {
     pub(super) fn declare_lexicals(&mut self, stmts: &[Stmt]) {
         for (name, span, is_const) in lexical_names(stmts) {
             let b = self.declare(&name, span.start, is_const, span);
+            if b.env.is_some() {
+                // The loader made its cell, uninitialised.
+                continue;
+            }
             let uninit = self.res.starts_uninit(span.start);
             if uninit && !b.captured {
                 // A `switch`'s binding: a case may jump over its declaration.

@@ -486,7 +486,7 @@ fn refuse_change(vm: &mut Vm, this: Value, method: &str, resize: bool) -> Result
         o.elems_lock != ElemsLock::Frozen
     };
     if allowed && vm.heap.is_permanent(arr) {
-        vm.heap.open_builtin(arr);
+        vm.open_object(arr)?;
         return Ok(arr);
     }
     let what = if o.elems_lock == ElemsLock::Frozen {

@@ -315,6 +315,12 @@ fn this_collection(
     method: &str,
 ) -> Result<(ObjId, u32), Interrupt> {
     if let Some(found) = vm.collection_of(this, kind) {
+        if matches!(method, "set" | "add" | "delete" | "clear") && vm.heap.is_state(found.0) {
+            return Err(vm.state_error(&format!(
+                "{method} on a {} a module's top level made",
+                kind.name()
+            )));
+        }
         return Ok(found);
     }
     let shown = crate::inspect::inspect_short(vm, this);

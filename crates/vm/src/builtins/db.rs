@@ -59,6 +59,12 @@ fn db(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
 fn builder_index(vm: &Vm, this: Value, name: &str) -> Result<usize, Interrupt> {
     if let Value::Obj(o) = this {
         if let Class::Query(i) = vm.heap.obj(o).class {
+            if vm.heap.is_state(o) {
+                // Builders live in the run's table, and are changed by use.
+                return Err(vm.state_error(
+                    "use a db() query a module's top level began (begin it inside the handler)",
+                ));
+            }
             return Ok(i as usize);
         }
     }

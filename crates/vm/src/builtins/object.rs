@@ -57,7 +57,7 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, object, "preventExtensions", 1, |vm, _, a| {
         if let Value::Obj(o) = arg(vm, a, 0) {
-            vm.heap.open_builtin(o);
+            vm.open_object(o)?;
             vm.heap.obj_mut(o).extensible = false;
         }
         Ok(arg(vm, a, 0))
@@ -304,7 +304,7 @@ pub fn install(vm: &mut Vm) {
 /// `Object.freeze` / `Object.seal`.
 fn integrity(vm: &mut Vm, v: Value, frozen: bool) -> Result<Value, Interrupt> {
     if let Value::Obj(o) = v {
-        vm.heap.open_builtin(o);
+        vm.open_object(o)?;
         vm.set_integrity(o, frozen);
     }
     Ok(v)
@@ -338,7 +338,7 @@ fn set_prototype(vm: &mut Vm, o: ObjId, proto: Option<ObjId>) -> Result<(), Inte
             "Immutable prototype object 'Object.prototype' cannot have their prototype set",
         ));
     }
-    vm.heap.open_builtin(o);
+    vm.open_object(o)?;
     if !vm.heap.obj(o).extensible {
         return Err(vm.type_error("#<Object> is not extensible"));
     }

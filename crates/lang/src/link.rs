@@ -1,0 +1,40 @@
+//! A module graph once linked, as plain data: every compiled file, which
+//! cell each of a module's environment bindings is (its own, or another
+//! module's: the live binding of an import), what each module exports,
+//! and the order the top levels run in. `kitwork-modules` builds it from
+//! files; the VM instantiates it (`vm::module_graph`).
+
+use crate::bytecode::Program;
+
+/// Where one environment binding (or export) of a module is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// The module's own binding: a new cell.
+    Own,
+    /// Environment binding `env` of module `module`.
+    Cell { module: usize, env: u16 },
+    /// The namespace object of module `module`.
+    Namespace(usize),
+}
+
+/// One file of the graph.
+#[derive(Clone, Debug)]
+pub struct LinkedModule {
+    pub program: Program,
+    /// Per `ModuleInfo::env` binding, in order (empty for a script).
+    pub links: Vec<Link>,
+    /// Every name the module exports (also through `export *`), sorted as
+    /// its namespace object lists them, and where each binding is.
+    pub exports: Vec<(String, Link)>,
+}
+
+/// Every module reachable from the entries, linked.
+#[derive(Clone, Debug, Default)]
+pub struct LinkedGraph {
+    pub modules: Vec<LinkedModule>,
+    /// The order the top levels run in: each module after those it
+    /// imports (depth first, in the order of the requests), once.
+    pub order: Vec<usize>,
+    /// The files asked for, by index into `modules`, in the order given.
+    pub entries: Vec<usize>,
+}

@@ -1,0 +1,215 @@
+//! Instantiating a linked module graph (`lang::link`) on a VM and running
+//! its top levels: every module's environment is made first (its own
+//! cells, uninitialised for `let`/`const`/`class`; the exporting modules'
+//! cells for its imports, so bindings are live and cycles see each other;
+//! namespace objects), then one stepping function calls each top level in
+//! the graph's order as an ordinary call, so a top level may wait for I/O
+//! like any code (`kitwork run`). After a module ran, its namespace object
+//! holds its exports' values; after all ran, every namespace is refreshed
+//! once more (a cycle may set an export late) and closed.
+
+use crate::attrs;
+use crate::error::Interrupt;
+use crate::heap::Class;
+use crate::state::{Outcome, Uncaught, Vm};
+use crate::stepper::Stepper;
+use crate::value::{Atom, ObjId, Value};
+use lang::bytecode::EnvBinding;
+use lang::bytecode::FuncIdx;
+use lang::link::{Link, LinkedGraph};
+
+/// One module of the graph being evaluated, in evaluation order.
+pub(crate) struct Evaluating {
+    /// Its index in the graph.
+    module: usize,
+    /// Its top level, a closure over its environment.
+    main: Value,
+    namespace: ObjId,
+    /// Its exports by name, sorted, and their cells (or namespaces).
+    exports: Vec<(Atom, Value)>,
+}
+
+/// Slots of the evaluating stepper: the argument count, then the position.
+const EVALUATE_SLOTS: u16 = 2;
+
+impl Vm {
+    /// Links every program of `graph` into this VM (`load` for each).
+    /// Between runs.
+    pub fn load_graph(&mut self, graph: &LinkedGraph) -> Vec<FuncIdx> {
+        graph
+            .modules
+            .iter()
+            .map(|m| self.load(&m.program))
+            .collect()
+    }
+
+    /// Starts the run that evaluates `graph`, whose programs `load_graph`
+    /// linked as `mains`. Its value is the last top level's (the entry's,
+    /// for a graph of one entry).
+    pub fn start_graph(
+        &mut self,
+        graph: &LinkedGraph,
+        mains: &[FuncIdx],
+    ) -> Result<Outcome, Uncaught> {
+        self.reset();
+        match self.instantiate(graph, mains) {
+            Ok(()) => {}
+            Err(e) => return Err(self.uncaught(e)),
+        }
+        let evaluate = Value::Obj(self.realm.module_evaluator);
+        self.start_call(evaluate, &[])
+    }
+
+    /// The namespace object of module `m` of the graph being evaluated
+    /// (in module order), for the host to read the exports of.
+    pub fn module_namespace(&self, m: usize) -> Option<ObjId> {
+        self.module_namespaces.get(m).copied()
+    }
+
+    /// The module (its index in the graph) whose top level is running, if
+    /// a graph is being evaluated: what the gateway's route declarations
+    /// are attributed to.
+    pub fn evaluating_module(&self) -> Option<usize> {
+        let f = self
+            .frames
+            .iter()
+            .rev()
+            .find(|f| f.closure == self.realm.module_evaluator)?;
+        match self.stack[f.base as usize + 1] {
+            Value::Num(n) if n >= 1.0 => self.evaluating.get(n as usize - 1).map(|e| e.module),
+            _ => None,
+        }
+    }
+
+    fn instantiate(&mut self, graph: &LinkedGraph, mains: &[FuncIdx]) -> Result<(), Interrupt> {
+        let n = graph.modules.len();
+        // Every module's namespace object, empty until it has run.
+        let mut namespaces = Vec::with_capacity(n);
+        for _ in 0..n {
+            let ns = self.heap.alloc(Class::Object, None)?;
+            self.pinned.push(Value::Obj(ns));
+            namespaces.push(ns);
+        }
+        // Own cells first: imports may name any module's.
+        let mut env: Vec<Vec<Value>> = Vec::with_capacity(n);
+        for m in &graph.modules {
+            let mut cells = Vec::with_capacity(m.links.len());
+            let bindings = m.program.module.as_ref().map_or(&[][..], |i| &i.env[..]);
+            for (link, b) in m.links.iter().zip(bindings) {
+                let v = match (link, b) {
+                    (Link::Own, EnvBinding::Local { lexical: true, .. }) => {
+                        Value::Cell(self.heap.new_cell(Value::Symbol(self.atoms.uninit))?)
+                    }
+                    (Link::Own, _) => Value::Cell(self.heap.new_cell(Value::Undefined)?),
+                    _ => Value::Undefined,
+                };
+                cells.push(v);
+            }
+            env.push(cells);
+        }
+        let target = |env: &Vec<Vec<Value>>, link: Link| match link {
+            Link::Cell { module, env: k } => env[module][k as usize],
+            Link::Namespace(module) => Value::Obj(namespaces[module]),
+            Link::Own => Value::Undefined,
+        };
+        for (i, m) in graph.modules.iter().enumerate() {
+            for (k, &link) in m.links.iter().enumerate() {
+                if let Link::Namespace(_) = link {
+                    // A namespace import is a constant: a cell of its own.
+                    let ns = target(&env, link);
+                    env[i][k] = Value::Cell(self.heap.new_cell(ns)?);
+                } else if link != Link::Own {
+                    env[i][k] = target(&env, link);
+                }
+            }
+        }
+        self.module_namespaces = namespaces.clone();
+        self.evaluating.clear();
+        for &i in &graph.order {
+            let m = &graph.modules[i];
+            let main = self
+                .heap
+                .alloc(Class::Closure(mains[i].0), Some(self.realm.function_proto))?;
+            self.heap.obj_mut(main).elems = env[i].clone();
+            self.pinned.push(Value::Obj(main));
+            let mut exports = Vec::with_capacity(m.exports.len());
+            for (name, link) in &m.exports {
+                let a = self.heap.intern(name);
+                exports.push((a, target(&env, *link)));
+            }
+            self.evaluating.push(Evaluating {
+                module: i,
+                main: Value::Obj(main),
+                namespace: namespaces[i],
+                exports,
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes the current values of a module's exports into its namespace
+    /// object: read-only, non-configurable data properties in name order,
+    /// then `Symbol.toStringTag` ("Module").
+    fn fill_namespace(&mut self, i: usize) {
+        let ns = self.evaluating[i].namespace;
+        let mut props = Vec::with_capacity(self.evaluating[i].exports.len() + 1);
+        for &(a, v) in &self.evaluating[i].exports {
+            let v = match v {
+                Value::Cell(c) => match self.heap.cell(c) {
+                    Value::Symbol(s) if s == self.atoms.uninit => Value::Undefined,
+                    v => v,
+                },
+                v => v,
+            };
+            props.push((a, v));
+        }
+        let module = self.heap.intern("Module");
+        props.push((self.atoms.symbols.to_string_tag, Value::Atom(module)));
+        let o = self.heap.obj_mut(ns);
+        let n = props.len();
+        o.props = props;
+        o.attrs = vec![attrs::READONLY | attrs::FIXED; n];
+        o.attrs[n - 1] |= attrs::HIDDEN;
+        o.special = true;
+        o.extensible = false;
+        o.reindex();
+    }
+
+    /// The stepping function that runs the graph's top levels in order.
+    pub(crate) fn module_evaluator_function(&mut self) -> ObjId {
+        self.stepper(Stepper {
+            name: "<modules>",
+            length: 0,
+            params: 0,
+            slots: EVALUATE_SLOTS,
+            step: evaluate_step,
+        })
+    }
+}
+
+/// Calls the next top level; when all have run, refreshes every namespace
+/// and leaves the last top level's value.
+fn evaluate_step(vm: &mut Vm, base: usize) -> Result<Option<usize>, Interrupt> {
+    let at = base + 1;
+    let pos = match vm.stack[at] {
+        Value::Num(n) => n as usize,
+        _ => 0,
+    };
+    let mut last = Value::Undefined;
+    if pos > 0 {
+        last = vm.stack.pop().expect("the top level's value");
+        vm.fill_namespace(pos - 1);
+    }
+    if pos == vm.evaluating.len() {
+        for i in 0..vm.evaluating.len() {
+            vm.fill_namespace(i);
+        }
+        vm.stack.push(last);
+        return Ok(None);
+    }
+    vm.stack[at] = Value::Num((pos + 1) as f64);
+    let main = vm.evaluating[pos].main;
+    vm.stack.push(main);
+    vm.stack.push(Value::Undefined);
+    Ok(Some(0))
+}

@@ -1,0 +1,110 @@
+//! Module state in the gateway: every module of a work folder runs once
+//! per generation on each VM, and what it made is shared by every request
+//! that VM serves. A request reads it (handlers, helpers, tables) but may
+//! not change it: assigning a top-level variable or changing an object or
+//! a Map a module made is a TypeError that says why, never a value that
+//! silently resets or leaks into the next request. Each request still
+//! starts on a fresh heap.
+
+use kitwork::gateway::core::{CoreConfig, InProcess};
+use kitwork::vm::Limits;
+
+const SCRIPTS: &[(&str, &str)] = &[
+    (
+        "work/hello.js",
+        r#"work("Hello").get("/hello", () => ({ message: "hello", list: [1, 2, 3] }));"#,
+    ),
+    (
+        "work/count.js",
+        r#"let hits = 0; work("Count").get("/count", () => ({ hits: ++hits }));"#,
+    ),
+    (
+        "work/cache.js",
+        r#"const seen = new Map(); const totals = { n: 0 };
+work("Cache")
+  .get("/map", () => { seen.set("k", 1); return "set"; })
+  .get("/object", () => { totals.n += 1; return totals; })
+  .get("/read", () => ({ size: seen.size, n: totals.n }));"#,
+    ),
+    (
+        "work/greet.js",
+        r#"import { greet, names } from "../lib/greeting.js";
+work("Greet").get("/greet/:n", () => ({ text: greet(params("n")), known: names.includes(params("n")) }));"#,
+    ),
+    (
+        "lib/greeting.js",
+        r#"export const names = ["ann", "bob"];
+export function greet(n) { return `hi ${n}`; }"#,
+    ),
+];
+
+fn gateway() -> InProcess {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("kitwork-module-state-{}-{n}", std::process::id()));
+    for (name, text) in SCRIPTS {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let generation = kitwork::gateway::load(&dir.join("work")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut config = CoreConfig::new(Limits {
+        instructions: 100_000,
+        memory: 64 << 10,
+    });
+    config.dev = true;
+    // A small heap: a worker that kept one request's objects into the next
+    // would run out within the loop below.
+    InProcess::new(generation, config)
+}
+
+fn get(gw: &InProcess, path: &str) -> String {
+    let raw = format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n");
+    let mut out = Vec::new();
+    assert_eq!(gw.serve(raw.as_bytes(), &mut out), raw.len());
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn every_request_starts_on_a_fresh_heap() {
+    let gw = gateway();
+    for i in 0..2_000 {
+        let hello = get(&gw, "/hello");
+        assert!(
+            hello.starts_with("HTTP/1.1 200 OK")
+                && hello.ends_with(r#"{"message":"hello","list":[1,2,3]}"#),
+            "request {i}: {hello}"
+        );
+    }
+}
+
+#[test]
+fn handlers_read_what_modules_made_and_imported() {
+    let gw = gateway();
+    for _ in 0..3 {
+        let r = get(&gw, "/greet/ann");
+        assert!(r.ends_with(r#"{"text":"hi ann","known":true}"#), "{r}");
+        let r = get(&gw, "/greet/zed");
+        assert!(r.ends_with(r#"{"text":"hi zed","known":false}"#), "{r}");
+    }
+}
+
+#[test]
+fn changing_module_state_is_a_type_error_that_says_why() {
+    let gw = gateway();
+    for path in ["/count", "/map", "/object"] {
+        for _ in 0..2 {
+            let r = get(&gw, path);
+            assert!(r.starts_with("HTTP/1.1 500"), "{path}: {r}");
+            assert!(
+                r.contains("TypeError: cannot ")
+                    && r.contains("module state is read-only while serving"),
+                "{path}: {r}"
+            );
+        }
+    }
+    // Nothing changed.
+    let r = get(&gw, "/read");
+    assert!(r.ends_with(r#"{"size":0,"n":0}"#), "{r}");
+}

@@ -1,0 +1,87 @@
+//! Modules as `kitwork run` loads them (tests/modules/project): every
+//! import and export form, live bindings, a cycle, JSON modules, a package
+//! through `package.json` `exports`, a CommonJS package that `require`s
+//! another and its own `package.json`; and the diagnostics for an import
+//! that names no file, a name not exported (with the chain of importers)
+//! and a package that needs Node's built-ins.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(file: &str) -> Output {
+    let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/modules/project");
+    Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .current_dir(&project)
+        .args(["run", file])
+        .output()
+        .expect("kitwork runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn a_graph_of_modules_and_packages_runs() {
+    let out = run("main.js");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "1 1 default default\n\
+         2 20\n\
+         bump,count,default,later Module\n\
+         2 bump,count,default,later\n\
+         demo 3 true\n\
+         hello, kit hello from cjs, HI 2.0.0 true\n\
+         done\n\
+         TypeError\n"
+    );
+}
+
+#[test]
+fn a_missing_export_names_the_import_and_the_chain() {
+    let out = run("errors/missing_export.js");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "error: `lib/counter.js` has no export named `absent`\n --> errors/uses_counter.js:1:17"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("^^^^^^"), "{err}");
+    assert!(
+        err.contains("= imported by errors/missing_export.js"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_file_and_a_node_builtin_are_load_errors() {
+    let out = run("errors/missing_file.js");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr)
+            .contains("cannot find module `./nowhere.js`\n --> errors/missing_file.js:1:15"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run("errors/node_builtin.js");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("package `needs-fs` needs Node's built-in module `fs`"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn assigning_an_import_is_a_type_error() {
+    let out = run("errors/assign_import.js");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("TypeError: Assignment to constant variable 'count'.\n    at <main> (errors/assign_import.js:2:1)"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -1,0 +1,2 @@
+import { count } from "../lib/counter.js";
+count = 2;

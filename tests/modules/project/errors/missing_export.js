@@ -1,0 +1,2 @@
+import { nothing } from "./uses_counter.js";
+console.log(nothing);

@@ -1,0 +1,2 @@
+import { count, absent } from "../lib/counter.js";
+export const nothing = count + absent;

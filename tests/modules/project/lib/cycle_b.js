@@ -1,0 +1,4 @@
+import { ping } from "./cycle_a.js";
+export function pong(n) {
+  return ping(n);
+}
