@@ -1,7 +1,8 @@
 //! Modules as `kitwork run` loads them (tests/modules/project): every
 //! import and export form, live bindings, a cycle, JSON modules, a package
 //! through `package.json` `exports`, a CommonJS package that `require`s
-//! another and its own `package.json`; and the diagnostics for an import
+//! another and its own `package.json`, CommonJS cycles loaded in Node's
+//! order, functions hoisted across modules; and the diagnostics for an import
 //! that names no file, a name not exported (with the chain of importers)
 //! and a package that needs Node's built-ins.
 
@@ -12,6 +13,7 @@ fn run(file: &str) -> Output {
     let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/modules/project");
     Command::new(env!("CARGO_BIN_EXE_kitwork"))
         .current_dir(&project)
+        .env("NODE_ENV", "production")
         .args(["run", file])
         .output()
         .expect("kitwork runs")
@@ -33,8 +35,20 @@ fn a_graph_of_modules_and_packages_runs() {
          2 bump,count,default,later\n\
          demo 3 true\n\
          hello, kit hello from cjs, HI 2.0.0 true\n\
-         done\n\
+         done done\n\
          TypeError\n"
+    );
+}
+
+#[test]
+fn functions_are_hoisted_and_commonjs_loads_in_nodes_order() {
+    // node prints the second line for cyc, with `undefined` for NODE_ENV
+    // when it is not set.
+    let out = run("more.js");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "helper!\na b a not the module's require: util production\n"
     );
 }
 

@@ -446,14 +446,19 @@ pub struct ModuleInfo {
     pub exports: Vec<ExportEntry>,
     /// `export * from` requests (indices into `requests`) and where each is.
     pub star_exports: Vec<(usize, Span)>,
+    /// Top-level function declarations the loader makes before any top
+    /// level runs (as the specification hoists them across modules): the
+    /// function and the environment binding it goes in.
+    pub hoisted: Vec<(FuncIdx, u16)>,
 }
 
 /// One upvalue of a module's top level.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EnvBinding {
-    /// A top-level binding the module exports. A `let`, `const` or
-    /// `class` (`lexical`) starts uninitialised, a `var` or `function`
-    /// undefined.
+    /// A top-level binding of the module (every one is in the
+    /// environment, so functions can be made before the top level runs).
+    /// A `let`, `const` or `class` (`lexical`) starts uninitialised, a
+    /// `var` or `function` undefined.
     Local { name: String, lexical: bool },
     /// An imported binding: the exporting module's cell.
     Import {

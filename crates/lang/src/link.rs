@@ -26,6 +26,11 @@ pub struct LinkedModule {
     /// Every name the module exports (also through `export *`), sorted as
     /// its namespace object lists them, and where each binding is.
     pub exports: Vec<(String, Link)>,
+    /// The module each of its requests names (`ModuleInfo::requests`).
+    pub requests: Vec<usize>,
+    /// A CommonJS file: its body runs when first asked for, through the
+    /// function it exports as `__kw_load` (`kitwork-modules`' `wrap`).
+    pub commonjs: bool,
 }
 
 /// Every module reachable from the entries, linked.

@@ -29,6 +29,7 @@ pub fn load(root: &Path, entries: &[PathBuf]) -> Result<Loaded, String> {
         nodes: Vec::new(),
         by_path: HashMap::new(),
         errors: String::new(),
+        node_env: std::env::var("NODE_ENV").ok(),
     };
     let mut entry_ids = Vec::new();
     for e in entries {
@@ -67,6 +68,7 @@ struct Node {
     requests: Vec<usize>,
     /// The module that imported it first (None for an entry).
     parent: Option<usize>,
+    commonjs: bool,
 }
 
 struct Builder {
@@ -74,6 +76,8 @@ struct Builder {
     nodes: Vec<Node>,
     by_path: HashMap<PathBuf, usize>,
     errors: String,
+    /// What `process.env.NODE_ENV` reads as: the variable of this process.
+    node_env: Option<String>,
 }
 
 impl Builder {
@@ -104,6 +108,7 @@ impl Builder {
         } else {
             format
         };
+        let text = wrap::define_node_env(&text, self.node_env.as_deref()).into_owned();
         let text = match format {
             Format::EsModule => text,
             Format::Json => match wrap::json_module(&text) {
@@ -137,6 +142,7 @@ impl Builder {
             program,
             requests: Vec::new(),
             parent,
+            commonjs: format == Format::CommonJs,
         });
         let kind = if format == Format::CommonJs {
             Kind::Require
@@ -178,7 +184,14 @@ impl Builder {
         for specifier in wrap::required(text) {
             match self.resolver.resolve(&specifier, path, Kind::Require) {
                 Ok(t) => requires.push(wrap::Required {
-                    namespace: t.format == Format::EsModule,
+                    format: if t.format == Format::CommonJs
+                        && std::fs::read_to_string(&t.path)
+                            .is_ok_and(|s| wrap::has_module_syntax(&s))
+                    {
+                        Format::EsModule
+                    } else {
+                        t.format
+                    },
                     specifier,
                 }),
                 Err(e) => {
@@ -229,6 +242,8 @@ impl Builder {
                 program,
                 links: Vec::new(),
                 exports: Vec::new(),
+                requests: Vec::new(),
+                commonjs: false,
             };
         };
         let mut links = Vec::with_capacity(info.env.len());
@@ -282,6 +297,8 @@ impl Builder {
             program,
             links,
             exports,
+            requests: self.nodes[i].requests.clone(),
+            commonjs: self.nodes[i].commonjs,
         }
     }
 
@@ -296,6 +313,9 @@ impl Builder {
             Ok(Some(l)) => Ok(l),
             Ok(None) if self.nodes[target].program.module.is_none() => Err(format!(
                 "`{shown}` exports nothing (it has no `export`), so there is no `{name}` to import"
+            )),
+            Ok(None) if self.nodes[target].commonjs => Err(format!(
+                "`{shown}` is a CommonJS module, whose only export is its `module.exports` as `default`: import that (`import pkg from …`) and read `{name}` from it"
             )),
             Ok(None) => Err(format!("`{shown}` has no export named `{name}`")),
             Err(()) => Err(format!(

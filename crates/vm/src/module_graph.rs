@@ -18,19 +18,26 @@ use lang::bytecode::EnvBinding;
 use lang::bytecode::FuncIdx;
 use lang::link::{Link, LinkedGraph};
 
+/// The function a CommonJS module exports to run its body
+/// (`kitwork_modules::wrap::LOAD`).
+const LOAD: &str = "__kw_load";
+
 /// One module of the graph being evaluated, in evaluation order.
 pub(crate) struct Evaluating {
     /// Its index in the graph.
     module: usize,
-    /// Its top level, a closure over its environment.
+    /// What to call: its top level, a closure over its environment, or a
+    /// CommonJS module's loading function.
     main: Value,
-    namespace: ObjId,
+    /// The namespace to fill once the call returns (not after a load).
+    namespace: Option<ObjId>,
     /// Its exports by name, sorted, and their cells (or namespaces).
     exports: Vec<(Atom, Value)>,
 }
 
-/// Slots of the evaluating stepper: the argument count, then the position.
-const EVALUATE_SLOTS: u16 = 2;
+/// Slots of the evaluating stepper: the argument count, the position, the
+/// last top level's value.
+const EVALUATE_SLOTS: u16 = 3;
 
 impl Vm {
     /// Links every program of `graph` into this VM (`load` for each).
@@ -124,14 +131,54 @@ impl Vm {
             }
         }
         self.module_namespaces = namespaces.clone();
-        self.evaluating.clear();
-        for &i in &graph.order {
-            let m = &graph.modules[i];
+        // Each top level as a closure over its environment, then the
+        // functions declared at the top, which the specification makes
+        // before any module runs (a cycle may call one early).
+        let mut closures = Vec::with_capacity(n);
+        for i in 0..n {
             let main = self
                 .heap
                 .alloc(Class::Closure(mains[i].0), Some(self.realm.function_proto))?;
             self.heap.obj_mut(main).elems = env[i].clone();
             self.pinned.push(Value::Obj(main));
+            closures.push(main);
+        }
+        for (i, m) in graph.modules.iter().enumerate() {
+            for &(fi, k) in m.program.module.iter().flat_map(|info| &info.hoisted) {
+                let f = self.make_closure(mains[i].0 + fi.0, closures[i], 0)?;
+                if let Value::Cell(c) = env[i][k as usize] {
+                    self.heap.set_cell(c, Value::Obj(f));
+                }
+            }
+        }
+        // A CommonJS module's body runs when first asked for: by a
+        // `require` as its requirer runs, or just before an ES module
+        // that imports it; whatever no one asked for runs last.
+        let loader = |vm: &Vm, j: usize| {
+            graph.modules[j]
+                .exports
+                .iter()
+                .find(|(n, _)| n == LOAD)
+                .and_then(|&(_, l)| match target(&env, l) {
+                    Value::Cell(c) => Some(vm.heap.cell(c)),
+                    _ => None,
+                })
+        };
+        self.evaluating.clear();
+        for &i in &graph.order {
+            let m = &graph.modules[i];
+            if !m.commonjs {
+                for &j in &m.requests {
+                    if let Some(f) = graph.modules[j].commonjs.then(|| loader(self, j)).flatten() {
+                        self.evaluating.push(Evaluating {
+                            module: j,
+                            main: f,
+                            namespace: None,
+                            exports: Vec::new(),
+                        });
+                    }
+                }
+            }
             let mut exports = Vec::with_capacity(m.exports.len());
             for (name, link) in &m.exports {
                 let a = self.heap.intern(name);
@@ -139,10 +186,20 @@ impl Vm {
             }
             self.evaluating.push(Evaluating {
                 module: i,
-                main: Value::Obj(main),
-                namespace: namespaces[i],
+                main: Value::Obj(closures[i]),
+                namespace: Some(namespaces[i]),
                 exports,
             });
+        }
+        for (j, m) in graph.modules.iter().enumerate() {
+            if let Some(f) = m.commonjs.then(|| loader(self, j)).flatten() {
+                self.evaluating.push(Evaluating {
+                    module: j,
+                    main: f,
+                    namespace: None,
+                    exports: Vec::new(),
+                });
+            }
         }
         Ok(())
     }
@@ -151,7 +208,9 @@ impl Vm {
     /// object: read-only, non-configurable data properties in name order,
     /// then `Symbol.toStringTag` ("Module").
     fn fill_namespace(&mut self, i: usize) {
-        let ns = self.evaluating[i].namespace;
+        let Some(ns) = self.evaluating[i].namespace else {
+            return;
+        };
         let mut props = Vec::with_capacity(self.evaluating[i].exports.len() + 1);
         for &(a, v) in &self.evaluating[i].exports {
             let v = match v {
@@ -195,15 +254,19 @@ fn evaluate_step(vm: &mut Vm, base: usize) -> Result<Option<usize>, Interrupt> {
         Value::Num(n) => n as usize,
         _ => 0,
     };
-    let mut last = Value::Undefined;
     if pos > 0 {
-        last = vm.stack.pop().expect("the top level's value");
+        let value = vm.stack.pop().expect("the call's value");
+        if vm.evaluating[pos - 1].namespace.is_some() {
+            // A top level's (not a CommonJS load's): the run's value.
+            vm.stack[base + 2] = value;
+        }
         vm.fill_namespace(pos - 1);
     }
     if pos == vm.evaluating.len() {
         for i in 0..vm.evaluating.len() {
             vm.fill_namespace(i);
         }
+        let last = vm.stack[base + 2];
         vm.stack.push(last);
         return Ok(None);
     }

@@ -7,6 +7,7 @@ import plain from "./lib/config.json";
 import { greet } from "greeter";
 import legacy from "legacy";
 import { ping } from "./lib/cycle_a.js";
+import { early } from "./lib/cycle_b.js";
 
 console.log(count, counter.count, defaultFn.name, defaultFn());
 bump();
@@ -15,7 +16,7 @@ console.log(Object.keys(counter).join(","), counter[Symbol.toStringTag]);
 console.log(total, Object.keys(everything).join(","));
 console.log(config.name, config.list.length, plain === config);
 console.log(greet("kit"), legacy.shout("hi"), legacy.version, legacy.dir.endsWith("legacy"));
-console.log(ping(3));
+console.log(ping(3), early);
 try {
   counter.count = 5;
 } catch (e) {

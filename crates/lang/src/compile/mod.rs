@@ -58,12 +58,16 @@ pub fn generate(
         diags,
         privates: Vec::new(),
         module_env: HashMap::new(),
+        hoisted: Vec::new(),
     };
-    let module = module.map(|m| {
+    let mut module = module.map(|m| {
         c.module_env = m.names;
         m.info
     });
     c.compile_main(ast, module.as_ref());
+    if let Some(m) = &mut module {
+        m.hoisted = std::mem::take(&mut c.hoisted);
+    }
     if !c.diags.is_empty() {
         // In source order, whichever check found each.
         c.diags.sort_by_key(|d| d.span.start);
@@ -162,6 +166,8 @@ struct Compiler {
     /// In a module: the top-level names held in the module environment
     /// (`ModuleInfo::env`), their upvalue and whether each is an import.
     module_env: HashMap<String, (u16, bool)>,
+    /// A module's top-level functions the loader makes (`ModuleInfo::hoisted`).
+    hoisted: Vec<(FuncIdx, u16)>,
 }
 
 /// A literal value known at compile time (constant folding).

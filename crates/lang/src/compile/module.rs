@@ -56,6 +56,21 @@ pub(super) fn build(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> Modu
             });
         }
     }
+    // Every top-level declaration, in source order of names: exported or
+    // not, a function declared at the top may read it before the top
+    // level runs (a cycle calls it), so it lives in the environment.
+    let mut own: Vec<(&String, &bool)> = declared.iter().collect();
+    own.sort();
+    for (name, &lexical) in own {
+        if names.contains_key(name) {
+            continue;
+        }
+        names.insert(name.clone(), (info.env.len() as u16, false));
+        info.env.push(EnvBinding::Local {
+            name: name.clone(),
+            lexical,
+        });
+    }
     for export in &record.exports {
         if let Some(e) = export_entry(export, &declared, &imported, &mut info, &mut names, diags) {
             if info.exports.iter().any(|x| x.exported() == e.exported()) {

@@ -75,14 +75,15 @@ impl Compiler {
             }
             return b.clone();
         }
-        // A module's top-level binding in its environment needs no slot.
+        // A module's top-level binding in its environment needs no slot
+        // (and has none any slot search could find).
         let env = if self.fns.len() == 1 && self.f().scopes.len() == 1 {
             self.module_env.get(name).map(|&(i, _)| i)
         } else {
             None
         };
         let slot = if env.is_some() {
-            0
+            u16::MAX
         } else {
             self.alloc_slot(span)
         };
@@ -291,7 +292,11 @@ impl Compiler {
                 self.emit(if uninit { Op::Uninit } else { Op::Undef });
                 self.emit(Op::NewCell(Slot(b.slot)));
                 let scope = self.f().scopes.last_mut().unwrap();
-                if let Some(x) = scope.bindings.iter_mut().find(|x| x.slot == b.slot) {
+                if let Some(x) = scope
+                    .bindings
+                    .iter_mut()
+                    .find(|x| x.slot == b.slot && x.env.is_none())
+                {
                     x.precreated = true;
                 }
             }

@@ -20,8 +20,19 @@ impl Compiler {
                 let name = f.name.clone().unwrap_or_default();
                 self.with_span(s.span, |c| {
                     let fi = c.compile_function(f, &name);
-                    c.emit(Op::Closure(fi));
                     let b = Self::find_local(c.fns.last().unwrap(), &name).unwrap();
+                    // A module's top-level function that reads only the
+                    // module environment is made by the loader, before
+                    // any top level runs.
+                    if let Some(i) = b.env
+                        && c.functions[fi.0 as usize].as_ref().is_some_and(|p| {
+                            p.captures.iter().all(|k| matches!(k, Capture::Upval(_)))
+                        })
+                    {
+                        c.hoisted.push((fi, i));
+                        return;
+                    }
+                    c.emit(Op::Closure(fi));
                     c.init_binding(&b);
                 });
             }
