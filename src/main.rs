@@ -111,6 +111,23 @@ enum Command {
         #[arg(default_value = "work")]
         dir: PathBuf,
     },
+    /// Make a new project: a route importing a helper, a database route and
+    /// its migration, a test, kitwork.toml, package.json, a README.
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Run the project's tests (tests/**/*.test.js, or PATHS) against its
+    /// work folder, served for the run on a fresh SQLite database.
+    Test {
+        paths: Vec<PathBuf>,
+        /// Folder of scripts to serve (default work).
+        #[arg(long = "work", default_value = "work")]
+        work_dir: PathBuf,
+        /// Configuration file for the server (default: ./kitwork.toml when it exists).
+        #[arg(long, env = "KITWORK_CONFIG")]
+        config: Option<PathBuf>,
+    },
 }
 
 /// The stack of `kitwork run`'s thread: the main thread's usual size
@@ -146,6 +163,12 @@ fn main() -> ExitCode {
             config,
         } => commands::reload(admin_listen, config),
         Command::Routes { dir } => commands::routes(&dir),
+        Command::Init { dir } => commands::init(&dir),
+        Command::Test {
+            paths,
+            work_dir,
+            config,
+        } => commands::test(&paths, &work_dir, config.as_deref()),
         Command::Serve {
             config,
             listen,

@@ -2,7 +2,9 @@
 //! keep-alive load lose no request and never go back to an older version;
 //! a syntax error or a duplicate route leaves the current generation
 //! serving and the diagnostic in the log; files added and deleted add and
-//! remove routes; memory after 100 reloads is what it was after one.
+//! remove routes; editing a module a route imports from outside the work
+//! folder (a `lib/` file, a package in `node_modules`) reloads too; memory
+//! after 100 reloads is what it was after one.
 //! Reload latencies (file written → new code answering) are printed.
 
 #[path = "support/server.rs"]
@@ -291,4 +293,54 @@ fn editors_save_patterns_never_answer_404() {
     // A file really deleted is gone after the grace period.
     std::fs::remove_file(&path).unwrap();
     assert!(wait_until(|| get(&s, "/saved").status == 404));
+}
+
+#[test]
+fn editing_an_imported_module_outside_work_reloads() {
+    let s = start_in(
+        &[
+            (
+                "work/route.js",
+                "import { word } from \"../lib/word.js\";\nimport pad from \"padder\";\nwork(\"W\").get(\"/w\", () => pad(word));\n",
+            ),
+            ("lib/word.js", "export const word = \"one\";\n"),
+            (
+                "node_modules/padder/package.json",
+                "{ \"name\": \"padder\", \"main\": \"index.js\" }\n",
+            ),
+            (
+                "node_modules/padder/index.js",
+                "module.exports = (s) => `[${s}]`;\n",
+            ),
+        ],
+        &["--work", "work"],
+    );
+    assert_eq!(get(&s, "/w").body, "[one]");
+    let wait_for = |want: &str| {
+        let started = Instant::now();
+        while get(&s, "/w").body != want {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "never answered {want}\n{}",
+                s.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    std::fs::write(s.dir.join("lib/word.js"), "export const word = \"two\";\n").unwrap();
+    wait_for("[two]");
+    std::fs::write(
+        s.dir.join("node_modules/padder/index.js"),
+        "module.exports = (s) => `<${s}>`;\n",
+    )
+    .unwrap();
+    wait_for("<two>");
+    // A broken import keeps the generation serving, with the diagnostic.
+    std::fs::write(s.dir.join("lib/word.js"), "export const wrd = \"three\";\n").unwrap();
+    let started = Instant::now();
+    while !s.log().contains("has no export named `word`") {
+        assert!(started.elapsed() < Duration::from_secs(20), "{}", s.log());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(get(&s, "/w").body, "<two>");
 }

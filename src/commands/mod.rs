@@ -2,16 +2,20 @@
 //! compiling a file, loading the configuration) is here.
 
 mod check;
+mod init;
 mod migrate;
 mod reload;
 mod run;
 mod serve;
+mod test;
 
 pub use check::{check, disasm, routes};
+pub use init::init;
 pub use migrate::migrate;
 pub use reload::reload;
 pub use run::run;
 pub use serve::serve;
+pub use test::test;
 
 use kitwork::config::{Config, Overrides};
 use kitwork::lang::diag::render_all;

@@ -79,8 +79,12 @@ pub fn start_under(scripts: &[(&str, &str)], extra: &[&str], shell: &str) -> Ser
         } else {
             &["--cores", "1"][..]
         })
-        .arg("--work")
-        .arg(&dir)
+        .args(if extra.contains(&"--work") {
+            // A folder of its own (relative to `dir`): the project is `dir`.
+            Vec::new()
+        } else {
+            vec!["--work".to_string(), dir.display().to_string()]
+        })
         .args(extra)
         .args(if extra.contains(&"--db") {
             Vec::new()

@@ -417,8 +417,7 @@ pub struct FunctionProto {
     pub spans: Vec<Span>,
     pub captures: Vec<Capture>,
     pub span: Span,
-    /// What the compiler proved about it (a plain comparator, a top level
-    /// that only declares routes).
+    /// What the compiler proved about it (a plain comparator).
     pub facts: super::facts::Facts,
 }
 

@@ -24,7 +24,22 @@ pub struct Loaded {
 /// Reads, compiles and links every module reachable from `entries`,
 /// within the project at `root`. On failure, every diagnostic, rendered.
 pub fn load(root: &Path, entries: &[PathBuf]) -> Result<Loaded, String> {
+    load_with(root, entries, &[])
+}
+
+/// `load`, with modules that are no files: `(name, source)` pairs. An
+/// import of exactly `name` (`kitwork:test`), or an entry whose path is
+/// `root` joined with `name`, reads `source`.
+pub fn load_with(
+    root: &Path,
+    entries: &[PathBuf],
+    virtual_modules: &[(String, String)],
+) -> Result<Loaded, String> {
     let mut b = Builder {
+        virtual_modules: virtual_modules
+            .iter()
+            .map(|(n, t)| (absolute(&root.join(n)), (n.clone(), t.clone())))
+            .collect(),
         resolver: Resolver::new(root),
         nodes: Vec::new(),
         by_path: HashMap::new(),
@@ -72,6 +87,8 @@ struct Node {
 }
 
 struct Builder {
+    /// Modules that are no files, by the path they stand at.
+    virtual_modules: HashMap<PathBuf, (String, String)>,
     resolver: Resolver,
     nodes: Vec<Node>,
     by_path: HashMap<PathBuf, usize>,
@@ -92,7 +109,11 @@ impl Builder {
         if let Some(&i) = self.by_path.get(&path) {
             return Some(i);
         }
-        let text = match std::fs::read_to_string(&path) {
+        let read = match self.virtual_modules.get(&path) {
+            Some((_, text)) => Ok(text.clone()),
+            None => std::fs::read_to_string(&path),
+        };
+        let text = match read {
             Ok(t) => t,
             Err(e) => {
                 self.errors
@@ -151,6 +172,17 @@ impl Builder {
         };
         let mut resolved = Vec::new();
         for r in &requests {
+            let named = self
+                .virtual_modules
+                .iter()
+                .find(|(_, (n, _))| *n == r.specifier)
+                .map(|(p, (n, _))| (p.clone(), n.clone()));
+            if let Some((p, n)) = named {
+                if let Some(t) = self.add(p, n, Format::EsModule, Some(i)) {
+                    resolved.push(t);
+                }
+                continue;
+            }
             let target = match self.resolver.resolve(&r.specifier, &path, kind) {
                 Ok(t) => t,
                 Err(e) => {

@@ -438,16 +438,6 @@ impl Vm {
         }
     }
 
-    /// A closure over function `fi` that captures nothing (a gateway direct
-    /// handler, see gateway/direct.rs).
-    pub fn captureless_closure(&mut self, fi: u32) -> Result<Value, Interrupt> {
-        debug_assert!(self.funcs[fi as usize].captures.is_empty());
-        let c = self
-            .heap
-            .alloc(Class::Closure(fi), Some(self.realm.function_proto))?;
-        Ok(Value::Obj(c))
-    }
-
     pub(crate) fn make_closure(
         &mut self,
         fi: u32,

@@ -288,11 +288,6 @@ impl Vm {
         FuncIdx(base)
     }
 
-    /// What the compiler proved about loaded function `f`.
-    pub fn facts(&self, f: FuncIdx) -> lang::facts::Facts {
-        self.funcs[f.0 as usize].facts
-    }
-
     /// Forgets everything the last run made (objects, strings, frames).
     pub fn reset(&mut self) {
         self.json_plain_keys.truncate(self.heap.permanent_atoms());

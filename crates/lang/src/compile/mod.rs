@@ -239,7 +239,6 @@ impl Compiler {
         self.pop_scope();
         let mut state = self.fns.pop().unwrap();
         thread_jumps(&mut state.proto.code);
-        state.proto.facts = super::facts::of_top_level(&program.body);
         self.functions[0] = Some(state.proto);
     }
 

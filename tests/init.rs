@@ -1,0 +1,146 @@
+//! `kitwork init` and `kitwork test` on the real binary: a new project's
+//! own tests pass against its work folder (served on a fresh database);
+//! an npm package (dayjs, as npm installed it for tests/libs) imported by
+//! a route just works; a failing test fails the run and says where.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn kitwork(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("kitwork runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn fresh(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kitwork-init-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_new_project_passes_its_own_tests() {
+    let parent = fresh("new");
+    let made = kitwork(&parent, &["init", "shop"]);
+    assert!(made.status.success(), "{}", text(&made));
+    let proj = parent.join("shop");
+    for f in [
+        "work/hello.js",
+        "lib/greeting.js",
+        "migrations/001_notes.sql",
+        "tests/hello.test.js",
+        "kitwork.toml",
+        "package.json",
+        "README.md",
+    ] {
+        assert!(proj.join(f).is_file(), "init did not make {f}");
+    }
+    assert!(
+        std::fs::read_to_string(proj.join("package.json"))
+            .unwrap()
+            .contains("\"name\": \"shop\"")
+    );
+    let check = kitwork(&proj, &["check", "work"]);
+    assert!(check.status.success(), "{}", text(&check));
+    let tested = kitwork(&proj, &["test"]);
+    assert!(tested.status.success(), "{}", text(&tested));
+    let out = text(&tested);
+    assert!(
+        out.contains("ok 4 - tests/hello.test.js: a note needs text"),
+        "{out}"
+    );
+    assert!(out.contains("# 1 test file(s) passed"), "{out}");
+    // Not over an existing project.
+    let again = kitwork(&parent, &["init", "shop"]);
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again));
+    let _ = std::fs::remove_dir_all(&parent);
+}
+
+#[test]
+fn an_npm_package_imported_by_a_route_just_works_and_failures_fail() {
+    let installed =
+        Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/npm-fixtures.sh"))
+            .output()
+            .expect("scripts/npm-fixtures.sh runs");
+    if !installed.status.success() {
+        let why = String::from_utf8_lossy(&installed.stderr);
+        assert!(
+            std::env::var("CI").is_err(),
+            "npm packages could not be installed: {why}"
+        );
+        eprintln!("SKIPPED (not passed): npm packages could not be installed: {why}");
+        return;
+    }
+    let parent = fresh("npm");
+    assert!(kitwork(&parent, &["init", "app"]).status.success());
+    let proj = parent.join("app");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/libs/node_modules/dayjs"),
+        &proj.join("node_modules/dayjs"),
+    );
+    std::fs::write(
+        proj.join("work/day.js"),
+        "import dayjs from \"dayjs\";\n\
+         work(\"Day\").get(\"/day/:date\", () => ({ day: dayjs(params(\"date\")).format(\"dddd D MMMM YYYY\") }));\n",
+    )
+    .unwrap();
+    std::fs::write(
+        proj.join("tests/day.test.js"),
+        "import { test, expect, get } from \"kitwork:test\";\n\
+         test(\"dayjs formats a date\", () => {\n\
+           expect(get(\"/day/2024-02-29\").json()).toEqual({ day: \"Thursday 29 February 2024\" });\n\
+         });\n\
+         test(\"a wrong expectation fails\", () => {\n\
+           expect(get(\"/day/2024-03-01\").json().day).toBe(\"Monday\");\n\
+         });\n",
+    )
+    .unwrap();
+    let tested = kitwork(&proj, &["test"]);
+    let out = text(&tested);
+    assert_eq!(tested.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("ok 1 - tests/day.test.js: dayjs formats a date"),
+        "{out}"
+    );
+    assert!(
+        out.contains("not ok 2 - tests/day.test.js: a wrong expectation fails"),
+        "{out}"
+    );
+    assert!(
+        out.contains("expected \"Friday 1 March 2024\" to be \"Monday\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("at <anonymous> (tests/day.test.js:6:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# 1 of 2 test file(s) failed: tests/day.test.js"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&parent);
+}
