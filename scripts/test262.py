@@ -36,11 +36,26 @@ def listed(block, key):
     m = re.search(rf"^\s*{key}:\s*\n((?:\s+-\s*.*\n)+)", block, re.M)
     return [x.strip()[1:].strip() for x in m.group(1).splitlines()] if m else []
 
+def under(rel, dirs):
+    return any(rel.startswith(d + "/") for d in dirs)
+
 def in_scope(rel, text, block, scope):
-    if not any(rel.startswith(d + "/") for d in scope["include_dirs"]):
-        return False
-    if any(rel.startswith(d + "/") for d in scope["exclude_dirs"]):
-        return False
+    """None when out of scope, else whether it is a module test (scope.json's
+    `modules` entry: run in place, beside the fixtures it imports)."""
+    modules = scope["modules"]
+    module = under(rel, modules["include_dirs"]) or (
+        "module" in listed(block, "flags") and under(rel, scope["include_dirs"]) and not under(rel, scope["exclude_dirs"]))
+    if module:
+        if under(rel, modules["exclude_dirs"]):
+            return None
+        rules = dict(scope, exclude_flags=modules["exclude_flags"], allowed_features=modules["allowed_features"])
+    else:
+        if not under(rel, scope["include_dirs"]) or under(rel, scope["exclude_dirs"]):
+            return None
+        rules = scope
+    return module if in_scope_by(rel, text, block, rules) else None
+
+def in_scope_by(rel, text, block, scope):
     if "_FIXTURE" in rel:
         return False
     if any(f in scope["exclude_flags"] for f in listed(block, "flags")):
@@ -51,7 +66,7 @@ def in_scope(rel, text, block, scope):
         return False
     return not any(re.search(p, text) for p in scope["source_patterns"].values())
 
-def run(kitwork, path, rel):
+def run(kitwork, path, rel, module):
     text = open(path, encoding="utf-8", errors="replace").read()
     block = meta(text)
     flags = listed(block, "flags")
@@ -64,8 +79,12 @@ def run(kitwork, path, rel):
         names = ["assert.js", "sta.js"] + (["doneprintHandle.js"] if "async" in flags else []) + listed(block, "includes")
         for n in names:
             parts.append(open(os.path.join(dest, "harness", n), encoding="utf-8").read())
-    parts.append(text)
-    src = os.path.join(dest, "run", rel.replace("/", "__"))
+    # `flags: [module]`: a module by its content, as Kitwork decides the
+    # goal (an empty `export {}` exports nothing).
+    parts.append(text + ("\nexport {};\n" if "module" in flags else ""))
+    # A module test is rewritten in place (its fixtures, and sometimes the
+    # test itself, are imported by relative name) and put back after.
+    src = path if module else os.path.join(dest, "run", rel.replace("/", "__"))
     with open(src, "w", encoding="utf-8") as f:
         f.write("\n".join(parts))
     try:
@@ -73,14 +92,18 @@ def run(kitwork, path, rel):
         code, out, err = p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired:
         code, out, err = -1, "", "timeout"
-    os.unlink(src)
+    if module:
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        os.unlink(src)
     # The first lines kitwork printed, joined: an uncaught `Test262Error {`
     # carries its message on the lines after.
     said = " ".join(l.strip() for l in err.splitlines()[:4] if l.strip() and not l.strip().startswith("-->"))[:120]
     neg = re.search(r"negative:\s*\n\s*phase:\s*(\w+)\s*\n\s*type:\s*(\w+)", block)
     if neg:
         phase, kind = neg.groups()
-        if phase in ("parse", "early"):
+        if phase in ("parse", "early", "resolution"):
             return code == 2, said or f"no {kind} at compile time"
         return code == 1 and kind in err, said or f"no {kind} thrown"
     if "async" in flags:
@@ -105,11 +128,14 @@ def main():
                 path = os.path.join(d, f)
                 rel = os.path.relpath(path, os.path.join(dest, "test"))
                 text = open(path, encoding="utf-8", errors="replace").read()
-                if rel.startswith(a.only) and in_scope(rel, text, meta(text), scope):
-                    tests.append((path, rel))
+                module = in_scope(rel, text, meta(text), scope) if rel.startswith(a.only) else None
+                if module is not None:
+                    tests.append((path, rel, module))
     tests.sort(key=lambda t: t[1])
     with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
         results = list(pool.map(lambda t: (t[1], run(a.kitwork, *t)), tests))
+    modules = [rel for _, rel, m in tests if m]
+    bad_modules = sum(1 for rel, (ok, _) in results if not ok and rel in set(modules))
     reasons = {rel: why for rel, (ok, why) in results if not ok}
     failing = sorted(reasons)
     passed = len(results) - len(failing)
@@ -119,6 +145,8 @@ def main():
         bad = sum(1 for rel in failing if rel.startswith(part))
         if n:
             print(f"  {part:10} {n - bad} of {n} ({100 * (n - bad) / n:.1f}%)")
+    if modules:
+        print(f"  modules    {len(modules) - bad_modules} of {len(modules)} ({100 * (len(modules) - bad_modules) / len(modules):.1f}%)")
     common = {}
     for why in reasons.values():
         key = re.sub(r"\s*-->.*$", "", why)

@@ -30,7 +30,7 @@ fn a_graph_of_modules_and_packages_runs() {
     assert_eq!(
         text(&out.stdout),
         "1 1 default default\n\
-         2 20\n\
+         2 2 20\n\
          bump,count,default,later Module\n\
          2 bump,count,default,later\n\
          demo 3 true\n\

@@ -53,23 +53,38 @@ fn strings(v: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn scope() -> Scope {
+/// `scope.json`'s classic scope and its `modules` entry (the module tests:
+/// their own folders, flags and features; the same includes and patterns).
+fn scopes() -> (Scope, Scope) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/test262/scope.json");
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    Scope {
+    let patterns = || {
+        v["source_patterns"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|p| Regex::new(p.as_str().unwrap()).expect("a scope pattern compiles"))
+            .collect()
+    };
+    let classic = Scope {
         include: strings(&v["include_dirs"]),
         exclude: strings(&v["exclude_dirs"]),
         exclude_flags: strings(&v["exclude_flags"]),
         features: strings(&v["allowed_features"]).into_iter().collect(),
         includes: strings(&v["allowed_includes"]).into_iter().collect(),
-        patterns: v["source_patterns"]
-            .as_object()
-            .unwrap()
-            .values()
-            .map(|p| Regex::new(p.as_str().unwrap()).expect("a scope pattern compiles"))
-            .collect(),
-    }
+        patterns: patterns(),
+    };
+    let m = &v["modules"];
+    let modules = Scope {
+        include: strings(&m["include_dirs"]),
+        exclude: strings(&m["exclude_dirs"]),
+        exclude_flags: strings(&m["exclude_flags"]),
+        features: strings(&m["allowed_features"]).into_iter().collect(),
+        includes: classic.includes.clone(),
+        patterns: patterns(),
+    };
+    (classic, modules)
 }
 
 /// The frontmatter between `/*---` and `---*/`.
@@ -116,11 +131,25 @@ fn listed(meta: &str, key: &str) -> Vec<String> {
     Vec::new()
 }
 
-fn in_scope(rel: &str, text: &str, meta: &str, s: &Scope) -> bool {
+/// Whether a test is in scope, and whether it is a module test (run in
+/// place, beside the fixtures it imports).
+fn in_scope(rel: &str, text: &str, meta: &str, classic: &Scope, modules: &Scope) -> Option<bool> {
     let under = |dirs: &[String]| dirs.iter().any(|d| rel.starts_with(&format!("{d}/")));
-    under(&s.include)
-        && !under(&s.exclude)
-        && !rel.contains("_FIXTURE")
+    let module = under(&modules.include)
+        || listed(meta, "flags").iter().any(|f| f == "module")
+            && under(&classic.include)
+            && !under(&classic.exclude);
+    let s = if module { modules } else { classic };
+    let inside = if module {
+        !under(&modules.exclude)
+    } else {
+        under(&classic.include) && !under(&classic.exclude)
+    };
+    (inside && in_scope_by(rel, text, meta, s)).then_some(module)
+}
+
+fn in_scope_by(rel: &str, text: &str, meta: &str, s: &Scope) -> bool {
+    !rel.contains("_FIXTURE")
         && !listed(meta, "flags")
             .iter()
             .any(|f| s.exclude_flags.contains(f))
@@ -133,8 +162,9 @@ fn in_scope(rel: &str, text: &str, meta: &str, s: &Scope) -> bool {
         && !s.patterns.iter().any(|p| p.is_match(text).unwrap_or(false))
 }
 
-/// Runs one test; true when it passes.
-fn run(kitwork: &Path, root: &Path, rel: &str, text: &str, work: &Path) -> bool {
+/// Runs one test; true when it passes. A module test runs in place: its
+/// file is rewritten with the harness before it and put back after.
+fn run(kitwork: &Path, root: &Path, rel: &str, text: &str, work: &Path, module: bool) -> bool {
     let meta = frontmatter(text);
     let flags = listed(meta, "flags");
     let is_async = flags.iter().any(|f| f == "async");
@@ -156,7 +186,16 @@ fn run(kitwork: &Path, root: &Path, rel: &str, text: &str, work: &Path) -> bool 
         }
     }
     src.push_str(text);
-    let file = work.join(rel.replace('/', "__"));
+    if flags.iter().any(|f| f == "module") {
+        // A module by its content, as Kitwork decides the goal (an empty
+        // `export {}` exports nothing).
+        src.push_str("\nexport {};\n");
+    }
+    let file = if module {
+        root.join("test").join(rel)
+    } else {
+        work.join(rel.replace('/', "__"))
+    };
     std::fs::write(&file, src).unwrap();
     let mut child = Command::new(kitwork)
         .args(["run", "--budget", "200000000"])
@@ -180,7 +219,11 @@ fn run(kitwork: &Path, root: &Path, rel: &str, text: &str, work: &Path) -> bool 
         std::thread::sleep(Duration::from_millis(2));
     };
     let out = child.wait_with_output().unwrap();
-    let _ = std::fs::remove_file(&file);
+    if module {
+        std::fs::write(&file, text).unwrap();
+    } else {
+        let _ = std::fs::remove_file(&file);
+    }
     let Some(status) = status else { return false };
     let code = status.code();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -196,7 +239,8 @@ fn run(kitwork: &Path, root: &Path, rel: &str, text: &str, work: &Path) -> bool 
             .nth(1)
             .and_then(|r| r.split_whitespace().next());
         return match (phase, kind) {
-            (Some("parse" | "early"), _) => code == Some(2),
+            // Resolution: an import that names no binding, a load error.
+            (Some("parse" | "early" | "resolution"), _) => code == Some(2),
             (_, Some(kind)) => code == Some(1) && stderr.contains(kind),
             _ => false,
         };
@@ -212,7 +256,7 @@ fn test262_language() {
     let started = Instant::now();
     let root = suite();
     println!("test262: unpacked in {:?}", started.elapsed());
-    let scope = scope();
+    let (classic, modules) = scopes();
     let expected_path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/test262-expected-failures.txt");
     let expected: BTreeSet<String> = std::fs::read_to_string(expected_path)
@@ -236,8 +280,9 @@ fn test262_language() {
                     .to_string_lossy()
                     .replace('\\', "/");
                 let text = std::fs::read_to_string(&p).unwrap_or_default();
-                if in_scope(&rel, &text, frontmatter(&text), &scope) {
-                    tests.push((rel, text));
+                if let Some(module) = in_scope(&rel, &text, frontmatter(&text), &classic, &modules)
+                {
+                    tests.push((rel, text, module));
                 }
             }
         }
@@ -270,10 +315,10 @@ fn test262_language() {
                         *n += 1;
                         *n - 1
                     };
-                    let Some((rel, text)) = tests.get(i) else {
+                    let Some((rel, text, module)) = tests.get(i) else {
                         break;
                     };
-                    if !run(&kitwork, &root, rel, text, &work) {
+                    if !run(&kitwork, &root, rel, text, &work, *module) {
                         failing.lock().unwrap().insert(rel.clone());
                     }
                 }

@@ -380,12 +380,15 @@ pub struct Program {
 pub struct ModuleRecord {
     pub imports: Vec<Import>,
     pub exports: Vec<Export>,
+    /// An `import` or `export` declaration was seen (`export {}` makes a
+    /// module that imports and exports nothing).
+    pub declared: bool,
 }
 
 impl ModuleRecord {
-    /// Neither imports nor exports: a script.
+    /// No `import` or `export` declaration: a script.
     pub fn is_empty(&self) -> bool {
-        self.imports.is_empty() && self.exports.is_empty()
+        !self.declared
     }
 
     /// Where the first import or export is.

@@ -52,6 +52,9 @@ pub struct Parser<'s> {
     /// Functions (not arrows) being parsed around here: `new.target` is
     /// valid only inside one.
     functions: usize,
+    /// The file is a module (it has `import` or `export`): `await` is
+    /// reserved everywhere in it.
+    module: bool,
     /// Where spreads followed by a comma start (`[...x,]`, `{...x,}`): as
     /// a pattern's rest element that comma is a syntax error.
     comma_after_spread: Vec<u32>,
@@ -59,6 +62,15 @@ pub struct Parser<'s> {
 
 /// Parses a whole file. Diagnostics are empty when the program is valid.
 pub fn parse_program(src: &str) -> (Program, Vec<Diagnostic>) {
+    let parsed = parse_goal(src, false);
+    // A module reserves `await`: parse it again as one if it could matter.
+    if !parsed.0.module.is_empty() && src.contains("await") {
+        return parse_goal(src, true);
+    }
+    parsed
+}
+
+fn parse_goal(src: &str, module: bool) -> (Program, Vec<Diagnostic>) {
     let (toks, diags) = tokenize(src, 0);
     let mut p = Parser {
         src,
@@ -75,6 +87,7 @@ pub fn parse_program(src: &str) -> (Program, Vec<Diagnostic>) {
         functions: 0,
         comma_after_spread: Vec::new(),
         private_uses: Vec::new(),
+        module,
     };
     let mut body = Vec::new();
     let mut module = ModuleRecord::default();
@@ -276,6 +289,9 @@ impl<'s> Parser<'s> {
         }
         if self.ctx.static_block && name == "await" {
             return self.error("`await` cannot be a name in a class static block", span);
+        }
+        if self.module && name == "await" {
+            return self.error("`await` is reserved in a module and cannot be a name", span);
         }
         Ok(name.into_owned())
     }
@@ -2434,6 +2450,7 @@ impl<'s> Parser<'s> {
                         awaits: self.awaits,
                         functions: self.functions,
                         comma_after_spread: Vec::new(),
+                        module: self.module,
                     };
                     let e = if p.at(&Token::Eof) {
                         p.error(

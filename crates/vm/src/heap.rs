@@ -104,6 +104,10 @@ pub enum Class {
         global: bool,
         unicode: bool,
     },
+    /// A module namespace object: its exports in `props` (name order, then
+    /// `Symbol.toStringTag`), and in `elems`, at the same positions, the
+    /// cell (or namespace) each reads from, so a read is always live.
+    Namespace,
     /// A function's `arguments` object (an ordinary object otherwise).
     Arguments,
     /// A `Map`, `Set`, `WeakMap` or `WeakSet`: its entries in `elems`, its
@@ -159,6 +163,7 @@ impl Class {
             | Class::DataView
             | Class::Arguments
             | Class::Accessor
+            | Class::Namespace
             | Class::Primitive => (0, 0),
             Class::Closure(i)
             | Class::Native(i)

@@ -429,6 +429,9 @@ impl<'a> Printer<'a> {
         if self.vm.heap.obj(o).class == Class::Arguments {
             return "[Arguments]".into();
         }
+        if self.vm.heap.obj(o).class == Class::Namespace {
+            return "[Module: null prototype]".into();
+        }
         let Some(p) = self.vm.heap.obj(o).proto else {
             return "[Object: null prototype]".into();
         };

@@ -90,10 +90,11 @@ impl Vm {
 
     fn instantiate(&mut self, graph: &LinkedGraph, mains: &[FuncIdx]) -> Result<(), Interrupt> {
         let n = graph.modules.len();
-        // Every module's namespace object, empty until it has run.
+        // Every module's namespace object (its exports are set below, once
+        // the cells they read exist).
         let mut namespaces = Vec::with_capacity(n);
         for _ in 0..n {
-            let ns = self.heap.alloc(Class::Object, None)?;
+            let ns = self.heap.alloc(Class::Namespace, None)?;
             self.pinned.push(Value::Obj(ns));
             namespaces.push(ns);
         }
@@ -190,6 +191,8 @@ impl Vm {
                 namespace: Some(namespaces[i]),
                 exports,
             });
+            let at = self.evaluating.len() - 1;
+            self.fill_namespace(at);
         }
         for (j, m) in graph.modules.iter().enumerate() {
             if let Some(f) = m.commonjs.then(|| loader(self, j)).flatten() {
@@ -204,34 +207,57 @@ impl Vm {
         Ok(())
     }
 
-    /// Writes the current values of a module's exports into its namespace
-    /// object: read-only, non-configurable data properties in name order,
-    /// then `Symbol.toStringTag` ("Module").
+    /// Writes a module's exports into its namespace object: read-only,
+    /// non-configurable data properties in name order, then
+    /// `Symbol.toStringTag` ("Module"), with the cell each reads from
+    /// beside them (`Class::Namespace`). A read by name goes to the cell
+    /// (`namespace_read`); the values stored are what the other readers
+    /// (keys, descriptors, JSON) see, refreshed after every top level.
     fn fill_namespace(&mut self, i: usize) {
         let Some(ns) = self.evaluating[i].namespace else {
             return;
         };
         let mut props = Vec::with_capacity(self.evaluating[i].exports.len() + 1);
+        let mut sources = Vec::with_capacity(props.capacity());
         for &(a, v) in &self.evaluating[i].exports {
-            let v = match v {
+            let now = match v {
                 Value::Cell(c) => match self.heap.cell(c) {
                     Value::Symbol(s) if s == self.atoms.uninit => Value::Undefined,
                     v => v,
                 },
                 v => v,
             };
-            props.push((a, v));
+            props.push((a, now));
+            sources.push(v);
         }
-        let module = self.heap.intern("Module");
-        props.push((self.atoms.symbols.to_string_tag, Value::Atom(module)));
+        let module = Value::Atom(self.heap.intern("Module"));
+        props.push((self.atoms.symbols.to_string_tag, module));
+        sources.push(module);
         let o = self.heap.obj_mut(ns);
         let n = props.len();
         o.props = props;
+        o.elems = sources;
         o.attrs = vec![attrs::READONLY | attrs::FIXED; n];
         o.attrs[n - 1] |= attrs::HIDDEN;
         o.special = true;
         o.extensible = false;
         o.reindex();
+    }
+
+    /// `ns[a]` of a namespace object: the binding's value now, or the
+    /// ReferenceError of a binding not initialised yet; `None` when `a`
+    /// is no export.
+    pub(crate) fn namespace_read(&self, ns: ObjId, a: Atom) -> Option<Result<Value, Interrupt>> {
+        let o = self.heap.obj(ns);
+        let i = o.find(a)?;
+        Some(match o.elems.get(i).copied() {
+            Some(Value::Cell(c)) => match self.heap.cell(c) {
+                Value::Symbol(s) if s == self.atoms.uninit => Err(self.uninitialised(a)),
+                v => Ok(v),
+            },
+            Some(v) => Ok(v),
+            None => Ok(o.props[i].1),
+        })
     }
 
     /// The stepping function that runs the graph's top levels in order.

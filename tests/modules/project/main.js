@@ -11,7 +11,7 @@ import { early } from "./lib/cycle_b.js";
 
 console.log(count, counter.count, defaultFn.name, defaultFn());
 bump();
-console.log(count, readLater());
+console.log(count, counter.count, readLater());
 console.log(Object.keys(counter).join(","), counter[Symbol.toStringTag]);
 console.log(total, Object.keys(everything).join(","));
 console.log(config.name, config.list.length, plain === config);

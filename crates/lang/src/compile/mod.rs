@@ -59,6 +59,7 @@ pub fn generate(
         privates: Vec::new(),
         module_env: HashMap::new(),
         hoisted: Vec::new(),
+        is_module: module.is_some(),
     };
     let mut module = module.map(|m| {
         c.module_env = m.names;
@@ -168,6 +169,8 @@ struct Compiler {
     module_env: HashMap<String, (u16, bool)>,
     /// A module's top-level functions the loader makes (`ModuleInfo::hoisted`).
     hoisted: Vec<(FuncIdx, u16)>,
+    /// The file is a module: its top-level functions are lexical bindings.
+    is_module: bool,
 }
 
 /// A literal value known at compile time (constant folding).

@@ -39,6 +39,13 @@ pub(super) fn build(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> Modu
     for import in &record.imports {
         let r = request_index(&mut info, &import.request);
         for b in &import.bindings {
+            if b.local == "eval" || b.local == "arguments" {
+                diags.push(Diagnostic::new(
+                    format!("`{}` cannot be declared in strict code", b.local),
+                    b.span,
+                ));
+                continue;
+            }
             if imported.contains_key(&b.local) || declared.contains_key(&b.local) {
                 diags.push(Diagnostic::new(
                     format!("identifier `{}` has already been declared", b.local),

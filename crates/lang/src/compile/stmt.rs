@@ -12,7 +12,10 @@ impl Compiler {
     /// Declares the block's names, hoists function declarations, then compiles.
     pub(super) fn block_body(&mut self, stmts: &[Stmt]) {
         // The first block of a function (or file) is its body.
-        let top = !std::mem::replace(&mut self.f().body_seen, true);
+        // A module's top level is not a function body: its functions are
+        // lexical there, so two of one name are an error.
+        let top = !std::mem::replace(&mut self.f().body_seen, true)
+            && !(self.is_module && self.fns.len() == 1);
         self.check_redeclarations(stmts, top);
         self.declare_lexicals(stmts);
         for s in stmts {
@@ -92,6 +95,18 @@ impl Compiler {
             }
             StmtKind::While(test, body) => self.while_loop(test, body, None),
             StmtKind::DoWhile(body, test) => self.do_while(body, test, None),
+            StmtKind::Labeled(label, _)
+                if self
+                    .f()
+                    .targets
+                    .iter()
+                    .any(|t| t.label.as_deref() == Some(label.as_str())) =>
+            {
+                self.error(
+                    format!("label `{label}` is already the label of an enclosing statement"),
+                    s.span,
+                );
+            }
             StmtKind::Labeled(label, body) => match &body.kind {
                 StmtKind::For {
                     init,

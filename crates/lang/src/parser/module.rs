@@ -21,6 +21,7 @@ impl<'s> Parser<'s> {
     /// `import "m";`, `import d from "m";`, `import * as ns from "m";`,
     /// `import d, { a, b as c, "d-e" as f } from "m" with { type: "json" };`
     pub(super) fn import_declaration(&mut self, module: &mut ModuleRecord) -> PResult<()> {
+        module.declared = true;
         let start = self.span();
         self.bump();
         let mut bindings = Vec::new();
@@ -103,6 +104,7 @@ impl<'s> Parser<'s> {
         body: &mut Vec<Stmt>,
         module: &mut ModuleRecord,
     ) -> PResult<()> {
+        module.declared = true;
         let start = self.span();
         self.bump();
         match self.peek().clone() {
