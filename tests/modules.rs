@@ -36,6 +36,7 @@ fn a_graph_of_modules_and_packages_runs() {
          demo 3 true\n\
          hello, kit hello from cjs, HI 2.0.0 true\n\
          done done\n\
+         true true\n\
          TypeError\n"
     );
 }

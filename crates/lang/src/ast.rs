@@ -381,9 +381,14 @@ pub struct ModuleRecord {
     pub imports: Vec<Import>,
     pub exports: Vec<Export>,
     /// An `import` or `export` declaration was seen (`export {}` makes a
-    /// module that imports and exports nothing).
+    /// module that imports and exports nothing), or `import.meta`.
     pub declared: bool,
+    /// `import.meta` is read: the module environment holds it.
+    pub import_meta: bool,
 }
+
+/// The hidden module binding `import.meta` reads (no identifier can spell it).
+pub const IMPORT_META: &str = "%import.meta";
 
 impl ModuleRecord {
     /// No `import` or `export` declaration: a script.

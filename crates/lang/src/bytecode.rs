@@ -459,6 +459,8 @@ pub enum EnvBinding {
     /// A `let`, `const` or `class` (`lexical`) starts uninitialised, a
     /// `var` or `function` undefined.
     Local { name: String, lexical: bool },
+    /// `import.meta`: an object the loader makes (`url`).
+    Meta,
     /// An imported binding: the exporting module's cell.
     Import {
         request: usize,

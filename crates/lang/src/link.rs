@@ -31,6 +31,8 @@ pub struct LinkedModule {
     /// A CommonJS file: its body runs when first asked for, through the
     /// function it exports as `__kw_load` (`kitwork-modules`' `wrap`).
     pub commonjs: bool,
+    /// Its `file://` URL (`import.meta.url`).
+    pub url: String,
 }
 
 /// Every module reachable from the entries, linked.

@@ -15,6 +15,8 @@ mod module;
 
 /// The hidden binding of a function's `new.target` that its arrows read.
 const CAPTURED_NEW_TARGET: &str = "%nt";
+
+pub use crate::ast::IMPORT_META;
 use class::FnCtx;
 
 /// Deepest nesting of expressions and statements accepted. The compiler and
@@ -55,6 +57,8 @@ pub struct Parser<'s> {
     /// The file is a module (it has `import` or `export`): `await` is
     /// reserved everywhere in it.
     module: bool,
+    /// `import.meta` was read somewhere in the file.
+    import_meta: bool,
     /// Where spreads followed by a comma start (`[...x,]`, `{...x,}`): as
     /// a pattern's rest element that comma is a syntax error.
     comma_after_spread: Vec<u32>,
@@ -88,6 +92,7 @@ fn parse_goal(src: &str, module: bool) -> (Program, Vec<Diagnostic>) {
         comma_after_spread: Vec::new(),
         private_uses: Vec::new(),
         module,
+        import_meta: false,
     };
     let mut body = Vec::new();
     let mut module = ModuleRecord::default();
@@ -112,6 +117,10 @@ fn parse_goal(src: &str, module: bool) -> (Program, Vec<Diagnostic>) {
             }
             p.eat(&Token::Semi);
         }
+    }
+    if p.import_meta {
+        module.declared = true;
+        module.import_meta = true;
     }
     (
         Program {
@@ -1286,6 +1295,9 @@ impl<'s> Parser<'s> {
             ExprKind::Ident(name) if name == "eval" || name == "arguments" => {
                 self.error(format!("`{name}` cannot be assigned in strict code"), span)
             }
+            ExprKind::Ident(name) if name == IMPORT_META => {
+                self.error("`import.meta` cannot be assigned", span)
+            }
             ExprKind::Ident(name) => Ok(Pattern::Ident(name, span)),
             ExprKind::Member {
                 optional: false, ..
@@ -1683,6 +1695,9 @@ impl<'s> Parser<'s> {
 
     fn check_update_target(&mut self, e: &Expr) -> PResult<()> {
         match &e.kind {
+            ExprKind::Ident(n) if n == IMPORT_META => {
+                self.error("`import.meta` cannot be assigned", e.span)
+            }
             ExprKind::Ident(n) if n == "eval" || n == "arguments" => {
                 self.error(format!("`{n}` cannot be assigned to (strict code)"), e.span)
             }
@@ -1999,6 +2014,21 @@ impl<'s> Parser<'s> {
                 return Ok(self.this_expr(span));
             }
             Token::Ident("super") => return self.super_expr(span),
+            Token::Ident("import")
+                if *self.peek_at(1) == Token::Dot
+                    && matches!(self.peek_at(2), Token::Ident("meta")) =>
+            {
+                // `import.meta`: the hidden binding of the module
+                // environment the loader fills (and the file a module).
+                self.bump();
+                self.bump();
+                self.bump();
+                self.import_meta = true;
+                return Ok(Expr {
+                    kind: ExprKind::Ident(IMPORT_META.into()),
+                    span: span.to(self.prev_span()),
+                });
+            }
             Token::Ident(raw) if self.ctx.in_field && ident_name(raw) == "arguments" => {
                 return self.error(
                     "`arguments` is not allowed in a class field initializer or static block",
@@ -2451,6 +2481,7 @@ impl<'s> Parser<'s> {
                         functions: self.functions,
                         comma_after_spread: Vec::new(),
                         module: self.module,
+                        import_meta: false,
                     };
                     let e = if p.at(&Token::Eof) {
                         p.error(
@@ -2467,6 +2498,7 @@ impl<'s> Parser<'s> {
                     self.awaits = p.awaits;
                     self.home_used = p.home_used;
                     self.new_target_captured = p.new_target_captured;
+                    self.import_meta |= p.import_meta;
                     let failed = !p.diags.is_empty();
                     self.diags.append(&mut p.diags);
                     if failed {

@@ -11,6 +11,9 @@ use std::collections::{HashMap, HashSet};
 pub type BindingKey = u32;
 pub const THIS_KEY: u32 = u32::MAX;
 
+/// The key of a module's hidden `import.meta` binding.
+pub const IMPORT_META_KEY: u32 = u32::MAX - 1;
+
 pub fn this_key(f: &Function) -> BindingKey {
     THIS_KEY - f.span.start
 }
@@ -131,6 +134,9 @@ pub fn resolve(program: &Program) -> Resolution {
     };
     r.push();
     r.declare("this", THIS_KEY);
+    if program.module.import_meta {
+        r.declare(IMPORT_META, IMPORT_META_KEY);
+    }
     // A module's imports: bindings of its top level that another module
     // initialises, so every read checks (a cycle may read one early).
     for import in &program.module.imports {

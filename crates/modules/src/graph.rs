@@ -276,12 +276,13 @@ impl Builder {
                 exports: Vec::new(),
                 requests: Vec::new(),
                 commonjs: false,
+                url: file_url(&self.nodes[i].path),
             };
         };
         let mut links = Vec::with_capacity(info.env.len());
         for b in &info.env {
             let link = match b {
-                EnvBinding::Local { .. } => Link::Own,
+                EnvBinding::Local { .. } | EnvBinding::Meta => Link::Own,
                 EnvBinding::Import {
                     request,
                     imported,
@@ -331,6 +332,7 @@ impl Builder {
             exports,
             requests: self.nodes[i].requests.clone(),
             commonjs: self.nodes[i].commonjs,
+            url: file_url(&self.nodes[i].path),
         }
     }
 
@@ -465,6 +467,11 @@ fn attributes_problem(attributes: &[(String, String)], target: &Resolved) -> Opt
         }
     }
     None
+}
+
+/// `file:///…` for an absolute path (percent-encoded as URLs need).
+fn file_url(p: &Path) -> String {
+    url::Url::from_file_path(p).map_or_else(|()| format!("file://{}", p.display()), String::from)
 }
 
 fn absolute(p: &Path) -> PathBuf {

@@ -108,6 +108,14 @@ impl Vm {
                     (Link::Own, EnvBinding::Local { lexical: true, .. }) => {
                         Value::Cell(self.heap.new_cell(Value::Symbol(self.atoms.uninit))?)
                     }
+                    (Link::Own, EnvBinding::Meta) => {
+                        // `import.meta`: an ordinary object, `url` its one key.
+                        let meta = self.heap.alloc(Class::Object, None)?;
+                        let url = self.heap.alloc_str(&m.url)?;
+                        let key = self.heap.intern("url");
+                        self.define_own(meta, key, url)?;
+                        Value::Cell(self.heap.new_cell(Value::Obj(meta))?)
+                    }
                     (Link::Own, _) => Value::Cell(self.heap.new_cell(Value::Undefined)?),
                     _ => Value::Undefined,
                 };

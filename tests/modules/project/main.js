@@ -17,6 +17,7 @@ console.log(total, Object.keys(everything).join(","));
 console.log(config.name, config.list.length, plain === config);
 console.log(greet("kit"), legacy.shout("hi"), legacy.version, legacy.dir.endsWith("legacy"));
 console.log(ping(3), early);
+console.log(import.meta.url.startsWith("file:///"), import.meta.url.endsWith("/tests/modules/project/main.js"));
 try {
   counter.count = 5;
 } catch (e) {

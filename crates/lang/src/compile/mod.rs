@@ -226,8 +226,14 @@ impl Compiler {
         self.fns.push(state);
         self.push_scope();
         for b in module.iter().flat_map(|m| &m.env) {
-            if let EnvBinding::Import { local, span, .. } = b {
-                self.declare(local, span.start, true, *span);
+            match b {
+                EnvBinding::Import { local, span, .. } => {
+                    self.declare(local, span.start, true, *span);
+                }
+                EnvBinding::Meta => {
+                    self.declare(IMPORT_META, resolve::IMPORT_META_KEY, true, program.span);
+                }
+                EnvBinding::Local { .. } => {}
             }
         }
         if self.res.is_captured(resolve::THIS_KEY) {

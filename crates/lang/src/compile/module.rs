@@ -63,6 +63,10 @@ pub(super) fn build(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> Modu
             });
         }
     }
+    if record.import_meta {
+        names.insert(ast::IMPORT_META.to_string(), (info.env.len() as u16, true));
+        info.env.push(EnvBinding::Meta);
+    }
     // Every top-level declaration, in source order of names: exported or
     // not, a function declared at the top may read it before the top
     // level runs (a cycle calls it), so it lives in the environment.
