@@ -27,6 +27,22 @@ work("Cache")
   .get("/read", () => ({ size: seen.size, n: totals.n }));"#,
     ),
     (
+        "work/kinds.js",
+        r#"function* counter() { let i = 0; while (true) yield i++; }
+const ids = counter();
+const born = new Date(0);
+const bytes = new Uint8Array(4);
+const never = new Promise(() => {});
+const done = Promise.resolve(7);
+work("Kinds")
+  .get("/generator", () => ids.next().value)
+  .get("/date", () => { born.setFullYear(2000); return born; })
+  .get("/bytes", () => { bytes[0] = 1; return [...bytes]; })
+  .get("/pending", () => { never.then(() => 1); return "then"; })
+  .get("/settled", () => { done.then(() => 1); return "then"; })
+  .get("/reads", () => ({ year: born.getUTCFullYear(), bytes: [...bytes] }));"#,
+    ),
+    (
         "work/greet.js",
         r#"import { greet, names } from "../lib/greeting.js";
 work("Greet").get("/greet/:n", () => ({ text: greet(params("n")), known: names.includes(params("n")) }));"#,
@@ -107,4 +123,26 @@ fn changing_module_state_is_a_type_error_that_says_why() {
     // Nothing changed.
     let r = get(&gw, "/read");
     assert!(r.ends_with(r#"{"size":0,"n":0}"#), "{r}");
+}
+
+#[test]
+fn generators_dates_binary_data_and_pending_promises_of_modules_are_refused_too() {
+    let gw = gateway();
+    for (path, what) in [
+        ("/generator", "resume a generator"),
+        ("/date", "change a Date"),
+        ("/bytes", "change an ArrayBuffer"),
+        ("/pending", "wait on a pending promise"),
+    ] {
+        let r = get(&gw, path);
+        assert!(r.starts_with("HTTP/1.1 500"), "{path}: {r}");
+        assert!(
+            r.contains(&format!("TypeError: cannot {what}")),
+            "{path}: {r}"
+        );
+    }
+    // A settled promise's then() changes nothing of it.
+    assert!(get(&gw, "/settled").ends_with("then"));
+    let r = get(&gw, "/reads");
+    assert!(r.ends_with(r#"{"year":1970,"bytes":[0,0,0,0]}"#), "{r}");
 }

@@ -40,6 +40,9 @@ impl Vm {
     ) -> Result<Value, Interrupt> {
         let p = self.new_promise(self.realm.promise_proto)?;
         let queue = match this {
+            Value::Obj(g) if self.is_async_generator(g) && self.heap.is_state(g) => {
+                return Err(self.state_error("resume a generator a module's top level made"));
+            }
             Value::Obj(g) if self.is_async_generator(g) => self.request_queue(g),
             _ => {
                 let e = self.make_error(

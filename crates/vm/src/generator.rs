@@ -189,6 +189,13 @@ impl Vm {
         sent: Value,
     ) -> Result<Value, Interrupt> {
         let index = match this {
+            // Its frames live in the run's table, gone when the request ends.
+            Value::Obj(g)
+                if self.heap.is_state(g)
+                    && matches!(self.heap.obj(g).class, Class::Generator(_)) =>
+            {
+                return Err(self.state_error("resume a generator a module's top level made"));
+            }
             Value::Obj(g) => match self.heap.obj(g).class {
                 Class::Generator(i) => i as usize,
                 _ => {

@@ -209,6 +209,12 @@ impl Vm {
         let [cp, cres, crej] = capability;
         match self.heap.obj(p).class {
             Class::Promise(PromiseState::Pending) => {
+                if self.heap.is_state(p) {
+                    // Its reactions would outlive the request that added them.
+                    return Err(
+                        self.state_error("wait on a pending promise a module's top level made")
+                    );
+                }
                 self.heap.charge(REACTION * SLOT_COST)?;
                 let elems = &mut self.heap.obj_mut(p).elems;
                 elems.extend_from_slice(&[cp, cres, crej, on_fulfilled, on_rejected]);

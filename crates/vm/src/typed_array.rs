@@ -162,10 +162,14 @@ impl Vm {
         (self.word(buf, i >> 3) >> ((i & 7) * 8)) as u8
     }
 
-    pub(crate) fn write_byte(&mut self, buf: ObjId, i: usize, b: u8) {
+    pub(crate) fn write_byte(&mut self, buf: ObjId, i: usize, b: u8) -> Result<(), Interrupt> {
+        if self.heap.is_state(buf) {
+            return Err(self.state_error("change an ArrayBuffer a module's top level made"));
+        }
         let shift = (i & 7) * 8;
         let w = (self.word(buf, i >> 3) & !(0xFF << shift)) | ((b as u64) << shift);
         self.heap.obj_mut(buf).elems[i >> 3] = Value::Num(f64::from_bits(w));
+        Ok(())
     }
 
     /// `n` bytes of `buf` from `at` as a number (little-endian unless
@@ -183,15 +187,23 @@ impl Vm {
         v
     }
 
-    pub(crate) fn write_raw(&mut self, buf: ObjId, at: usize, n: usize, raw: u64, big: bool) {
+    pub(crate) fn write_raw(
+        &mut self,
+        buf: ObjId,
+        at: usize,
+        n: usize,
+        raw: u64,
+        big: bool,
+    ) -> Result<(), Interrupt> {
         for k in 0..n {
             let b = if big {
                 raw >> (8 * (n - 1 - k))
             } else {
                 raw >> (8 * k)
             };
-            self.write_byte(buf, at + k, b as u8);
+            self.write_byte(buf, at + k, b as u8)?;
         }
+        Ok(())
     }
 
     /// The buffer, byte offset and length of a typed array or DataView.
@@ -229,11 +241,18 @@ impl Vm {
     }
 
     /// Stores number `n` as element `i` (nothing past the end).
-    pub(crate) fn typed_put(&mut self, o: ObjId, t: ElementType, i: usize, n: f64) {
+    pub(crate) fn typed_put(
+        &mut self,
+        o: ObjId,
+        t: ElementType,
+        i: usize,
+        n: f64,
+    ) -> Result<(), Interrupt> {
         let (buf, offset, len) = self.view_parts(o);
         if i < len {
-            self.write_raw(buf, offset + i * t.size(), t.size(), t.to_raw(n), false);
+            self.write_raw(buf, offset + i * t.size(), t.size(), t.to_raw(n), false)?;
         }
+        Ok(())
     }
 
     /// `ta[i] = v`: ToNumber first (it may run script), then the store.
@@ -245,7 +264,7 @@ impl Vm {
         v: Value,
     ) -> Result<(), Interrupt> {
         let n = self.to_number(v)?;
-        self.typed_put(o, t, i, n);
+        self.typed_put(o, t, i, n)?;
         Ok(())
     }
 

@@ -183,6 +183,9 @@ fn set_fields<const FIRST: usize, const MAX: usize>(
 /// Sets a date's time value; returns it.
 fn store(vm: &mut Vm, this: Value, t: f64) -> Result<Value, Interrupt> {
     if let Value::Obj(o) = this {
+        if vm.heap.is_state(o) {
+            return Err(vm.state_error("change a Date a module's top level made"));
+        }
         vm.heap.obj_mut(o).elems[0] = Value::Num(t);
     }
     Ok(Value::Num(t))

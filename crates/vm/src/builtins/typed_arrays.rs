@@ -97,7 +97,7 @@ fn array_buffer_slice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interr
     }
     for k in 0..n {
         let byte = vm.read_byte(b, first + k);
-        vm.write_byte(out, k, byte);
+        vm.write_byte(out, k, byte)?;
     }
     Ok(made)
 }
@@ -322,7 +322,7 @@ fn typed_constructor<const K: usize>(
             for i in 0..len {
                 let v = vm.typed_get(src, st, i).unwrap();
                 if let Value::Num(n) = v {
-                    vm.typed_put(o, t, i, n);
+                    vm.typed_put(o, t, i, n)?;
                 }
             }
         }
@@ -429,7 +429,7 @@ fn ta_copy_within(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt>
         .map(|k| vm.read_byte(buf, offset + from * size + k))
         .collect();
     for (k, b) in bytes.into_iter().enumerate() {
-        vm.write_byte(buf, offset + to * size + k, b);
+        vm.write_byte(buf, offset + to * size + k, b)?;
     }
     Ok(this)
 }
@@ -556,7 +556,7 @@ fn ta_fill(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let end = relative_index(vm, arg(vm, a, 2), len, len)?;
     vm.charge_work(end.saturating_sub(start) as u64)?;
     for i in start..end {
-        vm.typed_put(o, t, i, n);
+        vm.typed_put(o, t, i, n)?;
     }
     Ok(this)
 }
@@ -667,8 +667,8 @@ fn ta_reverse(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
         else {
             continue;
         };
-        vm.typed_put(o, t, i, y);
-        vm.typed_put(o, t, len - 1 - i, x);
+        vm.typed_put(o, t, i, y)?;
+        vm.typed_put(o, t, len - 1 - i, x)?;
     }
     Ok(this)
 }
@@ -679,7 +679,7 @@ fn ta_to_reversed(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt>
     let out = allocate(vm, t, len, proto)?;
     for i in 0..len {
         if let Some(Value::Num(n)) = vm.typed_get(o, t, len - 1 - i) {
-            vm.typed_put(out, t, i, n);
+            vm.typed_put(out, t, i, n)?;
         }
     }
     Ok(Value::Obj(out))
@@ -704,7 +704,7 @@ fn ta_with(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
         } else {
             0.0
         };
-        vm.typed_put(out, t, i, x);
+        vm.typed_put(out, t, i, x)?;
     }
     Ok(Value::Obj(out))
 }
@@ -729,7 +729,7 @@ fn ta_set(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
             })
             .collect();
         for (i, x) in values.into_iter().enumerate() {
-            vm.typed_put(o, t, offset as usize + i, x);
+            vm.typed_put(o, t, offset as usize + i, x)?;
         }
         return Ok(Value::Undefined);
     }
@@ -763,9 +763,9 @@ fn ta_slice(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
                 let (b, off, _) = vm.view_parts(o);
                 let raw = vm.read_raw(b, off + (start + k) * t.size(), t.size(), false);
                 let (ob, ooff, _) = vm.view_parts(out);
-                vm.write_raw(ob, ooff + k * t.size(), t.size(), raw, false);
+                vm.write_raw(ob, ooff + k * t.size(), t.size(), raw, false)?;
             } else {
-                vm.typed_put(out, ot, k, x);
+                vm.typed_put(out, ot, k, x)?;
             }
         }
     }
@@ -872,7 +872,7 @@ fn ta_sort(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let values = sorted_values(vm, o, t, len, cmp)?;
     let len_now = vm.view_parts(o).2;
     for (i, x) in values.into_iter().enumerate().take(len_now) {
-        vm.typed_put(o, t, i, x);
+        vm.typed_put(o, t, i, x)?;
     }
     Ok(this)
 }
@@ -884,7 +884,7 @@ fn ta_to_sorted(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let out = allocate(vm, t, len, proto)?;
     let values = sorted_values(vm, o, t, len, cmp)?;
     for (i, x) in values.into_iter().enumerate() {
-        vm.typed_put(out, t, i, x);
+        vm.typed_put(out, t, i, x)?;
     }
     Ok(Value::Obj(out))
 }
@@ -1007,6 +1007,6 @@ fn view_set<const K: usize>(vm: &mut Vm, this: Value, a: Args) -> Result<Value, 
     if end > len {
         return Err(range_error("Offset is outside the bounds of the DataView"));
     }
-    vm.write_raw(buf, offset + end - t.size(), t.size(), t.to_raw(n), !little);
+    vm.write_raw(buf, offset + end - t.size(), t.size(), t.to_raw(n), !little)?;
     Ok(Value::Undefined)
 }
