@@ -1,6 +1,6 @@
 //! `kitwork run FILE`: one script to its end, `console.log` on stdout.
 
-use super::{Outcome, load_config, load_graph};
+use super::{Outcome, compile, load_config, load_graph};
 use kitwork::config::Overrides;
 use kitwork::vm::{Limits, Vm};
 use std::path::{Path, PathBuf};
@@ -17,7 +17,13 @@ pub fn run(
     db: Option<String>,
     ca_file: Option<PathBuf>,
 ) -> Outcome {
-    let graph = load_graph(file)?;
+    // A script runs as it is; a module with what it imports (which reads
+    // and compiles the file again, with the rest of the graph).
+    let program = compile(file)?;
+    let graph = match program.module {
+        Some(_) => Some(load_graph(file)?),
+        None => None,
+    };
     let mut limits = Limits {
         memory: RUN_MEMORY_DEFAULT,
         ..Limits::default()
@@ -57,7 +63,10 @@ pub fn run(
             ExitCode::from(2)
         })?;
     }
-    let r = kitwork::runtime::lifecycle::run_graph_to_completion(&mut vm, &graph, &setup);
+    let r = match &graph {
+        Some(graph) => kitwork::runtime::lifecycle::run_graph_to_completion(&mut vm, graph, &setup),
+        None => kitwork::run_with(&mut vm, &program, &setup),
+    };
     drop(std::mem::replace(&mut vm.out, Box::new(std::io::sink())));
     // The process ends here: freeing a heap of millions of objects
     // one by one only delays the exit the OS makes anyway.

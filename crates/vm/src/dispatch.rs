@@ -212,6 +212,10 @@ impl Vm {
                     }
                     Op::StoreUpval(i) => {
                         let c = cell_of(&self.heap.obj(closure).elems[i as usize]);
+                        self.heap.set_cell(c, *self.stack.last().unwrap());
+                    }
+                    Op::StoreTopUpval(i) => {
+                        let c = cell_of(&self.heap.obj(closure).elems[i as usize]);
                         if self.heap.is_state_cell(c) {
                             tri!('reload, Err(self.state_error("assign a module's top-level variable")));
                         }

@@ -100,6 +100,14 @@ struct Binding {
     env: Option<u16>,
 }
 
+/// A variable of an enclosing function that a function captures.
+struct Upvalue {
+    name: String,
+    is_const: bool,
+    /// It is the top level's own binding (see `Op::StoreTopUpval`).
+    top: bool,
+}
+
 struct Scope {
     bindings: Vec<Binding>,
     slot_start: u16,
@@ -126,7 +134,7 @@ struct FnState {
     proto: FunctionProto,
     scopes: Vec<Scope>,
     next_slot: u16,
-    upvals: Vec<(String, bool)>,
+    upvals: Vec<Upvalue>,
     targets: Vec<JumpTarget>,
     tries: Vec<TryRegion>,
     /// Pending jumps to the end of the optional chain being compiled.

@@ -138,22 +138,32 @@ impl Compiler {
         if fi == 0 {
             return None;
         }
-        if let Some(i) = self.fns[fi].upvals.iter().position(|(n, _)| n == name) {
-            return Some((i as u16, self.fns[fi].upvals[i].1));
+        if let Some(i) = self.fns[fi].upvals.iter().position(|u| u.name == name) {
+            return Some((i as u16, self.fns[fi].upvals[i].is_const));
         }
-        let (capture, is_const) = if let Some(b) = Self::find_local(&self.fns[fi - 1], name) {
+        // A binding of the top level's own (a module's environment, or a
+        // cell of its frame) is module state once the file has loaded.
+        let (capture, is_const, top) = if let Some(b) = Self::find_local(&self.fns[fi - 1], name) {
             if let Some(i) = b.env {
-                (Capture::Upval(i), b.is_const)
+                (Capture::Upval(i), b.is_const, true)
             } else {
                 debug_assert!(b.captured, "resolver missed a capture of `{name}`");
-                (Capture::Local(Slot(b.slot)), b.is_const)
+                (Capture::Local(Slot(b.slot)), b.is_const, fi - 1 == 0)
             }
         } else {
             let (i, c) = self.resolve_upval(fi - 1, name)?;
-            (Capture::Upval(i), c)
+            (
+                Capture::Upval(i),
+                c,
+                self.fns[fi - 1].upvals[i as usize].top,
+            )
         };
         let f = &mut self.fns[fi];
-        f.upvals.push((name.to_string(), is_const));
+        f.upvals.push(Upvalue {
+            name: name.to_string(),
+            is_const,
+            top,
+        });
         f.proto.captures.push(capture);
         Some(((f.upvals.len() - 1) as u16, is_const))
     }
@@ -235,6 +245,9 @@ impl Compiler {
         match var {
             Var::Local(s) => self.emit(Op::StoreLocal(Slot(s))),
             Var::Cell(s) => self.emit(Op::StoreCell(Slot(s))),
+            Var::Upval(i) if self.f().upvals.get(i as usize).is_some_and(|u| u.top) => {
+                self.emit(Op::StoreTopUpval(i))
+            }
             Var::Upval(i) => self.emit(Op::StoreUpval(i)),
             Var::Global(n) => self.emit(Op::StoreGlobal(n)),
             // A written name is never `Own` (the resolver saw the write);
