@@ -111,10 +111,6 @@ pub enum Op {
     LoadGlobalUndef(Name),
     /// [v] → [v], *upvalue = v
     StoreUpval(u16),
-    /// [v] → [v], *upvalue = v, for an upvalue that is the top level's own
-    /// binding: module state once the file has loaded, which a request
-    /// may not change (the VM checks; other upvalue stores pay nothing)
-    StoreTopUpval(u16),
     /// [] → [global]; ReferenceError if it does not exist
     LoadGlobal(Name),
     /// [] → [global or undefined] (for `typeof`)
@@ -338,6 +334,10 @@ pub enum Op {
     Step(Label),
     /// [a, b] → [], jumps unless a < b (conditions of `if`, loops, `?:`)
     JumpIfNotLess(Label),
+    /// [v] → [v], *upvalue = v, for an upvalue that is the top level's own
+    /// binding: module state once the file has loaded, which a request
+    /// may not change (the VM checks; other upvalue stores pay nothing)
+    StoreTopUpval(u16),
 }
 
 /// An instruction's name without its operands (`LoadLocal`).

@@ -215,11 +215,7 @@ impl Vm {
                         self.heap.set_cell(c, *self.stack.last().unwrap());
                     }
                     Op::StoreTopUpval(i) => {
-                        let c = cell_of(&self.heap.obj(closure).elems[i as usize]);
-                        if self.heap.is_state_cell(c) {
-                            tri!('reload, Err(self.state_error("assign a module's top-level variable")));
-                        }
-                        self.heap.set_cell(c, *self.stack.last().unwrap());
+                        tri!('reload, self.store_top_upval(closure, i));
                     }
                     Op::LoadGlobal(Name(a)) => {
                         let v = match self.get_own(self.realm.global, a) {

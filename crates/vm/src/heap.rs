@@ -547,6 +547,11 @@ impl Heap {
         self.perm_cells = self.cells.len();
         self.free_cells.clear();
         self.cell_marks.clear();
+        // No string ends a permanent buffer, so none grows in place
+        // (`append`): a byte no string holds closes each.
+        for b in &mut self.bufs[self.perm_bufs..self.live_bufs] {
+            b.push('\0');
+        }
         self.perm_bufs = self.live_bufs;
         self.free_bufs.clear();
         self.buf_marks.clear();
@@ -926,7 +931,6 @@ impl Heap {
             let buf = &self.bufs[s.buf as usize];
             let total = s.len as usize + tail.len();
             if (s.start + s.len) as usize == buf.len()
-                && s.buf as usize >= self.perm_bufs
                 && Some(s.buf) != self.small_buf.filter(|_| total > SMALL_STRING)
             {
                 if total > u32::MAX as usize / 2 {

@@ -105,12 +105,13 @@ impl Vm {
     fn get_field_slow(&mut self, v: Value, a: Atom) -> Result<Value, Interrupt> {
         match v {
             Value::Obj(id) => {
-                if self.heap.obj(id).class == Class::Namespace {
-                    if let Some(read) = self.namespace_read(id, a) {
-                        return read;
-                    }
-                }
                 if self.heap.obj(id).special {
+                    // A namespace object is special: its exports read live.
+                    if self.heap.obj(id).class == Class::Namespace {
+                        if let Some(read) = self.namespace_read(id, a) {
+                            return read;
+                        }
+                    }
                     if let Some(found) = self.get_own_slot(id, a) {
                         return self.read_slot(Some(found), v);
                     }
