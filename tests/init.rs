@@ -1,7 +1,9 @@
-//! `kitwork init` and `kitwork test` on the real binary: a new project's
-//! own tests pass against its work folder (served on a fresh database);
-//! an npm package (dayjs, as npm installed it for tests/libs) imported by
-//! a route just works; a failing test fails the run and says where.
+//! `kitwork init`, `kitwork serve` and `kitwork test` on the real binary:
+//! a new project serves its routes, and its own tests pass against its
+//! work folder (served on a fresh database);
+//! npm packages as npm installed them for tests/libs — dayjs (dual), ms
+//! (CommonJS only), nanoid (ES modules only) — imported by routes just
+//! work; a failing test fails the run and says where.
 
 #[path = "support/npm.rs"]
 mod npm;
@@ -67,6 +69,40 @@ fn a_new_project_passes_its_own_tests() {
             .unwrap()
             .contains("\"name\": \"shop\"")
     );
+    // kitwork serve in the new folder answers its route.
+    let mut server = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .current_dir(&proj)
+        .args(["serve", "--listen", "127.0.0.1:0", "--cores", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("kitwork serve starts");
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_string();
+    let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+    std::io::Write::write_all(
+        &mut conn,
+        b"GET /hello/you HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut conn, &mut answer).unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        answer.starts_with("HTTP/1.1 200") && answer.ends_with(r#"{"message":"hello, you"}"#),
+        "{answer}"
+    );
     let check = kitwork(&proj, &["check", "work"]);
     assert!(check.status.success(), "{}", text(&check));
     let tested = kitwork(&proj, &["test"]);
@@ -84,17 +120,44 @@ fn a_new_project_passes_its_own_tests() {
 }
 
 #[test]
-fn an_npm_package_imported_by_a_route_just_works_and_failures_fail() {
+fn npm_packages_imported_by_routes_just_work_and_failures_fail() {
     if !npm::installed_or_skip("dayjs imported by a route") {
         return;
     }
     let parent = fresh("npm");
     assert!(kitwork(&parent, &["init", "app"]).status.success());
     let proj = parent.join("app");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/libs/node_modules/dayjs"),
-        &proj.join("node_modules/dayjs"),
-    );
+    // As npm installed them: dayjs dual (`module` and `main`), ms CommonJS
+    // only, nanoid ES modules only (`"type": "module"`, `exports`).
+    for package in ["dayjs", "ms", "nanoid"] {
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/libs/node_modules")
+                .join(package),
+            &proj.join("node_modules").join(package),
+        );
+    }
+    std::fs::write(
+        proj.join("work/packages.js"),
+        "import ms from \"ms\";\n\
+         import { customAlphabet } from \"nanoid/non-secure\";\n\
+         const id = customAlphabet(\"xyz\", 8);\n\
+         work(\"Packages\").get(\"/ms/:text\", () => ({ ms: ms(params(\"text\")) })).get(\"/id\", () => id());\n",
+    )
+    .unwrap();
+    std::fs::write(
+        proj.join("tests/packages.test.js"),
+        "import { test, expect, get } from \"kitwork:test\";\n\
+         test(\"ms (CommonJS) in a route\", () => {\n\
+           expect(get(\"/ms/2h\").json()).toEqual({ ms: 7200000 });\n\
+         });\n\
+         test(\"nanoid (ES modules) in a route\", () => {\n\
+           const id = get(\"/id\").text();\n\
+           expect(id.length).toBe(8);\n\
+           expect([...id].every((c) => \"xyz\".includes(c))).toBeTruthy();\n\
+         });\n",
+    )
+    .unwrap();
     std::fs::write(
         proj.join("work/day.js"),
         "import dayjs from \"dayjs\";\n\
@@ -132,7 +195,15 @@ fn an_npm_package_imported_by_a_route_just_works_and_failures_fail() {
         "{out}"
     );
     assert!(
-        out.contains("# 1 of 2 test file(s) failed: tests/day.test.js"),
+        out.contains("ok 1 - tests/packages.test.js: ms (CommonJS) in a route"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ok 2 - tests/packages.test.js: nanoid (ES modules) in a route"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# 1 of 3 test file(s) failed: tests/day.test.js"),
         "{out}"
     );
     let _ = std::fs::remove_dir_all(&parent);

@@ -205,7 +205,6 @@ impl Vm {
             templates: Vec::new(),
             perm_collections: 0,
             evaluating: Vec::new(),
-            module_namespaces: Vec::new(),
         };
         builtins::install(&mut vm);
         vm.realm.module_evaluator = vm.module_evaluator_function();

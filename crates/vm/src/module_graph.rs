@@ -67,12 +67,6 @@ impl Vm {
         self.start_call(evaluate, &[])
     }
 
-    /// The namespace object of module `m` of the graph being evaluated
-    /// (in module order), for the host to read the exports of.
-    pub fn module_namespace(&self, m: usize) -> Option<ObjId> {
-        self.module_namespaces.get(m).copied()
-    }
-
     /// The module (its index in the graph) whose top level is running, if
     /// a graph is being evaluated: what the gateway's route declarations
     /// are attributed to.
@@ -139,7 +133,6 @@ impl Vm {
                 }
             }
         }
-        self.module_namespaces = namespaces.clone();
         // Each top level as a closure over its environment, then the
         // functions declared at the top, which the specification makes
         // before any module runs (a cycle may call one early).

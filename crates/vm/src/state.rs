@@ -312,8 +312,6 @@ pub struct Vm {
     pub(crate) perm_collections: usize,
     /// The module graph being evaluated, in order (module_graph.rs).
     pub(crate) evaluating: Vec<crate::module_graph::Evaluating>,
-    /// Each module's namespace object, in module order, once evaluated.
-    pub(crate) module_namespaces: Vec<ObjId>,
     /// Compiled patterns, by `Class::RegExp` index (regexp.rs).
     pub(crate) regexps: crate::regexp::Regexps,
     /// Promise jobs waiting to run (promise.rs), first in first out.
