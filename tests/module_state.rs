@@ -34,12 +34,14 @@ const born = new Date(0);
 const bytes = new Uint8Array(4);
 const never = new Promise(() => {});
 const done = Promise.resolve(7);
+const letters = ["a", "b"].values();
 work("Kinds")
   .get("/generator", () => ids.next().value)
   .get("/date", () => { born.setFullYear(2000); return born; })
   .get("/bytes", () => { bytes[0] = 1; return [...bytes]; })
   .get("/pending", () => { never.then(() => 1); return "then"; })
   .get("/settled", () => { done.then(() => 1); return "then"; })
+  .get("/iterator", () => letters.next().value)
   .get("/reads", () => ({ year: born.getUTCFullYear(), bytes: [...bytes] }));"#,
     ),
     (
@@ -133,6 +135,7 @@ fn generators_dates_binary_data_and_pending_promises_of_modules_are_refused_too(
         ("/date", "change a Date"),
         ("/bytes", "change an ArrayBuffer"),
         ("/pending", "wait on a pending promise"),
+        ("/iterator", "step an iterator"),
     ] {
         let r = get(&gw, path);
         assert!(r.starts_with("HTTP/1.1 500"), "{path}: {r}");

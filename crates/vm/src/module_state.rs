@@ -45,6 +45,16 @@ impl Vm {
         Ok(())
     }
 
+    /// Refuses `what` when `v` is module state (built-ins with internal
+    /// state that moves: iterators).
+    #[inline]
+    pub(crate) fn refuse_state(&self, v: Value, what: &str) -> Result<(), Interrupt> {
+        match v {
+            Value::Obj(o) if self.heap.is_state(o) => Err(self.state_error(what)),
+            _ => Ok(()),
+        }
+    }
+
     /// Refuses a change to module state: "cannot `what`: …".
     #[cold]
     pub(crate) fn state_error(&self, what: &str) -> Interrupt {

@@ -385,6 +385,7 @@ fn next_entry(vm: &Vm, o: ObjId, stride: usize, mut pos: usize) -> Option<usize>
 }
 
 fn iterator_next(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
+    vm.refuse_state(this, "step an iterator a module's top level made")?;
     let found = this.as_obj().and_then(|it| match vm.heap.obj(it).class {
         Class::CollectionIter { pos, kind } => Some((it, pos, kind)),
         _ => None,

@@ -96,6 +96,7 @@ pub(super) fn make_array_iterator(
 /// %ArrayIteratorPrototype%.next: the length is read at every step, so an
 /// array that grows while iterated gives its new elements.
 fn array_iterator_next(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
+    vm.refuse_state(this, "step an iterator a module's top level made")?;
     let found = this.as_obj().and_then(|it| match vm.heap.obj(it).class {
         Class::ArrayIter { pos, kind } => Some((it, pos, kind)),
         _ => None,
@@ -138,6 +139,7 @@ fn array_iterator_next(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Inter
 
 /// %StringIteratorPrototype%.next: one code point at a time.
 fn string_iterator_next(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
+    vm.refuse_state(this, "step an iterator a module's top level made")?;
     let found = this.as_obj().and_then(|it| match vm.heap.obj(it).class {
         Class::StringIter { pos } => Some((it, pos)),
         _ => None,

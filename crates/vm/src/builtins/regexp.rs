@@ -423,6 +423,7 @@ fn symbol_match_all(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrup
 
 /// %RegExpStringIteratorPrototype%.next.
 fn string_iterator_next(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
+    vm.refuse_state(this, "step an iterator a module's top level made")?;
     let found = this.as_obj().and_then(|it| match vm.heap.obj(it).class {
         Class::RegExpIter { global, unicode } => Some((it, global, unicode)),
         _ => None,
