@@ -7,6 +7,8 @@
 
 #[path = "support/npm.rs"]
 mod npm;
+#[path = "support/server.rs"]
+mod server;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -77,18 +79,8 @@ fn a_new_project_passes_its_own_tests() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("kitwork serve starts");
-    let mut first = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(server.stdout.take().unwrap()),
-        &mut first,
-    )
-    .unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_string();
+    let addr =
+        server::listening_address(&mut std::io::BufReader::new(server.stdout.take().unwrap()));
     let mut conn = std::net::TcpStream::connect(&addr).unwrap();
     std::io::Write::write_all(
         &mut conn,

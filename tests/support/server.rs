@@ -99,21 +99,27 @@ pub fn start_under(scripts: &[(&str, &str)], extra: &[&str], shell: &str) -> Ser
         .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
         .spawn()
         .unwrap();
-    let mut first = String::new();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    stdout.read_line(&mut first).unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_string();
+    let addr = listening_address(&mut stdout);
     Server {
         child,
         addr,
         dir,
         _stdout: stdout,
     }
+}
+
+/// The `host:port` of the `http://…` address `kitwork serve` prints on
+/// its first line of standard output.
+pub fn listening_address(stdout: &mut impl BufRead) -> String {
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    first
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_string()
 }
 
 pub fn connect(s: &Server) -> TcpStream {
