@@ -134,6 +134,16 @@ enum Command {
 /// (deeper recursion grows onto new segments).
 const RUN_STACK: usize = 8 << 20;
 
+/// Runs `f` on a thread of `RUN_STACK` bytes and waits for its outcome.
+fn on_run_thread(f: impl FnOnce() -> commands::Outcome + Send + 'static) -> commands::Outcome {
+    std::thread::Builder::new()
+        .name("run".into())
+        .stack_size(RUN_STACK)
+        .spawn(f)
+        .map_err(|_| ExitCode::FAILURE)
+        .and_then(|t| t.join().unwrap_or(Err(ExitCode::FAILURE)))
+}
+
 fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
         Command::Run {
@@ -148,12 +158,7 @@ fn main() -> ExitCode {
             // tenth of a small script's start-up, bench/instructions.sh),
             // and the parser's and VM's stack checks need it.
             let run = move || commands::run(&file, budget, memory, db, ca_file);
-            std::thread::Builder::new()
-                .name("run".into())
-                .stack_size(RUN_STACK)
-                .spawn(run)
-                .map_err(|_| ExitCode::FAILURE)
-                .and_then(|t| t.join().unwrap_or(Err(ExitCode::FAILURE)))
+            on_run_thread(run)
         }
         Command::Check { paths } => commands::check(&paths),
         Command::Disasm { file } => commands::disasm(&file),
@@ -168,7 +173,12 @@ fn main() -> ExitCode {
             paths,
             work_dir,
             config,
-        } => commands::test(&paths, &work_dir, config.as_deref()),
+        } => {
+            // Test files run as `kitwork run` runs a script: on a thread
+            // whose stack the VM knows (see `Command::Run`).
+            let test = move || commands::test(&paths, &work_dir, config.as_deref());
+            on_run_thread(test)
+        }
         Command::Serve {
             config,
             listen,

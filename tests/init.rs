@@ -200,3 +200,15 @@ fn npm_packages_imported_by_routes_just_work_and_failures_fail() {
     );
     let _ = std::fs::remove_dir_all(&parent);
 }
+
+#[test]
+fn the_examples_pass_their_kitwork_tests() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tested = kitwork(root, &["test", "tests/kitwork"]);
+    let out = text(&tested);
+    assert!(tested.status.success(), "{out}");
+    assert!(
+        out.contains("ok 2 - tests/kitwork/quote.test.js: GET /quote/:sku"),
+        "{out}"
+    );
+}
