@@ -88,6 +88,25 @@ impl Vm {
     pub fn own_property(&mut self, o: ObjId, key: Key) -> Result<Option<Current>, Interrupt> {
         let obj = self.heap.obj(o);
         let (class, lock) = (obj.class, obj.elems_lock);
+        if class == Class::Namespace {
+            // An export is the binding's value now (a ReferenceError while
+            // it is uninitialised), writable and enumerable but not
+            // configurable, as the specification describes it; writes are
+            // refused by the object's own attributes.
+            let a = self.key_atom(key);
+            let stored = self.get_own_slot(o, a).map(|(_, at)| at);
+            return match (self.namespace_read(o, a), stored) {
+                (Some(read), Some(at)) => {
+                    let at = if at & attrs::HIDDEN != 0 {
+                        at
+                    } else {
+                        attrs::FIXED
+                    };
+                    Ok(Some(data(read?, at)))
+                }
+                _ => Ok(None),
+            };
+        }
         if class == Class::Array {
             if let Key::Index(i) = key {
                 let Some(&v) = self.heap.obj(o).elems.get(i) else {
