@@ -27,6 +27,12 @@ work("Cache")
   .get("/read", () => ({ size: seen.size, n: totals.n }));"#,
     ),
     (
+        "work/heavy.js",
+        r#"let total = 0;
+for (let i = 0; i < 100000; i++) total += i;
+work("Heavy").get("/heavy", () => total);"#,
+    ),
+    (
         "work/kinds.js",
         r#"function* counter() { let i = 0; while (true) yield i++; }
 const ids = counter();
@@ -95,6 +101,18 @@ fn every_request_starts_on_a_fresh_heap() {
             "request {i}: {hello}"
         );
     }
+}
+
+#[test]
+fn a_top_level_runs_under_the_load_budget_not_the_request_budget() {
+    // Its loop costs several times the 100,000 instructions a request may
+    // spend here; it ran within the load's budget, and so it must on
+    // every worker.
+    let r = get(&gateway(), "/heavy");
+    assert!(
+        r.starts_with("HTTP/1.1 200") && r.ends_with("4999950000"),
+        "{r}"
+    );
 }
 
 #[test]

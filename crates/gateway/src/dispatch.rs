@@ -241,6 +241,20 @@ pub(crate) async fn run_route(
             guarded(|| vm.reset())?;
             Ok(TopLevel::Handler(f))
         }
+        // Only a script can be the file form (a module must give a
+        // handler, `load_files` checks): a module's route without one is
+        // on a worker whose modules failed to run (logged when it was made).
+        None if generation.graph.modules[route.script]
+            .program
+            .module
+            .is_some() =>
+        {
+            let e = vm::error::Interrupt::error(
+                vm::error::ErrorKind::Error,
+                "this worker's modules failed to load (the log says why)".to_string(),
+            );
+            Err(vm.uncaught(e))
+        }
         None => {
             let main = worker.mains[route.script];
             let top = guarded(|| vm.start(main))?;

@@ -125,15 +125,9 @@ pub fn load_files(root: &Path, files: &[PathBuf]) -> Result<Generation, String> 
         hash.add(m.program.source.name.as_bytes());
         hash.add(m.program.source.text.as_bytes());
     }
-    let mut vm = Vm::with_natives(
-        Limits {
-            instructions: 10_000_000,
-            ..Limits::default()
-        },
-        work::install,
-    );
+    let mut vm = Vm::with_natives(LOAD_LIMITS, work::install);
     vm.out = Box::new(std::io::stderr());
-    let (_, decls) = evaluate(&mut vm, &loaded.graph)?;
+    let decls = evaluate(&mut vm, &loaded.graph).1?;
     let mut errors = String::new();
     let mut router = Router::default();
     let mut per_module: Vec<usize> = vec![0; loaded.graph.modules.len()];
@@ -190,18 +184,41 @@ pub fn load_files(root: &Path, files: &[PathBuf]) -> Result<Generation, String> 
     })
 }
 
+/// The budgets modules' top levels run under, when a generation loads and
+/// on every worker VM (not the per-request ones, which may be smaller).
+const LOAD_LIMITS: Limits = Limits {
+    instructions: 10_000_000,
+    memory: 256 << 20,
+};
+
 /// Runs a generation's top levels on `vm`, in register mode: every module
 /// once, in the graph's order. Returns the top levels as linked and the
 /// routes declared, with their handlers (which stay valid only if the
-/// caller then seals the VM's state, as workers do).
+/// caller then seals the VM's state, as workers do), or why they could
+/// not all run.
 pub(crate) fn evaluate(
     vm: &mut Vm,
     graph: &LinkedGraph,
-) -> Result<(Vec<lang::bytecode::FuncIdx>, Vec<host::RouteDecl>), String> {
+) -> (
+    Vec<lang::bytecode::FuncIdx>,
+    Result<Vec<host::RouteDecl>, String>,
+) {
     let mains = vm.load_graph(graph);
+    let serving = std::mem::replace(&mut vm.limits, LOAD_LIMITS);
+    let routes = declare_routes(vm, graph, &mains);
+    vm.limits = serving;
+    (mains, routes)
+}
+
+/// `evaluate`'s run, on programs already linked as `mains`.
+fn declare_routes(
+    vm: &mut Vm,
+    graph: &LinkedGraph,
+    mains: &[lang::bytecode::FuncIdx],
+) -> Result<Vec<host::RouteDecl>, String> {
     let host = host::Host::new(vm);
     vm.host = Some(Box::new(host));
-    match vm.start_graph(graph, &mains) {
+    match vm.start_graph(graph, mains) {
         Ok(Outcome::Done(_)) => {}
         Ok(Outcome::Pending(_)) => {
             let at = vm.evaluating_module().map_or(String::new(), |m| {
@@ -223,7 +240,7 @@ pub(crate) fn evaluate(
         Some(host::Mode::Register { routes }) => routes,
         _ => Vec::new(),
     };
-    Ok((mains, routes))
+    Ok(routes)
 }
 
 /// The route table `kitwork routes` prints.

@@ -198,16 +198,17 @@ pub(crate) fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Wo
     vm.out = Box::new(RequestLog::new(tags.clone()));
     // The modules run once here, as they did when the generation loaded;
     // what they made is this VM's module state from now on.
-    let (mains, decls) = match super::evaluate(&mut vm, &generation.graph) {
-        Ok(done) => done,
+    let (mains, decls) = super::evaluate(&mut vm, &generation.graph);
+    let handlers = match decls {
+        Ok(decls) => decls.into_iter().map(|d| d.handler).collect(),
         Err(e) => {
             // It loaded once already: only a top level that behaves
-            // differently on a second run gets here.
+            // differently on a second run gets here. Its routes answer 500
+            // (dispatch.rs).
             crate::log::error(&format!("a worker's modules failed to load: {e}"));
-            (vm.load_graph(&generation.graph), Vec::new())
+            Vec::new()
         }
     };
-    let handlers = decls.into_iter().map(|d| d.handler).collect();
     vm.seal_state();
     let host = Host::new(&mut vm);
     vm.host = Some(Box::new(host));

@@ -395,16 +395,6 @@ impl ModuleRecord {
     pub fn is_empty(&self) -> bool {
         !self.declared
     }
-
-    /// Where the first import or export is.
-    pub fn first_span(&self) -> Option<Span> {
-        let i = self.imports.first().map(|i| i.span);
-        let e = self.exports.first().map(Export::span);
-        match (i, e) {
-            (Some(a), Some(b)) => Some(if a.start < b.start { a } else { b }),
-            (a, b) => a.or(b),
-        }
-    }
 }
 
 /// `"./lib.js"` with its import attributes (`with { type: "json" }`).

@@ -45,6 +45,7 @@ pub fn load_with(
         by_path: HashMap::new(),
         errors: String::new(),
         node_env: std::env::var("NODE_ENV").ok(),
+        formats: HashMap::new(),
     };
     let mut entry_ids = Vec::new();
     for e in entries {
@@ -95,6 +96,8 @@ struct Builder {
     errors: String,
     /// What `process.env.NODE_ENV` reads as: the variable of this process.
     node_env: Option<String>,
+    /// What each CommonJS-looking file turned out to be (`actual_format`).
+    formats: HashMap<PathBuf, Format>,
 }
 
 impl Builder {
@@ -121,14 +124,7 @@ impl Builder {
                 return None;
             }
         };
-        // A `.js` file Node would call CommonJS that has `import` or
-        // `export` is an ES module, as bundlers take a package's `module`
-        // entry to be.
-        let format = if format == Format::CommonJs && wrap::has_module_syntax(&text) {
-            Format::EsModule
-        } else {
-            format
-        };
+        let format = self.actual_format(&path, format, &text);
         let text = wrap::define_node_env(&text, self.node_env.as_deref()).into_owned();
         let text = match format {
             Format::EsModule => text,
@@ -203,6 +199,23 @@ impl Builder {
         Some(i)
     }
 
+    /// What the file at `path` is, whose name and package say `declared`:
+    /// a `.js` file Node would call CommonJS that has `import` or `export`
+    /// is an ES module, as bundlers take a package's `module` entry to be.
+    /// Found once per file (it takes a parse of `text`).
+    fn actual_format(&mut self, path: &Path, declared: Format, text: &str) -> Format {
+        if declared != Format::CommonJs {
+            return declared;
+        }
+        *self.formats.entry(path.to_path_buf()).or_insert_with(|| {
+            if wrap::has_module_syntax(text) {
+                Format::EsModule
+            } else {
+                Format::CommonJs
+            }
+        })
+    }
+
     /// A CommonJS file's text as a module, its `require`s resolved.
     fn commonjs(
         &mut self,
@@ -215,17 +228,18 @@ impl Builder {
         let mut failed = false;
         for specifier in wrap::required(text) {
             match self.resolver.resolve(&specifier, path, Kind::Require) {
-                Ok(t) => requires.push(wrap::Required {
-                    format: if t.format == Format::CommonJs
-                        && std::fs::read_to_string(&t.path)
-                            .is_ok_and(|s| wrap::has_module_syntax(&s))
-                    {
-                        Format::EsModule
-                    } else {
-                        t.format
-                    },
-                    specifier,
-                }),
+                Ok(t) => {
+                    let text =
+                        if t.format == Format::CommonJs && !self.formats.contains_key(&t.path) {
+                            std::fs::read_to_string(&t.path).unwrap_or_default()
+                        } else {
+                            String::new()
+                        };
+                    requires.push(wrap::Required {
+                        format: self.actual_format(&t.path, t.format, &text),
+                        specifier,
+                    })
+                }
                 Err(e) => {
                     self.errors.push_str(&format!("error: {display}: {e}\n"));
                     failed = true;
