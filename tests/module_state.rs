@@ -60,6 +60,16 @@ work("Greet").get("/greet/:n", () => ({ text: greet(params("n")), known: names.i
         r#"export const names = ["ann", "bob"];
 export function greet(n) { return `hi ${n}`; }"#,
     ),
+    (
+        "work/awaited.js",
+        r#"import { table } from "../lib/table.js";
+const n = await Promise.resolve(5);
+work("Awaited").get("/awaited", () => ({ n, rows: table.rows }));"#,
+    ),
+    (
+        "lib/table.js",
+        r#"export const table = await Promise.resolve(1).then((r) => ({ rows: r + 1 }));"#,
+    ),
 ];
 
 fn gateway() -> InProcess {
@@ -124,6 +134,17 @@ fn handlers_read_what_modules_made_and_imported() {
         let r = get(&gw, "/greet/zed");
         assert!(r.ends_with(r#"{"text":"hi zed","known":false}"#), "{r}");
     }
+}
+
+#[test]
+fn modules_that_await_at_the_top_level_serve_what_they_awaited() {
+    // The route is declared after the module's `await`, from a promise
+    // job, and still belongs to its file.
+    let r = get(&gateway(), "/awaited");
+    assert!(
+        r.starts_with("HTTP/1.1 200") && r.ends_with(r#"{"n":5,"rows":2}"#),
+        "{r}"
+    );
 }
 
 #[test]

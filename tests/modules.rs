@@ -4,7 +4,9 @@
 //! another and its own `package.json`, CommonJS cycles loaded in Node's
 //! order, functions hoisted across modules; and the diagnostics for an import
 //! that names no file, a name not exported (with the chain of importers)
-//! and a package that needs Node's built-ins.
+//! and a package that needs Node's built-ins; top-level `await`, which
+//! holds back only the modules that import it (in the order node prints),
+//! and one that fails or never finishes.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -98,5 +100,41 @@ fn assigning_an_import_is_a_type_error() {
         text(&out.stderr).contains("TypeError: Assignment to constant variable 'count'.\n    at <main> (errors/assign_import.js:2:1)"),
         "{}",
         text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_module_that_awaits_holds_back_only_its_importers() {
+    // The order node prints for the same files.
+    let out = run("awaiting.js");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "config: start\n\
+         sibling: runs before config finishes\n\
+         config: a job queued before the await\n\
+         config: after await\n\
+         main: kit true\n\
+         main: a\n\
+         main: b\n"
+    );
+}
+
+#[test]
+fn a_top_level_await_that_fails_or_never_finishes_is_an_error() {
+    let out = run("errors/tla_rejects.js");
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("Uncaught Error: config missing\n    at <main> (tla/rejects.js:2:7)"),
+        "{err}"
+    );
+    assert!(!text(&out.stdout).contains("never printed"));
+    let out = run("errors/tla_never.js");
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("a module's top-level `await` never finished: errors/tla_never.js"),
+        "{err}"
     );
 }

@@ -385,6 +385,9 @@ pub struct ModuleRecord {
     pub declared: bool,
     /// `import.meta` is read: the module environment holds it.
     pub import_meta: bool,
+    /// `await` is used at the top level ([[HasTLA]]): the module's body
+    /// runs as an async function, and its importers wait for it.
+    pub top_level_await: bool,
 }
 
 /// The hidden module binding `import.meta` reads (no identifier can spell it).

@@ -4,7 +4,10 @@
 //! and the order the top levels run in. `kitwork-modules` builds it from
 //! files; the VM instantiates it (`vm::module_graph`).
 
+pub mod evaluation;
+
 use crate::bytecode::Program;
+pub use evaluation::{Evaluation, Step};
 
 /// Where one environment binding (or export) of a module is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,13 +38,21 @@ pub struct LinkedModule {
     pub url: String,
 }
 
+impl LinkedModule {
+    /// Its top level awaits: it runs as an async function.
+    pub fn has_top_level_await(&self) -> bool {
+        self.program.module.is_some() && self.program.functions[0].is_async
+    }
+}
+
 /// Every module reachable from the entries, linked.
 #[derive(Clone, Debug, Default)]
 pub struct LinkedGraph {
     pub modules: Vec<LinkedModule>,
     /// The order the top levels run in: each module after those it
-    /// imports (depth first, in the order of the requests), once.
-    pub order: Vec<usize>,
+    /// imports (depth first, in the order of the requests), once, and
+    /// what waits for a module's top-level `await`.
+    pub evaluation: Evaluation,
     /// The files asked for, by index into `modules`, in the order given.
     pub entries: Vec<usize>,
 }

@@ -48,8 +48,10 @@ pub struct Parser<'s> {
     /// Per class being parsed, innermost last: the private names it uses
     /// (checked against the ones it declares when it ends).
     private_uses: Vec<Vec<(String, Span)>>,
-    /// `await` expressions parsed so far (an async function's parameters
-    /// may hold none).
+    /// `await` expressions parsed so far in the function being parsed,
+    /// not in the functions and arrows inside it (an async function's
+    /// parameters may hold none; a class that awaits is built by an async
+    /// function).
     awaits: usize,
     /// Functions (not arrows) being parsed around here: `new.target` is
     /// valid only inside one.
@@ -59,6 +61,8 @@ pub struct Parser<'s> {
     module: bool,
     /// `import.meta` was read somewhere in the file.
     import_meta: bool,
+    /// An `await` (or `for await`) at the module's top level was parsed.
+    top_level_await: bool,
     /// Where spreads followed by a comma start (`[...x,]`, `{...x,}`): as
     /// a pattern's rest element that comma is a syntax error.
     comma_after_spread: Vec<u32>,
@@ -67,9 +71,20 @@ pub struct Parser<'s> {
 /// Parses a whole file. Diagnostics are empty when the program is valid.
 pub fn parse_program(src: &str) -> (Program, Vec<Diagnostic>) {
     let parsed = parse_goal(src, false);
+    if !src.contains("await") {
+        return parsed;
+    }
     // A module reserves `await`: parse it again as one if it could matter.
-    if !parsed.0.module.is_empty() && src.contains("await") {
+    if !parsed.0.module.is_empty() {
         return parse_goal(src, true);
+    }
+    // A file whose top level awaits is a module, as Node detects one.
+    if !parsed.1.is_empty() {
+        let (mut program, diags) = parse_goal(src, true);
+        if diags.is_empty() && program.module.top_level_await {
+            program.module.declared = true;
+            return (program, diags);
+        }
     }
     parsed
 }
@@ -93,7 +108,11 @@ fn parse_goal(src: &str, module: bool) -> (Program, Vec<Diagnostic>) {
         private_uses: Vec::new(),
         module,
         import_meta: false,
+        top_level_await: false,
     };
+    // A module's top level is an async body: `await` is an expression.
+    p.ctx.is_async = module;
+    p.ctx.module_top = module;
     let mut body = Vec::new();
     let mut module = ModuleRecord::default();
     while !p.at(&Token::Eof) && p.diags.len() < MAX_ERRORS {
@@ -122,6 +141,7 @@ fn parse_goal(src: &str, module: bool) -> (Program, Vec<Diagnostic>) {
         module.declared = true;
         module.import_meta = true;
     }
+    module.top_level_await = p.top_level_await;
     (
         Program {
             body,
@@ -221,7 +241,7 @@ impl<'s> Parser<'s> {
                             | Token::New
                     ) =>
             {
-                Some("`await` is only valid in async functions (not yet at a module's top level)")
+                Some("`await` is only valid in async functions and at a module's top level")
             }
             Token::Ident("import" | "export") if !matches!(next, Token::LParen | Token::Dot) => {
                 Some("`import` and `export` may only appear at a file's top level")
@@ -697,6 +717,7 @@ impl<'s> Parser<'s> {
         self.bump();
         if self.ctx.is_async && self.at_ident("await") {
             self.bump();
+            self.top_level_await |= self.ctx.module_top;
             self.expect(&Token::LParen, "`(` after `for await`")?;
             return self.for_await(start);
         }
@@ -1019,6 +1040,7 @@ impl<'s> Parser<'s> {
     fn function_body(&mut self, is_async: bool) -> PResult<(Vec<Param>, Option<Pattern>, Body)> {
         self.functions += 1;
         let arrows = std::mem::replace(&mut self.arrows, 0);
+        let awaits = std::mem::replace(&mut self.awaits, 0);
         let captured = std::mem::replace(&mut self.new_target_captured, false);
         let params = if is_async {
             self.async_params()
@@ -1028,6 +1050,7 @@ impl<'s> Parser<'s> {
         let parsed = params.and_then(|p| Ok((p, self.block_body()?)));
         self.functions -= 1;
         self.arrows = arrows;
+        self.awaits = awaits;
         let used = std::mem::replace(&mut self.new_target_captured, captured);
         let ((params, rest), mut body) = parsed?;
         self.check_strict_body(&params, &rest, &body)?;
@@ -1149,25 +1172,35 @@ impl<'s> Parser<'s> {
         }
         let async_outside = self.ctx.is_async;
         self.ctx.is_async |= is_async;
+        let awaits_before = self.awaits;
         let params = self.arrow_params(is_async);
         self.ctx.is_async = async_outside;
         let (params, rest) = params?;
+        if self.awaits > awaits_before {
+            // Where `await` is an expression (an async function, a
+            // module's top level), an arrow's parameters still hold none.
+            return self.error("`await` is not allowed in an arrow's parameters", start);
+        }
         self.expect(&Token::Arrow, "`=>`")?;
         let saved = std::mem::replace(&mut self.no_in, false);
         let generator_before = std::mem::replace(&mut self.ctx.generator, false);
         let async_before = std::mem::replace(&mut self.ctx.is_async, is_async);
         let no_return_before = std::mem::replace(&mut self.ctx.no_return, false);
         let block_before = std::mem::replace(&mut self.ctx.static_block, false);
+        let top_before = std::mem::replace(&mut self.ctx.module_top, false);
+        let awaits = std::mem::replace(&mut self.awaits, 0);
         let body = if self.at(&Token::LBrace) {
             self.block_body().map(Body::Block)
         } else {
             self.assign().map(Body::Expr)
         };
+        self.awaits = awaits;
         self.no_in = saved;
         self.ctx.generator = generator_before;
         self.ctx.is_async = async_before;
         self.ctx.no_return = no_return_before;
         self.ctx.static_block = block_before;
+        self.ctx.module_top = top_before;
         let body = body?;
         if let Body::Block(stmts) = &body {
             self.check_strict_body(&params, &rest, stmts)?;
@@ -1657,6 +1690,7 @@ impl<'s> Parser<'s> {
             Token::Ident("await") if self.ctx.is_async => {
                 self.bump();
                 self.awaits += 1;
+                self.top_level_await |= self.ctx.module_top;
                 self.enter()?;
                 let arg = self.unary();
                 self.leave();
@@ -1979,10 +2013,33 @@ impl<'s> Parser<'s> {
         })
     }
 
+    /// A `/` where an expression starts begins a regular expression,
+    /// though the lexer, which looks back one token only, took it for a
+    /// division (after `await`, `yield` or a block's `}`): the rest of the
+    /// tokens are lexed again from it.
+    fn relex_regexp(&mut self) {
+        let start = self.span().start as usize;
+        let end = self
+            .toks
+            .last()
+            .map_or(self.src.len(), |t| t.span.start as usize);
+        let newline_before = self.toks[self.pos].newline_before;
+        let (mut toks, mut diags) = tokenize(&self.src[start..end], start);
+        toks[0].newline_before = newline_before;
+        // What the first reading said of these tokens no longer holds.
+        self.diags.retain(|d| (d.span.start as usize) < start);
+        self.diags.append(&mut diags);
+        self.toks.truncate(self.pos);
+        self.toks.append(&mut toks);
+    }
+
     fn primary(&mut self) -> PResult<Expr> {
         let span = self.span();
         if let Some(what) = self.later_feature() {
             return self.error(what, span);
+        }
+        if matches!(self.peek(), Token::Slash | Token::SlashAssign) {
+            self.relex_regexp();
         }
         let kind = match self.peek().clone() {
             Token::Number(n) => {
@@ -2482,6 +2539,7 @@ impl<'s> Parser<'s> {
                         comma_after_spread: Vec::new(),
                         module: self.module,
                         import_meta: false,
+                        top_level_await: false,
                     };
                     let e = if p.at(&Token::Eof) {
                         p.error(
@@ -2499,6 +2557,7 @@ impl<'s> Parser<'s> {
                     self.home_used = p.home_used;
                     self.new_target_captured = p.new_target_captured;
                     self.import_meta |= p.import_meta;
+                    self.top_level_await |= p.top_level_await;
                     let failed = !p.diags.is_empty();
                     self.diags.append(&mut p.diags);
                     if failed {

@@ -9,7 +9,7 @@ use crate::wrap;
 use lang::ast::ImportName;
 use lang::bytecode::{EnvBinding, ExportEntry, Program};
 use lang::diag::{Diagnostic, render_all};
-use lang::link::{Link, LinkedGraph, LinkedModule};
+use lang::link::{Evaluation, Link, LinkedGraph, LinkedModule};
 use lang::source::{SourceFile, Span};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -62,16 +62,12 @@ pub fn load_with(
     if !b.errors.is_empty() {
         return Err(b.errors);
     }
-    let mut order = Vec::new();
-    let mut seen = vec![false; modules.len()];
-    for &e in &entry_ids {
-        b.post_order(e, &mut seen, &mut order);
-    }
+    let evaluation = Evaluation::plan(&modules, &entry_ids);
     Ok(Loaded {
         files: b.nodes.iter().map(|n| n.path.clone()).collect(),
         graph: LinkedGraph {
             modules,
-            order,
+            evaluation,
             entries: entry_ids,
         },
     })
@@ -450,18 +446,6 @@ impl Builder {
                 }
             }
         }
-    }
-
-    /// Depth first, each module after what it imports.
-    fn post_order(&self, m: usize, seen: &mut [bool], order: &mut Vec<usize>) {
-        if seen[m] {
-            return;
-        }
-        seen[m] = true;
-        for &t in &self.nodes[m].requests {
-            self.post_order(t, seen, order);
-        }
-        order.push(m);
     }
 }
 

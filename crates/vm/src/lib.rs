@@ -39,6 +39,7 @@ pub mod inspect;
 pub mod io;
 pub mod json;
 pub mod load;
+mod module_async;
 pub mod module_graph;
 pub mod module_state;
 pub mod promise;

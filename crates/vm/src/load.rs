@@ -204,7 +204,7 @@ impl Vm {
             queries: Default::default(),
             templates: Vec::new(),
             perm_collections: 0,
-            evaluating: Vec::new(),
+            graph_run: Default::default(),
         };
         builtins::install(&mut vm);
         vm.realm.module_evaluator = vm.module_evaluator_function();

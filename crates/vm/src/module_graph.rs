@@ -2,11 +2,13 @@
 //! its top levels: every module's environment is made first (its own
 //! cells, uninitialised for `let`/`const`/`class`; the exporting modules'
 //! cells for its imports, so bindings are live and cycles see each other;
-//! namespace objects), then one stepping function calls each top level in
-//! the graph's order as an ordinary call, so a top level may wait for I/O
-//! like any code (`kitwork run`). After a module ran, its namespace object
-//! holds its exports' values; after all ran, every namespace is refreshed
-//! once more (a cycle may set an export late) and closed.
+//! namespace objects), then one stepping function makes the calls of the
+//! evaluation's synchronous part (`lang::link::evaluation`) as ordinary
+//! calls, so a top level may wait for I/O like any code (`kitwork run`).
+//! A module with top-level `await` is started there and finishes later
+//! (module_async.rs). After a module ran, its namespace object holds its
+//! exports' values; after all ran, every namespace is refreshed once more
+//! (a cycle may set an export late).
 
 use crate::attrs;
 use crate::error::Interrupt;
@@ -16,23 +18,57 @@ use crate::stepper::Stepper;
 use crate::value::{Atom, ObjId, Value};
 use lang::bytecode::EnvBinding;
 use lang::bytecode::FuncIdx;
-use lang::link::{Link, LinkedGraph};
+use lang::link::{Evaluation, Link, LinkedGraph, Step};
 
 /// The function a CommonJS module exports to run its body
 /// (`kitwork_modules::wrap::LOAD`).
 const LOAD: &str = "__kw_load";
 
-/// One module of the graph being evaluated, in evaluation order.
-pub(crate) struct Evaluating {
-    /// Its index in the graph.
-    module: usize,
-    /// What to call: its top level, a closure over its environment, or a
-    /// CommonJS module's loading function.
-    main: Value,
-    /// The namespace to fill once the call returns (not after a load).
-    namespace: Option<ObjId>,
+/// The graph being evaluated.
+#[derive(Default)]
+pub(crate) struct GraphRun {
+    /// Per module of the graph.
+    pub modules: Vec<ModuleRun>,
+    /// The calls of the synchronous part, in order: a module and how.
+    pub calls: Vec<(usize, Call)>,
+    /// The plan; the asynchronous part counts down its `pending`.
+    pub evaluation: Evaluation,
+    /// The promise of the whole evaluation, when an entry's is
+    /// asynchronous: fulfilled when every entry finished, rejected with
+    /// the first error.
+    pub promise: Option<ObjId>,
+    /// Entries whose asynchronous evaluation has not finished.
+    pub entries_left: usize,
+}
+
+/// How a module's code is called.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Call {
+    /// A CommonJS module's body (its `__kw_load`), first asked for here.
+    Load,
+    /// A top level, to its end.
+    Run,
+    /// An async top level, to its first `await`; its promise finishes it.
+    Start,
+}
+
+/// One module of the graph being evaluated.
+pub(crate) struct ModuleRun {
+    /// Its top level: a closure over its environment.
+    pub main: Value,
+    /// A CommonJS module's loading function.
+    pub loader: Option<Value>,
+    pub namespace: ObjId,
     /// Its exports by name, sorted, and their cells (or namespaces).
-    exports: Vec<(Atom, Value)>,
+    pub exports: Vec<(Atom, Value)>,
+    /// The CommonJS modules it imports, whose bodies run just before it.
+    pub commonjs: Vec<usize>,
+    /// Its file's name, as diagnostics give it.
+    pub name: String,
+    /// An entry of the graph.
+    pub entry: bool,
+    /// How its asynchronous evaluation ended (`None` while it has not).
+    pub finished: Option<Result<(), Value>>,
 }
 
 /// Slots of the evaluating stepper: the argument count, the position, the
@@ -69,17 +105,16 @@ impl Vm {
 
     /// The module (its index in the graph) whose top level is running, if
     /// a graph is being evaluated: what the gateway's route declarations
-    /// are attributed to.
+    /// are attributed to. The innermost top level (or CommonJS body) on
+    /// the stack: the evaluator's call, or a job finishing an async one.
     pub fn evaluating_module(&self) -> Option<usize> {
-        let f = self
-            .frames
-            .iter()
-            .rev()
-            .find(|f| f.closure == self.realm.module_evaluator)?;
-        match self.stack[f.base as usize + 1] {
-            Value::Num(n) if n >= 1.0 => self.evaluating.get(n as usize - 1).map(|e| e.module),
-            _ => None,
-        }
+        let modules = &self.graph_run.modules;
+        let is = |v: Value, f: ObjId| matches!(v, Value::Obj(o) if o == f);
+        self.frames.iter().rev().find_map(|f| {
+            modules
+                .iter()
+                .position(|m| is(m.main, f.closure) || m.loader.is_some_and(|l| is(l, f.closure)))
+        })
     }
 
     fn instantiate(&mut self, graph: &LinkedGraph, mains: &[FuncIdx]) -> Result<(), Interrupt> {
@@ -166,44 +201,60 @@ impl Vm {
                     _ => None,
                 })
         };
-        self.evaluating.clear();
-        for &i in &graph.order {
-            let m = &graph.modules[i];
-            if !m.commonjs {
-                for &j in &m.requests {
-                    if let Some(f) = graph.modules[j].commonjs.then(|| loader(self, j)).flatten() {
-                        self.evaluating.push(Evaluating {
-                            module: j,
-                            main: f,
-                            namespace: None,
-                            exports: Vec::new(),
-                        });
-                    }
-                }
-            }
+        let mut run = GraphRun {
+            modules: Vec::with_capacity(n),
+            calls: Vec::with_capacity(n),
+            evaluation: graph.evaluation.clone(),
+            promise: None,
+            entries_left: 0,
+        };
+        for (i, m) in graph.modules.iter().enumerate() {
             let mut exports = Vec::with_capacity(m.exports.len());
             for (name, link) in &m.exports {
                 let a = self.heap.intern(name);
                 exports.push((a, target(&env, *link)));
             }
-            self.evaluating.push(Evaluating {
-                module: i,
+            let entry = graph.entries.contains(&i);
+            run.entries_left += usize::from(entry && run.evaluation.is_async(i));
+            run.modules.push(ModuleRun {
                 main: Value::Obj(closures[i]),
-                namespace: Some(namespaces[i]),
+                loader: if m.commonjs { loader(self, i) } else { None },
+                namespace: namespaces[i],
                 exports,
+                commonjs: if m.commonjs {
+                    Vec::new()
+                } else {
+                    m.requests
+                        .iter()
+                        .copied()
+                        .filter(|&j| graph.modules[j].commonjs)
+                        .collect()
+                },
+                name: m.program.source.name.clone(),
+                entry,
+                finished: None,
             });
-            let at = self.evaluating.len() - 1;
-            self.fill_namespace(at);
         }
-        for (j, m) in graph.modules.iter().enumerate() {
-            if let Some(f) = m.commonjs.then(|| loader(self, j)).flatten() {
-                self.evaluating.push(Evaluating {
-                    module: j,
-                    main: f,
-                    namespace: None,
-                    exports: Vec::new(),
-                });
+        for &step in &graph.evaluation.steps {
+            let (i, call) = match step {
+                Step::Run(i) => (i, Call::Run),
+                Step::Start(i) => (i, Call::Start),
+            };
+            for &j in &run.modules[i].commonjs {
+                if run.modules[j].loader.is_some() {
+                    run.calls.push((j, Call::Load));
+                }
             }
+            run.calls.push((i, call));
+        }
+        for (j, m) in run.modules.iter().enumerate() {
+            if m.loader.is_some() {
+                run.calls.push((j, Call::Load));
+            }
+        }
+        self.graph_run = run;
+        for i in 0..n {
+            self.fill_namespace(i);
         }
         Ok(())
     }
@@ -214,13 +265,11 @@ impl Vm {
     /// beside them (`Class::Namespace`). A read by name goes to the cell
     /// (`namespace_read`); the values stored are what the other readers
     /// (keys, descriptors, JSON) see, refreshed after every top level.
-    fn fill_namespace(&mut self, i: usize) {
-        let Some(ns) = self.evaluating[i].namespace else {
-            return;
-        };
-        let mut props = Vec::with_capacity(self.evaluating[i].exports.len() + 1);
+    pub(crate) fn fill_namespace(&mut self, i: usize) {
+        let ns = self.graph_run.modules[i].namespace;
+        let mut props = Vec::with_capacity(self.graph_run.modules[i].exports.len() + 1);
         let mut sources = Vec::with_capacity(props.capacity());
-        for &(a, v) in &self.evaluating[i].exports {
+        for &(a, v) in &self.graph_run.modules[i].exports {
             let now = match v {
                 Value::Cell(c) => match self.heap.cell(c) {
                     Value::Symbol(s) if s == self.atoms.uninit => Value::Undefined,
@@ -273,8 +322,9 @@ impl Vm {
     }
 }
 
-/// Calls the next top level; when all have run, refreshes every namespace
-/// and leaves the last top level's value.
+/// Makes the synchronous part's next call; when all are made, refreshes
+/// every namespace and leaves the last top level's value, or the promise
+/// of the evaluation when an entry's is asynchronous.
 fn evaluate_step(vm: &mut Vm, base: usize) -> Result<Option<usize>, Interrupt> {
     let at = base + 1;
     let pos = match vm.stack[at] {
@@ -283,23 +333,33 @@ fn evaluate_step(vm: &mut Vm, base: usize) -> Result<Option<usize>, Interrupt> {
     };
     if pos > 0 {
         let value = vm.stack.pop().expect("the call's value");
-        if vm.evaluating[pos - 1].namespace.is_some() {
-            // A top level's (not a CommonJS load's): the run's value.
-            vm.stack[base + 2] = value;
+        let (module, call) = vm.graph_run.calls[pos - 1];
+        match call {
+            Call::Load => {}
+            Call::Run => vm.stack[base + 2] = value,
+            Call::Start => vm.await_module(module, value)?,
         }
-        vm.fill_namespace(pos - 1);
+        vm.fill_namespace(module);
     }
-    if pos == vm.evaluating.len() {
-        for i in 0..vm.evaluating.len() {
+    if pos == vm.graph_run.calls.len() {
+        for i in 0..vm.graph_run.modules.len() {
             vm.fill_namespace(i);
         }
-        let last = vm.stack[base + 2];
+        let last = match vm.graph_run.entries_left {
+            0 => vm.stack[base + 2],
+            _ => vm.graph_promise()?,
+        };
         vm.stack.push(last);
         return Ok(None);
     }
     vm.stack[at] = Value::Num((pos + 1) as f64);
-    let main = vm.evaluating[pos].main;
-    vm.stack.push(main);
+    let (module, call) = vm.graph_run.calls[pos];
+    let m = &vm.graph_run.modules[module];
+    let f = match call {
+        Call::Load => m.loader.expect("a load step has a loader"),
+        Call::Run | Call::Start => m.main,
+    };
+    vm.stack.push(f);
     vm.stack.push(Value::Undefined);
     Ok(Some(0))
 }

@@ -58,6 +58,10 @@ pub struct PromiseNatives {
     /// `[resolve, done]` of the promise `next()` gave; called with the
     /// awaited value, resolves it with `{ value, done }`.
     pub async_from_sync_value: u32,
+    /// The reactions to an async top level's promise (module_async.rs):
+    /// elements `[the module's index]`.
+    pub module_fulfilled: u32,
+    pub module_rejected: u32,
     /// The key the promise of an async function's run (or an async
     /// generator's queue of requests) is kept under, on
     /// its (never exposed) generator object: a symbol no script has.

@@ -119,7 +119,20 @@ impl Vm {
             Some((crate::promise::PromiseState::Rejected, reason)) => {
                 Err(self.uncaught(Interrupt::Throw(reason)))
             }
-            _ => Ok(Outcome::Done(v)),
+            _ => match self.unfinished_modules(v) {
+                // Nothing is left that could settle what a module awaits.
+                Some(names) => {
+                    let e = self.make_error(
+                        ErrorKind::Error,
+                        &format!(
+                            "a module's top-level `await` never finished: {}",
+                            names.join(", ")
+                        ),
+                    );
+                    Err(self.uncaught(Interrupt::Throw(e)))
+                }
+                None => Ok(Outcome::Done(v)),
+            },
         }
     }
 

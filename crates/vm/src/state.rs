@@ -310,8 +310,8 @@ pub struct Vm {
     pub(crate) collections: Vec<crate::collection::Index>,
     /// Collections below this are module state (`Vm::seal_state`).
     pub(crate) perm_collections: usize,
-    /// The module graph being evaluated, in order (module_graph.rs).
-    pub(crate) evaluating: Vec<crate::module_graph::Evaluating>,
+    /// The module graph being evaluated (module_graph.rs).
+    pub(crate) graph_run: crate::module_graph::GraphRun,
     /// Compiled patterns, by `Class::RegExp` index (regexp.rs).
     pub(crate) regexps: crate::regexp::Regexps,
     /// Promise jobs waiting to run (promise.rs), first in first out.

@@ -191,12 +191,17 @@ impl Compiler {
             ExprKind::Yield { arg, delegate } => self.yield_expr(arg.as_deref(), *delegate, e.span),
             ExprKind::Await(x) => {
                 // The parser allows `await` only in async functions, which
-                // park on it as a generator parks on `yield`.
+                // park on it as a generator parks on `yield`, and at a
+                // module's top level, which is one. A field's computed key
+                // is evaluated in the function that initialises fields.
                 self.expr(x);
-                let slot = self
-                    .f()
-                    .generator
-                    .expect("an async function has a generator slot");
+                let Some(slot) = self.f().generator else {
+                    self.error(
+                        "`await` in a class field's computed key is not supported",
+                        e.span,
+                    );
+                    return;
+                };
                 self.with_span(e.span, |c| c.emit(Op::Await(Slot(slot))));
             }
             ExprKind::Unary(op, x) => self.unary(*op, x),

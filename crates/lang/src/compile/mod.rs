@@ -249,10 +249,18 @@ impl Compiler {
             self.emit(Op::LoadThis);
             self.init_binding(&b);
         }
+        if program.module.top_level_await {
+            // A module with top-level `await` runs as an async function:
+            // calling its top level gives the promise of its evaluation.
+            self.f().proto.is_async = true;
+            let slot = self.temp();
+            self.f().generator = Some(slot);
+            self.emit(Op::Generator(Slot(slot)));
+        }
         self.declare_vars(&program.body);
         self.block_body(&program.body);
         self.emit(Op::Undef);
-        self.emit(Op::Return);
+        self.emit_return();
         self.pop_scope();
         let mut state = self.fns.pop().unwrap();
         thread_jumps(&mut state.proto.code);

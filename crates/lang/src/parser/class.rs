@@ -49,6 +49,9 @@ pub(super) struct FnCtx {
     pub static_block: bool,
     /// In a class's static block itself (not an arrow in it): no `return`.
     pub no_return: bool,
+    /// At a module's top level (not in a function or arrow): an `await`
+    /// here makes the module's evaluation asynchronous.
+    pub module_top: bool,
 }
 
 enum Body {
@@ -146,9 +149,17 @@ impl Parser<'_> {
         } else {
             None
         };
+        let awaits = self.awaits;
         let parent = if self.at_ident("extends") {
             self.bump();
-            let outer = std::mem::take(&mut self.ctx);
+            // The heritage is the outer code's: its `await` too.
+            let inner = FnCtx {
+                is_async: self.ctx.is_async,
+                static_block: self.ctx.static_block,
+                module_top: self.ctx.module_top,
+                ..FnCtx::default()
+            };
+            let outer = std::mem::replace(&mut self.ctx, inner);
             let p = self.call_member();
             self.ctx = outer;
             Some(p?)
@@ -185,9 +196,10 @@ impl Parser<'_> {
             }
         }
         let span = start.to(end);
+        let awaits = self.awaits > awaits;
         let built = self.build_class(
             name.clone(),
-            parent,
+            (parent, awaits),
             members,
             ctor,
             privates,
@@ -368,7 +380,7 @@ impl Parser<'_> {
     fn build_class(
         &mut self,
         name: Option<(String, Span)>,
-        parent: Option<Expr>,
+        (parent, awaits): (Option<Expr>, bool),
         members: Vec<Member>,
         ctor: Option<Rc<Function>>,
         privates: Vec<String>,
@@ -482,7 +494,8 @@ impl Parser<'_> {
         body.push(constant("%init", at(s + 2), init));
         let mut make = vec![expr(ExprKind::Function(Rc::new(ctor)), span)];
         if derived {
-            make.push(ident("%sc", span));
+            // At its own key: never in a dead zone, as a parameter or not.
+            make.push(ident("%sc", at(s + 1)));
         }
         let made = Span {
             start: span.start,
@@ -531,6 +544,8 @@ impl Parser<'_> {
             body.push(stmt(StmtKind::Expr(call), span));
         }
         body.push(stmt(StmtKind::Return(Some(class_ref)), span));
+        // A class whose heritage or computed keys await is built by an
+        // async arrow, awaited.
         let iife = Function {
             name: None,
             params: Vec::new(),
@@ -540,17 +555,21 @@ impl Parser<'_> {
             span,
             kind: FnKind::ClassBody { privates },
             is_generator: false,
-            is_async: false,
+            is_async: awaits,
             needs_home: false,
         };
-        expr(
+        let built = expr(
             ExprKind::Call {
                 callee: Box::new(expr(ExprKind::Function(Rc::new(iife)), span)),
                 args: Vec::new(),
                 optional: false,
             },
             span,
-        )
+        );
+        match awaits {
+            true => expr(ExprKind::Await(Box::new(built)), span),
+            false => built,
+        }
     }
 
     /// The class's constructor function: the one written (with the

@@ -8,6 +8,7 @@ use crate::async_generator::{return_fulfilled, return_rejected};
 use crate::attrs;
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::Class;
+use crate::module_async::{module_fulfilled, module_rejected};
 use crate::promise::{PromiseNatives, PromiseState};
 use crate::state::{Args, NativeFn, Vm};
 use crate::value::{ObjId, Value};
@@ -30,6 +31,8 @@ pub fn install(vm: &mut Vm) {
             vm.call_function(resolve, Value::Undefined, &[r])
         }),
         return_fulfilled: register(vm, "", 1, return_fulfilled),
+        module_fulfilled: register(vm, "", 1, module_fulfilled),
+        module_rejected: register(vm, "", 1, module_rejected),
         return_rejected: register(vm, "", 1, return_rejected),
         then_finally: register(vm, "", 1, then_finally),
         catch_finally: register(vm, "", 1, catch_finally),

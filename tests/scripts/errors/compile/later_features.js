@@ -1,5 +1,7 @@
-// Features of later issues are named where they are used, not reported as
-// a puzzling "expected `;`" a few tokens on.
+// A construct that is not valid here is named where it is used, not
+// reported as a puzzling "expected `;`" a few tokens on.
 async function load() {}
-await load();
-// expect error: 4:1: `await` is only valid in async functions (not yet at a module's top level)
+function handler() {
+  await load();
+}
+// expect error: 5:3: `await` is only valid in async functions and at a module's top level

@@ -1,0 +1,2 @@
+import "../tla/rejects.js";
+console.log("never printed");

@@ -1,0 +1,4 @@
+export function log(line) {
+  log.lines.push(line);
+}
+log.lines = [];
