@@ -79,6 +79,11 @@ def run(kitwork, path, rel, module):
         names = ["assert.js", "sta.js"] + (["doneprintHandle.js"] if "async" in flags else []) + listed(block, "includes")
         for n in names:
             parts.append(open(os.path.join(dest, "harness", n), encoding="utf-8").read())
+        if "async" in flags:
+            # A host runs the harness as a script, whose functions are the
+            # global object's (asyncHelpers.js looks for `$DONE` there); a
+            # Kitwork file's top-level functions are its own.
+            parts.append("globalThis.$DONE = $DONE;\n")
     # `flags: [module]`: a module by its content, as Kitwork decides the
     # goal (an empty `export {}` exports nothing).
     parts.append(text + ("\nexport {};\n" if "module" in flags else ""))

@@ -67,6 +67,17 @@ const n = await Promise.resolve(5);
 work("Awaited").get("/awaited", () => ({ n, rows: table.rows }));"#,
     ),
     (
+        "work/lazy.js",
+        r#"work("Lazy").get("/lazy", async () => {
+  const m = await import("../lib/lazy_table.js");
+  return { table: m.table, same: m === (await import("../lib/lazy_table.js")) };
+});"#,
+    ),
+    (
+        "lib/lazy_table.js",
+        r#"export const table = { lazy: true, made: ["at load"] };"#,
+    ),
+    (
         "lib/table.js",
         r#"export const table = await Promise.resolve(1).then((r) => ({ rows: r + 1 }));"#,
     ),
@@ -145,6 +156,21 @@ fn modules_that_await_at_the_top_level_serve_what_they_awaited() {
         r.starts_with("HTTP/1.1 200") && r.ends_with(r#"{"n":5,"rows":2}"#),
         "{r}"
     );
+}
+
+#[test]
+fn a_module_only_import_names_runs_at_load_and_requests_import_it() {
+    // Evaluated with the generation, not by the first request (whose
+    // heap would not keep it): every request gets the same namespace.
+    let gw = gateway();
+    for _ in 0..3 {
+        let r = get(&gw, "/lazy");
+        assert!(
+            r.starts_with("HTTP/1.1 200")
+                && r.ends_with(r#"{"table":{"lazy":true,"made":["at load"]},"same":true}"#),
+            "{r}"
+        );
+    }
 }
 
 #[test]

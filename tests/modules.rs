@@ -6,7 +6,7 @@
 //! that names no file, a name not exported (with the chain of importers)
 //! and a package that needs Node's built-ins; top-level `await`, which
 //! holds back only the modules that import it (in the order node prints),
-//! and one that fails or never finishes.
+//! and one that fails or never finishes; `import()`.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -135,6 +135,33 @@ fn a_top_level_await_that_fails_or_never_finishes_is_an_error() {
     let err = text(&out.stderr);
     assert!(
         err.contains("a module's top-level `await` never finished: errors/tla_never.js"),
+        "{err}"
+    );
+}
+
+#[test]
+fn import_calls_load_with_the_files_and_evaluate_when_called() {
+    // The order node prints for the same files.
+    let out = run("dynamic.js");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "main: start\n\
+         main: import() returned a promise\n\
+         later: runs when first imported\n\
+         main: hello greeting\n\
+         main: same namespace true\n\
+         main: bonjour hello\n\
+         main: absent.js rejects\n"
+    );
+    // A specifier no string literal in the call names was not loaded.
+    let out = run("errors/computed_import.js");
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "TypeError: cannot import `../dynamic/later.js`: the modules import() may load"
+        ) && err.contains("at <main> (errors/computed_import.js:2:7)"),
         "{err}"
     );
 }

@@ -184,6 +184,12 @@ fn run(kitwork: &Path, root: &Path, rel: &str, text: &str, work: &Path, module: 
             src.push_str(&std::fs::read_to_string(root.join("harness").join(&n)).unwrap());
             src.push('\n');
         }
+        if is_async {
+            // A host runs the harness as a script, whose functions are the
+            // global object's (asyncHelpers.js looks for `$DONE` there); a
+            // Kitwork file's top-level functions are its own.
+            src.push_str("globalThis.$DONE = $DONE;\n");
+        }
     }
     src.push_str(text);
     if flags.iter().any(|f| f == "module") {

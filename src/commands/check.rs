@@ -27,7 +27,6 @@ pub fn check(paths: &[PathBuf]) -> Outcome {
         return Err(ExitCode::from(2));
     }
     // What `serve` does next: run each top level to declare its
-    // routes (a path without `/`, a method, a route twice…).
     // routes (a path without `/`, a method, a route twice…), after
     // following every import (a missing file or export).
     let root = files
@@ -48,10 +47,11 @@ pub fn check(paths: &[PathBuf]) -> Outcome {
 }
 
 /// Prints the bytecode of every function of `file`, then of every
-/// module it imports (each under a `// module` header).
+/// module it imports, also with `import()` (each under a `// module`
+/// header).
 pub fn disasm(file: &Path) -> Outcome {
     let program = compile(file)?;
-    if program.module.is_none() {
+    if program.module.is_none() && !program.calls_import() {
         print!("{}", program.disassemble());
         return Ok(());
     }

@@ -17,12 +17,13 @@ pub fn run(
     db: Option<String>,
     ca_file: Option<PathBuf>,
 ) -> Outcome {
-    // A script runs as it is; a module with what it imports (which reads
-    // and compiles the file again, with the rest of the graph).
+    // A script runs as it is; a module, or a script with `import()`, with
+    // what it imports (which reads and compiles the file again, with the
+    // rest of the graph).
     let program = compile(file)?;
-    let graph = match program.module {
-        Some(_) => Some(load_graph(file)?),
-        None => None,
+    let graph = match program.module.is_some() || program.calls_import() {
+        true => Some(load_graph(file)?),
+        false => None,
     };
     let mut limits = Limits {
         memory: RUN_MEMORY_DEFAULT,

@@ -119,7 +119,10 @@ pub fn load(dir: &Path) -> Result<Generation, String> {
 /// project at `root`, and runs every top level to declare the routes, as
 /// each core does (`kitwork check` runs this too).
 pub fn load_files(root: &Path, files: &[PathBuf]) -> Result<Generation, String> {
-    let loaded = modules::graph::load(root, files)?;
+    let mut loaded = modules::graph::load(root, files)?;
+    // What `import()` names runs at load too: module state is read-only
+    // while serving, so no request may be the one to evaluate a module.
+    loaded.graph.plan_every_module();
     let mut hash = runtime::content_hash::Hasher::default();
     for m in &loaded.graph.modules {
         hash.add(m.program.source.name.as_bytes());

@@ -162,6 +162,11 @@ pub enum ExprKind {
     PrivateName(String),
     /// `await x` in an async function.
     Await(Box<Expr>),
+    /// `import(specifier, options)`: the promise of a module's namespace.
+    ImportCall {
+        specifier: Box<Expr>,
+        options: Option<Box<Expr>>,
+    },
     /// `yield x` / `yield* iterable` in a generator.
     Yield {
         arg: Option<Box<Expr>>,
@@ -186,6 +191,9 @@ pub enum Intrinsic {
     SuperCall,
     /// (home, this, key) → `home[key]` read with `this` as receiver.
     SuperGet,
+    /// (home, this, key, value) → value, `home[key] = value` with `this` as
+    /// receiver (`super.x = value`).
+    SuperSet,
     /// (f, this, ...args) → `f` called with that `this`.
     CallWith,
     /// () → the marker of a binding not yet initialised (`Op::Uninit`):
@@ -388,6 +396,10 @@ pub struct ModuleRecord {
     /// `await` is used at the top level ([[HasTLA]]): the module's body
     /// runs as an async function, and its importers wait for it.
     pub top_level_await: bool,
+    /// The string literals in the specifiers of `import()` calls (a script
+    /// may have them too): the modules loaded with the graph, which those
+    /// calls can import.
+    pub dynamic: Vec<(String, Span)>,
 }
 
 /// The hidden module binding `import.meta` reads (no identifier can spell it).

@@ -338,6 +338,13 @@ pub enum Op {
     /// binding: module state once the file has loaded, which a request
     /// may not change (the VM checks; other upvalue stores pay nothing)
     StoreTopUpval(u16),
+    /// [specifier, options] → [promise]: `import(specifier, options)`, the
+    /// namespace of a module the graph loaded for the calling module
+    /// (vm/module_dynamic.rs)
+    ImportCall,
+    /// [home, this, key, value] → [value]: `super[key] = value`, the
+    /// property looked up from `home`, set with `this` as the receiver
+    SuperSet,
 }
 
 /// An instruction's name without its operands (`LoadLocal`).
@@ -435,6 +442,18 @@ pub struct Program {
     /// A module's imports and exports (`None` for a script): what the
     /// loader links before the top level runs.
     pub module: Option<ModuleInfo>,
+    /// The string literals of its `import()` specifiers, which the graph
+    /// loads with it (a script may have them too).
+    pub dynamic_imports: Vec<(String, Span)>,
+}
+
+impl Program {
+    /// Whether its code calls `import()`: it needs the graph's loader even
+    /// as a script.
+    pub fn calls_import(&self) -> bool {
+        let call = |op: &Op| matches!(op, Op::ImportCall);
+        self.functions.iter().any(|f| f.code.iter().any(call))
+    }
 }
 
 /// What a module asks of the modules it imports, and what it offers them.

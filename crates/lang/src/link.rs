@@ -36,12 +36,29 @@ pub struct LinkedModule {
     pub commonjs: bool,
     /// Its `file://` URL (`import.meta.url`).
     pub url: String,
+    /// Its `import()` specifiers (the string literals in them) and the
+    /// module each names, or why none does (the call's rejection).
+    pub dynamic: Vec<(String, Result<usize, String>)>,
 }
 
 impl LinkedModule {
     /// Its top level awaits: it runs as an async function.
     pub fn has_top_level_await(&self) -> bool {
         self.program.module.is_some() && self.program.functions[0].is_async
+    }
+}
+
+impl LinkedGraph {
+    /// Makes every module an entry, evaluated after the entries asked
+    /// for: the modules only `import()` names too (the gateway's load, so
+    /// that a request's `import()` finds its module evaluated).
+    pub fn plan_every_module(&mut self) {
+        for i in 0..self.modules.len() {
+            if !self.entries.contains(&i) {
+                self.entries.push(i);
+            }
+        }
+        self.evaluation = Evaluation::plan(&self.modules, &self.entries);
     }
 }
 

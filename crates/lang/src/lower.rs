@@ -217,6 +217,12 @@ impl Lowering {
             | ExprKind::This => {}
             ExprKind::Intrinsic(_, args) => self.elems(args),
             ExprKind::Await(x) => self.expr(x),
+            ExprKind::ImportCall { specifier, options } => {
+                self.expr(specifier);
+                if let Some(o) = options {
+                    self.expr(o);
+                }
+            }
             ExprKind::Yield { arg, .. } => {
                 if let Some(x) = arg {
                     self.expr(x);

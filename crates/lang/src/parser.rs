@@ -61,6 +61,8 @@ pub struct Parser<'s> {
     module: bool,
     /// `import.meta` was read somewhere in the file.
     import_meta: bool,
+    /// The string literals of `import()` specifiers (`ModuleRecord::dynamic`).
+    dynamic: Vec<(String, Span)>,
     /// An `await` (or `for await`) at the module's top level was parsed.
     top_level_await: bool,
     /// Where spreads followed by a comma start (`[...x,]`, `{...x,}`): as
@@ -109,6 +111,7 @@ fn parse_goal(src: &str, module: bool) -> (Program, Vec<Diagnostic>) {
         module,
         import_meta: false,
         top_level_await: false,
+        dynamic: Vec::new(),
     };
     // A module's top level is an async body: `await` is an expression.
     p.ctx.is_async = module;
@@ -142,6 +145,7 @@ fn parse_goal(src: &str, module: bool) -> (Program, Vec<Diagnostic>) {
         module.import_meta = true;
     }
     module.top_level_await = p.top_level_await;
+    module.dynamic = p.dynamic;
     (
         Program {
             body,
@@ -1500,6 +1504,10 @@ impl<'s> Parser<'s> {
             _ => return Ok(lhs),
         };
         self.bump();
+        if let ExprKind::Intrinsic(Intrinsic::SuperGet, args) = &lhs.kind {
+            let value = self.assign()?;
+            return Ok(super_assign(op, &lhs, args, value));
+        }
         let target = if op == AssignOp::Assign {
             self.to_pattern(lhs)?
         } else {
@@ -1931,6 +1939,13 @@ impl<'s> Parser<'s> {
     fn new_expr(&mut self) -> PResult<Expr> {
         let start = self.span();
         self.bump();
+        if self.at_ident("import") && *self.peek_at(1) == Token::LParen {
+            let span = self.span();
+            return self.error(
+                "`import(…)` is not a constructor: `new` cannot call it",
+                span,
+            );
+        }
         if self.at(&Token::Dot) && matches!(self.peek_at(1), Token::Ident("target")) {
             // `new.target`: what the hidden global `%newTarget` reads from
             // the calling frame (vm/builtins/function.rs).
@@ -2085,6 +2100,9 @@ impl<'s> Parser<'s> {
                     kind: ExprKind::Ident(IMPORT_META.into()),
                     span: span.to(self.prev_span()),
                 });
+            }
+            Token::Ident("import") if *self.peek_at(1) == Token::LParen => {
+                return self.import_call(span);
             }
             Token::Ident(raw) if self.ctx.in_field && ident_name(raw) == "arguments" => {
                 return self.error(
@@ -2540,6 +2558,7 @@ impl<'s> Parser<'s> {
                         module: self.module,
                         import_meta: false,
                         top_level_await: false,
+                        dynamic: Vec::new(),
                     };
                     let e = if p.at(&Token::Eof) {
                         p.error(
@@ -2558,6 +2577,7 @@ impl<'s> Parser<'s> {
                     self.new_target_captured = p.new_target_captured;
                     self.import_meta |= p.import_meta;
                     self.top_level_await |= p.top_level_await;
+                    self.dynamic.append(&mut p.dynamic);
                     let failed = !p.diags.is_empty();
                     self.diags.append(&mut p.diags);
                     if failed {
@@ -2672,4 +2692,29 @@ fn is_reserved_word(name: &str) -> bool {
             | "protected"
             | "public"
     )
+}
+
+/// `super.x = value` and its compound forms, `read` being `super.x`'s
+/// `SuperGet` of `args`: a `SuperSet` of the value computed from it.
+fn super_assign(op: AssignOp, read: &Expr, args: &[ArrayElem], value: Expr) -> Expr {
+    let span = read.span.to(value.span);
+    let e = |kind| Expr { kind, span };
+    let set = |v: Expr| {
+        let mut all = args.to_vec();
+        all.push(ArrayElem::Expr(v));
+        e(ExprKind::Intrinsic(Intrinsic::SuperSet, all))
+    };
+    match op {
+        AssignOp::Assign => set(value),
+        AssignOp::Binary(b) => set(e(ExprKind::Binary(
+            b,
+            Box::new(read.clone()),
+            Box::new(value),
+        ))),
+        AssignOp::Logical(l) => e(ExprKind::Logical(
+            l,
+            Box::new(read.clone()),
+            Box::new(set(value)),
+        )),
+    }
 }

@@ -696,6 +696,12 @@ impl Resolver {
             | ExprKind::Str(_) => {}
             ExprKind::Intrinsic(_, args) => self.args(args),
             ExprKind::Await(x) => self.expr(x),
+            ExprKind::ImportCall { specifier, options } => {
+                self.expr(specifier);
+                if let Some(o) = options {
+                    self.expr(o);
+                }
+            }
             ExprKind::Yield { arg, .. } => {
                 if let Some(x) = arg {
                     self.expr(x);

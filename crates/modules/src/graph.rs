@@ -81,6 +81,8 @@ struct Node {
     /// The module that imported it first (None for an entry).
     parent: Option<usize>,
     commonjs: bool,
+    /// Its `import()` specifiers and the module each names, or why none.
+    dynamic: Vec<(String, Result<usize, String>)>,
 }
 
 struct Builder {
@@ -156,6 +158,7 @@ impl Builder {
             requests: Vec::new(),
             parent,
             commonjs: format == Format::CommonJs,
+            dynamic: Vec::new(),
         });
         let kind = if format == Format::CommonJs {
             Kind::Require
@@ -164,21 +167,10 @@ impl Builder {
         };
         let mut resolved = Vec::new();
         for r in &requests {
-            let named = self
-                .virtual_modules
-                .iter()
-                .find(|(_, (n, _))| *n == r.specifier)
-                .map(|(p, (n, _))| (p.clone(), n.clone()));
-            if let Some((p, n)) = named {
-                if let Some(t) = self.add(p, n, Format::EsModule, Some(i)) {
-                    resolved.push(t);
-                }
-                continue;
-            }
-            let target = match self.resolver.resolve(&r.specifier, &path, kind) {
+            let target = match self.target(&r.specifier, &path, kind) {
                 Ok(t) => t,
                 Err(e) => {
-                    self.error_at(i, e.to_string(), r.span);
+                    self.error_at(i, e, r.span);
                     continue;
                 }
             };
@@ -186,13 +178,54 @@ impl Builder {
                 self.error_at(i, why, r.span);
                 continue;
             }
-            let shown = display_path(&target.path);
-            if let Some(t) = self.add(target.path, shown, target.format, Some(i)) {
+            if let Some(t) = self.add_target(target, i) {
                 resolved.push(t);
             }
         }
         self.nodes[i].requests = resolved;
+        // What `import()` names is loaded too (a file it cannot find is
+        // its promise's rejection, when it runs).
+        let dynamic = self.nodes[i].program.dynamic_imports.clone();
+        for (specifier, _) in dynamic {
+            if self.nodes[i].dynamic.iter().any(|(s, _)| *s == specifier) {
+                continue;
+            }
+            let t = match self.target(&specifier, &path, Kind::Import) {
+                Ok(target) => match self.add_target(target, i) {
+                    Some(t) => Ok(t),
+                    None => continue,
+                },
+                Err(e) => Err(e),
+            };
+            self.nodes[i].dynamic.push((specifier, t));
+        }
         Some(i)
+    }
+
+    /// The file `specifier` names from `path`, or why none.
+    fn target(&self, specifier: &str, path: &Path, kind: Kind) -> Result<Resolved, String> {
+        let named = self
+            .virtual_modules
+            .iter()
+            .find(|(_, (n, _))| n == specifier);
+        if let Some((p, _)) = named {
+            return Ok(Resolved {
+                path: p.clone(),
+                format: Format::EsModule,
+            });
+        }
+        self.resolver
+            .resolve(specifier, path, kind)
+            .map_err(|e| e.to_string())
+    }
+
+    /// `add` for a file module `parent` asked for.
+    fn add_target(&mut self, target: Resolved, parent: usize) -> Option<usize> {
+        let shown = match self.virtual_modules.get(&target.path) {
+            Some((name, _)) => name.clone(),
+            None => display_path(&target.path),
+        };
+        self.add(target.path, shown, target.format, Some(parent))
     }
 
     /// What the file at `path` is, whose name and package say `declared`:
@@ -287,6 +320,7 @@ impl Builder {
                 requests: Vec::new(),
                 commonjs: false,
                 url: file_url(&self.nodes[i].path),
+                dynamic: self.nodes[i].dynamic.clone(),
             };
         };
         let mut links = Vec::with_capacity(info.env.len());
@@ -343,6 +377,7 @@ impl Builder {
             requests: self.nodes[i].requests.clone(),
             commonjs: self.nodes[i].commonjs,
             url: file_url(&self.nodes[i].path),
+            dynamic: self.nodes[i].dynamic.clone(),
         }
     }
 

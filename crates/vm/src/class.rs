@@ -109,6 +109,74 @@ impl Vm {
         self.read_slot(found, this)
     }
 
+    /// `Op::SuperSet`: OrdinarySet from `home` with `this` as the
+    /// receiver: a setter found on the way is called on `this`; otherwise
+    /// the value goes on `this` itself (an own writable data property, or
+    /// a new one).
+    #[inline(never)]
+    pub(crate) fn super_set(
+        &mut self,
+        home: Value,
+        this: Value,
+        key: Value,
+        v: Value,
+    ) -> Result<(), Interrupt> {
+        let a = self.to_atom(key)?;
+        let start = match home {
+            Value::Obj(h) => Some(h),
+            _ => {
+                return Err(self.type_error(format!(
+                    "Cannot set property '{}' of {} (`super` has no prototype)",
+                    self.heap.atom_str(a),
+                    if matches!(home, Value::Null) {
+                        "null"
+                    } else {
+                        "undefined"
+                    },
+                )));
+            }
+        };
+        if let Some((slot, at)) = self.lookup_chain(start, a) {
+            if at & attrs::ACCESSOR != 0 {
+                let setter = self.heap.obj(slot.as_obj().unwrap()).elems[1];
+                if matches!(setter, Value::Undefined) {
+                    return Err(self.type_error(format!(
+                        "Cannot set property {} which has only a getter",
+                        self.heap.atom_str(a)
+                    )));
+                }
+                self.call_function(setter, this, &[v])?;
+                return Ok(());
+            }
+            if at & attrs::READONLY != 0 {
+                return Err(self.type_error(format!(
+                    "Cannot assign to read only property '{}' of object",
+                    self.heap.atom_str(a)
+                )));
+            }
+        }
+        let Value::Obj(r) = this else {
+            return Err(self.type_error(format!(
+                "Cannot create property '{}' on a primitive",
+                self.heap.atom_str(a)
+            )));
+        };
+        match self.get_own_slot(r, a) {
+            Some((_, at)) if at & (attrs::ACCESSOR | attrs::READONLY) != 0 => {
+                Err(self.type_error(format!(
+                    "Cannot assign to property '{}' of the receiver",
+                    self.heap.atom_str(a)
+                )))
+            }
+            Some(_) => self.set_field(this, a, v),
+            None if !self.heap.obj(r).extensible => Err(self.type_error(format!(
+                "Cannot add property {}, object is not extensible",
+                self.heap.atom_str(a)
+            ))),
+            None => self.define_own(r, a, v),
+        }
+    }
+
     /// `Op::DefineMember` for a class member or a literal's accessor.
     #[inline(never)]
     pub fn define_member(

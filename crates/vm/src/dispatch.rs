@@ -217,6 +217,19 @@ impl Vm {
                     Op::StoreTopUpval(i) => {
                         tri!('reload, self.store_top_upval(closure, i));
                     }
+                    Op::SuperSet => {
+                        let v = pop!(self);
+                        let key = pop!(self);
+                        let this = pop!(self);
+                        let home = pop!(self);
+                        tri!('reload, self.super_set(home, this, key, v));
+                        self.stack.push(v);
+                    }
+                    Op::ImportCall => {
+                        // Its rejections are made here: their trace reads the pc.
+                        self.frames.last_mut().unwrap().pc = pc!();
+                        tri!('reload, self.import_call(closure));
+                    }
                     Op::LoadGlobal(Name(a)) => {
                         let v = match self.get_own(self.realm.global, a) {
                             Some(v) => v,

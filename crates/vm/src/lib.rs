@@ -40,6 +40,7 @@ pub mod io;
 pub mod json;
 pub mod load;
 mod module_async;
+mod module_dynamic;
 pub mod module_graph;
 pub mod module_state;
 pub mod promise;

@@ -46,7 +46,7 @@ impl Vm {
         if self.graph_run.modules[m].finished.is_some() {
             return Ok(());
         }
-        self.finish_module(m)?;
+        self.module_evaluated(m)?;
         let mut ready = Vec::new();
         self.gather_ready(m, &mut ready);
         let order = |vm: &Vm, i: usize| vm.graph_run.evaluation.modules[i].async_order;
@@ -61,7 +61,7 @@ impl Vm {
                 continue;
             }
             match self.call_top_level(i) {
-                Ok(_) => self.finish_module(i)?,
+                Ok(_) => self.module_evaluated(i)?,
                 Err(Interrupt::Throw(e)) => self.module_rejected(i, e)?,
                 Err(e) => return Err(e),
             }
@@ -93,7 +93,7 @@ impl Vm {
 
     /// Calls module `i`'s top level from a job, after the CommonJS bodies
     /// it imports.
-    fn call_top_level(&mut self, i: usize) -> Result<Value, Interrupt> {
+    pub(crate) fn call_top_level(&mut self, i: usize) -> Result<Value, Interrupt> {
         for k in 0..self.graph_run.modules[i].commonjs.len() {
             let j = self.graph_run.modules[i].commonjs[k];
             if let Some(load) = self.graph_run.modules[j].loader {
@@ -105,10 +105,17 @@ impl Vm {
         self.call_function(main, Value::Undefined, &[])
     }
 
-    /// Module `i` finished without an error.
-    fn finish_module(&mut self, i: usize) -> Result<(), Interrupt> {
+    /// Module `i`'s evaluation finished without an error: its namespace
+    /// is filled, the `import()` calls waiting for it settle, and an
+    /// asynchronous entry counts down the evaluation's promise.
+    pub(crate) fn module_evaluated(&mut self, i: usize) -> Result<(), Interrupt> {
         self.graph_run.modules[i].finished = Some(Ok(()));
         self.fill_namespace(i);
+        self.settle_waiters(i)?;
+        if !self.graph_run.evaluation.is_async(i) {
+            return Ok(());
+        }
+        self.graph_run.evaluation.modules[i].done = true;
         if !self.graph_run.modules[i].entry {
             return Ok(());
         }
@@ -126,11 +133,12 @@ impl Vm {
 
     /// AsyncModuleExecutionRejected: `m` failed with `e`, and so does every
     /// module waiting for it, and the evaluation.
-    fn module_rejected(&mut self, m: usize, e: Value) -> Result<(), Interrupt> {
+    pub(crate) fn module_rejected(&mut self, m: usize, e: Value) -> Result<(), Interrupt> {
         if self.graph_run.modules[m].finished.is_some() {
             return Ok(());
         }
         self.graph_run.modules[m].finished = Some(Err(e));
+        self.settle_waiters(m)?;
         let parents = self.graph_run.evaluation.modules[m].async_parents.clone();
         for p in parents {
             self.module_rejected(p, e)?;

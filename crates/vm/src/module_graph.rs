@@ -39,6 +39,8 @@ pub(crate) struct GraphRun {
     pub promise: Option<ObjId>,
     /// Entries whose asynchronous evaluation has not finished.
     pub entries_left: usize,
+    /// `import()` promises waiting for a module's evaluation to finish.
+    pub waiters: Vec<(usize, ObjId)>,
 }
 
 /// How a module's code is called.
@@ -67,8 +69,14 @@ pub(crate) struct ModuleRun {
     pub name: String,
     /// An entry of the graph.
     pub entry: bool,
-    /// How its asynchronous evaluation ended (`None` while it has not).
+    /// How its evaluation ended (`None` while it has not, or never began).
     pub finished: Option<Result<(), Value>>,
+    /// Its functions' indices in the VM: `import()` calls in them are its.
+    pub funcs: std::ops::Range<u32>,
+    /// The modules it imports.
+    pub requests: Vec<usize>,
+    /// What its `import()` calls can name (`LinkedModule::dynamic`).
+    pub dynamic: Vec<(String, Result<usize, String>)>,
 }
 
 /// Slots of the evaluating stepper: the argument count, the position, the
@@ -207,6 +215,7 @@ impl Vm {
             evaluation: graph.evaluation.clone(),
             promise: None,
             entries_left: 0,
+            waiters: Vec::new(),
         };
         for (i, m) in graph.modules.iter().enumerate() {
             let mut exports = Vec::with_capacity(m.exports.len());
@@ -233,6 +242,9 @@ impl Vm {
                 name: m.program.source.name.clone(),
                 entry,
                 finished: None,
+                funcs: mains[i].0..mains[i].0 + m.program.functions.len() as u32,
+                requests: m.requests.clone(),
+                dynamic: m.dynamic.clone(),
             });
         }
         for &step in &graph.evaluation.steps {
@@ -336,7 +348,10 @@ fn evaluate_step(vm: &mut Vm, base: usize) -> Result<Option<usize>, Interrupt> {
         let (module, call) = vm.graph_run.calls[pos - 1];
         match call {
             Call::Load => {}
-            Call::Run => vm.stack[base + 2] = value,
+            Call::Run => {
+                vm.stack[base + 2] = value;
+                vm.module_evaluated(module)?;
+            }
             Call::Start => vm.await_module(module, value)?,
         }
         vm.fill_namespace(module);

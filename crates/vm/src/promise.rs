@@ -62,6 +62,8 @@ pub struct PromiseNatives {
     /// elements `[the module's index]`.
     pub module_fulfilled: u32,
     pub module_rejected: u32,
+    /// `import()`'s job once its module is loaded (module_dynamic.rs).
+    pub import_continue: u32,
     /// The key the promise of an async function's run (or an async
     /// generator's queue of requests) is kept under, on
     /// its (never exposed) generator object: a symbol no script has.

@@ -204,6 +204,16 @@ impl Compiler {
                 };
                 self.with_span(e.span, |c| c.emit(Op::Await(Slot(slot))));
             }
+            ExprKind::ImportCall { specifier, options } => {
+                self.expr(specifier);
+                match options {
+                    Some(o) => self.expr(o),
+                    None => {
+                        self.emit(Op::Undef);
+                    }
+                }
+                self.with_span(e.span, |c| c.emit(Op::ImportCall));
+            }
             ExprKind::Unary(op, x) => self.unary(*op, x),
             ExprKind::Update {
                 inc,
@@ -777,6 +787,12 @@ impl Compiler {
                 self.expr(arg(1));
                 self.expr(arg(2));
                 self.with_span(span, |c| c.emit(Op::SuperGet));
+            }
+            Intrinsic::SuperSet => {
+                for i in 0..4 {
+                    self.expr(arg(i));
+                }
+                self.with_span(span, |c| c.emit(Op::SuperSet));
             }
             Intrinsic::CallWith => {
                 self.expr(arg(0));

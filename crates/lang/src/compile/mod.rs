@@ -84,6 +84,7 @@ pub fn generate(
         names: c.names,
         source,
         module,
+        dynamic_imports: ast.module.dynamic.clone(),
     })
 }
 

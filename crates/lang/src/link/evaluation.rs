@@ -10,13 +10,20 @@
 use super::LinkedModule;
 
 /// What the synchronous part of the evaluation does, in order, and what
-/// the asynchronous part needs of each module.
+/// the asynchronous part needs of each module. It keeps where the
+/// depth-first walk stands, so `import()` can evaluate a module later.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Evaluation {
     /// The top levels the synchronous part runs or starts, in order.
     pub steps: Vec<Step>,
     /// Per module of the graph.
     pub modules: Vec<ModuleEvaluation>,
+    requests: Vec<Vec<usize>>,
+    status: Vec<Status>,
+    dfs_index: Vec<usize>,
+    dfs_ancestor: Vec<usize>,
+    stack: Vec<usize>,
+    next_async: u32,
 }
 
 /// One top level of the synchronous part.
@@ -41,29 +48,21 @@ pub struct ModuleEvaluation {
     /// The modules waiting for it to finish ([[AsyncParentModules]]; one
     /// may be listed twice, once per request naming this module).
     pub async_parents: Vec<usize>,
-    /// How many asynchronous modules it waits for when the synchronous part
-    /// ends ([[PendingAsyncDependencies]]).
+    /// How many asynchronous modules it waits for ([[PendingAsyncDependencies]]).
     pub pending: u32,
     /// The first module of its cycle to have been reached ([[CycleRoot]]),
     /// itself when it is in none: an error anywhere in a cycle fails it all.
     pub cycle_root: usize,
+    /// Its asynchronous evaluation has finished (the runner says so): a
+    /// module evaluated later does not wait for it.
+    pub done: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Status {
     New,
     Evaluating,
-    Done,
-}
-
-struct Planner<'g> {
-    graph: &'g [LinkedModule],
-    plan: Evaluation,
-    status: Vec<Status>,
-    dfs_index: Vec<usize>,
-    dfs_ancestor: Vec<usize>,
-    stack: Vec<usize>,
-    next_async: u32,
+    Planned,
 }
 
 impl Evaluation {
@@ -71,42 +70,52 @@ impl Evaluation {
     /// Evaluate(), none waiting for the previous one's promise).
     pub fn plan(graph: &[LinkedModule], entries: &[usize]) -> Evaluation {
         let n = graph.len();
-        let mut p = Planner {
-            graph,
-            plan: Evaluation {
-                steps: Vec::with_capacity(n),
-                modules: graph
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| ModuleEvaluation {
-                        has_tla: m.has_top_level_await(),
-                        cycle_root: i,
-                        ..ModuleEvaluation::default()
-                    })
-                    .collect(),
-            },
+        let mut e = Evaluation {
+            steps: Vec::with_capacity(n),
+            modules: graph
+                .iter()
+                .enumerate()
+                .map(|(i, m)| ModuleEvaluation {
+                    has_tla: m.has_top_level_await(),
+                    cycle_root: i,
+                    ..ModuleEvaluation::default()
+                })
+                .collect(),
+            requests: graph.iter().map(|m| m.requests.clone()).collect(),
             status: vec![Status::New; n],
             dfs_index: vec![0; n],
             dfs_ancestor: vec![0; n],
             stack: Vec::new(),
             next_async: 0,
         };
-        for &e in entries {
-            p.inner(e, 0);
+        for &m in entries {
+            let mut steps = e.evaluate(m);
+            e.steps.append(&mut steps);
         }
-        p.plan
+        e
+    }
+
+    /// Evaluate() of module `m` from where the plan stands: the steps it
+    /// takes, none when `m` was planned already.
+    pub fn evaluate(&mut self, m: usize) -> Vec<Step> {
+        let mut steps = Vec::new();
+        self.inner(m, 0, &mut steps);
+        steps
+    }
+
+    /// Whether module `m`'s evaluation is planned (by `plan` or `evaluate`).
+    pub fn is_planned(&self, m: usize) -> bool {
+        self.status[m] == Status::Planned
     }
 
     /// Whether module `i`'s evaluation is asynchronous.
     pub fn is_async(&self, i: usize) -> bool {
         self.modules[i].async_order.is_some()
     }
-}
 
-impl Planner<'_> {
     /// InnerModuleEvaluation: `m` after what it imports; gives the next
     /// depth-first index.
-    fn inner(&mut self, m: usize, mut index: usize) -> usize {
+    fn inner(&mut self, m: usize, mut index: usize, steps: &mut Vec<Step>) -> usize {
         if self.status[m] != Status::New {
             return index;
         }
@@ -115,33 +124,34 @@ impl Planner<'_> {
         self.dfs_ancestor[m] = index;
         index += 1;
         self.stack.push(m);
-        for k in 0..self.graph[m].requests.len() {
-            let mut required = self.graph[m].requests[k];
-            index = self.inner(required, index);
+        for k in 0..self.requests[m].len() {
+            let mut required = self.requests[m][k];
+            index = self.inner(required, index, steps);
             if self.status[required] == Status::Evaluating {
                 self.dfs_ancestor[m] = self.dfs_ancestor[m].min(self.dfs_ancestor[required]);
             } else {
-                required = self.plan.modules[required].cycle_root;
+                required = self.modules[required].cycle_root;
             }
-            if self.plan.modules[required].async_order.is_some() {
-                self.plan.modules[m].pending += 1;
-                self.plan.modules[required].async_parents.push(m);
+            let waits = &self.modules[required];
+            if waits.async_order.is_some() && !waits.done {
+                self.modules[m].pending += 1;
+                self.modules[required].async_parents.push(m);
             }
         }
-        let me = &mut self.plan.modules[m];
+        let me = &mut self.modules[m];
         if me.pending > 0 || me.has_tla {
             me.async_order = Some(self.next_async);
             self.next_async += 1;
             if me.pending == 0 {
-                self.plan.steps.push(Step::Start(m));
+                steps.push(Step::Start(m));
             }
         } else {
-            self.plan.steps.push(Step::Run(m));
+            steps.push(Step::Run(m));
         }
         if self.dfs_ancestor[m] == self.dfs_index[m] {
             while let Some(r) = self.stack.pop() {
-                self.status[r] = Status::Done;
-                self.plan.modules[r].cycle_root = m;
+                self.status[r] = Status::Planned;
+                self.modules[r].cycle_root = m;
                 if r == m {
                     break;
                 }
@@ -170,6 +180,7 @@ mod tests {
             requests: requests.to_vec(),
             commonjs: false,
             url: String::new(),
+            dynamic: Vec::new(),
         }
     }
 

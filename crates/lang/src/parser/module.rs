@@ -2,7 +2,8 @@
 //! program's `ModuleRecord`. What `export` wraps (`export const x = 1`,
 //! `export function f() {}`, `export default …`) also stays in the body as
 //! the declaration it is; `export default expression` declares the hidden
-//! binding `*default*`.
+//! binding `*default*`. And `import(…)` calls, whose literal specifiers
+//! the graph loads too.
 
 use super::*;
 
@@ -545,5 +546,54 @@ export default 1 + 2;"#;
                 "1:8: expected a declaration, `default`, `{` or `*` after `export`, found a number"
             ]
         );
+    }
+}
+
+impl Parser<'_> {
+    /// `import(specifier)` or `import(specifier, options)`, from `import`.
+    /// The string literals in the specifier name the modules the graph
+    /// loads for it.
+    pub(super) fn import_call(&mut self, start: Span) -> PResult<Expr> {
+        self.bump();
+        self.bump();
+        let no_in = std::mem::replace(&mut self.no_in, false);
+        let parsed = self.import_call_arguments();
+        self.no_in = no_in;
+        let (specifier, options) = parsed?;
+        self.expect(&Token::RParen, "`)` to close `import(`")?;
+        literal_specifiers(&specifier, &mut self.dynamic);
+        Ok(Expr {
+            kind: ExprKind::ImportCall {
+                specifier: Box::new(specifier),
+                options: options.map(Box::new),
+            },
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    fn import_call_arguments(&mut self) -> PResult<(Expr, Option<Expr>)> {
+        let specifier = self.assign()?;
+        if !self.eat(&Token::Comma) || self.at(&Token::RParen) {
+            return Ok((specifier, None));
+        }
+        let options = self.assign()?;
+        self.eat(&Token::Comma);
+        Ok((specifier, Some(options)))
+    }
+}
+
+/// The string literals a specifier can evaluate to: itself, or the
+/// branches of a conditional or logical expression.
+fn literal_specifiers(e: &Expr, out: &mut Vec<(String, Span)>) {
+    match &e.kind {
+        ExprKind::Str(s) => out.push((s.clone(), e.span)),
+        ExprKind::Template { quasis, exprs } if exprs.is_empty() => {
+            out.push((quasis[0].clone(), e.span));
+        }
+        ExprKind::Cond(_, a, b) | ExprKind::Logical(_, a, b) => {
+            literal_specifiers(a, out);
+            literal_specifiers(b, out);
+        }
+        _ => {}
     }
 }

@@ -9,6 +9,7 @@ use crate::attrs;
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::Class;
 use crate::module_async::{module_fulfilled, module_rejected};
+use crate::module_dynamic::import_continue;
 use crate::promise::{PromiseNatives, PromiseState};
 use crate::state::{Args, NativeFn, Vm};
 use crate::value::{ObjId, Value};
@@ -33,6 +34,7 @@ pub fn install(vm: &mut Vm) {
         return_fulfilled: register(vm, "", 1, return_fulfilled),
         module_fulfilled: register(vm, "", 1, module_fulfilled),
         module_rejected: register(vm, "", 1, module_rejected),
+        import_continue: register(vm, "", 0, import_continue),
         return_rejected: register(vm, "", 1, return_rejected),
         then_finally: register(vm, "", 1, then_finally),
         catch_finally: register(vm, "", 1, catch_finally),

@@ -1,0 +1,2 @@
+const which = "later";
+await import(`../dynamic/${which}.js`);
