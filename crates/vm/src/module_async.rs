@@ -55,12 +55,11 @@ impl Vm {
             if self.graph_run.modules[i].finished.is_some() {
                 continue;
             }
-            if self.graph_run.evaluation.modules[i].has_tla {
-                let promise = self.call_top_level(i)?;
-                self.await_module(i, promise)?;
-                continue;
-            }
-            match self.call_top_level(i) {
+            let called = self.call_top_level(i);
+            match self.catching(called) {
+                Ok(promise) if self.graph_run.evaluation.modules[i].has_tla => {
+                    self.await_module(i, promise)?
+                }
                 Ok(_) => self.module_evaluated(i)?,
                 Err(Interrupt::Throw(e)) => self.module_rejected(i, e)?,
                 Err(e) => return Err(e),
@@ -154,7 +153,9 @@ impl Vm {
     pub(crate) fn unfinished_modules(&self, v: Value) -> Option<Vec<String>> {
         let run = &self.graph_run;
         let Value::Obj(p) = v else { return None };
-        if run.promise != Some(p) {
+        // (Once every entry has finished, the promise's object may have
+        // been collected and its id reused by a request.)
+        if run.entries_left == 0 || run.promise != Some(p) {
             return None;
         }
         let names = run

@@ -156,19 +156,15 @@ impl Vm {
                 self.module_rejected(i, e)?;
                 continue;
             }
-            match step {
-                Step::Start(i) => {
-                    let promise = self.call_top_level(i)?;
-                    self.await_module(i, promise)?;
+            let called = self.call_top_level(i);
+            match (step, self.catching(called)) {
+                (Step::Start(_), Ok(promise)) => self.await_module(i, promise)?,
+                (Step::Run(_), Ok(_)) => self.module_evaluated(i)?,
+                (_, Err(Interrupt::Throw(e))) => {
+                    failed = Some(e);
+                    self.module_rejected(i, e)?;
                 }
-                Step::Run(i) => match self.call_top_level(i) {
-                    Ok(_) => self.module_evaluated(i)?,
-                    Err(Interrupt::Throw(e)) => {
-                        failed = Some(e);
-                        self.module_rejected(i, e)?;
-                    }
-                    Err(e) => return Err(e),
-                },
+                (_, Err(e)) => return Err(e),
             }
         }
         Ok(())
