@@ -109,12 +109,25 @@ impl Vm {
         self.read_slot(found, this)
     }
 
-    /// `Op::SuperSet`: OrdinarySet from `home` with `this` as the
+    /// `Op::SuperSet`: [home, this, key, value] → [value] (out of the
+    /// dispatch loop, which keeps its hot paths tighter without it).
+    #[inline(never)]
+    pub(crate) fn super_set_op(&mut self) -> Result<(), Interrupt> {
+        let n = self.stack.len();
+        let [home, this, key, v] = self.stack[n - 4..] else {
+            unreachable!("SuperSet has four operands")
+        };
+        self.super_set(home, this, key, v)?;
+        self.stack.truncate(n - 4);
+        self.stack.push(v);
+        Ok(())
+    }
+
+    /// OrdinarySet from `home` with `this` as the
     /// receiver: a setter found on the way is called on `this`; otherwise
     /// the value goes on `this` itself (an own writable data property, or
     /// a new one).
-    #[inline(never)]
-    pub(crate) fn super_set(
+    fn super_set(
         &mut self,
         home: Value,
         this: Value,
@@ -137,22 +150,8 @@ impl Vm {
             }
         };
         if let Some((slot, at)) = self.lookup_chain(start, a) {
-            if at & attrs::ACCESSOR != 0 {
-                let setter = self.heap.obj(slot.as_obj().unwrap()).elems[1];
-                if matches!(setter, Value::Undefined) {
-                    return Err(self.type_error(format!(
-                        "Cannot set property {} which has only a getter",
-                        self.heap.atom_str(a)
-                    )));
-                }
-                self.call_function(setter, this, &[v])?;
+            if self.assign_through(slot, at, this, a, v)? {
                 return Ok(());
-            }
-            if at & attrs::READONLY != 0 {
-                return Err(self.type_error(format!(
-                    "Cannot assign to read only property '{}' of object",
-                    self.heap.atom_str(a)
-                )));
             }
         }
         let Value::Obj(r) = this else {

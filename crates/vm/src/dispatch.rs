@@ -218,12 +218,7 @@ impl Vm {
                         tri!('reload, self.store_top_upval(closure, i));
                     }
                     Op::SuperSet => {
-                        let v = pop!(self);
-                        let key = pop!(self);
-                        let this = pop!(self);
-                        let home = pop!(self);
-                        tri!('reload, self.super_set(home, this, key, v));
-                        self.stack.push(v);
+                        tri!('reload, self.super_set_op());
                     }
                     Op::ImportCall => {
                         // Its rejections are made here: their trace reads the pc.

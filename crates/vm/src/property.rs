@@ -513,6 +513,40 @@ impl Vm {
         self.set_field_slow(o, a, v)
     }
 
+    /// An assignment of `v` to `a` on `receiver` met the property `slot`
+    /// (with attributes `at`) on the way: an accessor's setter is called
+    /// on the receiver (true: done), a getter-only or read-only property
+    /// is a `TypeError`; false for a writable data property.
+    #[inline]
+    pub(crate) fn assign_through(
+        &mut self,
+        slot: Value,
+        at: Attrs,
+        receiver: Value,
+        a: Atom,
+        v: Value,
+    ) -> Result<bool, Interrupt> {
+        if at & attrs::ACCESSOR != 0 {
+            let setter = self.heap.obj(slot.as_obj().unwrap()).elems[1];
+            if matches!(setter, Value::Undefined) {
+                let shown = super::inspect::inspect_short(self, receiver);
+                return Err(self.type_error(format!(
+                    "Cannot set property {} of {shown} which has only a getter",
+                    self.heap.atom_str(a),
+                )));
+            }
+            self.call_function(setter, receiver, &[v])?;
+            return Ok(true);
+        }
+        if at & attrs::READONLY != 0 {
+            return Err(self.type_error(format!(
+                "Cannot assign to read only property '{}' of object",
+                self.heap.atom_str(a)
+            )));
+        }
+        Ok(false)
+    }
+
     /// Everything but overwriting a plain own property (`set_field` did).
     #[inline(never)]
     fn set_field_slow(&mut self, o: Value, a: Atom, v: Value) -> Result<(), Interrupt> {
@@ -546,23 +580,8 @@ impl Vm {
                 None
             };
             if let Some((slot, at)) = found {
-                if at & attrs::ACCESSOR != 0 {
-                    let setter = self.heap.obj(slot.as_obj().unwrap()).elems[1];
-                    if matches!(setter, Value::Undefined) {
-                        let shown = super::inspect::inspect_short(self, o);
-                        return Err(self.type_error(format!(
-                            "Cannot set property {} of {shown} which has only a getter",
-                            self.heap.atom_str(a),
-                        )));
-                    }
-                    self.call_function(setter, o, &[v])?;
+                if self.assign_through(slot, at, o, a, v)? {
                     return Ok(());
-                }
-                if at & attrs::READONLY != 0 {
-                    return Err(self.type_error(format!(
-                        "Cannot assign to read only property '{}' of object",
-                        self.heap.atom_str(a)
-                    )));
                 }
                 if Some(id) == own {
                     let o = self.heap.obj_mut(id);
