@@ -331,6 +331,10 @@ impl<'s> Parser<'s> {
     fn module_export_name(&mut self) -> PResult<(String, Span)> {
         let span = self.span();
         if let Token::Str(s) = self.peek().clone() {
+            let raw = &self.src[span.start as usize..span.end as usize];
+            if spells_lone_surrogate(raw) {
+                return self.error("a module's export name may not hold a lone surrogate", span);
+            }
             self.bump();
             return Ok((s, span));
         }
@@ -596,4 +600,46 @@ fn literal_specifiers(e: &Expr, out: &mut Vec<(String, Span)>) {
         }
         _ => {}
     }
+}
+
+/// Whether a string literal's source spells a lone surrogate (`"\uD83D"`),
+/// which an export name may not hold (IsStringWellFormedUnicode). The
+/// decoded text cannot tell: a lone surrogate is U+FFFD in it.
+fn spells_lone_surrogate(raw: &str) -> bool {
+    let mut high = false;
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        let unit = match c {
+            '\\' => match chars.next() {
+                Some('u') => escaped_unit(&mut chars),
+                _ => None,
+            },
+            _ => None,
+        };
+        match unit {
+            Some(0xD800..=0xDBFF) if !high => high = true,
+            Some(0xDC00..=0xDFFF) if high => high = false,
+            Some(0xD800..=0xDFFF) => return true,
+            _ if high => return true,
+            _ => {}
+        }
+    }
+    high
+}
+
+/// The code unit or point of a `\u` escape after the `u`: `XXXX` or `{X…}`.
+fn escaped_unit(chars: &mut std::str::Chars) -> Option<u32> {
+    let rest = chars.as_str();
+    let (digits, used) = match rest.strip_prefix('{') {
+        Some(braced) => {
+            let end = braced.find('}')?;
+            (&braced[..end], end + 2)
+        }
+        None => (rest.get(..4)?, 4),
+    };
+    let unit = u32::from_str_radix(digits, 16).ok()?;
+    for _ in 0..used {
+        chars.next();
+    }
+    Some(unit)
 }
