@@ -82,25 +82,13 @@ impl Vm {
     /// The options of `import()`: undefined, or an object whose `with`
     /// (if any) is an object of string values, `type` the one supported.
     fn check_import_options(&mut self, options: Value) -> Result<(), Interrupt> {
-        let Value::Obj(o) = options else {
-            return match options {
-                Value::Undefined => Ok(()),
-                _ => Err(Interrupt::error(
-                    ErrorKind::TypeError,
-                    "import()'s second argument must be an object",
-                )),
-            };
+        let Some(o) = optional_object(options, "import()'s second argument")? else {
+            return Ok(());
         };
         let key = self.heap.intern("with");
         let with = self.get_field(Value::Obj(o), key)?;
-        let Value::Obj(w) = with else {
-            return match with {
-                Value::Undefined => Ok(()),
-                _ => Err(Interrupt::error(
-                    ErrorKind::TypeError,
-                    "import()'s `with` option must be an object",
-                )),
-            };
+        let Some(w) = optional_object(with, "import()'s `with` option")? else {
+            return Ok(());
         };
         for k in self.own_keys(w, false) {
             let Value::Atom(a) = k else { continue };
@@ -173,7 +161,7 @@ impl Vm {
     /// The error of a module `i` imports that failed before, if one did.
     fn failed_dependency(&self, i: usize) -> Option<Value> {
         let run = &self.graph_run;
-        run.modules[i].requests.iter().find_map(|&r| {
+        run.evaluation.requests(i).iter().find_map(|&r| {
             let root = run.evaluation.modules[r].cycle_root;
             [r, root]
                 .iter()
@@ -205,6 +193,19 @@ impl Vm {
             }
         }
         Ok(())
+    }
+}
+
+/// `v` as an object, `None` when it is undefined; else a `TypeError`
+/// saying `what` must be an object.
+fn optional_object(v: Value, what: &str) -> Result<Option<ObjId>, Interrupt> {
+    match v {
+        Value::Obj(o) => Ok(Some(o)),
+        Value::Undefined => Ok(None),
+        _ => Err(Interrupt::error(
+            ErrorKind::TypeError,
+            format!("{what} must be an object"),
+        )),
     }
 }
 

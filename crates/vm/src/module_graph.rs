@@ -73,8 +73,6 @@ pub(crate) struct ModuleRun {
     pub finished: Option<Result<(), Value>>,
     /// Its functions' indices in the VM: `import()` calls in them are its.
     pub funcs: std::ops::Range<u32>,
-    /// The modules it imports.
-    pub requests: Vec<usize>,
     /// What its `import()` calls can name (`LinkedModule::dynamic`).
     pub dynamic: Vec<(String, Result<usize, String>)>,
 }
@@ -243,7 +241,6 @@ impl Vm {
                 entry,
                 finished: None,
                 funcs: mains[i].0..mains[i].0 + m.program.functions.len() as u32,
-                requests: m.requests.clone(),
                 dynamic: m.dynamic.clone(),
             });
         }

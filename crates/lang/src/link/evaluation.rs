@@ -108,6 +108,11 @@ impl Evaluation {
         self.status[m] == Status::Planned
     }
 
+    /// The modules module `m` imports.
+    pub fn requests(&self, m: usize) -> &[usize] {
+        &self.requests[m]
+    }
+
     /// Whether module `i`'s evaluation is asynchronous.
     pub fn is_async(&self, i: usize) -> bool {
         self.modules[i].async_order.is_some()

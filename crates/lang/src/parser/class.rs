@@ -494,8 +494,7 @@ impl Parser<'_> {
         body.push(constant("%init", at(s + 2), init));
         let mut make = vec![expr(ExprKind::Function(Rc::new(ctor)), span)];
         if derived {
-            // At its own key: never in a dead zone, as a parameter or not.
-            make.push(ident("%sc", at(s + 1)));
+            make.push(ident("%sc", span));
         }
         let made = Span {
             start: span.start,
