@@ -12,9 +12,11 @@
 #   loadtest/instructions.sh                 # needs: valgrind, python3
 #   LOW=1000 HIGH=6000 loadtest/instructions.sh
 #   KITWORK=/path/to/other/build loadtest/instructions.sh   # compare builds
+#   ROUTE=/hello-async loadtest/instructions.sh   # the same handler, async
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 low=${LOW:-2000}
+route=${ROUTE:-/hello}
 high=${HIGH:-12000}
 build="commit $(git -C "$here" rev-parse --short HEAD)"
 if [ -z "${KITWORK:-}" ]; then
@@ -26,12 +28,12 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Sends N GET /hello requests, DEPTH per write, and reads every response.
+# Sends N GET ROUTE requests, DEPTH per write, and reads every response.
 cat > "$tmp/client.py" <<'PY'
 import socket, sys
-port, n, depth = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+port, n, depth, route = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 s = socket.create_connection(("127.0.0.1", port))
-batch = b"GET /hello HTTP/1.1\r\nHost: bench\r\n\r\n" * depth
+batch = (b"GET " + route.encode() + b" HTTP/1.1\r\nHost: bench\r\n\r\n") * depth
 buf = b""
 for _ in range(n // depth):
     s.sendall(batch)
@@ -63,7 +65,7 @@ count() {
     python3 -c "import socket; socket.create_connection(('127.0.0.1', $port))" 2>/dev/null && break
     sleep 0.2
   done
-  python3 "$tmp/client.py" "$port" "$n" "$depth"
+  python3 "$tmp/client.py" "$port" "$n" "$depth" "$route"
   kill -TERM "$pid"
   wait "$pid" || true
   local all handle
@@ -86,7 +88,7 @@ out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-$(hostname -s)-instructions.md"
     read -r b hb < <(count "$high" "$depth")
     label="one at a time"
     [ "$depth" -gt 1 ] && label="pipelined x$depth"
-    echo "| GET /hello, $label | $(( (b - a) / (high - low) )) | $(( (hb - ha) / (high - low) )) |"
+    echo "| GET $route, $label | $(( (b - a) / (high - low) )) | $(( (hb - ha) / (high - low) )) |"
   done
 } | tee "$out"
 echo "saved to $out"

@@ -93,7 +93,7 @@ def run(kitwork, path, rel, module):
     with open(src, "w", encoding="utf-8") as f:
         f.write("\n".join(parts))
     try:
-        p = subprocess.run([kitwork, "run", "--budget", "200000000", src], capture_output=True, text=True, timeout=10)
+        p = subprocess.run([kitwork, "run", "--budget", "200000000", "--unhandled-rejections", "warn", src], capture_output=True, text=True, timeout=10)
         code, out, err = p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired:
         code, out, err = -1, "", "timeout"

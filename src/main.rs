@@ -37,6 +37,10 @@ enum Command {
         /// PEM certificates http() trusts besides the public roots.
         #[arg(long, env = "KITWORK_CA_FILE")]
         ca_file: Option<PathBuf>,
+        /// A promise rejection nothing handled: `fail` the run (as an
+        /// uncaught exception) or only `warn`.
+        #[arg(long, value_enum, default_value = "fail")]
+        unhandled_rejections: commands::Unhandled,
     },
     /// Apply the migrations/*.sql not applied yet, in name order, each in a
     /// transaction, recording them in the kitwork_migrations table.
@@ -152,12 +156,14 @@ fn main() -> ExitCode {
             memory,
             db,
             ca_file,
+            unhandled_rejections,
         } => {
             // On a thread of its own: knowing a spawned thread's stack is a
             // lookup, the main thread's means parsing /proc/self/maps (a
             // tenth of a small script's start-up, bench/instructions.sh),
             // and the parser's and VM's stack checks need it.
-            let run = move || commands::run(&file, budget, memory, db, ca_file);
+            let run =
+                move || commands::run(&file, budget, memory, db, ca_file, unhandled_rejections);
             on_run_thread(run)
         }
         Command::Check { paths } => commands::check(&paths),

@@ -48,6 +48,29 @@ const SCRIPTS: &[(&str, &str)] = &[
           })
           .get("/background-fails", () => { go(() => { const o = null; return o.field; }); return "ok"; })
           .get("/slow-sqlite-in-map", () => [1500000].map((n) => db().query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $1) SELECT count(*) AS n FROM c", n)[0])[0])
+          .get("/async-users", async () => {
+            const before = await db().table("users").count();
+            await null;
+            return { before, after: db().table("users").count() };
+          })
+          .get("/async-slow-sqlite", async () => {
+            await null;
+            return db().query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $1) SELECT count(*) AS n FROM c", 1500000)[0];
+          })
+          .get("/async-rejects", async () => { await null; throw new Error("async failure"); })
+          .get("/timer", async () => {
+            const t = Date.now();
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            await scheduler.wait(10);
+            return { waited: Date.now() - t >= 300 };
+          })
+          .get("/timer-dies", () => { setTimeout(() => log("a timer outlived its request"), 1); return "now"; })
+          .get("/floating", () => { Promise.reject(new RangeError("nobody handled this")); return "ok"; })
+          .get("/async-both", async () => {
+            const t = Date.now();
+            const [a, b] = parallel([async () => { await null; sleep(200); return 1; }, async () => { sleep(200); return await 2; }]);
+            return { sum: a + b, ms: Date.now() - t };
+          })
           .get("/slow-pg-in-map", () => ["0.3"].map(function (s) { return db().query("SELECT 1 AS slept FROM pg_sleep(" + s + ")")[0]; }.bind(null))[0]);
         "#,
     ),
@@ -134,18 +157,59 @@ fn a_slow_query_does_not_hold_up_its_core() {
 #[test]
 fn parallel_branches_wait_at_the_same_time() {
     let s = start_in(SCRIPTS, &[]);
-    let r = get(&s, "/both");
-    assert!(r.body.starts_with(r#"{"sum":3,"ms":"#), "{}", r.body);
-    let ms: f64 = r
+    // Plain functions, and async ones that wait before and after `await`.
+    for path in ["/both", "/async-both"] {
+        let r = get(&s, path);
+        assert!(
+            r.body.starts_with(r#"{"sum":3,"ms":"#),
+            "{path}: {}",
+            r.body
+        );
+        let ms: f64 = r
+            .body
+            .trim_end_matches('}')
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        // Two 200 ms waits one after the other would take 400 ms.
+        assert!(
+            (200.0..390.0).contains(&ms),
+            "{path}: parallel took {ms} ms"
+        );
+    }
+}
+
+#[test]
+fn an_async_handler_waits_for_io_and_a_rejection_fails_only_its_request() {
+    let s = start_in(SCRIPTS, &[]);
+    let r = get(&s, "/async-users");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let count = get(&s, "/users")
         .body
-        .trim_end_matches('}')
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    // Two 200 ms waits one after the other would take 400 ms.
-    assert!((200.0..390.0).contains(&ms), "parallel took {ms} ms");
+        .replace(r#"{"count":"#, "")
+        .replace('}', "");
+    assert_eq!(r.body, format!(r#"{{"before":{count},"after":{count}}}"#));
+    // A query after an `await` waits on the fiber: the core serves others.
+    hello_while_waiting(&s, "/async-slow-sqlite");
+    // A rejection fails its request, logged with where it was thrown.
+    let r = get(&s, "/async-rejects");
+    assert_eq!(r.status, 500, "{}", r.body);
+    wait_until(|| s.log().contains("async failure"));
+    let log = s.log();
+    assert!(log.contains("Error: async failure"), "{log}");
+    assert!(log.contains("io.js:28:"), "{log}");
+    // So does a rejection nothing handled, though the handler returned.
+    let r = get(&s, "/floating");
+    assert_eq!(r.status, 500, "{}", r.body);
+    wait_until(|| s.log().contains("nobody handled this"));
+    let log = s.log();
+    assert!(
+        log.contains("Uncaught (in promise) RangeError: nobody handled this"),
+        "{log}"
+    );
+    assert_eq!(get(&s, "/hello").status, 200);
 }
 
 #[test]
@@ -169,6 +233,19 @@ fn go_runs_after_the_response_and_defer_after_the_handler() {
     let log = s.log();
     assert!(log.contains("a go() function failed"), "{log}");
     assert!(log.contains("io.js:17:79)"), "{log}");
+}
+
+#[test]
+fn a_handler_awaits_its_timers_and_the_others_die_with_its_request() {
+    let s = start_in(SCRIPTS, &[]);
+    let r = get(&s, "/timer");
+    assert_eq!((r.status, r.body.as_str()), (200, r#"{"waited":true}"#));
+    // Waiting for a timer does not hold the core.
+    hello_while_waiting(&s, "/timer");
+    assert_eq!(get(&s, "/timer-dies").body, "now");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(get(&s, "/hello").status, 200);
+    assert!(!s.log().contains("outlived"), "{}", s.log());
 }
 
 #[test]

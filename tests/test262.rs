@@ -204,7 +204,13 @@ fn run(kitwork: &Path, root: &Path, rel: &str, text: &str, work: &Path, module: 
     };
     std::fs::write(&file, src).unwrap();
     let mut child = Command::new(kitwork)
-        .args(["run", "--budget", "200000000"])
+        .args([
+            "run",
+            "--budget",
+            "200000000",
+            "--unhandled-rejections",
+            "warn",
+        ])
         .arg(&file)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

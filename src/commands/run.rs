@@ -2,9 +2,18 @@
 
 use super::{Outcome, compile, load_config, load_graph};
 use kitwork::config::Overrides;
-use kitwork::vm::{Limits, Vm};
+use kitwork::vm::{Limits, UnhandledRejections, Vm};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// `--unhandled-rejections`: what a promise rejection nothing handled does.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum Unhandled {
+    /// The run fails with it, as with an uncaught exception.
+    Fail,
+    /// A warning is printed and the run goes on.
+    Warn,
+}
 
 /// A batch script may hold far more at once than one request.
 const RUN_MEMORY_DEFAULT: usize = 2 << 30;
@@ -16,6 +25,7 @@ pub fn run(
     memory: Option<usize>,
     db: Option<String>,
     ca_file: Option<PathBuf>,
+    unhandled: Unhandled,
 ) -> Outcome {
     // A script runs as it is; a module, or a script with `import()`, with
     // what it imports (which reads and compiles the file again, with the
@@ -36,6 +46,10 @@ pub fn run(
         limits.memory = m;
     }
     let mut vm = Vm::new(limits);
+    vm.unhandled_rejections = match unhandled {
+        Unhandled::Fail => UnhandledRejections::Fail,
+        Unhandled::Warn => UnhandledRejections::Warn,
+    };
     vm.enable_collector(kitwork::vm::collect::COLLECT_EVERY);
     // Line by line, also into a pipe: a killed run keeps what it printed.
     vm.out = Box::new(std::io::LineWriter::new(std::io::stdout()));

@@ -36,6 +36,12 @@ pub fn value_byte(b: u8) -> bool {
     b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80
 }
 
+/// Whether the gateway writes `name` itself (a `Response`'s copy, say
+/// from `fetch`, is dropped).
+pub fn is_owned(name: &str) -> bool {
+    OWNED.iter().any(|o| name.eq_ignore_ascii_case(o))
+}
+
 /// Checks a header a script sets; the error says what is wrong.
 pub fn check(name: &str, value: &str) -> Result<(), String> {
     if !is_token(name) {

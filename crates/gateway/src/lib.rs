@@ -129,6 +129,7 @@ pub fn load_files(root: &Path, files: &[PathBuf]) -> Result<Generation, String> 
         hash.add(m.program.source.text.as_bytes());
     }
     let mut vm = Vm::with_natives(LOAD_LIMITS, work::install);
+    vm.timers_outlive_result = false;
     vm.out = Box::new(std::io::stderr());
     let decls = evaluate(&mut vm, &loaded.graph).1?;
     let mut errors = String::new();

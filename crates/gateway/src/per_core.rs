@@ -192,6 +192,8 @@ impl Core {
 
 pub(crate) fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Worker> {
     let mut vm = Vm::with_natives(config.vm, work::install);
+    // A request's timers die with it, once its answer is known.
+    vm.timers_outlive_result = false;
     vm.queries.tables = config.setup.tables.clone();
     vm.enable_collector(vm::collect::COLLECT_EVERY);
     let tags = Rc::new(RefCell::new(Tags::default()));

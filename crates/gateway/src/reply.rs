@@ -120,6 +120,40 @@ pub(crate) fn error_reply(
     reply
 }
 
+/// A `Response` a handler returned: its status, headers and body. The
+/// headers that frame a message are the gateway's (those of a `fetch`
+/// answer passed on are dropped); any other goes through the check every
+/// script header does.
+fn response_reply(
+    mut reply: Reply,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> Reply {
+    let Some(s) = super::fields::script_status(status as f64) else {
+        return Reply::error(
+            500,
+            &format!("a handler cannot answer with status {status} (200-599)"),
+        );
+    };
+    reply.status = s;
+    for (name, value) in headers {
+        if super::fields::is_owned(&name) {
+            continue;
+        }
+        if let Err(e) = super::fields::check(&name, &value) {
+            return Reply::error(500, &e);
+        }
+        if name == "content-type" {
+            reply.content_type = Some(value.into());
+        } else {
+            reply.headers.push((name, value));
+        }
+    }
+    reply.body.extend_from_slice(&body);
+    reply
+}
+
 /// Maps a handler's value to a response (see the README's table).
 pub(crate) fn to_reply(vm: &mut Vm, v: Value, body: Vec<u8>) -> Reply {
     let mut reply = Reply {
@@ -128,6 +162,9 @@ pub(crate) fn to_reply(vm: &mut Vm, v: Value, body: Vec<u8>) -> Reply {
         headers: std::mem::take(&mut host(vm).response.headers),
         body,
     };
+    if let Some((status, headers, body)) = vm::builtins::web::response::response_parts(vm, v) {
+        return response_reply(reply, status, headers, body);
+    }
     match v {
         Value::Undefined | Value::Null => reply.status = 204,
         Value::Atom(_) | Value::Str(_) => {

@@ -152,7 +152,9 @@ pub enum Op {
     /// [home, this, key] → [home[key], a getter called on this]
     SuperGet,
     /// [] → returns a new generator object (kept in the local too) that
-    /// resumes the frame at the next instruction
+    /// resumes the frame at the next instruction. In an async function
+    /// (not an async generator) the frame runs on: the object is its run,
+    /// kept for its `await`s, and its promise is made
     Generator(Slot),
     /// [v] → suspends the generator in the local, giving `{ value: v,
     /// done: false }`; resumed, [] → [the value sent]
@@ -345,6 +347,10 @@ pub enum Op {
     /// [home, this, key, value] → [value]: `super[key] = value`, the
     /// property looked up from `home`, set with `this` as the receiver
     SuperSet,
+    /// [reason] → ends the async function in the local: its promise is
+    /// rejected with `reason` and is what the frame returns (the handler
+    /// the compiler puts around an async function's body lands here)
+    AsyncReject(Slot),
 }
 
 /// An instruction's name without its operands (`LoadLocal`).

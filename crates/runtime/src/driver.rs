@@ -218,12 +218,22 @@ async fn drive<'a, 'v>(
                 })?
             }
             PendingOp::Http(req) => {
+                let fetch = req.fetch;
                 let answer = services.http.send(*req).await;
                 step(vm, &mut fiber, |vm| match answer {
+                    Ok(r) if fetch => match vm::fetch_response(vm, r) {
+                        Ok(v) => vm.resume(v),
+                        Err(e) => Err(vm.uncaught(e)),
+                    },
                     Ok(r) => match vm::http_response(vm, r) {
                         Ok(v) => vm.resume(v),
                         Err(e) => Err(vm.uncaught(e)),
                     },
+                    // `fetch` gives a rejected promise; `http()` throws.
+                    Err(f) if fetch => {
+                        let rejected = vm::fetch_failure(vm, &f);
+                        vm.resume(rejected)
+                    }
                     Err(f) => {
                         let error = vm::http_failure(vm, &f);
                         vm.resume_throw(error)

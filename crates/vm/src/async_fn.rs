@@ -1,37 +1,132 @@
 //! Async functions. An async function is compiled as a generator whose
-//! `await` is a `yield` (lang/compile): calling it parks the frame at once
-//! (`Op::Generator`), and `start_async` makes the promise the caller gets
-//! and runs the body to its first `await`. Each `await` hands its value to
-//! `PromiseResolve` and reacts to the result with `await_fulfilled` /
-//! `await_rejected`, which resume the body from the job queue; the body's
-//! return fulfils the promise, its uncaught exception rejects it.
+//! `await` is a `yield` (lang/compile), and it runs on the fiber's own
+//! frames, so its body may wait for `db()` or `http()` I/O like any code:
 //!
-//! The body runs as a nested run (like a generator's), so an async
-//! function cannot wait for `db()` or `http()` I/O yet (docs/LANGUAGE.md).
+//! - `Op::Generator` makes the run (a generator object no script sees)
+//!   and the promise, and the frame runs on (`begin_async`); the compiler
+//!   puts a handler around the body that lands on `Op::AsyncReject`.
+//! - `await v` parks the frame in the run (`await_async`), subscribes to
+//!   `PromiseResolve(v)` and gives the caller the promise.
+//! - When the awaited promise settles, the job that reacts puts the frame
+//!   back on the fiber's frames (run.rs, `Vm::start_job`) and the body
+//!   goes on from its `await` with the value, or the reason thrown there.
+//! - The body's end fulfils the promise and its uncaught exception
+//!   rejects it (`end_async`); either way the frame gives the promise.
+//!
+//! Async generators keep the older path (`start_async`, `async_step`):
+//! they run nested on the host stack, from `next()` and from the job
+//! queue, so their bodies cannot wait for I/O yet (docs/LANGUAGE.md).
 
 use crate::error::Interrupt;
-use crate::generator::{Park, Resume};
+use crate::generator::{GenStatus, Park, Resume};
 use crate::heap::Class;
 use crate::promise::PromiseState;
 use crate::state::{Args, Vm};
 use crate::value::{ObjId, Value};
 
 impl Vm {
-    /// `Op::Generator` of an async function: its promise, after running
-    /// the body up to its first `await` (or its end).
-    pub(crate) fn start_async(&mut self, g: ObjId) -> Result<Value, Interrupt> {
+    /// `Op::Generator` of an async function: the running frame (at `base`)
+    /// becomes the run kept in local `slot`, with its promise; it runs on.
+    #[inline(never)]
+    pub(crate) fn begin_async(&mut self, base: usize, slot: u16) -> Result<(), Interrupt> {
+        let frame = self.frames.last().expect("an async function runs");
+        let (func, closure) = (frame.func, frame.closure);
+        let g = self.new_generator(func, closure, GenStatus::Running)?;
+        self.stack[base + slot as usize] = Value::Obj(g);
         let p = self.new_promise(self.realm.promise_proto)?;
         let key = self.realm.promise_natives.async_promise_key;
-        self.define_own(g, key, Value::Obj(p))?;
-        self.async_step(g, Resume::Next, Value::Undefined)?;
-        Ok(Value::Obj(p))
+        self.define_own(g, key, Value::Obj(p))
     }
 
-    /// Resumes async function run `g` (or async generator `g`) with `sent`
-    /// (a fulfilment's value, or a rejection's reason thrown at the
-    /// `await`) and runs it to where it parks next: an `await` subscribes
-    /// to the awaited promise; the end settles the run's promise (an async
-    /// generator's `yield` and end settle its front request instead).
+    /// `Op::Await(slot)` in an async function: parks its frame (resuming
+    /// at `pc`) until `v` settles; what the frame gives its caller is the
+    /// function's promise. `PromiseResolve` runs first, so its exception
+    /// (a `constructor` getter's) is thrown at the `await`.
+    #[inline(never)]
+    pub(crate) fn await_async(&mut self, slot: u16, pc: u32, v: Value) -> Result<Value, Interrupt> {
+        let c = Value::Obj(self.realm.promise);
+        let awaited = self.promise_resolve(c, v)?;
+        let Value::Obj(awaited) = awaited else {
+            unreachable!("PromiseResolve gives a promise")
+        };
+        let g = self.running_generator(slot);
+        // Until the frame is parked, the promise is held where the
+        // collector sees it.
+        self.stack.push(Value::Obj(awaited));
+        let n = self.realm.promise_natives;
+        let on_f = self.native_with(n.await_fulfilled, vec![Value::Obj(g)])?;
+        let on_r = self.native_with(n.await_rejected, vec![Value::Obj(g)])?;
+        self.stack.pop();
+        self.perform_then(
+            awaited,
+            Value::Obj(on_f),
+            Value::Obj(on_r),
+            [Value::Undefined; 3],
+        )?;
+        self.park_generator(slot, pc, Some(Value::Undefined), Park::Await)?;
+        Ok(Value::Obj(self.async_promise(g)))
+    }
+
+    /// `Op::GenReturn` (`rejected` false) and `Op::AsyncReject` of an async
+    /// function: the run ends, its promise resolved with `v` or rejected
+    /// with it, and the frame gives the promise.
+    #[inline(never)]
+    pub(crate) fn end_async(
+        &mut self,
+        slot: u16,
+        pc: u32,
+        v: Value,
+        rejected: bool,
+    ) -> Result<Value, Interrupt> {
+        let g = self.running_generator(slot);
+        self.park_generator(slot, pc, Some(v), Park::Return)?;
+        let promise = self.async_promise(g);
+        if rejected {
+            self.settle(promise, PromiseState::Rejected, v)?;
+        } else {
+            self.resolve_promise(promise, v)?;
+        }
+        Ok(Value::Obj(promise))
+    }
+
+    /// The generator object in the running frame's local `slot`.
+    fn running_generator(&self, slot: u16) -> ObjId {
+        let base = self.frames.last().expect("a generator runs").base as usize;
+        match self.stack[base + slot as usize] {
+            Value::Obj(g) => g,
+            _ => unreachable!("a generator's slot holds it"),
+        }
+    }
+
+    /// Whether `f` is one of `await`'s reactions for an async function
+    /// (not an async generator): its run, and how the settlement resumes
+    /// it. The job queue enters such a run on the fiber's frames.
+    pub(crate) fn await_reaction(&self, f: Value) -> Option<(ObjId, Resume)> {
+        let Value::Obj(o) = f else { return None };
+        let Class::Native(ni) = self.heap.obj(o).class else {
+            return None;
+        };
+        let n = &self.realm.promise_natives;
+        let how = if ni == n.await_fulfilled {
+            Resume::Next
+        } else if ni == n.await_rejected {
+            Resume::Throw
+        } else {
+            return None;
+        };
+        let Value::Obj(g) = self.heap.obj(o).elems[0] else {
+            return None;
+        };
+        let Class::Generator(index) = self.heap.obj(g).class else {
+            return None;
+        };
+        (!self.generators[index as usize].func().is_generator).then_some((g, how))
+    }
+
+    /// Resumes async generator `g` with `sent` (a request's value, a
+    /// fulfilment's value, or a reason thrown at the `await`) and runs it
+    /// nested to where it parks next: an `await` subscribes to the awaited
+    /// promise; a `yield` and the end settle the front request.
     pub(crate) fn async_step(
         &mut self,
         g: ObjId,
@@ -43,20 +138,15 @@ impl Vm {
             let r = self.resume_generator(Value::Obj(g), how, sent);
             let r = self.catching(r);
             let Class::Generator(index) = self.heap.obj(g).class else {
-                unreachable!("an async function runs as a generator")
+                unreachable!("an async generator is a generator")
             };
-            let state = &self.generators[index as usize];
-            let (park, is_generator) = (state.park, state.func().is_generator);
+            let park = self.generators[index as usize].park;
             let v = match r {
                 Ok(v) => v,
-                Err(Interrupt::Throw(e)) if is_generator => {
+                Err(Interrupt::Throw(e)) => {
                     self.generators[index as usize].park = Park::Return;
                     self.async_generator_complete(g, Err(e), true)?;
                     return self.async_generator_drain(g);
-                }
-                Err(Interrupt::Throw(e)) => {
-                    let promise = self.async_promise(g);
-                    return self.settle(promise, PromiseState::Rejected, e);
                 }
                 Err(e) => return Err(e),
             };
@@ -82,13 +172,9 @@ impl Vm {
                     self.async_generator_complete(g, Ok(v), false)?;
                     return self.async_generator_drain(g);
                 }
-                Park::Return if is_generator => {
+                Park::Return | Park::Start => {
                     self.async_generator_complete(g, Ok(v), true)?;
                     return self.async_generator_drain(g);
-                }
-                Park::Return | Park::Start => {
-                    let promise = self.async_promise(g);
-                    return self.resolve_promise(promise, v);
                 }
             }
         }

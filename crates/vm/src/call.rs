@@ -422,7 +422,7 @@ impl Vm {
             Interrupt::Redirect(_) => unreachable!("a redirect never leaves Vm::call"),
             Interrupt::Suspend(_) => self.make_error(
                 ErrorKind::Error,
-                "cannot wait for I/O here: getters, setters, conversions (toString, valueOf, toJSON), iterators' next() and the bodies of generators and async functions run nested on the host stack (docs/LANGUAGE.md); wait in the handler or in a callback of map, forEach, sort…",
+                "cannot wait for I/O here: getters, setters, conversions (toString, valueOf, toJSON), iterators' next() and the bodies of generators and async generators run nested on the host stack (docs/LANGUAGE.md); wait in the handler, in an async function or in a callback of map, forEach, sort…",
             ),
         };
         match self.handlers.last() {

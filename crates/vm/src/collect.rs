@@ -197,6 +197,13 @@ impl Vm {
         for job in &self.jobs {
             roots.extend_from_slice(job.values());
         }
+        roots.extend(self.unhandled.iter().map(|&p| Value::Obj(p)));
+        for t in &self.timers {
+            roots.extend_from_slice(&[t.callback, t.args]);
+        }
+        if let Some(run) = &self.job {
+            roots.extend_from_slice(&run.values());
+        }
         self.heap.collect(roots.iter().copied());
         self.roots = roots;
     }

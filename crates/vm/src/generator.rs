@@ -101,22 +101,7 @@ impl Vm {
         let generator = match value {
             // `Op::Generator`: the object is made now.
             None => {
-                let proto = match self.get_field(Value::Obj(frame.closure), self.atoms.prototype)? {
-                    Value::Obj(p) => p,
-                    _ => self.realm.generator_proto,
-                };
-                let index = self.generators.len() as u32;
-                let g = self.heap.alloc(Class::Generator(index), Some(proto))?;
-                self.generators.push(GenState {
-                    func: frame.func,
-                    closure: frame.closure,
-                    pc,
-                    handlers: Vec::new(),
-                    status: GenStatus::Start,
-                    is_async: frame.func().is_async,
-                    park,
-                    awaiting_return: false,
-                });
+                let g = self.new_generator(frame.func, frame.closure, GenStatus::Start)?;
                 self.stack[base + slot as usize] = Value::Obj(g);
                 g
             }
@@ -151,11 +136,39 @@ impl Vm {
         let is_generator = self.generators[index as usize].func().is_generator;
         match value {
             None if is_async && is_generator => self.make_async_generator(generator),
-            None if is_async => self.start_async(generator),
             None => Ok(Value::Obj(generator)),
             Some(v) if is_async || park == Park::Delegate => Ok(v),
             Some(v) => self.iter_result(v, done),
         }
+    }
+
+    /// The generator object of a call of `closure` (running `func`),
+    /// resuming at its start.
+    pub(crate) fn new_generator(
+        &mut self,
+        func: *const Function,
+        closure: ObjId,
+        status: GenStatus,
+    ) -> Result<ObjId, Interrupt> {
+        let proto = match self.get_field(Value::Obj(closure), self.atoms.prototype)? {
+            Value::Obj(p) => p,
+            _ => self.realm.generator_proto,
+        };
+        let index = self.generators.len() as u32;
+        let g = self.heap.alloc(Class::Generator(index), Some(proto))?;
+        // SAFETY: functions live as long as the VM (see `Frame::func`).
+        let is_async = unsafe { &*func }.is_async;
+        self.generators.push(GenState {
+            func,
+            closure,
+            pc: 0,
+            handlers: Vec::new(),
+            status,
+            is_async,
+            park: Park::Start,
+            awaiting_return: false,
+        });
+        Ok(g)
     }
 
     /// Whether `return()` at the `yield` generator `index` is parked at
@@ -233,6 +246,29 @@ impl Vm {
             }
             _ => {}
         }
+        let stop = self.frames.len();
+        let floor = self.stack.len();
+        self.enter_generator(g, how, sent)?;
+        let r = self.run_nested(stop, floor);
+        if r.is_err() {
+            self.generators[index].status = GenStatus::Done;
+        }
+        r
+    }
+
+    /// Puts parked generator `g`'s frame back on top of the running ones,
+    /// resumed `how` with `sent`: the loop runs it next. A throw no
+    /// handler of the frame catches is returned (the frame is gone).
+    pub(crate) fn enter_generator(
+        &mut self,
+        g: ObjId,
+        how: Resume,
+        sent: Value,
+    ) -> Result<(), Interrupt> {
+        let Class::Generator(index) = self.heap.obj(g).class else {
+            unreachable!("a generator is entered")
+        };
+        let index = index as usize;
         let started = self.generators[index].status == GenStatus::Suspended;
         let state = &mut self.generators[index];
         // Past `Op::ResumeCheck`: where `return()` leaves a `yield`.
@@ -275,10 +311,6 @@ impl Vm {
                 self.stack.push(sent);
             }
         }
-        let r = self.run_nested(stop, floor);
-        if r.is_err() {
-            self.generators[index].status = GenStatus::Done;
-        }
-        r
+        Ok(())
     }
 }

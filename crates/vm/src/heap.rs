@@ -134,6 +134,31 @@ pub enum Class {
     /// A primitive's wrapper object (`new Number(1)`, `Object("s")`):
     /// `elems[0]` holds the boolean, number, string or symbol.
     Primitive,
+    /// An object of the web platform's (`TextDecoder`, …): its internal
+    /// slots in `elems`, as its kind's file says (builtins/web/).
+    Web(WebKind),
+}
+
+/// The kinds of web-platform object (`Class::Web`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebKind {
+    TextEncoder,
+    /// `elems`: fatal, ignoreBOM, whether the BOM was looked for, then
+    /// the bytes `stream: true` held back.
+    TextDecoder,
+    /// `elems`: its href, its `URLSearchParams`.
+    Url,
+    /// `elems`: the `URL` it belongs to (or undefined), then its names and
+    /// values, alternating.
+    SearchParams,
+    /// `elems`: whether it is read-only, then its lowercased names and
+    /// values, alternating.
+    Headers,
+    /// `elems`: method, url, headers, body, bodyUsed, redirect, signal.
+    Request,
+    /// `elems`: status, statusText, headers, body, bodyUsed, type, url,
+    /// redirected.
+    Response,
 }
 
 /// `Class` equality, written out rather than derived: with this many kinds of payload the
@@ -181,6 +206,7 @@ impl Class {
             Class::RegExpIter { global, unicode } => (global as u32, unicode as u32),
             Class::Collection { index, kind } => (index, kind as u32),
             Class::Promise(s) => (s as u32, 0),
+            Class::Web(k) => (k as u32, 0),
         }
     }
 }

@@ -50,6 +50,7 @@ pub mod run;
 pub mod sparse_array;
 pub mod state;
 pub mod stepper;
+pub mod timers;
 pub mod trace;
 pub mod typed_array;
 pub mod value;
@@ -59,7 +60,8 @@ pub use semantics::number;
 
 pub use builtins::db::{UNAVAILABLE as DB_UNAVAILABLE, db_error, db_value};
 pub use builtins::http::{failure_value as http_failure, response_value as http_response};
+pub use builtins::web::fetch::{fetch_failure, fetch_response};
 pub use error::{ErrorKind, Interrupt};
 pub use io::PendingOp;
-pub use state::{Budget, Fiber, Limits, Outcome, Uncaught, Vm};
+pub use state::{Budget, Fiber, Limits, Outcome, Uncaught, UnhandledRejections, Vm};
 pub use value::{Atom, Value};

@@ -13,7 +13,7 @@ use std::rc::Rc;
 /// lands inside `code`, and the last instruction never falls through.
 pub(crate) fn verify_code(code: &[Op]) -> Result<(), String> {
     match code.last() {
-        Some(Op::Return | Op::GenReturn(_) | Op::Throw | Op::Jump(_)) => {}
+        Some(Op::Return | Op::GenReturn(_) | Op::AsyncReject(_) | Op::Throw | Op::Jump(_)) => {}
         last => return Err(format!("code ends with {last:?}")),
     }
     for (pc, op) in code.iter().enumerate() {
@@ -129,6 +129,12 @@ impl Vm {
             collections: Vec::new(),
             regexps: Default::default(),
             jobs: std::collections::VecDeque::new(),
+            job: None,
+            unhandled: Vec::new(),
+            unhandled_rejections: Default::default(),
+            timers: Vec::new(),
+            last_timer: 0,
+            timers_outlive_result: true,
             funcs: Vec::new(),
             natives: Vec::new(),
             realm: Realm {
@@ -173,6 +179,12 @@ impl Vm {
                 typed_array_proto: placeholder,
                 typed_array_ctors: [placeholder; 9],
                 typed_array_protos: [placeholder; 9],
+                dom_exception_proto: placeholder,
+                url_proto: placeholder,
+                search_params_proto: placeholder,
+                headers_proto: placeholder,
+                request_proto: placeholder,
+                web_response_proto: placeholder,
                 module_evaluator: placeholder,
             },
             atoms,
@@ -297,6 +309,9 @@ impl Vm {
         self.collections.truncate(self.perm_collections);
         self.regexps.reset();
         self.jobs.clear();
+        self.job = None;
+        self.unhandled.clear();
+        self.timers.clear();
         self.nested = 0;
         self.opaque = 0;
         self.deferred.clear();

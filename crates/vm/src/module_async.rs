@@ -7,9 +7,10 @@
 //! error fails every module waiting for it. When every entry has
 //! finished, the evaluation's promise (the run's value) is fulfilled.
 //!
-//! These run from promise jobs, nested on the host stack: a top level
-//! that runs after an `await` it waited for cannot wait for I/O
-//! (docs/LANGUAGE.md).
+//! A top level goes on after its own `await` from a promise job on the
+//! fiber's frames (async_fn.rs); the modules that waited for it start
+//! from these natives, nested on the host stack, so they cannot wait for
+//! I/O (docs/LANGUAGE.md).
 
 use crate::error::Interrupt;
 use crate::promise::PromiseState;

@@ -1,7 +1,8 @@
 //! Promises as the specification has them: a promise's state, value and
 //! reactions, the resolving functions, `PromiseResolve`, promise
-//! capabilities, and the job queue that runs reactions once the script
-//! code running now has finished (`run_jobs`).
+//! capabilities, and the jobs that run reactions once the script code
+//! running now has finished: `start_job` puts one on the fiber's frames,
+//! `end_job` settles what it was for (run.rs drains the queue).
 //!
 //! Functions promises make (resolving functions, `await`'s reactions, a
 //! capability's executor) are natives whose object holds their data in its
@@ -79,10 +80,13 @@ enum JobKind {
     Rejected,
     /// `PromiseResolveThenableJob`: `[promise, thenable, then, _, _]`.
     Thenable,
+    /// A plain call, `queueMicrotask`'s or a timer's: `[callback,
+    /// arguments array or undefined, _, _, _]`.
+    Call,
 }
 
 /// A queued job (the collector sees its values).
-pub(crate) struct Job {
+pub struct Job {
     kind: JobKind,
     v: [Value; 5],
 }
@@ -90,6 +94,53 @@ pub(crate) struct Job {
 impl Job {
     pub(crate) fn values(&self) -> &[Value] {
         &self.v
+    }
+}
+
+/// What the end of a job's code does with its outcome.
+#[derive(Clone, Copy)]
+pub(crate) enum JobEnd {
+    /// Nothing: an `await`'s reaction (the function's own end settles its
+    /// promise).
+    Nothing,
+    /// A reaction's capability: resolved with the value, rejected with
+    /// the exception.
+    Settle { resolve: Value, reject: Value },
+    /// A thenable job's: its `then` threw, so its promise is rejected.
+    Reject(Value),
+    /// A `queueMicrotask` or timer callback's: its exception is the
+    /// run's uncaught exception.
+    Report,
+    /// Not a job: the run waits for its next timer (timers.rs).
+    Timers,
+}
+
+/// How `start_job` left a job.
+pub(crate) enum Started {
+    /// Its code is on the fiber's frames, for the loop to run.
+    Frames(JobEnd),
+    /// It ended at once, with a value or an exception.
+    Ended(JobEnd, Result<Value, Value>),
+    /// Its handler, a native, waits for the host.
+    Suspended(JobEnd, crate::io::PendingOp),
+}
+
+/// A job whose code waits for I/O on the fiber's frames: how it ends, and
+/// the value the run's own code ended with (what the run gives once its
+/// jobs are done).
+pub struct JobRun {
+    pub(crate) end: JobEnd,
+    pub(crate) result: Value,
+}
+
+impl JobRun {
+    pub(crate) fn values(&self) -> [Value; 3] {
+        let end = match self.end {
+            JobEnd::Nothing | JobEnd::Report | JobEnd::Timers => [Value::Undefined; 2],
+            JobEnd::Settle { resolve, reject } => [resolve, reject],
+            JobEnd::Reject(reject) => [reject, Value::Undefined],
+        };
+        [end[0], end[1], self.result]
     }
 }
 
@@ -184,6 +235,9 @@ impl Vm {
             PromiseState::Rejected => (JobKind::Rejected, 4),
             _ => (JobKind::Fulfilled, 3),
         };
+        if to == PromiseState::Rejected && reactions.len() <= 1 {
+            self.unhandled.push(p);
+        }
         for r in reactions[1..].chunks(REACTION) {
             self.jobs.push_back(Job {
                 kind,
@@ -226,6 +280,10 @@ impl Vm {
                 elems.extend_from_slice(&[cp, cres, crej, on_fulfilled, on_rejected]);
             }
             Class::Promise(state) => {
+                if state == PromiseState::Rejected {
+                    // HostPromiseRejectionTracker's "handle".
+                    self.unhandled.retain(|&q| q != p);
+                }
                 let v = self.heap.obj(p).elems[0];
                 let (kind, handler) = if state == PromiseState::Rejected {
                     (JobKind::Rejected, on_rejected)
@@ -242,57 +300,109 @@ impl Vm {
         Ok(())
     }
 
-    /// Runs queued jobs, and the jobs they queue, until none is left. A
-    /// job's uncaught exception settles its promise; running out of budget
-    /// or memory ends the run.
-    pub fn run_jobs(&mut self) -> Result<(), Interrupt> {
-        while let Some(job) = self.jobs.pop_front() {
-            let [a, b, c, d, e] = job.v;
-            match job.kind {
-                JobKind::Thenable => {
-                    let Value::Obj(p) = a else {
-                        unreachable!("a thenable job resolves a promise")
-                    };
-                    let (resolve, reject) = self.resolving_functions(p)?;
-                    match self.call_function(c, b, &[resolve, reject]) {
-                        Ok(_) => {}
-                        Err(Interrupt::Throw(x)) => {
-                            self.call_function(reject, Value::Undefined, &[x])?;
-                        }
-                        Err(x) => return Err(x),
+    /// Queues a call of `f` with the values of array `args` (or none,
+    /// when undefined): `queueMicrotask`, a timer.
+    pub(crate) fn queue_call_with(&mut self, f: Value, args: Value) {
+        let none = Value::Undefined;
+        self.jobs.push_back(Job {
+            kind: JobKind::Call,
+            v: [f, args, none, none, none],
+        });
+    }
+
+    /// Starts `job` at the bottom of the fiber's empty frames (run.rs
+    /// drains the queue so): a script handler's frame, or a parked async
+    /// function's, is pushed for the loop to run, so it may wait for I/O
+    /// like any code; what needs no frame ends here.
+    pub(crate) fn start_job(&mut self, job: Job) -> Result<Started, Interrupt> {
+        let [a, b, c, d, e] = job.v;
+        let (end, argc) = match job.kind {
+            JobKind::Call => {
+                self.stack.extend_from_slice(&[a, Value::Undefined]);
+                let argc = match b {
+                    Value::Obj(args) => {
+                        let values = &self.heap.obj(args).elems;
+                        self.stack.extend_from_slice(values);
+                        values.len()
                     }
-                }
-                kind => {
-                    let outcome = if matches!(a, Value::Undefined) {
-                        if kind == JobKind::Fulfilled {
-                            Ok(b)
-                        } else {
-                            Err(b)
-                        }
-                    } else {
-                        match self.call_function(a, Value::Undefined, &[b]) {
-                            Ok(v) => Ok(v),
-                            Err(Interrupt::Throw(x)) => Err(x),
-                            Err(x) => return Err(x),
-                        }
-                    };
-                    if matches!((c, d), (Value::Undefined, Value::Undefined)) {
-                        continue;
-                    }
-                    let settled = match outcome {
-                        Ok(v) => self.call_function(d, Value::Undefined, &[v]),
-                        Err(x) => self.call_function(e, Value::Undefined, &[x]),
-                    };
-                    // A capability's own functions may throw; the
-                    // specification drops that (HostReportErrors).
-                    match settled {
-                        Ok(_) | Err(Interrupt::Throw(_)) => {}
-                        Err(x) => return Err(x),
-                    }
-                }
+                    _ => 0,
+                };
+                (JobEnd::Report, argc)
             }
+            JobKind::Thenable => {
+                let Value::Obj(p) = a else {
+                    unreachable!("a thenable job resolves a promise")
+                };
+                let (resolve, reject) = self.resolving_functions(p)?;
+                self.stack.extend_from_slice(&[c, b, resolve, reject]);
+                (JobEnd::Reject(reject), 2)
+            }
+            kind => {
+                let end = match (c, d) {
+                    (Value::Undefined, Value::Undefined) => JobEnd::Nothing,
+                    _ => JobEnd::Settle {
+                        resolve: d,
+                        reject: e,
+                    },
+                };
+                if matches!(a, Value::Undefined) {
+                    let r = if kind == JobKind::Fulfilled {
+                        Ok(b)
+                    } else {
+                        Err(b)
+                    };
+                    return Ok(Started::Ended(end, r));
+                }
+                if let Some((g, how)) = self.await_reaction(a) {
+                    return match self.enter_generator(g, how, b) {
+                        Ok(()) => Ok(Started::Frames(end)),
+                        Err(Interrupt::Throw(x)) => Ok(Started::Ended(end, Err(x))),
+                        Err(x) => Err(x),
+                    };
+                }
+                self.stack.extend_from_slice(&[a, Value::Undefined, b]);
+                (end, 1)
+            }
+        };
+        let called = self.call(argc, false);
+        match self.catching(called) {
+            Ok(true) => Ok(Started::Frames(end)),
+            Ok(false) => {
+                let v = self.stack.pop().unwrap_or(Value::Undefined);
+                Ok(Started::Ended(end, Ok(v)))
+            }
+            Err(Interrupt::Suspend(op)) => Ok(Started::Suspended(end, op)),
+            Err(Interrupt::Throw(x)) => {
+                self.stack.clear();
+                Ok(Started::Ended(end, Err(x)))
+            }
+            Err(x) => Err(x),
         }
-        Ok(())
+    }
+
+    /// A job's code ended with `r` (a value, or an exception): what its
+    /// reaction's capability (or a thenable's `reject`) does with it.
+    pub(crate) fn end_job(
+        &mut self,
+        end: JobEnd,
+        r: Result<Value, Value>,
+    ) -> Result<(), Interrupt> {
+        let settled = match (end, r) {
+            (JobEnd::Settle { resolve, .. }, Ok(v)) => {
+                self.call_function(resolve, Value::Undefined, &[v])
+            }
+            (JobEnd::Settle { reject, .. }, Err(x)) | (JobEnd::Reject(reject), Err(x)) => {
+                self.call_function(reject, Value::Undefined, &[x])
+            }
+            (JobEnd::Report, Err(x)) => return Err(Interrupt::Throw(x)),
+            _ => return Ok(()),
+        };
+        // A capability's own functions may throw; the specification drops
+        // that (HostReportErrors).
+        match settled {
+            Ok(_) | Err(Interrupt::Throw(_)) => Ok(()),
+            Err(x) => Err(x),
+        }
     }
 
     /// `PromiseResolve(C, x)`: `x` itself when it is a promise made by `C`,

@@ -4,7 +4,8 @@
 
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::Class;
-use crate::state::{Budget, Fiber, Outcome, Uncaught, Vm};
+use crate::promise::{JobEnd, JobRun, Started};
+use crate::state::{Budget, Fiber, Outcome, Uncaught, UnhandledRejections, Vm};
 use crate::value::Value;
 use lang::bytecode::FuncIdx;
 
@@ -57,7 +58,7 @@ impl Vm {
     /// `parallel()` branch's or a `transaction()` body's exception).
     pub fn resume_throw(&mut self, value: Value) -> Result<Outcome, Uncaught> {
         if let Err(e) = self.raise(Interrupt::Throw(value), 0) {
-            return Err(self.uncaught(e));
+            return self.failed(e);
         }
         self.drive()
     }
@@ -68,6 +69,10 @@ impl Vm {
         std::mem::swap(&mut self.stack, &mut other.stack);
         std::mem::swap(&mut self.frames, &mut other.frames);
         std::mem::swap(&mut self.handlers, &mut other.handlers);
+        std::mem::swap(&mut self.jobs, &mut other.jobs);
+        std::mem::swap(&mut self.job, &mut other.job);
+        std::mem::swap(&mut self.unhandled, &mut other.unhandled);
+        std::mem::swap(&mut self.timers, &mut other.timers);
     }
 
     /// Continues a pending run by throwing `error` at the waiting call.
@@ -77,30 +82,58 @@ impl Vm {
         message: &str,
     ) -> Result<Outcome, Uncaught> {
         if let Err(e) = self.raise(Interrupt::error(kind, message.to_string()), 0) {
-            return Err(self.uncaught(e));
+            return self.failed(e);
         }
         self.drive()
     }
 
     pub(crate) fn drive(&mut self) -> Result<Outcome, Uncaught> {
         if self.frames.is_empty() {
-            // A native called by `start_call` suspended and has its answer.
-            return Ok(Outcome::Done(self.stack.pop().unwrap_or(Value::Undefined)));
+            // A native suspended at the bottom of the fiber (called by
+            // `start_call`, or a job's) and has its answer, or the run
+            // waited for a timer.
+            let v = self.stack.pop().unwrap_or(Value::Undefined);
+            return self.finish_jobs(v);
         }
         match self.run_loop(0) {
             Ok(Outcome::Done(v)) => self.finish_jobs(v),
             Ok(o) => Ok(o),
-            Err(e) => Err(self.uncaught(e)),
+            Err(e) => self.failed(e),
         }
     }
 
-    /// The run's script code ended with `v`: the promise jobs it queued
-    /// run now (promise.rs). A run that ends with a promise (an async
+    /// The fiber's code ended with exception `e`: the run's own code
+    /// fails the run; a job's fails the job (its promise is rejected) and
+    /// the queue goes on.
+    fn failed(&mut self, e: Interrupt) -> Result<Outcome, Uncaught> {
+        let Some(run) = self.job.take() else {
+            return Err(self.uncaught(e));
+        };
+        match self.catching(Err::<(), _>(e)) {
+            Err(Interrupt::Throw(x)) => {
+                self.frames.clear();
+                self.handlers.clear();
+                self.stack.clear();
+                if let Err(e) = self.end_job(run.end, Err(x)) {
+                    return Err(self.uncaught(e));
+                }
+                self.drain_jobs(run.result)
+            }
+            Err(e) => Err(self.uncaught(e)),
+            Ok(()) => unreachable!("an exception is an error"),
+        }
+    }
+
+    /// The fiber's code ended with `v`: the promise jobs it queued run
+    /// now (promise.rs). A run that ends with a promise (an async
     /// handler's) ends with what it settled to: its value, or its reason
     /// thrown.
     #[inline]
     fn finish_jobs(&mut self, v: Value) -> Result<Outcome, Uncaught> {
         if self.jobs.is_empty()
+            && self.job.is_none()
+            && self.unhandled.is_empty()
+            && self.timers.is_empty()
             && !matches!(v, Value::Obj(o) if matches!(self.heap.obj(o).class, Class::Promise(_)))
         {
             return Ok(Outcome::Done(v));
@@ -108,12 +141,55 @@ impl Vm {
         self.settle_jobs(v)
     }
 
-    /// `finish_jobs` when there are jobs or a promise.
+    /// `finish_jobs` when there are jobs, a job ran or a promise is given:
+    /// `v` ends the job that was running, or is the run's own result.
     #[inline(never)]
     fn settle_jobs(&mut self, v: Value) -> Result<Outcome, Uncaught> {
-        if let Err(e) = self.run_jobs() {
-            return Err(self.uncaught(e));
+        let result = match self.job.take() {
+            None => v,
+            Some(run) => {
+                if let Err(e) = self.end_job(run.end, Ok(v)) {
+                    return Err(self.uncaught(e));
+                }
+                run.result
+            }
+        };
+        self.drain_jobs(result)
+    }
+
+    /// Runs the queued jobs, and those they queue, each from the bottom of
+    /// the fiber's frames, until none is left, and the timers the run
+    /// waits for (timers.rs); then the run ends with `result` (settled,
+    /// when it is a promise). A job that waits parks the run as any code
+    /// does, and so does waiting for a timer (`Vm::job` remembers it).
+    fn drain_jobs(&mut self, result: Value) -> Result<Outcome, Uncaught> {
+        loop {
+            if let Some(pending) = self.run_queued_jobs(result)? {
+                return Ok(pending);
+            }
+            if !self.unhandled.is_empty() {
+                if let Some(e) = self.report_unhandled(result) {
+                    return Err(e);
+                }
+            }
+            if self.timers.is_empty() || !self.waits_for_timers(result) {
+                break;
+            }
+            match self.fire_timers() {
+                Some(wait) if !wait.is_zero() => {
+                    self.job = Some(JobRun {
+                        end: JobEnd::Timers,
+                        result,
+                    });
+                    let ms = wait.as_secs_f64() * 1000.0;
+                    return Ok(Outcome::Pending(crate::io::PendingOp::Sleep { ms }));
+                }
+                Some(_) => continue,
+                None => break,
+            }
         }
+        self.drop_timers();
+        let v = result;
         match self.promise_state(v) {
             Some((crate::promise::PromiseState::Fulfilled, value)) => Ok(Outcome::Done(value)),
             Some((crate::promise::PromiseState::Rejected, reason)) => {
@@ -134,6 +210,94 @@ impl Vm {
                 None => Ok(Outcome::Done(v)),
             },
         }
+    }
+
+    /// Runs the queued jobs until none is left: `Some` when one waits
+    /// (the run parks).
+    fn run_queued_jobs(&mut self, result: Value) -> Result<Option<Outcome>, Uncaught> {
+        while let Some(job) = self.jobs.pop_front() {
+            let started = match self.start_job(job) {
+                Ok(s) => s,
+                Err(e) => return Err(self.uncaught(e)),
+            };
+            let (end, ran) = match started {
+                Started::Ended(end, r) => (end, r),
+                Started::Suspended(end, op) => {
+                    self.job = Some(JobRun { end, result });
+                    return Ok(Some(Outcome::Pending(op)));
+                }
+                Started::Frames(end) => {
+                    // Where the collector sees them while the code runs.
+                    self.job = Some(JobRun { end, result });
+                    let ran = self.run_loop(0);
+                    if let Ok(Outcome::Pending(op)) = ran {
+                        return Ok(Some(Outcome::Pending(op)));
+                    }
+                    let Some(JobRun { end, result: _ }) = self.job.take() else {
+                        unreachable!("the running job is kept")
+                    };
+                    match ran {
+                        Ok(Outcome::Done(x)) => (end, Ok(x)),
+                        Ok(Outcome::Pending(_)) => unreachable!("returned above"),
+                        Err(e) => match self.catching(Err::<(), _>(e)) {
+                            Err(Interrupt::Throw(x)) => {
+                                self.frames.clear();
+                                self.handlers.clear();
+                                self.stack.clear();
+                                (end, Err(x))
+                            }
+                            Err(e) => return Err(self.uncaught(e)),
+                            Ok(()) => unreachable!("an exception is an error"),
+                        },
+                    }
+                }
+            };
+            if let Err(e) = self.end_job(end, ran) {
+                return Err(self.uncaught(e));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether the run waits for its timers: always (`kitwork run`), or
+    /// while its result is a pending promise (a request).
+    fn waits_for_timers(&self, result: Value) -> bool {
+        self.timers_outlive_result
+            || matches!(
+                self.promise_state(result),
+                Some((crate::promise::PromiseState::Pending, _))
+            )
+    }
+
+    /// The rejections nothing handled once the fiber's jobs are done
+    /// (the run's own result apart: its rejection is the run's error).
+    /// The first fails the run, or each is printed as a warning.
+    #[cold]
+    fn report_unhandled(&mut self, result: Value) -> Option<Uncaught> {
+        let unhandled = std::mem::take(&mut self.unhandled);
+        for p in unhandled {
+            if matches!(result, Value::Obj(r) if r == p) {
+                continue;
+            }
+            let Some((_, reason)) = self.promise_state(Value::Obj(p)) else {
+                continue;
+            };
+            match self.unhandled_rejections {
+                UnhandledRejections::Fail => {
+                    let mut e = self.uncaught(Interrupt::Throw(reason));
+                    e.report = e.report.replacen("Uncaught ", "Uncaught (in promise) ", 1);
+                    return Some(e);
+                }
+                UnhandledRejections::Warn => {
+                    let report = self.uncaught_report(reason);
+                    let shown = report.replacen("Uncaught ", "", 1);
+                    self.print(&format!(
+                        "warning: a promise rejection was not handled: {shown}\n"
+                    ));
+                }
+            }
+        }
+        None
     }
 
     /// Ends the run with `e`: the error a host reports when a run fails.

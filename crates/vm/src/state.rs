@@ -137,6 +137,23 @@ pub struct Fiber {
     pub(crate) stack: Vec<Value>,
     pub(crate) frames: Vec<Frame>,
     pub(crate) handlers: Vec<Handler>,
+    /// Its promise jobs, and the one running on its frames (promise.rs):
+    /// a fiber's jobs run when its own code has ended.
+    pub(crate) jobs: std::collections::VecDeque<crate::promise::Job>,
+    pub(crate) job: Option<crate::promise::JobRun>,
+    pub(crate) unhandled: Vec<ObjId>,
+    pub(crate) timers: Vec<crate::timers::Timer>,
+}
+
+/// What a promise rejection that nothing handled does (`Vm::unhandled_rejections`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnhandledRejections {
+    /// It is the run's uncaught exception, reported as
+    /// `Uncaught (in promise) …` (node's default, `throw`).
+    #[default]
+    Fail,
+    /// A line where the VM prints, and the run goes on (node's `warn`).
+    Warn,
 }
 
 /// How a run (or a resumed run) ended.
@@ -294,6 +311,15 @@ pub struct Realm {
     pub typed_array_proto: ObjId,
     pub typed_array_ctors: [ObjId; 9],
     pub typed_array_protos: [ObjId; 9],
+    /// `DOMException.prototype`, `URL.prototype` and
+    /// `URLSearchParams.prototype` (builtins/web).
+    pub dom_exception_proto: ObjId,
+    pub url_proto: ObjId,
+    pub search_params_proto: ObjId,
+    pub headers_proto: ObjId,
+    pub request_proto: ObjId,
+    /// `Response.prototype` (`response_proto` is `http()`'s answers').
+    pub web_response_proto: ObjId,
     /// The stepping function that runs a module graph's top levels.
     pub module_evaluator: ObjId,
 }
@@ -316,6 +342,22 @@ pub struct Vm {
     pub(crate) regexps: crate::regexp::Regexps,
     /// Promise jobs waiting to run (promise.rs), first in first out.
     pub(crate) jobs: std::collections::VecDeque<crate::promise::Job>,
+    /// The job whose code is on the frames, while it waits for I/O.
+    pub(crate) job: Option<crate::promise::JobRun>,
+    /// Rejected promises no handler was added to yet (HostPromiseRejection
+    /// Tracker); what is left when a fiber's jobs are done is reported.
+    pub(crate) unhandled: Vec<ObjId>,
+    /// What a rejection nothing handled does when a fiber's jobs are
+    /// done: fail the run (the default; a request answers 500), or only
+    /// print a warning (`kitwork run --unhandled-rejections=warn`).
+    pub unhandled_rejections: UnhandledRejections,
+    /// The running fiber's timers (timers.rs), and the last id given.
+    pub(crate) timers: Vec<crate::timers::Timer>,
+    pub(crate) last_timer: u32,
+    /// Whether a run waits for every timer it scheduled (`kitwork run`,
+    /// the default), or only while its result is a pending promise (a
+    /// request: its other timers die with it).
+    pub timers_outlive_result: bool,
     pub(crate) funcs: Vec<Rc<Function>>,
     pub(crate) natives: Vec<Native>,
     pub realm: Realm,

@@ -268,6 +268,46 @@ impl Vm {
         Ok(())
     }
 
+    /// The bytes a BufferSource holds (an `ArrayBuffer`, a typed array's
+    /// window, a `DataView`'s), or `None` for any other value.
+    pub fn buffer_source_bytes(&self, v: Value) -> Option<Vec<u8>> {
+        let Value::Obj(o) = v else { return None };
+        let (buf, offset, len) = match self.heap.obj(o).class {
+            Class::ArrayBuffer { len } => (o, 0, len as usize),
+            Class::TypedArray(t) => {
+                let (buf, offset, n) = self.view_parts(o);
+                (buf, offset, n * t.size())
+            }
+            Class::DataView => self.view_parts(o),
+            _ => return None,
+        };
+        Some(
+            (offset..offset + len)
+                .map(|i| self.read_byte(buf, i))
+                .collect(),
+        )
+    }
+
+    /// A new `Uint8Array` holding `bytes` (over a buffer of its own).
+    pub fn new_uint8_array(&mut self, bytes: &[u8]) -> Result<Value, Interrupt> {
+        let buf = self.new_array_buffer(bytes.len(), self.realm.array_buffer_proto)?;
+        for (w, chunk) in bytes.chunks(8).enumerate() {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            let bits = u64::from_le_bytes(word);
+            self.heap.obj_mut(buf).elems[w] = Value::Num(f64::from_bits(bits));
+        }
+        let at = ElementType::ALL
+            .iter()
+            .position(|&t| t == ElementType::Uint8)
+            .expect("Uint8 is an element type");
+        let o = self
+            .heap
+            .alloc(Class::Object, Some(self.realm.typed_array_protos[at]))?;
+        self.init_typed_array(o, ElementType::Uint8, buf, 0, bytes.len())?;
+        Ok(Value::Obj(o))
+    }
+
     /// Makes `o` a typed array of `t` over `buf` from byte `offset`, `len`
     /// elements.
     pub(crate) fn init_typed_array(

@@ -150,6 +150,9 @@ struct FnState {
     own_name: Option<(String, u32)>,
     /// In a generator: the slot holding its generator object.
     generator: Option<u16>,
+    /// In an async function: the handler around its body, patched to its
+    /// `AsyncReject` at the end (see `begin_async`).
+    async_catch: Option<usize>,
     /// The body's block has been compiled (the blocks after it are nested).
     body_seen: bool,
 }
@@ -221,6 +224,7 @@ impl Compiler {
             const_nums: HashMap::new(),
             const_strs: HashMap::new(),
             generator: None,
+            async_catch: None,
             body_seen: false,
             own_name: f.and_then(|f| {
                 let key = resolve::self_key(f)?;
@@ -254,14 +258,13 @@ impl Compiler {
             // A module with top-level `await` runs as an async function:
             // calling its top level gives the promise of its evaluation.
             self.f().proto.is_async = true;
-            let slot = self.temp();
-            self.f().generator = Some(slot);
-            self.emit(Op::Generator(Slot(slot)));
+            self.begin_async();
         }
         self.declare_vars(&program.body);
         self.block_body(&program.body);
         self.emit(Op::Undef);
         self.emit_return();
+        self.end_async(program.span);
         self.pop_scope();
         let mut state = self.fns.pop().unwrap();
         thread_jumps(&mut state.proto.code);
@@ -340,9 +343,7 @@ impl Compiler {
         if f.is_async && !f.is_generator {
             // An async function starts at once, but from here: an error in
             // its parameters' defaults rejects its promise.
-            let slot = self.temp();
-            self.f().generator = Some(slot);
-            self.emit(Op::Generator(Slot(slot)));
+            self.begin_async();
         }
         for (i, p) in f.params.iter().enumerate() {
             let slot = i as u16;
@@ -402,6 +403,7 @@ impl Compiler {
                 self.emit_return();
             }
         }
+        self.end_async(f.span);
         self.pop_scope();
         self.pop_scope();
         if let FnKind::ClassBody { .. } = &f.kind {
@@ -411,6 +413,28 @@ impl Compiler {
         thread_jumps(&mut state.proto.code);
         self.functions[idx] = Some(state.proto);
         FuncIdx(idx as u32)
+    }
+
+    /// The start of an async function's run (not an async generator's):
+    /// `Generator` makes the run and its promise, and a handler around
+    /// the rest catches what would escape the body, to reject the promise
+    /// (`end_async`). The handler is not a `try` of the source, so no
+    /// `return` pops it: the frame's handlers go when it returns or parks.
+    fn begin_async(&mut self) {
+        let slot = self.temp();
+        self.f().generator = Some(slot);
+        self.emit(Op::Generator(Slot(slot)));
+        let catch = self.emit(Op::PushTry(Self::PENDING));
+        self.f().async_catch = Some(catch);
+    }
+
+    /// The end of an async function begun by `begin_async`: its handler
+    /// lands on an `AsyncReject`, the function's last instruction.
+    fn end_async(&mut self, span: Span) {
+        if let (Some(catch), Some(slot)) = (self.f().async_catch, self.f().generator) {
+            self.patch(catch);
+            self.with_span(span, |c| c.emit(Op::AsyncReject(Slot(slot))));
+        }
     }
 
     /// A function expression as a value; named ones bind their own name inside.

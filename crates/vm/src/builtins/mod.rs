@@ -25,6 +25,7 @@ mod symbol;
 mod tasks;
 mod typed_arrays;
 mod uri;
+pub mod web;
 
 use super::error::{ErrorKind, Interrupt};
 use super::heap::Class;
@@ -170,6 +171,7 @@ pub fn install(vm: &mut Vm) {
     db::install(vm);
     http::install(vm);
     tasks::install(vm);
+    web::install(vm);
 }
 
 /// `this` as an object, or a TypeError naming the method.

@@ -19,6 +19,9 @@ pub struct Request {
     /// Most bytes the response body may have (what is left of the
     /// request's memory budget).
     pub max_bytes: usize,
+    /// Made by `fetch`: the answer is a promise of a `Response`, and a
+    /// failure its rejection (`vm::fetch_response`, `vm::fetch_failure`).
+    pub fetch: bool,
 }
 
 #[derive(Debug)]

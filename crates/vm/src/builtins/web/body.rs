@@ -1,0 +1,159 @@
+//! The Fetch Standard's Body mixin, shared by `Request` and `Response`:
+//! what a body may be made from (text, bytes, `URLSearchParams`), and the
+//! methods that read it once (`text`, `json`, `arrayBuffer`, `bytes`,
+//! `bodyUsed`). A body is kept whole — text as a string, bytes as an
+//! `ArrayBuffer` — in the object's `BODY` slot; streams come with
+//! streamed bodies (the wire issue).
+
+use crate::builtins::{getter, method};
+use crate::error::{ErrorKind, Interrupt};
+use crate::heap::{Class, WebKind};
+use crate::promise::PromiseState;
+use crate::state::Vm;
+use crate::value::{ObjId, Value};
+
+/// The slots `Request` and `Response` share.
+pub(super) const HEADERS: usize = 2;
+pub(super) const BODY: usize = 3;
+pub(super) const USED: usize = 4;
+
+/// A body and the `Content-Type` it implies (when the headers have none).
+pub(super) fn extract(
+    vm: &mut Vm,
+    init: Value,
+) -> Result<(Value, Option<&'static str>), Interrupt> {
+    match init {
+        Value::Undefined | Value::Null => Ok((Value::Null, None)),
+        Value::Atom(_) | Value::Str(_) => Ok((init, Some("text/plain;charset=UTF-8"))),
+        Value::Obj(o) => {
+            if let Some(bytes) = vm.buffer_source_bytes(init) {
+                return Ok((new_buffer(vm, &bytes)?, None));
+            }
+            if vm.heap.obj(o).class == Class::Web(WebKind::SearchParams) {
+                let to_string = vm.heap.intern("toString");
+                let f = vm.get_field(init, to_string)?;
+                let text = vm.call_function(f, init, &[])?;
+                return Ok((
+                    text,
+                    Some("application/x-www-form-urlencoded;charset=UTF-8"),
+                ));
+            }
+            let text = vm.to_string_value(init)?;
+            Ok((text, Some("text/plain;charset=UTF-8")))
+        }
+        v => Ok((vm.to_string_value(v)?, Some("text/plain;charset=UTF-8"))),
+    }
+}
+
+fn new_buffer(vm: &mut Vm, bytes: &[u8]) -> Result<Value, Interrupt> {
+    let view = vm.new_uint8_array(bytes)?;
+    let Value::Obj(v) = view else {
+        unreachable!("a new view is an object")
+    };
+    Ok(Value::Obj(vm.view_parts(v).0))
+}
+
+/// The bytes of a `Request` or `Response` body (empty when it has none).
+pub fn body_bytes(vm: &Vm, o: ObjId) -> Vec<u8> {
+    let body = vm.heap.obj(o).elems[BODY];
+    match vm.heap.str(body) {
+        Some(s) => s.as_bytes().to_vec(),
+        None => vm.buffer_source_bytes(body).unwrap_or_default(),
+    }
+}
+
+/// Installs the Body methods on `proto` (`Request.prototype`,
+/// `Response.prototype`).
+pub(super) fn install(vm: &mut Vm, proto: ObjId) {
+    method(vm, proto, "text", 0, |vm, this, _| read(vm, this, Read::Text));
+    method(vm, proto, "json", 0, |vm, this, _| read(vm, this, Read::Json));
+    method(vm, proto, "arrayBuffer", 0, |vm, this, _| read(vm, this, Read::Buffer));
+    method(vm, proto, "bytes", 0, |vm, this, _| read(vm, this, Read::Bytes));
+    getter(vm, proto, "get bodyUsed", |vm, this, _| {
+        let o = this_body(vm, this)?;
+        Ok(vm.heap.obj(o).elems[USED])
+    });
+}
+
+/// `this` when it is a `Request` or a `Response`.
+fn this_body(vm: &Vm, this: Value) -> Result<ObjId, Interrupt> {
+    match this {
+        Value::Obj(o)
+            if matches!(
+                vm.heap.obj(o).class,
+                Class::Web(WebKind::Request) | Class::Web(WebKind::Response)
+            ) =>
+        {
+            Ok(o)
+        }
+        _ => Err(vm.type_error("Illegal invocation: a body method called on something that is not a Request or a Response")),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Read {
+    Text,
+    Json,
+    Buffer,
+    Bytes,
+}
+
+/// `text()`, `json()`, `arrayBuffer()`, `bytes()`: a promise of the body
+/// read as asked. A body read before is a rejection (TypeError), as is
+/// text that is not JSON (SyntaxError).
+fn read(vm: &mut Vm, this: Value, how: Read) -> Result<Value, Interrupt> {
+    let o = this_body(vm, this)?;
+    let p = vm.new_promise(vm.realm.promise_proto)?;
+    let r = read_now(vm, o, how);
+    match vm.catching(r) {
+        Ok(v) => vm.settle(p, PromiseState::Fulfilled, v)?,
+        Err(Interrupt::Throw(e)) => vm.settle(p, PromiseState::Rejected, e)?,
+        Err(e) => return Err(e),
+    }
+    Ok(Value::Obj(p))
+}
+
+fn read_now(vm: &mut Vm, o: ObjId, how: Read) -> Result<Value, Interrupt> {
+    let elems = &vm.heap.obj(o).elems;
+    if vm.truthy(elems[USED]) {
+        return Err(vm.type_error("Body is unusable: Body has already been read"));
+    }
+    let body = elems[BODY];
+    if !matches!(body, Value::Null) {
+        vm.heap.obj_mut(o).elems[USED] = Value::Bool(true);
+    }
+    let text = |vm: &mut Vm| -> Result<Value, Interrupt> {
+        if matches!(body, Value::Null) {
+            return Ok(Value::Atom(vm.atoms.empty));
+        }
+        if vm.heap.str(body).is_some() {
+            return Ok(body);
+        }
+        let bytes = vm.buffer_source_bytes(body).unwrap_or_default();
+        Ok(vm.heap.alloc_str(&String::from_utf8_lossy(&bytes))?)
+    };
+    match how {
+        Read::Text => text(vm),
+        Read::Json => {
+            let t = text(vm)?;
+            let s = vm.heap.str(t).unwrap_or("").to_string();
+            vm.parse_json(&s).map_err(|e| match e {
+                Interrupt::Error(b) if b.0 == ErrorKind::SyntaxError => Interrupt::error(
+                    ErrorKind::SyntaxError,
+                    format!("the body is not JSON: {}", b.1),
+                ),
+                e => e,
+            })
+        }
+        Read::Buffer | Read::Bytes => {
+            let bytes = match vm.heap.str(body) {
+                Some(s) => s.as_bytes().to_vec(),
+                None => vm.buffer_source_bytes(body).unwrap_or_default(),
+            };
+            match how {
+                Read::Bytes => vm.new_uint8_array(&bytes),
+                _ => new_buffer(vm, &bytes),
+            }
+        }
+    }
+}

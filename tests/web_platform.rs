@@ -1,0 +1,108 @@
+//! The web platform in the gateway, driven by a real HTTP client over
+//! TCP: a handler answering with a `Response` (status, headers, body,
+//! `Response.json`), `fetch` to another route of the same gateway, a
+//! fetched `Response` passed on as the answer (its framing headers are
+//! the gateway's), and a fetch that cannot connect rejecting with the
+//! client's error as its `cause`.
+
+#[path = "support/server.rs"]
+mod server;
+
+use server::*;
+
+const SCRIPTS: &[(&str, &str)] = &[(
+    "web.js",
+    r#"
+    const self = () => "http://" + header("host");
+    work("Web")
+      .get("/hello", () => ({ message: "hello" }))
+      .get("/made", () => new Response("made here", {
+        status: 201,
+        statusText: "Made",
+        headers: { "x-made": "yes", "content-type": "text/x-made" },
+      }))
+      .get("/json", () => Response.json({ ok: true }, { headers: { "cache-control": "no-store" } }))
+      .get("/bytes", () => new Response(new Uint8Array([0, 255, 10])))
+      .get("/proxy", async () => {
+        const r = await fetch(self() + "/hello", { headers: { "x-from": "proxy" } });
+        const body = await r.json();
+        return new Response(JSON.stringify({ upstream: r.status, type: r.headers.get("content-type"), body }), {
+          headers: { "content-type": "application/json" },
+        });
+      })
+      .get("/pass", () => fetch(self() + "/made"))
+      .get("/refused", async () => {
+        try { await fetch("http://127.0.0.1:1/"); return "connected?"; }
+        catch (e) { return { name: e.name, code: e.cause.code }; }
+      })
+      .get("/framing", () => new Response("x", { headers: { "content-length": "999" } }))
+      .get("/status", () => new Response(null, { status: 204 }));
+    "#,
+)];
+
+#[test]
+fn a_handler_answers_with_a_response() {
+    let s = start_in(SCRIPTS, &[]);
+    let r = get(&s, "/made");
+    assert_eq!((r.status, r.body.as_str()), (201, "made here"));
+    assert_eq!(r.header("x-made"), Some("yes"));
+    assert_eq!(r.header("content-type"), Some("text/x-made"));
+    let r = get(&s, "/json");
+    assert_eq!((r.status, r.body.as_str()), (200, r#"{"ok":true}"#));
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    let r = get(&s, "/status");
+    assert_eq!((r.status, r.body.as_str()), (204, ""));
+    // A script's Content-Length is not the one written: the body decides.
+    let r = get(&s, "/framing");
+    assert_eq!((r.status, r.body.as_str()), (200, "x"));
+    assert_eq!(r.header("content-length"), Some("1"));
+}
+
+#[test]
+fn a_response_body_of_bytes_is_written_as_bytes() {
+    let s = start_in(SCRIPTS, &[]);
+    let mut c = connect(&s);
+    std::io::Write::write_all(
+        &mut c,
+        b"GET /bytes HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    std::io::Read::read_to_end(&mut c, &mut raw).unwrap();
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert_eq!(&raw[end..], &[0, 255, 10]);
+    assert!(String::from_utf8_lossy(&raw[..end]).contains("Content-Length: 3"));
+}
+
+/// `GET path` with the gateway's own address as `Host`, which the
+/// routes that fetch call back.
+fn get_self(s: &Server, path: &str) -> Resp {
+    send(
+        s,
+        &format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr),
+    )
+}
+
+#[test]
+fn fetch_reaches_another_route_and_its_response_passes_on() {
+    let s = start_in(SCRIPTS, &[]);
+    let r = get_self(&s, "/proxy");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body,
+        r#"{"upstream":200,"type":"application/json","body":{"message":"hello"}}"#
+    );
+    let r = get_self(&s, "/pass");
+    assert_eq!((r.status, r.body.as_str()), (201, "made here"));
+    assert_eq!(r.header("x-made"), Some("yes"));
+    // One Content-Length, the gateway's, and no Date/Server copied twice.
+    let lengths = r
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .count();
+    assert_eq!(lengths, 1, "{:?}", r.headers);
+    let r = get(&s, "/refused");
+    assert_eq!(r.body, r#"{"name":"TypeError","code":"ECONNREFUSED"}"#);
+}
