@@ -25,25 +25,44 @@ use crate::state::{Args, Vm};
 use crate::value::{ObjId, Value};
 
 impl Vm {
-    /// `Op::Generator` of an async function: the running frame (at `base`)
-    /// becomes the run kept in local `slot`, with its promise; it runs on.
-    #[inline(never)]
-    pub(crate) fn begin_async(&mut self, base: usize, slot: u16) -> Result<(), Interrupt> {
-        let frame = self.frames.last().expect("an async function runs");
-        let (func, closure) = (frame.func, frame.closure);
+    /// `park_generator` in an async function (the dispatch loop's arms
+    /// for generators serve both, so the loop has no arm of its own for
+    /// them): `Op::Generator`, `Op::Await` and `Op::GenReturn`.
+    pub(crate) fn park_async(
+        &mut self,
+        slot: u16,
+        pc: u32,
+        value: Option<Value>,
+        park: Park,
+    ) -> Result<Value, Interrupt> {
+        match (value, park) {
+            (None, _) => self.begin_async(slot, pc),
+            (Some(v), Park::Await) => self.await_async(slot, pc, v),
+            (Some(v), _) => self.end_async(slot, pc, v, false),
+        }
+    }
+
+    /// `Op::Generator` of an async function: the running frame becomes the
+    /// run kept in local `slot`, with its promise, and goes on at `pc`
+    /// (the loop pushes the undefined given here; the compiler put a `Pop`
+    /// after the `Generator`).
+    fn begin_async(&mut self, slot: u16, pc: u32) -> Result<Value, Interrupt> {
+        let frame = self.frames.last_mut().expect("an async function runs");
+        frame.pc = pc;
+        let (func, closure, base) = (frame.func, frame.closure, frame.base as usize);
         let g = self.new_generator(func, closure, GenStatus::Running)?;
         self.stack[base + slot as usize] = Value::Obj(g);
         let p = self.new_promise(self.realm.promise_proto)?;
         let key = self.realm.promise_natives.async_promise_key;
-        self.define_own(g, key, Value::Obj(p))
+        self.define_own(g, key, Value::Obj(p))?;
+        Ok(Value::Undefined)
     }
 
     /// `Op::Await(slot)` in an async function: parks its frame (resuming
     /// at `pc`) until `v` settles; what the frame gives its caller is the
     /// function's promise. `PromiseResolve` runs first, so its exception
     /// (a `constructor` getter's) is thrown at the `await`.
-    #[inline(never)]
-    pub(crate) fn await_async(&mut self, slot: u16, pc: u32, v: Value) -> Result<Value, Interrupt> {
+    fn await_async(&mut self, slot: u16, pc: u32, v: Value) -> Result<Value, Interrupt> {
         let c = Value::Obj(self.realm.promise);
         let awaited = self.promise_resolve(c, v)?;
         let Value::Obj(awaited) = awaited else {
@@ -63,7 +82,7 @@ impl Vm {
             Value::Obj(on_r),
             [Value::Undefined; 3],
         )?;
-        self.park_generator(slot, pc, Some(Value::Undefined), Park::Await)?;
+        self.park_frame(slot, pc, Some(Value::Undefined), Park::Await)?;
         Ok(Value::Obj(self.async_promise(g)))
     }
 
@@ -79,7 +98,7 @@ impl Vm {
         rejected: bool,
     ) -> Result<Value, Interrupt> {
         let g = self.running_generator(slot);
-        self.park_generator(slot, pc, Some(v), Park::Return)?;
+        self.park_frame(slot, pc, Some(v), Park::Return)?;
         let promise = self.async_promise(g);
         if rejected {
             self.settle(promise, PromiseState::Rejected, v)?;

@@ -353,11 +353,6 @@ impl Vm {
                         let v = tri!('reload, self.super_get(home, this, key));
                         self.stack.push(v);
                     }
-                    Op::Generator(lang::bytecode::Slot(s))
-                        if func.is_async && !func.is_generator =>
-                    {
-                        tri!('reload, self.begin_async(base, s));
-                    }
                     Op::Generator(lang::bytecode::Slot(s)) => {
                         let v = tri!('reload, self.park_generator(s, pc!(), None, Park::Start));
                         if self.frames.len() == stop {
@@ -367,25 +362,8 @@ impl Vm {
                         self.stack.push(v);
                         continue 'reload;
                     }
-                    Op::Await(lang::bytecode::Slot(s)) | Op::GenReturn(lang::bytecode::Slot(s))
-                        if func.is_async && !func.is_generator =>
-                    {
-                        let v = pop!(self);
-                        self.frames.last_mut().unwrap().pc = pc!();
-                        let r = match *op {
-                            Op::Await(_) => tri!('reload, self.await_async(s, pc!(), v)),
-                            _ => tri!('reload, self.end_async(s, pc!(), v, false)),
-                        };
-                        if self.frames.len() == stop {
-                            self.fuel = fuel;
-                            return Ok(Outcome::Done(r));
-                        }
-                        self.stack.push(r);
-                        continue 'reload;
-                    }
                     Op::AsyncReject(lang::bytecode::Slot(s)) => {
                         let v = pop!(self);
-                        self.frames.last_mut().unwrap().pc = pc!();
                         let r = tri!('reload, self.end_async(s, pc!(), v, true));
                         if self.frames.len() == stop {
                             self.fuel = fuel;

@@ -76,11 +76,27 @@ pub enum Resume {
 }
 
 impl Vm {
-    /// `Op::Generator`, `Op::Yield` (`done` false) and `Op::GenReturn`:
-    /// takes the running generator frame off the stack, keeping it to
-    /// resume at `pc` unless `done`; returns what its caller receives.
+    /// `Op::Generator`, `Op::Yield` (`done` false), `Op::Await` and
+    /// `Op::GenReturn`: takes the running generator frame off the stack,
+    /// keeping it to resume at `pc` unless `done`; returns what its caller
+    /// receives. An async function's go to `park_async` (async_fn.rs).
     #[inline(never)]
     pub(crate) fn park_generator(
+        &mut self,
+        slot: u16,
+        pc: u32,
+        value: Option<Value>,
+        park: Park,
+    ) -> Result<Value, Interrupt> {
+        let f = self.frames.last().expect("a generator frame runs").func();
+        if f.is_async && !f.is_generator {
+            return self.park_async(slot, pc, value, park);
+        }
+        self.park_frame(slot, pc, value, park)
+    }
+
+    /// `park_generator`'s work: the frame off the stack, into its object.
+    pub(crate) fn park_frame(
         &mut self,
         slot: u16,
         pc: u32,

@@ -424,6 +424,9 @@ impl Compiler {
         let slot = self.temp();
         self.f().generator = Some(slot);
         self.emit(Op::Generator(Slot(slot)));
+        // The loop pushes a value for the generator object a generator's
+        // caller gets; an async function's frame runs on without it.
+        self.emit(Op::Pop);
         let catch = self.emit(Op::PushTry(Self::PENDING));
         self.f().async_catch = Some(catch);
     }
