@@ -141,7 +141,22 @@ pub struct Config {
     pub limits: Limits,
     pub database: Database,
     pub client: Client,
+    /// `[env]`: names and values every script reads as `env.NAME`.
+    pub env: std::collections::BTreeMap<String, String>,
+    pub secrets: Secrets,
 }
+
+/// `[secrets]`: values scripts read as `env.NAME` like `[env]`'s, which
+/// no log line or error answer shows. From `NAME=value` lines in `file`
+/// and from the environment's `KITWORK_SECRET_NAME` variables (which win).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Secrets {
+    pub file: Option<PathBuf>,
+}
+
+/// How a secret's variable starts in the environment.
+const SECRET_PREFIX: &str = "KITWORK_SECRET_";
 
 /// `[client]`: how `http()` connects.
 #[derive(Clone, Debug, Deserialize)]
@@ -214,6 +229,8 @@ impl Default for Config {
             limits: Limits::default(),
             database: Database::default(),
             client: Client::default(),
+            env: Default::default(),
+            secrets: Secrets::default(),
         }
     }
 }
@@ -279,6 +296,53 @@ impl Config {
         }
         config.validate()?;
         Ok(config)
+    }
+
+    /// What scripts read as `env`: `[env]`, then the secrets file's lines,
+    /// then `KITWORK_SECRET_*` variables (a later name wins); and the
+    /// secrets' values, to keep out of logs.
+    pub fn script_env(&self) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+        let mut vars: Vec<(String, String)> = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut secrets = Vec::new();
+        let mut add = |vars: &mut Vec<(String, String)>, k: &str, v: &str| {
+            vars.retain(|(n, _)| n != k);
+            vars.push((k.to_string(), v.to_string()));
+            secrets.push(v.to_string());
+        };
+        if let Some(file) = &self.secrets.file {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("`secrets.file`: cannot read {}: {e}", file.display()))?;
+            for (n, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                match line.split_once('=') {
+                    Some((k, v)) if !k.trim().is_empty() => add(&mut vars, k.trim(), v.trim()),
+                    // The line may be a secret: it is not quoted back.
+                    _ => {
+                        return Err(format!(
+                            "`secrets.file`: {} line {}: expected NAME=value",
+                            file.display(),
+                            n + 1
+                        ));
+                    }
+                }
+            }
+        }
+        let mut from_env: Vec<(String, String)> = std::env::vars()
+            .filter_map(|(k, v)| Some((k.strip_prefix(SECRET_PREFIX)?.to_string(), v)))
+            .filter(|(k, _)| !k.is_empty())
+            .collect();
+        from_env.sort();
+        for (k, v) in from_env {
+            add(&mut vars, &k, &v);
+        }
+        Ok((vars, secrets))
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {

@@ -106,3 +106,89 @@ fn fetch_reaches_another_route_and_its_response_passes_on() {
     let r = get(&s, "/refused");
     assert_eq!(r.body, r#"{"name":"TypeError","code":"ECONNREFUSED"}"#);
 }
+
+/// A module in the Workers format beside a `work()` route, `[env]` from
+/// kitwork.toml and a secret from `KITWORK_SECRET_TOKEN`.
+const WORKER: &[(&str, &str)] = &[
+    (
+        "kitwork.toml",
+        "[env]\nGREETING = \"hi\"\nAPI_BASE = \"https://api.example.test/v1\"\n",
+    ),
+    (
+        "api.js",
+        r#"work("Api").get("/api/hello", () => ({ hello: env.GREETING, base: new URL(env.API_BASE).host }));"#,
+    ),
+    (
+        "worker.js",
+        r#"
+        export default {
+          async fetch(request, env, ctx) {
+            const url = new URL(request.url);
+            if (url.pathname === "/echo" && request.method === "POST") {
+              const data = await request.json();
+              return Response.json({ got: data, q: url.searchParams.get("q"), type: request.headers.get("content-type") });
+            }
+            if (url.pathname === "/via-api") {
+              ctx.waitUntil(Promise.reject(new Error("logged, not failed")));
+              const r = await fetch(new URL("/api/hello", url));
+              return new Response(`${env.GREETING}:${(await r.json()).hello}`, { status: 203 });
+            }
+            if (url.pathname === "/leak") {
+              console.log("the token is " + env.TOKEN);
+              throw new Error("cannot use " + env.TOKEN);
+            }
+            return new Response("no page at " + url.pathname, { status: 404 });
+          },
+        };
+        "#,
+    ),
+];
+
+#[test]
+fn a_workers_module_serves_with_env_and_keeps_secrets_out_of_logs() {
+    const SECRET: &str = "s3cr3t-t0ken-value";
+    let s = start_under(
+        WORKER,
+        &["--dev"],
+        &format!("export KITWORK_SECRET_TOKEN={SECRET}"),
+    );
+    // The work() route wins over the module's catch-all, and reads env.
+    let r = get(&s, "/api/hello");
+    assert_eq!(r.body, r#"{"hello":"hi","base":"api.example.test"}"#);
+    let body = r#"{"a":[1,2]}"#;
+    let r = send(
+        &s,
+        &format!(
+            "POST /echo?q=x%20y HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            s.addr,
+            body.len()
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body,
+        r#"{"got":{"a":[1,2]},"q":"x y","type":"application/json"}"#
+    );
+    let r = send(
+        &s,
+        &format!("GET /via-api HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr),
+    );
+    assert_eq!((r.status, r.body.as_str()), (203, "hi:hi"));
+    wait_until(|| s.log().contains("logged, not failed"));
+    assert!(
+        s.log().contains("a ctx.waitUntil() promise was rejected"),
+        "{}",
+        s.log()
+    );
+    assert_eq!(get(&s, "/nowhere").status, 404);
+    // A secret in a thrown error and a console.log line: the answer (even
+    // with --dev's trace) and the log show `[secret]`.
+    let r = get(&s, "/leak");
+    assert_eq!(r.status, 500);
+    assert!(!r.body.contains(SECRET), "{}", r.body);
+    assert!(r.body.contains("cannot use [secret]"), "{}", r.body);
+    wait_until(|| s.log().contains("cannot use"));
+    let log = s.log();
+    assert!(!log.contains(SECRET), "{log}");
+    assert!(log.contains("the token is [secret]"), "{log}");
+}

@@ -45,7 +45,19 @@ pub fn run(
     if let Some(m) = memory {
         limits.memory = m;
     }
-    let mut vm = Vm::new(limits);
+    // The folder's kitwork.toml, when there is one, says where the
+    // database is (unless --db does) and what `env` holds, as for `serve`.
+    let config = match std::path::Path::new("kitwork.toml").exists() {
+        true => load_config(None, Overrides::default())?,
+        false => kitwork::config::Config::default(),
+    };
+    let (env, _) = config.script_env().map_err(|e| {
+        eprintln!("error: invalid configuration: {e}");
+        ExitCode::from(2)
+    })?;
+    let mut vm = Vm::with_natives(limits, |vm| {
+        kitwork::vm::builtins::web::workers::set_env(vm, &env)
+    });
     vm.unhandled_rejections = match unhandled {
         Unhandled::Fail => UnhandledRejections::Fail,
         Unhandled::Warn => UnhandledRejections::Warn,
@@ -54,13 +66,9 @@ pub fn run(
     // Line by line, also into a pipe: a killed run keeps what it printed.
     vm.out = Box::new(std::io::LineWriter::new(std::io::stdout()));
     let mut setup = kitwork::runtime::Setup::new();
-    // Without --db, the folder's kitwork.toml says where the
-    // database is, as it does for `serve`.
     let db = match db {
         Some(url) => Some(url),
-        None if std::path::Path::new("kitwork.toml").exists() => {
-            Some(load_config(None, Overrides::default())?.database.url)
-        }
+        None if std::path::Path::new("kitwork.toml").exists() => Some(config.database.url),
         None => None,
     };
     if let Some(url) = db {

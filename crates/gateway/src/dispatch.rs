@@ -271,6 +271,13 @@ pub(crate) async fn run_route(
         }
     };
     let first = match found {
+        // A module's `export default { fetch }`: `fetch(request, env, ctx)`.
+        Ok(TopLevel::Handler(f)) if route.fetch => {
+            guarded(|| match super::request_api::fetch_arguments(vm) {
+                Ok(args) => vm.start_call(f, &args),
+                Err(e) => Err(vm.uncaught(e)),
+            })?
+        }
         // The route has a handler function: call it, with `req` when it takes one.
         Ok(TopLevel::Handler(f)) => guarded(|| {
             let wants_req = matches!(f, Value::Obj(id) if vm.function_arity(id) > 0);

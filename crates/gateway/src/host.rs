@@ -21,6 +21,9 @@ pub struct RouteDecl {
     pub handler: Option<Value>,
     /// The module (index in the generation's graph) that declared it.
     pub module: Option<usize>,
+    /// A module's `export default { fetch }` (the Workers format): the
+    /// handler is called with a `Request`, `env` and a context.
+    pub fetch: bool,
 }
 
 pub struct WorkState {

@@ -73,7 +73,13 @@ pub struct Generation {
     pub number: u64,
     /// A hash of every module's name and text: equal folders, equal hashes.
     pub hash: u64,
+    /// What scripts read as `env` (`[env]` and the secrets), the same for
+    /// every generation of a running server.
+    pub env: Env,
 }
+
+/// Names and values scripts read as the global `env`.
+pub type Env = std::sync::Arc<[(String, String)]>;
 
 impl Generation {
     /// `number-hash`, as logged and reported: `3-9f2c41d07a6b5e18`.
@@ -110,15 +116,25 @@ pub fn project_of(work_dir: &Path) -> PathBuf {
 /// Compiles a work folder and runs its modules once to collect their
 /// routes. On failure, every diagnostic, rendered.
 pub fn load(dir: &Path) -> Result<Generation, String> {
+    load_with_env(dir, Env::from([]))
+}
+
+/// `load`, with what scripts read as `env`.
+pub fn load_with_env(dir: &Path, env: Env) -> Result<Generation, String> {
     let files =
         script_files(dir).map_err(|e| format!("error: cannot read {}: {e}\n", dir.display()))?;
-    load_files(&project_of(dir), &files)
+    load_files_with_env(&project_of(dir), &files, env)
 }
 
 /// Compiles `files` (every one an entry) and what they import within the
 /// project at `root`, and runs every top level to declare the routes, as
 /// each core does (`kitwork check` runs this too).
 pub fn load_files(root: &Path, files: &[PathBuf]) -> Result<Generation, String> {
+    load_files_with_env(root, files, Env::from([]))
+}
+
+/// `load_files`, with what scripts read as `env`.
+pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<Generation, String> {
     let mut loaded = modules::graph::load(root, files)?;
     // What `import()` names runs at load too: module state is read-only
     // while serving, so no request may be the one to evaluate a module.
@@ -128,7 +144,7 @@ pub fn load_files(root: &Path, files: &[PathBuf]) -> Result<Generation, String> 
         hash.add(m.program.source.name.as_bytes());
         hash.add(m.program.source.text.as_bytes());
     }
-    let mut vm = Vm::with_natives(LOAD_LIMITS, work::install);
+    let mut vm = Vm::with_natives(LOAD_LIMITS, |vm| install(vm, &env));
     vm.timers_outlive_result = false;
     vm.out = Box::new(std::io::stderr());
     let decls = evaluate(&mut vm, &loaded.graph).1?;
@@ -157,6 +173,7 @@ pub fn load_files(root: &Path, files: &[PathBuf]) -> Result<Generation, String> 
             ordinal,
             declared,
             location: d.location,
+            fetch: d.fetch,
         };
         if let Err(c) = router.add(route) {
             if c.existing == usize::MAX {
@@ -185,7 +202,15 @@ pub fn load_files(root: &Path, files: &[PathBuf]) -> Result<Generation, String> 
         routes: router.routes,
         number: 1,
         hash: hash.finish(),
+        env,
     })
+}
+
+/// What the gateway adds to every VM it makes: `work()` and its kin, and
+/// the global `env`.
+pub(crate) fn install(vm: &mut Vm, env: &Env) {
+    work::install(vm);
+    vm::builtins::web::workers::set_env(vm, env);
 }
 
 /// The budgets modules' top levels run under, when a generation loads and
@@ -240,10 +265,65 @@ fn declare_routes(
         }
     }
     let host = vm.host.take().and_then(|h| h.downcast::<host::Host>().ok());
-    let routes = match host.map(|h| h.mode) {
+    let mut routes = match host.map(|h| h.mode) {
         Some(host::Mode::Register { routes }) => routes,
         _ => Vec::new(),
     };
+    routes.extend(fetch_routes(vm, graph)?);
+    Ok(routes)
+}
+
+/// The methods a module's `export default { fetch }` serves.
+const FETCH_METHODS: [&str; 6] = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/// The routes of the entry modules in the Workers format: `export default
+/// { fetch(request, env, ctx) }` serves every path (`/*path`) and method
+/// the `work()` routes do not, with `fetch` bound to the object.
+fn fetch_routes(vm: &mut Vm, graph: &LinkedGraph) -> Result<Vec<host::RouteDecl>, String> {
+    let mut routes = Vec::new();
+    for &m in &graph.entries {
+        let module = &graph.modules[m];
+        if module.program.module.is_none() {
+            continue;
+        }
+        let Some(default @ vm::Value::Obj(_)) = vm.module_export(m, "default") else {
+            continue;
+        };
+        let name = module.program.source.name.clone();
+        let fetch_key = vm.heap.intern("fetch");
+        let bind_key = vm.heap.intern("bind");
+        let bound = vm
+            .get_field(default, fetch_key)
+            .and_then(|f| match vm.is_callable(f) {
+                true => vm
+                    .get_field(f, bind_key)
+                    .and_then(|bind| vm.call_function(bind, f, &[default]))
+                    .map(Some),
+                false => Ok(None),
+            });
+        let handler = match bound {
+            Ok(Some(h)) => h,
+            Ok(None) => continue,
+            Err(_) => {
+                return Err(format!(
+                    "error: {name}: its default export's `fetch` could not be read\n"
+                ));
+            }
+        };
+        for method in FETCH_METHODS {
+            routes.push(host::RouteDecl {
+                method: method.to_string(),
+                path: "/*path".to_string(),
+                work: "fetch".to_string(),
+                version: None,
+                budget: Default::default(),
+                location: format!("{name}:1"),
+                handler: Some(handler),
+                module: Some(m),
+                fetch: true,
+            });
+        }
+    }
     Ok(routes)
 }
 

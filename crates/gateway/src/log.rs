@@ -3,10 +3,43 @@
 //! (`{"time":…,"level":…,"msg":…, …fields}`). Each line is written with
 //! one call, so lines from different cores never interleave.
 
+use std::borrow::Cow;
 use std::io::Write;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static JSON: AtomicBool = AtomicBool::new(false);
+
+/// The secrets' values (`KITWORK_SECRET_*`, `secrets.file`): no log line
+/// and no error body carries one (`redact`).
+static SECRETS: OnceLock<Vec<String>> = OnceLock::new();
+
+/// The shortest secret value `redact` looks for: a shorter one would
+/// blank common text in every line.
+pub const SECRET_MIN_LEN: usize = 4;
+
+/// Sets the secrets to keep out of logs, once for the process.
+pub fn set_secrets(values: Vec<String>) {
+    let values = values
+        .into_iter()
+        .filter(|v| v.len() >= SECRET_MIN_LEN)
+        .collect();
+    let _ = SECRETS.set(values);
+}
+
+/// `text` with every secret's value replaced by `[secret]`.
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let Some(secrets) = SECRETS.get().filter(|s| !s.is_empty()) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = Cow::Borrowed(text);
+    for s in secrets {
+        if out.contains(s.as_str()) {
+            out = Cow::Owned(out.replace(s.as_str(), "[secret]"));
+        }
+    }
+    out
+}
 
 /// Chooses the format for the rest of the process (read once per line).
 pub fn set_json(json: bool) {
@@ -98,13 +131,13 @@ pub fn format_typed(level: Level, msg: &str, fields: &[(&str, Field)]) -> String
 /// must not take requests down).
 pub fn event(level: Level, msg: &str, fields: &[(&str, &str)]) {
     let line = format(level, msg, fields);
-    let _ = std::io::stderr().write_all(line.as_bytes());
+    let _ = std::io::stderr().write_all(redact(&line).as_bytes());
 }
 
 /// `event` with typed fields.
 pub fn event_typed(level: Level, msg: &str, fields: &[(&str, Field)]) {
     let line = format_typed(level, msg, fields);
-    let _ = std::io::stderr().write_all(line.as_bytes());
+    let _ = std::io::stderr().write_all(redact(&line).as_bytes());
 }
 
 pub fn info(msg: &str) {

@@ -7,7 +7,6 @@ use super::http::{self, HttpLimits};
 use super::metrics::{CoreStats, Snapshot};
 use super::request_log::{RequestLog, Tags};
 use super::router::Router;
-use super::work;
 use lang::bytecode::FuncIdx;
 use runtime::Services;
 use std::cell::Cell;
@@ -191,7 +190,7 @@ impl Core {
 }
 
 pub(crate) fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Worker> {
-    let mut vm = Vm::with_natives(config.vm, work::install);
+    let mut vm = Vm::with_natives(config.vm, |vm| super::install(vm, &generation.env));
     // A request's timers die with it, once its answer is known.
     vm.timers_outlive_result = false;
     vm.queries.tables = config.setup.tables.clone();

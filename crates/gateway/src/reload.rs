@@ -71,7 +71,8 @@ impl Reloader {
     /// sends the new generation to every core.
     pub fn reload(&self) -> Outcome {
         let mut number = self.number.lock().unwrap_or_else(|p| p.into_inner());
-        match super::load(&self.dir) {
+        let env = self.tx.borrow().env.clone();
+        match super::load_with_env(&self.dir, env) {
             Err(diagnostics) => {
                 self.failed.fetch_add(1, Ordering::Relaxed);
                 Outcome::Failed(diagnostics)

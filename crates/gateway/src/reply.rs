@@ -108,12 +108,14 @@ pub(crate) fn error_reply(
         Cause::BadBody => 400,
         Cause::Script => 500,
     };
+    // A secret a script put in its error stays out of the answer.
+    let message = log::redact(&message);
     let mut reply = Reply::error(status, &message);
     if dev {
         let mut body = b"{\"error\":".to_vec();
         semantics::quote::write_quoted(&message, &mut body);
         body.extend_from_slice(b",\"trace\":");
-        semantics::quote::write_quoted(&e.report, &mut body);
+        semantics::quote::write_quoted(&log::redact(&e.report), &mut body);
         body.push(b'}');
         reply.body = body;
     }

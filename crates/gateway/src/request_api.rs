@@ -158,6 +158,26 @@ pub(crate) fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt
     Ok(vm.heap.alloc_str(&body)?)
 }
 
+/// A Workers handler's arguments: the `Request` (its URL from the `Host`
+/// header, or `localhost`), the global `env`, a new `ctx`.
+pub fn fetch_arguments(vm: &mut Vm) -> Result<[Value; 3], Interrupt> {
+    let request = with_host(vm, |vm, h| {
+        let query = h.request.raw_query().to_string();
+        let r = h.request.pieces();
+        let host = r.headers.get("host").unwrap_or("localhost");
+        let url = match query.is_empty() {
+            true => format!("http://{host}{}", r.path),
+            false => format!("http://{host}{}?{query}", r.path),
+        };
+        let body = (!r.body.is_empty()).then_some(r.body);
+        vm::builtins::web::request::new_request(vm, r.method, &url, r.headers.as_slice(), body)
+    })??;
+    let env_key = vm.heap.intern("env");
+    let env = vm.get_field(Value::Obj(vm.realm.global), env_key)?;
+    let ctx = vm::builtins::web::workers::execution_context(vm)?;
+    Ok([request, env, ctx])
+}
+
 /// The handler's `req` argument: `{ method, path, params, query, headers, body }`.
 pub fn request_object(vm: &mut Vm) -> Result<Value, Interrupt> {
     with_host(vm, |vm, h| {

@@ -79,6 +79,15 @@ impl RequestData {
         self.body.extend_from_slice(&req.body);
     }
 
+    /// The query as it came, without its `?` (empty when there is none).
+    pub fn raw_query(&self) -> &str {
+        let (start, end) = self.query_at;
+        self.head
+            .get(start as usize..end as usize)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+
     pub fn query(&mut self) -> &Pairs {
         self.build();
         &self.query

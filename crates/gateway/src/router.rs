@@ -24,6 +24,8 @@ pub struct Route {
     pub declared: usize,
     /// `file:line` of the registration.
     pub location: String,
+    /// Served by a module's `export default { fetch }`.
+    pub fetch: bool,
 }
 
 #[derive(Default, Debug)]
@@ -307,6 +309,7 @@ mod tests {
 
     fn route(method: &str, pattern: &str) -> Route {
         Route {
+            fetch: false,
             method: method.into(),
             pattern: pattern.into(),
             params: vec![],

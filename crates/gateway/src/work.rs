@@ -221,6 +221,7 @@ pub(crate) fn declare(
                     location,
                     handler,
                     module,
+                    fetch: false,
                 });
                 h.works[work].routes.push(routes.len() - 1);
             }

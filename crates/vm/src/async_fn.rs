@@ -2,11 +2,13 @@
 //! `await` is a `yield` (lang/compile), and it runs on the fiber's own
 //! frames, so its body may wait for `db()` or `http()` I/O like any code:
 //!
-//! - `Op::Generator` makes the run (a generator object no script sees)
-//!   and the promise, and the frame runs on (`begin_async`); the compiler
-//!   puts a handler around the body that lands on `Op::AsyncReject`.
-//! - `await v` parks the frame in the run (`await_async`), subscribes to
-//!   `PromiseResolve(v)` and gives the caller the promise.
+//! - `Op::Generator` makes the promise and the frame runs on
+//!   (`begin_async`); the compiler puts a handler around the body that
+//!   lands on `Op::AsyncReject`.
+//! - The first `await` makes the run (a generator object no script sees);
+//!   `await v` parks the frame in it (`await_async`), subscribes to
+//!   `PromiseResolve(v)` and gives the caller the promise. A call that
+//!   never awaits makes no run: its end pops the frame as `return` does.
 //! - When the awaited promise settles, the job that reacts puts the frame
 //!   back on the fiber's frames (run.rs, `Vm::start_job`) and the body
 //!   goes on from its `await` with the value, or the reason thrown there.
@@ -42,20 +44,39 @@ impl Vm {
         }
     }
 
-    /// `Op::Generator` of an async function: the running frame becomes the
-    /// run kept in local `slot`, with its promise, and goes on at `pc`
-    /// (the loop pushes the undefined given here; the compiler put a `Pop`
-    /// after the `Generator`).
+    /// `Op::Generator` of an async function: the frame goes on at `pc`
+    /// (the loop pushes the undefined given here; the compiler put a
+    /// `Pop` after the `Generator`). Local `slot` stays undefined until
+    /// the first `await` makes the run and the promise (`run_of`): a call
+    /// that never awaits makes its promise only at its end, and none when
+    /// the host called it (`end_async`).
     fn begin_async(&mut self, slot: u16, pc: u32) -> Result<Value, Interrupt> {
         let frame = self.frames.last_mut().expect("an async function runs");
         frame.pc = pc;
-        let (func, closure, base) = (frame.func, frame.closure, frame.base as usize);
+        let base = frame.base as usize;
+        self.stack[base + slot as usize] = Value::Undefined;
+        Ok(Value::Undefined)
+    }
+
+    /// The run of the async function on top of the frames (local `slot`
+    /// holds it), made at its first `await`: a generator object no script
+    /// sees, holding the promise under a key no script has.
+    fn run_of(&mut self, slot: u16) -> Result<ObjId, Interrupt> {
+        let frame = self.frames.last().expect("an async function runs");
+        let (func, closure, at) = (
+            frame.func,
+            frame.closure,
+            frame.base as usize + slot as usize,
+        );
+        if let Value::Obj(g) = self.stack[at] {
+            return Ok(g);
+        }
         let g = self.new_generator(func, closure, GenStatus::Running)?;
-        self.stack[base + slot as usize] = Value::Obj(g);
+        self.stack[at] = Value::Obj(g);
         let p = self.new_promise(self.realm.promise_proto)?;
         let key = self.realm.promise_natives.async_promise_key;
         self.define_own(g, key, Value::Obj(p))?;
-        Ok(Value::Undefined)
+        Ok(g)
     }
 
     /// `Op::Await(slot)` in an async function: parks its frame (resuming
@@ -68,13 +89,13 @@ impl Vm {
         let Value::Obj(awaited) = awaited else {
             unreachable!("PromiseResolve gives a promise")
         };
-        let g = self.running_generator(slot);
         // Until the frame is parked, the promise is held where the
         // collector sees it.
         self.stack.push(Value::Obj(awaited));
+        let g = self.run_of(slot)?;
         let n = self.realm.promise_natives;
-        let on_f = self.native_with(n.await_fulfilled, vec![Value::Obj(g)])?;
-        let on_r = self.native_with(n.await_rejected, vec![Value::Obj(g)])?;
+        let on_f = self.native_with(n.await_fulfilled, &[Value::Obj(g)])?;
+        let on_r = self.native_with(n.await_rejected, &[Value::Obj(g)])?;
         self.stack.pop();
         self.perform_then(
             awaited,
@@ -97,24 +118,36 @@ impl Vm {
         v: Value,
         rejected: bool,
     ) -> Result<Value, Interrupt> {
-        let g = self.running_generator(slot);
-        self.park_frame(slot, pc, Some(v), Park::Return)?;
-        let promise = self.async_promise(g);
+        let frame = self.frames.last().expect("an async function runs");
+        let promise = match self.stack[frame.base as usize + slot as usize] {
+            Value::Obj(g) => {
+                self.park_frame(slot, pc, Some(v), Park::Return)?;
+                self.async_promise(g)
+            }
+            // It never awaited: the frame goes as a `return` would take it.
+            _ => {
+                let frame = self.frames.pop().expect("an async function runs");
+                let depth = self.frames.len() as u32;
+                while self.handlers.last().is_some_and(|h| h.frame > depth) {
+                    self.handlers.pop();
+                }
+                self.stack.truncate(frame.base as usize - 2);
+                // Called by the host (a handler, a `go()` function), not
+                // by script code or a job: only the host sees what the
+                // call gives, and it settles a fulfilled promise to its
+                // value anyway, so the value is given as it is.
+                if !rejected && self.frames.is_empty() && self.job.is_none() && self.nested == 0 {
+                    return Ok(v);
+                }
+                self.new_promise(self.realm.promise_proto)?
+            }
+        };
         if rejected {
             self.settle(promise, PromiseState::Rejected, v)?;
         } else {
             self.resolve_promise(promise, v)?;
         }
         Ok(Value::Obj(promise))
-    }
-
-    /// The generator object in the running frame's local `slot`.
-    fn running_generator(&self, slot: u16) -> ObjId {
-        let base = self.frames.last().expect("a generator runs").base as usize;
-        match self.stack[base + slot as usize] {
-            Value::Obj(g) => g,
-            _ => unreachable!("a generator's slot holds it"),
-        }
     }
 
     /// Whether `f` is one of `await`'s reactions for an async function
@@ -175,8 +208,8 @@ impl Vm {
                     match self.promise_resolve(c, v) {
                         Ok(Value::Obj(p)) => {
                             let n = self.realm.promise_natives;
-                            let on_f = self.native_with(n.await_fulfilled, vec![Value::Obj(g)])?;
-                            let on_r = self.native_with(n.await_rejected, vec![Value::Obj(g)])?;
+                            let on_f = self.native_with(n.await_fulfilled, &[Value::Obj(g)])?;
+                            let on_r = self.native_with(n.await_rejected, &[Value::Obj(g)])?;
                             let none = [Value::Undefined; 3];
                             return self.perform_then(p, Value::Obj(on_f), Value::Obj(on_r), none);
                         }

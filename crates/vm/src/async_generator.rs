@@ -148,8 +148,8 @@ impl Vm {
         let index = self.gen_index(g);
         self.generators[index].awaiting_return = true;
         let n = self.realm.promise_natives;
-        let on_f = self.native_with(n.return_fulfilled, vec![Value::Obj(g)])?;
-        let on_r = self.native_with(n.return_rejected, vec![Value::Obj(g)])?;
+        let on_f = self.native_with(n.return_fulfilled, &[Value::Obj(g)])?;
+        let on_r = self.native_with(n.return_rejected, &[Value::Obj(g)])?;
         self.perform_then(p, Value::Obj(on_f), Value::Obj(on_r), [Value::Undefined; 3])
     }
 

@@ -30,8 +30,11 @@ pub(crate) struct GenState {
     func: *const Function,
     closure: ObjId,
     pc: u32,
-    /// Its `try` handlers: stack height above the segment's start, and pc.
-    handlers: Vec<(u32, u32)>,
+    /// How many `try` handlers it parked with: they follow its stack
+    /// segment in the object's `elems`, each a number whose bits are its
+    /// stack height above the segment's start and its pc (`handler_bits`),
+    /// so parking reuses the object's buffer and allocates nothing.
+    handlers: u32,
     pub(crate) status: GenStatus,
     /// An async function's run (async_fn.rs): its `await`s park it, and
     /// its parks give their value as it is, not `{ value, done }`.
@@ -108,12 +111,12 @@ impl Vm {
         let base = frame.base as usize;
         let start = base - 2;
         let depth = self.frames.len() as u32;
-        let mut handlers = Vec::new();
-        while self.handlers.last().is_some_and(|h| h.frame > depth) {
-            let h = self.handlers.pop().unwrap();
-            handlers.push((h.stack - start as u32, h.pc));
-        }
-        handlers.reverse();
+        // The frame's handlers: the last ones, above `depth`.
+        let first = self
+            .handlers
+            .iter()
+            .rposition(|h| h.frame <= depth)
+            .map_or(0, |i| i + 1);
         let generator = match value {
             // `Op::Generator`: the object is made now.
             None => {
@@ -131,7 +134,7 @@ impl Vm {
         };
         let state = &mut self.generators[index as usize];
         state.pc = pc;
-        state.handlers = handlers;
+        state.handlers = (self.handlers.len() - first) as u32;
         state.park = park;
         if done {
             state.status = GenStatus::Done;
@@ -140,13 +143,17 @@ impl Vm {
             if value.is_some() {
                 state.status = GenStatus::Suspended;
             }
-            let n = self.stack.len() - start;
+            let n = self.stack.len() - start + self.handlers.len() - first;
             self.heap.charge(n * SLOT_COST)?;
-            let (stack, heap) = (&self.stack, &mut self.heap);
+            let (stack, heap, handlers) = (&self.stack, &mut self.heap, &self.handlers);
             let elems = &mut heap.obj_mut(generator).elems;
             elems.clear();
             elems.extend_from_slice(&stack[start..]);
+            for h in &handlers[first..] {
+                elems.push(handler_bits(h.stack - start as u32, h.pc));
+            }
         }
+        self.handlers.truncate(first);
         self.stack.truncate(start);
         let is_async = self.generators[index as usize].is_async;
         let is_generator = self.generators[index as usize].func().is_generator;
@@ -178,7 +185,7 @@ impl Vm {
             func,
             closure,
             pc: 0,
-            handlers: Vec::new(),
+            handlers: 0,
             status,
             is_async,
             park: Park::Start,
@@ -294,9 +301,9 @@ impl Vm {
         let forwards = state.park == Park::Delegate;
         self.resume_kind = how;
         let floor = self.stack.len();
-        let segment = std::mem::take(&mut self.heap.obj_mut(g).elems);
-        self.stack.extend_from_slice(&segment);
-        self.heap.obj_mut(g).elems = segment;
+        let parked = std::mem::take(&mut self.heap.obj_mut(g).elems);
+        let segment = parked.len() - state.handlers as usize;
+        self.stack.extend_from_slice(&parked[..segment]);
         let state = &mut self.generators[index];
         state.status = GenStatus::Running;
         let stop = self.frames.len();
@@ -308,13 +315,15 @@ impl Vm {
             construct: false,
         });
         let depth = self.frames.len() as u32;
-        for &(height, pc) in &state.handlers {
+        for &h in &parked[segment..] {
+            let (height, pc) = handler_of(h);
             self.handlers.push(Handler {
                 frame: depth,
                 stack: floor as u32 + height,
                 pc,
             });
         }
+        self.heap.obj_mut(g).elems = parked;
         if started {
             if how == Resume::Throw && !forwards {
                 if let Err(e) = self.raise(Interrupt::Throw(sent), stop) {
@@ -329,4 +338,19 @@ impl Vm {
         }
         Ok(())
     }
+}
+
+/// A parked handler as a number in the generator's `elems` (its bits, as
+/// an `ArrayBuffer` keeps bytes): the stack height in the high half.
+fn handler_bits(height: u32, pc: u32) -> Value {
+    Value::Num(f64::from_bits(((height as u64) << 32) | pc as u64))
+}
+
+/// `handler_bits` read back: (height, pc).
+fn handler_of(v: Value) -> (u32, u32) {
+    let bits = match v {
+        Value::Num(n) => n.to_bits(),
+        _ => unreachable!("a parked handler is a number"),
+    };
+    ((bits >> 32) as u32, bits as u32)
 }

@@ -91,6 +91,7 @@ impl Vm {
             input: heap.intern("input"),
             groups: heap.intern("groups"),
             home: heap.intern("%home"),
+            then: heap.intern("then"),
             type_names: [
                 "undefined",
                 "object",
@@ -184,6 +185,8 @@ impl Vm {
                 search_params_proto: placeholder,
                 headers_proto: placeholder,
                 request_proto: placeholder,
+                context_proto: placeholder,
+                wait_until_rejected: placeholder,
                 web_response_proto: placeholder,
                 module_evaluator: placeholder,
             },

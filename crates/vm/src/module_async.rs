@@ -25,9 +25,9 @@ impl Vm {
             unreachable!("an async top level gives a promise")
         };
         let n = self.realm.promise_natives;
-        let index = vec![Value::Num(m as f64)];
-        let on_fulfilled = self.native_with(n.module_fulfilled, index.clone())?;
-        let on_rejected = self.native_with(n.module_rejected, index)?;
+        let index = [Value::Num(m as f64)];
+        let on_fulfilled = self.native_with(n.module_fulfilled, &index)?;
+        let on_rejected = self.native_with(n.module_rejected, &index)?;
         let none = [Value::Undefined; 3];
         self.perform_then(p, Value::Obj(on_fulfilled), Value::Obj(on_rejected), none)
     }

@@ -27,8 +27,8 @@ impl Vm {
                 // The module is linked and evaluated from a job, as
                 // ContinueDynamicImport does once loading has finished.
                 let n = self.realm.promise_natives;
-                let data = vec![Value::Num(t as f64), Value::Obj(p)];
-                let go_on = self.native_with(n.import_continue, data)?;
+                let data = [Value::Num(t as f64), Value::Obj(p)];
+                let go_on = self.native_with(n.import_continue, &data)?;
                 let loaded = self.new_promise(self.realm.promise_proto)?;
                 self.settle(loaded, PromiseState::Fulfilled, Value::Undefined)?;
                 let none = [Value::Undefined; 3];

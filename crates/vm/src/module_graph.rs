@@ -109,6 +109,15 @@ impl Vm {
         self.start_call(evaluate, &[])
     }
 
+    /// Export `name` of module `m` of the graph this VM evaluated, as it
+    /// is now; `None` when there is no such export or it is not
+    /// initialised (the gateway reads a module's `default` so).
+    pub fn module_export(&mut self, m: usize, name: &str) -> Option<Value> {
+        let ns = self.graph_run.modules.get(m)?.namespace;
+        let a = self.heap.intern(name);
+        self.namespace_read(ns, a)?.ok()
+    }
+
     /// The module (its index in the graph) whose top level is running, if
     /// a graph is being evaluated: what the gateway's route declarations
     /// are attributed to. The innermost top level (or CommonJS body) on

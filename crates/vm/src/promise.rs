@@ -166,13 +166,22 @@ impl Vm {
     }
 
     /// A function object running native `ni` with `elems` as its data.
-    pub(crate) fn native_with(&mut self, ni: u32, elems: Vec<Value>) -> Result<ObjId, Interrupt> {
+    /// The values go into the buffer the object's slot kept from its last
+    /// use, so a warm run allocates nothing here.
+    pub(crate) fn native_with(&mut self, ni: u32, elems: &[Value]) -> Result<ObjId, Interrupt> {
         let f = self
             .heap
             .alloc(Class::Native(ni), Some(self.realm.function_proto))?;
         self.heap.charge(elems.len() * SLOT_COST)?;
-        self.heap.obj_mut(f).elems = elems;
+        self.fill_elems(f, elems);
         Ok(f)
+    }
+
+    /// Replaces `o`'s elements with `values`, in the buffer it has.
+    pub(crate) fn fill_elems(&mut self, o: ObjId, values: &[Value]) {
+        let e = &mut self.heap.obj_mut(o).elems;
+        e.clear();
+        e.extend_from_slice(values);
     }
 
     /// The data of the native function being called (see `native_with`).
@@ -186,10 +195,10 @@ impl Vm {
     /// `CreateResolvingFunctions(p)`: its `resolve` and `reject`.
     pub(crate) fn resolving_functions(&mut self, p: ObjId) -> Result<(Value, Value), Interrupt> {
         let record = self.heap.alloc(Class::Object, None)?;
-        self.heap.obj_mut(record).elems = vec![Value::Obj(p), Value::Bool(false)];
+        self.fill_elems(record, &[Value::Obj(p), Value::Bool(false)]);
         let n = self.realm.promise_natives;
-        let resolve = self.native_with(n.resolve, vec![Value::Obj(record)])?;
-        let reject = self.native_with(n.reject, vec![Value::Obj(record)])?;
+        let resolve = self.native_with(n.resolve, &[Value::Obj(record)])?;
+        let reject = self.native_with(n.reject, &[Value::Obj(record)])?;
         Ok((Value::Obj(resolve), Value::Obj(reject)))
     }
 
@@ -205,7 +214,7 @@ impl Vm {
                 self.make_error(ErrorKind::TypeError, "Chaining cycle detected for promise");
             return self.settle(p, PromiseState::Rejected, reason);
         }
-        let then_key = self.heap.intern("then");
+        let then_key = self.atoms.then;
         let then = self.get_field(x, then_key);
         let then = match self.catching(then) {
             Ok(t) => t,
@@ -228,22 +237,27 @@ impl Vm {
         if self.heap.obj(p).class != Class::Promise(PromiseState::Pending) {
             return Ok(());
         }
-        let o = self.heap.obj_mut(p);
-        o.class = Class::Promise(to);
-        let reactions = std::mem::replace(&mut o.elems, vec![v]);
+        self.heap.obj_mut(p).class = Class::Promise(to);
         let (kind, handler) = match to {
             PromiseState::Rejected => (JobKind::Rejected, 4),
             _ => (JobKind::Fulfilled, 3),
         };
-        if to == PromiseState::Rejected && reactions.len() <= 1 {
+        let n = self.heap.obj(p).elems.len();
+        if to == PromiseState::Rejected && n <= 1 {
             self.unhandled.push(p);
         }
-        for r in reactions[1..].chunks(REACTION) {
-            self.jobs.push_back(Job {
+        // The reactions are read in place, so the buffer is kept.
+        for at in (1..n).step_by(REACTION) {
+            let r = &self.heap.obj(p).elems[at..at + REACTION];
+            let job = Job {
                 kind,
                 v: [r[handler], v, r[0], r[1], r[2]],
-            });
+            };
+            self.jobs.push_back(job);
         }
+        let elems = &mut self.heap.obj_mut(p).elems;
+        elems.truncate(1);
+        elems[0] = v;
         Ok(())
     }
 
@@ -432,11 +446,9 @@ impl Vm {
             return Err(self.type_error("the promise constructor is not a constructor"));
         }
         let record = self.heap.alloc(Class::Object, None)?;
-        self.heap.obj_mut(record).elems = vec![Value::Undefined, Value::Undefined];
-        let executor = self.native_with(
-            self.realm.promise_natives.executor,
-            vec![Value::Obj(record)],
-        )?;
+        self.fill_elems(record, &[Value::Undefined, Value::Undefined]);
+        let executor =
+            self.native_with(self.realm.promise_natives.executor, &[Value::Obj(record)])?;
         let p = self.construct(c, &[Value::Obj(executor)])?;
         let (resolve, reject) = {
             let e = &self.heap.obj(record).elems;

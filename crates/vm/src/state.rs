@@ -201,6 +201,8 @@ pub struct Atoms {
     pub groups: Atom,
     /// The hidden key of an object literal method's home object.
     pub home: Atom,
+    /// `then`, which every promise resolution looks up.
+    pub then: Atom,
     pub type_names: [Atom; 7],
     /// The well-known symbols.
     pub symbols: WellKnown,
@@ -318,6 +320,10 @@ pub struct Realm {
     pub search_params_proto: ObjId,
     pub headers_proto: ObjId,
     pub request_proto: ObjId,
+    /// A Workers handler's `ctx`'s prototype, and what reports a rejected
+    /// `ctx.waitUntil` promise (builtins/web/workers.rs).
+    pub context_proto: ObjId,
+    pub wait_until_rejected: ObjId,
     /// `Response.prototype` (`response_proto` is `http()`'s answers').
     pub web_response_proto: ObjId,
     /// The stepping function that runs a module graph's top levels.

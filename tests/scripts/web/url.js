@@ -23,6 +23,8 @@ try { new URLSearchParams([["a"]]); } catch (e) { console.log(e.name); }
 console.log(Object.prototype.toString.call(u), Object.prototype.toString.call(p));
 console.log(new URL("http://example.com/?a=%20b").searchParams.get("a"));
 u.href = "https://z.test/"; console.log(u.searchParams.size, u.host);
+// A URL object as the base (converting it calls its toString).
+console.log(new URL("/p", new URL("http://b.test/x")).href, new Request(new URL("http://r.test/")).url);
 // expect: https://user:pw@example.com:8080/a/c?x=1&y=2#frag https://example.com:8080 https: user pw example.com:8080 example.com 8080 /a/c ?x=1&y=2 #frag
 // expect: http://h.test/a/d?q {"u":"http://h/%C3%A4"}
 // expect: TypeError ERR_INVALID_URL
@@ -39,3 +41,4 @@ u.href = "https://z.test/"; console.log(u.searchParams.size, u.host);
 // expect: [object URL] [object URLSearchParams]
 // expect:  b
 // expect: 0 z.test
+// expect: http://b.test/p http://r.test/

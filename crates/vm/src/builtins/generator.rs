@@ -199,7 +199,7 @@ fn async_from_sync(vm: &mut Vm, this: Value, a: Args, how: Resume) -> Result<Val
     let (resolve, reject) = vm.resolving_functions(r)?;
     let unwrap = vm.native_with(
         vm.realm.promise_natives.async_from_sync_value,
-        vec![resolve, Value::Bool(done)],
+        &[resolve, Value::Bool(done)],
     )?;
     vm.perform_then(p, Value::Obj(unwrap), reject, [Value::Undefined; 3])?;
     Ok(Value::Obj(r))

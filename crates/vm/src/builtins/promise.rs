@@ -54,7 +54,7 @@ pub fn install(vm: &mut Vm) {
     };
     method(vm, proto, "then", 2, then);
     method(vm, proto, "catch", 1, |vm, this, a| {
-        let then_key = vm.heap.intern("then");
+        let then_key = vm.atoms.then;
         let then = vm.get_field(this, then_key)?;
         let then = callable(vm, then, "Promise.prototype.catch")?;
         vm.call_function(then, this, &[Value::Undefined, arg(vm, a, 0)])
@@ -214,13 +214,13 @@ fn finally(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let on_finally = arg(vm, a, 0);
     let (on_f, on_r) = if vm.is_callable(on_finally) {
         let n = vm.realm.promise_natives;
-        let f = vm.native_with(n.then_finally, vec![on_finally, c])?;
-        let r = vm.native_with(n.catch_finally, vec![on_finally, c])?;
+        let f = vm.native_with(n.then_finally, &[on_finally, c])?;
+        let r = vm.native_with(n.catch_finally, &[on_finally, c])?;
         (Value::Obj(f), Value::Obj(r))
     } else {
         (on_finally, on_finally)
     };
-    let then_key = vm.heap.intern("then");
+    let then_key = vm.atoms.then;
     let then = vm.get_field(this, then_key)?;
     let then = callable(vm, then, "Promise.prototype.finally")?;
     vm.call_function(then, this, &[on_f, on_r])
@@ -247,8 +247,8 @@ fn after_finally(vm: &mut Vm, a: Args, rejected: bool) -> Result<Value, Interrup
     let result = vm.call_function(on_finally, Value::Undefined, &[])?;
     let p = vm.promise_resolve(c, result)?;
     let n = vm.realm.promise_natives;
-    let pass = vm.native_with(if rejected { n.thrower } else { n.value_thunk }, vec![v])?;
-    let then_key = vm.heap.intern("then");
+    let pass = vm.native_with(if rejected { n.thrower } else { n.value_thunk }, &[v])?;
+    let then_key = vm.atoms.then;
     let then = vm.get_field(p, then_key)?;
     let then = callable(vm, then, "Promise.prototype.finally")?;
     vm.call_function(then, p, &[Value::Obj(pass)])
@@ -297,7 +297,7 @@ fn combine_into(
     let record = vm.heap.alloc(Class::Object, None)?;
     vm.heap.obj_mut(record).elems = vec![values, Value::Num(1.0), capability[1], capability[2]];
     let element = element_native(vm, kind);
-    let then_key = vm.heap.intern("then");
+    let then_key = vm.atoms.then;
     let mut index = 0u32;
     while let Some(next) = vm.iter_next(it)? {
         // An error past the iterator's own closes it (IfAbruptCloseIterator).
@@ -353,16 +353,16 @@ fn combine_step(
             _ => {
                 let called = vm.heap.alloc(Class::Object, None)?;
                 vm.heap.obj_mut(called).elems.push(Value::Bool(false));
-                let data = vec![
+                let data = [
                     Value::Obj(record),
                     Value::Num(index as f64),
                     Value::Obj(called),
                 ];
-                let f = Value::Obj(vm.native_with(element.0, data.clone())?);
+                let f = Value::Obj(vm.native_with(element.0, &data)?);
                 match kind {
                     Combinator::All => (f, capability[2]),
                     Combinator::Any => (capability[1], f),
-                    _ => (f, Value::Obj(vm.native_with(element.1, data)?)),
+                    _ => (f, Value::Obj(vm.native_with(element.1, &data)?)),
                 }
             }
         };

@@ -65,10 +65,18 @@ pub fn body_bytes(vm: &Vm, o: ObjId) -> Vec<u8> {
 /// Installs the Body methods on `proto` (`Request.prototype`,
 /// `Response.prototype`).
 pub(super) fn install(vm: &mut Vm, proto: ObjId) {
-    method(vm, proto, "text", 0, |vm, this, _| read(vm, this, Read::Text));
-    method(vm, proto, "json", 0, |vm, this, _| read(vm, this, Read::Json));
-    method(vm, proto, "arrayBuffer", 0, |vm, this, _| read(vm, this, Read::Buffer));
-    method(vm, proto, "bytes", 0, |vm, this, _| read(vm, this, Read::Bytes));
+    method(vm, proto, "text", 0, |vm, this, _| {
+        read(vm, this, Read::Text)
+    });
+    method(vm, proto, "json", 0, |vm, this, _| {
+        read(vm, this, Read::Json)
+    });
+    method(vm, proto, "arrayBuffer", 0, |vm, this, _| {
+        read(vm, this, Read::Buffer)
+    });
+    method(vm, proto, "bytes", 0, |vm, this, _| {
+        read(vm, this, Read::Bytes)
+    });
     getter(vm, proto, "get bodyUsed", |vm, this, _| {
         let o = this_body(vm, this)?;
         Ok(vm.heap.obj(o).elems[USED])

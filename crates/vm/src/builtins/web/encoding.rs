@@ -129,6 +129,7 @@ fn encode_into(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
 
 /// `new TextDecoder(label = "utf-8", { fatal, ignoreBOM })`.
 fn text_decoder(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let o = new_web_object(vm, this, WebKind::TextDecoder, "TextDecoder")?;
     let label = match arg(vm, a, 0) {
         Value::Undefined => "utf-8".to_string(),
         v => to_rust_string(vm, v)?,
@@ -153,7 +154,6 @@ fn text_decoder(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let options = arg(vm, a, 1);
     let fatal = option(vm, options, "fatal")?;
     let ignore_bom = option(vm, options, "ignoreBOM")?;
-    let o = new_web_object(vm, this, WebKind::TextDecoder, "TextDecoder")?;
     vm.heap.obj_mut(o).elems = vec![
         Value::Bool(fatal),
         Value::Bool(ignore_bom),

@@ -102,7 +102,9 @@ fn fill(vm: &mut Vm, o: ObjId, init: Value) -> Result<(), Interrupt> {
         }
         return Ok(());
     }
-    for (name, value) in super::pairs::from_init(vm, init, "Each header must be a [name, value] pair")? {
+    for (name, value) in
+        super::pairs::from_init(vm, init, "Each header must be a [name, value] pair")?
+    {
         let (name, value) = checked(vm, &name, &value)?;
         super::pairs::push(vm, o, &name, &value)?;
     }

@@ -7,14 +7,15 @@
 mod base64;
 mod body;
 mod encoding;
-mod pairs;
 pub mod fetch;
 pub mod headers;
+mod pairs;
 pub mod request;
 pub mod response;
 mod search_params;
 mod timers;
 mod url;
+pub mod workers;
 
 use super::{arg, constructor, method};
 use crate::error::{ErrorKind, Interrupt};
@@ -35,6 +36,7 @@ pub fn install(vm: &mut Vm) {
     request::install(vm);
     response::install(vm);
     fetch::install(vm);
+    workers::install(vm);
 }
 
 /// `queueMicrotask(callback)`: `callback()` as a job, after the jobs
@@ -100,7 +102,9 @@ pub(crate) fn dom_exception(vm: &mut Vm, name: &str, message: &str) -> Value {
     e
 }
 
-/// The object `new` made for a web-platform constructor, made a `kind`.
+/// The object `new` made for a web-platform constructor, made a `kind`:
+/// the constructor's first step, while `Vm::constructing` still says how
+/// it was called (converting an argument calls, and changes it).
 fn new_web_object(vm: &mut Vm, this: Value, kind: WebKind, name: &str) -> Result<ObjId, Interrupt> {
     match this {
         Value::Obj(o) if vm.constructing && vm.heap.obj(o).class == Class::Object => {

@@ -26,7 +26,12 @@ pub(super) fn push(vm: &mut Vm, o: ObjId, name: &str, value: &str) -> Result<(),
 }
 
 /// Replaces the pairs of `o` from slot `from` with `list`.
-pub(super) fn write(vm: &mut Vm, o: ObjId, from: usize, list: &[(String, String)]) -> Result<(), Interrupt> {
+pub(super) fn write(
+    vm: &mut Vm,
+    o: ObjId,
+    from: usize,
+    list: &[(String, String)],
+) -> Result<(), Interrupt> {
     vm.heap.obj_mut(o).elems.truncate(from);
     for (n, v) in list {
         push(vm, o, n, v)?;
@@ -61,8 +66,14 @@ pub(super) fn iterator(vm: &mut Vm, items: &[Value]) -> Result<Value, Interrupt>
 /// `record<…>`): an iterable of `[name, value]` iterables, else the
 /// object's own enumerable properties. `wrong` is the TypeError's text
 /// for an item that is not a pair.
-pub(super) fn from_init(vm: &mut Vm, init: Value, wrong: &str) -> Result<Vec<(String, String)>, Interrupt> {
-    let Value::Obj(src) = init else { return Ok(Vec::new()) };
+pub(super) fn from_init(
+    vm: &mut Vm,
+    init: Value,
+    wrong: &str,
+) -> Result<Vec<(String, String)>, Interrupt> {
+    let Value::Obj(src) = init else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
     let iterator = vm.atoms.symbols.iterator;
     if vm.get_field(init, iterator)?.is_nullish() {

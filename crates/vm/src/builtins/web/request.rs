@@ -96,8 +96,8 @@ fn store(
 
 fn request_constructor(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let (input, init) = (arg(vm, a, 0), arg(vm, a, 1));
-    let parts = request_parts(vm, input, init)?;
     let o = new_web_object(vm, this, WebKind::Request, "Request")?;
+    let parts = request_parts(vm, input, init)?;
     let headers = new_headers(vm, &parts.headers, false)?;
     let body = match parts.body {
         Some(b) => {

@@ -82,14 +82,13 @@ fn invalid_url(vm: &mut Vm, why: url::ParseError) -> Interrupt {
 }
 
 fn url_constructor(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
-    if !vm.constructing {
-        return Err(vm.type_error("Constructor URL requires 'new'"));
-    }
+    // Before the arguments are converted (their `toString` is a call,
+    // after which the VM no longer says it is constructing).
+    let o = new_web_object(vm, this, WebKind::Url, "URL")?;
     let url = match parse_args(vm, a)? {
         Ok(u) => u,
         Err(why) => return Err(invalid_url(vm, why)),
     };
-    let o = new_web_object(vm, this, WebKind::Url, "URL")?;
     init_url(vm, o, &url)?;
     Ok(Value::Obj(o))
 }
