@@ -112,7 +112,11 @@ fn fetch_reaches_another_route_and_its_response_passes_on() {
 const WORKER: &[(&str, &str)] = &[
     (
         "kitwork.toml",
-        "[env]\nGREETING = \"hi\"\nAPI_BASE = \"https://api.example.test/v1\"\n",
+        "[env]\nGREETING = \"hi\"\nAPI_BASE = \"https://api.example.test/v1\"\n[secrets]\nfile = \"secrets.env\"\n",
+    ),
+    (
+        "secrets.env",
+        "# the webhook's signing key\nWEBHOOK_KEY=whsec_kitwork_test\n",
     ),
     (
         "api.js",
@@ -132,6 +136,18 @@ const WORKER: &[(&str, &str)] = &[
               ctx.waitUntil(Promise.reject(new Error("logged, not failed")));
               const r = await fetch(new URL("/api/hello", url));
               return new Response(`${env.GREETING}:${(await r.json()).hello}`, { status: 203 });
+            }
+            if (url.pathname === "/webhook") {
+              // A webhook signature check: HMAC-SHA-256 of the body, hex.
+              const body = await request.text();
+              const enc = new TextEncoder();
+              const key = await crypto.subtle.importKey("raw", enc.encode(env.WEBHOOK_KEY), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+              const given = request.headers.get("x-signature") ?? "";
+              const sig = new Uint8Array((given.match(/../g) ?? []).map((h) => parseInt(h, 16)));
+              if (!(await crypto.subtle.verify("HMAC", key, sig, enc.encode(body)))) {
+                return new Response("bad signature", { status: 401 });
+              }
+              return Response.json({ accepted: JSON.parse(body).event });
             }
             if (url.pathname === "/leak") {
               console.log("the token is " + env.TOKEN);
@@ -181,6 +197,21 @@ fn a_workers_module_serves_with_env_and_keeps_secrets_out_of_logs() {
         s.log()
     );
     assert_eq!(get(&s, "/nowhere").status, 404);
+    // The signature node's crypto.createHmac gives for this key and body.
+    let event = r#"{"event":"paid","amount":42}"#;
+    let signed = |sig: &str| {
+        send(
+            &s,
+            &format!(
+                "POST /webhook HTTP/1.1\r\nHost: t\r\nX-Signature: {sig}\r\nContent-Length: {}\r\n\r\n{event}",
+                event.len()
+            ),
+        )
+    };
+    let r = signed("73ac6fabf027954b44cca212194a592c9ab26513372862aa87d2f62ec1e29237");
+    assert_eq!((r.status, r.body.as_str()), (200, r#"{"accepted":"paid"}"#));
+    let r = signed("73ac6fabf027954b44cca212194a592c9ab26513372862aa87d2f62ec1e29238");
+    assert_eq!((r.status, r.body.as_str()), (401, "bad signature"));
     // A secret in a thrown error and a console.log line: the answer (even
     // with --dev's trace) and the log show `[secret]`.
     let r = get(&s, "/leak");

@@ -159,6 +159,8 @@ pub enum WebKind {
     /// `elems`: status, statusText, headers, body, bodyUsed, type, url,
     /// redirected.
     Response,
+    /// `elems`: algorithm, hash, key bytes, extractable, usages.
+    CryptoKey,
 }
 
 /// `Class` equality, written out rather than derived: with this many kinds of payload the

@@ -186,6 +186,7 @@ impl Vm {
                 headers_proto: placeholder,
                 request_proto: placeholder,
                 context_proto: placeholder,
+                crypto_key_proto: placeholder,
                 wait_until_rejected: placeholder,
                 web_response_proto: placeholder,
                 module_evaluator: placeholder,

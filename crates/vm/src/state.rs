@@ -323,6 +323,8 @@ pub struct Realm {
     /// A Workers handler's `ctx`'s prototype, and what reports a rejected
     /// `ctx.waitUntil` promise (builtins/web/workers.rs).
     pub context_proto: ObjId,
+    /// `CryptoKey`'s prototype (builtins/web/crypto.rs).
+    pub crypto_key_proto: ObjId,
     pub wait_until_rejected: ObjId,
     /// `Response.prototype` (`response_proto` is `http()`'s answers').
     pub web_response_proto: ObjId,

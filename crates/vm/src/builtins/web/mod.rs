@@ -6,6 +6,7 @@
 
 mod base64;
 mod body;
+mod crypto;
 mod encoding;
 pub mod fetch;
 pub mod headers;
@@ -37,6 +38,7 @@ pub fn install(vm: &mut Vm) {
     response::install(vm);
     fetch::install(vm);
     workers::install(vm);
+    crypto::install(vm);
 }
 
 /// `queueMicrotask(callback)`: `callback()` as a job, after the jobs
