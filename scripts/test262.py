@@ -9,7 +9,7 @@ compares with it.
 
 The archive is extracted once into target/test262/.
 """
-import argparse, json, os, re, subprocess, sys, tarfile
+import argparse, collections, json, os, re, subprocess, sys, tarfile, threading
 from concurrent.futures import ThreadPoolExecutor
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -66,7 +66,21 @@ def in_scope_by(rel, text, block, scope):
         return False
     return not any(re.search(p, text) for p in scope["source_patterns"].values())
 
+# A module test may import another test of its folder by name, which must
+# be as the suite has it: one module test of a folder at a time is
+# rewritten (running two at once made the outcome a race).
+folder_locks = collections.defaultdict(threading.Lock)
+folder_locks_guard = threading.Lock()
+
 def run(kitwork, path, rel, module):
+    if module:
+        with folder_locks_guard:
+            lock = folder_locks[os.path.dirname(path)]
+        with lock:
+            return run_unlocked(kitwork, path, rel, module)
+    return run_unlocked(kitwork, path, rel, module)
+
+def run_unlocked(kitwork, path, rel, module):
     text = open(path, encoding="utf-8", errors="replace").read()
     block = meta(text)
     flags = listed(block, "flags")

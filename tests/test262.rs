@@ -162,6 +162,15 @@ fn in_scope_by(rel: &str, text: &str, meta: &str, s: &Scope) -> bool {
         && !s.patterns.iter().any(|p| p.is_match(text).unwrap_or(false))
 }
 
+/// The lock of a folder of module tests (see `run`).
+fn folder_lock(folder: &Path) -> std::sync::Arc<Mutex<()>> {
+    static LOCKS: std::sync::LazyLock<
+        Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<Mutex<()>>>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let mut locks = LOCKS.lock().unwrap_or_else(|e| e.into_inner());
+    locks.entry(folder.to_path_buf()).or_default().clone()
+}
+
 /// Runs one test; true when it passes. A module test runs in place: its
 /// file is rewritten with the harness before it and put back after.
 fn run(kitwork: &Path, root: &Path, rel: &str, text: &str, work: &Path, module: bool) -> bool {
@@ -202,6 +211,13 @@ fn run(kitwork: &Path, root: &Path, rel: &str, text: &str, work: &Path, module: 
     } else {
         work.join(rel.replace('/', "__"))
     };
+    // A module test may import another test of its folder by name, which
+    // must be as the suite has it: one module test of a folder at a time
+    // is rewritten (running two at once made the outcome a race).
+    let folder = module.then(|| folder_lock(file.parent().unwrap_or(root)));
+    let _running = folder
+        .as_ref()
+        .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()));
     std::fs::write(&file, src).unwrap();
     let mut child = Command::new(kitwork)
         .args([
