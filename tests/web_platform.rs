@@ -35,6 +35,12 @@ const SCRIPTS: &[(&str, &str)] = &[(
         try { await fetch("http://127.0.0.1:1/"); return "connected?"; }
         catch (e) { return { name: e.name, code: e.cause.code }; }
       })
+      .get("/slow", () => { sleep(3000); return "late"; })
+      .get("/deadline", async () => {
+        const t = Date.now();
+        try { await fetch(self() + "/slow", { signal: AbortSignal.timeout(200) }); return "no timeout"; }
+        catch (e) { return { name: e.name, early: Date.now() - t < 2500 }; }
+      })
       .get("/framing", () => new Response("x", { headers: { "content-length": "999" } }))
       .get("/status", () => new Response(null, { status: 204 }));
     "#,
@@ -105,6 +111,10 @@ fn fetch_reaches_another_route_and_its_response_passes_on() {
     assert_eq!(lengths, 1, "{:?}", r.headers);
     let r = get(&s, "/refused");
     assert_eq!(r.body, r#"{"name":"TypeError","code":"ECONNREFUSED"}"#);
+    // AbortSignal.timeout bounds the wait: a TimeoutError long before the
+    // slow route answers.
+    let r = get_self(&s, "/deadline");
+    assert_eq!(r.body, r#"{"name":"TimeoutError","early":true}"#);
 }
 
 /// A module in the Workers format beside a `work()` route, `[env]` from

@@ -218,7 +218,7 @@ async fn drive<'a, 'v>(
                 })?
             }
             PendingOp::Http(req) => {
-                let fetch = req.fetch;
+                let (fetch, signal_timeout) = (req.fetch, req.signal_timeout);
                 let answer = services.http.send(*req).await;
                 step(vm, &mut fiber, |vm| match answer {
                     Ok(r) if fetch => match vm::fetch_response(vm, r) {
@@ -231,7 +231,7 @@ async fn drive<'a, 'v>(
                     },
                     // `fetch` gives a rejected promise; `http()` throws.
                     Err(f) if fetch => {
-                        let rejected = vm::fetch_failure(vm, &f);
+                        let rejected = vm::fetch_failure(vm, &f, signal_timeout);
                         vm.resume(rejected)
                     }
                     Err(f) => {

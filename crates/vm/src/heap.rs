@@ -161,6 +161,10 @@ pub enum WebKind {
     Response,
     /// `elems`: algorithm, hash, key bytes, extractable, usages.
     CryptoKey,
+    /// `elems`: aborted, reason, timeout, onabort, listeners.
+    AbortSignal,
+    /// `elems`: its signal.
+    AbortController,
 }
 
 /// `Class` equality, written out rather than derived: with this many kinds of payload the

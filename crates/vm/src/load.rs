@@ -187,6 +187,8 @@ impl Vm {
                 request_proto: placeholder,
                 context_proto: placeholder,
                 crypto_key_proto: placeholder,
+                abort_signal_proto: placeholder,
+                abort_timeout: placeholder,
                 wait_until_rejected: placeholder,
                 web_response_proto: placeholder,
                 module_evaluator: placeholder,

@@ -325,6 +325,10 @@ pub struct Realm {
     pub context_proto: ObjId,
     /// `CryptoKey`'s prototype (builtins/web/crypto.rs).
     pub crypto_key_proto: ObjId,
+    /// `AbortSignal.prototype`, and what `AbortSignal.timeout`'s timer
+    /// calls (builtins/web/abort.rs).
+    pub abort_signal_proto: ObjId,
+    pub abort_timeout: ObjId,
     pub wait_until_rejected: ObjId,
     /// `Response.prototype` (`response_proto` is `http()`'s answers').
     pub web_response_proto: ObjId,

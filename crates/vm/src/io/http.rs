@@ -22,6 +22,9 @@ pub struct Request {
     /// Made by `fetch`: the answer is a promise of a `Response`, and a
     /// failure its rejection (`vm::fetch_response`, `vm::fetch_failure`).
     pub fetch: bool,
+    /// `fetch` was given an `AbortSignal.timeout`: a timeout is its
+    /// `TimeoutError`.
+    pub signal_timeout: bool,
 }
 
 #[derive(Debug)]

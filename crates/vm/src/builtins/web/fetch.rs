@@ -39,14 +39,24 @@ fn fetch(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
         );
         return settled(vm, PromiseState::Rejected, e);
     }
+    // An aborted signal rejects at once; `AbortSignal.timeout(ms)` bounds
+    // the wait (the client's failure is then a `TimeoutError`).
+    let (aborted, timeout) = super::abort::signal_state(vm, parts.signal);
+    if let Some(reason) = aborted {
+        return settled(vm, PromiseState::Rejected, reason);
+    }
     let req = Request {
         method: parts.method,
         url: parts.url,
         headers: parts.headers,
         body: parts.body.map(Into::into),
-        timeout: DEFAULT_TIMEOUT,
+        timeout: match timeout {
+            Some(ms) => crate::io::wait_ms(ms).min(DEFAULT_TIMEOUT),
+            None => DEFAULT_TIMEOUT,
+        },
         max_bytes: vm.heap.limit.saturating_sub(vm.heap.used),
         fetch: true,
+        signal_timeout: timeout.is_some(),
     };
     Err(Interrupt::Suspend(PendingOp::Http(Box::new(req))))
 }
@@ -77,7 +87,17 @@ pub fn fetch_response(vm: &mut Vm, r: Response) -> Result<Value, Interrupt> {
 
 /// What a `fetch` call gives when the request failed: a promise rejected
 /// with `TypeError: fetch failed`, the client's error as its `cause`.
-pub fn fetch_failure(vm: &mut Vm, f: &Failure) -> Value {
+/// With `signal_timeout` (the request's `AbortSignal.timeout`), a timeout
+/// is that signal's `TimeoutError`.
+pub fn fetch_failure(vm: &mut Vm, f: &Failure, signal_timeout: bool) -> Value {
+    if signal_timeout && f.code == "ETIMEDOUT" {
+        let e = super::dom_exception(
+            vm,
+            "TimeoutError",
+            "The operation was aborted due to timeout",
+        );
+        return settled(vm, PromiseState::Rejected, e).unwrap_or(Value::Undefined);
+    }
     let cause = crate::builtins::http::failure_value(vm, f);
     let e = vm.make_error(
         ErrorKind::TypeError,

@@ -4,6 +4,7 @@
 //! `URLSearchParams` and the timers. Each
 //! family has its own file; its objects are `Class::Web`.
 
+mod abort;
 mod base64;
 mod body;
 mod crypto;
@@ -39,6 +40,7 @@ pub fn install(vm: &mut Vm) {
     fetch::install(vm);
     workers::install(vm);
     crypto::install(vm);
+    abort::install(vm);
 }
 
 /// `queueMicrotask(callback)`: `callback()` as a job, after the jobs
