@@ -15,7 +15,7 @@
 //! - The body's end fulfils the promise and its uncaught exception
 //!   rejects it (`end_async`); either way the frame gives the promise.
 //!
-//! Async generators keep the older path (`start_async`, `async_step`):
+//! Async generators keep the older path (`async_step`):
 //! they run nested on the host stack, from `next()` and from the job
 //! queue, so their bodies cannot wait for I/O yet (docs/LANGUAGE.md).
 
@@ -93,18 +93,20 @@ impl Vm {
         // collector sees it.
         self.stack.push(Value::Obj(awaited));
         let g = self.run_of(slot)?;
+        self.await_reactions(awaited, g)?;
+        self.stack.pop();
+        self.park_frame(slot, pc, Some(Value::Undefined), Park::Await)?;
+        Ok(Value::Obj(self.async_promise(g)))
+    }
+
+    /// Subscribes run `g` (an async function's or generator's) to promise
+    /// `p`: `await`'s two reactions, which resume it.
+    fn await_reactions(&mut self, p: ObjId, g: ObjId) -> Result<(), Interrupt> {
         let n = self.realm.promise_natives;
         let on_f = self.native_with(n.await_fulfilled, &[Value::Obj(g)])?;
         let on_r = self.native_with(n.await_rejected, &[Value::Obj(g)])?;
-        self.stack.pop();
-        self.perform_then(
-            awaited,
-            Value::Obj(on_f),
-            Value::Obj(on_r),
-            [Value::Undefined; 3],
-        )?;
-        self.park_frame(slot, pc, Some(Value::Undefined), Park::Await)?;
-        Ok(Value::Obj(self.async_promise(g)))
+        let none = [Value::Undefined; 3];
+        self.perform_then(p, Value::Obj(on_f), Value::Obj(on_r), none)
     }
 
     /// `Op::GenReturn` (`rejected` false) and `Op::AsyncReject` of an async
@@ -206,13 +208,7 @@ impl Vm {
                 Park::Await => {
                     let c = Value::Obj(self.realm.promise);
                     match self.promise_resolve(c, v) {
-                        Ok(Value::Obj(p)) => {
-                            let n = self.realm.promise_natives;
-                            let on_f = self.native_with(n.await_fulfilled, &[Value::Obj(g)])?;
-                            let on_r = self.native_with(n.await_rejected, &[Value::Obj(g)])?;
-                            let none = [Value::Undefined; 3];
-                            return self.perform_then(p, Value::Obj(on_f), Value::Obj(on_r), none);
-                        }
+                        Ok(Value::Obj(p)) => return self.await_reactions(p, g),
                         Ok(_) => unreachable!("PromiseResolve gives a promise"),
                         // Awaiting a promise whose `constructor` getter
                         // throws: the exception is thrown at the `await`.

@@ -109,15 +109,22 @@ impl Vm {
         let Some(run) = self.job.take() else {
             return Err(self.uncaught(e));
         };
+        let x = self.job_threw(e)?;
+        if let Err(e) = self.end_job(run.end, Err(x)) {
+            return Err(self.uncaught(e));
+        }
+        self.drain_jobs(run.result)
+    }
+
+    /// A job's code ended with `e`: its frames go, and the exception is
+    /// what its reaction receives; an abort ends the run instead.
+    fn job_threw(&mut self, e: Interrupt) -> Result<Value, Uncaught> {
         match self.catching(Err::<(), _>(e)) {
             Err(Interrupt::Throw(x)) => {
                 self.frames.clear();
                 self.handlers.clear();
                 self.stack.clear();
-                if let Err(e) = self.end_job(run.end, Err(x)) {
-                    return Err(self.uncaught(e));
-                }
-                self.drain_jobs(run.result)
+                Ok(x)
             }
             Err(e) => Err(self.uncaught(e)),
             Ok(()) => unreachable!("an exception is an error"),
@@ -239,16 +246,7 @@ impl Vm {
                     match ran {
                         Ok(Outcome::Done(x)) => (end, Ok(x)),
                         Ok(Outcome::Pending(_)) => unreachable!("returned above"),
-                        Err(e) => match self.catching(Err::<(), _>(e)) {
-                            Err(Interrupt::Throw(x)) => {
-                                self.frames.clear();
-                                self.handlers.clear();
-                                self.stack.clear();
-                                (end, Err(x))
-                            }
-                            Err(e) => return Err(self.uncaught(e)),
-                            Ok(()) => unreachable!("an exception is an error"),
-                        },
+                        Err(e) => (end, Err(self.job_threw(e)?)),
                     }
                 }
             };
