@@ -42,6 +42,25 @@ const SCRIPTS: &[(&str, &str)] = &[(
         catch (e) { return { name: e.name, early: Date.now() - t < 2500 }; }
       })
       .get("/framing", () => new Response("x", { headers: { "content-length": "999" } }))
+      .post("/upload", async () => {
+        const form = payload();
+        const doc = form.doc;
+        const bytes = new Uint8Array(await doc.arrayBuffer());
+        return { title: form.title, name: doc.name, type: doc.type, size: doc.size,
+          bytes: [...bytes].join(), isFile: doc instanceof File };
+      })
+      .post("/raw", () => {
+        const b = body.bytes();
+        let sum = 0;
+        for (const x of b) sum += x;
+        return { length: b.length, first: b[0], last: b[b.length - 1], sum, text: body().length };
+      })
+      .post("/form", async () => {
+        const form = await new Request("http://t/", {
+          method: "POST", body: body.bytes(), headers: { "content-type": header("content-type") },
+        }).formData();
+        return [...form].map(([k, v]) => typeof v === "string" ? `${k}=${v}` : `${k}:${v.name}`).join("&");
+      })
       .get("/status", () => new Response(null, { status: 204 }));
     "#,
 )];
@@ -83,6 +102,71 @@ fn a_response_body_of_bytes_is_written_as_bytes() {
 
 /// `GET path` with the gateway's own address as `Host`, which the
 /// routes that fetch call back.
+/// A POST of `body` (raw bytes) with `content_type`; the answer.
+fn post_bytes(s: &Server, path: &str, content_type: &str, body: &[u8]) -> Resp {
+    let mut c = connect(s);
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: t\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    std::io::Write::write_all(&mut c, &[head.as_bytes(), body].concat()).unwrap();
+    read_response(&mut std::io::BufReader::new(c)).expect("an answer")
+}
+
+/// A multipart form as curl writes one for `-F title=… -F doc=@report.bin`:
+/// a text field and a file of every byte value.
+fn curl_form(boundary: &str) -> Vec<u8> {
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nQ3 report\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"report.bin\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend([0u8, 13, 10, 45, 45, 255]);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
+}
+
+#[test]
+fn forms_and_binary_bodies_reach_handlers_as_bytes() {
+    let s = start_in(SCRIPTS, &[]);
+    let boundary = "------------------------4f1b2c3d4e5f6a7b";
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let r = post_bytes(&s, "/upload", &ct, &curl_form(boundary));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body,
+        r#"{"title":"Q3 report","name":"report.bin","type":"application/octet-stream","size":6,"bytes":"0,13,10,45,45,255","isFile":true}"#
+    );
+    let r = post_bytes(&s, "/form", &ct, &curl_form(boundary));
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, "title=Q3 report&doc:report.bin")
+    );
+    let r = post_bytes(
+        &s,
+        "/form",
+        "application/x-www-form-urlencoded",
+        b"a=1&b=x+y",
+    );
+    assert_eq!((r.status, r.body.as_str()), (200, "a=1&b=x y"));
+    // Every byte value, as bytes; as text, those that are not UTF-8 are U+FFFD.
+    let all: Vec<u8> = (0..=255).collect();
+    let r = post_bytes(&s, "/raw", "application/octet-stream", &all);
+    assert_eq!(
+        r.body,
+        r#"{"length":256,"first":0,"last":255,"sum":32640,"text":256}"#
+    );
+    // A broken form is the client's error.
+    let r = post_bytes(&s, "/upload", &ct, b"--nothing like the boundary");
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("not valid multipart/form-data"),
+        "{}",
+        r.body
+    );
+}
+
 fn get_self(s: &Server, path: &str) -> Resp {
     send(
         s,

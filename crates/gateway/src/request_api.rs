@@ -4,7 +4,7 @@
 use super::form::{Pairs, parse_form_into};
 use super::host::{Host, string_arg, with_host};
 use vm::builtins::arg;
-use vm::error::Interrupt;
+use vm::error::{ErrorKind, Interrupt};
 use vm::state::{Args, Vm};
 use vm::value::Value;
 
@@ -118,10 +118,13 @@ pub const BAD_REQUEST_BODY: &str = "BAD_REQUEST_BODY";
 /// A parse error as a thrown SyntaxError carrying `BAD_REQUEST_BODY`.
 pub(crate) fn bad_body(vm: &mut Vm, e: Interrupt) -> Interrupt {
     let Interrupt::Error(boxed) = e else { return e };
-    let error = vm.make_error(
-        boxed.0,
-        &format!("the request body is not valid JSON: {}", boxed.1),
-    );
+    bad_request_body(vm, boxed.0, &format!("is not valid JSON: {}", boxed.1))
+}
+
+/// An error of kind `kind`, "the request body `what`", carrying
+/// `BAD_REQUEST_BODY`.
+fn bad_request_body(vm: &mut Vm, kind: ErrorKind, what: &str) -> Interrupt {
+    let error = vm.make_error(kind, &format!("the request body {what}"));
     if let Value::Obj(o) = error {
         let code = vm.heap.intern("code");
         if let Ok(s) = vm.heap.alloc_str(BAD_REQUEST_BODY) {
@@ -131,18 +134,16 @@ pub(crate) fn bad_body(vm: &mut Vm, e: Interrupt) -> Interrupt {
     Interrupt::Throw(error)
 }
 
-/// `payload()`: the body as values — JSON parsed, form fields as an object,
-/// anything else as a string.
+/// `payload()`: the body as values — JSON parsed, form fields as an
+/// object (a multipart form's files as `File`s), anything else as a
+/// string.
 pub(crate) fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
-    let (ct, body) = with_host(vm, |_, h| {
-        let ct = h
-            .request
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_ascii_lowercase());
+    let (content_type, body) = with_host(vm, |_, h| {
+        let ct = h.request.headers().get("content-type").map(str::to_string);
         (ct, String::from_utf8_lossy(&h.request.body).into_owned())
     })?;
-    let ct = ct.unwrap_or_default();
+    let content_type = content_type.unwrap_or_default();
+    let ct = content_type.to_ascii_lowercase();
     if body.is_empty() {
         return Ok(Value::Obj(vm.new_object()?));
     }
@@ -155,7 +156,49 @@ pub(crate) fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt
         parse_form_into(&body, &mut pairs);
         return pairs_object(vm, pairs.as_slice());
     }
+    if ct.starts_with("multipart/form-data") {
+        return multipart_object(vm, &content_type);
+    }
     Ok(vm.heap.alloc_str(&body)?)
+}
+
+/// A `multipart/form-data` body's fields as an object: text as strings,
+/// files as `File`s (a name given twice: its first value).
+fn multipart_object(vm: &mut Vm, content_type: &str) -> Result<Value, Interrupt> {
+    use vm::builtins::web::{blob::new_file, multipart};
+    let not_valid = |vm: &mut Vm, e: &str| {
+        bad_request_body(
+            vm,
+            ErrorKind::SyntaxError,
+            &format!("is not valid multipart/form-data: {e}"),
+        )
+    };
+    let Some(boundary) = multipart::boundary_of(content_type) else {
+        return Err(not_valid(vm, "its Content-Type has no boundary"));
+    };
+    let raw = with_host(vm, |_, h| h.request.body.to_vec())?;
+    let parts = multipart::parse(&raw, &boundary).map_err(|e| not_valid(vm, &e))?;
+    let o = vm.new_object()?;
+    let now = semantics::date::now_ms();
+    for part in parts {
+        let (name, value) = match part {
+            multipart::Part::Text(name, text) => (name, vm.heap.alloc_str(&text)?),
+            multipart::Part::File {
+                name,
+                filename,
+                content_type,
+                bytes,
+            } => {
+                let f = new_file(vm, &bytes, &content_type, &filename, now)?;
+                (name, f)
+            }
+        };
+        let key = vm.heap.intern(&name);
+        if vm.get_own(o, key).is_none() {
+            vm.define_own(o, key, value)?;
+        }
+    }
+    Ok(Value::Obj(o))
 }
 
 /// A Workers handler's arguments: the `Request` (its URL from the `Host`

@@ -67,11 +67,19 @@ pub fn install(vm: &mut Vm) {
         lookup_all(vm, a, |h| h.request.headers(), true)
     });
     method(vm, g, "cookie", 3, cookie);
-    method(vm, g, "body", 0, |vm, _, _| {
+    // `body()` is the body as text (bytes that are not UTF-8 become
+    // U+FFFD, as `TextDecoder` makes them); `body.bytes()` is every byte,
+    // a `Uint8Array`.
+    let body = native(vm, "body", 0, |vm, _, _| {
         let body = with_host(vm, |_, h| {
             String::from_utf8_lossy(&h.request.body).into_owned()
         })?;
         Ok(vm.heap.alloc_str(&body)?)
+    });
+    set(vm, g, "body", Value::Obj(body));
+    method(vm, body, "bytes", 0, |vm, _, _| {
+        let bytes = with_host(vm, |_, h| h.request.body.to_vec())?;
+        vm.new_uint8_array(&bytes)
     });
     method(vm, g, "payload", 0, payload);
     method(vm, g, "status", 1, |vm, _, a| {

@@ -165,6 +165,11 @@ pub enum WebKind {
     AbortSignal,
     /// `elems`: its signal.
     AbortController,
+    /// `elems`: its bytes (an `ArrayBuffer`), its type; a `File`'s name
+    /// and lastModified after them.
+    Blob,
+    /// `elems`: its names and values (strings or `File`s), alternating.
+    FormData,
 }
 
 /// `Class` equality, written out rather than derived: with this many kinds of payload the

@@ -328,6 +328,9 @@ pub struct Realm {
     /// `AbortSignal.prototype`, and what `AbortSignal.timeout`'s timer
     /// calls (builtins/web/abort.rs).
     pub abort_signal_proto: ObjId,
+    pub blob_proto: ObjId,
+    pub file_proto: ObjId,
+    pub form_data_proto: ObjId,
     pub abort_timeout: ObjId,
     pub wait_until_rejected: ObjId,
     /// `Response.prototype` (`response_proto` is `http()`'s answers').

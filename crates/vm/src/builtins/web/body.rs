@@ -1,7 +1,7 @@
 //! The Fetch Standard's Body mixin, shared by `Request` and `Response`:
-//! what a body may be made from (text, bytes, `URLSearchParams`), and the
-//! methods that read it once (`text`, `json`, `arrayBuffer`, `bytes`,
-//! `bodyUsed`). A body is kept whole — text as a string, bytes as an
+//! what a body may be made from (text, bytes, `URLSearchParams`,
+//! `FormData`, a `Blob`), and the methods that read it once (`text`,
+//! `json`, `arrayBuffer`, `bytes`, `blob`, `formData`, `bodyUsed`). A body is kept whole — text as a string, bytes as an
 //! `ArrayBuffer` — in the object's `BODY` slot; streams come with
 //! streamed bodies (the wire issue).
 
@@ -18,16 +18,23 @@ pub(super) const BODY: usize = 3;
 pub(super) const USED: usize = 4;
 
 /// A body and the `Content-Type` it implies (when the headers have none).
-pub(super) fn extract(
-    vm: &mut Vm,
-    init: Value,
-) -> Result<(Value, Option<&'static str>), Interrupt> {
+pub(super) fn extract(vm: &mut Vm, init: Value) -> Result<(Value, Option<String>), Interrupt> {
+    const TEXT: &str = "text/plain;charset=UTF-8";
     match init {
         Value::Undefined | Value::Null => Ok((Value::Null, None)),
-        Value::Atom(_) | Value::Str(_) => Ok((init, Some("text/plain;charset=UTF-8"))),
+        Value::Atom(_) | Value::Str(_) => Ok((init, Some(TEXT.into()))),
         Value::Obj(o) => {
             if let Some(bytes) = vm.buffer_source_bytes(init) {
                 return Ok((new_buffer(vm, &bytes)?, None));
+            }
+            if let Some(parts) = super::form_data::form_parts(vm, init) {
+                let boundary = super::multipart::new_boundary();
+                let bytes = super::multipart::encode(&parts, &boundary);
+                let ct = format!("multipart/form-data; boundary={boundary}");
+                return Ok((new_buffer(vm, &bytes)?, Some(ct)));
+            }
+            if let Some((bytes, t)) = super::blob::blob_parts(vm, init) {
+                return Ok((new_buffer(vm, &bytes)?, (!t.is_empty()).then_some(t)));
             }
             if vm.heap.obj(o).class == Class::Web(WebKind::SearchParams) {
                 let to_string = vm.heap.intern("toString");
@@ -35,13 +42,13 @@ pub(super) fn extract(
                 let text = vm.call_function(f, init, &[])?;
                 return Ok((
                     text,
-                    Some("application/x-www-form-urlencoded;charset=UTF-8"),
+                    Some("application/x-www-form-urlencoded;charset=UTF-8".into()),
                 ));
             }
             let text = vm.to_string_value(init)?;
-            Ok((text, Some("text/plain;charset=UTF-8")))
+            Ok((text, Some(TEXT.into())))
         }
-        v => Ok((vm.to_string_value(v)?, Some("text/plain;charset=UTF-8"))),
+        v => Ok((vm.to_string_value(v)?, Some(TEXT.into()))),
     }
 }
 
@@ -77,6 +84,12 @@ pub(super) fn install(vm: &mut Vm, proto: ObjId) {
     method(vm, proto, "bytes", 0, |vm, this, _| {
         read(vm, this, Read::Bytes)
     });
+    method(vm, proto, "blob", 0, |vm, this, _| {
+        read(vm, this, Read::Blob)
+    });
+    method(vm, proto, "formData", 0, |vm, this, _| {
+        read(vm, this, Read::FormData)
+    });
     getter(vm, proto, "get bodyUsed", |vm, this, _| {
         let o = this_body(vm, this)?;
         Ok(vm.heap.obj(o).elems[USED])
@@ -104,11 +117,14 @@ enum Read {
     Json,
     Buffer,
     Bytes,
+    Blob,
+    FormData,
 }
 
-/// `text()`, `json()`, `arrayBuffer()`, `bytes()`: a promise of the body
-/// read as asked. A body read before is a rejection (TypeError), as is
-/// text that is not JSON (SyntaxError).
+/// `text()`, `json()`, `arrayBuffer()`, `bytes()`, `blob()`,
+/// `formData()`: a promise of the body read as asked. A body read before
+/// is a rejection (TypeError), as is text that is not JSON (SyntaxError)
+/// and a body that is not the form its `Content-Type` says (TypeError).
 fn read(vm: &mut Vm, this: Value, how: Read) -> Result<Value, Interrupt> {
     let o = this_body(vm, this)?;
     let p = vm.new_promise(vm.realm.promise_proto)?;
@@ -153,15 +169,64 @@ fn read_now(vm: &mut Vm, o: ObjId, how: Read) -> Result<Value, Interrupt> {
                 e => e,
             })
         }
-        Read::Buffer | Read::Bytes => {
+        Read::Buffer | Read::Bytes | Read::Blob | Read::FormData => {
             let bytes = match vm.heap.str(body) {
                 Some(s) => s.as_bytes().to_vec(),
                 None => vm.buffer_source_bytes(body).unwrap_or_default(),
             };
             match how {
                 Read::Bytes => vm.new_uint8_array(&bytes),
+                Read::Blob => {
+                    let t = content_type(vm, o).unwrap_or_default();
+                    super::blob::new_blob(vm, &bytes, &t.to_ascii_lowercase())
+                }
+                Read::FormData => form_data(vm, o, &bytes),
                 _ => new_buffer(vm, &bytes),
             }
         }
     }
+}
+
+/// The `Content-Type` of a `Request` or `Response`.
+fn content_type(vm: &Vm, o: ObjId) -> Option<String> {
+    let Value::Obj(h) = vm.heap.obj(o).elems[HEADERS] else {
+        return None;
+    };
+    super::headers::header_list(vm, h)
+        .into_iter()
+        .find(|(n, _)| n == "content-type")
+        .map(|(_, v)| v)
+}
+
+/// `formData()`'s reading: a `multipart/form-data` body's fields and
+/// files, or an urlencoded body's pairs.
+fn form_data(vm: &mut Vm, o: ObjId, bytes: &[u8]) -> Result<Value, Interrupt> {
+    use super::multipart;
+    let ct = content_type(vm, o).unwrap_or_default();
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let parts = match essence.as_str() {
+        "multipart/form-data" => {
+            let Some(boundary) = multipart::boundary_of(&ct) else {
+                return Err(
+                    vm.type_error("formData(): the multipart body's Content-Type has no boundary")
+                );
+            };
+            multipart::parse(bytes, &boundary)
+                .map_err(|e| vm.type_error(format!("formData(): {e}")))?
+        }
+        "application/x-www-form-urlencoded" => url::form_urlencoded::parse(bytes)
+            .map(|(n, v)| multipart::Part::Text(n.into_owned(), v.into_owned()))
+            .collect(),
+        _ => {
+            return Err(vm.type_error(format!(
+                "formData(): the body's Content-Type is {ct:?}, not multipart/form-data or application/x-www-form-urlencoded"
+            )));
+        }
+    };
+    super::form_data::new_form_data(vm, parts)
 }

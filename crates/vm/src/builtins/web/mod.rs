@@ -1,16 +1,19 @@
 //! The web platform's globals that handlers written for Workers, Deno or
 //! Node expect beside the language: `DOMException`, `queueMicrotask`,
 //! the encoders (`TextEncoder`, `TextDecoder`), `atob` / `btoa`, `URL`,
-//! `URLSearchParams` and the timers. Each
+//! `URLSearchParams`, `Blob`, `File`, `FormData` and the timers. Each
 //! family has its own file; its objects are `Class::Web`.
 
 mod abort;
 mod base64;
+pub mod blob;
 mod body;
 mod crypto;
 mod encoding;
 pub mod fetch;
+mod form_data;
 pub mod headers;
+pub mod multipart;
 mod pairs;
 pub mod request;
 pub mod response;
@@ -41,6 +44,8 @@ pub fn install(vm: &mut Vm) {
     workers::install(vm);
     crypto::install(vm);
     abort::install(vm);
+    blob::install(vm);
+    form_data::install(vm);
 }
 
 /// `queueMicrotask(callback)`: `callback()` as a job, after the jobs

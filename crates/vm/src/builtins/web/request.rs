@@ -203,7 +203,7 @@ pub fn request_parts(vm: &mut Vm, input: Value, init: Value) -> Result<RequestPa
             };
             if let Some(ct) = implied {
                 if !parts.headers.iter().any(|(n, _)| n == "content-type") {
-                    parts.headers.push(("content-type".into(), ct.into()));
+                    parts.headers.push(("content-type".into(), ct));
                 }
             }
             parts.body = Some(bytes);

@@ -139,10 +139,10 @@ fn initialize(
             "Response with null body status ({status}) cannot have body"
         )));
     }
-    if let (Some(ct), Value::Obj(h)) = (content_type.or(implied), headers) {
+    if let (Some(ct), Value::Obj(h)) = (content_type.map(String::from).or(implied), headers) {
         let mut list = super::headers::header_list(vm, h);
         if !list.iter().any(|(n, _)| n == "content-type") {
-            list.push(("content-type".into(), ct.into()));
+            list.push(("content-type".into(), ct));
             let replaced = new_headers(vm, &list, false)?;
             return store(vm, o, status as u16, &status_text, replaced, body);
         }
