@@ -214,7 +214,15 @@ const WORKER: &[(&str, &str)] = &[
     ),
     (
         "api.js",
-        r#"work("Api").get("/api/hello", () => ({ hello: env.GREETING, base: new URL(env.API_BASE).host }));"#,
+        r#"
+        work("Api")
+          .get("/api/hello", () => ({ hello: env.GREETING, base: new URL(env.API_BASE).host }))
+          .post("/api/release", () => {
+            db().query("CREATE TABLE IF NOT EXISTS gate (id INTEGER PRIMARY KEY)");
+            db().query("INSERT INTO gate DEFAULT VALUES");
+            return "released";
+          });
+        "#,
     ),
     (
         "worker.js",
@@ -230,6 +238,22 @@ const WORKER: &[(&str, &str)] = &[
               ctx.waitUntil(Promise.reject(new Error("logged, not failed")));
               const r = await fetch(new URL("/api/hello", url));
               return new Response(`${env.GREETING}:${(await r.json()).hello}`, { status: 203 });
+            }
+            if (url.pathname === "/later") {
+              // Work past the answer: it waits for a row only a request
+              // made after the answer inserts.
+              db().query("CREATE TABLE IF NOT EXISTS gate (id INTEGER PRIMARY KEY)");
+              ctx.waitUntil((async () => {
+                for (let i = 0; i < 300; i++) {
+                  if (db().query("SELECT count(*) AS n FROM gate")[0].n > 0) {
+                    console.log("released after the answer");
+                    return;
+                  }
+                  await scheduler.wait(50);
+                }
+                console.log("never released");
+              })());
+              return new Response("answered");
             }
             if (url.pathname === "/webhook") {
               // A webhook signature check: HMAC-SHA-256 of the body, hex.
@@ -291,6 +315,17 @@ fn a_workers_module_serves_with_env_and_keeps_secrets_out_of_logs() {
         s.log()
     );
     assert_eq!(get(&s, "/nowhere").status, 404);
+    // ctx.waitUntil() work goes on after the answer: the answer comes
+    // while the work still waits for what only a later request does.
+    let r = get(&s, "/later");
+    assert_eq!((r.status, r.body.as_str()), (200, "answered"));
+    assert!(!s.log().contains("released after the answer"));
+    assert_eq!(post(&s, "/api/release").body, "released");
+    assert!(
+        wait_until(|| s.log().contains("released after the answer")),
+        "{}",
+        s.log()
+    );
     // The signature node's crypto.createHmac gives for this key and body.
     let event = r#"{"event":"paid","amount":42}"#;
     let signed = |sig: &str| {

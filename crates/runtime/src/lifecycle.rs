@@ -1,39 +1,70 @@
 //! One run's lifecycle, the same for a gateway request and `kitwork run`:
 //! the main step waited on to its end, the caller's conclusion drawn from
 //! its result (the gateway's reply), then the `defer()` functions, last
-//! first; the `go()` functions are handed back, to run when the caller
-//! chooses (the gateway: once the response is written).
+//! first; the `go()` functions and the run's own work past its answer
+//! (`ctx.waitUntil()`) are handed back, to run when the caller chooses
+//! (the gateway: once the response is written).
 
 use crate::Services;
 use crate::driver::{self, Finished, Poisoned, Step, guarded};
 use lang::Program;
+use std::time::Duration;
 use vm::{Outcome, Uncaught, Value, Vm};
 
-/// The `go()` functions a run queued. They stay on the VM (where the
+/// The `go()` functions a run queued, and whether it answered with work
+/// left (`Vm::has_work_after_answer`). They stay on the VM (where the
 /// collector sees them) until `run` or `discard`.
 #[must_use = "a run's go() functions must be run or discarded"]
 pub struct Background {
     queued: usize,
+    after_answer: bool,
 }
 
+/// How long a run's work past its answer may go on, as Workers allow
+/// `waitUntil` work; then it is dropped, and the log says so.
+pub const AFTER_ANSWER_LIMIT: Duration = Duration::from_secs(30);
+
+/// How a failed `ctx.waitUntil()` continuation's report starts.
+pub const AFTER_ANSWER_FAILED: &str = "the work after a ctx.waitUntil() answer failed";
+
 impl Background {
-    /// How many functions the run queued.
+    /// How many pieces of work: the functions the run queued, and its
+    /// own work past its answer.
     pub fn len(&self) -> usize {
-        self.queued
+        self.queued + usize::from(self.after_answer)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.queued == 0
+        self.len() == 0
     }
 
-    /// Runs them (and any they queue) to their ends, together.
+    /// Runs the run's work past its answer (at most `AFTER_ANSWER_LIMIT`),
+    /// then the `go()` functions (and any they queue) to their ends,
+    /// together.
     pub async fn run(self, vm: &mut Vm, services: &Services) -> Result<(), Poisoned> {
+        if self.after_answer {
+            let first = guarded(|| vm.continue_after_answer())?;
+            let finished =
+                monoio::time::timeout(AFTER_ANSWER_LIMIT, driver::finish(vm, services, first))
+                    .await;
+            match finished {
+                Ok(Ok(Ok(_))) => {}
+                Ok(Ok(Err(e))) => driver::report(vm, AFTER_ANSWER_FAILED, &e),
+                Ok(Err(poisoned)) => return Err(poisoned),
+                Err(_) => vm.print(&format!(
+                    "the work after a ctx.waitUntil() answer was still running after {} s: dropped\n",
+                    AFTER_ANSWER_LIMIT.as_secs()
+                )),
+            }
+            vm.drop_work_after_answer();
+        }
         driver::run_background(vm, services).await
     }
 
     /// Drops them unrun (the core's limit refused them).
     pub fn discard(self, vm: &mut Vm) {
         vm.background.clear();
+        vm.drop_work_after_answer();
     }
 }
 
@@ -64,6 +95,7 @@ pub async fn complete<R>(
     }
     let background = Background {
         queued: vm.background.len(),
+        after_answer: vm.has_work_after_answer(),
     };
     Ok((concluded, background))
 }

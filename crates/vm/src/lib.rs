@@ -19,6 +19,7 @@
 #[macro_use]
 mod operands;
 
+pub mod after_answer;
 pub mod async_fn;
 pub mod async_generator;
 pub(crate) mod atom_table;

@@ -136,6 +136,9 @@ impl Vm {
             timers: Vec::new(),
             last_timer: 0,
             timers_outlive_result: true,
+            root: true,
+            wait_until: Vec::new(),
+            answered: false,
             funcs: Vec::new(),
             natives: Vec::new(),
             realm: Realm {
@@ -321,6 +324,8 @@ impl Vm {
         self.job = None;
         self.unhandled.clear();
         self.timers.clear();
+        self.wait_until.clear();
+        self.answered = false;
         self.nested = 0;
         self.opaque = 0;
         self.deferred.clear();

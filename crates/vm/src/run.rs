@@ -73,6 +73,7 @@ impl Vm {
         std::mem::swap(&mut self.job, &mut other.job);
         std::mem::swap(&mut self.unhandled, &mut other.unhandled);
         std::mem::swap(&mut self.timers, &mut other.timers);
+        std::mem::swap(&mut self.root, &mut other.root);
     }
 
     /// Continues a pending run by throwing `error` at the waiting call.
@@ -169,10 +170,14 @@ impl Vm {
     /// waits for (timers.rs); then the run ends with `result` (settled,
     /// when it is a promise). A job that waits parks the run as any code
     /// does, and so does waiting for a timer (`Vm::job` remembers it).
-    fn drain_jobs(&mut self, result: Value) -> Result<Outcome, Uncaught> {
+    pub(crate) fn drain_jobs(&mut self, result: Value) -> Result<Outcome, Uncaught> {
         loop {
             if let Some(pending) = self.run_queued_jobs(result)? {
                 return Ok(pending);
+            }
+            if self.answers_early(result) {
+                // The rest runs after the answer (after_answer.rs).
+                return self.conclude(result);
             }
             if !self.unhandled.is_empty() {
                 if let Some(e) = self.report_unhandled(result) {
@@ -196,7 +201,12 @@ impl Vm {
             }
         }
         self.drop_timers();
-        let v = result;
+        self.conclude(result)
+    }
+
+    /// The run's end with `result`: its value, or the reason it was
+    /// rejected with thrown.
+    fn conclude(&mut self, v: Value) -> Result<Outcome, Uncaught> {
         match self.promise_state(v) {
             Some((crate::promise::PromiseState::Fulfilled, value)) => Ok(Outcome::Done(value)),
             Some((crate::promise::PromiseState::Rejected, reason)) => {
@@ -223,6 +233,10 @@ impl Vm {
     /// (the run parks).
     fn run_queued_jobs(&mut self, result: Value) -> Result<Option<Outcome>, Uncaught> {
         while let Some(job) = self.jobs.pop_front() {
+            if self.answers_early(result) {
+                self.jobs.push_front(job);
+                return Ok(None);
+            }
             let started = match self.start_job(job) {
                 Ok(s) => s,
                 Err(e) => return Err(self.uncaught(e)),
@@ -258,13 +272,17 @@ impl Vm {
     }
 
     /// Whether the run waits for its timers: always (`kitwork run`), or
-    /// while its result is a pending promise (a request).
+    /// while its result is a pending promise (a request), or past its
+    /// answer while a `ctx.waitUntil()` promise is.
     fn waits_for_timers(&self, result: Value) -> bool {
-        self.timers_outlive_result
-            || matches!(
-                self.promise_state(result),
-                Some((crate::promise::PromiseState::Pending, _))
-            )
+        self.timers_outlive_result || self.is_pending(result) || self.waits_after_answer()
+    }
+
+    pub(crate) fn is_pending(&self, v: Value) -> bool {
+        matches!(
+            self.promise_state(v),
+            Some((crate::promise::PromiseState::Pending, _))
+        )
     }
 
     /// The rejections nothing handled once the fiber's jobs are done

@@ -143,6 +143,9 @@ pub struct Fiber {
     pub(crate) job: Option<crate::promise::JobRun>,
     pub(crate) unhandled: Vec<ObjId>,
     pub(crate) timers: Vec<crate::timers::Timer>,
+    /// Whether this is the run's own fiber (the VM's state when no other
+    /// is swapped in), which alone may answer before its jobs are done.
+    pub(crate) root: bool,
 }
 
 /// What a promise rejection that nothing handled does (`Vm::unhandled_rejections`).
@@ -373,6 +376,12 @@ pub struct Vm {
     /// the default), or only while its result is a pending promise (a
     /// request: its other timers die with it).
     pub timers_outlive_result: bool,
+    /// Whether the running fiber is the run's own (`Fiber::root`).
+    pub(crate) root: bool,
+    /// The promises `ctx.waitUntil()` was given this run (after_answer.rs).
+    pub(crate) wait_until: Vec<Value>,
+    /// Whether the run's answer is out and it goes on for them.
+    pub(crate) answered: bool,
     pub(crate) funcs: Vec<Rc<Function>>,
     pub(crate) natives: Vec<Native>,
     pub realm: Realm,
@@ -523,9 +532,14 @@ impl Vm {
         self.rng = seed.max(1);
     }
 
-    /// No run is under way in the running fiber: no frame, no operand.
+    /// No run is under way in the running fiber: no frame, no operand, no
+    /// job or timer (a run that answered early keeps those).
     pub fn is_idle(&self) -> bool {
-        self.frames.is_empty() && self.stack.is_empty()
+        self.frames.is_empty()
+            && self.stack.is_empty()
+            && self.jobs.is_empty()
+            && self.job.is_none()
+            && self.timers.is_empty()
     }
 
     /// The closure of every running frame (a collection's roots).

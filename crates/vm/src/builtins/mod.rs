@@ -22,7 +22,7 @@ mod string;
 mod string_patterns;
 mod structured_clone;
 mod symbol;
-mod tasks;
+pub mod tasks;
 mod typed_arrays;
 mod uri;
 pub mod web;

@@ -46,16 +46,17 @@ pub fn execution_context(vm: &mut Vm) -> Result<Value, Interrupt> {
     Ok(Value::Obj(o))
 }
 
-/// `ctx.waitUntil(promise)`: the promise is followed, and its rejection
-/// is reported instead of failing the request. (A run's jobs all run
-/// before its answer is written, so the work it stands for is done by
-/// then; `go()` defers work past the answer.)
+/// `ctx.waitUntil(promise)`: the answer goes out once the handler's
+/// result is known, and the run goes on after it until the promise
+/// settles (after_answer.rs); its rejection is reported instead of
+/// failing the request.
 fn wait_until(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
     let v = arg(vm, a, 0);
     let c = Value::Obj(vm.realm.promise);
     let Value::Obj(p) = vm.promise_resolve(c, v)? else {
         unreachable!("PromiseResolve gives a promise")
     };
+    vm.wait_until(Value::Obj(p))?;
     let report = Value::Obj(vm.realm.wait_until_rejected);
     vm.perform_then(p, Value::Undefined, report, [Value::Undefined; 3])?;
     Ok(Value::Undefined)
