@@ -351,6 +351,10 @@ pub enum Op {
     /// rejected with `reason` and is what the frame returns (the handler
     /// the compiler puts around an async function's body lands here)
     AsyncReject(Slot),
+    /// [value] → ends the async function in the local with `value`: its
+    /// promise is resolved with it (made now if it never awaited, none
+    /// when the host called it), and is what the frame returns
+    AsyncReturn(Slot),
 }
 
 /// An instruction's name without its operands (`LoadLocal`).

@@ -2,9 +2,8 @@
 //! `await` is a `yield` (lang/compile), and it runs on the fiber's own
 //! frames, so its body may wait for `db()` or `http()` I/O like any code:
 //!
-//! - `Op::Generator` makes the promise and the frame runs on
-//!   (`begin_async`); the compiler puts a handler around the body that
-//!   lands on `Op::AsyncReject`.
+//! - The call starts as any call: the compiler puts a handler around the
+//!   body that lands on `Op::AsyncReject`, and a local for the run.
 //! - The first `await` makes the run (a generator object no script sees);
 //!   `await v` parks the frame in it (`await_async`), subscribes to
 //!   `PromiseResolve(v)` and gives the caller the promise. A call that
@@ -12,8 +11,9 @@
 //! - When the awaited promise settles, the job that reacts puts the frame
 //!   back on the fiber's frames (run.rs, `Vm::start_job`) and the body
 //!   goes on from its `await` with the value, or the reason thrown there.
-//! - The body's end fulfils the promise and its uncaught exception
-//!   rejects it (`end_async`); either way the frame gives the promise.
+//! - The body's end (`Op::AsyncReturn`) fulfils the promise and its
+//!   uncaught exception rejects it (`end_async`); either way the frame
+//!   gives the promise.
 //!
 //! Async generators keep the older path (`async_step`):
 //! they run nested on the host stack, from `next()` and from the job
@@ -27,9 +27,8 @@ use crate::state::{Args, Vm};
 use crate::value::{ObjId, Value};
 
 impl Vm {
-    /// `park_generator` in an async function (the dispatch loop's arms
-    /// for generators serve both, so the loop has no arm of its own for
-    /// them): `Op::Generator`, `Op::Await` and `Op::GenReturn`.
+    /// `park_generator` in an async function: its `Op::Await` (the
+    /// dispatch loop's arm for generators serves both).
     pub(crate) fn park_async(
         &mut self,
         slot: u16,
@@ -38,24 +37,9 @@ impl Vm {
         park: Park,
     ) -> Result<Value, Interrupt> {
         match (value, park) {
-            (None, _) => self.begin_async(slot, pc),
             (Some(v), Park::Await) => self.await_async(slot, pc, v),
-            (Some(v), _) => self.end_async(slot, pc, v, false),
+            _ => unreachable!("an async function parks only at an await"),
         }
-    }
-
-    /// `Op::Generator` of an async function: the frame goes on at `pc`
-    /// (the loop pushes the undefined given here; the compiler put a
-    /// `Pop` after the `Generator`). Local `slot` stays undefined until
-    /// the first `await` makes the run and the promise (`run_of`): a call
-    /// that never awaits makes its promise only at its end, and none when
-    /// the host called it (`end_async`).
-    fn begin_async(&mut self, slot: u16, pc: u32) -> Result<Value, Interrupt> {
-        let frame = self.frames.last_mut().expect("an async function runs");
-        frame.pc = pc;
-        let base = frame.base as usize;
-        self.stack[base + slot as usize] = Value::Undefined;
-        Ok(Value::Undefined)
     }
 
     /// The run of the async function on top of the frames (local `slot`
@@ -109,8 +93,8 @@ impl Vm {
         self.perform_then(p, Value::Obj(on_f), Value::Obj(on_r), none)
     }
 
-    /// `Op::GenReturn` (`rejected` false) and `Op::AsyncReject` of an async
-    /// function: the run ends, its promise resolved with `v` or rejected
+    /// `Op::AsyncReturn` (`rejected` false) and `Op::AsyncReject` of an
+    /// async function: the run ends, its promise resolved with `v` or rejected
     /// with it, and the frame gives the promise.
     #[inline(never)]
     pub(crate) fn end_async(

@@ -362,9 +362,11 @@ impl Vm {
                         self.stack.push(v);
                         continue 'reload;
                     }
-                    Op::AsyncReject(lang::bytecode::Slot(s)) => {
+                    Op::AsyncReject(lang::bytecode::Slot(s))
+                    | Op::AsyncReturn(lang::bytecode::Slot(s)) => {
                         let v = pop!(self);
-                        let r = tri!('reload, self.end_async(s, pc!(), v, true));
+                        let rejected = matches!(*op, Op::AsyncReject(_));
+                        let r = tri!('reload, self.end_async(s, pc!(), v, rejected));
                         if self.frames.len() == stop {
                             self.fuel = fuel;
                             return Ok(Outcome::Done(r));

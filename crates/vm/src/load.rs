@@ -13,7 +13,14 @@ use std::rc::Rc;
 /// lands inside `code`, and the last instruction never falls through.
 pub(crate) fn verify_code(code: &[Op]) -> Result<(), String> {
     match code.last() {
-        Some(Op::Return | Op::GenReturn(_) | Op::AsyncReject(_) | Op::Throw | Op::Jump(_)) => {}
+        Some(
+            Op::Return
+            | Op::GenReturn(_)
+            | Op::AsyncReturn(_)
+            | Op::AsyncReject(_)
+            | Op::Throw
+            | Op::Jump(_),
+        ) => {}
         last => return Err(format!("code ends with {last:?}")),
     }
     for (pc, op) in code.iter().enumerate() {

@@ -121,9 +121,10 @@ impl Compiler {
 
     /// [v] → returns v: a generator's return ends it (`{ value, done: true }`).
     pub(super) fn emit_return(&mut self) {
-        match self.f().generator {
-            Some(slot) => self.emit(Op::GenReturn(Slot(slot))),
-            None => self.emit(Op::Return),
+        match (self.f().generator, self.f().async_catch) {
+            (Some(slot), Some(_)) => self.emit(Op::AsyncReturn(Slot(slot))),
+            (Some(slot), None) => self.emit(Op::GenReturn(Slot(slot))),
+            (None, _) => self.emit(Op::Return),
         };
     }
 

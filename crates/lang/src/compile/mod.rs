@@ -416,17 +416,16 @@ impl Compiler {
     }
 
     /// The start of an async function's run (not an async generator's):
-    /// `Generator` makes the run and its promise, and a handler around
-    /// the rest catches what would escape the body, to reject the promise
+    /// a local for its run (undefined until its first `await` makes the
+    /// run and the promise, vm/async_fn.rs), and a handler around the rest
+    /// that catches what would escape the body, to reject the promise
     /// (`end_async`). The handler is not a `try` of the source, so no
     /// `return` pops it: the frame's handlers go when it returns or parks.
+    /// Nothing else runs first: a call that never awaits costs its
+    /// handler and its `AsyncReturn`.
     fn begin_async(&mut self) {
         let slot = self.temp();
         self.f().generator = Some(slot);
-        self.emit(Op::Generator(Slot(slot)));
-        // The loop pushes a value for the generator object a generator's
-        // caller gets; an async function's frame runs on without it.
-        self.emit(Op::Pop);
         let catch = self.emit(Op::PushTry(Self::PENDING));
         self.f().async_catch = Some(catch);
     }
