@@ -42,6 +42,28 @@ const SCRIPTS: &[(&str, &str)] = &[(
         catch (e) { return { name: e.name, early: Date.now() - t < 2500 }; }
       })
       .get("/framing", () => new Response("x", { headers: { "content-length": "999" } }))
+      // A rendezvous: each /meet request waits (at most 5 s) until four
+      // have arrived, so four fetches meet only if they are in flight at once.
+      .get("/meet", () => {
+        db().query("CREATE TABLE IF NOT EXISTS meet (n INTEGER)");
+        db().query("INSERT INTO meet (n) VALUES ($1)", Number(query("n")));
+        for (let i = 0; i < 100; i++) {
+          if (db().query("SELECT count(*) AS c FROM meet")[0].c >= 4) return { n: Number(query("n")), met: true };
+          sleep(50);
+        }
+        return { n: Number(query("n")), met: false };
+      })
+      .get("/fan-out", async () => {
+        const answers = await Promise.all([1, 2, 3, 4].map((n) => fetch(self() + "/meet?n=" + n)));
+        const bodies = await Promise.all(answers.map((r) => r.json()));
+        return bodies.map((b) => `${b.n}:${b.met}`).join(" ");
+      })
+      .get("/abort-in-flight", async () => {
+        const c = new AbortController();
+        const answer = fetch(self() + "/slow", { signal: c.signal });
+        setTimeout(() => c.abort(new Error("changed my mind")), 50);
+        try { await answer; return "not aborted"; } catch (e) { return { message: e.message, aborted: c.signal.aborted }; }
+      })
       .post("/upload", async () => {
         const form = payload();
         const doc = form.doc;
@@ -125,6 +147,21 @@ fn curl_form(boundary: &str) -> Vec<u8> {
     body.extend([0u8, 13, 10, 45, 45, 255]);
     body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
     body
+}
+
+#[test]
+fn fetches_in_a_promise_all_are_in_flight_at_once_and_abort_in_flight() {
+    let s = start_in(SCRIPTS, &[]);
+    let r = get_self(&s, "/fan-out");
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, "1:true 2:true 3:true 4:true")
+    );
+    let r = get_self(&s, "/abort-in-flight");
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, r#"{"message":"changed my mind","aborted":true}"#)
+    );
 }
 
 #[test]

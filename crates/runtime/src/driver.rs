@@ -122,11 +122,11 @@ pub fn report(vm: &mut Vm, what: &str, e: &Uncaught) {
 
 /// One step of a fiber: the root runs in place, a child is swapped in and
 /// out around it.
-fn step(
+fn step<T>(
     vm: &RefCell<&mut Vm>,
     fiber: &mut Option<&mut Fiber>,
-    f: impl FnOnce(&mut Vm) -> Step,
-) -> Result<Step, Poisoned> {
+    f: impl FnOnce(&mut Vm) -> T,
+) -> Result<T, Poisoned> {
     let mut vm = vm.borrow_mut();
     if let Some(fb) = fiber.as_deref_mut() {
         vm.swap_fiber(fb);
@@ -174,6 +174,7 @@ async fn drive<'a, 'v>(
     mut outcome: Step,
 ) -> Finished {
     loop {
+        send_fetches(vm, services, &mut fiber)?;
         let op = match outcome {
             Err(e) => return Ok(Err(e)),
             Ok(Outcome::Done(v)) => return Ok(Ok(v)),
@@ -218,26 +219,32 @@ async fn drive<'a, 'v>(
                 })?
             }
             PendingOp::Http(req) => {
-                let (fetch, signal_timeout) = (req.fetch, req.signal_timeout);
                 let answer = services.http.send(*req).await;
                 step(vm, &mut fiber, |vm| match answer {
-                    Ok(r) if fetch => match vm::fetch_response(vm, r) {
-                        Ok(v) => vm.resume(v),
-                        Err(e) => Err(vm.uncaught(e)),
-                    },
                     Ok(r) => match vm::http_response(vm, r) {
                         Ok(v) => vm.resume(v),
                         Err(e) => Err(vm.uncaught(e)),
                     },
-                    // `fetch` gives a rejected promise; `http()` throws.
-                    Err(f) if fetch => {
-                        let rejected = vm::fetch_failure(vm, &f, signal_timeout);
-                        vm.resume(rejected)
-                    }
                     Err(f) => {
                         let error = vm::http_failure(vm, &f);
                         vm.resume_throw(error)
                     }
+                })?
+            }
+            PendingOp::Fetches { ms } => {
+                let (inbox, ids) = step(vm, &mut fiber, |vm| {
+                    (vm.fetch_inbox.clone(), vm.fetch_ids())
+                })?;
+                let next = std::future::poll_fn(|cx| inbox.poll_take(cx, &ids));
+                let answer = match ms {
+                    Some(ms) => monoio::time::timeout(vm::io::wait_ms(ms), next).await.ok(),
+                    None => Some(next.await),
+                };
+                step(vm, &mut fiber, |vm| {
+                    if let Some((id, a)) = answer {
+                        vm.complete_fetch(id, a)?;
+                    }
+                    vm.resume(Value::Undefined)
                 })?
             }
             PendingOp::Parallel(p) => {
@@ -324,6 +331,26 @@ async fn drive<'a, 'v>(
             }
         };
     }
+}
+
+/// Sends the requests the fiber's `fetch` calls made, each on a task of
+/// its own that puts the answer in the VM's inbox (vm/src/fetches.rs):
+/// they go on while the fiber runs or waits for anything else, and past
+/// the run's answer (`ctx.waitUntil`). Each is bounded by its timeout.
+fn send_fetches(
+    vm: &RefCell<&mut Vm>,
+    services: &Services,
+    fiber: &mut Option<&mut Fiber>,
+) -> Result<(), Poisoned> {
+    let (requests, inbox) = step(vm, fiber, |vm| (vm.take_fetches(), vm.fetch_inbox.clone()))?;
+    for (id, req) in requests {
+        let (http, inbox) = (services.http.clone(), inbox.clone());
+        monoio::spawn(async move {
+            let answer = http.send(*req).await;
+            inbox.deliver(id, answer);
+        });
+    }
+    Ok(())
 }
 
 /// Runs a savepoint command on the transaction's connection.

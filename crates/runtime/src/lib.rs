@@ -78,7 +78,8 @@ pub struct Services {
     pub db: Option<db::Database>,
     pub db_error: Option<String>,
     pub db_timeout: std::time::Duration,
-    pub http: http::Client,
+    /// Shared with the tasks that carry `fetch` requests (driver.rs).
+    pub http: std::rc::Rc<http::Client>,
 }
 
 impl Services {
@@ -94,7 +95,7 @@ impl Services {
             db,
             db_error,
             db_timeout: setup.db_timeout,
-            http: http::Client::new(setup.tls.clone(), setup.egress.clone()),
+            http: std::rc::Rc::new(http::Client::new(setup.tls.clone(), setup.egress.clone())),
         }
     }
 }

@@ -43,7 +43,10 @@ impl Vm {
     /// Whether the run answered with work left for after the answer.
     pub fn has_work_after_answer(&self) -> bool {
         !self.wait_until.is_empty()
-            && (!self.jobs.is_empty() || self.job.is_some() || !self.timers.is_empty())
+            && (!self.jobs.is_empty()
+                || self.job.is_some()
+                || !self.timers.is_empty()
+                || !self.fetches.is_empty())
     }
 
     /// Continues a run that answered early: its jobs, and its timers while
@@ -63,6 +66,8 @@ impl Vm {
         self.job = None;
         self.unhandled.clear();
         self.timers.clear();
+        self.fetches.clear();
+        self.fetch_outbox.clear();
         self.wait_until.clear();
         self.answered = false;
     }

@@ -34,6 +34,7 @@ pub mod convert;
 pub mod descriptor;
 pub mod dispatch;
 pub mod error;
+pub mod fetches;
 pub mod generator;
 pub mod heap;
 pub mod inspect;
@@ -61,7 +62,6 @@ pub use semantics::number;
 
 pub use builtins::db::{UNAVAILABLE as DB_UNAVAILABLE, db_error, db_value};
 pub use builtins::http::{failure_value as http_failure, response_value as http_response};
-pub use builtins::web::fetch::{fetch_failure, fetch_response};
 pub use error::{ErrorKind, Interrupt};
 pub use io::PendingOp;
 pub use state::{Budget, Fiber, Limits, Outcome, Uncaught, UnhandledRejections, Vm};

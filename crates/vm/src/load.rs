@@ -144,6 +144,10 @@ impl Vm {
             last_timer: 0,
             timers_outlive_result: true,
             root: true,
+            fetches: Vec::new(),
+            fetch_outbox: Vec::new(),
+            next_fetch: 0,
+            fetch_inbox: Default::default(),
             wait_until: Vec::new(),
             answered: false,
             funcs: Vec::new(),
@@ -333,6 +337,7 @@ impl Vm {
         self.timers.clear();
         self.wait_until.clear();
         self.answered = false;
+        self.clear_fetches();
         self.nested = 0;
         self.opaque = 0;
         self.deferred.clear();

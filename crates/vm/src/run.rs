@@ -74,6 +74,8 @@ impl Vm {
         std::mem::swap(&mut self.unhandled, &mut other.unhandled);
         std::mem::swap(&mut self.timers, &mut other.timers);
         std::mem::swap(&mut self.root, &mut other.root);
+        std::mem::swap(&mut self.fetches, &mut other.fetches);
+        std::mem::swap(&mut self.fetch_outbox, &mut other.fetch_outbox);
     }
 
     /// Continues a pending run by throwing `error` at the waiting call.
@@ -142,6 +144,7 @@ impl Vm {
             && self.job.is_none()
             && self.unhandled.is_empty()
             && self.timers.is_empty()
+            && self.fetches.is_empty()
             && !matches!(v, Value::Obj(o) if matches!(self.heap.obj(o).class, Class::Promise(_)))
         {
             return Ok(Outcome::Done(v));
@@ -184,21 +187,26 @@ impl Vm {
                     return Err(e);
                 }
             }
-            if self.timers.is_empty() || !self.waits_for_timers(result) {
+            if (self.timers.is_empty() && self.fetches.is_empty()) || !self.waits_for_timers(result)
+            {
                 break;
             }
-            match self.fire_timers() {
-                Some(wait) if !wait.is_zero() => {
-                    self.job = Some(JobRun {
-                        end: JobEnd::Timers,
-                        result,
-                    });
-                    let ms = wait.as_secs_f64() * 1000.0;
-                    return Ok(Outcome::Pending(crate::io::PendingOp::Sleep { ms }));
-                }
-                Some(_) => continue,
-                None => break,
-            }
+            let next_timer = match self.fire_timers() {
+                Some(wait) if wait.is_zero() => continue,
+                next => next.map(|wait| wait.as_secs_f64() * 1000.0),
+            };
+            // The run parks until its next timer, or an answer to one of
+            // its fetches (fetches.rs), and its jobs go on from there.
+            let op = match (next_timer, self.fetches.is_empty()) {
+                (None, true) => break,
+                (Some(ms), true) => crate::io::PendingOp::Sleep { ms },
+                (ms, false) => crate::io::PendingOp::Fetches { ms },
+            };
+            self.job = Some(JobRun {
+                end: JobEnd::Timers,
+                result,
+            });
+            return Ok(Outcome::Pending(op));
         }
         self.drop_timers();
         self.conclude(result)

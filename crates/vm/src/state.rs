@@ -143,6 +143,9 @@ pub struct Fiber {
     pub(crate) job: Option<crate::promise::JobRun>,
     pub(crate) unhandled: Vec<ObjId>,
     pub(crate) timers: Vec<crate::timers::Timer>,
+    /// Its fetches in flight, and the requests not yet sent (fetches.rs).
+    pub(crate) fetches: Vec<crate::fetches::InFlight>,
+    pub(crate) fetch_outbox: Vec<(u32, Box<crate::io::http::Request>)>,
     /// Whether this is the run's own fiber (the VM's state when no other
     /// is swapped in), which alone may answer before its jobs are done.
     pub(crate) root: bool,
@@ -378,6 +381,12 @@ pub struct Vm {
     pub timers_outlive_result: bool,
     /// Whether the running fiber is the run's own (`Fiber::root`).
     pub(crate) root: bool,
+    /// The running fiber's fetches in flight and unsent requests
+    /// (`Fiber`'s), the last fetch's id, and where the host puts answers.
+    pub(crate) fetches: Vec<crate::fetches::InFlight>,
+    pub(crate) fetch_outbox: Vec<(u32, Box<crate::io::http::Request>)>,
+    pub(crate) next_fetch: u32,
+    pub fetch_inbox: Rc<crate::fetches::FetchInbox>,
     /// The promises `ctx.waitUntil()` was given this run (after_answer.rs).
     pub(crate) wait_until: Vec<Value>,
     /// Whether the run's answer is out and it goes on for them.
@@ -540,6 +549,7 @@ impl Vm {
             && self.jobs.is_empty()
             && self.job.is_none()
             && self.timers.is_empty()
+            && self.fetches.is_empty()
     }
 
     /// The closure of every running frame (a collection's roots).

@@ -62,8 +62,6 @@ fn send<const M: u8>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt>
         body: None,
         timeout: DEFAULT_TIMEOUT,
         max_bytes: vm.heap.limit.saturating_sub(vm.heap.used),
-        fetch: false,
-        signal_timeout: false,
     };
     if let Value::Obj(o) = opts {
         let headers = vm.heap.intern("headers");

@@ -19,12 +19,6 @@ pub struct Request {
     /// Most bytes the response body may have (what is left of the
     /// request's memory budget).
     pub max_bytes: usize,
-    /// Made by `fetch`: the answer is a promise of a `Response`, and a
-    /// failure its rejection (`vm::fetch_response`, `vm::fetch_failure`).
-    pub fetch: bool,
-    /// `fetch` was given an `AbortSignal.timeout`: a timeout is its
-    /// `TimeoutError`.
-    pub signal_timeout: bool,
 }
 
 #[derive(Debug)]

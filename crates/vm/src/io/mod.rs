@@ -25,8 +25,12 @@ pub enum PendingOp {
     Transaction { body: Value },
     /// A database statement; resume with what it returned.
     Db(Box<statement::Statement>),
-    /// An HTTP request; resume with the response.
+    /// An HTTP request (`http()`); resume with the response.
     Http(Box<http::Request>),
+    /// The fiber's jobs are done and it waits for an answer to one of its
+    /// fetches (fetches.rs), or until its next timer in `ms`: resume with
+    /// `undefined` after `Vm::complete_fetch` of the answer, if one came.
+    Fetches { ms: Option<f64> },
 }
 
 #[derive(Clone, Debug)]

@@ -1,6 +1,7 @@
 //! `AbortController` and `AbortSignal` (the DOM Standard's): a signal is
 //! aborted once, with a reason (an `AbortError` `DOMException` unless one
-//! is given), and then runs its `onabort` and `abort` listeners.
+//! is given), rejects the fetches given it that are in flight, and then
+//! runs its `onabort` and `abort` listeners.
 //! `AbortSignal.abort(reason)` is one aborted already;
 //! `AbortSignal.timeout(ms)` aborts with a `TimeoutError` after `ms` (a
 //! timer of the run), and `fetch` given it waits at most `ms`.
@@ -189,6 +190,8 @@ fn abort(vm: &mut Vm, s: ObjId, reason: Value) -> Result<(), Interrupt> {
     e[REASON] = reason;
     let mut listeners = vec![e[ONABORT]];
     listeners.extend_from_slice(&e[LISTENERS..]);
+    // The abort steps first: the fetches given the signal reject.
+    vm.abort_fetches(s, reason)?;
     let event = vm.new_object()?;
     let (t, target) = (vm.heap.intern("type"), vm.heap.intern("target"));
     let abort_type = Value::Atom(vm.heap.intern("abort"));

@@ -1,16 +1,15 @@
 //! `fetch(input, init)` (the Fetch Standard, as servers have it) on the
 //! HTTP client `http()` uses: the request is checked as `new Request`
-//! checks it, and the fiber waits for the answer at the call, as it does
-//! for `http()` (the client reuses connections per core, speaks TLS and
-//! keeps within the memory budget); the call gives a promise of the
-//! `Response`, or one rejected with a `TypeError` whose `cause` is the
-//! client's error. A problem with the request itself also rejects.
+//! checks it and sent (the client reuses connections per core, speaks TLS
+//! and keeps within the memory budget) while the code goes on
+//! (fetches.rs); the call gives a promise of the `Response`, or one
+//! rejected with a `TypeError` whose `cause` is the client's error. A
+//! problem with the request itself also rejects.
 
 use super::request::request_parts;
 use super::response::new_response;
 use crate::builtins::{arg, method};
 use crate::error::{ErrorKind, Interrupt};
-use crate::io::PendingOp;
 use crate::io::http::{DEFAULT_TIMEOUT, Failure, Request, Response};
 use crate::promise::PromiseState;
 use crate::state::{Args, Vm};
@@ -55,10 +54,8 @@ fn fetch(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
             None => DEFAULT_TIMEOUT,
         },
         max_bytes: vm.heap.limit.saturating_sub(vm.heap.used),
-        fetch: true,
-        signal_timeout: timeout.is_some(),
     };
-    Err(Interrupt::Suspend(PendingOp::Http(Box::new(req))))
+    vm.send_fetch(req, parts.signal, timeout.is_some())
 }
 
 /// A promise already settled with `v`.
@@ -68,9 +65,8 @@ fn settled(vm: &mut Vm, to: PromiseState, v: Value) -> Result<Value, Interrupt> 
     Ok(Value::Obj(p))
 }
 
-/// What a `fetch` call gives when the answer came: a promise of the
-/// `Response` (its body as bytes, its headers read-only).
-pub fn fetch_response(vm: &mut Vm, r: Response) -> Result<Value, Interrupt> {
+/// The `Response` of an answer (its body as bytes, its headers read-only).
+pub(crate) fn response_value(vm: &mut Vm, r: Response) -> Result<Value, Interrupt> {
     let body = match r.body.is_empty() {
         true => Value::Null,
         false => {
@@ -81,22 +77,19 @@ pub fn fetch_response(vm: &mut Vm, r: Response) -> Result<Value, Interrupt> {
             Value::Obj(vm.view_parts(v).0)
         }
     };
-    let response = new_response(vm, r.status, "", &r.headers, body, true)?;
-    settled(vm, PromiseState::Fulfilled, response)
+    new_response(vm, r.status, "", &r.headers, body, true)
 }
 
-/// What a `fetch` call gives when the request failed: a promise rejected
-/// with `TypeError: fetch failed`, the client's error as its `cause`.
-/// With `signal_timeout` (the request's `AbortSignal.timeout`), a timeout
-/// is that signal's `TimeoutError`.
-pub fn fetch_failure(vm: &mut Vm, f: &Failure, signal_timeout: bool) -> Value {
+/// Why a fetch failed: `TypeError: fetch failed`, the client's error as
+/// its `cause`. With `signal_timeout` (the request's
+/// `AbortSignal.timeout`), a timeout is that signal's `TimeoutError`.
+pub(crate) fn failure_reason(vm: &mut Vm, f: &Failure, signal_timeout: bool) -> Value {
     if signal_timeout && f.code == "ETIMEDOUT" {
-        let e = super::dom_exception(
+        return super::dom_exception(
             vm,
             "TimeoutError",
             "The operation was aborted due to timeout",
         );
-        return settled(vm, PromiseState::Rejected, e).unwrap_or(Value::Undefined);
     }
     let cause = crate::builtins::http::failure_value(vm, f);
     let e = vm.make_error(
@@ -109,5 +102,5 @@ pub fn fetch_failure(vm: &mut Vm, f: &Failure, signal_timeout: bool) -> Value {
             .obj_mut(o)
             .push_prop(key, cause, crate::attrs::METHOD);
     }
-    settled(vm, PromiseState::Rejected, e).unwrap_or(Value::Undefined)
+    e
 }
