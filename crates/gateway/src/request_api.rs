@@ -165,7 +165,7 @@ pub(crate) fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt
 /// A `multipart/form-data` body's fields as an object: text as strings,
 /// files as `File`s (a name given twice: its first value).
 fn multipart_object(vm: &mut Vm, content_type: &str) -> Result<Value, Interrupt> {
-    use vm::builtins::web::{blob::new_file, multipart};
+    use vm::builtins::web::{form_data::part_value, multipart};
     let not_valid = |vm: &mut Vm, e: &str| {
         bad_request_body(
             vm,
@@ -181,18 +181,7 @@ fn multipart_object(vm: &mut Vm, content_type: &str) -> Result<Value, Interrupt>
     let o = vm.new_object()?;
     let now = semantics::date::now_ms();
     for part in parts {
-        let (name, value) = match part {
-            multipart::Part::Text(name, text) => (name, vm.heap.alloc_str(&text)?),
-            multipart::Part::File {
-                name,
-                filename,
-                content_type,
-                bytes,
-            } => {
-                let f = new_file(vm, &bytes, &content_type, &filename, now)?;
-                (name, f)
-            }
-        };
+        let (name, value) = part_value(vm, part, now)?;
         let key = vm.heap.intern(&name);
         if vm.get_own(o, key).is_none() {
             vm.define_own(o, key, value)?;

@@ -7,7 +7,6 @@ use super::{new_proto, new_web_object, this_web, to_rust_string};
 use crate::builtins::{arg, constructor, getter, method, string_tag};
 use crate::error::Interrupt;
 use crate::heap::{Class, WebKind};
-use crate::promise::PromiseState;
 use crate::state::{Args, Vm};
 use crate::value::{ObjId, Value};
 
@@ -143,13 +142,7 @@ fn read(
     let o = this_blob(vm, this)?;
     let (bytes, _) = blob_parts(vm, Value::Obj(o)).expect("a blob");
     let r = f(vm, bytes);
-    let p = vm.new_promise(vm.realm.promise_proto)?;
-    match vm.catching(r) {
-        Ok(v) => vm.settle(p, PromiseState::Fulfilled, v)?,
-        Err(Interrupt::Throw(e)) => vm.settle(p, PromiseState::Rejected, e)?,
-        Err(e) => return Err(e),
-    }
-    Ok(Value::Obj(p))
+    super::promise_of(vm, r)
 }
 
 /// The `type` option of `options`.

@@ -8,7 +8,6 @@
 use crate::builtins::{getter, method};
 use crate::error::{ErrorKind, Interrupt};
 use crate::heap::{Class, WebKind};
-use crate::promise::PromiseState;
 use crate::state::Vm;
 use crate::value::{ObjId, Value};
 
@@ -127,14 +126,8 @@ enum Read {
 /// and a body that is not the form its `Content-Type` says (TypeError).
 fn read(vm: &mut Vm, this: Value, how: Read) -> Result<Value, Interrupt> {
     let o = this_body(vm, this)?;
-    let p = vm.new_promise(vm.realm.promise_proto)?;
     let r = read_now(vm, o, how);
-    match vm.catching(r) {
-        Ok(v) => vm.settle(p, PromiseState::Fulfilled, v)?,
-        Err(Interrupt::Throw(e)) => vm.settle(p, PromiseState::Rejected, e)?,
-        Err(e) => return Err(e),
-    }
-    Ok(Value::Obj(p))
+    super::promise_of(vm, r)
 }
 
 fn read_now(vm: &mut Vm, o: ObjId, how: Read) -> Result<Value, Interrupt> {

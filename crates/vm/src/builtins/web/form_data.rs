@@ -7,7 +7,7 @@
 use super::blob::{blob_parts, file_name, new_file};
 use super::multipart::Part;
 use super::{new_proto, new_web_object, this_web, to_rust_string};
-use crate::builtins::{arg, constructor, method, native, string_tag};
+use crate::builtins::{arg, constructor, method, string_tag};
 use crate::error::Interrupt;
 use crate::heap::{Class, WebKind};
 use crate::state::{Args, Vm};
@@ -41,13 +41,13 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Bool(fields(vm, o).iter().any(|(n, _)| *n == name)))
     });
     method(vm, proto, "forEach", 1, for_each);
-    method(vm, proto, "keys", 0, |vm, this, _| iterate(vm, this, 0));
-    method(vm, proto, "values", 0, |vm, this, _| iterate(vm, this, 1));
-    let entries = native(vm, "entries", 0, |vm, this, _| iterate(vm, this, 2));
-    crate::builtins::set(vm, proto, "entries", Value::Obj(entries));
-    let iterator = vm.atoms.symbols.iterator;
-    vm.define_with(proto, iterator, Value::Obj(entries), crate::attrs::HIDDEN)
-        .expect("the realm is made within its budget");
+    super::pairs::install_iteration(
+        vm,
+        proto,
+        |vm, this, _| iterate(vm, this, 0),
+        |vm, this, _| iterate(vm, this, 1),
+        |vm, this, _| iterate(vm, this, 2),
+    );
     string_tag(vm, proto, "FormData");
     vm.realm.form_data_proto = proto;
 }
@@ -208,6 +208,20 @@ pub fn form_parts(vm: &Vm, v: Value) -> Option<Vec<Part>> {
     )
 }
 
+/// A form's part as a field: its name, and its value as a string or a
+/// `File` (made at `now`).
+pub fn part_value(vm: &mut Vm, part: Part, now: f64) -> Result<(String, Value), Interrupt> {
+    Ok(match part {
+        Part::Text(name, value) => (name, vm.heap.alloc_str(&value)?),
+        Part::File {
+            name,
+            filename,
+            content_type,
+            bytes,
+        } => (name, new_file(vm, &bytes, &content_type, &filename, now)?),
+    })
+}
+
 /// A new `FormData` of `parts` (what `formData()` read).
 pub fn new_form_data(vm: &mut Vm, parts: Vec<Part>) -> Result<Value, Interrupt> {
     let o = vm.heap.alloc(
@@ -216,18 +230,7 @@ pub fn new_form_data(vm: &mut Vm, parts: Vec<Part>) -> Result<Value, Interrupt> 
     )?;
     let now = semantics::date::now_ms();
     for p in parts {
-        let (name, value) = match p {
-            Part::Text(name, value) => (name, vm.heap.alloc_str(&value)?),
-            Part::File {
-                name,
-                filename,
-                content_type,
-                bytes,
-            } => {
-                let f = new_file(vm, &bytes, &content_type, &filename, now)?;
-                (name, f)
-            }
-        };
+        let (name, value) = part_value(vm, p, now)?;
         let name = vm.heap.alloc_str(&name)?;
         vm.heap.charge(2 * crate::heap::SLOT_COST)?;
         vm.heap.obj_mut(o).elems.extend_from_slice(&[name, value]);

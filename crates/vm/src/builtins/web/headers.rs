@@ -9,7 +9,7 @@
 //! ("immutable" guard).
 
 use super::{new_proto, new_web_object, this_web, to_rust_string};
-use crate::builtins::{arg, constructor, method, native, string_tag};
+use crate::builtins::{arg, constructor, method, string_tag};
 use crate::error::Interrupt;
 use crate::heap::{Class, WebKind};
 use crate::state::{Args, Vm};
@@ -36,13 +36,13 @@ pub fn install(vm: &mut Vm) {
     method(vm, proto, "has", 1, has);
     method(vm, proto, "getSetCookie", 0, get_set_cookie);
     method(vm, proto, "forEach", 1, for_each);
-    method(vm, proto, "keys", 0, |vm, this, _| iterate(vm, this, 0));
-    method(vm, proto, "values", 0, |vm, this, _| iterate(vm, this, 1));
-    let entries = native(vm, "entries", 0, |vm, this, _| iterate(vm, this, 2));
-    crate::builtins::set(vm, proto, "entries", Value::Obj(entries));
-    let iterator = vm.atoms.symbols.iterator;
-    vm.define_with(proto, iterator, Value::Obj(entries), crate::attrs::HIDDEN)
-        .expect("the realm is made within its budget");
+    super::pairs::install_iteration(
+        vm,
+        proto,
+        |vm, this, _| iterate(vm, this, 0),
+        |vm, this, _| iterate(vm, this, 1),
+        |vm, this, _| iterate(vm, this, 2),
+    );
     string_tag(vm, proto, "Headers");
     vm.realm.headers_proto = proto;
 }

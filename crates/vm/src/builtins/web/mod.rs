@@ -11,7 +11,7 @@ mod body;
 mod crypto;
 mod encoding;
 pub mod fetch;
-mod form_data;
+pub mod form_data;
 pub mod headers;
 pub mod multipart;
 mod pairs;
@@ -133,6 +133,19 @@ fn this_web(vm: &Vm, this: Value, kind: WebKind, what: &str) -> Result<ObjId, In
             "Illegal invocation: {what} called on another object"
         ))),
     }
+}
+
+/// A promise of what `r` gave: its value, or its exception (the way the
+/// web platform's methods report a problem). Interrupts other than an
+/// exception (the budget's) go on.
+fn promise_of(vm: &mut Vm, r: Result<Value, Interrupt>) -> Result<Value, Interrupt> {
+    let p = vm.new_promise(vm.realm.promise_proto)?;
+    match vm.catching(r) {
+        Ok(v) => vm.settle(p, crate::promise::PromiseState::Fulfilled, v)?,
+        Err(Interrupt::Throw(e)) => vm.settle(p, crate::promise::PromiseState::Rejected, e)?,
+        Err(e) => return Err(e),
+    }
+    Ok(Value::Obj(p))
 }
 
 /// A new prototype object for a web-platform constructor.

@@ -55,6 +55,24 @@ pub(super) fn set_first(list: &mut Vec<(String, String)>, name: String, value: S
     }
 }
 
+/// `keys`, `values` and `entries` on `proto`, `entries` also as
+/// `[Symbol.iterator]`: the iteration a pair list's interface declares.
+pub(super) fn install_iteration(
+    vm: &mut Vm,
+    proto: ObjId,
+    keys: crate::state::NativeFn,
+    values: crate::state::NativeFn,
+    entries: crate::state::NativeFn,
+) {
+    crate::builtins::method(vm, proto, "keys", 0, keys);
+    crate::builtins::method(vm, proto, "values", 0, values);
+    let entries = crate::builtins::native(vm, "entries", 0, entries);
+    crate::builtins::set(vm, proto, "entries", Value::Obj(entries));
+    let iterator = vm.atoms.symbols.iterator;
+    vm.define_with(proto, iterator, Value::Obj(entries), crate::attrs::HIDDEN)
+        .expect("the realm is made within its budget");
+}
+
 /// An array iterator over `items` (`Array.prototype.values` of them).
 pub(super) fn iterator(vm: &mut Vm, items: &[Value]) -> Result<Value, Interrupt> {
     let array = vm.new_array(items)?;

@@ -27,19 +27,13 @@ pub fn install(vm: &mut Vm) {
     method(vm, proto, "sort", 0, sort);
     method(vm, proto, "toString", 0, to_string);
     method(vm, proto, "forEach", 1, for_each);
-    method(vm, proto, "keys", 0, |vm, this, _| {
-        iterate(vm, this, Part::Keys)
-    });
-    method(vm, proto, "values", 0, |vm, this, _| {
-        iterate(vm, this, Part::Values)
-    });
-    let entries = native(vm, "entries", 0, |vm, this, _| {
-        iterate(vm, this, Part::Entries)
-    });
-    crate::builtins::set(vm, proto, "entries", Value::Obj(entries));
-    let iterator = vm.atoms.symbols.iterator;
-    vm.define_with(proto, iterator, Value::Obj(entries), crate::attrs::HIDDEN)
-        .expect("the realm is made within its budget");
+    super::pairs::install_iteration(
+        vm,
+        proto,
+        |vm, this, _| iterate(vm, this, Part::Keys),
+        |vm, this, _| iterate(vm, this, Part::Values),
+        |vm, this, _| iterate(vm, this, Part::Entries),
+    );
     let size = native(vm, "get size", 0, |vm, this, _| {
         let o = this_params(vm, this, "size")?;
         Ok(Value::Num(pairs(vm, o).len() as f64))

@@ -13,7 +13,6 @@ mod sign;
 use super::{dom_exception, new_proto, to_rust_string};
 use crate::builtins::{arg, constructor, method, string_tag};
 use crate::error::Interrupt;
-use crate::promise::PromiseState;
 use crate::state::{Args, Vm};
 use crate::value::Value;
 use key::{Algorithm, Hash};
@@ -104,13 +103,7 @@ fn promised(
     f: fn(&mut Vm, Args) -> Result<Value, Interrupt>,
 ) -> Result<Value, Interrupt> {
     let r = f(vm, a);
-    let p = vm.new_promise(vm.realm.promise_proto)?;
-    match vm.catching(r) {
-        Ok(v) => vm.settle(p, PromiseState::Fulfilled, v)?,
-        Err(Interrupt::Throw(e)) => vm.settle(p, PromiseState::Rejected, e)?,
-        Err(e) => return Err(e),
-    }
-    Ok(Value::Obj(p))
+    super::promise_of(vm, r)
 }
 
 /// An algorithm argument's name: a string, or an object's `name`.
