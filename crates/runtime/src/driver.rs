@@ -236,9 +236,9 @@ async fn drive<'a, 'v>(
                     (vm.fetch_inbox.clone(), vm.fetch_ids())
                 })?;
                 let next = std::future::poll_fn(|cx| inbox.poll_take(cx, &ids));
-                let answer = match ms {
-                    Some(ms) => monoio::time::timeout(vm::io::wait_ms(ms), next).await.ok(),
-                    None => Some(next.await),
+                let answer = match ms.is_finite() {
+                    true => monoio::time::timeout(vm::io::wait_ms(ms), next).await.ok(),
+                    false => Some(next.await),
                 };
                 step(vm, &mut fiber, |vm| {
                     if let Some((id, a)) = answer {

@@ -200,7 +200,9 @@ impl Vm {
             let op = match (next_timer, self.fetches.is_empty()) {
                 (None, true) => break,
                 (Some(ms), true) => crate::io::PendingOp::Sleep { ms },
-                (ms, false) => crate::io::PendingOp::Fetches { ms },
+                (ms, false) => crate::io::PendingOp::Fetches {
+                    ms: ms.unwrap_or(f64::INFINITY),
+                },
             };
             self.job = Some(JobRun {
                 end: JobEnd::Timers,
