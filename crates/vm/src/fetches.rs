@@ -152,8 +152,18 @@ impl Vm {
             .flat_map(|f| [Value::Obj(f.promise), f.signal])
     }
 
-    /// Forgets every fetch (a new run).
+    /// Forgets every fetch (a new run): nothing to do on a VM that never
+    /// fetched, which `reset` (once per request) checks in one comparison.
+    #[inline]
     pub(crate) fn clear_fetches(&mut self) {
+        if self.next_fetch != 0 {
+            self.forget_fetches();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn forget_fetches(&mut self) {
         self.fetches.clear();
         self.fetch_outbox.clear();
         self.fetch_inbox.clear();

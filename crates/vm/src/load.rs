@@ -323,6 +323,7 @@ impl Vm {
     }
 
     /// Forgets everything the last run made (objects, strings, frames).
+    #[inline]
     pub fn reset(&mut self) {
         self.json_plain_keys.truncate(self.heap.permanent_atoms());
         self.stack.clear();
