@@ -144,6 +144,44 @@ pub struct Config {
     /// `[env]`: names and values every script reads as `env.NAME`.
     pub env: std::collections::BTreeMap<String, String>,
     pub secrets: Secrets,
+    pub compression: Compression,
+}
+
+/// `[compression]`: answers compressed by `Accept-Encoding` (Brotli, else
+/// gzip), for compressible types at or above `min_bytes`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Compression {
+    pub enabled: bool,
+    pub min_bytes: usize,
+    /// 1 (fastest) to 9 (smallest).
+    pub gzip_level: u32,
+    /// 0 (fastest) to 11 (smallest).
+    pub brotli_quality: u32,
+}
+
+impl Default for Compression {
+    fn default() -> Compression {
+        let d = gateway::compress::Compression::default();
+        Compression {
+            enabled: d.enabled,
+            min_bytes: d.min_bytes,
+            gzip_level: d.gzip_level,
+            brotli_quality: d.brotli_quality,
+        }
+    }
+}
+
+impl Compression {
+    /// What the gateway's cores use.
+    pub fn for_gateway(&self) -> gateway::compress::Compression {
+        gateway::compress::Compression {
+            enabled: self.enabled,
+            min_bytes: self.min_bytes,
+            gzip_level: self.gzip_level,
+            brotli_quality: self.brotli_quality,
+        }
+    }
 }
 
 /// `[secrets]`: values scripts read as `env.NAME` like `[env]`'s, which
@@ -231,6 +269,7 @@ impl Default for Config {
             client: Client::default(),
             env: Default::default(),
             secrets: Secrets::default(),
+            compression: Compression::default(),
         }
     }
 }
@@ -384,6 +423,19 @@ impl Config {
             if v > year_ms {
                 return Err(format!("`{key}` can be at most {year_ms} (a year)"));
             }
+        }
+        let c = &self.compression;
+        if !(1..=9).contains(&c.gzip_level) {
+            return Err(format!(
+                "`compression.gzip_level` must be 1 to 9 (got {})",
+                c.gzip_level
+            ));
+        }
+        if c.brotli_quality > 11 {
+            return Err(format!(
+                "`compression.brotli_quality` must be 0 to 11 (got {})",
+                c.brotli_quality
+            ));
         }
         if self.admin_listen.is_some_and(|a| a == self.listen) {
             return Err("`admin_listen` must differ from `listen`: the admin endpoints are never on the public port".into());

@@ -110,6 +110,7 @@ fn core_config(
         background_limit: config.limits.background,
         max_connections,
         access_log: config.access_log,
+        compression: config.compression.for_gateway(),
     })
 }
 

@@ -2,6 +2,7 @@
 //! through the run's lifecycle, log it, start its `go()` functions.
 
 use super::Generation;
+use super::compress;
 use super::host::Mode;
 use super::http::{self};
 use super::per_core::{Core, Live, Worker, host, new_worker};
@@ -39,14 +40,30 @@ pub(crate) async fn handle(
         }
         let mut head_cache = core.head.borrow_mut();
         let ct = reply.content_type.as_deref();
+        // Small answers (most) go as they are after one comparison.
+        let compressed = match reply.body.len() >= core.config.compression.min_bytes {
+            true => compress::apply(
+                &core.config.compression,
+                req.header("accept-encoding"),
+                reply.status,
+                ct,
+                &reply.headers,
+                &reply.body,
+            ),
+            false => None,
+        };
+        let (headers, body) = match &compressed {
+            Some(c) => (&c.headers, c.body.as_deref().unwrap_or(&reply.body)),
+            None => (&reply.headers, &reply.body[..]),
+        };
         http::write_response(
             out,
             &mut head_cache,
             now,
             reply.status,
             ct,
-            &reply.headers,
-            &reply.body,
+            headers,
+            body,
             keep_alive && !core.config.shutdown.load(Ordering::Relaxed),
             head,
         );

@@ -12,6 +12,7 @@
 //! | [`descriptors`] | the descriptor limit and each core's share of connections |
 
 pub mod admin;
+pub mod compress;
 mod connection;
 mod cookie;
 pub mod core;

@@ -39,6 +39,8 @@ pub struct CoreConfig {
     pub max_connections: usize,
     /// Log one line per request.
     pub access_log: bool,
+    /// Compressing answers by `Accept-Encoding` (compress.rs).
+    pub compression: super::compress::Compression,
 }
 
 impl CoreConfig {
@@ -55,6 +57,7 @@ impl CoreConfig {
             background_limit: 1024,
             max_connections: 10_000,
             access_log: false,
+            compression: Default::default(),
         }
     }
 }
