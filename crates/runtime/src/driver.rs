@@ -174,12 +174,15 @@ async fn drive<'a, 'v>(
     mut outcome: Step,
 ) -> Finished {
     loop {
-        send_fetches(vm, services, &mut fiber)?;
         let op = match outcome {
             Err(e) => return Ok(Err(e)),
             Ok(Outcome::Done(v)) => return Ok(Ok(v)),
             Ok(Outcome::Pending(op)) => op,
         };
+        // A run that ended sends nothing: what it did not wait for is
+        // dropped with it, unless it goes on past its answer
+        // (`ctx.waitUntil`), whose drive sends what it left.
+        send_fetches(vm, services, &mut fiber)?;
         outcome = match op {
             PendingOp::Sleep { ms } => {
                 monoio::time::sleep(vm::io::wait_ms(ms)).await;
