@@ -58,6 +58,12 @@ const SCRIPTS: &[(&str, &str)] = &[(
         const bodies = await Promise.all(answers.map((r) => r.json()));
         return bodies.map((b) => `${b.n}:${b.met}`).join(" ");
       })
+      // A fetch a parallel() branch made and handed back unawaited: its
+      // fiber is gone, so the promise can never settle.
+      .get("/lost", async () => {
+        const [{ answer }] = parallel([() => ({ answer: fetch(self() + "/hello") })]);
+        return await answer;
+      })
       .get("/abort-in-flight", async () => {
         const c = new AbortController();
         const answer = fetch(self() + "/slow", { signal: c.signal });
@@ -157,6 +163,9 @@ fn fetches_in_a_promise_all_are_in_flight_at_once_and_abort_in_flight() {
         (r.status, r.body.as_str()),
         (200, "1:true 2:true 3:true 4:true")
     );
+    let r = get_self(&s, "/lost");
+    assert_eq!(r.status, 500, "{}", r.body);
+    assert!(r.body.contains("never settled"), "{}", r.body);
     let r = get_self(&s, "/abort-in-flight");
     assert_eq!(
         (r.status, r.body.as_str()),

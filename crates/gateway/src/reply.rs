@@ -167,6 +167,15 @@ pub(crate) fn to_reply(vm: &mut Vm, v: Value, body: Vec<u8>) -> Reply {
     if let Some((status, headers, body)) = vm::builtins::web::response::response_parts(vm, v) {
         return response_reply(reply, status, headers, body);
     }
+    // A run ends with a pending promise only when nothing left in it could
+    // settle the promise (a fetch a `parallel()` branch made and dropped):
+    // that is the script's error, not an empty object to serialize.
+    if let Some((vm::promise::PromiseState::Pending, _)) = vm.promise_state(v) {
+        let message =
+            "the handler's promise never settled: nothing left in the request could settle it";
+        log::error(message);
+        return Reply::error(500, message);
+    }
     match v {
         Value::Undefined | Value::Null => reply.status = 204,
         Value::Atom(_) | Value::Str(_) => {
