@@ -96,11 +96,14 @@ fn answers_are_compressed_by_accept_encoding() {
     // Refused codings, and what is never compressed.
     let (_, h, _) = fetch(&s, "GET", "/big", Some("br;q=0, gzip;q=0"));
     assert_eq!(header(&h, "content-encoding"), None);
-    for path in ["/small", "/png", "/encoded"] {
+    for (path, encoding) in [
+        ("/small", None),
+        ("/png", None),
+        ("/encoded", Some("identity-ish")),
+    ] {
         let (status, h, _) = fetch(&s, "GET", path, Some("gzip, br"));
         assert_eq!(status, 200);
-        assert_ne!(header(&h, "content-encoding"), Some("br"), "{path}");
-        assert_ne!(header(&h, "content-encoding"), Some("gzip"), "{path}");
+        assert_eq!(header(&h, "content-encoding"), encoding, "{path}");
     }
     // A strong ETag becomes weak; the script's Vary keeps its names.
     let (_, h, _) = fetch(&s, "GET", "/tagged", Some("gzip"));

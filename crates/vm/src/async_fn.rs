@@ -27,21 +27,6 @@ use crate::state::{Args, Vm};
 use crate::value::{ObjId, Value};
 
 impl Vm {
-    /// `park_generator` in an async function: its `Op::Await` (the
-    /// dispatch loop's arm for generators serves both).
-    pub(crate) fn park_async(
-        &mut self,
-        slot: u16,
-        pc: u32,
-        value: Option<Value>,
-        park: Park,
-    ) -> Result<Value, Interrupt> {
-        match (value, park) {
-            (Some(v), Park::Await) => self.await_async(slot, pc, v),
-            _ => unreachable!("an async function parks only at an await"),
-        }
-    }
-
     /// The run of the async function on top of the frames (local `slot`
     /// holds it), made at its first `await`: a generator object no script
     /// sees, holding the promise under a key no script has.
@@ -67,7 +52,7 @@ impl Vm {
     /// at `pc`) until `v` settles; what the frame gives its caller is the
     /// function's promise. `PromiseResolve` runs first, so its exception
     /// (a `constructor` getter's) is thrown at the `await`.
-    fn await_async(&mut self, slot: u16, pc: u32, v: Value) -> Result<Value, Interrupt> {
+    pub(crate) fn await_async(&mut self, slot: u16, pc: u32, v: Value) -> Result<Value, Interrupt> {
         let c = Value::Obj(self.realm.promise);
         let awaited = self.promise_resolve(c, v)?;
         let Value::Obj(awaited) = awaited else {

@@ -82,7 +82,8 @@ impl Vm {
     /// `Op::Generator`, `Op::Yield` (`done` false), `Op::Await` and
     /// `Op::GenReturn`: takes the running generator frame off the stack,
     /// keeping it to resume at `pc` unless `done`; returns what its caller
-    /// receives. An async function's go to `park_async` (async_fn.rs).
+    /// receives. An async function parks only at an `await`
+    /// (`await_async`, async_fn.rs).
     #[inline(never)]
     pub(crate) fn park_generator(
         &mut self,
@@ -93,7 +94,12 @@ impl Vm {
     ) -> Result<Value, Interrupt> {
         let f = self.frames.last().expect("a generator frame runs").func();
         if f.is_async && !f.is_generator {
-            return self.park_async(slot, pc, value, park);
+            debug_assert!(
+                park == Park::Await,
+                "an async function parks only at an await"
+            );
+            let v = value.expect("an await parks with its operand");
+            return self.await_async(slot, pc, v);
         }
         self.park_frame(slot, pc, value, park)
     }
