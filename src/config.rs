@@ -145,6 +145,91 @@ pub struct Config {
     pub env: std::collections::BTreeMap<String, String>,
     pub secrets: Secrets,
     pub compression: Compression,
+    /// `[https]`: the TLS listener (with `[[tls]]`).
+    pub https: Https,
+    /// `[[tls]]`: the certificates the TLS listener serves, by SNI.
+    pub tls: Vec<TlsCertificate>,
+    /// `[http2]`: HTTP/2 over TLS (ALPN) and cleartext (prior knowledge).
+    pub http2: Http2,
+}
+
+/// `[https]`: where TLS is terminated.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Https {
+    /// Where the TLS listener listens; off when unset.
+    #[serde(deserialize_with = "optional_address")]
+    pub listen: Option<SocketAddr>,
+    /// `listen` (cleartext) answers every request with a 308 to HTTPS.
+    pub redirect: bool,
+    /// Session resumption by tickets (a key every core shares).
+    pub tickets: bool,
+    /// Sessions each core keeps for resumption by id (TLS 1.2 clients
+    /// without tickets; TLS 1.3 when tickets are off); 0: none.
+    pub session_cache: usize,
+}
+
+impl Default for Https {
+    fn default() -> Https {
+        Https {
+            listen: None,
+            redirect: false,
+            tickets: true,
+            session_cache: 4096,
+        }
+    }
+}
+
+/// One `[[tls]]` entry: a certificate chain and its key (PEM files).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TlsCertificate {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    /// Server names it answers for (`*.example.com` too); empty: the
+    /// names in the certificate.
+    pub names: Vec<String>,
+    /// For clients whose SNI names no entry; the first entry otherwise.
+    pub default: bool,
+    /// A DER OCSP response to staple.
+    pub ocsp: Option<PathBuf>,
+}
+
+/// `[http2]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Http2 {
+    pub enabled: bool,
+    pub max_streams: u32,
+    pub stream_window: u32,
+    pub connection_window: u32,
+    pub max_client_resets: u64,
+}
+
+impl Default for Http2 {
+    fn default() -> Http2 {
+        let d = gateway::h2::Http2::default();
+        Http2 {
+            enabled: d.enabled,
+            max_streams: d.max_streams,
+            stream_window: d.stream_window,
+            connection_window: d.connection_window,
+            max_client_resets: d.max_client_resets,
+        }
+    }
+}
+
+impl Http2 {
+    /// What the gateway's cores use.
+    pub fn for_gateway(&self) -> gateway::h2::Http2 {
+        gateway::h2::Http2 {
+            enabled: self.enabled,
+            max_streams: self.max_streams,
+            stream_window: self.stream_window,
+            connection_window: self.connection_window,
+            max_client_resets: self.max_client_resets,
+        }
+    }
 }
 
 /// `[compression]`: answers compressed by `Accept-Encoding` (Brotli, else
@@ -270,6 +355,9 @@ impl Default for Config {
             env: Default::default(),
             secrets: Secrets::default(),
             compression: Compression::default(),
+            https: Https::default(),
+            tls: Vec::new(),
+            http2: Http2::default(),
         }
     }
 }
@@ -437,6 +525,36 @@ impl Config {
                 c.brotli_quality
             ));
         }
+        match (self.https.listen, self.tls.is_empty()) {
+            (Some(_), true) => {
+                return Err("`https.listen` needs at least one `[[tls]]` certificate".into());
+            }
+            (None, false) => {
+                return Err(
+                    "`[[tls]]` certificates need `https.listen` (where TLS listens)".into(),
+                );
+            }
+            _ => {}
+        }
+        if self.https.redirect && self.https.listen.is_none() {
+            return Err("`https.redirect` needs `https.listen`".into());
+        }
+        if self.tls.iter().filter(|c| c.default).count() > 1 {
+            return Err("only one `[[tls]]` certificate can be the default".into());
+        }
+        let h2 = &self.http2;
+        if h2.max_streams == 0 {
+            return Err("`http2.max_streams` must be greater than 0".into());
+        }
+        // RFC 9113 §6.5.2: windows are 65,535 to 2^31 - 1.
+        for (key, v) in [
+            ("http2.stream_window", h2.stream_window),
+            ("http2.connection_window", h2.connection_window),
+        ] {
+            if !(65_535..=0x7fff_ffff).contains(&v) {
+                return Err(format!("`{key}` must be 65535 to 2147483647 (got {v})"));
+            }
+        }
         if self.admin_listen.is_some_and(|a| a == self.listen) {
             return Err("`admin_listen` must differ from `listen`: the admin endpoints are never on the public port".into());
         }
@@ -529,6 +647,27 @@ impl Config {
             std::fs::read_to_string(&self.admin_token_file)
                 .ok()
                 .map(|t| t.trim().to_string())
+        })
+    }
+
+    /// The TLS listener's settings, when it is configured.
+    pub fn tls_settings(&self) -> Option<gateway::tls::Settings> {
+        self.https.listen?;
+        let certificates = self
+            .tls
+            .iter()
+            .map(|c| gateway::tls::Certificate {
+                cert: c.cert.clone(),
+                key: c.key.clone(),
+                names: c.names.clone(),
+                default: c.default,
+                ocsp: c.ocsp.clone(),
+            })
+            .collect();
+        Some(gateway::tls::Settings {
+            certificates,
+            http2: self.http2.enabled,
+            tickets: self.https.tickets,
         })
     }
 

@@ -1,10 +1,12 @@
 //! The malformed-request corpus (`tests/http/malformed.txt`) against the
 //! real server: each case on its own connection, its status compared with
 //! the documented policy (docs/HTTP.md), then whether the connection closed
-//! or still serves a request.
+//! or still serves a request; over TCP and over TLS.
 
 #[path = "support/server.rs"]
 mod server;
+#[path = "support/tls.rs"]
+mod tls;
 
 use server::*;
 use std::io::{BufReader, Read, Write};
@@ -109,6 +111,63 @@ fn closed(r: &mut BufReader<TcpStream>) -> bool {
         Ok(_) => false,
         Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
     }
+}
+
+#[test]
+fn the_corpus_is_answered_as_documented_over_tls() {
+    let cases = corpus();
+    let cert = tls::cert(&["localhost"]);
+    let files = tls::files(
+        &[("a", &cert)],
+        &format!("{}[[tls]]\ncert = \"a.pem\"\nkey = \"a.key\"\n", tls::HTTPS),
+    );
+    let mut all: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    all.push(("t.js", ROUTES));
+    let s = start_in(&all, &["--config", "kitwork.toml"]);
+    let https = s.https.clone().unwrap();
+    let client = tls::client(&[&cert], &["http/1.1"]);
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let mut c = tls::connect_tls(&https, "localhost", &client).unwrap();
+        let _ = c.write_all(&case.raw);
+        let mut r = BufReader::new(c);
+        let Some(resp) = read_response(&mut r) else {
+            wrong.push(format!("{}: no response", case.name));
+            continue;
+        };
+        if resp.status != case.status {
+            wrong.push(format!(
+                "{}: status {} (expected {})",
+                case.name, resp.status, case.status
+            ));
+            continue;
+        }
+        let mut byte = [0u8; 1];
+        if case.close {
+            // The end of the stream (a close_notify, or the TCP close).
+            if !matches!(r.read(&mut byte), Ok(0) | Err(_)) {
+                wrong.push(format!("{}: the connection stayed open", case.name));
+            }
+        } else {
+            let _ = r
+                .get_mut()
+                .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+            match read_response(&mut r) {
+                Some(next) if next.status == 200 && next.body == "hi" => {}
+                other => wrong.push(format!("{}: then {other:?}", case.name)),
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} cases over TLS:\n{}",
+        wrong.len(),
+        cases.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]

@@ -5,8 +5,9 @@
 use super::migrate::apply_migrations;
 use super::{Outcome, load_config};
 use kitwork::config::{Config, Overrides};
-use kitwork::gateway::core::CoreConfig;
+use kitwork::gateway::core::{Addresses, CoreConfig};
 use kitwork::gateway::reload::Reloader;
+use kitwork::gateway::tls::TlsReloader;
 use kitwork::gateway::{Generation, Running};
 use kitwork::log::{self, Level};
 use kitwork::vm::Limits;
@@ -36,14 +37,37 @@ pub fn serve(config: Option<PathBuf>, overrides: Overrides) -> Outcome {
         })?;
     let cpus = config.core_ids();
     let shutdown = Arc::new(AtomicBool::new(false));
-    let core_config = core_config(&config, cpus.len(), shutdown.clone())?;
+    let mut core_config = core_config(&config, cpus.len(), shutdown.clone())?;
+    // TLS: the certificates load now (an error stops the start) and again
+    // on every reload (an error there keeps the old ones).
+    let tls = match config.tls_settings() {
+        Some(settings) => {
+            let (reloader, configs) = TlsReloader::new(settings).map_err(|e| {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            })?;
+            core_config.tls = Some(configs);
+            Some(reloader)
+        }
+        None => None,
+    };
+    let _tls_watcher = match (&tls, config.watch) {
+        (Some(t), true) => t
+            .watch()
+            .map_err(|e| {
+                let what = format!("not watching the TLS certificates: {e}");
+                log::event(Level::Warn, &what, &[]);
+            })
+            .ok(),
+        _ => None,
+    };
     let mut signals =
         signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]).map_err(|e| {
             eprintln!("error: cannot install signal handlers: {e}");
             ExitCode::from(1)
         })?;
     let table = kitwork::gateway::describe_routes(&generation);
-    let (reloader, generations) = Reloader::new(&config.work_dir, generation);
+    let (reloader, generations) = Reloader::new(&config.work_dir, generation, tls);
     // Reload when the folder changes (`watch = false` turns it off).
     let _watcher = config.watch.then(|| reloader.watch()).and_then(|w| {
         w.map_err(|e| {
@@ -52,12 +76,19 @@ pub fn serve(config: Option<PathBuf>, overrides: Overrides) -> Outcome {
         })
         .ok()
     });
-    let running =
-        kitwork::gateway::serve(config.listen, &cpus, config.io, generations, core_config)
-            .map_err(|e| {
-                eprintln!("error: cannot listen on {}: {e}", config.listen);
-                ExitCode::from(1)
-            })?;
+    let addresses = Addresses {
+        http: config.listen,
+        https: config.https.listen,
+    };
+    let running = kitwork::gateway::serve(addresses, &cpus, config.io, generations, core_config)
+        .map_err(|e| {
+            let https = config
+                .https
+                .listen
+                .map_or(String::new(), |a| format!(" or {a}"));
+            eprintln!("error: cannot listen on {}{https}: {e}", config.listen);
+            ExitCode::from(1)
+        })?;
     let admin = start_admin(&config, &reloader, &running)?;
     announce(&config, &reloader.current(), &running, &admin, &table);
     // SIGHUP: reload. SIGTERM / SIGINT: stop accepting, drain, exit 0.
@@ -111,6 +142,10 @@ fn core_config(
         max_connections,
         access_log: config.access_log,
         compression: config.compression.for_gateway(),
+        tls: None,
+        redirect_https: config.https.redirect,
+        tls_sessions: config.https.session_cache,
+        http2: config.http2.for_gateway(),
     })
 }
 
@@ -149,8 +184,11 @@ fn announce(config: &Config, generation: &Generation, running: &Running, admin: 
     // A closed stdout must not take the gateway down: ignore write errors.
     use std::io::Write;
     let mut stdout = std::io::stdout();
+    let https = running
+        .https
+        .map_or(String::new(), |a| format!(" and https://{a}"));
     let serving = format!(
-        "serving {} route(s) from {} on http://{} ({} core(s)), generation {}{admin}",
+        "serving {} route(s) from {} on http://{}{https} ({} core(s)), generation {}{admin}",
         generation.routes.len(),
         config.work_dir.display(),
         running.addr,

@@ -2,7 +2,7 @@
 //! to it over TCP.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -10,6 +10,8 @@ use std::time::Duration;
 pub struct Server {
     pub child: Child,
     pub addr: String,
+    /// The TLS listener's `host:port`, when `[https]` set one.
+    pub https: Option<String>,
     pub dir: std::path::PathBuf,
     /// Kept open so the server's later output has somewhere to go.
     _stdout: BufReader<std::process::ChildStdout>,
@@ -100,10 +102,15 @@ pub fn start_under(scripts: &[(&str, &str)], extra: &[&str], shell: &str) -> Ser
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let addr = listening_address(&mut stdout);
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let addr =
+        address_after(&first, "http://").unwrap_or_else(|| panic!("no address in {first:?}"));
+    let https = address_after(&first, "https://");
     Server {
         child,
         addr,
+        https,
         dir,
         _stdout: stdout,
     }
@@ -114,12 +121,15 @@ pub fn start_under(scripts: &[(&str, &str)], extra: &[&str], shell: &str) -> Ser
 pub fn listening_address(stdout: &mut impl BufRead) -> String {
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
-    first
-        .split("http://")
+    address_after(&first, "http://").unwrap_or_else(|| panic!("no address in {first:?}"))
+}
+
+/// The `host:port` after `scheme` (`http://`, `https://`) in a start-up line.
+pub fn address_after(line: &str, scheme: &str) -> Option<String> {
+    line.split(scheme)
         .nth(1)
         .and_then(|s| s.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_string()
+        .map(|s| s.to_string())
 }
 
 pub fn connect(s: &Server) -> TcpStream {
@@ -146,11 +156,11 @@ impl Resp {
 }
 
 /// Reads one response (Content-Length framed) from a connection.
-pub fn read_response(r: &mut BufReader<TcpStream>) -> Option<Resp> {
+pub fn read_response(r: &mut impl BufRead) -> Option<Resp> {
     read_framed(r, true)
 }
 
-pub fn read_framed(r: &mut BufReader<TcpStream>, has_body: bool) -> Option<Resp> {
+pub fn read_framed(r: &mut impl BufRead, has_body: bool) -> Option<Resp> {
     let mut line = String::new();
     if r.read_line(&mut line).ok()? == 0 {
         return None;

@@ -115,6 +115,12 @@ impl Admin {
                     &metrics::Process {
                         reloads_ok: self.reloader.ok.load(Ordering::Relaxed),
                         reloads_failed: self.reloader.failed.load(Ordering::Relaxed),
+                        tls_reloads: self.reloader.tls.as_ref().map(|t| {
+                            (
+                                t.ok.load(Ordering::Relaxed),
+                                t.failed.load(Ordering::Relaxed),
+                            )
+                        }),
                         generation: &g.id(),
                         generation_number: g.number,
                     },

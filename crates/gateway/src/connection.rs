@@ -1,19 +1,47 @@
-//! One connection: parse every complete request in the buffer, answer
-//! them all with one write, keep the connection alive; the header, body
-//! and send timeouts; backpressure while output is unsent.
+//! One HTTP/1.1 connection: parse every complete request in the buffer,
+//! answer them all with one write, keep the connection alive; the header,
+//! body and send timeouts; backpressure while output is unsent; the
+//! HTTP/2 preface that hands a cleartext connection to `h2.rs`; the
+//! redirect to HTTPS.
 
 use super::dispatch::handle;
 use super::http::{self, Parsed};
 use super::per_core::{BUFFER_KEEP, Core, SHUTDOWN_POLL};
-use monoio::io::{AsyncReadRent, AsyncWriteRentExt};
-use monoio::net::TcpStream;
+use super::wire::Wire;
 use std::future::Future;
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 use std::task::Poll;
 use std::time::Instant;
 
-pub(crate) async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
+/// How a listener's connections are served.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Served {
+    /// Over TLS: requests see `https` URLs.
+    pub(crate) secure: bool,
+    /// Every request is answered with a redirect to HTTPS on this port.
+    pub(crate) redirect: Option<u16>,
+    /// A cleartext connection that starts with the HTTP/2 preface is
+    /// handed over (h2c with prior knowledge).
+    pub(crate) h2c: bool,
+}
+
+/// How a connection's HTTP/1.1 ended.
+pub(crate) enum Ended {
+    Closed,
+    /// It opened with the HTTP/2 preface: these bytes (the preface and
+    /// what came with it) are the start of an HTTP/2 connection.
+    Http2(Vec<u8>),
+}
+
+/// The first line of the HTTP/2 connection preface (RFC 9113 §3.4).
+const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+pub(crate) async fn serve_connection<W: Wire>(
+    stream: &mut W,
+    core: Rc<Core>,
+    how: Served,
+) -> Ended {
     let limits = core.config.http;
     // The request and response buffers grow on first use (and keep their
     // room while the connection serves): a connection that never sends a
@@ -34,6 +62,7 @@ pub(crate) async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
     // now and then keep a connection forever).
     let mut last_read = clock;
     let mut receiving: Option<Receiving> = None;
+    let mut answered = false;
     loop {
         // Answer the complete requests in the buffer, until the unsent
         // responses reach `output_buffer`: a client that pipelines and
@@ -50,9 +79,19 @@ pub(crate) async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
             }
             let mut slots = http::header_slots();
             match http::parse(&buf[consumed..], &mut slots, &limits) {
-                Parsed::Complete(req, used) => {
+                Parsed::Complete(mut req, used) => {
                     consumed += used;
                     sent_continue = false;
+                    answered = true;
+                    if let Some(port) = how.redirect {
+                        redirect(&core, &req, port, &mut out);
+                        if !req.keep_alive {
+                            close = true;
+                            break;
+                        }
+                        continue;
+                    }
+                    req.secure = how.secure;
                     let head = req.method == "HEAD";
                     clock = handle(&core, &req, &mut out, req.keep_alive, head, clock).await;
                     // While draining, every answer closes its connection
@@ -74,6 +113,9 @@ pub(crate) async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
                     in_body = body;
                     break;
                 }
+                Parsed::Reject(..) if how.h2c && !answered && buf.starts_with(PREFACE) => {
+                    return Ended::Http2(std::mem::take(&mut buf));
+                }
                 Parsed::Reject(status, why) => {
                     write_error(&core, &mut out, status, why);
                     close = true;
@@ -86,23 +128,26 @@ pub(crate) async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
             receiving = None;
         }
         if !out.is_empty() {
+            if close {
+                stream.closing();
+            }
             // A client that does not read for `send_timeout` loses the
             // connection (nginx's `send_timeout`). The timer is set only
             // when the write does not finish at once: a timer set and
             // cleared for every write costs more than the rest of a
             // pipelined request's write.
-            let mut write = std::pin::pin!(stream.write_all(out));
+            let mut write = std::pin::pin!(stream.write_every(out));
             let first = std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await;
             let (res, written) = match first {
                 Poll::Ready(done) => done,
                 Poll::Pending => match monoio::time::timeout(limits.send_timeout, write).await {
                     Ok(done) => done,
-                    Err(_) => return,
+                    Err(_) => return Ended::Closed,
                 },
             };
             out = written;
             if res.is_err() {
-                return;
+                return Ended::Closed;
             }
             out.clear();
             if out.capacity() > BUFFER_KEEP {
@@ -110,13 +155,13 @@ pub(crate) async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
             }
         }
         if close {
-            return;
+            return Ended::Closed;
         }
         if more {
             continue;
         }
         if draining && buf.is_empty() {
-            return;
+            return Ended::Closed;
         }
         if buf.capacity() > BUFFER_KEEP && buf.len() < 16 * 1024 {
             buf.shrink_to(16 * 1024);
@@ -145,7 +190,7 @@ pub(crate) async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
         // read can lose bytes under io_uring, so it is only dropped when the
         // connection is given up anyway.
         let read = {
-            let mut pending = std::pin::pin!(stream.read(std::mem::take(&mut chunk)));
+            let mut pending = std::pin::pin!(stream.read_some(std::mem::take(&mut chunk)));
             loop {
                 let slice = SHUTDOWN_POLL.min(deadline.saturating_duration_since(now));
                 monoio::select! {
@@ -165,15 +210,16 @@ pub(crate) async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
             Err(_) => {
                 if !buf.is_empty() {
                     write_error(&core, &mut out, 408, "request timed out");
-                    let write = stream.write_all(out);
+                    stream.closing();
+                    let write = stream.write_every(out);
                     let _ = monoio::time::timeout(SHUTDOWN_POLL, write).await;
                 }
-                return;
+                return Ended::Closed;
             }
         };
         chunk = back;
         match res {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => return Ended::Closed,
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
         clock = Instant::now();
@@ -186,6 +232,48 @@ pub(crate) async fn serve_connection(mut stream: TcpStream, core: Rc<Core>) {
 pub(crate) struct Receiving {
     pub(crate) in_body: bool,
     pub(crate) deadline: Instant,
+}
+
+/// The answer of a listener that redirects to HTTPS: 308 to the same
+/// host and target on `port` (RFC 9110 §15.4.9 keeps the method and body).
+fn redirect(core: &Core, req: &http::Request<'_, '_>, port: u16, out: &mut Vec<u8>) {
+    let Some(host) = req.header("host").and_then(|h| std::str::from_utf8(h).ok()) else {
+        write_error(
+            core,
+            out,
+            400,
+            "a Host header is needed to redirect to HTTPS",
+        );
+        return;
+    };
+    // The host without its port; an IPv6 literal keeps its brackets.
+    let name = match host.rfind(':') {
+        Some(i) if !host[i..].contains(']') => &host[..i],
+        _ => host,
+    };
+    let mut location = format!("https://{name}");
+    if port != 443 {
+        location.push_str(&format!(":{port}"));
+    }
+    location.push_str(req.path);
+    if !req.query.is_empty() {
+        location.push('?');
+        location.push_str(req.query);
+    }
+    let mut head_cache = core.head.borrow_mut();
+    let headers = [("Location".to_string(), location)];
+    let head = req.method == "HEAD";
+    http::write_response(
+        out,
+        &mut head_cache,
+        Instant::now(),
+        308,
+        None,
+        &headers,
+        b"",
+        req.keep_alive,
+        head,
+    );
 }
 
 /// A connection-level error response; the connection closes after it.

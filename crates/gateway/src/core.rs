@@ -5,9 +5,10 @@
 //! response. `InProcess` is the same path without sockets.
 
 use super::Generation;
-use super::connection::serve_connection;
+use super::connection::Served;
 use super::dispatch::handle;
 use super::http::{self, Parsed};
+use super::listener::{Kind, serve_accepted};
 use super::per_core::{Core, SHUTDOWN_POLL};
 pub use super::per_core::{CoreConfig, Generations, Scrapes};
 use crate::log;
@@ -65,18 +66,26 @@ impl InProcess {
     }
 }
 
+/// Where a gateway listens: cleartext HTTP, and TLS when `[[tls]]` is set.
+#[derive(Clone, Copy, Debug)]
+pub struct Addresses {
+    pub http: SocketAddr,
+    pub https: Option<SocketAddr>,
+}
+
 /// Runs one worker thread until the process ends: binds `addr` (with
-/// `SO_REUSEPORT`, so every core listens on the same port) and serves.
-/// `bound` receives the actual address once listening.
+/// `SO_REUSEPORT`, so every core listens on the same ports) and serves.
+/// `bound` receives the actual addresses once listening.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     index: usize,
     core_id: Option<core_affinity::CoreId>,
     io: crate::Io,
-    addr: SocketAddr,
+    addr: Addresses,
     generations: Generations,
     scrapes: Scrapes,
     config: CoreConfig,
-    bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>,
+    bound: std::sync::mpsc::Sender<std::io::Result<Addresses>>,
 ) {
     use crate::Io;
     if let Some(id) = core_id {
@@ -109,26 +118,38 @@ pub fn run(
     }
 }
 
+fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    TcpListener::bind_with_config(addr, &ListenerOpts::new().reuse_port(true).backlog(4096))
+}
+
 /// The life of one core: listen, accept, serve, drain.
 pub(crate) async fn serve_core(
     index: usize,
-    addr: SocketAddr,
+    addr: Addresses,
     mut generations: Generations,
     mut scrapes: Scrapes,
     config: CoreConfig,
-    bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>,
+    bound: std::sync::mpsc::Sender<std::io::Result<Addresses>>,
 ) {
-    let listener = match TcpListener::bind_with_config(
-        addr,
-        &ListenerOpts::new().reuse_port(true).backlog(4096),
-    ) {
+    let listeners = bind(addr.http).and_then(|http| {
+        let https = match (addr.https, &config.tls) {
+            (Some(a), Some(_)) => Some(bind(a)?),
+            _ => None,
+        };
+        let bound = Addresses {
+            http: http.local_addr()?,
+            https: https.as_ref().map(|l| l.local_addr()).transpose()?,
+        };
+        Ok((http, https, bound))
+    });
+    let (listener, secure_listener, addresses) = match listeners {
         Ok(l) => l,
         Err(e) => {
             let _ = bound.send(Err(e));
             return;
         }
     };
-    let _ = bound.send(listener.local_addr());
+    let _ = bound.send(Ok(addresses));
     let first = generations.borrow_and_update().clone();
     let core = Rc::new(Core::new(index, first, config));
     // Reloads: each new generation becomes the one new requests start on.
@@ -146,6 +167,48 @@ pub(crate) async fn serve_core(
         }
     });
     monoio::spawn(trim_memory(core.clone()));
+    // TLS reloads: new handshakes use the new configuration.
+    if let Some(mut configs) = core.config.tls.clone() {
+        let c = core.clone();
+        monoio::spawn(async move {
+            while configs.changed().await.is_ok() {
+                let next = configs.borrow_and_update().clone();
+                c.swap_tls(&next);
+            }
+        });
+    }
+    let cleartext = Kind::Cleartext(Served {
+        secure: false,
+        redirect: match (core.config.redirect_https, addresses.https) {
+            (true, Some(a)) => Some(a.port()),
+            _ => None,
+        },
+        h2c: core.config.http2.enabled,
+    });
+    let secure = secure_listener.map(|l| monoio::spawn(accept_loop(l, core.clone(), Kind::Tls)));
+    accept_loop(listener, core.clone(), cleartext).await;
+    if let Some(s) = secure {
+        s.await;
+    }
+    // Draining: the listeners are closed (new connections are refused by
+    // the kernel); wait for the open ones, and for the go() functions
+    // already started, to finish, up to the drain timeout.
+    let deadline = Instant::now() + core.config.drain_timeout;
+    while (core.open.get() > 0 || core.background.get() > 0) && Instant::now() < deadline {
+        monoio::time::sleep(Duration::from_millis(10)).await;
+    }
+    if core.open.get() > 0 || core.background.get() > 0 {
+        log::warn(&format!(
+            "core {index}: drain timeout: closing {} connection(s), dropping {} running go() function(s)",
+            core.open.get(),
+            core.background.get()
+        ));
+    }
+}
+
+/// Accepts on one listener until the core drains; each connection is
+/// served on its own task as `kind` says.
+async fn accept_loop(listener: TcpListener, core: Rc<Core>, kind: Kind) {
     let shutdown = core.config.shutdown.clone();
     let mut refused = AcceptFailures::default();
     // One accept stays pending across the shutdown checks: cancelling it
@@ -193,7 +256,8 @@ pub(crate) async fn serve_core(
                     // under the rest of the connection's code: a bug there
                     // costs that connection, never the core.
                     use futures_util::FutureExt;
-                    let served = std::panic::AssertUnwindSafe(serve_connection(stream, c.clone()));
+                    let served =
+                        std::panic::AssertUnwindSafe(serve_accepted(stream, c.clone(), kind));
                     if served.catch_unwind().await.is_err() {
                         log::error("internal error: a connection was closed");
                     }
@@ -206,25 +270,10 @@ pub(crate) async fn serve_core(
                 // Out of descriptors (EMFILE, ENFILE) or memory: retrying
                 // at once spins the core and floods the log. Pause, keep
                 // serving, say so once a second.
-                refused.failed(&e, index);
+                refused.failed(&e, core.index);
                 monoio::time::sleep(ACCEPT_PAUSE).await;
             }
         }
-    }
-    // Draining: the listener closes now (new connections are refused by
-    // the kernel); wait for the open ones, and for the go() functions
-    // already started, to finish, up to the drain timeout.
-    drop(listener);
-    let deadline = Instant::now() + core.config.drain_timeout;
-    while (core.open.get() > 0 || core.background.get() > 0) && Instant::now() < deadline {
-        monoio::time::sleep(Duration::from_millis(10)).await;
-    }
-    if core.open.get() > 0 || core.background.get() > 0 {
-        log::warn(&format!(
-            "core {index}: drain timeout: closing {} connection(s), dropping {} running go() function(s)",
-            core.open.get(),
-            core.background.get()
-        ));
     }
 }
 

@@ -16,12 +16,56 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 use vm::Value;
 
-/// Routes one request, runs its handler and appends the response to `out`;
+/// Where `handle` puts its answer: HTTP/1.1 bytes appended to a buffer,
+/// or the parts of an HTTP/2 response (`h2.rs`).
+pub(crate) trait Answer {
+    #[allow(clippy::too_many_arguments)]
+    fn answer(
+        &mut self,
+        cache: &mut http::HeadCache,
+        now: Instant,
+        status: u16,
+        content_type: Option<&str>,
+        headers: &[(String, String)],
+        body: &[u8],
+        keep_alive: bool,
+        head: bool,
+    );
+}
+
+impl Answer for Vec<u8> {
+    #[inline]
+    fn answer(
+        &mut self,
+        cache: &mut http::HeadCache,
+        now: Instant,
+        status: u16,
+        content_type: Option<&str>,
+        headers: &[(String, String)],
+        body: &[u8],
+        keep_alive: bool,
+        head: bool,
+    ) {
+        http::write_response(
+            self,
+            cache,
+            now,
+            status,
+            content_type,
+            headers,
+            body,
+            keep_alive,
+            head,
+        );
+    }
+}
+
+/// Routes one request, runs its handler and gives `out` the response;
 /// returns when the response was written (`started` is when it began).
-pub(crate) async fn handle(
+pub(crate) async fn handle<A: Answer>(
     core: &Rc<Core>,
     req: &http::Request<'_, '_>,
-    out: &mut Vec<u8>,
+    out: &mut A,
     keep_alive: bool,
     head: bool,
     started: Instant,
@@ -29,7 +73,7 @@ pub(crate) async fn handle(
     let n = core.requests.get() + 1;
     core.requests.set(n);
     // Writes the response and counts it under the route's slot.
-    let write = |reply: &Reply, out: &mut Vec<u8>, slot: usize| {
+    let write = |reply: &Reply, out: &mut A, slot: usize| {
         let now = Instant::now();
         let seconds = now.duration_since(started).as_secs_f64();
         core.stats.borrow_mut().routes[slot]
@@ -56,8 +100,7 @@ pub(crate) async fn handle(
             Some(c) => (&c.headers, c.body.as_deref().unwrap_or(&reply.body)),
             None => (&reply.headers, &reply.body[..]),
         };
-        http::write_response(
-            out,
+        out.answer(
             &mut head_cache,
             now,
             reply.status,

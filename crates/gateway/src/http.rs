@@ -77,6 +77,8 @@ pub struct Request<'b, 'h> {
     /// Whether the path has a `%` (then its escapes' hex case varies by
     /// client, and the router is given it in upper case).
     pub escaped: bool,
+    /// Whether it came over TLS (set by the connection, not the parser).
+    pub secure: bool,
 }
 
 impl Request<'_, '_> {
@@ -308,6 +310,7 @@ pub fn parse<'b, 'h>(
         // connection closes (core.rs).
         keep_alive: keep_alive && path != "*",
         escaped,
+        secure: false,
     };
     Parsed::Complete(req, head_len + used)
 }
@@ -707,6 +710,12 @@ pub struct HeadCache {
 }
 
 impl HeadCache {
+    /// The `Date` header's value at `now` (for HTTP/2, whose heads are not
+    /// cached as bytes).
+    pub fn date(&mut self, now: Instant) -> &str {
+        self.date.get(now)
+    }
+
     /// The cached head for these, rebuilt if it is for others.
     fn get(&mut self, now: Instant, status: u16, content_type: Option<&str>) -> &[u8] {
         self.date.get(now);

@@ -4,7 +4,8 @@
 //!
 //! | module | owns |
 //! |---|---|
-//! | [`core`], `per_core`, `connection`, `dispatch`, `reply` | a pinned worker and its accept loop; what it keeps; one connection's framing; one request; the response a handler's value makes |
+//! | [`core`], `per_core`, `listener`, `wire`, `connection`, [`h2`], `dispatch`, `reply` | a pinned worker and its accept loops; what it keeps; what an accepted connection becomes; its byte stream (TCP or TLS); HTTP/1.1 framing; HTTP/2; one request; the response a handler's value makes |
+//! | [`tls`] | the certificates by SNI, the rustls configuration, its reloader |
 //! | [`http`], `fields`, `cookie` | request parsing and the response writer (docs/HTTP.md); checks of script-set headers; `Set-Cookie` |
 //! | [`router`] | the route trie |
 //! | [`work`], [`host`], [`request_api`], `response_api`, `form`, [`request_data`] | what scripts see: the `work()` DSL, the request and response natives and their state |
@@ -20,8 +21,10 @@ pub mod descriptors;
 mod dispatch;
 mod fields;
 mod form;
+pub mod h2;
 pub mod host;
 pub mod http;
+mod listener;
 pub mod log;
 pub mod metrics;
 mod per_core;
@@ -32,6 +35,8 @@ pub mod request_data;
 pub mod request_log;
 mod response_api;
 pub mod router;
+pub mod tls;
+mod wire;
 pub mod work;
 
 use lang::link::LinkedGraph;
@@ -348,18 +353,19 @@ pub fn describe_routes(g: &Generation) -> String {
     out
 }
 
-/// A running gateway: where it listens, its core threads (which end once
+/// A running gateway: where it listens (cleartext, and TLS when set), its core threads (which end once
 /// `CoreConfig::shutdown` is set and their connections are drained) and
 /// how to ask each core for its counters.
 pub struct Running {
     pub addr: SocketAddr,
+    pub https: Option<SocketAddr>,
     pub cores: Vec<std::thread::JoinHandle<()>>,
     pub scrapes: Vec<admin::ScrapeSender>,
 }
 
 /// Starts one pinned worker per core on `addr`; returns once every core listens.
 pub fn serve(
-    addr: SocketAddr,
+    addr: core::Addresses,
     cpus: &[usize],
     io: crate::Io,
     generations: core::Generations,
@@ -389,7 +395,8 @@ pub fn serve(
             .map_err(|_| std::io::Error::other("a core failed to start"))??;
     }
     Ok(Running {
-        addr: bound_addr,
+        addr: bound_addr.http,
+        https: bound_addr.https,
         cores: handles,
         scrapes,
     })

@@ -45,6 +45,28 @@ pub struct CoreStats {
     pub script_errors: u64,
     pub budget_instructions: u64,
     pub budget_memory: u64,
+    pub wire: WireStats,
+}
+
+/// TLS versions counted, in `WireStats::handshakes`' order.
+pub const TLS_VERSIONS: [&str; 2] = ["1.2", "1.3"];
+/// ALPN results counted, in `WireStats::handshakes`' order.
+pub const ALPN: [&str; 3] = ["h2", "http/1.1", "none"];
+
+/// The TLS and HTTP/2 counters of one core.
+#[derive(Clone, Debug, Default)]
+pub struct WireStats {
+    /// Completed handshakes by TLS version, ALPN result and whether the
+    /// session was resumed: `[version][alpn][resumed]`.
+    pub handshakes: [[[u64; 2]; ALPN.len()]; TLS_VERSIONS.len()],
+    /// Handshakes that failed or timed out.
+    pub handshake_failures: u64,
+    pub h2_connections: u64,
+    pub h2_streams: u64,
+    /// Streams the client reset before their answer was sent.
+    pub h2_resets: u64,
+    /// Connections sent GOAWAY for resetting too many of their streams.
+    pub h2_goaway_abuse: u64,
 }
 
 impl CoreStats {
@@ -81,6 +103,8 @@ pub struct Snapshot {
 pub struct Process<'a> {
     pub reloads_ok: u64,
     pub reloads_failed: u64,
+    /// Certificate reloads that took and that failed, when TLS is on.
+    pub tls_reloads: Option<(u64, u64)>,
     pub generation: &'a str,
     pub generation_number: u64,
 }
@@ -196,6 +220,7 @@ pub fn render(cores: &[Snapshot], p: &Process) -> String {
             c.core, c.stats.budget_memory
         );
     }
+    render_wire(&mut out, cores);
     per_core(
         &mut out,
         "kitwork_open_connections",
@@ -219,6 +244,19 @@ pub fn render(cores: &[Snapshot], p: &Process) -> String {
         "kitwork_reloads_total{{result=\"failed\"}} {}",
         p.reloads_failed
     );
+    if let Some((ok, failed)) = p.tls_reloads {
+        family(
+            &mut out,
+            "kitwork_tls_reloads_total",
+            "counter",
+            "Certificate reloads that took effect, and those that failed (the old certificates stayed).",
+        );
+        let _ = writeln!(out, "kitwork_tls_reloads_total{{result=\"ok\"}} {ok}");
+        let _ = writeln!(
+            out,
+            "kitwork_tls_reloads_total{{result=\"failed\"}} {failed}"
+        );
+    }
     family(
         &mut out,
         "kitwork_generation",
@@ -247,4 +285,69 @@ pub fn render(cores: &[Snapshot], p: &Process) -> String {
         );
     }
     out
+}
+
+/// The TLS and HTTP/2 families.
+fn render_wire(out: &mut String, cores: &[Snapshot]) {
+    let family = |out: &mut String, name: &str, kind: &str, help: &str| {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+    };
+    family(
+        out,
+        "kitwork_tls_handshakes_total",
+        "counter",
+        "Completed TLS handshakes by version, ALPN protocol and resumption.",
+    );
+    for c in cores {
+        for (v, by_alpn) in c.stats.wire.handshakes.iter().enumerate() {
+            for (a, by_resumed) in by_alpn.iter().enumerate() {
+                for (resumed, n) in by_resumed.iter().enumerate() {
+                    if *n > 0 {
+                        let _ = writeln!(
+                            out,
+                            "kitwork_tls_handshakes_total{{core=\"{}\",version=\"{}\",alpn=\"{}\",resumed=\"{}\"}} {n}",
+                            c.core,
+                            TLS_VERSIONS[v],
+                            ALPN[a],
+                            resumed == 1
+                        );
+                    }
+                }
+            }
+        }
+    }
+    type Counter = (&'static str, &'static str, fn(&WireStats) -> u64);
+    let counters: [Counter; 5] = [
+        (
+            "kitwork_tls_handshake_failures_total",
+            "TLS handshakes that failed or timed out.",
+            |w| w.handshake_failures,
+        ),
+        (
+            "kitwork_http2_connections_total",
+            "HTTP/2 connections (over TLS and cleartext).",
+            |w| w.h2_connections,
+        ),
+        (
+            "kitwork_http2_streams_total",
+            "HTTP/2 streams (requests).",
+            |w| w.h2_streams,
+        ),
+        (
+            "kitwork_http2_resets_total",
+            "HTTP/2 streams the client reset before their answer was sent.",
+            |w| w.h2_resets,
+        ),
+        (
+            "kitwork_http2_goaway_abuse_total",
+            "HTTP/2 connections told to go away for resetting too many streams.",
+            |w| w.h2_goaway_abuse,
+        ),
+    ];
+    for (name, help, read) in counters {
+        family(out, name, "counter", help);
+        for c in cores {
+            let _ = writeln!(out, "{name}{{core=\"{}\"}} {}", c.core, read(&c.stats.wire));
+        }
+    }
 }

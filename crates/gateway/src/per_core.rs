@@ -41,6 +41,17 @@ pub struct CoreConfig {
     pub access_log: bool,
     /// Compressing answers by `Accept-Encoding` (compress.rs).
     pub compression: super::compress::Compression,
+    /// The TLS listener's configuration, as reloaded (`[[tls]]`); none,
+    /// no TLS listener.
+    pub tls: Option<super::tls::Configs>,
+    /// The cleartext listener answers every request with a redirect to
+    /// the TLS listener.
+    pub redirect_https: bool,
+    /// TLS sessions each core keeps for resumption by session id (TLS
+    /// 1.2 clients without tickets; TLS 1.3 when tickets are off); 0: none.
+    pub tls_sessions: usize,
+    /// HTTP/2's settings (h2.rs).
+    pub http2: super::h2::Http2,
 }
 
 impl CoreConfig {
@@ -58,6 +69,10 @@ impl CoreConfig {
             max_connections: 10_000,
             access_log: false,
             compression: Default::default(),
+            tls: None,
+            redirect_https: false,
+            tls_sessions: 4096,
+            http2: Default::default(),
         }
     }
 }
@@ -152,6 +167,9 @@ pub(crate) struct Core {
     /// Requests this core has started: the second half of request ids.
     pub(crate) requests: Cell<u64>,
     pub(crate) stats: RefCell<CoreStats>,
+    /// The TLS configuration new handshakes use (`core::serve_core` keeps
+    /// it current as reloads come).
+    pub(crate) tls: RefCell<Option<Arc<rustls::ServerConfig>>>,
 }
 
 impl Core {
@@ -159,7 +177,12 @@ impl Core {
         let mut stats = CoreStats::new();
         let live = Live::new(generation, &config, &mut stats);
         let services = Services::new(&config.setup);
+        let tls = config
+            .tls
+            .as_ref()
+            .map(|c| own_tls(&c.borrow(), config.tls_sessions));
         Core {
+            tls: RefCell::new(tls),
             index,
             requests: Cell::new(0),
             stats: RefCell::new(stats),
@@ -181,6 +204,11 @@ impl Core {
         *self.live.borrow_mut() = Rc::new(live);
     }
 
+    /// Makes `config` the one new handshakes use.
+    pub(crate) fn swap_tls(&self, config: &Arc<rustls::ServerConfig>) {
+        *self.tls.borrow_mut() = Some(own_tls(config, self.config.tls_sessions));
+    }
+
     /// A copy of this core's counters, for the admin listener.
     pub(crate) fn snapshot(&self) -> Snapshot {
         Snapshot {
@@ -190,6 +218,19 @@ impl Core {
             generation: self.live.borrow().generation.id(),
         }
     }
+}
+
+/// The shared TLS configuration with a session cache of this core's own
+/// (`sessions` entries): nothing on the handshake path is shared between
+/// cores but what never changes (the ticket key, which every core must
+/// know to resume each other's sessions, is only read).
+fn own_tls(shared: &Arc<rustls::ServerConfig>, sessions: usize) -> Arc<rustls::ServerConfig> {
+    let mut config = (**shared).clone();
+    config.session_storage = match sessions {
+        0 => Arc::new(rustls::server::NoServerSessionStorage {}),
+        n => rustls::server::ServerSessionMemoryCache::new(n),
+    };
+    Arc::new(config)
 }
 
 pub(crate) fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Worker> {

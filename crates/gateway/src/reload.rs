@@ -27,6 +27,9 @@ pub const GRACE: Duration = Duration::from_secs(1);
 
 pub struct Reloader {
     dir: PathBuf,
+    /// The TLS certificates, reloaded with the scripts (not by a change to
+    /// a script: their own files are watched by `TlsReloader::watch`).
+    pub tls: Option<Arc<super::tls::TlsReloader>>,
     tx: tokio::sync::watch::Sender<Arc<Generation>>,
     /// The last generation number given out; the lock also keeps two
     /// reloads from interleaving.
@@ -49,11 +52,16 @@ pub enum Outcome {
 impl Reloader {
     /// A reloader serving `first` (loaded from `dir`); the receiver is
     /// what the cores watch.
-    pub fn new(dir: &Path, first: Generation) -> (Arc<Reloader>, Generations) {
+    pub fn new(
+        dir: &Path,
+        first: Generation,
+        tls: Option<Arc<super::tls::TlsReloader>>,
+    ) -> (Arc<Reloader>, Generations) {
         let number = first.number;
         let (tx, rx) = tokio::sync::watch::channel(Arc::new(first));
         let r = Reloader {
             dir: dir.to_path_buf(),
+            tls,
             tx,
             number: Mutex::new(number),
             ok: AtomicU64::new(0),
@@ -89,8 +97,11 @@ impl Reloader {
         }
     }
 
-    /// Reloads and logs what happened.
+    /// Reloads (the TLS certificates too) and logs what happened.
     pub fn reload_and_log(&self, why: &str) -> Outcome {
+        if let Some(tls) = &self.tls {
+            tls.reload_and_log(why);
+        }
         let outcome = self.reload();
         match &outcome {
             Outcome::Swapped(g) => crate::log::info(&format!(

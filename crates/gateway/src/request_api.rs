@@ -191,15 +191,16 @@ fn multipart_object(vm: &mut Vm, content_type: &str) -> Result<Value, Interrupt>
 }
 
 /// A Workers handler's arguments: the `Request` (its URL from the `Host`
-/// header, or `localhost`), the global `env`, a new `ctx`.
+/// header, or `localhost`, `https` over TLS), the global `env`, a new `ctx`.
 pub fn fetch_arguments(vm: &mut Vm) -> Result<[Value; 3], Interrupt> {
     let request = with_host(vm, |vm, h| {
         let query = h.request.raw_query().to_string();
+        let scheme = if h.request.secure { "https" } else { "http" };
         let r = h.request.pieces();
         let host = r.headers.get("host").unwrap_or("localhost");
         let url = match query.is_empty() {
-            true => format!("http://{host}{}", r.path),
-            false => format!("http://{host}{}?{query}", r.path),
+            true => format!("{scheme}://{host}{}", r.path),
+            false => format!("{scheme}://{host}{}?{query}", r.path),
         };
         let body = (!r.body.is_empty()).then_some(r.body);
         vm::builtins::web::request::new_request(vm, r.method, &url, r.headers.as_slice(), body)

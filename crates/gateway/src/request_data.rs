@@ -19,6 +19,8 @@ pub struct RequestData {
     /// The route's `:param` values, decoded.
     pub params: Pairs,
     pub body: Vec<u8>,
+    /// Whether it came over TLS: its URL is `https://…`.
+    pub secure: bool,
     /// The request line and headers, as received.
     head: Vec<u8>,
     method_at: Span,
@@ -52,6 +54,7 @@ impl RequestData {
     pub fn set(&mut self, req: &http::Request<'_, '_>, names: &[String], values: &[&str]) {
         self.head.clear();
         self.head.extend_from_slice(req.head);
+        self.secure = req.secure;
         let (base, len) = (req.head.as_ptr() as usize, req.head.len());
         // Where `s` sits in the head; an empty piece from elsewhere (the
         // query of a path without one) reads as empty.

@@ -1,0 +1,376 @@
+//! HTTP/2 on one connection (over TLS by ALPN, or cleartext with prior
+//! knowledge), with the `h2` crate: each stream becomes a request on the
+//! core's VMs through the same parser, limits and dispatch as HTTP/1.1
+//! (its head is written out as an HTTP/1.1 head and parsed by
+//! `http::parse`), and its answer goes back in HEADERS and DATA frames
+//! under the peer's flow control. The crate's defences against rapid
+//! reset, CONTINUATION floods and HPACK bombs are set from the limits
+//! here; a client that keeps resetting the streams it opens is sent
+//! GOAWAY.
+
+use super::dispatch::{Answer, handle};
+use super::http::{self, Parsed};
+use super::per_core::{Core, SHUTDOWN_POLL};
+use super::reply::Reply;
+use bytes::Bytes;
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+use tokio::io::{AsyncRead, AsyncWrite};
+
+/// HTTP/2's settings and limits (`[http2]`).
+#[derive(Clone, Copy, Debug)]
+pub struct Http2 {
+    /// Serve HTTP/2: `h2` by ALPN over TLS, and cleartext connections that
+    /// open with its preface.
+    pub enabled: bool,
+    /// SETTINGS_MAX_CONCURRENT_STREAMS (nginx: 128).
+    pub max_streams: u32,
+    /// The window of each stream the client sends on (SETTINGS_INITIAL_WINDOW_SIZE).
+    pub stream_window: u32,
+    /// The window of the whole connection the client sends on.
+    pub connection_window: u32,
+    /// Streams the client may reset before it is told to go away: more
+    /// than this many, and more than half of the streams it opened.
+    pub max_client_resets: u64,
+}
+
+impl Default for Http2 {
+    fn default() -> Http2 {
+        Http2 {
+            enabled: true,
+            max_streams: 128,
+            stream_window: 1 << 20,
+            connection_window: 4 << 20,
+            max_client_resets: 200,
+        }
+    }
+}
+
+/// What one connection's streams share.
+struct Connection {
+    core: Rc<Core>,
+    secure: bool,
+    /// Streams opened, and those the client reset before their answer.
+    opened: Cell<u64>,
+    reset: Cell<u64>,
+    /// Streams being answered now.
+    running: Cell<usize>,
+}
+
+/// Serves one HTTP/2 connection until the client closes it, it has been
+/// idle for `idle_timeout`, the core drains (GOAWAY, then the streams in
+/// flight finish) or the client misbehaves (GOAWAY with the reason).
+pub(crate) async fn serve<T>(io: T, core: Rc<Core>, secure: bool)
+where
+    T: AsyncRead + AsyncWrite + Unpin + 'static,
+{
+    let limits = core.config.http;
+    let settings = core.config.http2;
+    let mut builder = h2::server::Builder::new();
+    builder
+        .max_concurrent_streams(settings.max_streams)
+        .initial_window_size(settings.stream_window)
+        .initial_connection_window_size(settings.connection_window)
+        // HPACK bombs and CONTINUATION floods: a header block decodes to
+        // at most what an HTTP/1.1 head may hold.
+        .max_header_list_size(limits.header_bytes as u32)
+        .max_send_buffer_size(limits.output_buffer.min(1 << 20));
+    let handshake = builder.handshake::<T, Bytes>(io);
+    let mut conn = match monoio::time::timeout(limits.header_timeout, handshake).await {
+        Ok(Ok(c)) => c,
+        _ => return,
+    };
+    core.stats.borrow_mut().wire.h2_connections += 1;
+    let shared = Rc::new(Connection {
+        core: core.clone(),
+        secure,
+        opened: Cell::new(0),
+        reset: Cell::new(0),
+        running: Cell::new(0),
+    });
+    let mut last_active = Instant::now();
+    let mut going_away = false;
+    loop {
+        let next = {
+            let mut accept = std::pin::pin!(conn.accept());
+            loop {
+                monoio::select! {
+                    r = &mut accept => break Some(r),
+                    _ = monoio::time::sleep(SHUTDOWN_POLL) => {
+                        if going_away {
+                            continue;
+                        }
+                        let idle = shared.running.get() == 0
+                            && last_active.elapsed() >= limits.idle_timeout;
+                        if core.config.shutdown.load(Ordering::Relaxed) || idle {
+                            break None;
+                        }
+                    }
+                }
+            }
+        };
+        let Some(next) = next else {
+            // Draining or idle: GOAWAY, then serve what is in flight.
+            conn.graceful_shutdown();
+            going_away = true;
+            continue;
+        };
+        let Some(Ok((request, respond))) = next else {
+            break;
+        };
+        last_active = Instant::now();
+        shared.opened.set(shared.opened.get() + 1);
+        shared.running.set(shared.running.get() + 1);
+        monoio::spawn(serve_stream(request, respond, shared.clone()));
+        let (opened, reset) = (shared.opened.get(), shared.reset.get());
+        if reset > settings.max_client_resets && reset * 2 > opened {
+            crate::log::warn(&format!(
+                "core {}: an HTTP/2 client reset {reset} of its {opened} streams: told to go away",
+                core.index
+            ));
+            core.stats.borrow_mut().wire.h2_goaway_abuse += 1;
+            conn.abrupt_shutdown(h2::Reason::ENHANCE_YOUR_CALM);
+            going_away = true;
+        }
+    }
+}
+
+/// One stream: its request read whole (up to the body limit), answered
+/// by `handle`, written back under flow control.
+async fn serve_stream(
+    request: ::http::Request<h2::RecvStream>,
+    mut respond: h2::server::SendResponse<Bytes>,
+    conn: Rc<Connection>,
+) {
+    let core = &conn.core;
+    let limits = core.config.http;
+    core.stats.borrow_mut().wire.h2_streams += 1;
+    let (parts, mut body) = request.into_parts();
+    let started = Instant::now();
+    let mut data = Vec::new();
+    let deadline = started + limits.body_timeout;
+    let mut refused = None;
+    while !body.is_end_stream() {
+        let chunk = match monoio::time::timeout_at(deadline.into(), body.data()).await {
+            Ok(Some(Ok(c))) => c,
+            Ok(None) => break,
+            Ok(Some(Err(_))) => {
+                client_reset(&conn);
+                return;
+            }
+            Err(_) => {
+                refused = Some((408, "request timed out"));
+                break;
+            }
+        };
+        let _ = body.flow_control().release_capacity(chunk.len());
+        if data.len() + chunk.len() > limits.body {
+            refused = Some((413, "request body too large"));
+            break;
+        }
+        data.extend_from_slice(&chunk);
+    }
+    let mut answer = Http2Answer::default();
+    match refused {
+        Some((status, why)) => error(core, &mut answer, status, why),
+        None => {
+            let raw = as_http1(&parts, &data);
+            let mut slots = http::header_slots();
+            match http::parse(&raw, &mut slots, &limits) {
+                Parsed::Complete(mut req, _) => {
+                    req.secure = conn.secure;
+                    let head = req.method == "HEAD";
+                    handle(core, &req, &mut answer, true, head, started).await;
+                }
+                Parsed::Reject(status, why) => error(core, &mut answer, status, why),
+                Parsed::Partial { .. } => error(core, &mut answer, 400, "malformed request"),
+            }
+        }
+    }
+    let sent = send(&mut respond, answer, limits.send_timeout).await;
+    if sent.is_err() {
+        client_reset(&conn);
+    }
+    conn.running.set(conn.running.get() - 1);
+}
+
+fn client_reset(conn: &Connection) {
+    conn.reset.set(conn.reset.get() + 1);
+    conn.core.stats.borrow_mut().wire.h2_resets += 1;
+}
+
+/// A connection-level refusal (as HTTP/1.1 answers it) on one stream.
+fn error(core: &Core, answer: &mut Http2Answer, status: u16, why: &str) {
+    let reply = Reply::error(status, why);
+    let mut cache = core.head.borrow_mut();
+    answer.answer(
+        &mut cache,
+        Instant::now(),
+        status,
+        reply.content_type.as_deref(),
+        &reply.headers,
+        &reply.body,
+        true,
+        false,
+    );
+}
+
+/// The stream's request as an HTTP/1.1 message, for `http::parse`: the
+/// pseudo-headers become the request line and `Host`, the cookies one
+/// header (RFC 9113 §8.2.3), the body its own `Content-Length`.
+fn as_http1(parts: &::http::request::Parts, body: &[u8]) -> Vec<u8> {
+    let mut raw = Vec::with_capacity(256 + body.len());
+    raw.extend_from_slice(parts.method.as_str().as_bytes());
+    raw.push(b' ');
+    let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    raw.extend_from_slice(target.as_bytes());
+    raw.extend_from_slice(b" HTTP/1.1\r\n");
+    let authority = parts.uri.authority();
+    if let Some(a) = authority {
+        raw.extend_from_slice(b"host: ");
+        raw.extend_from_slice(a.as_str().as_bytes());
+        raw.extend_from_slice(b"\r\n");
+    }
+    let mut cookies = parts.headers.get_all(::http::header::COOKIE).iter();
+    if let Some(first) = cookies.next() {
+        raw.extend_from_slice(b"cookie: ");
+        raw.extend_from_slice(first.as_bytes());
+        for c in cookies {
+            raw.extend_from_slice(b"; ");
+            raw.extend_from_slice(c.as_bytes());
+        }
+        raw.extend_from_slice(b"\r\n");
+    }
+    for (name, value) in &parts.headers {
+        let skip = name == ::http::header::COOKIE
+            || name == ::http::header::CONTENT_LENGTH
+            || name == ::http::header::TRANSFER_ENCODING
+            || (authority.is_some() && name == ::http::header::HOST);
+        if skip {
+            continue;
+        }
+        raw.extend_from_slice(name.as_str().as_bytes());
+        raw.extend_from_slice(b": ");
+        raw.extend_from_slice(value.as_bytes());
+        raw.extend_from_slice(b"\r\n");
+    }
+    if !body.is_empty() {
+        raw.extend_from_slice(b"content-length: ");
+        raw.extend_from_slice(itoa::Buffer::new().format(body.len()).as_bytes());
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw.extend_from_slice(b"\r\n");
+    raw.extend_from_slice(body);
+    raw
+}
+
+/// A stream's answer, as `handle` gave it.
+#[derive(Default)]
+struct Http2Answer {
+    head: Option<::http::Response<()>>,
+    body: Vec<u8>,
+}
+
+/// Headers that belong to an HTTP/1.1 connection, not to HTTP/2 (RFC 9113 §8.2.2).
+fn connection_specific(name: &str) -> bool {
+    [
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "upgrade",
+        "proxy-connection",
+    ]
+    .iter()
+    .any(|h| name.eq_ignore_ascii_case(h))
+}
+
+impl Answer for Http2Answer {
+    fn answer(
+        &mut self,
+        cache: &mut http::HeadCache,
+        now: Instant,
+        status: u16,
+        content_type: Option<&str>,
+        headers: &[(String, String)],
+        body: &[u8],
+        _keep_alive: bool,
+        head: bool,
+    ) {
+        use ::http::header::{HeaderName, HeaderValue};
+        let mut response = ::http::Response::new(());
+        *response.status_mut() = ::http::StatusCode::from_u16(status)
+            .unwrap_or(::http::StatusCode::INTERNAL_SERVER_ERROR);
+        let map = response.headers_mut();
+        map.insert(::http::header::SERVER, HeaderValue::from_static("kitwork"));
+        if let Ok(date) = HeaderValue::from_str(cache.date(now)) {
+            map.insert(::http::header::DATE, date);
+        }
+        if let Some(ct) = content_type.and_then(|c| HeaderValue::from_str(c).ok()) {
+            map.insert(::http::header::CONTENT_TYPE, ct);
+        }
+        let bodiless = status == 204 || status == 304;
+        if !bodiless {
+            map.insert(
+                ::http::header::CONTENT_LENGTH,
+                HeaderValue::from(body.len()),
+            );
+        }
+        for (k, v) in headers {
+            if connection_specific(k) {
+                continue;
+            }
+            // Checked when the script set them (fields.rs): a name or
+            // value HTTP/2 cannot carry is dropped rather than sent.
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(k.as_bytes()),
+                HeaderValue::from_str(v),
+            ) {
+                map.append(name, value);
+            }
+        }
+        self.head = Some(response);
+        self.body.clear();
+        if !head && !bodiless {
+            self.body.extend_from_slice(body);
+        }
+    }
+}
+
+/// Sends the answer: HEADERS, then DATA as the client's windows open,
+/// each wait at most `send_timeout`. `Err` if the client reset the stream.
+async fn send(
+    respond: &mut h2::server::SendResponse<Bytes>,
+    answer: Http2Answer,
+    send_timeout: std::time::Duration,
+) -> Result<(), ()> {
+    let Some(head) = answer.head else {
+        respond.send_reset(h2::Reason::INTERNAL_ERROR);
+        return Ok(());
+    };
+    let mut body = Bytes::from(answer.body);
+    let mut stream = respond
+        .send_response(head, body.is_empty())
+        .map_err(|_| ())?;
+    while !body.is_empty() {
+        stream.reserve_capacity(body.len());
+        let granted = std::future::poll_fn(|cx| stream.poll_capacity(cx));
+        let n = match monoio::time::timeout(send_timeout, granted).await {
+            Ok(Some(Ok(n))) => n,
+            Ok(_) => return Err(()),
+            Err(_) => {
+                // A client that opens no window loses the stream, as one
+                // that does not read loses an HTTP/1.1 connection.
+                stream.send_reset(h2::Reason::CANCEL);
+                return Ok(());
+            }
+        };
+        if n == 0 {
+            continue;
+        }
+        let chunk = body.split_to(n.min(body.len()));
+        stream.send_data(chunk, body.is_empty()).map_err(|_| ())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! What an accepted connection becomes: on the cleartext listener,
+//! HTTP/1.1 (or HTTP/2 when it opens with the preface, or redirects to
+//! HTTPS); on the TLS listener, a handshake with the core's current
+//! configuration, then HTTP/2 or HTTP/1.1 by ALPN.
+
+use super::connection::{Ended, Served, serve_connection};
+use super::metrics::{ALPN, TLS_VERSIONS};
+use super::per_core::Core;
+use super::wire::{Rewound, Tls};
+use monoio::net::TcpStream;
+use std::rc::Rc;
+
+/// Which listener a connection came in on.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Kind {
+    Cleartext(Served),
+    Tls,
+}
+
+/// Serves one accepted connection until it closes.
+pub(crate) async fn serve_accepted(mut stream: TcpStream, core: Rc<Core>, kind: Kind) {
+    match kind {
+        Kind::Cleartext(served) => {
+            match serve_connection(&mut stream, core.clone(), served).await {
+                Ended::Closed => {}
+                Ended::Http2(first) => {
+                    let Ok(rest) = stream.try_into_poll_io() else {
+                        return;
+                    };
+                    let io = Rewound { first, at: 0, rest };
+                    super::h2::serve(io, core, false).await;
+                }
+            }
+        }
+        Kind::Tls => serve_tls(stream, core).await,
+    }
+}
+
+/// The TLS handshake (within `header_timeout`), then the protocol ALPN chose.
+async fn serve_tls(stream: TcpStream, core: Rc<Core>) {
+    let Some(config) = core.tls.borrow().clone() else {
+        return;
+    };
+    let Ok(tcp) = stream.try_into_poll_io() else {
+        return;
+    };
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    let handshake = acceptor.accept(tcp);
+    let tls = match monoio::time::timeout(core.config.http.header_timeout, handshake).await {
+        Ok(Ok(s)) => s,
+        _ => {
+            core.stats.borrow_mut().wire.handshake_failures += 1;
+            return;
+        }
+    };
+    let session = tls.get_ref().1;
+    let h2 = session.alpn_protocol() == Some(b"h2");
+    count_handshake(&core, session);
+    if h2 {
+        super::h2::serve(tls, core, true).await;
+        return;
+    }
+    let served = Served {
+        secure: true,
+        redirect: None,
+        h2c: false,
+    };
+    let mut wire = Tls {
+        stream: tls,
+        closing: false,
+    };
+    serve_connection(&mut wire, core, served).await;
+}
+
+fn count_handshake(core: &Core, session: &rustls::ServerConnection) {
+    let version = match session.protocol_version() {
+        Some(rustls::ProtocolVersion::TLSv1_3) => "1.3",
+        _ => "1.2",
+    };
+    let alpn = match session.alpn_protocol() {
+        Some(b"h2") => "h2",
+        Some(b"http/1.1") => "http/1.1",
+        _ => "none",
+    };
+    let resumed = matches!(
+        session.handshake_kind(),
+        Some(rustls::HandshakeKind::Resumed)
+    );
+    let v = TLS_VERSIONS.iter().position(|x| *x == version).unwrap_or(0);
+    let a = ALPN.iter().position(|x| *x == alpn).unwrap_or(2);
+    core.stats.borrow_mut().wire.handshakes[v][a][resumed as usize] += 1;
+}
