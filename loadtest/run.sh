@@ -2,9 +2,11 @@
 # HTTP load test: kitwork serving loadtest/work/hello.js on one pinned core,
 # beside nginx's static `return 200` (and njs / OpenResty-Lua / node when
 # installed), all driven by ../shared/bench/run.sh with wrk pinned to the
-# other core. Prints the tables and keeps them in loadtest/runs/.
+# other core. Then the TLS and HTTP/2 rows beside nginx (loadtest/tls.sh;
+# SKIP_TLS=1 leaves them out). Prints the tables and keeps them in
+# loadtest/runs/.
 #
-#   loadtest/run.sh                       # needs: nginx (+ its js/lua modules), wrk
+#   loadtest/run.sh                       # needs: nginx (+ its js/lua modules), wrk; h2load, openssl for TLS
 #   DURATION=5s REPS=1 loadtest/run.sh    # quicker
 #   HTTP_TARGETS="nginx-static kitwork" loadtest/run.sh
 set -euo pipefail
@@ -22,3 +24,7 @@ out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-$(hostname -s)-http.md"
     "$shared/bench/run.sh" 2>&1 | sed -n '/^|/p;/^#/p'
 } | tee "$out"
 echo "saved to $out"
+if [ -z "${SKIP_TLS:-}" ]; then
+  seconds=${DURATION:-10s}
+  DURATION=${seconds%s} REPS=${REPS:-3} "$here/loadtest/tls.sh"
+fi

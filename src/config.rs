@@ -243,6 +243,10 @@ pub struct Compression {
     pub gzip_level: u32,
     /// 0 (fastest) to 11 (smallest).
     pub brotli_quality: u32,
+    /// Decode gzip, deflate and Brotli request bodies (bounded by
+    /// `limits.body`: 413 beyond, 400 when they do not decode, 415 for
+    /// another coding).
+    pub requests: bool,
 }
 
 impl Default for Compression {
@@ -253,6 +257,7 @@ impl Default for Compression {
             min_bytes: d.min_bytes,
             gzip_level: d.gzip_level,
             brotli_quality: d.brotli_quality,
+            requests: d.requests,
         }
     }
 }
@@ -265,6 +270,7 @@ impl Compression {
             min_bytes: self.min_bytes,
             gzip_level: self.gzip_level,
             brotli_quality: self.brotli_quality,
+            requests: self.requests,
         }
     }
 }

@@ -159,3 +159,72 @@ fn curl_decodes_what_it_asked_for() {
     );
     assert_eq!(body.as_bytes(), &identity[..]);
 }
+
+/// A POST of `body` with `Content-Encoding: coding` to /len: the status and body.
+fn post_encoded(s: &Server, coding: &str, body: &[u8]) -> (u16, String) {
+    let mut c = connect(s);
+    write!(
+        c,
+        "POST /len HTTP/1.1\r\nHost: t\r\nContent-Encoding: {coding}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    c.write_all(body).unwrap();
+    let mut raw = String::new();
+    BufReader::new(c).read_to_string(&mut raw).unwrap();
+    let status = raw[9..12].parse().unwrap();
+    let body = raw.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+    (status, body)
+}
+
+#[test]
+fn request_bodies_are_decoded_when_asked_and_bounded() {
+    use std::io::Write as _;
+    let gzip = |data: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    };
+    let script = (
+        "len.js",
+        r#"work("Len").post("/len", () => ({ n: body.bytes().length, head: body().slice(0, 5) }));"#,
+    );
+    // Off (the default): the script gets the bytes as sent.
+    let s = start_in(&[script], &[]);
+    let packed = gzip(b"hello world");
+    let (status, body) = post_encoded(&s, "gzip", &packed);
+    assert_eq!(status, 200);
+    assert!(body.contains(&format!("\"n\":{}", packed.len())), "{body}");
+    drop(s);
+    let s = start_in(
+        &[
+            script,
+            (
+                "kitwork.toml",
+                "[compression]\nrequests = true\n[limits]\nbody = 100000\n",
+            ),
+        ],
+        &[],
+    );
+    assert_eq!(
+        post_encoded(&s, "gzip", &packed),
+        (200, r#"{"n":11,"head":"hello"}"#.into())
+    );
+    let mut br = Vec::new();
+    brotli::BrotliCompress(&mut &b"hello brotli"[..], &mut br, &Default::default()).unwrap();
+    assert_eq!(
+        post_encoded(&s, "br", &br),
+        (200, r#"{"n":12,"head":"hello"}"#.into())
+    );
+    // 10 MB of zeros in about 10 KB: refused at the body limit.
+    let bomb = gzip(&vec![0u8; 10 << 20]);
+    assert!(bomb.len() < 100_000);
+    assert_eq!(post_encoded(&s, "gzip", &bomb).0, 413);
+    assert_eq!(post_encoded(&s, "gzip", b"not gzip at all").0, 400);
+    assert_eq!(post_encoded(&s, "zstd", b"x").0, 415);
+    // The server is still there.
+    assert_eq!(
+        post_encoded(&s, "identity", b"abc"),
+        (200, r#"{"n":3,"head":"abc"}"#.into())
+    );
+}

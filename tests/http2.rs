@@ -132,8 +132,7 @@ fn curl_speaks_http2_over_tls_and_cleartext() {
         assert_eq!(status, 413, "{mode}");
         let mut many = Vec::new();
         for i in 0..30 {
-            many.push("-H".to_string());
-            many.push(format!("x-h{i}: {i}"));
+            many.extend(["-H".to_string(), format!("x-h{i}: {i}")]);
         }
         let mut args: Vec<&str> = many.iter().map(|s| s.as_str()).collect();
         args.push(&hello);
@@ -406,4 +405,51 @@ fn draining_sends_goaway() {
     let (_, _, payload) = until_frame(&mut c, GOAWAY).expect("a GOAWAY on drain");
     let code = u32::from_be_bytes([payload[4], payload[5], payload[6], payload[7]]);
     assert_eq!(code, 0, "NO_ERROR");
+}
+
+#[test]
+fn tls_and_http2_are_counted_in_the_metrics() {
+    let a = cert(&["localhost"]);
+    let admin = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("127.0.0.1:{}", l.local_addr().unwrap().port())
+    };
+    let files = files(
+        &[("a", &a)],
+        &format!("{HTTPS}[[tls]]\ncert = \"a.pem\"\nkey = \"a.key\"\n"),
+    );
+    let mut all: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    all.push(SCRIPT);
+    let s = start_in(&all, &["--config", "kitwork.toml", "--admin", &admin]);
+    let https = s.https.clone().unwrap();
+    let mut c = connect_tls(&https, "localhost", &client(&[&a], &["http/1.1"])).unwrap();
+    assert_eq!(get_tls(&mut c, "localhost", "/hello").0, 200);
+    let mut h = h2c(&s);
+    h.write_all(&frame(
+        HEADERS,
+        END_STREAM | END_HEADERS,
+        1,
+        &get_block("/hello"),
+    ))
+    .unwrap();
+    until_frame(&mut h, DATA).expect("an answer");
+    // A handshake that fails: not TLS at all.
+    let mut bad = TcpStream::connect(&https).unwrap();
+    bad.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+    let mut sink = Vec::new();
+    bad.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = bad.read_to_end(&mut sink);
+    let text = send_to(&admin, "GET /__kitwork/metrics HTTP/1.1\r\nHost: t\r\n\r\n").body;
+    for line in [
+        r#"kitwork_tls_handshakes_total{core="0",version="1.3",alpn="http/1.1",resumed="false"} 1"#,
+        r#"kitwork_tls_handshake_failures_total{core="0"} 1"#,
+        r#"kitwork_http2_connections_total{core="0"} 1"#,
+        r#"kitwork_http2_streams_total{core="0"} 1"#,
+        r#"kitwork_tls_reloads_total{result="failed"} 0"#,
+    ] {
+        assert!(text.contains(line), "{line} not in:\n{text}");
+    }
 }

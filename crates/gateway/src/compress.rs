@@ -19,6 +19,9 @@ pub struct Compression {
     pub gzip_level: u32,
     /// Brotli's quality, 0 (fastest) to 11 (smallest).
     pub brotli_quality: u32,
+    /// Decode request bodies sent with a `Content-Encoding`
+    /// (`decompress.rs`); off: they reach the script as sent.
+    pub requests: bool,
 }
 
 impl Default for Compression {
@@ -28,6 +31,7 @@ impl Default for Compression {
             min_bytes: 1024,
             gzip_level: 2,
             brotli_quality: 4,
+            requests: false,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! HTTP/2 preface that hands a cleartext connection to `h2.rs`; the
 //! redirect to HTTPS.
 
-use super::dispatch::handle;
+use super::dispatch::{Answer, handle};
 use super::http::{self, Parsed};
 use super::per_core::{BUFFER_KEEP, Core, SHUTDOWN_POLL};
 use super::wire::Wire;
@@ -37,11 +37,7 @@ pub(crate) enum Ended {
 /// The first line of the HTTP/2 connection preface (RFC 9113 §3.4).
 const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
-pub(crate) async fn serve_connection<W: Wire>(
-    stream: &mut W,
-    core: Rc<Core>,
-    how: Served,
-) -> Ended {
+pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Served) -> Ended {
     let limits = core.config.http;
     // The request and response buffers grow on first use (and keep their
     // room while the connection serves): a connection that never sends a
@@ -79,7 +75,7 @@ pub(crate) async fn serve_connection<W: Wire>(
             }
             let mut slots = http::header_slots();
             match http::parse(&buf[consumed..], &mut slots, &limits) {
-                Parsed::Complete(mut req, used) => {
+                Parsed::Complete(req, used) => {
                     consumed += used;
                     sent_continue = false;
                     answered = true;
@@ -91,9 +87,7 @@ pub(crate) async fn serve_connection<W: Wire>(
                         }
                         continue;
                     }
-                    req.secure = how.secure;
-                    let head = req.method == "HEAD";
-                    clock = handle(&core, &req, &mut out, req.keep_alive, head, clock).await;
+                    clock = handle(&core, &req, Answer::Http1(&mut out), how.secure, clock).await;
                     // While draining, every answer closes its connection
                     // (`handle` read the flag when it wrote the answer: a
                     // request already running when SIGTERM came is one).

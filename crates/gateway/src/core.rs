@@ -6,7 +6,7 @@
 
 use super::Generation;
 use super::connection::Served;
-use super::dispatch::handle;
+use super::dispatch::{Answer, handle};
 use super::http::{self, Parsed};
 use super::listener::{Kind, serve_accepted};
 use super::per_core::{Core, SHUTDOWN_POLL};
@@ -56,9 +56,9 @@ impl InProcess {
                 return consumed;
             };
             consumed += used;
-            let head = req.method == "HEAD";
             let started = Instant::now();
-            let fut = std::pin::pin!(handle(&self.core, &req, out, req.keep_alive, head, started));
+            let answer = Answer::Http1(out);
+            let fut = std::pin::pin!(handle(&self.core, &req, answer, false, started));
             if let Poll::Pending = fut.poll(&mut Context::from_waker(Waker::noop())) {
                 panic!("a handler waited, which InProcess cannot serve");
             }

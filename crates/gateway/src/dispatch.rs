@@ -17,25 +17,19 @@ use std::time::Instant;
 use vm::Value;
 
 /// Where `handle` puts its answer: HTTP/1.1 bytes appended to a buffer,
-/// or the parts of an HTTP/2 response (`h2.rs`).
-pub(crate) trait Answer {
-    #[allow(clippy::too_many_arguments)]
-    fn answer(
-        &mut self,
-        cache: &mut http::HeadCache,
-        now: Instant,
-        status: u16,
-        content_type: Option<&str>,
-        headers: &[(String, String)],
-        body: &[u8],
-        keep_alive: bool,
-        head: bool,
-    );
+/// or the parts of an HTTP/2 response. An enum, not a type parameter: one
+/// `handle` for both keeps the request path's code as the compiler laid
+/// it out for HTTP/1.1 alone (a second instance cost 134 instructions a
+/// request, `loadtest/instructions.sh`).
+pub(crate) enum Answer<'a> {
+    Http1(&'a mut Vec<u8>),
+    Http2(&'a mut super::h2::Http2Answer),
 }
 
-impl Answer for Vec<u8> {
+impl Answer<'_> {
+    #[allow(clippy::too_many_arguments)]
     #[inline]
-    fn answer(
+    pub(crate) fn answer(
         &mut self,
         cache: &mut http::HeadCache,
         now: Instant,
@@ -46,34 +40,38 @@ impl Answer for Vec<u8> {
         keep_alive: bool,
         head: bool,
     ) {
-        http::write_response(
-            self,
-            cache,
-            now,
-            status,
-            content_type,
-            headers,
-            body,
-            keep_alive,
-            head,
-        );
+        match self {
+            Answer::Http1(out) => http::write_response(
+                out,
+                cache,
+                now,
+                status,
+                content_type,
+                headers,
+                body,
+                keep_alive,
+                head,
+            ),
+            Answer::Http2(out) => out.fill(cache, now, status, content_type, headers, body, head),
+        }
     }
 }
 
-/// Routes one request, runs its handler and gives `out` the response;
-/// returns when the response was written (`started` is when it began).
-pub(crate) async fn handle<A: Answer>(
+/// Routes one request (`secure`: it came over TLS), runs its handler and
+/// gives `out` the response; returns when the response was written
+/// (`started` is when it began).
+pub(crate) async fn handle(
     core: &Rc<Core>,
     req: &http::Request<'_, '_>,
-    out: &mut A,
-    keep_alive: bool,
-    head: bool,
+    mut out: Answer<'_>,
+    secure: bool,
     started: Instant,
 ) -> Instant {
+    let (keep_alive, head) = (req.keep_alive, req.method == "HEAD");
     let n = core.requests.get() + 1;
     core.requests.set(n);
     // Writes the response and counts it under the route's slot.
-    let write = |reply: &Reply, out: &mut A, slot: usize| {
+    let write = |reply: &Reply, out: &mut Answer, slot: usize| {
         let now = Instant::now();
         let seconds = now.duration_since(started).as_secs_f64();
         core.stats.borrow_mut().routes[slot]
@@ -120,7 +118,7 @@ pub(crate) async fn handle<A: Answer>(
             headers: vec![("Allow".into(), http::SERVED_METHODS.into())],
             body: Vec::new(),
         };
-        return write(&reply, out, 0);
+        return write(&reply, &mut out, 0);
     }
     let live = core.live.borrow().clone();
     // Route literals are stored with upper-case escapes (`/caf%C3%A9`);
@@ -136,7 +134,7 @@ pub(crate) async fn handle<A: Answer>(
         Match::NotFound => {
             return write(
                 &Reply::error(404, &format!("no route for {} {}", req.method, req.path)),
-                out,
+                &mut out,
                 0,
             );
         }
@@ -146,16 +144,37 @@ pub(crate) async fn handle<A: Answer>(
                 &format!("{} is not allowed on {}", req.method, req.path),
             );
             r.headers.push(("Allow".into(), allowed.join(", ")));
-            return write(&r, out, 0);
+            return write(&r, &mut out, 0);
         }
         Match::Found { route, params } => (route, params),
     };
     let r = &live.router.routes[index];
+    // A compressed body, decoded (`[compression] requests`); before a
+    // worker is taken, so a refusal needs none.
+    let decoded;
+    let body: &[u8] = match core.config.compression.requests {
+        false => &req.body,
+        true => match req.header("content-encoding") {
+            None => &req.body,
+            Some(coding) => {
+                match super::decompress::decode(coding, &req.body, core.config.http.body) {
+                    Ok(None) => &req.body,
+                    Ok(Some(d)) => {
+                        decoded = d;
+                        &decoded
+                    }
+                    Err((status, why)) => {
+                        return write(&Reply::error(status, why), &mut out, live.slots[index]);
+                    }
+                }
+            }
+        },
+    };
     let worker = live.pool.borrow_mut().pop();
     let mut worker = worker.unwrap_or_else(|| new_worker(&live.generation, &core.config));
     host(&mut worker.vm)
         .request
-        .set(req, &r.params, params.as_slice());
+        .set(req, body, secure, &r.params, params.as_slice());
     worker
         .tags
         .borrow_mut()
@@ -169,10 +188,14 @@ pub(crate) async fn handle<A: Answer>(
                 "{} {}: internal error; worker replaced",
                 r.method, r.pattern
             ));
-            return write(&Reply::error(500, "internal error"), out, live.slots[index]);
+            return write(
+                &Reply::error(500, "internal error"),
+                &mut out,
+                live.slots[index],
+            );
         }
     };
-    let ended = write(&reply, out, live.slots[index]);
+    let ended = write(&reply, &mut out, live.slots[index]);
     // Hand the buffers back so the next request reuses them.
     let Reply {
         mut body,

@@ -179,10 +179,8 @@ async fn serve_stream(
             let raw = as_http1(&parts, &data);
             let mut slots = http::header_slots();
             match http::parse(&raw, &mut slots, &limits) {
-                Parsed::Complete(mut req, _) => {
-                    req.secure = conn.secure;
-                    let head = req.method == "HEAD";
-                    handle(core, &req, &mut answer, true, head, started).await;
+                Parsed::Complete(req, _) => {
+                    handle(core, &req, Answer::Http2(&mut answer), conn.secure, started).await;
                 }
                 Parsed::Reject(status, why) => error(core, &mut answer, status, why),
                 Parsed::Partial { .. } => error(core, &mut answer, 400, "malformed request"),
@@ -205,14 +203,13 @@ fn client_reset(conn: &Connection) {
 fn error(core: &Core, answer: &mut Http2Answer, status: u16, why: &str) {
     let reply = Reply::error(status, why);
     let mut cache = core.head.borrow_mut();
-    answer.answer(
+    answer.fill(
         &mut cache,
         Instant::now(),
         status,
         reply.content_type.as_deref(),
         &reply.headers,
         &reply.body,
-        true,
         false,
     );
 }
@@ -268,7 +265,7 @@ fn as_http1(parts: &::http::request::Parts, body: &[u8]) -> Vec<u8> {
 
 /// A stream's answer, as `handle` gave it.
 #[derive(Default)]
-struct Http2Answer {
+pub(crate) struct Http2Answer {
     head: Option<::http::Response<()>>,
     body: Vec<u8>,
 }
@@ -286,8 +283,10 @@ fn connection_specific(name: &str) -> bool {
     .any(|h| name.eq_ignore_ascii_case(h))
 }
 
-impl Answer for Http2Answer {
-    fn answer(
+impl Http2Answer {
+    /// Takes in the answer: its head as an `http::Response`, its body.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn fill(
         &mut self,
         cache: &mut http::HeadCache,
         now: Instant,
@@ -295,7 +294,6 @@ impl Answer for Http2Answer {
         content_type: Option<&str>,
         headers: &[(String, String)],
         body: &[u8],
-        _keep_alive: bool,
         head: bool,
     ) {
         use ::http::header::{HeaderName, HeaderValue};

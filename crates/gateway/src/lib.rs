@@ -17,6 +17,7 @@ pub mod compress;
 mod connection;
 mod cookie;
 pub mod core;
+pub mod decompress;
 pub mod descriptors;
 mod dispatch;
 mod fields;

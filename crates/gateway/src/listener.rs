@@ -6,7 +6,7 @@
 use super::connection::{Ended, Served, serve_connection};
 use super::metrics::{ALPN, TLS_VERSIONS};
 use super::per_core::Core;
-use super::wire::{Rewound, Tls};
+use super::wire::{Rewound, Tls, Wire};
 use monoio::net::TcpStream;
 use std::rc::Rc;
 
@@ -18,19 +18,22 @@ pub(crate) enum Kind {
 }
 
 /// Serves one accepted connection until it closes.
-pub(crate) async fn serve_accepted(mut stream: TcpStream, core: Rc<Core>, kind: Kind) {
+pub(crate) async fn serve_accepted(stream: TcpStream, core: Rc<Core>, kind: Kind) {
     match kind {
         Kind::Cleartext(served) => {
-            match serve_connection(&mut stream, core.clone(), served).await {
-                Ended::Closed => {}
-                Ended::Http2(first) => {
-                    let Ok(rest) = stream.try_into_poll_io() else {
-                        return;
-                    };
-                    let io = Rewound { first, at: 0, rest };
-                    super::h2::serve(io, core, false).await;
-                }
-            }
+            let mut wire = Wire::Tcp(stream);
+            let Ended::Http2(first) = serve_connection(&mut wire, core.clone(), served).await
+            else {
+                return;
+            };
+            let Wire::Tcp(stream) = wire else {
+                return;
+            };
+            let Ok(rest) = stream.try_into_poll_io() else {
+                return;
+            };
+            let io = Rewound { first, at: 0, rest };
+            super::h2::serve(io, core, false).await;
         }
         Kind::Tls => serve_tls(stream, core).await,
     }
@@ -65,10 +68,10 @@ async fn serve_tls(stream: TcpStream, core: Rc<Core>) {
         redirect: None,
         h2c: false,
     };
-    let mut wire = Tls {
+    let mut wire = Wire::Tls(Box::new(Tls {
         stream: tls,
         closing: false,
-    };
+    }));
     serve_connection(&mut wire, core, served).await;
 }
 

@@ -51,10 +51,19 @@ pub struct Pieces<'r> {
 impl RequestData {
     /// Takes in a request: its head as it came (the pieces are read later),
     /// the route's parameters (`names` with their raw `values`) and its body.
-    pub fn set(&mut self, req: &http::Request<'_, '_>, names: &[String], values: &[&str]) {
+    /// `body` is the request's (or what it decoded to, with
+    /// `[compression] requests`); `secure`: it came over TLS.
+    pub fn set(
+        &mut self,
+        req: &http::Request<'_, '_>,
+        body: &[u8],
+        secure: bool,
+        names: &[String],
+        values: &[&str],
+    ) {
         self.head.clear();
         self.head.extend_from_slice(req.head);
-        self.secure = req.secure;
+        self.secure = secure;
         let (base, len) = (req.head.as_ptr() as usize, req.head.len());
         // Where `s` sits in the head; an empty piece from elsewhere (the
         // query of a path without one) reads as empty.
@@ -79,7 +88,7 @@ impl RequestData {
                 .push_with(|o| o.push_str(k), |o| percent_decode_into(v, o));
         }
         self.body.clear();
-        self.body.extend_from_slice(&req.body);
+        self.body.extend_from_slice(body);
     }
 
     /// The query as it came, without its `?` (empty when there is none).
@@ -160,7 +169,7 @@ mod tests {
             panic!("complete")
         };
         let mut data = RequestData::default();
-        data.set(&req, &["id".to_string()], &["4%32"]);
+        data.set(&req, &req.body, false, &["id".to_string()], &["4%32"]);
         assert_eq!(data.params.get("id"), Some("42"));
         let pieces = data.pieces();
         assert_eq!((pieces.method, pieces.path), ("GET", "/a%20b"));
@@ -181,7 +190,7 @@ mod tests {
         else {
             panic!("complete")
         };
-        data.set(&req2, &[], &[]);
+        data.set(&req2, &req2.body, false, &[], &[]);
         assert_eq!(data.pieces().method, "POST");
         assert_eq!(data.query().as_slice(), []);
         assert_eq!(data.headers().get("content-length"), Some("2"));
