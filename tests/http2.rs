@@ -28,7 +28,8 @@ const SCRIPT: (&str, &str) = (
       .post("/echo", (req) => ({ got: body(), type: req.headers["content-type"] }))
       .get("/headers", (req) => ({ x: req.headers["x-thing"], cookie: req.headers["cookie"], q: req.query.q }))
       .get("/big", () => "x".repeat(300000))
-      .get("/slow", async () => { await sleep(200); return "slow"; });
+      .get("/slow", async () => { await sleep(200); return "slow"; })
+      .post("/len", () => ({ n: body.bytes().length }));
     "#,
 );
 
@@ -170,6 +171,68 @@ fn h2load_many_streams_per_connection() {
             "{url}: {text}"
         );
         assert!(text.contains("status codes: 4000 2xx"), "{url}: {text}");
+    }
+}
+
+#[test]
+fn bodies_larger_than_the_connection_budget_are_served_in_turn() {
+    if !tools::have(
+        "h2load",
+        "bodies_larger_than_the_connection_budget_are_served_in_turn",
+    ) {
+        return;
+    }
+    let a = cert(&["localhost"]);
+    // Each 200 KB body is more than the 128 KB of bodies a connection may
+    // hold: the first stream still reading goes on, those past the budget
+    // are refused (REFUSED_STREAM, which h2load counts as failed and does
+    // not retry); every stream ends, at least one per connection served.
+    let s = start(
+        "[limits]\nbody = 300000\n[http2]\nconnection_window = 131072\n",
+        &a,
+    );
+    let body = s.dir.join("body.bin");
+    std::fs::write(&body, vec![b'x'; 200_000]).unwrap();
+    let out = Command::new("h2load")
+        .args(["-n", "64", "-c", "2", "-m", "32", "-d"])
+        .arg(&body)
+        .arg(format!("http://{}/len", s.addr))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // "requests: 64 total, 64 started, 64 done, 2 succeeded, 62 failed, …"
+    let requests = text
+        .lines()
+        .find(|l| l.starts_with("requests:"))
+        .expect("a requests line");
+    let count = |label: &str| -> u64 {
+        requests
+            .split(',')
+            .find_map(|part| part.trim().strip_suffix(label.trim()))
+            .and_then(|n| n.trim().trim_start_matches("requests:").trim().parse().ok())
+            .unwrap_or_else(|| panic!("{label} in {requests}"))
+    };
+    eprintln!("{requests}");
+    assert_eq!(count(" done"), 64, "{text}");
+    assert!(count(" succeeded") >= 2, "{text}");
+    assert_eq!(count(" succeeded") + count(" failed"), 64, "{text}");
+    // One at a time (curl), every body is served.
+    if tools::have(
+        "curl",
+        "bodies_larger_than_the_connection_budget_are_served_in_turn",
+    ) {
+        let url = format!("http://{}/len", s.addr);
+        let file = format!("@{}", body.display());
+        for _ in 0..3 {
+            let (v, status, answer) = curl(
+                &s,
+                &["--http2-prior-knowledge", "--data-binary", &file, &url],
+            );
+            assert_eq!(
+                (v.as_str(), status, answer.as_str()),
+                ("2", 200, r#"{"n":200000}"#)
+            );
+        }
     }
 }
 

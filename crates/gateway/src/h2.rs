@@ -57,6 +57,42 @@ struct Connection {
     reset: Cell<u64>,
     /// Streams being answered now.
     running: Cell<usize>,
+    /// Request body bytes the connection's streams hold now.
+    buffered: Cell<usize>,
+    /// The streams reading their bodies, by the order they opened in:
+    /// the first may always read on, so one body always completes.
+    reading: std::cell::RefCell<std::collections::BTreeSet<u64>>,
+}
+
+/// A stream being served (the `number`th its connection opened): gives
+/// its share of `running`, `buffered` and `reading` back however the
+/// stream ends.
+struct Serving {
+    conn: Rc<Connection>,
+    number: u64,
+    held: usize,
+}
+
+impl Serving {
+    /// Its body is read: another stream may be the first reader now.
+    fn done_reading(&mut self) {
+        self.conn.reading.borrow_mut().remove(&self.number);
+    }
+
+    /// Its body is let go.
+    fn let_go(&mut self) {
+        let conn = &self.conn;
+        conn.buffered.set(conn.buffered.get() - self.held);
+        self.held = 0;
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        self.conn.running.set(self.conn.running.get() - 1);
+        self.done_reading();
+        self.let_go();
+    }
 }
 
 /// Serves one HTTP/2 connection until the client closes it, it has been
@@ -89,6 +125,8 @@ where
         opened: Cell::new(0),
         reset: Cell::new(0),
         running: Cell::new(0),
+        buffered: Cell::new(0),
+        reading: Default::default(),
     });
     let mut last_active = Instant::now();
     let mut going_away = false;
@@ -123,7 +161,8 @@ where
         last_active = Instant::now();
         shared.opened.set(shared.opened.get() + 1);
         shared.running.set(shared.running.get() + 1);
-        monoio::spawn(serve_stream(request, respond, shared.clone()));
+        let number = shared.opened.get();
+        monoio::spawn(serve_stream(request, respond, shared.clone(), number));
         let (opened, reset) = (shared.opened.get(), shared.reset.get());
         if reset > settings.max_client_resets && reset * 2 > opened {
             crate::log::warn(&format!(
@@ -138,12 +177,26 @@ where
 }
 
 /// One stream: its request read whole (up to the body limit), answered
-/// by `handle`, written back under flow control.
+/// by `handle`, written back under flow control. The bodies a
+/// connection's streams hold add up to at most `connection_window` and
+/// one body more: past it, a stream other than the first still reading
+/// is reset with REFUSED_STREAM (not processed: a client may send it
+/// again), so 128 streams of 1 MB bodies hold 5 MB, not 128. Waiting
+/// instead deadlocks: the client spends the connection's window on the
+/// streams that wait, and the first starves.
 async fn serve_stream(
     request: ::http::Request<h2::RecvStream>,
     mut respond: h2::server::SendResponse<Bytes>,
     conn: Rc<Connection>,
+    number: u64,
 ) {
+    conn.reading.borrow_mut().insert(number);
+    let mut serving = Serving {
+        conn: conn.clone(),
+        number,
+        held: 0,
+    };
+    let budget = conn.core.config.http2.connection_window as usize;
     let core = &conn.core;
     let limits = core.config.http;
     core.stats.borrow_mut().wire.h2_streams += 1;
@@ -165,18 +218,28 @@ async fn serve_stream(
                 break;
             }
         };
-        let _ = body.flow_control().release_capacity(chunk.len());
         if data.len() + chunk.len() > limits.body {
             refused = Some((413, "request body too large"));
             break;
         }
+        let first = conn.reading.borrow().first() == Some(&number);
+        if conn.buffered.get() + chunk.len() > budget && !first {
+            respond.send_reset(h2::Reason::REFUSED_STREAM);
+            core.stats.borrow_mut().wire.h2_refused += 1;
+            return;
+        }
+        conn.buffered.set(conn.buffered.get() + chunk.len());
+        serving.held += chunk.len();
+        let _ = body.flow_control().release_capacity(chunk.len());
         data.extend_from_slice(&chunk);
     }
+    serving.done_reading();
     let mut answer = Http2Answer::default();
     match refused {
         Some((status, why)) => error(core, &mut answer, status, why),
         None => {
-            let raw = as_http1(&parts, &data);
+            // The body moves into the message `http::parse` reads.
+            let raw = as_http1(&parts, &std::mem::take(&mut data));
             let mut slots = http::header_slots();
             match http::parse(&raw, &mut slots, &limits) {
                 Parsed::Complete(req, _) => {
@@ -187,11 +250,12 @@ async fn serve_stream(
             }
         }
     }
+    // The body is let go before the answer waits on the client's window.
+    serving.let_go();
     let sent = send(&mut respond, answer, limits.send_timeout).await;
     if sent.is_err() {
         client_reset(&conn);
     }
-    conn.running.set(conn.running.get() - 1);
 }
 
 fn client_reset(conn: &Connection) {

@@ -67,6 +67,9 @@ pub struct WireStats {
     pub h2_resets: u64,
     /// Connections sent GOAWAY for resetting too many of their streams.
     pub h2_goaway_abuse: u64,
+    /// Streams refused (REFUSED_STREAM) while their connection held its
+    /// budget of request bodies.
+    pub h2_refused: u64,
 }
 
 impl CoreStats {
@@ -317,7 +320,7 @@ fn render_wire(out: &mut String, cores: &[Snapshot]) {
         }
     }
     type Counter = (&'static str, &'static str, fn(&WireStats) -> u64);
-    let counters: [Counter; 5] = [
+    let counters: [Counter; 6] = [
         (
             "kitwork_tls_handshake_failures_total",
             "TLS handshakes that failed or timed out.",
@@ -337,6 +340,11 @@ fn render_wire(out: &mut String, cores: &[Snapshot]) {
             "kitwork_http2_resets_total",
             "HTTP/2 streams the client reset before their answer was sent.",
             |w| w.h2_resets,
+        ),
+        (
+            "kitwork_http2_refused_total",
+            "HTTP/2 streams refused while their connection held its budget of request bodies.",
+            |w| w.h2_refused,
         ),
         (
             "kitwork_http2_goaway_abuse_total",
