@@ -34,16 +34,8 @@ const SCRIPT: (&str, &str) = (
 );
 
 fn start(toml: &str, cert: &Cert) -> Server {
-    let files = files(
-        &[("a", cert)],
-        &format!("{HTTPS}[[tls]]\ncert = \"a.pem\"\nkey = \"a.key\"\n{toml}"),
-    );
-    let mut all: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    all.push(SCRIPT);
-    start_in(&all, &["--config", "kitwork.toml"])
+    let toml = format!("{HTTPS}[[tls]]\ncert = \"a.pem\"\nkey = \"a.key\"\n{toml}");
+    start_tls_server(&[("a", cert)], &toml, &[SCRIPT], &[])
 }
 
 /// curl's answer: the HTTP version, the status, the body.
@@ -72,14 +64,7 @@ fn curl_speaks_http2_over_tls_and_cleartext() {
     }
     let a = cert(&["localhost"]);
     let s = start("[limits]\nbody = 100000\nheaders = 20\n", &a);
-    let port = s
-        .https
-        .as_ref()
-        .unwrap()
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .to_string();
+    let port = port_of(s.https.as_ref().unwrap());
     let tls = format!("https://localhost:{port}");
     let resolve = format!("localhost:{port}:127.0.0.1");
     let clear = format!("http://{}", s.addr);
@@ -268,6 +253,17 @@ fn get_block(path: &str) -> Vec<u8> {
     b
 }
 
+/// A whole `GET path` on `stream`.
+fn send_get(c: &mut TcpStream, stream: u32, path: &str) {
+    c.write_all(&frame(
+        HEADERS,
+        END_STREAM | END_HEADERS,
+        stream,
+        &get_block(path),
+    ))
+    .unwrap();
+}
+
 /// A cleartext HTTP/2 connection past the preface and our SETTINGS.
 fn h2c(s: &Server) -> TcpStream {
     let mut c = TcpStream::connect(&s.addr).unwrap();
@@ -277,18 +273,13 @@ fn h2c(s: &Server) -> TcpStream {
     c
 }
 
-/// Reads frames until one of `kind` comes (its payload), or the
-/// connection ends (`None`).
+/// Reads frames until one of `kind` comes (its flags, stream and
+/// payload), or the connection ends (`None`).
 fn until_frame(c: &mut TcpStream, kind: u8) -> Option<(u8, u32, Vec<u8>)> {
     loop {
-        let mut head = [0u8; 9];
-        c.read_exact(&mut head).ok()?;
-        let len = (head[0] as usize) << 16 | (head[1] as usize) << 8 | head[2] as usize;
-        let mut payload = vec![0; len];
-        c.read_exact(&mut payload).ok()?;
-        let stream = u32::from_be_bytes([head[5], head[6], head[7], head[8]]) & 0x7fff_ffff;
-        if head[3] == kind {
-            return Some((head[4], stream, payload));
+        let (k, flags, stream, payload) = next_frame(c)?;
+        if k == kind {
+            return Some((flags, stream, payload));
         }
     }
 }
@@ -310,13 +301,7 @@ fn a_raw_h2c_stream_is_answered() {
     let a = cert(&["localhost"]);
     let s = start("", &a);
     let mut c = h2c(&s);
-    c.write_all(&frame(
-        HEADERS,
-        END_STREAM | END_HEADERS,
-        1,
-        &get_block("/hello"),
-    ))
-    .unwrap();
+    send_get(&mut c, 1, "/hello");
     let (_, stream, _) = until_frame(&mut c, HEADERS).expect("an answer");
     assert_eq!(stream, 1);
     let (flags, _, body) = until_frame(&mut c, DATA).expect("a body");
@@ -410,7 +395,7 @@ fn an_hpack_bomb_is_refused() {
     // Whatever the refusal (a 431, RST_STREAM, GOAWAY), no 200.
     let mut answered = false;
     c.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
-    while let Some((kind, _, payload)) = next_frame(&mut c) {
+    while let Some((kind, _, _, payload)) = next_frame(&mut c) {
         if kind == HEADERS && payload.first() == Some(&0x88) {
             answered = true; // :status 200 (static index 8)
         }
@@ -437,14 +422,15 @@ fn hpack_length(out: &mut Vec<u8>, mut n: usize) {
     out.push(n as u8);
 }
 
-fn next_frame(c: &mut TcpStream) -> Option<(u8, u32, Vec<u8>)> {
+/// The next frame: its type, flags, stream and payload.
+fn next_frame(c: &mut TcpStream) -> Option<(u8, u8, u32, Vec<u8>)> {
     let mut head = [0u8; 9];
     c.read_exact(&mut head).ok()?;
     let len = (head[0] as usize) << 16 | (head[1] as usize) << 8 | head[2] as usize;
     let mut payload = vec![0; len];
     c.read_exact(&mut payload).ok()?;
     let stream = u32::from_be_bytes([head[5], head[6], head[7], head[8]]) & 0x7fff_ffff;
-    Some((head[3], stream, payload))
+    Some((head[3], head[4], stream, payload))
 }
 
 #[test]
@@ -452,13 +438,7 @@ fn draining_sends_goaway() {
     let a = cert(&["localhost"]);
     let s = start("", &a);
     let mut c = h2c(&s);
-    c.write_all(&frame(
-        HEADERS,
-        END_STREAM | END_HEADERS,
-        1,
-        &get_block("/hello"),
-    ))
-    .unwrap();
+    send_get(&mut c, 1, "/hello");
     until_frame(&mut c, DATA).expect("an answer");
     let ok = Command::new("kill")
         .args(["-TERM", &s.child.id().to_string()])
@@ -477,27 +457,13 @@ fn tls_and_http2_are_counted_in_the_metrics() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("127.0.0.1:{}", l.local_addr().unwrap().port())
     };
-    let files = files(
-        &[("a", &a)],
-        &format!("{HTTPS}[[tls]]\ncert = \"a.pem\"\nkey = \"a.key\"\n"),
-    );
-    let mut all: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    all.push(SCRIPT);
-    let s = start_in(&all, &["--config", "kitwork.toml", "--admin", &admin]);
+    let toml = format!("{HTTPS}[[tls]]\ncert = \"a.pem\"\nkey = \"a.key\"\n");
+    let s = start_tls_server(&[("a", &a)], &toml, &[SCRIPT], &["--admin", &admin]);
     let https = s.https.clone().unwrap();
     let mut c = connect_tls(&https, "localhost", &client(&[&a], &["http/1.1"])).unwrap();
     assert_eq!(get_tls(&mut c, "localhost", "/hello").0, 200);
     let mut h = h2c(&s);
-    h.write_all(&frame(
-        HEADERS,
-        END_STREAM | END_HEADERS,
-        1,
-        &get_block("/hello"),
-    ))
-    .unwrap();
+    send_get(&mut h, 1, "/hello");
     until_frame(&mut h, DATA).expect("an answer");
     // A handshake that fails: not TLS at all.
     let mut bad = TcpStream::connect(&https).unwrap();

@@ -33,14 +33,7 @@ fn start_tls(certs: &[(&str, &Cert)], toml: &str) -> Server {
 }
 
 fn start_tls_on(certs: &[(&str, &Cert)], toml: &str, cores: usize) -> Server {
-    let files = files(certs, toml);
-    let mut all: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    all.push(SCRIPT);
-    let cores = cores.to_string();
-    start_in(&all, &["--config", "kitwork.toml", "--cores", &cores])
+    start_tls_server(certs, toml, &[SCRIPT], &["--cores", &cores.to_string()])
 }
 
 /// Two entries: `a` for localhost and `*.example.test`, `b` (the default)
@@ -205,15 +198,7 @@ fn sighup_reloads_certificates_and_a_bad_file_keeps_the_old_one() {
     )
     .unwrap();
     hangup(&s);
-    let until = Instant::now() + Duration::from_secs(10);
-    while !s.log().contains("tls reload (SIGHUP) failed") {
-        assert!(
-            Instant::now() < until,
-            "no failed reload logged: {}",
-            s.log()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_log(&s, "tls reload (SIGHUP) failed");
     let c = connect_tls(&https, "localhost", &client(&[&new], &["http/1.1"])).unwrap();
     assert!(presented(&c) == new.der);
     // A key that is not the certificate's: refused too.
@@ -221,17 +206,18 @@ fn sighup_reloads_certificates_and_a_bad_file_keeps_the_old_one() {
     std::fs::write(s.dir.join("a.pem"), &new.pem).unwrap();
     std::fs::write(s.dir.join("a.key"), &other.key).unwrap();
     hangup(&s);
-    let until = Instant::now() + Duration::from_secs(10);
-    while !s.log().contains("is not the key of") {
-        assert!(
-            Instant::now() < until,
-            "a mismatched key was not refused: {}",
-            s.log()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_log(&s, "is not the key of");
     let c = connect_tls(&https, "localhost", &client(&[&new], &["http/1.1"])).unwrap();
     assert!(presented(&c) == new.der);
+}
+
+/// Waits up to 10 s for `text` in the server's log.
+fn wait_for_log(s: &Server, text: &str) {
+    let until = Instant::now() + Duration::from_secs(10);
+    while !s.log().contains(text) {
+        assert!(Instant::now() < until, "{text:?} never logged: {}", s.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 fn hangup(s: &Server) {
@@ -280,14 +266,7 @@ fn a_bad_certificate_stops_the_start_with_a_clear_error() {
 fn the_http_listener_can_redirect_to_https() {
     let a = cert(&["localhost"]);
     let s = start_tls(&[("a", &a)], &format!("{HTTPS}redirect = true\n{ONE}"));
-    let port = s
-        .https
-        .as_ref()
-        .unwrap()
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .to_string();
+    let port = port_of(s.https.as_ref().unwrap());
     let r = send(
         &s,
         "POST /a/b?c=d HTTP/1.1\r\nHost: localhost:8080\r\nContent-Length: 0\r\n\r\n",

@@ -107,6 +107,30 @@ pub fn files(certs: &[(&str, &Cert)], toml: &str) -> Vec<(String, String)> {
     out
 }
 
+/// `kitwork serve` over `scripts` and the TLS files `files` makes for
+/// `certs` and `toml`, with `--config kitwork.toml` and `extra` arguments.
+pub fn start_tls_server(
+    certs: &[(&str, &Cert)],
+    toml: &str,
+    scripts: &[(&str, &str)],
+    extra: &[&str],
+) -> super::server::Server {
+    let files = files(certs, toml);
+    let mut all: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    all.extend_from_slice(scripts);
+    let mut args = vec!["--config", "kitwork.toml"];
+    args.extend_from_slice(extra);
+    super::server::start_in(&all, &args)
+}
+
+/// The port of a `host:port`.
+pub fn port_of(addr: &str) -> String {
+    addr.rsplit(':').next().unwrap_or_default().to_string()
+}
+
 /// The start of an `[https]` section listening on a free port.
 pub const HTTPS: &str = "[https]\nlisten = \"127.0.0.1:0\"\n";
 
