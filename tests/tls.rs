@@ -3,8 +3,8 @@
 //! (TLS 1.3 and 1.2), a certificate swapped on disk (by the file watcher
 //! and by SIGHUP) while a connection stays open on the old one, a bad
 //! file at reload (logged, the old one stays) and at start (a clear
-//! error), the redirect from HTTP, and `openssl s_client` for SNI, ALPN
-//! and resumption.
+//! error), the redirect from HTTP, and `openssl s_client` for SNI, ALPN,
+//! resumption and a stapled OCSP answer.
 
 #[path = "support/server.rs"]
 mod server;
@@ -353,4 +353,73 @@ fn pem_block(text: &str) -> String {
         .expect("its end")
         + start;
     text[start..end].split_whitespace().collect()
+}
+
+#[test]
+fn an_ocsp_response_is_stapled() {
+    if !tools::have("openssl", "an_ocsp_response_is_stapled") {
+        return;
+    }
+    // A CA, a certificate it signs (serial 0x1234), and the CA's OCSP
+    // answer that it is good, made by openssl's own responder.
+    let dir = std::env::temp_dir().join(format!("kitwork-ocsp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let openssl = |args: &str| {
+        let out = std::process::Command::new("sh")
+            .args(["-c", &format!("openssl {args}")])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "openssl {args}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
+    openssl(&format!(
+        "req -x509 {ec} -keyout ca.key -out ca.pem -days 2 -subj /CN=TestCA"
+    ));
+    openssl(&format!(
+        "req {ec} -keyout a.key -out a.csr -subj /CN=localhost"
+    ));
+    std::fs::write(dir.join("ext.cnf"), "subjectAltName=DNS:localhost\n").unwrap();
+    openssl(
+        "x509 -req -in a.csr -CA ca.pem -CAkey ca.key -set_serial 0x1234 -out a.pem -days 2 -extfile ext.cnf",
+    );
+    std::fs::write(
+        dir.join("index.txt"),
+        "V\t301231000000Z\t\t1234\tunknown\t/CN=localhost\n",
+    )
+    .unwrap();
+    openssl("ocsp -issuer ca.pem -cert a.pem -no_nonce -reqout req.der");
+    openssl(
+        "ocsp -index index.txt -rsigner ca.pem -rkey ca.key -CA ca.pem -reqin req.der -respout a.ocsp -ndays 1",
+    );
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    // The OCSP answer (binary) stays where openssl wrote it.
+    let toml = format!("{HTTPS}{ONE}ocsp = \"{}\"\n", dir.join("a.ocsp").display());
+    let files = [
+        ("a.pem", read("a.pem")),
+        ("a.key", read("a.key")),
+        ("kitwork.toml", toml),
+    ];
+    let mut all: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    all.push(SCRIPT);
+    let s = start_in(&all, &["--config", "kitwork.toml"]);
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &format!(
+                "echo | openssl s_client -connect {} -servername localhost -status",
+                s.https.as_ref().unwrap()
+            ),
+        ])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("OCSP Response Status: successful"), "{text}");
+    assert!(text.contains("Cert Status: good"), "{text}");
 }
