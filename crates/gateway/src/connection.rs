@@ -34,9 +34,11 @@ pub(crate) enum Ended {
     Http2(Vec<u8>),
 }
 
-/// The first line of the HTTP/2 connection preface (RFC 9113 §3.4).
+/// The HTTP/2 connection preface (RFC 9113 §3.4).
 const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
+/// Serves HTTP/1.1 on `stream` until it closes, or until it turns out to
+/// be HTTP/2 (then the bytes read so far are handed back).
 pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Served) -> Ended {
     let limits = core.config.http;
     // The request and response buffers grow on first use (and keep their
