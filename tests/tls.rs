@@ -278,6 +278,9 @@ fn the_http_listener_can_redirect_to_https() {
     );
     let r = send(&s, "GET / HTTP/1.0\r\n\r\n");
     assert_eq!(r.status, 400, "no Host to redirect to");
+    // No way around it by HTTP/2 prior knowledge: the preface is refused.
+    let r = send(&s, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+    assert_eq!(r.status, 505);
 }
 
 #[test]

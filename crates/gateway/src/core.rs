@@ -177,13 +177,16 @@ pub(crate) async fn serve_core(
             }
         });
     }
+    let redirect = match (core.config.redirect_https, addresses.https) {
+        (true, Some(a)) => Some(a.port()),
+        _ => None,
+    };
     let cleartext = Kind::Cleartext(Served {
         secure: false,
-        redirect: match (core.config.redirect_https, addresses.https) {
-            (true, Some(a)) => Some(a.port()),
-            _ => None,
-        },
-        h2c: core.config.http2.enabled,
+        redirect,
+        // A listener that only redirects speaks no h2c: its streams would
+        // be served instead of redirected.
+        h2c: core.config.http2.enabled && redirect.is_none(),
     });
     let secure = secure_listener.map(|l| monoio::spawn(accept_loop(l, core.clone(), Kind::Tls)));
     accept_loop(listener, core.clone(), cleartext).await;
