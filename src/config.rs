@@ -144,13 +144,16 @@ pub struct Config {
     /// `[env]`: names and values every script reads as `env.NAME`.
     pub env: std::collections::BTreeMap<String, String>,
     pub secrets: Secrets,
-    pub compression: Compression,
+    /// `[compression]`: answers compressed by `Accept-Encoding` (Brotli,
+    /// else gzip), for compressible types at or above `min_bytes`; request
+    /// bodies decoded when `requests` is on.
+    pub compression: gateway::compress::Compression,
     /// `[https]`: the TLS listener (with `[[tls]]`).
     pub https: Https,
     /// `[[tls]]`: the certificates the TLS listener serves, by SNI.
     pub tls: Vec<TlsCertificate>,
     /// `[http2]`: HTTP/2 over TLS (ALPN) and cleartext (prior knowledge).
-    pub http2: Http2,
+    pub http2: gateway::h2::Http2,
 }
 
 /// `[https]`: where TLS is terminated.
@@ -193,86 +196,6 @@ pub struct TlsCertificate {
     pub default: bool,
     /// A DER OCSP response to staple.
     pub ocsp: Option<PathBuf>,
-}
-
-/// `[http2]`.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Http2 {
-    pub enabled: bool,
-    pub max_streams: u32,
-    pub stream_window: u32,
-    pub connection_window: u32,
-    pub max_client_resets: u64,
-}
-
-impl Default for Http2 {
-    fn default() -> Http2 {
-        let d = gateway::h2::Http2::default();
-        Http2 {
-            enabled: d.enabled,
-            max_streams: d.max_streams,
-            stream_window: d.stream_window,
-            connection_window: d.connection_window,
-            max_client_resets: d.max_client_resets,
-        }
-    }
-}
-
-impl Http2 {
-    /// What the gateway's cores use.
-    pub fn for_gateway(&self) -> gateway::h2::Http2 {
-        gateway::h2::Http2 {
-            enabled: self.enabled,
-            max_streams: self.max_streams,
-            stream_window: self.stream_window,
-            connection_window: self.connection_window,
-            max_client_resets: self.max_client_resets,
-        }
-    }
-}
-
-/// `[compression]`: answers compressed by `Accept-Encoding` (Brotli, else
-/// gzip), for compressible types at or above `min_bytes`.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Compression {
-    pub enabled: bool,
-    pub min_bytes: usize,
-    /// 1 (fastest) to 9 (smallest).
-    pub gzip_level: u32,
-    /// 0 (fastest) to 11 (smallest).
-    pub brotli_quality: u32,
-    /// Decode gzip, deflate and Brotli request bodies (bounded by
-    /// `limits.body`: 413 beyond, 400 when they do not decode, 415 for
-    /// another coding).
-    pub requests: bool,
-}
-
-impl Default for Compression {
-    fn default() -> Compression {
-        let d = gateway::compress::Compression::default();
-        Compression {
-            enabled: d.enabled,
-            min_bytes: d.min_bytes,
-            gzip_level: d.gzip_level,
-            brotli_quality: d.brotli_quality,
-            requests: d.requests,
-        }
-    }
-}
-
-impl Compression {
-    /// What the gateway's cores use.
-    pub fn for_gateway(&self) -> gateway::compress::Compression {
-        gateway::compress::Compression {
-            enabled: self.enabled,
-            min_bytes: self.min_bytes,
-            gzip_level: self.gzip_level,
-            brotli_quality: self.brotli_quality,
-            requests: self.requests,
-        }
-    }
 }
 
 /// `[secrets]`: values scripts read as `env.NAME` like `[env]`'s, which
@@ -360,10 +283,10 @@ impl Default for Config {
             client: Client::default(),
             env: Default::default(),
             secrets: Secrets::default(),
-            compression: Compression::default(),
+            compression: Default::default(),
             https: Https::default(),
             tls: Vec::new(),
-            http2: Http2::default(),
+            http2: Default::default(),
         }
     }
 }
@@ -738,6 +661,26 @@ mod tests {
         let mut c = Config::default();
         c.limits.headers = 500;
         assert!(c.validate().unwrap_err().contains("limits.headers"));
+        // The gateway's own settings, read as they are: unknown keys refused.
+        for (text, key) in [
+            ("[http2]\nmax_stream = 1", "max_stream"),
+            ("[compression]\ngzip = 1", "gzip"),
+            ("[https]\nport = 1", "port"),
+            ("[[tls]]\ncertificate = \"a.pem\"", "certificate"),
+        ] {
+            let e = Config::parse(text).unwrap_err();
+            assert!(e.contains(key), "{e}");
+        }
+        let c = Config::parse("[http2]\nmax_streams = 7\n[compression]\nrequests = true").unwrap();
+        assert_eq!((c.http2.max_streams, c.http2.enabled), (7, true));
+        assert!(c.compression.requests && c.compression.enabled);
+        // TLS needs both its listener and a certificate.
+        let c = Config::parse("[https]\nlisten = \"127.0.0.1:0\"").unwrap();
+        assert!(c.validate().unwrap_err().contains("[[tls]]"));
+        let mut c = Config::parse("[http2]\nstream_window = 100").unwrap();
+        assert!(c.validate().unwrap_err().contains("http2.stream_window"));
+        c.http2.stream_window = 65_535;
+        assert!(c.validate().is_ok());
     }
 }
 

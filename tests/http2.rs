@@ -482,3 +482,24 @@ fn tls_and_http2_are_counted_in_the_metrics() {
         assert!(text.contains(line), "{line} not in:\n{text}");
     }
 }
+
+#[test]
+fn a_preface_then_silence_is_closed_when_idle() {
+    // An HTTP/2 connection with no stream is idle, as a kept-alive
+    // HTTP/1.1 one is: it is sent GOAWAY and closed at the idle timeout.
+    let a = cert(&["localhost"]);
+    let s = start("[limits]\nidle_timeout_ms = 300\n", &a);
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    // The preface, and no SETTINGS after it.
+    c.write_all(PREFACE).unwrap();
+    let started = Instant::now();
+    let mut sink = Vec::new();
+    let _ = c.read_to_end(&mut sink);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "held for {:?}",
+        started.elapsed()
+    );
+    hello_answers(&s);
+}

@@ -426,3 +426,43 @@ fn an_ocsp_response_is_stapled() {
     assert!(text.contains("OCSP Response Status: successful"), "{text}");
     assert!(text.contains("Cert Status: good"), "{text}");
 }
+
+#[test]
+fn a_stalled_or_garbled_handshake_is_closed() {
+    use std::io::{Read, Write};
+    let a = cert(&["localhost"]);
+    let s = start_tls(
+        &[("a", &a)],
+        &format!("[limits]\nheader_timeout_ms = 300\n{HTTPS}{ONE}"),
+    );
+    let https = s.https.clone().unwrap();
+    // The start of a ClientHello record, then nothing: closed at the
+    // header timeout, not held.
+    let mut stalled = std::net::TcpStream::connect(&https).unwrap();
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stalled
+        .write_all(&[0x16, 0x03, 0x01, 0x02, 0x00, 0x01])
+        .unwrap();
+    let started = Instant::now();
+    let mut sink = Vec::new();
+    let _ = stalled.read_to_end(&mut sink);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "held for {:?}",
+        started.elapsed()
+    );
+    // Bytes that are no TLS at all: an alert at most, then the close.
+    let mut garbled = std::net::TcpStream::connect(&https).unwrap();
+    garbled
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    garbled.write_all(&[0xff; 64]).unwrap();
+    let mut back = Vec::new();
+    let _ = garbled.read_to_end(&mut back);
+    assert!(back.len() < 64, "{back:?}");
+    // The listener still serves.
+    let mut c = connect_tls(&https, "localhost", &client(&[&a], &["http/1.1"])).unwrap();
+    assert_eq!(get_tls(&mut c, "localhost", "/hello").0, 200);
+}

@@ -141,11 +141,11 @@ fn core_config(
         background_limit: config.limits.background,
         max_connections,
         access_log: config.access_log,
-        compression: config.compression.for_gateway(),
+        compression: config.compression.clone(),
         tls: None,
         redirect_https: config.https.redirect,
         tls_sessions: config.https.session_cache,
-        http2: config.http2.for_gateway(),
+        http2: config.http2,
     })
 }
 

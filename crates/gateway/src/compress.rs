@@ -6,7 +6,8 @@
 //! length comparison.
 
 /// `[compression]` in kitwork.toml.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct Compression {
     pub enabled: bool,
     /// Bodies shorter than this go as they are: compressing them saves

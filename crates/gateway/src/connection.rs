@@ -15,7 +15,7 @@ use std::task::Poll;
 use std::time::Instant;
 
 /// How a listener's connections are served.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Served {
     /// Over TLS: requests see `https` URLs.
     pub(crate) secure: bool,

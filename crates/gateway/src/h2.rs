@@ -19,8 +19,9 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite};
 
-/// HTTP/2's settings and limits (`[http2]`).
-#[derive(Clone, Copy, Debug)]
+/// HTTP/2's settings and limits (`[http2]` in kitwork.toml).
+#[derive(Clone, Copy, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct Http2 {
     /// Serve HTTP/2: `h2` by ALPN over TLS, and cleartext connections that
     /// open with its preface.
@@ -47,6 +48,10 @@ impl Default for Http2 {
         }
     }
 }
+
+/// How long a connection told to go away, with no stream left, may take
+/// to close before it is dropped.
+const GOAWAY_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// What one connection's streams share.
 struct Connection {
@@ -129,7 +134,8 @@ where
         reading: Default::default(),
     });
     let mut last_active = Instant::now();
-    let mut going_away = false;
+    // When the connection was told to go away.
+    let mut going_away: Option<Instant> = None;
     loop {
         let next = {
             let mut accept = std::pin::pin!(conn.accept());
@@ -137,7 +143,13 @@ where
                 monoio::select! {
                     r = &mut accept => break Some(r),
                     _ = monoio::time::sleep(SHUTDOWN_POLL) => {
-                        if going_away {
+                        if let Some(at) = going_away {
+                            // h2 closes once the peer acknowledges the
+                            // GOAWAY's PING: one that never does (a
+                            // preface and silence) is dropped.
+                            if shared.running.get() == 0 && at.elapsed() >= GOAWAY_GRACE {
+                                return;
+                            }
                             continue;
                         }
                         let idle = shared.running.get() == 0
@@ -152,7 +164,7 @@ where
         let Some(next) = next else {
             // Draining or idle: GOAWAY, then serve what is in flight.
             conn.graceful_shutdown();
-            going_away = true;
+            going_away = Some(Instant::now());
             continue;
         };
         let Some(Ok((request, respond))) = next else {
@@ -171,7 +183,7 @@ where
             ));
             core.stats.borrow_mut().wire.h2_goaway_abuse += 1;
             conn.abrupt_shutdown(h2::Reason::ENHANCE_YOUR_CALM);
-            going_away = true;
+            going_away = Some(Instant::now());
         }
     }
 }

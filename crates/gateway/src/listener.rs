@@ -4,7 +4,6 @@
 //! configuration, then HTTP/2 or HTTP/1.1 by ALPN.
 
 use super::connection::{Ended, Served, serve_connection};
-use super::metrics::{ALPN, TLS_VERSIONS};
 use super::per_core::Core;
 use super::wire::{Rewound, Tls, Wire};
 use monoio::net::TcpStream;
@@ -76,20 +75,19 @@ async fn serve_tls(stream: TcpStream, core: Rc<Core>) {
 }
 
 fn count_handshake(core: &Core, session: &rustls::ServerConnection) {
+    // Indices into `TLS_VERSIONS` and `ALPN`.
     let version = match session.protocol_version() {
-        Some(rustls::ProtocolVersion::TLSv1_3) => "1.3",
-        _ => "1.2",
+        Some(rustls::ProtocolVersion::TLSv1_3) => 1,
+        _ => 0,
     };
     let alpn = match session.alpn_protocol() {
-        Some(b"h2") => "h2",
-        Some(b"http/1.1") => "http/1.1",
-        _ => "none",
+        Some(b"h2") => 0,
+        Some(b"http/1.1") => 1,
+        _ => 2,
     };
     let resumed = matches!(
         session.handshake_kind(),
         Some(rustls::HandshakeKind::Resumed)
     );
-    let v = TLS_VERSIONS.iter().position(|x| *x == version).unwrap_or(0);
-    let a = ALPN.iter().position(|x| *x == alpn).unwrap_or(2);
-    core.stats.borrow_mut().wire.handshakes[v][a][resumed as usize] += 1;
+    core.stats.borrow_mut().wire.handshakes[version][alpn][resumed as usize] += 1;
 }

@@ -48,7 +48,8 @@ pub struct CoreStats {
     pub wire: WireStats,
 }
 
-/// TLS versions counted, in `WireStats::handshakes`' order.
+/// TLS versions counted, in `WireStats::handshakes`' order (listener.rs
+/// counts by these indices).
 pub const TLS_VERSIONS: [&str; 2] = ["1.2", "1.3"];
 /// ALPN results counted, in `WireStats::handshakes`' order.
 pub const ALPN: [&str; 3] = ["h2", "http/1.1", "none"];
@@ -119,12 +120,14 @@ fn label(s: &str) -> String {
         .replace('\n', "\\n")
 }
 
+/// A family's `# HELP` and `# TYPE` lines.
+fn family(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
 /// The metrics in Prometheus' text exposition format (version 0.0.4).
 pub fn render(cores: &[Snapshot], p: &Process) -> String {
     let mut out = String::new();
-    let family = |out: &mut String, name: &str, kind: &str, help: &str| {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-    };
     family(
         &mut out,
         "kitwork_requests_total",
@@ -292,9 +295,6 @@ pub fn render(cores: &[Snapshot], p: &Process) -> String {
 
 /// The TLS and HTTP/2 families.
 fn render_wire(out: &mut String, cores: &[Snapshot]) {
-    let family = |out: &mut String, name: &str, kind: &str, help: &str| {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-    };
     family(
         out,
         "kitwork_tls_handshakes_total",

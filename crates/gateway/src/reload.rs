@@ -155,26 +155,14 @@ impl Reloader {
         std::thread::Builder::new()
             .name("kitwork-reload".into())
             .spawn(move || {
-                use std::sync::mpsc::RecvTimeoutError;
                 use std::time::Instant;
                 while let Ok(first) = rx.recv() {
                     if !is_script_event(&first) {
                         continue;
                     }
-                    // Debounce: wait until no script has changed for
-                    // DEBOUNCE, but never longer than MAX_WAIT in all.
                     let started = Instant::now();
-                    let mut last = started;
-                    loop {
-                        let wait = DEBOUNCE.saturating_sub(last.elapsed());
-                        if wait.is_zero() || started.elapsed() > MAX_WAIT {
-                            break;
-                        }
-                        match rx.recv_timeout(wait) {
-                            Ok(e) if is_script_event(&e) => last = Instant::now(),
-                            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
-                            Err(RecvTimeoutError::Disconnected) => return,
-                        }
+                    if !quiet_after(&rx, started, is_script_event) {
+                        return;
                     }
                     me.wait_for_served_files(started);
                     if let Outcome::Swapped(g) = me.reload_and_log("files changed") {
@@ -184,6 +172,31 @@ impl Reloader {
             })
             .map_err(|e| notify::Error::generic(&e.to_string()))?;
         Ok(watching)
+    }
+}
+
+/// Debounces a watcher's events: after a relevant one came at `started`,
+/// waits until none has come for `DEBOUNCE`, but never longer than
+/// `MAX_WAIT` in all (an editor writing a file in several steps, a
+/// certificate written just after its key: one reload). `false` when the
+/// watcher is gone.
+pub(crate) fn quiet_after(
+    rx: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    started: std::time::Instant,
+    relevant: impl Fn(&notify::Result<notify::Event>) -> bool,
+) -> bool {
+    use std::sync::mpsc::RecvTimeoutError;
+    let mut last = started;
+    loop {
+        let wait = DEBOUNCE.saturating_sub(last.elapsed());
+        if wait.is_zero() || started.elapsed() > MAX_WAIT {
+            return true;
+        }
+        match rx.recv_timeout(wait) {
+            Ok(e) if relevant(&e) => last = std::time::Instant::now(),
+            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return false,
+        }
     }
 }
 

@@ -315,26 +315,13 @@ impl TlsReloader {
         std::thread::Builder::new()
             .name("kitwork-tls-reload".into())
             .spawn(move || {
-                use super::reload::{DEBOUNCE, MAX_WAIT};
                 while let Ok(first) = rx.recv() {
                     if !ours(&first) {
                         continue;
                     }
-                    // A certificate and its key are often written one
-                    // after the other: wait until both settle.
-                    let started = std::time::Instant::now();
-                    let mut last = started;
-                    while started.elapsed() < MAX_WAIT {
-                        let wait = DEBOUNCE.saturating_sub(last.elapsed());
-                        if wait.is_zero() {
-                            break;
-                        }
-                        match rx.recv_timeout(wait) {
-                            Ok(e) if ours(&e) => last = std::time::Instant::now(),
-                            Ok(_) => {}
-                            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                            Err(_) => return,
-                        }
+                    // A certificate and its key, written one after the other.
+                    if !super::reload::quiet_after(&rx, std::time::Instant::now(), &ours) {
+                        return;
                     }
                     me.reload_and_log("files changed");
                 }
