@@ -7,6 +7,7 @@
 use super::dispatch::{Answer, handle};
 use super::http::{self, Parsed};
 use super::per_core::{BUFFER_KEEP, Core, SHUTDOWN_POLL};
+use super::streamed::{Piece, Streamed};
 use super::wire::Wire;
 use std::future::Future;
 use std::rc::Rc;
@@ -89,7 +90,17 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
                         }
                         continue;
                     }
-                    clock = handle(&core, &req, Answer::Http1(&mut out), how.secure, clock).await;
+                    let (answered_at, streamed) =
+                        handle(&core, &req, Answer::Http1(&mut out), how.secure, clock).await;
+                    clock = answered_at;
+                    if let Some(body) = streamed {
+                        // The answers so far and this one's head go out,
+                        // then its body, piece by piece.
+                        if !stream_body(stream, &mut out, body, &core, req.minor >= 1).await {
+                            return Ended::Closed;
+                        }
+                        clock = Instant::now();
+                    }
                     // While draining, every answer closes its connection
                     // (`handle` read the flag when it wrote the answer: a
                     // request already running when SIGTERM came is one).
@@ -220,6 +231,60 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
         }
         clock = Instant::now();
         last_read = clock;
+    }
+}
+
+/// Writes `out` (the answers so far, the streamed one's head last), then
+/// the streamed body: each piece once the one before is written (so the
+/// script waits for a slow client), chunked for HTTP/1.1, delimited by
+/// the connection's close for HTTP/1.0. `false` when the connection must
+/// close: the body was cut short (no last chunk tells the client), the
+/// client stopped reading, or the close delimits the body.
+async fn stream_body(
+    stream: &mut Wire,
+    out: &mut Vec<u8>,
+    mut body: Box<Streamed>,
+    core: &Rc<Core>,
+    chunked: bool,
+) -> bool {
+    let timeout = core.config.http.send_timeout;
+    let (complete, why) = loop {
+        if !out.is_empty() && send(stream, out, timeout).await.is_err() {
+            break (false, "the client went away");
+        }
+        match body.next(core).await {
+            Piece::Bytes(b) if chunked => http::write_chunk(out, &b),
+            Piece::Bytes(b) => out.extend_from_slice(&b),
+            Piece::End => {
+                if chunked {
+                    out.extend_from_slice(b"0\r\n\r\n");
+                } else {
+                    stream.closing();
+                }
+                let sent = send(stream, out, timeout).await.is_ok();
+                break (sent, "the client went away");
+            }
+            Piece::Cut => break (false, "the response was cut short"),
+        }
+    };
+    body.finish(core, complete, why);
+    complete && chunked
+}
+
+/// Writes all of `out` within `timeout`, leaving it empty.
+async fn send(
+    stream: &mut Wire,
+    out: &mut Vec<u8>,
+    timeout: std::time::Duration,
+) -> Result<(), ()> {
+    let buf = std::mem::take(out);
+    match monoio::time::timeout(timeout, stream.write_every(buf)).await {
+        Ok((res, mut back)) => {
+            back.clear();
+            *out = back;
+            res.map_err(|_| ())
+        }
+        Err(_) => Err(()),
     }
 }
 

@@ -8,6 +8,7 @@ use super::http::{self};
 use super::per_core::{Core, Live, Worker, host, new_worker};
 use super::reply::{Cause, Reply, error_reply, to_reply};
 use super::router::{Match, Route};
+use super::streamed::Streamed;
 use crate::log;
 use runtime::driver::{self, Poisoned, guarded};
 use runtime::lifecycle::{self, Background};
@@ -55,18 +56,52 @@ impl Answer<'_> {
             Answer::Http2(out) => out.fill(cache, now, status, content_type, headers, body, head),
         }
     }
+
+    /// The head of a response whose body is streamed (streamed.rs):
+    /// chunked for an HTTP/1.1 client (`minor` 1), delimited by the
+    /// connection's close for HTTP/1.0, DATA frames on HTTP/2.
+    #[cold]
+    #[allow(clippy::too_many_arguments)]
+    fn stream_head(
+        &mut self,
+        cache: &mut http::HeadCache,
+        now: Instant,
+        status: u16,
+        content_type: Option<&str>,
+        headers: &[(String, String)],
+        keep_alive: bool,
+        minor: u8,
+    ) {
+        match self {
+            Answer::Http1(out) => http::write_stream_head(
+                out,
+                cache,
+                now,
+                status,
+                content_type,
+                headers,
+                keep_alive,
+                minor >= 1,
+            ),
+            Answer::Http2(out) => out.stream_head(cache, now, status, content_type, headers),
+        }
+    }
 }
+
+/// What `handle` did: when the answer was written, and the body still
+/// to stream when a script streams it (written by the connection).
+pub(crate) type Handled = (Instant, Option<Box<Streamed>>);
 
 /// Routes one request (`secure`: it came over TLS), runs its handler and
 /// gives `out` the response; returns when the response was written
-/// (`started` is when it began).
+/// (`started` is when it began), and its body when a script streams it.
 pub(crate) async fn handle(
     core: &Rc<Core>,
     req: &http::Request<'_, '_>,
     mut out: Answer<'_>,
     secure: bool,
     started: Instant,
-) -> Instant {
+) -> Handled {
     let (keep_alive, head) = (req.keep_alive, req.method == "HEAD");
     let n = core.requests.get() + 1;
     core.requests.set(n);
@@ -82,6 +117,19 @@ pub(crate) async fn handle(
         }
         let mut head_cache = core.head.borrow_mut();
         let ct = reply.content_type.as_deref();
+        let keep_alive = keep_alive && !core.config.shutdown.load(Ordering::Relaxed);
+        if reply.streamed {
+            out.stream_head(
+                &mut head_cache,
+                now,
+                reply.status,
+                ct,
+                &reply.headers,
+                keep_alive,
+                req.minor,
+            );
+            return now;
+        }
         // Small answers (most) go as they are after one comparison.
         let compressed = match reply.body.len() >= core.config.compression.min_bytes {
             true => compress::apply(
@@ -105,7 +153,7 @@ pub(crate) async fn handle(
             ct,
             headers,
             body,
-            keep_alive && !core.config.shutdown.load(Ordering::Relaxed),
+            keep_alive,
             head,
         );
         now
@@ -117,8 +165,9 @@ pub(crate) async fn handle(
             content_type: None,
             headers: vec![("Allow".into(), http::SERVED_METHODS.into())],
             body: Vec::new(),
+            streamed: false,
         };
-        return write(&reply, &mut out, 0);
+        return (write(&reply, &mut out, 0), None);
     }
     let live = core.live.borrow().clone();
     // Route literals are stored with upper-case escapes (`/caf%C3%A9`);
@@ -132,11 +181,8 @@ pub(crate) async fn handle(
     };
     let (index, params) = match live.router.find(req.method, path) {
         Match::NotFound => {
-            return write(
-                &Reply::error(404, &format!("no route for {} {}", req.method, req.path)),
-                &mut out,
-                0,
-            );
+            let reply = Reply::error(404, &format!("no route for {} {}", req.method, req.path));
+            return (write(&reply, &mut out, 0), None);
         }
         Match::MethodNotAllowed(allowed) => {
             let mut r = Reply::error(
@@ -144,7 +190,7 @@ pub(crate) async fn handle(
                 &format!("{} is not allowed on {}", req.method, req.path),
             );
             r.headers.push(("Allow".into(), allowed.join(", ")));
-            return write(&r, &mut out, 0);
+            return (write(&r, &mut out, 0), None);
         }
         Match::Found { route, params } => (route, params),
     };
@@ -164,7 +210,8 @@ pub(crate) async fn handle(
                         &decoded
                     }
                     Err((status, why)) => {
-                        return write(&Reply::error(status, why), &mut out, live.slots[index]);
+                        let reply = Reply::error(status, why);
+                        return (write(&reply, &mut out, live.slots[index]), None);
                     }
                 }
             }
@@ -188,15 +235,13 @@ pub(crate) async fn handle(
                 "{} {}: internal error; worker replaced",
                 r.method, r.pattern
             ));
-            return write(
-                &Reply::error(500, "internal error"),
-                &mut out,
-                live.slots[index],
-            );
+            let reply = Reply::error(500, "internal error");
+            return (write(&reply, &mut out, live.slots[index]), None);
         }
     };
     let ended = write(&reply, &mut out, live.slots[index]);
     // Hand the buffers back so the next request reuses them.
+    let streamed = reply.streamed;
     let Reply {
         mut body,
         mut headers,
@@ -206,12 +251,22 @@ pub(crate) async fn handle(
     headers.clear();
     worker.body = body;
     host(&mut worker.vm).response.headers = headers;
+    if streamed {
+        // What the run queued is counted again once its body is written.
+        let _ = background;
+        let s = Streamed::new(worker, live.clone(), index);
+        if head {
+            s.finish(core, false, "a HEAD request has no body");
+            return (ended, None);
+        }
+        return (ended, Some(Box::new(s)));
+    }
     if background.is_empty() {
         live.pool.borrow_mut().push(worker);
     } else {
         start_background(core, &live, worker, background, r);
     }
-    ended
+    (ended, None)
 }
 
 /// `path` with the two hex digits after each `%` in upper case.

@@ -12,6 +12,7 @@ use super::dispatch::{Answer, handle};
 use super::http::{self, Parsed};
 use super::per_core::{Core, SHUTDOWN_POLL};
 use super::reply::Reply;
+use super::streamed::{Piece, Streamed};
 use bytes::Bytes;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -247,6 +248,7 @@ async fn serve_stream(
     }
     serving.done_reading();
     let mut answer = Http2Answer::default();
+    let mut streamed = None;
     match refused {
         Some((status, why)) => error(core, &mut answer, status, why),
         None => {
@@ -255,7 +257,8 @@ async fn serve_stream(
             let mut slots = http::header_slots();
             match http::parse(&raw, &mut slots, &limits) {
                 Parsed::Complete(req, _) => {
-                    handle(core, &req, Answer::Http2(&mut answer), conn.secure, started).await;
+                    let answer = Answer::Http2(&mut answer);
+                    streamed = handle(core, &req, answer, conn.secure, started).await.1;
                 }
                 Parsed::Reject(status, why) => error(core, &mut answer, status, why),
                 Parsed::Partial { .. } => error(core, &mut answer, 400, "malformed request"),
@@ -264,7 +267,7 @@ async fn serve_stream(
     }
     // The body is let go before the answer waits on the client's window.
     serving.let_go();
-    let sent = send(&mut respond, answer, limits.send_timeout).await;
+    let sent = send(&mut respond, answer, streamed, core, limits.send_timeout).await;
     if sent.is_err() {
         client_reset(&conn);
     }
@@ -410,23 +413,93 @@ impl Http2Answer {
             self.body.extend_from_slice(body);
         }
     }
+
+    /// Takes in the head of an answer whose body is streamed: no
+    /// `Content-Length`, the DATA frames follow (`send`).
+    pub(crate) fn stream_head(
+        &mut self,
+        cache: &mut http::HeadCache,
+        now: Instant,
+        status: u16,
+        content_type: Option<&str>,
+        headers: &[(String, String)],
+    ) {
+        self.fill(cache, now, status, content_type, headers, b"", true);
+        if let Some(h) = self.head.as_mut() {
+            h.headers_mut().remove(::http::header::CONTENT_LENGTH);
+        }
+    }
 }
 
 /// Sends the answer: HEADERS, then DATA as the client's windows open,
-/// each wait at most `send_timeout`. `Err` if the client reset the stream.
+/// each wait at most `send_timeout`; a streamed body piece by piece, each
+/// asked for once the one before is sent. `Err` if the client reset the
+/// stream.
 async fn send(
     respond: &mut h2::server::SendResponse<Bytes>,
     answer: Http2Answer,
+    streamed: Option<Box<Streamed>>,
+    core: &Rc<Core>,
     send_timeout: std::time::Duration,
 ) -> Result<(), ()> {
     let Some(head) = answer.head else {
         respond.send_reset(h2::Reason::INTERNAL_ERROR);
+        if let Some(s) = streamed {
+            s.finish(core, false, "the response could not be sent");
+        }
         return Ok(());
     };
-    let mut body = Bytes::from(answer.body);
-    let mut stream = respond
-        .send_response(head, body.is_empty())
-        .map_err(|_| ())?;
+    let body = Bytes::from(answer.body);
+    let ends = body.is_empty() && streamed.is_none();
+    let mut stream = match respond.send_response(head, ends) {
+        Ok(s) => s,
+        Err(_) => {
+            if let Some(s) = streamed {
+                s.finish(core, false, "the client went away");
+            }
+            return Err(());
+        }
+    };
+    let Some(mut streamed) = streamed else {
+        return send_data(&mut stream, body, true, send_timeout).await;
+    };
+    loop {
+        let (piece, last) = match streamed.next(core).await {
+            Piece::Bytes(b) => (Bytes::from(b), false),
+            Piece::End => (Bytes::new(), true),
+            Piece::Cut => {
+                // The client can tell a body cut short from a whole one.
+                stream.send_reset(h2::Reason::INTERNAL_ERROR);
+                streamed.finish(core, false, "the response was cut short");
+                return Ok(());
+            }
+        };
+        let sent = send_data(&mut stream, piece, last, send_timeout).await;
+        if sent.is_err() {
+            streamed.finish(core, false, "the client went away");
+            return sent;
+        }
+        if last {
+            streamed.finish(core, true, "");
+            return Ok(());
+        }
+    }
+}
+
+/// Sends `body` as DATA frames as the client's window opens (each wait
+/// at most `send_timeout`), the last ending the stream when `last`.
+async fn send_data(
+    stream: &mut h2::SendStream<Bytes>,
+    mut body: Bytes,
+    last: bool,
+    send_timeout: std::time::Duration,
+) -> Result<(), ()> {
+    if body.is_empty() {
+        if last {
+            stream.send_data(body, true).map_err(|_| ())?;
+        }
+        return Ok(());
+    }
     while !body.is_empty() {
         stream.reserve_capacity(body.len());
         let granted = std::future::poll_fn(|cx| stream.poll_capacity(cx));
@@ -444,7 +517,9 @@ async fn send(
             continue;
         }
         let chunk = body.split_to(n.min(body.len()));
-        stream.send_data(chunk, body.is_empty()).map_err(|_| ())?;
+        stream
+            .send_data(chunk, last && body.is_empty())
+            .map_err(|_| ())?;
     }
     Ok(())
 }

@@ -795,6 +795,64 @@ pub fn write_response(
     }
 }
 
+/// Appends the head of a response whose body is streamed: with
+/// `Transfer-Encoding: chunked` when `chunked` (an HTTP/1.1 client),
+/// else delimited by the connection's close (HTTP/1.0). The body's
+/// chunks follow (`write_chunk`).
+#[allow(clippy::too_many_arguments)]
+pub fn write_stream_head(
+    out: &mut Vec<u8>,
+    head_cache: &mut HeadCache,
+    now: Instant,
+    status: u16,
+    content_type: Option<&str>,
+    extra: &[(String, String)],
+    keep_alive: bool,
+    chunked: bool,
+) {
+    out.extend_from_slice(b"HTTP/1.1 ");
+    out.extend_from_slice(itoa::Buffer::new().format(status).as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(reason(status).as_bytes());
+    out.extend_from_slice(b"\r\nServer: kitwork\r\nDate: ");
+    out.extend_from_slice(head_cache.date(now).as_bytes());
+    out.extend_from_slice(b"\r\n");
+    if let Some(ct) = content_type {
+        out.extend_from_slice(b"Content-Type: ");
+        out.extend_from_slice(ct.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    for (k, v) in extra {
+        out.extend_from_slice(k.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(v.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    if chunked {
+        out.extend_from_slice(b"Transfer-Encoding: chunked\r\n");
+    }
+    if !keep_alive || !chunked {
+        out.extend_from_slice(b"Connection: close\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// Appends one chunk of a chunked body (RFC 9112 §7.1); the empty chunk
+/// ends the body.
+pub fn write_chunk(out: &mut Vec<u8>, bytes: &[u8]) {
+    let mut size = [0u8; 16];
+    let n = {
+        use std::io::Write;
+        let mut cursor = std::io::Cursor::new(&mut size[..]);
+        let _ = write!(cursor, "{:x}", bytes.len());
+        cursor.position() as usize
+    };
+    out.extend_from_slice(&size[..n]);
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(b"\r\n");
+}
+
 /// The methods the gateway serves, for `Allow` on `OPTIONS *` and on a
 /// refused `CONNECT`.
 pub const SERVED_METHODS: &str = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";

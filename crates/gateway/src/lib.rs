@@ -36,6 +36,7 @@ pub mod request_data;
 pub mod request_log;
 mod response_api;
 pub mod router;
+mod streamed;
 pub mod tls;
 mod wire;
 pub mod work;

@@ -71,6 +71,10 @@ pub struct WireStats {
     /// Streams refused (REFUSED_STREAM) while their connection held its
     /// budget of request bodies.
     pub h2_refused: u64,
+    /// Responses whose body a script streamed, and those of them cut
+    /// short (the script failed, or the client went away).
+    pub streamed: u64,
+    pub streams_cut: u64,
 }
 
 impl CoreStats {
@@ -320,7 +324,7 @@ fn render_wire(out: &mut String, cores: &[Snapshot]) {
         }
     }
     type Counter = (&'static str, &'static str, fn(&WireStats) -> u64);
-    let counters: [Counter; 6] = [
+    let counters: [Counter; 8] = [
         (
             "kitwork_tls_handshake_failures_total",
             "TLS handshakes that failed or timed out.",
@@ -345,6 +349,16 @@ fn render_wire(out: &mut String, cores: &[Snapshot]) {
             "kitwork_http2_refused_total",
             "HTTP/2 streams refused while their connection held its budget of request bodies.",
             |w| w.h2_refused,
+        ),
+        (
+            "kitwork_streamed_responses_total",
+            "Responses whose body a script streamed (chunked, or HTTP/2 DATA frames).",
+            |w| w.streamed,
+        ),
+        (
+            "kitwork_streamed_responses_cut_total",
+            "Streamed responses cut short: the script failed, or the client went away.",
+            |w| w.streams_cut,
         ),
         (
             "kitwork_http2_goaway_abuse_total",

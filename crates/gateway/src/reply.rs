@@ -16,6 +16,9 @@ pub struct Reply {
     pub content_type: Option<std::borrow::Cow<'static, str>>,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The body is the run's stream, which the host reads
+    /// (`Vm::stream_answer`, streamed.rs); `body` is empty.
+    pub streamed: bool,
 }
 
 impl Reply {
@@ -25,6 +28,7 @@ impl Reply {
             content_type: Some("application/json".into()),
             headers: Vec::new(),
             body: http::error_body(message),
+            streamed: false,
         }
     }
 }
@@ -130,13 +134,13 @@ fn response_reply(
     mut reply: Reply,
     status: u16,
     headers: Vec<(String, String)>,
-    body: Vec<u8>,
-) -> Reply {
+    body: &[u8],
+) -> Result<Reply, Reply> {
     let Some(s) = super::fields::script_status(status as f64) else {
-        return Reply::error(
+        return Err(Reply::error(
             500,
             &format!("a handler cannot answer with status {status} (200-599)"),
-        );
+        ));
     };
     reply.status = s;
     for (name, value) in headers {
@@ -144,7 +148,7 @@ fn response_reply(
             continue;
         }
         if let Err(e) = super::fields::check(&name, &value) {
-            return Reply::error(500, &e);
+            return Err(Reply::error(500, &e));
         }
         if name == "content-type" {
             reply.content_type = Some(value.into());
@@ -152,8 +156,8 @@ fn response_reply(
             reply.headers.push((name, value));
         }
     }
-    reply.body.extend_from_slice(&body);
-    reply
+    reply.body.extend_from_slice(body);
+    Ok(reply)
 }
 
 /// Maps a handler's value to a response (see the README's table).
@@ -163,9 +167,19 @@ pub(crate) fn to_reply(vm: &mut Vm, v: Value, body: Vec<u8>) -> Reply {
         content_type: None,
         headers: std::mem::take(&mut host(vm).response.headers),
         body,
+        streamed: false,
     };
     if let Some((status, headers, body)) = vm::builtins::web::response::response_parts(vm, v) {
-        return response_reply(reply, status, headers, body);
+        let whole = body.as_deref().unwrap_or_default();
+        return match response_reply(reply, status, headers, whole) {
+            Ok(mut reply) => {
+                // A stream still to be read: the host reads it once the
+                // head is written.
+                reply.streamed = body.is_none() && vm.stream_answer(v);
+                reply
+            }
+            Err(refused) => refused,
+        };
     }
     // A run ends with a pending promise only when nothing left in it could
     // settle the promise (a fetch a `parallel()` branch made and dropped):

@@ -61,6 +61,16 @@ impl Background {
         driver::run_background(vm, services).await
     }
 
+    /// What is left of a run once the host has read its streamed answer
+    /// (builtins/web/answer_stream.rs): its `go()` functions, and its
+    /// `ctx.waitUntil` work.
+    pub fn after_stream(vm: &Vm) -> Background {
+        Background {
+            queued: vm.background.len(),
+            after_answer: vm.has_work_after_answer(),
+        }
+    }
+
     /// Drops them unrun (the core's limit refused them).
     pub fn discard(self, vm: &mut Vm) {
         vm.background.clear();

@@ -29,15 +29,22 @@ impl Vm {
 
     /// Whether the run answers now with `result`, its other jobs left for
     /// after the answer.
+    /// A run that answers with a `Response` whose body is a stream does
+    /// too: the host reads it while the run goes on
+    /// (builtins/web/answer_stream.rs).
     #[inline]
     pub(crate) fn answers_early(&self, result: Value) -> bool {
-        !self.wait_until.is_empty() && self.root && !self.answered && !self.is_pending(result)
+        (!self.wait_until.is_empty() || self.streams != 0 && self.answers_with_stream(result))
+            && self.root
+            && !self.answered
+            && !self.is_pending(result)
     }
 
     /// Whether the run, past its answer, still waits for a `waitUntil`
-    /// promise (so for its timers).
+    /// promise or the host for its stream's chunks (so for its timers).
     pub(crate) fn waits_after_answer(&self) -> bool {
-        self.answered && self.wait_until.iter().any(|p| self.is_pending(*p))
+        self.answered
+            && (self.wait_until.iter().any(|p| self.is_pending(*p)) || self.answer_streaming())
     }
 
     /// Whether the run answered with work left for after the answer.
@@ -70,5 +77,6 @@ impl Vm {
         self.fetch_outbox.clear();
         self.wait_until.clear();
         self.answered = false;
+        self.answer_stream = None;
     }
 }

@@ -191,6 +191,7 @@ impl Vm {
         roots.extend_from_slice(&self.deferred);
         roots.extend_from_slice(&self.background);
         roots.extend_from_slice(&self.wait_until);
+        roots.extend(self.answer_stream.map(Value::Obj));
         roots.extend(self.fetch_roots());
         roots.extend_from_slice(&self.pinned);
         roots.extend(self.graph_run.waiters.iter().map(|&(_, p)| Value::Obj(p)));

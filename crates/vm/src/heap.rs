@@ -170,6 +170,14 @@ pub enum WebKind {
     Blob,
     /// `elems`: its names and values (strings or `File`s), alternating.
     FormData,
+    /// `elems`: see builtins/web/stream.rs.
+    ReadableStream,
+    /// `elems`: its stream.
+    StreamController,
+    /// `elems`: its stream, its pending reads, its `closed` promise.
+    StreamReader,
+    /// `elems`: its reader, preventCancel.
+    StreamIterator,
 }
 
 /// `Class` equality, written out rather than derived: with this many kinds of payload the

@@ -150,6 +150,8 @@ impl Vm {
             fetch_inbox: Default::default(),
             wait_until: Vec::new(),
             answered: false,
+            streams: 0,
+            answer_stream: None,
             funcs: Vec::new(),
             natives: Vec::new(),
             realm: Realm {
@@ -208,6 +210,11 @@ impl Vm {
                 abort_timeout: placeholder,
                 wait_until_rejected: placeholder,
                 web_response_proto: placeholder,
+                stream_proto: placeholder,
+                stream_reader_proto: placeholder,
+                stream_controller_proto: placeholder,
+                stream_iterator_proto: placeholder,
+                stream_natives: Default::default(),
                 module_evaluator: placeholder,
             },
             atoms,
@@ -338,6 +345,8 @@ impl Vm {
         self.timers.clear();
         self.wait_until.clear();
         self.answered = false;
+        self.streams = 0;
+        self.answer_stream = None;
         self.clear_fetches();
         self.nested = 0;
         self.opaque = 0;

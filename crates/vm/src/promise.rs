@@ -83,6 +83,10 @@ enum JobKind {
     /// A plain call, `queueMicrotask`'s or a timer's: `[callback,
     /// arguments array or undefined, _, _, _]`.
     Call,
+    /// A method's call whose value resolves a promise: `[function, this,
+    /// argument, resolve, reject]` (a stream's `pull`, which may wait for
+    /// I/O like any handler code).
+    Method,
 }
 
 /// A queued job (the collector sees its values).
@@ -324,6 +328,23 @@ impl Vm {
         });
     }
 
+    /// Queues `f.call(this, argument)`, its value (or exception) resolving
+    /// (rejecting) pending promise `p`.
+    pub(crate) fn queue_method_call(
+        &mut self,
+        f: Value,
+        this: Value,
+        argument: Value,
+        p: ObjId,
+    ) -> Result<(), Interrupt> {
+        let (resolve, reject) = self.resolving_functions(p)?;
+        self.jobs.push_back(Job {
+            kind: JobKind::Method,
+            v: [f, this, argument, resolve, reject],
+        });
+        Ok(())
+    }
+
     /// Starts `job` at the bottom of the fiber's empty frames (run.rs
     /// drains the queue so): a script handler's frame, or a parked async
     /// function's, is pushed for the loop to run, so it may wait for I/O
@@ -342,6 +363,16 @@ impl Vm {
                     _ => 0,
                 };
                 (JobEnd::Report, argc)
+            }
+            JobKind::Method => {
+                self.stack.extend_from_slice(&[a, b, c]);
+                (
+                    JobEnd::Settle {
+                        resolve: d,
+                        reject: e,
+                    },
+                    1,
+                )
             }
             JobKind::Thenable => {
                 let Value::Obj(p) = a else {

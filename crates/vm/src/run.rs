@@ -187,6 +187,10 @@ impl Vm {
                     return Err(e);
                 }
             }
+            if self.answer_stream.is_some() && self.answer_ready() {
+                // The host takes the stream's chunks; its timers wait.
+                return Ok(Outcome::Done(Value::Undefined));
+            }
             if (self.timers.is_empty() && self.fetches.is_empty()) || !self.waits_for_timers(result)
             {
                 break;

@@ -341,6 +341,14 @@ pub struct Realm {
     pub wait_until_rejected: ObjId,
     /// `Response.prototype` (`response_proto` is `http()`'s answers').
     pub web_response_proto: ObjId,
+    /// `ReadableStream` and its reader's, controller's and iterator's
+    /// prototypes, and the natives streams make functions of
+    /// (builtins/web/stream.rs).
+    pub stream_proto: ObjId,
+    pub stream_reader_proto: ObjId,
+    pub stream_controller_proto: ObjId,
+    pub stream_iterator_proto: ObjId,
+    pub stream_natives: crate::builtins::web::stream::StreamNatives,
     /// The stepping function that runs a module graph's top levels.
     pub module_evaluator: ObjId,
 }
@@ -391,6 +399,11 @@ pub struct Vm {
     pub(crate) wait_until: Vec<Value>,
     /// Whether the run's answer is out and it goes on for them.
     pub(crate) answered: bool,
+    /// How many `ReadableStream`s this run made (a run that made none
+    /// never answers with one), and the one the host reads
+    /// (builtins/web/answer_stream.rs).
+    pub(crate) streams: u32,
+    pub(crate) answer_stream: Option<ObjId>,
     pub(crate) funcs: Vec<Rc<Function>>,
     pub(crate) natives: Vec<Native>,
     pub realm: Realm,

@@ -130,25 +130,35 @@ fn delegate_throw(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
 /// `for await`'s iterator of `v`: its `[Symbol.asyncIterator]()`, or its
 /// sync iterator read one awaited value at a time.
 fn async_iterator_of(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let v = arg(vm, a, 0);
-    let key = vm.atoms.symbols.async_iterator;
-    let method = if v.is_nullish() {
-        Value::Undefined
-    } else {
-        vm.get_field(v, key)?
-    };
-    if !method.is_nullish() {
-        return match vm.call_function(method, v, &[])? {
-            it @ Value::Obj(_) => Ok(it),
-            _ => Err(vm.type_error("[Symbol.asyncIterator]() gave a value that is not an object")),
+    vm.get_async_iterator(arg(vm, a, 0))
+}
+
+impl Vm {
+    /// `GetIterator(v, async)`: its `[Symbol.asyncIterator]()`, else its
+    /// sync iterator wrapped (CreateAsyncFromSyncIterator).
+    pub(crate) fn get_async_iterator(&mut self, v: Value) -> Result<Value, Interrupt> {
+        let key = self.atoms.symbols.async_iterator;
+        let method = if v.is_nullish() {
+            Value::Undefined
+        } else {
+            self.get_field(v, key)?
         };
+        if !method.is_nullish() {
+            return match self.call_function(method, v, &[])? {
+                it @ Value::Obj(_) => Ok(it),
+                _ => {
+                    Err(self
+                        .type_error("[Symbol.asyncIterator]() gave a value that is not an object"))
+                }
+            };
+        }
+        let it = self.iter_values(v)?;
+        let w = self
+            .heap
+            .alloc(Class::Object, Some(self.realm.async_from_sync_proto))?;
+        self.heap.obj_mut(w).elems.push(it);
+        Ok(Value::Obj(w))
     }
-    let it = vm.iter_values(v)?;
-    let w = vm
-        .heap
-        .alloc(Class::Object, Some(vm.realm.async_from_sync_proto))?;
-    vm.heap.obj_mut(w).elems.push(it);
-    Ok(Value::Obj(w))
 }
 
 /// `next(v)`, `return(v)` and `throw(v)` of a sync iterator read by

@@ -1,9 +1,11 @@
 //! The Fetch Standard's Body mixin, shared by `Request` and `Response`:
 //! what a body may be made from (text, bytes, `URLSearchParams`,
 //! `FormData`, a `Blob`), and the methods that read it once (`text`,
-//! `json`, `arrayBuffer`, `bytes`, `blob`, `formData`, `bodyUsed`). A body is kept whole — text as a string, bytes as an
-//! `ArrayBuffer` — in the object's `BODY` slot; streams come with
-//! streamed bodies (the wire issue).
+//! `json`, `arrayBuffer`, `bytes`, `blob`, `formData`, `body`,
+//! `bodyUsed`). A body is kept whole — text as a string, bytes as an
+//! `ArrayBuffer` — in the object's `BODY` slot, or is a `ReadableStream`
+//! there (read whole by body_stream.rs); `body` makes a whole one a
+//! stream.
 
 use crate::builtins::{getter, method};
 use crate::error::{ErrorKind, Interrupt};
@@ -23,6 +25,14 @@ pub(super) fn extract(vm: &mut Vm, init: Value) -> Result<(Value, Option<String>
         Value::Undefined | Value::Null => Ok((Value::Null, None)),
         Value::Atom(_) | Value::Str(_) => Ok((init, Some(TEXT.into()))),
         Value::Obj(o) => {
+            if let Some(s) = super::stream::as_stream(vm, init) {
+                if super::stream::is_locked(vm, s) || super::stream::is_disturbed(vm, s) {
+                    return Err(
+                        vm.type_error("The body's ReadableStream is locked or has been read")
+                    );
+                }
+                return Ok((init, None));
+            }
             if let Some(bytes) = vm.buffer_source_bytes(init) {
                 return Ok((new_buffer(vm, &bytes)?, None));
             }
@@ -59,13 +69,18 @@ fn new_buffer(vm: &mut Vm, bytes: &[u8]) -> Result<Value, Interrupt> {
     Ok(Value::Obj(vm.view_parts(v).0))
 }
 
-/// The bytes of a `Request` or `Response` body (empty when it has none).
-pub fn body_bytes(vm: &Vm, o: ObjId) -> Vec<u8> {
+/// The bytes of a `Request` or `Response` body (empty when it has
+/// none). A stream gives what it has queued, when it is closed with
+/// all its chunks queued; `None` when it is a stream still to be read.
+pub fn body_bytes(vm: &Vm, o: ObjId) -> Option<Vec<u8>> {
     let body = vm.heap.obj(o).elems[BODY];
-    match vm.heap.str(body) {
+    if let Some(s) = super::stream::as_stream(vm, body) {
+        return super::stream::queued_bytes(vm, s);
+    }
+    Some(match vm.heap.str(body) {
         Some(s) => s.as_bytes().to_vec(),
         None => vm.buffer_source_bytes(body).unwrap_or_default(),
-    }
+    })
 }
 
 /// Installs the Body methods on `proto` (`Request.prototype`,
@@ -91,7 +106,15 @@ pub(super) fn install(vm: &mut Vm, proto: ObjId) {
     });
     getter(vm, proto, "get bodyUsed", |vm, this, _| {
         let o = this_body(vm, this)?;
+        let body = vm.heap.obj(o).elems[BODY];
+        if let Some(s) = super::stream::as_stream(vm, body) {
+            return Ok(Value::Bool(super::stream::is_disturbed(vm, s)));
+        }
         Ok(vm.heap.obj(o).elems[USED])
+    });
+    getter(vm, proto, "get body", |vm, this, _| {
+        let o = this_body(vm, this)?;
+        super::body_stream::body_stream(vm, o)
     });
 }
 
@@ -111,13 +134,25 @@ fn this_body(vm: &Vm, this: Value) -> Result<ObjId, Interrupt> {
 }
 
 #[derive(Clone, Copy)]
-enum Read {
+pub(super) enum Read {
     Text,
     Json,
     Buffer,
     Bytes,
     Blob,
     FormData,
+}
+
+impl Read {
+    /// Each, at its discriminant.
+    pub(super) const ALL: [Read; 6] = [
+        Read::Text,
+        Read::Json,
+        Read::Buffer,
+        Read::Bytes,
+        Read::Blob,
+        Read::FormData,
+    ];
 }
 
 /// `text()`, `json()`, `arrayBuffer()`, `bytes()`, `blob()`,
@@ -127,11 +162,18 @@ enum Read {
 fn read(vm: &mut Vm, this: Value, how: Read) -> Result<Value, Interrupt> {
     let o = this_body(vm, this)?;
     let r = read_now(vm, o, how);
-    super::promise_of(vm, r)
+    match r {
+        // A stream's reading is already a promise.
+        Ok(p) if super::stream::as_stream(vm, vm.heap.obj(o).elems[BODY]).is_some() => Ok(p),
+        r => super::promise_of(vm, r),
+    }
 }
 
-fn read_now(vm: &mut Vm, o: ObjId, how: Read) -> Result<Value, Interrupt> {
+pub(super) fn read_now(vm: &mut Vm, o: ObjId, how: Read) -> Result<Value, Interrupt> {
     let elems = &vm.heap.obj(o).elems;
+    if super::stream::as_stream(vm, elems[BODY]).is_some() {
+        return super::body_stream::read_whole(vm, o, how);
+    }
     if vm.truthy(elems[USED]) {
         return Err(vm.type_error("Body is unusable: Body has already been read"));
     }

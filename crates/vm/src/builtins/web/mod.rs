@@ -1,13 +1,16 @@
 //! The web platform's globals that handlers written for Workers, Deno or
 //! Node expect beside the language: `DOMException`, `queueMicrotask`,
 //! the encoders (`TextEncoder`, `TextDecoder`), `atob` / `btoa`, `URL`,
-//! `URLSearchParams`, `Blob`, `File`, `FormData` and the timers. Each
+//! `URLSearchParams`, `Blob`, `File`, `FormData`, `ReadableStream` and
+//! the timers. Each
 //! family has its own file; its objects are `Class::Web`.
 
 mod abort;
+pub mod answer_stream;
 mod base64;
 pub mod blob;
 mod body;
+mod body_stream;
 mod crypto;
 mod encoding;
 pub mod fetch;
@@ -18,6 +21,8 @@ mod pairs;
 pub mod request;
 pub mod response;
 mod search_params;
+pub mod stream;
+mod stream_reader;
 mod timers;
 mod url;
 pub mod workers;
@@ -46,6 +51,8 @@ pub fn install(vm: &mut Vm) {
     abort::install(vm);
     blob::install(vm);
     form_data::install(vm);
+    stream::install(vm);
+    stream_reader::install(vm);
 }
 
 /// `queueMicrotask(callback)`: `callback()` as a job, after the jobs

@@ -151,7 +151,10 @@ pub fn request_parts(vm: &mut Vm, input: Value, init: Value) -> Result<RequestPa
                 method: vm.heap.str(elems[METHOD]).unwrap_or("GET").to_string(),
                 url: vm.heap.str(elems[URL]).unwrap_or("").to_string(),
                 headers: header_list(vm, h),
-                body: (!matches!(elems[BODY], Value::Null)).then(|| body::body_bytes(vm, o)),
+                body: match elems[BODY] {
+                    Value::Null => None,
+                    _ => Some(whole_body(vm, o)?),
+                },
                 signal: elems[SIGNAL],
             }
         }
@@ -197,9 +200,15 @@ pub fn request_parts(vm: &mut Vm, input: Value, init: Value) -> Result<RequestPa
         let body = field(vm, "body")?;
         if !body.is_nullish() {
             let (b, implied) = body::extract(vm, body)?;
-            let bytes = match vm.heap.str(b) {
-                Some(s) => s.as_bytes().to_vec(),
-                None => vm.buffer_source_bytes(b).unwrap_or_default(),
+            let bytes = match super::stream::as_stream(vm, b) {
+                Some(s) => match super::stream::queued_bytes(vm, s) {
+                    Some(bytes) => bytes,
+                    None => return Err(unfinished_stream(vm)),
+                },
+                None => match vm.heap.str(b) {
+                    Some(s) => s.as_bytes().to_vec(),
+                    None => vm.buffer_source_bytes(b).unwrap_or_default(),
+                },
             };
             if let Some(ct) = implied {
                 if !parts.headers.iter().any(|(n, _)| n == "content-type") {
@@ -213,6 +222,17 @@ pub fn request_parts(vm: &mut Vm, input: Value, init: Value) -> Result<RequestPa
         return Err(vm.type_error("Request with GET/HEAD method cannot have body."));
     }
     Ok(parts)
+}
+
+/// A request's body whole; a stream still to be read is refused.
+fn whole_body(vm: &mut Vm, o: ObjId) -> Result<Vec<u8>, Interrupt> {
+    body::body_bytes(vm, o).ok_or_else(|| unfinished_stream(vm))
+}
+
+fn unfinished_stream(vm: &Vm) -> Interrupt {
+    vm.type_error(
+        "A request's body may be a ReadableStream only once it is closed with all its chunks queued: streaming a body to an upstream is not supported yet",
+    )
 }
 
 /// A method checked as a token, the standard ones uppercased; CONNECT,

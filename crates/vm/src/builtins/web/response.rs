@@ -214,9 +214,23 @@ fn redirect(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
 
 fn clone(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
     let o = this_web(vm, this, WebKind::Response, "Response.prototype.clone")?;
-    let elems = vm.heap.obj(o).elems.clone();
+    let mut elems = vm.heap.obj(o).elems.clone();
     if vm.truthy(elems[USED]) {
         return Err(vm.type_error("Response.clone: Body has already been consumed"));
+    }
+    if super::stream::as_stream(vm, elems[body::BODY]).is_some() {
+        // A stream whose chunks are all queued is copied as bytes; `tee`
+        // is not there yet (docs/LANGUAGE.md).
+        let Some(bytes) = body::body_bytes(vm, o) else {
+            return Err(vm.type_error(
+                "Response.clone: a body that is a stream still open cannot be cloned yet",
+            ));
+        };
+        let view = vm.new_uint8_array(&bytes)?;
+        let Value::Obj(view) = view else {
+            unreachable!("a new view is an object")
+        };
+        elems[body::BODY] = Value::Obj(vm.view_parts(view).0);
     }
     let Value::Obj(h) = elems[HEADERS] else {
         unreachable!("a Response keeps its headers")
@@ -235,9 +249,21 @@ fn clone(vm: &mut Vm, this: Value, _: Args) -> Result<Value, Interrupt> {
     Ok(Value::Obj(c))
 }
 
+/// The body of `Response` `v` when it is a stream still to be read.
+pub(crate) fn stream_body(vm: &Vm, v: Value) -> Option<ObjId> {
+    let Value::Obj(o) = v else { return None };
+    if vm.heap.obj(o).class != Class::Web(WebKind::Response) {
+        return None;
+    }
+    let s = super::stream::as_stream(vm, vm.heap.obj(o).elems[body::BODY])?;
+    body::body_bytes(vm, o).is_none().then_some(s)
+}
+
 /// What the gateway writes for a `Response` a handler returned: status,
-/// headers and body; `None` when `v` is not a `Response`.
-pub fn response_parts(vm: &Vm, v: Value) -> Option<(u16, Vec<(String, String)>, Vec<u8>)> {
+/// headers and body (`None` when the body is a stream the gateway
+/// reads, `Vm::stream_answer`); `None` when `v` is not a `Response`.
+#[allow(clippy::type_complexity)]
+pub fn response_parts(vm: &Vm, v: Value) -> Option<(u16, Vec<(String, String)>, Option<Vec<u8>>)> {
     let Value::Obj(o) = v else { return None };
     if vm.heap.obj(o).class != Class::Web(WebKind::Response) {
         return None;

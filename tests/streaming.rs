@@ -1,0 +1,362 @@
+//! Streamed response bodies (`new Response(readableStream)`) through the
+//! real binary: chunked on HTTP/1.1 (and kept alive after), delimited by
+//! the close on HTTP/1.0, DATA frames on HTTP/2 in cleartext and over TLS
+//! (curl); a client that does not read holds the script back
+//! (backpressure, counted by the source's pulls); a client that leaves
+//! cancels the source; a script that fails, stalls or enqueues something
+//! that is not bytes cuts the body short where the client can tell; HEAD
+//! sends no body; `db()` inside `pull`.
+
+#[path = "support/server.rs"]
+mod server;
+#[path = "support/tls.rs"]
+mod tls;
+#[path = "support/tools.rs"]
+mod tools;
+
+use server::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Command;
+use std::time::Duration;
+
+const SCRIPT: (&str, &str) = (
+    "app.js",
+    r#"
+    const enc = new TextEncoder();
+    work("Streams").budget({ instructions: 50000000 })
+      .get("/count", (req) => {
+        const n = Number(req.query.n || 5);
+        let i = 0;
+        return new Response(new ReadableStream({
+          pull(c) {
+            if (i === n) return c.close();
+            c.enqueue(enc.encode("line " + i++ + "\n"));
+          },
+        }), { headers: { "content-type": "text/plain", "x-streamed": "yes" } });
+      })
+      .get("/ticks", () => {
+        let i = 0;
+        return new Response(new ReadableStream({
+          start(c) {
+            const t = setInterval(() => {
+              c.enqueue("tick " + i + "\n");
+              if (++i === 3) { clearInterval(t); c.close(); }
+            }, 20);
+          },
+        }));
+      })
+      .get("/big", () => {
+        const chunk = new Uint8Array(65536).fill(97);
+        let i = 0;
+        return new Response(new ReadableStream({
+          pull(c) {
+            console.log("pull " + i);
+            if (i++ < Number(query("n") || 160)) c.enqueue(chunk); else c.close();
+          },
+        }));
+      })
+      .get("/forever", (req) => {
+        let t;
+        return new Response(new ReadableStream({
+          start(c) { t = setInterval(() => c.enqueue("data: ping\n\n"), 20); },
+          cancel(why) { clearInterval(t); console.log("cancelled " + req.query.who + ": " + why.message); },
+        }), { headers: { "content-type": "text/event-stream" } });
+      })
+      .get("/fails", () => new Response(new ReadableStream({
+        start(c) { c.enqueue("partial\n"); },
+        pull() { throw new Error("the source broke"); },
+      })))
+      .get("/stalls", () => new Response(new ReadableStream({ start(c) { c.enqueue("one\n"); } })))
+      .get("/numbers", () => new Response(new ReadableStream({ start(c) { c.enqueue(7); c.close(); } })))
+      .get("/rows", () => {
+        db().query("CREATE TABLE IF NOT EXISTS items (n INTEGER)");
+        db().query("DELETE FROM items");
+        for (let n = 1; n <= 5; n++) db().query("INSERT INTO items (n) VALUES ($1)", n);
+        let after = 0;
+        return new Response(new ReadableStream({
+          pull(c) {
+            const rows = db().query("SELECT n FROM items WHERE n > $1 ORDER BY n LIMIT 2", after);
+            if (rows.length === 0) return c.close();
+            after = rows[rows.length - 1].n;
+            c.enqueue(rows.map((r) => r.n).join(",") + ";");
+          },
+        }));
+      })
+      .get("/hello", () => "hello");
+    "#,
+);
+
+/// Reads a chunked body to its last chunk: the chunks' payloads, or
+/// `Err` with what came before the connection ended early.
+fn read_chunked(r: &mut impl BufRead) -> Result<Vec<u8>, Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let mut size = String::new();
+        if r.read_line(&mut size).unwrap_or(0) == 0 {
+            return Err(body);
+        }
+        let n = usize::from_str_radix(size.trim(), 16).expect("a chunk size");
+        let mut chunk = vec![0; n + 2];
+        if r.read_exact(&mut chunk).is_err() {
+            return Err(body);
+        }
+        if n == 0 {
+            return Ok(body);
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn start() -> Server {
+    start_in(&[SCRIPT], &[])
+}
+
+#[test]
+fn http1_streams_chunked_then_keeps_the_connection() {
+    let s = start();
+    let c = connect(&s);
+    let mut w = c.try_clone().unwrap();
+    let mut r = BufReader::new(c);
+    // Two requests pipelined: the streamed answer, then another.
+    w.write_all(
+        b"GET /count?n=3 HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n",
+    )
+    .unwrap();
+    let head = read_framed(&mut r, false).unwrap();
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("Transfer-Encoding"), Some("chunked"));
+    assert_eq!(head.header("Content-Length"), None);
+    assert_eq!(head.header("Content-Type"), Some("text/plain"));
+    assert_eq!(head.header("x-streamed"), Some("yes"));
+    let body = read_chunked(&mut r).unwrap();
+    assert_eq!(String::from_utf8(body).unwrap(), "line 0\nline 1\nline 2\n");
+    let next = read_response(&mut r).unwrap();
+    assert_eq!((next.status, next.body.as_str()), (200, "hello"));
+
+    // Timers feed a stream between the pieces.
+    let mut c = connect(&s);
+    c.write_all(b"GET /ticks HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut r = BufReader::new(c);
+    read_framed(&mut r, false).unwrap();
+    let body = read_chunked(&mut r).unwrap();
+    assert_eq!(String::from_utf8(body).unwrap(), "tick 0\ntick 1\ntick 2\n");
+
+    // `db()` waits inside `pull`.
+    let mut c = connect(&s);
+    c.write_all(b"GET /rows HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut r = BufReader::new(c);
+    read_framed(&mut r, false).unwrap();
+    assert_eq!(read_chunked(&mut r).unwrap(), b"1,2;3,4;5;");
+
+    // HTTP/1.0 has no chunks: the close ends the body.
+    let mut c = connect(&s);
+    c.write_all(b"GET /count?n=2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        .unwrap();
+    let mut all = Vec::new();
+    c.read_to_end(&mut all).unwrap();
+    let text = String::from_utf8(all).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    assert!(head.contains("Connection: close"), "{head}");
+    assert!(!head.contains("Transfer-Encoding"), "{head}");
+    assert_eq!(body, "line 0\nline 1\n");
+
+    // HEAD: the head only; the source is cancelled.
+    let mut c = connect(&s);
+    c.write_all(
+        b"HEAD /forever?who=head HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n",
+    )
+    .unwrap();
+    let mut r = BufReader::new(c);
+    let head = read_framed(&mut r, false).unwrap();
+    assert_eq!(head.header("Content-Type"), Some("text/event-stream"));
+    assert_eq!(read_response(&mut r).unwrap().body, "hello");
+    assert!(wait_until(|| s
+        .log()
+        .contains("cancelled head: a HEAD request has no body")));
+}
+
+#[test]
+fn a_client_that_does_not_read_holds_the_script_back() {
+    let s = start();
+    let c = connect(&s);
+    // 2,000 chunks of 64 KiB (131 MB); the client reads 100 KB and waits.
+    let mut w = c.try_clone().unwrap();
+    w.write_all(b"GET /big?n=2000 HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut r = BufReader::new(c);
+    let mut got = vec![0; 100_000];
+    r.read_exact(&mut got).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let pulls = |s: &Server| s.log().matches("pull ").count();
+    let held = pulls(&s);
+    // What the sockets' buffers hold, not the 2,000 the body has.
+    assert!(
+        held < 400,
+        "{held} chunks made for a client that stopped reading"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        pulls(&s),
+        held,
+        "the script went on while the client waited"
+    );
+    // Reading on gets the rest, every byte.
+    let mut rest = Vec::new();
+    r.read_to_end(&mut rest).ok();
+    let body_bytes = got.len() + rest.len();
+    assert!(body_bytes > 2000 * 65536, "{body_bytes} bytes");
+    assert_eq!(pulls(&s), 2001);
+}
+
+#[test]
+fn a_client_that_leaves_cancels_the_source() {
+    let s = start();
+    let mut c = connect(&s);
+    c.write_all(b"GET /forever?who=leaver HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut some = [0u8; 200];
+    c.read_exact(&mut some).unwrap();
+    drop(c);
+    assert!(
+        wait_until(|| s.log().contains("cancelled leaver: the client went away")),
+        "{}",
+        s.log()
+    );
+    // The core and its workers serve on.
+    assert_eq!(get(&s, "/hello").body, "hello");
+}
+
+#[test]
+fn a_failing_or_stalled_stream_is_cut_short() {
+    let s = start();
+    for (path, logged) in [
+        ("/fails", "Error: the source broke\n    at pull ("),
+        (
+            "/stalls",
+            "the response stream was left open with nothing left in the request that could write to it or close it",
+        ),
+        (
+            "/numbers",
+            "TypeError: a response stream gave 7: its chunks must be Uint8Arrays (or strings)",
+        ),
+    ] {
+        let mut c = connect(&s);
+        c.write_all(format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n").as_bytes())
+            .unwrap();
+        let mut r = BufReader::new(c);
+        assert_eq!(read_framed(&mut r, false).unwrap().status, 200);
+        // No last chunk, and the connection closes: the client can tell.
+        let cut = read_chunked(&mut r).unwrap_err();
+        let expected: &[u8] = match path {
+            "/fails" => b"partial\n",
+            "/stalls" => b"one\n",
+            _ => b"",
+        };
+        assert_eq!(cut, expected, "{path}");
+        assert!(
+            wait_until(|| s.log().contains(logged)),
+            "{path}: {}",
+            s.log()
+        );
+        assert!(s.log().contains(&format!("GET {path} (")), "{}", s.log());
+    }
+    assert_eq!(get(&s, "/hello").body, "hello");
+}
+
+/// curl's body, exit code and HTTP version.
+fn curl(args: &[&str]) -> (Vec<u8>, i32, String) {
+    let out = Command::new("curl")
+        .args(["-s", "--max-time", "20", "-w", "%{stderr}%{http_version}"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.stdout,
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn http2_streams_data_frames_in_cleartext_and_over_tls() {
+    if !tools::have(
+        "curl",
+        "http2_streams_data_frames_in_cleartext_and_over_tls",
+    ) {
+        return;
+    }
+    let a = tls::cert(&["localhost"]);
+    let toml = format!("{}[[tls]]\ncert = \"a.pem\"\nkey = \"a.key\"\n", tls::HTTPS);
+    let s = tls::start_tls_server(&[("a", &a)], &toml, &[SCRIPT], &[]);
+    let port = tls::port_of(s.https.as_ref().unwrap());
+    let resolve = format!("localhost:{port}:127.0.0.1");
+    let cacert = s.dir.join("a.pem").display().to_string();
+    let bases = [
+        (format!("http://{}", s.addr), "--http2-prior-knowledge"),
+        (format!("https://localhost:{port}"), "--http2"),
+    ];
+    for (base, mode) in &bases {
+        let args = |path: &str| {
+            vec![
+                mode.to_string(),
+                "--resolve".into(),
+                resolve.clone(),
+                "--cacert".into(),
+                cacert.clone(),
+                format!("{base}{path}"),
+            ]
+        };
+        let run = |path: &str| {
+            let a = args(path);
+            curl(&a.iter().map(String::as_str).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            run("/count?n=3"),
+            (b"line 0\nline 1\nline 2\n".to_vec(), 0, "2".into()),
+            "{base}"
+        );
+        assert_eq!(run("/ticks").0, b"tick 0\ntick 1\ntick 2\n", "{base}");
+        // 10 MB under the client's flow control.
+        let (big, code, _) = run("/big");
+        assert_eq!((big.len(), code), (160 * 65536, 0), "{base}");
+        assert!(big.iter().all(|&b| b == b'a'));
+        // Cut short: RST_STREAM, which curl reports (92); the DATA sent
+        // before it may be dropped with the stream.
+        let (cut, code, _) = run("/fails");
+        assert_eq!(code, 92, "{base}");
+        assert!(b"partial\n".starts_with(&cut), "{base}: {cut:?}");
+    }
+}
+
+/// A connection that can be checked for the end of a body, so the test
+/// above cannot pass by reading a body the server never ended.
+#[test]
+fn the_chunked_reader_sees_a_cut() {
+    let mut cut: &[u8] = b"3\r\nabc\r\n";
+    assert_eq!(read_chunked(&mut cut), Err(b"abc".to_vec()));
+    let mut whole: &[u8] = b"3\r\nabc\r\n0\r\n\r\n";
+    assert_eq!(read_chunked(&mut whole), Ok(b"abc".to_vec()));
+}
+
+#[test]
+fn the_events_example_streams_server_sent_events() {
+    let s = start_in(&[("events.js", include_str!("../work/events.js"))], &[]);
+    let mut c = connect(&s);
+    c.write_all(b"GET /events?n=3 HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut r = BufReader::new(c);
+    let head = read_framed(&mut r, false).unwrap();
+    assert_eq!(head.header("Content-Type"), Some("text/event-stream"));
+    let text = String::from_utf8(read_chunked(&mut r).unwrap()).unwrap();
+    let events: Vec<&str> = text.split_terminator("\n\n").collect();
+    assert_eq!(events.len(), 3, "{text}");
+    for (i, e) in events.iter().enumerate() {
+        let n = i + 1;
+        assert!(
+            e.starts_with(&format!("id: {n}\ndata: {{\"sent\":{n},\"at\":\"")),
+            "{e}"
+        );
+    }
+}
