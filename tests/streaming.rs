@@ -83,6 +83,29 @@ const SCRIPT: (&str, &str) = (
         }));
       })
       .get("/hello", () => "hello");
+    work("Uploads").budget({ instructions: 200000000 }).body({ stream: true, max: 30000000 })
+      .post("/count", async (req) => {
+        let bytes = 0, zeros = 0;
+        for await (const chunk of req.body) {
+          bytes += chunk.length;
+          for (let i = 0; i < chunk.length; i += 4096) if (chunk[i] === 0) zeros++;
+        }
+        return { bytes, positive: zeros > 0 };
+      })
+      .post("/echo", async (req) => new Response(await new Response(req.body).text() + "!"))
+      .post("/slow", async (req) => {
+        const reader = req.body.getReader();
+        const first = await reader.read();
+        console.log("first chunk " + first.value.length);
+        sleep(800);
+        return "read one chunk";
+      })
+      .post("/watch", async (req) => {
+        try { for await (const chunk of req.body) {} return "whole"; }
+        catch (e) { console.log("body cut: " + e.message + " " + e.code); throw e; }
+      })
+      .post("/text", () => body())
+      .post("/mirror", (req) => new Response(req.body));
     "#,
 );
 
@@ -359,4 +382,208 @@ fn the_events_example_streams_server_sent_events() {
             "{e}"
         );
     }
+}
+
+/// A POST of `body` with `Content-Length` (or chunked, 64 KiB chunks);
+/// the response.
+fn upload(s: &Server, path: &str, body: &[u8], chunked: bool) -> Resp {
+    let mut c = connect(s);
+    let framing = match chunked {
+        true => "Transfer-Encoding: chunked".to_string(),
+        false => format!("Content-Length: {}", body.len()),
+    };
+    c.write_all(format!("POST {path} HTTP/1.1\r\nHost: t\r\n{framing}\r\n\r\n").as_bytes())
+        .unwrap();
+    let writer = {
+        let mut w = c.try_clone().unwrap();
+        let body = body.to_vec();
+        std::thread::spawn(move || {
+            let sent = if chunked {
+                body.chunks(65536)
+                    .try_for_each(|part| {
+                        w.write_all(format!("{:x}\r\n", part.len()).as_bytes())?;
+                        w.write_all(part)?;
+                        w.write_all(b"\r\n")
+                    })
+                    .and_then(|()| w.write_all(b"0\r\n\r\n"))
+            } else {
+                w.write_all(&body)
+            };
+            sent.is_ok()
+        })
+    };
+    let resp = read_response(&mut BufReader::new(c)).expect("an answer");
+    writer.join().unwrap();
+    resp
+}
+
+#[test]
+fn a_route_reads_its_request_bodies_as_streams() {
+    let s = start();
+    let body = vec![0u8; 12_000_000];
+    for chunked in [false, true] {
+        let r = upload(&s, "/count", &body, chunked);
+        assert_eq!(
+            (r.status, r.body.as_str()),
+            (200, r#"{"bytes":12000000,"positive":true}"#),
+            "chunked: {chunked}"
+        );
+    }
+    // A body that came with its head is a stream too.
+    let r = upload(&s, "/echo", b"hello", false);
+    assert_eq!((r.status, r.body.as_str()), (200, "hello!"));
+    let r = upload(&s, "/echo", b"hello chunks", true);
+    assert_eq!((r.status, r.body.as_str()), (200, "hello chunks!"));
+    // Pipelined after a streamed body, on the same connection.
+    let mut c = connect(&s);
+    c.write_all(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhiGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut r = BufReader::new(c);
+    assert_eq!(read_response(&mut r).unwrap().body, "hi!");
+    assert_eq!(read_response(&mut r).unwrap().body, "hello");
+    // body() and payload() say where the body is.
+    let r = upload(&s, "/text", b"x", false);
+    assert_eq!(r.status, 500);
+    assert!(
+        r.body.contains("read req.body (a ReadableStream)"),
+        "{}",
+        r.body
+    );
+}
+
+#[test]
+fn a_streamed_request_body_keeps_its_limits() {
+    let s = start();
+    // Past the route's max: 413 before the handler for a length, when
+    // the count passes it for chunks.
+    let big = vec![1u8; 31_000_000];
+    let mut c = connect(&s);
+    c.write_all(b"POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: 31000000\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_response(&mut BufReader::new(c)).unwrap().status, 413);
+    assert_eq!(upload(&s, "/count", &big, true).status, 413);
+    assert!(
+        s.log()
+            .contains("the request body is larger than this route's max (30000000 bytes)")
+    );
+    // Other routes keep `limits.body` (1 MiB).
+    let mut c = connect(&s);
+    c.write_all(b"POST /hello HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_response(&mut BufReader::new(c)).unwrap().status, 413);
+    // A client that goes away mid-body: the script's read fails, saying so.
+    let mut c = connect(&s);
+    c.write_all(b"POST /watch HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n")
+        .unwrap();
+    c.write_all(&[0u8; 100_000]).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    drop(c);
+    assert!(
+        wait_until(|| {
+            s.log().contains(
+            "body cut: the client closed the connection before the end of the request body BAD_REQUEST_BODY"
+        )
+        }),
+        "{}",
+        s.log()
+    );
+}
+
+#[test]
+fn a_script_that_reads_slowly_holds_the_client_back() {
+    let s = start();
+    let mut c = connect(&s);
+    c.write_all(b"POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 29000000\r\n\r\n")
+        .unwrap();
+    c.set_nonblocking(true).unwrap();
+    // Send as fast as the server takes it, for half a second.
+    let block = vec![7u8; 65536];
+    let mut sent = 0usize;
+    let until = std::time::Instant::now() + Duration::from_millis(500);
+    while std::time::Instant::now() < until {
+        match c.write(&block) {
+            Ok(n) => sent += n,
+            Err(_) => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
+    // The script took one chunk: what was sent sits in the sockets'
+    // buffers and the feed's 64 KiB, not in the gateway's memory.
+    eprintln!("{sent} bytes went in while the script read one chunk");
+    assert!(
+        sent < 16_000_000,
+        "{sent} bytes went in while the script read one chunk (of 29 MB)"
+    );
+    c.set_nonblocking(false).unwrap();
+    // The handler answers without reading the rest: the connection closes
+    // after the answer.
+    let r = read_response(&mut BufReader::new(c.try_clone().unwrap())).unwrap();
+    assert_eq!((r.status, r.body.as_str()), (200, "read one chunk"));
+    assert!(
+        wait_until(|| s.log().contains("first chunk ")),
+        "{}",
+        s.log()
+    );
+}
+
+#[test]
+fn http2_streams_request_bodies_both_ways_at_once() {
+    if !tools::have("nghttp", "http2_streams_request_bodies_both_ways_at_once") {
+        return;
+    }
+    let s = start();
+    let file = s.dir.join("upload.bin");
+    std::fs::write(&file, vec![0u8; 12_000_000]).unwrap();
+    let nghttp = |path: &str| {
+        let out = Command::new("nghttp")
+            .args(["-d"])
+            .arg(&file)
+            .arg(format!("http://{}{path}", s.addr))
+            .output()
+            .unwrap();
+        (out.status.success(), out.stdout)
+    };
+    assert_eq!(
+        nghttp("/count"),
+        (true, br#"{"bytes":12000000,"positive":true}"#.to_vec())
+    );
+    // The answer streams the body back while it still comes.
+    let (ok, echoed) = nghttp("/mirror");
+    assert!(ok);
+    assert_eq!(echoed.len(), 12_000_000);
+    // Past the route's max: 413, the answer whole before the body ends.
+    std::fs::write(&file, vec![1u8; 31_000_000]).unwrap();
+    let (ok, refused) = nghttp("/count");
+    assert!(ok);
+    assert_eq!(
+        refused,
+        br#"{"error":"request body larger than the route's max"}"#.to_vec()
+    );
+}
+
+#[test]
+fn http1_echoes_a_body_that_came_with_its_head_and_cuts_a_longer_one() {
+    let s = start();
+    // A body that came whole is a stream already closed: answered whole.
+    let mut c = connect(&s);
+    c.write_all(b"POST /mirror HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nshort")
+        .unwrap();
+    let r = read_response(&mut BufReader::new(c)).unwrap();
+    assert_eq!(
+        (r.header("Content-Length"), r.body.as_str()),
+        (Some("5"), "short")
+    );
+    // HTTP/1.1 reads a streamed body only while the handler runs: an
+    // answer that streams the rest of it is cut short, and says why.
+    let mut c = connect(&s);
+    c.write_all(b"POST /mirror HTTP/1.1\r\nHost: t\r\nContent-Length: 3000000\r\n\r\n")
+        .unwrap();
+    c.write_all(&[0u8; 100_000]).unwrap();
+    let mut r = BufReader::new(c);
+    read_framed(&mut r, false).unwrap();
+    assert!(read_chunked(&mut r).is_err());
+    assert!(
+        wait_until(|| s.log().contains("cannot be read after the answer")),
+        "{}",
+        s.log()
+    );
 }

@@ -4,6 +4,7 @@
 //! HTTP/2 preface that hands a cleartext connection to `h2.rs`; the
 //! redirect to HTTPS.
 
+use super::body_feed::{BodyFeed, Decoder, pump};
 use super::dispatch::{Answer, handle};
 use super::http::{self, Parsed};
 use super::per_core::{BUFFER_KEEP, Core, SHUTDOWN_POLL};
@@ -90,8 +91,15 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
                         }
                         continue;
                     }
-                    let (answered_at, streamed) =
-                        handle(&core, &req, Answer::Http1(&mut out), how.secure, clock).await;
+                    let (answered_at, streamed) = handle(
+                        &core,
+                        &req,
+                        Answer::Http1(&mut out),
+                        how.secure,
+                        clock,
+                        None,
+                    )
+                    .await;
                     clock = answered_at;
                     if let Some(body) = streamed {
                         // The answers so far and this one's head go out,
@@ -119,6 +127,60 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
                     }
                     in_body = body;
                     break;
+                }
+                Parsed::Head {
+                    req,
+                    head_len,
+                    framing,
+                    too_large,
+                    expect_continue,
+                } => {
+                    let Some(max) = streams_bodies(&core, &req, how) else {
+                        // Any other route waits for the whole body (at
+                        // most `limits.body`).
+                        if too_large {
+                            write_error(&core, &mut out, 413, "request body too large");
+                            close = true;
+                            break;
+                        }
+                        if expect_continue && !sent_continue {
+                            out.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+                            sent_continue = true;
+                        }
+                        in_body = true;
+                        break;
+                    };
+                    if matches!(framing, http::Framing::Length(n) if n > max) {
+                        write_error(
+                            &core,
+                            &mut out,
+                            413,
+                            "request body larger than the route's max",
+                        );
+                        close = true;
+                        break;
+                    }
+                    // The handler runs now, reading the body as it comes.
+                    answered = true;
+                    let head = buf[consumed..consumed + head_len].to_vec();
+                    buf.drain(..consumed + head_len);
+                    consumed = 0;
+                    if expect_continue && !sent_continue {
+                        out.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+                    }
+                    sent_continue = false;
+                    let streamed = StreamedRequest {
+                        head: &head,
+                        framing,
+                        max,
+                    };
+                    if !serve_streamed_body(
+                        stream, &mut buf, &mut out, &core, how, streamed, &mut clock,
+                    )
+                    .await
+                    {
+                        return Ended::Closed;
+                    }
                 }
                 Parsed::Reject(..) if how.h2c && !answered && buf.starts_with(PREFACE) => {
                     return Ended::Http2(std::mem::take(&mut buf));
@@ -232,6 +294,92 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
         clock = Instant::now();
         last_read = clock;
     }
+}
+
+/// The route's `max` when the request's route streams its bodies.
+fn streams_bodies(core: &Core, req: &http::Request<'_, '_>, how: Served) -> Option<u64> {
+    if how.redirect.is_some() {
+        return None;
+    }
+    super::body_feed::stream_body_max(core, req.method, req.path)
+}
+
+/// A request whose body is streamed to its handler: its head (a copy, so
+/// the connection's buffer is free to read the body into).
+struct StreamedRequest<'h> {
+    head: &'h [u8],
+    framing: http::Framing,
+    max: u64,
+}
+
+/// Serves a request whose route streams its bodies: the handler runs
+/// while the body is read into its stream (`body_feed.rs`). A handler
+/// that answers before the body's end leaves the rest unread: the
+/// connection closes after the answer (and a later read of the body is
+/// an error). `false` when the connection must close.
+async fn serve_streamed_body(
+    stream: &mut Wire,
+    buf: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+    core: &Rc<Core>,
+    how: Served,
+    request: StreamedRequest<'_>,
+    clock: &mut Instant,
+) -> bool {
+    let limits = core.config.http;
+    // The answers before it (and a `100 Continue`) go out first: the
+    // client may wait for them before it sends the body.
+    if !out.is_empty() && send(stream, out, limits.send_timeout).await.is_err() {
+        return false;
+    }
+    let mut slots = http::header_slots();
+    let Parsed::Head { req, .. } = http::parse(request.head, &mut slots, &limits) else {
+        unreachable!("the head parsed as a head before it was copied")
+    };
+    let keep_alive = req.keep_alive;
+    let chunked = req.minor >= 1;
+    let feed = Rc::new(BodyFeed::new());
+    let decoder = Decoder::new(request.framing, request.max);
+    let (handled, whole) = {
+        let serve = std::pin::pin!(handle(
+            core,
+            &req,
+            Answer::Http1(out),
+            how.secure,
+            *clock,
+            Some(feed.clone())
+        ));
+        let read = std::pin::pin!(pump(
+            stream,
+            buf,
+            decoder,
+            &feed,
+            limits.body_timeout,
+            limits.header_bytes,
+            request.max,
+        ));
+        match futures_util::future::select(serve, read).await {
+            futures_util::future::Either::Left((handled, _unread)) => (handled, false),
+            futures_util::future::Either::Right((whole, serve)) => (serve.await, whole),
+        }
+    };
+    if !feed.ended() {
+        feed.finish(Err(super::body_feed::cut(
+            "the rest of the request body cannot be read after the answer: on HTTP/1.1 a streamed request body is read while the handler runs",
+        )));
+    }
+    let (answered_at, streamed) = handled;
+    *clock = answered_at;
+    if let Some(body) = streamed
+        && !stream_body(stream, out, body, core, chunked).await
+    {
+        return false;
+    }
+    if !out.is_empty() && send(stream, out, limits.send_timeout).await.is_err() {
+        return false;
+    }
+    *clock = Instant::now();
+    whole && keep_alive && !core.config.shutdown.load(Ordering::Relaxed)
 }
 
 /// Writes `out` (the answers so far, the streamed one's head last), then

@@ -58,7 +58,7 @@ impl InProcess {
             consumed += used;
             let started = Instant::now();
             let answer = Answer::Http1(out);
-            let fut = std::pin::pin!(handle(&self.core, &req, answer, false, started));
+            let fut = std::pin::pin!(handle(&self.core, &req, answer, false, started, None));
             if let Poll::Pending = fut.poll(&mut Context::from_waker(Waker::noop())) {
                 panic!("a handler waited, which InProcess cannot serve");
             }

@@ -2,6 +2,7 @@
 //! through the run's lifecycle, log it, start its `go()` functions.
 
 use super::Generation;
+use super::body_feed::BodyFeed;
 use super::compress;
 use super::host::Mode;
 use super::http::{self};
@@ -101,6 +102,7 @@ pub(crate) async fn handle(
     mut out: Answer<'_>,
     secure: bool,
     started: Instant,
+    streamed_body: Option<Rc<BodyFeed>>,
 ) -> Handled {
     let (keep_alive, head) = (req.keep_alive, req.method == "HEAD");
     let n = core.requests.get() + 1;
@@ -222,6 +224,13 @@ pub(crate) async fn handle(
     host(&mut worker.vm)
         .request
         .set(req, body, secure, &r.params, params.as_slice());
+    if r.stream_body.is_some() {
+        // The body reaches the script as a stream: read from the
+        // connection as it comes (`body_feed.rs`), or the one that came
+        // whole with the head.
+        host(&mut worker.vm).request.streams = true;
+        worker.vm.request_body = streamed_body.map(|f| f as Rc<dyn vm::io::BodySource>);
+    }
     worker
         .tags
         .borrow_mut()
@@ -242,6 +251,9 @@ pub(crate) async fn handle(
     let ended = write(&reply, &mut out, live.slots[index]);
     // Hand the buffers back so the next request reuses them.
     let streamed = reply.streamed;
+    if !streamed {
+        worker.vm.request_body = None;
+    }
     let Reply {
         mut body,
         mut headers,
@@ -439,7 +451,7 @@ pub(crate) async fn run_route(
             let mut stats = core.stats.borrow_mut();
             match (e.budget, cause) {
                 // The client's fault, not the script's.
-                (None, Cause::BadBody) => {}
+                (None, Cause::BadBody | Cause::TooLarge) => {}
                 (None, _) => stats.script_errors += 1,
                 (Some(vm::Budget::Instructions), _) => stats.budget_instructions += 1,
                 (Some(vm::Budget::Memory), _) => stats.budget_memory += 1,

@@ -8,6 +8,7 @@
 //! here; a client that keeps resetting the streams it opens is sent
 //! GOAWAY.
 
+use super::body_feed::{self, BodyFeed};
 use super::dispatch::{Answer, handle};
 use super::http::{self, Parsed};
 use super::per_core::{Core, SHUTDOWN_POLL};
@@ -215,6 +216,11 @@ async fn serve_stream(
     core.stats.borrow_mut().wire.h2_streams += 1;
     let (parts, mut body) = request.into_parts();
     let started = Instant::now();
+    if let Some(max) = body_feed::stream_body_max(core, parts.method.as_str(), parts.uri.path()) {
+        // Read into the handler's stream as it runs, not held here.
+        serving.done_reading();
+        return serve_streamed(parts, body, respond, &conn, max, started).await;
+    }
     let mut data = Vec::new();
     let deadline = started + limits.body_timeout;
     let mut refused = None;
@@ -258,8 +264,12 @@ async fn serve_stream(
             match http::parse(&raw, &mut slots, &limits) {
                 Parsed::Complete(req, _) => {
                     let answer = Answer::Http2(&mut answer);
-                    streamed = handle(core, &req, answer, conn.secure, started).await.1;
+                    streamed = handle(core, &req, answer, conn.secure, started, None)
+                        .await
+                        .1;
                 }
+                // The body came whole: only one past `limits.body` is a head alone.
+                Parsed::Head { .. } => error(core, &mut answer, 413, "request body too large"),
                 Parsed::Reject(status, why) => error(core, &mut answer, status, why),
                 Parsed::Partial { .. } => error(core, &mut answer, 400, "malformed request"),
             }
@@ -270,6 +280,148 @@ async fn serve_stream(
     let sent = send(&mut respond, answer, streamed, core, limits.send_timeout).await;
     if sent.is_err() {
         client_reset(&conn);
+    }
+}
+
+/// A stream whose route streams its request bodies: the handler runs
+/// while the DATA frames are handed to its stream (`body_feed.rs`, at most
+/// 64 KiB read ahead of it, the client's window opened as it takes them);
+/// an answer the handler streams goes out while the body still comes
+/// (both ways at once).
+async fn serve_streamed(
+    parts: ::http::request::Parts,
+    body: h2::RecvStream,
+    mut respond: h2::server::SendResponse<Bytes>,
+    conn: &Rc<Connection>,
+    max: u64,
+    started: Instant,
+) {
+    let core = &conn.core;
+    let limits = core.config.http;
+    let mut answer = Http2Answer::default();
+    let declared = parts
+        .headers
+        .get(::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let raw = as_http1(&parts, &[]);
+    let mut slots = http::header_slots();
+    let req = match http::parse(&raw, &mut slots, &limits) {
+        Parsed::Complete(req, _) if declared.is_none_or(|n| n <= max) => req,
+        Parsed::Complete(..) => {
+            error(
+                core,
+                &mut answer,
+                413,
+                "request body larger than the route's max",
+            );
+            if send(&mut respond, answer, None, core, limits.send_timeout)
+                .await
+                .is_ok()
+            {
+                let feed = BodyFeed::new();
+                feed.finish(Err(body_feed::too_large(max)));
+                let unread = read_body(body, &feed, u64::MAX, limits.body_timeout);
+                finish_unread(&mut respond, unread).await;
+            }
+            return;
+        }
+        Parsed::Reject(status, why) => {
+            error(core, &mut answer, status, why);
+            let _ = send(&mut respond, answer, None, core, limits.send_timeout).await;
+            return;
+        }
+        _ => {
+            error(core, &mut answer, 400, "malformed request");
+            let _ = send(&mut respond, answer, None, core, limits.send_timeout).await;
+            return;
+        }
+    };
+    let feed = Rc::new(BodyFeed::new());
+    let serve = Box::pin(handle(
+        core,
+        &req,
+        Answer::Http2(&mut answer),
+        conn.secure,
+        started,
+        Some(feed.clone()),
+    ));
+    let read = Box::pin(read_body(body, &feed, max, limits.body_timeout));
+    let (handled, unread) = match futures_util::future::select(serve, read).await {
+        futures_util::future::Either::Left((handled, read)) => (handled, Some(read)),
+        futures_util::future::Either::Right(((), serve)) => (serve.await, None),
+    };
+    let streamed = handled.1;
+    let sent = match (streamed, unread) {
+        // The answer streams while the body still comes.
+        (Some(s), Some(read)) => {
+            let sending = send(&mut respond, answer, Some(s), core, limits.send_timeout);
+            futures_util::future::join(sending, read).await.0
+        }
+        (streamed, unread) => {
+            let sent = send(&mut respond, answer, streamed, core, limits.send_timeout).await;
+            if let (Some(read), Ok(())) = (unread, sent) {
+                feed.finish(Err(body_feed::cut(
+                    "the rest of the request body cannot be read after the answer",
+                )));
+                finish_unread(&mut respond, read).await;
+            }
+            sent
+        }
+    };
+    if !feed.ended() {
+        feed.finish(Err(body_feed::cut(
+            "the rest of the request body cannot be read after the answer",
+        )));
+    }
+    if sent.is_err() {
+        client_reset(conn);
+    }
+}
+
+/// After a whole answer, the body the client still sends is read and
+/// dropped for a while (`GOAWAY_GRACE`), so the answer is sent before the
+/// stream ends; then the client is told to stop (`RST_STREAM` with
+/// `NO_ERROR`, RFC 9113 §8.1). Resetting at once dropped the queued
+/// answer.
+async fn finish_unread(
+    respond: &mut h2::server::SendResponse<Bytes>,
+    unread: impl std::future::Future<Output = ()>,
+) {
+    if monoio::time::timeout(GOAWAY_GRACE, unread).await.is_err() {
+        respond.send_reset(h2::Reason::NO_ERROR);
+    }
+}
+
+/// Hands a stream's DATA frames to `feed` until its end (or `max`, a
+/// reset, `timeout` without one).
+async fn read_body(
+    mut body: h2::RecvStream,
+    feed: &BodyFeed,
+    max: u64,
+    timeout: std::time::Duration,
+) {
+    let mut seen = 0u64;
+    loop {
+        let chunk = match monoio::time::timeout(timeout, body.data()).await {
+            Ok(Some(Ok(c))) => c,
+            Ok(None) => return feed.finish(Ok(())),
+            Ok(Some(Err(_))) => {
+                return feed.finish(Err(body_feed::cut(
+                    "the client reset the stream before the end of the request body",
+                )));
+            }
+            Err(_) => {
+                return feed.finish(Err(body_feed::cut(
+                    "the request body timed out: the client sent nothing for body_timeout_ms",
+                )));
+            }
+        };
+        seen += chunk.len() as u64;
+        if seen > max {
+            return feed.finish(Err(body_feed::too_large(max)));
+        }
+        let _ = body.flow_control().release_capacity(chunk.len());
+        feed.give(chunk.to_vec()).await;
     }
 }
 

@@ -15,6 +15,9 @@ pub struct RouteDecl {
     pub work: String,
     pub version: Option<String>,
     pub budget: Budget,
+    /// The most bytes of a request body streamed to the handler, when the
+    /// route streams its bodies (`.body({ stream: true, max })`).
+    pub stream_body: Option<u64>,
     /// `file:line` of the declaration.
     pub location: String,
     /// Its handler, once given (`None` for the file form).
@@ -30,6 +33,9 @@ pub struct WorkState {
     pub name: String,
     pub version: Option<String>,
     pub budget: Budget,
+    /// `.body({ stream: true, max })`: its routes' request bodies reach
+    /// the handler as a stream of at most this many bytes.
+    pub stream_body: Option<u64>,
     /// Ordinal of the last route declared, which `.handle(fn)` completes.
     pub last_route: Option<usize>,
     /// Routes this work declared (register mode), to stamp the version on.

@@ -102,6 +102,24 @@ pub enum Parsed<'b, 'h> {
     },
     /// The client sent something unacceptable: answer with this status and close.
     Reject(u16, &'static str),
+    /// A whole head whose body is not all here (`too_large`: or is larger
+    /// than `limits.body`): a route that streams its bodies takes it now
+    /// (`body_feed.rs`); for any other this is `Partial { in_body: true }`,
+    /// or a 413. `req.body` is empty; the body starts at `head_len`.
+    Head {
+        req: Request<'b, 'h>,
+        head_len: usize,
+        framing: Framing,
+        too_large: bool,
+        expect_continue: bool,
+    },
+}
+
+/// How a request's body is delimited.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Framing {
+    Length(u64),
+    Chunked,
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -267,36 +285,7 @@ pub fn parse<'b, 'h>(
         return Parsed::Reject(501, "unsupported transfer coding");
     }
     let rest = &buf[head_len..];
-    let (body, used) = if let Some(l) = length {
-        let Some(len) = content_length(l) else {
-            return Parsed::Reject(400, "invalid Content-Length");
-        };
-        if len > limits.body {
-            return Parsed::Reject(413, "request body too large");
-        }
-        if rest.len() < len {
-            return Parsed::Partial {
-                in_body: true,
-                expect_continue,
-            };
-        }
-        (Cow::Borrowed(&rest[..len]), len)
-    } else if chunked {
-        match dechunk(rest, limits.body, limits.header_bytes) {
-            Dechunk::Done(body, used) => (Cow::Owned(body), used),
-            Dechunk::Partial => {
-                return Parsed::Partial {
-                    in_body: true,
-                    expect_continue,
-                };
-            }
-            Dechunk::TooLarge => return Parsed::Reject(413, "request body too large"),
-            Dechunk::Invalid => return Parsed::Reject(400, "malformed chunked body"),
-        }
-    } else {
-        (Cow::Borrowed(&rest[..0]), 0)
-    };
-    let req = Request {
+    let request = |body| Request {
         head: &buf[..head_len],
         method,
         path,
@@ -309,7 +298,33 @@ pub fn parse<'b, 'h>(
         keep_alive: keep_alive && path != "*",
         escaped,
     };
-    Parsed::Complete(req, head_len + used)
+    // The body is not all here: the route decides (`Parsed::Head`).
+    let head = |framing, too_large| Parsed::Head {
+        req: request(Cow::Borrowed(&rest[..0])),
+        head_len,
+        framing,
+        too_large,
+        expect_continue,
+    };
+    let (body, used) = if let Some(l) = length {
+        let Some(len) = content_length(l) else {
+            return Parsed::Reject(400, "invalid Content-Length");
+        };
+        if len > limits.body || rest.len() < len {
+            return head(Framing::Length(len as u64), len > limits.body);
+        }
+        (Cow::Borrowed(&rest[..len]), len)
+    } else if chunked {
+        match dechunk(rest, limits.body, limits.header_bytes) {
+            Dechunk::Done(body, used) => (Cow::Owned(body), used),
+            Dechunk::Partial => return head(Framing::Chunked, false),
+            Dechunk::TooLarge => return head(Framing::Chunked, true),
+            Dechunk::Invalid => return Parsed::Reject(400, "malformed chunked body"),
+        }
+    } else {
+        (Cow::Borrowed(&rest[..0]), 0)
+    };
+    Parsed::Complete(request(body), head_len + used)
 }
 
 /// A request target, reduced to the path and query the router reads.
@@ -478,13 +493,13 @@ enum Dechunk {
 }
 
 /// Longest chunk-size line (size and extensions) accepted.
-const CHUNK_LINE_MAX: usize = 1024;
+pub(crate) const CHUNK_LINE_MAX: usize = 1024;
 
 /// One line of a chunked body starting at `buf[pos]`: its end (before the
 /// CRLF), `Ok(None)` if it is not complete yet. A line must end in CRLF;
 /// a bare LF or a CR anywhere else is refused (request smuggling hides in
 /// the difference between parsers that accept them and those that do not).
-fn chunk_line(buf: &[u8], pos: usize, max: usize) -> Result<Option<usize>, ()> {
+pub(crate) fn chunk_line(buf: &[u8], pos: usize, max: usize) -> Result<Option<usize>, ()> {
     let rest = &buf[pos..];
     let Some(lf) = memchr::memchr(b'\n', rest) else {
         return if rest.len() > max
@@ -511,59 +526,99 @@ fn dechunk(buf: &[u8], max: usize, trailers_max: usize) -> Dechunk {
     let mut body = Vec::new();
     let mut pos = 0;
     loop {
-        let eol = match chunk_line(buf, pos, CHUNK_LINE_MAX) {
-            Ok(Some(eol)) => eol,
-            Ok(None) => return Dechunk::Partial,
-            Err(()) => return Dechunk::Invalid,
-        };
-        let line = &buf[pos..eol];
-        // chunk-size = 1*HEXDIG, then nothing or `;` extensions (after
-        // optional blanks, RFC 9112 §7.1.1's BWS).
-        let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
-        let after = line[digits..].trim_ascii_start();
-        if digits == 0 || digits > 15 || !(after.is_empty() || after[0] == b';') {
-            return Dechunk::Invalid;
+        match next_chunk(buf, pos, max - body.len(), trailers_max) {
+            Chunk::Data { start, end } => {
+                body.extend_from_slice(&buf[start..end]);
+                pos = end + 2;
+            }
+            Chunk::End(used) => return Dechunk::Done(body, used),
+            Chunk::Partial => return Dechunk::Partial,
+            Chunk::TooLarge => return Dechunk::TooLarge,
+            Chunk::Invalid => return Dechunk::Invalid,
         }
-        if line[digits..].contains(&0) {
-            return Dechunk::Invalid;
-        }
-        let size = line[..digits].iter().fold(0usize, |n, &d| {
-            n * 16 + (d as char).to_digit(16).unwrap_or(0) as usize
-        });
-        pos = eol + 2;
-        if size == 0 {
-            // Trailers end with an empty line.
-            let trailers_start = pos;
-            loop {
-                let eol = match chunk_line(buf, pos, trailers_max) {
-                    Ok(Some(eol)) => eol,
-                    Ok(None) if buf.len() - trailers_start > trailers_max => {
-                        return Dechunk::Invalid;
-                    }
-                    Ok(None) => return Dechunk::Partial,
-                    Err(()) => return Dechunk::Invalid,
-                };
-                let empty = eol == pos;
-                pos = eol + 2;
-                if pos - trailers_start > trailers_max {
-                    return Dechunk::Invalid;
+    }
+}
+
+/// One step through a chunked body, at `buf[pos..]`.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Chunk {
+    /// A chunk's data is `buf[start..end]`; the next starts at `end + 2`.
+    Data {
+        start: usize,
+        end: usize,
+    },
+    /// The last chunk and the trailers: the body ends at this offset.
+    End(usize),
+    /// More bytes are needed.
+    Partial,
+    /// The chunk is larger than the room left.
+    TooLarge,
+    Invalid,
+}
+
+/// A chunk-size line's size: 1*HEXDIG, then nothing or `;` extensions
+/// (after optional blanks, RFC 9112 §7.1.1's BWS).
+pub(crate) fn chunk_size(line: &[u8]) -> Option<usize> {
+    let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    let after = line[digits..].trim_ascii_start();
+    if digits == 0 || digits > 15 || !(after.is_empty() || after[0] == b';') {
+        return None;
+    }
+    if line[digits..].contains(&0) {
+        return None;
+    }
+    Some(line[..digits].iter().fold(0usize, |n, &d| {
+        n * 16 + (d as char).to_digit(16).unwrap_or(0) as usize
+    }))
+}
+
+/// The chunk at `buf[pos..]` (RFC 9112 §7.1): a chunk larger than `room`
+/// is refused before its data comes; trailers are read past, at most
+/// `trailers_max` bytes of them.
+pub(crate) fn next_chunk(buf: &[u8], pos: usize, room: usize, trailers_max: usize) -> Chunk {
+    let eol = match chunk_line(buf, pos, CHUNK_LINE_MAX) {
+        Ok(Some(eol)) => eol,
+        Ok(None) => return Chunk::Partial,
+        Err(()) => return Chunk::Invalid,
+    };
+    let Some(size) = chunk_size(&buf[pos..eol]) else {
+        return Chunk::Invalid;
+    };
+    let mut pos = eol + 2;
+    if size == 0 {
+        // Trailers end with an empty line.
+        let trailers_start = pos;
+        loop {
+            let eol = match chunk_line(buf, pos, trailers_max) {
+                Ok(Some(eol)) => eol,
+                Ok(None) if buf.len() - trailers_start > trailers_max => {
+                    return Chunk::Invalid;
                 }
-                if empty {
-                    return Dechunk::Done(body, pos);
-                }
+                Ok(None) => return Chunk::Partial,
+                Err(()) => return Chunk::Invalid,
+            };
+            let empty = eol == pos;
+            pos = eol + 2;
+            if pos - trailers_start > trailers_max {
+                return Chunk::Invalid;
+            }
+            if empty {
+                return Chunk::End(pos);
             }
         }
-        if size > max - body.len() {
-            return Dechunk::TooLarge;
-        }
-        if buf.len() - pos < size + 2 {
-            return Dechunk::Partial;
-        }
-        body.extend_from_slice(&buf[pos..pos + size]);
-        if &buf[pos + size..pos + size + 2] != b"\r\n" {
-            return Dechunk::Invalid;
-        }
-        pos += size + 2;
+    }
+    if size > room {
+        return Chunk::TooLarge;
+    }
+    if buf.len() - pos < size + 2 {
+        return Chunk::Partial;
+    }
+    if &buf[pos + size..pos + size + 2] != b"\r\n" {
+        return Chunk::Invalid;
+    }
+    Chunk::Data {
+        start: pos,
+        end: pos + size,
     }
 }
 
@@ -872,6 +927,10 @@ mod tests {
     fn status_of(raw: &[u8]) -> Option<u16> {
         match parse(raw, &mut header_slots(), &HttpLimits::default()) {
             Parsed::Reject(s, _) => Some(s),
+            // A route that does not stream its bodies refuses these.
+            Parsed::Head {
+                too_large: true, ..
+            } => Some(413),
             _ => None,
         }
     }

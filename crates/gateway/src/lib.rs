@@ -13,6 +13,7 @@
 //! | [`descriptors`] | the descriptor limit and each core's share of connections |
 
 pub mod admin;
+mod body_feed;
 pub mod compress;
 mod connection;
 mod cookie;
@@ -177,6 +178,7 @@ pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<G
             work: d.work,
             version: d.version,
             budget: d.budget,
+            stream_body: d.stream_body,
             script: module,
             ordinal,
             declared,
@@ -325,6 +327,7 @@ fn fetch_routes(vm: &mut Vm, graph: &LinkedGraph) -> Result<Vec<host::RouteDecl>
                 work: "fetch".to_string(),
                 version: None,
                 budget: Default::default(),
+                stream_body: None,
                 location: format!("{name}:1"),
                 handler: Some(handler),
                 module: Some(m),

@@ -41,6 +41,9 @@ pub(crate) enum Cause {
     DbUnavailable,
     /// The client's body could not be parsed (`BAD_REQUEST_BODY`): 400.
     BadBody,
+    /// A streamed body was larger than its route's `max`
+    /// (`BODY_TOO_LARGE`): 413.
+    TooLarge,
 }
 
 impl Cause {
@@ -55,6 +58,7 @@ impl Cause {
         match found.and_then(|c| vm.heap.str(c)) {
             Some(c) if c == vm::DB_UNAVAILABLE => Cause::DbUnavailable,
             Some(c) if c == BAD_REQUEST_BODY => Cause::BadBody,
+            Some(c) if c == super::body_feed::BODY_TOO_LARGE => Cause::TooLarge,
             _ => Cause::Script,
         }
     }
@@ -74,7 +78,7 @@ pub(crate) fn error_reply(
         .unwrap_or("")
         .trim_start_matches("Uncaught ");
     // A body the client sent wrong is its error, not the script's.
-    let level = if cause == Cause::BadBody {
+    let level = if matches!(cause, Cause::BadBody | Cause::TooLarge) {
         log::Level::Warn
     } else {
         log::Level::Error
@@ -110,6 +114,7 @@ pub(crate) fn error_reply(
         _ if budget => 503,
         Cause::DbUnavailable => 503,
         Cause::BadBody => 400,
+        Cause::TooLarge => 413,
         Cause::Script => 500,
     };
     // A secret a script put in its error stays out of the answer.

@@ -138,6 +138,7 @@ fn bad_request_body(vm: &mut Vm, kind: ErrorKind, what: &str) -> Interrupt {
 /// object (a multipart form's files as `File`s), anything else as a
 /// string.
 pub(crate) fn payload(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
+    streamed_body_error(vm)?;
     let (content_type, body) = with_host(vm, |_, h| {
         let ct = h.request.headers().get("content-type").map(str::to_string);
         (ct, String::from_utf8_lossy(&h.request.body).into_owned())
@@ -205,21 +206,58 @@ pub fn fetch_arguments(vm: &mut Vm) -> Result<[Value; 3], Interrupt> {
         let body = (!r.body.is_empty()).then_some(r.body);
         vm::builtins::web::request::new_request(vm, r.method, &url, r.headers.as_slice(), body)
     })??;
+    if with_host(vm, |_, h| h.request.streams)? {
+        let stream = body_stream(vm)?;
+        vm::builtins::web::request::set_body_stream(vm, request, stream);
+    }
     let env_key = vm.heap.intern("env");
     let env = vm.get_field(Value::Obj(vm.realm.global), env_key)?;
     let ctx = vm::builtins::web::workers::execution_context(vm)?;
     Ok([request, env, ctx])
 }
 
-/// The handler's `req` argument: `{ method, path, params, query, headers, body }`.
+/// A streaming route's request body: the connection's stream, or the
+/// whole body that came with the head as a closed one.
+fn body_stream(vm: &mut Vm) -> Result<Value, Interrupt> {
+    if vm.request_body.is_some() {
+        return vm::builtins::web::stream::request_body_stream(vm);
+    }
+    let whole = with_host(vm, |_, h| h.request.body.clone())?;
+    vm::builtins::web::stream::whole_body_stream(vm, &whole)
+}
+
+/// `body()`, `body.bytes()` and `payload()` on a route that streams its
+/// bodies: the error saying where the body is.
+pub(crate) fn streamed_body_error(vm: &mut Vm) -> Result<(), Interrupt> {
+    if with_host(vm, |_, h| h.request.streams)? {
+        return Err(vm.type_error(
+            "this route streams its request bodies (.body({ stream: true })): read req.body (a ReadableStream), not body() or payload()",
+        ));
+    }
+    Ok(())
+}
+
+/// The handler's `req` argument: `{ method, path, params, query, headers,
+/// body }` (`body` a `ReadableStream` on a route that streams bodies).
 pub fn request_object(vm: &mut Vm) -> Result<Value, Interrupt> {
+    let streams = with_host(vm, |_, h| h.request.streams)?;
+    let body = match streams {
+        true => Some(body_stream(vm)?),
+        false => None,
+    };
     with_host(vm, |vm, h| {
         let r = h.request.pieces();
         let o = vm.new_object()?;
         let fields: [(&str, Value); 3] = [
             ("method", vm.heap.alloc_str(r.method)?),
             ("path", vm.heap.alloc_str(r.path)?),
-            ("body", vm.heap.alloc_str(&String::from_utf8_lossy(r.body))?),
+            (
+                "body",
+                match body {
+                    Some(stream) => stream,
+                    None => vm.heap.alloc_str(&String::from_utf8_lossy(r.body))?,
+                },
+            ),
         ];
         for (k, v) in fields {
             let key = vm.heap.intern(k);

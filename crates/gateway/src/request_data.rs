@@ -21,6 +21,10 @@ pub struct RequestData {
     pub body: Vec<u8>,
     /// Whether it came over TLS: its URL is `https://…`.
     pub secure: bool,
+    /// Whether its route streams request bodies (`.body({ stream: true
+    /// })`): the body is a stream (`Vm::request_body`, or `body` whole
+    /// when it came with the head), not text.
+    pub streams: bool,
     /// The request line and headers, as received.
     head: Vec<u8>,
     method_at: Span,
@@ -64,6 +68,7 @@ impl RequestData {
         self.head.clear();
         self.head.extend_from_slice(req.head);
         self.secure = secure;
+        self.streams = false;
         let (base, len) = (req.head.as_ptr() as usize, req.head.len());
         // Where `s` sits in the head; an empty piece from elsewhere (the
         // query of a path without one) reads as empty.

@@ -15,6 +15,9 @@ pub struct Route {
     pub version: Option<String>,
     /// The route's own limits, over the server's.
     pub budget: Budget,
+    /// Its request bodies reach the handler as a stream of at most this
+    /// many bytes (`.body({ stream: true, max })`).
+    pub stream_body: Option<u64>,
     /// Which module declared it (index into the generation's graph).
     pub script: usize,
     /// The n-th route that module declares when it runs.
@@ -316,6 +319,7 @@ mod tests {
             work: "W".into(),
             version: None,
             budget: Default::default(),
+            stream_body: None,
             script: 0,
             ordinal: 0,
             declared: 0,

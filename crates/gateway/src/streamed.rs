@@ -119,6 +119,7 @@ impl Streamed {
             stats.streams_cut += u64::from(!complete);
         }
         let vm = &mut worker.vm;
+        vm.request_body = None;
         let ended = guarded(|| {
             if !complete {
                 vm.cancel_answer(why);

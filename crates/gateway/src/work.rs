@@ -39,6 +39,7 @@ pub fn install(vm: &mut Vm) {
         ("handle", handle),
         ("version", version),
         ("budget", budget),
+        ("body", body_options),
     ] {
         method(vm, proto, name, 2, f);
     }
@@ -71,6 +72,7 @@ pub fn install(vm: &mut Vm) {
     // U+FFFD, as `TextDecoder` makes them); `body.bytes()` is every byte,
     // a `Uint8Array`.
     let body = native(vm, "body", 0, |vm, _, _| {
+        super::request_api::streamed_body_error(vm)?;
         let body = with_host(vm, |_, h| {
             String::from_utf8_lossy(&h.request.body).into_owned()
         })?;
@@ -78,6 +80,7 @@ pub fn install(vm: &mut Vm) {
     });
     set(vm, g, "body", Value::Obj(body));
     method(vm, body, "bytes", 0, |vm, _, _| {
+        super::request_api::streamed_body_error(vm)?;
         let bytes = with_host(vm, |_, h| h.request.body.to_vec())?;
         vm.new_uint8_array(&bytes)
     });
@@ -152,6 +155,7 @@ pub(crate) fn work(vm: &mut Vm, _this: Value, a: Args) -> Result<Value, Interrup
             name,
             version: None,
             budget: Budget::default(),
+            stream_body: None,
             last_route: None,
             routes: Vec::new(),
         });
@@ -219,6 +223,7 @@ pub(crate) fn declare(
                 vm.pinned.extend(handler);
                 let version = h.works[work].version.clone();
                 let budget = h.works[work].budget;
+                let stream_body = h.works[work].stream_body;
                 let work_name = h.works[work].name.clone();
                 routes.push(RouteDecl {
                     method: method.to_string(),
@@ -226,6 +231,7 @@ pub(crate) fn declare(
                     work: work_name,
                     version,
                     budget,
+                    stream_body,
                     location,
                     handler,
                     module,
@@ -319,6 +325,43 @@ pub(crate) fn version(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interr
             }
         })?;
     }
+    Ok(this)
+}
+
+/// `.body({ stream: true, max })`: this work's routes get their request
+/// bodies as a stream (`req.body`, `request.body`) read from the
+/// connection as the handler reads it, at most `max` bytes (unlimited
+/// when not given), instead of whole and at most `limits.body`.
+pub(crate) fn body_options(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let w = builder_index(vm, this)?;
+    if !registering(vm)? {
+        return Ok(this);
+    }
+    let Value::Obj(opts) = arg(vm, a, 0) else {
+        return Err(vm.type_error("body() takes an object: { stream: true, max }"));
+    };
+    let k = vm.heap.intern("stream");
+    let stream = vm.get_field(Value::Obj(opts), k)?;
+    let k = vm.heap.intern("max");
+    let max = match vm.get_field(Value::Obj(opts), k)? {
+        Value::Undefined => u64::MAX,
+        v => {
+            let n = vm.to_number(v)?;
+            if !(n >= 0.0 && n.is_finite()) {
+                return Err(vm.type_error("body max must be a number of bytes (0 or more)"));
+            }
+            n as u64
+        }
+    };
+    let stream_body = vm.truthy(stream).then_some(max);
+    with_host(vm, |_, h| {
+        h.works[w].stream_body = stream_body;
+        if let Mode::Register { routes } = &mut h.mode {
+            for &r in &h.works[w].routes {
+                routes[r].stream_body = stream_body;
+            }
+        }
+    })?;
     Ok(this)
 }
 

@@ -250,6 +250,24 @@ async fn drive<'a, 'v>(
                     vm.resume(Value::Undefined)
                 })?
             }
+            PendingOp::RequestBody => {
+                let source = step(vm, &mut fiber, |vm| vm.request_body.clone())?;
+                let chunk = match source {
+                    Some(s) => std::future::poll_fn(|cx| s.poll_chunk(cx)).await,
+                    None => None,
+                };
+                step(vm, &mut fiber, |vm| match chunk {
+                    Some(Ok(bytes)) => match vm.new_uint8_array(&bytes) {
+                        Ok(v) => vm.resume(v),
+                        Err(e) => Err(vm.uncaught(e)),
+                    },
+                    None => vm.resume(Value::Null),
+                    Some(Err(e)) => {
+                        let error = vm::request_body_error(vm, &e);
+                        vm.resume_throw(error)
+                    }
+                })?
+            }
             PendingOp::Parallel(p) => {
                 let vm::io::Parallel { tasks, keys } = *p;
                 let branches: Vec<_> = tasks.iter().map(|&f| child(vm, services, tx, f)).collect();

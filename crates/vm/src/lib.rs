@@ -62,6 +62,7 @@ pub use semantics::number;
 
 pub use builtins::db::{UNAVAILABLE as DB_UNAVAILABLE, db_error, db_value};
 pub use builtins::http::{failure_value as http_failure, response_value as http_response};
+pub use builtins::web::stream::request_body_error;
 pub use error::{ErrorKind, Interrupt};
 pub use io::PendingOp;
 pub use state::{Budget, Fiber, Limits, Outcome, Uncaught, UnhandledRejections, Vm};

@@ -152,6 +152,7 @@ impl Vm {
             answered: false,
             streams: 0,
             answer_stream: None,
+            request_body: None,
             funcs: Vec::new(),
             natives: Vec::new(),
             realm: Realm {

@@ -404,6 +404,10 @@ pub struct Vm {
     /// (builtins/web/answer_stream.rs).
     pub(crate) streams: u32,
     pub(crate) answer_stream: Option<ObjId>,
+    /// Where the request body streamed to the script comes from, for the
+    /// request being served (`PendingOp::RequestBody`); the host sets and
+    /// clears it (`reset` leaves it).
+    pub request_body: Option<std::rc::Rc<dyn crate::io::BodySource>>,
     pub(crate) funcs: Vec<Rc<Function>>,
     pub(crate) natives: Vec<Native>,
     pub realm: Realm,

@@ -33,6 +33,29 @@ pub enum PendingOp {
     /// larger): resume with `undefined` after `Vm::complete_fetch` of the
     /// answer, if one came.
     Fetches { ms: f64 },
+    /// A request body's stream wants its next chunk from the host
+    /// (`Vm::request_body`): resume with a `Uint8Array`, or `null` at the
+    /// body's end; throw why the body could not be read.
+    RequestBody,
+}
+
+/// Where a request body streamed to the script comes from (the gateway's
+/// connection): the next chunk, `None` at the end, `Err` why the body was
+/// cut short (the client went away, a limit).
+pub trait BodySource {
+    fn poll_chunk(
+        &self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Vec<u8>, BodyError>>>;
+}
+
+/// Why a streamed request body ended early.
+#[derive(Clone, Debug)]
+pub struct BodyError {
+    pub message: String,
+    /// The error's `code` (`BODY_TOO_LARGE`, `BAD_REQUEST_BODY`…), which
+    /// the gateway answers by.
+    pub code: &'static str,
 }
 
 #[derive(Clone, Debug)]

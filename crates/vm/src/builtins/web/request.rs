@@ -224,6 +224,16 @@ pub fn request_parts(vm: &mut Vm, input: Value, init: Value) -> Result<RequestPa
     Ok(parts)
 }
 
+/// Makes `stream` the body of `request` (a body the gateway streams to
+/// the script).
+pub fn set_body_stream(vm: &mut Vm, request: Value, stream: Value) {
+    if let Value::Obj(o) = request
+        && vm.heap.obj(o).class == Class::Web(WebKind::Request)
+    {
+        vm.heap.obj_mut(o).elems[BODY] = stream;
+    }
+}
+
 /// A request's body whole; a stream still to be read is refused.
 fn whole_body(vm: &mut Vm, o: ObjId) -> Result<Vec<u8>, Interrupt> {
     body::body_bytes(vm, o).ok_or_else(|| unfinished_stream(vm))

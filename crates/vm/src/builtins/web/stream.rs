@@ -51,6 +51,9 @@ const PULL_AGAIN: u32 = 4;
 const CLOSE_REQUESTED: u32 = 8;
 /// The host wants a chunk (answer_stream.rs): a pending read.
 pub(super) const HOST_WAITING: u32 = 16;
+/// The source is the host's request body: `pull` gives the next chunk
+/// (or null at the end), which the stream enqueues.
+const HOST_SOURCE: u32 = 32;
 
 /// The natives a stream makes functions of, with the stream as their data.
 #[derive(Clone, Copy, Default)]
@@ -66,6 +69,8 @@ pub struct StreamNatives {
     from_step: u32,
     from_cancel: u32,
     pub(super) collect_step: u32,
+    /// A request body's `pull`: waits for the host's next chunk.
+    body_pull: u32,
 }
 
 pub fn install(vm: &mut Vm) {
@@ -169,6 +174,12 @@ pub fn install(vm: &mut Vm) {
         pull_fulfilled: reg(vm, |vm, _, a| {
             let s = data_stream(vm, a);
             set_flag(vm, s, PULLING, false);
+            if flag(vm, s, HOST_SOURCE) && is_readable(vm, s) {
+                match arg(vm, a, 0) {
+                    Value::Null => request_close(vm, s)?,
+                    chunk => enqueue(vm, s, chunk)?,
+                }
+            }
             if flag(vm, s, PULL_AGAIN) {
                 set_flag(vm, s, PULL_AGAIN, false);
                 call_pull_if_needed(vm, s)?;
@@ -197,6 +208,9 @@ pub fn install(vm: &mut Vm) {
             Ok(r)
         }),
         collect_step: reg(vm, super::body_stream::collect_step),
+        body_pull: reg(vm, |_, _, _| {
+            Err(Interrupt::Suspend(crate::io::PendingOp::RequestBody))
+        }),
     };
 }
 
@@ -329,6 +343,42 @@ pub(crate) fn new_closed_with(vm: &mut Vm, chunks: &[Value]) -> Result<ObjId, In
     }
     request_close(vm, o)?;
     Ok(o)
+}
+
+/// A request body streamed from the host as the script reads it
+/// (`Vm::request_body`): each read waits for the connection's next chunk.
+pub fn request_body_stream(vm: &mut Vm) -> Result<Value, Interrupt> {
+    let o = vm.heap.alloc(
+        Class::Web(WebKind::ReadableStream),
+        Some(vm.realm.stream_proto),
+    )?;
+    let pull = vm.native_with(vm.realm.stream_natives.body_pull, &[])?;
+    let u = Value::Undefined;
+    setup(vm, o, u, u, Value::Obj(pull), u, 0.0, u)?;
+    set_flag(vm, o, HOST_SOURCE, true);
+    Ok(Value::Obj(o))
+}
+
+/// The error a request body's read rejects with when the body was cut
+/// short: a `TypeError` carrying the host's `code`.
+pub fn request_body_error(vm: &mut Vm, e: &crate::io::BodyError) -> Value {
+    let v = vm.make_error(ErrorKind::TypeError, &e.message);
+    if let Value::Obj(o) = v {
+        let code = vm.heap.intern("code");
+        if let Ok(s) = vm.heap.alloc_str(e.code) {
+            let _ = vm.define_own(o, code, s);
+        }
+    }
+    v
+}
+
+/// A whole body as a closed stream of one `Uint8Array` (none when empty).
+pub fn whole_body_stream(vm: &mut Vm, bytes: &[u8]) -> Result<Value, Interrupt> {
+    let chunks = match bytes.is_empty() {
+        true => Vec::new(),
+        false => vec![vm.new_uint8_array(bytes)?],
+    };
+    Ok(Value::Obj(new_closed_with(vm, &chunks)?))
 }
 
 /// `ReadableStream.from(asyncIterable)`: a stream that pulls from the
