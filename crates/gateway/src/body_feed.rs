@@ -111,6 +111,7 @@ impl BodySource for BodyFeed {
 
 /// The route's `max` when the route of `method path` streams its
 /// request bodies.
+#[inline(never)]
 pub(crate) fn stream_body_max(
     core: &super::per_core::Core,
     method: &str,
@@ -356,7 +357,10 @@ mod tests {
             all(Framing::Chunked, 4, b"a\r\n0123456789\r\n").1,
             Decoded::TooLarge
         );
-        assert_eq!(all(Framing::Chunked, 100, b"3\r\nabcXY").1, Decoded::Invalid);
+        assert_eq!(
+            all(Framing::Chunked, 100, b"3\r\nabcXY").1,
+            Decoded::Invalid
+        );
         assert_eq!(all(Framing::Chunked, 100, b"zz\r\n").1, Decoded::Invalid);
         // A chunk is handed over as its bytes come, never held whole.
         let mut d = Decoder::new(Framing::Chunked, u64::MAX);

@@ -109,29 +109,9 @@ pub(crate) async fn handle(
     core.requests.set(n);
     // Writes the response and counts it under the route's slot.
     let write = |reply: &Reply, out: &mut Answer, slot: usize| {
-        let now = Instant::now();
-        let seconds = now.duration_since(started).as_secs_f64();
-        core.stats.borrow_mut().routes[slot]
-            .2
-            .record(reply.status, seconds);
-        if core.config.access_log {
-            access_log(core.index, n, req, reply.status, seconds);
-        }
+        let now = record(core, req, n, reply.status, slot, started);
         let mut head_cache = core.head.borrow_mut();
         let ct = reply.content_type.as_deref();
-        let keep_alive = keep_alive && !core.config.shutdown.load(Ordering::Relaxed);
-        if reply.streamed {
-            out.stream_head(
-                &mut head_cache,
-                now,
-                reply.status,
-                ct,
-                &reply.headers,
-                keep_alive,
-                req.minor,
-            );
-            return now;
-        }
         // Small answers (most) go as they are after one comparison.
         let compressed = match reply.body.len() >= core.config.compression.min_bytes {
             true => compress::apply(
@@ -155,7 +135,7 @@ pub(crate) async fn handle(
             ct,
             headers,
             body,
-            keep_alive,
+            keep_alive && !core.config.shutdown.load(Ordering::Relaxed),
             head,
         );
         now
@@ -248,10 +228,13 @@ pub(crate) async fn handle(
             return (write(&reply, &mut out, live.slots[index]), None);
         }
     };
-    let ended = write(&reply, &mut out, live.slots[index]);
+    let ended = match reply.streamed {
+        false => write(&reply, &mut out, live.slots[index]),
+        true => write_stream_head(core, req, n, &reply, &mut out, live.slots[index], started),
+    };
     // Hand the buffers back so the next request reuses them.
     let streamed = reply.streamed;
-    if !streamed {
+    if r.stream_body.is_some() && !streamed {
         worker.vm.request_body = None;
     }
     let Reply {
@@ -279,6 +262,55 @@ pub(crate) async fn handle(
         start_background(core, &live, worker, background, r);
     }
     (ended, None)
+}
+
+/// Counts a response under its route's slot and logs it: when it was
+/// written.
+#[inline(always)]
+fn record(
+    core: &Core,
+    req: &http::Request<'_, '_>,
+    n: u64,
+    status: u16,
+    slot: usize,
+    started: Instant,
+) -> Instant {
+    let now = Instant::now();
+    let seconds = now.duration_since(started).as_secs_f64();
+    core.stats.borrow_mut().routes[slot]
+        .2
+        .record(status, seconds);
+    if core.config.access_log {
+        access_log(core.index, n, req, status, seconds);
+    }
+    now
+}
+
+/// The head of a reply whose body is streamed (streamed.rs writes the
+/// body), counted and logged as any answer.
+#[cold]
+#[allow(clippy::too_many_arguments)]
+fn write_stream_head(
+    core: &Core,
+    req: &http::Request<'_, '_>,
+    n: u64,
+    reply: &Reply,
+    out: &mut Answer,
+    slot: usize,
+    started: Instant,
+) -> Instant {
+    let now = record(core, req, n, reply.status, slot, started);
+    let keep_alive = req.keep_alive && !core.config.shutdown.load(Ordering::Relaxed);
+    out.stream_head(
+        &mut core.head.borrow_mut(),
+        now,
+        reply.status,
+        reply.content_type.as_deref(),
+        &reply.headers,
+        keep_alive,
+        req.minor,
+    );
+    now
 }
 
 /// `path` with the two hex digits after each `%` in upper case.

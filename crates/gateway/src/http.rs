@@ -285,7 +285,37 @@ pub fn parse<'b, 'h>(
         return Parsed::Reject(501, "unsupported transfer coding");
     }
     let rest = &buf[head_len..];
-    let request = |body| Request {
+    // `unread`: the body is not all here (or is past the limit), and the
+    // route decides (`Parsed::Head`).
+    let (body, used, unread) = if let Some(l) = length {
+        let Some(len) = content_length(l) else {
+            return Parsed::Reject(400, "invalid Content-Length");
+        };
+        if len > limits.body || rest.len() < len {
+            let framing = Framing::Length(len as u64);
+            (
+                Cow::Borrowed(&rest[..0]),
+                0,
+                Some((framing, len > limits.body)),
+            )
+        } else {
+            (Cow::Borrowed(&rest[..len]), len, None)
+        }
+    } else if chunked {
+        match dechunk(rest, limits.body, limits.header_bytes) {
+            Dechunk::Done(body, used) => (Cow::Owned(body), used, None),
+            Dechunk::Partial => (
+                Cow::Borrowed(&rest[..0]),
+                0,
+                Some((Framing::Chunked, false)),
+            ),
+            Dechunk::TooLarge => (Cow::Borrowed(&rest[..0]), 0, Some((Framing::Chunked, true))),
+            Dechunk::Invalid => return Parsed::Reject(400, "malformed chunked body"),
+        }
+    } else {
+        (Cow::Borrowed(&rest[..0]), 0, None)
+    };
+    let req = Request {
         head: &buf[..head_len],
         method,
         path,
@@ -298,33 +328,16 @@ pub fn parse<'b, 'h>(
         keep_alive: keep_alive && path != "*",
         escaped,
     };
-    // The body is not all here: the route decides (`Parsed::Head`).
-    let head = |framing, too_large| Parsed::Head {
-        req: request(Cow::Borrowed(&rest[..0])),
-        head_len,
-        framing,
-        too_large,
-        expect_continue,
-    };
-    let (body, used) = if let Some(l) = length {
-        let Some(len) = content_length(l) else {
-            return Parsed::Reject(400, "invalid Content-Length");
-        };
-        if len > limits.body || rest.len() < len {
-            return head(Framing::Length(len as u64), len > limits.body);
-        }
-        (Cow::Borrowed(&rest[..len]), len)
-    } else if chunked {
-        match dechunk(rest, limits.body, limits.header_bytes) {
-            Dechunk::Done(body, used) => (Cow::Owned(body), used),
-            Dechunk::Partial => return head(Framing::Chunked, false),
-            Dechunk::TooLarge => return head(Framing::Chunked, true),
-            Dechunk::Invalid => return Parsed::Reject(400, "malformed chunked body"),
-        }
-    } else {
-        (Cow::Borrowed(&rest[..0]), 0)
-    };
-    Parsed::Complete(request(body), head_len + used)
+    match unread {
+        None => Parsed::Complete(req, head_len + used),
+        Some((framing, too_large)) => Parsed::Head {
+            req,
+            head_len,
+            framing,
+            too_large,
+            expect_continue,
+        },
+    }
 }
 
 /// A request target, reduced to the path and query the router reads.

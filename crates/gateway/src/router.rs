@@ -216,6 +216,11 @@ impl Router {
         Ok(())
     }
 
+    /// Always inlined: out of line (once the streamed-body check became a
+    /// second caller) it returned the `Match`, params inline, through
+    /// memory, and a request paid 180 instructions more in
+    /// `dispatch::handle` (`loadtest/instructions.sh`).
+    #[inline(always)]
     pub fn find<'p>(&self, method: &str, path: &'p str) -> Match<'p> {
         if let Some(methods) = self.exact.get(path) {
             if let Some(&(_, r)) = methods.iter().find(|(m, _)| m == method) {
