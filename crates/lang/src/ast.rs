@@ -322,6 +322,13 @@ pub enum StmtKind {
         iter: Expr,
         body: Box<Stmt>,
     },
+    /// `for await (head of iter) body`, in an async function or a
+    /// module's top level.
+    ForAwait {
+        head: ForHead,
+        iter: Expr,
+        body: Box<Stmt>,
+    },
     ForIn {
         head: ForHead,
         object: Expr,

@@ -81,7 +81,7 @@ impl Lowering {
                 self.opt_expr(update);
                 self.stmt(body);
             }
-            StmtKind::ForOf { head, iter, body } => {
+            StmtKind::ForOf { head, iter, body } | StmtKind::ForAwait { head, iter, body } => {
                 self.for_head(head);
                 self.expr(iter);
                 self.stmt(body);

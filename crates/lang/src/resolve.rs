@@ -191,7 +191,9 @@ fn collect_vars_stmt(s: &Stmt, out: &mut Vec<(String, Span)>) {
             }
             collect_vars_stmt(body, out);
         }
-        StmtKind::ForOf { head, body, .. } | StmtKind::ForIn { head, body, .. } => {
+        StmtKind::ForOf { head, body, .. }
+        | StmtKind::ForAwait { head, body, .. }
+        | StmtKind::ForIn { head, body, .. } => {
             if let ForHead::Decl(VarKind::Var, p) = head {
                 pattern_names(p, out);
             }
@@ -504,6 +506,11 @@ impl Resolver {
                 self.pop();
             }
             StmtKind::ForOf {
+                head,
+                iter: e,
+                body,
+            }
+            | StmtKind::ForAwait {
                 head,
                 iter: e,
                 body,

@@ -9,6 +9,7 @@
 
 mod emit;
 mod expr;
+mod for_await;
 mod generator;
 mod module;
 mod pattern;

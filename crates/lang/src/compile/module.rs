@@ -217,6 +217,7 @@ fn return_in(s: &Stmt) -> Option<Span> {
         StmtKind::If(_, a, b) => return_in(a).or_else(|| b.as_deref().and_then(return_in)),
         StmtKind::For { body, .. }
         | StmtKind::ForOf { body, .. }
+        | StmtKind::ForAwait { body, .. }
         | StmtKind::ForIn { body, .. }
         | StmtKind::While(_, body)
         | StmtKind::DoWhile(body, _)

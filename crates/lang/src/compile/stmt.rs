@@ -90,6 +90,7 @@ impl Compiler {
                 body,
             } => self.for_loop(init, test, update, body, None),
             StmtKind::ForOf { head, iter, body } => self.for_each(head, iter, body, true, None),
+            StmtKind::ForAwait { head, iter, body } => self.for_await(head, iter, body, None),
             StmtKind::ForIn { head, object, body } => {
                 self.for_each(head, object, body, false, None)
             }
@@ -116,6 +117,9 @@ impl Compiler {
                 } => self.for_loop(init, test, update, body, Some(label.clone())),
                 StmtKind::ForOf { head, iter, body } => {
                     self.for_each(head, iter, body, true, Some(label.clone()))
+                }
+                StmtKind::ForAwait { head, iter, body } => {
+                    self.for_await(head, iter, body, Some(label.clone()))
                 }
                 StmtKind::ForIn { head, object, body } => {
                     self.for_each(head, object, body, false, Some(label.clone()))

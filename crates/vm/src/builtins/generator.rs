@@ -62,8 +62,28 @@ pub fn install(vm: &mut Vm) {
     });
     string_tag(vm, agp, "AsyncGenerator");
 
-    // What `for await` calls (parser/for_await.rs).
+    // What `for await` calls (lang/compile/for_await.rs).
     let g = vm.realm.global;
+    // The iterator's `return()` when it has one (GetMethod), else an
+    // object that passes as its result; awaited by the loop.
+    let f = native(vm, "%asyncReturn", 1, |vm, _, a| {
+        let it = arg(vm, a, 0);
+        let key = vm.heap.intern("return");
+        let ret = vm.get_field(it, key)?;
+        if ret.is_nullish() {
+            return Ok(Value::Obj(vm.new_object()?));
+        }
+        if !vm.is_callable(ret) {
+            return Err(vm.type_error("an async iterator's return is not a function"));
+        }
+        vm.call_function(ret, it, &[])
+    });
+    set(vm, g, "%asyncReturn", Value::Obj(f));
+    let f = native(vm, "%closeResult", 1, |vm, _, a| match arg(vm, a, 0) {
+        v @ Value::Obj(_) => Ok(v),
+        _ => Err(vm.type_error("an iterator's return() gave a result that is not an object")),
+    });
+    set(vm, g, "%closeResult", Value::Obj(f));
     let f = native(vm, "%asyncIterator", 1, async_iterator_of);
     set(vm, g, "%asyncIterator", Value::Obj(f));
     let f = native(vm, "%iterResult", 1, |vm, _, a| match arg(vm, a, 0) {
