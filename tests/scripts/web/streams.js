@@ -62,6 +62,11 @@ const dec = new TextDecoder();
   await it2.next();
   await it2.return();
   console.log(kept.locked, gen >= 2);
+  // Leaving a for await early cancels, unless preventCancel.
+  for await (const x of endless()) if (x >= 2) break;
+  const kept2 = endless();
+  for await (const x of kept2.values({ preventCancel: true })) if (x >= 1) break;
+  console.log("kept2", kept2.locked);
   const looped = [];
   for await (const x of ReadableStream.from(["p", "q"])) looped.push(x);
   console.log(looped.join(""));
@@ -113,6 +118,8 @@ const dec = new TextDecoder();
 // expect: endless cancelled
 // expect: {"value":0,"done":false} r true {"done":true}
 // expect: false true
+// expect: endless cancelled
+// expect: kept2 false
 // expect: pq
 // expect: 123ab
 // expect: gen failed 6
