@@ -797,18 +797,7 @@ impl HeadCache {
         {
             let out = &mut self.bytes;
             out.clear();
-            out.extend_from_slice(b"HTTP/1.1 ");
-            out.extend_from_slice(itoa::Buffer::new().format(status).as_bytes());
-            out.push(b' ');
-            out.extend_from_slice(reason(status).as_bytes());
-            out.extend_from_slice(b"\r\nServer: kitwork\r\nDate: ");
-            out.extend_from_slice(self.date.text.as_bytes());
-            out.extend_from_slice(b"\r\n");
-            if let Some(ct) = content_type {
-                out.extend_from_slice(b"Content-Type: ");
-                out.extend_from_slice(ct.as_bytes());
-                out.extend_from_slice(b"\r\n");
-            }
+            head_start(out, status, &self.date.text, content_type);
             if has_length(status) {
                 out.extend_from_slice(b"Content-Length: ");
             }
@@ -819,6 +808,34 @@ impl HeadCache {
             self.content_type.push_str(content_type.unwrap_or(""));
         }
         &self.bytes
+    }
+}
+
+/// A response head's first lines: the status line, `Server`, `Date` and
+/// `Content-Type`.
+fn head_start(out: &mut Vec<u8>, status: u16, date: &str, content_type: Option<&str>) {
+    out.extend_from_slice(b"HTTP/1.1 ");
+    out.extend_from_slice(itoa::Buffer::new().format(status).as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(reason(status).as_bytes());
+    out.extend_from_slice(b"\r\nServer: kitwork\r\nDate: ");
+    out.extend_from_slice(date.as_bytes());
+    out.extend_from_slice(b"\r\n");
+    if let Some(ct) = content_type {
+        out.extend_from_slice(b"Content-Type: ");
+        out.extend_from_slice(ct.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+/// Each `name: value` header line.
+#[inline(always)]
+fn write_fields(out: &mut Vec<u8>, fields: &[(String, String)]) {
+    for (k, v) in fields {
+        out.extend_from_slice(k.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(v.as_bytes());
+        out.extend_from_slice(b"\r\n");
     }
 }
 
@@ -848,12 +865,7 @@ pub fn write_response(
         out.extend_from_slice(itoa::Buffer::new().format(body.len()).as_bytes());
         out.extend_from_slice(b"\r\n");
     }
-    for (k, v) in extra {
-        out.extend_from_slice(k.as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(v.as_bytes());
-        out.extend_from_slice(b"\r\n");
-    }
+    write_fields(out, extra);
     if !keep_alive {
         out.extend_from_slice(b"Connection: close\r\n");
     }
@@ -878,24 +890,8 @@ pub fn write_stream_head(
     keep_alive: bool,
     chunked: bool,
 ) {
-    out.extend_from_slice(b"HTTP/1.1 ");
-    out.extend_from_slice(itoa::Buffer::new().format(status).as_bytes());
-    out.push(b' ');
-    out.extend_from_slice(reason(status).as_bytes());
-    out.extend_from_slice(b"\r\nServer: kitwork\r\nDate: ");
-    out.extend_from_slice(head_cache.date(now).as_bytes());
-    out.extend_from_slice(b"\r\n");
-    if let Some(ct) = content_type {
-        out.extend_from_slice(b"Content-Type: ");
-        out.extend_from_slice(ct.as_bytes());
-        out.extend_from_slice(b"\r\n");
-    }
-    for (k, v) in extra {
-        out.extend_from_slice(k.as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(v.as_bytes());
-        out.extend_from_slice(b"\r\n");
-    }
+    head_start(out, status, head_cache.date(now), content_type);
+    write_fields(out, extra);
     if chunked {
         out.extend_from_slice(b"Transfer-Encoding: chunked\r\n");
     }

@@ -80,14 +80,22 @@ impl Compiler {
         let result_name = format!("%asyncResult@{}", span.start);
         let iter = self.named_temp(iter_name.clone());
         let result = self.named_temp(result_name.clone());
-        self.expr(&call(ident("%asyncIterator", span), vec![iterable.clone()], span));
+        self.expr(&call(
+            ident("%asyncIterator", span),
+            vec![iterable.clone()],
+            span,
+        ));
         self.emit(Op::StoreLocalPop(Slot(iter)));
         // Awaits the iterator's `return()` (a `break`, `return`, or a jump
         // to an outer loop); its result must be an object.
         let close = statement(call(
             ident("%closeResult", span),
             vec![awaited(
-                call(ident("%asyncReturn", span), vec![ident(&iter_name, span)], span),
+                call(
+                    ident("%asyncReturn", span),
+                    vec![ident(&iter_name, span)],
+                    span,
+                ),
                 span,
             )],
             span,
@@ -110,15 +118,7 @@ impl Compiler {
         let exit = self.emit(Op::JumpIfTrue(Self::PENDING));
         self.push_scope();
         self.expr(&member(ident(&result_name, span), "value", span));
-        match head {
-            ForHead::Decl(kind, p) => {
-                if *kind != VarKind::Var {
-                    self.declare_pattern(p, *kind == VarKind::Const);
-                }
-                self.destructure(p, *kind != VarKind::Var);
-            }
-            ForHead::Target(p) => self.destructure(p, false),
-        }
+        self.bind_for_head(head);
         self.f().tries.push(TryRegion {
             finally: Some(vec![close.clone()]),
         });
@@ -150,7 +150,11 @@ impl Compiler {
                 Box::new(Stmt {
                     kind: StmtKind::Try {
                         block: vec![statement(awaited(
-                            call(ident("%asyncReturn", span), vec![ident(&iter_name, span)], span),
+                            call(
+                                ident("%asyncReturn", span),
+                                vec![ident(&iter_name, span)],
+                                span,
+                            ),
                             span,
                         ))],
                         param: None,

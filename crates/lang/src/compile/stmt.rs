@@ -462,15 +462,7 @@ impl Compiler {
         let top = self.here();
         let exit = self.emit(Op::IterNext(Slot(iter), Self::PENDING));
         self.push_scope();
-        match head {
-            ForHead::Decl(kind, p) => {
-                if *kind != VarKind::Var {
-                    self.declare_pattern(p, *kind == VarKind::Const);
-                }
-                self.destructure(p, *kind != VarKind::Var);
-            }
-            ForHead::Target(p) => self.destructure(p, false),
-        }
+        self.bind_for_head(head);
         // `return`, and `break`/`continue` to an outer loop, close the
         // iterator on their way out (leave_tries); a `break` of this loop
         // closes it below, after the loop.
@@ -528,6 +520,20 @@ impl Compiler {
         }
         self.pop_scope();
         self.pop_scope();
+    }
+
+    /// Binds a `for…of` / `for…in` / `for await` head to the value on the
+    /// stack, in the iteration's scope.
+    pub(super) fn bind_for_head(&mut self, head: &ForHead) {
+        match head {
+            ForHead::Decl(kind, p) => {
+                if *kind != VarKind::Var {
+                    self.declare_pattern(p, *kind == VarKind::Const);
+                }
+                self.destructure(p, *kind != VarKind::Var);
+            }
+            ForHead::Target(p) => self.destructure(p, false),
+        }
     }
 
     /// `close(iter)` for a hidden global `close` (`%iterClose`, …).
