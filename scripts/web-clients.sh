@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The real clients the TLS and HTTP/2 tests speak to the gateway with:
 # curl (HTTP/2 over TLS and h2c), openssl s_client (SNI, ALPN,
-# resumption) and h2load (nghttp2's load generator). Installs the missing
-# ones with apt-get (a fresh machine has none of h2load).
+# resumption), h2load (nghttp2's load generator) and nghttp (its client:
+# streamed request bodies both ways on HTTP/2). Installs the missing ones
+# with apt-get (a fresh machine has neither nghttp2 tool).
 set -euo pipefail
 missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v openssl >/dev/null || missing+=(openssl)
-command -v h2load >/dev/null || missing+=(nghttp2-client)
+command -v h2load >/dev/null && command -v nghttp >/dev/null || missing+=(nghttp2-client)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} with apt-get" >&2
   apt-get update -qq >&2

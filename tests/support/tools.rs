@@ -1,4 +1,5 @@
-//! Command-line clients the tests use for real (curl, openssl, h2load):
+//! Command-line clients the tests use for real (curl, openssl, h2load,
+//! nghttp):
 //! when one is missing the test says it did not run, and under `CI=true`
 //! (which `.ci/run` sets, after `scripts/web-clients.sh` installed them)
 //! it fails instead.
