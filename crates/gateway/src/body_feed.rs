@@ -348,6 +348,50 @@ mod tests {
     }
 
     #[test]
+    fn decodes_as_the_whole_message_parser_does_however_the_bytes_come() {
+        let bodies: [&[u8]; 4] = [
+            b"5\r\nhello\r\n0\r\n\r\n",
+            b"1;a=b\r\nx\r\nA \r\n0123456789\r\n0\r\nx-t: 1\r\ny: 2\r\n\r\n",
+            b"0\r\n\r\n",
+            b"3\r\nabc\r\n3\r\ndef\r\n0;end\r\n\r\n",
+        ];
+        for body in bodies {
+            let mut raw =
+                b"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+            let head = raw.len();
+            raw.extend_from_slice(body);
+            let mut slots = http::header_slots();
+            let http::Parsed::Complete(req, _) = http::parse(&raw, &mut slots, &Default::default())
+            else {
+                panic!("{body:?} parses whole")
+            };
+            // Every way of cutting it in two reads.
+            for cut in 0..=body.len() {
+                let mut d = Decoder::new(Framing::Chunked, u64::MAX);
+                let mut buf = Vec::new();
+                let mut got = Vec::new();
+                let mut ended = false;
+                for part in [&raw[head..head + cut], &raw[head + cut..]] {
+                    buf.extend_from_slice(part);
+                    loop {
+                        match d.decode(&mut buf, 1024) {
+                            Decoded::Bytes(b) => got.extend(b),
+                            Decoded::End => {
+                                ended = true;
+                                break;
+                            }
+                            Decoded::More => break,
+                            other => panic!("{body:?} cut at {cut}: {other:?}"),
+                        }
+                    }
+                }
+                assert!(ended && buf.is_empty(), "{body:?} cut at {cut}");
+                assert_eq!(got, req.body.to_vec(), "{body:?} cut at {cut}");
+            }
+        }
+    }
+
+    #[test]
     fn refuses_what_is_too_large_or_malformed() {
         assert_eq!(
             all(Framing::Length(10), 4, b"0123456789").1,
