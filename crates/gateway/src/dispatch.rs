@@ -483,14 +483,19 @@ pub(crate) async fn run_route(
             let mut stats = core.stats.borrow_mut();
             match (e.budget, cause) {
                 // The client's fault, not the script's.
-                (None, Cause::BadBody | Cause::TooLarge) => {}
+                (None, Cause::BadBody | Cause::TooLarge | Cause::RateLimited) => {}
                 (None, _) => stats.script_errors += 1,
                 (Some(vm::Budget::Instructions), _) => stats.budget_instructions += 1,
                 (Some(vm::Budget::Memory), _) => stats.budget_memory += 1,
             }
         }
         let id = tags.borrow().request_id();
-        error_reply(route, &e, core.config.dev, cause, &id)
+        let mut reply = error_reply(route, &e, core.config.dev, cause, &id);
+        if cause == Cause::RateLimited {
+            // `Retry-After` and the `RateLimit-*` headers `limit()` set.
+            reply.headers = std::mem::take(&mut host(vm).response.headers);
+        }
+        reply
     };
     let (mut reply, background) =
         lifecycle::complete(vm, services, first, |vm, v| to_reply(vm, v, body), on_error).await?;

@@ -30,6 +30,7 @@ mod listener;
 pub mod log;
 pub mod metrics;
 mod per_core;
+mod rate_limit;
 pub mod reload;
 mod reply;
 pub mod request_api;
@@ -378,6 +379,7 @@ pub fn serve(
 ) -> std::io::Result<Running> {
     let ids = core_affinity::get_core_ids().unwrap_or_default();
     let cores = cpus.len();
+    rate_limit::set_cores(cores);
     let mut bound_addr = addr;
     let mut handles = Vec::new();
     let mut scrapes = Vec::new();

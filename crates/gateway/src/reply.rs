@@ -44,6 +44,9 @@ pub(crate) enum Cause {
     /// A streamed body was larger than its route's `max`
     /// (`BODY_TOO_LARGE`): 413.
     TooLarge,
+    /// The client is past a `limit()` (`RATE_LIMITED`): 429, with the
+    /// headers `limit()` set.
+    RateLimited,
 }
 
 impl Cause {
@@ -59,6 +62,7 @@ impl Cause {
             Some(c) if c == vm::DB_UNAVAILABLE => Cause::DbUnavailable,
             Some(c) if c == BAD_REQUEST_BODY => Cause::BadBody,
             Some(c) if c == super::body_feed::BODY_TOO_LARGE => Cause::TooLarge,
+            Some(c) if c == super::rate_limit::RATE_LIMITED => Cause::RateLimited,
             _ => Cause::Script,
         }
     }
@@ -83,7 +87,10 @@ pub(crate) fn error_reply(
     } else {
         log::Level::Error
     };
-    if log::json() {
+    if cause == Cause::RateLimited {
+        // The access log counts them; a flood of clients past their
+        // limits does not flood the log.
+    } else if log::json() {
         let route_text = format!("{} {}", route.method, route.pattern);
         log::event(
             level,
@@ -104,6 +111,8 @@ pub(crate) fn error_reply(
     let budget = e.budget.is_some();
     let message = if budget {
         format!("{first} in route {} {}", route.method, route.pattern)
+    } else if cause == Cause::RateLimited {
+        super::rate_limit::EXCEEDED.to_string()
     } else if cause == Cause::DbUnavailable {
         // Where the database is stays in the log, not in the answer.
         "the database is unavailable".to_string()
@@ -115,6 +124,7 @@ pub(crate) fn error_reply(
         Cause::DbUnavailable => 503,
         Cause::BadBody => 400,
         Cause::TooLarge => 413,
+        Cause::RateLimited => 429,
         Cause::Script => 500,
     };
     // A secret a script put in its error stays out of the answer.

@@ -119,6 +119,7 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Undefined)
     });
     method(vm, g, "html", 2, html);
+    method(vm, g, "limit", 2, super::rate_limit::limit);
     // Debug builds only: lets the tests prove that a panic while serving
     // fails one request and the core goes on.
     #[cfg(debug_assertions)]

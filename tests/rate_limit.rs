@@ -1,0 +1,73 @@
+//! `limit(key, { rate, per, burst })` through the real binary: a client's
+//! burst is allowed with `RateLimit-*` headers counting down, the next
+//! request is a 429 with `Retry-After`, another key has its own bucket,
+//! a script can catch the error and answer its own way, and bad options
+//! are the script's error.
+
+#[path = "support/server.rs"]
+mod server;
+
+use server::*;
+
+const SCRIPT: (&str, &str) = (
+    "app.js",
+    r#"
+    work("Limited")
+      .get("/api", () => {
+        limit("key:" + (header("x-key") || "anon"), { rate: 2, per: 60, burst: 3 });
+        return "ok";
+      })
+      .get("/soft", () => {
+        try { limit("soft", { rate: 1, per: 3600 }); return "first"; }
+        catch (e) { status(503); return { busy: e.code }; }
+      })
+      .get("/bad", () => limit("x", { rate: -1 }));
+    "#,
+);
+
+fn with_key(s: &Server, key: &str) -> Resp {
+    send(
+        s,
+        &format!("GET /api HTTP/1.1\r\nHost: t\r\nx-key: {key}\r\n\r\n"),
+    )
+}
+
+#[test]
+fn a_burst_then_429_with_retry_after() {
+    let s = start_in(&[SCRIPT], &[]);
+    for left in ["2", "1", "0"] {
+        let r = with_key(&s, "a");
+        assert_eq!((r.status, r.body.as_str()), (200, "ok"));
+        assert_eq!(r.header("RateLimit-Limit"), Some("3"));
+        assert_eq!(r.header("RateLimit-Remaining"), Some(left));
+    }
+    let r = with_key(&s, "a");
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert_eq!(
+        r.body,
+        r#"{"error":"rate limit exceeded: try again later"}"#
+    );
+    let retry: u64 = r.header("Retry-After").unwrap().parse().unwrap();
+    // 2 a minute: the next token comes in 30 s.
+    assert!((1..=30).contains(&retry), "{retry}");
+    assert_eq!(r.header("RateLimit-Remaining"), Some("0"));
+    // Another key has its own bucket.
+    assert_eq!(with_key(&s, "b").status, 200);
+    // Not logged as a script error.
+    assert!(!s.log().contains("rate limit exceeded"), "{}", s.log());
+
+    assert_eq!(get(&s, "/soft").body, "first");
+    let r = get(&s, "/soft");
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (503, r#"{"busy":"RATE_LIMITED"}"#)
+    );
+
+    let r = get(&s, "/bad");
+    assert_eq!(r.status, 500);
+    assert!(
+        r.body.contains("rate must be a positive number"),
+        "{}",
+        r.body
+    );
+}
