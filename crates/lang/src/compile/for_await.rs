@@ -127,23 +127,8 @@ impl Compiler {
         self.emit(Op::Jump(top));
         let broke = self.pop_target(Some(top));
         self.f().tries.pop();
-        let mut ends = Vec::new();
-        if broke {
-            // A `break` lands here and closes the iterator; the loop's own
-            // end jumps past.
-            self.emit(Op::PopTry);
-            self.stmt(&close);
-            ends.push(self.emit(Op::Jump(Self::PENDING)));
-        }
-        self.patch(exit);
-        self.emit(Op::PopTry);
-        ends.push(self.emit(Op::Jump(Self::PENDING)));
-        // [exception] → the iterator closed (its errors dropped) when the
-        // loop had a result, the exception thrown again.
-        self.patch(guard);
-        self.push_scope();
-        let thrown = self.temp();
-        self.emit(Op::StoreLocalPop(Slot(thrown)));
+        // An exception closes the iterator (its errors dropped) only when
+        // the loop had a result from it.
         let quiet = Stmt {
             kind: StmtKind::If(
                 ident(&result_name, span),
@@ -167,13 +152,7 @@ impl Compiler {
             ),
             span,
         };
-        self.stmt(&quiet);
-        self.emit(Op::LoadLocal(Slot(thrown)));
-        self.emit(Op::Throw);
-        self.pop_scope();
-        for end in ends {
-            self.patch(end);
-        }
+        self.iterator_loop_end(broke, exit, guard, |c| c.stmt(&close), |c| c.stmt(&quiet));
         self.pop_scope();
         self.pop_scope();
     }

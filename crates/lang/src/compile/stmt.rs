@@ -495,31 +495,50 @@ impl Compiler {
             return;
         };
         self.f().tries.pop();
+        let span = body.span;
+        self.iterator_loop_end(
+            broke,
+            exit,
+            guard,
+            |c| c.call_on_iterator("%iterClose", iter, span),
+            |c| c.call_on_iterator("%iterCloseQuiet", iter, span),
+        );
+        self.pop_scope();
+        self.pop_scope();
+    }
+
+    /// The end of a loop over an iterator whose body runs under the
+    /// handler `guard`: a `break` lands here and closes the iterator
+    /// (`close`, its `return()`), the loop's own end (`exit`) jumps past,
+    /// and an exception closes it quietly (`quiet`) and is thrown again.
+    pub(super) fn iterator_loop_end(
+        &mut self,
+        broke: bool,
+        exit: usize,
+        guard: usize,
+        close: impl Fn(&mut Self),
+        quiet: impl Fn(&mut Self),
+    ) {
         let mut ends = Vec::new();
         if broke {
-            // A `break` lands here and closes the iterator (its
-            // `return()`); the loop's own end jumps past.
             self.emit(Op::PopTry);
-            self.call_on_iterator("%iterClose", iter, body.span);
+            close(self);
             ends.push(self.emit(Op::Jump(Self::PENDING)));
         }
         self.patch(exit);
         self.emit(Op::PopTry);
         ends.push(self.emit(Op::Jump(Self::PENDING)));
-        // [exception] → the iterator closed, the exception thrown again.
         self.patch(guard);
         self.push_scope();
         let thrown = self.temp();
         self.emit(Op::StoreLocalPop(Slot(thrown)));
-        self.call_on_iterator("%iterCloseQuiet", iter, body.span);
+        quiet(self);
         self.emit(Op::LoadLocal(Slot(thrown)));
         self.emit(Op::Throw);
         self.pop_scope();
         for end in ends {
             self.patch(end);
         }
-        self.pop_scope();
-        self.pop_scope();
     }
 
     /// Binds a `for…of` / `for…in` / `for await` head to the value on the
