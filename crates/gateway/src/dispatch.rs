@@ -167,6 +167,11 @@ pub(crate) async fn handle(
             return (write(&reply, &mut out, 0), None);
         }
         Match::MethodNotAllowed(allowed) => {
+            if req.method == "OPTIONS"
+                && let Some(reply) = preflight(&live, req, path)
+            {
+                return (write(&reply, &mut out, 0), None);
+            }
             let mut r = Reply::error(
                 405,
                 &format!("{} is not allowed on {}", req.method, req.path),
@@ -215,7 +220,7 @@ pub(crate) async fn handle(
         .tags
         .borrow_mut()
         .set(core.index, n, &r.method, &r.pattern);
-    let (reply, background) = match run_route(&mut worker, r, core, &live.generation).await {
+    let (mut reply, background) = match run_route(&mut worker, r, core, &live.generation).await {
         Ok(done) => done,
         Err(Poisoned) => {
             // The panic was reported by the panic hook; this VM is dropped
@@ -228,6 +233,9 @@ pub(crate) async fn handle(
             return (write(&reply, &mut out, live.slots[index]), None);
         }
     };
+    if let Some(cors) = &r.cors {
+        reply.headers.extend(cors.answer_headers(req));
+    }
     let ended = match reply.streamed {
         false => write(&reply, &mut out, live.slots[index]),
         true => write_stream_head(core, req, n, &reply, &mut out, live.slots[index], started),
@@ -311,6 +319,24 @@ fn write_stream_head(
         req.minor,
     );
     now
+}
+
+/// The answer (204) to a browser's preflight for a route whose work
+/// allows cross-origin requests: `OPTIONS` with the method it asks for.
+#[cold]
+fn preflight(live: &Live, req: &http::Request<'_, '_>, path: &str) -> Option<Reply> {
+    let asked = std::str::from_utf8(req.header("access-control-request-method")?).ok()?;
+    let Match::Found { route, .. } = live.router.find(asked, path) else {
+        return None;
+    };
+    let cors = live.router.routes[route].cors.as_ref()?;
+    Some(Reply {
+        status: 204,
+        content_type: None,
+        headers: cors.preflight_headers(req, asked),
+        body: Vec::new(),
+        streamed: false,
+    })
 }
 
 /// `path` with the two hex digits after each `%` in upper case.

@@ -18,6 +18,8 @@ pub struct RouteDecl {
     /// The most bytes of a request body streamed to the handler, when the
     /// route streams its bodies (`.body({ stream: true, max })`).
     pub stream_body: Option<u64>,
+    /// Its work's CORS policy (`.cors({ … })`).
+    pub cors: Option<std::sync::Arc<super::cors::Cors>>,
     /// `file:line` of the declaration.
     pub location: String,
     /// Its handler, once given (`None` for the file form).
@@ -36,6 +38,8 @@ pub struct WorkState {
     /// `.body({ stream: true, max })`: its routes' request bodies reach
     /// the handler as a stream of at most this many bytes.
     pub stream_body: Option<u64>,
+    /// `.cors({ … })`: its routes answer browsers' cross-origin requests.
+    pub cors: Option<std::sync::Arc<super::cors::Cors>>,
     /// Ordinal of the last route declared, which `.handle(fn)` completes.
     pub last_route: Option<usize>,
     /// Routes this work declared (register mode), to stamp the version on.

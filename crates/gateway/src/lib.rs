@@ -18,6 +18,7 @@ pub mod compress;
 mod connection;
 mod cookie;
 pub mod core;
+pub mod cors;
 pub mod decompress;
 pub mod descriptors;
 mod dispatch;
@@ -180,6 +181,7 @@ pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<G
             version: d.version,
             budget: d.budget,
             stream_body: d.stream_body,
+            cors: d.cors,
             script: module,
             ordinal,
             declared,
@@ -329,6 +331,7 @@ fn fetch_routes(vm: &mut Vm, graph: &LinkedGraph) -> Result<Vec<host::RouteDecl>
                 version: None,
                 budget: Default::default(),
                 stream_body: None,
+                cors: None,
                 location: format!("{name}:1"),
                 handler: Some(handler),
                 module: Some(m),

@@ -18,6 +18,8 @@ pub struct Route {
     /// Its request bodies reach the handler as a stream of at most this
     /// many bytes (`.body({ stream: true, max })`).
     pub stream_body: Option<u64>,
+    /// Its work's CORS policy (`.cors({ … })`).
+    pub cors: Option<std::sync::Arc<super::cors::Cors>>,
     /// Which module declared it (index into the generation's graph).
     pub script: usize,
     /// The n-th route that module declares when it runs.
@@ -325,6 +327,7 @@ mod tests {
             version: None,
             budget: Default::default(),
             stream_body: None,
+            cors: None,
             script: 0,
             ordinal: 0,
             declared: 0,

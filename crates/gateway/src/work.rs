@@ -40,6 +40,7 @@ pub fn install(vm: &mut Vm) {
         ("version", version),
         ("budget", budget),
         ("body", body_options),
+        ("cors", cors_options),
     ] {
         method(vm, proto, name, 2, f);
     }
@@ -157,6 +158,7 @@ pub(crate) fn work(vm: &mut Vm, _this: Value, a: Args) -> Result<Value, Interrup
             version: None,
             budget: Budget::default(),
             stream_body: None,
+            cors: None,
             last_route: None,
             routes: Vec::new(),
         });
@@ -225,6 +227,7 @@ pub(crate) fn declare(
                 let version = h.works[work].version.clone();
                 let budget = h.works[work].budget;
                 let stream_body = h.works[work].stream_body;
+                let cors = h.works[work].cors.clone();
                 let work_name = h.works[work].name.clone();
                 routes.push(RouteDecl {
                     method: method.to_string(),
@@ -233,6 +236,7 @@ pub(crate) fn declare(
                     version,
                     budget,
                     stream_body,
+                    cors,
                     location,
                     handler,
                     module,
@@ -360,6 +364,108 @@ pub(crate) fn body_options(vm: &mut Vm, this: Value, a: Args) -> Result<Value, I
         if let Mode::Register { routes } = &mut h.mode {
             for &r in &h.works[w].routes {
                 routes[r].stream_body = stream_body;
+            }
+        }
+    })?;
+    Ok(this)
+}
+
+/// `.cors({ origins, methods, headers, expose, credentials, maxAge })`:
+/// this work's routes answer browsers' preflights and carry
+/// `Access-Control-Allow-Origin` to the origins allowed (cors.rs).
+pub(crate) fn cors_options(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    use super::cors::{Cors, Origins};
+    let w = builder_index(vm, this)?;
+    if !registering(vm)? {
+        return Ok(this);
+    }
+    let opts = arg(vm, a, 0);
+    if !matches!(opts, Value::Obj(_)) {
+        return Err(vm.type_error(
+            "cors() takes an object: { origins, methods, headers, expose, credentials, maxAge }",
+        ));
+    }
+    let field = |vm: &mut Vm, name: &str| {
+        let k = vm.heap.intern(name);
+        vm.get_field(opts, k)
+    };
+    // A string, or an array of strings (joined with ", ").
+    let list = |vm: &mut Vm, v: Value, name: &str| -> Result<Option<Vec<String>>, Interrupt> {
+        if v.is_nullish() {
+            return Ok(None);
+        }
+        if v.is_string() {
+            return Ok(Some(vec![vm.heap.str(v).unwrap_or("").to_string()]));
+        }
+        if !vm.is_array(v) {
+            return Err(vm.type_error(format!(
+                "cors(): {name} must be a string or an array of strings"
+            )));
+        }
+        let mut out = Vec::new();
+        let k = vm.heap.intern("length");
+        let n = vm.get_field(v, k)?;
+        for i in 0..vm.to_number(n)? as usize {
+            let item = vm.get_index(v, Value::Num(i as f64))?;
+            if !item.is_string() {
+                return Err(vm.type_error(format!(
+                    "cors(): {name} must be a string or an array of strings"
+                )));
+            }
+            out.push(vm.heap.str(item).unwrap_or("").to_string());
+        }
+        Ok(Some(out))
+    };
+    let origins = field(vm, "origins")?;
+    let origins = match list(vm, origins, "origins")? {
+        None => {
+            return Err(vm.type_error("cors(): origins is required (\"*\", or the origins allowed)"));
+        }
+        Some(l) if l.iter().any(|o| o == "*") => Origins::Any,
+        Some(l) => {
+            if let Some(bad) = l.iter().find(|o| o.matches('*').count() > 1) {
+                return Err(vm.type_error(format!("cors(): an origin has one * at most: {bad}")));
+            }
+            Origins::List(l)
+        }
+    };
+    let joined = |vm: &mut Vm, name: &str| -> Result<Option<String>, Interrupt> {
+        let v = field(vm, name)?;
+        Ok(list(vm, v, name)?.map(|l| l.join(", ")))
+    };
+    let methods = joined(vm, "methods")?;
+    let headers = joined(vm, "headers")?;
+    let expose = joined(vm, "expose")?;
+    let credentials = field(vm, "credentials")?;
+    let credentials = vm.truthy(credentials);
+    let max_age = match field(vm, "maxAge")? {
+        Value::Undefined => None,
+        v => {
+            let n = vm.to_number(v)?;
+            if !(n >= 0.0 && n.is_finite()) {
+                return Err(vm.type_error("cors(): maxAge must be a number of seconds"));
+            }
+            Some(n as u64)
+        }
+    };
+    for value in [&methods, &headers, &expose].into_iter().flatten() {
+        if let Err(e) = super::fields::check("access-control-allow-headers", value) {
+            return Err(vm.type_error(format!("cors(): {e}")));
+        }
+    }
+    let cors = Some(std::sync::Arc::new(Cors {
+        origins,
+        methods,
+        headers,
+        expose,
+        credentials,
+        max_age,
+    }));
+    with_host(vm, |_, h| {
+        h.works[w].cors = cors.clone();
+        if let Mode::Register { routes } = &mut h.mode {
+            for &r in &h.works[w].routes {
+                routes[r].cors = cors.clone();
             }
         }
     })?;
