@@ -118,6 +118,9 @@ pub(crate) fn stream_body_max(
     path: &str,
 ) -> Option<u64> {
     let live = core.live.borrow();
+    if !live.streams_bodies {
+        return None;
+    }
     match live.router.find(method, path) {
         super::router::Match::Found { route, .. } => live.router.routes[route].stream_body,
         _ => None,

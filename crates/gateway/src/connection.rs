@@ -104,7 +104,9 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
                     if let Some(body) = streamed {
                         // The answers so far and this one's head go out,
                         // then its body, piece by piece.
-                        if !stream_body(stream, &mut out, body, &core, req.minor >= 1).await {
+                        // Boxed, as below: the connection's own state stays small.
+                        let streaming = stream_body(stream, &mut out, body, &core, req.minor >= 1);
+                        if !Box::pin(streaming).await {
                             return Ended::Closed;
                         }
                         clock = Instant::now();
@@ -174,11 +176,10 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
                         framing,
                         max,
                     };
-                    if !serve_streamed_body(
+                    let serving = serve_streamed_body(
                         stream, &mut buf, &mut out, &core, how, streamed, &mut clock,
-                    )
-                    .await
-                    {
+                    );
+                    if !Box::pin(serving).await {
                         return Ended::Closed;
                     }
                 }

@@ -118,6 +118,9 @@ pub(crate) struct Live {
     pub(crate) pool: RefCell<Vec<Box<Worker>>>,
     /// Per route (by index): its slot in the core's `CoreStats`.
     pub(crate) slots: Vec<usize>,
+    /// Whether a route streams its request bodies: when none does, a
+    /// request is not looked up twice (`body_feed::stream_body_max`).
+    pub(crate) streams_bodies: bool,
 }
 
 impl Live {
@@ -138,11 +141,13 @@ impl Live {
             .map(|r| stats.slot(&r.method, &r.pattern))
             .collect();
         let first = new_worker(&generation, config);
+        let streams_bodies = router.routes.iter().any(|r| r.stream_body.is_some());
         Live {
             generation,
             router,
             pool: RefCell::new(vec![first]),
             slots,
+            streams_bodies,
         }
     }
 }

@@ -419,7 +419,9 @@ pub(crate) fn cors_options(vm: &mut Vm, this: Value, a: Args) -> Result<Value, I
     let origins = field(vm, "origins")?;
     let origins = match list(vm, origins, "origins")? {
         None => {
-            return Err(vm.type_error("cors(): origins is required (\"*\", or the origins allowed)"));
+            return Err(
+                vm.type_error("cors(): origins is required (\"*\", or the origins allowed)")
+            );
         }
         Some(l) if l.iter().any(|o| o == "*") => Origins::Any,
         Some(l) => {
