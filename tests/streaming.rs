@@ -587,3 +587,30 @@ fn http1_echoes_a_body_that_came_with_its_head_and_cuts_a_longer_one() {
         s.log()
     );
 }
+
+#[test]
+fn a_malformed_streamed_body_fails_the_read_with_400() {
+    let s = start();
+    let long_size = format!("1{}\r\n", ";x".repeat(2000));
+    for (what, bytes) in [
+        ("a size that is not hex", "zz\r\nabc\r\n".to_string()),
+        ("data without its CRLF", "3\r\nabcXY".to_string()),
+        ("a bare LF", "3\nabc\r\n".to_string()),
+        ("a size line past its limit", long_size),
+    ] {
+        let mut c = connect(&s);
+        c.write_all(b"POST /watch HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n")
+            .unwrap();
+        // After the handler started: the stream's decoder meets them,
+        // not the whole-message parser.
+        std::thread::sleep(Duration::from_millis(100));
+        c.write_all(bytes.as_bytes()).unwrap();
+        let r = read_response(&mut BufReader::new(c)).expect("an answer");
+        assert_eq!(r.status, 400, "{what}: {}", r.body);
+        assert!(
+            r.body.contains("chunked framing is malformed"),
+            "{what}: {}",
+            r.body
+        );
+    }
+}

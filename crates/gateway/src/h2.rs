@@ -306,34 +306,26 @@ async fn serve_streamed(
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let raw = as_http1(&parts, &[]);
     let mut slots = http::header_slots();
-    let req = match http::parse(&raw, &mut slots, &limits) {
-        Parsed::Complete(req, _) if declared.is_none_or(|n| n <= max) => req,
-        Parsed::Complete(..) => {
-            error(
-                core,
-                &mut answer,
-                413,
-                "request body larger than the route's max",
-            );
+    let parsed = match http::parse(&raw, &mut slots, &limits) {
+        Parsed::Complete(req, _) if declared.is_none_or(|n| n <= max) => Ok(req),
+        Parsed::Complete(..) => Err((413, "request body larger than the route's max")),
+        Parsed::Reject(status, why) => Err((status, why)),
+        _ => Err((400, "malformed request")),
+    };
+    let req = match parsed {
+        Ok(req) => req,
+        Err((status, why)) => {
+            error(core, &mut answer, status, why);
             if send(&mut respond, answer, None, core, limits.send_timeout)
                 .await
                 .is_ok()
             {
+                // Nobody reads what the client still sends.
                 let feed = BodyFeed::new();
-                feed.finish(Err(body_feed::too_large(max)));
+                feed.finish(Err(body_feed::cut(why)));
                 let unread = read_body(body, &feed, u64::MAX, limits.body_timeout);
                 finish_unread(&mut respond, unread).await;
             }
-            return;
-        }
-        Parsed::Reject(status, why) => {
-            error(core, &mut answer, status, why);
-            let _ = send(&mut respond, answer, None, core, limits.send_timeout).await;
-            return;
-        }
-        _ => {
-            error(core, &mut answer, 400, "malformed request");
-            let _ = send(&mut respond, answer, None, core, limits.send_timeout).await;
             return;
         }
     };

@@ -56,6 +56,16 @@ pub fn native(vm: &mut Vm, name: &'static str, arity: u8, f: NativeFn) -> ObjId 
         .expect("built-ins fit the budget")
 }
 
+/// Registers a native the realm makes functions of (`Vm::native_with`):
+/// its index.
+pub(crate) fn register(vm: &mut Vm, name: &'static str, arity: u8, f: NativeFn) -> u32 {
+    let o = native(vm, name, arity, f);
+    let Class::Native(ni) = vm.heap.obj(o).class else {
+        unreachable!("native() makes a native")
+    };
+    ni
+}
+
 pub fn set(vm: &mut Vm, obj: ObjId, name: &str, v: Value) {
     let a = vm.heap.intern(name);
     vm.define_own(obj, a, v).expect("built-ins fit the budget");

@@ -2,7 +2,7 @@
 //! `reject`, `all`, `allSettled`, `any`, `race`. The machinery (states,
 //! reactions, jobs, capabilities) is in promise.rs.
 
-use super::{arg, callable, constructor, method, native, plain, string_tag};
+use super::{arg, callable, constructor, method, plain, register, string_tag};
 use crate::async_fn::{await_fulfilled, await_rejected};
 use crate::async_generator::{return_fulfilled, return_rejected};
 use crate::attrs;
@@ -11,7 +11,7 @@ use crate::heap::Class;
 use crate::module_async::{module_fulfilled, module_rejected};
 use crate::module_dynamic::import_continue;
 use crate::promise::{PromiseNatives, PromiseState};
-use crate::state::{Args, NativeFn, Vm};
+use crate::state::{Args, Vm};
 use crate::value::{ObjId, Value};
 
 pub fn install(vm: &mut Vm) {
@@ -89,14 +89,6 @@ pub fn install(vm: &mut Vm) {
 }
 
 /// Registers a native that functions are made of later (`Vm::native_with`).
-fn register(vm: &mut Vm, name: &'static str, arity: u8, f: NativeFn) -> u32 {
-    let o = native(vm, name, arity, f);
-    let Class::Native(ni) = vm.heap.obj(o).class else {
-        unreachable!("native() makes a native")
-    };
-    ni
-}
-
 /// `new Promise(executor)`: `this` is the object `new` made, which
 /// becomes the promise (with a subclass's prototype when `super` made it).
 fn construct(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {

@@ -5,7 +5,7 @@
 //! chunk is pulled from the source only when the host asked for one, so
 //! a slow client slows the script (backpressure).
 
-use super::stream::{self, HOST_WAITING, as_stream};
+use super::stream::{self, HOST_WAITING};
 use crate::error::ErrorKind;
 use crate::state::Vm;
 use crate::value::Value;
@@ -128,7 +128,6 @@ impl Vm {
             Some(_) => return false,
             None => result,
         };
-        super::response::stream_body(self, v)
-            .is_some_and(|s| as_stream(self, Value::Obj(s)).is_some())
+        super::response::stream_body(self, v).is_some()
     }
 }

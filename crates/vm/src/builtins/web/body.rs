@@ -77,10 +77,7 @@ pub fn body_bytes(vm: &Vm, o: ObjId) -> Option<Vec<u8>> {
     if let Some(s) = super::stream::as_stream(vm, body) {
         return super::stream::queued_bytes(vm, s);
     }
-    Some(match vm.heap.str(body) {
-        Some(s) => s.as_bytes().to_vec(),
-        None => vm.buffer_source_bytes(body).unwrap_or_default(),
-    })
+    Some(super::stream::chunk_bytes(vm, body).unwrap_or_default())
 }
 
 /// Installs the Body methods on `proto` (`Request.prototype`,
@@ -205,10 +202,7 @@ pub(super) fn read_now(vm: &mut Vm, o: ObjId, how: Read) -> Result<Value, Interr
             })
         }
         Read::Buffer | Read::Bytes | Read::Blob | Read::FormData => {
-            let bytes = match vm.heap.str(body) {
-                Some(s) => s.as_bytes().to_vec(),
-                None => vm.buffer_source_bytes(body).unwrap_or_default(),
-            };
+            let bytes = super::stream::chunk_bytes(vm, body).unwrap_or_default();
             match how {
                 Read::Bytes => vm.new_uint8_array(&bytes),
                 Read::Blob => {

@@ -25,21 +25,20 @@ pub(super) fn body_stream(vm: &mut Vm, o: ObjId) -> Result<Value, Interrupt> {
     if matches!(body, Value::Null) || as_stream(vm, body).is_some() {
         return Ok(body);
     }
-    let used = vm.truthy(vm.heap.obj(o).elems[USED]);
-    let bytes = match vm.heap.str(body) {
-        Some(s) => s.as_bytes().to_vec(),
-        None => vm.buffer_source_bytes(body).unwrap_or_default(),
+    // A body read already is a stream read already.
+    let s = match vm.truthy(vm.heap.obj(o).elems[USED]) {
+        true => {
+            let s = stream::new_closed_with(vm, &[])?;
+            stream::mark_disturbed(vm, s);
+            Value::Obj(s)
+        }
+        false => {
+            let bytes = stream::chunk_bytes(vm, body).unwrap_or_default();
+            stream::whole_body_stream(vm, &bytes)?
+        }
     };
-    let chunks = match (used, bytes.is_empty()) {
-        (false, false) => vec![vm.new_uint8_array(&bytes)?],
-        _ => Vec::new(),
-    };
-    let s = stream::new_closed_with(vm, &chunks)?;
-    if used {
-        stream::mark_disturbed(vm, s);
-    }
-    vm.heap.obj_mut(o).elems[BODY] = Value::Obj(s);
-    Ok(Value::Obj(s))
+    vm.heap.obj_mut(o).elems[BODY] = s;
+    Ok(s)
 }
 
 /// A promise of a stream body read whole and converted as `how` says.

@@ -205,10 +205,7 @@ pub fn request_parts(vm: &mut Vm, input: Value, init: Value) -> Result<RequestPa
                     Some(bytes) => bytes,
                     None => return Err(unfinished_stream(vm)),
                 },
-                None => match vm.heap.str(b) {
-                    Some(s) => s.as_bytes().to_vec(),
-                    None => vm.buffer_source_bytes(b).unwrap_or_default(),
-                },
+                None => super::stream::chunk_bytes(vm, b).unwrap_or_default(),
             };
             if let Some(ct) = implied {
                 if !parts.headers.iter().any(|(n, _)| n == "content-type") {

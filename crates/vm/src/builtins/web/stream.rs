@@ -152,13 +152,7 @@ pub fn install(vm: &mut Vm) {
     });
     string_tag(vm, controller_proto, "ReadableStreamDefaultController");
 
-    let reg = |vm: &mut Vm, f: crate::state::NativeFn| -> u32 {
-        let n = native(vm, "", 1, f);
-        match vm.heap.obj(n).class {
-            Class::Native(i) => i,
-            _ => unreachable!("native() makes a native"),
-        }
-    };
+    let reg = |vm: &mut Vm, f| crate::builtins::register(vm, "", 1, f);
     vm.realm.stream_natives = StreamNatives {
         start_fulfilled: reg(vm, |vm, _, a| {
             let s = data_stream(vm, a);
@@ -792,8 +786,9 @@ pub(super) fn queued_bytes(vm: &Vm, s: ObjId) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// A chunk's bytes: a buffer source's, or a string's UTF-8 (a
-/// convenience the standard does not give, docs/LANGUAGE.md).
+/// A chunk's (or a whole body's) bytes: a buffer source's, or a string's
+/// UTF-8 (for a stream's chunk, a convenience the standard does not give,
+/// docs/LANGUAGE.md).
 pub(crate) fn chunk_bytes(vm: &Vm, chunk: Value) -> Option<Vec<u8>> {
     match vm.heap.str(chunk) {
         Some(s) => Some(s.as_bytes().to_vec()),
