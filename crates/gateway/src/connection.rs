@@ -397,6 +397,9 @@ async fn stream_body(
     chunked: bool,
 ) -> bool {
     let timeout = core.config.http.send_timeout;
+    // A body of known length (a file) goes as it is, after its `Content-Length`.
+    let framed = body.length.is_some();
+    let chunked = chunked && !framed;
     let (complete, why) = loop {
         if !out.is_empty() && send(stream, out, timeout).await.is_err() {
             break (false, "the client went away");
@@ -407,7 +410,7 @@ async fn stream_body(
             Piece::End => {
                 if chunked {
                     out.extend_from_slice(b"0\r\n\r\n");
-                } else {
+                } else if !framed {
                     stream.closing();
                 }
                 let sent = send(stream, out, timeout).await.is_ok();
@@ -417,7 +420,7 @@ async fn stream_body(
         }
     };
     body.finish(core, complete, why);
-    complete && chunked
+    complete && (chunked || framed)
 }
 
 /// Writes all of `out` within `timeout`, leaving it empty.

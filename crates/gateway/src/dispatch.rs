@@ -6,6 +6,7 @@ use super::body_feed::BodyFeed;
 use super::compress;
 use super::host::Mode;
 use super::http::{self};
+use super::middleware;
 use super::per_core::{Core, Live, Worker, host, new_worker};
 use super::reply::{Cause, Reply, error_reply, to_reply};
 use super::router::{Match, Route};
@@ -58,9 +59,10 @@ impl Answer<'_> {
         }
     }
 
-    /// The head of a response whose body is streamed (streamed.rs):
-    /// chunked for an HTTP/1.1 client (`minor` 1), delimited by the
-    /// connection's close for HTTP/1.0, DATA frames on HTTP/2.
+    /// The head of a response whose body is streamed (streamed.rs): by
+    /// its `Content-Length` when known; else chunked for an HTTP/1.1
+    /// client (`minor` 1), delimited by the connection's close for
+    /// HTTP/1.0; DATA frames on HTTP/2.
     #[cold]
     #[allow(clippy::too_many_arguments)]
     fn stream_head(
@@ -72,6 +74,7 @@ impl Answer<'_> {
         headers: &[(String, String)],
         keep_alive: bool,
         minor: u8,
+        length: Option<u64>,
     ) {
         match self {
             Answer::Http1(out) => http::write_stream_head(
@@ -83,8 +86,11 @@ impl Answer<'_> {
                 headers,
                 keep_alive,
                 minor >= 1,
+                length,
             ),
-            Answer::Http2(out) => out.stream_head(cache, now, status, content_type, headers),
+            Answer::Http2(out) => {
+                out.stream_head(cache, now, status, content_type, headers, length)
+            }
         }
     }
 }
@@ -182,6 +188,10 @@ pub(crate) async fn handle(
         Match::Found { route, params } => (route, params),
     };
     let r = &live.router.routes[index];
+    if let Some(dir) = &r.static_dir {
+        let rest = params.as_slice().last().copied().unwrap_or("");
+        return serve_static(core, req, n, out, dir, rest, live.slots[index], started);
+    }
     // A compressed body, decoded (`[compression] requests`); before a
     // worker is taken, so a refusal needs none.
     let decoded;
@@ -317,8 +327,63 @@ fn write_stream_head(
         &reply.headers,
         keep_alive,
         req.minor,
+        None,
     );
     now
+}
+
+/// A static folder's answer (static_files.rs), counted and logged as any:
+/// written whole, or its head with the file to stream after it. Not
+/// compressed here: a folder's precompressed siblings are.
+#[cold]
+#[allow(clippy::too_many_arguments)]
+fn serve_static(
+    core: &Core,
+    req: &http::Request<'_, '_>,
+    n: u64,
+    mut out: Answer,
+    dir: &super::static_files::StaticDir,
+    rest: &str,
+    slot: usize,
+    started: Instant,
+) -> Handled {
+    use super::static_files::{Served, answer};
+    let served = answer(dir, req, rest);
+    let keep_alive = req.keep_alive && !core.config.shutdown.load(Ordering::Relaxed);
+    let head = req.method == "HEAD";
+    match served {
+        Served::Whole(reply) => {
+            let now = record(core, req, n, reply.status, slot, started);
+            out.answer(
+                &mut core.head.borrow_mut(),
+                now,
+                reply.status,
+                reply.content_type.as_deref(),
+                &reply.headers,
+                &reply.body,
+                keep_alive,
+                head,
+            );
+            (now, None)
+        }
+        Served::Stream(reply, file, len) => {
+            let now = record(core, req, n, reply.status, slot, started);
+            out.stream_head(
+                &mut core.head.borrow_mut(),
+                now,
+                reply.status,
+                reply.content_type.as_deref(),
+                &reply.headers,
+                keep_alive,
+                req.minor,
+                Some(len),
+            );
+            match head {
+                true => (now, None),
+                false => (now, Some(Box::new(Streamed::file(file, len)))),
+            }
+        }
+    }
 }
 
 /// The answer (204) to a browser's preflight for a route whose work
@@ -478,22 +543,27 @@ pub(crate) async fn run_route(
             }
         }
     };
+    // The middleware in front of the handler, if any (middleware.rs).
+    let chain = worker.chains.get(route.declared).and_then(Option::as_ref);
     let first = match found {
         // A module's `export default { fetch }`: `fetch(request, env, ctx)`.
         Ok(TopLevel::Handler(f)) if route.fetch => {
             guarded(|| match super::request_api::fetch_arguments(vm) {
-                Ok(args) => vm.start_call(f, &args),
+                Ok(args) => middleware::start(vm, chain, f, args[0], &args),
                 Err(e) => Err(vm.uncaught(e)),
             })?
         }
         // The route has a handler function: call it, with `req` when it takes one.
         Ok(TopLevel::Handler(f)) => guarded(|| {
             let wants_req = matches!(f, Value::Obj(id) if vm.function_arity(id) > 0);
-            if !wants_req {
+            if !wants_req && chain.is_none() {
                 return vm.start_call(f, &[]);
             }
             match super::request_api::request_object(vm) {
-                Ok(req) => vm.start_call(f, &[req]),
+                Ok(req) => {
+                    let args: &[Value] = if wants_req { &[req] } else { &[] };
+                    middleware::start(vm, chain, f, req, args)
+                }
                 Err(e) => Err(vm.uncaught(e)),
             }
         })?,

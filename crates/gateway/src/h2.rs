@@ -568,10 +568,19 @@ impl Http2Answer {
         status: u16,
         content_type: Option<&str>,
         headers: &[(String, String)],
+        length: Option<u64>,
     ) {
         self.fill(cache, now, status, content_type, headers, b"", true);
         if let Some(h) = self.head.as_mut() {
-            h.headers_mut().remove(::http::header::CONTENT_LENGTH);
+            match length {
+                Some(n) => {
+                    h.headers_mut()
+                        .insert(::http::header::CONTENT_LENGTH, n.into());
+                }
+                None => {
+                    h.headers_mut().remove(::http::header::CONTENT_LENGTH);
+                }
+            }
         }
     }
 }

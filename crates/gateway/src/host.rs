@@ -29,6 +29,14 @@ pub struct RouteDecl {
     /// A module's `export default { fetch }` (the Workers format): the
     /// handler is called with a `Request`, `env` and a context.
     pub fetch: bool,
+    /// A static folder it serves (`.static(prefix, folder)`), as declared.
+    pub static_folder: Option<super::static_files::StaticDecl>,
+    /// The `work()` that declared it (an index into `Host::works`).
+    pub work_index: Option<usize>,
+    /// The middleware in front of it, in order (`middleware::attach`),
+    /// and where each was declared.
+    pub middleware: Vec<Value>,
+    pub middleware_at: Vec<String>,
 }
 
 pub struct WorkState {
@@ -55,7 +63,14 @@ pub struct HostKeys {
     pub proto: Option<ObjId>,
     /// `status`, read from every object a handler returns.
     pub status: vm::value::Atom,
+    /// The native behind every middleware's `next()`.
+    pub next: Option<ObjId>,
+    /// The names of `req`'s fields, in `REQUEST_FIELDS`' order.
+    pub request_fields: [vm::value::Atom; 6],
 }
+
+/// The fields of a handler's `req` (`request_api::request_object`).
+pub const REQUEST_FIELDS: [&str; 6] = ["method", "path", "body", "params", "query", "headers"];
 
 impl HostKeys {
     pub fn find(vm: &mut Vm) -> HostKeys {
@@ -68,10 +83,20 @@ impl HostKeys {
             .and_then(|f| vm.get_field(f, vm.atoms.prototype).ok())
             .and_then(Value::as_obj);
         let status = vm.heap.intern("status");
+        let next = vm
+            .heap
+            .lookup_atom(super::work::NEXT_GLOBAL)
+            .and_then(|a| vm.get_own(vm.realm.global, a))
+            .and_then(Value::as_obj);
+        // Interned by the first Host a VM makes, while its modules declare
+        // their routes: before its state is sealed, so they stay.
+        let request_fields = REQUEST_FIELDS.map(|name| vm.heap.intern(name));
         HostKeys {
             work,
             proto,
             status,
+            next,
+            request_fields,
         }
     }
 }
@@ -87,6 +112,10 @@ pub struct Host {
     pub works: Vec<WorkState>,
     pub request: super::request_data::RequestData,
     pub response: ResponseState,
+    /// The `use()` calls seen so far (register mode).
+    pub uses: Vec<super::middleware::Use>,
+    /// The middleware chain of the request being served.
+    pub chain: super::middleware::Chain,
 }
 
 pub enum Mode {

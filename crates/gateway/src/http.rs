@@ -642,6 +642,7 @@ pub fn reason(status: u16) -> &'static str {
         201 => "Created",
         202 => "Accepted",
         204 => "No Content",
+        206 => "Partial Content",
         301 => "Moved Permanently",
         302 => "Found",
         303 => "See Other",
@@ -658,6 +659,7 @@ pub fn reason(status: u16) -> &'static str {
         413 => "Content Too Large",
         414 => "URI Too Long",
         415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
         422 => "Unprocessable Content",
         429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
@@ -875,10 +877,11 @@ pub fn write_response(
     }
 }
 
-/// Appends the head of a response whose body is streamed: with
-/// `Transfer-Encoding: chunked` when `chunked` (an HTTP/1.1 client),
-/// else delimited by the connection's close (HTTP/1.0). The body's
-/// chunks follow (`write_chunk`).
+/// Appends the head of a response whose body is streamed: with its
+/// `Content-Length` when its `length` is known (the bytes follow as they
+/// are), else with `Transfer-Encoding: chunked` when `chunked` (an
+/// HTTP/1.1 client; its chunks follow, `write_chunk`), else delimited by
+/// the connection's close (HTTP/1.0).
 #[allow(clippy::too_many_arguments)]
 pub fn write_stream_head(
     out: &mut Vec<u8>,
@@ -889,13 +892,23 @@ pub fn write_stream_head(
     extra: &[(String, String)],
     keep_alive: bool,
     chunked: bool,
+    length: Option<u64>,
 ) {
     head_start(out, status, head_cache.date(now), content_type);
     write_fields(out, extra);
-    if chunked {
-        out.extend_from_slice(b"Transfer-Encoding: chunked\r\n");
-    }
-    if !keep_alive || !chunked {
+    let delimited = match length {
+        Some(n) => {
+            use std::io::Write;
+            let _ = write!(out, "Content-Length: {n}\r\n");
+            true
+        }
+        None if chunked => {
+            out.extend_from_slice(b"Transfer-Encoding: chunked\r\n");
+            true
+        }
+        None => false,
+    };
+    if !keep_alive || !delimited {
         out.extend_from_slice(b"Connection: close\r\n");
     }
     out.extend_from_slice(b"\r\n");

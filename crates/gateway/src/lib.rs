@@ -30,6 +30,7 @@ pub mod http;
 mod listener;
 pub mod log;
 pub mod metrics;
+mod middleware;
 mod per_core;
 mod rate_limit;
 pub mod reload;
@@ -39,6 +40,7 @@ pub mod request_data;
 pub mod request_log;
 mod response_api;
 pub mod router;
+mod static_files;
 mod streamed;
 pub mod tls;
 mod wire;
@@ -166,7 +168,32 @@ pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<G
         let module = d.module.unwrap_or(0);
         let ordinal = per_module[module];
         per_module[module] += 1;
-        if d.handler.is_none() && loaded.graph.modules[module].program.module.is_some() {
+        // A static folder: resolved against the project, and it must exist.
+        let static_dir = match &d.static_folder {
+            None => None,
+            Some(decl) => {
+                match std::fs::canonicalize(root.join(&decl.folder)) {
+                    Ok(dir) if dir.is_dir() => Some(std::sync::Arc::new(
+                        static_files::StaticDir::new(dir, decl.max_age, decl.index.clone()),
+                    )),
+                    _ => {
+                        errors.push_str(&format!(
+                        "error: {} {} serves the folder {}, which is not a folder under {}\n  --> {}\n",
+                        d.method,
+                        d.path,
+                        decl.folder,
+                        root.display(),
+                        d.location
+                    ));
+                        continue;
+                    }
+                }
+            }
+        };
+        if d.handler.is_none()
+            && static_dir.is_none()
+            && loaded.graph.modules[module].program.module.is_some()
+        {
             errors.push_str(&format!(
                 "error: {} {} has no handler\n  --> {}\n  = the file form (top-level statements and `return`) is for scripts; a module gives `.handle(fn)` or `.get(path, fn)`\n",
                 d.method, d.path, d.location
@@ -187,6 +214,8 @@ pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<G
             declared,
             location: d.location,
             fetch: d.fetch,
+            middleware: d.middleware_at,
+            static_dir,
         };
         if let Err(c) = router.add(route) {
             if c.existing == usize::MAX {
@@ -278,11 +307,12 @@ fn declare_routes(
         }
     }
     let host = vm.host.take().and_then(|h| h.downcast::<host::Host>().ok());
-    let mut routes = match host.map(|h| h.mode) {
-        Some(host::Mode::Register { routes }) => routes,
-        _ => Vec::new(),
+    let (mut routes, uses) = match host.map(|h| (h.mode, h.uses)) {
+        Some((host::Mode::Register { routes }, uses)) => (routes, uses),
+        _ => (Vec::new(), Vec::new()),
     };
     routes.extend(fetch_routes(vm, graph)?);
+    middleware::attach(&mut routes, &uses)?;
     Ok(routes)
 }
 
@@ -336,6 +366,10 @@ fn fetch_routes(vm: &mut Vm, graph: &LinkedGraph) -> Result<Vec<host::RouteDecl>
                 handler: Some(handler),
                 module: Some(m),
                 fetch: true,
+                work_index: None,
+                middleware: Vec::new(),
+                middleware_at: Vec::new(),
+                static_folder: None,
             });
         }
     }
@@ -358,6 +392,13 @@ pub fn describe_routes(g: &Generation) -> String {
             r.version.as_deref().unwrap_or("-"),
             r.location
         ));
+        if let Some(dir) = &r.static_dir {
+            out.push_str(&format!("  static {}\n", dir.root.display()));
+        }
+        // The middleware in front of it, in the order they run.
+        for (i, at) in r.middleware.iter().enumerate() {
+            out.push_str(&format!("  {}. use {at}\n", i + 1));
+        }
     }
     out
 }

@@ -100,6 +100,9 @@ pub(crate) struct Worker {
     /// ran once on this VM and kept as module state; `None` for the file
     /// form, whose script runs on every request.
     pub(crate) handlers: Vec<Option<Value>>,
+    /// Each route's middleware (by `Route::declared`), made with the
+    /// handlers; `None` for a route without any.
+    pub(crate) chains: Vec<Option<Rc<[Value]>>>,
     /// What the VM's log lines are tagged with.
     pub(crate) tags: Rc<RefCell<Tags>>,
     /// The response body buffer, reused from request to request.
@@ -249,14 +252,20 @@ pub(crate) fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Wo
     // The modules run once here, as they did when the generation loaded;
     // what they made is this VM's module state from now on.
     let (mains, decls) = super::evaluate(&mut vm, &generation.graph);
-    let handlers = match decls {
-        Ok(decls) => decls.into_iter().map(|d| d.handler).collect(),
+    let (handlers, chains) = match decls {
+        Ok(decls) => decls
+            .into_iter()
+            .map(|d| {
+                let chain = (!d.middleware.is_empty()).then(|| Rc::from(d.middleware));
+                (d.handler, chain)
+            })
+            .unzip(),
         Err(e) => {
             // It loaded once already: only a top level that behaves
             // differently on a second run gets here. Its routes answer 500
             // (dispatch.rs).
             crate::log::error(&format!("a worker's modules failed to load: {e}"));
-            Vec::new()
+            (Vec::new(), Vec::new())
         }
     };
     vm.seal_state();
@@ -266,6 +275,7 @@ pub(crate) fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Wo
         vm,
         mains,
         handlers,
+        chains,
         tags,
         body: Vec::new(),
     })

@@ -246,30 +246,26 @@ pub fn request_object(vm: &mut Vm) -> Result<Value, Interrupt> {
         false => None,
     };
     with_host(vm, |vm, h| {
+        // The names, in `REQUEST_FIELDS`' order.
+        let [method, path, body_key, params, query, headers] = h.keys.request_fields;
         let r = h.request.pieces();
         let o = vm.new_object()?;
-        let fields: [(&str, Value); 3] = [
-            ("method", vm.heap.alloc_str(r.method)?),
-            ("path", vm.heap.alloc_str(r.path)?),
+        let fields: [(vm::value::Atom, Value); 3] = [
+            (method, vm.heap.alloc_str(r.method)?),
+            (path, vm.heap.alloc_str(r.path)?),
             (
-                "body",
+                body_key,
                 match body {
                     Some(stream) => stream,
                     None => vm.heap.alloc_str(&String::from_utf8_lossy(r.body))?,
                 },
             ),
         ];
-        for (k, v) in fields {
-            let key = vm.heap.intern(k);
+        for (key, v) in fields {
             vm.define_own(o, key, v)?;
         }
-        for (k, pairs) in [
-            ("params", r.params),
-            ("query", r.query),
-            ("headers", r.headers),
-        ] {
+        for (key, pairs) in [(params, r.params), (query, r.query), (headers, r.headers)] {
             let v = pairs_object(vm, pairs.as_slice())?;
-            let key = vm.heap.intern(k);
             vm.define_own(o, key, v)?;
         }
         Ok(Value::Obj(o))

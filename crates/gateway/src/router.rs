@@ -31,6 +31,11 @@ pub struct Route {
     pub location: String,
     /// Served by a module's `export default { fetch }`.
     pub fetch: bool,
+    /// Where each middleware in front of it was declared, in the order
+    /// they run.
+    pub middleware: Vec<String>,
+    /// The folder it serves without a script (`.static(prefix, folder)`).
+    pub static_dir: Option<std::sync::Arc<super::static_files::StaticDir>>,
 }
 
 #[derive(Default, Debug)]
@@ -332,6 +337,8 @@ mod tests {
             ordinal: 0,
             declared: 0,
             location: String::new(),
+            middleware: Vec::new(),
+            static_dir: None,
         }
     }
 

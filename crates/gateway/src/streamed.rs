@@ -1,10 +1,11 @@
-//! A response whose body a script streams (`new Response(readableStream)`):
-//! the request's worker is kept after the head is written, and each
-//! connection (HTTP/1.1 chunked, HTTP/2 DATA frames) asks it for the next
-//! bytes only once the last ones are written, so a slow client slows the
-//! script instead of filling memory. The run goes on between pieces
-//! (timers, `db()`, `fetch`) and ends like any other once the body has
-//! (`go()` functions, `ctx.waitUntil`).
+//! A response whose body is written piece by piece after its head: one a
+//! script streams (`new Response(readableStream)`), or a large static file.
+//! Each connection (HTTP/1.1 chunked or by `Content-Length`, HTTP/2 DATA
+//! frames) asks for the next bytes only once the last ones are written, so
+//! a slow client slows the script (or the reads) instead of filling
+//! memory. A script's run goes on between pieces (timers, `db()`,
+//! `fetch`) and ends like any other once the body has (`go()` functions,
+//! `ctx.waitUntil`).
 
 use super::dispatch::start_background;
 use super::per_core::{Core, Live, Worker};
@@ -28,8 +29,25 @@ pub(crate) enum Piece {
     Cut,
 }
 
-/// A streamed body being written, and the worker whose run makes it.
+/// A streamed body being written.
 pub(crate) struct Streamed {
+    source: Source,
+    /// Its length, when known before it is written (a file): the head
+    /// carries `Content-Length` and the body goes unframed.
+    pub(crate) length: Option<u64>,
+}
+
+enum Source {
+    Script(Script),
+    /// A file's bytes from where it was opened at, `left` of them.
+    File {
+        file: std::fs::File,
+        left: u64,
+    },
+}
+
+/// A script's streamed body, and the worker whose run makes it.
+struct Script {
     worker: Option<Box<Worker>>,
     live: Rc<Live>,
     /// The route's index in `live.router.routes`.
@@ -39,15 +57,65 @@ pub(crate) struct Streamed {
 impl Streamed {
     pub(crate) fn new(worker: Box<Worker>, live: Rc<Live>, route: usize) -> Streamed {
         Streamed {
-            worker: Some(worker),
-            live,
-            route,
+            source: Source::Script(Script {
+                worker: Some(worker),
+                live,
+                route,
+            }),
+            length: None,
         }
     }
 
+    /// `len` bytes of `file` from where it stands.
+    pub(crate) fn file(file: std::fs::File, len: u64) -> Streamed {
+        Streamed {
+            source: Source::File { file, left: len },
+            length: Some(len),
+        }
+    }
+
+    /// The next bytes of the body.
+    pub(crate) async fn next(&mut self, core: &Core) -> Piece {
+        match &mut self.source {
+            Source::Script(s) => s.next(core).await,
+            Source::File { file, left } => read_piece(file, left),
+        }
+    }
+
+    /// Ends the body (see `Script::finish`); a file's is closed.
+    pub(crate) fn finish(self, core: &Rc<Core>, complete: bool, why: &str) {
+        if let Source::Script(s) = self.source {
+            s.finish(core, complete, why);
+        }
+    }
+}
+
+/// The next piece of a file, read where it stands (from the page cache,
+/// most often; a read blocks the core for as long as the disk takes).
+fn read_piece(file: &mut std::fs::File, left: &mut u64) -> Piece {
+    use std::io::Read;
+    if *left == 0 {
+        return Piece::End;
+    }
+    let mut buf = vec![0; (*left).min(PIECE as u64) as usize];
+    match file.read(&mut buf) {
+        Ok(n) if n > 0 => {
+            buf.truncate(n);
+            *left -= n as u64;
+            Piece::Bytes(buf)
+        }
+        // Shorter than when it was opened, or unreadable.
+        Ok(_) | Err(_) => {
+            log::error("a static file was cut short: it changed or could not be read while sent");
+            Piece::Cut
+        }
+    }
+}
+
+impl Script {
     /// The next bytes of the body: what the stream has queued, else what
     /// the run makes once it goes on.
-    pub(crate) async fn next(&mut self, core: &Core) -> Piece {
+    async fn next(&mut self, core: &Core) -> Piece {
         let Some(worker) = self.worker.as_mut() else {
             return Piece::Cut;
         };
@@ -109,7 +177,7 @@ impl Streamed {
     /// away) is cancelled, its source told why. The run's `go()` functions
     /// and `ctx.waitUntil` work then run as after any answer, and the
     /// worker goes back to its pool.
-    pub(crate) fn finish(mut self, core: &Rc<Core>, complete: bool, why: &str) {
+    fn finish(mut self, core: &Rc<Core>, complete: bool, why: &str) {
         let Some(mut worker) = self.worker.take() else {
             return;
         };

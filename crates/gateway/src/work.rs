@@ -41,6 +41,8 @@ pub fn install(vm: &mut Vm) {
         ("budget", budget),
         ("body", body_options),
         ("cors", cors_options),
+        ("use", super::middleware::use_work),
+        ("static", static_folder),
     ] {
         method(vm, proto, name, 2, f);
     }
@@ -121,6 +123,9 @@ pub fn install(vm: &mut Vm) {
     });
     method(vm, g, "html", 2, html);
     method(vm, g, "limit", 2, super::rate_limit::limit);
+    method(vm, g, "use", 2, super::middleware::use_global);
+    let next = native(vm, "next", 0, super::middleware::next);
+    set(vm, g, NEXT_GLOBAL, Value::Obj(next));
     // Debug builds only: lets the tests prove that a panic while serving
     // fails one request and the core goes on.
     #[cfg(debug_assertions)]
@@ -128,6 +133,9 @@ pub fn install(vm: &mut Vm) {
         panic!("deliberate panic for the fault-isolation test")
     });
 }
+
+/// The hidden global holding the native behind middleware's `next()`.
+pub(crate) const NEXT_GLOBAL: &str = "%kitworkNext";
 
 /// True while the script runs to declare its routes (not to serve).
 pub(crate) fn registering(vm: &mut Vm) -> Result<bool, Interrupt> {
@@ -186,6 +194,19 @@ pub(crate) fn builder_index(vm: &mut Vm, this: Value) -> Result<usize, Interrupt
 pub(crate) const ROUTE_METHODS: &[&str] =
     &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
+/// `file:line` of the script code calling the running native (from the
+/// trace's `at fn (file:line:col)`).
+pub(crate) fn caller_location(vm: &mut Vm) -> String {
+    let trace = vm.trace();
+    match trace.lines().nth(1).and_then(|l| l.rsplit_once('(')) {
+        Some((_, l)) => {
+            let l = l.trim_end_matches(')');
+            l.rsplit_once(':').map_or(l, |(l, _)| l).to_string()
+        }
+        None => String::new(),
+    }
+}
+
 /// Records a route (register mode) or picks up its handler (serve mode).
 pub(crate) fn declare(
     vm: &mut Vm,
@@ -208,12 +229,7 @@ pub(crate) fn declare(
             )));
         }
         path = super::router::canonical_pattern(&path).map_err(|e| vm.type_error(e))?;
-        // `at fn (file:line:col)` of the calling frame → `file:line`.
-        let trace = vm.trace();
-        if let Some((_, l)) = trace.lines().nth(1).and_then(|l| l.rsplit_once('(')) {
-            let l = l.trim_end_matches(')');
-            location = l.rsplit_once(':').map_or(l, |(l, _)| l).to_string();
-        }
+        location = caller_location(vm);
     }
     let module = if reg { vm.evaluating_module() } else { None };
     with_host(vm, |vm, h| {
@@ -241,6 +257,10 @@ pub(crate) fn declare(
                     handler,
                     module,
                     fetch: false,
+                    static_folder: None,
+                    work_index: Some(work),
+                    middleware: Vec::new(),
+                    middleware_at: Vec::new(),
                 });
                 h.works[work].routes.push(routes.len() - 1);
             }
@@ -511,5 +531,67 @@ pub(crate) fn budget(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interru
             }
         }
     })?;
+    Ok(this)
+}
+
+/// `.static(prefix, folder, { maxAge, index })`: `GET`/`HEAD` under
+/// `prefix` serve the files of `folder` (relative to the project: the
+/// folder holding the work folder) without a script (static_files.rs).
+pub(crate) fn static_folder(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let w = builder_index(vm, this)?;
+    let reg = registering(vm)?;
+    let prefix = declared_string(vm, a, 0, reg)?;
+    let folder = declared_string(vm, a, 1, reg)?;
+    let mut decl = None;
+    if reg {
+        if !prefix.starts_with('/') || prefix.contains([':', '*']) {
+            return Err(vm.type_error(format!(
+                "static(prefix, folder): the prefix is a plain path starting with '/', got '{prefix}'"
+            )));
+        }
+        if folder.is_empty() {
+            return Err(vm.type_error("static(prefix, folder): the folder is required"));
+        }
+        let (mut max_age, mut index) = (None, None);
+        if let opts @ Value::Obj(_) = arg(vm, a, 2) {
+            let k = vm.heap.intern("maxAge");
+            match vm.get_field(opts, k)? {
+                Value::Undefined => {}
+                v => {
+                    let n = vm.to_number(v)?;
+                    if !(n >= 0.0 && n.is_finite()) {
+                        return Err(vm.type_error("static(): maxAge must be a number of seconds"));
+                    }
+                    max_age = Some(n as u64);
+                }
+            }
+            let k = vm.heap.intern("index");
+            match vm.get_field(opts, k)? {
+                Value::Undefined => {}
+                v => {
+                    let mut name = String::new();
+                    vm.write_string(v, &mut name)?;
+                    if name.is_empty() || name.contains('/') || name == ".." {
+                        return Err(vm.type_error("static(): index is a file name"));
+                    }
+                    index = Some(name);
+                }
+            }
+        }
+        decl = Some(super::static_files::StaticDecl {
+            folder,
+            max_age,
+            index,
+        });
+    }
+    let pattern = format!("{}/*path", prefix.trim_end_matches('/'));
+    declare(vm, w, "GET", pattern, None)?;
+    if let Some(decl) = decl {
+        with_host(vm, |_, h| {
+            if let (Mode::Register { routes }, Some(&r)) = (&mut h.mode, h.works[w].routes.last()) {
+                routes[r].static_folder = Some(decl);
+            }
+        })?;
+    }
     Ok(this)
 }

@@ -200,6 +200,22 @@ impl Vm {
         self.call(argc, construct)
     }
 
+    /// Makes the call of the native being run (`a` its arguments) into
+    /// `f.call(this, ...args)`, for the native to return as its error:
+    /// `f` then runs on the VM's own frames (where it may wait for I/O)
+    /// and its value is the native's. How a host's native forwards to
+    /// script code (the gateway's middleware `next()`).
+    pub fn redirect_call(&mut self, a: Args, f: Value, this: Value, args: &[Value]) -> Interrupt {
+        let callee_pos = a.start - 2;
+        if callee_pos + 2 + args.len() > STACK_MAX {
+            return stack_overflow();
+        }
+        self.stack.truncate(callee_pos);
+        self.stack.extend_from_slice(&[f, this]);
+        self.stack.extend_from_slice(args);
+        Interrupt::Redirect(args.len())
+    }
+
     /// Calls a function value from native code (callbacks of map, sort…).
     pub fn call_function(
         &mut self,

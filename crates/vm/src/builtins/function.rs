@@ -132,16 +132,31 @@ fn apply(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
 /// `length` what is left of `f`'s.
 fn bind(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
     let target = callable(vm, this, "Function.prototype.bind")?;
-    let mut elems = vec![target, arg(vm, a, 0)];
-    elems.extend((1..a.len).map(|i| arg(vm, a, i)));
-    let f = vm.heap.alloc(
-        Class::Native(vm.realm.bound_native),
-        Some(vm.realm.function_proto),
-    )?;
-    vm.heap.charge(elems.len() * SLOT_COST)?;
-    // Its `name` and `length` come from the target (`Vm::function_name`).
-    vm.heap.obj_mut(f).elems = elems;
-    Ok(Value::Obj(f))
+    let bound: Vec<Value> = (1..a.len).map(|i| arg(vm, a, i)).collect();
+    vm.bind_function(target, arg(vm, a, 0), &bound)
+}
+
+impl Vm {
+    /// `target.bind(this, ...args)` for a callable `target`: a function
+    /// that calls it with `this` and `args` before its own arguments.
+    pub fn bind_function(
+        &mut self,
+        target: Value,
+        this: Value,
+        args: &[Value],
+    ) -> Result<Value, Interrupt> {
+        let mut elems = Vec::with_capacity(2 + args.len());
+        elems.extend_from_slice(&[target, this]);
+        elems.extend_from_slice(args);
+        let f = self.heap.alloc(
+            Class::Native(self.realm.bound_native),
+            Some(self.realm.function_proto),
+        )?;
+        self.heap.charge(elems.len() * SLOT_COST)?;
+        // Its `name` and `length` come from the target (`Vm::function_name`).
+        self.heap.obj_mut(f).elems = elems;
+        Ok(Value::Obj(f))
+    }
 }
 
 /// Calls a bound function: [bound, this, args…] → [target, bound this,
