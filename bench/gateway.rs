@@ -64,15 +64,8 @@ fn gateway(c: &mut Criterion) {
     .enumerate()
     {
         let route = Route {
-            method: "GET".into(),
-            pattern: p.to_string(),
-            params: Vec::new(),
-            work: "W".into(),
-            version: None,
-            budget: Default::default(),
-            script: 0,
             ordinal: i,
-            location: String::new(),
+            ..Route::new("GET", p, "W")
         };
         router.add(route).unwrap();
     }

@@ -26,6 +26,8 @@ pub(crate) struct Served {
     /// A cleartext connection that starts with the HTTP/2 preface is
     /// handed over (h2c with prior knowledge).
     pub(crate) h2c: bool,
+    /// The client's address (set per connection).
+    pub(crate) peer: Option<std::net::IpAddr>,
 }
 
 /// How a connection's HTTP/1.1 ended.
@@ -79,7 +81,8 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
             }
             let mut slots = http::header_slots();
             match http::parse(&buf[consumed..], &mut slots, &limits) {
-                Parsed::Complete(req, used) => {
+                Parsed::Complete(mut req, used) => {
+                    req.peer = how.peer;
                     consumed += used;
                     sent_continue = false;
                     answered = true;
@@ -334,9 +337,10 @@ async fn serve_streamed_body(
         return false;
     }
     let mut slots = http::header_slots();
-    let Parsed::Head { req, .. } = http::parse(request.head, &mut slots, &limits) else {
+    let Parsed::Head { mut req, .. } = http::parse(request.head, &mut slots, &limits) else {
         unreachable!("the head parsed as a head before it was copied")
     };
+    req.peer = how.peer;
     let keep_alive = req.keep_alive;
     let chunked = req.minor >= 1;
     let feed = Rc::new(BodyFeed::new());

@@ -187,6 +187,7 @@ pub(crate) async fn serve_core(
         // A listener that only redirects speaks no h2c: its streams would
         // be served instead of redirected.
         h2c: core.config.http2.enabled && redirect.is_none(),
+        peer: None,
     });
     let secure = secure_listener.map(|l| monoio::spawn(accept_loop(l, core.clone(), Kind::Tls)));
     accept_loop(listener, core.clone(), cleartext).await;

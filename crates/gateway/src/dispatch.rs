@@ -192,6 +192,14 @@ pub(crate) async fn handle(
         let rest = params.as_slice().last().copied().unwrap_or("");
         return serve_static(core, req, n, out, dir, rest, live.slots[index], started);
     }
+    if let Some(p) = &r.proxy {
+        let rest = params.as_slice().last().copied().unwrap_or("");
+        let slot = live.slots[index];
+        return Box::pin(serve_proxy(
+            core, req, n, out, p, rest, secure, slot, started,
+        ))
+        .await;
+    }
     // A compressed body, decoded (`[compression] requests`); before a
     // worker is taken, so a refusal needs none.
     let decoded;
@@ -384,6 +392,58 @@ fn serve_static(
             }
         }
     }
+}
+
+/// A proxied route's answer (proxy.rs), counted and logged as any: whole,
+/// or its head with the upstream's body to stream after it.
+#[allow(clippy::too_many_arguments)]
+async fn serve_proxy(
+    core: &Core,
+    req: &http::Request<'_, '_>,
+    n: u64,
+    mut out: Answer<'_>,
+    route: &super::proxy::ProxyRoute,
+    rest: &str,
+    secure: bool,
+    slot: usize,
+    started: Instant,
+) -> Handled {
+    use super::proxy::{Forwarded, forward};
+    let keep_alive = req.keep_alive && !core.config.shutdown.load(Ordering::Relaxed);
+    let head = req.method == "HEAD";
+    let (reply, length, body) = match forward(route, req, secure, rest).await {
+        Forwarded::Whole(reply) => {
+            let now = record(core, req, n, reply.status, slot, started);
+            out.answer(
+                &mut core.head.borrow_mut(),
+                now,
+                reply.status,
+                reply.content_type.as_deref(),
+                &reply.headers,
+                &reply.body,
+                keep_alive,
+                head,
+            );
+            return (now, None);
+        }
+        Forwarded::Head(reply, length) => (reply, length, None),
+        Forwarded::Stream(reply, body) => {
+            let length = body.length;
+            (reply, length, Some(body))
+        }
+    };
+    let now = record(core, req, n, reply.status, slot, started);
+    out.stream_head(
+        &mut core.head.borrow_mut(),
+        now,
+        reply.status,
+        reply.content_type.as_deref(),
+        &reply.headers,
+        keep_alive,
+        req.minor,
+        length,
+    );
+    (now, body)
 }
 
 /// The answer (204) to a browser's preflight for a route whose work

@@ -59,6 +59,8 @@ const GOAWAY_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 struct Connection {
     core: Rc<Core>,
     secure: bool,
+    /// The client's address.
+    peer: Option<std::net::IpAddr>,
     /// Streams opened, and those the client reset before their answer.
     opened: Cell<u64>,
     reset: Cell<u64>,
@@ -105,7 +107,7 @@ impl Drop for Serving {
 /// Serves one HTTP/2 connection until the client closes it, it has been
 /// idle for `idle_timeout`, the core drains (GOAWAY, then the streams in
 /// flight finish) or the client misbehaves (GOAWAY with the reason).
-pub(crate) async fn serve<T>(io: T, core: Rc<Core>, secure: bool)
+pub(crate) async fn serve<T>(io: T, core: Rc<Core>, secure: bool, peer: Option<std::net::IpAddr>)
 where
     T: AsyncRead + AsyncWrite + Unpin + 'static,
 {
@@ -129,6 +131,7 @@ where
     let shared = Rc::new(Connection {
         core: core.clone(),
         secure,
+        peer,
         opened: Cell::new(0),
         reset: Cell::new(0),
         running: Cell::new(0),
@@ -263,7 +266,8 @@ async fn serve_stream(
             let raw = as_http1(&parts, &std::mem::take(&mut data));
             let mut slots = http::header_slots();
             match http::parse(&raw, &mut slots, &limits) {
-                Parsed::Complete(req, _) => {
+                Parsed::Complete(mut req, _) => {
+                    req.peer = conn.peer;
                     let answer = Answer::Http2(&mut answer);
                     streamed = handle(core, &req, answer, conn.secure, started, None)
                         .await
@@ -312,7 +316,7 @@ async fn serve_streamed(
         Parsed::Reject(status, why) => Err((status, why)),
         _ => Err((400, "malformed request")),
     };
-    let req = match parsed {
+    let mut req = match parsed {
         Ok(req) => req,
         Err((status, why)) => {
             error(core, &mut answer, status, why);
@@ -329,6 +333,7 @@ async fn serve_streamed(
             return;
         }
     };
+    req.peer = conn.peer;
     let feed = Rc::new(BodyFeed::new());
     let serve = Box::pin(handle(
         core,

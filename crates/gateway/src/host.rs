@@ -29,6 +29,10 @@ pub struct RouteDecl {
     /// A module's `export default { fetch }` (the Workers format): the
     /// handler is called with a `Request`, `env` and a context.
     pub fetch: bool,
+    /// The upstream it forwards to (`.proxy(prefix, upstream)`), as
+    /// declared, and once resolved (`lib.rs`, `declare_routes`).
+    pub proxy_decl: Option<super::proxy::ProxyDecl>,
+    pub proxy: Option<std::sync::Arc<super::proxy::ProxyRoute>>,
     /// A static folder it serves (`.static(prefix, folder)`), as declared.
     pub static_folder: Option<super::static_files::StaticDecl>,
     /// The `work()` that declared it (an index into `Host::works`).
@@ -112,6 +116,8 @@ pub struct Host {
     pub works: Vec<WorkState>,
     pub request: super::request_data::RequestData,
     pub response: ResponseState,
+    /// The upstreams declared so far (register mode).
+    pub upstreams: Vec<std::sync::Arc<super::upstream::Upstream>>,
     /// The `use()` calls seen so far (register mode).
     pub uses: Vec<super::middleware::Use>,
     /// The middleware chain of the request being served.

@@ -77,6 +77,9 @@ pub struct Request<'b, 'h> {
     /// Whether the path has a `%` (then its escapes' hex case varies by
     /// client, and the router is given it in upper case).
     pub escaped: bool,
+    /// The client's address (the connection sets it), for
+    /// `X-Forwarded-For` when proxying.
+    pub peer: Option<std::net::IpAddr>,
 }
 
 impl Request<'_, '_> {
@@ -327,6 +330,7 @@ pub fn parse<'b, 'h>(
         // connection closes (core.rs).
         keep_alive: keep_alive && path != "*",
         escaped,
+        peer: None,
     };
     match unread {
         None => Parsed::Complete(req, head_len + used),

@@ -32,6 +32,7 @@ pub mod log;
 pub mod metrics;
 mod middleware;
 mod per_core;
+mod proxy;
 mod rate_limit;
 pub mod reload;
 mod reply;
@@ -43,6 +44,8 @@ pub mod router;
 mod static_files;
 mod streamed;
 pub mod tls;
+mod upstream;
+mod upstream_api;
 mod wire;
 pub mod work;
 
@@ -169,6 +172,7 @@ pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<G
         let ordinal = per_module[module];
         per_module[module] += 1;
         // A static folder: resolved against the project, and it must exist.
+        let proxy = d.proxy.clone();
         let static_dir = match &d.static_folder {
             None => None,
             Some(decl) => {
@@ -192,6 +196,7 @@ pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<G
         };
         if d.handler.is_none()
             && static_dir.is_none()
+            && proxy.is_none()
             && loaded.graph.modules[module].program.module.is_some()
         {
             errors.push_str(&format!(
@@ -216,6 +221,7 @@ pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<G
             fetch: d.fetch,
             middleware: d.middleware_at,
             static_dir,
+            proxy,
         };
         if let Err(c) = router.add(route) {
             if c.existing == usize::MAX {
@@ -307,11 +313,12 @@ fn declare_routes(
         }
     }
     let host = vm.host.take().and_then(|h| h.downcast::<host::Host>().ok());
-    let (mut routes, uses) = match host.map(|h| (h.mode, h.uses)) {
-        Some((host::Mode::Register { routes }, uses)) => (routes, uses),
-        _ => (Vec::new(), Vec::new()),
+    let (mut routes, uses, upstreams) = match host.map(|h| (h.mode, h.uses, h.upstreams)) {
+        Some((host::Mode::Register { routes }, uses, upstreams)) => (routes, uses, upstreams),
+        _ => (Vec::new(), Vec::new(), Vec::new()),
     };
     routes.extend(fetch_routes(vm, graph)?);
+    upstream_api::resolve(&mut routes, &upstreams)?;
     middleware::attach(&mut routes, &uses)?;
     Ok(routes)
 }
@@ -370,6 +377,8 @@ fn fetch_routes(vm: &mut Vm, graph: &LinkedGraph) -> Result<Vec<host::RouteDecl>
                 middleware: Vec::new(),
                 middleware_at: Vec::new(),
                 static_folder: None,
+                proxy_decl: None,
+                proxy: None,
             });
         }
     }
@@ -394,6 +403,15 @@ pub fn describe_routes(g: &Generation) -> String {
         ));
         if let Some(dir) = &r.static_dir {
             out.push_str(&format!("  static {}\n", dir.root.display()));
+        }
+        if let Some(p) = &r.proxy {
+            let targets: Vec<&str> = p.upstream.targets.iter().map(|t| t.key.as_str()).collect();
+            out.push_str(&format!(
+                "  proxy {} ({:?}: {})\n",
+                p.upstream.name,
+                p.upstream.balance,
+                targets.join(", ")
+            ));
         }
         // The middleware in front of it, in the order they run.
         for (i, at) in r.middleware.iter().enumerate() {

@@ -18,8 +18,10 @@ pub(crate) enum Kind {
 
 /// Serves one accepted connection until it closes.
 pub(crate) async fn serve_accepted(stream: TcpStream, core: Rc<Core>, kind: Kind) {
+    let peer = stream.peer_addr().ok().map(|a| a.ip());
     match kind {
-        Kind::Cleartext(served) => {
+        Kind::Cleartext(mut served) => {
+            served.peer = peer;
             let mut wire = Wire::Tcp(stream);
             let Ended::Http2(first) = serve_connection(&mut wire, core.clone(), served).await
             else {
@@ -32,14 +34,14 @@ pub(crate) async fn serve_accepted(stream: TcpStream, core: Rc<Core>, kind: Kind
                 return;
             };
             let io = Rewound { first, at: 0, rest };
-            super::h2::serve(io, core, false).await;
+            super::h2::serve(io, core, false, peer).await;
         }
-        Kind::Tls => serve_tls(stream, core).await,
+        Kind::Tls => serve_tls(stream, core, peer).await,
     }
 }
 
 /// The TLS handshake (within `header_timeout`), then the protocol ALPN chose.
-async fn serve_tls(stream: TcpStream, core: Rc<Core>) {
+async fn serve_tls(stream: TcpStream, core: Rc<Core>, peer: Option<std::net::IpAddr>) {
     let Some(config) = core.tls.borrow().clone() else {
         return;
     };
@@ -59,13 +61,14 @@ async fn serve_tls(stream: TcpStream, core: Rc<Core>) {
     let h2 = session.alpn_protocol() == Some(b"h2");
     count_handshake(&core, session);
     if h2 {
-        super::h2::serve(tls, core, true).await;
+        super::h2::serve(tls, core, true, peer).await;
         return;
     }
     let served = Served {
         secure: true,
         redirect: None,
         h2c: false,
+        peer,
     };
     let mut wire = Wire::Tls(Box::new(Tls {
         stream: tls,

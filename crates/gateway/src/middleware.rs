@@ -141,7 +141,7 @@ pub(crate) fn attach(routes: &mut [RouteDecl], uses: &[Use]) -> Result<(), Strin
             .collect();
         // A static folder is served without a script: nothing runs in
         // front of it (docs/HTTP.md says so).
-        if chain.is_empty() || r.static_folder.is_some() {
+        if chain.is_empty() || r.static_folder.is_some() || r.proxy_decl.is_some() {
             continue;
         }
         if r.handler.is_none() {

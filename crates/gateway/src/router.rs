@@ -36,6 +36,34 @@ pub struct Route {
     pub middleware: Vec<String>,
     /// The folder it serves without a script (`.static(prefix, folder)`).
     pub static_dir: Option<std::sync::Arc<super::static_files::StaticDir>>,
+    /// The upstream it forwards to without a script (`.proxy(prefix, name)`).
+    pub proxy: Option<std::sync::Arc<super::proxy::ProxyRoute>>,
+}
+
+impl Route {
+    /// A route of `work` with nothing but its method and pattern: the
+    /// first handler of the first module, no limits of its own (what
+    /// tests and benchmarks build routers from).
+    pub fn new(method: &str, pattern: &str, work: &str) -> Route {
+        Route {
+            method: method.into(),
+            pattern: pattern.into(),
+            params: Vec::new(),
+            work: work.into(),
+            version: None,
+            budget: Default::default(),
+            stream_body: None,
+            cors: None,
+            script: 0,
+            ordinal: 0,
+            declared: 0,
+            location: String::new(),
+            fetch: false,
+            middleware: Vec::new(),
+            static_dir: None,
+            proxy: None,
+        }
+    }
 }
 
 #[derive(Default, Debug)]
@@ -323,23 +351,7 @@ mod tests {
     use super::*;
 
     fn route(method: &str, pattern: &str) -> Route {
-        Route {
-            fetch: false,
-            method: method.into(),
-            pattern: pattern.into(),
-            params: vec![],
-            work: "W".into(),
-            version: None,
-            budget: Default::default(),
-            stream_body: None,
-            cors: None,
-            script: 0,
-            ordinal: 0,
-            declared: 0,
-            location: String::new(),
-            middleware: Vec::new(),
-            static_dir: None,
-        }
+        Route::new(method, pattern, "W")
     }
 
     fn found<'p>(route: usize, values: &[&'p str]) -> Match<'p> {

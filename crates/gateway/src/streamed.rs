@@ -44,6 +44,17 @@ enum Source {
         file: std::fs::File,
         left: u64,
     },
+    /// An upstream's answer (proxy.rs).
+    Upstream(Box<Upstream>),
+}
+
+/// An upstream's answer body being relayed.
+struct Upstream {
+    body: hyper::body::Incoming,
+    /// The longest wait for its next piece.
+    timeout: std::time::Duration,
+    /// Gives the connection back to the core's pool, once the body is read.
+    keep: Option<Box<dyn FnOnce()>>,
 }
 
 /// A script's streamed body, and the worker whose run makes it.
@@ -74,18 +85,44 @@ impl Streamed {
         }
     }
 
+    /// An upstream's answer `body` (`length` bytes, when it said), each
+    /// piece within `timeout`; `keep` gives its connection back once read.
+    pub(crate) fn upstream(
+        body: hyper::body::Incoming,
+        length: Option<u64>,
+        timeout: std::time::Duration,
+        keep: Box<dyn FnOnce()>,
+    ) -> Streamed {
+        Streamed {
+            source: Source::Upstream(Box::new(Upstream {
+                body,
+                timeout,
+                keep: Some(keep),
+            })),
+            length,
+        }
+    }
+
     /// The next bytes of the body.
     pub(crate) async fn next(&mut self, core: &Core) -> Piece {
         match &mut self.source {
             Source::Script(s) => s.next(core).await,
             Source::File { file, left } => read_piece(file, left),
+            Source::Upstream(u) => u.next().await,
         }
     }
 
-    /// Ends the body (see `Script::finish`); a file's is closed.
+    /// Ends the body (see `Script::finish`); a file's is closed, an
+    /// upstream's connection kept when its body was read to the end.
     pub(crate) fn finish(self, core: &Rc<Core>, complete: bool, why: &str) {
-        if let Source::Script(s) = self.source {
-            s.finish(core, complete, why);
+        match self.source {
+            Source::Script(s) => s.finish(core, complete, why),
+            Source::File { .. } => {}
+            Source::Upstream(mut u) => {
+                if let (true, Some(keep)) = (complete, u.keep.take()) {
+                    keep();
+                }
+            }
         }
     }
 }
@@ -108,6 +145,36 @@ fn read_piece(file: &mut std::fs::File, left: &mut u64) -> Piece {
         Ok(_) | Err(_) => {
             log::error("a static file was cut short: it changed or could not be read while sent");
             Piece::Cut
+        }
+    }
+}
+
+impl Upstream {
+    /// The next data of the answer (trailers are dropped).
+    async fn next(&mut self) -> Piece {
+        use http_body_util::BodyExt;
+        loop {
+            match monoio::time::timeout(self.timeout, self.body.frame()).await {
+                Ok(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data()
+                        && !data.is_empty()
+                    {
+                        return Piece::Bytes(data.to_vec());
+                    }
+                }
+                Ok(None) => return Piece::End,
+                Ok(Some(Err(e))) => {
+                    log::error(&format!("a proxied answer was cut short: {e}"));
+                    return Piece::Cut;
+                }
+                Err(_) => {
+                    log::error(&format!(
+                        "a proxied answer was cut short: nothing came for {} ms",
+                        self.timeout.as_millis()
+                    ));
+                    return Piece::Cut;
+                }
+            }
         }
     }
 }

@@ -43,6 +43,7 @@ pub fn install(vm: &mut Vm) {
         ("cors", cors_options),
         ("use", super::middleware::use_work),
         ("static", static_folder),
+        ("proxy", super::upstream_api::proxy),
     ] {
         method(vm, proto, name, 2, f);
     }
@@ -124,6 +125,7 @@ pub fn install(vm: &mut Vm) {
     method(vm, g, "html", 2, html);
     method(vm, g, "limit", 2, super::rate_limit::limit);
     method(vm, g, "use", 2, super::middleware::use_global);
+    method(vm, g, "upstream", 2, super::upstream_api::upstream);
     let next = native(vm, "next", 0, super::middleware::next);
     set(vm, g, NEXT_GLOBAL, Value::Obj(next));
     // Debug builds only: lets the tests prove that a panic while serving
@@ -258,6 +260,8 @@ pub(crate) fn declare(
                     module,
                     fetch: false,
                     static_folder: None,
+                    proxy_decl: None,
+                    proxy: None,
                     work_index: Some(work),
                     middleware: Vec::new(),
                     middleware_at: Vec::new(),

@@ -1,0 +1,267 @@
+//! What scripts write to proxy: `upstream(name, { targets, balance, hash,
+//! retries, timeouts, passive, health, keepalive })` declares a pool, and
+//! `work(…).proxy(prefix, name, { stripPrefix, host })` forwards every
+//! method under `prefix` to it (proxy.rs). Both are read while the modules
+//! declare their routes; a route naming an upstream nobody declared is an
+//! error at load.
+
+use super::host::{Mode, RouteDecl, string_arg, with_host};
+use super::proxy::{ProxyDecl, ProxyRoute};
+use super::upstream::{Balance, HashKey, Health, Target, Upstream};
+use super::work::{builder_index, declare, declared_string, registering};
+use std::sync::Arc;
+use std::time::Duration;
+use vm::builtins::arg;
+use vm::error::Interrupt;
+use vm::state::{Args, Vm};
+use vm::value::Value;
+
+/// The methods a proxied route forwards (`HEAD` goes with `GET`).
+const FORWARDED: [&str; 6] = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/// `upstream(name, options)`.
+pub(crate) fn upstream(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+    if !registering(vm)? {
+        return Ok(Value::Undefined);
+    }
+    let name = string_arg(vm, a, 0)?;
+    if name.is_empty() {
+        return Err(vm.type_error("upstream(name, options): the name is required"));
+    }
+    let opts = arg(vm, a, 1);
+    if !matches!(opts, Value::Obj(_)) {
+        return Err(vm.type_error(
+            "upstream(name, options) takes an object: { targets, balance, retries, timeouts, passive, health }",
+        ));
+    }
+    let targets = strings(vm, opts, "targets")?.unwrap_or_default();
+    if targets.is_empty() {
+        return Err(vm.type_error(format!(
+            "upstream {name}: targets is required (\"host:port\", …)"
+        )));
+    }
+    let targets = targets
+        .iter()
+        .map(|t| Target::parse(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| vm.type_error(format!("upstream {name}: {e}")))?;
+    let balance = match text(vm, opts, "balance")?.as_deref() {
+        None | Some("round_robin") => Balance::RoundRobin,
+        Some("least_conn") => Balance::LeastConn,
+        Some("consistent_hash") => Balance::ConsistentHash,
+        Some(other) => {
+            return Err(vm.type_error(format!(
+                "upstream {name}: balance is round_robin, least_conn or consistent_hash, got {other:?}"
+            )));
+        }
+    };
+    let hash = match text(vm, opts, "hash")?.as_deref() {
+        None | Some("client") => HashKey::Client,
+        Some("path") => HashKey::Path,
+        Some(h) if h.starts_with("header:") => HashKey::Header(h[7..].to_ascii_lowercase()),
+        Some(q) if q.starts_with("query:") => HashKey::Query(q[6..].to_string()),
+        Some(other) => {
+            return Err(vm.type_error(format!(
+                "upstream {name}: hash is client, path, header:NAME or query:NAME, got {other:?}"
+            )));
+        }
+    };
+    let timeouts = field(vm, opts, "timeouts")?;
+    let passive = field(vm, opts, "passive")?;
+    let connect_timeout = ms(vm, timeouts, "connect", 2_000.0)?;
+    let response_timeout = ms(vm, timeouts, "response", 30_000.0)?;
+    let failures = count(vm, passive, "failures", 3.0)?;
+    let eject = ms(vm, passive, "ejectMs", 10_000.0)?;
+    let retries = count(vm, opts, "retries", 1.0)?;
+    let keepalive = count(vm, opts, "keepalive", 32.0)? as usize;
+    let health = match field(vm, opts, "health")? {
+        h @ Value::Obj(_) => {
+            let path = text(vm, h, "path")?.unwrap_or_else(|| "/".into());
+            if !path.starts_with('/') {
+                return Err(vm.type_error(format!("upstream {name}: health.path starts with '/'")));
+            }
+            Some(Health {
+                path,
+                interval: ms(vm, h, "interval", 2_000.0)?,
+                timeout: ms(vm, h, "timeout", 1_000.0)?,
+                healthy: count(vm, h, "healthy", 2.0)?.max(1),
+                unhealthy: count(vm, h, "unhealthy", 3.0)?.max(1),
+            })
+        }
+        _ => None,
+    };
+    let up = Arc::new(Upstream {
+        name: name.clone(),
+        targets,
+        balance,
+        hash,
+        retries,
+        connect_timeout,
+        response_timeout,
+        failures: failures.max(1),
+        eject,
+        health,
+        keepalive,
+    });
+    let duplicate = with_host(vm, |_, h| {
+        if h.upstreams.iter().any(|u| u.name == name) {
+            return true;
+        }
+        h.upstreams.push(up);
+        false
+    })?;
+    if duplicate {
+        return Err(vm.type_error(format!("upstream {name} is declared twice")));
+    }
+    Ok(Value::Undefined)
+}
+
+/// `.proxy(prefix, name, { stripPrefix, host })`: every method under
+/// `prefix` goes to upstream `name`; `stripPrefix` sends the path without
+/// the prefix; `host: "upstream"` sends the target's authority as `Host`
+/// (the client's is sent otherwise).
+pub(crate) fn proxy(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    let w = builder_index(vm, this)?;
+    let reg = registering(vm)?;
+    let prefix = declared_string(vm, a, 0, reg)?;
+    let name = declared_string(vm, a, 1, reg)?;
+    let mut decl = None;
+    if reg {
+        if !prefix.starts_with('/') || prefix.contains([':', '*']) {
+            return Err(vm.type_error(format!(
+                "proxy(prefix, upstream): the prefix is a plain path starting with '/', got '{prefix}'"
+            )));
+        }
+        let opts = arg(vm, a, 2);
+        let strip = match field(vm, opts, "stripPrefix")? {
+            Value::Undefined => false,
+            v => vm.truthy(v),
+        };
+        let upstream_host = match text(vm, opts, "host")?.as_deref() {
+            None | Some("client") => false,
+            Some("upstream") => true,
+            Some(other) => {
+                return Err(vm.type_error(format!(
+                    "proxy(): host is \"client\" or \"upstream\", got {other:?}"
+                )));
+            }
+        };
+        decl = Some(ProxyDecl {
+            upstream: name,
+            prefix: prefix.clone(),
+            strip,
+            upstream_host,
+        });
+    }
+    let pattern = format!("{}/*path", prefix.trim_end_matches('/'));
+    for method in FORWARDED {
+        declare(vm, w, method, pattern.clone(), None)?;
+        if let Some(decl) = &decl {
+            with_host(vm, |_, h| {
+                if let (Mode::Register { routes }, Some(&r)) =
+                    (&mut h.mode, h.works[w].routes.last())
+                {
+                    routes[r].proxy_decl = Some(decl.clone());
+                }
+            })?;
+        }
+    }
+    Ok(this)
+}
+
+/// Gives each proxied route its upstream, by name.
+pub(crate) fn resolve(routes: &mut [RouteDecl], upstreams: &[Arc<Upstream>]) -> Result<(), String> {
+    let mut errors = String::new();
+    for r in routes.iter_mut() {
+        let Some(d) = &r.proxy_decl else { continue };
+        match upstreams.iter().find(|u| u.name == d.upstream) {
+            Some(u) => {
+                r.proxy = Some(Arc::new(ProxyRoute {
+                    upstream: u.clone(),
+                    strip: d.strip.then(|| d.prefix.clone()),
+                    upstream_host: d.upstream_host,
+                }));
+            }
+            None => errors.push_str(&format!(
+                "error: {} {} proxies to upstream {}, which is not declared\n  --> {}\n  = declare it: upstream(\"{}\", {{ targets: [\"host:port\"] }})\n",
+                r.method, r.path, d.upstream, r.location, d.upstream
+            )),
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(errors),
+    }
+}
+
+/// `o[name]`, or undefined when `o` is not an object.
+fn field(vm: &mut Vm, o: Value, name: &str) -> Result<Value, Interrupt> {
+    match o {
+        Value::Obj(_) => {
+            let k = vm.heap.intern(name);
+            vm.get_field(o, k)
+        }
+        _ => Ok(Value::Undefined),
+    }
+}
+
+fn text(vm: &mut Vm, o: Value, name: &str) -> Result<Option<String>, Interrupt> {
+    match field(vm, o, name)? {
+        Value::Undefined => Ok(None),
+        v => {
+            let mut s = String::new();
+            vm.write_string(v, &mut s)?;
+            Ok(Some(s))
+        }
+    }
+}
+
+/// A string or an array of strings.
+fn strings(vm: &mut Vm, o: Value, name: &str) -> Result<Option<Vec<String>>, Interrupt> {
+    let v = field(vm, o, name)?;
+    if v.is_nullish() {
+        return Ok(None);
+    }
+    if v.is_string() {
+        return Ok(Some(vec![vm.heap.str(v).unwrap_or("").to_string()]));
+    }
+    if !vm.is_array(v) {
+        return Err(vm.type_error(format!("{name} must be a string or an array of strings")));
+    }
+    let k = vm.heap.intern("length");
+    let n = vm.get_field(v, k)?;
+    let mut out = Vec::new();
+    for i in 0..vm.to_number(n)? as usize {
+        let item = vm.get_index(v, Value::Num(i as f64))?;
+        let mut s = String::new();
+        vm.write_string(item, &mut s)?;
+        out.push(s);
+    }
+    Ok(Some(out))
+}
+
+/// A count (0 or more), `default` when not given.
+fn count(vm: &mut Vm, o: Value, name: &str, default: f64) -> Result<u32, Interrupt> {
+    let n = match field(vm, o, name)? {
+        Value::Undefined => default,
+        v => vm.to_number(v)?,
+    };
+    if !(n >= 0.0 && n.is_finite()) {
+        return Err(vm.type_error(format!("{name} must be a number, 0 or more")));
+    }
+    Ok(n as u32)
+}
+
+/// Milliseconds (more than 0), `default` when not given.
+fn ms(vm: &mut Vm, o: Value, name: &str, default: f64) -> Result<Duration, Interrupt> {
+    let n = match field(vm, o, name)? {
+        Value::Undefined => default,
+        v => vm.to_number(v)?,
+    };
+    if !(n > 0.0 && n.is_finite()) {
+        return Err(vm.type_error(format!(
+            "{name} must be a number of milliseconds, more than 0"
+        )));
+    }
+    Ok(Duration::from_secs_f64(n / 1000.0))
+}

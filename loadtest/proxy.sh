@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Proxying side by side: a GET whose answer is a 1 KB body from an nginx
+# upstream (core 1, with wrk), through nginx `proxy_pass` with upstream
+# keepalive, HAProxy (`http-reuse always`) and a kitwork proxied route
+# (`work().proxy`), each proxy on core 0, one process and one thread,
+# taken in turns. Prints the table and keeps it in loadtest/runs/.
+# Issue 21's target: kitwork's req/s >= nginx's and HAProxy's, p99 <= nginx's.
+#
+#   loadtest/proxy.sh                        # needs: nginx, haproxy, wrk, curl
+#   DURATION=3s REPS=3 loadtest/proxy.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+DURATION=${DURATION:-5s}
+REPS=${REPS:-5}
+CONNS=${CONNS:-64}
+cargo build --release --manifest-path "$here/Cargo.toml" >/dev/null
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+body=$(head -c 1024 /dev/zero | tr '\0' 'k')
+nginx_conf() { # name, core, server block
+  cat >"$tmp/$1.conf" <<CONF
+worker_processes 1;
+worker_cpu_affinity $2;
+daemon off;
+pid $tmp/$1.pid;
+error_log $tmp/$1-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  $3
+}
+CONF
+}
+# The upstream: 1 KB from memory, on core 1.
+nginx_conf upstream 10 "server { listen 127.0.0.1:18100; keepalive_requests 1000000; location / { default_type text/plain; return 200 '$body'; } }"
+nginx -c "$tmp/upstream.conf" &
+pids+=($!)
+nginx_conf proxy 01 "upstream u { server 127.0.0.1:18100; keepalive 64; keepalive_requests 1000000; }
+  server { listen 127.0.0.1:18101; keepalive_requests 1000000;
+    location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+nginx -c "$tmp/proxy.conf" &
+pids+=($!)
+cat >"$tmp/haproxy.cfg" <<CONF
+global
+  nbthread 1
+  cpu-map 1/1 0
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  http-reuse always
+frontend f
+  bind 127.0.0.1:18102
+  default_backend b
+backend b
+  server s1 127.0.0.1:18100
+CONF
+taskset -c 0 haproxy -f "$tmp/haproxy.cfg" -db >"$tmp/haproxy.log" 2>&1 &
+pids+=($!)
+mkdir -p "$tmp/work"
+cat >"$tmp/work/proxy.js" <<'JS'
+upstream("u", { targets: ["127.0.0.1:18100"], keepalive: 64 });
+work("Proxy").proxy("/", "u");
+JS
+taskset -c 0 "$here/target/release/kitwork" serve --listen 127.0.0.1:18103 --cores 1 \
+  --work "$tmp/work" --db "sqlite://$tmp/k.db" >"$tmp/kitwork.log" 2>&1 &
+pids+=($!)
+for port in 18100 18101 18102 18103; do
+  for _ in $(seq 50); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/item" && break
+    sleep 0.2
+  done
+  [ "$(curl -s "http://127.0.0.1:$port/item")" = "$body" ] || { echo "port $port did not answer the body" >&2; exit 1; }
+done
+rps() {
+  taskset -c 1 wrk -t1 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$1/item" |
+    awk '/Requests\/sec/ { r = $2 } / 99%/ { p = $2 } END { print r, p }'
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+declare -A runs p99s
+for _ in $(seq "$REPS"); do
+  for port in 18101 18102 18103; do
+    read -r r p < <(rps "$port")
+    runs[$port]+="$r "
+    p99s[$port]+="$p "
+  done
+done
+med() { printf '%s\n' ${runs[$1]} | median; }
+n=$(med 18101)
+out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-proxy.md"
+{
+  echo "# Proxying a 1 KB answer, $(date -u +%FT%TZ), commit $(git -C "$here" rev-parse --short HEAD)"
+  echo
+  echo "wrk -t1 -c$CONNS -d$DURATION; each proxy on core 0 (one process, one thread), the nginx upstream and wrk on core 1; $REPS runs each in turns."
+  echo
+  echo "| proxy | req/s, each run | median | p99, each run | / nginx |"
+  echo "|---|---|---:|---|---:|"
+  for row in "nginx proxy_pass, keepalive 64:18101" "HAProxy, http-reuse always:18102" "kitwork .proxy():18103"; do
+    name=${row%:*} port=${row##*:}
+    m=$(med "$port")
+    echo "| $name | ${runs[$port]}| $m | ${p99s[$port]}| $(python3 -c "print(f'{$m / $n:.2f}')") |"
+  done
+} | tee "$out"
+echo "saved to $out"

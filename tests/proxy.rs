@@ -1,0 +1,412 @@
+//! Proxied routes through the real binary, to real upstreams started here
+//! (small HTTP/1.1 servers on loopback ports, keep-alive): requests spread
+//! over the targets; headers forwarded as a proxy must (hop-by-hop ones
+//! out, `X-Forwarded-*` and `Forwarded` in); a stopped target ejected and,
+//! once back, readmitted (passively and by its health check); a request
+//! that reached a target which then failed retried only when idempotent;
+//! a timeout answered 504; a large answer streamed with flat memory; an
+//! upstream nobody declared refused at load.
+
+#[path = "support/server.rs"]
+mod server;
+
+use server::*;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What a test upstream does with a request.
+#[derive(Clone, Copy)]
+enum Behavior {
+    /// Answers JSON naming itself, the method, the path and the headers.
+    Echo,
+    /// Reads the request, then closes without answering.
+    Hangs,
+    /// Waits this long before answering.
+    Slow(u64),
+}
+
+/// A test upstream: its port and the requests it received.
+struct Upstream {
+    port: u16,
+    seen: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Upstream {
+    fn start(behavior: Behavior) -> Upstream {
+        Upstream::on(0, behavior)
+    }
+
+    fn on(port: u16, behavior: Behavior) -> Upstream {
+        let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (s, st) = (seen.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for c in listener.incoming() {
+                if st.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(c) = c else { continue };
+                let (s, st) = (s.clone(), st.clone());
+                std::thread::spawn(move || connection(c, port, behavior, &s, &st));
+            }
+        });
+        Upstream { port, seen, stop }
+    }
+
+    /// Stops accepting and closes its connections.
+    fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    fn count(&self, what: &str) -> usize {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| s.starts_with(what))
+            .count()
+    }
+}
+
+fn connection(
+    c: TcpStream,
+    port: u16,
+    behavior: Behavior,
+    seen: &Mutex<Vec<String>>,
+    stop: &AtomicBool,
+) {
+    c.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let mut w = c.try_clone().unwrap();
+    let mut r = BufReader::new(c);
+    loop {
+        let mut line = String::new();
+        match r.read_line(&mut line) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(_) if stop.load(Ordering::SeqCst) => return,
+            Err(_) => continue,
+        }
+        let mut headers = HashMap::new();
+        loop {
+            let mut h = String::new();
+            if r.read_line(&mut h).is_err() {
+                return;
+            }
+            let h = h.trim_end();
+            if h.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = h.split_once(": ") {
+                headers.insert(k.to_ascii_lowercase(), v.to_string());
+            }
+        }
+        let n: usize = headers
+            .get("content-length")
+            .map_or(0, |v| v.parse().unwrap());
+        let mut body = vec![0; n];
+        if r.read_exact(&mut body).is_err() {
+            return;
+        }
+        let mut parts = line.split_whitespace();
+        let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        seen.lock().unwrap().push(format!("{method} {path}"));
+        match behavior {
+            Behavior::Hangs => return,
+            Behavior::Slow(ms) => std::thread::sleep(Duration::from_millis(ms)),
+            Behavior::Echo => {}
+        }
+        if let Some(size) = path.strip_prefix("/big/") {
+            let size: usize = size.parse().unwrap();
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {size}\r\nContent-Type: application/octet-stream\r\n\r\n"
+            );
+            if w.write_all(head.as_bytes()).is_err() {
+                return;
+            }
+            let chunk = vec![b'x'; 64 * 1024];
+            let mut left = size;
+            while left > 0 {
+                let k = left.min(chunk.len());
+                if w.write_all(&chunk[..k]).is_err() {
+                    return;
+                }
+                left -= k;
+            }
+            continue;
+        }
+        let json = format!(
+            "{{\"port\":{port},\"method\":\"{method}\",\"path\":\"{path}\",\"body\":{},\"headers\":{{{}}}}}",
+            body.len(),
+            headers
+                .iter()
+                .map(|(k, v)| format!("\"{k}\":\"{}\"", v.replace('"', "'")))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: keep-alive, x-private\r\nX-Private: hop\r\nX-Upstream: {port}\r\n\r\n{json}",
+            json.len()
+        );
+        if w.write_all(answer.as_bytes()).is_err() || stop.load(Ordering::SeqCst) {
+            return;
+        }
+    }
+}
+
+/// A gateway proxying `/api` to `upstream(targets, extra options)`.
+fn gateway(targets: &[u16], options: &str) -> Server {
+    let list: Vec<String> = targets
+        .iter()
+        .map(|p| format!("\"127.0.0.1:{p}\""))
+        .collect();
+    let script = format!(
+        r#"upstream("pool", {{ targets: [{}], {options} }});
+        work("Api").proxy("/api", "pool", {{ stripPrefix: true }});
+        work("Whole").proxy("/whole", "pool");"#,
+        list.join(", ")
+    );
+    start_in(&[("proxy.js", &script)], &[])
+}
+
+fn port_of(r: &Resp) -> u16 {
+    r.header("X-Upstream").unwrap().parse().unwrap()
+}
+
+#[test]
+fn requests_spread_over_the_targets_with_forwarding_headers() {
+    let (a, b) = (
+        Upstream::start(Behavior::Echo),
+        Upstream::start(Behavior::Echo),
+    );
+    let s = gateway(&[a.port, b.port], "");
+    let mut by_port = HashMap::new();
+    for _ in 0..10 {
+        let r = get(&s, "/api/items?x=1");
+        assert_eq!(r.status, 200, "{}", r.body);
+        *by_port.entry(port_of(&r)).or_insert(0) += 1;
+    }
+    assert_eq!(by_port.get(&a.port), Some(&5), "{by_port:?}");
+    assert_eq!(by_port.get(&b.port), Some(&5), "{by_port:?}");
+    let r = send(
+        &s,
+        "GET /api/items?x=1 HTTP/1.1\r\nHost: shop.example\r\nConnection: keep-alive, x-secret\r\nX-Secret: no\r\nX-Kept: yes\r\nX-Forwarded-For: 10.0.0.1\r\n\r\n",
+    );
+    // The prefix is stripped; the query goes along.
+    assert!(r.body.contains("\"path\":\"/items?x=1\""), "{}", r.body);
+    assert!(r.body.contains("\"host\":\"shop.example\""), "{}", r.body);
+    assert!(r.body.contains("\"x-kept\":\"yes\""), "{}", r.body);
+    assert!(!r.body.contains("x-secret"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("\"x-forwarded-for\":\"10.0.0.1, 127.0.0.1\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("\"x-forwarded-proto\":\"http\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("\"x-forwarded-host\":\"shop.example\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("for=127.0.0.1;proto=http;host='shop.example'"),
+        "{}",
+        r.body
+    );
+    // The answer's hop-by-hop fields stay behind.
+    assert_eq!(r.header("X-Private"), None);
+    // Without stripPrefix the whole path goes; a body goes with a POST.
+    let post = post_json(&s, "/whole/x", "{\"a\":1}");
+    assert!(post.body.contains("\"path\":\"/whole/x\""), "{}", post.body);
+    assert!(
+        post.body
+            .contains("\"method\":\"POST\",\"path\":\"/whole/x\",\"body\":7"),
+        "{}",
+        post.body
+    );
+}
+
+#[test]
+fn a_stopped_target_is_ejected_and_readmitted() {
+    let a = Upstream::start(Behavior::Echo);
+    let b = Upstream::start(Behavior::Echo);
+    let b_port = b.port;
+    let s = gateway(
+        &[a.port, b.port],
+        "passive: { failures: 1, ejectMs: 500 }, retries: 1",
+    );
+    assert_eq!(get(&s, "/api/1").status, 200);
+    b.stop();
+    // Every request is answered: a GET that meets the stopped target is
+    // sent to the other; then the stopped one is not tried at all.
+    for _ in 0..6 {
+        let r = get(&s, "/api/x");
+        assert_eq!((r.status, port_of(&r)), (200, a.port));
+    }
+    assert!(
+        wait_until(|| s.log().contains("ejected for 500 ms")),
+        "{}",
+        s.log()
+    );
+    // Back on its port: after the ejection it gets requests again.
+    let b2 = Upstream::on(b_port, Behavior::Echo);
+    assert!(wait_until(|| {
+        std::thread::sleep(Duration::from_millis(100));
+        port_of(&get(&s, "/api/y")) == b_port
+    }));
+    assert!(b2.count("GET /y") >= 1);
+}
+
+#[test]
+fn the_health_check_takes_a_target_down_and_back() {
+    let a = Upstream::start(Behavior::Echo);
+    let b = Upstream::start(Behavior::Echo);
+    let b_port = b.port;
+    let s = gateway(
+        &[a.port, b.port],
+        "health: { path: \"/health\", interval: 100, timeout: 200, healthy: 2, unhealthy: 2 }",
+    );
+    assert_eq!(get(&s, "/api/start").status, 200);
+    assert!(wait_until(|| b.count("GET /health") >= 2));
+    b.stop();
+    assert!(
+        wait_until(|| s.log().contains("failed its health check 2 times: down")),
+        "{}",
+        s.log()
+    );
+    // Down: no request goes there, so none fails.
+    for _ in 0..4 {
+        assert_eq!(port_of(&get(&s, "/api/z")), a.port);
+    }
+    let _b2 = Upstream::on(b_port, Behavior::Echo);
+    assert!(
+        wait_until(|| s.log().contains("is healthy again")),
+        "{}",
+        s.log()
+    );
+    assert!(wait_until(|| port_of(&get(&s, "/api/w")) == b_port));
+}
+
+#[test]
+fn a_request_that_was_sent_is_retried_only_when_idempotent() {
+    let hangs = Upstream::start(Behavior::Hangs);
+    let good = Upstream::start(Behavior::Echo);
+    // The hanging target first, then the good one, for each request.
+    let s = gateway(
+        &[hangs.port, good.port],
+        "balance: \"consistent_hash\", hash: \"path\", retries: 1, passive: { failures: 100 }",
+    );
+    // Find a path the hash sends to the hanging target first.
+    let path = (0..100)
+        .map(|i| format!("/api/p{i}"))
+        .find(|p| {
+            let before = hangs.count("GET");
+            get(&s, p);
+            hangs.count("GET") > before
+        })
+        .expect("some path hashes to the hanging target");
+    let rest = path.strip_prefix("/api").unwrap();
+    // A GET that reached it is sent to the other target.
+    let r = get(&s, &path);
+    assert_eq!((r.status, port_of(&r)), (200, good.port));
+    // A POST that reached it is not sent again anywhere: a 502.
+    let before = (hangs.count("POST"), good.count("POST"));
+    let r = post_json(&s, &path, "{}");
+    assert_eq!(r.status, 502, "{}", r.body);
+    assert_eq!(hangs.count("POST"), before.0 + 1);
+    assert_eq!(good.count(&format!("POST {rest}")), before.1);
+}
+
+#[test]
+fn a_slow_target_is_a_504() {
+    let slow = Upstream::start(Behavior::Slow(2_000));
+    let s = gateway(&[slow.port], "timeouts: { response: 300 }, retries: 0");
+    let r = get(&s, "/api/slow");
+    assert_eq!(r.status, 504, "{}", r.body);
+}
+
+/// The server's peak resident memory, in KiB.
+fn peak_kib(s: &Server) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", s.child.id())).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn a_large_answer_streams_through_with_flat_memory() {
+    let up = Upstream::start(Behavior::Echo);
+    let s = gateway(&[up.port], "");
+    assert_eq!(get(&s, "/api/warm").status, 200);
+    let before = peak_kib(&s);
+    let size: u64 = 256 << 20;
+    let mut c = connect(&s);
+    c.write_all(format!("GET /api/big/{size} HTTP/1.1\r\nHost: t\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut r = BufReader::new(c);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        r.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    assert!(head.contains(&format!("Content-Length: {size}")), "{head}");
+    let mut got = 0u64;
+    let mut buf = vec![0; 1 << 20];
+    while got < size {
+        let n = r.read(&mut buf).unwrap();
+        assert!(n > 0, "cut at {got}");
+        got += n as u64;
+    }
+    let grew = peak_kib(&s).saturating_sub(before);
+    assert!(
+        grew < 32 * 1024,
+        "the server grew by {grew} KiB relaying {size} bytes"
+    );
+    // The connection goes on.
+    let mut c = r.into_inner();
+    c.write_all(b"GET /api/after HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let next = read_response(&mut BufReader::new(c)).unwrap();
+    assert_eq!(next.status, 200);
+}
+
+#[test]
+fn an_undeclared_upstream_is_an_error_at_load() {
+    let dir = std::env::temp_dir().join(format!("kitwork-proxy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("p.js"), r#"work("P").proxy("/p", "nowhere");"#).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .arg("routes")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let text =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("proxies to upstream nowhere, which is not declared"),
+        "{text}"
+    );
+}
