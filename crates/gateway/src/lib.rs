@@ -46,6 +46,7 @@ mod streamed;
 pub mod tls;
 mod upstream;
 mod upstream_api;
+mod upstream_conn;
 mod wire;
 pub mod work;
 

@@ -10,9 +10,8 @@
 use super::http;
 use super::reply::Reply;
 use super::streamed::Streamed;
-use super::upstream::{self, HashKey, Sender, Target, TargetState, Upstream};
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use super::upstream::{self, HashKey, Target, TargetState, Upstream};
+use super::upstream_conn::{self, Conn, Failed, Head};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -71,56 +70,49 @@ pub(crate) async fn forward(
 ) -> Forwarded {
     let up = &route.upstream;
     upstream::check_health(up);
-    let target_path = match &route.strip {
-        Some(_) => format!("/{rest}"),
-        None => req.path.to_string(),
-    };
-    let uri = match req.query.is_empty() {
-        true => target_path,
-        false => format!("{target_path}?{}", req.query),
-    };
     let idempotent = matches!(req.method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS");
     let hash = match up.balance {
         upstream::Balance::ConsistentHash => Some(hash_of(&up.hash, req)),
         _ => None,
     };
-    let body = Bytes::copy_from_slice(&req.body);
-    let mut tried = Vec::new();
-    let mut last = (502, String::from("no target to send to"));
+    let mut tried: upstream::Tried = 0;
+    let mut last = None;
+    let mut request = Vec::with_capacity(req.head.len() + req.body.len() + 256);
+    let states = upstream::states(up);
     for _ in 0..=up.retries {
-        let Some(i) = upstream::pick(up, hash, &tried) else {
+        let Some(i) = upstream::pick(up, hash, tried) else {
             break;
         };
-        tried.push(i);
+        tried |= 1 << i;
         let target = &up.targets[i];
-        let state = upstream::state(target);
-        let request = match build(route, req, secure, target, &uri, body.clone()) {
-            Ok(r) => r,
-            Err(e) => return Forwarded::Whole(Reply::error(400, &e)),
-        };
+        let state = states[i].clone();
+        request.clear();
+        build(route, req, secure, target, rest, &mut request);
         state.active.set(state.active.get() + 1);
-        let sent = exchange(up, target, &state, request).await;
+        let sent = exchange(up, target, &state, request, req.method, idempotent).await;
         state.active.set(state.active.get() - 1);
         match sent {
-            Ok((answer, sender)) => {
+            Ok((head, conn)) => {
                 state.succeeded();
-                return answer_of(up, answer, sender, state, req.method == "HEAD").await;
+                return answer_of(up, head, conn, state, req.method == "HEAD").await;
             }
-            Err(failure) => {
+            Err((failure, back)) => {
+                request = back;
                 state.failed(up, target);
                 let retry = !failure.sent || idempotent;
-                last = (failure.status, format!("{}: {}", up.name, failure.message));
+                last = Some((failure.status, format!("{}: {}", up.name, failure.message)));
                 if !retry {
                     break;
                 }
             }
         }
     }
+    let (status, why) = last.unwrap_or((502, format!("{}: no target to send to", up.name)));
     crate::log::error(&format!(
-        "{} {}: proxy to upstream {}: {}",
-        req.method, req.path, up.name, last.1
+        "{} {}: proxy to upstream {}: {why}",
+        req.method, req.path, up.name
     ));
-    Forwarded::Whole(Reply::error(last.0, &last.1))
+    Forwarded::Whole(Reply::error(status, &why))
 }
 
 /// Why an exchange with a target failed.
@@ -133,76 +125,104 @@ struct Failure {
 }
 
 /// Sends `request` on an idle connection to `target` or a new one, and
-/// waits for the answer's head. A kept connection the target had closed
-/// (the request handed back unsent) is replaced by a new one.
+/// reads the answer's head. A kept connection the target closed while it
+/// was idle is dropped for the next one: found before sending when the
+/// request must not go twice (`Conn::still_open`), else by its failing
+/// before any answer came.
 async fn exchange(
     up: &Upstream,
     target: &Target,
     state: &TargetState,
-    mut request: hyper::Request<Full<Bytes>>,
-) -> Result<(hyper::Response<hyper::body::Incoming>, Sender), Failure> {
-    let unsent = |message: String| Failure {
-        sent: false,
-        status: 502,
-        message,
-    };
-    for _ in 0..2 {
-        let mut sender = match state.idle() {
-            Some(s) => s,
-            None => upstream::connect(up, target).await.map_err(unsent)?,
-        };
-        if sender.ready().await.is_err() {
-            continue;
-        }
-        let answer = monoio::time::timeout(up.response_timeout, sender.try_send_request(request));
-        match answer.await {
-            Ok(Ok(response)) => return Ok((response, sender)),
-            Ok(Err(mut e)) => match e.take_message() {
-                // Never written: safe to send again, on a new connection.
-                Some(back) => request = back,
-                None => {
-                    return Err(Failure {
-                        sent: true,
+    mut request: Vec<u8>,
+    method: &str,
+    idempotent: bool,
+) -> Result<(Head, Conn), (Failure, Vec<u8>)> {
+    loop {
+        let (mut conn, fresh) = match state.idle() {
+            Some(c) => (c, false),
+            None => match upstream::connect(up, target).await {
+                Ok(c) => (c, true),
+                Err(message) => {
+                    let f = Failure {
+                        sent: false,
                         status: 502,
-                        message: format!("{}: {}", target.key, e.error()),
-                    });
+                        message,
+                    };
+                    return Err((f, request));
                 }
             },
+        };
+        if !fresh && !idempotent && !conn.still_open() {
+            continue;
+        }
+        let (written, back) = conn.send(request).await;
+        request = back;
+        if let Err(e) = written {
+            if !fresh {
+                continue;
+            }
+            // Not all of it left: the target cannot have taken it whole.
+            let f = Failure {
+                sent: false,
+                status: 502,
+                message: format!("{}: {e}", target.key),
+            };
+            return Err((f, request));
+        }
+        let sent = |status, message| Failure {
+            sent: true,
+            status,
+            message,
+        };
+        match monoio::time::timeout(up.response_timeout, conn.head(method)).await {
+            Ok(Ok(head)) => return Ok((head, conn)),
+            // The kept connection had gone: the request did not reach it.
+            Ok(Err(Failed::Closed(_))) if !fresh && idempotent => continue,
+            Ok(Err(e)) => {
+                let message = format!("{}: {}", target.key, e.message());
+                return Err((sent(502, message), request));
+            }
             Err(_) => {
-                return Err(Failure {
-                    sent: true,
-                    status: 504,
-                    message: format!(
-                        "{} did not answer within {} ms",
-                        target.key,
-                        up.response_timeout.as_millis()
-                    ),
-                });
+                let message = format!(
+                    "{} did not answer within {} ms",
+                    target.key,
+                    up.response_timeout.as_millis()
+                );
+                return Err((sent(504, message), request));
             }
         }
     }
-    Err(unsent(format!(
-        "{}: its connections kept closing",
-        target.key
-    )))
 }
 
-/// The request to send: the client's method, the path (prefix stripped
-/// when asked), its headers less the hop-by-hop ones, and the
-/// `X-Forwarded-*` and `Forwarded` fields.
+/// Appends the request to send: the client's method, the path (prefix
+/// stripped when asked) and query, its headers less the hop-by-hop ones,
+/// the `X-Forwarded-*` and `Forwarded` fields, and its body.
 fn build(
     route: &ProxyRoute,
     req: &http::Request<'_, '_>,
     secure: bool,
     target: &Target,
-    uri: &str,
-    body: Bytes,
-) -> Result<hyper::Request<Full<Bytes>>, String> {
+    rest: &str,
+    out: &mut Vec<u8>,
+) {
+    out.extend_from_slice(req.method.as_bytes());
+    out.push(b' ');
+    match &route.strip {
+        Some(_) => {
+            out.push(b'/');
+            out.extend_from_slice(rest.as_bytes());
+        }
+        None => out.extend_from_slice(req.path.as_bytes()),
+    }
+    if !req.query.is_empty() {
+        out.push(b'?');
+        out.extend_from_slice(req.query.as_bytes());
+    }
+    out.extend_from_slice(b" HTTP/1.1\r\n");
     let named = connection_named(req);
-    let mut b = hyper::Request::builder().method(req.method).uri(uri);
-    let client_host = req.header("host").and_then(|h| std::str::from_utf8(h).ok());
-    let mut forwarded_for = None;
-    let mut forwarded = None;
+    let client_host = req.header("host");
+    let mut forwarded_for: Option<&[u8]> = None;
+    let mut forwarded: Option<&[u8]> = None;
     for h in req.headers {
         let name = h.name;
         if HOP_BY_HOP.iter().any(|n| name.eq_ignore_ascii_case(n))
@@ -214,11 +234,11 @@ fn build(
             continue;
         }
         if name.eq_ignore_ascii_case("x-forwarded-for") {
-            forwarded_for = std::str::from_utf8(h.value).ok();
+            forwarded_for = Some(h.value);
             continue;
         }
         if name.eq_ignore_ascii_case("forwarded") {
-            forwarded = std::str::from_utf8(h.value).ok();
+            forwarded = Some(h.value);
             continue;
         }
         if name.eq_ignore_ascii_case("x-forwarded-proto")
@@ -226,40 +246,92 @@ fn build(
         {
             continue;
         }
-        b = b.header(name, h.value);
+        field(out, name, h.value);
     }
     if route.upstream_host || client_host.is_none() {
-        b = b.header("host", target.authority());
+        field(out, "Host", target.authority().as_bytes());
     }
-    let proto = if secure { "https" } else { "http" };
-    let peer = req.peer.map(|p| p.to_string());
-    if let Some(ip) = &peer {
-        let chain = match forwarded_for {
-            Some(prior) => format!("{prior}, {ip}"),
-            None => ip.clone(),
-        };
-        b = b.header("x-forwarded-for", chain);
+    let proto: &[u8] = if secure { b"https" } else { b"http" };
+    // The client's address, written into `out` where it goes.
+    let ip = |out: &mut Vec<u8>| match req.peer {
+        // Four numbers, without the formatting machinery (it was a
+        // twentieth of a proxied request's instructions).
+        Some(std::net::IpAddr::V4(v4)) => {
+            for (i, octet) in v4.octets().iter().enumerate() {
+                if i > 0 {
+                    out.push(b'.');
+                }
+                out.extend_from_slice(itoa::Buffer::new().format(*octet).as_bytes());
+            }
+        }
+        Some(p) => {
+            use std::io::Write;
+            let _ = write!(out, "{p}");
+        }
+        None => {}
+    };
+    if req.peer.is_some() {
+        out.extend_from_slice(b"X-Forwarded-For: ");
+        if let Some(prior) = forwarded_for {
+            out.extend_from_slice(prior);
+            out.extend_from_slice(b", ");
+        }
+        ip(out);
+        out.extend_from_slice(b"\r\n");
     }
-    b = b.header("x-forwarded-proto", proto);
+    out.extend_from_slice(b"X-Forwarded-Proto: ");
+    out.extend_from_slice(proto);
+    out.extend_from_slice(b"\r\n");
     if let Some(h) = client_host {
-        b = b.header("x-forwarded-host", h);
+        out.extend_from_slice(b"X-Forwarded-Host: ");
+        out.extend_from_slice(h);
+        out.extend_from_slice(b"\r\n");
     }
     // RFC 7239: an IPv6 address is quoted in brackets.
-    let mut element = match (&peer, req.peer) {
-        (Some(ip), Some(std::net::IpAddr::V6(_))) => format!("for=\"[{ip}]\";proto={proto}"),
-        (Some(ip), _) => format!("for={ip};proto={proto}"),
-        (None, _) => format!("proto={proto}"),
-    };
-    if let Some(h) = client_host.filter(|h| h.bytes().all(|c| c.is_ascii_graphic())) {
-        element.push_str(&format!(";host=\"{h}\""));
+    out.extend_from_slice(b"Forwarded: ");
+    if let Some(prior) = forwarded {
+        out.extend_from_slice(prior);
+        out.extend_from_slice(b", ");
     }
-    let value = match forwarded {
-        Some(prior) => format!("{prior}, {element}"),
-        None => element,
-    };
-    b = b.header("forwarded", value);
-    b.body(Full::new(body))
-        .map_err(|e| format!("the request cannot be forwarded: {e}"))
+    match req.peer {
+        Some(std::net::IpAddr::V6(_)) => {
+            out.extend_from_slice(b"for=\"[");
+            ip(out);
+            out.extend_from_slice(b"]\";");
+        }
+        Some(_) => {
+            out.extend_from_slice(b"for=");
+            ip(out);
+            out.push(b';');
+        }
+        None => {}
+    }
+    out.extend_from_slice(b"proto=");
+    out.extend_from_slice(proto);
+    if let Some(h) = client_host.filter(|h| h.iter().all(|c| c.is_ascii_graphic() && *c != b'"')) {
+        out.extend_from_slice(b";host=\"");
+        out.extend_from_slice(h);
+        out.push(b'"');
+    }
+    out.extend_from_slice(b"\r\n");
+    // A body goes with its length; so does an empty one where one is expected.
+    if !req.body.is_empty() || matches!(req.method, "POST" | "PUT" | "PATCH") {
+        field(
+            out,
+            "Content-Length",
+            itoa::Buffer::new().format(req.body.len()).as_bytes(),
+        );
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(&req.body);
+}
+
+/// Appends one field.
+fn field(out: &mut Vec<u8>, name: &str, value: &[u8]) {
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value);
+    out.extend_from_slice(b"\r\n");
 }
 
 /// The header names a `Connection` field lists (hop-by-hop too).
@@ -296,74 +368,95 @@ fn hash_of(key: &HashKey, req: &http::Request<'_, '_>) -> u64 {
     }
 }
 
-/// The client's answer from the target's: its status and headers (less
+/// The client's answer from the target's: its status and fields (less
 /// hop-by-hop ones, and `Date` and `Server`, which are the gateway's), its
 /// body whole when short, else streamed; the connection goes back to the
-/// core's pool once its body has been read.
+/// core's pool once its body has been read, if the target keeps it.
 async fn answer_of(
     up: &Upstream,
-    answer: hyper::Response<hyper::body::Incoming>,
-    sender: Sender,
+    head: Head,
+    mut conn: Conn,
     state: Rc<TargetState>,
-    head: bool,
+    head_request: bool,
 ) -> Forwarded {
-    let (parts, body) = answer.into_parts();
-    let status = parts.status.as_u16();
-    let length = parts
-        .headers
-        .get(hyper::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    let named: Vec<String> = parts
-        .headers
-        .get_all(hyper::header::CONNECTION)
+    // Fields a `Connection` names besides its own options (rare): hop-by-hop too.
+    let named: Vec<String> = head
+        .fields
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(',').map(|n| n.trim().to_ascii_lowercase()))
+        .filter(|(n, _)| n.eq_ignore_ascii_case("connection"))
+        .flat_map(|(_, v)| v.split(',').map(str::trim))
+        .filter(|t| !t.eq_ignore_ascii_case("keep-alive") && !t.eq_ignore_ascii_case("close"))
+        .map(str::to_string)
         .collect();
     let mut reply = Reply {
-        status,
+        status: head.status,
         content_type: None,
-        headers: Vec::with_capacity(parts.headers.len()),
+        headers: Vec::with_capacity(head.fields.len()),
         body: Vec::new(),
         streamed: false,
     };
-    for (name, value) in &parts.headers {
-        let n = name.as_str();
-        if HOP_BY_HOP.contains(&n) || named.iter().any(|m| m == n) || n == "date" || n == "server" {
+    let mut length = None;
+    for (name, value) in head.fields {
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        if is("content-length") {
+            length = value.trim().parse::<u64>().ok();
+        }
+        if HOP_BY_HOP.iter().any(|h| is(h))
+            || named.iter().any(|n| is(n))
+            || is("date")
+            || is("server")
+        {
             continue;
         }
-        let Ok(v) = value.to_str() else { continue };
-        if n == "content-type" {
-            reply.content_type = Some(v.to_string().into());
+        if is("content-type") {
+            reply.content_type = Some(value.into());
         } else {
-            reply.headers.push((n.to_string(), v.to_string()));
+            reply.headers.push((name, value));
         }
     }
-    if head {
-        drop(body);
-        state.keep(sender, up.keepalive);
-        return Forwarded::Head(reply, length);
+    let keep_alive = head.keep_alive;
+    let Some(framing) = head.body else {
+        if keep_alive {
+            state.keep(conn, up.keepalive);
+        }
+        return match head_request {
+            // A HEAD's answer says the length the GET's would have.
+            true => Forwarded::Head(reply, length),
+            false => Forwarded::Whole(reply),
+        };
+    };
+    if let Some(body) = conn.buffered_body(framing) {
+        reply.body = body;
+        if keep_alive {
+            state.keep(conn, up.keepalive);
+        }
+        return Forwarded::Whole(reply);
     }
-    // 204 and 304 have no body.
-    let bodiless = status == 204 || status == 304;
-    if bodiless || length.is_some_and(|n| n <= WHOLE) {
-        let limit = length.unwrap_or(0) as usize;
-        let read = http_body_util::Limited::new(body, limit.max(1)).collect();
+    let mut decoder = upstream_conn::decoder(framing);
+    if framing.length().is_some_and(|n| n <= WHOLE) {
+        let read = async {
+            let mut body = Vec::with_capacity(framing.length().unwrap_or(0) as usize);
+            while let Some(piece) = conn.piece(&mut decoder).await? {
+                body.extend_from_slice(&piece);
+            }
+            Ok::<_, String>(body)
+        };
         return match monoio::time::timeout(up.response_timeout, read).await {
-            Ok(Ok(b)) => {
-                reply.body = b.to_bytes().to_vec();
-                state.keep(sender, up.keepalive);
+            Ok(Ok(body)) => {
+                reply.body = body;
+                if keep_alive {
+                    state.keep(conn, up.keepalive);
+                }
                 Forwarded::Whole(reply)
             }
             _ => Forwarded::Whole(Reply::error(502, "the upstream's answer was cut short")),
         };
     }
     let keepalive = up.keepalive;
-    let streamed = Streamed::upstream(
-        body,
-        length,
-        up.response_timeout,
-        Box::new(move || state.keep(sender, keepalive)),
-    );
+    let keep: Box<dyn FnOnce(Conn)> = match keep_alive {
+        true => Box::new(move |conn| state.keep(conn, keepalive)),
+        false => Box::new(drop),
+    };
+    let streamed = Streamed::upstream(conn, decoder, framing.length(), up.response_timeout, keep);
     Forwarded::Stream(reply, Box::new(streamed))
 }

@@ -50,11 +50,13 @@ enum Source {
 
 /// An upstream's answer body being relayed.
 struct Upstream {
-    body: hyper::body::Incoming,
+    conn: Option<super::upstream_conn::Conn>,
+    /// Its framing undone (`None`: it ends when the target closes).
+    decoder: Option<super::body_feed::Decoder>,
     /// The longest wait for its next piece.
     timeout: std::time::Duration,
     /// Gives the connection back to the core's pool, once the body is read.
-    keep: Option<Box<dyn FnOnce()>>,
+    keep: Option<Box<dyn FnOnce(super::upstream_conn::Conn)>>,
 }
 
 /// A script's streamed body, and the worker whose run makes it.
@@ -85,17 +87,20 @@ impl Streamed {
         }
     }
 
-    /// An upstream's answer `body` (`length` bytes, when it said), each
-    /// piece within `timeout`; `keep` gives its connection back once read.
+    /// An upstream's answer body, read from `conn` through `decoder`
+    /// (`length` bytes, when it said), each piece within `timeout`; `keep`
+    /// gives the connection back once the body is read.
     pub(crate) fn upstream(
-        body: hyper::body::Incoming,
+        conn: super::upstream_conn::Conn,
+        decoder: Option<super::body_feed::Decoder>,
         length: Option<u64>,
         timeout: std::time::Duration,
-        keep: Box<dyn FnOnce()>,
+        keep: Box<dyn FnOnce(super::upstream_conn::Conn)>,
     ) -> Streamed {
         Streamed {
             source: Source::Upstream(Box::new(Upstream {
-                body,
+                conn: Some(conn),
+                decoder,
                 timeout,
                 keep: Some(keep),
             })),
@@ -119,8 +124,8 @@ impl Streamed {
             Source::Script(s) => s.finish(core, complete, why),
             Source::File { .. } => {}
             Source::Upstream(mut u) => {
-                if let (true, Some(keep)) = (complete, u.keep.take()) {
-                    keep();
+                if let (true, Some(keep), Some(conn)) = (complete, u.keep.take(), u.conn.take()) {
+                    keep(conn);
                 }
             }
         }
@@ -150,30 +155,26 @@ fn read_piece(file: &mut std::fs::File, left: &mut u64) -> Piece {
 }
 
 impl Upstream {
-    /// The next data of the answer (trailers are dropped).
+    /// The next bytes of the answer.
     async fn next(&mut self) -> Piece {
-        use http_body_util::BodyExt;
-        loop {
-            match monoio::time::timeout(self.timeout, self.body.frame()).await {
-                Ok(Some(Ok(frame))) => {
-                    if let Ok(data) = frame.into_data()
-                        && !data.is_empty()
-                    {
-                        return Piece::Bytes(data.to_vec());
-                    }
-                }
-                Ok(None) => return Piece::End,
-                Ok(Some(Err(e))) => {
-                    log::error(&format!("a proxied answer was cut short: {e}"));
-                    return Piece::Cut;
-                }
-                Err(_) => {
-                    log::error(&format!(
-                        "a proxied answer was cut short: nothing came for {} ms",
-                        self.timeout.as_millis()
-                    ));
-                    return Piece::Cut;
-                }
+        let Some(conn) = self.conn.as_mut() else {
+            return Piece::Cut;
+        };
+        match monoio::time::timeout(self.timeout, conn.piece(&mut self.decoder)).await {
+            Ok(Ok(Some(bytes))) => Piece::Bytes(bytes),
+            Ok(Ok(None)) => Piece::End,
+            Ok(Err(e)) => {
+                self.conn = None;
+                log::error(&format!("a proxied answer was cut short: {e}"));
+                Piece::Cut
+            }
+            Err(_) => {
+                self.conn = None;
+                log::error(&format!(
+                    "a proxied answer was cut short: nothing came for {} ms",
+                    self.timeout.as_millis()
+                ));
+                Piece::Cut
             }
         }
     }

@@ -6,18 +6,12 @@
 //! (its health check, active). Cores share nothing: each keeps its own
 //! view and its own connections, as it does everything else.
 
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
+use super::upstream_conn::Conn;
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
-
-/// A connection to a target, ready for a request.
-pub(crate) type Sender = SendRequest<Full<Bytes>>;
 
 /// An upstream as declared.
 #[derive(Debug)]
@@ -122,7 +116,7 @@ impl Target {
 /// What one core knows of one target.
 #[derive(Default)]
 pub(crate) struct TargetState {
-    idle: RefCell<Vec<Sender>>,
+    idle: RefCell<Vec<Conn>>,
     /// Requests this core has in flight to it.
     pub(crate) active: Cell<u32>,
     failures: Cell<u32>,
@@ -133,11 +127,26 @@ pub(crate) struct TargetState {
     streak: Cell<u32>,
 }
 
+/// The most targets one upstream may have (`pick` marks those it tried
+/// in a bit set).
+pub const MAX_TARGETS: usize = 128;
+
+/// Targets already tried for a request, one bit each.
+pub(crate) type Tried = u128;
+
+/// One core's view of an upstream: its targets' states, in order, and its
+/// round-robin turn.
+struct View {
+    of: Weak<Upstream>,
+    states: Rc<[Rc<TargetState>]>,
+    turn: Cell<usize>,
+}
+
 thread_local! {
-    /// Per core: each target's state, by `Target::key`.
-    static TARGETS: RefCell<HashMap<String, Rc<TargetState>>> = RefCell::new(HashMap::new());
-    /// Per core: the next round-robin turn of each upstream.
-    static TURNS: RefCell<HashMap<String, usize>> = RefCell::new(HashMap::new());
+    /// Per core: each target's state, by `Target::key` (kept across reloads).
+    static TARGETS: RefCell<HashMap<String, Rc<TargetState>>> = RefCell::new(HashMap::default());
+    /// Per core: each upstream's view, by name.
+    static VIEWS: RefCell<HashMap<String, Rc<View>>> = RefCell::new(HashMap::default());
     /// Per core: the upstreams whose health this core checks.
     static CHECKED: RefCell<Vec<Weak<Upstream>>> = const { RefCell::new(Vec::new()) };
     /// The TLS client configuration (webpki roots).
@@ -154,6 +163,30 @@ pub(crate) fn state(target: &Target) -> Rc<TargetState> {
         t.borrow_mut().insert(target.key.clone(), s.clone());
         s
     })
+}
+
+/// This core's view of `up` (made once per generation of it).
+fn view(up: &Arc<Upstream>) -> Rc<View> {
+    VIEWS.with(|v| {
+        if let Some(view) = v.borrow().get(&up.name)
+            && view.of.strong_count() > 0
+            && std::ptr::eq(view.of.as_ptr(), Arc::as_ptr(up))
+        {
+            return view.clone();
+        }
+        let view = Rc::new(View {
+            of: Arc::downgrade(up),
+            states: up.targets.iter().map(state).collect(),
+            turn: Cell::new(0),
+        });
+        v.borrow_mut().insert(up.name.clone(), view.clone());
+        view
+    })
+}
+
+/// The states of `up`'s targets on this core, in order.
+pub(crate) fn states(up: &Arc<Upstream>) -> Rc<[Rc<TargetState>]> {
+    view(up).states.clone()
 }
 
 impl TargetState {
@@ -186,22 +219,17 @@ impl TargetState {
         }
     }
 
-    /// An idle connection, if one is still open.
-    pub(crate) fn idle(&self) -> Option<Sender> {
-        let mut idle = self.idle.borrow_mut();
-        while let Some(s) = idle.pop() {
-            if !s.is_closed() {
-                return Some(s);
-            }
-        }
-        None
+    /// An idle connection (it may have gone stale meanwhile).
+    pub(crate) fn idle(&self) -> Option<Conn> {
+        self.idle.borrow_mut().pop()
     }
 
     /// Keeps a connection whose exchange ended, up to `keepalive`.
-    pub(crate) fn keep(&self, sender: Sender, keepalive: usize) {
+    pub(crate) fn keep(&self, mut conn: Conn, keepalive: usize) {
         let mut idle = self.idle.borrow_mut();
-        if !sender.is_closed() && idle.len() < keepalive {
-            idle.push(sender);
+        if idle.len() < keepalive {
+            conn.reused = true;
+            idle.push(conn);
         }
     }
 }
@@ -209,55 +237,40 @@ impl TargetState {
 /// Which target takes the next request, among those not in `tried`:
 /// available ones first; when none is, any (an upstream whose targets
 /// are all ejected still tries, rather than refuse everything).
-pub(crate) fn pick(up: &Upstream, hash: Option<u64>, tried: &[usize]) -> Option<usize> {
+pub(crate) fn pick(up: &Arc<Upstream>, hash: Option<u64>, tried: Tried) -> Option<usize> {
+    let view = view(up);
     let now = Instant::now();
-    let states: Vec<Rc<TargetState>> = up.targets.iter().map(state).collect();
-    let open: Vec<usize> = (0..up.targets.len())
-        .filter(|i| !tried.contains(i))
-        .collect();
-    let up_now: Vec<usize> = open
-        .iter()
-        .copied()
-        .filter(|&i| states[i].available(now))
-        .collect();
-    let candidates = if up_now.is_empty() { open } else { up_now };
-    if candidates.is_empty() {
+    let n = up.targets.len();
+    let open = |i: &usize| tried & (1u128 << i) == 0;
+    let any_up = (0..n).filter(open).any(|i| view.states[i].available(now));
+    let candidate = |i: &usize| open(i) && (!any_up || view.states[*i].available(now));
+    let count = (0..n).filter(candidate).count();
+    if count == 0 {
         return None;
     }
     let turn = || {
-        TURNS.with(|t| {
-            let mut t = t.borrow_mut();
-            if let Some(n) = t.get_mut(&up.name) {
-                *n = n.wrapping_add(1);
-                return *n;
-            }
-            t.insert(up.name.clone(), 0);
-            0
-        })
+        let t = view.turn.get().wrapping_add(1);
+        view.turn.set(t);
+        t
     };
     Some(match up.balance {
-        Balance::RoundRobin => candidates[turn() % candidates.len()],
+        Balance::RoundRobin => (0..n).filter(candidate).nth(turn() % count)?,
         Balance::LeastConn => {
-            let least = candidates
-                .iter()
-                .map(|&i| states[i].active.get())
-                .min()
-                .unwrap_or(0);
-            let tied: Vec<usize> = candidates
-                .iter()
-                .copied()
-                .filter(|&i| states[i].active.get() == least)
-                .collect();
-            tied[turn() % tied.len()]
+            let least = (0..n)
+                .filter(candidate)
+                .map(|i| view.states[i].active.get())
+                .min()?;
+            let tied = |i: &usize| candidate(i) && view.states[*i].active.get() == least;
+            let ties = (0..n).filter(tied).count();
+            (0..n).filter(tied).nth(turn() % ties)?
         }
         // Rendezvous hashing: each key goes to the target it scores
         // highest with, so a target leaving moves only its own keys.
         Balance::ConsistentHash => {
             let key = hash.unwrap_or(0);
-            *candidates
-                .iter()
-                .max_by_key(|&&i| mix(key ^ mix(fnv(up.targets[i].key.as_bytes()))))
-                .expect("candidates is not empty")
+            (0..n)
+                .filter(candidate)
+                .max_by_key(|&i| mix(key ^ mix(fnv(up.targets[i].key.as_bytes()))))?
         }
     })
 }
@@ -278,7 +291,7 @@ fn mix(mut x: u64) -> u64 {
 
 /// Opens a connection to `target` within the upstream's connect timeout
 /// (TLS verified against the webpki roots, with the host as SNI).
-pub(crate) async fn connect(up: &Upstream, target: &Target) -> Result<Sender, String> {
+pub(crate) async fn connect(up: &Upstream, target: &Target) -> Result<Conn, String> {
     let at = &target.key;
     let host = target.host.trim_start_matches('[').trim_end_matches(']');
     let addr = {
@@ -301,12 +314,12 @@ pub(crate) async fn connect(up: &Upstream, target: &Target) -> Result<Sender, St
         }
     };
     let _ = tcp.set_nodelay(true);
+    if !target.tls {
+        return Ok(Conn::tcp(tcp));
+    }
     let tcp = tcp
         .try_into_poll_io()
         .map_err(|(e, _)| format!("cannot connect to {at}: {e}"))?;
-    if !target.tls {
-        return handshake(TokioIo::new(tcp), at).await;
-    }
     let connector = TLS.with(|t| {
         t.borrow_mut()
             .get_or_insert_with(|| {
@@ -321,21 +334,7 @@ pub(crate) async fn connect(up: &Upstream, target: &Target) -> Result<Sender, St
         .await
         .map_err(|_| format!("no TLS handshake with {at} in time"))?
         .map_err(|e| format!("TLS with {at} failed: {e}"))?;
-    handshake(TokioIo::new(stream), at).await
-}
-
-/// Speaks HTTP/1.1 over `io`; the connection's task runs on the core.
-async fn handshake<T>(io: T, at: &str) -> Result<Sender, String>
-where
-    T: hyper::rt::Read + hyper::rt::Write + Unpin + 'static,
-{
-    let (sender, conn) = hyper::client::conn::http1::handshake(io)
-        .await
-        .map_err(|e| format!("{at}: {e}"))?;
-    monoio::spawn(async move {
-        let _ = conn.await;
-    });
-    Ok(sender)
+    Ok(Conn::tls(stream))
 }
 
 /// Starts this core's health checks of `up` (once per core and upstream):
@@ -397,15 +396,15 @@ async fn probe_forever(up: Weak<Upstream>) {
 /// One health check: `GET path` answered 2xx or 3xx within the timeout.
 async fn probe(up: &Upstream, target: &Target, health: &Health) -> bool {
     let check = async {
-        let mut sender = connect(up, target).await.ok()?;
-        let req = hyper::Request::get(health.path.as_str())
-            .header(hyper::header::HOST, target.authority())
-            .header(hyper::header::USER_AGENT, "kitwork-health-check")
-            .header(hyper::header::CONNECTION, "close")
-            .body(Full::new(Bytes::new()))
-            .ok()?;
-        let answer = sender.send_request(req).await.ok()?;
-        Some(answer.status().as_u16() < 400)
+        let mut conn = connect(up, target).await.ok()?;
+        let request = format!(
+            "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: kitwork-health-check\r\nConnection: close\r\n\r\n",
+            health.path,
+            target.authority()
+        );
+        conn.send(request.into_bytes()).await.0.ok()?;
+        let head = conn.head("GET").await.ok()?;
+        Some(head.status < 400)
     };
     matches!(
         monoio::time::timeout(health.timeout, check).await,
@@ -417,8 +416,8 @@ async fn probe(up: &Upstream, target: &Target, health: &Health) -> bool {
 mod tests {
     use super::*;
 
-    fn upstream(balance: Balance, n: usize) -> Upstream {
-        Upstream {
+    fn upstream(balance: Balance, n: usize) -> Arc<Upstream> {
+        Arc::new(Upstream {
             name: format!("test-{balance:?}-{n}"),
             targets: (0..n)
                 .map(|i| Target::parse(&format!("127.0.0.1:{}", 9000 + i)).unwrap())
@@ -432,7 +431,7 @@ mod tests {
             eject: Duration::from_secs(60),
             health: None,
             keepalive: 4,
-        }
+        })
     }
 
     #[test]
@@ -452,16 +451,16 @@ mod tests {
     #[test]
     fn round_robin_takes_turns_and_skips_the_ejected() {
         let up = upstream(Balance::RoundRobin, 3);
-        let picks: Vec<usize> = (0..6).map(|_| pick(&up, None, &[]).unwrap()).collect();
+        let picks: Vec<usize> = (0..6).map(|_| pick(&up, None, 0).unwrap()).collect();
         for i in 0..3 {
             assert_eq!(picks.iter().filter(|&&p| p == i).count(), 2, "{picks:?}");
         }
         let s = state(&up.targets[1]);
         s.failed(&up, &up.targets[1]);
         s.failed(&up, &up.targets[1]);
-        assert!((0..6).all(|_| pick(&up, None, &[]) != Some(1)));
+        assert!((0..6).all(|_| pick(&up, None, 0) != Some(1)));
         // Tried targets are not picked again; when every one is ejected, any is.
-        assert_eq!(pick(&up, None, &[0, 2]), Some(1));
+        assert_eq!(pick(&up, None, 0b101), Some(1));
         s.succeeded();
     }
 
@@ -469,10 +468,10 @@ mod tests {
     fn consistent_hashing_moves_only_the_leaving_target_s_keys() {
         let up = upstream(Balance::ConsistentHash, 4);
         let before: Vec<usize> = (0..200u64)
-            .map(|k| pick(&up, Some(k), &[]).unwrap())
+            .map(|k| pick(&up, Some(k), 0).unwrap())
             .collect();
         let again: Vec<usize> = (0..200u64)
-            .map(|k| pick(&up, Some(k), &[]).unwrap())
+            .map(|k| pick(&up, Some(k), 0).unwrap())
             .collect();
         assert_eq!(before, again);
         // Every target gets some keys.
@@ -483,7 +482,7 @@ mod tests {
         s.failed(&up, &up.targets[2]);
         s.failed(&up, &up.targets[2]);
         for k in 0..200u64 {
-            let now = pick(&up, Some(k), &[]).unwrap();
+            let now = pick(&up, Some(k), 0).unwrap();
             if before[k as usize] != 2 {
                 assert_eq!(now, before[k as usize], "key {k} moved");
             }
@@ -495,7 +494,7 @@ mod tests {
     fn least_conn_prefers_the_idlest() {
         let up = upstream(Balance::LeastConn, 2);
         state(&up.targets[0]).active.set(3);
-        assert!((0..4).all(|_| pick(&up, None, &[]) == Some(1)));
+        assert!((0..4).all(|_| pick(&up, None, 0) == Some(1)));
         state(&up.targets[0]).active.set(0);
     }
 }

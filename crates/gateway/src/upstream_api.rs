@@ -40,6 +40,12 @@ pub(crate) fn upstream(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrup
             "upstream {name}: targets is required (\"host:port\", …)"
         )));
     }
+    if targets.len() > super::upstream::MAX_TARGETS {
+        return Err(vm.type_error(format!(
+            "upstream {name}: at most {} targets",
+            super::upstream::MAX_TARGETS
+        )));
+    }
     let targets = targets
         .iter()
         .map(|t| Target::parse(t))
