@@ -162,28 +162,9 @@ fn a_module_s_fetch_gets_global_middleware() {
     assert_eq!(r.header("X-Seen"), Some("/anything"));
 }
 
-/// `kitwork routes` on a folder of `files`: its exit status and output.
-fn routes(name: &str, files: &[(&str, &str)]) -> (bool, String) {
-    let dir = std::env::temp_dir().join(format!("kitwork-mw-{name}-{}", std::process::id()));
-    for (path, text) in files {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitwork"))
-        .arg("routes")
-        .arg(&dir)
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.success(), text)
-}
-
 #[test]
 fn kitwork_routes_shows_each_route_s_middleware_in_order() {
-    let (ok, text) = routes("order", &[AUTH, APP]);
+    let (ok, text) = kitwork_routes(&[AUTH, APP], "");
     assert!(ok, "{text}");
     let admin: Vec<&str> = text
         .lines()
@@ -216,16 +197,16 @@ fn the_file_form_behind_middleware_is_refused_at_load() {
         return "a page";
         "#,
     );
-    let (ok, text) = routes("fileform", &[script]);
+    let (ok, text) = kitwork_routes(&[script], "");
     assert!(!ok, "{text}");
     assert!(text.contains("GET /page is in the file form"), "{text}");
     assert!(text.contains("page.js:2 (the middleware)"), "{text}");
-    let (ok, text) = routes(
-        "prefix",
+    let (ok, text) = kitwork_routes(
         &[(
             "bad.js",
             r#"work("W").use("admin", (req, next) => next()).get("/x", () => 1);"#,
         )],
+        "",
     );
     assert!(
         !ok && text.contains("a prefix must start with '/'"),

@@ -393,18 +393,8 @@ fn a_large_answer_streams_through_with_flat_memory() {
 
 #[test]
 fn an_undeclared_upstream_is_an_error_at_load() {
-    let dir = std::env::temp_dir().join(format!("kitwork-proxy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("p.js"), r#"work("P").proxy("/p", "nowhere");"#).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitwork"))
-        .arg("routes")
-        .arg(&dir)
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    let text =
-        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "{text}");
+    let (ok, text) = kitwork_routes(&[("p.js", r#"work("P").proxy("/p", "nowhere");"#)], "");
+    assert!(!ok, "{text}");
     assert!(
         text.contains("proxies to upstream nowhere, which is not declared"),
         "{text}"

@@ -252,21 +252,8 @@ fn a_changed_file_is_served_within_a_second() {
 
 #[test]
 fn a_missing_folder_is_an_error_at_load() {
-    let dir = std::env::temp_dir().join(format!("kitwork-static-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("work")).unwrap();
-    std::fs::write(
-        dir.join("work/site.js"),
-        r#"work("Site").static("/s", "nowhere");"#,
-    )
-    .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_kitwork"))
-        .arg("routes")
-        .arg(dir.join("work"))
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    let text =
-        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "{text}");
+    let site = ("work/site.js", r#"work("Site").static("/s", "nowhere");"#);
+    let (ok, text) = kitwork_routes(&[site], "work");
+    assert!(!ok, "{text}");
     assert!(text.contains("serves the folder nowhere"), "{text}");
 }

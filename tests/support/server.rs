@@ -245,3 +245,27 @@ pub fn wait_until(mut done: impl FnMut() -> bool) -> bool {
     }
     true
 }
+
+/// `kitwork routes` on a fresh folder holding `files` (paths relative to
+/// it), run on its sub-folder `work` ("" for the folder itself): whether
+/// it succeeded, and its output (stdout, then stderr).
+pub fn kitwork_routes(files: &[(&str, &str)], work: &str) -> (bool, String) {
+    static FOLDERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = FOLDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("kitwork-routes-{}-{n}", std::process::id()));
+    for (path, text) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    std::fs::create_dir_all(dir.join(work)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .arg("routes")
+        .arg(dir.join(work))
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}

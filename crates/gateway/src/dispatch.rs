@@ -256,7 +256,16 @@ pub(crate) async fn handle(
     }
     let ended = match reply.streamed {
         false => write(&reply, &mut out, live.slots[index]),
-        true => write_stream_head(core, req, n, &reply, &mut out, live.slots[index], started),
+        true => write_stream_head(
+            core,
+            req,
+            n,
+            &reply,
+            &mut out,
+            live.slots[index],
+            started,
+            None,
+        ),
     };
     // Hand the buffers back so the next request reuses them.
     let streamed = reply.streamed;
@@ -313,7 +322,7 @@ fn record(
 }
 
 /// The head of a reply whose body is streamed (streamed.rs writes the
-/// body), counted and logged as any answer.
+/// body; `length` when known), counted and logged as any answer.
 #[cold]
 #[allow(clippy::too_many_arguments)]
 fn write_stream_head(
@@ -324,6 +333,7 @@ fn write_stream_head(
     out: &mut Answer,
     slot: usize,
     started: Instant,
+    length: Option<u64>,
 ) -> Instant {
     let now = record(core, req, n, reply.status, slot, started);
     let keep_alive = req.keep_alive && !core.config.shutdown.load(Ordering::Relaxed);
@@ -335,33 +345,35 @@ fn write_stream_head(
         &reply.headers,
         keep_alive,
         req.minor,
-        None,
+        length,
     );
     now
 }
 
-/// A static folder's answer (static_files.rs), counted and logged as any:
-/// written whole, or its head with the file to stream after it. Not
-/// compressed here: a folder's precompressed siblings are.
-#[cold]
+/// An answer made without a script (a static file, a proxied answer):
+/// whole, or a head whose body (when not a `HEAD`'s) follows.
+enum Unscripted {
+    Whole(Reply),
+    Head(Reply, Option<u64>, Option<Box<Streamed>>),
+}
+
+/// Writes an answer made without a script, counted and logged as any, and
+/// not compressed (a folder's precompressed siblings are; an upstream's
+/// answer goes as it came).
 #[allow(clippy::too_many_arguments)]
-fn serve_static(
+fn write_unscripted(
     core: &Core,
     req: &http::Request<'_, '_>,
     n: u64,
     mut out: Answer,
-    dir: &super::static_files::StaticDir,
-    rest: &str,
+    answer: Unscripted,
     slot: usize,
     started: Instant,
 ) -> Handled {
-    use super::static_files::{Served, answer};
-    let served = answer(dir, req, rest);
-    let keep_alive = req.keep_alive && !core.config.shutdown.load(Ordering::Relaxed);
-    let head = req.method == "HEAD";
-    match served {
-        Served::Whole(reply) => {
+    match answer {
+        Unscripted::Whole(reply) => {
             let now = record(core, req, n, reply.status, slot, started);
+            let keep_alive = req.keep_alive && !core.config.shutdown.load(Ordering::Relaxed);
             out.answer(
                 &mut core.head.borrow_mut(),
                 now,
@@ -370,38 +382,47 @@ fn serve_static(
                 &reply.headers,
                 &reply.body,
                 keep_alive,
-                head,
+                req.method == "HEAD",
             );
             (now, None)
         }
-        Served::Stream(reply, file, len) => {
-            let now = record(core, req, n, reply.status, slot, started);
-            out.stream_head(
-                &mut core.head.borrow_mut(),
-                now,
-                reply.status,
-                reply.content_type.as_deref(),
-                &reply.headers,
-                keep_alive,
-                req.minor,
-                Some(len),
-            );
-            match head {
-                true => (now, None),
-                false => (now, Some(Box::new(Streamed::file(file, len)))),
-            }
+        Unscripted::Head(reply, length, body) => {
+            let now = write_stream_head(core, req, n, &reply, &mut out, slot, started, length);
+            (now, body.filter(|_| req.method != "HEAD"))
         }
     }
 }
 
-/// A proxied route's answer (proxy.rs), counted and logged as any: whole,
-/// or its head with the upstream's body to stream after it.
+/// A static folder's answer (static_files.rs).
+#[cold]
+#[allow(clippy::too_many_arguments)]
+fn serve_static(
+    core: &Core,
+    req: &http::Request<'_, '_>,
+    n: u64,
+    out: Answer,
+    dir: &super::static_files::StaticDir,
+    rest: &str,
+    slot: usize,
+    started: Instant,
+) -> Handled {
+    use super::static_files::{Served, answer};
+    let answer = match answer(dir, req, rest) {
+        Served::Whole(reply) => Unscripted::Whole(reply),
+        Served::Stream(reply, file, len) => {
+            Unscripted::Head(reply, Some(len), Some(Box::new(Streamed::file(file, len))))
+        }
+    };
+    write_unscripted(core, req, n, out, answer, slot, started)
+}
+
+/// A proxied route's answer (proxy.rs).
 #[allow(clippy::too_many_arguments)]
 async fn serve_proxy(
     core: &Core,
     req: &http::Request<'_, '_>,
     n: u64,
-    mut out: Answer<'_>,
+    out: Answer<'_>,
     route: &super::proxy::ProxyRoute,
     rest: &str,
     secure: bool,
@@ -409,41 +430,12 @@ async fn serve_proxy(
     started: Instant,
 ) -> Handled {
     use super::proxy::{Forwarded, forward};
-    let keep_alive = req.keep_alive && !core.config.shutdown.load(Ordering::Relaxed);
-    let head = req.method == "HEAD";
-    let (reply, length, body) = match forward(route, req, secure, rest).await {
-        Forwarded::Whole(reply) => {
-            let now = record(core, req, n, reply.status, slot, started);
-            out.answer(
-                &mut core.head.borrow_mut(),
-                now,
-                reply.status,
-                reply.content_type.as_deref(),
-                &reply.headers,
-                &reply.body,
-                keep_alive,
-                head,
-            );
-            return (now, None);
-        }
-        Forwarded::Head(reply, length) => (reply, length, None),
-        Forwarded::Stream(reply, body) => {
-            let length = body.length;
-            (reply, length, Some(body))
-        }
+    let answer = match forward(route, req, secure, rest).await {
+        Forwarded::Whole(reply) => Unscripted::Whole(reply),
+        Forwarded::Head(reply, length) => Unscripted::Head(reply, length, None),
+        Forwarded::Stream(reply, body) => Unscripted::Head(reply, body.length, Some(body)),
     };
-    let now = record(core, req, n, reply.status, slot, started);
-    out.stream_head(
-        &mut core.head.borrow_mut(),
-        now,
-        reply.status,
-        reply.content_type.as_deref(),
-        &reply.headers,
-        keep_alive,
-        req.minor,
-        length,
-    );
-    (now, body)
+    write_unscripted(core, req, n, out, answer, slot, started)
 }
 
 /// The answer (204) to a browser's preflight for a route whose work
