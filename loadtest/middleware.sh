@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a middleware costs: the same answer from /hello and from
 # /hello-checked, whose middleware reads a request header and adds a
-# response header (loadtest/work/hello.js), on one kitwork core (core 0)
+# response header (loadtest/work-middleware/hello.js), on one kitwork core (core 0)
 # with wrk on core 1, the two routes taken in turns so drift hits both
 # alike. Prints each run and the ratio of the medians, and keeps them in
 # loadtest/runs/. Issue 21's target: at most 10% fewer req/s.
@@ -16,7 +16,7 @@ CONNS=${CONNS:-64}
 cargo build --release --manifest-path "$here/Cargo.toml" >/dev/null
 port=$((20000 + RANDOM % 20000))
 taskset -c 0 "$here/target/release/kitwork" serve --listen "127.0.0.1:$port" --cores 1 \
-  --work "$here/loadtest/work" >/dev/null 2>&1 &
+  --work "$here/loadtest/work-middleware" >/dev/null 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do

@@ -60,8 +60,10 @@ const CACHED_BYTES: u64 = 64 * 1024;
 /// Files (or ranges) up to this size are answered whole; larger ones are
 /// streamed.
 const WHOLE: u64 = 1024 * 1024;
-/// Lookups a core keeps; past it the cache starts over.
+/// Lookups a core keeps, and the most file bytes they may hold; past
+/// either, the cache starts over.
 const ENTRIES: usize = 4096;
+const CACHE_BYTES: usize = 32 << 20;
 
 /// One representation of a file: itself, or a precompressed sibling.
 #[derive(Debug)]
@@ -91,9 +93,28 @@ enum Lookup {
     Missing,
 }
 
+/// One core's lookups: (folder, path as requested) → what it was and
+/// when, and how many file bytes they hold.
+#[derive(Default)]
+struct Cache {
+    entries: HashMap<(usize, String), (Instant, Lookup)>,
+    bytes: usize,
+}
+
 thread_local! {
-    /// Per core: (folder, path as requested) → what it was and when.
-    static CACHE: RefCell<HashMap<(usize, String), (Instant, Lookup)>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+impl Lookup {
+    /// The file bytes it holds.
+    fn bytes(&self) -> usize {
+        let Lookup::File(f) = self else { return 0 };
+        [Some(&f.identity), f.br.as_ref(), f.gzip.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.bytes.as_ref().map(|b| b.len()))
+            .sum()
+    }
 }
 
 /// What the gateway writes for a static request.
@@ -217,6 +238,7 @@ fn lookup(dir: &StaticDir, rest: &str) -> Lookup {
     let now = Instant::now();
     let cached = CACHE.with(|c| {
         c.borrow()
+            .entries
             .get(&key)
             .filter(|(at, _)| now.duration_since(*at) < REVALIDATE)
             .map(|(_, l)| l.clone())
@@ -227,10 +249,15 @@ fn lookup(dir: &StaticDir, rest: &str) -> Lookup {
     let found = find(dir, rest);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if c.len() >= ENTRIES {
-            c.clear();
+        let adds = found.bytes();
+        if c.entries.len() >= ENTRIES || c.bytes + adds > CACHE_BYTES {
+            c.entries.clear();
+            c.bytes = 0;
         }
-        c.insert(key, (now, found.clone()));
+        if let Some((_, old)) = c.entries.insert(key, (now, found.clone())) {
+            c.bytes -= old.bytes();
+        }
+        c.bytes += adds;
     });
     found
 }
