@@ -71,3 +71,61 @@ fn a_burst_then_429_with_retry_after() {
         r.body
     );
 }
+
+/// A work's declared limit: taken before its routes run (scripted,
+/// static or proxied alike), by client address or by a header.
+#[test]
+fn a_work_s_declared_limit_answers_429_before_its_routes_run() {
+    let app = (
+        "work/app.js",
+        r#"
+        work("Api").limit({ rate: 2, per: 60 })
+          .get("/a", () => "a")
+          .get("/b", () => "b");
+        work("Keys").limit({ rate: 1, per: 60, key: "header:x-api-key" }).get("/k", () => "k");
+        work("Files").limit({ rate: 1, per: 60 }).static("/files", "public");
+        work("Open").get("/open", () => "open");
+        "#,
+    );
+    let s = start_in(&[app, ("public/f.txt", "file")], &["--work", "work"]);
+    // The work's routes share the client's bucket.
+    let first = get(&s, "/a");
+    assert_eq!(
+        (first.status, first.header("RateLimit-Remaining")),
+        (200, Some("1"))
+    );
+    assert_eq!(get(&s, "/b").status, 200);
+    let third = get(&s, "/a");
+    assert_eq!(third.status, 429, "{}", third.body);
+    assert!(third.header("Retry-After").is_some());
+    assert_eq!(third.header("RateLimit-Remaining"), Some("0"));
+    // Another work is not limited by it.
+    assert_eq!(get(&s, "/open").status, 200);
+    // By header: each key has its own bucket.
+    let key = |k: &str| {
+        send(
+            &s,
+            &format!("GET /k HTTP/1.1\r\nHost: t\r\nX-Api-Key: {k}\r\n\r\n"),
+        )
+    };
+    assert_eq!(key("one").status, 200);
+    assert_eq!(key("one").status, 429);
+    assert_eq!(key("two").status, 200);
+    // A static folder is limited too.
+    let file = get(&s, "/files/f.txt");
+    assert_eq!((file.status, file.body.as_str()), (200, "file"));
+    assert!(file.header("RateLimit-Limit").is_some());
+    assert_eq!(get(&s, "/files/f.txt").status, 429);
+    // A bad declaration is an error at load.
+    let (ok, text) = kitwork_routes(
+        &[(
+            "bad.js",
+            r#"work("B").limit({ rate: 1, key: "cookie:x" }).get("/x", () => 1);"#,
+        )],
+        "",
+    );
+    assert!(
+        !ok && text.contains("key is \"client\" or \"header:NAME\""),
+        "{text}"
+    );
+}

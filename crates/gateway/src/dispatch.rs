@@ -188,17 +188,24 @@ pub(crate) async fn handle(
         Match::Found { route, params } => (route, params),
     };
     let r = &live.router.routes[index];
+    // A work's declared rate limit: the headers its answer carries, or its 429.
+    let limited = match &r.limit {
+        None => Vec::new(),
+        Some(l) => match super::rate_limit::check(l, req) {
+            Ok(headers) => headers,
+            Err(reply) => return (write(&reply, &mut out, live.slots[index]), None),
+        },
+    };
     if let Some(dir) = &r.static_dir {
         let rest = params.as_slice().last().copied().unwrap_or("");
-        return serve_static(core, req, n, out, dir, rest, live.slots[index], started);
+        let slot = live.slots[index];
+        return serve_static(core, req, n, out, dir, rest, limited, slot, started);
     }
     if let Some(p) = &r.proxy {
         let rest = params.as_slice().last().copied().unwrap_or("");
         let slot = live.slots[index];
-        return Box::pin(serve_proxy(
-            core, req, n, out, p, rest, secure, slot, started,
-        ))
-        .await;
+        let serving = serve_proxy(core, req, n, out, p, rest, secure, limited, slot, started);
+        return Box::pin(serving).await;
     }
     // A compressed body, decoded (`[compression] requests`); before a
     // worker is taken, so a refusal needs none.
@@ -253,6 +260,9 @@ pub(crate) async fn handle(
     };
     if let Some(cors) = &r.cors {
         reply.headers.extend(cors.answer_headers(req));
+    }
+    if !limited.is_empty() {
+        reply.headers.extend(limited);
     }
     let ended = match reply.streamed {
         false => write(&reply, &mut out, live.slots[index]),
@@ -367,9 +377,20 @@ fn write_unscripted(
     n: u64,
     mut out: Answer,
     answer: Unscripted,
+    limited: Vec<(String, String)>,
     slot: usize,
     started: Instant,
 ) -> Handled {
+    let answer = match answer {
+        Unscripted::Whole(mut reply) => {
+            reply.headers.extend(limited);
+            Unscripted::Whole(reply)
+        }
+        Unscripted::Head(mut reply, length, body) => {
+            reply.headers.extend(limited);
+            Unscripted::Head(reply, length, body)
+        }
+    };
     match answer {
         Unscripted::Whole(reply) => {
             let now = record(core, req, n, reply.status, slot, started);
@@ -403,6 +424,7 @@ fn serve_static(
     out: Answer,
     dir: &super::static_files::StaticDir,
     rest: &str,
+    limited: Vec<(String, String)>,
     slot: usize,
     started: Instant,
 ) -> Handled {
@@ -413,7 +435,7 @@ fn serve_static(
             Unscripted::Head(reply, Some(len), Some(Box::new(Streamed::file(file, len))))
         }
     };
-    write_unscripted(core, req, n, out, answer, slot, started)
+    write_unscripted(core, req, n, out, answer, limited, slot, started)
 }
 
 /// A proxied route's answer (proxy.rs).
@@ -426,6 +448,7 @@ async fn serve_proxy(
     route: &super::proxy::ProxyRoute,
     rest: &str,
     secure: bool,
+    limited: Vec<(String, String)>,
     slot: usize,
     started: Instant,
 ) -> Handled {
@@ -435,7 +458,7 @@ async fn serve_proxy(
         Forwarded::Head(reply, length) => Unscripted::Head(reply, length, None),
         Forwarded::Stream(reply, body) => Unscripted::Head(reply, body.length, Some(body)),
     };
-    write_unscripted(core, req, n, out, answer, slot, started)
+    write_unscripted(core, req, n, out, answer, limited, slot, started)
 }
 
 /// The answer (204) to a browser's preflight for a route whose work

@@ -20,6 +20,8 @@ pub struct RouteDecl {
     pub stream_body: Option<u64>,
     /// Its work's CORS policy (`.cors({ … })`).
     pub cors: Option<std::sync::Arc<super::cors::Cors>>,
+    /// Its work's declared rate limit (`.limit({ … })`).
+    pub limit: Option<std::sync::Arc<super::rate_limit::RouteLimit>>,
     /// `file:line` of the declaration.
     pub location: String,
     /// Its handler, once given (`None` for the file form).
@@ -52,6 +54,8 @@ pub struct WorkState {
     pub stream_body: Option<u64>,
     /// `.cors({ … })`: its routes answer browsers' cross-origin requests.
     pub cors: Option<std::sync::Arc<super::cors::Cors>>,
+    /// `.limit({ … })`: its routes are rate-limited before they run.
+    pub limit: Option<std::sync::Arc<super::rate_limit::RouteLimit>>,
     /// Ordinal of the last route declared, which `.handle(fn)` completes.
     pub last_route: Option<usize>,
     /// Routes this work declared (register mode), to stamp the version on.

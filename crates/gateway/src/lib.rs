@@ -215,6 +215,7 @@ pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<G
             budget: d.budget,
             stream_body: d.stream_body,
             cors: d.cors,
+            limit: d.limit,
             script: module,
             ordinal,
             declared,
@@ -370,6 +371,7 @@ fn fetch_routes(vm: &mut Vm, graph: &LinkedGraph) -> Result<Vec<host::RouteDecl>
                 budget: Default::default(),
                 stream_body: None,
                 cors: None,
+                limit: None,
                 location: format!("{name}:1"),
                 handler: Some(handler),
                 module: Some(m),
@@ -402,6 +404,16 @@ pub fn describe_routes(g: &Generation) -> String {
             r.version.as_deref().unwrap_or("-"),
             r.location
         ));
+        if let Some(l) = &r.limit {
+            let by = match &l.key {
+                rate_limit::LimitKey::Client => "client".to_string(),
+                rate_limit::LimitKey::Header(h) => format!("header {h}"),
+            };
+            out.push_str(&format!(
+                "  limit {} per {} s, burst {}, by {by}\n",
+                l.rate, l.per, l.burst
+            ));
+        }
         if let Some(dir) = &r.static_dir {
             out.push_str(&format!("  static {}\n", dir.root.display()));
         }

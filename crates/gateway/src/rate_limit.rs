@@ -3,7 +3,10 @@
 //! rate and of the burst (docs/HTTP.md). A request within the limit gets
 //! `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; one
 //! past it throws an error with `code: "RATE_LIMITED"`, which uncaught is
-//! a 429 with `Retry-After` (reply.rs).
+//! a 429 with `Retry-After` (reply.rs). `work(…).limit({ rate, per, burst,
+//! key })` is the declarative form: the gateway takes the token before the
+//! route runs (scripted, static or proxied), by the client's address or a
+//! header, and answers 429 itself.
 
 use super::host::{string_arg, with_host};
 use std::cell::RefCell;
@@ -101,6 +104,79 @@ fn evict(buckets: &mut HashMap<String, Bucket>, rate: f64, burst: f64, now: Inst
     }
 }
 
+/// What a request is counted by, for a work's declared limit.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LimitKey {
+    /// The client's address.
+    Client,
+    /// A request header's value (the client's address without it).
+    Header(String),
+}
+
+/// A work's declared limit (`work(…).limit({ … })`), shared by its routes.
+#[derive(Debug)]
+pub struct RouteLimit {
+    /// The work's name: its routes share buckets, other works' are apart.
+    pub scope: String,
+    pub rate: f64,
+    pub per: f64,
+    pub burst: f64,
+    pub key: LimitKey,
+}
+
+/// This core's shares of `rate` per `per` seconds and of `burst`: a
+/// client whose requests spread over the cores gets the whole rate; one
+/// on a single connection (one core) gets its core's share.
+fn shares(rate: f64, per: f64, burst: f64) -> (f64, f64) {
+    let cores = CORES.load(Ordering::Relaxed) as f64;
+    (rate / per / cores, (burst / cores).ceil().max(1.0))
+}
+
+/// The headers an answer carries for a decision.
+fn headers(d: &Decision) -> Vec<(String, String)> {
+    let mut out = vec![
+        ("RateLimit-Limit".to_string(), d.limit.to_string()),
+        ("RateLimit-Remaining".to_string(), d.remaining.to_string()),
+        ("RateLimit-Reset".to_string(), d.reset.to_string()),
+    ];
+    if !d.allowed {
+        out.push(("Retry-After".into(), d.retry_after.to_string()));
+    }
+    out
+}
+
+/// A work's declared limit for `req`: the headers its answer carries, or
+/// the 429 that answers it.
+pub(crate) fn check(
+    l: &RouteLimit,
+    req: &super::http::Request<'_, '_>,
+) -> Result<Vec<(String, String)>, super::reply::Reply> {
+    let mut key = String::with_capacity(l.scope.len() + 48);
+    key.push_str(&l.scope);
+    key.push('\0');
+    let header = match &l.key {
+        LimitKey::Header(name) => req.header(name),
+        LimitKey::Client => None,
+    };
+    match (header, req.peer) {
+        (Some(v), _) => key.push_str(&String::from_utf8_lossy(v)),
+        (None, Some(ip)) => {
+            use std::fmt::Write;
+            let _ = write!(key, "{ip}");
+        }
+        (None, None) => {}
+    }
+    let (rate, burst) = shares(l.rate, l.per, l.burst);
+    let d = take(&key, rate, burst, Instant::now());
+    let headers = headers(&d);
+    if d.allowed {
+        return Ok(headers);
+    }
+    let mut reply = super::reply::Reply::error(429, EXCEEDED);
+    reply.headers = headers;
+    Err(reply)
+}
+
 /// `limit(key, { rate, per, burst })`: `rate` requests per `per` seconds
 /// (default 1), bursts of up to `burst` (default `rate`), for all cores
 /// together. Gives `{ limit, remaining, reset }`, or throws past the limit.
@@ -110,6 +186,89 @@ pub(crate) fn limit(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> 
     let Value::Obj(_) = opts else {
         return Err(vm.type_error("limit(key, { rate, per, burst }) needs its options"));
     };
+    let (rate, per, burst) = rate_options(vm, opts)?;
+    let (rate_here, burst_here) = shares(rate, per, burst);
+    let d = take(&key, rate_here, burst_here, Instant::now());
+    let headers = headers(&d);
+    with_host(vm, |_, h| {
+        h.response
+            .headers
+            .retain(|(n, _)| !n.starts_with("RateLimit-") && n != "Retry-After");
+        h.response.headers.extend(headers);
+    })?;
+    if !d.allowed {
+        let e = vm.make_error(ErrorKind::Error, EXCEEDED);
+        if let Value::Obj(o) = e {
+            let code = vm.heap.intern("code");
+            let v = vm.heap.alloc_str(RATE_LIMITED)?;
+            vm.define_own(o, code, v)?;
+        }
+        return Err(Interrupt::Throw(e));
+    }
+    let o = vm.new_object()?;
+    for (name, value) in [
+        ("limit", d.limit),
+        ("remaining", d.remaining),
+        ("reset", d.reset),
+    ] {
+        let k = vm.heap.intern(name);
+        vm.define_own(o, k, Value::Num(value as f64))?;
+    }
+    Ok(Value::Obj(o))
+}
+
+/// `work(…).limit({ rate, per, burst, key })`: every route of the work,
+/// scripted, static or proxied, is limited before it runs; `key` is
+/// `"client"` (its address, the default) or `"header:NAME"`.
+pub(crate) fn work_limit(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrupt> {
+    use super::host::Mode;
+    let w = super::work::builder_index(vm, this)?;
+    if !super::work::registering(vm)? {
+        return Ok(this);
+    }
+    let opts = arg(vm, a, 0);
+    let Value::Obj(_) = opts else {
+        return Err(vm.type_error("limit({ rate, per, burst, key }) needs its options"));
+    };
+    let (rate, per, burst) = rate_options(vm, opts)?;
+    let k = vm.heap.intern("key");
+    let key = match vm.get_field(opts, k)? {
+        Value::Undefined => LimitKey::Client,
+        v => {
+            let mut s = String::new();
+            vm.write_string(v, &mut s)?;
+            match s.strip_prefix("header:") {
+                _ if s == "client" => LimitKey::Client,
+                Some(name) if !name.is_empty() => LimitKey::Header(name.to_ascii_lowercase()),
+                _ => {
+                    return Err(vm.type_error(format!(
+                        "limit(): key is \"client\" or \"header:NAME\", got {s:?}"
+                    )));
+                }
+            }
+        }
+    };
+    with_host(vm, |_, h| {
+        let l = std::sync::Arc::new(RouteLimit {
+            scope: format!("work {}", h.works[w].name),
+            rate,
+            per,
+            burst,
+            key,
+        });
+        h.works[w].limit = Some(l.clone());
+        if let Mode::Register { routes } = &mut h.mode {
+            for &r in &h.works[w].routes {
+                routes[r].limit = Some(l.clone());
+            }
+        }
+    })?;
+    Ok(this)
+}
+
+/// `{ rate, per, burst }` read and checked: `rate` is required, `per`
+/// defaults to 1 second and `burst` to `rate`.
+fn rate_options(vm: &mut Vm, opts: Value) -> Result<(f64, f64, f64), Interrupt> {
     let number = |vm: &mut Vm, name: &str| -> Result<Option<f64>, Interrupt> {
         let k = vm.heap.intern(name);
         match vm.get_field(opts, k)? {
@@ -131,50 +290,7 @@ pub(crate) fn limit(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> 
     };
     let per = number(vm, "per")?.unwrap_or(1.0);
     let burst = number(vm, "burst")?.unwrap_or(rate);
-    let cores = CORES.load(Ordering::Relaxed) as f64;
-    // This core's shares: a client whose requests spread over the cores
-    // gets the whole rate; one on a single connection (one core) gets
-    // its core's share.
-    let rate_here = rate / per / cores;
-    let burst_here = (burst / cores).ceil().max(1.0);
-    let d = take(&key, rate_here, burst_here, Instant::now());
-    let headers = [
-        ("RateLimit-Limit", d.limit),
-        ("RateLimit-Remaining", d.remaining),
-        ("RateLimit-Reset", d.reset),
-    ];
-    with_host(vm, |_, h| {
-        h.response
-            .headers
-            .retain(|(n, _)| !n.starts_with("RateLimit-") && n != "Retry-After");
-        for (name, value) in headers {
-            h.response.headers.push((name.into(), value.to_string()));
-        }
-        if !d.allowed {
-            h.response
-                .headers
-                .push(("Retry-After".into(), d.retry_after.to_string()));
-        }
-    })?;
-    if !d.allowed {
-        let e = vm.make_error(ErrorKind::Error, EXCEEDED);
-        if let Value::Obj(o) = e {
-            let code = vm.heap.intern("code");
-            let v = vm.heap.alloc_str(RATE_LIMITED)?;
-            vm.define_own(o, code, v)?;
-        }
-        return Err(Interrupt::Throw(e));
-    }
-    let o = vm.new_object()?;
-    for (name, value) in [
-        ("limit", d.limit),
-        ("remaining", d.remaining),
-        ("reset", d.reset),
-    ] {
-        let k = vm.heap.intern(name);
-        vm.define_own(o, k, Value::Num(value as f64))?;
-    }
-    Ok(Value::Obj(o))
+    Ok((rate, per, burst))
 }
 
 #[cfg(test)]

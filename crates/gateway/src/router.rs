@@ -20,6 +20,8 @@ pub struct Route {
     pub stream_body: Option<u64>,
     /// Its work's CORS policy (`.cors({ … })`).
     pub cors: Option<std::sync::Arc<super::cors::Cors>>,
+    /// Its work's declared rate limit, taken before it runs.
+    pub limit: Option<std::sync::Arc<super::rate_limit::RouteLimit>>,
     /// Which module declared it (index into the generation's graph).
     pub script: usize,
     /// The n-th route that module declares when it runs.
@@ -54,6 +56,7 @@ impl Route {
             budget: Default::default(),
             stream_body: None,
             cors: None,
+            limit: None,
             script: 0,
             ordinal: 0,
             declared: 0,

@@ -44,6 +44,7 @@ pub fn install(vm: &mut Vm) {
         ("use", super::middleware::use_work),
         ("static", static_folder),
         ("proxy", super::upstream_api::proxy),
+        ("limit", super::rate_limit::work_limit),
     ] {
         method(vm, proto, name, 2, f);
     }
@@ -169,6 +170,7 @@ pub(crate) fn work(vm: &mut Vm, _this: Value, a: Args) -> Result<Value, Interrup
             budget: Budget::default(),
             stream_body: None,
             cors: None,
+            limit: None,
             last_route: None,
             routes: Vec::new(),
         });
@@ -246,6 +248,7 @@ pub(crate) fn declare(
                 let budget = h.works[work].budget;
                 let stream_body = h.works[work].stream_body;
                 let cors = h.works[work].cors.clone();
+                let limit = h.works[work].limit.clone();
                 let work_name = h.works[work].name.clone();
                 routes.push(RouteDecl {
                     method: method.to_string(),
@@ -255,6 +258,7 @@ pub(crate) fn declare(
                     budget,
                     stream_body,
                     cors,
+                    limit,
                     location,
                     handler,
                     module,
