@@ -204,7 +204,10 @@ pub(crate) async fn handle(
     if let Some(p) = &r.proxy {
         let rest = params.as_slice().last().copied().unwrap_or("");
         let slot = live.slots[index];
-        let serving = serve_proxy(core, req, n, out, p, rest, secure, limited, slot, started);
+        let feed = streamed_body;
+        let serving = serve_proxy(
+            core, req, n, out, p, rest, secure, feed, limited, slot, started,
+        );
         return Box::pin(serving).await;
     }
     // A compressed body, decoded (`[compression] requests`); before a
@@ -448,12 +451,13 @@ async fn serve_proxy(
     route: &super::proxy::ProxyRoute,
     rest: &str,
     secure: bool,
+    feed: Option<Rc<BodyFeed>>,
     limited: Vec<(String, String)>,
     slot: usize,
     started: Instant,
 ) -> Handled {
     use super::proxy::{Forwarded, forward};
-    let answer = match forward(route, req, secure, rest).await {
+    let answer = match forward(route, req, secure, rest, feed).await {
         Forwarded::Whole(reply) => Unscripted::Whole(reply),
         Forwarded::Head(reply, length) => Unscripted::Head(reply, length, None),
         Forwarded::Stream(reply, body) => Unscripted::Head(reply, body.length, Some(body)),

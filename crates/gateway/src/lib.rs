@@ -213,7 +213,12 @@ pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<G
             work: d.work,
             version: d.version,
             budget: d.budget,
-            stream_body: d.stream_body,
+            // A proxied route relays its request bodies as they come,
+            // whatever their size (the target sets its own limit).
+            stream_body: match &proxy {
+                Some(_) => Some(u64::MAX),
+                None => d.stream_body,
+            },
             cors: d.cors,
             limit: d.limit,
             script: module,

@@ -7,6 +7,7 @@
 //! failure before anything was sent is tried on another target; after, only
 //! an idempotent request is.
 
+use super::body_feed::BodyFeed;
 use super::http;
 use super::reply::Reply;
 use super::streamed::Streamed;
@@ -67,6 +68,7 @@ pub(crate) async fn forward(
     req: &http::Request<'_, '_>,
     secure: bool,
     rest: &str,
+    feed: Option<Rc<BodyFeed>>,
 ) -> Forwarded {
     let up = &route.upstream;
     upstream::check_health(up);
@@ -87,9 +89,20 @@ pub(crate) async fn forward(
         let target = &up.targets[i];
         let state = states[i].clone();
         request.clear();
-        build(route, req, secure, target, rest, &mut request);
+        build(
+            route,
+            req,
+            secure,
+            target,
+            rest,
+            feed.is_some(),
+            &mut request,
+        );
         state.active.set(state.active.get() + 1);
-        let sent = exchange(up, target, &state, request, req.method, idempotent).await;
+        let body = feed
+            .as_deref()
+            .map(|f| (f, req.header("content-length").is_some()));
+        let sent = exchange(up, target, &state, request, req.method, idempotent, body).await;
         state.active.set(state.active.get() - 1);
         match sent {
             Ok((head, conn)) => {
@@ -99,7 +112,8 @@ pub(crate) async fn forward(
             Err((failure, back)) => {
                 request = back;
                 state.failed(up, target);
-                let retry = !failure.sent || idempotent;
+                // A streamed body, once taken, cannot be sent again.
+                let retry = !failure.sent || (idempotent && feed.is_none());
                 last = Some((failure.status, format!("{}: {}", up.name, failure.message)));
                 if !retry {
                     break;
@@ -136,6 +150,7 @@ async fn exchange(
     mut request: Vec<u8>,
     method: &str,
     idempotent: bool,
+    body: Option<(&BodyFeed, bool)>,
 ) -> Result<(Head, Conn), (Failure, Vec<u8>)> {
     loop {
         let (mut conn, fresh) = match state.idle() {
@@ -174,6 +189,11 @@ async fn exchange(
             status,
             message,
         };
+        if let Some((feed, framed)) = body {
+            if let Err((status, message)) = relay_body(&mut conn, feed, framed).await {
+                return Err((sent(status, message), request));
+            }
+        }
         match monoio::time::timeout(up.response_timeout, conn.head(method)).await {
             Ok(Ok(head)) => return Ok((head, conn)),
             // The kept connection had gone: the request did not reach it.
@@ -194,6 +214,50 @@ async fn exchange(
     }
 }
 
+/// Relays a request body to the target as the client sends it (each
+/// piece once the last is written, so a slow target slows the client):
+/// as it came when the client gave its length, else in chunks. `Err`:
+/// the status to answer (the client's body failed: 400 or 413; the
+/// target went: 502) and why.
+async fn relay_body(conn: &mut Conn, feed: &BodyFeed, framed: bool) -> Result<(), (u16, String)> {
+    use vm::io::BodySource;
+    let mut out = Vec::new();
+    loop {
+        let piece = std::future::poll_fn(|cx| feed.poll_chunk(cx)).await;
+        out.clear();
+        let last = match piece {
+            Some(Ok(bytes)) if framed => {
+                out = bytes;
+                false
+            }
+            Some(Ok(bytes)) => {
+                http::write_chunk(&mut out, &bytes);
+                false
+            }
+            None if framed => return Ok(()),
+            None => {
+                out.extend_from_slice(b"0\r\n\r\n");
+                true
+            }
+            Some(Err(e)) => {
+                let status = match e.code {
+                    super::body_feed::BODY_TOO_LARGE => 413,
+                    _ => 400,
+                };
+                return Err((status, e.message));
+            }
+        };
+        let (written, back) = conn.send(std::mem::take(&mut out)).await;
+        out = back;
+        if let Err(e) = written {
+            return Err((502, format!("the target stopped taking the body: {e}")));
+        }
+        if last {
+            return Ok(());
+        }
+    }
+}
+
 /// Appends the request to send: the client's method, the path (prefix
 /// stripped when asked) and query, its headers less the hop-by-hop ones,
 /// the `X-Forwarded-*` and `Forwarded` fields, and its body.
@@ -203,6 +267,7 @@ fn build(
     secure: bool,
     target: &Target,
     rest: &str,
+    streamed: bool,
     out: &mut Vec<u8>,
 ) {
     out.extend_from_slice(req.method.as_bytes());
@@ -314,8 +379,14 @@ fn build(
         out.push(b'"');
     }
     out.extend_from_slice(b"\r\n");
-    // A body goes with its length; so does an empty one where one is expected.
-    if !req.body.is_empty() || matches!(req.method, "POST" | "PUT" | "PATCH") {
+    // A streamed body goes with the client's length, else in chunks; a
+    // whole one with its length, as does an empty one where one is expected.
+    if streamed {
+        match req.header("content-length") {
+            Some(n) => field(out, "Content-Length", n),
+            None => field(out, "Transfer-Encoding", b"chunked"),
+        }
+    } else if !req.body.is_empty() || matches!(req.method, "POST" | "PUT" | "PATCH") {
         field(
             out,
             "Content-Length",
