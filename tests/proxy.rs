@@ -4,11 +4,15 @@
 //! out, `X-Forwarded-*` and `Forwarded` in); a stopped target ejected and,
 //! once back, readmitted (passively and by its health check); a request
 //! that reached a target which then failed retried only when idempotent;
-//! a timeout answered 504; a large answer streamed with flat memory; an
-//! upstream nobody declared refused at load.
+//! a timeout answered 504; large bodies streamed both ways with flat
+//! memory; a WebSocket echoed through the proxy between Python's
+//! `websockets` client and server; an upstream nobody declared refused at
+//! load.
 
 #[path = "support/server.rs"]
 mod server;
+#[path = "support/tools.rs"]
+mod tools;
 
 use server::*;
 use std::collections::HashMap;
@@ -483,4 +487,71 @@ fn a_large_request_body_streams_to_the_target_with_flat_memory() {
         grew < 32 * 1024,
         "the server grew by {grew} KiB relaying {size} bytes up"
     );
+}
+
+/// A WebSocket echo server (Python's `websockets`) on a port it prints.
+const ECHO: &str = r#"
+import asyncio, websockets
+async def echo(ws, path=None):
+    async for m in ws:
+        await ws.send(("echo:" + m) if isinstance(m, str) else m)
+async def main():
+    async with websockets.serve(echo, "127.0.0.1", 0) as server:
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await asyncio.Future()
+asyncio.run(main())
+"#;
+
+/// A client that sends text and a 300 KB binary message, printing what
+/// comes back.
+const CLIENT: &str = r#"
+import asyncio, sys, websockets
+async def main():
+    async with websockets.connect(sys.argv[1]) as ws:
+        for i in range(3):
+            await ws.send(f"hello {i}")
+            print(await ws.recv())
+        big = bytes(range(256)) * 1200
+        await ws.send(big)
+        print("binary", await ws.recv() == big)
+asyncio.run(main())
+"#;
+
+#[test]
+fn a_websocket_is_tunnelled_to_its_target() {
+    if !tools::have_python("websockets", "a_websocket_is_tunnelled_to_its_target") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("kitwork-ws-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("echo.py"), ECHO).unwrap();
+    std::fs::write(dir.join("client.py"), CLIENT).unwrap();
+    let mut echo = std::process::Command::new(tools::PYTHON)
+        .arg(dir.join("echo.py"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut port = String::new();
+    BufReader::new(echo.stdout.take().unwrap())
+        .read_line(&mut port)
+        .unwrap();
+    let port: u16 = port.trim().parse().unwrap();
+    let s = gateway(&[port], "");
+    let out = std::process::Command::new(tools::PYTHON)
+        .arg(dir.join("client.py"))
+        .arg(format!("ws://{}/api/room", s.addr))
+        .output()
+        .unwrap();
+    let _ = echo.kill();
+    let _ = echo.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "echo:hello 0\necho:hello 1\necho:hello 2\nbinary True\n"
+    );
+    // The gateway serves on after the tunnel closed.
+    assert_eq!(get(&s, "/api/after").status, 502);
 }

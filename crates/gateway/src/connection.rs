@@ -104,6 +104,18 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
                     )
                     .await;
                     clock = answered_at;
+                    // A proxied upgrade: the connection becomes a tunnel.
+                    let streamed = match streamed.map(|s| s.into_tunnel()) {
+                        Some(Ok(conn)) => {
+                            let early = buf[consumed..].to_vec();
+                            let timeout = limits.send_timeout;
+                            let out = std::mem::take(&mut out);
+                            Box::pin(super::tunnel::run(stream, out, early, conn, timeout)).await;
+                            return Ended::Closed;
+                        }
+                        Some(Err(body)) => Some(body),
+                        None => None,
+                    };
                     if let Some(body) = streamed {
                         // The answers so far and this one's head go out,
                         // then its body, piece by piece.

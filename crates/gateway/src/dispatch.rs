@@ -447,7 +447,7 @@ async fn serve_proxy(
     core: &Core,
     req: &http::Request<'_, '_>,
     n: u64,
-    out: Answer<'_>,
+    mut out: Answer<'_>,
     route: &super::proxy::ProxyRoute,
     rest: &str,
     secure: bool,
@@ -461,6 +461,16 @@ async fn serve_proxy(
         Forwarded::Whole(reply) => Unscripted::Whole(reply),
         Forwarded::Head(reply, length) => Unscripted::Head(reply, length, None),
         Forwarded::Stream(reply, body) => Unscripted::Head(reply, body.length, Some(body)),
+        Forwarded::Tunnel(reply, conn) => {
+            let Answer::Http1(bytes) = &mut out else {
+                let refused = Reply::error(502, "an upgrade cannot be answered over HTTP/2");
+                let answer = Unscripted::Whole(refused);
+                return write_unscripted(core, req, n, out, answer, limited, slot, started);
+            };
+            let now = record(core, req, n, reply.status, slot, started);
+            http::write_switch_head(bytes, &reply.headers);
+            return (now, Some(Box::new(Streamed::tunnel(conn))));
+        }
     };
     write_unscripted(core, req, n, out, answer, limited, slot, started)
 }

@@ -918,6 +918,15 @@ pub fn write_stream_head(
     out.extend_from_slice(b"\r\n");
 }
 
+/// Appends the head of a `101 Switching Protocols` answer with `fields`
+/// (a proxied upgrade's: `Upgrade`, `Connection: Upgrade`, the protocol's
+/// own); the connection is a tunnel after it.
+pub fn write_switch_head(out: &mut Vec<u8>, fields: &[(String, String)]) {
+    out.extend_from_slice(b"HTTP/1.1 101 Switching Protocols\r\n");
+    write_fields(out, fields);
+    out.extend_from_slice(b"\r\n");
+}
+
 /// Appends one chunk of a chunked body (RFC 9112 §7.1); the empty chunk
 /// ends the body.
 pub fn write_chunk(out: &mut Vec<u8>, bytes: &[u8]) {

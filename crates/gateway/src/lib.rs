@@ -44,6 +44,7 @@ pub mod router;
 mod static_files;
 mod streamed;
 pub mod tls;
+mod tunnel;
 mod upstream;
 mod upstream_api;
 mod upstream_conn;

@@ -60,6 +60,9 @@ pub(crate) enum Forwarded {
     Head(Reply, Option<u64>),
     /// The head (body empty), and the body to stream.
     Stream(Reply, Box<Streamed>),
+    /// `101 Switching Protocols`: the head, and the target's connection to
+    /// join the client's with.
+    Tunnel(Reply, Conn),
 }
 
 /// Forwards `req` (`rest`: the route's `*path` as sent) through `route`.
@@ -72,6 +75,15 @@ pub(crate) async fn forward(
 ) -> Forwarded {
     let up = &route.upstream;
     upstream::check_health(up);
+    // `Connection: Upgrade` (a WebSocket): forwarded, and a 101 becomes a
+    // tunnel between the two connections, cleartext on both sides.
+    let upgrade = upgrade_of(req);
+    if upgrade.is_some() && (secure || up.targets.iter().any(|t| t.tls)) {
+        return Forwarded::Whole(Reply::error(
+            501,
+            "upgrades (WebSocket) are tunnelled only in cleartext on both sides for now",
+        ));
+    }
     let idempotent = matches!(req.method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS");
     let hash = match up.balance {
         upstream::Balance::ConsistentHash => Some(hash_of(&up.hash, req)),
@@ -96,6 +108,7 @@ pub(crate) async fn forward(
             target,
             rest,
             feed.is_some(),
+            upgrade,
             &mut request,
         );
         state.active.set(state.active.get() + 1);
@@ -107,6 +120,15 @@ pub(crate) async fn forward(
         match sent {
             Ok((head, conn)) => {
                 state.succeeded();
+                if head.status == 101 {
+                    return match upgrade {
+                        Some(_) => Forwarded::Tunnel(switched(head), conn),
+                        None => Forwarded::Whole(Reply::error(
+                            502,
+                            "the upstream switched protocols unasked",
+                        )),
+                    };
+                }
                 return answer_of(up, head, conn, state, req.method == "HEAD").await;
             }
             Err((failure, back)) => {
@@ -268,6 +290,7 @@ fn build(
     target: &Target,
     rest: &str,
     streamed: bool,
+    upgrade: Option<&[u8]>,
     out: &mut Vec<u8>,
 ) {
     out.extend_from_slice(req.method.as_bytes());
@@ -379,6 +402,10 @@ fn build(
         out.push(b'"');
     }
     out.extend_from_slice(b"\r\n");
+    if let Some(protocol) = upgrade {
+        field(out, "Connection", b"Upgrade");
+        field(out, "Upgrade", protocol);
+    }
     // A streamed body goes with the client's length, else in chunks; a
     // whole one with its length, as does an empty one where one is expected.
     if streamed {
@@ -395,6 +422,45 @@ fn build(
     }
     out.extend_from_slice(b"\r\n");
     out.extend_from_slice(&req.body);
+}
+
+/// The protocol a `GET` asks to upgrade to (`Connection: Upgrade` and
+/// `Upgrade: …`), if it does.
+fn upgrade_of<'r>(req: &'r http::Request<'_, '_>) -> Option<&'r [u8]> {
+    if req.method != "GET" {
+        return None;
+    }
+    let asks = connection_named(req)
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case("upgrade"));
+    req.header("upgrade").filter(|_| asks)
+}
+
+/// The client's `101` from the target's: its fields (the protocol's own,
+/// `Sec-WebSocket-Accept`…) less framing and the gateway's own, with
+/// `Connection: Upgrade`.
+fn switched(head: Head) -> Reply {
+    const DROPPED: [&str; 6] = [
+        "connection",
+        "keep-alive",
+        "content-length",
+        "transfer-encoding",
+        "date",
+        "server",
+    ];
+    let mut headers: Vec<(String, String)> = head
+        .fields
+        .into_iter()
+        .filter(|(n, _)| !DROPPED.iter().any(|h| n.eq_ignore_ascii_case(h)))
+        .collect();
+    headers.push(("Connection".into(), "Upgrade".into()));
+    Reply {
+        status: 101,
+        content_type: None,
+        headers,
+        body: Vec::new(),
+        streamed: false,
+    }
 }
 
 /// Appends one field.

@@ -46,6 +46,9 @@ enum Source {
     },
     /// An upstream's answer (proxy.rs).
     Upstream(Box<Upstream>),
+    /// An upgraded connection to a target (`101 Switching Protocols`):
+    /// not a body but a tunnel, which the connection runs (connection.rs).
+    Tunnel(super::upstream_conn::Conn),
 }
 
 /// An upstream's answer body being relayed.
@@ -108,12 +111,36 @@ impl Streamed {
         }
     }
 
+    /// The upgraded connection to a target that the client's connection
+    /// is to be joined with.
+    pub(crate) fn tunnel(conn: super::upstream_conn::Conn) -> Streamed {
+        Streamed {
+            source: Source::Tunnel(conn),
+            length: None,
+        }
+    }
+
+    /// The target's connection, when this is a tunnel rather than a body.
+    pub(crate) fn into_tunnel(
+        self: Box<Self>,
+    ) -> Result<super::upstream_conn::Conn, Box<Streamed>> {
+        if !matches!(self.source, Source::Tunnel(_)) {
+            return Err(self);
+        }
+        match self.source {
+            Source::Tunnel(conn) => Ok(conn),
+            _ => unreachable!("checked above"),
+        }
+    }
+
     /// The next bytes of the body.
     pub(crate) async fn next(&mut self, core: &Core) -> Piece {
         match &mut self.source {
             Source::Script(s) => s.next(core).await,
             Source::File { file, left } => read_piece(file, left),
             Source::Upstream(u) => u.next().await,
+            // A tunnel has no body to write as one.
+            Source::Tunnel(_) => Piece::Cut,
         }
     }
 
@@ -122,7 +149,7 @@ impl Streamed {
     pub(crate) fn finish(self, core: &Rc<Core>, complete: bool, why: &str) {
         match self.source {
             Source::Script(s) => s.finish(core, complete, why),
-            Source::File { .. } => {}
+            Source::File { .. } | Source::Tunnel(_) => {}
             Source::Upstream(mut u) => {
                 if let (true, Some(keep), Some(conn)) = (complete, u.keep.take(), u.conn.take()) {
                     keep(conn);

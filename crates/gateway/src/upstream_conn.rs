@@ -104,6 +104,15 @@ impl Conn {
         }
     }
 
+    /// Its TCP stream (none over TLS) and what it read past the answer's
+    /// head: a tunnel's start (an upgraded connection).
+    pub(crate) fn into_tcp(self) -> (Option<monoio::net::TcpStream>, Vec<u8>) {
+        match self.link {
+            Link::Tcp(s) => (Some(s), self.buf),
+            Link::Tls(_) => (None, self.buf),
+        }
+    }
+
     /// Whether an idle connection is still usable: nothing to read and not
     /// closed (one `recv` that does not wait). Asked before a request that
     /// must not be sent twice goes on a kept connection.
@@ -172,8 +181,9 @@ impl Conn {
                 Some((head, len)) => {
                     self.buf.drain(..len);
                     let head = head?;
-                    // `100 Continue`, `103 Early Hints`: the answer follows.
-                    if (100..200).contains(&head.status) {
+                    // `100 Continue`, `103 Early Hints`: the answer
+                    // follows. (`101` is the answer: a tunnel from here.)
+                    if (100..200).contains(&head.status) && head.status != 101 {
                         continue;
                     }
                     return Ok(head);
