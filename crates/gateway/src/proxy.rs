@@ -211,10 +211,10 @@ async fn exchange(
             status,
             message,
         };
-        if let Some((feed, framed)) = body {
-            if let Err((status, message)) = relay_body(&mut conn, feed, framed).await {
-                return Err((sent(status, message), request));
-            }
+        if let Some((feed, framed)) = body
+            && let Err((status, message)) = relay_body(&mut conn, feed, framed).await
+        {
+            return Err((sent(status, message), request));
         }
         match monoio::time::timeout(up.response_timeout, conn.head(method)).await {
             Ok(Ok(head)) => return Ok((head, conn)),
@@ -283,6 +283,7 @@ async fn relay_body(conn: &mut Conn, feed: &BodyFeed, framed: bool) -> Result<()
 /// Appends the request to send: the client's method, the path (prefix
 /// stripped when asked) and query, its headers less the hop-by-hop ones,
 /// the `X-Forwarded-*` and `Forwarded` fields, and its body.
+#[allow(clippy::too_many_arguments)]
 fn build(
     route: &ProxyRoute,
     req: &http::Request<'_, '_>,
