@@ -9,18 +9,8 @@
 #
 #   loadtest/idle.sh                         # needs: nginx, python3; ulimit -n > 2N
 #   N=2000 loadtest/idle.sh
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/lib.sh"
 N=${N:-8000}
-cargo build --release --manifest-path "$here/Cargo.toml" >/dev/null
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
 body=$(head -c 1024 /dev/zero | tr '\0' 'k')
 cat >"$tmp/upstream.conf" <<CONF
 worker_processes 1;

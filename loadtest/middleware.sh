@@ -8,26 +8,19 @@
 #
 #   loadtest/middleware.sh                    # needs: wrk
 #   DURATION=3s REPS=3 loadtest/middleware.sh
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-5s}
 REPS=${REPS:-5}
 CONNS=${CONNS:-64}
-cargo build --release --manifest-path "$here/Cargo.toml" >/dev/null
 port=$((20000 + RANDOM % 20000))
 taskset -c 0 "$here/target/release/kitwork" serve --listen "127.0.0.1:$port" --cores 1 \
-  --work "$here/loadtest/work-middleware" >/dev/null 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break
-  sleep 0.1
-done
+  --work "$here/loadtest/work-middleware" --db "sqlite://$tmp/k.db" >/dev/null 2>&1 &
+pids+=($!)
+wait_http "$port" /hello
 rps() {
   taskset -c 1 wrk -t1 -c"$CONNS" -d"$DURATION" "http://127.0.0.1:$port$1" |
     awk '/Requests\/sec/ { print $2 }'
 }
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 mkdir -p "$here/loadtest/runs"
 out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-middleware.md"
 plain=() checked=()

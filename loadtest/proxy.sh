@@ -8,20 +8,10 @@
 #
 #   loadtest/proxy.sh                        # needs: nginx, haproxy, wrk, curl
 #   DURATION=3s REPS=3 loadtest/proxy.sh
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-5s}
 REPS=${REPS:-5}
 CONNS=${CONNS:-64}
-cargo build --release --manifest-path "$here/Cargo.toml" >/dev/null
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
 body=$(head -c 1024 /dev/zero | tr '\0' 'k')
 nginx_conf() { # name, core, server block
   cat >"$tmp/$1.conf" <<CONF
@@ -73,17 +63,13 @@ taskset -c 0 "$here/target/release/kitwork" serve --listen 127.0.0.1:18103 --cor
   --work "$tmp/work" --db "sqlite://$tmp/k.db" >"$tmp/kitwork.log" 2>&1 &
 pids+=($!)
 for port in 18100 18101 18102 18103; do
-  for _ in $(seq 50); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/item" && break
-    sleep 0.2
-  done
+  wait_http "$port" /item
   [ "$(curl -s "http://127.0.0.1:$port/item")" = "$body" ] || { echo "port $port did not answer the body" >&2; exit 1; }
 done
 rps() {
   taskset -c 1 wrk -t1 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$1/item" |
     awk '/Requests\/sec/ { r = $2 } / 99%/ { p = $2 } END { print r, p }'
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 declare -A runs p99s
 for _ in $(seq "$REPS"); do
   for port in 18101 18102 18103; do

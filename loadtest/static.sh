@@ -7,21 +7,11 @@
 #
 #   loadtest/static.sh                       # needs: nginx, wrk, curl
 #   DURATION=3s REPS=3 SIZE=65536 loadtest/static.sh
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-5s}
 REPS=${REPS:-5}
 CONNS=${CONNS:-64}
 SIZE=${SIZE:-4096}
-cargo build --release --manifest-path "$here/Cargo.toml" >/dev/null
-tmp=$(mktemp -d)
-chmod 755 "$tmp"   # nginx's workers read the file as another user
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
 mkdir -p "$tmp/public" "$tmp/work"
 head -c "$SIZE" /dev/urandom | base64 -w 76 | head -c "$SIZE" >"$tmp/public/file.txt"
 chmod -R a+rX "$tmp"
@@ -46,17 +36,13 @@ taskset -c 0 "$here/target/release/kitwork" serve --listen 127.0.0.1:18098 --cor
   --work "$tmp/work" --db "sqlite://$tmp/k.db" >"$tmp/kitwork.log" 2>&1 &
 pids+=($!)
 for port in 18097 18098; do
-  for _ in $(seq 50); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/file.txt" && break
-    sleep 0.2
-  done
+  wait_http "$port" /file.txt
   curl -s "http://127.0.0.1:$port/file.txt" | cmp - "$tmp/public/file.txt"
 done
 rps() {
   taskset -c 1 wrk -t1 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$1/file.txt" |
     awk '/Requests\/sec/ { r = $2 } / 99%/ { p = $2 } END { print r, p }'
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-static.md"
 n=() k=() np=() kp=()
 for _ in $(seq "$REPS"); do
