@@ -330,3 +330,38 @@ fn sigterm_ends_the_process_while_clients_keep_reconnecting() {
     // Before, a stream of accepts kept the core from seeing the flag (39.6 s).
     assert!(exited, "still running 5 s after SIGTERM (drain 2 s)");
 }
+
+#[test]
+fn sigterm_closes_idle_connections_at_once() {
+    let s = start_with("drain_timeout_ms = 10000");
+    // Idle keep-alive connections, each after one answer.
+    let idle: Vec<TcpStream> = (0..20)
+        .map(|_| {
+            let c = connect(&s);
+            let mut w = c.try_clone().unwrap();
+            w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+                .unwrap();
+            let mut r = BufReader::new(c.try_clone().unwrap());
+            assert!(read_response(&mut r).is_some());
+            c
+        })
+        .collect();
+    let signalled = sigterm(&s);
+    // Each is closed by the server (it waits for nothing), well before the
+    // 10 s drain would end.
+    for c in &idle {
+        c.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+        let mut byte = [0u8; 1];
+        let got = (&*c).read(&mut byte);
+        assert!(
+            matches!(got, Ok(0)),
+            "an idle connection stayed open: {got:?}"
+        );
+    }
+    let mut s = s;
+    let exited = exits_within(&mut s, signalled, Duration::from_secs(3));
+    assert!(
+        exited,
+        "still running 3 s after SIGTERM with only idle connections"
+    );
+}

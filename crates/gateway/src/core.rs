@@ -195,8 +195,10 @@ pub(crate) async fn serve_core(
         s.await;
     }
     // Draining: the listeners are closed (new connections are refused by
-    // the kernel); wait for the open ones, and for the go() functions
-    // already started, to finish, up to the drain timeout.
+    // the kernel); idle connections are told to close; wait for the open
+    // ones, and for the go() functions already started, to finish, up to
+    // the drain timeout.
+    core.draining.notify_waiters();
     let deadline = Instant::now() + core.config.drain_timeout;
     while (core.open.get() > 0 || core.background.get() > 0) && Instant::now() < deadline {
         monoio::time::sleep(Duration::from_millis(10)).await;
