@@ -51,9 +51,20 @@ pub fn parse_form_into(s: &str, out: &mut Pairs) {
     }
 }
 
-/// Appends `s` with `%XX` and `+` decoded (invalid UTF-8 becomes U+FFFD).
+/// Appends `s` with `%XX` and `+` decoded, as a form's or a query's
+/// names and values are (invalid UTF-8 becomes U+FFFD).
 pub fn percent_decode_into(s: &str, into: &mut String) {
-    if !s.bytes().any(|b| b == b'%' || b == b'+') {
+    decode_into(s, into, true);
+}
+
+/// Appends `s` with `%XX` decoded, as a path's segments are: a `+` in a
+/// path is a plus (what `decodeURIComponent` gives Express's `req.params`).
+pub fn percent_decode_path_into(s: &str, into: &mut String) {
+    decode_into(s, into, false);
+}
+
+fn decode_into(s: &str, into: &mut String, plus_is_space: bool) {
+    if !s.bytes().any(|b| b == b'%' || (plus_is_space && b == b'+')) {
         into.push_str(s);
         return;
     }
@@ -62,7 +73,7 @@ pub fn percent_decode_into(s: &str, into: &mut String) {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' if i + 2 < b.len() => {
                 match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
                 {

@@ -1,7 +1,7 @@
 //! The request as the natives see it: copied out of the connection buffer
 //! whole, and turned into strings only when a script first asks.
 
-use super::form::{Pairs, parse_form_into, percent_decode_into};
+use super::form::{Pairs, parse_form_into, percent_decode_path_into};
 use super::http;
 
 /// Where a piece of `RequestData::head` starts and ends.
@@ -90,7 +90,7 @@ impl RequestData {
         self.params.clear();
         for (k, v) in names.iter().zip(values) {
             self.params
-                .push_with(|o| o.push_str(k), |o| percent_decode_into(v, o));
+                .push_with(|o| o.push_str(k), |o| percent_decode_path_into(v, o));
         }
         self.body.clear();
         self.body.extend_from_slice(body);
@@ -176,6 +176,10 @@ mod tests {
         let mut data = RequestData::default();
         data.set(&req, &req.body, false, &["id".to_string()], &["4%32"]);
         assert_eq!(data.params.get("id"), Some("42"));
+        // A `+` in a path segment is a plus, not a space (that is forms').
+        data.set(&req, &req.body, false, &["q".to_string()], &["a+b%20c"]);
+        assert_eq!(data.params.get("q"), Some("a+b c"));
+        data.set(&req, &req.body, false, &["id".to_string()], &["4%32"]);
         let pieces = data.pieces();
         assert_eq!((pieces.method, pieces.path), ("GET", "/a%20b"));
         assert_eq!(data.query().get("y"), Some("two"));
