@@ -31,6 +31,8 @@ enum Behavior {
     Hangs,
     /// Waits this long before answering.
     Slow(u64),
+    /// Answers these bytes, then closes.
+    Raw(&'static [u8]),
 }
 
 /// A test upstream: its port and the requests it received.
@@ -135,6 +137,10 @@ fn connection(
         seen.lock().unwrap().push(format!("{method} {path}"));
         match behavior {
             Behavior::Hangs => return,
+            Behavior::Raw(bytes) => {
+                let _ = w.write_all(bytes);
+                return;
+            }
             Behavior::Slow(ms) => std::thread::sleep(Duration::from_millis(ms)),
             Behavior::Echo => {}
         }
@@ -554,4 +560,49 @@ fn a_websocket_is_tunnelled_to_its_target() {
     );
     // The gateway serves on after the tunnel closed.
     assert_eq!(get(&s, "/api/after").status, 502);
+}
+
+/// What a target answers is input too: each malformed answer is the
+/// client's 502 (or an answer cut where the client can tell), and the
+/// gateway goes on serving.
+#[test]
+fn malformed_answers_from_a_target_are_502s() {
+    let answers: [&'static [u8]; 6] = [
+        b"NOT HTTP AT ALL\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
+        b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+        b"HTTP/1.1 200 OK\r\nContent-Le",
+        b"HTTP/1.1 200 OK\r\nBad Header Line\r\n\r\n",
+    ];
+    for raw in answers {
+        let up = Upstream::start(Behavior::Raw(raw));
+        let s = gateway(&[up.port], "retries: 0");
+        let r = get(&s, "/api/x");
+        assert_eq!(
+            r.status,
+            502,
+            "{:?}: {}",
+            String::from_utf8_lossy(raw),
+            r.body
+        );
+    }
+    // A chunked answer whose chunk size is not hex, past the whole-read
+    // size: its head went out, and the body is cut (no last chunk).
+    let up = Upstream::start(Behavior::Raw(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nboom\r\n0\r\n\r\n",
+    ));
+    let s = gateway(&[up.port], "retries: 0");
+    let mut c = connect(&s);
+    c.write_all(b"GET /api/x HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut all = Vec::new();
+    let _ = c.read_to_end(&mut all);
+    let text = String::from_utf8_lossy(&all);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(
+        !text.ends_with("0\r\n\r\n"),
+        "a cut body must not look whole: {text}"
+    );
+    assert_eq!(get(&s, "/nothing").status, 404, "the gateway still answers");
 }

@@ -92,14 +92,14 @@ pub(crate) async fn forward(
     let mut tried: upstream::Tried = 0;
     let mut last = None;
     let mut request = Vec::with_capacity(req.head.len() + req.body.len() + 256);
-    let states = upstream::states(up);
+    let view = upstream::view(up);
     for _ in 0..=up.retries {
-        let Some(i) = upstream::pick(up, hash, tried) else {
+        let Some(i) = upstream::pick(up, &view, hash, tried) else {
             break;
         };
         tried |= 1 << i;
         let target = &up.targets[i];
-        let state = states[i].clone();
+        let state = view.states[i].clone();
         request.clear();
         build(
             route,

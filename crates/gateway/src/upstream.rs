@@ -136,9 +136,9 @@ pub(crate) type Tried = u128;
 
 /// One core's view of an upstream: its targets' states, in order, and its
 /// round-robin turn.
-struct View {
+pub(crate) struct View {
     of: Weak<Upstream>,
-    states: Rc<[Rc<TargetState>]>,
+    pub(crate) states: Rc<[Rc<TargetState>]>,
     turn: Cell<usize>,
 }
 
@@ -166,7 +166,7 @@ pub(crate) fn state(target: &Target) -> Rc<TargetState> {
 }
 
 /// This core's view of `up` (made once per generation of it).
-fn view(up: &Arc<Upstream>) -> Rc<View> {
+pub(crate) fn view(up: &Arc<Upstream>) -> Rc<View> {
     VIEWS.with(|v| {
         if let Some(view) = v.borrow().get(&up.name)
             && view.of.strong_count() > 0
@@ -182,11 +182,6 @@ fn view(up: &Arc<Upstream>) -> Rc<View> {
         v.borrow_mut().insert(up.name.clone(), view.clone());
         view
     })
-}
-
-/// The states of `up`'s targets on this core, in order.
-pub(crate) fn states(up: &Arc<Upstream>) -> Rc<[Rc<TargetState>]> {
-    view(up).states.clone()
 }
 
 impl TargetState {
@@ -225,10 +220,9 @@ impl TargetState {
     }
 
     /// Keeps a connection whose exchange ended, up to `keepalive`.
-    pub(crate) fn keep(&self, mut conn: Conn, keepalive: usize) {
+    pub(crate) fn keep(&self, conn: Conn, keepalive: usize) {
         let mut idle = self.idle.borrow_mut();
         if idle.len() < keepalive {
-            conn.reused = true;
             idle.push(conn);
         }
     }
@@ -237,8 +231,8 @@ impl TargetState {
 /// Which target takes the next request, among those not in `tried`:
 /// available ones first; when none is, any (an upstream whose targets
 /// are all ejected still tries, rather than refuse everything).
-pub(crate) fn pick(up: &Arc<Upstream>, hash: Option<u64>, tried: Tried) -> Option<usize> {
-    let view = view(up);
+/// `view` is this core's view of `up` (`view`).
+pub(crate) fn pick(up: &Upstream, view: &View, hash: Option<u64>, tried: Tried) -> Option<usize> {
     let now = Instant::now();
     let n = up.targets.len();
     let open = |i: &usize| tried & (1u128 << i) == 0;
@@ -451,16 +445,18 @@ mod tests {
     #[test]
     fn round_robin_takes_turns_and_skips_the_ejected() {
         let up = upstream(Balance::RoundRobin, 3);
-        let picks: Vec<usize> = (0..6).map(|_| pick(&up, None, 0).unwrap()).collect();
+        let picks: Vec<usize> = (0..6)
+            .map(|_| pick(&up, &view(&up), None, 0).unwrap())
+            .collect();
         for i in 0..3 {
             assert_eq!(picks.iter().filter(|&&p| p == i).count(), 2, "{picks:?}");
         }
         let s = state(&up.targets[1]);
         s.failed(&up, &up.targets[1]);
         s.failed(&up, &up.targets[1]);
-        assert!((0..6).all(|_| pick(&up, None, 0) != Some(1)));
+        assert!((0..6).all(|_| pick(&up, &view(&up), None, 0) != Some(1)));
         // Tried targets are not picked again; when every one is ejected, any is.
-        assert_eq!(pick(&up, None, 0b101), Some(1));
+        assert_eq!(pick(&up, &view(&up), None, 0b101), Some(1));
         s.succeeded();
     }
 
@@ -468,10 +464,10 @@ mod tests {
     fn consistent_hashing_moves_only_the_leaving_target_s_keys() {
         let up = upstream(Balance::ConsistentHash, 4);
         let before: Vec<usize> = (0..200u64)
-            .map(|k| pick(&up, Some(k), 0).unwrap())
+            .map(|k| pick(&up, &view(&up), Some(k), 0).unwrap())
             .collect();
         let again: Vec<usize> = (0..200u64)
-            .map(|k| pick(&up, Some(k), 0).unwrap())
+            .map(|k| pick(&up, &view(&up), Some(k), 0).unwrap())
             .collect();
         assert_eq!(before, again);
         // Every target gets some keys.
@@ -482,7 +478,7 @@ mod tests {
         s.failed(&up, &up.targets[2]);
         s.failed(&up, &up.targets[2]);
         for k in 0..200u64 {
-            let now = pick(&up, Some(k), 0).unwrap();
+            let now = pick(&up, &view(&up), Some(k), 0).unwrap();
             if before[k as usize] != 2 {
                 assert_eq!(now, before[k as usize], "key {k} moved");
             }
@@ -494,7 +490,7 @@ mod tests {
     fn least_conn_prefers_the_idlest() {
         let up = upstream(Balance::LeastConn, 2);
         state(&up.targets[0]).active.set(3);
-        assert!((0..4).all(|_| pick(&up, None, 0) == Some(1)));
+        assert!((0..4).all(|_| pick(&up, &view(&up), None, 0) == Some(1)));
         state(&up.targets[0]).active.set(0);
     }
 }

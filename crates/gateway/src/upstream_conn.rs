@@ -34,9 +34,6 @@ pub(crate) struct Conn {
     buf: Vec<u8>,
     /// The buffer reads land in, handed to the stream and back.
     room: Vec<u8>,
-    /// It served an exchange before (a failure may be its having gone
-    /// stale while idle).
-    pub(crate) reused: bool,
 }
 
 /// An answer's head.
@@ -100,7 +97,6 @@ impl Conn {
             link,
             buf: Vec::new(),
             room: vec![0; READ],
-            reused: false,
         }
     }
 
