@@ -146,6 +146,7 @@ fn core_config(
         redirect_https: config.https.redirect,
         tls_sessions: config.https.session_cache,
         http2: config.http2,
+        sockets: Default::default(),
     })
 }
 

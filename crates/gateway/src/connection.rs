@@ -8,7 +8,7 @@ use super::body_feed::{BodyFeed, Decoder, pump};
 use super::dispatch::{Answer, handle};
 use super::http::{self, Parsed};
 use super::per_core::{BUFFER_KEEP, Core, SHUTDOWN_POLL};
-use super::streamed::{Piece, Streamed};
+use super::streamed::{Piece, Streamed, Upgrade};
 use super::wire::Wire;
 use std::future::Future;
 use std::rc::Rc;
@@ -36,6 +36,9 @@ pub(crate) enum Ended {
     /// It opened with the HTTP/2 preface: these bytes (the preface and
     /// what came with it) are the start of an HTTP/2 connection.
     Http2(Vec<u8>),
+    /// A script accepted a WebSocket: the connection serves it now
+    /// (listener.rs, which owns the stream).
+    WebSocket(Box<super::websocket::Switch>),
 }
 
 /// The HTTP/2 connection preface (RFC 9113 §3.4).
@@ -104,14 +107,22 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
                     )
                     .await;
                     clock = answered_at;
-                    // A proxied upgrade: the connection becomes a tunnel.
-                    let streamed = match streamed.map(|s| s.into_tunnel()) {
-                        Some(Ok(conn)) => {
+                    // An upgrade: the connection becomes a tunnel (a
+                    // proxied one) or a socket (a script's endpoint).
+                    let streamed = match streamed.map(|s| s.into_upgrade()) {
+                        Some(Ok(Upgrade::Tunnel(conn))) => {
                             let early = buf[consumed..].to_vec();
                             let timeout = limits.send_timeout;
                             let out = std::mem::take(&mut out);
                             Box::pin(super::tunnel::run(stream, out, early, conn, timeout)).await;
                             return Ended::Closed;
+                        }
+                        Some(Ok(Upgrade::Socket(opened))) => {
+                            return Ended::WebSocket(Box::new(super::websocket::Switch {
+                                out: std::mem::take(&mut out),
+                                early: buf[consumed..].to_vec(),
+                                opened: *opened,
+                            }));
                         }
                         Some(Err(body)) => Some(body),
                         None => None,

@@ -152,6 +152,7 @@ pub(crate) async fn serve_core(
     let _ = bound.send(Ok(addresses));
     let first = generations.borrow_and_update().clone();
     let core = Rc::new(Core::new(index, first, config));
+    super::socket_hub::start_core(index, core.config.sockets.clone());
     // Reloads: each new generation becomes the one new requests start on.
     let swapper = core.clone();
     monoio::spawn(async move {

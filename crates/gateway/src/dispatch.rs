@@ -10,6 +10,7 @@ use super::middleware;
 use super::per_core::{Core, Live, Worker, host, new_worker};
 use super::reply::{Cause, Reply, error_reply, to_reply};
 use super::router::{Match, Route};
+use super::socket_hub::{self, Socket};
 use super::streamed::Streamed;
 use crate::log;
 use runtime::driver::{self, Poisoned, guarded};
@@ -210,6 +211,27 @@ pub(crate) async fn handle(
         );
         return Box::pin(serving).await;
     }
+    // A WebSocket endpoint: its handshake is checked before a worker is
+    // taken; the socket exists (for `open`'s `ws`) until it is refused.
+    let opening = match &r.websocket {
+        None => None,
+        Some(options) => {
+            let accepted = match &out {
+                Answer::Http2(_) => Err(Reply::error(
+                    426,
+                    "WebSocket endpoints are served over HTTP/1.1",
+                )),
+                Answer::Http1(_) => super::websocket::handshake(req, options),
+            };
+            match accepted {
+                Err(reply) => return (write(&reply, &mut out, live.slots[index]), None),
+                Ok(accepted) => {
+                    let (max, buffered) = (options.max_message, options.max_buffered);
+                    Some((accepted, socket_hub::open(req.peer, max, buffered)))
+                }
+            }
+        }
+    };
     // A compressed body, decoded (`[compression] requests`); before a
     // worker is taken, so a refusal needs none.
     let decoded;
@@ -248,7 +270,9 @@ pub(crate) async fn handle(
         .tags
         .borrow_mut()
         .set(core.index, n, &r.method, &r.pattern);
-    let (mut reply, background) = match run_route(&mut worker, r, core, &live.generation).await {
+    let socket = opening.as_ref().map(|(_, s)| s);
+    let ran = run_route(&mut worker, r, core, &live.generation, socket).await;
+    let (mut reply, background) = match ran {
         Ok(done) => done,
         Err(Poisoned) => {
             // The panic was reported by the panic hook; this VM is dropped
@@ -257,6 +281,9 @@ pub(crate) async fn handle(
                 "{} {}: internal error; worker replaced",
                 r.method, r.pattern
             ));
+            if let Some((_, socket)) = &opening {
+                socket_hub::remove(socket);
+            }
             let reply = Reply::error(500, "internal error");
             return (write(&reply, &mut out, live.slots[index]), None);
         }
@@ -267,7 +294,27 @@ pub(crate) async fn handle(
     if !limited.is_empty() {
         reply.headers.extend(limited);
     }
+    // `open` accepted the socket: the connection switches to it once
+    // this `101` is written.
+    let mut upgraded = None;
+    if let Some((accepted, socket)) = opening {
+        match (reply.status, &mut out) {
+            (101, Answer::Http1(bytes)) => {
+                let mut headers = accepted.headers;
+                headers.append(&mut reply.headers);
+                http::write_switch_head(bytes, &headers);
+                let opened = super::websocket::Opened {
+                    live: live.clone(),
+                    route: index,
+                    socket,
+                };
+                upgraded = Some(Box::new(Streamed::socket(opened)));
+            }
+            _ => socket_hub::remove(&socket),
+        }
+    }
     let ended = match reply.streamed {
+        _ if upgraded.is_some() => record(core, req, n, 101, live.slots[index], started),
         false => write(&reply, &mut out, live.slots[index]),
         true => write_stream_head(
             core,
@@ -309,7 +356,7 @@ pub(crate) async fn handle(
     } else {
         start_background(core, &live, worker, background, r);
     }
-    (ended, None)
+    (ended, upgraded)
 }
 
 /// Counts a response under its route's slot and logs it: when it was
@@ -585,12 +632,16 @@ pub(crate) enum TopLevel {
 }
 
 /// Runs a route's script and handler to a reply, with the go() functions
-/// it queued; `Err(Poisoned)` if the VM panicked.
+/// it queued; `Err(Poisoned)` if the VM panicked. For a WebSocket's
+/// handshake (`opening`), the handler is its `open(ws, req)`, and the
+/// reply `101` when it accepted the socket (returned nothing, set no
+/// status).
 pub(crate) async fn run_route(
     worker: &mut Worker,
     route: &Route,
     core: &Core,
     generation: &Generation,
+    opening: Option<&Rc<Socket>>,
 ) -> Result<(Reply, Background), Poisoned> {
     let services = &core.services;
     let vm = &mut worker.vm;
@@ -634,7 +685,22 @@ pub(crate) async fn run_route(
     };
     // The middleware in front of the handler, if any (middleware.rs).
     let chain = worker.chains.get(route.declared).and_then(Option::as_ref);
+    let mut ws = Value::Undefined;
     let first = match found {
+        // A WebSocket's `open(ws, req)`.
+        Ok(TopLevel::Handler(f)) if opening.is_some() => guarded(|| {
+            let socket = opening.expect("matched");
+            let made = super::request_api::request_object(vm)
+                .and_then(|req| Ok((req, super::socket_api::socket_object(vm, socket)?)));
+            match made {
+                Ok((req, made)) => {
+                    ws = made;
+                    vm.pinned.push(ws);
+                    middleware::start(vm, chain, f, req, &[ws, req])
+                }
+                Err(e) => Err(vm.uncaught(e)),
+            }
+        })?,
         // A module's `export default { fetch }`: `fetch(request, env, ctx)`.
         Ok(TopLevel::Handler(f)) if route.fetch => {
             guarded(|| match super::request_api::fetch_arguments(vm) {
@@ -682,8 +748,26 @@ pub(crate) async fn run_route(
         }
         reply
     };
+    let conclude = |vm: &mut vm::Vm, v: Value| match opening {
+        Some(socket) if v.is_nullish() && host(vm).response.status.is_none() => {
+            match super::socket_api::keep_data(vm, ws, socket) {
+                Ok(()) => Reply {
+                    status: 101,
+                    content_type: None,
+                    headers: std::mem::take(&mut host(vm).response.headers),
+                    body,
+                    streamed: false,
+                },
+                Err(e) => {
+                    let e = vm.uncaught(e);
+                    on_error(vm, e)
+                }
+            }
+        }
+        _ => to_reply(vm, v, body),
+    };
     let (mut reply, background) =
-        lifecycle::complete(vm, services, first, |vm, v| to_reply(vm, v, body), on_error).await?;
+        lifecycle::complete(vm, services, first, conclude, on_error).await?;
     if let Some(v) = &route.version {
         reply.headers.push(("X-Work-Version".into(), v.clone()));
     }

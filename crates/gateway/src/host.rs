@@ -37,6 +37,10 @@ pub struct RouteDecl {
     pub proxy: Option<std::sync::Arc<super::proxy::ProxyRoute>>,
     /// A static folder it serves (`.static(prefix, folder)`), as declared.
     pub static_folder: Option<super::static_files::StaticDecl>,
+    /// A WebSocket endpoint (`.ws(path, handlers)`): its options, and its
+    /// `message` and `close` (`open` is the handler).
+    pub websocket: Option<std::sync::Arc<super::websocket::SocketOptions>>,
+    pub socket_events: Option<[Value; 2]>,
     /// The `work()` that declared it (an index into `Host::works`).
     pub work_index: Option<usize>,
     /// The middleware in front of it, in order (`middleware::attach`),
@@ -75,6 +79,10 @@ pub struct HostKeys {
     pub next: Option<ObjId>,
     /// The names of `req`'s fields, in `REQUEST_FIELDS`' order.
     pub request_fields: [vm::value::Atom; 6],
+    /// The prototype of WebSocket `ws` objects (socket_api.rs).
+    pub socket_proto: Option<ObjId>,
+    /// A `ws` object's hidden socket id, `id`, `remoteAddress`, `data`.
+    pub socket_fields: [vm::value::Atom; 4],
 }
 
 /// The fields of a handler's `req` (`request_api::request_object`).
@@ -99,7 +107,15 @@ impl HostKeys {
         // Interned by the first Host a VM makes, while its modules declare
         // their routes: before its state is sealed, so they stay.
         let request_fields = REQUEST_FIELDS.map(|name| vm.heap.intern(name));
+        let socket_proto = vm
+            .heap
+            .lookup_atom(super::socket_api::SOCKET_PROTO_GLOBAL)
+            .and_then(|a| vm.get_own(vm.realm.global, a))
+            .and_then(Value::as_obj);
+        let socket_fields = super::socket_api::SOCKET_FIELDS.map(|n| vm.heap.intern(n));
         HostKeys {
+            socket_proto,
+            socket_fields,
             work,
             proto,
             status,

@@ -41,6 +41,8 @@ pub mod request_data;
 pub mod request_log;
 mod response_api;
 pub mod router;
+mod socket_api;
+mod socket_hub;
 mod static_files;
 mod streamed;
 pub mod tls;
@@ -48,6 +50,7 @@ mod tunnel;
 mod upstream;
 mod upstream_api;
 mod upstream_conn;
+mod websocket;
 mod wire;
 pub mod work;
 
@@ -230,6 +233,7 @@ pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<G
             middleware: d.middleware_at,
             static_dir,
             proxy,
+            websocket: d.websocket,
         };
         if let Err(c) = router.add(route) {
             if c.existing == usize::MAX {
@@ -386,6 +390,8 @@ fn fetch_routes(vm: &mut Vm, graph: &LinkedGraph) -> Result<Vec<host::RouteDecl>
                 middleware: Vec::new(),
                 middleware_at: Vec::new(),
                 static_folder: None,
+                websocket: None,
+                socket_events: None,
                 proxy_decl: None,
                 proxy: None,
             });

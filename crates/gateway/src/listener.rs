@@ -23,18 +23,26 @@ pub(crate) async fn serve_accepted(stream: TcpStream, core: Rc<Core>, kind: Kind
         Kind::Cleartext(mut served) => {
             served.peer = peer;
             let mut wire = Wire::Tcp(stream);
-            let Ended::Http2(first) = serve_connection(&mut wire, core.clone(), served).await
-            else {
-                return;
-            };
+            let ended = serve_connection(&mut wire, core.clone(), served).await;
             let Wire::Tcp(stream) = wire else {
                 return;
             };
-            let Ok(rest) = stream.try_into_poll_io() else {
+            let (Ended::Http2(_) | Ended::WebSocket(_)) = ended else {
                 return;
             };
-            let io = Rewound { first, at: 0, rest };
-            super::h2::serve(io, core, false, peer).await;
+            let Ok(mut rest) = stream.try_into_poll_io() else {
+                return;
+            };
+            match ended {
+                Ended::Http2(first) => {
+                    let io = Rewound { first, at: 0, rest };
+                    super::h2::serve(io, core, false, peer).await;
+                }
+                Ended::WebSocket(switch) => {
+                    super::websocket::serve(&mut rest, *switch, &core).await
+                }
+                Ended::Closed => {}
+            }
         }
         Kind::Tls => serve_tls(stream, core, peer).await,
     }
@@ -74,7 +82,10 @@ async fn serve_tls(stream: TcpStream, core: Rc<Core>, peer: Option<std::net::IpA
         stream: tls,
         closing: false,
     }));
-    serve_connection(&mut wire, core, served).await;
+    let ended = serve_connection(&mut wire, core.clone(), served).await;
+    if let (Ended::WebSocket(switch), Wire::Tls(tls)) = (ended, &mut wire) {
+        super::websocket::serve(&mut tls.stream, *switch, &core).await;
+    }
 }
 
 fn count_handshake(core: &Core, session: &rustls::ServerConnection) {

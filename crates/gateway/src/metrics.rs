@@ -104,6 +104,8 @@ pub struct Snapshot {
     pub core: usize,
     pub stats: CoreStats,
     pub open_connections: usize,
+    /// WebSockets open now (script endpoints).
+    pub open_sockets: usize,
     pub generation: String,
 }
 
@@ -237,6 +239,13 @@ pub fn render(cores: &[Snapshot], p: &Process) -> String {
         "gauge",
         "Connections open now.",
         &|c| c.open_connections.to_string(),
+    );
+    per_core(
+        &mut out,
+        "kitwork_websockets_open",
+        "gauge",
+        "WebSockets open now on script endpoints (counted in the connections too).",
+        &|c| c.open_sockets.to_string(),
     );
     family(
         &mut out,

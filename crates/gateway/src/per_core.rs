@@ -52,6 +52,9 @@ pub struct CoreConfig {
     pub tls_sessions: usize,
     /// HTTP/2's settings (h2.rs).
     pub http2: super::h2::Http2,
+    /// How the cores reach each other's WebSocket subscribers (shared by
+    /// the clones of one configuration: one server's cores).
+    pub sockets: Arc<super::socket_hub::Peers>,
 }
 
 impl CoreConfig {
@@ -73,6 +76,7 @@ impl CoreConfig {
             redirect_https: false,
             tls_sessions: 4096,
             http2: Default::default(),
+            sockets: Arc::default(),
         }
     }
 }
@@ -103,6 +107,8 @@ pub(crate) struct Worker {
     /// Each route's middleware (by `Route::declared`), made with the
     /// handlers; `None` for a route without any.
     pub(crate) chains: Vec<Option<Rc<[Value]>>>,
+    /// Each WebSocket route's `message` and `close` (by `Route::declared`).
+    pub(crate) sockets: Vec<Option<[Value; 2]>>,
     /// What the VM's log lines are tagged with.
     pub(crate) tags: Rc<RefCell<Tags>>,
     /// The response body buffer, reused from request to request.
@@ -228,6 +234,7 @@ impl Core {
             core: self.index,
             stats: self.stats.borrow().clone(),
             open_connections: self.open.get(),
+            open_sockets: super::socket_hub::count(),
             generation: self.live.borrow().generation.id(),
         }
     }
@@ -257,20 +264,23 @@ pub(crate) fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Wo
     // The modules run once here, as they did when the generation loaded;
     // what they made is this VM's module state from now on.
     let (mains, decls) = super::evaluate(&mut vm, &generation.graph);
-    let (handlers, chains) = match decls {
-        Ok(decls) => decls
-            .into_iter()
-            .map(|d| {
+    let (handlers, chains, sockets) = match decls {
+        Ok(decls) => {
+            let mut made = (Vec::new(), Vec::new(), Vec::new());
+            for d in decls {
                 let chain = (!d.middleware.is_empty()).then(|| Rc::from(d.middleware));
-                (d.handler, chain)
-            })
-            .unzip(),
+                made.0.push(d.handler);
+                made.1.push(chain);
+                made.2.push(d.socket_events);
+            }
+            made
+        }
         Err(e) => {
             // It loaded once already: only a top level that behaves
             // differently on a second run gets here. Its routes answer 500
             // (dispatch.rs).
             crate::log::error(&format!("a worker's modules failed to load: {e}"));
-            (Vec::new(), Vec::new())
+            (Vec::new(), Vec::new(), Vec::new())
         }
     };
     vm.seal_state();
@@ -281,6 +291,7 @@ pub(crate) fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Wo
         mains,
         handlers,
         chains,
+        sockets,
         tags,
         body: Vec::new(),
     })

@@ -96,6 +96,21 @@ impl RequestData {
         self.body.extend_from_slice(body);
     }
 
+    /// No request: what a WebSocket's events see (their socket's request
+    /// ended with its `open`).
+    pub fn clear(&mut self) {
+        self.head.clear();
+        self.secure = false;
+        self.streams = false;
+        self.method_at = (0, 0);
+        self.path_at = (0, 0);
+        self.query_at = (0, 0);
+        self.headers_at.clear();
+        self.built = false;
+        self.params.clear();
+        self.body.clear();
+    }
+
     /// The query as it came, without its `?` (empty when there is none).
     pub fn raw_query(&self) -> &str {
         let (start, end) = self.query_at;

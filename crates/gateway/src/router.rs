@@ -40,6 +40,9 @@ pub struct Route {
     pub static_dir: Option<std::sync::Arc<super::static_files::StaticDir>>,
     /// The upstream it forwards to without a script (`.proxy(prefix, name)`).
     pub proxy: Option<std::sync::Arc<super::proxy::ProxyRoute>>,
+    /// A WebSocket endpoint's options (`work().ws()`): its `GET` is an
+    /// opening handshake.
+    pub websocket: Option<std::sync::Arc<super::websocket::SocketOptions>>,
 }
 
 impl Route {
@@ -65,6 +68,7 @@ impl Route {
             middleware: Vec::new(),
             static_dir: None,
             proxy: None,
+            websocket: None,
         }
     }
 }

@@ -49,6 +49,15 @@ enum Source {
     /// An upgraded connection to a target (`101 Switching Protocols`):
     /// not a body but a tunnel, which the connection runs (connection.rs).
     Tunnel(super::upstream_conn::Conn),
+    /// A WebSocket the script accepted (`101 Switching Protocols`): the
+    /// connection serves it (websocket.rs).
+    Socket(Box<super::websocket::Opened>),
+}
+
+/// What a connection becomes after a `101`.
+pub(crate) enum Upgrade {
+    Tunnel(super::upstream_conn::Conn),
+    Socket(Box<super::websocket::Opened>),
 }
 
 /// An upstream's answer body being relayed.
@@ -120,15 +129,23 @@ impl Streamed {
         }
     }
 
-    /// The target's connection, when this is a tunnel rather than a body.
-    pub(crate) fn into_tunnel(
-        self: Box<Self>,
-    ) -> Result<super::upstream_conn::Conn, Box<Streamed>> {
-        if !matches!(self.source, Source::Tunnel(_)) {
+    /// A socket the script accepted, for its connection to serve.
+    pub(crate) fn socket(opened: super::websocket::Opened) -> Streamed {
+        Streamed {
+            source: Source::Socket(Box::new(opened)),
+            length: None,
+        }
+    }
+
+    /// What the connection becomes, when this is an upgrade rather than
+    /// a body.
+    pub(crate) fn into_upgrade(self: Box<Self>) -> Result<Upgrade, Box<Streamed>> {
+        if !matches!(self.source, Source::Tunnel(_) | Source::Socket(_)) {
             return Err(self);
         }
         match self.source {
-            Source::Tunnel(conn) => Ok(conn),
+            Source::Tunnel(conn) => Ok(Upgrade::Tunnel(conn)),
+            Source::Socket(opened) => Ok(Upgrade::Socket(opened)),
             _ => unreachable!("checked above"),
         }
     }
@@ -139,8 +156,8 @@ impl Streamed {
             Source::Script(s) => s.next(core).await,
             Source::File { file, left } => read_piece(file, left),
             Source::Upstream(u) => u.next().await,
-            // A tunnel has no body to write as one.
-            Source::Tunnel(_) => Piece::Cut,
+            // An upgrade has no body to write as one.
+            Source::Tunnel(_) | Source::Socket(_) => Piece::Cut,
         }
     }
 
@@ -150,6 +167,7 @@ impl Streamed {
         match self.source {
             Source::Script(s) => s.finish(core, complete, why),
             Source::File { .. } | Source::Tunnel(_) => {}
+            Source::Socket(opened) => super::socket_hub::remove(&opened.socket),
             Source::Upstream(mut u) => {
                 if let (true, Some(keep), Some(conn)) = (complete, u.keep.take(), u.conn.take()) {
                     keep(conn);

@@ -45,6 +45,7 @@ pub fn install(vm: &mut Vm) {
         ("static", static_folder),
         ("proxy", super::upstream_api::proxy),
         ("limit", super::rate_limit::work_limit),
+        ("ws", super::socket_api::declare_socket),
     ] {
         method(vm, proto, name, 2, f);
     }
@@ -127,6 +128,7 @@ pub fn install(vm: &mut Vm) {
     method(vm, g, "limit", 2, super::rate_limit::limit);
     method(vm, g, "use", 2, super::middleware::use_global);
     method(vm, g, "upstream", 2, super::upstream_api::upstream);
+    super::socket_api::install(vm);
     let next = native(vm, "next", 0, super::middleware::next);
     set(vm, g, NEXT_GLOBAL, Value::Obj(next));
     // Debug builds only: lets the tests prove that a panic while serving
@@ -264,6 +266,8 @@ pub(crate) fn declare(
                     module,
                     fetch: false,
                     static_folder: None,
+                    websocket: None,
+                    socket_events: None,
                     proxy_decl: None,
                     proxy: None,
                     work_index: Some(work),
