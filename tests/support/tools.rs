@@ -1,5 +1,5 @@
 //! Command-line clients the tests use for real (curl, openssl, h2load,
-//! nghttp, Debian's Python with `websockets`):
+//! nghttp, Debian's Python with `websockets`, headless Chromium):
 //! when one is missing the test says it did not run, and under `CI=true`
 //! (which `.ci/run` sets, after `scripts/web-clients.sh` installed them)
 //! it fails instead.
