@@ -606,3 +606,72 @@ fn malformed_answers_from_a_target_are_502s() {
     );
     assert_eq!(get(&s, "/nothing").status, 404, "the gateway still answers");
 }
+
+/// A proxied route's hooks in script: `request` rewrites the method,
+/// path, query and headers sent, or answers itself (nothing is sent);
+/// `response` changes the status and headers the client gets, or replaces
+/// the answer. The target is named by its URL (a pool of one).
+#[test]
+fn script_hooks_rewrite_the_request_and_the_answer() {
+    let up = Upstream::start(Behavior::Echo);
+    let port = up.port;
+    let script = format!(
+        r#"work("Hooked").proxy("/h", "http://127.0.0.1:{port}", {{
+          stripPrefix: true,
+          request(req) {{
+            if (header("x-key") !== "open") {{ status(401); return {{ error: "sign in" }}; }}
+            req.path = "/v2" + req.path;
+            req.query = "q=" + params("path");
+            if (req.method === "POST") req.method = "PUT";
+            req.headers["x-user"] = "42";
+            delete req.headers["x-key"];
+          }},
+          response(res) {{
+            res.headers["x-hooked"] = "yes";
+            delete res.headers["x-upstream"];
+            if (res.headers["content-type"] === "application/json") res.status = 203;
+          }},
+        }});
+        work("Replaced").proxy("/r", "http://127.0.0.1:{port}", {{
+          response(res) {{ return {{ replaced: res.status }}; }},
+        }});
+        work("Broken").proxy("/b", "http://127.0.0.1:{port}", {{
+          request(req) {{ req.headers["content-length"] = "5"; }},
+        }});"#
+    );
+    let s = start_in(&[("proxy.js", &script)], &[]);
+    let refused = get(&s, "/h/items");
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert!(refused.body.contains("sign in"));
+    assert_eq!(up.seen.lock().unwrap().len(), 0, "nothing was sent");
+    let r = send(
+        &s,
+        "GET /h/items?x=1 HTTP/1.1\r\nHost: gw\r\nX-Key: open\r\nX-Other: kept\r\n\r\n",
+    );
+    assert_eq!(r.status, 203, "{}", r.body);
+    assert_eq!(r.header("x-hooked"), Some("yes"));
+    assert_eq!(r.header("x-upstream"), None);
+    let sent: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(sent["method"], "GET");
+    assert_eq!(sent["path"], "/v2/items?q=items", "{}", r.body);
+    assert_eq!(sent["headers"]["x-user"], "42");
+    assert_eq!(sent["headers"]["x-other"], "kept");
+    assert!(sent["headers"].get("x-key").is_none(), "{}", r.body);
+    let r = send(
+        &s,
+        "POST /h/items HTTP/1.1\r\nHost: gw\r\nX-Key: open\r\nContent-Length: 2\r\n\r\n{}",
+    );
+    let sent: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(sent["method"], "PUT", "{}", r.body);
+    let r = get(&s, "/r/anything");
+    assert_eq!((r.status, r.body.as_str()), (200, "{\"replaced\":200}"));
+    // A hook that sets what the gateway frames itself: a 500, logged.
+    assert_eq!(get(&s, "/b/x").status, 500);
+    assert!(
+        wait_until(|| s
+            .log()
+            .contains("content-length header of a proxied request")),
+        "{}",
+        s.log()
+    );
+}

@@ -207,7 +207,7 @@ pub(crate) async fn handle(
         let slot = live.slots[index];
         let feed = streamed_body;
         let serving = serve_proxy(
-            core, req, n, out, p, rest, secure, feed, limited, slot, started,
+            core, &live, index, req, n, out, p, rest, secure, feed, limited, slot, started,
         );
         return Box::pin(serving).await;
     }
@@ -491,7 +491,9 @@ fn serve_static(
 /// A proxied route's answer (proxy.rs).
 #[allow(clippy::too_many_arguments)]
 async fn serve_proxy(
-    core: &Core,
+    core: &Rc<Core>,
+    live: &Rc<Live>,
+    index: usize,
     req: &http::Request<'_, '_>,
     n: u64,
     mut out: Answer<'_>,
@@ -504,7 +506,37 @@ async fn serve_proxy(
     started: Instant,
 ) -> Handled {
     use super::proxy::{Forwarded, forward};
-    let answer = match forward(route, req, secure, rest, feed).await {
+    use super::proxy_hooks::{after, before};
+    // The script's `request` hook: what it changes is sent; an answer it
+    // gives is the client's, and nothing is sent.
+    let mut rewrite = None;
+    if route.hooks[0] {
+        let mut path = Vec::new();
+        super::proxy::write_path(&mut path, route, req.path, rest);
+        let path = String::from_utf8_lossy(&path).into_owned();
+        match before(core, live, index, req, secure, &path, rest).await {
+            Ok(r) => rewrite = Some(r),
+            Err(reply) => {
+                let answer = Unscripted::Whole(reply);
+                return write_unscripted(core, req, n, out, answer, limited, slot, started);
+            }
+        }
+    }
+    let mut forwarded = forward(route, req, secure, rest, feed, rewrite.as_ref()).await;
+    // The `response` hook sees the target's head; an answer it gives
+    // replaces the target's (whose body is dropped unread).
+    if route.hooks[1] {
+        let head = match &mut forwarded {
+            Forwarded::Whole(r) | Forwarded::Head(r, _) | Forwarded::Stream(r, _) => Some(r),
+            Forwarded::Tunnel(..) => None,
+        };
+        if let Some(head) = head
+            && let Some(replacement) = after(core, live, index, head).await
+        {
+            forwarded = Forwarded::Whole(replacement);
+        }
+    }
+    let answer = match forwarded {
         Forwarded::Whole(reply) => Unscripted::Whole(reply),
         Forwarded::Head(reply, length) => Unscripted::Head(reply, length, None),
         Forwarded::Stream(reply, body) => Unscripted::Head(reply, body.length, Some(body)),

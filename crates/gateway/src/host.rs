@@ -37,10 +37,12 @@ pub struct RouteDecl {
     pub proxy: Option<std::sync::Arc<super::proxy::ProxyRoute>>,
     /// A static folder it serves (`.static(prefix, folder)`), as declared.
     pub static_folder: Option<super::static_files::StaticDecl>,
-    /// A WebSocket endpoint (`.ws(path, handlers)`): its options, and its
-    /// `message` and `close` (`open` is the handler).
+    /// A WebSocket endpoint (`.ws(path, handlers)`): its options.
     pub websocket: Option<std::sync::Arc<super::websocket::SocketOptions>>,
-    pub socket_events: Option<[Value; 2]>,
+    /// Its functions besides the handler (route_events.rs): a WebSocket's
+    /// `message` and `close` (`open` is the handler), a proxied route's
+    /// `request` and `response` hooks.
+    pub events: Option<[Value; 2]>,
     /// The `work()` that declared it (an index into `Host::works`).
     pub work_index: Option<usize>,
     /// The middleware in front of it, in order (`middleware::attach`),

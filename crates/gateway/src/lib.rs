@@ -33,6 +33,7 @@ pub mod metrics;
 mod middleware;
 mod per_core;
 mod proxy;
+mod proxy_hooks;
 mod rate_limit;
 pub mod reload;
 mod reply;
@@ -40,6 +41,7 @@ pub mod request_api;
 pub mod request_data;
 pub mod request_log;
 mod response_api;
+mod route_events;
 pub mod router;
 mod socket_api;
 mod socket_hub;
@@ -391,7 +393,7 @@ fn fetch_routes(vm: &mut Vm, graph: &LinkedGraph) -> Result<Vec<host::RouteDecl>
                 middleware_at: Vec::new(),
                 static_folder: None,
                 websocket: None,
-                socket_events: None,
+                events: None,
                 proxy_decl: None,
                 proxy: None,
             });

@@ -107,8 +107,9 @@ pub(crate) struct Worker {
     /// Each route's middleware (by `Route::declared`), made with the
     /// handlers; `None` for a route without any.
     pub(crate) chains: Vec<Option<Rc<[Value]>>>,
-    /// Each WebSocket route's `message` and `close` (by `Route::declared`).
-    pub(crate) sockets: Vec<Option<[Value; 2]>>,
+    /// Each route's functions besides its handler (by `Route::declared`;
+    /// `RouteDecl::events`).
+    pub(crate) events: Vec<Option<[Value; 2]>>,
     /// What the VM's log lines are tagged with.
     pub(crate) tags: Rc<RefCell<Tags>>,
     /// The response body buffer, reused from request to request.
@@ -264,14 +265,14 @@ pub(crate) fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Wo
     // The modules run once here, as they did when the generation loaded;
     // what they made is this VM's module state from now on.
     let (mains, decls) = super::evaluate(&mut vm, &generation.graph);
-    let (handlers, chains, sockets) = match decls {
+    let (handlers, chains, events) = match decls {
         Ok(decls) => {
             let mut made = (Vec::new(), Vec::new(), Vec::new());
             for d in decls {
                 let chain = (!d.middleware.is_empty()).then(|| Rc::from(d.middleware));
                 made.0.push(d.handler);
                 made.1.push(chain);
-                made.2.push(d.socket_events);
+                made.2.push(d.events);
             }
             made
         }
@@ -291,7 +292,7 @@ pub(crate) fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Wo
         mains,
         handlers,
         chains,
-        sockets,
+        events,
         tags,
         body: Vec::new(),
     })

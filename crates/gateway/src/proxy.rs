@@ -9,6 +9,7 @@
 
 use super::body_feed::BodyFeed;
 use super::http;
+use super::proxy_hooks::Rewrite;
 use super::reply::Reply;
 use super::streamed::Streamed;
 use super::upstream::{self, HashKey, Target, TargetState, Upstream};
@@ -24,6 +25,8 @@ pub struct ProxyRoute {
     pub strip: Option<String>,
     /// Send the target's authority as `Host` instead of the client's.
     pub upstream_host: bool,
+    /// Its script hooks (proxy_hooks.rs): `request`, `response`.
+    pub hooks: [bool; 2],
 }
 
 /// What a script declared, resolved once the upstreams are known.
@@ -33,6 +36,7 @@ pub struct ProxyDecl {
     pub prefix: String,
     pub strip: bool,
     pub upstream_host: bool,
+    pub hooks: [bool; 2],
 }
 
 /// Answers up to this long are read whole (and their connection reused at
@@ -65,13 +69,15 @@ pub(crate) enum Forwarded {
     Tunnel(Reply, Conn),
 }
 
-/// Forwards `req` (`rest`: the route's `*path` as sent) through `route`.
+/// Forwards `req` (`rest`: the route's `*path` as sent) through `route`,
+/// as its `request` hook rewrote it (`rewrite`).
 pub(crate) async fn forward(
     route: &ProxyRoute,
     req: &http::Request<'_, '_>,
     secure: bool,
     rest: &str,
     feed: Option<Rc<BodyFeed>>,
+    rewrite: Option<&Rewrite>,
 ) -> Forwarded {
     let up = &route.upstream;
     upstream::check_health(up);
@@ -84,7 +90,10 @@ pub(crate) async fn forward(
             "upgrades (WebSocket) are tunnelled only in cleartext on both sides for now",
         ));
     }
-    let idempotent = matches!(req.method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS");
+    let method = rewrite
+        .and_then(|r| r.method.as_deref())
+        .unwrap_or(req.method);
+    let idempotent = matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS");
     let hash = match up.balance {
         upstream::Balance::ConsistentHash => Some(hash_of(&up.hash, req)),
         _ => None,
@@ -109,13 +118,14 @@ pub(crate) async fn forward(
             rest,
             feed.is_some(),
             upgrade,
+            rewrite,
             &mut request,
         );
         state.active.set(state.active.get() + 1);
         let body = feed
             .as_deref()
             .map(|f| (f, req.header("content-length").is_some()));
-        let sent = exchange(up, target, &state, request, req.method, idempotent, body).await;
+        let sent = exchange(up, target, &state, request, method, idempotent, body).await;
         state.active.set(state.active.get() - 1);
         match sent {
             Ok((head, conn)) => {
@@ -129,7 +139,7 @@ pub(crate) async fn forward(
                         )),
                     };
                 }
-                return answer_of(up, head, conn, state, req.method == "HEAD").await;
+                return answer_of(up, head, conn, state, method == "HEAD").await;
             }
             Err((failure, back)) => {
                 request = back;
@@ -280,6 +290,27 @@ async fn relay_body(conn: &mut Conn, feed: &BodyFeed, framed: bool) -> Result<()
     }
 }
 
+/// The path to send: the client's (`path`), or its `*path` (`rest`) when
+/// the prefix is stripped.
+pub(crate) fn write_path(out: &mut Vec<u8>, route: &ProxyRoute, path: &str, rest: &str) {
+    match &route.strip {
+        Some(_) => {
+            out.push(b'/');
+            out.extend_from_slice(rest.as_bytes());
+        }
+        None => out.extend_from_slice(path.as_bytes()),
+    }
+}
+
+/// The path to send and the query.
+fn write_target(out: &mut Vec<u8>, route: &ProxyRoute, req: &http::Request<'_, '_>, rest: &str) {
+    write_path(out, route, req.path, rest);
+    if !req.query.is_empty() {
+        out.push(b'?');
+        out.extend_from_slice(req.query.as_bytes());
+    }
+}
+
 /// Appends the request to send: the client's method, the path (prefix
 /// stripped when asked) and query, its headers less the hop-by-hop ones,
 /// the `X-Forwarded-*` and `Forwarded` fields, and its body.
@@ -292,20 +323,15 @@ fn build(
     rest: &str,
     streamed: bool,
     upgrade: Option<&[u8]>,
+    rewrite: Option<&Rewrite>,
     out: &mut Vec<u8>,
 ) {
-    out.extend_from_slice(req.method.as_bytes());
+    let method = rewrite.and_then(|r| r.method.as_deref());
+    out.extend_from_slice(method.unwrap_or(req.method).as_bytes());
     out.push(b' ');
-    match &route.strip {
-        Some(_) => {
-            out.push(b'/');
-            out.extend_from_slice(rest.as_bytes());
-        }
-        None => out.extend_from_slice(req.path.as_bytes()),
-    }
-    if !req.query.is_empty() {
-        out.push(b'?');
-        out.extend_from_slice(req.query.as_bytes());
+    match rewrite.and_then(|r| r.target.as_deref()) {
+        Some(target) => out.extend_from_slice(target.as_bytes()),
+        None => write_target(out, route, req, rest),
     }
     out.extend_from_slice(b" HTTP/1.1\r\n");
     let named = connection_named(req);
@@ -314,6 +340,9 @@ fn build(
     let mut forwarded: Option<&[u8]> = None;
     for h in req.headers {
         let name = h.name;
+        if rewrite.is_some_and(|r| r.drops(name)) {
+            continue;
+        }
         if HOP_BY_HOP.iter().any(|n| name.eq_ignore_ascii_case(n))
             || named.iter().any(|n| name.eq_ignore_ascii_case(n))
         {
@@ -337,7 +366,12 @@ fn build(
         }
         field(out, name, h.value);
     }
-    if route.upstream_host || client_host.is_none() {
+    let mut host_set = false;
+    for (name, value) in rewrite.map_or(&[][..], |r| &r.set[..]) {
+        host_set |= name == "host";
+        field(out, name, value.as_bytes());
+    }
+    if !host_set && (route.upstream_host || client_host.is_none()) {
         field(out, "Host", target.authority().as_bytes());
     }
     let proto: &[u8] = if secure { b"https" } else { b"http" };

@@ -7,12 +7,12 @@
 //! reaches every subscriber from any handler.
 
 use super::host::{Mode, with_host};
-use super::per_core::{Core, host, new_worker};
+use super::per_core::{Core, host};
+use super::route_events::{self, Ran};
 use super::socket_hub::{self, Socket};
 use super::websocket::{Event, Opened, SocketOptions};
 use super::work::{builder_index, declare, registering};
-use runtime::driver::{self, guarded};
-use runtime::lifecycle;
+use runtime::driver;
 use std::rc::Rc;
 use std::time::Duration;
 use tungstenite::Message;
@@ -116,7 +116,7 @@ pub(crate) fn declare_socket(vm: &mut Vm, this: Value, a: Args) -> Result<Value,
                 // Kept by the worker for every event (module state).
                 vm.pinned.extend([events[1], events[2]]);
                 routes[r].websocket = Some(std::sync::Arc::new(options));
-                routes[r].socket_events = Some([events[1], events[2]]);
+                routes[r].events = Some([events[1], events[2]]);
             }
         })?;
     }
@@ -206,62 +206,29 @@ pub(crate) fn keep_data(vm: &mut Vm, ws: Value, socket: &Socket) -> Result<(), I
 /// Runs a socket's `message` or `close` on a pooled VM of the generation
 /// it opened on; false when the script failed (logged).
 pub(crate) async fn run_event(core: &Rc<Core>, opened: &Opened, event: Event) -> bool {
-    let live = &opened.live;
-    let route = &live.router.routes[opened.route];
-    let worker = live.pool.borrow_mut().pop();
-    let mut worker = worker.unwrap_or_else(|| new_worker(&live.generation, &core.config));
     let which = matches!(event, Event::Close(..)) as usize;
-    let f = worker
-        .sockets
-        .get(route.declared)
-        .copied()
-        .flatten()
-        .map_or(Value::Undefined, |e| e[which]);
-    if matches!(f, Value::Undefined) {
-        live.pool.borrow_mut().push(worker);
-        return true;
-    }
-    let n = core.requests.get() + 1;
-    core.requests.set(n);
-    worker
-        .tags
-        .borrow_mut()
-        .set(core.index, n, "WS", &route.pattern);
-    let vm = &mut worker.vm;
-    vm.limits = route.budget.over(core.config.vm);
-    {
-        let h = host(vm);
-        h.begin_request(route.ordinal);
-        h.request.clear();
-    }
     let socket = &opened.socket;
-    let started = guarded(|| {
-        vm.reset();
-        let made = socket_object(vm, socket).and_then(|ws| {
-            let args = match event {
-                Event::Message(Message::Text(t)) => {
-                    [ws, vm.heap.alloc_str(t.as_str())?, Value::Undefined]
-                }
-                Event::Message(m) => [ws, vm.new_uint8_array(&m.into_data())?, Value::Undefined],
-                Event::Close(code, reason) => {
-                    [ws, Value::Num(code as f64), vm.heap.alloc_str(&reason)?]
-                }
-            };
-            Ok((ws, args))
-        });
-        match made {
-            Ok((ws, args)) => (ws, vm.start_call(f, &args[..2 + which])),
-            Err(e) => (Value::Undefined, Err(vm.uncaught(e))),
-        }
-    });
-    let Ok((ws, first)) = started else {
-        return false;
+    let ws = std::cell::Cell::new(Value::Undefined);
+    let args = |vm: &mut Vm| {
+        let made = socket_object(vm, socket)?;
+        ws.set(made);
+        let second = match event {
+            Event::Message(Message::Text(t)) => vm.heap.alloc_str(t.as_str())?,
+            Event::Message(m) => vm.new_uint8_array(&m.into_data())?,
+            Event::Close(code, reason) => {
+                let reason = vm.heap.alloc_str(&reason)?;
+                return Ok(vec![made, Value::Num(code as f64), reason]);
+            }
+        };
+        Ok(vec![made, second])
     };
-    let done = lifecycle::complete(
-        vm,
-        &core.services,
-        first,
-        |vm, _| keep_data(vm, ws, socket).is_ok(),
+    let ran = route_events::run(
+        core,
+        &opened.live,
+        opened.route,
+        which,
+        args,
+        |vm, _| keep_data(vm, ws.get(), socket).is_ok(),
         |vm, e| {
             driver::report(vm, "the WebSocket handler failed", &e);
             core.stats.borrow_mut().script_errors += 1;
@@ -269,17 +236,10 @@ pub(crate) async fn run_event(core: &Rc<Core>, opened: &Opened, event: Event) ->
         },
     )
     .await;
-    match done {
-        Ok((ok, background)) => {
-            if background.is_empty() {
-                live.pool.borrow_mut().push(worker);
-            } else {
-                super::dispatch::start_background(core, live, worker, background, route);
-            }
-            ok
-        }
-        // The panic was reported; the VM is dropped.
-        Err(driver::Poisoned) => false,
+    match ran {
+        Ran::Absent => true,
+        Ran::Done(ok) => ok,
+        Ran::Poisoned => false,
     }
 }
 

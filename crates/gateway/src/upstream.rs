@@ -35,6 +35,36 @@ pub struct Upstream {
     pub keepalive: usize,
 }
 
+/// `upstream()`'s defaults: milliseconds to connect and for an answer's
+/// head, failures that eject a target and for how long, retries, idle
+/// connections kept per target.
+pub const DEFAULT_CONNECT_MS: f64 = 2_000.0;
+pub const DEFAULT_RESPONSE_MS: f64 = 30_000.0;
+pub const DEFAULT_FAILURES: f64 = 3.0;
+pub const DEFAULT_EJECT_MS: f64 = 10_000.0;
+pub const DEFAULT_RETRIES: f64 = 1.0;
+pub const DEFAULT_KEEPALIVE: f64 = 32.0;
+
+impl Upstream {
+    /// A pool of one target with the defaults (`proxy(prefix, url)`).
+    pub fn of_one(name: String, target: Target) -> Upstream {
+        let ms = |n: f64| Duration::from_secs_f64(n / 1000.0);
+        Upstream {
+            name,
+            targets: vec![target],
+            balance: Balance::RoundRobin,
+            hash: HashKey::Client,
+            retries: DEFAULT_RETRIES as u32,
+            connect_timeout: ms(DEFAULT_CONNECT_MS),
+            response_timeout: ms(DEFAULT_RESPONSE_MS),
+            failures: DEFAULT_FAILURES as u32,
+            eject: ms(DEFAULT_EJECT_MS),
+            health: None,
+            keepalive: DEFAULT_KEEPALIVE as usize,
+        }
+    }
+}
+
 /// One server of an upstream.
 #[derive(Debug, Clone)]
 pub struct Target {

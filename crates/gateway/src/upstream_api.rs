@@ -1,13 +1,17 @@
 //! What scripts write to proxy: `upstream(name, { targets, balance, hash,
 //! retries, timeouts, passive, health, keepalive })` declares a pool, and
-//! `work(…).proxy(prefix, name, { stripPrefix, host })` forwards every
-//! method under `prefix` to it (proxy.rs). Both are read while the modules
-//! declare their routes; a route naming an upstream nobody declared is an
-//! error at load.
+//! `work(…).proxy(prefix, name, { stripPrefix, host, request, response })`
+//! forwards every method under `prefix` to it (proxy.rs), or to a URL (a
+//! pool of one), through its hooks (proxy_hooks.rs). Both are read while
+//! the modules declare their routes; a route naming an upstream nobody
+//! declared is an error at load.
 
 use super::host::{Mode, RouteDecl, string_arg, with_host};
 use super::proxy::{ProxyDecl, ProxyRoute};
-use super::upstream::{Balance, HashKey, Health, Target, Upstream};
+use super::upstream::{
+    Balance, DEFAULT_CONNECT_MS, DEFAULT_EJECT_MS, DEFAULT_FAILURES, DEFAULT_KEEPALIVE,
+    DEFAULT_RESPONSE_MS, DEFAULT_RETRIES, HashKey, Health, Target, Upstream,
+};
 use super::work::{builder_index, declare, declared_string, registering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,12 +78,12 @@ pub(crate) fn upstream(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrup
     };
     let timeouts = field(vm, opts, "timeouts")?;
     let passive = field(vm, opts, "passive")?;
-    let connect_timeout = ms(vm, timeouts, "connect", 2_000.0)?;
-    let response_timeout = ms(vm, timeouts, "response", 30_000.0)?;
-    let failures = count(vm, passive, "failures", 3.0)?;
-    let eject = ms(vm, passive, "ejectMs", 10_000.0)?;
-    let retries = count(vm, opts, "retries", 1.0)?;
-    let keepalive = count(vm, opts, "keepalive", 32.0)? as usize;
+    let connect_timeout = ms(vm, timeouts, "connect", DEFAULT_CONNECT_MS)?;
+    let response_timeout = ms(vm, timeouts, "response", DEFAULT_RESPONSE_MS)?;
+    let failures = count(vm, passive, "failures", DEFAULT_FAILURES)?;
+    let eject = ms(vm, passive, "ejectMs", DEFAULT_EJECT_MS)?;
+    let retries = count(vm, opts, "retries", DEFAULT_RETRIES)?;
+    let keepalive = count(vm, opts, "keepalive", DEFAULT_KEEPALIVE)? as usize;
     let health = match field(vm, opts, "health")? {
         h @ Value::Obj(_) => {
             let path = text(vm, h, "path")?.unwrap_or_else(|| "/".into());
@@ -131,6 +135,16 @@ pub(crate) fn proxy(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrup
     let reg = registering(vm)?;
     let prefix = declared_string(vm, a, 0, reg)?;
     let name = declared_string(vm, a, 1, reg)?;
+    let opts = arg(vm, a, 2);
+    // The hooks (proxy_hooks.rs), on every VM: they are module state.
+    let mut hooks = [Value::Undefined; 2];
+    for (slot, name) in hooks.iter_mut().zip(["request", "response"]) {
+        *slot = match field(vm, opts, name)? {
+            Value::Undefined => Value::Undefined,
+            f => vm::builtins::callable(vm, f, name)?,
+        };
+    }
+    let hooked = hooks.map(|h| !matches!(h, Value::Undefined));
     let mut decl = None;
     if reg {
         if !prefix.starts_with('/') || prefix.contains([':', '*']) {
@@ -138,7 +152,9 @@ pub(crate) fn proxy(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrup
                 "proxy(prefix, upstream): the prefix is a plain path starting with '/', got '{prefix}'"
             )));
         }
-        let opts = arg(vm, a, 2);
+        if name.contains("://") {
+            Target::parse(&name).map_err(|e| vm.type_error(format!("proxy(): {e}")))?;
+        }
         let strip = match field(vm, opts, "stripPrefix")? {
             Value::Undefined => false,
             v => vm.truthy(v),
@@ -157,35 +173,55 @@ pub(crate) fn proxy(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Interrup
             prefix: prefix.clone(),
             strip,
             upstream_host,
+            hooks: hooked,
         });
     }
     let pattern = format!("{}/*path", prefix.trim_end_matches('/'));
     for method in FORWARDED {
         declare(vm, w, method, pattern.clone(), None)?;
-        if let Some(decl) = &decl {
-            with_host(vm, |_, h| {
-                if let (Mode::Register { routes }, Some(&r)) =
-                    (&mut h.mode, h.works[w].routes.last())
-                {
+        with_host(vm, |vm, h| {
+            if let (Mode::Register { routes }, Some(&r)) = (&mut h.mode, h.works[w].routes.last()) {
+                if let Some(decl) = &decl {
                     routes[r].proxy_decl = Some(decl.clone());
                 }
-            })?;
-        }
+                if hooked.contains(&true) {
+                    vm.pinned.extend(hooks);
+                    routes[r].events = Some(hooks);
+                }
+            }
+        })?;
     }
     Ok(this)
 }
 
-/// Gives each proxied route its upstream, by name.
+/// Gives each proxied route its upstream, by name; a URL names a pool of
+/// that one target (the defaults of `upstream()`), one per URL.
 pub(crate) fn resolve(routes: &mut [RouteDecl], upstreams: &[Arc<Upstream>]) -> Result<(), String> {
     let mut errors = String::new();
+    let mut by_url: Vec<Arc<Upstream>> = Vec::new();
     for r in routes.iter_mut() {
         let Some(d) = &r.proxy_decl else { continue };
-        match upstreams.iter().find(|u| u.name == d.upstream) {
+        let named = upstreams.iter().find(|u| u.name == d.upstream);
+        let url = match (named, d.upstream.contains("://")) {
+            (None, true) => Target::parse(&d.upstream).ok().map(|t| {
+                match by_url.iter().find(|u| u.name == d.upstream) {
+                    Some(u) => u.clone(),
+                    None => {
+                        let u = Arc::new(Upstream::of_one(d.upstream.clone(), t));
+                        by_url.push(u.clone());
+                        u
+                    }
+                }
+            }),
+            _ => None,
+        };
+        match named.or(url.as_ref()) {
             Some(u) => {
                 r.proxy = Some(Arc::new(ProxyRoute {
                     upstream: u.clone(),
                     strip: d.strip.then(|| d.prefix.clone()),
                     upstream_host: d.upstream_host,
+                    hooks: d.hooks,
                 }));
             }
             None => errors.push_str(&format!(

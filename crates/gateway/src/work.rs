@@ -267,7 +267,7 @@ pub(crate) fn declare(
                     fetch: false,
                     static_folder: None,
                     websocket: None,
-                    socket_events: None,
+                    events: None,
                     proxy_decl: None,
                     proxy: None,
                     work_index: Some(work),

@@ -1,0 +1,86 @@
+//! A route's functions besides its handler, run as a request runs them:
+//! a WebSocket's `message` and `close`, a proxied route's `request` and
+//! `response` hooks. Each runs on a pooled VM of the generation the route
+//! belongs to, under the route's budget, through the run's lifecycle;
+//! its `go()` functions start once it ends.
+
+use super::per_core::{Core, Live, host, new_worker};
+use runtime::driver::{Poisoned, guarded};
+use runtime::lifecycle;
+use std::rc::Rc;
+use vm::error::Interrupt;
+use vm::{Uncaught, Value, Vm};
+
+/// What running one came to.
+pub(crate) enum Ran<R> {
+    /// The route has no such function.
+    Absent,
+    Done(R),
+    /// The VM panicked (reported; it is dropped).
+    Poisoned,
+}
+
+/// Runs function `which` of `Worker::events` for route `index` of `live`:
+/// `args` makes its arguments (the request functions see no request
+/// unless it sets one), `on_value` and `on_error` conclude.
+pub(crate) async fn run<R>(
+    core: &Rc<Core>,
+    live: &Rc<Live>,
+    index: usize,
+    which: usize,
+    args: impl FnOnce(&mut Vm) -> Result<Vec<Value>, Interrupt>,
+    on_value: impl FnOnce(&mut Vm, Value) -> R,
+    on_error: impl FnOnce(&mut Vm, Uncaught) -> R,
+) -> Ran<R> {
+    let route = &live.router.routes[index];
+    let worker = live.pool.borrow_mut().pop();
+    let mut worker = worker.unwrap_or_else(|| new_worker(&live.generation, &core.config));
+    let f = worker
+        .events
+        .get(route.declared)
+        .copied()
+        .flatten()
+        .map_or(Value::Undefined, |e| e[which]);
+    if matches!(f, Value::Undefined) {
+        live.pool.borrow_mut().push(worker);
+        return Ran::Absent;
+    }
+    let n = core.requests.get() + 1;
+    core.requests.set(n);
+    worker
+        .tags
+        .borrow_mut()
+        .set(core.index, n, &route.method, &route.pattern);
+    let vm = &mut worker.vm;
+    vm.limits = route.budget.over(core.config.vm);
+    {
+        let h = host(vm);
+        h.begin_request(route.ordinal);
+        h.request.clear();
+    }
+    let first = guarded(|| {
+        vm.reset();
+        match args(vm) {
+            Ok(args) => {
+                vm.pinned.extend_from_slice(&args);
+                vm.start_call(f, &args)
+            }
+            Err(e) => Err(vm.uncaught(e)),
+        }
+    });
+    let Ok(first) = first else {
+        return Ran::Poisoned;
+    };
+    let done = lifecycle::complete(vm, &core.services, first, on_value, on_error).await;
+    match done {
+        Ok((r, background)) => {
+            if background.is_empty() {
+                live.pool.borrow_mut().push(worker);
+            } else {
+                super::dispatch::start_background(core, live, worker, background, route);
+            }
+            Ran::Done(r)
+        }
+        Err(Poisoned) => Ran::Poisoned,
+    }
+}
