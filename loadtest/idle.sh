@@ -2,15 +2,18 @@
 # Memory of idle keep-alive connections, proxied: N clients (8,000 unless
 # said) each send one GET through a proxy to an nginx upstream (1 KB from
 # memory), read the answer and stay connected; the proxy's resident
-# memory is read once all are answered. nginx `proxy_pass` (one worker)
-# and a kitwork proxied route (one core), one after the other. Prints the
-# table and keeps it in loadtest/runs/. Issue 21's target: kitwork's
-# memory per idle connection <= nginx's.
+# memory is read once all are answered and have stayed idle for IDLE
+# seconds (8 unless said: kitwork parks an idle connection after 1 s and
+# gives freed memory back within 5 s more). nginx `proxy_pass` (one
+# worker) and a kitwork proxied route (one core, epoll), one after the
+# other. Prints the table and keeps it in loadtest/runs/. Issue 21's
+# target: kitwork's memory per idle connection <= nginx's.
 #
 #   loadtest/idle.sh                         # needs: nginx, python3; ulimit -n > 2N
 #   N=2000 loadtest/idle.sh
 source "$(dirname "$0")/lib.sh"
 N=${N:-8000}
+IDLE=${IDLE:-8}
 body=$(head -c 1024 /dev/zero | tr '\0' 'k')
 cat >"$tmp/upstream.conf" <<CONF
 worker_processes 1;
@@ -60,7 +63,7 @@ pids+=($!)
 nginx -c "$tmp/proxy.conf" &
 pids+=($!)
 nginx_master=$!
-"$here/target/release/kitwork" serve --listen 127.0.0.1:18302 --cores 1 --work "$tmp/work" \
+"$here/target/release/kitwork" serve --listen 127.0.0.1:18302 --cores 1 --io epoll --work "$tmp/work" \
   --db "sqlite://$tmp/k.db" >"$tmp/kitwork.log" 2>&1 &
 pids+=($!)
 kitwork=$!
@@ -71,10 +74,10 @@ rss() { ps -o rss= -p "$1" | tr -d ' '; }
 hold() {
   local port=$1 pid=$2 before after
   before=$(rss "$pid")
-  python3 "$tmp/hold.py" "$port" "$N" 5 >"$tmp/held.$port" &
+  python3 "$tmp/hold.py" "$port" "$N" $((IDLE + 2)) >"$tmp/held.$port" &
   local client=$!
   for _ in $(seq 1200); do grep -q answered "$tmp/held.$port" 2>/dev/null && break; sleep 0.1; done
-  sleep 1
+  sleep "$IDLE"
   after=$(rss "$pid")
   wait "$client"
   echo "$before $after"
@@ -85,7 +88,7 @@ out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-idle.md"
 {
   echo "# $N idle keep-alive connections through a proxy, $(date -u +%FT%TZ), commit $(git -C "$here" rev-parse --short HEAD)"
   echo
-  echo "Each client sent one GET (1 KB answer from an nginx upstream), read it and stayed connected; resident memory of the proxy process (one worker / one core)."
+  echo "Each client sent one GET (1 KB answer from an nginx upstream), read it and stayed connected; resident memory of the proxy process (one worker / one core) once the last had been idle for $IDLE s."
   echo
   echo "| proxy | before, KiB | with $N idle, KiB | per connection, bytes |"
   echo "|---|---:|---:|---:|"

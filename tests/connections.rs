@@ -365,3 +365,67 @@ fn sigterm_closes_idle_connections_at_once() {
         "still running 3 s after SIGTERM with only idle connections"
     );
 }
+
+/// An idle keep-alive connection is parked after a second (its buffers
+/// and task freed, `kitwork_connections_parked` counts it), woken by its
+/// next request (pipelined ones too), and still closed at the idle
+/// timeout.
+#[test]
+fn idle_connections_are_parked_woken_and_closed_at_the_idle_timeout() {
+    let admin = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
+    let s = start_in(
+        &[
+            (
+                "work/hello.js",
+                "work(\"H\").get(\"/hello\", () => \"hi\");",
+            ),
+            ("kitwork.toml", "[limits]\nidle_timeout_ms = 4000\n"),
+        ],
+        &[
+            "--config",
+            "kitwork.toml",
+            "--admin",
+            &admin,
+            "--io",
+            "epoll",
+        ],
+    );
+    let parked = || {
+        let m = send_to(&admin, "GET /__kitwork/metrics HTTP/1.1\r\nHost: t\r\n\r\n").body;
+        m.lines()
+            .filter(|l| l.starts_with("kitwork_connections_parked{"))
+            .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+            .sum::<u64>()
+    };
+    let c = connect(&s);
+    let mut w = c.try_clone().unwrap();
+    let mut r = BufReader::new(c);
+    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_response(&mut r).unwrap().status, 200);
+    assert!(
+        wait_until(|| parked() == 1),
+        "the idle connection was not parked"
+    );
+    w.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_response(&mut r).unwrap().body, "hi");
+    assert_eq!(read_response(&mut r).unwrap().body, "hi");
+    assert!(wait_until(|| parked() == 1), "parked again");
+    let since = Instant::now();
+    let mut rest = Vec::new();
+    assert_eq!(
+        r.read_to_end(&mut rest).unwrap(),
+        0,
+        "closed at the idle timeout"
+    );
+    assert!(
+        since.elapsed() >= Duration::from_secs(2),
+        "kept until its idle timeout"
+    );
+    assert!(wait_until(|| parked() == 0));
+}

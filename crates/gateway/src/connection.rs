@@ -39,7 +39,15 @@ pub(crate) enum Ended {
     /// A script accepted a WebSocket: the connection serves it now
     /// (listener.rs, which owns the stream).
     WebSocket(Box<super::websocket::Switch>),
+    /// Idle for `PARK_AFTER` with nothing buffered: the connection waits
+    /// for its next request parked (listener.rs), holding no buffer and no
+    /// task state, until this idle deadline.
+    Parked(Instant),
 }
+
+/// How long an idle keep-alive connection keeps its buffers and task
+/// before it is parked.
+pub(crate) const PARK_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The HTTP/2 connection preface (RFC 9113 §3.4).
 const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
@@ -265,9 +273,21 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
         // Wait for more: an idle connection may wait long, a started
         // request until its deadline.
         let now = Instant::now();
+        // An idle cleartext connection is parked after `PARK_AFTER` where
+        // dropping its pending read loses nothing (epoll: a read takes
+        // bytes only when it returns them).
+        let parks = buf.is_empty()
+            && matches!(stream, Wire::Tcp(_))
+            && how.redirect.is_none()
+            && super::per_core::reads_cancel_safe()
+            && limits.idle_timeout > PARK_AFTER;
         let deadline = if buf.is_empty() {
             receiving = None;
-            now + limits.idle_timeout
+            now + if parks {
+                PARK_AFTER
+            } else {
+                limits.idle_timeout
+            }
         } else {
             let r = receiving.get_or_insert(Receiving {
                 in_body: false,
@@ -305,6 +325,9 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
         };
         let (res, back) = match read {
             Ok(r) => r,
+            Err(_) if parks && !core.config.shutdown.load(Ordering::Relaxed) => {
+                return Ended::Parked(now + limits.idle_timeout);
+            }
             Err(_) => {
                 if !buf.is_empty() {
                     write_error(&core, &mut out, 408, "request timed out");

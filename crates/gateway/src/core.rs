@@ -92,11 +92,15 @@ pub fn run(
         core_affinity::set_for_current(id);
     }
     let serve = serve_core(index, addr, generations, scrapes, config, bound.clone());
-    let result = match io {
-        Io::Epoll => monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
+    let epoll = |serve| {
+        super::per_core::set_reads_cancel_safe(true);
+        monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
             .enable_timer()
             .build()
-            .map(|mut rt| rt.block_on(serve)),
+            .map(|mut rt| rt.block_on(serve))
+    };
+    let result = match io {
+        Io::Epoll => epoll(serve),
         Io::Uring => monoio::RuntimeBuilder::<monoio::IoUringDriver>::new()
             .enable_timer()
             .build()
@@ -107,10 +111,7 @@ pub fn run(
         {
             Ok(mut rt) => Ok(rt.block_on(serve)),
             // No io_uring here (old kernel, seccomp, memlock): epoll it is.
-            Err(_) => monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
-                .enable_timer()
-                .build()
-                .map(|mut rt| rt.block_on(serve)),
+            Err(_) => epoll(serve),
         },
     };
     if let Err(e) = result {
@@ -257,21 +258,7 @@ async fn accept_loop(listener: TcpListener, core: Rc<Core>, kind: Kind) {
                 refused.recovered();
                 let _ = stream.set_nodelay(true);
                 core.open.set(core.open.get() + 1);
-                let c = core.clone();
-                monoio::spawn(async move {
-                    // VM steps are guarded one by one; this is the net
-                    // under the rest of the connection's code: a bug there
-                    // costs that connection, never the core.
-                    use futures_util::FutureExt;
-                    let served =
-                        std::panic::AssertUnwindSafe(serve_accepted(stream, c.clone(), kind));
-                    if served.catch_unwind().await.is_err() {
-                        log::error("internal error: a connection was closed");
-                    }
-                    c.open.set(c.open.get() - 1);
-                    c.closed.notify_one();
-                    c.closes.set(c.closes.get() + 1);
-                });
+                monoio::spawn(connection(stream, core.clone(), kind));
             }
             Err(e) => {
                 // Out of descriptors (EMFILE, ENFILE) or memory: retrying
@@ -282,6 +269,64 @@ async fn accept_loop(listener: TcpListener, core: Rc<Core>, kind: Kind) {
             }
         }
     }
+}
+
+/// One connection's task, from its accept (or its waking from parked)
+/// until it closes or parks.
+async fn connection(stream: monoio::net::TcpStream, core: Rc<Core>, kind: Kind) {
+    // VM steps are guarded one by one; this is the net under the rest of
+    // the connection's code: a bug there costs that connection, never the
+    // core.
+    use futures_util::FutureExt;
+    let served = std::panic::AssertUnwindSafe(serve_accepted(stream, core.clone(), kind));
+    match served.catch_unwind().await {
+        Ok(Some(parked)) => {
+            // Its task and buffers are freed now (counted with the closes
+            // that make `trim_memory` give memory back); it stays open.
+            core.closes.set(core.closes.get() + 1);
+            monoio::spawn(park(parked, core));
+            return;
+        }
+        Ok(None) => {}
+        Err(_) => log::error("internal error: a connection was closed"),
+    }
+    closed(&core);
+}
+
+/// A parked idle connection: a task of a few hundred bytes waiting for
+/// the connection to become readable (then served by a new task), its
+/// idle deadline, or the drain.
+async fn park(parked: super::listener::Parked, core: Rc<Core>) {
+    let super::listener::Parked {
+        stream,
+        served,
+        until,
+    } = parked;
+    core.parked.set(core.parked.get() + 1);
+    let woke = {
+        let mut draining = std::pin::pin!(core.draining.notified());
+        draining.as_mut().enable();
+        !core.config.shutdown.load(Ordering::Relaxed)
+            && monoio::select! {
+                r = stream.readable(false) => r.is_ok(),
+                _ = monoio::time::sleep_until(until.into()) => false,
+                _ = &mut draining => false,
+            }
+    };
+    core.parked.set(core.parked.get() - 1);
+    if woke {
+        monoio::spawn(connection(stream, core, Kind::Cleartext(served)));
+        return;
+    }
+    drop(stream);
+    closed(&core);
+}
+
+/// Counts a connection's end.
+fn closed(core: &Core) {
+    core.open.set(core.open.get() - 1);
+    core.closed.notify_one();
+    core.closes.set(core.closes.get() + 1);
 }
 
 /// Gives freed memory back to the system after many connections closed:

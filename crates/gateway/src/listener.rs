@@ -16,8 +16,20 @@ pub(crate) enum Kind {
     Tls,
 }
 
-/// Serves one accepted connection until it closes.
-pub(crate) async fn serve_accepted(stream: TcpStream, core: Rc<Core>, kind: Kind) {
+/// An idle cleartext connection, parked (core.rs): its stream, how it is
+/// served, and when it closes unless a request comes.
+pub(crate) struct Parked {
+    pub(crate) stream: TcpStream,
+    pub(crate) served: Served,
+    pub(crate) until: std::time::Instant,
+}
+
+/// Serves one accepted connection until it closes or parks.
+pub(crate) async fn serve_accepted(
+    stream: TcpStream,
+    core: Rc<Core>,
+    kind: Kind,
+) -> Option<Parked> {
     let peer = stream.peer_addr().ok().map(|a| a.ip());
     match kind {
         Kind::Cleartext(mut served) => {
@@ -25,13 +37,20 @@ pub(crate) async fn serve_accepted(stream: TcpStream, core: Rc<Core>, kind: Kind
             let mut wire = Wire::Tcp(stream);
             let ended = serve_connection(&mut wire, core.clone(), served).await;
             let Wire::Tcp(stream) = wire else {
-                return;
+                return None;
             };
+            if let Ended::Parked(until) = ended {
+                return Some(Parked {
+                    stream,
+                    served,
+                    until,
+                });
+            }
             let (Ended::Http2(_) | Ended::WebSocket(_)) = ended else {
-                return;
+                return None;
             };
             let Ok(mut rest) = stream.try_into_poll_io() else {
-                return;
+                return None;
             };
             match ended {
                 Ended::Http2(first) => {
@@ -41,10 +60,14 @@ pub(crate) async fn serve_accepted(stream: TcpStream, core: Rc<Core>, kind: Kind
                 Ended::WebSocket(switch) => {
                     super::websocket::serve(&mut rest, *switch, &core).await
                 }
-                Ended::Closed => {}
+                Ended::Closed | Ended::Parked(_) => {}
             }
+            None
         }
-        Kind::Tls => serve_tls(stream, core, peer).await,
+        Kind::Tls => {
+            serve_tls(stream, core, peer).await;
+            None
+        }
     }
 }
 

@@ -106,6 +106,8 @@ pub struct Snapshot {
     pub open_connections: usize,
     /// WebSockets open now (script endpoints).
     pub open_sockets: usize,
+    /// Idle connections parked now (no buffers, no task state).
+    pub parked_connections: usize,
     pub generation: String,
 }
 
@@ -239,6 +241,13 @@ pub fn render(cores: &[Snapshot], p: &Process) -> String {
         "gauge",
         "Connections open now.",
         &|c| c.open_connections.to_string(),
+    );
+    per_core(
+        &mut out,
+        "kitwork_connections_parked",
+        "gauge",
+        "Idle keep-alive connections parked now: no buffers, a small task each (counted in the connections too).",
+        &|c| c.parked_connections.to_string(),
     );
     per_core(
         &mut out,

@@ -81,6 +81,23 @@ impl CoreConfig {
     }
 }
 
+thread_local! {
+    /// This core's runtime reads by readiness (epoll): a read dropped
+    /// before it returned took nothing. Not so with io_uring, where a
+    /// submitted read may complete as it is dropped.
+    static READS_CANCEL_SAFE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Says whether this thread's runtime reads by readiness (core.rs, as it
+/// builds the runtime).
+pub(crate) fn set_reads_cancel_safe(safe: bool) {
+    READS_CANCEL_SAFE.with(|c| c.set(safe));
+}
+
+pub(crate) fn reads_cancel_safe() -> bool {
+    READS_CANCEL_SAFE.with(Cell::get)
+}
+
 /// How often an idle wait looks at the shutdown flag.
 pub(crate) const SHUTDOWN_POLL: Duration = Duration::from_millis(100);
 
@@ -166,6 +183,8 @@ pub(crate) struct Core {
     /// Connections open on this core (for the drain on shutdown and
     /// `max_connections`).
     pub(crate) open: Cell<usize>,
+    /// Of those, the idle ones parked (core.rs, `park`).
+    pub(crate) parked: Cell<usize>,
     /// Woken when a connection closes, for an accept loop at its limit.
     pub(crate) closed: tokio::sync::Notify,
     /// Woken once when the core starts draining (its accept loop sees the
@@ -208,6 +227,7 @@ impl Core {
             services,
             background: Cell::new(0),
             open: Cell::new(0),
+            parked: Cell::new(0),
             closed: tokio::sync::Notify::new(),
             draining: tokio::sync::Notify::new(),
             closes: Cell::new(0),
@@ -236,6 +256,7 @@ impl Core {
             stats: self.stats.borrow().clone(),
             open_connections: self.open.get(),
             open_sockets: super::socket_hub::count(),
+            parked_connections: self.parked.get(),
             generation: self.live.borrow().generation.id(),
         }
     }
