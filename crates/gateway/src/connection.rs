@@ -75,6 +75,8 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
     // now and then keep a connection forever).
     let mut last_read = clock;
     let mut receiving: Option<Receiving> = None;
+    // When the connection last fell idle (nothing buffered, all answered).
+    let mut idle_since: Option<Instant> = None;
     let mut answered = false;
     loop {
         // Answer the complete requests in the buffer, until the unsent
@@ -281,12 +283,12 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
             && how.redirect.is_none()
             && super::per_core::reads_cancel_safe()
             && limits.idle_timeout > PARK_AFTER;
+        let idle_until = *idle_since.get_or_insert(now) + limits.idle_timeout;
         let deadline = if buf.is_empty() {
             receiving = None;
-            now + if parks {
-                PARK_AFTER
-            } else {
-                limits.idle_timeout
+            match parks {
+                true => idle_until.min(now + PARK_AFTER),
+                false => idle_until,
             }
         } else {
             let r = receiving.get_or_insert(Receiving {
@@ -325,8 +327,18 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
         };
         let (res, back) = match read {
             Ok(r) => r,
-            Err(_) if parks && !core.config.shutdown.load(Ordering::Relaxed) => {
-                return Ended::Parked(now + limits.idle_timeout);
+            Err(_)
+                if parks
+                    && Instant::now() < idle_until
+                    && !core.config.shutdown.load(Ordering::Relaxed) =>
+            {
+                if super::parking::ready(&core) {
+                    return Ended::Parked(idle_until);
+                }
+                // No room to park (out of descriptors): it waits on as it
+                // was, until its idle deadline.
+                chunk = vec![0; 16 * 1024];
+                continue;
             }
             Err(_) => {
                 if !buf.is_empty() {
@@ -343,6 +355,7 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
             Ok(0) | Err(_) => return Ended::Closed,
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
+        idle_since = None;
         clock = Instant::now();
         last_read = clock;
     }

@@ -273,19 +273,20 @@ async fn accept_loop(listener: TcpListener, core: Rc<Core>, kind: Kind) {
 
 /// One connection's task, from its accept (or its waking from parked)
 /// until it closes or parks.
-async fn connection(stream: monoio::net::TcpStream, core: Rc<Core>, kind: Kind) {
+pub(crate) async fn connection(stream: monoio::net::TcpStream, core: Rc<Core>, kind: Kind) {
     // VM steps are guarded one by one; this is the net under the rest of
     // the connection's code: a bug there costs that connection, never the
     // core.
     use futures_util::FutureExt;
     let served = std::panic::AssertUnwindSafe(serve_accepted(stream, core.clone(), kind));
     match served.catch_unwind().await {
-        Ok(Some(parked)) => {
+        Ok(Some(p)) => {
             // Its task and buffers are freed now (counted with the closes
             // that make `trim_memory` give memory back); it stays open.
             core.closes.set(core.closes.get() + 1);
-            monoio::spawn(park(parked, core));
-            return;
+            if super::parking::park(&core, p.stream, p.served, p.until) {
+                return;
+            }
         }
         Ok(None) => {}
         Err(_) => log::error("internal error: a connection was closed"),
@@ -293,37 +294,8 @@ async fn connection(stream: monoio::net::TcpStream, core: Rc<Core>, kind: Kind) 
     closed(&core);
 }
 
-/// A parked idle connection: a task of a few hundred bytes waiting for
-/// the connection to become readable (then served by a new task), its
-/// idle deadline, or the drain.
-async fn park(parked: super::listener::Parked, core: Rc<Core>) {
-    let super::listener::Parked {
-        stream,
-        served,
-        until,
-    } = parked;
-    core.parked.set(core.parked.get() + 1);
-    let woke = {
-        let mut draining = std::pin::pin!(core.draining.notified());
-        draining.as_mut().enable();
-        !core.config.shutdown.load(Ordering::Relaxed)
-            && monoio::select! {
-                r = stream.readable(false) => r.is_ok(),
-                _ = monoio::time::sleep_until(until.into()) => false,
-                _ = &mut draining => false,
-            }
-    };
-    core.parked.set(core.parked.get() - 1);
-    if woke {
-        monoio::spawn(connection(stream, core, Kind::Cleartext(served)));
-        return;
-    }
-    drop(stream);
-    closed(&core);
-}
-
 /// Counts a connection's end.
-fn closed(core: &Core) {
+pub(crate) fn closed(core: &Core) {
     core.open.set(core.open.get() - 1);
     core.closed.notify_one();
     core.closes.set(core.closes.get() + 1);

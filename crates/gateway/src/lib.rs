@@ -31,6 +31,7 @@ mod listener;
 pub mod log;
 pub mod metrics;
 mod middleware;
+mod parking;
 mod per_core;
 mod proxy;
 mod proxy_hooks;

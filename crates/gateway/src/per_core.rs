@@ -183,8 +183,9 @@ pub(crate) struct Core {
     /// Connections open on this core (for the drain on shutdown and
     /// `max_connections`).
     pub(crate) open: Cell<usize>,
-    /// Of those, the idle ones parked (core.rs, `park`).
+    /// Of those, the idle ones parked (parking.rs), and where.
     pub(crate) parked: Cell<usize>,
+    pub(crate) parking: RefCell<Option<Rc<super::parking::Lot>>>,
     /// Woken when a connection closes, for an accept loop at its limit.
     pub(crate) closed: tokio::sync::Notify,
     /// Woken once when the core starts draining (its accept loop sees the
@@ -228,6 +229,7 @@ impl Core {
             background: Cell::new(0),
             open: Cell::new(0),
             parked: Cell::new(0),
+            parking: RefCell::default(),
             closed: tokio::sync::Notify::new(),
             draining: tokio::sync::Notify::new(),
             closes: Cell::new(0),
