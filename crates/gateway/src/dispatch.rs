@@ -10,7 +10,6 @@ use super::middleware;
 use super::per_core::{Core, Live, Worker, host, new_worker};
 use super::reply::{Cause, Reply, error_reply, to_reply};
 use super::router::{Match, Route};
-use super::socket_hub::{self, Socket};
 use super::streamed::Streamed;
 use crate::log;
 use runtime::driver::{self, Poisoned, guarded};
@@ -202,6 +201,23 @@ pub(crate) async fn handle(
         let slot = live.slots[index];
         return serve_static(core, req, n, out, dir, rest, limited, slot, started);
     }
+    if r.websocket.is_some() {
+        let slot = live.slots[index];
+        let opening = super::socket_open::serve(
+            core,
+            &live,
+            index,
+            req,
+            n,
+            out,
+            secure,
+            params.as_slice(),
+            limited,
+            slot,
+            started,
+        );
+        return Box::pin(opening).await;
+    }
     if let Some(p) = &r.proxy {
         let rest = params.as_slice().last().copied().unwrap_or("");
         let slot = live.slots[index];
@@ -211,27 +227,6 @@ pub(crate) async fn handle(
         );
         return Box::pin(serving).await;
     }
-    // A WebSocket endpoint: its handshake is checked before a worker is
-    // taken; the socket exists (for `open`'s `ws`) until it is refused.
-    let opening = match &r.websocket {
-        None => None,
-        Some(options) => {
-            let accepted = match &out {
-                Answer::Http2(_) => Err(Reply::error(
-                    426,
-                    "WebSocket endpoints are served over HTTP/1.1",
-                )),
-                Answer::Http1(_) => super::websocket::handshake(req, options),
-            };
-            match accepted {
-                Err(reply) => return (write(&reply, &mut out, live.slots[index]), None),
-                Ok(accepted) => {
-                    let (max, buffered) = (options.max_message, options.max_buffered);
-                    Some((accepted, socket_hub::open(req.peer, max, buffered)))
-                }
-            }
-        }
-    };
     // A compressed body, decoded (`[compression] requests`); before a
     // worker is taken, so a refusal needs none.
     let decoded;
@@ -270,9 +265,7 @@ pub(crate) async fn handle(
         .tags
         .borrow_mut()
         .set(core.index, n, &r.method, &r.pattern);
-    let socket = opening.as_ref().map(|(_, s)| s);
-    let ran = run_route(&mut worker, r, core, &live.generation, socket).await;
-    let (mut reply, background) = match ran {
+    let (mut reply, background) = match run_route(&mut worker, r, core, &live.generation).await {
         Ok(done) => done,
         Err(Poisoned) => {
             // The panic was reported by the panic hook; this VM is dropped
@@ -281,9 +274,6 @@ pub(crate) async fn handle(
                 "{} {}: internal error; worker replaced",
                 r.method, r.pattern
             ));
-            if let Some((_, socket)) = &opening {
-                socket_hub::remove(socket);
-            }
             let reply = Reply::error(500, "internal error");
             return (write(&reply, &mut out, live.slots[index]), None);
         }
@@ -294,27 +284,7 @@ pub(crate) async fn handle(
     if !limited.is_empty() {
         reply.headers.extend(limited);
     }
-    // `open` accepted the socket: the connection switches to it once
-    // this `101` is written.
-    let mut upgraded = None;
-    if let Some((accepted, socket)) = opening {
-        match (reply.status, &mut out) {
-            (101, Answer::Http1(bytes)) => {
-                let mut headers = accepted.headers;
-                headers.append(&mut reply.headers);
-                http::write_switch_head(bytes, &headers);
-                let opened = super::websocket::Opened {
-                    live: live.clone(),
-                    route: index,
-                    socket,
-                };
-                upgraded = Some(Box::new(Streamed::socket(opened)));
-            }
-            _ => socket_hub::remove(&socket),
-        }
-    }
     let ended = match reply.streamed {
-        _ if upgraded.is_some() => record(core, req, n, 101, live.slots[index], started),
         false => write(&reply, &mut out, live.slots[index]),
         true => write_stream_head(
             core,
@@ -356,13 +326,13 @@ pub(crate) async fn handle(
     } else {
         start_background(core, &live, worker, background, r);
     }
-    (ended, upgraded)
+    (ended, None)
 }
 
 /// Counts a response under its route's slot and logs it: when it was
 /// written.
 #[inline(always)]
-fn record(
+pub(crate) fn record(
     core: &Core,
     req: &http::Request<'_, '_>,
     n: u64,
@@ -385,7 +355,7 @@ fn record(
 /// body; `length` when known), counted and logged as any answer.
 #[cold]
 #[allow(clippy::too_many_arguments)]
-fn write_stream_head(
+pub(crate) fn write_stream_head(
     core: &Core,
     req: &http::Request<'_, '_>,
     n: u64,
@@ -412,7 +382,7 @@ fn write_stream_head(
 
 /// An answer made without a script (a static file, a proxied answer):
 /// whole, or a head whose body (when not a `HEAD`'s) follows.
-enum Unscripted {
+pub(crate) enum Unscripted {
     Whole(Reply),
     Head(Reply, Option<u64>, Option<Box<Streamed>>),
 }
@@ -421,7 +391,7 @@ enum Unscripted {
 /// not compressed (a folder's precompressed siblings are; an upstream's
 /// answer goes as it came).
 #[allow(clippy::too_many_arguments)]
-fn write_unscripted(
+pub(crate) fn write_unscripted(
     core: &Core,
     req: &http::Request<'_, '_>,
     n: u64,
@@ -655,6 +625,35 @@ pub(crate) fn start_background(
     });
 }
 
+/// The answer to a run that failed (counted by why; 500, 503, or what
+/// the error says).
+pub(crate) fn run_failed(
+    core: &Core,
+    route: &Route,
+    tags: &std::cell::RefCell<super::request_log::Tags>,
+    vm: &mut vm::Vm,
+    e: vm::Uncaught,
+) -> Reply {
+    let cause = Cause::of(vm, &e);
+    {
+        let mut stats = core.stats.borrow_mut();
+        match (e.budget, cause) {
+            // The client's fault, not the script's.
+            (None, Cause::BadBody | Cause::TooLarge | Cause::RateLimited) => {}
+            (None, _) => stats.script_errors += 1,
+            (Some(vm::Budget::Instructions), _) => stats.budget_instructions += 1,
+            (Some(vm::Budget::Memory), _) => stats.budget_memory += 1,
+        }
+    }
+    let id = tags.borrow().request_id();
+    let mut reply = error_reply(route, &e, core.config.dev, cause, &id);
+    if cause == Cause::RateLimited {
+        // `Retry-After` and the `RateLimit-*` headers `limit()` set.
+        reply.headers = std::mem::take(&mut host(vm).response.headers);
+    }
+    reply
+}
+
 /// What a script's top level gave a request.
 pub(crate) enum TopLevel {
     /// The wanted route's handler, to call.
@@ -664,16 +663,12 @@ pub(crate) enum TopLevel {
 }
 
 /// Runs a route's script and handler to a reply, with the go() functions
-/// it queued; `Err(Poisoned)` if the VM panicked. For a WebSocket's
-/// handshake (`opening`), the handler is its `open(ws, req)`, and the
-/// reply `101` when it accepted the socket (returned nothing, set no
-/// status).
+/// it queued; `Err(Poisoned)` if the VM panicked.
 pub(crate) async fn run_route(
     worker: &mut Worker,
     route: &Route,
     core: &Core,
     generation: &Generation,
-    opening: Option<&Rc<Socket>>,
 ) -> Result<(Reply, Background), Poisoned> {
     let services = &core.services;
     let vm = &mut worker.vm;
@@ -717,22 +712,7 @@ pub(crate) async fn run_route(
     };
     // The middleware in front of the handler, if any (middleware.rs).
     let chain = worker.chains.get(route.declared).and_then(Option::as_ref);
-    let mut ws = Value::Undefined;
     let first = match found {
-        // A WebSocket's `open(ws, req)`.
-        Ok(TopLevel::Handler(f)) if opening.is_some() => guarded(|| {
-            let socket = opening.expect("matched");
-            let made = super::request_api::request_object(vm)
-                .and_then(|req| Ok((req, super::socket_api::socket_object(vm, socket)?)));
-            match made {
-                Ok((req, made)) => {
-                    ws = made;
-                    vm.pinned.push(ws);
-                    middleware::start(vm, chain, f, req, &[ws, req])
-                }
-                Err(e) => Err(vm.uncaught(e)),
-            }
-        })?,
         // A module's `export default { fetch }`: `fetch(request, env, ctx)`.
         Ok(TopLevel::Handler(f)) if route.fetch => {
             guarded(|| match super::request_api::fetch_arguments(vm) {
@@ -760,46 +740,9 @@ pub(crate) async fn run_route(
     };
     let body = std::mem::take(&mut worker.body);
     let tags = &worker.tags;
-    let on_error = |vm: &mut vm::Vm, e: vm::Uncaught| {
-        let cause = Cause::of(vm, &e);
-        {
-            let mut stats = core.stats.borrow_mut();
-            match (e.budget, cause) {
-                // The client's fault, not the script's.
-                (None, Cause::BadBody | Cause::TooLarge | Cause::RateLimited) => {}
-                (None, _) => stats.script_errors += 1,
-                (Some(vm::Budget::Instructions), _) => stats.budget_instructions += 1,
-                (Some(vm::Budget::Memory), _) => stats.budget_memory += 1,
-            }
-        }
-        let id = tags.borrow().request_id();
-        let mut reply = error_reply(route, &e, core.config.dev, cause, &id);
-        if cause == Cause::RateLimited {
-            // `Retry-After` and the `RateLimit-*` headers `limit()` set.
-            reply.headers = std::mem::take(&mut host(vm).response.headers);
-        }
-        reply
-    };
-    let conclude = |vm: &mut vm::Vm, v: Value| match opening {
-        Some(socket) if v.is_nullish() && host(vm).response.status.is_none() => {
-            match super::socket_api::keep_data(vm, ws, socket) {
-                Ok(()) => Reply {
-                    status: 101,
-                    content_type: None,
-                    headers: std::mem::take(&mut host(vm).response.headers),
-                    body,
-                    streamed: false,
-                },
-                Err(e) => {
-                    let e = vm.uncaught(e);
-                    on_error(vm, e)
-                }
-            }
-        }
-        _ => to_reply(vm, v, body),
-    };
+    let on_error = |vm: &mut vm::Vm, e: vm::Uncaught| run_failed(core, route, tags, vm, e);
     let (mut reply, background) =
-        lifecycle::complete(vm, services, first, conclude, on_error).await?;
+        lifecycle::complete(vm, services, first, |vm, v| to_reply(vm, v, body), on_error).await?;
     if let Some(v) = &route.version {
         reply.headers.push(("X-Work-Version".into(), v.clone()));
     }

@@ -188,6 +188,8 @@ impl Host {
     }
 
     /// Prepares for serving route `wanted` of a script, reusing buffers.
+    /// Inlined into the request path as while it was its only caller.
+    #[inline(always)]
     pub fn begin_request(&mut self, wanted: usize) {
         self.mode = Mode::Serve {
             wanted,

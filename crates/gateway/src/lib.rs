@@ -46,6 +46,7 @@ mod route_events;
 pub mod router;
 mod socket_api;
 mod socket_hub;
+mod socket_open;
 mod static_files;
 mod streamed;
 pub mod tls;

@@ -142,7 +142,11 @@ async fn watch(lot: Rc<Lot>, waiter: monoio::net::UnixStream, core: Rc<Core>) {
         sweep(&lot, &core, Instant::now());
     }
     // The drain: every parked connection closes now.
-    sweep(&lot, &core, Instant::now() + Duration::from_secs(365 * 24 * 3600));
+    sweep(
+        &lot,
+        &core,
+        Instant::now() + Duration::from_secs(365 * 24 * 3600),
+    );
     *core.parking.borrow_mut() = None;
 }
 

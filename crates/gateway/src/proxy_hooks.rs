@@ -10,7 +10,7 @@
 
 use super::http;
 use super::per_core::{Core, Live, host};
-use super::reply::{Reply, to_reply};
+use super::reply::{Reply, answer_of_value};
 use super::route_events::{self, Ran};
 use runtime::driver;
 use std::cell::Cell;
@@ -77,7 +77,7 @@ pub(crate) async fn before(
     };
     let on_value = |vm: &mut Vm, v: Value| {
         if !v.is_nullish() {
-            return Err(to_reply(vm, v, Vec::new()));
+            return Err(answer_of_value(vm, v));
         }
         read_request(vm, made.get(), req, path, &fields).map_err(|e| failed(vm, e))
     };
@@ -121,7 +121,7 @@ pub(crate) async fn after(
     };
     let on_value = |vm: &mut Vm, v: Value| {
         if !v.is_nullish() {
-            return Err(to_reply(vm, v, Vec::new()));
+            return Err(answer_of_value(vm, v));
         }
         read_response(vm, made.get(), &fields).map_err(|e| failed(vm, e))
     };

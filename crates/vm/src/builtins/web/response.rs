@@ -262,12 +262,22 @@ pub(crate) fn stream_body(vm: &Vm, v: Value) -> Option<ObjId> {
 /// What the gateway writes for a `Response` a handler returned: status,
 /// headers and body (`None` when the body is a stream the gateway
 /// reads, `Vm::stream_answer`); `None` when `v` is not a `Response`.
+///
+/// The check is inlined where it is called (most values a handler returns
+/// are not a `Response`); the parts are read out of line.
 #[allow(clippy::type_complexity)]
+#[inline(always)]
 pub fn response_parts(vm: &Vm, v: Value) -> Option<(u16, Vec<(String, String)>, Option<Vec<u8>>)> {
     let Value::Obj(o) = v else { return None };
     if vm.heap.obj(o).class != Class::Web(WebKind::Response) {
         return None;
     }
+    parts_of(vm, o)
+}
+
+#[allow(clippy::type_complexity)]
+#[inline(never)]
+fn parts_of(vm: &Vm, o: ObjId) -> Option<(u16, Vec<(String, String)>, Option<Vec<u8>>)> {
     let elems = &vm.heap.obj(o).elems;
     let status = match elems[STATUS] {
         Value::Num(n) => n as u16,
