@@ -154,6 +154,8 @@ pub struct Config {
     pub tls: Vec<TlsCertificate>,
     /// `[http2]`: HTTP/2 over TLS (ALPN) and cleartext (prior knowledge).
     pub http2: gateway::h2::Http2,
+    /// `[upstreams.NAME]`: pools scripts proxy to by name.
+    pub upstreams: std::collections::BTreeMap<String, gateway::upstream_config::UpstreamConfig>,
 }
 
 /// `[https]`: where TLS is terminated.
@@ -287,6 +289,7 @@ impl Default for Config {
             https: Https::default(),
             tls: Vec::new(),
             http2: Default::default(),
+            upstreams: Default::default(),
         }
     }
 }
@@ -357,6 +360,19 @@ impl Config {
     /// What scripts read as `env`: `[env]`, then the secrets file's lines,
     /// then `KITWORK_SECRET_*` variables (a later name wins); and the
     /// secrets' values, to keep out of logs.
+    /// What every generation gets: scripts' `env` and the upstream pools.
+    pub fn settings(&self) -> Result<(gateway::Settings, Vec<String>), String> {
+        let (env, secrets) = self.script_env()?;
+        let upstreams = gateway::upstream_config::upstreams(&self.upstreams)?;
+        Ok((
+            gateway::Settings {
+                env: env.into(),
+                upstreams,
+            },
+            secrets,
+        ))
+    }
+
     pub fn script_env(&self) -> Result<(Vec<(String, String)>, Vec<String>), String> {
         let mut vars: Vec<(String, String)> = self
             .env

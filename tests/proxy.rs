@@ -4,7 +4,7 @@
 //! out, `X-Forwarded-*` and `Forwarded` in); a stopped target ejected and,
 //! once back, readmitted (passively and by its health check); a request
 //! that reached a target which then failed retried only when idempotent;
-//! a timeout answered 504; large bodies streamed both ways with flat
+//! a timeout answered 504; 1 GiB bodies streamed both ways with flat
 //! memory; a WebSocket echoed through the proxy between Python's
 //! `websockets` client and server; an upstream nobody declared refused at
 //! load.
@@ -397,7 +397,7 @@ fn a_large_answer_streams_through_with_flat_memory() {
     let s = gateway(&[up.port], "");
     assert_eq!(get(&s, "/api/warm").status, 200);
     let before = peak_kib(&s);
-    let size: u64 = 256 << 20;
+    let size: u64 = 1 << 30;
     let mut c = connect(&s);
     c.write_all(format!("GET /api/big/{size} HTTP/1.1\r\nHost: t\r\n\r\n").as_bytes())
         .unwrap();
@@ -477,7 +477,7 @@ fn a_large_request_body_streams_to_the_target_with_flat_memory() {
     let s = gateway(&[up.port], "");
     assert_eq!(get(&s, "/api/warm").status, 200);
     let before = peak_kib(&s);
-    let size: u64 = 256 << 20;
+    let size: u64 = 1 << 30;
     // Far past `limits.body` (1 MiB): a proxied route relays, not reads, it.
     let r = upload(&s, size, false);
     assert_eq!(r.status, 200, "{}", r.body);
@@ -673,5 +673,53 @@ fn script_hooks_rewrite_the_request_and_the_answer() {
             .contains("content-length header of a proxied request")),
         "{}",
         s.log()
+    );
+}
+
+/// A pool declared in kitwork.toml (`[upstreams.NAME]`) is what a script
+/// names; `kitwork routes` reads it too; a script declaring the same name
+/// is an error at load, and so is a table without targets.
+#[test]
+fn upstreams_declared_in_the_configuration() {
+    let up = Upstream::start(Behavior::Echo);
+    let toml = format!(
+        "[upstreams.users]\ntargets = [\"127.0.0.1:{}\"]\nbalance = \"least_conn\"\nretries = 0\n",
+        up.port
+    );
+    let script = r#"work("Users").proxy("/users", "users", { stripPrefix: true });"#;
+    let s = start_in(
+        &[("kitwork.toml", &toml), ("work/users.js", script)],
+        &["--config", "kitwork.toml"],
+    );
+    let r = get(&s, "/users/42");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(port_of(&r), up.port);
+    assert!(r.body.contains("\"path\":\"/42\""), "{}", r.body);
+    let (ok, text) = kitwork_routes(
+        &[("kitwork.toml", &toml), ("work/users.js", script)],
+        "work",
+    );
+    assert!(ok && text.contains("/users/*path"), "{text}");
+    let twice = format!(r#"upstream("users", {{ targets: ["127.0.0.1:1"] }}); {script}"#);
+    let (ok, text) = kitwork_routes(
+        &[("kitwork.toml", &toml), ("work/users.js", &twice)],
+        "work",
+    );
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("upstream users is declared in kitwork.toml and by a script"),
+        "{text}"
+    );
+    let (ok, text) = kitwork_routes(
+        &[
+            ("kitwork.toml", "[upstreams.empty]\ntargets = []\n"),
+            ("work/users.js", script),
+        ],
+        "work",
+    );
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("[upstreams.empty]: targets is required"),
+        "{text}"
     );
 }

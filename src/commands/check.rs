@@ -32,7 +32,8 @@ pub fn check(paths: &[PathBuf]) -> Outcome {
     let root = files
         .first()
         .map_or_else(|| PathBuf::from("."), |f| project_root(f));
-    match kitwork::gateway::load_files(&root, &files) {
+    let settings = configured_upstreams()?;
+    match kitwork::gateway::load_files_with(&root, &files, &settings) {
         Ok(g) => {
             let imported = g.graph.modules.len().saturating_sub(files.len());
             eprintln!("{} file(s) ok, {imported} imported module(s)", files.len());
@@ -68,9 +69,25 @@ pub fn disasm(file: &Path) -> Outcome {
     Ok(())
 }
 
+/// The upstream pools ./kitwork.toml declares (none without one), which
+/// scripts may proxy to by name.
+fn configured_upstreams() -> Result<kitwork::gateway::Settings, ExitCode> {
+    let config = super::load_config(None, kitwork::config::Overrides::default())?;
+    let upstreams =
+        kitwork::gateway::upstream_config::upstreams(&config.upstreams).map_err(|e| {
+            eprintln!("error: invalid configuration: {e}");
+            ExitCode::from(2)
+        })?;
+    Ok(kitwork::gateway::Settings {
+        upstreams,
+        ..Default::default()
+    })
+}
+
 /// Lists the routes the work folder `dir` declares.
 pub fn routes(dir: &Path) -> Outcome {
-    match kitwork::gateway::load(dir) {
+    let settings = configured_upstreams()?;
+    match kitwork::gateway::load_with(dir, &settings) {
         Ok(g) => {
             print!("{}", kitwork::gateway::describe_routes(&g));
             Ok(())

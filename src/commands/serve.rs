@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub fn serve(config: Option<PathBuf>, overrides: Overrides) -> Outcome {
     let config = load_config(config.as_deref(), overrides)?;
     log::set_json(config.log_format == "json");
-    let (env, secrets) = config.script_env().map_err(|e| {
+    let (settings, secrets) = config.settings().map_err(|e| {
         eprintln!("error: invalid configuration: {e}");
         ExitCode::from(2)
     })?;
@@ -30,11 +30,10 @@ pub fn serve(config: Option<PathBuf>, overrides: Overrides) -> Outcome {
     if !migrations.as_os_str().is_empty() && migrations.is_dir() {
         apply_migrations(&config, migrations, false)?;
     }
-    let generation =
-        kitwork::gateway::load_with_env(&config.work_dir, env.into()).map_err(|e| {
-            eprint!("{e}");
-            ExitCode::from(2)
-        })?;
+    let generation = kitwork::gateway::load_with(&config.work_dir, &settings).map_err(|e| {
+        eprint!("{e}");
+        ExitCode::from(2)
+    })?;
     let cpus = config.core_ids();
     let shutdown = Arc::new(AtomicBool::new(false));
     let mut core_config = core_config(&config, cpus.len(), shutdown.clone())?;

@@ -259,9 +259,11 @@ pub fn kitwork_routes(files: &[(&str, &str)], work: &str) -> (bool, String) {
         std::fs::write(p, text).unwrap();
     }
     std::fs::create_dir_all(dir.join(work)).unwrap();
+    // Run in the folder: its kitwork.toml, if it has one, is the one read.
     let out = Command::new(env!("CARGO_BIN_EXE_kitwork"))
         .arg("routes")
         .arg(dir.join(work))
+        .current_dir(&dir)
         .output()
         .unwrap();
     let _ = std::fs::remove_dir_all(&dir);

@@ -53,6 +53,7 @@ pub mod tls;
 mod tunnel;
 mod upstream;
 mod upstream_api;
+pub mod upstream_config;
 mod upstream_conn;
 mod websocket;
 mod wire;
@@ -101,6 +102,9 @@ pub struct Generation {
     /// What scripts read as `env` (`[env]` and the secrets), the same for
     /// every generation of a running server.
     pub env: Env,
+    /// The upstream pools kitwork.toml declares (`[upstreams.NAME]`),
+    /// the same for every generation too.
+    pub upstreams: upstream_config::Upstreams,
 }
 
 /// Names and values scripts read as the global `env`.
@@ -138,28 +142,51 @@ pub fn project_of(work_dir: &Path) -> PathBuf {
     abs.parent().map(Path::to_path_buf).unwrap_or(abs)
 }
 
+/// What a server gives every generation it loads, from its
+/// configuration: what scripts read as `env`, and the upstream pools
+/// kitwork.toml declares.
+#[derive(Clone)]
+pub struct Settings {
+    pub env: Env,
+    pub upstreams: upstream_config::Upstreams,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            env: Env::from([]),
+            upstreams: upstream_config::Upstreams::from([]),
+        }
+    }
+}
+
 /// Compiles a work folder and runs its modules once to collect their
 /// routes. On failure, every diagnostic, rendered.
 pub fn load(dir: &Path) -> Result<Generation, String> {
-    load_with_env(dir, Env::from([]))
+    load_with(dir, &Settings::default())
 }
 
-/// `load`, with what scripts read as `env`.
-pub fn load_with_env(dir: &Path, env: Env) -> Result<Generation, String> {
+/// `load`, with the server's settings.
+pub fn load_with(dir: &Path, settings: &Settings) -> Result<Generation, String> {
     let files =
         script_files(dir).map_err(|e| format!("error: cannot read {}: {e}\n", dir.display()))?;
-    load_files_with_env(&project_of(dir), &files, env)
+    load_files_with(&project_of(dir), &files, settings)
 }
 
 /// Compiles `files` (every one an entry) and what they import within the
 /// project at `root`, and runs every top level to declare the routes, as
 /// each core does (`kitwork check` runs this too).
 pub fn load_files(root: &Path, files: &[PathBuf]) -> Result<Generation, String> {
-    load_files_with_env(root, files, Env::from([]))
+    load_files_with(root, files, &Settings::default())
 }
 
-/// `load_files`, with what scripts read as `env`.
-pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<Generation, String> {
+/// `load_files`, with the server's settings.
+pub fn load_files_with(
+    root: &Path,
+    files: &[PathBuf],
+    settings: &Settings,
+) -> Result<Generation, String> {
+    let env = settings.env.clone();
     let mut loaded = modules::graph::load(root, files)?;
     // What `import()` names runs at load too: module state is read-only
     // while serving, so no request may be the one to evaluate a module.
@@ -172,7 +199,7 @@ pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<G
     let mut vm = Vm::with_natives(LOAD_LIMITS, |vm| install(vm, &env));
     vm.timers_outlive_result = false;
     vm.out = Box::new(std::io::stderr());
-    let decls = evaluate(&mut vm, &loaded.graph).1?;
+    let decls = evaluate(&mut vm, &loaded.graph, &settings.upstreams).1?;
     let mut errors = String::new();
     let mut router = Router::default();
     let mut per_module: Vec<usize> = vec![0; loaded.graph.modules.len()];
@@ -267,6 +294,7 @@ pub fn load_files_with_env(root: &Path, files: &[PathBuf], env: Env) -> Result<G
         number: 1,
         hash: hash.finish(),
         env,
+        upstreams: settings.upstreams.clone(),
     })
 }
 
@@ -292,13 +320,14 @@ const LOAD_LIMITS: Limits = Limits {
 pub(crate) fn evaluate(
     vm: &mut Vm,
     graph: &LinkedGraph,
+    configured: &[std::sync::Arc<upstream::Upstream>],
 ) -> (
     Vec<lang::bytecode::FuncIdx>,
     Result<Vec<host::RouteDecl>, String>,
 ) {
     let mains = vm.load_graph(graph);
     let serving = std::mem::replace(&mut vm.limits, LOAD_LIMITS);
-    let routes = declare_routes(vm, graph, &mains);
+    let routes = declare_routes(vm, graph, &mains, configured);
     vm.limits = serving;
     (mains, routes)
 }
@@ -308,6 +337,7 @@ fn declare_routes(
     vm: &mut Vm,
     graph: &LinkedGraph,
     mains: &[lang::bytecode::FuncIdx],
+    configured: &[std::sync::Arc<upstream::Upstream>],
 ) -> Result<Vec<host::RouteDecl>, String> {
     let host = host::Host::new(vm);
     vm.host = Some(Box::new(host));
@@ -329,10 +359,20 @@ fn declare_routes(
         }
     }
     let host = vm.host.take().and_then(|h| h.downcast::<host::Host>().ok());
-    let (mut routes, uses, upstreams) = match host.map(|h| (h.mode, h.uses, h.upstreams)) {
+    let (mut routes, uses, mut upstreams) = match host.map(|h| (h.mode, h.uses, h.upstreams)) {
         Some((host::Mode::Register { routes }, uses, upstreams)) => (routes, uses, upstreams),
         _ => (Vec::new(), Vec::new(), Vec::new()),
     };
+    // The pools kitwork.toml declares; a script's of the same name is an error.
+    for c in configured {
+        if upstreams.iter().any(|u| u.name == c.name) {
+            return Err(format!(
+                "error: upstream {} is declared in kitwork.toml and by a script\n",
+                c.name
+            ));
+        }
+        upstreams.push(c.clone());
+    }
     routes.extend(fetch_routes(vm, graph)?);
     upstream_api::resolve(&mut routes, &upstreams)?;
     middleware::attach(&mut routes, &uses)?;

@@ -287,7 +287,7 @@ pub(crate) fn new_worker(generation: &Generation, config: &CoreConfig) -> Box<Wo
     vm.out = Box::new(RequestLog::new(tags.clone()));
     // The modules run once here, as they did when the generation loaded;
     // what they made is this VM's module state from now on.
-    let (mains, decls) = super::evaluate(&mut vm, &generation.graph);
+    let (mains, decls) = super::evaluate(&mut vm, &generation.graph, &generation.upstreams);
     let (handlers, chains, events) = match decls {
         Ok(decls) => {
             let mut made = (Vec::new(), Vec::new(), Vec::new());

@@ -79,8 +79,14 @@ impl Reloader {
     /// sends the new generation to every core.
     pub fn reload(&self) -> Outcome {
         let mut number = self.number.lock().unwrap_or_else(|p| p.into_inner());
-        let env = self.tx.borrow().env.clone();
-        match super::load_with_env(&self.dir, env) {
+        let settings = {
+            let current = self.tx.borrow();
+            super::Settings {
+                env: current.env.clone(),
+                upstreams: current.upstreams.clone(),
+            }
+        };
+        match super::load_with(&self.dir, &settings) {
             Err(diagnostics) => {
                 self.failed.fetch_add(1, Ordering::Relaxed);
                 Outcome::Failed(diagnostics)

@@ -44,6 +44,41 @@ pub const DEFAULT_FAILURES: f64 = 3.0;
 pub const DEFAULT_EJECT_MS: f64 = 10_000.0;
 pub const DEFAULT_RETRIES: f64 = 1.0;
 pub const DEFAULT_KEEPALIVE: f64 = 32.0;
+/// The active health check's defaults: every 2 s, 1 s to answer, 2
+/// successes to come back, 3 failures to go down.
+pub const DEFAULT_HEALTH_INTERVAL_MS: f64 = 2_000.0;
+pub const DEFAULT_HEALTH_TIMEOUT_MS: f64 = 1_000.0;
+pub const DEFAULT_HEALTHY: f64 = 2.0;
+pub const DEFAULT_UNHEALTHY: f64 = 3.0;
+
+impl Balance {
+    /// `round_robin`, `least_conn` or `consistent_hash`.
+    pub fn parse(name: &str) -> Result<Balance, String> {
+        match name {
+            "round_robin" => Ok(Balance::RoundRobin),
+            "least_conn" => Ok(Balance::LeastConn),
+            "consistent_hash" => Ok(Balance::ConsistentHash),
+            other => Err(format!(
+                "balance is round_robin, least_conn or consistent_hash, got {other:?}"
+            )),
+        }
+    }
+}
+
+impl HashKey {
+    /// `client`, `path`, `header:NAME` or `query:NAME`.
+    pub fn parse(key: &str) -> Result<HashKey, String> {
+        match key {
+            "client" => Ok(HashKey::Client),
+            "path" => Ok(HashKey::Path),
+            h if h.starts_with("header:") => Ok(HashKey::Header(h[7..].to_ascii_lowercase())),
+            q if q.starts_with("query:") => Ok(HashKey::Query(q[6..].to_string())),
+            other => Err(format!(
+                "hash is client, path, header:NAME or query:NAME, got {other:?}"
+            )),
+        }
+    }
+}
 
 impl Upstream {
     /// A pool of one target with the defaults (`proxy(prefix, url)`).

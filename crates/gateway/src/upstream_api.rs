@@ -9,8 +9,9 @@
 use super::host::{Mode, RouteDecl, string_arg, with_host};
 use super::proxy::{ProxyDecl, ProxyRoute};
 use super::upstream::{
-    Balance, DEFAULT_CONNECT_MS, DEFAULT_EJECT_MS, DEFAULT_FAILURES, DEFAULT_KEEPALIVE,
-    DEFAULT_RESPONSE_MS, DEFAULT_RETRIES, HashKey, Health, Target, Upstream,
+    Balance, DEFAULT_CONNECT_MS, DEFAULT_EJECT_MS, DEFAULT_FAILURES, DEFAULT_HEALTH_INTERVAL_MS,
+    DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_HEALTHY, DEFAULT_KEEPALIVE, DEFAULT_RESPONSE_MS,
+    DEFAULT_RETRIES, DEFAULT_UNHEALTHY, HashKey, Health, Target, Upstream,
 };
 use super::work::{builder_index, declare, declared_string, registering};
 use std::sync::Arc;
@@ -56,25 +57,12 @@ pub(crate) fn upstream(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrup
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| vm.type_error(format!("upstream {name}: {e}")))?;
     let balance = match text(vm, opts, "balance")?.as_deref() {
-        None | Some("round_robin") => Balance::RoundRobin,
-        Some("least_conn") => Balance::LeastConn,
-        Some("consistent_hash") => Balance::ConsistentHash,
-        Some(other) => {
-            return Err(vm.type_error(format!(
-                "upstream {name}: balance is round_robin, least_conn or consistent_hash, got {other:?}"
-            )));
-        }
+        None => Balance::RoundRobin,
+        Some(b) => Balance::parse(b).map_err(|e| vm.type_error(format!("upstream {name}: {e}")))?,
     };
     let hash = match text(vm, opts, "hash")?.as_deref() {
-        None | Some("client") => HashKey::Client,
-        Some("path") => HashKey::Path,
-        Some(h) if h.starts_with("header:") => HashKey::Header(h[7..].to_ascii_lowercase()),
-        Some(q) if q.starts_with("query:") => HashKey::Query(q[6..].to_string()),
-        Some(other) => {
-            return Err(vm.type_error(format!(
-                "upstream {name}: hash is client, path, header:NAME or query:NAME, got {other:?}"
-            )));
-        }
+        None => HashKey::Client,
+        Some(h) => HashKey::parse(h).map_err(|e| vm.type_error(format!("upstream {name}: {e}")))?,
     };
     let timeouts = field(vm, opts, "timeouts")?;
     let passive = field(vm, opts, "passive")?;
@@ -92,10 +80,10 @@ pub(crate) fn upstream(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrup
             }
             Some(Health {
                 path,
-                interval: ms(vm, h, "interval", 2_000.0)?,
-                timeout: ms(vm, h, "timeout", 1_000.0)?,
-                healthy: count(vm, h, "healthy", 2.0)?.max(1),
-                unhealthy: count(vm, h, "unhealthy", 3.0)?.max(1),
+                interval: ms(vm, h, "interval", DEFAULT_HEALTH_INTERVAL_MS)?,
+                timeout: ms(vm, h, "timeout", DEFAULT_HEALTH_TIMEOUT_MS)?,
+                healthy: count(vm, h, "healthy", DEFAULT_HEALTHY)?.max(1),
+                unhealthy: count(vm, h, "unhealthy", DEFAULT_UNHEALTHY)?.max(1),
             })
         }
         _ => None,
