@@ -77,6 +77,13 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
     let mut receiving: Option<Receiving> = None;
     // When the connection last fell idle (nothing buffered, all answered).
     let mut idle_since: Option<Instant> = None;
+    // An idle cleartext connection is parked after `PARK_AFTER` where
+    // dropping its pending read loses nothing (epoll: a read takes bytes
+    // only when it returns them).
+    let can_park = matches!(stream, Wire::Tcp(_))
+        && how.redirect.is_none()
+        && super::per_core::reads_cancel_safe()
+        && limits.idle_timeout > PARK_AFTER;
     let mut answered = false;
     loop {
         // Answer the complete requests in the buffer, until the unsent
@@ -275,20 +282,14 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
         // Wait for more: an idle connection may wait long, a started
         // request until its deadline.
         let now = Instant::now();
-        // An idle cleartext connection is parked after `PARK_AFTER` where
-        // dropping its pending read loses nothing (epoll: a read takes
-        // bytes only when it returns them).
-        let parks = buf.is_empty()
-            && matches!(stream, Wire::Tcp(_))
-            && how.redirect.is_none()
-            && super::per_core::reads_cancel_safe()
-            && limits.idle_timeout > PARK_AFTER;
-        let idle_until = *idle_since.get_or_insert(now) + limits.idle_timeout;
+        let parks = can_park && buf.is_empty();
         let deadline = if buf.is_empty() {
             receiving = None;
+            let since = *idle_since.get_or_insert(now);
             match parks {
-                true => idle_until.min(now + PARK_AFTER),
-                false => idle_until,
+                // Its idle deadline is looked at when this one passes.
+                true => now + PARK_AFTER,
+                false => since + limits.idle_timeout,
             }
         } else {
             let r = receiving.get_or_insert(Receiving {
@@ -327,16 +328,16 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
         };
         let (res, back) = match read {
             Ok(r) => r,
-            Err(_)
-                if parks
-                    && Instant::now() < idle_until
-                    && !core.config.shutdown.load(Ordering::Relaxed) =>
-            {
+            Err(_) if parks && !core.config.shutdown.load(Ordering::Relaxed) => {
+                let until = idle_since.unwrap_or(now) + limits.idle_timeout;
+                if Instant::now() >= until {
+                    return Ended::Closed;
+                }
                 if super::parking::ready(&core) {
-                    return Ended::Parked(idle_until);
+                    return Ended::Parked(until);
                 }
                 // No room to park (out of descriptors): it waits on as it
-                // was, until its idle deadline.
+                // was, a second at a time, until its idle deadline.
                 chunk = vec![0; 16 * 1024];
                 continue;
             }
