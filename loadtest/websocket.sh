@@ -5,7 +5,10 @@
 # connections (64 unless said) each sending a 64-byte text message and
 # sending the next when the echo comes, for S seconds (10) after a
 # second's warm-up; messages echoed per second, REPS runs each (3), the
-# servers taken in turns. Prints the table and keeps it in loadtest/runs/.
+# servers taken in turns. One client core may be what limits both: the
+# servers' own CPU time (/proc/PID/stat) gives messages per CPU-second
+# too, the figure that compares them then. Prints the table and keeps it
+# in loadtest/runs/.
 #
 #   loadtest/websocket.sh                    # needs: node, npm (fetches ws)
 #   C=256 S=5 REPS=1 loadtest/websocket.sh
@@ -41,30 +44,44 @@ cat >"$tmp/work/echo.js" <<'JS'
 work("Echo").ws("/echo", { message(ws, data) { ws.send(data); } });
 JS
 taskset -c 0 node "$tmp/server.js" 18400 &
-pids+=($!)
+node_pid=$!
+pids+=($node_pid)
 taskset -c 0 "$here/target/release/kitwork" serve --listen 127.0.0.1:18401 --cores 1 \
   --work "$tmp/work" --db "sqlite://$tmp/k.db" >"$tmp/kitwork.log" 2>&1 &
-pids+=($!)
+kit_pid=$!
+pids+=($kit_pid)
 sleep 1
 wait_http 18401 /echo 2>/dev/null || true
-run() { taskset -c 1 node "$tmp/client.js" "$1" "$C" "$S"; }
-node_runs=()
-kit_runs=()
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# Prints messages/s and messages per CPU-second of server `pid` at `url`.
+run() {
+  local url=$1 pid=$2 before after rate
+  before=$(ticks "$pid")
+  rate=$(taskset -c 1 node "$tmp/client.js" "$url" "$C" "$S")
+  after=$(ticks "$pid")
+  # The client's warm-up second is in the server's ticks too.
+  echo "$rate $(awk "BEGIN { printf \"%d\", $rate * $S / (($after - $before) / $(getconf CLK_TCK)) }")"
+}
+node_runs=() node_cpu=() kit_runs=() kit_cpu=()
 for _ in $(seq "$REPS"); do
-  node_runs+=("$(run ws://127.0.0.1:18400/echo)")
-  kit_runs+=("$(run ws://127.0.0.1:18401/echo)")
+  read -r r c < <(run ws://127.0.0.1:18400/echo "$node_pid")
+  node_runs+=("$r") node_cpu+=("$c")
+  read -r r c < <(run ws://127.0.0.1:18401/echo "$kit_pid")
+  kit_runs+=("$r") kit_cpu+=("$c")
 done
 n=$(printf '%s\n' "${node_runs[@]}" | median)
 k=$(printf '%s\n' "${kit_runs[@]}" | median)
+nc=$(printf '%s\n' "${node_cpu[@]}" | median)
+kc=$(printf '%s\n' "${kit_cpu[@]}" | median)
 out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-websocket.md"
 {
   echo "# WebSocket echo, $C connections, 64-byte text messages, $(date -u +%FT%TZ), commit $(git -C "$here" rev-parse --short HEAD)"
   echo
   echo "Each server on core 0 (one process, one thread), node's ws client on core 1; messages echoed per second, median of $REPS runs of $S s."
   echo
-  echo "| server | messages/s, median | / node | runs |"
-  echo "|---|---:|---:|---|"
-  echo "| node 20 + ws 8 | $n | 1.00 | ${node_runs[*]} |"
-  echo "| kitwork .ws() | $k | $(awk "BEGIN { printf \"%.2f\", $k / $n }") | ${kit_runs[*]} |"
+  echo "| server | messages/s, median | / node | runs | messages per CPU-second | / node |"
+  echo "|---|---:|---:|---|---:|---:|"
+  echo "| node 20 + ws 8 | $n | 1.00 | ${node_runs[*]} | $nc | 1.00 |"
+  echo "| kitwork .ws() | $k | $(awk "BEGIN { printf \"%.2f\", $k / $n }") | ${kit_runs[*]} | $kc | $(awk "BEGIN { printf \"%.2f\", $kc / $nc }") |"
 } | tee "$out"
 echo "saved to $out"
