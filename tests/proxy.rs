@@ -665,6 +665,8 @@ fn script_hooks_rewrite_the_request_and_the_answer() {
     assert_eq!(sent["method"], "PUT", "{}", r.body);
     let r = get(&s, "/r/anything");
     assert_eq!((r.status, r.body.as_str()), (200, "{\"replaced\":200}"));
+    let (ok, listed) = kitwork_routes(&[("proxy.js", &script)], "");
+    assert!(ok && listed.contains("  hooks request, response\n"), "{listed}");
     // A hook that sets what the gateway frames itself: a 500, logged.
     assert_eq!(get(&s, "/b/x").status, 500);
     assert!(

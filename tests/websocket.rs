@@ -405,3 +405,20 @@ fn read_frames(c: &mut TcpStream, within: Duration) -> Vec<(u8, Vec<u8>)> {
         }
     }
 }
+
+#[test]
+fn kitwork_routes_shows_the_endpoint_and_its_budgets() {
+    let (ok, text) = kitwork_routes(&[("work/chat.js", CHAT)], "work");
+    assert!(ok, "{text}");
+    assert!(text.contains("GET     /chat"), "{text}");
+    assert!(
+        text.contains(
+            "websocket: messages up to 100000 bytes, idle 2 s, 65536 bytes queued at most"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("1. use"),
+        "the middleware in front of open: {text}"
+    );
+}

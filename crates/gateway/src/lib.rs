@@ -481,6 +481,22 @@ pub fn describe_routes(g: &Generation) -> String {
                 p.upstream.balance,
                 targets.join(", ")
             ));
+            let hooks: Vec<&str> = ["request", "response"]
+                .into_iter()
+                .zip(p.hooks)
+                .filter_map(|(name, on)| on.then_some(name))
+                .collect();
+            if !hooks.is_empty() {
+                out.push_str(&format!("  hooks {}\n", hooks.join(", ")));
+            }
+        }
+        if let Some(w) = &r.websocket {
+            out.push_str(&format!(
+                "  websocket: messages up to {} bytes, idle {} s, {} bytes queued at most\n",
+                w.max_message,
+                w.idle_timeout.as_secs_f64(),
+                w.max_buffered
+            ));
         }
         // The middleware in front of it, in the order they run.
         for (i, at) in r.middleware.iter().enumerate() {

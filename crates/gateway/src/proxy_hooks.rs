@@ -70,16 +70,10 @@ pub(crate) async fn before(
             vm,
             &[("method", req.method), ("path", path), ("query", req.query)],
         )?;
-        let headers = headers_object(vm, &fields)?;
-        set(vm, o, "headers", headers)?;
-        made.set(o);
-        Ok(vec![o])
+        argument(vm, o, &fields, &made)
     };
     let on_value = |vm: &mut Vm, v: Value| {
-        if !v.is_nullish() {
-            return Err(answer_of_value(vm, v));
-        }
-        read_request(vm, made.get(), req, path, &fields).map_err(|e| failed(vm, e))
+        concluded(vm, v, |vm| read_request(vm, made.get(), req, path, &fields))
     };
     let ran = route_events::run(core, live, index, REQUEST, args, on_value, |vm, e| {
         Err(hook_failed(core, vm, "request", &e))
@@ -114,17 +108,10 @@ pub(crate) async fn after(
     let args = |vm: &mut Vm| {
         let o = object(vm, &[])?;
         set(vm, o, "status", Value::Num(status as f64))?;
-        let headers = headers_object(vm, &fields)?;
-        set(vm, o, "headers", headers)?;
-        made.set(o);
-        Ok(vec![o])
+        argument(vm, o, &fields, &made)
     };
-    let on_value = |vm: &mut Vm, v: Value| {
-        if !v.is_nullish() {
-            return Err(answer_of_value(vm, v));
-        }
-        read_response(vm, made.get(), &fields).map_err(|e| failed(vm, e))
-    };
+    let on_value =
+        |vm: &mut Vm, v: Value| concluded(vm, v, |vm| read_response(vm, made.get(), &fields));
     let ran = route_events::run(core, live, index, RESPONSE, args, on_value, |vm, e| {
         Err(hook_failed(core, vm, "response", &e))
     })
@@ -149,6 +136,33 @@ pub(crate) async fn after(
         }
     }
     None
+}
+
+/// A hook's one argument: `o` with its `headers` (kept in `made`, to be
+/// read back).
+fn argument(
+    vm: &mut Vm,
+    o: Value,
+    fields: &[(String, String)],
+    made: &Cell<Value>,
+) -> Result<Vec<Value>, Interrupt> {
+    let headers = headers_object(vm, fields)?;
+    set(vm, o, "headers", headers)?;
+    made.set(o);
+    Ok(vec![o])
+}
+
+/// What a hook came to: the answer it returned, else what `read` finds
+/// it left in its argument (a 500 when that cannot be sent).
+fn concluded<T>(
+    vm: &mut Vm,
+    v: Value,
+    read: impl FnOnce(&mut Vm) -> Result<T, Interrupt>,
+) -> Result<T, Reply> {
+    if !v.is_nullish() {
+        return Err(answer_of_value(vm, v));
+    }
+    read(vm).map_err(|e| failed(vm, e))
 }
 
 /// What the `request` hook left in `req`.
