@@ -6,11 +6,13 @@
 //! that reached a target which then failed retried only when idempotent;
 //! a timeout answered 504; 1 GiB bodies streamed both ways with flat
 //! memory; a WebSocket echoed through the proxy between Python's
-//! `websockets` client and server; an upstream nobody declared refused at
+//! `websockets` client and server, in cleartext and with TLS to the gateway; an upstream nobody declared refused at
 //! load.
 
 #[path = "support/server.rs"]
 mod server;
+#[path = "support/tls.rs"]
+mod tls;
 #[path = "support/tools.rs"]
 mod tools;
 
@@ -511,9 +513,10 @@ asyncio.run(main())
 /// A client that sends text and a 300 KB binary message, printing what
 /// comes back.
 const CLIENT: &str = r#"
-import asyncio, sys, websockets
+import asyncio, ssl, sys, websockets
 async def main():
-    async with websockets.connect(sys.argv[1]) as ws:
+    tls = ssl.create_default_context(cafile=sys.argv[2]) if len(sys.argv) > 2 else None
+    async with websockets.connect(sys.argv[1], ssl=tls) as ws:
         for i in range(3):
             await ws.send(f"hello {i}")
             print(await ws.recv())
@@ -524,7 +527,7 @@ asyncio.run(main())
 "#;
 
 #[test]
-fn a_websocket_is_tunnelled_to_its_target() {
+fn a_websocket_is_tunnelled_to_its_target_in_cleartext_and_over_tls() {
     if !tools::have_python("websockets", "a_websocket_is_tunnelled_to_its_target") {
         return;
     }
@@ -532,34 +535,57 @@ fn a_websocket_is_tunnelled_to_its_target() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("echo.py"), ECHO).unwrap();
     std::fs::write(dir.join("client.py"), CLIENT).unwrap();
-    let mut echo = std::process::Command::new(tools::PYTHON)
-        .arg(dir.join("echo.py"))
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    // Ended however the test ends.
+    struct Echo(std::process::Child);
+    impl Drop for Echo {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut echo = Echo(
+        std::process::Command::new(tools::PYTHON)
+            .arg(dir.join("echo.py"))
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     let mut port = String::new();
-    BufReader::new(echo.stdout.take().unwrap())
+    BufReader::new(echo.0.stdout.take().unwrap())
         .read_line(&mut port)
         .unwrap();
     let port: u16 = port.trim().parse().unwrap();
+    let client = |args: &[String]| {
+        let out = std::process::Command::new(tools::PYTHON)
+            .arg(dir.join("client.py"))
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{text}");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let echoed = "echo:hello 0\necho:hello 1\necho:hello 2\nbinary True\n";
     let s = gateway(&[port], "");
-    let out = std::process::Command::new(tools::PYTHON)
-        .arg(dir.join("client.py"))
-        .arg(format!("ws://{}/api/room", s.addr))
-        .output()
-        .unwrap();
-    let _ = echo.kill();
-    let _ = echo.wait();
-    let _ = std::fs::remove_dir_all(&dir);
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}");
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "echo:hello 0\necho:hello 1\necho:hello 2\nbinary True\n"
+    assert_eq!(client(&[format!("ws://{}/api/room", s.addr)]), echoed);
+    // The gateway serves on after the tunnel closed (the echo server
+    // answers a plain GET with 426).
+    assert_eq!(get(&s, "/api/after").status, 426);
+    // wss to the gateway, ws to the target: the tunnel runs over TLS.
+    let cert = tls::cert(&["localhost"]);
+    let toml = format!("{}[[tls]]\ncert = \"a.pem\"\nkey = \"a.key\"\n", tls::HTTPS);
+    let script = format!(
+        r#"upstream("pool", {{ targets: ["127.0.0.1:{port}"] }});
+        work("Api").proxy("/api", "pool", {{ stripPrefix: true }});"#
     );
-    // The gateway serves on after the tunnel closed.
-    assert_eq!(get(&s, "/api/after").status, 502);
+    let secure = tls::start_tls_server(&[("a", &cert)], &toml, &[("proxy.js", &script)], &[]);
+    let https = tls::port_of(secure.https.as_deref().unwrap());
+    let url = format!("wss://localhost:{https}/api/room");
+    let ca = secure.dir.join("a.pem").display().to_string();
+    assert_eq!(client(&[url, ca]), echoed);
+    drop(echo);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// What a target answers is input too: each malformed answer is the
@@ -666,7 +692,10 @@ fn script_hooks_rewrite_the_request_and_the_answer() {
     let r = get(&s, "/r/anything");
     assert_eq!((r.status, r.body.as_str()), (200, "{\"replaced\":200}"));
     let (ok, listed) = kitwork_routes(&[("proxy.js", &script)], "");
-    assert!(ok && listed.contains("  hooks request, response\n"), "{listed}");
+    assert!(
+        ok && listed.contains("  hooks request, response\n"),
+        "{listed}"
+    );
     // A hook that sets what the gateway frames itself: a 500, logged.
     assert_eq!(get(&s, "/b/x").status, 500);
     assert!(

@@ -39,6 +39,9 @@ pub(crate) enum Ended {
     /// A script accepted a WebSocket: the connection serves it now
     /// (listener.rs, which owns the stream).
     WebSocket(Box<super::websocket::Switch>),
+    /// A proxied upgrade was answered `101`: the connection is a tunnel to
+    /// the target now (listener.rs).
+    Tunnel(Box<super::tunnel::Start>),
     /// Idle for `PARK_AFTER` with nothing buffered: the connection waits
     /// for its next request parked (listener.rs), holding no buffer and no
     /// task state, until this idle deadline.
@@ -128,11 +131,11 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
                     // proxied one) or a socket (a script's endpoint).
                     let streamed = match streamed.map(|s| s.into_upgrade()) {
                         Some(Ok(Upgrade::Tunnel(conn))) => {
-                            let early = buf[consumed..].to_vec();
-                            let timeout = limits.send_timeout;
-                            let out = std::mem::take(&mut out);
-                            Box::pin(super::tunnel::run(stream, out, early, conn, timeout)).await;
-                            return Ended::Closed;
+                            return Ended::Tunnel(Box::new(super::tunnel::Start {
+                                out: std::mem::take(&mut out),
+                                early: buf[consumed..].to_vec(),
+                                conn,
+                            }));
                         }
                         Some(Ok(Upgrade::Socket(opened))) => {
                             return Ended::WebSocket(Box::new(super::websocket::Switch {

@@ -46,7 +46,7 @@ pub(crate) async fn serve_accepted(
                     until,
                 });
             }
-            let (Ended::Http2(_) | Ended::WebSocket(_)) = ended else {
+            let (Ended::Http2(_) | Ended::WebSocket(_) | Ended::Tunnel(_)) = ended else {
                 return None;
             };
             let Ok(mut rest) = stream.try_into_poll_io() else {
@@ -59,6 +59,10 @@ pub(crate) async fn serve_accepted(
                 }
                 Ended::WebSocket(switch) => {
                     super::websocket::serve(&mut rest, *switch, &core).await
+                }
+                Ended::Tunnel(start) => {
+                    let timeout = core.config.http.send_timeout;
+                    super::tunnel::run(&mut rest, *start, timeout).await
                 }
                 Ended::Closed | Ended::Parked(_) => {}
             }
@@ -106,8 +110,14 @@ async fn serve_tls(stream: TcpStream, core: Rc<Core>, peer: Option<std::net::IpA
         closing: false,
     }));
     let ended = serve_connection(&mut wire, core.clone(), served).await;
-    if let (Ended::WebSocket(switch), Wire::Tls(tls)) = (ended, &mut wire) {
-        super::websocket::serve(&mut tls.stream, *switch, &core).await;
+    let Wire::Tls(tls) = &mut wire else { return };
+    match ended {
+        Ended::WebSocket(switch) => super::websocket::serve(&mut tls.stream, *switch, &core).await,
+        Ended::Tunnel(start) => {
+            let timeout = core.config.http.send_timeout;
+            super::tunnel::run(&mut tls.stream, *start, timeout).await
+        }
+        _ => {}
     }
 }
 

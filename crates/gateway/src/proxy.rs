@@ -82,14 +82,8 @@ pub(crate) async fn forward(
     let up = &route.upstream;
     upstream::check_health(up);
     // `Connection: Upgrade` (a WebSocket): forwarded, and a 101 becomes a
-    // tunnel between the two connections, cleartext on both sides.
+    // tunnel between the two connections, either of them over TLS.
     let upgrade = upgrade_of(req);
-    if upgrade.is_some() && (secure || up.targets.iter().any(|t| t.tls)) {
-        return Forwarded::Whole(Reply::error(
-            501,
-            "upgrades (WebSocket) are tunnelled only in cleartext on both sides for now",
-        ));
-    }
     let method = rewrite
         .and_then(|r| r.method.as_deref())
         .unwrap_or(req.method);

@@ -100,13 +100,14 @@ impl Conn {
         }
     }
 
-    /// Its TCP stream (none over TLS) and what it read past the answer's
-    /// head: a tunnel's start (an upgraded connection).
-    pub(crate) fn into_tcp(self) -> (Option<monoio::net::TcpStream>, Vec<u8>) {
-        match self.link {
-            Link::Tcp(s) => (Some(s), self.buf),
-            Link::Tls(_) => (None, self.buf),
-        }
+    /// Its stream, as a readiness stream, and what it read past the
+    /// answer's head: a tunnel's start (an upgraded connection).
+    pub(crate) fn into_io(self) -> Option<(super::tunnel::TargetIo, Vec<u8>)> {
+        let io: super::tunnel::TargetIo = match self.link {
+            Link::Tcp(s) => Box::pin(s.try_into_poll_io().ok()?),
+            Link::Tls(s) => Box::pin(*s),
+        };
+        Some((io, self.buf))
     }
 
     /// Whether an idle connection is still usable: nothing to read and not
