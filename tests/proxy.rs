@@ -661,6 +661,15 @@ fn script_hooks_rewrite_the_request_and_the_answer() {
         work("Replaced").proxy("/r", "http://127.0.0.1:{port}", {{
           response(res) {{ return {{ replaced: res.status }}; }},
         }});
+        work("Edited").proxy("/e", "http://127.0.0.1:{port}", {{
+          stripPrefix: true,
+          response(res) {{
+            res.headers["x-had-body"] = String(res.body !== null);
+            if (params("path").startsWith("big")) return;
+            const sent = JSON.parse(res.body);
+            res.body = JSON.stringify({{ method: sent.method, edited: true }});
+          }},
+        }});
         work("Broken").proxy("/b", "http://127.0.0.1:{port}", {{
           request(req) {{ req.headers["content-length"] = "5"; }},
         }});"#
@@ -691,6 +700,17 @@ fn script_hooks_rewrite_the_request_and_the_answer() {
     assert_eq!(sent["method"], "PUT", "{}", r.body);
     let r = get(&s, "/r/anything");
     assert_eq!((r.status, r.body.as_str()), (200, "{\"replaced\":200}"));
+    // `res.body` is the answer's text when it was read whole; a new one
+    // replaces it (its length with it); a streamed answer's is null.
+    let r = get(&s, "/e/items");
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, "{\"method\":\"GET\",\"edited\":true}")
+    );
+    assert_eq!(r.header("x-had-body"), Some("true"));
+    let r = get(&s, "/e/big/400000");
+    assert_eq!((r.status, r.body.len()), (200, 400_000));
+    assert_eq!(r.header("x-had-body"), Some("false"));
     let (ok, listed) = kitwork_routes(&[("proxy.js", &script)], "");
     assert!(
         ok && listed.contains("  hooks request, response\n"),

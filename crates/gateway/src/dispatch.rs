@@ -496,12 +496,14 @@ async fn serve_proxy(
     // The `response` hook sees the target's head; an answer it gives
     // replaces the target's (whose body is dropped unread).
     if route.hooks[1] {
+        let whole = matches!(forwarded, Forwarded::Whole(_));
         let head = match &mut forwarded {
             Forwarded::Whole(r) | Forwarded::Head(r, _) | Forwarded::Stream(r, _) => Some(r),
             Forwarded::Tunnel(..) => None,
         };
         if let Some(head) = head
-            && let Some(replacement) = after(core, live, index, head).await
+            && let Some(replacement) =
+                after(core, live, index, req, secure, rest, head, whole).await
         {
             forwarded = Forwarded::Whole(replacement);
         }

@@ -87,14 +87,21 @@ pub(crate) async fn before(
 }
 
 /// Runs the `response` hook of route `index` on the target's answer
-/// `reply` (its head): changes it in place, or gives the answer to send
-/// instead.
+/// `reply` (its head, and its body when `whole`: read whole, not
+/// streamed): changes it in place, or gives the answer to send instead (a
+/// new body makes one).
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn after(
     core: &Rc<Core>,
     live: &Rc<Live>,
     index: usize,
+    req: &http::Request<'_, '_>,
+    secure: bool,
+    rest: &str,
     reply: &mut Reply,
+    whole: bool,
 ) -> Option<Reply> {
+    let route = &live.router.routes[index];
     let made = Cell::new(Value::Undefined);
     let mut fields: Vec<(String, String)> = reply
         .headers
@@ -105,13 +112,26 @@ pub(crate) async fn after(
         fields.push(("content-type".into(), ct.to_string()));
     }
     let status = reply.status;
+    // `res.body`: the answer's text when it was read whole, else null.
+    let text = whole.then(|| String::from_utf8_lossy(&reply.body).into_owned());
     let args = |vm: &mut Vm| {
+        host(vm)
+            .request
+            .set(req, &req.body, secure, &route.params, &[rest]);
         let o = object(vm, &[])?;
         set(vm, o, "status", Value::Num(status as f64))?;
+        let body = match &text {
+            Some(t) => vm.heap.alloc_str(t)?,
+            None => Value::Null,
+        };
+        set(vm, o, "body", body)?;
         argument(vm, o, &fields, &made)
     };
-    let on_value =
-        |vm: &mut Vm, v: Value| concluded(vm, v, |vm| read_response(vm, made.get(), &fields));
+    let on_value = |vm: &mut Vm, v: Value| {
+        concluded(vm, v, |vm| {
+            read_response(vm, made.get(), &fields, text.as_deref())
+        })
+    };
     let ran = route_events::run(core, live, index, RESPONSE, args, on_value, |vm, e| {
         Err(hook_failed(core, vm, "response", &e))
     })
@@ -135,7 +155,15 @@ pub(crate) async fn after(
             _ => reply.headers.push((name, value)),
         }
     }
-    None
+    // A new body: the answer is this one, whole (a streamed one's body is
+    // dropped unread).
+    changes.body.map(|body| Reply {
+        status: reply.status,
+        content_type: reply.content_type.take(),
+        headers: std::mem::take(&mut reply.headers),
+        body,
+        streamed: false,
+    })
 }
 
 /// A hook's one argument: `o` with its `headers` (kept in `made`, to be
@@ -209,6 +237,7 @@ fn read_response(
     vm: &mut Vm,
     o: Value,
     fields: &[(String, String)],
+    text: Option<&str>,
 ) -> Result<(u16, Changes), Interrupt> {
     let k = vm.heap.intern("status");
     let n = vm.get_field(o, k)?;
@@ -219,13 +248,31 @@ fn read_response(
         )));
     };
     let (set, removed) = changed_fields(vm, o, fields, false)?;
-    Ok((status, Changes { set, removed }))
+    let k = vm.heap.intern("body");
+    let body = match vm.get_field(o, k)? {
+        Value::Null | Value::Undefined => None,
+        v if v.is_string() => {
+            let mut new = String::new();
+            vm.write_string(v, &mut new)?;
+            (text != Some(new.as_str())).then(|| new.into_bytes())
+        }
+        v => match vm.buffer_source_bytes(v) {
+            Some(bytes) => Some(bytes),
+            None => {
+                return Err(
+                    vm.type_error("proxy response hook: res.body is a string, bytes or null")
+                );
+            }
+        },
+    };
+    Ok((status, Changes { set, removed, body }))
 }
 
-/// Fields a `response` hook changed.
+/// Fields a `response` hook changed, and the new body it gave.
 struct Changes {
     set: Vec<(String, String)>,
     removed: Vec<String>,
+    body: Option<Vec<u8>>,
 }
 
 /// The fields of `o.headers` that differ from `fields` (names lower case):
