@@ -484,7 +484,8 @@ async fn serve_proxy(
         let mut path = Vec::new();
         super::proxy::write_path(&mut path, route, req.path, rest);
         let path = String::from_utf8_lossy(&path).into_owned();
-        match before(core, live, index, req, secure, &path, rest).await {
+        // Boxed: the hook's state is not part of every proxied request's.
+        match Box::pin(before(core, live, index, req, secure, &path, rest)).await {
             Ok(r) => rewrite = Some(r),
             Err(reply) => {
                 let answer = Unscripted::Whole(reply);
