@@ -19,7 +19,7 @@ mod tools;
 use server::*;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const CHAT: &str = r#"
 use("/chat", (req, next) => {
@@ -258,12 +258,10 @@ fn a_quiet_client_that_answers_pings_stays_and_one_that_does_not_is_closed() {
     // Raw: the handshake, then silence (no pong): pinged at 1 s, closed
     // (1001) at 2 s.
     let mut c = handshake(&s.server.addr);
-    let started = Instant::now();
     let frames = read_frames(&mut c, Duration::from_secs(6));
     let opcodes: Vec<u8> = frames.iter().map(|f| f.0).collect();
     assert_eq!(opcodes, [1, 9, 8], "text (welcome), ping, close");
     assert_eq!(&frames[2].1[..2], &1001u16.to_be_bytes());
-    assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::compress;
 use super::host::Mode;
 use super::http::{self};
 use super::middleware;
-use super::per_core::{Core, Live, Worker, host, new_worker};
+use super::per_core::{Core, Live, Worker, host};
 use super::reply::{Cause, Reply, error_reply, to_reply};
 use super::router::{Match, Route};
 use super::streamed::Streamed;
@@ -201,7 +201,7 @@ pub(crate) async fn handle(
         let slot = live.slots[index];
         return serve_static(core, req, n, out, dir, rest, limited, slot, started);
     }
-    if r.websocket.is_some() {
+    if let Some(options) = &r.websocket {
         let slot = live.slots[index];
         let opening = super::socket_open::serve(
             core,
@@ -212,6 +212,7 @@ pub(crate) async fn handle(
             out,
             secure,
             params.as_slice(),
+            options,
             limited,
             slot,
             started,
@@ -249,8 +250,7 @@ pub(crate) async fn handle(
             }
         },
     };
-    let worker = live.pool.borrow_mut().pop();
-    let mut worker = worker.unwrap_or_else(|| new_worker(&live.generation, &core.config));
+    let mut worker = live.worker(&core.config);
     host(&mut worker.vm)
         .request
         .set(req, body, secure, &r.params, params.as_slice());
@@ -321,11 +321,7 @@ pub(crate) async fn handle(
         }
         return (ended, Some(Box::new(s)));
     }
-    if background.is_empty() {
-        live.pool.borrow_mut().push(worker);
-    } else {
-        start_background(core, &live, worker, background, r);
-    }
+    finish_run(core, &live, worker, background, r);
     (ended, None)
 }
 
@@ -589,6 +585,23 @@ pub(crate) fn access_log(
             "access {} {} {status} {ms} ms #{id}",
             req.method, req.path
         ));
+    }
+}
+
+/// A worker whose run ended: back to the pool, or on to its `go()`
+/// functions when it queued some.
+#[inline(always)]
+pub(crate) fn finish_run(
+    core: &Rc<Core>,
+    live: &Rc<Live>,
+    worker: Box<Worker>,
+    background: Background,
+    route: &Route,
+) {
+    if background.is_empty() {
+        live.pool.borrow_mut().push(worker);
+    } else {
+        start_background(core, live, worker, background, route);
     }
 }
 

@@ -151,6 +151,13 @@ pub(crate) struct Live {
 }
 
 impl Live {
+    /// A worker for a run: the pool's, or a new one.
+    #[inline(always)]
+    pub(crate) fn worker(&self, config: &CoreConfig) -> Box<Worker> {
+        let pooled = self.pool.borrow_mut().pop();
+        pooled.unwrap_or_else(|| new_worker(&self.generation, config))
+    }
+
     pub(crate) fn new(
         generation: Arc<Generation>,
         config: &CoreConfig,

@@ -4,7 +4,7 @@
 //! belongs to, under the route's budget, through the run's lifecycle;
 //! its `go()` functions start once it ends.
 
-use super::per_core::{Core, Live, host, new_worker};
+use super::per_core::{Core, Live, host};
 use runtime::driver::{Poisoned, guarded};
 use runtime::lifecycle;
 use std::rc::Rc;
@@ -33,8 +33,7 @@ pub(crate) async fn run<R>(
     on_error: impl FnOnce(&mut Vm, Uncaught) -> R,
 ) -> Ran<R> {
     let route = &live.router.routes[index];
-    let worker = live.pool.borrow_mut().pop();
-    let mut worker = worker.unwrap_or_else(|| new_worker(&live.generation, &core.config));
+    let mut worker = live.worker(&core.config);
     let f = worker
         .events
         .get(route.declared)
@@ -74,11 +73,7 @@ pub(crate) async fn run<R>(
     let done = lifecycle::complete(vm, &core.services, first, on_value, on_error).await;
     match done {
         Ok((r, background)) => {
-            if background.is_empty() {
-                live.pool.borrow_mut().push(worker);
-            } else {
-                super::dispatch::start_background(core, live, worker, background, route);
-            }
+            super::dispatch::finish_run(core, live, worker, background, route);
             Ran::Done(r)
         }
         Err(Poisoned) => Ran::Poisoned,

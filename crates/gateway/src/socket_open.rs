@@ -5,11 +5,11 @@
 //! becomes the socket, websocket.rs) or the answer it refused with.
 
 use super::dispatch::{
-    Answer, Handled, Unscripted, record, run_failed, start_background, write_unscripted,
+    Answer, Handled, Unscripted, finish_run, record, run_failed, write_unscripted,
 };
 use super::http;
 use super::middleware;
-use super::per_core::{Core, Live, host, new_worker};
+use super::per_core::{Core, Live, host};
 use super::reply::{Reply, answer_of_value};
 use super::socket_hub::{self, Socket};
 use super::streamed::Streamed;
@@ -30,21 +30,20 @@ pub(crate) async fn serve(
     mut out: Answer<'_>,
     secure: bool,
     params: &[&str],
+    options: &super::websocket::SocketOptions,
     limited: Vec<(String, String)>,
     slot: usize,
     started: Instant,
 ) -> Handled {
     let r = &live.router.routes[index];
-    let options = r.websocket.as_deref().cloned().unwrap_or_default();
-    let (accepted, socket) = match opening(req, &out, &options) {
+    let (accepted, socket) = match opening(req, &out, options) {
         Ok(o) => o,
         Err(refused) => {
             let answer = Unscripted::Whole(refused);
             return write_unscripted(core, req, n, out, answer, limited, slot, started);
         }
     };
-    let worker = live.pool.borrow_mut().pop();
-    let mut worker = worker.unwrap_or_else(|| new_worker(&live.generation, &core.config));
+    let mut worker = live.worker(&core.config);
     host(&mut worker.vm)
         .request
         .set(req, &req.body, secure, &r.params, params);
@@ -62,11 +61,7 @@ pub(crate) async fn serve(
     };
     worker.body = std::mem::take(&mut reply.body);
     worker.body.clear();
-    if background.is_empty() {
-        live.pool.borrow_mut().push(worker);
-    } else {
-        start_background(core, live, worker, background, r);
-    }
+    finish_run(core, live, worker, background, r);
     match switch((accepted, socket), &mut reply, &mut out, live, index) {
         Some(upgraded) => (record(core, req, n, 101, slot, started), Some(upgraded)),
         None => write_unscripted(

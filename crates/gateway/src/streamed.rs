@@ -7,7 +7,7 @@
 //! `fetch`) and ends like any other once the body has (`go()` functions,
 //! `ctx.waitUntil`).
 
-use super::dispatch::start_background;
+use super::dispatch::finish_run;
 use super::per_core::{Core, Live, Worker};
 use crate::log;
 use runtime::driver::{self, Poisoned, guarded};
@@ -313,11 +313,7 @@ impl Script {
             Background::after_stream(vm)
         });
         let Ok(background) = ended else { return };
-        if background.is_empty() {
-            self.live.pool.borrow_mut().push(worker);
-        } else {
-            let route = &self.live.router.routes[self.route];
-            start_background(core, &self.live, worker, background, route);
-        }
+        let route = &self.live.router.routes[self.route];
+        finish_run(core, &self.live, worker, background, route);
     }
 }
