@@ -500,7 +500,7 @@ async fn serve_proxy(
         };
         if let Some(head) = head
             && let Some(replacement) =
-                after(core, live, index, req, secure, rest, head, whole).await
+                Box::pin(after(core, live, index, req, secure, rest, head, whole)).await
         {
             forwarded = Forwarded::Whole(replacement);
         }

@@ -43,19 +43,24 @@ pub struct ProxyDecl {
 /// once); longer or unknown ones are streamed.
 const WHOLE: u64 = 256 * 1024;
 
-/// Hop-by-hop fields (RFC 9110 §7.6.1), never forwarded, with those a
-/// `Connection` header names; the framing is each side's own.
-const HOP_BY_HOP: [&str; 9] = [
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "content-length",
-    "expect",
-];
+/// Whether a field is hop-by-hop (RFC 9110 §7.6.1), never forwarded, like
+/// those a `Connection` header names; the framing (`Content-Length`,
+/// `Transfer-Encoding`) and `Expect` are each side's own too. Sorted by
+/// length first: every field of every proxied message passes here, and
+/// comparing it with each name in turn was a twentieth of a request.
+fn hop_by_hop(name: &str) -> bool {
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    match name.len() {
+        2 => is("te"),
+        6 => is("expect"),
+        7 => is("trailer") || is("upgrade"),
+        10 => is("connection") || is("keep-alive"),
+        14 => is("content-length"),
+        16 => is("proxy-connection"),
+        17 => is("transfer-encoding"),
+        _ => false,
+    }
+}
 
 /// The answer to a proxied request.
 pub(crate) enum Forwarded {
@@ -181,7 +186,9 @@ async fn exchange(
     loop {
         let (mut conn, fresh) = match state.idle() {
             Some(c) => (c, false),
-            None => match upstream::connect(up, target).await {
+            // Boxed: its timeout's timer entry (128-byte aligned) would
+            // otherwise be part of every proxied request's future.
+            None => match Box::pin(upstream::connect(up, target)).await {
                 Ok(c) => (c, true),
                 Err(message) => {
                     let f = Failure {
@@ -220,15 +227,15 @@ async fn exchange(
         {
             return Err((sent(status, message), request));
         }
-        match monoio::time::timeout(up.response_timeout, conn.head(method)).await {
-            Ok(Ok(head)) => return Ok((head, conn)),
+        match conn.head_within(method, up.response_timeout).await {
+            Some(Ok(head)) => return Ok((head, conn)),
             // The kept connection had gone: the request did not reach it.
-            Ok(Err(Failed::Closed(_))) if !fresh && idempotent => continue,
-            Ok(Err(e)) => {
+            Some(Err(Failed::Closed(_))) if !fresh && idempotent => continue,
+            Some(Err(e)) => {
                 let message = format!("{}: {}", target.key, e.message());
                 return Err((sent(502, message), request));
             }
-            Err(_) => {
+            None => {
                 let message = format!(
                     "{} did not answer within {} ms",
                     target.key,
@@ -337,9 +344,7 @@ fn build(
         if rewrite.is_some_and(|r| r.drops(name)) {
             continue;
         }
-        if HOP_BY_HOP.iter().any(|n| name.eq_ignore_ascii_case(n))
-            || named.iter().any(|n| name.eq_ignore_ascii_case(n))
-        {
+        if hop_by_hop(name) || named.iter().any(|n| name.eq_ignore_ascii_case(n)) {
             continue;
         }
         if name.eq_ignore_ascii_case("host") && route.upstream_host {
@@ -478,9 +483,9 @@ fn switched(head: Head) -> Reply {
         "server",
     ];
     let mut headers: Vec<(String, String)> = head
-        .fields
-        .into_iter()
+        .fields()
         .filter(|(n, _)| !DROPPED.iter().any(|h| n.eq_ignore_ascii_case(h)))
+        .map(|(n, v)| (n.to_string(), v.to_string()))
         .collect();
     headers.push(("Connection".into(), "Upgrade".into()));
     Reply {
@@ -546,38 +551,33 @@ async fn answer_of(
     head_request: bool,
 ) -> Forwarded {
     // Fields a `Connection` names besides its own options (rare): hop-by-hop too.
-    let named: Vec<String> = head
-        .fields
-        .iter()
+    let named: Vec<&str> = head
+        .fields()
         .filter(|(n, _)| n.eq_ignore_ascii_case("connection"))
         .flat_map(|(_, v)| v.split(',').map(str::trim))
         .filter(|t| !t.eq_ignore_ascii_case("keep-alive") && !t.eq_ignore_ascii_case("close"))
-        .map(str::to_string)
         .collect();
     let mut reply = Reply {
         status: head.status,
         content_type: None,
-        headers: Vec::with_capacity(head.fields.len()),
+        // Allocated when a field is kept (most are the gateway's own).
+        headers: Vec::new(),
         body: Vec::new(),
         streamed: false,
     };
     let mut length = None;
-    for (name, value) in head.fields {
+    for (name, value) in head.fields() {
         let is = |n: &str| name.eq_ignore_ascii_case(n);
         if is("content-length") {
             length = value.trim().parse::<u64>().ok();
         }
-        if HOP_BY_HOP.iter().any(|h| is(h))
-            || named.iter().any(|n| is(n))
-            || is("date")
-            || is("server")
-        {
+        if hop_by_hop(name) || named.iter().any(|n| is(n)) || is("date") || is("server") {
             continue;
         }
         if is("content-type") {
-            reply.content_type = Some(value.into());
+            reply.content_type = Some(value.to_string().into());
         } else {
-            reply.headers.push((name, value));
+            reply.headers.push((name.to_string(), value.to_string()));
         }
     }
     let keep_alive = head.keep_alive;
@@ -599,16 +599,10 @@ async fn answer_of(
         return Forwarded::Whole(reply);
     }
     let mut decoder = upstream_conn::decoder(framing);
-    if framing.length().is_some_and(|n| n <= WHOLE) {
-        let read = async {
-            let mut body = Vec::with_capacity(framing.length().unwrap_or(0) as usize);
-            while let Some(piece) = conn.piece(&mut decoder).await? {
-                body.extend_from_slice(&piece);
-            }
-            Ok::<_, String>(body)
-        };
-        return match monoio::time::timeout(up.response_timeout, read).await {
-            Ok(Ok(body)) => {
+    if let Some(length) = framing.length().filter(|n| *n <= WHOLE) {
+        let read = conn.body_within(&mut decoder, length as usize, up.response_timeout);
+        return match read.await {
+            Some(Ok(body)) => {
                 reply.body = body;
                 if keep_alive {
                     state.keep(conn, up.keepalive);
@@ -625,4 +619,29 @@ async fn answer_of(
     };
     let streamed = Streamed::upstream(conn, decoder, framing.length(), up.response_timeout, keep);
     Forwarded::Stream(reply, Box::new(streamed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hop_by_hop;
+
+    #[test]
+    fn hop_by_hop_fields_are_known_in_any_case() {
+        for name in [
+            "Connection",
+            "keep-alive",
+            "Proxy-Connection",
+            "TE",
+            "trailer",
+            "Transfer-Encoding",
+            "upgrade",
+            "Content-Length",
+            "expect",
+        ] {
+            assert!(hop_by_hop(name), "{name}");
+        }
+        for name in ["content-type", "x-te", "connections", "date", "host", ""] {
+            assert!(!hop_by_hop(name), "{name}");
+        }
+    }
 }

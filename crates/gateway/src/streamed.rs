@@ -205,15 +205,15 @@ impl Upstream {
         let Some(conn) = self.conn.as_mut() else {
             return Piece::Cut;
         };
-        match monoio::time::timeout(self.timeout, conn.piece(&mut self.decoder)).await {
-            Ok(Ok(Some(bytes))) => Piece::Bytes(bytes),
-            Ok(Ok(None)) => Piece::End,
-            Ok(Err(e)) => {
+        match conn.piece_within(&mut self.decoder, self.timeout).await {
+            Some(Ok(Some(bytes))) => Piece::Bytes(bytes),
+            Some(Ok(None)) => Piece::End,
+            Some(Err(e)) => {
                 self.conn = None;
                 log::error(&format!("a proxied answer was cut short: {e}"));
                 Piece::Cut
             }
-            Err(_) => {
+            None => {
                 self.conn = None;
                 log::error(&format!(
                     "a proxied answer was cut short: nothing came for {} ms",
