@@ -118,7 +118,9 @@ fn connection(
                 headers.insert(k.to_ascii_lowercase(), v.to_string());
             }
         }
-        // The body is counted, not kept: uploads may be large.
+        // The body is counted, not kept (uploads may be large), but for
+        // its first bytes (`text`) when it has a length.
+        let mut text = Vec::new();
         let body_len = match headers.get("transfer-encoding") {
             Some(te) if te.contains("chunked") => match read_chunked(&mut r) {
                 Some(n) => n,
@@ -128,8 +130,12 @@ fn connection(
                 let n: u64 = headers
                     .get("content-length")
                     .map_or(0, |v| v.parse().unwrap());
-                match std::io::copy(&mut (&mut r).take(n), &mut std::io::sink()) {
-                    Ok(got) if got == n => n,
+                let first = n.min(64);
+                if (&mut r).take(first).read_to_end(&mut text).is_err() {
+                    return;
+                }
+                match std::io::copy(&mut (&mut r).take(n - first), &mut std::io::sink()) {
+                    Ok(got) if got == n - first => n,
                     _ => return,
                 }
             }
@@ -166,8 +172,9 @@ fn connection(
             continue;
         }
         let json = format!(
-            "{{\"port\":{port},\"method\":\"{method}\",\"path\":\"{path}\",\"body\":{},\"headers\":{{{}}}}}",
+            "{{\"port\":{port},\"method\":\"{method}\",\"path\":\"{path}\",\"body\":{},\"text\":{},\"headers\":{{{}}}}}",
             body_len,
+            serde_json::to_string(&String::from_utf8_lossy(&text)).unwrap(),
             headers
                 .iter()
                 .map(|(k, v)| format!("\"{k}\":\"{}\"", v.replace('"', "'")))
@@ -672,6 +679,12 @@ fn script_hooks_rewrite_the_request_and_the_answer() {
         }});
         work("Broken").proxy("/b", "http://127.0.0.1:{port}", {{
           request(req) {{ req.headers["content-length"] = "5"; }},
+        }});
+        work("Bodies").proxy("/t", "http://127.0.0.1:{port}", {{
+          request(req) {{
+            req.headers["x-had-body"] = String(req.body !== null);
+            if (req.body) req.body = JSON.stringify({{ ...JSON.parse(req.body), signed: true }});
+          }},
         }});"#
     );
     let s = start_in(&[("proxy.js", &script)], &[]);
@@ -711,6 +724,36 @@ fn script_hooks_rewrite_the_request_and_the_answer() {
     let r = get(&s, "/e/big/400000");
     assert_eq!((r.status, r.body.len()), (200, 400_000));
     assert_eq!(r.header("x-had-body"), Some("false"));
+    // `req.body` is the request's text when it came whole or has a length
+    // up to 256 KiB (read whole for the hook); a new one goes with its
+    // length. A longer one is null, and streams as it came.
+    let r = send(
+        &s,
+        "POST /t/x HTTP/1.1\r\nHost: gw\r\nContent-Length: 8\r\n\r\n{\"a\":12}",
+    );
+    let sent: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(sent["text"], "{\"a\":12,\"signed\":true}", "{}", r.body);
+    assert_eq!(sent["body"], 22);
+    assert_eq!(sent["headers"]["x-had-body"], "true");
+    let mut c = connect(&s);
+    c.write_all(b"POST /t/x HTTP/1.1\r\nHost: gw\r\nContent-Length: 8\r\n\r\n{\"b\":")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    c.write_all(b"34}").unwrap();
+    let r = read_response(&mut BufReader::new(c)).expect("an answer");
+    let sent: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(sent["text"], "{\"b\":34,\"signed\":true}", "{}", r.body);
+    let big = format!("{{\"pad\":\"{}\"}}", "p".repeat(300 * 1024));
+    let r = send(
+        &s,
+        &format!(
+            "POST /t/x HTTP/1.1\r\nHost: gw\r\nContent-Length: {}\r\n\r\n{big}",
+            big.len()
+        ),
+    );
+    let sent: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(sent["body"], big.len(), "{}", r.body);
+    assert_eq!(sent["headers"]["x-had-body"], "false");
     let (ok, listed) = kitwork_routes(&[("proxy.js", &script)], "");
     assert!(
         ok && listed.contains("  hooks request, response\n"),

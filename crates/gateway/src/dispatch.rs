@@ -476,13 +476,45 @@ async fn serve_proxy(
     // The script's `request` hook: what it changes is sent; an answer it
     // gives is the client's, and nothing is sent.
     let mut rewrite = None;
+    let mut feed = feed;
     if route.hooks[0] {
         let mut path = Vec::new();
         super::proxy::write_path(&mut path, route, req.path, rest);
         let path = String::from_utf8_lossy(&path).into_owned();
+        // The hook sees the body (`req.body`) when it came whole, or has
+        // a length it may be read whole in; a longer one stays streamed.
+        let mut read = None;
+        if let Some(f) = &feed
+            && req
+                .header("content-length")
+                .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u64>().ok())
+                .is_some_and(|n| n <= super::proxy::WHOLE)
+        {
+            match super::proxy::read_body(f).await {
+                Ok(body) => read = Some(body),
+                Err((status, why)) => {
+                    let answer = Unscripted::Whole(Reply::error(status, &why));
+                    return write_unscripted(core, req, n, out, answer, limited, slot, started);
+                }
+            }
+        }
+        let body = match &read {
+            Some(b) => Some(&b[..]),
+            None => feed.is_none().then_some(&req.body[..]),
+        };
         // Boxed: the hook's state is not part of every proxied request's.
-        match Box::pin(before(core, live, index, req, secure, &path, rest)).await {
-            Ok(r) => rewrite = Some(r),
+        match Box::pin(before(core, live, index, req, secure, &path, rest, body)).await {
+            Ok(mut r) => {
+                // The body read for it goes as read, unless it gave another;
+                // a body it gave replaces a streamed one (left unread).
+                if r.body.is_none() {
+                    r.body = read;
+                }
+                if r.body.is_some() {
+                    feed = None;
+                }
+                rewrite = Some(r);
+            }
             Err(reply) => {
                 let answer = Unscripted::Whole(reply);
                 return write_unscripted(core, req, n, out, answer, limited, slot, started);

@@ -40,8 +40,9 @@ pub struct ProxyDecl {
 }
 
 /// Answers up to this long are read whole (and their connection reused at
-/// once); longer or unknown ones are streamed.
-const WHOLE: u64 = 256 * 1024;
+/// once); longer or unknown ones are streamed. A request body up to this
+/// long with its `Content-Length` is read whole for a `request` hook.
+pub(crate) const WHOLE: u64 = 256 * 1024;
 
 /// Whether a field is hop-by-hop (RFC 9110 §7.6.1), never forwarded, like
 /// those a `Connection` header names; the framing (`Content-Length`,
@@ -272,13 +273,7 @@ async fn relay_body(conn: &mut Conn, feed: &BodyFeed, framed: bool) -> Result<()
                 out.extend_from_slice(b"0\r\n\r\n");
                 true
             }
-            Some(Err(e)) => {
-                let status = match e.code {
-                    super::body_feed::BODY_TOO_LARGE => 413,
-                    _ => 400,
-                };
-                return Err((status, e.message));
-            }
+            Some(Err(e)) => return Err(refused(e)),
         };
         let (written, back) = conn.send(std::mem::take(&mut out)).await;
         out = back;
@@ -289,6 +284,26 @@ async fn relay_body(conn: &mut Conn, feed: &BodyFeed, framed: bool) -> Result<()
             return Ok(());
         }
     }
+}
+
+/// The whole of a request body read as it comes (for a `request` hook,
+/// which sees it); `Err` as `relay_body`'s.
+pub(crate) async fn read_body(feed: &BodyFeed) -> Result<Vec<u8>, (u16, String)> {
+    use vm::io::BodySource;
+    let mut body = Vec::new();
+    while let Some(piece) = std::future::poll_fn(|cx| feed.poll_chunk(cx)).await {
+        body.extend_from_slice(&piece.map_err(refused)?);
+    }
+    Ok(body)
+}
+
+/// The status answering a client's body that failed, and why.
+fn refused(e: vm::io::BodyError) -> (u16, String) {
+    let status = match e.code {
+        super::body_feed::BODY_TOO_LARGE => 413,
+        _ => 400,
+    };
+    (status, e.message)
 }
 
 /// The path to send: the client's (`path`), or its `*path` (`rest`) when
@@ -441,21 +456,23 @@ fn build(
         field(out, "Upgrade", protocol);
     }
     // A streamed body goes with the client's length, else in chunks; a
-    // whole one with its length, as does an empty one where one is expected.
+    // whole one (the client's, or the one its hook gave) with its length,
+    // as does an empty one where one is expected.
+    let body = rewrite.and_then(|r| r.body.as_deref()).unwrap_or(&req.body);
     if streamed {
         match req.header("content-length") {
             Some(n) => field(out, "Content-Length", n),
             None => field(out, "Transfer-Encoding", b"chunked"),
         }
-    } else if !req.body.is_empty() || matches!(req.method, "POST" | "PUT" | "PATCH") {
+    } else if !body.is_empty() || matches!(req.method, "POST" | "PUT" | "PATCH") {
         field(
             out,
             "Content-Length",
-            itoa::Buffer::new().format(req.body.len()).as_bytes(),
+            itoa::Buffer::new().format(body.len()).as_bytes(),
         );
     }
     out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(&req.body);
+    out.extend_from_slice(body);
 }
 
 /// The protocol a `GET` asks to upgrade to (`Connection: Upgrade` and

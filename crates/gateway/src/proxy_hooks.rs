@@ -1,8 +1,8 @@
 //! A proxied route's hooks: `.proxy(prefix, upstream, { request(req),
 //! response(res) })`. `request` runs before the request leaves, with `req`
-//! = `{ method, path, query, headers }` as they would be sent: what it
-//! changes there is what is sent; returning an answer sends nothing and
-//! answers (auth). `response` runs once the target's head came, with `res`
+//! = `{ method, path, query, headers, body }` as they would be sent (`body`
+//! the text of a body read whole, else null): what it changes there is
+//! what is sent; returning an answer sends nothing and answers (auth). `response` runs once the target's head came, with `res`
 //! = `{ status, headers }`: what it changes there is what the client
 //! gets, the body still relayed as it comes; returning an answer replaces
 //! the target's (its body dropped). The request functions (`header()`,
@@ -33,6 +33,8 @@ pub(crate) struct Rewrite {
     pub(crate) set: Vec<(String, String)>,
     /// Names (lower case) not to send: removed, or replaced by `set`.
     pub(crate) removed: Vec<String>,
+    /// The body to send instead of the client's (whole, with its length).
+    pub(crate) body: Option<Vec<u8>>,
 }
 
 impl Rewrite {
@@ -42,7 +44,9 @@ impl Rewrite {
 }
 
 /// Runs the `request` hook of route `index` for `req`, whose path is sent
-/// as `path`: what to change, or the answer to give instead.
+/// as `path` and whose body is `body` when it was read whole: what to
+/// change, or the answer to give instead.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn before(
     core: &Rc<Core>,
     live: &Rc<Live>,
@@ -51,6 +55,7 @@ pub(crate) async fn before(
     secure: bool,
     path: &str,
     rest: &str,
+    body: Option<&[u8]>,
 ) -> Result<Rewrite, Reply> {
     let route = &live.router.routes[index];
     let made = Cell::new(Value::Undefined);
@@ -62,6 +67,7 @@ pub(crate) async fn before(
             (h.name.to_ascii_lowercase(), value)
         })
         .collect();
+    let text = body.map(|b| String::from_utf8_lossy(b).into_owned());
     let args = |vm: &mut Vm| {
         host(vm)
             .request
@@ -70,10 +76,13 @@ pub(crate) async fn before(
             vm,
             &[("method", req.method), ("path", path), ("query", req.query)],
         )?;
+        set_body(vm, o, text.as_deref())?;
         argument(vm, o, &fields, &made)
     };
     let on_value = |vm: &mut Vm, v: Value| {
-        concluded(vm, v, |vm| read_request(vm, made.get(), req, path, &fields))
+        concluded(vm, v, |vm| {
+            read_request(vm, made.get(), req, path, &fields, text.as_deref())
+        })
     };
     let ran = route_events::run(core, live, index, REQUEST, args, on_value, |vm, e| {
         Err(hook_failed(core, vm, "request", &e))
@@ -120,11 +129,7 @@ pub(crate) async fn after(
             .set(req, &req.body, secure, &route.params, &[rest]);
         let o = object(vm, &[])?;
         set(vm, o, "status", Value::Num(status as f64))?;
-        let body = match &text {
-            Some(t) => vm.heap.alloc_str(t)?,
-            None => Value::Null,
-        };
-        set(vm, o, "body", body)?;
+        set_body(vm, o, text.as_deref())?;
         argument(vm, o, &fields, &made)
     };
     let on_value = |vm: &mut Vm, v: Value| {
@@ -193,13 +198,15 @@ fn concluded<T>(
     read(vm).map_err(|e| failed(vm, e))
 }
 
-/// What the `request` hook left in `req`.
+/// What the `request` hook left in `req` (`given`: the body's text it
+/// was given).
 fn read_request(
     vm: &mut Vm,
     o: Value,
     req: &http::Request<'_, '_>,
     path: &str,
     fields: &[(String, String)],
+    given: Option<&str>,
 ) -> Result<Rewrite, Interrupt> {
     let method = text(vm, o, "method")?.to_ascii_uppercase();
     let new_path = text(vm, o, "path")?;
@@ -228,6 +235,7 @@ fn read_request(
     let (set, removed) = changed_fields(vm, o, fields, true)?;
     rewrite.set = set;
     rewrite.removed = removed;
+    rewrite.body = new_body(vm, o, given, "req")?;
     Ok(rewrite)
 }
 
@@ -248,8 +256,29 @@ fn read_response(
         )));
     };
     let (set, removed) = changed_fields(vm, o, fields, false)?;
+    let body = new_body(vm, o, text, "res")?;
+    Ok((status, Changes { set, removed, body }))
+}
+
+/// `o.body`: the text given (`text`), or null.
+fn set_body(vm: &mut Vm, o: Value, text: Option<&str>) -> Result<(), Interrupt> {
+    let body = match text {
+        Some(t) => vm.heap.alloc_str(t)?,
+        None => Value::Null,
+    };
+    set(vm, o, "body", body)
+}
+
+/// The body a hook put in `o.body` (`which` is `req` or `res`), if it is
+/// not the `text` it was given: a string or bytes.
+fn new_body(
+    vm: &mut Vm,
+    o: Value,
+    text: Option<&str>,
+    which: &str,
+) -> Result<Option<Vec<u8>>, Interrupt> {
     let k = vm.heap.intern("body");
-    let body = match vm.get_field(o, k)? {
+    Ok(match vm.get_field(o, k)? {
         Value::Null | Value::Undefined => None,
         v if v.is_string() => {
             let mut new = String::new();
@@ -259,13 +288,12 @@ fn read_response(
         v => match vm.buffer_source_bytes(v) {
             Some(bytes) => Some(bytes),
             None => {
-                return Err(
-                    vm.type_error("proxy response hook: res.body is a string, bytes or null")
-                );
+                return Err(vm.type_error(format!(
+                    "proxy hook: {which}.body is a string, bytes or null"
+                )));
             }
         },
-    };
-    Ok((status, Changes { set, removed, body }))
+    })
 }
 
 /// Fields a `response` hook changed, and the new body it gave.
