@@ -770,6 +770,44 @@ fn script_hooks_rewrite_the_request_and_the_answer() {
     );
 }
 
+/// Middleware runs in front of a proxied route as in front of a handler:
+/// it short-circuits (nothing is sent), changes what is sent through its
+/// `req`, adds fields to the answer with `header()`, and runs before the
+/// route's `request` hook, which sees what it changed.
+#[test]
+fn middleware_runs_in_front_of_proxied_routes() {
+    let up = Upstream::start(Behavior::Echo);
+    let port = up.port;
+    let script = format!(
+        r#"use((req, next) => {{
+          if (header("x-key") !== "open") return {{ status: 401, error: "sign in" }};
+          req.headers["x-user"] = "42";
+          header("x-checked", "yes");
+          return next();
+        }});
+        work("Plain").proxy("/p", "http://127.0.0.1:{port}");
+        work("Hooked").proxy("/h", "http://127.0.0.1:{port}", {{
+          request(req) {{ req.headers["x-hook-saw"] = req.headers["x-user"] || "none"; }},
+        }});"#
+    );
+    let s = start_in(&[("proxy.js", &script)], &[]);
+    let refused = get(&s, "/p/x");
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert!(refused.body.contains("sign in"), "{}", refused.body);
+    assert_eq!(up.seen.lock().unwrap().len(), 0, "nothing was sent");
+    let r = send(&s, "GET /p/x HTTP/1.1\r\nHost: gw\r\nX-Key: open\r\n\r\n");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("x-checked"), Some("yes"));
+    let sent: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(sent["headers"]["x-user"], "42", "{}", r.body);
+    let r = send(&s, "GET /h/x HTTP/1.1\r\nHost: gw\r\nX-Key: open\r\n\r\n");
+    let sent: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(sent["headers"]["x-hook-saw"], "42", "{}", r.body);
+    assert_eq!(r.header("x-checked"), Some("yes"));
+    let (ok, listed) = kitwork_routes(&[("proxy.js", &script)], "");
+    assert!(ok && listed.contains("  1. use "), "{listed}");
+}
+
 /// A pool declared in kitwork.toml (`[upstreams.NAME]`) is what a script
 /// names; `kitwork routes` reads it too; a script declaring the same name
 /// is an error at load, and so is a table without targets.

@@ -477,7 +477,9 @@ async fn serve_proxy(
     // gives is the client's, and nothing is sent.
     let mut rewrite = None;
     let mut feed = feed;
-    if route.hooks[0] {
+    let mut limited = limited;
+    // Its middleware runs with the `request` hook, in front of it.
+    if route.hooks[0] || !live.router.routes[index].middleware.is_empty() {
         let mut path = Vec::new();
         super::proxy::write_path(&mut path, route, req.path, rest);
         let path = String::from_utf8_lossy(&path).into_owned();
@@ -513,6 +515,7 @@ async fn serve_proxy(
                 if r.body.is_some() {
                     feed = None;
                 }
+                limited.append(&mut r.answer_fields);
                 rewrite = Some(r);
             }
             Err(reply) => {

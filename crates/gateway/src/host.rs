@@ -79,6 +79,9 @@ pub struct HostKeys {
     pub status: vm::value::Atom,
     /// The native behind every middleware's `next()`.
     pub next: Option<ObjId>,
+    /// What a proxied route's middleware ends with when it has no
+    /// `request` hook (`work::PASS_GLOBAL`).
+    pub pass: Option<ObjId>,
     /// The names of `req`'s fields, in `REQUEST_FIELDS`' order.
     pub request_fields: [vm::value::Atom; 6],
     /// The prototype of WebSocket `ws` objects (socket_api.rs).
@@ -101,11 +104,14 @@ impl HostKeys {
             .and_then(|f| vm.get_field(f, vm.atoms.prototype).ok())
             .and_then(Value::as_obj);
         let status = vm.heap.intern("status");
-        let next = vm
-            .heap
-            .lookup_atom(super::work::NEXT_GLOBAL)
-            .and_then(|a| vm.get_own(vm.realm.global, a))
-            .and_then(Value::as_obj);
+        let hidden = |name: &str| {
+            vm.heap
+                .lookup_atom(name)
+                .and_then(|a| vm.get_own(vm.realm.global, a))
+                .and_then(Value::as_obj)
+        };
+        let next = hidden(super::work::NEXT_GLOBAL);
+        let pass = hidden(super::work::PASS_GLOBAL);
         // Interned by the first Host a VM makes, while its modules declare
         // their routes: before its state is sealed, so they stay.
         let request_fields = REQUEST_FIELDS.map(|name| vm.heap.intern(name));
@@ -122,6 +128,7 @@ impl HostKeys {
             proto,
             status,
             next,
+            pass,
             request_fields,
         }
     }

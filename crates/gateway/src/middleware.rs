@@ -140,11 +140,12 @@ pub(crate) fn attach(routes: &mut [RouteDecl], uses: &[Use]) -> Result<(), Strin
             .filter(|u| covers(&u.prefix, &r.path))
             .collect();
         // A static folder is served without a script: nothing runs in
-        // front of it (docs/HTTP.md says so).
-        if chain.is_empty() || r.static_folder.is_some() || r.proxy_decl.is_some() {
+        // front of it (docs/HTTP.md says so). A proxied route's chain
+        // ends with its `request` hook, or with sending (proxy_hooks.rs).
+        if chain.is_empty() || r.static_folder.is_some() {
             continue;
         }
-        if r.handler.is_none() {
+        if r.handler.is_none() && r.proxy_decl.is_none() {
             errors.push_str(&format!(
                 "error: {} {} is in the file form, which middleware cannot run in front of\n  --> {}\n  --> {} (the middleware)\n  = give the route a handler: .get(path, fn) or .handle(fn)\n",
                 r.method, r.path, r.location, chain[0].location

@@ -35,6 +35,9 @@ pub(crate) struct Rewrite {
     pub(crate) removed: Vec<String>,
     /// The body to send instead of the client's (whole, with its length).
     pub(crate) body: Option<Vec<u8>>,
+    /// Fields for the client's answer, set with `header()` (middleware
+    /// adding one to every answer).
+    pub(crate) answer_fields: Vec<(String, String)>,
 }
 
 impl Rewrite {
@@ -84,7 +87,7 @@ pub(crate) async fn before(
             read_request(vm, made.get(), req, path, &fields, text.as_deref())
         })
     };
-    let ran = route_events::run(core, live, index, REQUEST, args, on_value, |vm, e| {
+    let ran = route_events::run(core, live, index, REQUEST, true, args, on_value, |vm, e| {
         Err(hook_failed(core, vm, "request", &e))
     })
     .await;
@@ -137,9 +140,16 @@ pub(crate) async fn after(
             read_response(vm, made.get(), &fields, text.as_deref())
         })
     };
-    let ran = route_events::run(core, live, index, RESPONSE, args, on_value, |vm, e| {
-        Err(hook_failed(core, vm, "response", &e))
-    })
+    let ran = route_events::run(
+        core,
+        live,
+        index,
+        RESPONSE,
+        false,
+        args,
+        on_value,
+        |vm, e| Err(hook_failed(core, vm, "response", &e)),
+    )
     .await;
     let (status, changes) = match ran {
         Ran::Absent => return None,
@@ -236,6 +246,7 @@ fn read_request(
     rewrite.set = set;
     rewrite.removed = removed;
     rewrite.body = new_body(vm, o, given, "req")?;
+    rewrite.answer_fields = std::mem::take(&mut host(vm).response.headers);
     Ok(rewrite)
 }
 

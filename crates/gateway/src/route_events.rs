@@ -22,27 +22,41 @@ pub(crate) enum Ran<R> {
 
 /// Runs function `which` of `Worker::events` for route `index` of `live`:
 /// `args` makes its arguments (the request functions see no request
-/// unless it sets one), `on_value` and `on_error` conclude.
+/// unless it sets one), `on_value` and `on_error` conclude. `chained`:
+/// the route's middleware runs in front of it, with its first argument as
+/// `req` (a proxied route's `request` hook), and alone, ending with
+/// nothing done, when the route has no such function.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn run<R>(
     core: &Rc<Core>,
     live: &Rc<Live>,
     index: usize,
     which: usize,
+    chained: bool,
     args: impl FnOnce(&mut Vm) -> Result<Vec<Value>, Interrupt>,
     on_value: impl FnOnce(&mut Vm, Value) -> R,
     on_error: impl FnOnce(&mut Vm, Uncaught) -> R,
 ) -> Ran<R> {
     let route = &live.router.routes[index];
     let mut worker = live.worker(&core.config);
-    let f = worker
+    let mut f = worker
         .events
         .get(route.declared)
         .copied()
         .flatten()
         .map_or(Value::Undefined, |e| e[which]);
+    let chain = match chained {
+        true => worker.chains.get(route.declared).cloned().flatten(),
+        false => None,
+    };
     if matches!(f, Value::Undefined) {
-        live.pool.borrow_mut().push(worker);
-        return Ran::Absent;
+        match (&chain, host(&mut worker.vm).keys.pass) {
+            (Some(_), Some(pass)) => f = Value::Obj(pass),
+            _ => {
+                live.pool.borrow_mut().push(worker);
+                return Ran::Absent;
+            }
+        }
     }
     let n = core.requests.get() + 1;
     core.requests.set(n);
@@ -62,7 +76,13 @@ pub(crate) async fn run<R>(
         match args(vm) {
             Ok(args) => {
                 vm.pinned.extend_from_slice(&args);
-                vm.start_call(f, &args)
+                match &chain {
+                    Some(_) => {
+                        let req = args.first().copied().unwrap_or(Value::Undefined);
+                        super::middleware::start(vm, chain.as_ref(), f, req, &args)
+                    }
+                    None => vm.start_call(f, &args),
+                }
             }
             Err(e) => Err(vm.uncaught(e)),
         }

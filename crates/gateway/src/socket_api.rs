@@ -227,6 +227,7 @@ pub(crate) async fn run_event(core: &Rc<Core>, opened: &Opened, event: Event) ->
         &opened.live,
         opened.route,
         which,
+        false,
         args,
         |vm, _| keep_data(vm, ws.get(), socket).is_ok(),
         |vm, e| {

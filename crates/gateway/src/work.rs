@@ -131,6 +131,8 @@ pub fn install(vm: &mut Vm) {
     super::socket_api::install(vm);
     let next = native(vm, "next", 0, super::middleware::next);
     set(vm, g, NEXT_GLOBAL, Value::Obj(next));
+    let pass = native(vm, "pass", 0, |_, _, _| Ok(Value::Undefined));
+    set(vm, g, PASS_GLOBAL, Value::Obj(pass));
     // Debug builds only: lets the tests prove that a panic while serving
     // fails one request and the core goes on.
     #[cfg(debug_assertions)]
@@ -141,6 +143,10 @@ pub fn install(vm: &mut Vm) {
 
 /// The hidden global holding the native behind middleware's `next()`.
 pub(crate) const NEXT_GLOBAL: &str = "%kitworkNext";
+
+/// The hidden global holding what the middleware of a proxied route
+/// without a `request` hook ends with: nothing to change, send it.
+pub(crate) const PASS_GLOBAL: &str = "%kitworkPass";
 
 /// True while the script runs to declare its routes (not to serve).
 pub(crate) fn registering(vm: &mut Vm) -> Result<bool, Interrupt> {
