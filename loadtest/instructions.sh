@@ -78,6 +78,8 @@ count() {
 
 mkdir -p "$here/loadtest/runs"
 out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-$(hostname -s)-instructions.md"
+# Two runs in one minute (two builds compared) keep both files.
+[ -e "$out" ] && out="${out%.md}-$(date +%S).md"
 {
   echo "# Server instructions per request (callgrind), $(date -u +%FT%TZ), $build"
   echo
