@@ -28,30 +28,6 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Sends N GET ROUTE requests, DEPTH per write, and reads every response.
-cat > "$tmp/client.py" <<'PY'
-import socket, sys
-port, n, depth, route = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-s = socket.create_connection(("127.0.0.1", port))
-batch = (b"GET " + route.encode() + b" HTTP/1.1\r\nHost: bench\r\n\r\n") * depth
-buf = b""
-for _ in range(n // depth):
-    s.sendall(batch)
-    got = 0
-    while got < depth:
-        end = buf.find(b"\r\n\r\n")
-        if end >= 0:
-            head = buf[:end].decode().lower()
-            length = int(head.split("content-length:")[1].split("\r\n")[0])
-            if len(buf) >= end + 4 + length:
-                buf = buf[end + 4 + length:]
-                got += 1
-                continue
-        chunk = s.recv(65536)
-        if not chunk:
-            sys.exit("the server closed the connection")
-        buf += chunk
-PY
 
 # Prints the instructions of a server run that answers N requests, and
 # those spent in `handle`.
@@ -65,7 +41,7 @@ count() {
     python3 -c "import socket; socket.create_connection(('127.0.0.1', $port))" 2>/dev/null && break
     sleep 0.2
   done
-  python3 "$tmp/client.py" "$port" "$n" "$depth" "$route"
+  python3 "$here/loadtest/pipelined.py" "$port" "$n" "$depth" "$route"
   kill -TERM "$pid"
   wait "$pid" || true
   local all handle

@@ -19,16 +19,8 @@ build="commit $(git -C "$here" rev-parse --short HEAD)"
 low=${LOW:-1000}
 high=${HIGH:-5000}
 body=$(head -c 1024 /dev/zero | tr '\0' 'k')
-cat >"$tmp/upstream.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $tmp/upstream.pid;
-error_log $tmp/upstream-error.log;
-events { worker_connections 1024; }
-http { access_log off;
-  server { listen 127.0.0.1:18120; keepalive_requests 1000000;
-    location / { default_type text/plain; return 200 '$body'; } } }
-CONF
+nginx_conf upstream "" "server { listen 127.0.0.1:18120; keepalive_requests 1000000;
+  location / { default_type text/plain; return 200 '$body'; } }"
 nginx -c "$tmp/upstream.conf" &
 pids+=($!)
 wait_http 18120 /item
@@ -38,49 +30,15 @@ upstream("u", { targets: ["127.0.0.1:18120"], keepalive: 64 });
 work("Proxy").proxy("/", "u");
 JS
 
-# Sends N GETs, DEPTH per write, and reads every response.
-cat >"$tmp/client.py" <<'PY'
-import socket, sys
-port, n, depth = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-s = socket.create_connection(("127.0.0.1", port))
-batch = b"GET /item HTTP/1.1\r\nHost: bench\r\n\r\n" * depth
-buf = b""
-for _ in range(n // depth):
-    s.sendall(batch)
-    got = 0
-    while got < depth:
-        end = buf.find(b"\r\n\r\n")
-        if end >= 0:
-            head = buf[:end].decode().lower()
-            length = int(head.split("content-length:")[1].split("\r\n")[0])
-            if len(buf) >= end + 4 + length:
-                buf = buf[end + 4 + length:]
-                got += 1
-                continue
-        chunk = s.recv(65536)
-        if not chunk:
-            sys.exit("the proxy closed the connection")
-        buf += chunk
-PY
-
 # Prints the instructions of a proxy run (kitwork or nginx) that answers
 # N requests DEPTH at a time.
 count() {
   local what=$1 n=$2 depth=$3 port=$((20000 + RANDOM % 20000))
   local cmd
   if [ "$what" = nginx ]; then
-    cat >"$tmp/proxy.conf" <<CONF
-worker_processes 1;
-master_process off;
-daemon off;
-pid $tmp/proxy.pid;
-error_log $tmp/proxy-error.log;
-events { worker_connections 1024; }
-http { access_log off;
-  upstream u { server 127.0.0.1:18120; keepalive 64; keepalive_requests 1000000; }
+    nginx_conf proxy "master_process off;" "upstream u { server 127.0.0.1:18120; keepalive 64; keepalive_requests 1000000; }
   server { listen 127.0.0.1:$port; keepalive_requests 1000000;
-    location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
-CONF
+    location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
     cmd=(nginx -c "$tmp/proxy.conf")
   else
     cmd=("$kitwork" serve --listen "127.0.0.1:$port" --cores 1
@@ -92,7 +50,7 @@ CONF
     python3 -c "import socket; socket.create_connection(('127.0.0.1', $port))" 2>/dev/null && break
     sleep 0.2
   done
-  python3 "$tmp/client.py" "$port" "$n" "$depth"
+  python3 "$here/loadtest/pipelined.py" "$port" "$n" "$depth" /item
   kill -TERM "$pid"
   wait "$pid" || true
   grep 'refs:' "$tmp/server.log" | awk '{gsub(",", "", $NF); print $NF}'

@@ -13,25 +13,11 @@ DURATION=${DURATION:-5s}
 REPS=${REPS:-5}
 CONNS=${CONNS:-64}
 body=$(head -c 1024 /dev/zero | tr '\0' 'k')
-nginx_conf() { # name, core, server block
-  cat >"$tmp/$1.conf" <<CONF
-worker_processes 1;
-worker_cpu_affinity $2;
-daemon off;
-pid $tmp/$1.pid;
-error_log $tmp/$1-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  $3
-}
-CONF
-}
 # The upstream: 1 KB from memory, on core 1.
-nginx_conf upstream 10 "server { listen 127.0.0.1:18100; keepalive_requests 1000000; location / { default_type text/plain; return 200 '$body'; } }"
+nginx_conf upstream "worker_cpu_affinity 10;" "server { listen 127.0.0.1:18100; keepalive_requests 1000000; location / { default_type text/plain; return 200 '$body'; } }"
 nginx -c "$tmp/upstream.conf" &
 pids+=($!)
-nginx_conf proxy 01 "upstream u { server 127.0.0.1:18100; keepalive 64; keepalive_requests 1000000; }
+nginx_conf proxy "worker_cpu_affinity 01;" "upstream u { server 127.0.0.1:18100; keepalive 64; keepalive_requests 1000000; }
   server { listen 127.0.0.1:18101; keepalive_requests 1000000;
     location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
 nginx -c "$tmp/proxy.conf" &
