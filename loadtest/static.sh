@@ -13,7 +13,9 @@ REPS=${REPS:-5}
 CONNS=${CONNS:-64}
 SIZE=${SIZE:-4096}
 mkdir -p "$tmp/public" "$tmp/work"
-head -c "$SIZE" /dev/urandom | base64 -w 76 | head -c "$SIZE" >"$tmp/public/file.txt"
+# Through a file: a reader that stops early would fail the pipeline.
+head -c "$SIZE" /dev/urandom | base64 -w 76 >"$tmp/text"
+head -c "$SIZE" "$tmp/text" >"$tmp/public/file.txt"
 chmod -R a+rX "$tmp"
 echo 'work("Site").static("/", "public");' >"$tmp/work/site.js"
 cat >"$tmp/nginx.conf" <<CONF
@@ -44,6 +46,8 @@ rps() {
     awk '/Requests\/sec/ { r = $2 } / 99%/ { p = $2 } END { print r, p }'
 }
 out="$here/loadtest/runs/$(date +%Y-%m-%d-%H%M)-static.md"
+# Two runs in one minute keep both files.
+[ -e "$out" ] && out="${out%.md}-$(date +%S).md"
 n=() k=() np=() kp=()
 for _ in $(seq "$REPS"); do
   read -r r p < <(rps 18097); n+=("$r"); np+=("$p")

@@ -469,6 +469,28 @@ async fn stream_body(
     // A body of known length (a file) goes as it is, after its `Content-Length`.
     let framed = body.length.is_some();
     let chunked = chunked && !framed;
+    // A file to a cleartext connection: the kernel copies it (`sendfile`),
+    // after the answers before it and its head.
+    if matches!(stream, Wire::Tcp(_)) && body.as_file().is_some() {
+        use super::sendfile::{Stopped, send_file};
+        let sent = match out.is_empty() || send(stream, out, timeout).await.is_ok() {
+            false => Err(Stopped::Gone),
+            true => match (&*stream, body.as_file()) {
+                (Wire::Tcp(tcp), Some((file, left))) => send_file(tcp, file, left, timeout).await,
+                _ => Err(Stopped::Gone),
+            },
+        };
+        let (complete, why) = match sent {
+            Ok(()) => (true, ""),
+            Err(Stopped::Gone) => (false, "the client went away"),
+            Err(Stopped::Cut) => {
+                super::log::error("a static file was cut short: it changed while it was sent");
+                (false, "the response was cut short")
+            }
+        };
+        body.finish(core, complete, why);
+        return complete;
+    }
     let (complete, why) = loop {
         if !out.is_empty() && send(stream, out, timeout).await.is_err() {
             break (false, "the client went away");

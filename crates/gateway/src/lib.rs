@@ -44,6 +44,7 @@ pub mod request_log;
 mod response_api;
 mod route_events;
 pub mod router;
+mod sendfile;
 mod socket_api;
 mod socket_hub;
 mod socket_open;

@@ -99,6 +99,15 @@ impl Streamed {
         }
     }
 
+    /// A file's, as what it is (`sendfile.rs` sends it) with what is left
+    /// of it to send.
+    pub(crate) fn as_file(&mut self) -> Option<(&std::fs::File, &mut u64)> {
+        match &mut self.source {
+            Source::File { file, left } => Some((file, left)),
+            _ => None,
+        }
+    }
+
     /// An upstream's answer body, read from `conn` through `decoder`
     /// (`length` bytes, when it said), each piece within `timeout`; `keep`
     /// gives the connection back once the body is read.
