@@ -743,6 +743,20 @@ fn script_hooks_rewrite_the_request_and_the_answer() {
     let r = read_response(&mut BufReader::new(c)).expect("an answer");
     let sent: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(sent["text"], "{\"b\":34,\"signed\":true}", "{}", r.body);
+    // A body that stops short of its length (the client half-closes): a
+    // 400 from the reading, and nothing sent.
+    let sent_before = up.seen.lock().unwrap().len();
+    let mut c = connect(&s);
+    c.write_all(b"POST /t/x HTTP/1.1\r\nHost: gw\r\nContent-Length: 100\r\n\r\n{\"short\"")
+        .unwrap();
+    c.shutdown(std::net::Shutdown::Write).unwrap();
+    let r = read_response(&mut BufReader::new(c)).expect("an answer");
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        up.seen.lock().unwrap().len(),
+        sent_before,
+        "nothing was sent"
+    );
     let big = format!("{{\"pad\":\"{}\"}}", "p".repeat(300 * 1024));
     let r = send(
         &s,

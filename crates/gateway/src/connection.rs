@@ -471,14 +471,14 @@ async fn stream_body(
     let chunked = chunked && !framed;
     // A file to a cleartext connection: the kernel copies it (`sendfile`),
     // after the answers before it and its head.
-    if matches!(stream, Wire::Tcp(_)) && body.as_file().is_some() {
+    if matches!(stream, Wire::Tcp(_))
+        && let Some((file, left)) = body.as_file()
+    {
         use super::sendfile::{Stopped, send_file};
-        let sent = match out.is_empty() || send(stream, out, timeout).await.is_ok() {
-            false => Err(Stopped::Gone),
-            true => match (&*stream, body.as_file()) {
-                (Wire::Tcp(tcp), Some((file, left))) => send_file(tcp, file, left, timeout).await,
-                _ => Err(Stopped::Gone),
-            },
+        let head_sent = out.is_empty() || send(stream, out, timeout).await.is_ok();
+        let sent = match (head_sent, &*stream) {
+            (true, Wire::Tcp(tcp)) => send_file(tcp, file, left, timeout).await,
+            _ => Err(Stopped::Gone),
         };
         let (complete, why) = match sent {
             Ok(()) => (true, ""),

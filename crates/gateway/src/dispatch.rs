@@ -466,8 +466,8 @@ async fn serve_proxy(
     route: &super::proxy::ProxyRoute,
     rest: &str,
     secure: bool,
-    feed: Option<Rc<BodyFeed>>,
-    limited: Vec<(String, String)>,
+    mut feed: Option<Rc<BodyFeed>>,
+    mut limited: Vec<(String, String)>,
     slot: usize,
     started: Instant,
 ) -> Handled {
@@ -476,8 +476,6 @@ async fn serve_proxy(
     // The script's `request` hook: what it changes is sent; an answer it
     // gives is the client's, and nothing is sent.
     let mut rewrite = None;
-    let mut feed = feed;
-    let mut limited = limited;
     // Its middleware runs with the `request` hook, in front of it.
     if route.hooks[0] || !live.router.routes[index].middleware.is_empty() {
         let mut path = Vec::new();
@@ -489,8 +487,8 @@ async fn serve_proxy(
         if let Some(f) = &feed
             && req
                 .header("content-length")
-                .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u64>().ok())
-                .is_some_and(|n| n <= super::proxy::WHOLE)
+                .and_then(http::content_length)
+                .is_some_and(|n| n as u64 <= super::proxy::WHOLE)
         {
             match super::proxy::read_body(f).await {
                 Ok(body) => read = Some(body),

@@ -493,7 +493,7 @@ fn has_dot_segment(path: &str) -> bool {
 
 /// A Content-Length value: decimal digits only (no sign, no spaces, no
 /// list), no larger than fits.
-fn content_length(v: &[u8]) -> Option<usize> {
+pub(crate) fn content_length(v: &[u8]) -> Option<usize> {
     if v.is_empty() || v.len() > 19 || !v.iter().all(u8::is_ascii_digit) {
         return None;
     }

@@ -48,7 +48,8 @@ pub(crate) const WHOLE: u64 = 256 * 1024;
 /// those a `Connection` header names; the framing (`Content-Length`,
 /// `Transfer-Encoding`) and `Expect` are each side's own too. Sorted by
 /// length first: every field of every proxied message passes here, and
-/// comparing it with each name in turn was a twentieth of a request.
+/// comparing it with each name in turn cost about 220 instructions more a
+/// proxied request (callgrind).
 fn hop_by_hop(name: &str) -> bool {
     let is = |n: &str| name.eq_ignore_ascii_case(n);
     match name.len() {
