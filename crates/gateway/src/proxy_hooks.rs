@@ -2,11 +2,14 @@
 //! response(res) })`. `request` runs before the request leaves, with `req`
 //! = `{ method, path, query, headers, body }` as they would be sent (`body`
 //! the text of a body read whole, else null): what it changes there is
-//! what is sent; returning an answer sends nothing and answers (auth). `response` runs once the target's head came, with `res`
-//! = `{ status, headers }`: what it changes there is what the client
-//! gets, the body still relayed as it comes; returning an answer replaces
-//! the target's (its body dropped). The request functions (`header()`,
-//! `query()`, `params()`) see the client's request in both.
+//! what is sent; returning an answer sends nothing and answers (auth).
+//! The route's middleware runs in front of it (`route_events::run`,
+//! `chained`). `response` runs once the target's head came, with `res` =
+//! `{ status, headers, body }` (`body` as `req`'s): what it changes there
+//! is what the client gets, a body not read whole still relayed as it
+//! comes; returning an answer replaces the target's (its body dropped).
+//! The request functions (`header()`, `query()`, `params()`) see the
+//! client's request in both.
 
 use super::http;
 use super::per_core::{Core, Live, host};
