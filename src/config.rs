@@ -140,6 +140,8 @@ pub struct Config {
     pub access_log: bool,
     pub limits: Limits,
     pub database: Database,
+    /// `[kv]`: where `kv()` goes.
+    pub kv: Kv,
     pub client: Client,
     /// `[env]`: names and values every script reads as `env.NAME`.
     pub env: std::collections::BTreeMap<String, String>,
@@ -265,6 +267,41 @@ impl Default for Database {
     }
 }
 
+/// `[kv]`: the store `kv()` reads and writes.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Kv {
+    /// `local` (each core's own memory, nothing shared) or
+    /// `redis://[[user]:password@]host[:port][/db]`.
+    pub url: String,
+    /// How long a command may wait for Redis (and a connection be made).
+    pub timeout_ms: u64,
+    /// What the local store may hold on each core, in bytes; the least
+    /// recently used entries go first past it.
+    pub local_bytes: usize,
+}
+
+impl Default for Kv {
+    fn default() -> Kv {
+        Kv {
+            url: "local".into(),
+            timeout_ms: runtime::kv::TIMEOUT.as_millis() as u64,
+            local_bytes: runtime::kv::LOCAL_BYTES,
+        }
+    }
+}
+
+impl Kv {
+    /// What every core's store is built from.
+    pub fn setup(&self) -> Result<runtime::kv::Setup, String> {
+        Ok(runtime::kv::Setup {
+            target: runtime::kv::Target::parse(&self.url).map_err(|e| format!("`kv.url`: {e}"))?,
+            timeout: Duration::from_millis(self.timeout_ms),
+            local_bytes: self.local_bytes,
+        })
+    }
+}
+
 impl Default for Config {
     fn default() -> Config {
         Config {
@@ -282,6 +319,7 @@ impl Default for Config {
             access_log: false,
             limits: Limits::default(),
             database: Database::default(),
+            kv: Kv::default(),
             client: Client::default(),
             env: Default::default(),
             secrets: Secrets::default(),
@@ -305,6 +343,7 @@ pub struct Overrides {
     pub instructions: Option<u64>,
     pub memory: Option<usize>,
     pub database_url: Option<String>,
+    pub kv_url: Option<String>,
     pub ca_file: Option<PathBuf>,
     pub admin_listen: Option<SocketAddr>,
 }
@@ -346,6 +385,9 @@ impl Config {
         }
         if let Some(v) = overrides.database_url {
             config.database.url = v;
+        }
+        if let Some(v) = overrides.kv_url {
+            config.kv.url = v;
         }
         if let Some(v) = overrides.ca_file {
             config.client.ca_file = Some(v);
@@ -436,6 +478,8 @@ impl Config {
             ("limits.memory", l.memory as u64),
             ("limits.background", l.background as u64),
             ("database.timeout_ms", self.database.timeout_ms),
+            ("kv.timeout_ms", self.kv.timeout_ms),
+            ("kv.local_bytes", self.kv.local_bytes as u64),
         ];
         for (key, v) in positive {
             if v == 0 {
@@ -452,6 +496,7 @@ impl Config {
             ("limits.send_timeout_ms", l.send_timeout_ms),
             ("limits.drain_timeout_ms", l.drain_timeout_ms),
             ("database.timeout_ms", self.database.timeout_ms),
+            ("kv.timeout_ms", self.kv.timeout_ms),
         ] {
             if v > year_ms {
                 return Err(format!("`{key}` can be at most {year_ms} (a year)"));
@@ -505,6 +550,7 @@ impl Config {
         }
         runtime::db::Target::parse(&self.database.url)
             .map_err(|e| format!("`database.url`: {e}"))?;
+        self.kv.setup()?;
         if l.headers > gateway::http::MAX_HEADERS {
             return Err(format!(
                 "`limits.headers` can be at most {}",
@@ -561,6 +607,7 @@ impl Config {
             db_timeout: Duration::from_millis(self.database.timeout_ms),
             egress: std::sync::Arc::new(egress),
             tables: self.database.tables.clone().map(std::sync::Arc::new),
+            kv: self.kv.setup()?,
         })
     }
 

@@ -34,6 +34,9 @@ enum Command {
         /// Database for db(): sqlite://file.db, sqlite::memory: or postgres://… (default: none).
         #[arg(long, env = "KITWORK_DATABASE_URL")]
         db: Option<String>,
+        /// Store for kv(): local or redis://host:port (default: kv.url, else local).
+        #[arg(long, env = "KITWORK_KV_URL")]
+        kv: Option<String>,
         /// PEM certificates http() trusts besides the public roots.
         #[arg(long, env = "KITWORK_CA_FILE")]
         ca_file: Option<PathBuf>,
@@ -92,6 +95,9 @@ enum Command {
         /// Database URL (default: database.url, else sqlite://kitwork.db).
         #[arg(long, env = "KITWORK_DATABASE_URL")]
         db: Option<String>,
+        /// Store for kv(): local or redis://host:port (default: kv.url, else local).
+        #[arg(long, env = "KITWORK_KV_URL")]
+        kv: Option<String>,
         /// PEM certificates http() trusts besides the public roots.
         #[arg(long, env = "KITWORK_CA_FILE")]
         ca_file: Option<PathBuf>,
@@ -155,6 +161,7 @@ fn main() -> ExitCode {
             budget,
             memory,
             db,
+            kv,
             ca_file,
             unhandled_rejections,
         } => {
@@ -162,8 +169,9 @@ fn main() -> ExitCode {
             // lookup, the main thread's means parsing /proc/self/maps (a
             // tenth of a small script's start-up, bench/instructions.sh),
             // and the parser's and VM's stack checks need it.
+            let stores = commands::Stores { db, kv };
             let run =
-                move || commands::run(&file, budget, memory, db, ca_file, unhandled_rejections);
+                move || commands::run(&file, budget, memory, stores, ca_file, unhandled_rejections);
             on_run_thread(run)
         }
         Command::Check { paths } => commands::check(&paths),
@@ -195,6 +203,7 @@ fn main() -> ExitCode {
             memory,
             dev,
             db,
+            kv,
             ca_file,
             admin_listen,
         } => commands::serve(
@@ -208,6 +217,7 @@ fn main() -> ExitCode {
                 instructions: budget,
                 memory,
                 database_url: db,
+                kv_url: kv,
                 ca_file,
                 admin_listen,
             },

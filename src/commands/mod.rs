@@ -13,7 +13,7 @@ pub use check::{check, disasm, routes};
 pub use init::init;
 pub use migrate::migrate;
 pub use reload::reload;
-pub use run::{Unhandled, run};
+pub use run::{Stores, Unhandled, run};
 pub use serve::serve;
 pub use test::test;
 

@@ -18,12 +18,19 @@ pub enum Unhandled {
 /// A batch script may hold far more at once than one request.
 const RUN_MEMORY_DEFAULT: usize = 2 << 30;
 
-/// Runs `file` with the given budgets, database and extra CA.
+/// `--db` and `--kv`: where `db()` and `kv()` go, when not where the
+/// folder's kitwork.toml says.
+pub struct Stores {
+    pub db: Option<String>,
+    pub kv: Option<String>,
+}
+
+/// Runs `file` with the given budgets, stores and extra CA.
 pub fn run(
     file: &Path,
     budget: Option<u64>,
     memory: Option<usize>,
-    db: Option<String>,
+    Stores { db, kv }: Stores,
     ca_file: Option<PathBuf>,
     unhandled: Unhandled,
 ) -> Outcome {
@@ -80,6 +87,17 @@ pub fn run(
             }
         }
     }
+    let kv = match kv {
+        Some(url) => kitwork::config::Kv {
+            url,
+            ..config.kv.clone()
+        },
+        None => config.kv.clone(),
+    };
+    setup.kv = kv.setup().map_err(|e| {
+        eprintln!("error: --kv: {e}");
+        ExitCode::from(2)
+    })?;
     if let Some(path) = ca_file {
         setup.tls = kitwork::runtime::http::tls_config(Some(&path)).map_err(|e| {
             eprintln!("error: --ca-file: {e}");

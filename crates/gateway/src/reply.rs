@@ -39,6 +39,8 @@ pub(crate) enum Cause {
     Script,
     /// The database cannot be reached (`DB_UNAVAILABLE`): 503.
     DbUnavailable,
+    /// The key-value store cannot be reached (`KV_UNAVAILABLE`): 503.
+    KvUnavailable,
     /// The client's body could not be parsed (`BAD_REQUEST_BODY`): 400.
     BadBody,
     /// A streamed body was larger than its route's `max`
@@ -60,6 +62,7 @@ impl Cause {
         let found = vm.get_own(o, code);
         match found.and_then(|c| vm.heap.str(c)) {
             Some(c) if c == vm::DB_UNAVAILABLE => Cause::DbUnavailable,
+            Some(c) if c == vm::KV_UNAVAILABLE => Cause::KvUnavailable,
             Some(c) if c == BAD_REQUEST_BODY => Cause::BadBody,
             Some(c) if c == super::body_feed::BODY_TOO_LARGE => Cause::TooLarge,
             Some(c) if c == super::rate_limit::RATE_LIMITED => Cause::RateLimited,
@@ -116,12 +119,14 @@ pub(crate) fn error_reply(
     } else if cause == Cause::DbUnavailable {
         // Where the database is stays in the log, not in the answer.
         "the database is unavailable".to_string()
+    } else if cause == Cause::KvUnavailable {
+        "the key-value store is unavailable".to_string()
     } else {
         first.to_string()
     };
     let status = match cause {
         _ if budget => 503,
-        Cause::DbUnavailable => 503,
+        Cause::DbUnavailable | Cause::KvUnavailable => 503,
         Cause::BadBody => 400,
         Cause::TooLarge => 413,
         Cause::RateLimited => 429,

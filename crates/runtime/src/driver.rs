@@ -234,6 +234,23 @@ async fn drive<'a, 'v>(
                     }
                 })?
             }
+            PendingOp::Kv(command) => {
+                let answer = services.kv.run(&command).await;
+                step(vm, &mut fiber, |vm| {
+                    let shape = command.shape;
+                    vm::kv_recycle(vm, command);
+                    match answer {
+                        Ok(reply) => match vm::kv_value(vm, shape, reply) {
+                            Ok(v) => vm.resume(v),
+                            Err(e) => Err(vm.uncaught(e)),
+                        },
+                        Err(e) => {
+                            let error = vm::kv_error(vm, &e);
+                            vm.resume_throw(error)
+                        }
+                    }
+                })?
+            }
             PendingOp::Fetches { ms } => {
                 let (inbox, ids) = step(vm, &mut fiber, |vm| {
                     (vm.fetch_inbox.clone(), vm.fetch_ids())

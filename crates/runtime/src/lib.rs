@@ -1,5 +1,5 @@
 //! What scripts wait on, and the driver that waits for them: a run that
-//! suspends (`sleep`, `db()`, `http()`, `parallel()`, `transaction()`) is
+//! suspends (`sleep`, `db()`, `http()`, `kv()`, `parallel()`, `transaction()`) is
 //! resumed here once its answer is in, on the core's monoio executor, while
 //! the core serves other requests.
 //!
@@ -9,6 +9,7 @@
 //! | [`driver`] | running fibers to their end, answering each `vm::io::PendingOp` |
 //! | [`db`] | SQLite (a thread pool) and PostgreSQL (per core), transactions, migrations |
 //! | [`http`], [`egress`] | the HTTP client; which addresses it may reach |
+//! | [`kv`] | `kv()`'s store: Redis (one pipelined connection per core) or the core's own memory |
 //! | [`content_hash`] | the generation hash and migration checksums |
 //!
 //! This file: `Setup` (what the process gives each core) and `Services`
@@ -19,6 +20,7 @@ pub mod db;
 pub mod driver;
 pub mod egress;
 pub mod http;
+pub mod kv;
 pub mod lifecycle;
 
 /// How long one statement may run unless `database.timeout_ms` says otherwise.
@@ -38,6 +40,8 @@ pub struct Setup {
     pub egress: std::sync::Arc<egress::Egress>,
     /// The tables `db().table()` may name (`database.tables`), if listed.
     pub tables: Option<std::sync::Arc<Vec<String>>>,
+    /// Where `kv()` goes.
+    pub kv: kv::Setup,
 }
 
 impl Setup {
@@ -49,6 +53,7 @@ impl Setup {
             db_timeout: DB_TIMEOUT,
             egress: Default::default(),
             tables: None,
+            kv: kv::Setup::default(),
         }
     }
 
@@ -80,6 +85,7 @@ pub struct Services {
     pub db_timeout: std::time::Duration,
     /// Shared with the tasks that carry `fetch` requests (driver.rs).
     pub http: std::rc::Rc<http::Client>,
+    pub kv: kv::Store,
 }
 
 impl Services {
@@ -96,6 +102,7 @@ impl Services {
             db_error,
             db_timeout: setup.db_timeout,
             http: std::rc::Rc::new(http::Client::new(setup.tls.clone(), setup.egress.clone())),
+            kv: kv::Store::new(&setup.kv),
         }
     }
 }

@@ -62,6 +62,9 @@ pub use semantics::number;
 
 pub use builtins::db::{UNAVAILABLE as DB_UNAVAILABLE, db_error, db_value};
 pub use builtins::http::{failure_value as http_failure, response_value as http_response};
+pub use builtins::kv::{
+    REFUSED as KV_REFUSED, UNAVAILABLE as KV_UNAVAILABLE, kv_error, kv_value, recycle as kv_recycle,
+};
 pub use builtins::web::stream::request_body_error;
 pub use error::{ErrorKind, Interrupt};
 pub use io::PendingOp;

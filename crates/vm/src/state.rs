@@ -294,6 +294,8 @@ pub struct Realm {
     pub query_proto: ObjId,
     /// Methods of `http()` clients and of their responses.
     pub http_proto: ObjId,
+    /// What `kv()` returns inherits its methods from this.
+    pub kv_proto: ObjId,
     pub response_proto: ObjId,
     /// Indexed by `ErrorKind as usize`.
     pub error_protos: [ObjId; 8],
@@ -478,6 +480,8 @@ pub struct Vm {
     /// The `db()` query builders of this run (`Class::Query` indexes them);
     /// their buffers are reused from run to run.
     pub queries: crate::io::query::Builders,
+    /// `kv()` commands kept for reuse (`builtins::kv`).
+    pub kv_spare: Vec<Box<crate::io::kv::Command>>,
     /// This run's template objects by site (the function and the offset of
     /// a tagged template): a site gives the same object every time.
     pub(crate) templates: Vec<(u32, u32, Value)>,

@@ -15,6 +15,7 @@ pub(crate) mod http;
 mod iterator;
 mod json;
 mod kitwork;
+pub mod kv;
 mod object;
 mod promise;
 pub(crate) mod regexp;
@@ -180,6 +181,7 @@ pub fn install(vm: &mut Vm) {
     kitwork::install(vm);
     db::install(vm);
     http::install(vm);
+    kv::install(vm);
     tasks::install(vm);
     web::install(vm);
 }

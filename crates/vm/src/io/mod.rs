@@ -1,9 +1,10 @@
 //! What a suspended run asks the host for, described in the VM's own
 //! terms: a timer, a database statement (built here from the `db()` chain:
-//! SQL text is not I/O), an HTTP request, fibers to run. The VM knows no
+//! SQL text is not I/O), an HTTP request, a key-value command, fibers to run. The VM knows no
 //! executor; `runtime` answers these and resumes the run.
 
 pub mod http;
+pub mod kv;
 pub mod query;
 pub mod sql;
 pub mod statement;
@@ -27,6 +28,9 @@ pub enum PendingOp {
     Db(Box<statement::Statement>),
     /// An HTTP request (`http()`); resume with the response.
     Http(Box<http::Request>),
+    /// A `kv()` command; resume with its reply (`vm::kv_value`), or throw
+    /// `vm::kv_error`. Give the command back with `vm::kv_recycle`.
+    Kv(Box<kv::Command>),
     /// The fiber's jobs are done and it waits for an answer to one of its
     /// fetches (fetches.rs), or until its next timer in `ms` (infinite
     /// when it has none: an `Option` would make every `Interrupt`

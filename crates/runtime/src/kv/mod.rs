@@ -1,0 +1,78 @@
+//! `kv()`'s store: Redis when `kv.url` names one (`redis.rs`: one
+//! pipelined connection per core), else the core's own store in memory
+//! (`local.rs`: LRU with TTL, bounded in bytes). Both take the same
+//! commands (`vm::io::kv::Command`, Redis's words), so a script runs on
+//! either unchanged.
+
+pub mod local;
+pub mod redis;
+
+use std::cell::RefCell;
+use std::time::Duration;
+use vm::io::kv::{Command, KvError, Reply};
+
+/// How long a command may wait for Redis (and a connection be made)
+/// unless `kv.timeout_ms` says otherwise.
+pub const TIMEOUT: Duration = Duration::from_secs(1);
+/// What the local store may hold on each core unless `kv.local_bytes`
+/// says otherwise.
+pub const LOCAL_BYTES: usize = 64 << 20;
+
+/// Where `kv()` goes, parsed from `kv.url`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Each core's own memory.
+    Local,
+    Redis(redis::Address),
+}
+
+impl Target {
+    /// `local`, or `redis://[[user]:password@]host[:port][/db]`.
+    pub fn parse(url: &str) -> Result<Target, String> {
+        if url == "local" || url.is_empty() {
+            return Ok(Target::Local);
+        }
+        redis::Address::parse(url).map(Target::Redis)
+    }
+}
+
+/// What every core builds its store from.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    pub target: Target,
+    pub timeout: Duration,
+    pub local_bytes: usize,
+}
+
+impl Default for Setup {
+    fn default() -> Setup {
+        Setup {
+            target: Target::Local,
+            timeout: TIMEOUT,
+            local_bytes: LOCAL_BYTES,
+        }
+    }
+}
+
+/// One core's store.
+pub enum Store {
+    Local(RefCell<local::Local>),
+    Redis(redis::Client),
+}
+
+impl Store {
+    pub fn new(setup: &Setup) -> Store {
+        match &setup.target {
+            Target::Local => Store::Local(RefCell::new(local::Local::new(setup.local_bytes))),
+            Target::Redis(a) => Store::Redis(redis::Client::new(a.clone(), setup.timeout)),
+        }
+    }
+
+    /// Runs one command.
+    pub async fn run(&self, c: &Command) -> Result<Reply, KvError> {
+        match self {
+            Store::Local(l) => l.borrow_mut().run(c, std::time::Instant::now()),
+            Store::Redis(r) => r.run(c).await,
+        }
+    }
+}

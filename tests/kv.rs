@@ -1,0 +1,296 @@
+//! `kv()` on both stores: one script of checks run on the local store and
+//! on the real Redis (`KITWORK_TEST_REDIS`, which `.ci/run` sets); and,
+//! through the real binary, a Redis server of the test's own that is
+//! stopped, frozen and started again under a route (503 while it is gone,
+//! served again without a restart) and that sees one connection per core
+//! however many commands `parallel()` branches send at once.
+
+#[path = "support/server.rs"]
+mod server;
+
+use kitwork::runtime::kv::{Setup, Target};
+use kitwork::vm::{Limits, Vm};
+use server::*;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The checks, on keys under `PREFIX` (replaced per run: runs on one
+/// Redis never meet). Each line throws when the store answers otherwise.
+const CHECKS: &str = r#"
+const P = PREFIX, k = kv();
+function eq(got, want, what) {
+  const g = JSON.stringify(got), w = JSON.stringify(want);
+  if (g !== w) throw new Error(what + ": got " + g + ", want " + w);
+}
+eq(k.set(P + "user", { name: "ada", tags: ["x"] }), true, "set");
+eq(k.get(P + "user"), { name: "ada", tags: ["x"] }, "get gives the value back");
+eq(k.get(P + "nothing"), null, "an absent key");
+eq(k.set(P + "user", 1, { nx: true }), false, "nx keeps what is there");
+eq(k.set(P + "none", 1, { xx: true }), false, "xx sets only what is there");
+eq(k.get(P + "none"), null, "so nothing was set");
+eq([k.incr(P + "n"), k.incr(P + "n", 10), k.decr(P + "n", 3)], [1, 11, 8], "counters");
+eq(k.get(P + "n"), 8, "a counter reads as a number");
+k.set(P + "short", "soon gone", { ttl: 0.2 });
+const left = k.ttl(P + "short");
+eq(left > 0 && left <= 0.2, true, "ttl in seconds (" + left + ")");
+eq([k.ttl(P + "n"), k.ttl(P + "nothing")], [-1, -2], "no expiry, no key");
+eq(k.expire(P + "n", 60), true, "expire");
+eq(k.ttl(P + "n") > 59, true, "the new deadline");
+sleep(300);
+eq(k.get(P + "short"), null, "expired");
+eq([k.exists(P + "n"), k.exists(P + "short")], [true, false], "exists");
+eq(k.hset(P + "h", { a: 1, b: { c: [2] } }), 2, "hset of an object");
+eq(k.hset(P + "h", "a", "one"), 0, "hset of a field there");
+eq(k.hget(P + "h", "b"), { c: [2] }, "hget");
+eq(k.hget(P + "h", "zz"), null, "an absent field");
+const all = k.hgetall(P + "h");
+eq(Object.keys(all).sort(), ["a", "b"], "hgetall's fields");
+eq(all.a, "one", "hgetall's values");
+eq(k.hincr(P + "h", "count", 5), 5, "hincr");
+eq(k.hdel(P + "h", "a", "zz"), 1, "hdel");
+eq(k.hgetall(P + "nothing"), {}, "hgetall of nothing");
+eq(k.sadd(P + "s", "a", 2, "a"), 2, "sadd counts the new members");
+eq([k.sismember(P + "s", 2), k.sismember(P + "s", "2")], [true, false], "members are values");
+eq(k.smembers(P + "s").sort(), [2, "a"], "smembers");
+eq(k.srem(P + "s", "a", "b"), 1, "srem");
+eq(k.mget([P + "user", P + "nothing", P + "n"]), [{ name: "ada", tags: ["x"] }, null, 8], "mget");
+eq(k.mget([]), [], "mget of no keys");
+let code = null;
+try { k.incr(P + "user"); } catch (e) { code = e.code; }
+eq(code, "KV_ERROR", "incr of a value that is not a number");
+code = null;
+try { k.get(P + "h"); } catch (e) { code = e.code + " " + e.message.includes("WRONGTYPE"); }
+eq(code, "KV_ERROR true", "get of a hash");
+const many = parallel(Array.from({ length: 20 }, () => () => k.incr(P + "p")));
+eq(many.sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1), "parallel increments");
+let thrown = null;
+try { k.set(P + "x", undefined); } catch (e) { thrown = e.name; }
+eq(thrown, "TypeError", "undefined cannot be stored");
+eq(k.del(P + "user", P + "n", P + "h", P + "s", P + "p", P + "nothing"), 5, "del counts what was there");
+"done";
+"#;
+
+/// Runs `CHECKS` on `store`; the report of the first check that failed.
+fn run_checks(store: Target, prefix: &str) -> Result<(), String> {
+    let source = CHECKS.replace("PREFIX", &format!("{prefix:?}"));
+    let program = kitwork::compile_file("checks.js", &source).map_err(|e| format!("{e:?}"))?;
+    let mut setup = kitwork::runtime::Setup::new();
+    setup.kv = Setup {
+        target: store,
+        ..Setup::default()
+    };
+    kitwork::run_with(&mut Vm::new(Limits::default()), &program, &setup)
+        .map(|_| ())
+        .map_err(|e| e.report)
+}
+
+#[test]
+fn the_checks_pass_on_the_local_store() {
+    run_checks(Target::Local, "t:").unwrap();
+}
+
+/// The Redis URL the tests use; without it the test says it skipped, and
+/// fails under `CI=true`.
+fn redis_or_skip(what: &str) -> Option<String> {
+    match std::env::var("KITWORK_TEST_REDIS") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {what}: set KITWORK_TEST_REDIS to a Redis URL (scripts/redis.sh prints one)"
+            );
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{what}: KITWORK_TEST_REDIS is not set, and CI=true requires the Redis tests to run"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn the_same_checks_pass_on_redis() {
+    let Some(url) = redis_or_skip("the_same_checks_pass_on_redis") else {
+        return;
+    };
+    let prefix = format!("kitwork-test:{}:", std::process::id());
+    run_checks(Target::parse(&url).unwrap(), &prefix).unwrap();
+}
+
+/// A `redis-server` of the test's own on a free port, without persistence.
+struct OwnRedis {
+    child: Child,
+    port: u16,
+}
+
+impl OwnRedis {
+    fn start(port: u16) -> OwnRedis {
+        let child = Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server (scripts/redis.sh installs it)");
+        let r = OwnRedis { child, port };
+        assert!(
+            wait_until(|| r.cli(&["ping"]) == "PONG"),
+            "redis-server did not start"
+        );
+        r
+    }
+
+    fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new("redis-cli")
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(args)
+            .output()
+            .expect("redis-cli");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Connections the server has accepted so far (this one included).
+    fn connections_received(&self) -> u64 {
+        let stats = self.cli(&["info", "stats"]);
+        stats
+            .lines()
+            .find_map(|l| l.strip_prefix("total_connections_received:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no count in {stats}"))
+    }
+
+    fn signal(&self, name: &str) {
+        let ok = Command::new("kill")
+            .args([name, &self.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn have_redis_server(what: &str) -> bool {
+    let found = Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        eprintln!("SKIPPED {what}: no redis-server (scripts/redis.sh installs it)");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{what}: redis-server is missing, and CI=true requires the Redis tests to run"
+        );
+    }
+    found
+}
+
+const ROUTES: &str = r#"
+work("Counter")
+  .get("/count", () => ({ n: kv().incr("visits") }))
+  .get("/caught", () => {
+    try { return kv().get("visits"); } catch (e) { status(502); return { code: e.code }; }
+  })
+  .get("/burst", () => parallel(Array.from({ length: 64 }, (_, i) => () => kv().set("b" + i, i))).length);
+"#;
+
+#[test]
+fn a_store_that_is_gone_is_a_503_and_its_return_needs_no_restart() {
+    let what = "a_store_that_is_gone_is_a_503_and_its_return_needs_no_restart";
+    if !have_redis_server(what) {
+        return;
+    }
+    let port = free_port();
+    let redis = OwnRedis::start(port);
+    let config = "[kv]\ntimeout_ms = 300\n";
+    let url = format!("redis://127.0.0.1:{port}");
+    let s = start_in(
+        &[("app.js", ROUTES), ("kitwork.toml", config)],
+        &["--kv", &url],
+    );
+    for n in 1..=3 {
+        let r = get(&s, "/count");
+        assert_eq!((r.status, r.body.clone()), (200, format!("{{\"n\":{n}}}")));
+    }
+    // Frozen: commands wait kv.timeout_ms, then 503.
+    redis.signal("-STOP");
+    let started = std::time::Instant::now();
+    let r = get(&s, "/count");
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(
+        r.body.contains("key-value store is unavailable"),
+        "{}",
+        r.body
+    );
+    assert!(
+        !r.body.contains(&port.to_string()),
+        "where the store is stays in the log: {}",
+        r.body
+    );
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    redis.signal("-CONT");
+    assert!(
+        wait_until(|| get(&s, "/count").status == 200),
+        "served again once Redis answers"
+    );
+    // Gone: refused connections, a 503 at once; a script can catch it.
+    redis.stop();
+    let r = get(&s, "/count");
+    assert_eq!(r.status, 503, "{}", r.body);
+    let r = get(&s, "/caught");
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (502, "{\"code\":\"KV_UNAVAILABLE\"}")
+    );
+    assert!(
+        s.log()
+            .contains(&format!("cannot reach Redis at 127.0.0.1:{port}")),
+        "{}",
+        s.log()
+    );
+    // Back (empty: it keeps nothing): served again without a restart.
+    let _redis = OwnRedis::start(port);
+    assert!(
+        wait_until(|| get(&s, "/count").body == "{\"n\":1}"),
+        "served again once Redis is back"
+    );
+}
+
+#[test]
+fn a_core_pipelines_its_commands_on_one_connection() {
+    let what = "a_core_pipelines_its_commands_on_one_connection";
+    if !have_redis_server(what) {
+        return;
+    }
+    let port = free_port();
+    let redis = OwnRedis::start(port);
+    let url = format!("redis://127.0.0.1:{port}");
+    let s = start_in(&[("app.js", ROUTES)], &["--kv", &url]);
+    let before = redis.connections_received();
+    for _ in 0..5 {
+        let r = get(&s, "/burst");
+        assert_eq!((r.status, r.body.as_str()), (200, "64"));
+    }
+    assert_eq!(redis.cli(&["get", "b63"]), "63");
+    // The core's one connection, and redis-cli's for `get` and for this.
+    assert_eq!(redis.connections_received() - before, 3);
+}
