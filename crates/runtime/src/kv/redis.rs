@@ -85,19 +85,60 @@ impl Address {
     }
 }
 
-/// A command waiting for its reply.
-#[derive(Default)]
-struct Slot {
-    answer: RefCell<Option<Result<Reply, KvError>>>,
-    waker: RefCell<Option<Waker>>,
+/// Where a sent command stands.
+enum Slot {
+    /// No reply yet; the waker of the fiber waiting for it.
+    Waiting(Option<Waker>),
+    Answered(Result<Reply, KvError>),
+    /// Its fiber took the reply, or gave up waiting (its reply, when it
+    /// comes, is dropped).
+    Gone,
 }
 
-impl Slot {
-    fn fill(&self, answer: Result<Reply, KvError>) {
-        *self.answer.borrow_mut() = Some(answer);
-        if let Some(w) = self.waker.borrow_mut().take() {
-            w.wake();
+/// The commands sent on a connection, in order: `slots[0]` is number
+/// `first`, and replies have come for the numbers below `answered`. Kept
+/// in place (no allocation per command): a slot is freed from the front
+/// once it is `Gone`.
+#[derive(Default)]
+struct Line {
+    slots: VecDeque<Slot>,
+    first: u64,
+    answered: u64,
+}
+
+impl Line {
+    fn slot(&mut self, n: u64) -> Option<&mut Slot> {
+        let i = n.checked_sub(self.first)?;
+        self.slots.get_mut(i as usize)
+    }
+
+    fn trim(&mut self) {
+        while matches!(self.slots.front(), Some(Slot::Gone)) {
+            self.slots.pop_front();
+            self.first += 1;
         }
+    }
+
+    /// The next reply: to the oldest command without one. `false` when
+    /// none is waiting for it.
+    fn answer(&mut self, a: Result<Reply, KvError>) -> bool {
+        let n = self.answered;
+        if self.slot(n).is_none() {
+            return false;
+        }
+        self.answered += 1;
+        let slot = self.slot(n).expect("checked above");
+        match std::mem::replace(slot, Slot::Gone) {
+            Slot::Waiting(w) => {
+                *slot = Slot::Answered(a);
+                if let Some(w) = w {
+                    w.wake();
+                }
+            }
+            // Its fiber gave up: the reply is dropped.
+            _ => self.trim(),
+        }
+        true
     }
 }
 
@@ -105,15 +146,52 @@ impl Slot {
 /// replies in the order they were sent.
 struct Conn {
     out: RefCell<Vec<u8>>,
-    waiting: RefCell<VecDeque<Rc<Slot>>>,
+    line: RefCell<Line>,
     wake_writer: tokio::sync::Notify,
     broken: Cell<bool>,
     fd: std::os::fd::RawFd,
 }
 
+/// A sent command's place in line; dropped before its reply came (a
+/// timeout, a request given up), it leaves the reply to be dropped.
+struct Ticket<'a> {
+    conn: &'a Conn,
+    n: u64,
+}
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        let mut line = self.conn.line.borrow_mut();
+        if let Some(slot) = line.slot(self.n) {
+            *slot = Slot::Gone;
+            line.trim();
+        }
+    }
+}
+
+impl Ticket<'_> {
+    fn poll(&self, cx: &mut std::task::Context<'_>) -> Poll<Result<Reply, KvError>> {
+        let mut line = self.conn.line.borrow_mut();
+        let Some(slot) = line.slot(self.n) else {
+            return Poll::Ready(Err(KvError::Unavailable("the reply was lost".into())));
+        };
+        match std::mem::replace(slot, Slot::Gone) {
+            Slot::Answered(a) => {
+                line.trim();
+                Poll::Ready(a)
+            }
+            Slot::Waiting(_) => {
+                *slot = Slot::Waiting(Some(cx.waker().clone()));
+                Poll::Pending
+            }
+            Slot::Gone => Poll::Ready(Err(KvError::Unavailable("the reply was lost".into()))),
+        }
+    }
+}
+
 impl Conn {
-    /// Queues `c`; its reply fills the slot returned.
-    fn send(&self, c: &Command) -> Rc<Slot> {
+    /// Queues `c`; its reply comes to the ticket returned.
+    fn send(&self, c: &Command) -> Ticket<'_> {
         let words: [BorrowedFrame; WORDS] = std::array::from_fn(|i| {
             c.get(i)
                 .map_or(BorrowedFrame::Null, BorrowedFrame::BulkString)
@@ -131,10 +209,11 @@ impl Conn {
         let at = out.len();
         out.resize(at + frame.encode_len(false), 0);
         encode_borrowed(&mut out[at..], &frame, false).expect("the buffer was sized for the frame");
-        let slot = Rc::new(Slot::default());
-        self.waiting.borrow_mut().push_back(slot.clone());
+        let mut line = self.line.borrow_mut();
+        let n = line.first + line.slots.len() as u64;
+        line.slots.push_back(Slot::Waiting(None));
         self.wake_writer.notify_one();
-        slot
+        Ticket { conn: self, n }
     }
 
     /// Ends the connection: every waiting command fails with `why`.
@@ -144,10 +223,8 @@ impl Conn {
             unsafe { libc::shutdown(self.fd, libc::SHUT_RDWR) };
             self.wake_writer.notify_one();
         }
-        let waiting = std::mem::take(&mut *self.waiting.borrow_mut());
-        for slot in waiting {
-            slot.fill(Err(KvError::Unavailable(why.to_string())));
-        }
+        let mut line = self.line.borrow_mut();
+        while line.answer(Err(KvError::Unavailable(why.to_string()))) {}
     }
 }
 
@@ -190,10 +267,8 @@ async fn read_replies(conn: Rc<Conn>, mut rd: monoio::net::tcp::TcpOwnedReadHalf
                 Ok(Some((frame, len))) => {
                     let answer = reply(&buf[at..], &frame);
                     at += len;
-                    let first = conn.waiting.borrow_mut().pop_front();
-                    match first {
-                        Some(slot) => slot.fill(answer),
-                        None => return conn.fail("Redis sent a reply nothing asked for"),
+                    if !conn.line.borrow_mut().answer(answer) {
+                        return conn.fail("Redis sent a reply nothing asked for");
                     }
                 }
                 Ok(None) => break,
@@ -269,14 +344,8 @@ impl Client {
 
     /// Sends `c` on `conn` and waits for its reply, at most `timeout`.
     async fn exchange(&self, conn: &Rc<Conn>, c: &Command) -> Result<Reply, KvError> {
-        let slot = conn.send(c);
-        let answer = std::future::poll_fn(|cx| match slot.answer.borrow_mut().take() {
-            Some(a) => Poll::Ready(a),
-            None => {
-                *slot.waker.borrow_mut() = Some(cx.waker().clone());
-                Poll::Pending
-            }
-        });
+        let ticket = conn.send(c);
+        let answer = std::future::poll_fn(|cx| ticket.poll(cx));
         match monoio::time::timeout(self.timeout, answer).await {
             Ok(a) => a,
             Err(_) => {
@@ -344,7 +413,7 @@ impl Client {
         let _ = stream.set_nodelay(true);
         let conn = Rc::new(Conn {
             out: RefCell::new(Vec::new()),
-            waiting: RefCell::new(VecDeque::new()),
+            line: RefCell::default(),
             wake_writer: tokio::sync::Notify::new(),
             broken: Cell::new(false),
             fd: stream.as_raw_fd(),

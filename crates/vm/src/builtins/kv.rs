@@ -75,10 +75,12 @@ fn wait(c: Box<Command>) -> Result<Value, Interrupt> {
 
 /// A key (or a field name): a string, or a number as its text.
 fn key(vm: &mut Vm, c: &mut Command, v: Value, what: &str) -> Result<(), Interrupt> {
-    match v {
-        Value::Num(_) => {}
-        _ if vm.heap.str(v).is_some() => {}
-        _ => return Err(vm.type_error(format!("{what} must be a string or a number"))),
+    if let Some(s) = vm.heap.str(v) {
+        c.word(s.as_bytes());
+        return Ok(());
+    }
+    if !matches!(v, Value::Num(_)) {
+        return Err(vm.type_error(format!("{what} must be a string or a number")));
     }
     let mut s = String::new();
     vm.write_string(v, &mut s)?;
