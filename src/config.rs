@@ -279,6 +279,9 @@ pub struct Kv {
     /// What the local store may hold on each core, in bytes; the least
     /// recently used entries go first past it.
     pub local_bytes: usize,
+    /// What `limit(…, { scope: "cluster" })` does while the store cannot be
+    /// reached: `open` lets requests through, `closed` fails them (503).
+    pub limit_fail: String,
 }
 
 impl Default for Kv {
@@ -287,6 +290,7 @@ impl Default for Kv {
             url: "local".into(),
             timeout_ms: runtime::kv::TIMEOUT.as_millis() as u64,
             local_bytes: runtime::kv::LOCAL_BYTES,
+            limit_fail: "open".into(),
         }
     }
 }
@@ -298,6 +302,15 @@ impl Kv {
             target: runtime::kv::Target::parse(&self.url).map_err(|e| format!("`kv.url`: {e}"))?,
             timeout: Duration::from_millis(self.timeout_ms),
             local_bytes: self.local_bytes,
+            limit_fail_open: match self.limit_fail.as_str() {
+                "open" => true,
+                "closed" => false,
+                other => {
+                    return Err(format!(
+                        "`kv.limit_fail` must be open or closed (got {other:?})"
+                    ));
+                }
+            },
         })
     }
 }

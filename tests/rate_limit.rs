@@ -129,3 +129,82 @@ fn a_work_s_declared_limit_answers_429_before_its_routes_run() {
         "{text}"
     );
 }
+
+/// A cluster limit's route: its bucket in the `kv()` store under `KEY`.
+fn cluster_app(key: &str) -> (&'static str, String) {
+    let script = r#"
+    work("Shared").get("/c", () => {
+      const d = limit(KEY, { rate: 1, per: 3600, burst: 4, scope: "cluster" });
+      return d.unavailable ? "let through" : "ok";
+    });
+    "#;
+    ("app.js", script.replace("KEY", &format!("{key:?}")))
+}
+
+#[test]
+fn a_cluster_limit_is_one_bucket_for_every_node() {
+    let Ok(url) = std::env::var("KITWORK_TEST_REDIS") else {
+        eprintln!("SKIPPED a_cluster_limit_is_one_bucket_for_every_node: set KITWORK_TEST_REDIS");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "KITWORK_TEST_REDIS is not set, and CI=true requires the Redis tests to run"
+        );
+        return;
+    };
+    let key = format!(
+        "test-{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now()
+    );
+    let (name, script) = cluster_app(&key);
+    // Two nodes (two processes, each from a thread of its own: each has
+    // its own folder) sharing the store.
+    let start = |url: String, name: &'static str, script: String| {
+        std::thread::spawn(move || start_in(&[(name, &script)], &["--kv", &url]))
+            .join()
+            .unwrap()
+    };
+    let a = start(url.clone(), name, script.clone());
+    let b = start(url, name, script);
+    for (i, node) in [&a, &b, &a, &b].into_iter().enumerate() {
+        let r = get(node, "/c");
+        assert_eq!((r.status, r.body.as_str()), (200, "ok"), "request {i}");
+        assert_eq!(r.header("RateLimit-Limit"), Some("4"));
+        assert_eq!(r.header("RateLimit-Remaining"), Some(&*(3 - i).to_string()));
+    }
+    // The fifth, on either node: the burst is spent cluster-wide (a
+    // per-core limit would have allowed four on each).
+    for node in [&a, &b] {
+        let r = get(node, "/c");
+        assert_eq!(r.status, 429, "{}", r.body);
+        let retry: u64 = r.header("Retry-After").unwrap().parse().unwrap();
+        assert!((3590..=3600).contains(&retry), "one token an hour: {retry}");
+        assert_eq!(r.header("RateLimit-Remaining"), Some("0"));
+    }
+}
+
+#[test]
+fn a_cluster_limit_fails_open_or_closed_as_configured_while_the_store_is_down() {
+    // Nothing listens on port 1: every connect is refused.
+    let (name, script) = cluster_app("down");
+    let open = start_in(&[(name, &script)], &["--kv", "redis://127.0.0.1:1"]);
+    let r = get(&open, "/c");
+    assert_eq!((r.status, r.body.as_str()), (200, "let through"));
+    assert_eq!(r.header("RateLimit-Limit"), None);
+    drop(open);
+    let config = (
+        "kitwork.toml",
+        "[kv]\nlimit_fail = \"closed\"\n".to_string(),
+    );
+    let closed = start_in(
+        &[(name, &script), (config.0, &config.1)],
+        &["--kv", "redis://127.0.0.1:1"],
+    );
+    let r = get(&closed, "/c");
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(
+        r.body.contains("key-value store is unavailable"),
+        "{}",
+        r.body
+    );
+}

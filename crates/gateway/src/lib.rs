@@ -528,6 +528,7 @@ pub fn serve(
     let ids = core_affinity::get_core_ids().unwrap_or_default();
     let cores = cpus.len();
     rate_limit::set_cores(cores);
+    rate_limit::set_cluster_fail_open(config.setup.kv.limit_fail_open);
     let mut bound_addr = addr;
     let mut handles = Vec::new();
     let mut scrapes = Vec::new();

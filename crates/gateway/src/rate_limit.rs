@@ -1,6 +1,8 @@
 //! `limit(key, { rate, per, burst })`: a token bucket per key on each
 //! core, with no traffic between cores: each core allows its share of the
-//! rate and of the burst (docs/HTTP.md). A request within the limit gets
+//! rate and of the burst (docs/HTTP.md). With `scope: "cluster"` the
+//! bucket is in the `kv()` store (Redis), shared by every core and every
+//! node: one round trip runs `CLUSTER_GCRA` there, on Redis's clock. A request within the limit gets
 //! `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; one
 //! past it throws an error with `code: "RATE_LIMITED"`, which uncaught is
 //! a 429 with `Retry-After` (reply.rs). `work(…).limit({ rate, per, burst,
@@ -33,6 +35,38 @@ static CORES: AtomicUsize = AtomicUsize::new(1);
 pub(crate) fn set_cores(n: usize) {
     CORES.store(n.max(1), Ordering::Relaxed);
 }
+
+/// Whether cluster limits let requests through while the store is
+/// unreachable (`kv.limit_fail`; set once, when the cores start).
+static CLUSTER_FAIL_OPEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+pub(crate) fn set_cluster_fail_open(open: bool) {
+    CLUSTER_FAIL_OPEN.store(open, Ordering::Relaxed);
+}
+
+/// Where cluster buckets live in the store: this, then the script's key.
+const CLUSTER_PREFIX: &str = "kitwork:limit:";
+
+/// The generic cell rate algorithm in one Redis script: the key holds the
+/// bucket's "theoretical arrival time" (ms, on Redis's clock, so nodes'
+/// clocks never matter); a request is allowed when that time, moved on by
+/// one interval, is within `burst` intervals of now. ARGV: the interval
+/// (ms per request), the burst. Replies allowed (1/0), the burst, what
+/// remains, ms until the bucket is full again, ms until one is allowed.
+const CLUSTER_GCRA: &str = r#"
+local interval, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local tat = tonumber(redis.call('GET', KEYS[1])) or now
+if tat < now then tat = now end
+local window = interval * burst
+local next_tat = tat + interval
+if next_tat - window > now then
+  return {0, burst, 0, math.ceil(tat - now), math.ceil(next_tat - window - now)}
+end
+redis.call('SET', KEYS[1], tostring(next_tat), 'PX', math.max(1, math.ceil(next_tat - now)))
+return {1, burst, math.floor((now + window - next_tat) / interval), math.ceil(next_tat - now), 0}
+"#;
 
 struct Bucket {
     tokens: f64,
@@ -177,9 +211,11 @@ pub(crate) fn check(
     Err(reply)
 }
 
-/// `limit(key, { rate, per, burst })`: `rate` requests per `per` seconds
-/// (default 1), bursts of up to `burst` (default `rate`), for all cores
-/// together. Gives `{ limit, remaining, reset }`, or throws past the limit.
+/// `limit(key, { rate, per, burst, scope })`: `rate` requests per `per`
+/// seconds (default 1), bursts of up to `burst` (default `rate`), for all
+/// cores together (`scope: "core"`, the default: each core its share) or
+/// for every node (`scope: "cluster"`: in the `kv()` store). Gives
+/// `{ limit, remaining, reset }`, or throws past the limit.
 pub(crate) fn limit(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
     let key = string_arg(vm, a, 0)?;
     let opts = arg(vm, a, 1);
@@ -187,9 +223,88 @@ pub(crate) fn limit(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> 
         return Err(vm.type_error("limit(key, { rate, per, burst }) needs its options"));
     };
     let (rate, per, burst) = rate_options(vm, opts)?;
+    let scope = vm.heap.intern("scope");
+    match vm.get_field(opts, scope)? {
+        Value::Undefined => {}
+        v if vm.heap.str(v) == Some("core") => {}
+        v if vm.heap.str(v) == Some("cluster") => return cluster(vm, &key, rate / per, burst),
+        _ => {
+            return Err(vm.type_error(
+                "limit(): scope is \"core\" (each core its share) or \"cluster\" (in the kv() store)",
+            ));
+        }
+    }
     let (rate_here, burst_here) = shares(rate, per, burst);
     let d = take(&key, rate_here, burst_here, Instant::now());
-    let headers = headers(&d);
+    decided(vm, &d)
+}
+
+/// `limit()` with `scope: "cluster"`: one `EVAL` of `CLUSTER_GCRA` on the
+/// store; `cluster_decided` finishes when the reply is in.
+fn cluster(vm: &mut Vm, key: &str, per_second: f64, burst: f64) -> Result<Value, Interrupt> {
+    use vm::io::kv::Shape;
+    let mut c = vm::builtins::kv::command(vm, "EVAL", Shape::Any);
+    c.word(CLUSTER_GCRA.as_bytes());
+    c.int(1);
+    let mut name = String::with_capacity(CLUSTER_PREFIX.len() + key.len());
+    name.push_str(CLUSTER_PREFIX);
+    name.push_str(key);
+    c.word(name.as_bytes());
+    c.word(format!("{}", 1000.0 / per_second).as_bytes());
+    c.int(burst.ceil() as i64);
+    c.then = Some(cluster_decided);
+    vm::builtins::kv::wait(c)
+}
+
+/// The store's decision for a cluster limit, applied as a local one is.
+/// While the store cannot be reached, the request goes through without
+/// headers (`kv.limit_fail = "open"`) or throws `KV_UNAVAILABLE`.
+fn cluster_decided(
+    vm: &mut Vm,
+    answer: Result<vm::io::kv::Reply, vm::io::kv::KvError>,
+) -> Result<Value, Interrupt> {
+    use vm::io::kv::{KvError, Reply};
+    let numbers = match answer {
+        Ok(Reply::Array(items)) => items
+            .iter()
+            .map(|r| match r {
+                Reply::Int(n) => Some(*n),
+                _ => None,
+            })
+            .collect::<Option<Vec<i64>>>(),
+        Ok(_) => None,
+        Err(KvError::Unavailable(_)) if CLUSTER_FAIL_OPEN.load(Ordering::Relaxed) => {
+            let o = vm.new_object()?;
+            let k = vm.heap.intern("unavailable");
+            vm.define_own(o, k, Value::Bool(true))?;
+            return Ok(Value::Obj(o));
+        }
+        Err(e) => return Err(Interrupt::Throw(vm::kv_error(vm, &e))),
+    };
+    let Some(&[allowed, limit, remaining, reset_ms, retry_ms]) = numbers.as_deref() else {
+        return Err(Interrupt::error(
+            ErrorKind::Error,
+            "limit(): the store's reply to the cluster limit was not understood",
+        ));
+    };
+    let seconds = |ms: i64| (ms.max(0) as u64).div_ceil(1000);
+    let d = Decision {
+        allowed: allowed == 1,
+        limit: limit.max(0) as u64,
+        remaining: remaining.max(0) as u64,
+        reset: seconds(reset_ms),
+        retry_after: match allowed {
+            1 => 0,
+            _ => seconds(retry_ms).max(1),
+        },
+    };
+    decided(vm, &d)
+}
+
+/// Puts a decision's headers on the answer; its `{ limit, remaining,
+/// reset }`, or the `RATE_LIMITED` error.
+fn decided(vm: &mut Vm, d: &Decision) -> Result<Value, Interrupt> {
+    let headers = headers(d);
     with_host(vm, |_, h| {
         h.response
             .headers

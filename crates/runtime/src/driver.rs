@@ -237,8 +237,19 @@ async fn drive<'a, 'v>(
             PendingOp::Kv(command) => {
                 let answer = services.kv.run(&command).await;
                 step(vm, &mut fiber, |vm| {
-                    let shape = command.shape;
+                    let (shape, then) = (command.shape, command.then);
                     vm::kv_recycle(vm, command);
+                    if let Some(then) = then {
+                        return match then(vm, answer) {
+                            Ok(v) => vm.resume(v),
+                            Err(vm::Interrupt::Throw(e)) => vm.resume_throw(e),
+                            Err(vm::Interrupt::Error(e)) => {
+                                let error = vm.make_error(e.0, &e.1);
+                                vm.resume_throw(error)
+                            }
+                            Err(other) => Err(vm.uncaught(other)),
+                        };
+                    }
                     match answer {
                         Ok(reply) => match vm::kv_value(vm, shape, reply) {
                             Ok(v) => vm.resume(v),

@@ -42,6 +42,10 @@ pub struct Setup {
     pub target: Target,
     pub timeout: Duration,
     pub local_bytes: usize,
+    /// Whether `limit(…, { scope: "cluster" })` lets requests through
+    /// while the store cannot be reached (`kv.limit_fail = "open"`), or
+    /// fails them with `KV_UNAVAILABLE` (`"closed"`).
+    pub limit_fail_open: bool,
 }
 
 impl Default for Setup {
@@ -50,6 +54,7 @@ impl Default for Setup {
             target: Target::Local,
             timeout: TIMEOUT,
             local_bytes: LOCAL_BYTES,
+            limit_fail_open: true,
         }
     }
 }

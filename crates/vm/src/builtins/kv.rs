@@ -54,7 +54,7 @@ fn kv(vm: &mut Vm, _: Value, _: Args) -> Result<Value, Interrupt> {
 }
 
 /// A fresh command named `name`, from the spares when there is one.
-fn command(vm: &mut Vm, name: &str, shape: Shape) -> Box<Command> {
+pub fn command(vm: &mut Vm, name: &str, shape: Shape) -> Box<Command> {
     let mut c = vm.kv_spare.pop().unwrap_or_default();
     c.clear();
     c.word(name.as_bytes());
@@ -69,7 +69,8 @@ pub fn recycle(vm: &mut Vm, c: Box<Command>) {
     }
 }
 
-fn wait(c: Box<Command>) -> Result<Value, Interrupt> {
+/// Suspends the running native until `c`'s reply is in.
+pub fn wait(c: Box<Command>) -> Result<Value, Interrupt> {
     Err(Interrupt::Suspend(PendingOp::Kv(c)))
 }
 

@@ -12,7 +12,18 @@ pub struct Command {
     ends: Vec<u32>,
     /// What the reply means to the script.
     pub shape: Shape,
+    /// When set, the reply (or the failure) is handed to this instead of
+    /// `shape`'s reading: a native that waits on the store finishes here
+    /// (`limit()` with `scope: "cluster"` sets its headers, or throws).
+    pub then: Option<Then>,
 }
+
+/// A native's second half, run when its command's reply is in: the value
+/// the script resumes with, or what it throws.
+pub type Then = fn(
+    &mut crate::state::Vm,
+    Result<Reply, KvError>,
+) -> Result<crate::value::Value, crate::error::Interrupt>;
 
 impl Command {
     /// Empties it for the next command, keeping its room.
@@ -20,6 +31,7 @@ impl Command {
         self.bytes.clear();
         self.ends.clear();
         self.shape = Shape::Value;
+        self.then = None;
     }
 
     /// Appends a word.
