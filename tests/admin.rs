@@ -348,3 +348,49 @@ fn dev_mode_names_the_generation_in_every_response() {
     };
     assert!(first_line.contains("no admin address"), "{first_line}");
 }
+
+#[test]
+fn health_and_readiness_follow_the_cores_and_the_stores() {
+    let admin = format!("127.0.0.1:{}", free_port());
+    let s = start_in(SCRIPTS, &["--admin", &admin, "--cores", "2"]);
+    let r = admin_get(&admin, "/__kitwork/health");
+    assert_eq!((r.status, r.body.as_str()), (200, "{\"status\":\"ok\"}"));
+    let r = admin_get(&admin, "/__kitwork/ready");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.starts_with("{\"ready\":true,\"generation\":\""),
+        "{}",
+        r.body
+    );
+    // Not on the public port.
+    assert_eq!(get(&s, "/__kitwork/ready").status, 404);
+    drop(s);
+    // A kv() store nobody answers for: alive, but not ready.
+    let admin = format!("127.0.0.1:{}", free_port());
+    let _s = start_in(SCRIPTS, &["--admin", &admin, "--kv", "redis://127.0.0.1:1"]);
+    assert_eq!(admin_get(&admin, "/__kitwork/health").status, 200);
+    let r = admin_get(&admin, "/__kitwork/ready");
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(r.body.contains("\"ready\":false"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("core 0: kv: cannot reach Redis at 127.0.0.1:1"),
+        "{}",
+        r.body
+    );
+}
+
+#[test]
+fn a_core_stuck_in_a_loop_is_not_healthy() {
+    // A budget far past what the test waits: the core stays in the loop.
+    let admin = format!("127.0.0.1:{}", free_port());
+    let s = start_in(SCRIPTS, &["--admin", &admin, "--budget", "100000000000"]);
+    let mut spin = connect(&s);
+    use std::io::Write;
+    spin.write_all(b"GET /spin HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let r = admin_get(&admin, "/__kitwork/health");
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.body, "{\"status\":\"stuck\",\"cores\":[0]}");
+}

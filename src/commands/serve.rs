@@ -88,7 +88,7 @@ pub fn serve(config: Option<PathBuf>, overrides: Overrides) -> Outcome {
             eprintln!("error: cannot listen on {}{https}: {e}", config.listen);
             ExitCode::from(1)
         })?;
-    let admin = start_admin(&config, &reloader, &running)?;
+    let admin = start_admin(&config, &reloader, &running, &shutdown)?;
     announce(&config, &reloader.current(), &running, &admin, &table);
     // SIGHUP: reload. SIGTERM / SIGINT: stop accepting, drain, exit 0.
     let signal = signals.forever().find(|&s| {
@@ -155,6 +155,7 @@ fn start_admin(
     config: &Config,
     reloader: &Arc<Reloader>,
     running: &Running,
+    shutdown: &Arc<AtomicBool>,
 ) -> Result<String, ExitCode> {
     let Some(addr) = config.admin_listen else {
         return Ok(String::new());
@@ -168,6 +169,7 @@ fn start_admin(
         cores: running.scrapes.clone(),
         started: std::time::Instant::now(),
         token,
+        shutdown: shutdown.clone(),
     };
     match kitwork::gateway::admin::serve(addr, admin) {
         Ok(a) => Ok(format!(", admin on http://{a}")),

@@ -40,7 +40,8 @@ impl Drop for Server {
     }
 }
 
-/// Starts `kitwork serve` on 127.0.0.1:0 (one core unless `extra` says) over `scripts`
+/// Starts `kitwork serve` on 127.0.0.1:0 (one core and a budget of 200,000
+/// instructions unless `extra` says) over `scripts`
 /// (written to a fresh folder, which is also its working directory: a
 /// `migrations/…` entry is applied at start), with extra `serve` arguments.
 /// Unless they name one, the database is a SQLite file in that folder; the
@@ -75,7 +76,12 @@ pub fn start_under(scripts: &[(&str, &str)], extra: &[&str], shell: &str) -> Ser
         c
     };
     let mut child = command
-        .args(["serve", "--listen", "127.0.0.1:0", "--budget", "200000"])
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(if extra.contains(&"--budget") {
+            &[][..]
+        } else {
+            &["--budget", "200000"][..]
+        })
         .args(if extra.contains(&"--cores") {
             &[][..]
         } else {

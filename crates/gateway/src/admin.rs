@@ -1,6 +1,8 @@
 //! The admin listener (`admin_listen`, off by default and never on the
 //! public port): `GET /__kitwork/status`, `/__kitwork/routes`,
-//! `/__kitwork/metrics` (Prometheus text) and `POST /__kitwork/reload`. One
+//! `/__kitwork/metrics` (Prometheus text), `/__kitwork/health` (liveness:
+//! every core answers), `/__kitwork/ready` (readiness: not draining,
+//! routes loaded, the stores answering) and `POST /__kitwork/reload`. One
 //! plain thread; it asks each core for a snapshot of its counters over a
 //! channel, so cores never share a counter.
 
@@ -12,7 +14,14 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-pub type ScrapeSender = tokio::sync::mpsc::UnboundedSender<tokio::sync::oneshot::Sender<Snapshot>>;
+pub type ScrapeSender = tokio::sync::mpsc::UnboundedSender<super::core::Ask>;
+
+/// How long `/__kitwork/health` waits for a core's counters before it
+/// calls the core stuck.
+const HEALTH_WAIT: Duration = Duration::from_secs(2);
+/// How long `/__kitwork/ready` waits for the cores' checks (each store
+/// has 2 s: `core::READY_LIMIT`).
+const READY_WAIT: Duration = Duration::from_secs(3);
 
 pub struct Admin {
     pub reloader: Arc<Reloader>,
@@ -23,6 +32,8 @@ pub struct Admin {
     /// page could post cross-origin, and any script's `http()` could
     /// reach the listener. Reads need none (they stay on loopback).
     pub token: String,
+    /// Set once draining has begun (SIGTERM): not ready from then on.
+    pub shutdown: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Compares without stopping at the first difference, so the time taken
@@ -53,7 +64,106 @@ fn json_string(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Waits for every answer until `limit` has passed: each one, or `None`
+/// for a core that did not answer in time.
+fn gather<T>(waits: Vec<tokio::sync::oneshot::Receiver<T>>, limit: Duration) -> Vec<Option<T>> {
+    let deadline = Instant::now() + limit;
+    waits
+        .into_iter()
+        .map(|mut rx| {
+            loop {
+                match rx.try_recv() {
+                    Ok(v) => return Some(v),
+                    Err(tokio::sync::oneshot::error::TryRecvError::Closed) => return None,
+                    Err(tokio::sync::oneshot::error::TryRecvError::Empty)
+                        if Instant::now() >= deadline =>
+                    {
+                        return None;
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(2)),
+                }
+            }
+        })
+        .collect()
+}
+
 impl Admin {
+    /// `/__kitwork/health`: every core answers (a core stuck in a loop
+    /// that never yields does not).
+    fn health(&self) -> (u16, String) {
+        let waits: Vec<_> = self
+            .cores
+            .iter()
+            .map(|c| {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                let _ = c.send(super::core::Ask::Snapshot(tx));
+                rx
+            })
+            .collect();
+        let stuck: Vec<String> = gather(waits, HEALTH_WAIT)
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_none())
+            .map(|(i, _)| i.to_string())
+            .collect();
+        match stuck.is_empty() {
+            true => (200, "{\"status\":\"ok\"}".into()),
+            false => (
+                503,
+                format!("{{\"status\":\"stuck\",\"cores\":[{}]}}", stuck.join(",")),
+            ),
+        }
+    }
+
+    /// `/__kitwork/ready`: not draining, a generation loaded, and every
+    /// core's database and Redis (when configured) answering.
+    fn ready(&self) -> (u16, String) {
+        let g = self.reloader.current();
+        let mut why = Vec::new();
+        if self.shutdown.load(Ordering::Relaxed) {
+            why.push("draining: shutting down".to_string());
+        }
+        if g.routes.is_empty() {
+            why.push("no routes loaded".to_string());
+        }
+        let waits: Vec<_> = self
+            .cores
+            .iter()
+            .map(|c| {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                let _ = c.send(super::core::Ask::Ready(tx));
+                rx
+            })
+            .collect();
+        for (i, answer) in gather(waits, READY_WAIT).into_iter().enumerate() {
+            match answer {
+                Some(Ok(())) => {}
+                Some(Err(e)) => why.push(format!("core {i}: {e}")),
+                None => why.push(format!("core {i}: no answer")),
+            }
+        }
+        let generation = json_string(&g.id());
+        match why.is_empty() {
+            true => (
+                200,
+                format!("{{\"ready\":true,\"generation\":{generation}}}"),
+            ),
+            false => {
+                let why: Vec<String> = why
+                    .iter()
+                    .map(|w| json_string(&super::log::redact(w)))
+                    .collect();
+                (
+                    503,
+                    format!(
+                        "{{\"ready\":false,\"generation\":{generation},\"why\":[{}]}}",
+                        why.join(",")
+                    ),
+                )
+            }
+        }
+    }
+
     /// Every core's counters (a core that does not answer is left out).
     fn snapshots(&self) -> Vec<Snapshot> {
         let waits: Vec<_> = self
@@ -61,7 +171,7 @@ impl Admin {
             .iter()
             .filter_map(|c| {
                 let (tx, rx) = tokio::sync::oneshot::channel();
-                c.send(tx).ok().map(|_| rx)
+                c.send(super::core::Ask::Snapshot(tx)).ok().map(|_| rx)
             })
             .collect();
         waits
@@ -131,6 +241,14 @@ impl Admin {
                     "text/plain; version=0.0.4; charset=utf-8",
                     &text,
                 )
+            }
+            ("GET", "/__kitwork/health") => {
+                let (status, body) = self.health();
+                respond(&mut stream, status, "application/json", &body)
+            }
+            ("GET", "/__kitwork/ready") => {
+                let (status, body) = self.ready();
+                respond(&mut stream, status, "application/json", &body)
             }
             ("GET", "/__kitwork/status") => {
                 let cores = self.snapshots();
@@ -215,7 +333,7 @@ impl Admin {
             (
                 _,
                 "/__kitwork/metrics" | "/__kitwork/status" | "/__kitwork/routes"
-                | "/__kitwork/reload",
+                | "/__kitwork/reload" | "/__kitwork/health" | "/__kitwork/ready",
             ) => respond(
                 &mut stream,
                 405,

@@ -9,8 +9,11 @@ use super::connection::Served;
 use super::dispatch::{Answer, handle};
 use super::http::{self, Parsed};
 use super::listener::{Kind, serve_accepted};
+pub use super::per_core::{Ask, CoreConfig, Generations, Scrapes};
 use super::per_core::{Core, SHUTDOWN_POLL};
-pub use super::per_core::{CoreConfig, Generations, Scrapes};
+
+/// How long `/__kitwork/ready` gives each store to answer.
+const READY_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
 use crate::log;
 use monoio::net::{ListenerOpts, TcpListener};
 use std::net::SocketAddr;
@@ -164,8 +167,20 @@ pub(crate) async fn serve_core(
     });
     let counted = core.clone();
     monoio::spawn(async move {
-        while let Some(reply) = scrapes.recv().await {
-            let _ = reply.send(counted.snapshot());
+        while let Some(ask) = scrapes.recv().await {
+            match ask {
+                Ask::Snapshot(reply) => {
+                    let _ = reply.send(counted.snapshot());
+                }
+                // On a task of its own: a slow store does not hold up
+                // the counters.
+                Ask::Ready(reply) => {
+                    let core = counted.clone();
+                    monoio::spawn(async move {
+                        let _ = reply.send(core.services.ready(READY_LIMIT).await);
+                    });
+                }
+            }
         }
     });
     monoio::spawn(trim_memory(core.clone()));

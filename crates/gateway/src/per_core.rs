@@ -109,9 +109,16 @@ pub(crate) const BUFFER_KEEP: usize = 64 * 1024;
 /// core watches.
 pub type Generations = tokio::sync::watch::Receiver<Arc<Generation>>;
 
-/// How the admin listener asks a core for its counters: it sends where
-/// the answer goes.
-pub type Scrapes = tokio::sync::mpsc::UnboundedReceiver<tokio::sync::oneshot::Sender<Snapshot>>;
+/// What the admin listener asks a core, with where the answer goes.
+pub enum Ask {
+    /// Its counters (`/__kitwork/metrics`, `/status`, `/health`).
+    Snapshot(tokio::sync::oneshot::Sender<Snapshot>),
+    /// Whether the stores its scripts use answer (`/__kitwork/ready`).
+    Ready(tokio::sync::oneshot::Sender<Result<(), String>>),
+}
+
+/// How a core hears the admin listener.
+pub type Scrapes = tokio::sync::mpsc::UnboundedReceiver<Ask>;
 
 /// A VM with the generation's scripts linked into it.
 pub(crate) struct Worker {

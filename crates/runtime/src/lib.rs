@@ -89,6 +89,44 @@ pub struct Services {
 }
 
 impl Services {
+    /// Whether the stores this core's scripts use answer now: the
+    /// database runs `SELECT 1`, Redis (when `kv.url` names it) answers
+    /// `PING`, each within `limit`. Why not, when one does not.
+    pub async fn ready(&self, limit: std::time::Duration) -> Result<(), String> {
+        if let Some(e) = &self.db_error {
+            return Err(format!("database: {e}"));
+        }
+        if let Some(db) = &self.db {
+            let mut st = vm::io::statement::Statement::new(
+                "SELECT 1".into(),
+                Vec::new(),
+                vm::io::statement::Expect::Raw,
+            );
+            st.max_bytes = 1 << 16;
+            st.deadline = Some(std::time::Instant::now() + limit);
+            match monoio::time::timeout(limit, db.run(Box::new(st), None)).await {
+                Ok((Ok(_), _)) => {}
+                Ok((Err(e), _)) => return Err(format!("database: {}", e.message())),
+                Err(_) => {
+                    return Err(format!(
+                        "database: no answer within {} ms",
+                        limit.as_millis()
+                    ));
+                }
+            }
+        }
+        if let kv::Store::Redis(_) = &self.kv {
+            let mut ping = vm::io::kv::Command::default();
+            ping.word(b"PING");
+            match monoio::time::timeout(limit, self.kv.run(&ping)).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return Err(format!("kv: {}", e.message())),
+                Err(_) => return Err(format!("kv: no answer within {} ms", limit.as_millis())),
+            }
+        }
+        Ok(())
+    }
+
     /// This core's services, built on its own thread (PostgreSQL
     /// connections and HTTP connections belong to one core).
     pub fn new(setup: &Setup) -> Services {
