@@ -9,6 +9,7 @@ use super::http::{self};
 use super::middleware;
 use super::per_core::{Core, Live, Worker, host};
 use super::reply::{Cause, Reply, error_reply, to_reply};
+use super::response_cache::Lookup;
 use super::router::{Match, Route};
 use super::streamed::Streamed;
 use crate::log;
@@ -228,6 +229,28 @@ pub(crate) async fn handle(
         );
         return Box::pin(serving).await;
     }
+    // A work's response cache: a kept answer goes without running the
+    // script; else this request makes it while the core's others wait.
+    let mut claim = None;
+    if let Some(rule) = &r.cache
+        && matches!(req.method, "GET" | "HEAD")
+    {
+        let key = super::response_cache::key(rule, req);
+        // Boxed: its waits (a timer, the store) stay out of every
+        // request's future.
+        match Box::pin(super::response_cache::lookup(core, rule, &key)).await {
+            Lookup::Hit(kept) => {
+                let mut reply = kept.reply(Instant::now());
+                if let Some(cors) = &r.cors {
+                    reply.headers.extend(cors.answer_headers(req));
+                }
+                reply.headers.extend(limited);
+                return (write(&reply, &mut out, live.slots[index]), None);
+            }
+            Lookup::Run(c) => claim = Some(c),
+            Lookup::Alone => {}
+        }
+    }
     // A compressed body, decoded (`[compression] requests`); before a
     // worker is taken, so a refusal needs none.
     let decoded;
@@ -278,6 +301,9 @@ pub(crate) async fn handle(
             return (write(&reply, &mut out, live.slots[index]), None);
         }
     };
+    if let (Some(claim), Some(rule)) = (claim, &r.cache) {
+        claim.keep(rule, &mut reply);
+    }
     if let Some(cors) = &r.cors {
         reply.headers.extend(cors.answer_headers(req));
     }

@@ -22,6 +22,8 @@ pub struct RouteDecl {
     pub cors: Option<std::sync::Arc<super::cors::Cors>>,
     /// Its work's declared rate limit (`.limit({ … })`).
     pub limit: Option<std::sync::Arc<super::rate_limit::RouteLimit>>,
+    /// Its work's declared response cache (`.cache({ … })`).
+    pub cache: Option<std::sync::Arc<super::response_cache::CacheRule>>,
     /// `file:line` of the declaration.
     pub location: String,
     /// Its handler, once given (`None` for the file form).
@@ -62,6 +64,8 @@ pub struct WorkState {
     pub cors: Option<std::sync::Arc<super::cors::Cors>>,
     /// `.limit({ … })`: its routes are rate-limited before they run.
     pub limit: Option<std::sync::Arc<super::rate_limit::RouteLimit>>,
+    /// `.cache({ … })`: its GET routes' answers are kept.
+    pub cache: Option<std::sync::Arc<super::response_cache::CacheRule>>,
     /// Ordinal of the last route declared, which `.handle(fn)` completes.
     pub last_route: Option<usize>,
     /// Routes this work declared (register mode), to stamp the version on.

@@ -42,6 +42,7 @@ pub mod request_api;
 pub mod request_data;
 pub mod request_log;
 mod response_api;
+mod response_cache;
 mod route_events;
 pub mod router;
 mod sendfile;
@@ -257,6 +258,7 @@ pub fn load_files_with(
             },
             cors: d.cors,
             limit: d.limit,
+            cache: d.cache,
             script: module,
             ordinal,
             declared,
@@ -427,6 +429,7 @@ fn fetch_routes(vm: &mut Vm, graph: &LinkedGraph) -> Result<Vec<host::RouteDecl>
                 stream_body: None,
                 cors: None,
                 limit: None,
+                cache: None,
                 location: format!("{name}:1"),
                 handler: Some(handler),
                 module: Some(m),
@@ -469,6 +472,23 @@ pub fn describe_routes(g: &Generation) -> String {
             out.push_str(&format!(
                 "  limit {} per {} s, burst {}, by {by}\n",
                 l.rate, l.per, l.burst
+            ));
+        }
+        if let Some(c) = &r.cache
+            && matches!(r.method.as_str(), "GET" | "HEAD")
+        {
+            let vary = match c.vary.is_empty() {
+                true => String::new(),
+                false => format!(", vary {}", c.vary.join(" ")),
+            };
+            out.push_str(&format!(
+                "  cache {} s in {}{vary}{}\n",
+                c.ttl.as_secs_f64(),
+                match c.store {
+                    response_cache::Store::Local => "each core",
+                    response_cache::Store::Kv => "the kv() store",
+                },
+                if c.query { "" } else { ", query ignored" }
             ));
         }
         if let Some(dir) = &r.static_dir {

@@ -213,6 +213,8 @@ pub(crate) struct Core {
     pub(crate) config: CoreConfig,
     pub(crate) head: RefCell<http::HeadCache>,
     pub(crate) services: Services,
+    /// Answers kept by works' `.cache({ … })`, and the runs others wait on.
+    pub(crate) cache: RefCell<super::response_cache::Cache>,
     /// `go()` functions running now.
     pub(crate) background: Cell<usize>,
     /// Which core this is (0, 1…), for metrics and request ids.
@@ -240,6 +242,7 @@ impl Core {
             requests: Cell::new(0),
             stats: RefCell::new(stats),
             services,
+            cache: RefCell::default(),
             background: Cell::new(0),
             open: Cell::new(0),
             parked: Cell::new(0),

@@ -22,6 +22,8 @@ pub struct Route {
     pub cors: Option<std::sync::Arc<super::cors::Cors>>,
     /// Its work's declared rate limit, taken before it runs.
     pub limit: Option<std::sync::Arc<super::rate_limit::RouteLimit>>,
+    /// Its work's declared response cache (GET and HEAD).
+    pub cache: Option<std::sync::Arc<super::response_cache::CacheRule>>,
     /// Which module declared it (index into the generation's graph).
     pub script: usize,
     /// The n-th route that module declares when it runs.
@@ -60,6 +62,7 @@ impl Route {
             stream_body: None,
             cors: None,
             limit: None,
+            cache: None,
             script: 0,
             ordinal: 0,
             declared: 0,

@@ -45,6 +45,7 @@ pub fn install(vm: &mut Vm) {
         ("static", static_folder),
         ("proxy", super::upstream_api::proxy),
         ("limit", super::rate_limit::work_limit),
+        ("cache", super::response_cache::work_cache),
         ("ws", super::socket_api::declare_socket),
     ] {
         method(vm, proto, name, 2, f);
@@ -179,6 +180,7 @@ pub(crate) fn work(vm: &mut Vm, _this: Value, a: Args) -> Result<Value, Interrup
             stream_body: None,
             cors: None,
             limit: None,
+            cache: None,
             last_route: None,
             routes: Vec::new(),
         });
@@ -257,6 +259,7 @@ pub(crate) fn declare(
                 let stream_body = h.works[work].stream_body;
                 let cors = h.works[work].cors.clone();
                 let limit = h.works[work].limit.clone();
+                let cache = h.works[work].cache.clone();
                 let work_name = h.works[work].name.clone();
                 routes.push(RouteDecl {
                     method: method.to_string(),
@@ -267,6 +270,7 @@ pub(crate) fn declare(
                     stream_body,
                     cors,
                     limit,
+                    cache,
                     location,
                     handler,
                     module,

@@ -1,0 +1,151 @@
+//! `work(…).cache({ … })` through the real binary: a stampede on a key
+//! runs the script once per core (the rest wait for its answer), hits
+//! carry `Age` and `X-Cache: HIT` until the TTL ends, `vary` headers and
+//! the query make keys of their own, answers with cookies are not kept,
+//! and with `store: "kv"` a node serves what another node kept in Redis.
+
+#[path = "support/server.rs"]
+mod server;
+
+use server::*;
+
+/// Counts its runs in `kv()` (module state cannot change in a request).
+fn app(store: &str, counter: &str) -> String {
+    r#"
+    work("Cached").cache({ ttl: 1, vary: ["accept-language"], store: "STORE" })
+      .get("/slow", () => {
+        const runs = kv().incr("COUNTER");
+        sleep(300);
+        return { runs, lang: header("accept-language") || null };
+      })
+      .get("/cookie", () => { cookie("a", "b"); return { runs: kv().incr("COUNTER-c") }; });
+    work("Plain").get("/plain", () => ({ runs: kv().incr("COUNTER-p") }));
+    "#
+    .replace("STORE", store)
+    .replace("COUNTER", counter)
+}
+
+fn with_language(s: &Server, path: &str, lang: &str) -> Resp {
+    send(
+        s,
+        &format!("GET {path} HTTP/1.1\r\nHost: t\r\nAccept-Language: {lang}\r\n\r\n"),
+    )
+}
+
+#[test]
+fn a_stampede_runs_the_script_once_and_the_rest_are_hits() {
+    let script = app("local", "runs");
+    let s = std::sync::Arc::new(start_in(&[("app.js", &script)], &[]));
+    let answers: Vec<Resp> = (0..8)
+        .map(|_| {
+            let s = s.clone();
+            std::thread::spawn(move || get(&s, "/slow"))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    for r in &answers {
+        assert_eq!(
+            (r.status, r.body.as_str()),
+            (200, "{\"runs\":1,\"lang\":null}")
+        );
+    }
+    let marks: Vec<_> = answers
+        .iter()
+        .map(|r| r.header("X-Cache").unwrap_or("none"))
+        .collect();
+    assert_eq!(
+        marks.iter().filter(|m| **m == "MISS").count(),
+        1,
+        "{marks:?}"
+    );
+    assert_eq!(
+        marks.iter().filter(|m| **m == "HIT").count(),
+        7,
+        "{marks:?}"
+    );
+    // Kept for the TTL: a hit says how old it is.
+    let r = get(&s, "/slow");
+    assert_eq!(
+        (r.body.as_str(), r.header("X-Cache")),
+        ("{\"runs\":1,\"lang\":null}", Some("HIT"))
+    );
+    assert_eq!(r.header("Age"), Some("0"));
+    // Another Accept-Language, another query: keys of their own.
+    let r = with_language(&s, "/slow", "fr");
+    assert_eq!(r.body, "{\"runs\":2,\"lang\":\"fr\"}");
+    assert_eq!(get(&s, "/slow?page=2").body, "{\"runs\":3,\"lang\":null}");
+    assert_eq!(
+        with_language(&s, "/slow", "fr").header("X-Cache"),
+        Some("HIT")
+    );
+    // Past the TTL the script runs again.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let r = get(&s, "/slow");
+    assert_eq!(
+        (r.body.as_str(), r.header("X-Cache")),
+        ("{\"runs\":4,\"lang\":null}", Some("MISS"))
+    );
+    // An answer that sets a cookie is never kept; other works are not cached.
+    for n in 1..=2 {
+        let r = get(&s, "/cookie");
+        assert_eq!(r.body, format!("{{\"runs\":{n}}}"));
+        assert_eq!(r.header("X-Cache"), None);
+        assert_eq!(get(&s, "/plain").body, format!("{{\"runs\":{n}}}"));
+    }
+}
+
+#[test]
+fn with_store_kv_one_node_serves_what_another_kept() {
+    let Ok(url) = std::env::var("KITWORK_TEST_REDIS") else {
+        eprintln!(
+            "SKIPPED with_store_kv_one_node_serves_what_another_kept: set KITWORK_TEST_REDIS"
+        );
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "KITWORK_TEST_REDIS is not set, and CI=true requires the Redis tests to run"
+        );
+        return;
+    };
+    let counter = format!(
+        "cache-test-{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now()
+    );
+    let script = app("kv", &counter);
+    let start = |url: String, script: String| {
+        std::thread::spawn(move || start_in(&[("app.js", &script)], &["--kv", &url]))
+            .join()
+            .unwrap()
+    };
+    let a = start(url.clone(), script.clone());
+    let b = start(url.clone(), script);
+    // A language of this run's own: keys of earlier runs never match.
+    let lang = counter.clone();
+    let r = with_language(&a, "/slow", &lang);
+    assert_eq!(r.header("X-Cache"), Some("MISS"));
+    assert!(r.body.starts_with("{\"runs\":1,"), "{}", r.body);
+    // Written to Redis just after the answer: wait until it is there.
+    let kept = || {
+        let out = std::process::Command::new("redis-cli")
+            .args([
+                "-u",
+                &url,
+                "--scan",
+                "--pattern",
+                &format!("kitwork:cache:*{lang}"),
+            ])
+            .output()
+            .expect("redis-cli");
+        !out.stdout.is_empty()
+    };
+    assert!(wait_until(kept), "the answer was not written to Redis");
+    let r = with_language(&b, "/slow", &lang);
+    assert_eq!(r.header("X-Cache"), Some("HIT"));
+    assert!(
+        r.body.starts_with("{\"runs\":1,"),
+        "node b served node a's answer: {}",
+        r.body
+    );
+}
