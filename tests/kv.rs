@@ -126,17 +126,31 @@ struct OwnRedis {
 
 impl OwnRedis {
     fn start(port: u16) -> OwnRedis {
+        OwnRedis::start_with(port, &[])
+    }
+
+    /// With more `redis-server` arguments (`--requirepass`…).
+    fn start_with(port: u16, more: &[&str]) -> OwnRedis {
         let child = Command::new("redis-server")
             .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
             .args(["--save", "", "--appendonly", "no"])
+            .args(more)
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server (scripts/redis.sh installs it)");
         let r = OwnRedis { child, port };
-        assert!(
-            wait_until(|| r.cli(&["ping"]) == "PONG"),
-            "redis-server did not start"
-        );
+        // Answering, with or without a password asked for.
+        let up = || {
+            Command::new("redis-cli")
+                .args(["-p", &port.to_string(), "ping"])
+                .output()
+                .is_ok_and(|o| {
+                    let all = [o.stdout, o.stderr].concat();
+                    let all = String::from_utf8_lossy(&all);
+                    all.contains("PONG") || all.contains("NOAUTH")
+                })
+        };
+        assert!(wait_until(up), "redis-server did not start");
         r
     }
 
@@ -293,4 +307,52 @@ fn a_core_pipelines_its_commands_on_one_connection() {
     assert_eq!(redis.cli(&["get", "b63"]), "63");
     // The core's one connection, and redis-cli's for `get` and for this.
     assert_eq!(redis.connections_received() - before, 3);
+}
+
+#[test]
+fn a_password_and_a_database_in_the_url_are_used() {
+    let what = "a_password_and_a_database_in_the_url_are_used";
+    if !have_redis_server(what) {
+        return;
+    }
+    let port = free_port();
+    let redis = OwnRedis::start_with(port, &["--requirepass", "s3cret"]);
+    let check = |url: String| {
+        let program = kitwork::compile_file("a.js", r#"kv().set("k", 7); kv().get("k")"#).unwrap();
+        let mut setup = kitwork::runtime::Setup::new();
+        setup.kv.target = Target::parse(&url).unwrap();
+        kitwork::run_with(&mut Vm::new(Limits::default()), &program, &setup).map_err(|e| e.report)
+    };
+    let err = check(format!("redis://127.0.0.1:{port}")).unwrap_err();
+    assert!(err.contains("NOAUTH"), "{err}");
+    let err = check(format!("redis://:wrong@127.0.0.1:{port}")).unwrap_err();
+    assert!(
+        err.contains("cannot reach Redis") && err.contains("WRONGPASS"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("wrong@"),
+        "the password stays out of the message: {err}"
+    );
+    check(format!("redis://:s3cret@127.0.0.1:{port}/3")).unwrap();
+    let out = Command::new("redis-cli")
+        .args([
+            "-p",
+            &port.to_string(),
+            "-a",
+            "s3cret",
+            "--no-auth-warning",
+            "-n",
+            "3",
+            "get",
+            "k",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "7",
+        "written to database 3"
+    );
+    drop(redis);
 }

@@ -303,6 +303,17 @@ async fn write_commands(conn: Rc<Conn>, mut wr: monoio::net::tcp::TcpOwnedWriteH
     }
 }
 
+/// A connection being opened: dropped before it is finished, it fails.
+struct Unfinished(Option<Rc<Conn>>);
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            c.fail("the connection was not finished");
+        }
+    }
+}
+
 /// One core's connection to Redis, made when first needed.
 pub struct Client {
     address: Address,
@@ -421,6 +432,9 @@ impl Client {
         let (rd, wr) = stream.into_split();
         monoio::spawn(read_replies(conn.clone(), rd));
         monoio::spawn(write_commands(conn.clone(), wr));
+        // A login that fails or is given up (the connect's timeout) ends
+        // the connection, and its reader and writer with it.
+        let mut unfinished = Unfinished(Some(conn.clone()));
         let mut hello = Command::default();
         if let Some(p) = &a.password {
             hello.word(b"AUTH");
@@ -440,6 +454,7 @@ impl Client {
                 .await
                 .map_err(|e| e.message().to_string())?;
         }
+        unfinished.0 = None;
         Ok(conn)
     }
 }
