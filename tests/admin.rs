@@ -15,14 +15,6 @@ const SCRIPTS: &[(&str, &str)] = &[(
     r#"work("A").get("/ok", () => ({ ok: true })).get("/boom", () => null.x).get("/spin", () => { while (true) {} });"#,
 )];
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn admin_get(addr: &str, path: &str) -> Resp {
     send_to(addr, &format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n"))
 }

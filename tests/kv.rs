@@ -5,6 +5,8 @@
 //! served again without a restart) and that sees one connection per core
 //! however many commands `parallel()` branches send at once.
 
+#[path = "support/redis.rs"]
+mod redis;
 #[path = "support/server.rs"]
 mod server;
 
@@ -89,29 +91,9 @@ fn the_checks_pass_on_the_local_store() {
     run_checks(Target::Local, "t:").unwrap();
 }
 
-/// The Redis URL the tests use; without it the test says it skipped, and
-/// fails under `CI=true`.
-fn redis_or_skip(what: &str) -> Option<String> {
-    match std::env::var("KITWORK_TEST_REDIS") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED {what}: set KITWORK_TEST_REDIS to a Redis URL (scripts/redis.sh prints one)"
-            );
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{what}: KITWORK_TEST_REDIS is not set, and CI=true requires the Redis tests to run"
-            );
-            None
-        }
-    }
-}
-
 #[test]
 fn the_same_checks_pass_on_redis() {
-    let Some(url) = redis_or_skip("the_same_checks_pass_on_redis") else {
+    let Some(url) = redis::url_or_skip("the_same_checks_pass_on_redis") else {
         return;
     };
     let prefix = format!("kitwork-test:{}:", std::process::id());
@@ -193,14 +175,6 @@ impl Drop for OwnRedis {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn have_redis_server(what: &str) -> bool {

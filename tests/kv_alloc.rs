@@ -9,6 +9,8 @@ use kitwork::vm::{Limits, Vm};
 
 #[path = "support/counting_alloc.rs"]
 mod counting_alloc;
+#[path = "support/redis.rs"]
+mod redis;
 use counting_alloc::{allocations, thread_allocations};
 
 /// A stored number: its value needs no allocation of its own, so what is
@@ -75,12 +77,8 @@ fn a_warm_get_allocates_only_its_value() {
         "local store: {local:.2} allocations per kv().get on the core thread, {all:.2} in the process"
     );
     assert!(local <= LOCAL_BOUND, "{local} allocations per local get");
-    let Ok(url) = std::env::var("KITWORK_TEST_REDIS") else {
-        eprintln!("SKIPPED the Redis half: set KITWORK_TEST_REDIS (scripts/redis.sh prints one)");
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "KITWORK_TEST_REDIS is not set, and CI=true requires the Redis tests to run"
-        );
+    let Some(url) = redis::url_or_skip("the Redis half of a_warm_get_allocates_only_its_value")
+    else {
         return;
     };
     let key = format!("kitwork-alloc:{}", std::process::id());

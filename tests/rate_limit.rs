@@ -4,6 +4,8 @@
 //! a script can catch the error and answer its own way, and bad options
 //! are the script's error.
 
+#[path = "support/redis.rs"]
+mod redis;
 #[path = "support/server.rs"]
 mod server;
 
@@ -143,12 +145,7 @@ fn cluster_app(key: &str) -> (&'static str, String) {
 
 #[test]
 fn a_cluster_limit_is_one_bucket_for_every_node() {
-    let Ok(url) = std::env::var("KITWORK_TEST_REDIS") else {
-        eprintln!("SKIPPED a_cluster_limit_is_one_bucket_for_every_node: set KITWORK_TEST_REDIS");
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "KITWORK_TEST_REDIS is not set, and CI=true requires the Redis tests to run"
-        );
+    let Some(url) = redis::url_or_skip("a_cluster_limit_is_one_bucket_for_every_node") else {
         return;
     };
     let key = format!(

@@ -4,6 +4,8 @@
 //! the query make keys of their own, answers with cookies are not kept,
 //! and with `store: "kv"` a node serves what another node kept in Redis.
 
+#[path = "support/redis.rs"]
+mod redis;
 #[path = "support/server.rs"]
 mod server;
 
@@ -98,14 +100,7 @@ fn a_stampede_runs_the_script_once_and_the_rest_are_hits() {
 
 #[test]
 fn with_store_kv_one_node_serves_what_another_kept() {
-    let Ok(url) = std::env::var("KITWORK_TEST_REDIS") else {
-        eprintln!(
-            "SKIPPED with_store_kv_one_node_serves_what_another_kept: set KITWORK_TEST_REDIS"
-        );
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "KITWORK_TEST_REDIS is not set, and CI=true requires the Redis tests to run"
-        );
+    let Some(url) = redis::url_or_skip("with_store_kv_one_node_serves_what_another_kept") else {
         return;
     };
     let counter = format!(

@@ -240,6 +240,15 @@ pub fn get(s: &Server, path: &str) -> Resp {
     )
 }
 
+/// A port nothing listens on now (for a server the test starts itself).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// Polls `done` every 10 ms for up to 5 s; whether it became true.
 pub fn wait_until(mut done: impl FnMut() -> bool) -> bool {
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
