@@ -254,6 +254,11 @@ pub struct Database {
     pub timeout_ms: u64,
     /// When set, the only tables `db().table()` may name.
     pub tables: Option<Vec<String>>,
+    /// PostgreSQL read replicas (`postgres://…`): a request's reads
+    /// outside a transaction, before it writes, go to them in turn.
+    pub replicas: Vec<String>,
+    /// A replica further behind its primary than this is not read from.
+    pub replica_lag_ms: u64,
 }
 
 impl Default for Database {
@@ -263,6 +268,8 @@ impl Default for Database {
             migrations: PathBuf::from("migrations"),
             timeout_ms: 30_000,
             tables: None,
+            replicas: Vec::new(),
+            replica_lag_ms: 1000,
         }
     }
 }
@@ -564,6 +571,15 @@ impl Config {
         runtime::db::Target::parse(&self.database.url)
             .map_err(|e| format!("`database.url`: {e}"))?;
         self.kv.setup()?;
+        if !self.database.replicas.is_empty() {
+            if !matches!(
+                runtime::db::Target::parse(&self.database.url),
+                Ok(runtime::db::Target::Postgres(_))
+            ) {
+                return Err("`database.replicas` needs a postgres:// `database.url`".into());
+            }
+            self.open_replicas()?;
+        }
         if l.headers > gateway::http::MAX_HEADERS {
             return Err(format!(
                 "`limits.headers` can be at most {}",
@@ -602,6 +618,22 @@ impl Config {
         }
     }
 
+    /// The read replicas (`database.replicas`): PostgreSQL, beside a
+    /// PostgreSQL primary.
+    pub fn open_replicas(&self) -> Result<Vec<runtime::db::Shared>, String> {
+        self.database
+            .replicas
+            .iter()
+            .map(|url| match runtime::db::Target::parse(url) {
+                Ok(t @ runtime::db::Target::Postgres(_)) => runtime::db::Shared::open(&t),
+                Ok(_) => Err(format!(
+                    "`database.replicas`: {url:?} is not a postgres:// URL"
+                )),
+                Err(e) => Err(format!("`database.replicas`: {e}")),
+            })
+            .collect()
+    }
+
     /// The database every core shares (SQLite's threads start here).
     pub fn open_database(&self) -> Result<runtime::db::Shared, String> {
         runtime::db::Shared::from_url(&self.database.url)
@@ -621,6 +653,8 @@ impl Config {
             egress: std::sync::Arc::new(egress),
             tables: self.database.tables.clone().map(std::sync::Arc::new),
             kv: self.kv.setup()?,
+            replicas: self.open_replicas()?,
+            replica_lag: Duration::from_millis(self.database.replica_lag_ms),
         })
     }
 

@@ -77,3 +77,24 @@ impl Drop for Schema {
         );
     }
 }
+
+/// The streaming replica of `KITWORK_TEST_PG` (`KITWORK_TEST_PG_REPLICA`,
+/// which `.ci/run` sets from scripts/pg-replica.sh); skipped as
+/// `url_or_skip` says.
+pub fn replica_or_skip(what: &str) -> Option<String> {
+    match std::env::var("KITWORK_TEST_PG_REPLICA") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {what}: set KITWORK_TEST_PG_REPLICA to a replica's URL (scripts/pg-replica.sh prints one)"
+            );
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{what}: KITWORK_TEST_PG_REPLICA is not set, and CI=true requires the replica tests to run"
+            );
+            None
+        }
+    }
+}

@@ -201,15 +201,24 @@ async fn drive<'a, 'v>(
                     Some(db) => {
                         let backstop =
                             limit + (limit / 10).max(std::time::Duration::from_millis(250));
-                        match monoio::time::timeout(backstop, db.run(st, tx)).await {
-                            Ok(ran) => ran,
-                            Err(_) => (
-                                Err(DbError::Query(format!(
-                                    "the query ran past its time limit ({} ms, database.timeout_ms)",
-                                    limit.as_millis()
-                                ))),
-                                None,
-                            ),
+                        // A read outside a transaction, before the request
+                        // wrote, goes to a replica when one is current.
+                        let st = match services.replicas.is_empty() || tx.is_some() {
+                            true => Ok(st),
+                            false => Box::pin(from_replica(vm, services, st, backstop)).await,
+                        };
+                        match st {
+                            Err(ran) => ran,
+                            Ok(st) => match monoio::time::timeout(backstop, db.run(st, tx)).await {
+                                Ok(ran) => ran,
+                                Err(_) => (
+                                    Err(DbError::Query(format!(
+                                        "the query ran past its time limit ({} ms, database.timeout_ms)",
+                                        limit.as_millis()
+                                    ))),
+                                    None,
+                                ),
+                            },
                         }
                     }
                     None => (Err(no_database(services)), Some(st)),
@@ -351,6 +360,8 @@ async fn drive<'a, 'v>(
                 }
             }
             PendingOp::Transaction { body } => {
+                // What it wrote must be read back from the primary.
+                vm.borrow_mut().queries.wrote = true;
                 // Waiting for the write lock is bounded like a statement.
                 let begun = match &services.db {
                     Some(db) => {
@@ -424,6 +435,43 @@ fn resume_db(vm: &mut Vm, expect: Expect, answer: Result<Answer, DbError>) -> St
             Err(e) => Err(vm.uncaught(e)),
         },
         Err(e) => throw_db_error(vm, &e),
+    }
+}
+
+/// Runs a statement on a replica when it may (`db::replicas`): what it
+/// ran, or the statement back for the primary (a write, a request that
+/// wrote, no replica current, or the replica failed to answer).
+async fn from_replica(
+    vm: &RefCell<&mut Vm>,
+    services: &Services,
+    st: Box<Statement>,
+    backstop: std::time::Duration,
+) -> Result<Box<Statement>, super::db::Ran> {
+    if !super::db::replicas::reads_only(&st.sql) {
+        vm.borrow_mut().queries.wrote = true;
+        return Ok(st);
+    }
+    if vm.borrow().queries.wrote {
+        return Ok(st);
+    }
+    let Some(i) = services.replicas.pick().await else {
+        return Ok(st);
+    };
+    match monoio::time::timeout(backstop, services.replicas.run(i, st)).await {
+        Ok((Err(DbError::Unavailable(_)), Some(st))) => {
+            services.replicas.failed(i);
+            Ok(st)
+        }
+        Ok(ran) => Err(ran),
+        Err(_) => {
+            services.replicas.failed(i);
+            Err((
+                Err(DbError::Unavailable(
+                    "a read replica did not answer in time".into(),
+                )),
+                None,
+            ))
+        }
     }
 }
 

@@ -42,6 +42,10 @@ pub struct Setup {
     pub tables: Option<std::sync::Arc<Vec<String>>>,
     /// Where `kv()` goes.
     pub kv: kv::Setup,
+    /// PostgreSQL read replicas (`database.replicas`), and how far behind
+    /// one may be and still be read from.
+    pub replicas: Vec<db::Shared>,
+    pub replica_lag: std::time::Duration,
 }
 
 impl Setup {
@@ -54,6 +58,8 @@ impl Setup {
             egress: Default::default(),
             tables: None,
             kv: kv::Setup::default(),
+            replicas: Vec::new(),
+            replica_lag: std::time::Duration::from_secs(1),
         }
     }
 
@@ -86,6 +92,8 @@ pub struct Services {
     /// Shared with the tasks that carry `fetch` requests (driver.rs).
     pub http: std::rc::Rc<http::Client>,
     pub kv: kv::Store,
+    /// Where reads may go instead of `db` (empty: none configured).
+    pub replicas: db::replicas::Replicas,
 }
 
 impl Services {
@@ -141,6 +149,14 @@ impl Services {
             db_timeout: setup.db_timeout,
             http: std::rc::Rc::new(http::Client::new(setup.tls.clone(), setup.egress.clone())),
             kv: kv::Store::new(&setup.kv),
+            replicas: db::replicas::Replicas::new(
+                setup
+                    .replicas
+                    .iter()
+                    .map(|r| r.for_core(setup.db_timeout))
+                    .collect(),
+                setup.replica_lag,
+            ),
         }
     }
 }

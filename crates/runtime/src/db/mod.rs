@@ -4,6 +4,7 @@
 
 pub mod migrate;
 pub mod postgres;
+pub mod replicas;
 pub mod sqlite;
 
 use std::rc::Rc;

@@ -76,6 +76,9 @@ pub struct Builders {
     pub keys: Vec<crate::value::Atom>,
     /// Values buffers of results already turned into script values.
     spare_rows: Vec<Vec<SqlValue>>,
+    /// The run has written (or begun a transaction): its reads go to the
+    /// primary from now on, never to a replica (`runtime::db::replicas`).
+    pub wrote: bool,
 }
 
 /// Statements kept for reuse per VM (more are in flight only under
@@ -108,6 +111,7 @@ impl Builders {
     /// Forgets the builders of the last run.
     pub fn reset(&mut self) {
         self.live = 0;
+        self.wrote = false;
     }
 
     /// An empty condition, reusing a spare one's buffers.
