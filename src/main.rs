@@ -116,6 +116,29 @@ enum Command {
         #[arg(long, env = "KITWORK_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Send a work folder to every node and switch them together: each
+    /// stages and compiles it, and only when all have does each serve it
+    /// (any failure: nobody switches, each node's error is printed).
+    Deploy {
+        /// The nodes' admin listeners (host:port), comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        to: Vec<String>,
+        /// The work folder to send.
+        #[arg(default_value = "work")]
+        dir: PathBuf,
+        /// The nodes' admin token (default: admin_token, or admin_token_file, of kitwork.toml).
+        #[arg(long, env = "KITWORK_ADMIN_TOKEN")]
+        token: Option<String>,
+        /// Configuration file (default: ./kitwork.toml when it exists).
+        #[arg(long, env = "KITWORK_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// What each node serves: generation, routes, uptime, open connections.
+    Status {
+        /// The nodes' admin listeners (host:port), comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        cluster: Vec<String>,
+    },
     /// List the routes a work folder declares.
     Routes {
         #[arg(default_value = "work")]
@@ -182,6 +205,13 @@ fn main() -> ExitCode {
             config,
         } => commands::reload(admin_listen, config),
         Command::Routes { dir } => commands::routes(&dir),
+        Command::Deploy {
+            to,
+            dir,
+            token,
+            config,
+        } => commands::deploy(to, &dir, token, config),
+        Command::Status { cluster } => commands::status(cluster),
         Command::Init { dir } => commands::init(&dir),
         Command::Test {
             paths,

@@ -1,7 +1,9 @@
 //! The subcommands, one function each; what several share (reading and
 //! compiling a file, loading the configuration) is here.
 
+mod admin_client;
 mod check;
+mod deploy;
 mod init;
 mod migrate;
 mod reload;
@@ -10,6 +12,7 @@ mod serve;
 mod test;
 
 pub use check::{check, disasm, routes};
+pub use deploy::{deploy, status};
 pub use init::init;
 pub use migrate::migrate;
 pub use reload::reload;

@@ -20,7 +20,8 @@ pub fn reload(admin_listen: Option<std::net::SocketAddr>, config: Option<PathBuf
         return Err(ExitCode::from(2));
     };
     let token = config.read_admin_token().unwrap_or_default();
-    match post_reload(addr, &token) {
+    match super::admin_client::request(&addr.to_string(), "POST", "/__kitwork/reload", &token, b"")
+    {
         Ok((200, body)) => {
             println!("{body}");
             Ok(())
@@ -34,21 +35,4 @@ pub fn reload(admin_listen: Option<std::net::SocketAddr>, config: Option<PathBuf
             Err(ExitCode::from(1))
         }
     }
-}
-
-/// `POST /__kitwork/reload` to a gateway's admin listener: (status, body).
-fn post_reload(addr: std::net::SocketAddr, token: &str) -> std::io::Result<(u16, String)> {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))?;
-    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
-    s.write_all(format!("POST /__kitwork/reload HTTP/1.1\r\nHost: kitwork\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes())?;
-    let mut text = String::new();
-    s.read_to_string(&mut text)?;
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    Ok((status, body.to_string()))
 }

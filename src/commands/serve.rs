@@ -170,6 +170,7 @@ fn start_admin(
         started: std::time::Instant::now(),
         token,
         shutdown: shutdown.clone(),
+        deployer: kitwork::gateway::deploy::Deployer::new(reloader.clone()),
     };
     match kitwork::gateway::admin::serve(addr, admin) {
         Ok(a) => Ok(format!(", admin on http://{a}")),

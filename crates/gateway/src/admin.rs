@@ -34,6 +34,8 @@ pub struct Admin {
     pub token: String,
     /// Set once draining has begun (SIGTERM): not ready from then on.
     pub shutdown: Arc<std::sync::atomic::AtomicBool>,
+    /// `POST /__kitwork/deploy/{stage,activate,abort}` (`kitwork deploy`).
+    pub deployer: super::deploy::Deployer,
 }
 
 /// Compares without stopping at the first difference, so the time taken
@@ -87,7 +89,43 @@ fn gather<T>(waits: Vec<tokio::sync::oneshot::Receiver<T>>, limit: Duration) -> 
         .collect()
 }
 
+/// The answer to a changing request without the admin token.
+const TOKEN_REQUIRED: &str =
+    "{\"error\":\"the admin token is required: Authorization: Bearer <admin_token>\"}";
+
 impl Admin {
+    /// A deploy step (`kitwork deploy`): `stage` (the body is a tar of the
+    /// work folder), `activate` or `abort` (the body is the staged id).
+    fn deploy(&self, step: &str, body: &[u8]) -> (u16, String) {
+        let id = String::from_utf8_lossy(body).trim().to_string();
+        match step {
+            "stage" => match self.deployer.stage(body) {
+                Ok((id, routes)) => (
+                    200,
+                    format!("{{\"staged\":{},\"routes\":{routes}}}", json_string(&id)),
+                ),
+                Err(e) => (422, format!("{{\"error\":{}}}", json_string(&e))),
+            },
+            "activate" => match self.deployer.activate(&id) {
+                Ok(outcome) => {
+                    let g = match outcome {
+                        Outcome::Swapped(g) | Outcome::Unchanged(g) => g,
+                        Outcome::Failed(_) => self.reloader.current(),
+                    };
+                    crate::log::info(&format!(
+                        "deploy: now serving generation {} ({} routes)",
+                        g.id(),
+                        g.routes.len()
+                    ));
+                    (200, format!("{{\"generation\":{}}}", json_string(&g.id())))
+                }
+                Err(e) => (409, format!("{{\"error\":{}}}", json_string(&e))),
+            },
+            "abort" => (200, format!("{{\"aborted\":{}}}", self.deployer.abort(&id))),
+            _ => (404, "{\"error\":\"no such deploy step\"}".into()),
+        }
+    }
+
     /// `/__kitwork/health`: every core answers (a core stuck in a loop
     /// that never yields does not).
     fn health(&self) -> (u16, String) {
@@ -183,7 +221,7 @@ impl Admin {
     fn answer(&self, mut stream: TcpStream) -> std::io::Result<()> {
         let mut buf = Vec::with_capacity(1024);
         let mut chunk = [0u8; 1024];
-        let (method, path, authorization) = loop {
+        let (method, path, authorization, length, head_len) = loop {
             let n = stream.read(&mut chunk)?;
             if n == 0 {
                 return Ok(());
@@ -192,16 +230,22 @@ impl Admin {
             let mut slots = [httparse::EMPTY_HEADER; 32];
             let mut req = httparse::Request::new(&mut slots);
             match req.parse(&buf) {
-                Ok(httparse::Status::Complete(_)) => {
-                    let authorization = req
-                        .headers
-                        .iter()
-                        .find(|h| h.name.eq_ignore_ascii_case("authorization"))
-                        .map(|h| h.value.to_vec());
+                Ok(httparse::Status::Complete(head_len)) => {
+                    let field = |name: &str| {
+                        req.headers
+                            .iter()
+                            .find(|h| h.name.eq_ignore_ascii_case(name))
+                            .map(|h| h.value.to_vec())
+                    };
+                    let authorization = field("authorization");
+                    let length = field("content-length")
+                        .and_then(|v| std::str::from_utf8(&v).ok()?.trim().parse::<usize>().ok());
                     break (
                         req.method.unwrap_or("").to_string(),
                         req.path.unwrap_or("").to_string(),
                         authorization,
+                        length,
+                        head_len,
                     );
                 }
                 Ok(httparse::Status::Partial) if buf.len() < 16 * 1024 => continue,
@@ -216,6 +260,43 @@ impl Admin {
             }
         };
         let path = path.split('?').next().unwrap_or("");
+        if let Some(step) = path.strip_prefix("/__kitwork/deploy/") {
+            let expected = format!("Bearer {}", self.token);
+            if !authorization
+                .as_deref()
+                .is_some_and(|a| same_secret(a, expected.as_bytes()))
+            {
+                return respond(&mut stream, 401, "application/json", TOKEN_REQUIRED);
+            }
+            if method != "POST" {
+                return respond(
+                    &mut stream,
+                    405,
+                    "application/json",
+                    "{\"error\":\"method not allowed\"}",
+                );
+            }
+            let Some(length) = length.filter(|n| *n <= super::deploy::MAX_ARCHIVE) else {
+                return respond(
+                    &mut stream,
+                    413,
+                    "application/json",
+                    "{\"error\":\"a deploy needs a Content-Length of at most 256 MiB\"}",
+                );
+            };
+            let mut body = buf.split_off(head_len);
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(60)));
+            while body.len() < length {
+                let n = stream.read(&mut chunk)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                body.extend_from_slice(&chunk[..n]);
+            }
+            body.truncate(length);
+            let (status, answer) = self.deploy(step, &body);
+            return respond(&mut stream, status, "application/json", &answer);
+        }
         match (method.as_str(), path) {
             ("GET", "/__kitwork/metrics") => {
                 let cores = self.snapshots();
@@ -311,12 +392,7 @@ impl Admin {
                     .as_deref()
                     .is_some_and(|a| same_secret(a, expected.as_bytes()));
                 if !allowed {
-                    return respond(
-                        &mut stream,
-                        401,
-                        "application/json",
-                        "{\"error\":\"the admin token is required: Authorization: Bearer <admin_token>\"}",
-                    );
+                    return respond(&mut stream, 401, "application/json", TOKEN_REQUIRED);
                 }
                 let outcome = self.reloader.reload_and_log("admin request");
                 let (status, reloaded, error) = match &outcome {

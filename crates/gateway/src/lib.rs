@@ -20,6 +20,7 @@ mod cookie;
 pub mod core;
 pub mod cors;
 pub mod decompress;
+pub mod deploy;
 pub mod descriptors;
 mod dispatch;
 mod fields;

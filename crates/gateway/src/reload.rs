@@ -75,18 +75,49 @@ impl Reloader {
         self.tx.borrow().clone()
     }
 
+    /// The work folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Compiles `dir` as the work folder would be, serving nothing: the
+    /// number of routes it would serve, or the diagnostics.
+    pub fn compile(&self, dir: &Path) -> Result<usize, String> {
+        super::load_with(dir, &self.settings()).map(|g| g.routes.len())
+    }
+
+    /// Makes the work folder hold what `from` holds and serves it, holding
+    /// the reload lock throughout: no reload (a file event comes for each
+    /// file written) sees half of the new folder.
+    pub fn replace_folder(&self, from: &Path) -> Outcome {
+        let mut number = self.number.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = super::deploy::mirror(from, &self.dir) {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+            return Outcome::Failed(format!(
+                "error: cannot write the new files into {}: {e}\n",
+                self.dir.display()
+            ));
+        }
+        self.reload_locked(&mut number)
+    }
+
+    fn settings(&self) -> super::Settings {
+        let current = self.tx.borrow();
+        super::Settings {
+            env: current.env.clone(),
+            upstreams: current.upstreams.clone(),
+        }
+    }
+
     /// Loads the folder again and, if it changed and loads cleanly,
     /// sends the new generation to every core.
     pub fn reload(&self) -> Outcome {
         let mut number = self.number.lock().unwrap_or_else(|p| p.into_inner());
-        let settings = {
-            let current = self.tx.borrow();
-            super::Settings {
-                env: current.env.clone(),
-                upstreams: current.upstreams.clone(),
-            }
-        };
-        match super::load_with(&self.dir, &settings) {
+        self.reload_locked(&mut number)
+    }
+
+    fn reload_locked(&self, number: &mut u64) -> Outcome {
+        match super::load_with(&self.dir, &self.settings()) {
             Err(diagnostics) => {
                 self.failed.fetch_add(1, Ordering::Relaxed);
                 Outcome::Failed(diagnostics)

@@ -1,0 +1,156 @@
+//! A node's half of `kitwork deploy`: two phases over the admin listener,
+//! so that a fleet switches together or not at all. `stage` unpacks a
+//! work folder (a tar archive) beside the node's own and compiles it —
+//! nothing changes yet; `activate` makes it the work folder and serves it
+//! (the reloader's lock held throughout, so no reload sees half a folder);
+//! `abort` throws a staged folder away. One staging at a time per node:
+//! a new `stage` replaces an earlier one that was never activated.
+
+use super::reload::{Outcome, Reloader};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The largest archive a node accepts.
+pub const MAX_ARCHIVE: usize = 256 << 20;
+
+/// A folder staged and compiled, waiting for `activate`.
+struct Staged {
+    id: String,
+    dir: PathBuf,
+}
+
+pub struct Deployer {
+    reloader: Arc<Reloader>,
+    staged: Mutex<Option<Staged>>,
+}
+
+impl Deployer {
+    pub fn new(reloader: Arc<Reloader>) -> Deployer {
+        Deployer {
+            reloader,
+            staged: Mutex::new(None),
+        }
+    }
+
+    /// Unpacks `archive` beside the work folder and compiles it: its id
+    /// and how many routes it would serve, or the diagnostics.
+    pub fn stage(&self, archive: &[u8]) -> Result<(String, usize), String> {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let dir = self.reloader.dir().with_file_name(format!(
+            ".{}.staged-{id}",
+            self.reloader
+                .dir()
+                .file_name()
+                .map_or("work".into(), |n| n.to_string_lossy())
+        ));
+        let unpacked = unpack(archive, &dir).and_then(|_| self.reloader.compile(&dir));
+        let routes = match unpacked {
+            Ok(routes) => routes,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(e);
+            }
+        };
+        let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(old) = staged.replace(Staged {
+            id: id.clone(),
+            dir,
+        }) {
+            let _ = std::fs::remove_dir_all(old.dir);
+        }
+        Ok((id, routes))
+    }
+
+    /// Serves the folder staged as `id`: the generation now served.
+    pub fn activate(&self, id: &str) -> Result<Outcome, String> {
+        let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(s) = staged.take_if(|s| s.id == id) else {
+            return Err(format!("nothing is staged as {id:?}"));
+        };
+        let outcome = self.reloader.replace_folder(&s.dir);
+        let _ = std::fs::remove_dir_all(&s.dir);
+        match outcome {
+            Outcome::Failed(d) => Err(d),
+            done => Ok(done),
+        }
+    }
+
+    /// Throws away the folder staged as `id` (or whatever is staged, for
+    /// an empty id): whether there was one.
+    pub fn abort(&self, id: &str) -> bool {
+        let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
+        match staged.take_if(|s| id.is_empty() || s.id == id) {
+            Some(s) => {
+                let _ = std::fs::remove_dir_all(s.dir);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Unpacks a tar archive into a new `dir`: regular files and folders
+/// only, every path inside it (`tar`'s `unpack_in` refuses `..` and
+/// absolute paths; links are refused here).
+fn unpack(archive: &[u8], dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+    let mut a = tar::Archive::new(archive);
+    let entries = a.entries().map_err(|e| format!("not a tar archive: {e}"))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| format!("a broken archive: {e}"))?;
+        let kind = entry.header().entry_type();
+        if !(kind.is_file() || kind.is_dir()) {
+            let path = entry
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            return Err(format!("{path}: only files and folders are deployed"));
+        }
+        let inside = entry
+            .unpack_in(dir)
+            .map_err(|e| format!("cannot unpack: {e}"))?;
+        if !inside {
+            let path = entry
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            return Err(format!("{path}: outside the work folder"));
+        }
+    }
+    Ok(())
+}
+
+/// Makes `to` hold exactly what `from` holds (files removed, replaced and
+/// added), for the reloader under its lock.
+pub(crate) fn mirror(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(to)? {
+        let entry = entry?;
+        let there = from.join(entry.file_name());
+        let kind = entry.file_type()?;
+        let keep = match kind.is_dir() {
+            true => there.is_dir(),
+            false => there.is_file(),
+        };
+        if !keep {
+            match kind.is_dir() {
+                true => std::fs::remove_dir_all(entry.path())?,
+                false => std::fs::remove_file(entry.path())?,
+            }
+        }
+    }
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        match entry.file_type()?.is_dir() {
+            true => mirror(&entry.path(), &target)?,
+            false => {
+                let new = std::fs::read(entry.path())?;
+                if std::fs::read(&target).ok().as_deref() != Some(&new[..]) {
+                    std::fs::write(&target, new)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

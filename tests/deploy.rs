@@ -1,0 +1,144 @@
+//! `kitwork deploy` across three real nodes (three `kitwork serve`
+//! processes, each with its own work folder and admin listener): a good
+//! deploy switches every node and rewrites their folders; one that fails
+//! to compile, or that a node cannot stage (it is down), switches none;
+//! `kitwork status --cluster` shows each node's generation.
+
+#[path = "support/server.rs"]
+mod server;
+
+use server::*;
+use std::process::Command;
+
+const TOKEN: &str = "deploy-test-token";
+
+fn version(v: &str) -> String {
+    format!("work(\"V\").get(\"/v\", () => ({{ v: {v:?} }}));\n")
+}
+
+/// A node serving version 1, its admin listener on a port of its own.
+fn node() -> (Server, String) {
+    std::thread::spawn(|| {
+        let admin = format!("127.0.0.1:{}", free_port());
+        let config = format!("admin_token = \"{TOKEN}\"\n");
+        let s = start_in(
+            &[("work/v.js", &version("1")), ("kitwork.toml", &config)],
+            &["--work", "work", "--admin", &admin],
+        );
+        (s, admin)
+    })
+    .join()
+    .unwrap()
+}
+
+/// `kitwork deploy --to …` of `folder`: whether it succeeded, and its output.
+fn deploy(to: &[&str], folder: &std::path::Path) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .args(["deploy", "--to", &to.join(","), "--token", TOKEN])
+        .arg(folder)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn folder(files: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "kitwork-deploy-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_deploy_switches_every_node_or_none() {
+    let nodes = [node(), node(), node()];
+    let admins: Vec<&str> = nodes.iter().map(|(_, a)| a.as_str()).collect();
+    let serving = |v: &str| {
+        nodes
+            .iter()
+            .all(|(s, _)| get(s, "/v").body == format!("{{\"v\":\"{v}\"}}"))
+    };
+    assert!(serving("1"));
+
+    // A compile error: every node refuses to stage it, none switches.
+    let bad = folder(&[("v.js", "work(\"V\").get(\"/v\", () => ({ v: \"2\" );\n")]);
+    let (ok, text) = deploy(&admins, &bad);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("the deploy stopped before any node switched"),
+        "{text}"
+    );
+    assert!(
+        text.contains("v.js:1:"),
+        "the compile error, with where: {text}"
+    );
+    assert!(serving("1"));
+
+    // A good one: every node serves it once the command returns, and it
+    // is what each work folder holds now (a restart keeps it).
+    let good = folder(&[
+        ("v.js", &version("2")),
+        ("lib/extra.js", "export const x = 1;\n"),
+    ]);
+    let (ok, text) = deploy(&admins, &good);
+    assert!(ok, "{text}");
+    assert_eq!(text.matches("serving generation").count(), 3, "{text}");
+    for (s, _) in &nodes {
+        for _ in 0..5 {
+            assert_eq!(get(s, "/v").body, "{\"v\":\"2\"}");
+        }
+        let on_disk = std::fs::read_to_string(s.dir.join("work/v.js")).unwrap();
+        assert_eq!(on_disk, version("2"));
+        assert!(s.dir.join("work/lib/extra.js").is_file());
+    }
+
+    // `kitwork status --cluster`: one line per node, each on the new generation.
+    let out = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .args(["status", "--cluster", &admins.join(",")])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{table}");
+    assert_eq!(table.lines().count(), 4, "{table}");
+
+    // A node that is down cannot stage: the two that did throw it away.
+    let [(a, a_admin), (b, b_admin), (down, down_admin)] = nodes;
+    drop(down);
+    let three = folder(&[("v.js", &version("3"))]);
+    let (ok, text) = deploy(&[&a_admin, &b_admin, &down_admin], &three);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains(&format!("{a_admin}: staged, thrown away")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{down_admin}: cannot reach its admin listener")),
+        "{text}"
+    );
+    for s in [&a, &b] {
+        assert_eq!(get(s, "/v").body, "{\"v\":\"2\"}");
+    }
+    // Without the token, a node refuses to stage anything.
+    let out = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .args(["deploy", "--to", &a_admin, "--token", "wrong"])
+        .arg(&three)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("admin token is required"));
+    for d in [bad, good, three] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
