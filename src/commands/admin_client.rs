@@ -27,9 +27,16 @@ pub fn request(
         body.len()
     );
     s.write_all(head.as_bytes())?;
-    s.write_all(body)?;
+    // A listener that answers before taking the whole body (a refusal)
+    // may close while it is sent: its answer is still read.
+    let sent = s.write_all(body);
     let mut text = String::new();
-    s.read_to_string(&mut text)?;
+    if let Err(e) = s.read_to_string(&mut text)
+        && text.is_empty()
+    {
+        sent?;
+        return Err(e);
+    }
     let status = text
         .split_whitespace()
         .nth(1)

@@ -261,13 +261,6 @@ impl Admin {
         };
         let path = path.split('?').next().unwrap_or("");
         if let Some(step) = path.strip_prefix("/__kitwork/deploy/") {
-            let expected = format!("Bearer {}", self.token);
-            if !authorization
-                .as_deref()
-                .is_some_and(|a| same_secret(a, expected.as_bytes()))
-            {
-                return respond(&mut stream, 401, "application/json", TOKEN_REQUIRED);
-            }
             if method != "POST" {
                 return respond(
                     &mut stream,
@@ -294,6 +287,15 @@ impl Admin {
                 body.extend_from_slice(&chunk[..n]);
             }
             body.truncate(length);
+            // Checked once the body is read: answered before, a client
+            // still sending it got a reset instead of the answer.
+            let expected = format!("Bearer {}", self.token);
+            if !authorization
+                .as_deref()
+                .is_some_and(|a| same_secret(a, expected.as_bytes()))
+            {
+                return respond(&mut stream, 401, "application/json", TOKEN_REQUIRED);
+            }
             let (status, answer) = self.deploy(step, &body);
             return respond(&mut stream, status, "application/json", &answer);
         }
