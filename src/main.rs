@@ -105,6 +105,10 @@ enum Command {
         /// routes, reload); off unless given here or as admin_listen.
         #[arg(long = "admin", env = "KITWORK_ADMIN_LISTEN", value_parser = kitwork::config::resolve)]
         admin_listen: Option<std::net::SocketAddr>,
+        /// A peer's admin listener (host:port): its work folder becomes
+        /// this node's before it starts (the admin token is the fleet's).
+        #[arg(long, env = "KITWORK_JOIN")]
+        join: Option<String>,
     },
     /// Ask a running gateway to reload its work folder now (through its
     /// admin listener; SIGHUP does the same).
@@ -236,8 +240,10 @@ fn main() -> ExitCode {
             kv,
             ca_file,
             admin_listen,
+            join,
         } => commands::serve(
             config,
+            join,
             Overrides {
                 listen,
                 cores,

@@ -18,17 +18,56 @@ fn version(v: &str) -> String {
 
 /// A node serving version 1, its admin listener on a port of its own.
 fn node() -> (Server, String) {
-    std::thread::spawn(|| {
+    node_with(&[])
+}
+
+/// `node` with more `serve` arguments.
+fn node_with(more: &[&str]) -> (Server, String) {
+    let more: Vec<String> = more.iter().map(|s| s.to_string()).collect();
+    std::thread::spawn(move || {
         let admin = format!("127.0.0.1:{}", free_port());
         let config = format!("admin_token = \"{TOKEN}\"\n");
+        let mut args = vec!["--work", "work", "--admin", &admin];
+        args.extend(more.iter().map(String::as_str));
         let s = start_in(
             &[("work/v.js", &version("1")), ("kitwork.toml", &config)],
-            &["--work", "work", "--admin", &admin],
+            &args,
         );
         (s, admin)
     })
     .join()
     .unwrap()
+}
+
+/// A node started with `--join` takes what its peer serves, before it
+/// loads its own folder; one that cannot join does not start.
+#[test]
+fn a_joining_node_starts_on_what_its_peer_serves() {
+    let (a, a_admin) = node();
+    let two = folder(&[
+        ("v.js", &version("2")),
+        ("more/w.js", "work(\"W\").get(\"/w\", () => 1);\n"),
+    ]);
+    let (ok, text) = deploy(&[&a_admin], &two);
+    assert!(ok, "{text}");
+    let (d, _) = node_with(&["--join", &a_admin]);
+    assert_eq!(get(&d, "/v").body, "{\"v\":\"2\"}");
+    assert_eq!(get(&d, "/w").body, "1");
+    assert_eq!(
+        std::fs::read_to_string(d.dir.join("work/v.js")).unwrap(),
+        version("2")
+    );
+    drop(a);
+    let out = Command::new(env!("CARGO_BIN_EXE_kitwork"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--work"])
+        .arg(&two)
+        .args(["--join", &a_admin])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("cannot join {a_admin}")), "{err}");
+    let _ = std::fs::remove_dir_all(two);
 }
 
 /// `kitwork deploy --to …` of `folder`: whether it succeeded, and its output.

@@ -11,6 +11,20 @@ use super::admin_client::{field, request};
 use super::{Outcome, load_config};
 use kitwork::config::Overrides;
 use std::path::{Path, PathBuf};
+
+/// `kitwork serve --join PEER`: the work folder the peer serves now
+/// becomes this node's before it loads anything.
+pub fn join(peer: &str, token: &str, work: &Path) -> Result<(), String> {
+    match request(peer, "GET", "/__kitwork/deploy/current", token, b"") {
+        Ok((200, body)) => {
+            let archive = kitwork::gateway::deploy::from_text(&body)
+                .ok_or("the peer sent something that is not an archive")?;
+            kitwork::gateway::deploy::install(&archive, work)
+        }
+        Ok((_, body)) => Err(field(&body, "error").unwrap_or(body)),
+        Err(e) => Err(format!("cannot reach its admin listener: {e}")),
+    }
+}
 use std::process::ExitCode;
 
 /// The admin token: `--token` (or `KITWORK_ADMIN_TOKEN`), else the one
@@ -24,14 +38,6 @@ fn token(given: Option<String>, config: Option<PathBuf>) -> Result<String, ExitC
         eprintln!("error: no admin token: pass --token (or KITWORK_ADMIN_TOKEN), or set admin_token in kitwork.toml");
         ExitCode::from(2)
     })
-}
-
-/// The work folder as a tar archive (links followed: the nodes get files).
-fn pack(dir: &Path) -> std::io::Result<Vec<u8>> {
-    let mut b = tar::Builder::new(Vec::new());
-    b.follow_symlinks(true);
-    b.append_dir_all(".", dir)?;
-    b.into_inner()
 }
 
 /// Runs `f` for every node at once; the answers in the nodes' order.
@@ -51,7 +57,7 @@ pub fn deploy(
     config: Option<PathBuf>,
 ) -> Outcome {
     let token = token(given, config)?;
-    let archive = pack(dir).map_err(|e| {
+    let archive = kitwork::gateway::deploy::pack(dir).map_err(|e| {
         eprintln!("error: cannot pack {}: {e}", dir.display());
         ExitCode::from(2)
     })?;

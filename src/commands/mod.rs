@@ -3,7 +3,7 @@
 
 mod admin_client;
 mod check;
-mod deploy;
+pub(crate) mod deploy;
 mod init;
 mod migrate;
 mod reload;

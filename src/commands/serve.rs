@@ -18,8 +18,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Serves with the configuration file `config` and `overrides` on top.
-pub fn serve(config: Option<PathBuf>, overrides: Overrides) -> Outcome {
+pub fn serve(config: Option<PathBuf>, join: Option<String>, overrides: Overrides) -> Outcome {
     let config = load_config(config.as_deref(), overrides)?;
+    if let Some(peer) = join {
+        let token = config.read_admin_token().unwrap_or_default();
+        super::deploy::join(&peer, &token, &config.work_dir).map_err(|e| {
+            eprintln!("error: cannot join {peer}: {}", e.trim_end());
+            ExitCode::from(1)
+        })?;
+    }
     log::set_json(config.log_format == "json");
     let (settings, secrets) = config.settings().map_err(|e| {
         eprintln!("error: invalid configuration: {e}");

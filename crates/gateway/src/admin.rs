@@ -260,6 +260,33 @@ impl Admin {
             }
         };
         let path = path.split('?').next().unwrap_or("");
+        if path == "/__kitwork/deploy/current" {
+            // What this node serves, for a node joining (`serve --join`).
+            let expected = format!("Bearer {}", self.token);
+            if !authorization
+                .as_deref()
+                .is_some_and(|a| same_secret(a, expected.as_bytes()))
+            {
+                return respond(&mut stream, 401, "application/json", TOKEN_REQUIRED);
+            }
+            return match super::deploy::pack(self.reloader.dir()) {
+                Ok(archive) => respond(
+                    &mut stream,
+                    200,
+                    "text/plain",
+                    &super::deploy::to_text(&archive),
+                ),
+                Err(e) => respond(
+                    &mut stream,
+                    500,
+                    "application/json",
+                    &format!(
+                        "{{\"error\":{}}}",
+                        json_string(&format!("cannot pack the work folder: {e}"))
+                    ),
+                ),
+            };
+        }
         if let Some(step) = path.strip_prefix("/__kitwork/deploy/") {
             if method != "POST" {
                 return respond(

@@ -89,6 +89,45 @@ impl Deployer {
     }
 }
 
+/// A work folder as a tar archive (links followed: the other end gets
+/// files), what `kitwork deploy` sends and a joining node fetches.
+pub fn pack(dir: &Path) -> std::io::Result<Vec<u8>> {
+    let mut b = tar::Builder::new(Vec::new());
+    b.follow_symlinks(true);
+    b.append_dir_all(".", dir)?;
+    b.into_inner()
+}
+
+/// An archive as text, for the admin listener's answers (which are
+/// text): base64.
+pub fn to_text(archive: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(archive)
+}
+
+pub fn from_text(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()
+}
+
+/// Makes `work` hold what `archive` holds (a joining node, before it
+/// loads anything): unpacked beside it, then mirrored into it.
+pub fn install(archive: &[u8], work: &Path) -> Result<(), String> {
+    let dir = work.with_file_name(format!(
+        ".{}.joining",
+        work.file_name()
+            .map_or("work".into(), |n| n.to_string_lossy())
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let done = unpack(archive, &dir).and_then(|_| {
+        mirror(&dir, work).map_err(|e| format!("cannot write {}: {e}", work.display()))
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    done
+}
+
 /// Unpacks a tar archive into a new `dir`: regular files and folders
 /// only, every path inside it (`tar`'s `unpack_in` refuses `..` and
 /// absolute paths; links are refused here).
