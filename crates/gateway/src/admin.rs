@@ -94,6 +94,12 @@ const TOKEN_REQUIRED: &str =
     "{\"error\":\"the admin token is required: Authorization: Bearer <admin_token>\"}";
 
 impl Admin {
+    /// Whether a request's `Authorization` carries the admin token.
+    fn authorized(&self, authorization: Option<&[u8]>) -> bool {
+        let expected = format!("Bearer {}", self.token);
+        authorization.is_some_and(|a| same_secret(a, expected.as_bytes()))
+    }
+
     /// A deploy step (`kitwork deploy`): `stage` (the body is a tar of the
     /// work folder), `activate` or `abort` (the body is the staged id).
     fn deploy(&self, step: &str, body: &[u8]) -> (u16, String) {
@@ -262,11 +268,7 @@ impl Admin {
         let path = path.split('?').next().unwrap_or("");
         if path == "/__kitwork/deploy/current" {
             // What this node serves, for a node joining (`serve --join`).
-            let expected = format!("Bearer {}", self.token);
-            if !authorization
-                .as_deref()
-                .is_some_and(|a| same_secret(a, expected.as_bytes()))
-            {
+            if !self.authorized(authorization.as_deref()) {
                 return respond(&mut stream, 401, "application/json", TOKEN_REQUIRED);
             }
             return match super::deploy::pack(self.reloader.dir()) {
@@ -316,11 +318,7 @@ impl Admin {
             body.truncate(length);
             // Checked once the body is read: answered before, a client
             // still sending it got a reset instead of the answer.
-            let expected = format!("Bearer {}", self.token);
-            if !authorization
-                .as_deref()
-                .is_some_and(|a| same_secret(a, expected.as_bytes()))
-            {
+            if !self.authorized(authorization.as_deref()) {
                 return respond(&mut stream, 401, "application/json", TOKEN_REQUIRED);
             }
             let (status, answer) = self.deploy(step, &body);
@@ -416,11 +414,7 @@ impl Admin {
                 )
             }
             ("POST", "/__kitwork/reload") => {
-                let expected = format!("Bearer {}", self.token);
-                let allowed = authorization
-                    .as_deref()
-                    .is_some_and(|a| same_secret(a, expected.as_bytes()));
-                if !allowed {
+                if !self.authorized(authorization.as_deref()) {
                     return respond(&mut stream, 401, "application/json", TOKEN_REQUIRED);
                 }
                 let outcome = self.reloader.reload_and_log("admin request");

@@ -245,31 +245,7 @@ async fn drive<'a, 'v>(
             }
             PendingOp::Kv(command) => {
                 let answer = services.kv.run(&command).await;
-                step(vm, &mut fiber, |vm| {
-                    let (shape, then) = (command.shape, command.then);
-                    vm::kv_recycle(vm, command);
-                    if let Some(then) = then {
-                        return match then(vm, answer) {
-                            Ok(v) => vm.resume(v),
-                            Err(vm::Interrupt::Throw(e)) => vm.resume_throw(e),
-                            Err(vm::Interrupt::Error(e)) => {
-                                let error = vm.make_error(e.0, &e.1);
-                                vm.resume_throw(error)
-                            }
-                            Err(other) => Err(vm.uncaught(other)),
-                        };
-                    }
-                    match answer {
-                        Ok(reply) => match vm::kv_value(vm, shape, reply) {
-                            Ok(v) => vm.resume(v),
-                            Err(e) => Err(vm.uncaught(e)),
-                        },
-                        Err(e) => {
-                            let error = vm::kv_error(vm, &e);
-                            vm.resume_throw(error)
-                        }
-                    }
-                })?
+                step(vm, &mut fiber, |vm| resume_kv(vm, command, answer))?
             }
             PendingOp::Fetches { ms } => {
                 let (inbox, ids) = step(vm, &mut fiber, |vm| {
@@ -472,6 +448,31 @@ async fn from_replica(
                 None,
             ))
         }
+    }
+}
+
+/// Resumes a run with its `kv()` command's reply: read by the command's
+/// shape, or handed to the native that sent it (`Command::then`).
+fn resume_kv(
+    vm: &mut Vm,
+    command: Box<vm::io::kv::Command>,
+    answer: Result<vm::io::kv::Reply, vm::io::kv::KvError>,
+) -> Step {
+    let (shape, then) = (command.shape, command.then);
+    vm::kv_recycle(vm, command);
+    let read = match (then, answer) {
+        (Some(then), answer) => then(vm, answer),
+        (None, Ok(reply)) => vm::kv_value(vm, shape, reply),
+        (None, Err(e)) => Err(vm::Interrupt::Throw(vm::kv_error(vm, &e))),
+    };
+    match read {
+        Ok(v) => vm.resume(v),
+        Err(vm::Interrupt::Throw(e)) => vm.resume_throw(e),
+        Err(vm::Interrupt::Error(e)) => {
+            let error = vm.make_error(e.0, &e.1);
+            vm.resume_throw(error)
+        }
+        Err(other) => Err(vm.uncaught(other)),
     }
 }
 
