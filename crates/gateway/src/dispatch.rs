@@ -247,8 +247,10 @@ pub(crate) async fn handle(
                 reply.headers.extend(limited);
                 return (write(&reply, &mut out, live.slots[index]), None);
             }
-            Lookup::Run(c) => claim = Some(c),
-            Lookup::Alone => {}
+            // Only a GET's answer is kept (a HEAD's is the same without
+            // its body); a HEAD that finds nothing ends the flight empty.
+            Lookup::Run(c) if req.method == "GET" => claim = Some(c),
+            Lookup::Run(_) | Lookup::Alone => {}
         }
     }
     // A compressed body, decoded (`[compression] requests`); before a
