@@ -132,13 +132,16 @@ fn a_work_s_declared_limit_answers_429_before_its_routes_run() {
     );
 }
 
-/// A cluster limit's route: its bucket in the `kv()` store under `KEY`.
+/// A cluster limit's route: its bucket in the `kv()` store under `KEY`;
+/// and a work whose declared limit is cluster-wide.
 fn cluster_app(key: &str) -> (&'static str, String) {
     let script = r#"
     work("Shared").get("/c", () => {
       const d = limit(KEY, { rate: 1, per: 3600, burst: 4, scope: "cluster" });
       return d.unavailable ? "let through" : "ok";
     });
+    work("Declared").limit({ rate: 1, per: 3600, burst: 2, scope: "cluster", key: "header:x-k" })
+      .get("/d", () => "declared");
     "#;
     ("app.js", script.replace("KEY", &format!("{key:?}")))
 }
@@ -169,6 +172,17 @@ fn a_cluster_limit_is_one_bucket_for_every_node() {
         assert_eq!(r.header("RateLimit-Limit"), Some("4"));
         assert_eq!(r.header("RateLimit-Remaining"), Some(&*(3 - i).to_string()));
     }
+    // The declared form, by a header's value: two in all, on either node.
+    let declared = |node: &Server| {
+        send(
+            node,
+            &format!("GET /d HTTP/1.1\r\nHost: t\r\nx-k: {key}\r\n\r\n"),
+        )
+    };
+    assert_eq!(declared(&a).status, 200);
+    assert_eq!(declared(&b).header("RateLimit-Remaining"), Some("0"));
+    let r = declared(&a);
+    assert_eq!((r.status, r.header("Retry-After").is_some()), (429, true));
     // The fifth, on either node: the burst is spent cluster-wide (a
     // per-core limit would have allowed four on each).
     for node in [&a, &b] {
@@ -188,6 +202,8 @@ fn a_cluster_limit_fails_open_or_closed_as_configured_while_the_store_is_down() 
     let r = get(&open, "/c");
     assert_eq!((r.status, r.body.as_str()), (200, "let through"));
     assert_eq!(r.header("RateLimit-Limit"), None);
+    let r = get(&open, "/d");
+    assert_eq!((r.status, r.body.as_str()), (200, "declared"));
     drop(open);
     let config = (
         "kitwork.toml",

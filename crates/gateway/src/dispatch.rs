@@ -192,10 +192,17 @@ pub(crate) async fn handle(
     // A work's declared rate limit: the headers its answer carries, or its 429.
     let limited = match &r.limit {
         None => Vec::new(),
-        Some(l) => match super::rate_limit::check(l, req) {
-            Ok(headers) => headers,
-            Err(reply) => return (write(&reply, &mut out, live.slots[index]), None),
-        },
+        Some(l) => {
+            let checked = match l.cluster {
+                false => super::rate_limit::check(l, req),
+                // Boxed: the store's wait stays out of every request's future.
+                true => Box::pin(super::rate_limit::check_cluster(core, l, req)).await,
+            };
+            match checked {
+                Ok(headers) => headers,
+                Err(reply) => return (write(&reply, &mut out, live.slots[index]), None),
+            }
+        }
     };
     if let Some(dir) = &r.static_dir {
         let rest = params.as_slice().last().copied().unwrap_or("");

@@ -471,8 +471,11 @@ pub fn describe_routes(g: &Generation) -> String {
                 rate_limit::LimitKey::Header(h) => format!("header {h}"),
             };
             out.push_str(&format!(
-                "  limit {} per {} s, burst {}, by {by}\n",
-                l.rate, l.per, l.burst
+                "  limit {} per {} s, burst {}, by {by}{}\n",
+                l.rate,
+                l.per,
+                l.burst,
+                if l.cluster { ", cluster-wide" } else { "" }
             ));
         }
         if let Some(c) = &r.cache

@@ -156,6 +156,8 @@ pub struct RouteLimit {
     pub per: f64,
     pub burst: f64,
     pub key: LimitKey,
+    /// `scope: "cluster"`: the bucket is in the `kv()` store.
+    pub cluster: bool,
 }
 
 /// This core's shares of `rate` per `per` seconds and of `burst`: a
@@ -179,12 +181,8 @@ fn headers(d: &Decision) -> Vec<(String, String)> {
     out
 }
 
-/// A work's declared limit for `req`: the headers its answer carries, or
-/// the 429 that answers it.
-pub(crate) fn check(
-    l: &RouteLimit,
-    req: &super::http::Request<'_, '_>,
-) -> Result<Vec<(String, String)>, super::reply::Reply> {
+/// Which bucket of a work's declared limit `req` takes from.
+fn route_key(l: &RouteLimit, req: &super::http::Request<'_, '_>) -> String {
     let mut key = String::with_capacity(l.scope.len() + 48);
     key.push_str(&l.scope);
     key.push('\0');
@@ -200,15 +198,51 @@ pub(crate) fn check(
         }
         (None, None) => {}
     }
-    let (rate, burst) = shares(l.rate, l.per, l.burst);
-    let d = take(&key, rate, burst, Instant::now());
-    let headers = headers(&d);
+    key
+}
+
+/// The answer to a declared limit's decision: its headers, or the 429.
+fn route_answer(d: &Decision) -> Result<Vec<(String, String)>, super::reply::Reply> {
+    let headers = headers(d);
     if d.allowed {
         return Ok(headers);
     }
     let mut reply = super::reply::Reply::error(429, EXCEEDED);
     reply.headers = headers;
     Err(reply)
+}
+
+/// A work's declared limit for `req`: the headers its answer carries, or
+/// the 429 that answers it.
+pub(crate) fn check(
+    l: &RouteLimit,
+    req: &super::http::Request<'_, '_>,
+) -> Result<Vec<(String, String)>, super::reply::Reply> {
+    let key = route_key(l, req);
+    let (rate, burst) = shares(l.rate, l.per, l.burst);
+    route_answer(&take(&key, rate, burst, Instant::now()))
+}
+
+/// `check` for a declared `scope: "cluster"` limit: one round trip to
+/// the `kv()` store. While it cannot be reached, the request goes through
+/// without headers (`kv.limit_fail = "open"`) or is a 503.
+pub(crate) async fn check_cluster(
+    core: &super::per_core::Core,
+    l: &RouteLimit,
+    req: &super::http::Request<'_, '_>,
+) -> Result<Vec<(String, String)>, super::reply::Reply> {
+    let mut c = vm::io::kv::Command::default();
+    c.word(b"EVAL");
+    cluster_command(&mut c, &route_key(l, req), l.rate / l.per, l.burst);
+    match cluster_decision(core.services.kv.run(&c).await) {
+        Ok(Some(d)) => route_answer(&d),
+        Ok(None) => Ok(Vec::new()),
+        Err(vm::io::kv::KvError::Unavailable(_)) => Err(super::reply::Reply::error(
+            503,
+            "the key-value store is unavailable",
+        )),
+        Err(e) => Err(super::reply::Reply::error(500, e.message())),
+    }
 }
 
 /// `limit(key, { rate, per, burst, scope })`: `rate` requests per `per`
@@ -242,27 +276,29 @@ pub(crate) fn limit(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> 
 /// `limit()` with `scope: "cluster"`: one `EVAL` of `CLUSTER_GCRA` on the
 /// store; `cluster_decided` finishes when the reply is in.
 fn cluster(vm: &mut Vm, key: &str, per_second: f64, burst: f64) -> Result<Value, Interrupt> {
-    use vm::io::kv::Shape;
-    let mut c = vm::builtins::kv::command(vm, "EVAL", Shape::Any);
-    c.word(CLUSTER_GCRA.as_bytes());
-    c.int(1);
-    let mut name = String::with_capacity(CLUSTER_PREFIX.len() + key.len());
-    name.push_str(CLUSTER_PREFIX);
-    name.push_str(key);
-    c.word(name.as_bytes());
-    c.word(format!("{}", 1000.0 / per_second).as_bytes());
-    c.int(burst.ceil() as i64);
+    let mut c = vm::builtins::kv::command(vm, "EVAL", vm::io::kv::Shape::Any);
+    cluster_command(&mut c, key, per_second, burst);
     c.then = Some(cluster_decided);
     vm::builtins::kv::wait(c)
 }
 
-/// The store's decision for a cluster limit, applied as a local one is.
-/// While the store cannot be reached, the request goes through without
-/// headers (`kv.limit_fail = "open"`) or throws `KV_UNAVAILABLE`.
-fn cluster_decided(
-    vm: &mut Vm,
+/// The words of a cluster limit's `EVAL` (after the name), for `key`.
+fn cluster_command(c: &mut vm::io::kv::Command, key: &str, per_second: f64, burst: f64) {
+    c.word(CLUSTER_GCRA.as_bytes());
+    c.int(1);
+    let name = c.bytes_mut();
+    name.extend_from_slice(CLUSTER_PREFIX.as_bytes());
+    name.extend_from_slice(key.as_bytes());
+    c.end_word();
+    c.word(format!("{}", 1000.0 / per_second).as_bytes());
+    c.int(burst.ceil() as i64);
+}
+
+/// What the store decided, from `CLUSTER_GCRA`'s reply: `Ok(None)` when
+/// the store cannot be reached and `kv.limit_fail` is `open`.
+fn cluster_decision(
     answer: Result<vm::io::kv::Reply, vm::io::kv::KvError>,
-) -> Result<Value, Interrupt> {
+) -> Result<Option<Decision>, vm::io::kv::KvError> {
     use vm::io::kv::{KvError, Reply};
     let numbers = match answer {
         Ok(Reply::Array(items)) => items
@@ -274,21 +310,17 @@ fn cluster_decided(
             .collect::<Option<Vec<i64>>>(),
         Ok(_) => None,
         Err(KvError::Unavailable(_)) if CLUSTER_FAIL_OPEN.load(Ordering::Relaxed) => {
-            let o = vm.new_object()?;
-            let k = vm.heap.intern("unavailable");
-            vm.define_own(o, k, Value::Bool(true))?;
-            return Ok(Value::Obj(o));
+            return Ok(None);
         }
-        Err(e) => return Err(Interrupt::Throw(vm::kv_error(vm, &e))),
+        Err(e) => return Err(e),
     };
     let Some(&[allowed, limit, remaining, reset_ms, retry_ms]) = numbers.as_deref() else {
-        return Err(Interrupt::error(
-            ErrorKind::Error,
-            "limit(): the store's reply to the cluster limit was not understood",
+        return Err(KvError::Refused(
+            "limit(): the store's reply to the cluster limit was not understood".into(),
         ));
     };
     let seconds = |ms: i64| (ms.max(0) as u64).div_ceil(1000);
-    let d = Decision {
+    Ok(Some(Decision {
         allowed: allowed == 1,
         limit: limit.max(0) as u64,
         remaining: remaining.max(0) as u64,
@@ -297,8 +329,26 @@ fn cluster_decided(
             1 => 0,
             _ => seconds(retry_ms).max(1),
         },
-    };
-    decided(vm, &d)
+    }))
+}
+
+/// The store's decision for a cluster limit, applied as a local one is.
+/// While the store cannot be reached, the request goes through without
+/// headers (`kv.limit_fail = "open"`) or throws `KV_UNAVAILABLE`.
+fn cluster_decided(
+    vm: &mut Vm,
+    answer: Result<vm::io::kv::Reply, vm::io::kv::KvError>,
+) -> Result<Value, Interrupt> {
+    match cluster_decision(answer) {
+        Ok(Some(d)) => decided(vm, &d),
+        Ok(None) => {
+            let o = vm.new_object()?;
+            let k = vm.heap.intern("unavailable");
+            vm.define_own(o, k, Value::Bool(true))?;
+            Ok(Value::Obj(o))
+        }
+        Err(e) => Err(Interrupt::Throw(vm::kv_error(vm, &e))),
+    }
 }
 
 /// Puts a decision's headers on the answer; its `{ limit, remaining,
@@ -363,6 +413,17 @@ pub(crate) fn work_limit(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Int
             }
         }
     };
+    let scope = vm.heap.intern("scope");
+    let cluster = match vm.get_field(opts, scope)? {
+        Value::Undefined => false,
+        v if vm.heap.str(v) == Some("core") => false,
+        v if vm.heap.str(v) == Some("cluster") => true,
+        _ => {
+            return Err(vm.type_error(
+                "limit(): scope is \"core\" (each core its share) or \"cluster\" (in the kv() store)",
+            ));
+        }
+    };
     with_host(vm, |_, h| {
         let l = std::sync::Arc::new(RouteLimit {
             scope: format!("work {}", h.works[w].name),
@@ -370,6 +431,7 @@ pub(crate) fn work_limit(vm: &mut Vm, this: Value, a: Args) -> Result<Value, Int
             per,
             burst,
             key,
+            cluster,
         });
         h.works[w].limit = Some(l.clone());
         if let Mode::Register { routes } = &mut h.mode {
