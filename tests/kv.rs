@@ -330,3 +330,149 @@ fn a_password_and_a_database_in_the_url_are_used() {
     );
     drop(redis);
 }
+
+/// Three redis-servers made one Redis Cluster (`redis-cli --cluster
+/// create`, no replicas), each keeping its cluster file in a folder of
+/// the test's own.
+struct OwnCluster {
+    nodes: Vec<OwnRedis>,
+    dir: std::path::PathBuf,
+}
+
+impl OwnCluster {
+    fn start() -> OwnCluster {
+        let dir =
+            std::env::temp_dir().join(format!("kitwork-redis-cluster-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        // A node also listens on its port + 10000 (the cluster bus).
+        let free = |p: u16| {
+            std::net::TcpListener::bind(("127.0.0.1", p)).is_ok()
+                && std::net::TcpListener::bind(("127.0.0.1", p + 10000)).is_ok()
+        };
+        let mut ports = Vec::new();
+        let mut p = 30000 + (std::process::id() % 5000) as u16 * 4;
+        while ports.len() < 3 {
+            if free(p) {
+                ports.push(p);
+            }
+            p += 1;
+        }
+        let nodes: Vec<OwnRedis> = ports
+            .iter()
+            .map(|&port| {
+                let conf = dir.join(format!("nodes-{port}.conf"));
+                OwnRedis::start_with(
+                    port,
+                    &[
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        conf.to_str().unwrap(),
+                        "--dir",
+                        dir.to_str().unwrap(),
+                    ],
+                )
+            })
+            .collect();
+        let addrs: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+        let made = Command::new("redis-cli")
+            .args(["--cluster", "create"])
+            .args(&addrs)
+            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .output()
+            .unwrap();
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stdout)
+        );
+        let ok = |n: &OwnRedis| n.cli(&["cluster", "info"]).contains("cluster_state:ok");
+        assert!(
+            wait_until(|| nodes.iter().all(ok)),
+            "the cluster did not settle"
+        );
+        OwnCluster { nodes, dir }
+    }
+
+    fn url(&self) -> String {
+        let hosts: Vec<String> = self
+            .nodes
+            .iter()
+            .map(|n| format!("127.0.0.1:{}", n.port))
+            .collect();
+        format!("redis+cluster://{}", hosts.join(","))
+    }
+
+    /// The node serving `key`'s slot, and the slot.
+    fn owner(&self, key: &str) -> (usize, String) {
+        let slot = self.nodes[0].cli(&["cluster", "keyslot", key]);
+        let i = self
+            .nodes
+            .iter()
+            .position(|n| n.cli(&["cluster", "countkeysinslot", &slot]) != "0")
+            .expect("a node holds the key");
+        (i, slot)
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        self.nodes.clear();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn a_redis_cluster_is_spread_over_and_follows_its_slots_when_they_move() {
+    let what = "a_redis_cluster_is_spread_over_and_follows_its_slots_when_they_move";
+    if !have_redis_server(what) {
+        return;
+    }
+    let cluster = OwnCluster::start();
+    // The checks, on keys in one slot (a hash tag: mget and del span keys).
+    run_checks(Target::parse(&cluster.url()).unwrap(), "{kwtest}:").unwrap();
+    let app = r#"
+      work("C")
+        .get("/fill", () => { for (let i = 0; i < 300; i++) kv().set("k" + i, i); return kv().get("k299"); })
+        .get("/sum", () => { let s = 0; for (let i = 0; i < 300; i++) s += kv().get("k" + i); return s; })
+        .get("/one", () => kv().incr("moving"));
+    "#;
+    let s = start_in(&[("app.js", app)], &["--kv", &cluster.url()]);
+    assert_eq!(get(&s, "/fill").body, "299");
+    assert_eq!(get(&s, "/sum").body, (0..300).sum::<i32>().to_string());
+    for n in &cluster.nodes {
+        let keys: u32 = n.cli(&["dbsize"]).parse().unwrap();
+        assert!(keys > 50, "every node holds its share: {keys}");
+    }
+    assert_eq!(get(&s, "/one").body, "1");
+    // Move `moving`'s slot to another node, as a resharding does: the
+    // gateway's map is stale, Redis answers MOVED, and it follows.
+    let (from, slot) = cluster.owner("moving");
+    let to = (from + 1) % 3;
+    let id = |i: usize| cluster.nodes[i].cli(&["cluster", "myid"]);
+    let (from_id, to_id) = (id(from), id(to));
+    let (src, dst) = (&cluster.nodes[from], &cluster.nodes[to]);
+    assert_eq!(
+        dst.cli(&["cluster", "setslot", &slot, "importing", &from_id]),
+        "OK"
+    );
+    assert_eq!(
+        src.cli(&["cluster", "setslot", &slot, "migrating", &to_id]),
+        "OK"
+    );
+    let port = dst.port.to_string();
+    assert_eq!(
+        src.cli(&["migrate", "127.0.0.1", &port, "moving", "0", "5000"]),
+        "OK"
+    );
+    for n in &cluster.nodes {
+        n.cli(&["cluster", "setslot", &slot, "node", &to_id]);
+    }
+    assert_eq!(
+        get(&s, "/one").body,
+        "2",
+        "the count went on at its new node"
+    );
+    assert_eq!(dst.cli(&["get", "moving"]), "2");
+}

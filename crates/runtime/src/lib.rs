@@ -123,7 +123,7 @@ impl Services {
                 }
             }
         }
-        if let kv::Store::Redis(_) = &self.kv {
+        if let kv::Store::Redis(_) | kv::Store::Cluster(_) = &self.kv {
             let mut ping = vm::io::kv::Command::default();
             ping.word(b"PING");
             match monoio::time::timeout(limit, self.kv.run(&ping)).await {

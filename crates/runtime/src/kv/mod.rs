@@ -4,6 +4,7 @@
 //! commands (`vm::io::kv::Command`, Redis's words), so a script runs on
 //! either unchanged.
 
+pub mod cluster;
 pub mod local;
 pub mod redis;
 
@@ -24,13 +25,31 @@ pub enum Target {
     /// Each core's own memory.
     Local,
     Redis(redis::Address),
+    /// A Redis Cluster, from its seed nodes.
+    Cluster(Vec<redis::Address>),
 }
 
 impl Target {
-    /// `local`, or `redis://[[user]:password@]host[:port][/db]`.
+    /// `local`, `redis://[[user]:password@]host[:port][/db]`, or
+    /// `redis+cluster://[[user]:password@]host:port[,host:port…]`.
     pub fn parse(url: &str) -> Result<Target, String> {
         if url == "local" || url.is_empty() {
             return Ok(Target::Local);
+        }
+        if let Some(rest) = url.strip_prefix("redis+cluster://") {
+            // The login (before `@`) is every node's.
+            let (login, hosts) = match rest.rsplit_once('@') {
+                Some((l, h)) => (format!("{l}@"), h),
+                None => (String::new(), rest),
+            };
+            let seeds = hosts
+                .split(',')
+                .map(|h| redis::Address::parse(&format!("redis://{login}{}", h.trim())))
+                .collect::<Result<Vec<_>, _>>()?;
+            if seeds.iter().any(|s| s.db != 0) {
+                return Err("Redis Cluster has only database 0".into());
+            }
+            return Ok(Target::Cluster(seeds));
         }
         redis::Address::parse(url).map(Target::Redis)
     }
@@ -63,6 +82,7 @@ impl Default for Setup {
 pub enum Store {
     Local(RefCell<local::Local>),
     Redis(redis::Client),
+    Cluster(cluster::Cluster),
 }
 
 impl Store {
@@ -70,6 +90,9 @@ impl Store {
         match &setup.target {
             Target::Local => Store::Local(RefCell::new(local::Local::new(setup.local_bytes))),
             Target::Redis(a) => Store::Redis(redis::Client::new(a.clone(), setup.timeout)),
+            Target::Cluster(seeds) => {
+                Store::Cluster(cluster::Cluster::new(seeds.clone(), setup.timeout))
+            }
         }
     }
 
@@ -78,6 +101,7 @@ impl Store {
         match self {
             Store::Local(l) => l.borrow_mut().run(c, std::time::Instant::now()),
             Store::Redis(r) => r.run(c).await,
+            Store::Cluster(r) => r.run(c).await,
         }
     }
 }

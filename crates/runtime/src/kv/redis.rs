@@ -353,6 +353,17 @@ impl Client {
         self.exchange(&conn, c).await
     }
 
+    /// `ASKING`, then `c` right behind it on the connection (no other
+    /// fiber's command between): the answer to Redis Cluster's `ASK`.
+    pub async fn run_asking(&self, c: &Command) -> Result<Reply, KvError> {
+        let conn = self.conn().await?;
+        let mut asking = Command::default();
+        asking.word(b"ASKING");
+        // Its `OK` is not waited for: dropped, the ticket drops the reply.
+        drop(conn.send(&asking));
+        self.exchange(&conn, c).await
+    }
+
     /// Sends `c` on `conn` and waits for its reply, at most `timeout`.
     async fn exchange(&self, conn: &Rc<Conn>, c: &Command) -> Result<Reply, KvError> {
         let ticket = conn.send(c);
