@@ -9,6 +9,8 @@
 mod redis;
 #[path = "support/server.rs"]
 mod server;
+#[path = "support/tls.rs"]
+mod tls;
 
 use kitwork::runtime::kv::{Setup, Target};
 use kitwork::vm::{Limits, Vm};
@@ -351,7 +353,9 @@ impl OwnCluster {
                 && std::net::TcpListener::bind(("127.0.0.1", p + 10000)).is_ok()
         };
         let mut ports = Vec::new();
-        let mut p = 30000 + (std::process::id() % 5000) as u16 * 4;
+        // Below the ephemeral ports (32768 and up), bus ports included:
+        // an outgoing connection elsewhere in the run cannot take them.
+        let mut p = 10000 + (std::process::id() % 3000) as u16 * 4;
         while ports.len() < 3 {
             if free(p) {
                 ports.push(p);
@@ -475,4 +479,71 @@ fn a_redis_cluster_is_spread_over_and_follows_its_slots_when_they_move() {
         "the count went on at its new node"
     );
     assert_eq!(dst.cli(&["get", "moving"]), "2");
+}
+
+#[test]
+fn rediss_speaks_tls_to_a_redis_that_only_speaks_tls() {
+    let what = "rediss_speaks_tls_to_a_redis_that_only_speaks_tls";
+    if !have_redis_server(what) {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("kitwork-rediss-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cert = tls::cert(&["127.0.0.1"]);
+    let (pem, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&pem, &cert.pem).unwrap();
+    std::fs::write(&key, &cert.key).unwrap();
+    let port = free_port().to_string();
+    let file = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    let server = Command::new("redis-server")
+        .args(["--bind", "127.0.0.1", "--port", "0", "--tls-port", &port])
+        .args([
+            "--tls-cert-file",
+            &file(&pem),
+            "--tls-key-file",
+            &file(&key),
+        ])
+        .args([
+            "--tls-ca-cert-file",
+            &file(&pem),
+            "--tls-auth-clients",
+            "no",
+        ])
+        .args(["--save", "", "--appendonly", "no"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Ended however the test ends.
+    let _server = OwnRedis {
+        child: server,
+        port: 0,
+    };
+    let ping = || {
+        Command::new("redis-cli")
+            .args(["--tls", "--cacert", &file(&pem), "-p", &port, "ping"])
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("PONG"))
+    };
+    assert!(wait_until(ping), "redis-server with TLS did not start");
+    let run = |ca: Option<&std::path::Path>| {
+        let program = kitwork::compile_file(
+            "a.js",
+            r#"kv().set("tls", { ok: true }); kv().get("tls").ok"#,
+        )
+        .unwrap();
+        let mut setup = kitwork::runtime::Setup::new();
+        setup.kv.target = Target::parse(&format!("rediss://127.0.0.1:{port}")).unwrap();
+        setup.tls = kitwork::runtime::http::tls_config(ca).unwrap();
+        kitwork::run_with(&mut Vm::new(Limits::default()), &program, &setup)
+            .map(|_| ())
+            .map_err(|e| e.report)
+    };
+    run(Some(&pem)).unwrap();
+    // Without the certificate's CA (the public roots only): refused.
+    let err = run(None).unwrap_err();
+    assert!(
+        err.contains("cannot reach Redis") && err.contains("TLS failed"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

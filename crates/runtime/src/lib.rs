@@ -148,7 +148,7 @@ impl Services {
             db_error,
             db_timeout: setup.db_timeout,
             http: std::rc::Rc::new(http::Client::new(setup.tls.clone(), setup.egress.clone())),
-            kv: kv::Store::new(&setup.kv),
+            kv: kv::Store::new(&setup.kv, setup.tls.clone()),
             replicas: db::replicas::Replicas::new(
                 setup
                     .replicas

@@ -24,6 +24,7 @@ const UNKNOWN: u16 = u16::MAX;
 pub struct Cluster {
     seeds: Vec<Address>,
     timeout: Duration,
+    tls: std::sync::Arc<rustls::ClientConfig>,
     /// Every node met, by `host:port`.
     nodes: RefCell<Vec<(String, Rc<Client>)>>,
     /// Each slot's node (an index into `nodes`).
@@ -56,10 +57,15 @@ fn redirect(message: &str) -> Option<(bool, usize, String)> {
 }
 
 impl Cluster {
-    pub fn new(seeds: Vec<Address>, timeout: Duration) -> Cluster {
+    pub fn new(
+        seeds: Vec<Address>,
+        timeout: Duration,
+        tls: std::sync::Arc<rustls::ClientConfig>,
+    ) -> Cluster {
         Cluster {
             seeds,
             timeout,
+            tls,
             nodes: RefCell::new(Vec::new()),
             slots: RefCell::new(vec![UNKNOWN; SLOTS]),
             mapped: Cell::new(false),
@@ -81,11 +87,15 @@ impl Cluster {
                 .trim_end_matches(']')
                 .to_string(),
             port: port.parse().unwrap_or(6379),
+            tls: seed.tls,
             user: seed.user.clone(),
             password: seed.password.clone(),
             db: 0,
         };
-        nodes.push((at.to_string(), Rc::new(Client::new(address, self.timeout))));
+        nodes.push((
+            at.to_string(),
+            Rc::new(Client::new(address, self.timeout, self.tls.clone())),
+        ));
         nodes.len() - 1
     }
 

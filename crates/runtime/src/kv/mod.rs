@@ -31,12 +31,19 @@ pub enum Target {
 
 impl Target {
     /// `local`, `redis://[[user]:password@]host[:port][/db]`, or
-    /// `redis+cluster://[[user]:password@]host:port[,host:port…]`.
+    /// `redis+cluster://[[user]:password@]host:port[,host:port…]`
+    /// (`rediss…` for TLS).
     pub fn parse(url: &str) -> Result<Target, String> {
         if url == "local" || url.is_empty() {
             return Ok(Target::Local);
         }
-        if let Some(rest) = url.strip_prefix("redis+cluster://") {
+        let cluster = [
+            ("redis+cluster://", "redis"),
+            ("rediss+cluster://", "rediss"),
+        ]
+        .into_iter()
+        .find_map(|(prefix, scheme)| Some((url.strip_prefix(prefix)?, scheme)));
+        if let Some((rest, scheme)) = cluster {
             // The login (before `@`) is every node's.
             let (login, hosts) = match rest.rsplit_once('@') {
                 Some((l, h)) => (format!("{l}@"), h),
@@ -44,7 +51,7 @@ impl Target {
             };
             let seeds = hosts
                 .split(',')
-                .map(|h| redis::Address::parse(&format!("redis://{login}{}", h.trim())))
+                .map(|h| redis::Address::parse(&format!("{scheme}://{login}{}", h.trim())))
                 .collect::<Result<Vec<_>, _>>()?;
             if seeds.iter().any(|s| s.db != 0) {
                 return Err("Redis Cluster has only database 0".into());
@@ -86,12 +93,13 @@ pub enum Store {
 }
 
 impl Store {
-    pub fn new(setup: &Setup) -> Store {
+    /// `tls`: what a `rediss://` connection trusts.
+    pub fn new(setup: &Setup, tls: std::sync::Arc<rustls::ClientConfig>) -> Store {
         match &setup.target {
             Target::Local => Store::Local(RefCell::new(local::Local::new(setup.local_bytes))),
-            Target::Redis(a) => Store::Redis(redis::Client::new(a.clone(), setup.timeout)),
+            Target::Redis(a) => Store::Redis(redis::Client::new(a.clone(), setup.timeout, tls)),
             Target::Cluster(seeds) => {
-                Store::Cluster(cluster::Cluster::new(seeds.clone(), setup.timeout))
+                Store::Cluster(cluster::Cluster::new(seeds.clone(), setup.timeout, tls))
             }
         }
     }
@@ -103,5 +111,27 @@ impl Store {
             Store::Redis(r) => r.run(c).await,
             Store::Cluster(r) => r.run(c).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cluster_url_names_its_seeds_and_their_login() {
+        let Ok(Target::Cluster(seeds)) = Target::parse("rediss+cluster://:pw@a:7000,b:7001") else {
+            panic!("not a cluster");
+        };
+        let hosts: Vec<_> = seeds
+            .iter()
+            .map(|s| (s.host.as_str(), s.port, s.tls, s.password.as_deref()))
+            .collect();
+        assert_eq!(
+            hosts,
+            [("a", 7000, true, Some("pw")), ("b", 7001, true, Some("pw"))]
+        );
+        assert!(Target::parse("redis+cluster://a:7000/2").is_err());
+        assert_eq!(Target::parse("local"), Ok(Target::Local));
     }
 }

@@ -36,6 +36,9 @@ const WORDS: usize = 8;
 pub struct Address {
     pub host: String,
     pub port: u16,
+    /// `rediss://`: TLS, verified against the public roots and
+    /// `client.ca_file`.
+    pub tls: bool,
     pub user: Option<String>,
     pub password: Option<String>,
     pub db: u32,
@@ -44,18 +47,23 @@ pub struct Address {
 impl std::fmt::Debug for Address {
     // The password stays out of logs.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "redis://{}:{}/{}", self.host, self.port, self.db)
+        let scheme = if self.tls { "rediss" } else { "redis" };
+        write!(f, "{scheme}://{}:{}/{}", self.host, self.port, self.db)
     }
 }
 
 impl Address {
     pub fn parse(text: &str) -> Result<Address, String> {
         let url = url::Url::parse(text).map_err(|e| format!("{text:?} is not a URL: {e}"))?;
-        match url.scheme() {
-            "redis" => {}
-            "rediss" => return Err("rediss:// (Redis over TLS) is not supported yet: use redis:// on a trusted network, or a TLS tunnel".into()),
-            other => return Err(format!("expected local or redis://host:port, not a {other}:// URL")),
-        }
+        let tls = match url.scheme() {
+            "redis" => false,
+            "rediss" => true,
+            other => {
+                return Err(format!(
+                    "expected local, redis:// or rediss://, not a {other}:// URL"
+                ));
+            }
+        };
         let host = url
             .host_str()
             .filter(|h| !h.is_empty())
@@ -78,6 +86,7 @@ impl Address {
         Ok(Address {
             host,
             port: url.port().unwrap_or(6379),
+            tls,
             user: Some(url.username()).filter(|u| !u.is_empty()).map(decode),
             password: url.password().map(decode),
             db,
@@ -249,12 +258,60 @@ fn reply(buf: &[u8], frame: &RangeFrame) -> Result<Reply, KvError> {
     })
 }
 
+/// Where replies are read from: a TCP connection's read half, or a TLS
+/// stream's.
+trait Source {
+    /// Reads into `room` (from its start); what was read, and the room back.
+    async fn read_some(&mut self, room: Vec<u8>) -> (std::io::Result<usize>, Vec<u8>);
+}
+
+/// Where commands are written.
+trait Sink {
+    async fn write_everything(&mut self, buf: Vec<u8>) -> (std::io::Result<()>, Vec<u8>);
+}
+
+impl Source for monoio::net::tcp::TcpOwnedReadHalf {
+    async fn read_some(&mut self, room: Vec<u8>) -> (std::io::Result<usize>, Vec<u8>) {
+        self.read(room).await
+    }
+}
+
+impl Sink for monoio::net::tcp::TcpOwnedWriteHalf {
+    async fn write_everything(&mut self, buf: Vec<u8>) -> (std::io::Result<()>, Vec<u8>) {
+        let (r, buf) = self.write_all(buf).await;
+        (r.map(|_| ()), buf)
+    }
+}
+
+/// A TLS connection (tokio-rustls over monoio's poll-io stream), split.
+type TlsStream = tokio_rustls::client::TlsStream<monoio::net::tcp::stream_poll::TcpStreamPoll>;
+
+impl Source for tokio::io::ReadHalf<TlsStream> {
+    async fn read_some(&mut self, mut room: Vec<u8>) -> (std::io::Result<usize>, Vec<u8>) {
+        use tokio::io::AsyncReadExt;
+        room.clear();
+        let r = self.read_buf(&mut room).await;
+        (r, room)
+    }
+}
+
+impl Sink for tokio::io::WriteHalf<TlsStream> {
+    async fn write_everything(&mut self, buf: Vec<u8>) -> (std::io::Result<()>, Vec<u8>) {
+        use tokio::io::AsyncWriteExt;
+        let r = match self.write_all(&buf).await {
+            Ok(()) => self.flush().await,
+            Err(e) => Err(e),
+        };
+        (r, buf)
+    }
+}
+
 /// Reads replies and hands each to the command first in line.
-async fn read_replies(conn: Rc<Conn>, mut rd: monoio::net::tcp::TcpOwnedReadHalf) {
+async fn read_replies(conn: Rc<Conn>, mut rd: impl Source) {
     let mut buf: Vec<u8> = Vec::with_capacity(READ);
     let mut room: Vec<u8> = Vec::with_capacity(READ);
     loop {
-        let (r, back) = rd.read(room).await;
+        let (r, back) = rd.read_some(room).await;
         room = back;
         match r {
             Ok(0) => return conn.fail("Redis closed the connection"),
@@ -283,7 +340,7 @@ async fn read_replies(conn: Rc<Conn>, mut rd: monoio::net::tcp::TcpOwnedReadHalf
 }
 
 /// Writes whatever commands have gathered, in one write each time.
-async fn write_commands(conn: Rc<Conn>, mut wr: monoio::net::tcp::TcpOwnedWriteHalf) {
+async fn write_commands(conn: Rc<Conn>, mut wr: impl Sink) {
     let mut spare: Vec<u8> = Vec::new();
     loop {
         if conn.broken.get() {
@@ -294,7 +351,7 @@ async fn write_commands(conn: Rc<Conn>, mut wr: monoio::net::tcp::TcpOwnedWriteH
             continue;
         }
         std::mem::swap(&mut *conn.out.borrow_mut(), &mut spare);
-        let (r, back) = wr.write_all(spare).await;
+        let (r, back) = wr.write_everything(spare).await;
         spare = back;
         spare.clear();
         if let Err(e) = r {
@@ -318,6 +375,8 @@ impl Drop for Unfinished {
 pub struct Client {
     address: Address,
     timeout: Duration,
+    /// What a `rediss://` connection trusts.
+    tls: std::sync::Arc<rustls::ClientConfig>,
     conn: RefCell<Option<Rc<Conn>>>,
     connecting: Cell<bool>,
     connected: Rc<tokio::sync::Notify>,
@@ -337,10 +396,15 @@ impl Drop for Connecting<'_> {
 }
 
 impl Client {
-    pub fn new(address: Address, timeout: Duration) -> Client {
+    pub fn new(
+        address: Address,
+        timeout: Duration,
+        tls: std::sync::Arc<rustls::ClientConfig>,
+    ) -> Client {
         Client {
             address,
             timeout,
+            tls,
             conn: RefCell::new(None),
             connecting: Cell::new(false),
             connected: Rc::new(tokio::sync::Notify::new()),
@@ -440,9 +504,25 @@ impl Client {
             broken: Cell::new(false),
             fd: stream.as_raw_fd(),
         });
-        let (rd, wr) = stream.into_split();
-        monoio::spawn(read_replies(conn.clone(), rd));
-        monoio::spawn(write_commands(conn.clone(), wr));
+        match a.tls {
+            false => {
+                let (rd, wr) = stream.into_split();
+                monoio::spawn(read_replies(conn.clone(), rd));
+                monoio::spawn(write_commands(conn.clone(), wr));
+            }
+            true => {
+                let poll = stream.try_into_poll_io().map_err(|(e, _)| e.to_string())?;
+                let name = rustls::pki_types::ServerName::try_from(a.host.clone())
+                    .map_err(|_| format!("{:?} is not a TLS server name", a.host))?;
+                let secure = tokio_rustls::TlsConnector::from(self.tls.clone())
+                    .connect(name, poll)
+                    .await
+                    .map_err(|e| format!("TLS failed: {e}"))?;
+                let (rd, wr) = tokio::io::split(secure);
+                monoio::spawn(read_replies(conn.clone(), rd));
+                monoio::spawn(write_commands(conn.clone(), wr));
+            }
+        }
         // A login that fails or is given up (the connect's timeout) ends
         // the connection, and its reader and writer with it.
         let mut unfinished = Unfinished(Some(conn.clone()));
@@ -487,11 +567,7 @@ mod tests {
             format!("{a:?}").find("secret").is_none(),
             "the password is not printed"
         );
-        assert!(
-            Address::parse("rediss://cache")
-                .unwrap_err()
-                .contains("TLS")
-        );
+        assert!(Address::parse("rediss://cache").unwrap().tls);
         assert!(Address::parse("redis://cache/x").is_err());
         assert!(Address::parse("http://cache").is_err());
     }
