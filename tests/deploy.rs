@@ -23,10 +23,15 @@ fn node() -> (Server, String) {
 
 /// `node` with more `serve` arguments.
 fn node_with(more: &[&str]) -> (Server, String) {
+    node_in("", more)
+}
+
+/// `node_with`, with more `kitwork.toml` (an `[env]`).
+fn node_in(toml: &str, more: &[&str]) -> (Server, String) {
     let more: Vec<String> = more.iter().map(|s| s.to_string()).collect();
+    let config = format!("admin_token = \"{TOKEN}\"\n{toml}");
     std::thread::spawn(move || {
         let admin = format!("127.0.0.1:{}", free_port());
-        let config = format!("admin_token = \"{TOKEN}\"\n");
         let mut args = vec!["--work", "work", "--admin", &admin];
         args.extend(more.iter().map(String::as_str));
         let s = start_in(
@@ -37,6 +42,37 @@ fn node_with(more: &[&str]) -> (Server, String) {
     })
     .join()
     .unwrap()
+}
+
+/// A folder that loads on two nodes but not on the third (its `[env]`
+/// lacks what the new version requires at load): nobody switches.
+#[test]
+fn a_folder_that_fails_on_one_node_switches_none() {
+    let a = node_in("[env]\nREGION = \"eu\"\n", &[]);
+    let b = node_in("[env]\nREGION = \"us\"\n", &[]);
+    let c = node_in("", &[]);
+    let strict = folder(&[(
+        "v.js",
+        &format!(
+            "if (!env.REGION) throw new Error(\"REGION is not set\");\n{}",
+            version("2")
+        ),
+    )]);
+    let (ok, text) = deploy(&[&a.1, &b.1, &c.1], &strict);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains(&format!("{}: staged, thrown away", a.1)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{}: staged, thrown away", b.1)),
+        "{text}"
+    );
+    assert!(text.contains("REGION is not set"), "{text}");
+    for (s, _) in [&a, &b, &c] {
+        assert_eq!(get(s, "/v").body, "{\"v\":\"1\"}");
+    }
+    let _ = std::fs::remove_dir_all(strict);
 }
 
 /// A node started with `--join` takes what its peer serves, before it
