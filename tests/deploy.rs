@@ -217,3 +217,102 @@ fn a_deploy_switches_every_node_or_none() {
         let _ = std::fs::remove_dir_all(d);
     }
 }
+
+/// `POST path` with a body to a node's admin listener, with the token:
+/// (status, body).
+fn post_admin(admin: &str, path: &str, length: usize, body: &[u8]) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(admin).unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: {length}\r\n\r\n"
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    let _ = s.write_all(body);
+    let mut text = String::new();
+    let _ = s.read_to_string(&mut text);
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (
+        status,
+        text.split_once("\r\n\r\n")
+            .map_or("", |(_, b)| b)
+            .to_string(),
+    )
+}
+
+/// A tar of one entry, its name written into the header as given (the
+/// `tar` crate's checks would refuse `..`), of `kind`.
+fn hostile_tar(name: &str, kind: tar::EntryType, link: Option<&str>) -> Vec<u8> {
+    let mut h = tar::Header::new_gnu();
+    let field = &mut h.as_old_mut().name;
+    field[..name.len()].copy_from_slice(name.as_bytes());
+    h.set_entry_type(kind);
+    h.set_mode(0o644);
+    if let Some(l) = link {
+        h.set_link_name(l).unwrap();
+    }
+    let data: &[u8] = if kind.is_file() {
+        b"work(\"X\").get(\"/x\", () => 1);\n"
+    } else {
+        b""
+    };
+    h.set_size(data.len() as u64);
+    h.set_cksum();
+    let mut b = tar::Builder::new(Vec::new());
+    b.append(&h, data).unwrap();
+    b.into_inner().unwrap()
+}
+
+/// What an attacker holding the token (or a broken client) could send
+/// the deploy endpoint: nothing lands outside the staging folder, and
+/// the node keeps serving what it served.
+#[test]
+fn a_hostile_archive_is_refused_and_changes_nothing() {
+    let (s, admin) = node();
+    let outside = s.dir.join("evil.js");
+    for (what, archive) in [
+        (
+            "a path out of the folder",
+            hostile_tar("../evil.js", tar::EntryType::Regular, None),
+        ),
+        (
+            "an absolute path",
+            hostile_tar("/tmp/kitwork-evil.js", tar::EntryType::Regular, None),
+        ),
+        (
+            "a link",
+            hostile_tar("v.js", tar::EntryType::Symlink, Some("/etc/passwd")),
+        ),
+        (
+            "not a tar at all",
+            b"this is not an archive, just bytes".repeat(40),
+        ),
+    ] {
+        let (status, body) = post_admin(&admin, "/__kitwork/deploy/stage", archive.len(), &archive);
+        assert_eq!(status, 422, "{what}: {body}");
+        assert!(
+            !outside.exists(),
+            "{what}: a file was written outside the folder"
+        );
+        assert!(
+            !std::path::Path::new("/tmp/kitwork-evil.js").exists(),
+            "{what}"
+        );
+    }
+    // A body past the limit is refused before it is read.
+    let (status, body) = post_admin(&admin, "/__kitwork/deploy/stage", 300 << 20, b"x");
+    assert_eq!(status, 413, "{body}");
+    // Activating something never staged.
+    let (status, _) = post_admin(&admin, "/__kitwork/deploy/activate", 3, b"abc");
+    assert_eq!(status, 409);
+    assert_eq!(get(&s, "/v").body, "{\"v\":\"1\"}");
+    let left: Vec<_> = std::fs::read_dir(&s.dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("staged"))
+        .collect();
+    assert!(left.is_empty(), "no staging folder is left behind");
+}

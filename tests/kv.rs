@@ -547,3 +547,42 @@ fn rediss_speaks_tls_to_a_redis_that_only_speaks_tls() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A "Redis" that answers with bytes that are not RESP (an HTTP server on
+/// the wrong port, say), or announces a reply it never finishes: each
+/// command fails with KV_UNAVAILABLE, nothing panics or waits forever.
+#[test]
+fn a_server_that_does_not_speak_resp_is_unavailable() {
+    use std::io::{Read, Write};
+    for (answer, why) in [
+        (&b"HTTP/1.1 400 Bad Request\r\n\r\n"[..], "not RESP"),
+        (&b"$99999999999\r\nabc"[..], "did not answer within"),
+    ] {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for mut s in listener.incoming().flatten() {
+                let mut buf = [0u8; 256];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(answer);
+                std::thread::sleep(Duration::from_secs(2));
+            }
+        });
+        let program = kitwork::compile_file(
+            "a.js",
+            r#"try { kv().get("k"); "no error" } catch (e) { throw new Error(e.code + ": " + e.message) }"#,
+        )
+        .unwrap();
+        let mut setup = kitwork::runtime::Setup::new();
+        setup.kv = Setup {
+            target: Target::parse(&format!("redis://127.0.0.1:{port}")).unwrap(),
+            timeout: Duration::from_millis(300),
+            ..Setup::default()
+        };
+        let err = kitwork::run_with(&mut Vm::new(Limits::default()), &program, &setup)
+            .map(|_| ())
+            .unwrap_err()
+            .report;
+        assert!(err.contains("KV_UNAVAILABLE") && err.contains(why), "{err}");
+    }
+}

@@ -129,8 +129,9 @@ pub fn install(archive: &[u8], work: &Path) -> Result<(), String> {
 }
 
 /// Unpacks a tar archive into a new `dir`: regular files and folders
-/// only, every path inside it (`tar`'s `unpack_in` refuses `..` and
-/// absolute paths; links are refused here).
+/// only, every path relative and inside it. An absolute path or a `..`
+/// is refused here, not only by `tar`'s `unpack_in` (which would skip a
+/// `..` entry and unpack `/a` as `a`).
 fn unpack(archive: &[u8], dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
     let mut a = tar::Archive::new(archive);
@@ -138,22 +139,28 @@ fn unpack(archive: &[u8], dir: &Path) -> Result<(), String> {
     for entry in entries {
         let mut entry = entry.map_err(|e| format!("a broken archive: {e}"))?;
         let kind = entry.header().entry_type();
+        let path = entry
+            .path()
+            .map(|p| p.into_owned())
+            .map_err(|e| format!("a broken name in the archive: {e}"))?;
+        let shown = path.display().to_string();
         if !(kind.is_file() || kind.is_dir()) {
-            let path = entry
-                .path()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            return Err(format!("{path}: only files and folders are deployed"));
+            return Err(format!("{shown}: only files and folders are deployed"));
         }
-        let inside = entry
-            .unpack_in(dir)
-            .map_err(|e| format!("cannot unpack: {e}"))?;
+        let inside = path.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
         if !inside {
-            let path = entry
-                .path()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            return Err(format!("{path}: outside the work folder"));
+            return Err(format!("{shown}: outside the work folder"));
+        }
+        if !entry
+            .unpack_in(dir)
+            .map_err(|e| format!("cannot unpack {shown}: {e}"))?
+        {
+            return Err(format!("{shown}: outside the work folder"));
         }
     }
     Ok(())

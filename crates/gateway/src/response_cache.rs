@@ -92,10 +92,14 @@ impl Cached {
         }
     }
 
-    /// Its form in the `kv()` store: the age it was made at is left out
-    /// (Redis expires it); status, type, fields, then the body.
-    fn encode(&self) -> Vec<u8> {
+    /// Its form in the `kv()` store: when it was made (ms since the Unix
+    /// epoch, for `Age`; Redis expires it), status, type, fields, then the
+    /// body — read back with one `GET`.
+    fn encode(&self, now: Instant) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.body.len() + 256);
+        let age = now.saturating_duration_since(self.made);
+        let made = unix_ms().saturating_sub(age.as_millis() as u64);
+        out.extend_from_slice(&made.to_be_bytes());
         out.extend_from_slice(&self.status.to_be_bytes());
         let text = |s: &str, out: &mut Vec<u8>| {
             out.extend_from_slice(&(s.len() as u32).to_be_bytes());
@@ -111,9 +115,13 @@ impl Cached {
         out
     }
 
-    /// Reads `encode`'s form; `None` when it is not one.
-    fn decode(bytes: &[u8], now: Instant, left: Duration, ttl: Duration) -> Option<Cached> {
+    /// Reads `encode`'s form; `None` when it is not one. Another node's
+    /// clock may differ from this one's: the age is at most `ttl`.
+    fn decode(bytes: &[u8], now: Instant, ttl: Duration) -> Option<Cached> {
         let mut r = Reader { bytes, at: 0 };
+        let made_ms = u64::from_be_bytes(r.take(8)?.try_into().ok()?);
+        let age = Duration::from_millis(unix_ms().saturating_sub(made_ms)).min(ttl);
+        let made = now.checked_sub(age).unwrap_or(now);
         let status = u16::from_be_bytes(r.take(2)?.try_into().ok()?);
         let content_type = Some(r.text()?).filter(|t| !t.is_empty());
         let n = r.number()?;
@@ -127,10 +135,17 @@ impl Cached {
             content_type,
             headers,
             body,
-            made: now.checked_sub(ttl.saturating_sub(left)).unwrap_or(now),
-            expires: now + left,
+            made,
+            expires: made + ttl,
         })
     }
+}
+
+/// Milliseconds since the Unix epoch.
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// Reads `Cached::encode`'s form.
@@ -433,7 +448,7 @@ fn to_kv(core: &Rc<super::per_core::Core>, rule: &CacheRule, key: &str, c: &Cach
     let mut cmd = vm::io::kv::Command::default();
     cmd.word(b"SET");
     cmd.word(format!("{KV_PREFIX}{key}").as_bytes());
-    cmd.word(&c.encode());
+    cmd.word(&c.encode(Instant::now()));
     cmd.word(b"PX");
     cmd.int(rule.ttl.as_millis().max(1) as i64);
     let core = core.clone();
@@ -452,14 +467,7 @@ async fn from_kv(core: &super::per_core::Core, rule: &CacheRule, key: &str) -> O
     let KvReply::Text(bytes) = core.services.kv.run(&get).await.ok()? else {
         return None;
     };
-    let mut ttl = vm::io::kv::Command::default();
-    ttl.word(b"PTTL");
-    ttl.word(name.as_bytes());
-    let left = match core.services.kv.run(&ttl).await.ok()? {
-        KvReply::Int(ms) if ms > 0 => Duration::from_millis(ms as u64),
-        _ => return None,
-    };
-    Cached::decode(&bytes, Instant::now(), left, rule.ttl)
+    Cached::decode(&bytes, Instant::now(), rule.ttl)
 }
 
 #[cfg(test)]
@@ -477,10 +485,10 @@ mod tests {
             made: now,
             expires: now + Duration::from_secs(10),
         };
+        // Written 6 s after it was made, read at once.
         let back = Cached::decode(
-            &c.encode(),
+            &c.encode(now + Duration::from_secs(6)),
             now,
-            Duration::from_secs(4),
             Duration::from_secs(10),
         )
         .unwrap();
@@ -492,8 +500,6 @@ mod tests {
             back.reply(now).headers[1],
             ("Age".to_string(), "6".to_string())
         );
-        assert!(
-            Cached::decode(b"\x00", now, Duration::from_secs(1), Duration::from_secs(1)).is_none()
-        );
+        assert!(Cached::decode(b"\x00", now, Duration::from_secs(1)).is_none());
     }
 }

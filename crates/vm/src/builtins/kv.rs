@@ -31,8 +31,8 @@ pub fn install(vm: &mut Vm) {
     method(vm, proto, "set", 3, set);
     method(vm, proto, "incr", 2, incr::<false>);
     method(vm, proto, "decr", 2, incr::<true>);
-    method(vm, proto, "del", 1, keys_command::<0>);
-    method(vm, proto, "exists", 1, keys_command::<1>);
+    method(vm, proto, "del", 1, keys_command::<false>);
+    method(vm, proto, "exists", 1, keys_command::<true>);
     method(vm, proto, "expire", 2, expire);
     method(vm, proto, "ttl", 1, ttl);
     method(vm, proto, "mget", 1, mget);
@@ -67,6 +67,13 @@ pub fn recycle(vm: &mut Vm, c: Box<Command>) {
     if vm.kv_spare.len() < SPARE {
         vm.kv_spare.push(c);
     }
+}
+
+/// A command named `name` on the key in the first argument.
+fn keyed(vm: &mut Vm, a: Args, name: &str, shape: Shape) -> Result<Box<Command>, Interrupt> {
+    let mut c = command(vm, name, shape);
+    key(vm, &mut c, arg(vm, a, 0), "the key")?;
+    Ok(c)
 }
 
 /// Suspends the running native until `c`'s reply is in.
@@ -140,16 +147,13 @@ fn millis(vm: &mut Vm, v: Value) -> Result<i64, Interrupt> {
 }
 
 fn get(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let mut c = command(vm, "GET", Shape::Value);
-    key(vm, &mut c, arg(vm, a, 0), "the key")?;
-    wait(c)
+    wait(keyed(vm, a, "GET", Shape::Value)?)
 }
 
 /// `set(key, value, { ttl, nx, xx })`: `true`, or `false` when `nx`
 /// (only if absent) or `xx` (only if present) kept it from being set.
 fn set(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let mut c = command(vm, "SET", Shape::Done);
-    key(vm, &mut c, arg(vm, a, 0), "the key")?;
+    let mut c = keyed(vm, a, "SET", Shape::Done)?;
     value(vm, &mut c, arg(vm, a, 1), "set")?;
     if let Value::Obj(o) = arg(vm, a, 2) {
         let ttl = vm.heap.intern("ttl");
@@ -179,8 +183,7 @@ fn set(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
 
 /// `incr(key, by = 1)` / `decr(key, by = 1)`: the new number.
 fn incr<const DOWN: bool>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let mut c = command(vm, if DOWN { "DECRBY" } else { "INCRBY" }, Shape::Int);
-    key(vm, &mut c, arg(vm, a, 0), "the key")?;
+    let mut c = keyed(vm, a, if DOWN { "DECRBY" } else { "INCRBY" }, Shape::Int)?;
     let by = match arg(vm, a, 1) {
         Value::Undefined => 1,
         v => whole(vm, v, "the step")?,
@@ -189,33 +192,29 @@ fn incr<const DOWN: bool>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Inter
     wait(c)
 }
 
-/// `del(key, ...)`: how many were removed; `exists(key, ...)`: `true`
-/// when all are there.
-fn keys_command<const K: u8>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let (name, shape) = match K {
-        0 => ("DEL", Shape::Int),
-        _ => ("EXISTS", Shape::Int),
-    };
+/// `del(key, ...)`: how many were removed; `exists(key)`: whether it is
+/// there, `exists(key, ...)`: how many of them are.
+fn keys_command<const EXISTS: bool>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
+    let name = if EXISTS { "EXISTS" } else { "DEL" };
     if a.len == 0 {
-        return Err(vm.type_error(format!(
-            "kv().{}: give at least one key",
-            name.to_lowercase()
-        )));
+        let method = if EXISTS { "exists" } else { "del" };
+        return Err(vm.type_error(format!("kv().{method}: give at least one key")));
     }
+    let shape = if EXISTS && a.len == 1 {
+        Shape::Bool
+    } else {
+        Shape::Int
+    };
     let mut c = command(vm, name, shape);
     for i in 0..a.len {
         key(vm, &mut c, arg(vm, a, i), "a key")?;
-    }
-    if K == 1 {
-        c.shape = if a.len == 1 { Shape::Bool } else { Shape::Int };
     }
     wait(c)
 }
 
 /// `expire(key, seconds)`: `true` when the key exists.
 fn expire(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let mut c = command(vm, "PEXPIRE", Shape::Bool);
-    key(vm, &mut c, arg(vm, a, 0), "the key")?;
+    let mut c = keyed(vm, a, "PEXPIRE", Shape::Bool)?;
     let ms = millis(vm, arg(vm, a, 1))?;
     c.int(ms);
     wait(c)
@@ -223,9 +222,7 @@ fn expire(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
 
 /// `ttl(key)`: seconds left; -1 when it does not expire, -2 when absent.
 fn ttl(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let mut c = command(vm, "PTTL", Shape::Seconds);
-    key(vm, &mut c, arg(vm, a, 0), "the key")?;
-    wait(c)
+    wait(keyed(vm, a, "PTTL", Shape::Seconds)?)
 }
 
 /// `mget([keys])`: their values (`null` for the absent ones).
@@ -242,8 +239,7 @@ fn mget(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
 }
 
 fn hget(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let mut c = command(vm, "HGET", Shape::Value);
-    key(vm, &mut c, arg(vm, a, 0), "the key")?;
+    let mut c = keyed(vm, a, "HGET", Shape::Value)?;
     key(vm, &mut c, arg(vm, a, 1), "the field")?;
     wait(c)
 }
@@ -251,8 +247,7 @@ fn hget(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
 /// `hset(key, field, value)` or `hset(key, { field: value, … })`: how
 /// many fields are new.
 fn hset(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let mut c = command(vm, "HSET", Shape::Int);
-    key(vm, &mut c, arg(vm, a, 0), "the key")?;
+    let mut c = keyed(vm, a, "HSET", Shape::Int)?;
     match arg(vm, a, 1) {
         Value::Obj(o) if a.len < 3 => {
             let fields: Vec<_> = vm.heap.obj(o).props.clone();
@@ -274,15 +269,12 @@ fn hset(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
 }
 
 fn hgetall(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let mut c = command(vm, "HGETALL", Shape::Object);
-    key(vm, &mut c, arg(vm, a, 0), "the key")?;
-    wait(c)
+    wait(keyed(vm, a, "HGETALL", Shape::Object)?)
 }
 
 /// `hincr(key, field, by = 1)`: the field's new number.
 fn hincr(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let mut c = command(vm, "HINCRBY", Shape::Int);
-    key(vm, &mut c, arg(vm, a, 0), "the key")?;
+    let mut c = keyed(vm, a, "HINCRBY", Shape::Int)?;
     key(vm, &mut c, arg(vm, a, 1), "the field")?;
     let by = match arg(vm, a, 2) {
         Value::Undefined => 1,
@@ -304,8 +296,7 @@ fn members<const K: u8>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interru
             if K == 0 { "field" } else { "member" }
         )));
     }
-    let mut c = command(vm, name, Shape::Int);
-    key(vm, &mut c, arg(vm, a, 0), "the key")?;
+    let mut c = keyed(vm, a, name, Shape::Int)?;
     for i in 1..a.len {
         let v = arg(vm, a, i);
         match K {
@@ -317,14 +308,11 @@ fn members<const K: u8>(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interru
 }
 
 fn smembers(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let mut c = command(vm, "SMEMBERS", Shape::Values);
-    key(vm, &mut c, arg(vm, a, 0), "the key")?;
-    wait(c)
+    wait(keyed(vm, a, "SMEMBERS", Shape::Values)?)
 }
 
 fn sismember(vm: &mut Vm, _: Value, a: Args) -> Result<Value, Interrupt> {
-    let mut c = command(vm, "SISMEMBER", Shape::Bool);
-    key(vm, &mut c, arg(vm, a, 0), "the key")?;
+    let mut c = keyed(vm, a, "SISMEMBER", Shape::Bool)?;
     value(vm, &mut c, arg(vm, a, 1), "sismember")?;
     wait(c)
 }
