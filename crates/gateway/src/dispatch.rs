@@ -245,7 +245,7 @@ pub(crate) async fn handle(
         let key = super::response_cache::key(rule, req);
         // Boxed: its waits (a timer, the store) stay out of every
         // request's future.
-        match Box::pin(super::response_cache::lookup(core, rule, &key)).await {
+        match Box::pin(super::response_cache::lookup(core, rule, key)).await {
             Lookup::Hit(kept) => {
                 let mut reply = kept.reply(Instant::now());
                 if let Some(cors) = &r.cors {
@@ -310,8 +310,8 @@ pub(crate) async fn handle(
             return (write(&reply, &mut out, live.slots[index]), None);
         }
     };
-    if let (Some(claim), Some(rule)) = (claim, &r.cache) {
-        claim.keep(rule, &mut reply);
+    if let Some(claim) = claim {
+        claim.keep(&mut reply);
     }
     if let Some(cors) = &r.cors {
         reply.headers.extend(cors.answer_headers(req));

@@ -348,6 +348,7 @@ impl Cache {
 /// flight with nothing, so the waiting requests run the script themselves.
 pub(crate) struct Claim {
     core: Rc<super::per_core::Core>,
+    rule: std::sync::Arc<CacheRule>,
     key: String,
     flight: Rc<Flight>,
     done: bool,
@@ -356,10 +357,10 @@ pub(crate) struct Claim {
 impl Claim {
     /// Ends the flight with `reply` when it may be kept (`MISS` on it),
     /// keeping it here and, for `store: "kv"`, in the store.
-    pub(crate) fn keep(mut self, rule: &CacheRule, reply: &mut Reply) {
-        let answer = keepable(reply, rule, Instant::now());
+    pub(crate) fn keep(mut self, reply: &mut Reply) {
+        let answer = keepable(reply, &self.rule, Instant::now());
         if let Some(c) = &answer {
-            to_kv(&self.core, rule, &self.key, c);
+            to_kv(&self.core, &self.rule, &self.key, c);
             reply.headers.push(("X-Cache".into(), "MISS".into()));
         }
         fill(&self.core, &self.key, &self.flight, answer);
@@ -389,14 +390,14 @@ pub(crate) enum Lookup {
 /// request (then waits for it).
 pub(crate) async fn lookup(
     core: &Rc<super::per_core::Core>,
-    rule: &CacheRule,
-    key: &str,
+    rule: &std::sync::Arc<CacheRule>,
+    key: String,
 ) -> Lookup {
     let now = Instant::now();
-    if let Some(c) = core.cache.borrow_mut().get(key, now) {
+    if let Some(c) = core.cache.borrow_mut().get(&key, now) {
         return Lookup::Hit(c);
     }
-    let waiting = core.cache.borrow().flights.get(key).cloned();
+    let waiting = core.cache.borrow().flights.get(&key).cloned();
     if let Some(flight) = waiting {
         let done = flight.done.notified();
         let _ = monoio::time::timeout(COALESCE_WAIT, done).await;
@@ -409,18 +410,19 @@ pub(crate) async fn lookup(
     core.cache
         .borrow_mut()
         .flights
-        .insert(key.to_string(), flight.clone());
+        .insert(key.clone(), flight.clone());
     let mut claim = Claim {
         core: core.clone(),
-        key: key.to_string(),
+        rule: rule.clone(),
+        key,
         flight,
         done: false,
     };
     if rule.store == Store::Kv
-        && let Some(c) = from_kv(core, rule, key).await
+        && let Some(c) = from_kv(core, rule, &claim.key).await
     {
         let c = Rc::new(c);
-        fill(core, key, &claim.flight, Some(c.clone()));
+        fill(core, &claim.key, &claim.flight, Some(c.clone()));
         claim.done = true;
         return Lookup::Hit(c);
     }
