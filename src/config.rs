@@ -77,6 +77,10 @@ pub struct Limits {
     /// How long a response may wait for the client to read it.
     pub send_timeout_ms: u64,
     pub drain_timeout_ms: u64,
+    /// From the signal to stop until the listeners close: answers carry
+    /// `Connection: close` and readiness fails meanwhile, so a balancer
+    /// takes the node out first.
+    pub drain_delay_ms: u64,
     /// Unsent response bytes above which a connection's pipelined requests
     /// wait for the client to read.
     pub output_buffer: usize,
@@ -104,6 +108,7 @@ impl Default for Limits {
             idle_timeout_ms: 15_000,
             send_timeout_ms: 60_000,
             drain_timeout_ms: 10_000,
+            drain_delay_ms: 0,
             output_buffer: 1 << 20,
             max_connections: 0,
             instructions: 10_000_000,
@@ -515,6 +520,7 @@ impl Config {
             ("limits.idle_timeout_ms", l.idle_timeout_ms),
             ("limits.send_timeout_ms", l.send_timeout_ms),
             ("limits.drain_timeout_ms", l.drain_timeout_ms),
+            ("limits.drain_delay_ms", l.drain_delay_ms),
             ("database.timeout_ms", self.database.timeout_ms),
             ("kv.timeout_ms", self.kv.timeout_ms),
         ] {

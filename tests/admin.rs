@@ -386,3 +386,51 @@ fn a_core_stuck_in_a_loop_is_not_healthy() {
     assert_eq!(r.status, 503, "{}", r.body);
     assert_eq!(r.body, "{\"status\":\"stuck\",\"cores\":[0]}");
 }
+
+/// `drain_delay_ms`: from SIGTERM until the listeners close, the node is
+/// not ready, still accepts, and every answer closes its connection (a
+/// keep-alive connection opened before too), so a balancer takes it out
+/// before any connection of its is closed under a request; then it
+/// drains and exits 0.
+#[test]
+fn a_drain_delay_keeps_serving_unready_and_closing_before_the_drain() {
+    use std::io::{BufReader, Write};
+    let admin = format!("127.0.0.1:{}", free_port());
+    let mut files = SCRIPTS.to_vec();
+    files.push(("kitwork.toml", "[limits]\ndrain_delay_ms = 3000\n"));
+    let mut s = start_in(&files, &["--admin", &admin]);
+    let mut kept = BufReader::new(connect(&s));
+    let ask = b"GET /ok HTTP/1.1\r\nHost: t\r\n\r\n";
+    kept.get_mut().write_all(ask).unwrap();
+    let r = read_response(&mut kept).unwrap();
+    assert_eq!((r.status, r.header("Connection")), (200, None));
+    let sent = std::time::Instant::now();
+    let ok = std::process::Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    assert!(wait_until(|| admin_get(&admin, "/__kitwork/ready").status == 503));
+    let r = admin_get(&admin, "/__kitwork/ready");
+    assert!(r.body.contains("draining"), "{}", r.body);
+    // A new connection is still accepted, and told to close.
+    let r = get(&s, "/ok");
+    assert_eq!((r.status, r.header("Connection")), (200, Some("close")));
+    // So is the next request on the connection opened before.
+    kept.get_mut().write_all(ask).unwrap();
+    let r = read_response(&mut kept).unwrap();
+    assert_eq!((r.status, r.header("Connection")), (200, Some("close")));
+    let status = s.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        sent.elapsed() >= std::time::Duration::from_millis(3000),
+        "exited {:?} after SIGTERM, before the delay",
+        sent.elapsed()
+    );
+    assert!(
+        s.log().contains("not ready; draining in 3000 ms"),
+        "{}",
+        s.log()
+    );
+}

@@ -14,8 +14,9 @@ mod tls;
 
 use kitwork::runtime::kv::{Setup, Target};
 use kitwork::vm::{Limits, Vm};
+use redis::{OwnRedis, have_redis_server};
 use server::*;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// The checks, on keys under `PREFIX` (replaced per run: runs on one
@@ -100,98 +101,6 @@ fn the_same_checks_pass_on_redis() {
     };
     let prefix = format!("kitwork-test:{}:", std::process::id());
     run_checks(Target::parse(&url).unwrap(), &prefix).unwrap();
-}
-
-/// A `redis-server` of the test's own on a free port, without persistence.
-struct OwnRedis {
-    child: Child,
-    port: u16,
-}
-
-impl OwnRedis {
-    fn start(port: u16) -> OwnRedis {
-        OwnRedis::start_with(port, &[])
-    }
-
-    /// With more `redis-server` arguments (`--requirepass`…).
-    fn start_with(port: u16, more: &[&str]) -> OwnRedis {
-        let child = Command::new("redis-server")
-            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
-            .args(["--save", "", "--appendonly", "no"])
-            .args(more)
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server (scripts/redis.sh installs it)");
-        let r = OwnRedis { child, port };
-        // Answering, with or without a password asked for.
-        let up = || {
-            Command::new("redis-cli")
-                .args(["-p", &port.to_string(), "ping"])
-                .output()
-                .is_ok_and(|o| {
-                    let all = [o.stdout, o.stderr].concat();
-                    let all = String::from_utf8_lossy(&all);
-                    all.contains("PONG") || all.contains("NOAUTH")
-                })
-        };
-        assert!(wait_until(up), "redis-server did not start");
-        r
-    }
-
-    fn cli(&self, args: &[&str]) -> String {
-        let out = Command::new("redis-cli")
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
-            .args(args)
-            .output()
-            .expect("redis-cli");
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    /// Connections the server has accepted so far (this one included).
-    fn connections_received(&self) -> u64 {
-        let stats = self.cli(&["info", "stats"]);
-        stats
-            .lines()
-            .find_map(|l| l.strip_prefix("total_connections_received:"))
-            .and_then(|n| n.trim().parse().ok())
-            .unwrap_or_else(|| panic!("no count in {stats}"))
-    }
-
-    fn signal(&self, name: &str) {
-        let ok = Command::new("kill")
-            .args([name, &self.child.id().to_string()])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok);
-    }
-
-    fn stop(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for OwnRedis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn have_redis_server(what: &str) -> bool {
-    let found = Command::new("redis-server")
-        .arg("--version")
-        .output()
-        .is_ok();
-    if !found {
-        eprintln!("SKIPPED {what}: no redis-server (scripts/redis.sh installs it)");
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{what}: redis-server is missing, and CI=true requires the Redis tests to run"
-        );
-    }
-    found
 }
 
 const ROUTES: &str = r#"

@@ -44,6 +44,7 @@ pub fn serve(config: Option<PathBuf>, join: Option<String>, overrides: Overrides
     let cpus = config.core_ids();
     let shutdown = Arc::new(AtomicBool::new(false));
     let mut core_config = core_config(&config, cpus.len(), shutdown.clone())?;
+    let stopping = core_config.stopping.clone();
     // TLS: the certificates load now (an error stops the start) and again
     // on every reload (an error there keeps the old ones).
     let tls = match config.tls_settings() {
@@ -95,7 +96,7 @@ pub fn serve(config: Option<PathBuf>, join: Option<String>, overrides: Overrides
             eprintln!("error: cannot listen on {}{https}: {e}", config.listen);
             ExitCode::from(1)
         })?;
-    let admin = start_admin(&config, &reloader, &running, &shutdown)?;
+    let admin = start_admin(&config, &reloader, &running, &stopping)?;
     announce(&config, &reloader.current(), &running, &admin, &table);
     // SIGHUP: reload. SIGTERM / SIGINT: stop accepting, drain, exit 0.
     let signal = signals.forever().find(|&s| {
@@ -106,10 +107,23 @@ pub fn serve(config: Option<PathBuf>, join: Option<String>, overrides: Overrides
             true
         }
     });
-    log::info(&format!(
-        "signal {} received: draining",
-        signal.unwrap_or_default()
-    ));
+    // Not ready, answers close their connections, the listeners still
+    // accept: for `drain_delay_ms`, then the drain.
+    stopping.store(true, Ordering::Relaxed);
+    let delay = config.limits.drain_delay_ms;
+    if delay > 0 {
+        log::info(&format!(
+            "signal {} received: not ready; draining in {delay} ms",
+            signal.unwrap_or_default()
+        ));
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        log::info("draining");
+    } else {
+        log::info(&format!(
+            "signal {} received: draining",
+            signal.unwrap_or_default()
+        ));
+    }
     shutdown.store(true, Ordering::Relaxed);
     for core in running.cores {
         let _ = core.join();
@@ -142,6 +156,7 @@ fn core_config(
         },
         dev: config.dev,
         shutdown,
+        stopping: Arc::new(AtomicBool::new(false)),
         drain_timeout: std::time::Duration::from_millis(config.limits.drain_timeout_ms),
         setup,
         background_limit: config.limits.background,
@@ -162,7 +177,7 @@ fn start_admin(
     config: &Config,
     reloader: &Arc<Reloader>,
     running: &Running,
-    shutdown: &Arc<AtomicBool>,
+    stopping: &Arc<AtomicBool>,
 ) -> Result<String, ExitCode> {
     let Some(addr) = config.admin_listen else {
         return Ok(String::new());
@@ -176,7 +191,7 @@ fn start_admin(
         cores: running.scrapes.clone(),
         started: std::time::Instant::now(),
         token,
-        shutdown: shutdown.clone(),
+        stopping: stopping.clone(),
         deployer: kitwork::gateway::deploy::Deployer::new(reloader.clone()),
     };
     match kitwork::gateway::admin::serve(addr, admin) {

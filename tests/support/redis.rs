@@ -1,5 +1,8 @@
 //! The Redis the `kv()` tests run against (`KITWORK_TEST_REDIS`, which
-//! `.ci/run` sets from scripts/redis.sh).
+//! `.ci/run` sets from scripts/redis.sh), and redis-servers of a test's own.
+#![allow(dead_code)]
+
+use std::process::{Child, Command, Stdio};
 
 /// Its URL. Without it, `what` is reported as skipped on stderr, and
 /// under `CI=true` the test fails: there, a missing service is an error,
@@ -21,4 +24,103 @@ pub fn url_or_skip(what: &str) -> Option<String> {
             None
         }
     }
+}
+
+/// A `redis-server` of the test's own on a free port, without persistence
+/// unless `start_with`'s arguments ask for it.
+pub struct OwnRedis {
+    pub port: u16,
+    pub child: Child,
+}
+
+impl OwnRedis {
+    pub fn start(port: u16) -> OwnRedis {
+        OwnRedis::start_with(port, &[])
+    }
+
+    /// With more `redis-server` arguments (`--requirepass`…).
+    pub fn start_with(port: u16, more: &[&str]) -> OwnRedis {
+        let child = Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--save", "", "--appendonly", "no"])
+            .args(more)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server (scripts/redis.sh installs it)");
+        let r = OwnRedis { child, port };
+        // Answering, with or without a password asked for.
+        let up = || {
+            Command::new("redis-cli")
+                .args(["-p", &port.to_string(), "ping"])
+                .output()
+                .is_ok_and(|o| {
+                    let all = [o.stdout, o.stderr].concat();
+                    let all = String::from_utf8_lossy(&all);
+                    all.contains("PONG") || all.contains("NOAUTH")
+                })
+        };
+        assert!(
+            (0..500).any(|_| up() || {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                false
+            }),
+            "redis-server did not start"
+        );
+        r
+    }
+
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new("redis-cli")
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(args)
+            .output()
+            .expect("redis-cli");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Connections the server has accepted so far (this one included).
+    pub fn connections_received(&self) -> u64 {
+        let stats = self.cli(&["info", "stats"]);
+        stats
+            .lines()
+            .find_map(|l| l.strip_prefix("total_connections_received:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no count in {stats}"))
+    }
+
+    pub fn signal(&self, name: &str) {
+        let ok = Command::new("kill")
+            .args([name, &self.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    }
+
+    pub fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn have_redis_server(what: &str) -> bool {
+    let found = Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        eprintln!("SKIPPED {what}: no redis-server (scripts/redis.sh installs it)");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{what}: redis-server is missing, and CI=true requires the Redis tests to run"
+        );
+    }
+    found
 }

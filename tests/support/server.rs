@@ -186,7 +186,7 @@ pub fn read_framed(r: &mut impl BufRead, has_body: bool) -> Option<Resp> {
     let len: usize = if has_body {
         headers
             .iter()
-            .find(|(k, _)| k == "Content-Length")
+            .find(|(k, _)| k.eq_ignore_ascii_case("Content-Length"))
             .map(|(_, v)| v.parse().unwrap())
             .unwrap_or(0)
     } else {

@@ -32,8 +32,9 @@ pub struct Admin {
     /// page could post cross-origin, and any script's `http()` could
     /// reach the listener. Reads need none (they stay on loopback).
     pub token: String,
-    /// Set once draining has begun (SIGTERM): not ready from then on.
-    pub shutdown: Arc<std::sync::atomic::AtomicBool>,
+    /// Set at the signal to stop (`CoreConfig::stopping`): not ready
+    /// from then on.
+    pub stopping: Arc<std::sync::atomic::AtomicBool>,
     /// `POST /__kitwork/deploy/{stage,activate,abort}` (`kitwork deploy`).
     pub deployer: super::deploy::Deployer,
 }
@@ -164,7 +165,7 @@ impl Admin {
     fn ready(&self) -> (u16, String) {
         let g = self.reloader.current();
         let mut why = Vec::new();
-        if self.shutdown.load(Ordering::Relaxed) {
+        if self.stopping.load(Ordering::Relaxed) {
             why.push("draining: shutting down".to_string());
         }
         if g.routes.is_empty() {

@@ -117,6 +117,9 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
                         }
                         continue;
                     }
+                    // Read before the answer is written, which reads it
+                    // again: set now, the answer says `Connection: close`.
+                    let closes = !req.keep_alive || core.config.closing();
                     let (answered_at, streamed) = handle(
                         &core,
                         &req,
@@ -157,10 +160,12 @@ pub(crate) async fn serve_connection(stream: &mut Wire, core: Rc<Core>, how: Ser
                         }
                         clock = Instant::now();
                     }
-                    // While draining, every answer closes its connection
-                    // (`handle` read the flag when it wrote the answer: a
-                    // request already running when SIGTERM came is one).
-                    if !req.keep_alive || core.config.shutdown.load(Ordering::Relaxed) {
+                    // Once stopping, every answer closes its connection.
+                    // One that was running when the signal came may have
+                    // promised to keep it: it stays open, for the client
+                    // to send on or close, until the drain closes it idle
+                    // (closing it now could lose a request already sent).
+                    if closes {
                         close = true;
                         break;
                     }
@@ -449,7 +454,7 @@ async fn serve_streamed_body(
         return false;
     }
     *clock = Instant::now();
-    whole && keep_alive && !core.config.shutdown.load(Ordering::Relaxed)
+    whole && keep_alive && !core.config.closing()
 }
 
 /// Writes `out` (the answers so far, the streamed one's head last), then

@@ -16,7 +16,6 @@ use crate::log;
 use runtime::driver::{self, Poisoned, guarded};
 use runtime::lifecycle::{self, Background};
 use std::rc::Rc;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 use vm::Value;
 
@@ -142,7 +141,7 @@ pub(crate) async fn handle(
             ct,
             headers,
             body,
-            keep_alive && !core.config.shutdown.load(Ordering::Relaxed),
+            keep_alive && !core.config.closing(),
             head,
         );
         now
@@ -397,7 +396,7 @@ pub(crate) fn write_stream_head(
     length: Option<u64>,
 ) -> Instant {
     let now = record(core, req, n, reply.status, slot, started);
-    let keep_alive = req.keep_alive && !core.config.shutdown.load(Ordering::Relaxed);
+    let keep_alive = req.keep_alive && !core.config.closing();
     out.stream_head(
         &mut core.head.borrow_mut(),
         now,
@@ -445,7 +444,7 @@ pub(crate) fn write_unscripted(
     match answer {
         Unscripted::Whole(reply) => {
             let now = record(core, req, n, reply.status, slot, started);
-            let keep_alive = req.keep_alive && !core.config.shutdown.load(Ordering::Relaxed);
+            let keep_alive = req.keep_alive && !core.config.closing();
             out.answer(
                 &mut core.head.borrow_mut(),
                 now,

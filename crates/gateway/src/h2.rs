@@ -17,7 +17,6 @@ use super::streamed::{Piece, Streamed};
 use bytes::Bytes;
 use std::cell::Cell;
 use std::rc::Rc;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite};
 
@@ -159,7 +158,7 @@ where
                         }
                         let idle = shared.running.get() == 0
                             && last_active.elapsed() >= limits.idle_timeout;
-                        if core.config.shutdown.load(Ordering::Relaxed) || idle {
+                        if core.config.closing() || idle {
                             break None;
                         }
                     }

@@ -13,7 +13,7 @@ use std::cell::Cell;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use vm::{Limits, Value, Vm};
 
@@ -28,6 +28,12 @@ pub struct CoreConfig {
     /// flight, close idle connections, exit. Read at accept and between
     /// requests only, never per instruction.
     pub shutdown: Arc<AtomicBool>,
+    /// Set at the signal to stop, `drain_delay_ms` before `shutdown`:
+    /// from then on every answer closes its connection (HTTP/2: GOAWAY)
+    /// and `/__kitwork/ready` fails, while the listeners still accept, so
+    /// a balancer takes the node out before its connections close (no
+    /// request of its is then sent on a connection the drain closes).
+    pub stopping: Arc<AtomicBool>,
     /// How long a draining core waits for in-flight requests.
     pub drain_timeout: Duration,
     /// The database and TLS roots scripts' I/O uses.
@@ -66,6 +72,7 @@ impl CoreConfig {
             vm,
             dev: false,
             shutdown: Arc::new(AtomicBool::new(false)),
+            stopping: Arc::new(AtomicBool::new(false)),
             drain_timeout: Duration::from_secs(10),
             setup: runtime::Setup::new(),
             background_limit: 1024,
@@ -78,6 +85,12 @@ impl CoreConfig {
             http2: Default::default(),
             sockets: Arc::default(),
         }
+    }
+
+    /// Whether answers close their connections now: from the signal to
+    /// stop on (`stopping`), not only once draining (`shutdown`).
+    pub fn closing(&self) -> bool {
+        self.stopping.load(Ordering::Relaxed) || self.shutdown.load(Ordering::Relaxed)
     }
 }
 

@@ -208,34 +208,53 @@ fn pg_error(e: tokio_postgres::Error) -> DbError {
     }
 }
 
+/// A connection to the first of the URL's hosts that answers and, with
+/// `target_session_attrs=read-write` (or `read-only`), is what it asks
+/// for: libpq's failover, so `postgres://a,b/db?target_session_attrs=read-write`
+/// follows the primary when a replica is promoted in its place.
 async fn connect(config: &Config, statement_timeout: Duration) -> Result<Conn, DbError> {
     use tokio_postgres::config::Host;
-    let host = match config.get_hosts().first() {
-        Some(Host::Tcp(h)) => h.clone(),
-        Some(_) => {
+    let ports = config.get_ports();
+    let mut last = None;
+    for (i, host) in config.get_hosts().iter().enumerate() {
+        let Host::Tcp(host) = host else {
             return Err(DbError::Unavailable(
                 "only TCP PostgreSQL hosts are supported".into(),
             ));
+        };
+        // One port for every host, or one each (tokio-postgres checks).
+        let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+        match connect_to(config, host, port, statement_timeout).await {
+            Ok(c) => return Ok(c),
+            Err(e) => last = Some(e),
         }
-        None => "127.0.0.1".to_string(),
-    };
-    let port = config.get_ports().first().copied().unwrap_or(5432);
+    }
+    match last {
+        Some(e) => Err(e),
+        None => connect_to(config, "127.0.0.1", 5432, statement_timeout).await,
+    }
+}
+
+/// `connect` to one host.
+async fn connect_to(
+    config: &Config,
+    host: &str,
+    port: u16,
+    statement_timeout: Duration,
+) -> Result<Conn, DbError> {
+    use tokio_postgres::config::TargetSessionAttrs;
     let unreachable =
         |e: String| DbError::Unavailable(format!("cannot reach PostgreSQL at {host}:{port}: {e}"));
     let timeout = config
         .get_connect_timeout()
         .copied()
         .unwrap_or(CONNECT_TIMEOUT);
-    let stream = match monoio::time::timeout(
-        timeout,
-        monoio::net::TcpStream::connect((host.as_str(), port)),
-    )
-    .await
-    {
-        Ok(Ok(s)) => s,
-        Ok(Err(e)) => return Err(unreachable(e.to_string())),
-        Err(_) => return Err(unreachable("timed out".into())),
-    };
+    let stream =
+        match monoio::time::timeout(timeout, monoio::net::TcpStream::connect((host, port))).await {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => return Err(unreachable(e.to_string())),
+            Err(_) => return Err(unreachable("timed out".into())),
+        };
     let _ = stream.set_nodelay(true);
     let stream = stream
         .try_into_poll_io()
@@ -248,6 +267,22 @@ async fn connect(config: &Config, statement_timeout: Duration) -> Result<Conn, D
     monoio::spawn(async move {
         let _ = connection.await;
     });
+    let wanted = config.get_target_session_attrs();
+    if wanted != TargetSessionAttrs::Any {
+        let read_only = match client.simple_query("SHOW transaction_read_only").await {
+            Ok(rows) => rows.iter().any(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0) == Some("on"),
+                _ => false,
+            }),
+            Err(e) => return Err(pg_error(e)),
+        };
+        if read_only != (wanted == TargetSessionAttrs::ReadOnly) {
+            let is = if read_only { "read-only" } else { "read-write" };
+            return Err(DbError::Unavailable(format!(
+                "PostgreSQL at {host}:{port} is {is}, not what target_session_attrs asks for"
+            )));
+        }
+    }
     let ms = statement_timeout.as_millis().max(1);
     client
         .batch_execute(&format!("SET statement_timeout = {ms}"))
