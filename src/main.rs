@@ -130,6 +130,14 @@ enum Command {
         /// The work folder to send.
         #[arg(default_value = "work")]
         dir: PathBuf,
+        /// The migrations to send with it (when the folder exists): after
+        /// every node staged, each in turn applies what its database
+        /// lacks, before any switches.
+        #[arg(long, default_value = "migrations")]
+        migrations: PathBuf,
+        /// Send no migrations.
+        #[arg(long, conflicts_with = "migrations")]
+        no_migrations: bool,
         /// The nodes' admin token (default: admin_token, or admin_token_file, of kitwork.toml).
         #[arg(long, env = "KITWORK_ADMIN_TOKEN")]
         token: Option<String>,
@@ -212,9 +220,17 @@ fn main() -> ExitCode {
         Command::Deploy {
             to,
             dir,
+            migrations,
+            no_migrations,
             token,
             config,
-        } => commands::deploy(to, &dir, token, config),
+        } => commands::deploy(
+            to,
+            &dir,
+            (!no_migrations && migrations.is_dir()).then_some(migrations.as_path()),
+            token,
+            config,
+        ),
         Command::Status { cluster } => commands::status(cluster),
         Command::Init { dir } => commands::init(&dir),
         Command::Test {

@@ -411,7 +411,9 @@ fn a_drain_delay_keeps_serving_unready_and_closing_before_the_drain() {
         .unwrap()
         .success();
     assert!(ok);
-    assert!(wait_until(|| admin_get(&admin, "/__kitwork/ready").status == 503));
+    assert!(wait_until(
+        || admin_get(&admin, "/__kitwork/ready").status == 503
+    ));
     let r = admin_get(&admin, "/__kitwork/ready");
     assert!(r.body.contains("draining"), "{}", r.body);
     // A new connection is still accepted, and told to close.

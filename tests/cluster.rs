@@ -547,7 +547,7 @@ fn three_nodes_lose_nothing_through_faults_and_switch_versions_together() {
 
 fn deploy(to: &str, folder: &std::path::Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_kitwork"))
-        .args(["deploy", "--to", to, "--token", TOKEN])
+        .args(["deploy", "--to", to, "--token", TOKEN, "--no-migrations"])
         .arg(folder)
         .output()
         .unwrap()

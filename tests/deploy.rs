@@ -108,8 +108,17 @@ fn a_joining_node_starts_on_what_its_peer_serves() {
 
 /// `kitwork deploy --to …` of `folder`: whether it succeeded, and its output.
 fn deploy(to: &[&str], folder: &std::path::Path) -> (bool, String) {
+    deploy_with(to, folder, "")
+}
+
+/// `deploy`, with `--migrations` (`""`: `--no-migrations`).
+fn deploy_with(to: &[&str], folder: &std::path::Path, migrations: &str) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_kitwork"))
         .args(["deploy", "--to", &to.join(","), "--token", TOKEN])
+        .args(match migrations {
+            "" => vec!["--no-migrations"],
+            m => vec!["--migrations", m],
+        })
         .arg(folder)
         .output()
         .unwrap();
@@ -315,4 +324,53 @@ fn a_hostile_archive_is_refused_and_changes_nothing() {
         .filter(|e| e.file_name().to_string_lossy().contains("staged"))
         .collect();
     assert!(left.is_empty(), "no staging folder is left behind");
+}
+
+/// Migrations travel with the folder: after every node staged it, each
+/// node in turn applies what its database lacks (here each has a SQLite
+/// file of its own), then all switch and serve the table they made; the
+/// files become each node's migrations folder. A migration that fails
+/// switches nobody and names it.
+#[test]
+fn migrations_are_applied_before_any_node_switches() {
+    let a = node();
+    let b = node();
+    let app = folder(&[(
+        "v.js",
+        "work(\"V\").get(\"/v\", () => ({ v: db().query(\"SELECT name FROM kw_deployed\")[0].name }));\n",
+    )]);
+    let migrations = folder(&[(
+        "001_deployed.sql",
+        "CREATE TABLE kw_deployed (name TEXT); INSERT INTO kw_deployed VALUES ('two');",
+    )]);
+    let (ok, text) = deploy_with(&[&a.1, &b.1], &app, migrations.to_str().unwrap());
+    assert!(ok, "{text}");
+    assert!(
+        text.contains(&format!("{}: migrations applied", a.1)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{}: migrations applied", b.1)),
+        "{text}"
+    );
+    for (s, _) in [&a, &b] {
+        assert_eq!(get(s, "/v").body, "{\"v\":\"two\"}");
+        assert!(s.dir.join("migrations/001_deployed.sql").is_file());
+    }
+    // Again: nothing left to apply, and a broken one stops everybody.
+    std::fs::write(migrations.join("002_broken.sql"), "CREATE TABLE (;").unwrap();
+    let v3 = folder(&[("v.js", &version("3"))]);
+    let (ok, text) = deploy_with(&[&a.1, &b.1], &v3, migrations.to_str().unwrap());
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("a migration failed; no node switched"),
+        "{text}"
+    );
+    assert!(text.contains("002_broken.sql"), "{text}");
+    for (s, _) in [&a, &b] {
+        assert_eq!(get(s, "/v").body, "{\"v\":\"two\"}");
+    }
+    for d in [app, migrations, v3] {
+        let _ = std::fs::remove_dir_all(d);
+    }
 }

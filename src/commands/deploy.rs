@@ -53,11 +53,12 @@ fn each<T: Send>(nodes: &[String], f: impl Fn(&str) -> T + Sync) -> Vec<T> {
 pub fn deploy(
     to: Vec<String>,
     dir: &Path,
+    migrations: Option<&Path>,
     given: Option<String>,
     config: Option<PathBuf>,
 ) -> Outcome {
     let token = token(given, config)?;
-    let archive = kitwork::gateway::deploy::pack(dir).map_err(|e| {
+    let archive = kitwork::gateway::deploy::pack_with(dir, migrations).map_err(|e| {
         eprintln!("error: cannot pack {}: {e}", dir.display());
         ExitCode::from(2)
     })?;
@@ -71,11 +72,11 @@ pub fn deploy(
             Err(e) => Err(format!("cannot reach its admin listener: {e}")),
         }
     });
-    if staged.iter().any(Result::is_err) {
-        let ids: Vec<String> = staged
-            .iter()
-            .map(|s| s.as_ref().map_or(String::new(), Clone::clone))
-            .collect();
+    let ids: Vec<String> = staged
+        .iter()
+        .map(|s| s.as_ref().map_or(String::new(), Clone::clone))
+        .collect();
+    let abort = |why: &str, said: Vec<Result<String, String>>| {
         // Nothing switches: the nodes that staged it throw it away.
         each(&to, |node| {
             let i = to.iter().position(|n| n == node).unwrap_or(0);
@@ -89,17 +90,61 @@ pub fn deploy(
                 );
             }
         });
-        eprintln!("error: the deploy stopped before any node switched:");
-        for (node, s) in to.iter().zip(&staged) {
+        eprintln!("error: {why}:");
+        for (node, s) in to.iter().zip(&said) {
             match s {
-                Ok(_) => eprintln!("{node}: staged, thrown away"),
+                Ok(m) => eprintln!("{node}: {m}"),
                 Err(e) => eprintln!("{node}: {}", e.trim_end()),
             }
         }
-        return Err(ExitCode::from(1));
+        Err(ExitCode::from(1))
+    };
+    if staged.iter().any(Result::is_err) {
+        let said = staged
+            .iter()
+            .map(|s| match s {
+                Ok(_) => Ok("staged, thrown away".to_string()),
+                Err(e) => Err(e.clone()),
+            })
+            .collect();
+        return abort("the deploy stopped before any node switched", said);
+    }
+    // Between the phases: the migrations, one node after another (on a
+    // shared database the first applies them and the others find them
+    // applied; a node with a database of its own applies its own). A
+    // failure stops the deploy before anyone switches; a migration that
+    // was applied stays applied.
+    if migrations.is_some() {
+        let mut said = Vec::new();
+        for (node, id) in to.iter().zip(&ids) {
+            let r = match request(
+                node,
+                "POST",
+                "/__kitwork/deploy/migrate",
+                &token,
+                id.as_bytes(),
+            ) {
+                Ok((200, body)) => Ok(match body.trim() {
+                    "{\"applied\":[]}" => "migrations: nothing to apply".to_string(),
+                    _ => format!("migrations applied: {body}"),
+                }),
+                Ok((_, body)) => Err(field(&body, "error").unwrap_or(body)),
+                Err(e) => Err(format!("cannot reach its admin listener: {e}")),
+            };
+            let failed = r.is_err();
+            said.push(r);
+            if failed {
+                said.resize(to.len(), Ok("staged, thrown away".to_string()));
+                return abort("a migration failed; no node switched", said);
+            }
+        }
+        for (node, s) in to.iter().zip(&said) {
+            if let Ok(m) = s {
+                println!("{node}: {m}");
+            }
+        }
     }
     // Phase two: every node staged it; each switches.
-    let ids: Vec<String> = staged.into_iter().map(|s| s.unwrap_or_default()).collect();
     let activated = each(&to, |node| {
         let i = to.iter().position(|n| n == node).unwrap_or(0);
         match request(

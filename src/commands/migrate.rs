@@ -16,26 +16,57 @@ pub fn migrate(dir: &Path, config: Option<PathBuf>, db: Option<String>) -> Outco
 }
 
 /// Applies the migrations of `dir` not applied yet to the configured
+/// database, on a runtime of its own on this thread: what it did, or why
+/// it could not start.
+fn run_migrations(
+    config: &Config,
+    dir: &Path,
+) -> Result<kitwork::runtime::db::migrate::Report, String> {
+    let shared = config.open_database()?;
+    let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
+        .enable_timer()
+        .build()
+        .map_err(|e| format!("cannot start a runtime: {e}"))?;
+    Ok(rt.block_on(async {
+        // Migrations may take long: an hour per statement.
+        let db = shared.for_core(std::time::Duration::from_secs(3600));
+        kitwork::runtime::db::migrate::migrate(&db, dir).await
+    }))
+}
+
+/// How a node applies the migrations a deploy carries
+/// (`gateway::deploy::Migrator`): on a thread of its own (the admin
+/// listener's has a runtime already), against the configured database.
+pub(crate) fn deploy_migrator(config: &Config) -> kitwork::gateway::deploy::Migrator {
+    let config = config.clone();
+    Box::new(move |dir: &Path| {
+        let (config, dir) = (config.clone(), dir.to_path_buf());
+        let report = std::thread::spawn(move || run_migrations(&config, &dir))
+            .join()
+            .map_err(|_| "the migrations' thread panicked".to_string())??;
+        match report.error {
+            None => Ok(report.applied),
+            Some(e) => Err(match report.applied.is_empty() {
+                true => format!("migration failed: {}", e.message()),
+                false => format!(
+                    "migration failed: {} (applied before it: {})",
+                    e.message(),
+                    report.applied.join(", ")
+                ),
+            }),
+        }
+    })
+}
+
+/// Applies the migrations of `dir` not applied yet to the configured
 /// database. `kitwork migrate` (`command`) reports on stdout, also when
 /// nothing was pending; `serve` logs what it applied on stderr, keeping
 /// stdout's first line for its address.
 pub(crate) fn apply_migrations(config: &Config, dir: &Path, command: bool) -> Result<(), ExitCode> {
-    let shared = config.open_database().map_err(|e| {
+    let report = run_migrations(config, dir).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(1)
     })?;
-    let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
-        .enable_timer()
-        .build()
-        .map_err(|e| {
-            eprintln!("error: cannot start a runtime: {e}");
-            ExitCode::from(1)
-        })?;
-    let report = rt.block_on(async {
-        // Migrations may take long: an hour per statement.
-        let db = shared.for_core(std::time::Duration::from_secs(3600));
-        kitwork::runtime::db::migrate::migrate(&db, dir).await
-    });
     // What was applied is said also when a later file failed.
     for n in &report.applied {
         if command {

@@ -192,7 +192,15 @@ fn start_admin(
         started: std::time::Instant::now(),
         token,
         stopping: stopping.clone(),
-        deployer: kitwork::gateway::deploy::Deployer::new(reloader.clone()),
+        deployer: kitwork::gateway::deploy::Deployer::new(
+            reloader.clone(),
+            (!config.database.migrations.as_os_str().is_empty()).then(|| {
+                (
+                    super::migrate::deploy_migrator(config),
+                    config.database.migrations.clone(),
+                )
+            }),
+        ),
     };
     match kitwork::gateway::admin::serve(addr, admin) {
         Ok(a) => Ok(format!(", admin on http://{a}")),

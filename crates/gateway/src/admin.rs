@@ -35,7 +35,7 @@ pub struct Admin {
     /// Set at the signal to stop (`CoreConfig::stopping`): not ready
     /// from then on.
     pub stopping: Arc<std::sync::atomic::AtomicBool>,
-    /// `POST /__kitwork/deploy/{stage,activate,abort}` (`kitwork deploy`).
+    /// `POST /__kitwork/deploy/{stage,migrate,activate,abort}` (`kitwork deploy`).
     pub deployer: super::deploy::Deployer,
 }
 
@@ -102,7 +102,8 @@ impl Admin {
     }
 
     /// A deploy step (`kitwork deploy`): `stage` (the body is a tar of the
-    /// work folder), `activate` or `abort` (the body is the staged id).
+    /// work folder), `migrate`, `activate` or `abort` (the body is the
+    /// staged id).
     fn deploy(&self, step: &str, body: &[u8]) -> (u16, String) {
         let id = String::from_utf8_lossy(body).trim().to_string();
         match step {
@@ -125,6 +126,16 @@ impl Admin {
                         g.routes.len()
                     ));
                     (200, format!("{{\"generation\":{}}}", json_string(&g.id())))
+                }
+                Err(e) => (409, format!("{{\"error\":{}}}", json_string(&e))),
+            },
+            "migrate" => match self.deployer.migrate(&id) {
+                Ok(applied) => {
+                    for n in &applied {
+                        crate::log::info(&format!("deploy: applied migration {n}"));
+                    }
+                    let names: Vec<String> = applied.iter().map(|n| json_string(n)).collect();
+                    (200, format!("{{\"applied\":[{}]}}", names.join(",")))
                 }
                 Err(e) => (409, format!("{{\"error\":{}}}", json_string(&e))),
             },

@@ -5,6 +5,10 @@
 //! (the reloader's lock held throughout, so no reload sees half a folder);
 //! `abort` throws a staged folder away. One staging at a time per node:
 //! a new `stage` replaces an earlier one that was never activated.
+//! Migrations travel in the archive under `MIGRATIONS`: `migrate` applies
+//! the staged ones to the node's database (`kitwork deploy` asks the
+//! nodes in turn, after every node staged and before any switches), and
+//! `activate` also makes them the node's migrations folder.
 
 use super::reload::{Outcome, Reloader};
 use std::path::{Path, PathBuf};
@@ -13,22 +17,35 @@ use std::sync::{Arc, Mutex};
 /// The largest archive a node accepts.
 pub const MAX_ARCHIVE: usize = 256 << 20;
 
+/// Where an archive carries the migrations, beside the work folder's files.
+pub const MIGRATIONS: &str = ".kitwork-migrations";
+
 /// A folder staged and compiled, waiting for `activate`.
 struct Staged {
     id: String,
     dir: PathBuf,
+    /// The migrations it came with, moved out of `dir`.
+    migrations: Option<PathBuf>,
 }
+
+/// Applies a folder's pending migrations to the node's database: the
+/// names applied, or what failed (after the names applied before it).
+pub type Migrator = Box<dyn Fn(&Path) -> Result<Vec<String>, String> + Send + Sync>;
 
 pub struct Deployer {
     reloader: Arc<Reloader>,
     staged: Mutex<Option<Staged>>,
+    /// How this node applies migrations, and its migrations folder (none:
+    /// a deploy that carries migrations is refused).
+    migrator: Option<(Migrator, PathBuf)>,
 }
 
 impl Deployer {
-    pub fn new(reloader: Arc<Reloader>) -> Deployer {
+    pub fn new(reloader: Arc<Reloader>, migrator: Option<(Migrator, PathBuf)>) -> Deployer {
         Deployer {
             reloader,
             staged: Mutex::new(None),
+            migrator,
         }
     }
 
@@ -43,22 +60,50 @@ impl Deployer {
                 .file_name()
                 .map_or("work".into(), |n| n.to_string_lossy())
         ));
-        let unpacked = unpack(archive, &dir).and_then(|_| self.reloader.compile(&dir));
+        let migrations = dir.with_extension("migrations");
+        let unpacked = unpack(archive, &dir).and_then(|_| {
+            // The migrations are not part of the work folder.
+            let carried = dir.join(MIGRATIONS);
+            if carried.is_dir() {
+                if self.migrator.is_none() {
+                    return Err("the deploy carries migrations, and this node has no database migrations folder (database.migrations is \"\")".into());
+                }
+                std::fs::rename(&carried, &migrations).map_err(|e| e.to_string())?;
+            }
+            self.reloader.compile(&dir)
+        });
         let routes = match unpacked {
             Ok(routes) => routes,
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&dir);
+                let _ = std::fs::remove_dir_all(&migrations);
                 return Err(e);
             }
         };
         let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
+        let migrations = migrations.is_dir().then_some(migrations);
         if let Some(old) = staged.replace(Staged {
             id: id.clone(),
             dir,
+            migrations,
         }) {
-            let _ = std::fs::remove_dir_all(old.dir);
+            old.remove();
         }
         Ok((id, routes))
+    }
+
+    /// Applies the migrations staged as `id` to this node's database:
+    /// the names applied (none when it carried none, or they were all
+    /// applied before, by another node on the same database).
+    pub fn migrate(&self, id: &str) -> Result<Vec<String>, String> {
+        let staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(s) = staged.as_ref().filter(|s| s.id == id) else {
+            return Err(format!("nothing is staged as {id:?}"));
+        };
+        match (&s.migrations, &self.migrator) {
+            (Some(dir), Some((migrate, _))) => migrate(dir),
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// Serves the folder staged as `id`: the generation now served.
@@ -68,7 +113,18 @@ impl Deployer {
             return Err(format!("nothing is staged as {id:?}"));
         };
         let outcome = self.reloader.replace_folder(&s.dir);
-        let _ = std::fs::remove_dir_all(&s.dir);
+        // What the node applies at its next start is what it serves now.
+        if let (Outcome::Swapped(_) | Outcome::Unchanged(_), Some(from), Some((_, to))) =
+            (&outcome, &s.migrations, &self.migrator)
+        {
+            if let Err(e) = mirror(from, to) {
+                crate::log::warn(&format!(
+                    "deploy: cannot write the migrations to {}: {e}",
+                    to.display()
+                ));
+            }
+        }
+        s.remove();
         match outcome {
             Outcome::Failed(d) => Err(d),
             done => Ok(done),
@@ -81,7 +137,7 @@ impl Deployer {
         let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
         match staged.take_if(|s| id.is_empty() || s.id == id) {
             Some(s) => {
-                let _ = std::fs::remove_dir_all(s.dir);
+                s.remove();
                 true
             }
             None => false,
@@ -89,12 +145,35 @@ impl Deployer {
     }
 }
 
+impl Staged {
+    fn remove(self) {
+        let _ = std::fs::remove_dir_all(self.dir);
+        if let Some(m) = self.migrations {
+            let _ = std::fs::remove_dir_all(m);
+        }
+    }
+}
+
 /// A work folder as a tar archive (links followed: the other end gets
 /// files), what `kitwork deploy` sends and a joining node fetches.
 pub fn pack(dir: &Path) -> std::io::Result<Vec<u8>> {
+    pack_with(dir, None)
+}
+
+/// `pack`, with a migrations folder's `.sql` files under `MIGRATIONS`.
+pub fn pack_with(dir: &Path, migrations: Option<&Path>) -> std::io::Result<Vec<u8>> {
     let mut b = tar::Builder::new(Vec::new());
     b.follow_symlinks(true);
     b.append_dir_all(".", dir)?;
+    if let Some(m) = migrations {
+        for entry in std::fs::read_dir(m)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|x| x == "sql") {
+                let name = Path::new(MIGRATIONS).join(path.file_name().unwrap_or_default());
+                b.append_path_with_name(&path, name)?;
+            }
+        }
+    }
     b.into_inner()
 }
 
