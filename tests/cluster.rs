@@ -234,28 +234,14 @@ fn client(i: usize, front: String, stop: Arc<AtomicBool>, seen: Arc<Mutex<Vec<An
     }
 }
 
-fn have_haproxy(what: &str) -> bool {
-    let found = Command::new("haproxy")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success());
+/// Whether `found`; if not, says that `what` did not run for lack of
+/// `missing` (and fails under CI, where .ci/run installs it).
+fn required(found: bool, what: &str, missing: &str) -> bool {
     if !found {
-        eprintln!("SKIPPED {what}: no haproxy (scripts/balancer.sh installs it)");
+        eprintln!("SKIPPED {what}: {missing} is missing");
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "{what}: haproxy is missing, and CI=true requires the cluster test to run"
-        );
-    }
-    found
-}
-
-fn have_postgres_server(what: &str) -> bool {
-    let found = pg_pair::have_server();
-    if !found {
-        eprintln!("SKIPPED {what}: no PostgreSQL server binaries under /usr/lib/postgresql");
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{what}: PostgreSQL's server is missing, and CI=true requires the cluster test to run"
+            "{what}: {missing} is missing, and CI=true requires the cluster test to run"
         );
     }
     found
@@ -289,7 +275,21 @@ fn first_ok_after(seen: &[Answer], from: Instant) -> Option<Instant> {
 #[test]
 fn three_nodes_lose_nothing_through_faults_and_switch_versions_together() {
     let what = "the cluster test";
-    if !have_haproxy(what) || !have_redis_server(what) || !have_postgres_server(what) {
+    let has_haproxy = Command::new("haproxy")
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !required(
+        has_haproxy,
+        what,
+        "haproxy (scripts/balancer.sh installs it)",
+    ) || !have_redis_server(what)
+        || !required(
+            pg_pair::have_server(),
+            what,
+            "PostgreSQL's server (its binaries under /usr/lib/postgresql)",
+        )
+    {
         return;
     }
     let pg = PgPair::start(free_port(), free_port());

@@ -60,7 +60,7 @@ impl Deployer {
                 .file_name()
                 .map_or("work".into(), |n| n.to_string_lossy())
         ));
-        let migrations = dir.with_extension("migrations");
+        let migrations = PathBuf::from(format!("{}.migrations", dir.display()));
         let unpacked = unpack(archive, &dir).and_then(|_| {
             // The migrations are not part of the work folder.
             let carried = dir.join(MIGRATIONS);
