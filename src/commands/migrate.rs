@@ -35,15 +35,12 @@ fn run_migrations(
 }
 
 /// How a node applies the migrations a deploy carries
-/// (`gateway::deploy::Migrator`): on a thread of its own (the admin
-/// listener's has a runtime already), against the configured database.
+/// (`gateway::deploy::Migrator`), on the admin thread that asked, against
+/// the configured database.
 pub(crate) fn deploy_migrator(config: &Config) -> kitwork::gateway::deploy::Migrator {
     let config = config.clone();
     Box::new(move |dir: &Path| {
-        let (config, dir) = (config.clone(), dir.to_path_buf());
-        let report = std::thread::spawn(move || run_migrations(&config, &dir))
-            .join()
-            .map_err(|_| "the migrations' thread panicked".to_string())??;
+        let report = run_migrations(&config, dir)?;
         match report.error {
             None => Ok(report.applied),
             Some(e) => Err(match report.applied.is_empty() {

@@ -45,17 +45,39 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
-/// Binds `addr` and serves the admin endpoints on a thread of their own;
-/// returns the bound address.
+/// Connections the admin listener answers at once, each on a thread.
+const ADMIN_THREADS: usize = 8;
+
+/// Binds `addr` and serves the admin endpoints on threads of their own;
+/// returns the bound address. Each connection gets a thread (up to
+/// `ADMIN_THREADS`; past them, the accepting thread answers), so a long
+/// step (a deploy's migrations) does not hold up the probes.
 pub fn serve(addr: SocketAddr, admin: Admin) -> std::io::Result<SocketAddr> {
+    use std::sync::atomic::AtomicUsize;
     let listener = TcpListener::bind(addr)?;
     let bound = listener.local_addr()?;
+    let admin = Arc::new(admin);
+    let busy = Arc::new(AtomicUsize::new(0));
     std::thread::Builder::new()
         .name("kitwork-admin".into())
         .spawn(move || {
             for stream in listener.incoming().flatten() {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                let _ = admin.answer(stream);
+                if busy.fetch_add(1, Ordering::Relaxed) >= ADMIN_THREADS {
+                    busy.fetch_sub(1, Ordering::Relaxed);
+                    let _ = admin.answer(stream);
+                    continue;
+                }
+                let (a, b) = (admin.clone(), busy.clone());
+                let spawned = std::thread::Builder::new()
+                    .name("kitwork-admin-answer".into())
+                    .spawn(move || {
+                        let _ = a.answer(stream);
+                        b.fetch_sub(1, Ordering::Relaxed);
+                    });
+                if spawned.is_err() {
+                    busy.fetch_sub(1, Ordering::Relaxed);
+                }
             }
         })?;
     Ok(bound)
