@@ -26,7 +26,8 @@ pub struct CoreConfig {
     pub dev: bool,
     /// Set once by the signal handler: stop accepting, finish what is in
     /// flight, close idle connections, exit. Read at accept and between
-    /// requests only, never per instruction.
+    /// requests only, never per instruction. Set `stopping` first (or
+    /// with it): answers look only at that.
     pub shutdown: Arc<AtomicBool>,
     /// Set at the signal to stop, `drain_delay_ms` before `shutdown`:
     /// from then on every answer closes its connection (HTTP/2: GOAWAY)
@@ -88,9 +89,10 @@ impl CoreConfig {
     }
 
     /// Whether answers close their connections now: from the signal to
-    /// stop on (`stopping`), not only once draining (`shutdown`).
+    /// stop on, through the drain. One load per answer (`shutdown` is
+    /// only ever set after `stopping`).
     pub fn closing(&self) -> bool {
-        self.stopping.load(Ordering::Relaxed) || self.shutdown.load(Ordering::Relaxed)
+        self.stopping.load(Ordering::Relaxed)
     }
 }
 
