@@ -3,7 +3,8 @@
 //! through the real binary, a Redis server of the test's own that is
 //! stopped, frozen and started again under a route (503 while it is gone,
 //! served again without a restart) and that sees one connection per core
-//! however many commands `parallel()` branches send at once.
+//! however many commands `parallel()` branches send at once; Redis
+//! Clusters of its own, plain and TLS-only.
 
 #[path = "support/redis.rs"]
 mod redis;
@@ -77,9 +78,19 @@ eq(k.del(P + "user", P + "n", P + "h", P + "s", P + "p", P + "nothing"), 5, "del
 
 /// Runs `CHECKS` on `store`; the report of the first check that failed.
 fn run_checks(store: Target, prefix: &str) -> Result<(), String> {
+    run_checks_trusting(store, prefix, None)
+}
+
+/// `run_checks`, trusting the certificates of `ca` too (a `rediss://` store).
+fn run_checks_trusting(
+    store: Target,
+    prefix: &str,
+    ca: Option<&std::path::Path>,
+) -> Result<(), String> {
     let source = CHECKS.replace("PREFIX", &format!("{prefix:?}"));
     let program = kitwork::compile_file("checks.js", &source).map_err(|e| format!("{e:?}"))?;
     let mut setup = kitwork::runtime::Setup::new();
+    setup.tls = kitwork::runtime::http::tls_config(ca).map_err(|e| e.to_string())?;
     setup.kv = Setup {
         target: store,
         ..Setup::default()
@@ -248,12 +259,22 @@ fn a_password_and_a_database_in_the_url_are_used() {
 struct OwnCluster {
     nodes: Vec<OwnRedis>,
     dir: std::path::PathBuf,
+    /// Speaking only TLS, nodes and cluster bus: the certificate's file.
+    tls: Option<std::path::PathBuf>,
 }
 
 impl OwnCluster {
     fn start() -> OwnCluster {
-        let dir =
-            std::env::temp_dir().join(format!("kitwork-redis-cluster-{}", std::process::id()));
+        OwnCluster::start_with(false)
+    }
+
+    /// `tls`: every node speaks only TLS, to clients and to each other
+    /// (`tls-cluster yes`), with a certificate of the test's own.
+    fn start_with(tls: bool) -> OwnCluster {
+        let dir = std::env::temp_dir().join(format!(
+            "kitwork-redis-cluster-{}-{tls}",
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         // A node also listens on its port + 10000 (the cluster bus).
@@ -264,32 +285,49 @@ impl OwnCluster {
         let mut ports = Vec::new();
         // Below the ephemeral ports (32768 and up), bus ports included:
         // an outgoing connection elsewhere in the run cannot take them.
-        let mut p = 10000 + (std::process::id() % 3000) as u16 * 4;
+        // The two kinds of cluster (tests running at once) in halves of
+        // their own, so one does not take a port the other just found free.
+        let half = if tls { 6000 } else { 0 };
+        let mut p = 10000 + half + (std::process::id() % 1500) as u16 * 4;
         while ports.len() < 3 {
             if free(p) {
                 ports.push(p);
             }
             p += 1;
         }
+        let pem = dir.join("cert.pem");
+        if tls {
+            let cert = tls::cert(&["127.0.0.1"]);
+            std::fs::write(&pem, &cert.pem).unwrap();
+            std::fs::write(dir.join("key.pem"), &cert.key).unwrap();
+        }
         let nodes: Vec<OwnRedis> = ports
             .iter()
             .map(|&port| {
                 let conf = dir.join(format!("nodes-{port}.conf"));
-                OwnRedis::start_with(
-                    port,
-                    &[
-                        "--cluster-enabled",
-                        "yes",
-                        "--cluster-config-file",
-                        conf.to_str().unwrap(),
-                        "--dir",
-                        dir.to_str().unwrap(),
-                    ],
-                )
+                let args = [
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    conf.to_str().unwrap(),
+                    "--dir",
+                    dir.to_str().unwrap(),
+                    "--tls-cluster",
+                    "yes",
+                ];
+                match tls {
+                    true => OwnRedis::start_tls(port, &pem, &dir.join("key.pem"), &args),
+                    false => OwnRedis::start_with(port, &args[..6]),
+                }
             })
             .collect();
         let addrs: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+        let tls_args: Vec<String> = match tls {
+            true => vec!["--tls".into(), "--cacert".into(), pem.display().to_string()],
+            false => Vec::new(),
+        };
         let made = Command::new("redis-cli")
+            .args(&tls_args)
             .args(["--cluster", "create"])
             .args(&addrs)
             .args(["--cluster-replicas", "0", "--cluster-yes"])
@@ -305,7 +343,8 @@ impl OwnCluster {
             wait_until(|| nodes.iter().all(ok)),
             "the cluster did not settle"
         );
-        OwnCluster { nodes, dir }
+        let tls = tls.then_some(pem);
+        OwnCluster { nodes, dir, tls }
     }
 
     fn url(&self) -> String {
@@ -314,7 +353,12 @@ impl OwnCluster {
             .iter()
             .map(|n| format!("127.0.0.1:{}", n.port))
             .collect();
-        format!("redis+cluster://{}", hosts.join(","))
+        let scheme = if self.tls.is_some() {
+            "rediss"
+        } else {
+            "redis"
+        };
+        format!("{scheme}+cluster://{}", hosts.join(","))
     }
 
     /// The node serving `key`'s slot, and the slot.
@@ -390,6 +434,33 @@ fn a_redis_cluster_is_spread_over_and_follows_its_slots_when_they_move() {
     assert_eq!(dst.cli(&["get", "moving"]), "2");
 }
 
+/// A Redis Cluster that speaks only TLS (`rediss+cluster://`): the slot
+/// map's addresses are reached over TLS too, and the checks pass.
+#[test]
+fn a_redis_cluster_over_tls_passes_the_checks() {
+    let what = "a_redis_cluster_over_tls_passes_the_checks";
+    if !have_redis_server(what) {
+        return;
+    }
+    let cluster = OwnCluster::start_with(true);
+    let store = Target::parse(&cluster.url()).unwrap();
+    run_checks_trusting(store, "{kwtls}:", cluster.tls.as_deref()).unwrap();
+    // Keys spread over the three nodes, each reached over TLS.
+    let program = kitwork::compile_file(
+        "spread.js",
+        "for (let i = 0; i < 300; i++) kv().set(\"t\" + i, i); let s = 0; for (let i = 0; i < 300; i++) s += kv().get(\"t\" + i); console.log(s);",
+    )
+    .unwrap();
+    let mut setup = kitwork::runtime::Setup::new();
+    setup.kv.target = Target::parse(&cluster.url()).unwrap();
+    setup.tls = kitwork::runtime::http::tls_config(cluster.tls.as_deref()).unwrap();
+    kitwork::run_with(&mut Vm::new(Limits::default()), &program, &setup).unwrap();
+    for n in &cluster.nodes {
+        let keys: u32 = n.cli(&["dbsize"]).parse().unwrap();
+        assert!(keys > 50, "every node holds its share: {keys}");
+    }
+}
+
 #[test]
 fn rediss_speaks_tls_to_a_redis_that_only_speaks_tls() {
     let what = "rediss_speaks_tls_to_a_redis_that_only_speaks_tls";
@@ -426,6 +497,7 @@ fn rediss_speaks_tls_to_a_redis_that_only_speaks_tls() {
     let _server = OwnRedis {
         child: server,
         port: 0,
+        tls: None,
     };
     let ping = || {
         Command::new("redis-cli")

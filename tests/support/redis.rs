@@ -31,6 +31,8 @@ pub fn url_or_skip(what: &str) -> Option<String> {
 pub struct OwnRedis {
     pub port: u16,
     pub child: Child,
+    /// The CA file `redis-cli` checks a TLS-only server's certificate with.
+    pub tls: Option<std::path::PathBuf>,
 }
 
 impl OwnRedis {
@@ -47,7 +49,11 @@ impl OwnRedis {
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server (scripts/redis.sh installs it)");
-        let r = OwnRedis { child, port };
+        let r = OwnRedis {
+            child,
+            port,
+            tls: None,
+        };
         // Answering, with or without a password asked for.
         let up = || {
             Command::new("redis-cli")
@@ -69,8 +75,47 @@ impl OwnRedis {
         r
     }
 
+    /// Speaking only TLS on `port` (`pem` and `key` its certificate, `pem`
+    /// also the CA), with more `redis-server` arguments.
+    pub fn start_tls(
+        port: u16,
+        pem: &std::path::Path,
+        key: &std::path::Path,
+        more: &[&str],
+    ) -> OwnRedis {
+        let file = |p: &std::path::Path| p.to_str().unwrap().to_string();
+        let child = Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", "0"])
+            .args(["--tls-port", &port.to_string()])
+            .args(["--tls-cert-file", &file(pem), "--tls-key-file", &file(key)])
+            .args(["--tls-ca-cert-file", &file(pem), "--tls-auth-clients", "no"])
+            .args(["--save", "", "--appendonly", "no"])
+            .args(more)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server (scripts/redis.sh installs it)");
+        let r = OwnRedis {
+            child,
+            port,
+            tls: Some(pem.to_path_buf()),
+        };
+        assert!(
+            (0..500).any(|_| r.cli(&["ping"]) == "PONG" || {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                false
+            }),
+            "redis-server with TLS did not start"
+        );
+        r
+    }
+
     pub fn cli(&self, args: &[&str]) -> String {
+        let tls: Vec<String> = match &self.tls {
+            Some(ca) => vec!["--tls".into(), "--cacert".into(), ca.display().to_string()],
+            None => Vec::new(),
+        };
         let out = Command::new("redis-cli")
+            .args(&tls)
             .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
             .args(args)
             .output()
