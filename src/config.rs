@@ -661,6 +661,7 @@ impl Config {
             kv: self.kv.setup()?,
             replicas: self.open_replicas()?,
             replica_lag: Duration::from_millis(self.database.replica_lag_ms),
+            warn: crate::log::warn,
         })
     }
 

@@ -2,7 +2,8 @@
 //! a request's reads go to the replica, its writes and what follows them
 //! to the primary; a replica that lags past `replica_lag_ms` (its replay
 //! paused) is left for the primary until it catches up, and one that
-//! cannot be reached is skipped without an error.
+//! cannot be reached is skipped without an error. Each change is one
+//! line in the log.
 
 #[path = "support/pg.rs"]
 mod pg;
@@ -77,6 +78,29 @@ fn reads_go_to_a_current_replica_and_writes_to_the_primary() {
     assert!(
         wait_until(|| get(&s, "/where").body == "{\"replica\":true}"),
         "a replica that caught up is read from again"
+    );
+    // Each change said once: the unreachable one skipped (again every
+    // 5 s at most), the lagging one left and taken back.
+    let log = s.log();
+    let port = replica
+        .rsplit('@')
+        .next()
+        .and_then(|h| h.split('/').next())
+        .unwrap();
+    assert!(
+        log.contains(
+            "replica 127.0.0.1:1: not read from for 5 s: cannot reach PostgreSQL at 127.0.0.1:1"
+        ),
+        "{log}"
+    );
+    let lagging = format!("replica {port}: not read from while it lags: ");
+    assert_eq!(log.matches(&lagging).count(), 1, "{log}");
+    assert!(log.contains("(replica_lag_ms 300)"), "{log}");
+    assert_eq!(
+        log.matches(&format!("replica {port}: read from again"))
+            .count(),
+        1,
+        "{log}"
     );
     pg::run_sql(&primary, "DROP TABLE kw_replica_rows");
 }

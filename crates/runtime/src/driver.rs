@@ -434,13 +434,13 @@ async fn from_replica(
         return Ok(st);
     };
     match monoio::time::timeout(backstop, services.replicas.run(i, st)).await {
-        Ok((Err(DbError::Unavailable(_)), Some(st))) => {
-            services.replicas.failed(i);
+        Ok((Err(DbError::Unavailable(e)), Some(st))) => {
+            services.replicas.failed(i, &e);
             Ok(st)
         }
         Ok(ran) => Err(ran),
         Err(_) => {
-            services.replicas.failed(i);
+            services.replicas.failed(i, "it did not answer in time");
             Err((
                 Err(DbError::Unavailable(
                     "a read replica did not answer in time".into(),

@@ -46,6 +46,13 @@ pub struct Setup {
     /// one may be and still be read from.
     pub replicas: Vec<db::Shared>,
     pub replica_lag: std::time::Duration,
+    /// Where the services' own warnings go (a replica no longer read
+    /// from, and read from again): the gateway's log; stderr by default.
+    pub warn: fn(&str),
+}
+
+fn warn_on_stderr(message: &str) {
+    eprintln!("{message}");
 }
 
 impl Setup {
@@ -60,6 +67,7 @@ impl Setup {
             kv: kv::Setup::default(),
             replicas: Vec::new(),
             replica_lag: std::time::Duration::from_secs(1),
+            warn: warn_on_stderr,
         }
     }
 
@@ -153,9 +161,10 @@ impl Services {
                 setup
                     .replicas
                     .iter()
-                    .map(|r| r.for_core(setup.db_timeout))
+                    .map(|r| (r.for_core(setup.db_timeout), r.label()))
                     .collect(),
                 setup.replica_lag,
+                setup.warn,
             ),
         }
     }

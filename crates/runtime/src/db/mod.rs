@@ -60,6 +60,32 @@ impl std::fmt::Debug for Shared {
 }
 
 impl Shared {
+    /// Where it is, for log lines: PostgreSQL's `host:port`s (no user, no
+    /// password), or "SQLite".
+    pub fn label(&self) -> String {
+        match self {
+            Shared::Sqlite(_) => "SQLite".into(),
+            Shared::Postgres(c) => {
+                use tokio_postgres::config::Host;
+                let ports = c.get_ports();
+                let hosts: Vec<String> = c
+                    .get_hosts()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| {
+                        let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+                        match h {
+                            Host::Tcp(h) => format!("{h}:{port}"),
+                            #[allow(unreachable_patterns)]
+                            _ => format!("(a socket):{port}"),
+                        }
+                    })
+                    .collect();
+                hosts.join(",")
+            }
+        }
+    }
+
     /// `Target::parse`, then `open`.
     pub fn from_url(url: &str) -> Result<Shared, String> {
         Shared::open(&Target::parse(url)?)

@@ -5,7 +5,8 @@
 //! wrote. A replica is skipped for `SKIP` after it fails to answer, and
 //! while it lags: each core asks a replica how far behind it is at most
 //! every `CHECK` (when it is next chosen), and uses it only within
-//! `database.replica_lag_ms`.
+//! `database.replica_lag_ms`. Each change of a replica's state (no longer
+//! read from, read from again) is one warning, per core.
 
 use super::{Answer, Database, DbError, Expect, SqlValue, Statement};
 use std::cell::Cell;
@@ -49,9 +50,20 @@ pub fn reads_only(sql: &str) -> bool {
     .any(|w| lower.contains(w))
 }
 
+/// Whether a core reads from a replica, as last said in the log.
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    Read,
+    Failed,
+    Lagging,
+}
+
 /// One replica as a core sees it.
 struct Replica {
     db: Database,
+    /// Its `host:port`, for the log.
+    label: String,
+    state: Cell<State>,
     /// Left alone until then (after a failure).
     skip_until: Cell<Option<Instant>>,
     /// When its lag was last asked, and whether it was within the bound.
@@ -63,22 +75,34 @@ pub struct Replicas {
     list: Vec<Replica>,
     next: Cell<usize>,
     max_lag: Duration,
+    warn: fn(&str),
 }
 
 impl Replicas {
-    /// `dbs`: each replica's handle on this core.
-    pub fn new(dbs: Vec<Database>, max_lag: Duration) -> Replicas {
+    /// `dbs`: each replica's handle on this core, and its label; `warn`:
+    /// where a change of a replica's state is said.
+    pub fn new(dbs: Vec<(Database, String)>, max_lag: Duration, warn: fn(&str)) -> Replicas {
         Replicas {
             list: dbs
                 .into_iter()
-                .map(|db| Replica {
+                .map(|(db, label)| Replica {
                     db,
+                    label,
+                    state: Cell::new(State::Read),
                     skip_until: Cell::new(None),
                     checked: Cell::new(None),
                 })
                 .collect(),
             next: Cell::new(0),
             max_lag,
+            warn,
+        }
+    }
+
+    /// Records `r`'s state, saying it when it changed.
+    fn now(&self, r: &Replica, state: State, why: impl FnOnce() -> String) {
+        if r.state.replace(state) != state {
+            (self.warn)(&format!("replica {}: {}", r.label, why()));
         }
     }
 
@@ -107,6 +131,7 @@ impl Replicas {
                 }
             };
             if fresh {
+                self.now(r, State::Read, || "read from again".into());
                 return Some(i);
             }
         }
@@ -118,9 +143,13 @@ impl Replicas {
         self.list[i].db.run(st, None).await
     }
 
-    /// Replica `i` failed to answer: left alone for `SKIP`.
-    pub fn failed(&self, i: usize) {
-        self.list[i].skip_until.set(Some(Instant::now() + SKIP));
+    /// Replica `i` failed to answer (`why`): left alone for `SKIP`.
+    pub fn failed(&self, i: usize, why: &str) {
+        let r = &self.list[i];
+        r.skip_until.set(Some(Instant::now() + SKIP));
+        self.now(r, State::Failed, || {
+            format!("not read from for {} s: {why}", SKIP.as_secs())
+        });
     }
 
     /// Whether the replica is within `max_lag` (asked now).
@@ -137,13 +166,34 @@ impl Replicas {
                 Some(SqlValue::Int(ms)) => *ms as f64,
                 _ => f64::INFINITY,
             },
-            Ok((Err(DbError::Unavailable(_)), _)) => {
+            Ok((Err(DbError::Unavailable(e)), _)) => {
                 r.skip_until.set(Some(Instant::now() + SKIP));
+                self.now(r, State::Failed, || {
+                    format!("not read from for {} s: {e}", SKIP.as_secs())
+                });
+                return false;
+            }
+            Ok((Err(e), _)) => {
+                self.now(r, State::Lagging, || {
+                    format!("not read from: its lag could not be read ({})", e.message())
+                });
+                return false;
+            }
+            Err(_) => {
+                self.now(r, State::Lagging, || {
+                    "not read from: it did not say its lag in time".into()
+                });
                 return false;
             }
             _ => f64::INFINITY,
         };
-        lag <= self.max_lag.as_secs_f64() * 1000.0
+        let max = self.max_lag.as_secs_f64() * 1000.0;
+        if lag > max {
+            self.now(r, State::Lagging, || {
+                format!("not read from while it lags: {lag:.0} ms behind (replica_lag_ms {max:.0})")
+            });
+        }
+        lag <= max
     }
 }
 
