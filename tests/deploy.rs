@@ -75,20 +75,33 @@ fn a_folder_that_fails_on_one_node_switches_none() {
     let _ = std::fs::remove_dir_all(strict);
 }
 
-/// A node started with `--join` takes what its peer serves, before it
-/// loads its own folder; one that cannot join does not start.
+/// A node started with `--join` takes what its peer serves, and its
+/// migrations (applied to its own database at start), before it loads
+/// its own folder; one that cannot join does not start.
 #[test]
 fn a_joining_node_starts_on_what_its_peer_serves() {
     let (a, a_admin) = node();
     let two = folder(&[
         ("v.js", &version("2")),
         ("more/w.js", "work(\"W\").get(\"/w\", () => 1);\n"),
+        (
+            "more/t.js",
+            "work(\"T\").get(\"/t\", () => db().query(\"SELECT name FROM kw_joined\")[0].name);\n",
+        ),
     ]);
-    let (ok, text) = deploy(&[&a_admin], &two);
+    let migrations = folder(&[(
+        "001_joined.sql",
+        "CREATE TABLE kw_joined (name TEXT); INSERT INTO kw_joined VALUES ('here');",
+    )]);
+    let (ok, text) = deploy_with(&[&a_admin], &two, migrations.to_str().unwrap());
     assert!(ok, "{text}");
     let (d, _) = node_with(&["--join", &a_admin]);
     assert_eq!(get(&d, "/v").body, "{\"v\":\"2\"}");
     assert_eq!(get(&d, "/w").body, "1");
+    assert_eq!(get(&d, "/t").body, "here", "{}", d.log());
+    assert!(d.dir.join("migrations/001_joined.sql").is_file());
+    assert!(!d.dir.join("work/.kitwork-migrations").exists());
+    let _ = std::fs::remove_dir_all(&migrations);
     assert_eq!(
         std::fs::read_to_string(d.dir.join("work/v.js")).unwrap(),
         version("2")

@@ -13,13 +13,14 @@ use kitwork::config::Overrides;
 use std::path::{Path, PathBuf};
 
 /// `kitwork serve --join PEER`: the work folder the peer serves now
-/// becomes this node's before it loads anything.
-pub fn join(peer: &str, token: &str, work: &Path) -> Result<(), String> {
+/// becomes this node's before it loads anything, and the peer's
+/// migrations join `migrations` (when set).
+pub fn join(peer: &str, token: &str, work: &Path, migrations: Option<&Path>) -> Result<(), String> {
     match request(peer, "GET", "/__kitwork/deploy/current", token, b"") {
         Ok((200, body)) => {
             let archive = kitwork::gateway::deploy::from_text(&body)
                 .ok_or("the peer sent something that is not an archive")?;
-            kitwork::gateway::deploy::install(&archive, work)
+            kitwork::gateway::deploy::install(&archive, work, migrations)
         }
         Ok((_, body)) => Err(field(&body, "error").unwrap_or(body)),
         Err(e) => Err(format!("cannot reach its admin listener: {e}")),

@@ -22,7 +22,9 @@ pub fn serve(config: Option<PathBuf>, join: Option<String>, overrides: Overrides
     let config = load_config(config.as_deref(), overrides)?;
     if let Some(peer) = join {
         let token = config.read_admin_token().unwrap_or_default();
-        super::deploy::join(&peer, &token, &config.work_dir).map_err(|e| {
+        let migrations = &config.database.migrations;
+        let migrations = (!migrations.as_os_str().is_empty()).then_some(migrations.as_path());
+        super::deploy::join(&peer, &token, &config.work_dir, migrations).map_err(|e| {
             eprintln!("error: cannot join {peer}: {}", e.trim_end());
             ExitCode::from(1)
         })?;

@@ -305,7 +305,7 @@ impl Admin {
             if !self.authorized(authorization.as_deref()) {
                 return respond(&mut stream, 401, "application/json", TOKEN_REQUIRED);
             }
-            return match super::deploy::pack(self.reloader.dir()) {
+            return match super::deploy::pack_with(self.reloader.dir(), self.deployer.migrations()) {
                 Ok(archive) => respond(
                     &mut stream,
                     200,

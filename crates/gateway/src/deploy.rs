@@ -92,6 +92,15 @@ impl Deployer {
         Ok((id, routes))
     }
 
+    /// This node's migrations folder, when it has one (what a joining node
+    /// is sent with the work folder).
+    pub fn migrations(&self) -> Option<&Path> {
+        self.migrator
+            .as_ref()
+            .map(|(_, dir)| dir.as_path())
+            .filter(|d| d.is_dir())
+    }
+
     /// Applies the migrations staged as `id` to this node's database:
     /// the names applied (none when it carried none, or they were all
     /// applied before, by another node on the same database).
@@ -192,8 +201,9 @@ pub fn from_text(text: &str) -> Option<Vec<u8>> {
 }
 
 /// Makes `work` hold what `archive` holds (a joining node, before it
-/// loads anything): unpacked beside it, then mirrored into it.
-pub fn install(archive: &[u8], work: &Path) -> Result<(), String> {
+/// loads anything): unpacked beside it, then mirrored into it; the
+/// migrations it carries, into `migrations` (none: they are left out).
+pub fn install(archive: &[u8], work: &Path, migrations: Option<&Path>) -> Result<(), String> {
     let dir = work.with_file_name(format!(
         ".{}.joining",
         work.file_name()
@@ -201,6 +211,13 @@ pub fn install(archive: &[u8], work: &Path) -> Result<(), String> {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     let done = unpack(archive, &dir).and_then(|_| {
+        let carried = dir.join(MIGRATIONS);
+        if carried.is_dir() {
+            if let Some(m) = migrations {
+                mirror(&carried, m).map_err(|e| format!("cannot write {}: {e}", m.display()))?;
+            }
+            let _ = std::fs::remove_dir_all(&carried);
+        }
         mirror(&dir, work).map_err(|e| format!("cannot write {}: {e}", work.display()))
     });
     let _ = std::fs::remove_dir_all(&dir);
