@@ -567,3 +567,49 @@ fn a_server_that_does_not_speak_resp_is_unavailable() {
         assert!(err.contains("KV_UNAVAILABLE") && err.contains(why), "{err}");
     }
 }
+
+/// `eval` sends its script's text once: then `EVALSHA`; a Redis that no
+/// longer holds the script (`SCRIPT FLUSH`, a restart) gets the text
+/// again, and the script still runs.
+#[test]
+fn a_script_is_sent_once_then_by_its_sha1() {
+    let what = "a_script_is_sent_once_then_by_its_sha1";
+    if !have_redis_server(what) {
+        return;
+    }
+    let redis = OwnRedis::start(free_port());
+    let run = || {
+        let program = kitwork::compile_file(
+            "eval.js",
+            r#"for (let i = 0; i < 5; i++) kv().eval("return redis.call('INCR', KEYS[1])", ["n"], []);"#,
+        )
+        .unwrap();
+        let mut setup = kitwork::runtime::Setup::new();
+        setup.kv.target = Target::parse(&format!("redis://127.0.0.1:{}", redis.port)).unwrap();
+        kitwork::run_with(&mut Vm::new(Limits::default()), &program, &setup)
+            .map(|_| ())
+            .map_err(|e| e.report)
+            .unwrap();
+    };
+    // What Redis counted of a command: its calls (a NOSCRIPT among them).
+    let calls = |name: &str| -> u64 {
+        let stats = redis.cli(&["info", "commandstats"]);
+        stats
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("cmdstat_{name}:calls=")))
+            .and_then(|rest| rest.split(',').next())
+            .map_or(0, |n| n.parse().unwrap())
+    };
+    run();
+    assert_eq!(redis.cli(&["get", "n"]), "5");
+    // Each by its SHA-1; the first answered NOSCRIPT, so its text went once.
+    assert_eq!((calls("eval"), calls("evalsha")), (1, 5), "the text once");
+    assert_eq!(redis.cli(&["script", "flush"]), "OK");
+    run();
+    assert_eq!(redis.cli(&["get", "n"]), "10");
+    assert_eq!(
+        (calls("eval"), calls("evalsha")),
+        (2, 10),
+        "the text again once Redis forgot it"
+    );
+}

@@ -7,6 +7,7 @@
 pub mod cluster;
 pub mod local;
 pub mod redis;
+pub mod scripts;
 
 use std::cell::RefCell;
 use std::time::Duration;
@@ -106,6 +107,25 @@ impl Store {
 
     /// Runs one command.
     pub async fn run(&self, c: &Command) -> Result<Reply, KvError> {
+        match self {
+            Store::Local(l) => l.borrow_mut().run(c, std::time::Instant::now()),
+            Store::Redis(_) | Store::Cluster(_) if c.name() == b"EVAL" => {
+                let Some(by_sha) = scripts::by_sha(c) else {
+                    return self.send(c).await;
+                };
+                let answer = self.send(&by_sha).await;
+                scripts::give_back(by_sha);
+                match scripts::not_loaded(&answer) {
+                    true => self.send(c).await,
+                    false => answer,
+                }
+            }
+            _ => self.send(c).await,
+        }
+    }
+
+    /// `run`, as `c` is.
+    async fn send(&self, c: &Command) -> Result<Reply, KvError> {
         match self {
             Store::Local(l) => l.borrow_mut().run(c, std::time::Instant::now()),
             Store::Redis(r) => r.run(c).await,
