@@ -144,3 +144,40 @@ fn with_store_kv_one_node_serves_what_another_kept() {
         r.body
     );
 }
+
+/// A kept answer with an `ETag` or a `Last-Modified` answers a request
+/// that names it as current with a 304 (no body, the validators and
+/// `X-Cache: HIT` kept), and one that names another with the whole answer.
+#[test]
+fn a_hit_answers_conditional_requests_with_304() {
+    let script = r#"
+    work("Tagged").cache({ ttl: 60 })
+      .get("/tagged", () => { header("ETag", "\"v1\""); return { runs: kv().incr("tagged") }; })
+      .get("/dated", () => { header("Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT"); return { runs: kv().incr("dated") }; });
+    "#;
+    let s = start_in(&[("app.js", script)], &[]);
+    let ask = |path: &str, condition: &str| {
+        send(
+            &s,
+            &format!("GET {path} HTTP/1.1\r\nHost: t\r\n{condition}\r\n"),
+        )
+    };
+    assert_eq!(get(&s, "/tagged").body, "{\"runs\":1}");
+    let r = ask("/tagged", "If-None-Match: \"v0\", W/\"v1\"\r\n");
+    assert_eq!((r.status, r.body.as_str()), (304, ""));
+    assert_eq!(r.header("ETag"), Some("\"v1\""));
+    assert_eq!(r.header("X-Cache"), Some("HIT"));
+    let r = ask("/tagged", "If-None-Match: \"v0\"\r\n");
+    assert_eq!((r.status, r.body.as_str()), (200, "{\"runs\":1}"));
+    assert_eq!(get(&s, "/dated").body, "{\"runs\":1}");
+    let r = ask(
+        "/dated",
+        "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n",
+    );
+    assert_eq!((r.status, r.body.as_str()), (304, ""));
+    let r = ask(
+        "/dated",
+        "If-Modified-Since: Sat, 05 Nov 1994 08:49:37 GMT\r\n",
+    );
+    assert_eq!((r.status, r.body.as_str()), (200, "{\"runs\":1}"));
+}

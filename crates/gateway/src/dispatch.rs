@@ -246,7 +246,12 @@ pub(crate) async fn handle(
         // request's future.
         match Box::pin(super::response_cache::lookup(core, rule, key)).await {
             Lookup::Hit(kept) => {
-                let mut reply = kept.reply(Instant::now());
+                let text = |name| req.header(name).and_then(|v| std::str::from_utf8(v).ok());
+                let mut reply = kept.reply(
+                    Instant::now(),
+                    text("if-none-match"),
+                    text("if-modified-since"),
+                );
                 if let Some(cors) = &r.cors {
                     reply.headers.extend(cors.answer_headers(req));
                 }

@@ -15,6 +15,7 @@
 pub mod admin;
 mod body_feed;
 pub mod compress;
+mod conditional;
 mod connection;
 mod cookie;
 pub mod core;

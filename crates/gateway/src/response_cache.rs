@@ -77,17 +77,45 @@ impl Cached {
             + 128
     }
 
-    /// The answer to send for it now.
-    pub(crate) fn reply(&self, now: Instant) -> Reply {
+    /// The answer to send for it now: a 304 without its body when it is a
+    /// 200 whose `ETag` (or `Last-Modified`) the request's `If-None-Match`
+    /// (or `If-Modified-Since`), given here, names as current.
+    pub(crate) fn reply(
+        &self,
+        now: Instant,
+        none_match: Option<&str>,
+        modified_since: Option<&str>,
+    ) -> Reply {
         let mut headers = self.headers.clone();
         let age = now.saturating_duration_since(self.made).as_secs();
         headers.push(("Age".into(), age.to_string()));
         headers.push(("X-Cache".into(), "HIT".into()));
+        let field = |name: &str| {
+            self.headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        let modified = field("last-modified")
+            .and_then(semantics::date::parse)
+            .filter(|ms| *ms >= 0.0)
+            .map(|ms| (ms / 1000.0) as u64);
+        let current = self.status == 200
+            && super::conditional::not_modified(
+                field("etag"),
+                modified,
+                none_match,
+                modified_since,
+            );
         Reply {
-            status: self.status,
+            status: if current { 304 } else { self.status },
             content_type: self.content_type.clone().map(Into::into),
             headers,
-            body: self.body.clone(),
+            body: if current {
+                Vec::new()
+            } else {
+                self.body.clone()
+            },
             streamed: false,
         }
     }
@@ -499,7 +527,7 @@ mod tests {
         assert_eq!(back.headers, c.headers);
         assert_eq!(back.body, c.body);
         assert_eq!(
-            back.reply(now).headers[1],
+            back.reply(now, None, None).headers[1],
             ("Age".to_string(), "6".to_string())
         );
         assert!(Cached::decode(b"\x00", now, Duration::from_secs(1)).is_none());

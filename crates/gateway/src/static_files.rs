@@ -170,7 +170,12 @@ pub(crate) fn answer(dir: &StaticDir, req: &super::http::Request<'_, '_>, rest: 
         body,
         streamed: false,
     };
-    if not_modified(variant, text("if-none-match"), text("if-modified-since")) {
+    if super::conditional::not_modified(
+        Some(&variant.etag),
+        Some(variant.modified_secs),
+        text("if-none-match"),
+        text("if-modified-since"),
+    ) {
         return Served::Whole(reply(304, headers, Vec::new()));
     }
     if let Some(c) = coding {
@@ -376,22 +381,6 @@ fn accepts_coding(accept: &str, coding: &str) -> bool {
         });
         name.eq_ignore_ascii_case(coding) && !q_zero
     })
-}
-
-/// RFC 9110 §13.1.2 and §13.1.3: `If-None-Match` (weak comparison) decides
-/// when present; else `If-Modified-Since` (to the second).
-fn not_modified(v: &Variant, none_match: Option<&str>, modified_since: Option<&str>) -> bool {
-    if let Some(tags) = none_match {
-        let ours = v.etag.trim_start_matches("W/");
-        return tags
-            .split(',')
-            .map(str::trim)
-            .any(|t| t == "*" || t.trim_start_matches("W/") == ours);
-    }
-    match modified_since.and_then(semantics::date::parse) {
-        Some(ms) if ms >= 0.0 => v.modified_secs <= (ms / 1000.0) as u64,
-        _ => false,
-    }
 }
 
 /// `If-Range` (RFC 9110 §13.1.5): the range applies only to the
