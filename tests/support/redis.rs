@@ -40,15 +40,22 @@ impl OwnRedis {
         OwnRedis::start_with(port, &[])
     }
 
-    /// With more `redis-server` arguments (`--requirepass`…).
-    pub fn start_with(port: u16, more: &[&str]) -> OwnRedis {
-        let child = Command::new("redis-server")
-            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+    /// `redis-server` on loopback with `listen` (its ports), keeping
+    /// nothing unless `more` says.
+    fn spawn(listen: &[&str], more: &[&str]) -> Child {
+        Command::new("redis-server")
+            .args(["--bind", "127.0.0.1"])
+            .args(listen)
             .args(["--save", "", "--appendonly", "no"])
             .args(more)
             .stdout(Stdio::null())
             .spawn()
-            .expect("redis-server (scripts/redis.sh installs it)");
+            .expect("redis-server (scripts/redis.sh installs it)")
+    }
+
+    /// With more `redis-server` arguments (`--requirepass`…).
+    pub fn start_with(port: u16, more: &[&str]) -> OwnRedis {
+        let child = OwnRedis::spawn(&["--port", &port.to_string()], more);
         let r = OwnRedis {
             child,
             port,
@@ -83,17 +90,24 @@ impl OwnRedis {
         key: &std::path::Path,
         more: &[&str],
     ) -> OwnRedis {
-        let file = |p: &std::path::Path| p.to_str().unwrap().to_string();
-        let child = Command::new("redis-server")
-            .args(["--bind", "127.0.0.1", "--port", "0"])
-            .args(["--tls-port", &port.to_string()])
-            .args(["--tls-cert-file", &file(pem), "--tls-key-file", &file(key)])
-            .args(["--tls-ca-cert-file", &file(pem), "--tls-auth-clients", "no"])
-            .args(["--save", "", "--appendonly", "no"])
-            .args(more)
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server (scripts/redis.sh installs it)");
+        let (pem_file, key_file) = (pem.to_str().unwrap(), key.to_str().unwrap());
+        let child = OwnRedis::spawn(
+            &[
+                "--port",
+                "0",
+                "--tls-port",
+                &port.to_string(),
+                "--tls-cert-file",
+                pem_file,
+                "--tls-key-file",
+                key_file,
+                "--tls-ca-cert-file",
+                pem_file,
+                "--tls-auth-clients",
+                "no",
+            ],
+            more,
+        );
         let r = OwnRedis {
             child,
             port,
