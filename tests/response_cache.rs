@@ -180,4 +180,21 @@ fn a_hit_answers_conditional_requests_with_304() {
         "If-Modified-Since: Sat, 05 Nov 1994 08:49:37 GMT\r\n",
     );
     assert_eq!((r.status, r.body.as_str()), (200, "{\"runs\":1}"));
+    // Hostile validators: not a date, a year past any calendar, a
+    // thousand tags, bytes that are not UTF-8. Each gets the whole answer.
+    let many = vec!["\"x\""; 1000].join(", ");
+    for condition in [
+        "If-Modified-Since: yesterday\r\n".to_string(),
+        "If-Modified-Since: Sun, 06 Nov 99999999 08:49:37 GMT\r\n".to_string(),
+        format!("If-None-Match: {many}\r\n"),
+    ] {
+        let r = ask("/dated", &condition);
+        assert_eq!((r.status, r.body.as_str()), (200, "{\"runs\":1}"));
+    }
+    use std::io::{BufReader, Write};
+    let mut c = connect(&s);
+    c.write_all(b"GET /tagged HTTP/1.1\r\nHost: t\r\nIf-None-Match: \"v1\xff\xfe\"\r\n\r\n")
+        .unwrap();
+    let r = read_response(&mut BufReader::new(c)).unwrap();
+    assert_eq!((r.status, r.body.as_str()), (200, "{\"runs\":1}"));
 }

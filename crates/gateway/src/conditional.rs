@@ -20,13 +20,17 @@ pub fn not_modified(
             .map(str::trim)
             .any(|t| t == "*" || t.trim_start_matches("W/") == ours);
     }
-    match (
-        modified_since.and_then(semantics::date::parse),
-        modified_secs,
-    ) {
-        (Some(ms), Some(secs)) if ms >= 0.0 => secs <= (ms / 1000.0) as u64,
+    match (modified_since.and_then(seconds), modified_secs) {
+        (Some(since), Some(secs)) => secs <= since,
         _ => false,
     }
+}
+
+/// An HTTP date as seconds since the epoch (none before it).
+pub fn seconds(date: &str) -> Option<u64> {
+    semantics::date::parse(date)
+        .filter(|ms| *ms >= 0.0)
+        .map(|ms| (ms / 1000.0) as u64)
 }
 
 #[cfg(test)]

@@ -96,14 +96,12 @@ impl Cached {
                 .find(|(n, _)| n.eq_ignore_ascii_case(name))
                 .map(|(_, v)| v.as_str())
         };
-        let modified = field("last-modified")
-            .and_then(semantics::date::parse)
-            .filter(|ms| *ms >= 0.0)
-            .map(|ms| (ms / 1000.0) as u64);
+        // Only a conditional request pays for finding the validators.
         let current = self.status == 200
+            && (none_match.is_some() || modified_since.is_some())
             && super::conditional::not_modified(
                 field("etag"),
-                modified,
+                field("last-modified").and_then(super::conditional::seconds),
                 none_match,
                 modified_since,
             );

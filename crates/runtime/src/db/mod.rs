@@ -66,20 +66,8 @@ impl Shared {
         match self {
             Shared::Sqlite(_) => "SQLite".into(),
             Shared::Postgres(c) => {
-                use tokio_postgres::config::Host;
-                let ports = c.get_ports();
-                let hosts: Vec<String> = c
-                    .get_hosts()
-                    .iter()
-                    .enumerate()
-                    .map(|(i, h)| {
-                        let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
-                        match h {
-                            Host::Tcp(h) => format!("{h}:{port}"),
-                            #[allow(unreachable_patterns)]
-                            _ => format!("(a socket):{port}"),
-                        }
-                    })
+                let hosts: Vec<String> = postgres::hosts(c)
+                    .map(|(h, port)| format!("{}:{port}", h.unwrap_or("(a socket)")))
                     .collect();
                 hosts.join(",")
             }

@@ -213,17 +213,13 @@ fn pg_error(e: tokio_postgres::Error) -> DbError {
 /// for: libpq's failover, so `postgres://a,b/db?target_session_attrs=read-write`
 /// follows the primary when a replica is promoted in its place.
 async fn connect(config: &Config, statement_timeout: Duration) -> Result<Conn, DbError> {
-    use tokio_postgres::config::Host;
-    let ports = config.get_ports();
     let mut last = None;
-    for (i, host) in config.get_hosts().iter().enumerate() {
-        let Host::Tcp(host) = host else {
+    for (host, port) in hosts(config) {
+        let Some(host) = host else {
             return Err(DbError::Unavailable(
                 "only TCP PostgreSQL hosts are supported".into(),
             ));
         };
-        // One port for every host, or one each (tokio-postgres checks).
-        let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
         match connect_to(config, host, port, statement_timeout).await {
             Ok(c) => return Ok(c),
             Err(e) => last = Some(e),
@@ -233,6 +229,21 @@ async fn connect(config: &Config, statement_timeout: Duration) -> Result<Conn, D
         Some(e) => Err(e),
         None => connect_to(config, "127.0.0.1", 5432, statement_timeout).await,
     }
+}
+
+/// A URL's hosts (`None`: a Unix socket) with their ports: one port for
+/// every host, or one each (tokio-postgres checks which).
+pub fn hosts(config: &Config) -> impl Iterator<Item = (Option<&str>, u16)> {
+    use tokio_postgres::config::Host;
+    let ports = config.get_ports();
+    config.get_hosts().iter().enumerate().map(move |(i, h)| {
+        let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+        match h {
+            Host::Tcp(h) => (Some(h.as_str()), port),
+            #[allow(unreachable_patterns)]
+            _ => (None, port),
+        }
+    })
 }
 
 /// `connect` to one host.

@@ -145,7 +145,10 @@ impl Replicas {
 
     /// Replica `i` failed to answer (`why`): left alone for `SKIP`.
     pub fn failed(&self, i: usize, why: &str) {
-        let r = &self.list[i];
+        self.skip(&self.list[i], why);
+    }
+
+    fn skip(&self, r: &Replica, why: &str) {
         r.skip_until.set(Some(Instant::now() + SKIP));
         self.now(r, State::Failed, || {
             format!("not read from for {} s: {why}", SKIP.as_secs())
@@ -167,10 +170,7 @@ impl Replicas {
                 _ => f64::INFINITY,
             },
             Ok((Err(DbError::Unavailable(e)), _)) => {
-                r.skip_until.set(Some(Instant::now() + SKIP));
-                self.now(r, State::Failed, || {
-                    format!("not read from for {} s: {e}", SKIP.as_secs())
-                });
+                self.skip(r, &e);
                 return false;
             }
             Ok((Err(e), _)) => {
